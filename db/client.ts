@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema.ts';
+
+/** The one database type the rest of the code sees, whichever driver is underneath. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Driver = 'pglite' | 'postgres';
+
+export type DatabaseConfig =
+  | { driver: 'postgres'; url: string; max?: number }
+  | { driver: 'pglite'; dataDir: string }
+  | { driver: 'pglite'; memory: true };
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: Driver;
+  close: () => Promise<void>;
+}
+
+/**
+ * Real Postgres when a URL is configured, otherwise the embedded PGlite so that `npm start`
+ * needs no database server. Both run the same migrations (db/migrate.ts).
+ */
+export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+  if (config.driver === 'postgres') {
+    // NOTE: postgres.js prints NOTICEs (e.g. "schema already exists") to the console by default.
+    const client = postgres(config.url, { max: config.max ?? 10, onnotice: () => {} });
+    const db = drizzlePostgres(client, { schema }) as unknown as Database;
+    return { db, driver: 'postgres', close: () => client.end({ timeout: 5 }) };
+  }
+  let client: PGlite;
+  if ('memory' in config) {
+    client = new PGlite();
+  } else {
+    mkdirSync(config.dataDir, { recursive: true });
+    client = new PGlite(config.dataDir);
+  }
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return { db, driver: 'pglite', close: () => client.close() };
+}

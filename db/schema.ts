@@ -1,0 +1,243 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/** Every timestamp is stored with its zone so both drivers hand back the same instant. */
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => at('created_at').notNull().defaultNow();
+const updatedAt = () => at('updated_at').notNull().defaultNow();
+
+/**
+ * One ConnectWise instance. Every other row belongs to a tenant, and every query is scoped by
+ * `tenant_id`. Columns ending in `_enc` hold AES-256-GCM ciphertext (server/crypto.ts), never
+ * plain secrets.
+ */
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** Manage host as members see it, e.g. `na.myconnectwise.net`. */
+    site: text('site').notNull(),
+    /** Manage company id (the login company, e.g. `acme`), not a customer company. */
+    companyId: text('company_id').notNull(),
+    /** Discovered through /login/companyinfo; ends with `/`. */
+    codebase: text('codebase'),
+    clientId: text('client_id').notNull(),
+    apiKeysEnc: text('api_keys_enc'),
+    distributor: text('distributor').notNull().default('pax8'),
+    distributorCredentialsEnc: text('distributor_credentials_enc'),
+    /** The Manage origin allowed to host the pod, for self-hosted instances. */
+    allowedOrigin: text('allowed_origin'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('tenants_site_company_uq').on(t.site, t.companyId)],
+);
+
+export const tenantSettings = pgTable('tenant_settings', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  /** Off by default, as the connector guide ships it: nothing is written unattended until asked. */
+  autoSync: boolean('auto_sync').notNull().default(false),
+  /** Five-field cron, read in `time_zone`. */
+  schedule: text('schedule').notNull().default('0 0 * * *'),
+  timeZone: text('time_zone').notNull().default('UTC'),
+  /** Operation kinds the scheduled job may write without a person: shared/schemas/settings.ts. */
+  unattendedKinds: jsonb('unattended_kinds').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  /** Sync rules (effective dates, cancellation, proration style); validated by shared schemas. */
+  rules: jsonb('rules').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  updatedBy: text('updated_by'),
+  updatedAt: updatedAt(),
+});
+
+export const companyMappings = pgTable(
+  'company_mappings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    distributor: text('distributor').notNull().default('pax8'),
+    distributorCompanyId: text('distributor_company_id').notNull(),
+    distributorCompanyName: text('distributor_company_name').notNull(),
+    cwCompanyId: integer('cw_company_id'),
+    cwCompanyName: text('cw_company_name'),
+    /** `mapped`, `paused` (unbound: service mappings kept but not synced) or `failed`. */
+    status: text('status').notNull().default('mapped'),
+    /** Agreement chosen by default when a company has several that can take additions. */
+    defaultAgreementId: integer('default_agreement_id'),
+    lastError: text('last_error'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('company_mappings_distributor_uq').on(
+      t.tenantId,
+      t.distributor,
+      t.distributorCompanyId,
+    ),
+    index('company_mappings_cw_idx').on(t.tenantId, t.cwCompanyId),
+  ],
+);
+
+export const productMappings = pgTable(
+  'product_mappings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    distributor: text('distributor').notNull().default('pax8'),
+    distributorProductId: text('distributor_product_id').notNull(),
+    /**
+     * Empty for the product itself; the sub-product's name for usage products that bill per
+     * sub-product (Proofpoint Essentials: Beginner, Business, …), each bound on its own.
+     */
+    subProduct: text('sub_product').notNull().default(''),
+    distributorProductName: text('distributor_product_name').notNull(),
+    cwCatalogItemId: integer('cw_catalog_item_id'),
+    cwCatalogIdentifier: text('cw_catalog_identifier'),
+    status: text('status').notNull().default('mapped'),
+    lastError: text('last_error'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('product_mappings_distributor_uq').on(
+      t.tenantId,
+      t.distributor,
+      t.distributorProductId,
+      t.subProduct,
+    ),
+  ],
+);
+
+export const serviceMappings = pgTable(
+  'service_mappings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    distributor: text('distributor').notNull().default('pax8'),
+    subscriptionId: text('subscription_id').notNull(),
+    companyMappingId: uuid('company_mapping_id').references(() => companyMappings.id, {
+      onDelete: 'set null',
+    }),
+    productMappingId: uuid('product_mapping_id').references(() => productMappings.id, {
+      onDelete: 'set null',
+    }),
+    cwAgreementId: integer('cw_agreement_id').notNull(),
+    /** Ids of the additions the engine wrote for this subscription, newest last. */
+    additionIds: jsonb('addition_ids').$type<number[]>().notNull().default(sql`'[]'::jsonb`),
+    status: text('status').notNull().default('mapped'),
+    lastError: text('last_error'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('service_mappings_subscription_uq').on(
+      t.tenantId,
+      t.distributor,
+      t.subscriptionId,
+    ),
+    index('service_mappings_agreement_idx').on(t.tenantId, t.cwAgreementId),
+  ],
+);
+
+export const syncRuns = pgTable(
+  'sync_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** `scheduled` or `manual`. */
+    trigger: text('trigger').notNull(),
+    actor: text('actor').notNull(),
+    /** `running`, `succeeded`, `partial`, `failed`. */
+    status: text('status').notNull().default('running'),
+    companiesTotal: integer('companies_total').notNull().default(0),
+    companiesDone: integer('companies_done').notNull().default(0),
+    writes: integer('writes').notNull().default(0),
+    failures: integer('failures').notNull().default(0),
+    needsReview: integer('needs_review').notNull().default(0),
+    error: text('error'),
+    startedAt: at('started_at').notNull().defaultNow(),
+    finishedAt: at('finished_at'),
+  },
+  (t) => [index('sync_runs_tenant_started_idx').on(t.tenantId, t.startedAt)],
+);
+
+/**
+ * Every write attempted against ConnectWise, successful or not: the audit trail billing staff
+ * read when a customer disputes a line, and the place a failed write is retried from.
+ */
+export const adjustmentLog = pgTable(
+  'adjustment_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    at: at('at').notNull().defaultNow(),
+    /** `member` (a person's session) or `scheduled` (the integration's API member). */
+    actorType: text('actor_type').notNull(),
+    actorMemberId: text('actor_member_id'),
+    actorName: text('actor_name').notNull(),
+    /** e.g. `addition.create`, `addition.update`, `company.create`, `catalog.create`. */
+    action: text('action').notNull(),
+    operationKey: text('operation_key'),
+    syncRunId: uuid('sync_run_id').references(() => syncRuns.id, { onDelete: 'set null' }),
+    subscriptionId: text('subscription_id'),
+    cwCompanyId: integer('cw_company_id'),
+    companyName: text('company_name'),
+    productName: text('product_name'),
+    cwAgreementId: integer('cw_agreement_id'),
+    cwRecordId: integer('cw_record_id'),
+    /** Method, path and the fields sent, with no credentials. */
+    requestSummary: jsonb('request_summary').$type<Record<string, unknown>>().notNull(),
+    /** `success`, `failure` or `unknown` (sent, but no answer came back). */
+    outcome: text('outcome').notNull(),
+    responseSummary: jsonb('response_summary').$type<Record<string, unknown>>(),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+  },
+  (t) => [
+    index('adjustment_log_tenant_at_idx').on(t.tenantId, t.at),
+    index('adjustment_log_operation_idx').on(t.tenantId, t.operationKey),
+  ],
+);
+
+export const ignoredSubscriptions = pgTable(
+  'ignored_subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    distributor: text('distributor').notNull().default('pax8'),
+    subscriptionId: text('subscription_id').notNull(),
+    reason: text('reason'),
+    ignoredBy: text('ignored_by').notNull(),
+    ignoredAt: at('ignored_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('ignored_subscriptions_uq').on(t.tenantId, t.distributor, t.subscriptionId),
+  ],
+);

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** Manage's own cloud origins, accepted as pod hosts unless the deployment narrows them. */
+export const MANAGE_CLOUD_ORIGINS = [
+  'https://na.myconnectwise.net',
+  'https://eu.myconnectwise.net',
+  'https://au.myconnectwise.net',
+  'https://staging.connectwisedev.com',
+] as const;
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], {
+      error: 'use true or false',
+    })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'use a whole number from 0 to 65535' })
+    .int('use a whole number from 0 to 65535')
+    .min(0, 'use a whole number from 0 to 65535')
+    .max(65535, 'use a whole number from 0 to 65535')
+    .default(fallback);
+
+const origin = z.url({ error: 'use an origin such as https://manage.example.com' }).transform((u, ctx) => {
+  const parsed = new URL(u);
+  if (parsed.origin !== u.replace(/\/$/, '')) {
+    ctx.addIssue({ code: 'custom', message: `"${u}" has a path; use just the origin, e.g. ${parsed.origin}` });
+    return z.NEVER;
+  }
+  return parsed.origin;
+});
+
+const originList = z
+  .string()
+  .optional()
+  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(origin));
+
+const schema = z.object({
+  SANDBOX: bool(true),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port(8787),
+  PUBLIC_URL: z.url({ error: 'use the URL members reach this server on, e.g. https://sync.example.com' }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'use a postgres:// connection URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  APP_SECRET_KEY: z
+    .string()
+    .regex(
+      /^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/,
+      'use 32 random bytes as 64 hex characters or 44 base64 characters (openssl rand -base64 32)',
+    )
+    .optional(),
+  CW_HOST_ORIGINS: originList,
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'use debug, info, warn or error' }).default('info'),
+  SANDBOX_TODAY: z.iso.date({ error: 'use an ISO date such as 2026-11-22' }).optional(),
+  SANDBOX_CW_PORT: port(0),
+  SANDBOX_PAX8_PORT: port(0),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/**
+ * Parses the environment once at start-up and fails fast with every bad variable named.
+ * Nothing else in the project reads `process.env`.
+ */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings are how shells and CI leave a variable "unset"; treat them so.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
+    );
+  }
+  const env = result.data;
+  if (!env.SANDBOX && !env.APP_SECRET_KEY) {
+    throw new EnvError([
+      'APP_SECRET_KEY: required outside sandbox mode; it encrypts stored ConnectWise and distributor credentials (openssl rand -base64 32)',
+    ]);
+  }
+  return env;
+}
