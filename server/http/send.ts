@@ -1,0 +1,99 @@
+import { backoffDelay, DEFAULT_RETRY, retryAfterMs, sleep, type RetryPolicy } from './retry.ts';
+import { isTimeout, wasNeverSent } from './timeout.ts';
+import { VendorError, type Vendor } from './vendor-error.ts';
+
+export interface RequestEvent {
+  vendor: Vendor;
+  method: string;
+  url: string;
+  attempt: number;
+  status?: number;
+  error?: string;
+}
+
+export interface SendOptions {
+  vendor: Vendor;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  retry?: RetryPolicy;
+  fetch?: typeof fetch;
+  /** Reads the vendor's error body into a VendorError. */
+  toError: (response: Response, text: string) => VendorError;
+  onRequest?: (event: RequestEvent) => void;
+  /** Awaited before every attempt; the scheduled job paces requests under a per-minute budget with it. */
+  beforeAttempt?: () => Promise<void>;
+  random?: () => number;
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * One HTTP call with the retry rules both vendors share:
+ * - 429 means "not applied": wait `Retry-After` (or back off) and try again, writes included;
+ * - reads that fail with 5xx or on the network back off exponentially with jitter;
+ * - a write that was sent and got no answer, or got a 5xx, may have been applied, so it is
+ *   never retried: it surfaces as `unknown_outcome` and the caller re-reads.
+ * All waiting stays inside the policy's attempt count and time budget.
+ */
+export async function send(options: SendOptions): Promise<Response> {
+  const policy = options.retry ?? DEFAULT_RETRY;
+  const doFetch = options.fetch ?? fetch;
+  const isRead = READ_METHODS.has(options.method);
+  const path = new URL(options.url).pathname;
+  const fail = (init: Omit<ConstructorParameters<typeof VendorError>[0], 'vendor' | 'method' | 'path'>) =>
+    new VendorError({ vendor: options.vendor, method: options.method, path, ...init });
+  let waited = 0;
+  /** Waits before the next attempt, or throws `error` once attempts or the time budget run out. */
+  const waitOrThrow = async (attempt: number, error: VendorError, hintedMs?: number) => {
+    const delay = hintedMs ?? backoffDelay(policy, attempt, options.random);
+    if (attempt >= policy.maxAttempts || waited + delay > policy.budgetMs) throw error;
+    waited += delay;
+    await sleep(delay);
+  };
+
+  for (let attempt = 1; ; attempt++) {
+    await options.beforeAttempt?.();
+    let response: Response;
+    try {
+      response = await doFetch(options.url, {
+        method: options.method,
+        headers: options.headers,
+        body: options.body,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (error) {
+      const reason = isTimeout(error) ? `no answer within ${options.timeoutMs} ms` : (error as Error).message;
+      options.onRequest?.({ vendor: options.vendor, method: options.method, url: options.url, attempt, error: reason });
+      if (!isRead && !wasNeverSent(error)) {
+        throw fail({
+          code: 'unknown_outcome',
+          message: `${options.method} ${path} was sent but ${reason}; it may have been applied. Re-read before trying again.`,
+        });
+      }
+      await waitOrThrow(attempt, fail({ code: 'network', message: `${options.vendor} could not be reached (${reason}).` }));
+      continue;
+    }
+
+    options.onRequest?.({ vendor: options.vendor, method: options.method, url: options.url, attempt, status: response.status });
+    if (response.ok) return response;
+
+    const error = options.toError(response, await response.text());
+    if (response.status === 429) {
+      await waitOrThrow(attempt, error, retryAfterMs(response.headers.get('retry-after')));
+    } else if (response.status >= 500 && isRead) {
+      await waitOrThrow(attempt, error);
+    } else if (response.status >= 500) {
+      throw fail({
+        code: 'unknown_outcome',
+        status: response.status,
+        vendorCode: error.vendorCode,
+        message: `${options.method} ${path} answered ${response.status} (${error.message}); it may have been applied. Re-read before trying again.`,
+      });
+    } else {
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,524 @@
+import { DateTime } from 'luxon';
+import { GUIDE_COMPANIES, looseVariant, NAME_PARTS, PRODUCT_SEEDS, type ProductSeed } from './catalog-data.ts';
+import type {
+  CwAdditionRecord,
+  CwAgreementRecord,
+  CwCatalogRecord,
+  CwCompanyRecord,
+  CwWorld,
+  Pax8CompanyRecord,
+  Pax8InvoiceItemRecord,
+  Pax8PricingRecord,
+  Pax8ProductRecord,
+  Pax8SubscriptionRecord,
+  Pax8World,
+  World,
+} from './world.ts';
+
+export interface SeedOptions {
+  seed?: number;
+  /** Pax8 companies; ConnectWise gets the matching ones plus about 10% of its own. */
+  companies?: number;
+  /** Subscriptions in all (at least one per company that has any). */
+  subscriptions?: number;
+  /** ISO date the data is generated around. */
+  today: string;
+}
+
+/** mulberry32: small, fast, and the same sequence on every machine for a given seed. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
+    chance: (p: number) => next() < p,
+    uuid: () => {
+      const hex = Array.from({ length: 32 }, () => Math.floor(next() * 16).toString(16)).join('');
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    },
+  };
+}
+
+type Rng = ReturnType<typeof prng>;
+
+const iso = (d: DateTime) => d.toUTC().toISO({ suppressMilliseconds: true })!;
+const isoDay = (d: DateTime) => d.toUTC().toISODate()!;
+const cwDate = (d: DateTime) => `${isoDay(d)}T00:00:00Z`;
+const slug = (name: string) => name.toLowerCase().replace(/&/g, 'and').replace(/[^a-z0-9]+/g, '').slice(0, 24);
+const money = (n: number) => Math.round(n * 100) / 100;
+
+const CW_CATEGORIES = [{ id: 1, name: 'Business Productivity' }, { id: 2, name: 'Security' }, { id: 3, name: 'Cloud Services' }];
+const CW_SUBCATEGORIES = [
+  { id: 11, name: 'Business Productivity', category: CW_CATEGORIES[0]! },
+  { id: 12, name: 'Email Security', category: CW_CATEGORIES[1]! },
+  { id: 13, name: 'Backup', category: CW_CATEGORIES[2]! },
+  { id: 14, name: 'Infrastructure', category: CW_CATEGORIES[2]! },
+];
+const CW_TYPES = [{ id: 21, name: 'Standalone' }, { id: 22, name: 'Recurring' }];
+const CW_UOMS = [{ id: 31, name: 'User' }, { id: 32, name: 'Device' }, { id: 33, name: 'Each' }, { id: 34, name: 'Mailbox' }, { id: 35, name: 'Server' }, { id: 36, name: 'Usage' }];
+const MONTHLY = { id: 1, name: 'Monthly' };
+const YEARLY = { id: 4, name: 'Yearly' };
+
+/**
+ * Builds a consistent ConnectWise and Pax8 pair: companies that match exactly, loosely or not
+ * at all; agreements active, cancelled, expired, prorating or not, some invoiced ahead; a
+ * catalog where some Pax8 products already have items; subscriptions of every term with
+ * mid-month changes in their history, cancellations, commitments and usage products.
+ * The same options always give the same world.
+ */
+export function generateWorld(options: SeedOptions): World {
+  const seed = options.seed ?? 42;
+  const rng = prng(seed);
+  const today = DateTime.fromISO(options.today, { zone: 'utc' }).startOf('day');
+  const companyCount = Math.max(1, options.companies ?? 12);
+  const subscriptionTarget = options.subscriptions ?? companyCount * 4;
+  const stamp = { lastUpdated: iso(today.minus({ days: 30 })), updatedBy: 'sandbox' };
+
+  const products: Pax8ProductRecord[] = PRODUCT_SEEDS.map((p) => ({
+    id: rng.uuid(),
+    name: p.name,
+    vendorName: p.vendorName,
+    shortDescription: p.shortDescription,
+    description: `${p.shortDescription} Sold through Pax8.`,
+    sku: p.sku,
+    vendorSku: `${p.sku}-V`,
+    requiresCommitment: !p.terms.Monthly,
+  }));
+  const seedOf = new Map(products.map((p, i) => [p.id, PRODUCT_SEEDS[i]!]));
+  const pricing: Pax8PricingRecord[] = products.flatMap((p) =>
+    Object.entries(seedOf.get(p.id)!.terms).map(([term, [cost, price]]) => ({
+      productId: p.id,
+      productName: p.name,
+      billingTerm: term,
+      commitmentTerm: term === 'Monthly' || term === 'One-Time' ? null : term,
+      commitmentTermInMonths: ({ Annual: 12, '2-Year': 24, '3-Year': 36 } as Record<string, number>)[term] ?? null,
+      type: 'Flat' as const,
+      unitOfMeasurement: seedOf.get(p.id)!.unit,
+      rates: [{ partnerBuyRate: cost, suggestedRetailPrice: price, startQuantityRange: 1, endQuantityRange: null, chargeType: 'Per Unit' as const }],
+    })),
+  );
+
+  // ConnectWise catalog: about half the Pax8 products already have an item, found by SKU.
+  const catalog: CwCatalogRecord[] = [];
+  let catalogId = 1200;
+  const catalogFor = new Map<string, CwCatalogRecord>();
+  products.forEach((p, i) => {
+    const s = seedOf.get(p.id)!;
+    if (i % 2 === 1 && !s.usage) return;
+    const item = catalogItem(++catalogId, s, p, stamp);
+    catalog.push(item);
+    catalogFor.set(p.id, item);
+  });
+  catalog.push({
+    ...catalogItem(++catalogId, PRODUCT_SEEDS[0]!, products[0]!, stamp),
+    identifier: 'M365-ONBOARD-BUNDLE',
+    description: 'Microsoft 365 onboarding bundle',
+    productClass: 'Bundle',
+    vendorSku: null,
+  });
+
+  const cw: CwWorld = {
+    companyId: 'sandbox',
+    companyName: 'Sandbox MSP',
+    codebase: 'v2025_1/',
+    clientId: '3f2b7c1e-5d4a-4b8e-9c6f-0a1b2c3d4e5f',
+    members: [
+      { id: 101, identifier: 'jdoe', firstName: 'Jane', lastName: 'Doe', email: 'jdoe@sandbox-msp.example', password: 'sandbox', role: 'Admin', inactive: false },
+      { id: 102, identifier: 'nross', firstName: 'Nicholas', lastName: 'Ross', email: 'nross@sandbox-msp.example', password: 'sandbox', role: 'Admin', inactive: false },
+      { id: 103, identifier: 'kpark', firstName: 'Kim', lastName: 'Park', email: 'kpark@sandbox-msp.example', password: 'sandbox', role: 'Finance', inactive: false },
+      { id: 104, identifier: 'amarkov', firstName: 'Alex', lastName: 'Markov', email: 'amarkov@sandbox-msp.example', password: 'sandbox', role: 'Technician', inactive: false },
+      { id: 105, identifier: 'former', firstName: 'Pat', lastName: 'Former', email: 'former@sandbox-msp.example', password: 'sandbox', role: 'Admin', inactive: true },
+    ],
+    apiMembers: [{ identifier: 'Pax8', publicKey: 'CIV5t8keF17BYGWg', privateKey: 's5sgfGtzYMZzxcC', role: 'Admin' }],
+    companies: [],
+    agreements: [],
+    additions: [],
+    catalog,
+    hostedSetups: [],
+    hostedScreens: [
+      { id: 1, screenId: 1, name: 'Company' },
+      { id: 2, screenId: 2, name: 'Agreement' },
+      { id: 3, screenId: 3, name: 'Ticket' },
+      { id: 4, screenId: 4, name: 'Contact' },
+    ],
+    categories: CW_CATEGORIES,
+    subcategories: CW_SUBCATEGORIES,
+    productTypes: CW_TYPES,
+    unitsOfMeasure: CW_UOMS,
+  };
+  const pax8: Pax8World = {
+    clientId: 'sandbox-client',
+    clientSecret: 'sandbox-secret',
+    companies: [],
+    products,
+    pricing,
+    subscriptions: [],
+    history: {},
+    usageSummaries: [],
+    usageLines: [],
+    invoices: [],
+    invoiceItems: [],
+  };
+
+  // Names: the guides' customers first, then generated ones with a mix of match kinds.
+  const pairs: { pax8: string; cw: string | null }[] = GUIDE_COMPANIES.filter((g) => !g.cwOnly).slice(0, companyCount);
+  const usedNames = new Set(pairs.map((p) => p.pax8));
+  for (let i = pairs.length; i < companyCount; i++) {
+    let name: string;
+    do {
+      name = `${rng.pick(NAME_PARTS.first)} ${rng.pick(NAME_PARTS.second)}${rng.pick(NAME_PARTS.suffix)}`;
+    } while (usedNames.has(name) && usedNames.size < 4000);
+    if (usedNames.has(name)) name = `${name} ${i}`;
+    usedNames.add(name);
+    const kind = i % 10;
+    pairs.push({ pax8: name, cw: kind === 9 ? null : kind >= 7 ? looseVariant(name, i) : name });
+  }
+  const cwOnly = [
+    ...GUIDE_COMPANIES.filter((g) => g.cwOnly).map((g) => g.cw!),
+    ...Array.from({ length: Math.floor(companyCount / 10) }, (_, i) => `${rng.pick(NAME_PARTS.first)} ${rng.pick(NAME_PARTS.second)} ${i + 1}`),
+  ];
+
+  let cwCompanyId = 18;
+  let agreementId = 200;
+  const cwCompanyByPax8 = new Map<string, CwCompanyRecord>();
+  const makeCwCompany = (name: string, website: string | null): CwCompanyRecord => ({
+    id: ++cwCompanyId,
+    identifier: `${slug(name).slice(0, 20)}${cwCompanyId}`.slice(0, 30),
+    name: name.slice(0, 50),
+    status: { id: 1, name: 'Active' },
+    types: [{ id: 1, name: 'Client' }],
+    deletedFlag: false,
+    addressLine1: `${100 + (cwCompanyId % 800)} Main Street`,
+    city: 'Tampa',
+    state: 'FL',
+    zip: '33602',
+    country: { id: 1, name: 'United States' },
+    phoneNumber: `813-555-${String(1000 + cwCompanyId).slice(-4)}`,
+    website,
+    _info: stamp,
+  });
+
+  for (const pair of pairs) {
+    const domain = `${slug(pair.pax8)}.com`;
+    const company: Pax8CompanyRecord = {
+      id: rng.uuid(),
+      name: pair.pax8,
+      address: { street: `${rng.int(10, 999)} Market St`, street2: null, city: 'Denver', stateOrProvince: 'CO', postalCode: '80202', country: 'US' },
+      phone: `303-555-${rng.int(1000, 9999)}`,
+      website: `www.${domain}`,
+      externalId: null,
+      billOnBehalfOfEnabled: false,
+      selfServiceAllowed: false,
+      orderApprovalRequired: false,
+      status: 'Active',
+      updatedDate: iso(today.minus({ days: rng.int(1, 300) })),
+    };
+    pax8.companies.push(company);
+    if (pair.cw) {
+      const cwCompany = makeCwCompany(pair.cw, rng.chance(0.7) ? `https://${domain}` : null);
+      cw.companies.push(cwCompany);
+      cwCompanyByPax8.set(company.id, cwCompany);
+    }
+  }
+  for (const name of cwOnly) cw.companies.push(makeCwCompany(name, null));
+
+  // Agreements: every ConnectWise company gets an active monthly one; others vary by index.
+  cw.companies.forEach((company, i) => {
+    const add = (over: Partial<CwAgreementRecord>) => {
+      const start = today.minus({ months: 14 }).startOf('month');
+      const record: CwAgreementRecord = {
+        id: ++agreementId,
+        name: `${company.name.slice(0, 30)} Managed Services`,
+        type: { id: 1, name: 'Managed Services' },
+        company: { id: company.id, identifier: company.identifier, name: company.name },
+        startDate: cwDate(start),
+        endDate: null,
+        noEndingDateFlag: true,
+        cancelledFlag: false,
+        dateCancelled: null,
+        agreementStatus: 'Active',
+        billingCycle: MONTHLY,
+        billStartDate: cwDate(start),
+        nextInvoiceDate: cwDate(today.plus({ months: 1 }).startOf('month')),
+        prorateFlag: false,
+        prorateFirstBill: false,
+        invoiceProratedAdditionsFlag: false,
+        periodType: 'Current',
+        parentAgreement: null,
+        taxable: true,
+        _info: stamp,
+        ...over,
+      };
+      cw.agreements.push(record);
+      return record;
+    };
+    const kind = i % 6;
+    add({ prorateFlag: kind === 1 || kind === 4 });
+    if (kind === 2) add({ name: `${company.name.slice(0, 30)} Cloud (invoiced ahead)`, nextInvoiceDate: cwDate(today.plus({ months: 2 }).startOf('month')) });
+    if (kind === 3) add({ name: `${company.name.slice(0, 30)} Annual Licensing`, billingCycle: YEARLY, nextInvoiceDate: cwDate(today.plus({ years: 1 }).startOf('year')) });
+    if (kind === 4)
+      add({ name: `${company.name.slice(0, 30)} Legacy`, cancelledFlag: true, agreementStatus: 'Cancelled', dateCancelled: cwDate(today.minus({ months: 3 })) });
+    if (kind === 5)
+      add({ name: `${company.name.slice(0, 30)} 2023 Project`, noEndingDateFlag: false, endDate: cwDate(today.minus({ months: 2 }).endOf('month')), agreementStatus: 'Expired' });
+  });
+
+  // Subscriptions, spread over the Pax8 companies.
+  const seatProducts = products.filter((p) => !seedOf.get(p.id)!.usage);
+  const usageProducts = products.filter((p) => seedOf.get(p.id)!.usage);
+  let additionId = 8600;
+  const perCompany = Math.max(1, Math.round(subscriptionTarget / pax8.companies.length));
+  let remaining = subscriptionTarget;
+  pax8.companies.forEach((company, ci) => {
+    const count = ci === pax8.companies.length - 1 ? remaining : Math.min(remaining, perCompany);
+    remaining -= count;
+    for (let si = 0; si < count; si++) {
+      const usage = si === 2 && ci % 3 === 0;
+      const product = usage ? usageProducts[ci % usageProducts.length]! : seatProducts[(ci + si * 3) % seatProducts.length]!;
+      const s = seedOf.get(product.id)!;
+      const terms = Object.keys(s.terms) as (keyof ProductSeed['terms'])[];
+      const term = terms[(ci + si) % terms.length]!;
+      const [cost, price] = s.terms[term]!;
+      const sub = makeSubscription(rng, today, company.id, product, term, cost, price, ci === 0 && si === 0);
+      pax8.subscriptions.push(sub.current);
+      pax8.history[sub.current.id] = sub.history;
+
+      if (s.usage) addUsage(rng, today, pax8, company, sub.current, s);
+
+      // Already-billed state in ConnectWise: the quantity as of the start of this month.
+      const cwCompany = cwCompanyByPax8.get(company.id);
+      const item = catalogFor.get(product.id);
+      const agreement = cwCompany && cw.agreements.find((a) => a.company.id === cwCompany.id && !a.cancelledFlag && a.agreementStatus === 'Active');
+      if (cwCompany && item && agreement && !s.usage && rng.chance(0.7)) {
+        const monthStart = today.startOf('month');
+        const billed = [...sub.history].reverse().find((h) => DateTime.fromISO(h.updatedDate) < monthStart);
+        if (billed) {
+          const addition: CwAdditionRecord = {
+            id: ++additionId,
+            agreementId: agreement.id,
+            product: { id: item.id, identifier: item.identifier, name: item.description },
+            quantity: billed.quantity,
+            lessIncluded: 0,
+            unitPrice: price,
+            unitCost: cost,
+            billCustomer: 'Billable',
+            effectiveDate: cwDate(DateTime.fromISO(sub.current.startDate).plus({ months: 1 }).startOf('month')),
+            cancelledDate: null,
+            taxableFlag: true,
+            serialNumber: null,
+            invoiceDescription: `Pax8 - ${product.name}`.slice(0, 50),
+            description: product.name.slice(0, 60),
+            purchaseItemFlag: false,
+            specialOrderFlag: false,
+            uom: s.unit,
+            extPrice: money(price * billed.quantity),
+            extCost: money(cost * billed.quantity),
+            margin: money((price - cost) * billed.quantity),
+            agreementStatus: 'Active',
+            sequenceNumber: 1,
+            _info: stamp,
+          };
+          cw.additions.push(addition);
+        }
+      }
+    }
+  });
+
+  addInvoices(rng, today, pax8);
+  return { today: isoDay(today), seed, cw, pax8 };
+}
+
+function catalogItem(id: number, s: ProductSeed, p: Pax8ProductRecord, stamp: { lastUpdated: string; updatedBy: string }): CwCatalogRecord {
+  const [cost, price] = Object.values(s.terms)[0]!;
+  const uom = CW_UOMS.find((u) => u.name === s.unit) ?? CW_UOMS[0]!;
+  return {
+    id,
+    identifier: p.sku,
+    description: `Pax8 - ${p.name}`.slice(0, 60),
+    customerDescription: p.shortDescription,
+    subcategory: CW_SUBCATEGORIES[s.usage ? 1 : 0]!,
+    type: CW_TYPES[0]!,
+    category: CW_CATEGORIES[s.usage ? 1 : 0]!,
+    productClass: 'Service',
+    price,
+    cost,
+    manufacturer: { id: 1, name: p.vendorName },
+    manufacturerPartNumber: p.sku,
+    vendor: { id: 8, name: 'Pax8' },
+    vendorSku: p.sku,
+    unitOfMeasure: uom,
+    taxableFlag: true,
+    inactiveFlag: false,
+    _info: stamp,
+  };
+}
+
+/**
+ * A subscription and its history. About a third change quantity inside the current month
+ * (the prorates of a sync), some changed last month, some are cancelled. The very first
+ * subscription of the first company replays the guide's first example: 1 seat, +1 on day 9.
+ */
+function makeSubscription(
+  rng: Rng,
+  today: DateTime,
+  companyId: string,
+  product: Pax8ProductRecord,
+  term: keyof ProductSeed['terms'],
+  cost: number,
+  price: number,
+  guideExample: boolean,
+) {
+  const start = guideExample
+    ? today.minus({ months: 3 }).startOf('month').plus({ days: 10 })
+    : today.minus({ months: rng.int(2, 20) }).startOf('month').plus({ days: rng.int(0, 26) });
+  const id = rng.uuid();
+  let quantity = guideExample ? 1 : term === 'One-Time' ? 1 : rng.int(1, 60);
+  const months = { Annual: 12, '2-Year': 24, '3-Year': 36 } as Record<string, number>;
+  const base: Pax8SubscriptionRecord = {
+    id,
+    companyId,
+    productId: product.id,
+    productName: product.name,
+    parentSubscriptionId: null,
+    vendorSubscriptionId: rng.uuid(),
+    quantity,
+    startDate: iso(start),
+    endDate: null,
+    createdDate: iso(start),
+    updatedDate: iso(start),
+    billingStart: iso(start),
+    status: 'Active',
+    price,
+    partnerCost: cost,
+    currencyCode: 'USD',
+    billingTerm: term,
+    commitmentTerm: months[term] ? { id: rng.uuid(), term, endDate: iso(start.plus({ months: months[term]! })) } : null,
+    provisioningDetails: [{ key: 'domain', values: [`${companyId.slice(0, 8)}.onmicrosoft.com`] }],
+  };
+  const history: Pax8SubscriptionRecord[] = [{ ...base }];
+  const change = (at: DateTime, to: number) => {
+    quantity = to;
+    history.push({ ...history.at(-1)!, quantity, updatedDate: iso(at) });
+  };
+  const dayOfMonth = today.day;
+  if (guideExample) {
+    if (dayOfMonth > 9) change(today.startOf('month').plus({ days: 8, hours: 15 }), 2);
+    else change(today.minus({ months: 1 }).startOf('month').plus({ days: 8, hours: 15 }), 2);
+  } else if (term !== 'One-Time') {
+    if (rng.chance(0.2)) change(today.minus({ months: 1 }).startOf('month').plus({ days: rng.int(2, 25), hours: rng.int(8, 18) }), Math.max(1, quantity + rng.int(-3, 6)));
+    if (dayOfMonth > 2 && rng.chance(0.35)) {
+      const changes = rng.int(1, 2);
+      let day = 1;
+      for (let c = 0; c < changes && day < dayOfMonth - 1; c++) {
+        day = rng.int(day + 1, dayOfMonth - 1);
+        const delta = rng.chance(0.75) ? rng.int(1, 12) : -rng.int(1, Math.max(1, Math.min(5, quantity - 1)));
+        change(today.startOf('month').plus({ days: day - 1, hours: rng.int(8, 18) }), Math.max(1, quantity + delta));
+      }
+    }
+  }
+  const last = history.at(-1)!;
+  if (!guideExample && rng.chance(0.06)) {
+    const end = today.minus({ days: rng.int(1, 40) });
+    const cancelled = { ...last, status: 'Cancelled' as const, endDate: iso(end), updatedDate: iso(end) };
+    history.push(cancelled);
+  }
+  return { current: { ...history.at(-1)! }, history };
+}
+
+function addUsage(rng: Rng, today: DateTime, pax8: Pax8World, company: Pax8CompanyRecord, sub: Pax8SubscriptionRecord, s: ProductSeed) {
+  for (const monthsBack of [1, 0]) {
+    const month = today.minus({ months: monthsBack }).startOf('month');
+    const lastDay = monthsBack === 0 ? today.minus({ days: 1 }) : month.endOf('month').startOf('day');
+    const summaryId = rng.uuid();
+    let charges = 0;
+    let partner = 0;
+    for (const sp of s.usage!.subProducts) {
+      if (!rng.chance(0.7)) continue;
+      const quantity = rng.int(3, 90);
+      // Two daily totals: the later one is the one that bills.
+      for (const day of [lastDay.minus({ days: 1 }), lastDay]) {
+        if (day < month) continue;
+        const q = day.equals(lastDay) ? quantity : Math.max(1, quantity - rng.int(0, 3));
+        pax8.usageLines.push({
+          usageSummaryId: summaryId,
+          usageDate: day.toISODate()!,
+          productName: sp.name,
+          productId: sub.productId,
+          unitOfMeasure: s.unit,
+          quantity: q,
+          currentCharges: money(q * sp.unitPrice),
+          currentProfit: money(q * (sp.unitPrice - sp.unitCost)),
+          partnerTotal: money(q * sp.unitCost),
+          unitPrice: sp.unitPrice,
+          currencyCode: 'USD',
+          isTrial: false,
+        });
+      }
+      charges += quantity * sp.unitPrice;
+      partner += quantity * sp.unitCost;
+    }
+    pax8.usageSummaries.push({
+      id: summaryId,
+      companyId: company.id,
+      productId: sub.productId,
+      subscriptionId: sub.id,
+      resourceGroup: company.website?.replace(/^www\./, '') ?? company.name,
+      vendorName: s.vendorName,
+      currentCharges: money(charges),
+      partnerTotal: money(partner),
+      currencyCode: 'USD',
+      isTrial: false,
+    });
+  }
+}
+
+/** Last month's invoice: one item per active subscription, billed on the 4th as Pax8 does. */
+function addInvoices(rng: Rng, today: DateTime, pax8: Pax8World) {
+  const month = today.minus({ months: 1 }).startOf('month');
+  const invoiceId = rng.uuid();
+  const items: Pax8InvoiceItemRecord[] = [];
+  const names = new Map(pax8.companies.map((c) => [c.id, c.name]));
+  const skus = new Map(pax8.products.map((p) => [p.id, p.sku]));
+  for (const sub of pax8.subscriptions) {
+    if (DateTime.fromISO(sub.startDate) > month.endOf('month')) continue;
+    const quantity = [...pax8.history[sub.id]!].reverse().find((h) => DateTime.fromISO(h.updatedDate) <= month.endOf('month'))?.quantity ?? sub.quantity;
+    items.push({
+      id: rng.uuid(),
+      invoiceId,
+      type: sub.price === 0 ? 'usage' : 'subscription',
+      companyId: sub.companyId,
+      companyName: names.get(sub.companyId) ?? '',
+      subscriptionId: sub.id,
+      productId: sub.productId,
+      productName: sub.productName,
+      sku: skus.get(sub.productId) ?? '',
+      startPeriod: month.toISODate()!,
+      endPeriod: month.endOf('month').toISODate()!,
+      quantity,
+      price: sub.price,
+      cost: sub.partnerCost,
+      total: money(sub.price * quantity),
+      costTotal: money(sub.partnerCost * quantity),
+      term: sub.price === 0 ? 'Arrears' : sub.billingTerm === 'Trial' || sub.billingTerm === 'Activation' ? 'One-Time' : sub.billingTerm,
+    });
+  }
+  const total = money(items.reduce((sum, i) => sum + i.costTotal, 0));
+  pax8.invoices.push({
+    id: invoiceId,
+    invoiceDate: today.startOf('month').plus({ days: 3 }).toISODate()!,
+    dueDate: today.startOf('month').plus({ days: 33 }).toISODate()!,
+    status: 'Unpaid',
+    total,
+    balance: total,
+    partnerName: 'Sandbox MSP',
+    companyIds: [...new Set(items.map((i) => i.companyId))],
+  });
+  pax8.invoiceItems.push(...items);
+}

@@ -1,0 +1,27 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close: () => Promise<void>;
+}
+
+/** Serves a sandbox app on loopback; `port` 0 takes a free one. */
+export function listen(app: Hono<any, any, any>, port = 0, hostname = '127.0.0.1'): Promise<RunningServer> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
+      resolve({
+        url: `http://${hostname}:${info.port}`,
+        port: info.port,
+        close: () =>
+          new Promise<void>((done) => {
+            // Held "timeout after commit" connections would keep close() waiting forever.
+            if ('closeAllConnections' in server) (server as { closeAllConnections: () => void }).closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
