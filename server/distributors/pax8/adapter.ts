@@ -1,0 +1,40 @@
+import type { Distributor } from '../types.ts';
+import type { Pax8Api } from './api.ts';
+import {
+  toCompanies,
+  toHistory,
+  toInvoiceItems,
+  toInvoices,
+  toPricing,
+  toProducts,
+  toSubscriptions,
+  toUsageLines,
+  toUsageSummaries,
+} from './transform.ts';
+
+const enc = encodeURIComponent;
+
+/** Pax8 behind the product's distributor interface: HTTP from api.ts, shapes from transform.ts. */
+export function createPax8Distributor(api: Pax8Api): Distributor {
+  const content = async (path: string, query: Record<string, string | undefined> = {}) => {
+    const body = (await api.get(path, query)) as { content?: unknown };
+    return Array.isArray(body?.content) ? body.content : [];
+  };
+  return {
+    name: 'pax8',
+    async verify() {
+      await api.token();
+      await api.get('/companies', { page: 0, size: 1 });
+    },
+    companies: async () => toCompanies(await api.list('/companies')),
+    products: async (filter = {}) => toProducts(await api.list('/products', filter)),
+    pricing: async (productId, companyId) => toPricing(await content(`/products/${enc(productId)}/pricing`, { companyId }), productId),
+    subscriptions: async (filter = {}) => toSubscriptions(await api.list('/subscriptions', { ...filter })),
+    subscriptionHistory: async (id) => toHistory(await content(`/subscriptions/${enc(id)}/history`), id),
+    usageSummaries: async (id) => toUsageSummaries(await api.list(`/subscriptions/${enc(id)}/usage-summaries`)),
+    usageLines: async (summaryId, usageDate) => toUsageLines(await api.list(`/usage-summaries/${enc(summaryId)}/usage-lines`, { usageDate }), summaryId),
+    invoices: async ({ from, to, companyId }) =>
+      toInvoices(await api.list('/invoices', { invoiceDateRangeStart: from, invoiceDateRangeEnd: to, companyId })),
+    invoiceItems: async (invoiceId) => toInvoiceItems(await api.list(`/invoices/${enc(invoiceId)}/items`), invoiceId),
+  };
+}

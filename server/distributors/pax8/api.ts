@@ -1,0 +1,132 @@
+import { mapLimit } from '../../http/limit.ts';
+import type { RetryPolicy } from '../../http/retry.ts';
+import { send, type RequestEvent } from '../../http/send.ts';
+import { VendorError } from '../../http/vendor-error.ts';
+import { pax8Error } from './errors.ts';
+import { pax8ListSchema, pax8TokenSchema } from './types.ts';
+
+export const PAX8_PAGE_SIZE = 200;
+
+export interface Pax8ApiOptions {
+  /** `https://api.pax8.com/v1` */
+  baseUrl: string;
+  /** `https://token-manager.pax8.com/oauth/token`, or the older `https://login.pax8.com/oauth/token`. */
+  tokenUrl: string;
+  /** `https://api.pax8.com`, or `api://p8p.client` on older deployments. */
+  audience: string;
+  clientId: string;
+  clientSecret: string;
+  fetch?: typeof fetch;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  concurrency?: number;
+  onRequest?: (event: RequestEvent) => void;
+  now?: () => number;
+}
+
+/** Refresh this long before Pax8 says the token expires, so no call races its expiry. */
+const TOKEN_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Pax8's HTTP layer: a cached client-credentials token, bearer calls with the shared retry
+ * rules, and every page of a list (size 200, the rest fetched with bounded concurrency once
+ * the first page says how many there are).
+ */
+export function createPax8Api(options: Pax8ApiOptions) {
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  let cached: { token: string; expiresAt: number } | undefined;
+  let pending: Promise<string> | undefined;
+
+  async function fetchToken(): Promise<string> {
+    const response = await send({
+      vendor: 'pax8',
+      method: 'POST',
+      url: options.tokenUrl,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ client_id: options.clientId, client_secret: options.clientSecret, audience: options.audience, grant_type: 'client_credentials' }),
+      timeoutMs,
+      retry: options.retry,
+      fetch: options.fetch,
+      toError: (res, text) => pax8Error('POST', options.tokenUrl, res, text),
+      onRequest: options.onRequest,
+    }).catch((error: unknown) => {
+      // A token request changes nothing on Pax8's side, so "unknown outcome" is just a failure.
+      if (error instanceof VendorError && error.code === 'unknown_outcome') {
+        throw new VendorError({ vendor: 'pax8', code: 'server', method: 'POST', path: error.path, message: 'Pax8 did not answer the token request.' });
+      }
+      throw error;
+    });
+    const parsed = pax8TokenSchema.safeParse(await response.json().catch(() => null));
+    if (!parsed.success) {
+      throw new VendorError({ vendor: 'pax8', code: 'bad_response', method: 'POST', path: new URL(options.tokenUrl).pathname, message: 'Pax8 answered the token request without an access_token.' });
+    }
+    cached = { token: parsed.data.access_token, expiresAt: now() + parsed.data.expires_in * 1000 - TOKEN_MARGIN_MS };
+    return cached.token;
+  }
+
+  async function token(): Promise<string> {
+    if (cached && cached.expiresAt > now()) return cached.token;
+    // Concurrent callers share one token request.
+    pending ??= fetchToken().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  }
+
+  async function get(path: string, query: Record<string, string | number | undefined> = {}): Promise<unknown> {
+    const url = new URL(`${options.baseUrl.replace(/\/$/, '')}${path}`);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    const attempt = async () =>
+      send({
+        vendor: 'pax8',
+        method: 'GET',
+        url: url.toString(),
+        headers: { Authorization: `Bearer ${await token()}`, Accept: 'application/json' },
+        timeoutMs,
+        retry: options.retry,
+        fetch: options.fetch,
+        toError: (res, text) => pax8Error('GET', url.toString(), res, text),
+        onRequest: options.onRequest,
+      });
+    let response: Response;
+    try {
+      response = await attempt();
+    } catch (error) {
+      // A cached token can be revoked before it expires: fetch a new one once.
+      if (!(error instanceof VendorError && error.code === 'authentication' && cached)) throw error;
+      cached = undefined;
+      response = await attempt();
+    }
+    const text = await response.text();
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new VendorError({ vendor: 'pax8', code: 'bad_response', method: 'GET', path: url.pathname, message: `Pax8 answered ${url.pathname} with something that is not JSON.` });
+    }
+  }
+
+  /** Every record of a paged list; lists that answer without `page` are one page. */
+  async function list(path: string, query: Record<string, string | number | undefined> = {}): Promise<unknown[]> {
+    const read = async (page: number) => {
+      const body = pax8ListSchema.safeParse(await get(path, { ...query, page, size: PAX8_PAGE_SIZE }));
+      if (!body.success) {
+        throw new VendorError({ vendor: 'pax8', code: 'bad_response', method: 'GET', path, message: `Pax8 answered ${path} without a content list.` });
+      }
+      return body.data;
+    };
+    const first = await read(0);
+    const pages = first.page?.totalPages ?? 1;
+    if (pages <= 1) return first.content;
+    const rest = await mapLimit(
+      Array.from({ length: pages - 1 }, (_, i) => i + 1),
+      options.concurrency ?? 6,
+      async (page) => (await read(page)).content,
+    );
+    return [first.content, ...rest].flat();
+  }
+
+  return { token, get, list };
+}
+
+export type Pax8Api = ReturnType<typeof createPax8Api>;

@@ -1,0 +1,298 @@
+import type { z } from 'zod';
+import { parseVendorInstant, toInstant } from '../../../shared/dates.ts';
+import { MoneyError, parseMicros, type Micros } from '../../../shared/money.ts';
+import {
+  BILLING_TERMS,
+  SUBSCRIPTION_STATUSES,
+  type BillingTerm,
+  type DistributorCompany,
+  type DistributorProduct,
+  type Invoice,
+  type InvoiceItem,
+  type ParseProblem,
+  type Parsed,
+  type ProductPrice,
+  type Subscription,
+  type SubscriptionSnapshot,
+  type UsageLine,
+  type UsageSummary,
+} from '../../../shared/schemas/distributor.ts';
+import {
+  pax8CompanySchema,
+  pax8InvoiceItemSchema,
+  pax8InvoiceSchema,
+  pax8PricingSchema,
+  pax8ProductSchema,
+  pax8SubscriptionSchema,
+  pax8UsageLineSchema,
+  pax8UsageSummarySchema,
+} from './types.ts';
+
+/** Reads one record's fields, noting every value it had to default instead of dropping it. */
+function reader(resource: string, id: string | null, problems: ParseProblem[]) {
+  const note = (field: string, value: unknown, message: string) =>
+    problems.push({ resource, id, field, value, message, effect: 'defaulted' });
+  return {
+    note,
+    text(field: string, value: unknown, fallback: string | null = null): string | null {
+      if (value === undefined || value === null || value === '') return fallback;
+      if (typeof value === 'string') return value;
+      if (typeof value === 'number') return String(value);
+      note(field, value, 'expected text');
+      return fallback;
+    },
+    instant(field: string, value: unknown): string | null {
+      if (value === undefined || value === null || value === '') return null;
+      const parsed = typeof value === 'string' ? parseVendorInstant(value) : undefined;
+      if (!parsed) {
+        note(field, value, 'not a date in any accepted format; treated as missing');
+        return null;
+      }
+      return toInstant(parsed);
+    },
+    money(field: string, value: unknown): Micros | null {
+      if (value === undefined || value === null || value === '') return null;
+      try {
+        if (typeof value === 'number' || typeof value === 'string') return parseMicros(value);
+      } catch (error) {
+        if (!(error instanceof MoneyError)) throw error;
+      }
+      note(field, value, 'not an amount; treated as unknown');
+      return null;
+    },
+    quantity(field: string, value: unknown): number | null {
+      if (value === undefined || value === null || value === '') {
+        // NOTE: Pax8 sometimes omits quantity. Unknown is not zero: zero would cancel billing.
+        note(field, value ?? null, 'missing; treated as unknown, not as 0');
+        return null;
+      }
+      const n = typeof value === 'string' ? Number(value) : value;
+      if (typeof n === 'number' && Number.isFinite(n) && n >= 0) return n;
+      note(field, value, 'not a quantity; treated as unknown');
+      return null;
+    },
+    /** Pax8's spec writes enums in lower case while live answers capitalise them; accept both. */
+    oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], fallback: T): T {
+      if (typeof value === 'string') {
+        const key = value.replace(/[\s_]/g, '').toLowerCase();
+        const hit = allowed.find((a) => a.replace(/[\s_]/g, '').toLowerCase() === key);
+        if (hit) return hit;
+      }
+      note(field, value, `not one of ${allowed.join(', ')}; read as ${fallback}`);
+      return fallback;
+    },
+  };
+}
+
+/** Applies `fn` to each raw record; a record that fails its schema is dropped and reported. */
+function each<S extends z.ZodType, T>(resource: string, raw: readonly unknown[], schema: S, fn: (rec: z.output<S>, problems: ParseProblem[]) => T | undefined): Parsed<T> {
+  const problems: ParseProblem[] = [];
+  const items: T[] = [];
+  for (const entry of raw) {
+    const result = schema.safeParse(entry);
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      const id = entry && typeof entry === 'object' && 'id' in entry ? String((entry as { id: unknown }).id) : null;
+      problems.push({ resource, id, field: issue.path.join('.') || '(record)', value: entry, message: `record could not be read: ${issue.message}`, effect: 'dropped' });
+      continue;
+    }
+    const item = fn(result.data, problems);
+    if (item !== undefined) items.push(item);
+  }
+  return { items, problems };
+}
+
+export function toCompanies(raw: readonly unknown[]): Parsed<DistributorCompany> {
+  return each('company', raw, pax8CompanySchema, (c, problems) => {
+    const r = reader('company', c.id, problems);
+    return {
+      id: c.id,
+      name: r.text('name', c.name) ?? `(unnamed company ${c.id})`,
+      website: r.text('website', c.website),
+      phone: r.text('phone', c.phone),
+      address: {
+        street: c.address?.street ?? null,
+        city: c.address?.city ?? null,
+        region: c.address?.stateOrProvince ?? null,
+        postalCode: c.address?.postalCode ?? null,
+        country: c.address?.country ?? null,
+      },
+      externalId: r.text('externalId', c.externalId),
+      status: c.status === undefined ? 'Active' : r.oneOf('status', c.status, ['Active', 'Inactive', 'Deleted'] as const, 'Active'),
+      updatedAt: r.instant('updatedDate', c.updatedDate),
+    };
+  });
+}
+
+export function toProducts(raw: readonly unknown[]): Parsed<DistributorProduct> {
+  return each('product', raw, pax8ProductSchema, (p, problems) => {
+    const r = reader('product', p.id, problems);
+    return {
+      id: p.id,
+      name: r.text('name', p.name) ?? `(unnamed product ${p.id})`,
+      vendorName: p.vendorName ?? '',
+      sku: p.sku ?? null,
+      vendorSku: p.vendorSku ?? null,
+      description: p.description ?? p.shortDescription ?? null,
+      requiresCommitment: p.requiresCommitment ?? false,
+    };
+  });
+}
+
+export function toPricing(raw: readonly unknown[], productId: string): Parsed<ProductPrice> {
+  return each('pricing', raw, pax8PricingSchema, (p, problems) => {
+    const r = reader('pricing', p.productId ?? productId, problems);
+    const rate = p.rates?.[0];
+    if (!rate) {
+      problems.push({ resource: 'pricing', id: productId, field: 'rates', value: p.rates, message: 'no rates; price unknown', effect: 'dropped' });
+      return undefined;
+    }
+    const unitCost = r.money('rates.0.partnerBuyRate', rate.partnerBuyRate) ?? 0;
+    const unitPrice = r.money('rates.0.suggestedRetailPrice', rate.suggestedRetailPrice) ?? 0;
+    return {
+      productId: p.productId ?? productId,
+      billingTerm: r.oneOf('billingTerm', p.billingTerm, BILLING_TERMS, 'Monthly'),
+      commitmentTerm: p.commitmentTerm ?? null,
+      commitmentMonths: p.commitmentTermInMonths ?? null,
+      unit: p.unitOfMeasurement ?? null,
+      unitCost,
+      unitPrice,
+      usage: unitCost === 0 && unitPrice === 0,
+    };
+  });
+}
+
+function commitmentOf(r: ReturnType<typeof reader>, value: unknown): Subscription['commitment'] {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object') {
+    r.note('commitmentTerm', value, 'not a commitment object; treated as none');
+    return null;
+  }
+  const c = value as { term?: unknown; endDate?: unknown };
+  return { term: r.text('commitmentTerm.term', c.term) ?? 'Unknown', endDate: r.instant('commitmentTerm.endDate', c.endDate) };
+}
+
+function subscription(s: z.output<typeof pax8SubscriptionSchema>, problems: ParseProblem[]): Subscription | undefined {
+  const r = reader('subscription', s.id, problems);
+  const companyId = r.text('companyId', s.companyId);
+  const productId = r.text('productId', s.productId);
+  if (!companyId || !productId) {
+    problems.push({ resource: 'subscription', id: s.id, field: companyId ? 'productId' : 'companyId', value: companyId ? s.productId : s.companyId, message: 'missing; the subscription cannot be matched to a company and product', effect: 'dropped' });
+    return undefined;
+  }
+  return {
+    id: s.id,
+    companyId,
+    productId,
+    productName: s.productName ?? '',
+    parentId: s.parentSubscriptionId ?? null,
+    quantity: r.quantity('quantity', s.quantity),
+    status: r.oneOf('status', s.status, SUBSCRIPTION_STATUSES, 'Active'),
+    billingTerm: r.oneOf<BillingTerm>('billingTerm', s.billingTerm, BILLING_TERMS, 'Monthly'),
+    startDate: r.instant('startDate', s.startDate),
+    endDate: r.instant('endDate', s.endDate),
+    createdAt: r.instant('createdDate', s.createdDate),
+    updatedAt: r.instant('updatedDate', s.updatedDate),
+    unitPrice: r.money('price', s.price),
+    unitCost: r.money('partnerCost', s.partnerCost),
+    currency: s.currencyCode ?? 'USD',
+    commitment: commitmentOf(r, s.commitmentTerm ?? s.commitment),
+  };
+}
+
+export function toSubscriptions(raw: readonly unknown[]): Parsed<Subscription> {
+  return each('subscription', raw, pax8SubscriptionSchema, subscription);
+}
+
+/**
+ * History snapshots, oldest first. Each is a whole subscription as it was; its `updatedDate`
+ * is when that quantity took effect, which proration needs. A snapshot without a readable
+ * date cannot be placed in time and is reported.
+ */
+export function toHistory(raw: readonly unknown[], subscriptionId: string): Parsed<SubscriptionSnapshot> {
+  const parsed = each('subscriptionHistory', raw, pax8SubscriptionSchema, (s, problems): SubscriptionSnapshot | undefined => {
+    const sub = subscription(s, problems);
+    const at = sub?.updatedAt ?? sub?.createdAt;
+    if (!sub || !at) {
+      problems.push({ resource: 'subscriptionHistory', id: subscriptionId, field: 'updatedDate', value: s.updatedDate, message: 'snapshot has no readable date; it cannot be placed in the history', effect: 'dropped' });
+      return undefined;
+    }
+    return { at, quantity: sub.quantity, status: sub.status, endDate: sub.endDate, unitPrice: sub.unitPrice, unitCost: sub.unitCost };
+  });
+  parsed.items.sort((a, b) => a.at.localeCompare(b.at));
+  return parsed;
+}
+
+export function toUsageSummaries(raw: readonly unknown[]): Parsed<UsageSummary> {
+  return each('usageSummary', raw, pax8UsageSummarySchema, (u, problems) => {
+    const r = reader('usageSummary', u.id, problems);
+    return {
+      id: u.id,
+      companyId: r.text('companyId', u.companyId) ?? '',
+      productId: r.text('productId', u.productId) ?? '',
+      subscriptionId: r.text('subscriptionId', u.subscriptionId) ?? '',
+      resourceGroup: u.resourceGroup ?? '',
+      charges: r.money('currentCharges', u.currentCharges) ?? 0,
+      partnerTotal: r.money('partnerTotal', u.partnerTotal) ?? 0,
+    };
+  });
+}
+
+export function toUsageLines(raw: readonly unknown[], summaryId: string): Parsed<UsageLine> {
+  return each('usageLine', raw, pax8UsageLineSchema, (u, problems) => {
+    const r = reader('usageLine', summaryId, problems);
+    const quantity = r.quantity('quantity', u.quantity);
+    const usageDate = r.text('usageDate', u.usageDate);
+    if (quantity === null || !usageDate) {
+      problems.push({ resource: 'usageLine', id: summaryId, field: quantity === null ? 'quantity' : 'usageDate', value: quantity === null ? u.quantity : u.usageDate, message: 'usage line without a quantity or date cannot be billed', effect: 'dropped' });
+      return undefined;
+    }
+    return {
+      summaryId: r.text('usageSummaryId', u.usageSummaryId) ?? summaryId,
+      usageDate: usageDate.slice(0, 10),
+      productId: r.text('productId', u.productId) ?? '',
+      productName: u.productName ?? '',
+      unit: u.unitOfMeasure ?? null,
+      quantity,
+      unitPrice: r.money('unitPrice', u.unitPrice) ?? 0,
+      charges: r.money('currentCharges', u.currentCharges) ?? 0,
+      partnerTotal: r.money('partnerTotal', u.partnerTotal) ?? 0,
+    };
+  });
+}
+
+export function toInvoices(raw: readonly unknown[]): Parsed<Invoice> {
+  return each('invoice', raw, pax8InvoiceSchema, (i, problems) => {
+    const r = reader('invoice', i.id, problems);
+    return {
+      id: i.id,
+      invoiceDate: (r.instant('invoiceDate', i.invoiceDate) ?? '').slice(0, 10),
+      dueDate: r.instant('dueDate', i.dueDate)?.slice(0, 10) ?? null,
+      status: i.status ?? 'Unknown',
+      total: r.money('total', i.total) ?? 0,
+    };
+  });
+}
+
+export function toInvoiceItems(raw: readonly unknown[], invoiceId: string): Parsed<InvoiceItem> {
+  return each('invoiceItem', raw, pax8InvoiceItemSchema, (i, problems) => {
+    const r = reader('invoiceItem', i.id, problems);
+    return {
+      id: i.id,
+      invoiceId: r.text('invoiceId', i.invoiceId) ?? invoiceId,
+      type: i.type ?? 'unknown',
+      companyId: r.text('companyId', i.companyId) ?? '',
+      subscriptionId: i.subscriptionId ?? null,
+      productId: i.productId ?? null,
+      productName: i.productName ?? '',
+      startPeriod: r.instant('startPeriod', i.startPeriod)?.slice(0, 10) ?? null,
+      endPeriod: r.instant('endPeriod', i.endPeriod)?.slice(0, 10) ?? null,
+      quantity: i.quantity === undefined || i.quantity === null ? null : r.quantity('quantity', i.quantity),
+      price: r.money('price', i.price) ?? 0,
+      cost: r.money('cost', i.cost) ?? 0,
+      total: r.money('total', i.total) ?? 0,
+      costTotal: r.money('costTotal', i.costTotal) ?? 0,
+      term: i.term ?? 'Unknown',
+    };
+  });
+}

@@ -1,0 +1,38 @@
+import type {
+  DistributorCompany,
+  DistributorProduct,
+  Invoice,
+  InvoiceItem,
+  Parsed,
+  ProductPrice,
+  Subscription,
+  SubscriptionSnapshot,
+  UsageLine,
+  UsageSummary,
+} from '../../shared/schemas/distributor.ts';
+
+export interface SubscriptionFilter {
+  companyId?: string;
+  productId?: string;
+  status?: string;
+  billingTerm?: string;
+}
+
+/**
+ * What the product needs from any distributor. Every list answers with what it could read
+ * and the problems it found, so a malformed record is shown to a person instead of vanishing.
+ */
+export interface Distributor {
+  readonly name: string;
+  /** Checks the credentials; throws a VendorError naming what is wrong. */
+  verify(): Promise<void>;
+  companies(): Promise<Parsed<DistributorCompany>>;
+  products(filter?: { search?: string; vendorName?: string }): Promise<Parsed<DistributorProduct>>;
+  pricing(productId: string, companyId?: string): Promise<Parsed<ProductPrice>>;
+  subscriptions(filter?: SubscriptionFilter): Promise<Parsed<Subscription>>;
+  subscriptionHistory(subscriptionId: string): Promise<Parsed<SubscriptionSnapshot>>;
+  usageSummaries(subscriptionId: string): Promise<Parsed<UsageSummary>>;
+  usageLines(summaryId: string, usageDate: string): Promise<Parsed<UsageLine>>;
+  invoices(range: { from: string; to: string; companyId?: string }): Promise<Parsed<Invoice>>;
+  invoiceItems(invoiceId: string): Promise<Parsed<InvoiceItem>>;
+}

@@ -1,0 +1,60 @@
+/**
+ * Money without floats. Vendors send decimals as JSON numbers (Pax8's Azure rates have
+ * sub-cent digits), so amounts are held as integer micro-dollars (1/1,000,000), parsed from
+ * the number's decimal text, and rounded to cents only where a billing rule says to.
+ */
+export type Micros = number;
+export type Cents = number;
+
+const SCALE = 1_000_000;
+
+export class MoneyError extends Error {}
+
+/** Exact parse of a decimal (`25`, `17.6`, `0.096`, `"9.82"`); more than 6 places is an error. */
+export function parseMicros(value: number | string): Micros {
+  const text = typeof value === 'number' ? numberText(value) : value.trim();
+  const m = text.match(/^(-)?(\d+)(?:\.(\d+))?$/);
+  if (!m) throw new MoneyError(`"${text}" is not a decimal amount`);
+  const [, sign, whole, frac = ''] = m;
+  if (frac.length > 6) throw new MoneyError(`"${text}" has more than 6 decimal places`);
+  const micros = Number(whole) * SCALE + Number(frac.padEnd(6, '0'));
+  if (!Number.isSafeInteger(micros)) throw new MoneyError(`"${text}" is too large`);
+  return sign ? -micros : micros;
+}
+
+function numberText(n: number): string {
+  if (!Number.isFinite(n)) throw new MoneyError(`${n} is not an amount`);
+  // Exponent forms (1e-7) are expanded so the digits can be read exactly.
+  return Math.abs(n) < 1e-6 && n !== 0 ? n.toFixed(12).replace(/0+$/, '') : String(n);
+}
+
+export const centsToMicros = (cents: Cents): Micros => cents * 10_000;
+
+/** Rounds half away from zero to whole cents, as invoices do. */
+export function microsToCents(micros: Micros): Cents {
+  const sign = micros < 0 ? -1 : 1;
+  return sign * Math.floor((Math.abs(micros) + 5_000) / 10_000);
+}
+
+/** `$1,234.56`, `-$0.50`. */
+export function formatCents(cents: Cents): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  const whole = Math.floor(abs / 100).toLocaleString('en-US');
+  return `${sign}$${whole}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** `25.00` — the decimal form ConnectWise and CSV exports take. */
+export function centsToDecimal(cents: Cents): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** A micro amount as the shortest exact decimal (`0.096`, `25`). */
+export function microsToDecimal(micros: Micros): string {
+  const sign = micros < 0 ? '-' : '';
+  const abs = Math.abs(micros);
+  const frac = String(abs % SCALE).padStart(6, '0').replace(/0+$/, '');
+  return `${sign}${Math.floor(abs / SCALE)}${frac ? `.${frac}` : ''}`;
+}
