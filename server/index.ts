@@ -9,6 +9,7 @@ import { pinnedDayClock, systemClock } from './clock.ts';
 import { createSecretBox, loadOrCreateSandboxKey, parseSecretKey } from './crypto.ts';
 import { EnvError, MANAGE_CLOUD_ORIGINS, parseEnv } from './env.ts';
 import { createLogger } from './logger.ts';
+import { startSandboxes, type RunningSandboxes } from './sandbox/start.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -40,6 +41,17 @@ const key = env.APP_SECRET_KEY ? parseSecretKey(env.APP_SECRET_KEY) : loadOrCrea
 const secrets = createSecretBox(key);
 const clock = env.SANDBOX_TODAY ? pinnedDayClock(env.SANDBOX_TODAY) : systemClock;
 
+// Sandbox mode carries its own ConnectWise and Pax8 on loopback, generated around "today".
+let sandboxes: RunningSandboxes | undefined;
+if (env.SANDBOX) {
+  sandboxes = await startSandboxes({
+    today: clock.now().toISODate(),
+    cwPort: env.SANDBOX_CW_PORT,
+    pax8Port: env.SANDBOX_PAX8_PORT,
+  });
+  logger.info('sandbox vendors started', { connectwise: sandboxes.cw.url, pax8: sandboxes.pax8.baseUrl, today: sandboxes.world.today });
+}
+
 const frameAncestors = [...MANAGE_CLOUD_ORIGINS, ...env.CW_HOST_ORIGINS];
 const app = createApp({
   database,
@@ -61,6 +73,9 @@ const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (
       `  Pax8 ⇄ ConnectWise sync ${version} is running (${database.driver}${env.SANDBOX ? ', sandbox mode' : ''})`,
       `  Pod:     ${base}/pod/`,
       `  Health:  ${base}/healthz`,
+      ...(sandboxes
+        ? [`  Sandbox ConnectWise: ${sandboxes.cw.url}  (members jdoe, nross, kpark, amarkov; password "sandbox")`, `  Sandbox Pax8:        ${sandboxes.pax8.baseUrl}`]
+        : []),
       '',
     ].join('\n') + '\n',
   );
@@ -72,6 +87,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info('shutting down', { signal });
   server.close();
+  await sandboxes?.close();
   await database.close();
   process.exit(0);
 }

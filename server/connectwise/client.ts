@@ -117,14 +117,21 @@ export function createCwClient(options: CwClientOptions) {
     });
   }
 
+  let discovering: Promise<CwCompanyInfo> | undefined;
   async function companyInfo(): Promise<CwCompanyInfo> {
     const key = `${options.protocol}://${options.site}|${options.companyId.toLowerCase()}`;
     const cached = siteCache.get(key);
     if (cached) return cached;
-    const url = `${siteOrigin(options)}/login/companyinfo/${encodeURIComponent(options.companyId)}`;
-    const info = await parse(await raw('GET', url, { auth: false }), cwCompanyInfoSchema, 'GET', url);
-    siteCache.set(key, info);
-    return info;
+    // Concurrent first calls share one discovery instead of each asking.
+    discovering ??= (async () => {
+      const url = `${siteOrigin(options)}/login/companyinfo/${encodeURIComponent(options.companyId)}`;
+      const info = await parse(await raw('GET', url, { auth: false }), cwCompanyInfoSchema, 'GET', url);
+      siteCache.set(key, info);
+      return info;
+    })().finally(() => {
+      discovering = undefined;
+    });
+    return discovering;
   }
 
   async function url(path: string, query: Query = {}): Promise<string> {

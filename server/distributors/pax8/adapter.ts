@@ -1,3 +1,4 @@
+import type { Parsed } from '../../../shared/schemas/distributor.ts';
 import type { Distributor } from '../types.ts';
 import type { Pax8Api } from './api.ts';
 import {
@@ -20,16 +21,21 @@ export function createPax8Distributor(api: Pax8Api): Distributor {
     const body = (await api.get(path, query)) as { content?: unknown };
     return Array.isArray(body?.content) ? body.content : [];
   };
+  /** Transforms page by page as they arrive, then joins the items and problems. */
+  const paged = async <T>(path: string, query: Record<string, string | undefined>, transform: (raw: unknown[]) => Parsed<T>): Promise<Parsed<T>> => {
+    const parts = await api.pages(path, query, transform);
+    return { items: parts.flatMap((p) => p.items), problems: parts.flatMap((p) => p.problems) };
+  };
   return {
     name: 'pax8',
     async verify() {
       await api.token();
       await api.get('/companies', { page: 0, size: 1 });
     },
-    companies: async () => toCompanies(await api.list('/companies')),
-    products: async (filter = {}) => toProducts(await api.list('/products', filter)),
+    companies: () => paged('/companies', {}, toCompanies),
+    products: (filter = {}) => paged('/products', filter, toProducts),
     pricing: async (productId, companyId) => toPricing(await content(`/products/${enc(productId)}/pricing`, { companyId }), productId),
-    subscriptions: async (filter = {}) => toSubscriptions(await api.list('/subscriptions', { ...filter })),
+    subscriptions: (filter = {}) => paged('/subscriptions', { ...filter }, toSubscriptions),
     subscriptionHistory: async (id) => toHistory(await content(`/subscriptions/${enc(id)}/history`), id),
     usageSummaries: async (id) => toUsageSummaries(await api.list(`/subscriptions/${enc(id)}/usage-summaries`)),
     usageLines: async (summaryId, usageDate) => toUsageLines(await api.list(`/usage-summaries/${enc(summaryId)}/usage-lines`, { usageDate }), summaryId),

@@ -106,8 +106,11 @@ export function createPax8Api(options: Pax8ApiOptions) {
     }
   }
 
-  /** Every record of a paged list; lists that answer without `page` are one page. */
-  async function list(path: string, query: Record<string, string | number | undefined> = {}): Promise<unknown[]> {
+  /**
+   * Every page of a paged list, each handed to `map` as it arrives so that transforming one
+   * page overlaps waiting for the next. Lists that answer without `page` are one page.
+   */
+  async function pages<T>(path: string, query: Record<string, string | number | undefined>, map: (content: unknown[]) => T): Promise<T[]> {
     const read = async (page: number) => {
       const body = pax8ListSchema.safeParse(await get(path, { ...query, page, size: PAX8_PAGE_SIZE }));
       if (!body.success) {
@@ -116,17 +119,18 @@ export function createPax8Api(options: Pax8ApiOptions) {
       return body.data;
     };
     const first = await read(0);
-    const pages = first.page?.totalPages ?? 1;
-    if (pages <= 1) return first.content;
+    const total = first.page?.totalPages ?? 1;
     const rest = await mapLimit(
-      Array.from({ length: pages - 1 }, (_, i) => i + 1),
+      Array.from({ length: Math.max(0, total - 1) }, (_, i) => i + 1),
       options.concurrency ?? 6,
-      async (page) => (await read(page)).content,
+      async (page) => map((await read(page)).content),
     );
-    return [first.content, ...rest].flat();
+    return [map(first.content), ...rest];
   }
 
-  return { token, get, list };
+  const list = async (path: string, query: Record<string, string | number | undefined> = {}) => (await pages(path, query, (c) => c)).flat();
+
+  return { token, get, list, pages };
 }
 
 export type Pax8Api = ReturnType<typeof createPax8Api>;

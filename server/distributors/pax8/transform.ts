@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { parseVendorInstant, toInstant } from '../../../shared/dates.ts';
+import { vendorInstantIso } from '../../../shared/dates.ts';
 import { MoneyError, parseMicros, type Micros } from '../../../shared/money.ts';
 import {
   BILLING_TERMS,
@@ -43,12 +43,12 @@ function reader(resource: string, id: string | null, problems: ParseProblem[]) {
     },
     instant(field: string, value: unknown): string | null {
       if (value === undefined || value === null || value === '') return null;
-      const parsed = typeof value === 'string' ? parseVendorInstant(value) : undefined;
+      const parsed = typeof value === 'string' ? vendorInstantIso(value) : undefined;
       if (!parsed) {
         note(field, value, 'not a date in any accepted format; treated as missing');
         return null;
       }
-      return toInstant(parsed);
+      return parsed;
     },
     money(field: string, value: unknown): Micros | null {
       if (value === undefined || value === null || value === '') return null;

@@ -105,13 +105,13 @@ export function createPax8Sandbox(options: Pax8SandboxOptions) {
   });
 
   /** Pax8's page envelope; `size` above 200 is refused rather than silently cut. */
-  function paged<T>(c: Context, rows: readonly T[]) {
+  function paged<T>(c: Context, rows: readonly T[], serve: (row: T) => unknown = (row) => row) {
     const page = Number(c.req.query('page') ?? 0);
     const size = Number(c.req.query('size') ?? 10);
     if (!Number.isInteger(page) || page < 0) return pax8Error(c, 400, 'BAD_REQUEST', 'page must be a whole number from 0');
     if (!Number.isInteger(size) || size < 1 || size > MAX_SIZE) return pax8Error(c, 400, 'BAD_REQUEST', `size must be between 1 and ${MAX_SIZE}`);
     return c.json({
-      content: rows.slice(page * size, (page + 1) * size),
+      content: rows.slice(page * size, (page + 1) * size).map(serve),
       page: { size, totalElements: rows.length, totalPages: Math.ceil(rows.length / size), number: page },
     });
   }
@@ -142,19 +142,18 @@ export function createPax8Sandbox(options: Pax8SandboxOptions) {
     return c.json({ content: world.pricing.filter((p) => p.productId === c.req.param('id')) });
   });
 
-  const served = () => world.subscriptions.map((s, i) => serveSubscription(s, i, quirks));
   v1.get('/subscriptions', (c) => {
     const q = c.req.query();
     const rows = world.subscriptions
       .map((s, i) => ({ s, i }))
       .filter(({ s }) => (!q.companyId || s.companyId === q.companyId) && (!q.productId || s.productId === q.productId))
-      .filter(({ s }) => eqi(q.status, s.status) && eqi(q.billingTerm, s.billingTerm))
-      .map(({ s, i }) => serveSubscription(s, i, quirks));
-    return paged(c, rows);
+      .filter(({ s }) => eqi(q.status, s.status) && eqi(q.billingTerm, s.billingTerm));
+    // Only the page being answered is shaped, as a real paged query would.
+    return paged(c, rows, ({ s, i }) => serveSubscription(s, i, quirks));
   });
   v1.get('/subscriptions/:id', (c) => {
     const index = world.subscriptions.findIndex((x) => x.id === c.req.param('id'));
-    return index < 0 ? notFound(c, 'Subscription') : c.json(served()[index]);
+    return index < 0 ? notFound(c, 'Subscription') : c.json(serveSubscription(world.subscriptions[index]!, index, quirks));
   });
   v1.get('/subscriptions/:id/history', (c) => {
     const history = world.history[c.req.param('id')];

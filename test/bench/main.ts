@@ -1,0 +1,27 @@
+import { parseArgs } from 'node:util';
+import { printFigures, type Figure } from './report.ts';
+import { benchVendorReads } from './vendor-reads.ts';
+
+/**
+ * `npm run bench [-- --concurrency 6 --strict]`: prints every figure with its target.
+ * Machines here are shared and noisy, so a miss is reported, and fails the run only with --strict.
+ */
+const { values } = parseArgs({ options: { concurrency: { type: 'string', default: '6' }, strict: { type: 'boolean', default: false } } });
+const concurrency = Number(values.concurrency);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  process.stderr.write('--concurrency: use a whole number of at least 1\n');
+  process.exit(1);
+}
+
+const all: Figure[] = [];
+const section = async (title: string, run: () => Promise<Figure[]>) => {
+  const figures = await run();
+  printFigures(title, figures);
+  all.push(...figures);
+};
+
+await section(`Vendor reads (50 ms latency, concurrency ${concurrency})`, () => benchVendorReads(concurrency));
+
+const missed = all.filter((f) => f.pass === false);
+process.stdout.write(`\n${all.filter((f) => f.pass).length} targets met, ${missed.length} missed\n`);
+if (values.strict && missed.length > 0) process.exit(1);
