@@ -73,6 +73,32 @@ describe('Pax8 paging', () => {
   });
 });
 
+describe('Pax8 usage and invoices', () => {
+  it('reads usage summaries and their sub-product lines for a day', async () => {
+    const { distributor } = pax8For(s);
+    const line = s.world.pax8.usageLines.at(-1)!;
+    const summary = s.world.pax8.usageSummaries.find((u) => u.id === line.usageSummaryId)!;
+    const summaries = await distributor.usageSummaries(summary.subscriptionId);
+    expect(summaries.items.map((u) => u.id)).toContain(summary.id);
+    const lines = await distributor.usageLines(summary.id, line.usageDate);
+    const expected = s.world.pax8.usageLines.filter((l) => l.usageSummaryId === summary.id && l.usageDate === line.usageDate);
+    expect(lines.items.map((l) => [l.productName, l.quantity])).toEqual(expected.map((l) => [l.productName, l.quantity]));
+    expect(lines.problems).toEqual([]);
+  });
+
+  it('reads invoices in a date range and their items, with exact totals', async () => {
+    const { distributor } = pax8For(s);
+    const invoices = await distributor.invoices({ from: '2026-11-01', to: '2026-11-30' });
+    expect(invoices.items).toHaveLength(1);
+    const items = await distributor.invoiceItems(invoices.items[0]!.id);
+    const world = s.world.pax8.invoiceItems;
+    expect(items.items.length).toBe(world.length);
+    const first = world[0]!;
+    expect(items.items[0]).toMatchObject({ subscriptionId: first.subscriptionId, quantity: first.quantity, startPeriod: first.startPeriod });
+    expect((await distributor.invoices({ from: '2025-01-01', to: '2025-01-31' })).items).toEqual([]);
+  });
+});
+
 describe('Pax8 quirks from the sandbox', () => {
   const quirks = (q: Record<string, unknown>) => fetch(`${s.pax8.url}/__sandbox/quirks`, { method: 'PUT', body: JSON.stringify(q) });
 
