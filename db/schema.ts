@@ -31,6 +31,8 @@ export const tenants = pgTable(
     site: text('site').notNull(),
     /** Manage company id (the login company, e.g. `acme`), not a customer company. */
     companyId: text('company_id').notNull(),
+    /** `https` everywhere except the loopback sandbox. */
+    protocol: text('protocol').notNull().default('https'),
     /** Discovered through /login/companyinfo; ends with `/`. */
     codebase: text('codebase'),
     clientId: text('client_id').notNull(),
@@ -240,4 +242,28 @@ export const ignoredSubscriptions = pgTable(
   (t) => [
     uniqueIndex('ignored_subscriptions_uq').on(t.tenantId, t.distributor, t.subscriptionId),
   ],
+);
+
+/**
+ * A member signed in through the Hosted API. The pod holds the bearer token in memory; only
+ * its SHA-256 is stored, so a copy of this table opens no session. The member's ConnectWise
+ * hash is sealed (server/crypto.ts) with the session id as context and never leaves the server.
+ */
+export const memberSessions = pgTable(
+  'member_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    memberId: text('member_id').notNull(),
+    memberName: text('member_name').notNull(),
+    memberEmail: text('member_email'),
+    memberHashEnc: text('member_hash_enc').notNull(),
+    memberContextEnc: text('member_context_enc'),
+    createdAt: createdAt(),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [uniqueIndex('member_sessions_token_uq').on(t.tokenHash), index('member_sessions_expiry_idx').on(t.expiresAt)],
 );

@@ -1,6 +1,6 @@
 import { render } from 'preact';
-import { loadHealth } from './models/health.ts';
-import { HealthPage } from './pages/HealthPage.tsx';
+import { boot } from './models/session.ts';
+import { App } from './pages/App.tsx';
 
-void loadHealth();
-render(<HealthPage />, document.getElementById('app')!);
+render(<App />, document.getElementById('app')!);
+void boot();

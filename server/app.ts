@@ -1,10 +1,13 @@
 import { Hono } from 'hono';
 import type { DatabaseHandle } from '../db/client.ts';
+import type { SessionDeps } from './auth/session.ts';
 import type { Clock } from './clock.ts';
+import type { CwOverrides } from './connectwise/factory.ts';
 import type { SecretBox } from './crypto.ts';
 import { errorHandler } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { podRoutes } from './pod-static.ts';
+import { apiRoutes } from './routes/api.ts';
 import { healthRoutes } from './routes/health.ts';
 
 export interface AppDeps {
@@ -15,17 +18,28 @@ export interface AppDeps {
   version: string;
   sandbox: boolean;
   podDir: string;
-  /** Origins allowed to frame the pod (Manage's cloud hosts, configured and tenant origins). */
-  frameAncestors: () => readonly string[];
+  /** Manage origins allowed to host the pod: cloud hosts, configured and tenant origins. */
+  hostOrigins: () => Promise<readonly string[]>;
+  sessionTtlMinutes?: number;
+  /** Options for every ConnectWise client the server makes (tests pass fetch or timeouts). */
+  cw?: CwOverrides;
 }
 
 /** Builds the whole HTTP surface from its dependencies; index.ts only wires and serves. */
 export function createApp(deps: AppDeps) {
+  const sessionDeps: SessionDeps = {
+    database: deps.database,
+    secrets: deps.secrets,
+    clock: deps.clock,
+    sessionTtlMinutes: deps.sessionTtlMinutes ?? 60,
+    cw: deps.cw ?? {},
+  };
   const app = new Hono()
     .onError(errorHandler(deps.logger))
     .notFound((c) => c.json({ code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, details: {} }, 404))
     .route('/healthz', healthRoutes(deps))
-    .route('/pod', podRoutes(deps.podDir, deps.frameAncestors))
+    .route('/api', apiRoutes(sessionDeps))
+    .route('/pod', podRoutes(deps.podDir, deps.hostOrigins))
     .get('/', (c) => c.redirect('/pod/'));
   return app;
 }

@@ -59,8 +59,8 @@ const schema = z.object({
   CW_HOST_ORIGINS: originList,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'use debug, info, warn or error' }).default('info'),
   SANDBOX_TODAY: z.iso.date({ error: 'use an ISO date such as 2026-11-22' }).optional(),
-  SANDBOX_CW_PORT: port(0),
-  SANDBOX_PAX8_PORT: port(0),
+  SANDBOX_CW_PORT: port(8788),
+  SANDBOX_PAX8_PORT: port(8789),
 });
 
 export type Env = z.infer<typeof schema>;

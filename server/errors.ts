@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { $ZodError } from 'zod/v4/core';
+import { VendorError } from './http/vendor-error.ts';
 import type { Logger } from './logger.ts';
 
 export const ERROR_STATUS = {
@@ -68,6 +69,10 @@ export function errorHandler(logger: Logger) {
       const e = invalidInput(fieldErrors(err));
       return c.json<ErrorBody>({ code: e.code, message: e.message, details: e.details }, 400);
     }
+    if (err instanceof VendorError) {
+      const { status, body } = vendorErrorBody(err);
+      return c.json<ErrorBody>(body, status);
+    }
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;
       const code = status === 400 ? 'invalid_input' : status === 404 ? 'not_found' : status >= 500 ? 'internal' : 'http_error';
@@ -79,4 +84,37 @@ export function errorHandler(logger: Logger) {
       500,
     );
   };
+}
+
+/**
+ * A vendor's refusal, told to the member: ConnectWise's field errors stay attached so the pod
+ * can show each on its field, and a rejected sign-in asks for a reload rather than a retry.
+ */
+export function vendorErrorBody(err: VendorError): { status: ContentfulStatusCode; body: ErrorBody } {
+  const details = { vendor: err.vendor, vendorStatus: err.status ?? null, vendorCode: err.vendorCode ?? null, fields: err.fields };
+  switch (err.code) {
+    case 'validation':
+      return { status: 422, body: { code: `${err.vendor}_validation`, message: err.message, details } };
+    case 'authentication':
+      return {
+        status: 401,
+        body: {
+          code: 'reload_required',
+          message: `${err.vendor === 'connectwise' ? 'ConnectWise' : 'Pax8'} no longer accepts these credentials. Reload the tab to sign in again.`,
+          details: { ...details, reason: 'vendor_credentials_rejected' },
+        },
+      };
+    case 'permission':
+      return { status: 403, body: { code: `${err.vendor}_permission`, message: err.message, details } };
+    case 'not_found':
+      return { status: 404, body: { code: `${err.vendor}_not_found`, message: err.message, details } };
+    case 'conflict':
+      return { status: 409, body: { code: `${err.vendor}_conflict`, message: err.message, details } };
+    case 'rate_limited':
+      return { status: 429, body: { code: `${err.vendor}_rate_limited`, message: err.message, details } };
+    case 'unknown_outcome':
+      return { status: 502, body: { code: 'unknown_outcome', message: err.message, details } };
+    default:
+      return { status: 502, body: { code: 'upstream_error', message: err.message, details } };
+  }
 }

@@ -1,36 +1,52 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+
+/** Read by the pod before it trusts any message: which Manage origins may host it. */
+export interface PodConfig {
+  hostOrigins: readonly string[];
+}
+
+const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /**
  * The built pod, served from the same origin as the API so the iframe needs no CORS. Manage
  * frames it, so framing is allowed by a `frame-ancestors` list of Manage origins; the legacy
- * X-Frame-Options header cannot express a list and is never sent.
+ * X-Frame-Options header cannot express a list and is never sent. The app shell carries the
+ * same list in a meta tag, so the pod knows whom to trust before its first message.
  */
-export function podRoutes(podDir: string, frameAncestors: () => readonly string[]) {
-  // Built on first use: the pod may be built after the server starts (npm run build).
+export function podRoutes(podDir: string, hostOrigins: () => Promise<readonly string[]>) {
   let assetHandler: MiddlewareHandler | undefined;
-  let shellHandler: MiddlewareHandler | undefined;
-  const files = () => (assetHandler ??= serveStatic({ root: podDir, rewriteRequestPath: (p) => p.replace(/^\/pod/, '') || '/' }));
-  const shell = () => (shellHandler ??= serveStatic({ root: podDir, path: 'index.html' }));
-  const app = new Hono();
-  app.use('*', async (c, next) => {
-    await next();
-    c.header('Content-Security-Policy', `frame-ancestors ${["'self'", ...frameAncestors()].join(' ')}`);
-    c.header('X-Content-Type-Options', 'nosniff');
-  });
-  app.use('*', async (c, next) => {
-    if (!existsSync(join(podDir, 'index.html'))) {
-      return c.json(
-        { code: 'pod_not_built', message: 'The pod has not been built; run `npm run build` (npm start does it).', details: {} },
-        503,
-      );
-    }
-    return next();
-  });
-  app.use('*', (c, next) => files()(c, next));
-  // Deep links inside the pod are client-side; answer them with the app shell.
-  app.get('*', (c, next) => shell()(c, next));
-  return app;
+  let shellCache: { mtimeMs: number; html: string } | undefined;
+  const assets = () => (assetHandler ??= serveStatic({ root: podDir, rewriteRequestPath: (p) => p.replace(/^\/pod/, '') || '/' }));
+  const indexPath = join(podDir, 'index.html');
+
+  const shell = async (c: Context) => {
+    const mtimeMs = statSync(indexPath).mtimeMs;
+    if (shellCache?.mtimeMs !== mtimeMs) shellCache = { mtimeMs, html: readFileSync(indexPath, 'utf8') };
+    const config: PodConfig = { hostOrigins: await hostOrigins() };
+    const meta = `<meta name="pod-config" content="${escapeAttr(JSON.stringify(config))}">`;
+    c.header('Cache-Control', 'no-store');
+    return c.html(shellCache.html.replace('<head>', `<head>\n    ${meta}`));
+  };
+
+  return new Hono()
+    .use('*', async (c, next) => {
+      await next();
+      c.header('Content-Security-Policy', `frame-ancestors ${["'self'", ...(await hostOrigins())].join(' ')}`);
+      c.header('X-Content-Type-Options', 'nosniff');
+      c.header('Referrer-Policy', 'no-referrer');
+    })
+    .use('*', async (c, next) => {
+      if (!existsSync(indexPath)) {
+        return c.json({ code: 'pod_not_built', message: 'The pod has not been built; run `npm run build` (npm start does it).', details: {} }, 503);
+      }
+      return next();
+    })
+    .get('/', shell)
+    .get('/index.html', shell)
+    .use('/assets/*', (c, next) => assets()(c, next))
+    // Deep links inside the pod are client-side; answer them with the app shell.
+    .get('*', shell);
 }

@@ -23,7 +23,7 @@ function build(overrides: Partial<Parameters<typeof createApp>[0]> = {}) {
     version: '9.9.9',
     sandbox: true,
     podDir,
-    frameAncestors: () => ['https://na.myconnectwise.net', 'https://cw.example.com'],
+    hostOrigins: async () => ['https://na.myconnectwise.net', 'https://cw.example.com'],
     ...overrides,
   });
 }
@@ -32,7 +32,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   podDir = mkdtempSync(join(tmpdir(), 'pod-'));
   mkdirSync(join(podDir, 'assets'));
-  writeFileSync(join(podDir, 'index.html'), '<!doctype html><div id="app"></div>');
+  writeFileSync(join(podDir, 'index.html'), '<!doctype html><html><head><title>pod</title></head><body><div id="app"></div></body></html>');
   writeFileSync(join(podDir, 'assets', 'main.js'), 'console.log(1)');
 });
 afterAll(async () => database.close());
@@ -63,7 +63,9 @@ describe('serving the pod', () => {
   it('lets only the configured Manage origins frame it', async () => {
     const res = await build().request('/pod/');
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('id="app"');
+    const html = await res.text();
+    expect(html).toContain('id="app"');
+    expect(html).toContain('<meta name="pod-config" content="{&quot;hostOrigins&quot;:[&quot;https://na.myconnectwise.net&quot;,&quot;https://cw.example.com&quot;]}">');
     expect(res.headers.get('content-security-policy')).toBe(
       "frame-ancestors 'self' https://na.myconnectwise.net https://cw.example.com",
     );

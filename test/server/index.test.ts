@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 function start(env: Record<string, string>) {
-  const proc = runTs('server/index.ts', { PORT: '0', LOG_LEVEL: 'info', ...env });
+  const proc = runTs('server/index.ts', { PORT: '0', SANDBOX_CW_PORT: '0', SANDBOX_PAX8_PORT: '0', LOG_LEVEL: 'info', ...env });
   running.push(proc);
   return proc;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createControl, faultMiddleware, type SandboxControl } from '../faults.ts';
+import { hostPageRoutes } from '../host-page/routes.ts';
 import type { CwAdditionRecord, CwWorld, SandboxMember } from '../world.ts';
 import { countCollection, listCollection } from './collection.ts';
 import { CwRequestError, cwErrorResponse, invalidObject } from './errors.ts';
@@ -323,6 +324,7 @@ export function createCwSandbox(options: CwSandboxOptions) {
 
   api.notFound((c) => cwErrorResponse(c, 404, 'NotFound', `No resource at ${c.req.method} ${c.req.path.slice(base.length)}.`));
   app.route(base, api);
+  app.route('/', hostPageRoutes(world, hashes));
 
   function catalogRef(ref: { id: number }) {
     const item = world.catalog.find((i) => i.id === ref.id)!;

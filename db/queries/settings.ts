@@ -1,0 +1,34 @@
+import { eq } from 'drizzle-orm';
+import { syncRulesSchema, type TenantSettings, type TenantSettingsView } from '../../shared/schemas/settings.ts';
+import { z } from 'zod/mini';
+import type { Database } from '../client.ts';
+import { tenantSettings } from '../schema.ts';
+
+const DEFAULTS: TenantSettings = {
+  autoSync: false,
+  schedule: '0 0 * * *',
+  timeZone: 'UTC',
+  unattendedKinds: [],
+  rules: z.parse(syncRulesSchema, {}),
+};
+
+/** A tenant's settings, or the defaults (auto-sync off, daily at 00:00 UTC) if never saved. */
+export async function getSettings(db: Database, tenantId: string): Promise<TenantSettingsView> {
+  const [row] = await db.select().from(tenantSettings).where(eq(tenantSettings.tenantId, tenantId)).limit(1);
+  if (!row) return { ...DEFAULTS, updatedBy: null, updatedAt: null };
+  return {
+    autoSync: row.autoSync,
+    schedule: row.schedule,
+    timeZone: row.timeZone,
+    unattendedKinds: row.unattendedKinds as TenantSettings['unattendedKinds'],
+    rules: z.parse(syncRulesSchema, row.rules),
+    updatedBy: row.updatedBy,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export async function saveSettings(db: Database, tenantId: string, settings: TenantSettings, updatedBy: string): Promise<TenantSettingsView> {
+  const values = { ...settings, tenantId, updatedBy, updatedAt: new Date() };
+  await db.insert(tenantSettings).values(values).onConflictDoUpdate({ target: tenantSettings.tenantId, set: values });
+  return getSettings(db, tenantId);
+}

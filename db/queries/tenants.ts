@@ -1,0 +1,48 @@
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { tenants } from '../schema.ts';
+
+export type Tenant = typeof tenants.$inferSelect;
+export type NewTenant = typeof tenants.$inferInsert;
+
+/**
+ * Manage reports its site in several spellings (`https://na.myconnectwise.net/`,
+ * `api-na.myconnectwise.net`); tenants are keyed by the bare, lower-case host.
+ */
+export function normaliseSite(site: string): string {
+  return site.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/^api-/, '');
+}
+
+export async function findTenantBySite(db: Database, site: string, companyId: string): Promise<Tenant | undefined> {
+  const [row] = await db
+    .select()
+    .from(tenants)
+    .where(and(eq(tenants.site, normaliseSite(site)), sql`lower(${tenants.companyId}) = ${companyId.trim().toLowerCase()}`))
+    .limit(1);
+  return row;
+}
+
+export async function getTenant(db: Database, id: string): Promise<Tenant | undefined> {
+  const [row] = await db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
+  return row;
+}
+
+/** Creates the tenant, or updates the one with the same site and company id. */
+export async function upsertTenant(db: Database, tenant: NewTenant & { id: string }): Promise<Tenant> {
+  const values = { ...tenant, site: normaliseSite(tenant.site) };
+  const [row] = await db
+    .insert(tenants)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [tenants.site, tenants.companyId],
+      set: { ...values, id: sql`${tenants.id}`, updatedAt: new Date() },
+    })
+    .returning();
+  return row!;
+}
+
+/** Host origins tenants registered for self-hosted Manage. */
+export async function tenantOrigins(db: Database): Promise<string[]> {
+  const rows = await db.selectDistinct({ origin: tenants.allowedOrigin }).from(tenants).where(isNotNull(tenants.allowedOrigin));
+  return rows.map((r) => r.origin!);
+}

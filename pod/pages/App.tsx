@@ -1,0 +1,53 @@
+import { Notice } from '../components/Notice.tsx';
+import { phase, record, screen, session } from '../models/session.ts';
+
+const PLACE_LABEL: Record<string, string> = { company: 'Company', agreement: 'Agreement' };
+
+export function App() {
+  const p = phase.value;
+  if (p.kind === 'outside-host') {
+    return (
+      <Notice title="Open this from ConnectWise.">
+        This page runs inside ConnectWise Manage: open a company and choose its Pax8 tab, or add the “Unsynced subscriptions” pod to an agreement.
+      </Notice>
+    );
+  }
+  if (p.kind === 'connecting') return <p class="muted">Connecting to ConnectWise…</p>;
+  if (p.kind === 'signing-in') return <p class="muted">Signing you in…</p>;
+  if (p.kind === 'error') {
+    return (
+      <Notice tone="error" title={p.title} reload={p.reload}>
+        {p.message}
+      </Notice>
+    );
+  }
+  const s = session.value!;
+  const where = screen.value;
+  const rec = record.value;
+  return (
+    <section data-signed-in="true">
+      <div class="bar">
+        <span>
+          Signed in as <strong data-testid="member-name">{s.member.name}</strong> ({s.member.id})
+        </span>
+        <span class="muted" data-testid="tenant-name">
+          {s.tenant.name}
+        </span>
+      </div>
+      {where ? (
+        <h1>
+          <span data-testid="screen">
+            {PLACE_LABEL[where.screen] ?? where.screen} {where.hostedAs === 'pod' ? 'pod' : 'tab'}
+          </span>
+          {' · '}
+          {rec?.kind === 'ready' ? <span data-testid="record-name">{rec.value.name}</span> : `#${where.id}`}
+          {rec?.kind === 'ready' && rec.value.detail && <span class="muted"> · {rec.value.detail}</span>}
+        </h1>
+      ) : (
+        <Notice title="No record yet.">ConnectWise has not said which record this is open on.</Notice>
+      )}
+      {rec?.kind === 'loading' && <p class="muted">Reading the record from ConnectWise…</p>}
+      {rec?.kind === 'error' && <Notice tone="error" title="Could not read this record.">{rec.message}</Notice>}
+    </section>
+  );
+}

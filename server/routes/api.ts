@@ -1,0 +1,38 @@
+import { Hono } from 'hono';
+import { getSettings, saveSettings } from '../../db/queries/settings.ts';
+import { recordParamsSchema, memberAuthenticationSchema, type RecordSummary } from '../../shared/schemas/session.ts';
+import { tenantSettingsSchema } from '../../shared/schemas/settings.ts';
+import { createMemberSession, memberCw, requireSession, type AppEnv, type SessionDeps } from '../auth/session.ts';
+import { zv } from '../validate.ts';
+
+/**
+ * The pod's API. `POST /session` is the only route without a session; every route after the
+ * `requireSession` line is scoped to the caller's tenant and acts as the caller.
+ */
+export function apiRoutes(deps: SessionDeps) {
+  return new Hono<AppEnv>()
+    .post('/session', zv('json', memberAuthenticationSchema), async (c) => c.json(await createMemberSession(deps, c.req.valid('json')), 201))
+    .use('*', requireSession(deps))
+    .get('/session', (c) => {
+      const { member, tenant, session } = c.get('auth');
+      return c.json({ member, tenant: { id: tenant.id, name: tenant.name, companyId: tenant.companyId }, expiresAt: session.expiresAt.toISOString() }, 200);
+    })
+    .get('/records/:screen/:id', zv('param', recordParamsSchema), async (c) => {
+      const { screen, id } = c.req.valid('param');
+      const cw = memberCw(c, deps);
+      let summary: RecordSummary;
+      if (screen === 'company') {
+        const company = await cw.companies.get(Number(id));
+        summary = { screen, id: company.id, name: company.name, detail: company.identifier };
+      } else {
+        const agreement = await cw.agreements.get(Number(id));
+        summary = { screen, id: agreement.id, name: agreement.name, detail: agreement.company.name ?? null };
+      }
+      return c.json(summary, 200);
+    })
+    .get('/settings', async (c) => c.json(await getSettings(deps.database.db, c.get('auth').tenant.id), 200))
+    .put('/settings', zv('json', tenantSettingsSchema), async (c) => {
+      const { tenant, member } = c.get('auth');
+      return c.json(await saveSettings(deps.database.db, tenant.id, c.req.valid('json'), `${member.name} (${member.id})`), 200);
+    });
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod/mini';
+
+/** Operation kinds the scheduled job may write without a person. */
+export const OPERATION_KINDS = ['increase', 'decrease', 'cancellation', 'prorate'] as const;
+
+/** The connector guide's sync rules, with its defaults. */
+export const syncRulesSchema = z.object({
+  positiveChange: z._default(z.enum(['actual-date', 'first-of-current-month']), 'actual-date'),
+  negativeChange: z._default(z.enum(['actual-date', 'first-of-next-month']), 'first-of-next-month'),
+  cancellation: z._default(z.enum(['per-cancellation-date', 'last-day-of-month']), 'last-day-of-month'),
+  proration: z._default(z.enum(['separate-one-time', 'connectwise-prorates']), 'separate-one-time'),
+});
+export type SyncRules = z.infer<typeof syncRulesSchema>;
+
+const CRON = /^(\S+\s+){4}\S+$/;
+
+export const tenantSettingsSchema = z.object({
+  autoSync: z.boolean(),
+  schedule: z.string().check(z.regex(CRON, 'schedule must be five cron fields, e.g. "0 0 * * *" for daily at midnight')),
+  timeZone: z.string().check(
+    z.refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'timeZone must be an IANA zone such as UTC or America/New_York'),
+  ),
+  unattendedKinds: z.array(z.enum(OPERATION_KINDS)),
+  rules: syncRulesSchema,
+});
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
+
+export interface TenantSettingsView extends TenantSettings {
+  updatedBy: string | null;
+  updatedAt: string | null;
+}

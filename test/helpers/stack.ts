@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { tenantOrigins } from '../../db/queries/tenants.ts';
+import { createApp } from '../../server/app.ts';
+import { systemClock, type Clock } from '../../server/clock.ts';
+import { createSecretBox } from '../../server/crypto.ts';
+import { MANAGE_CLOUD_ORIGINS } from '../../server/env.ts';
+import { bootstrapSandboxTenant } from '../../server/sandbox/bootstrap.ts';
+import { listen } from '../../server/sandbox/serve.ts';
+import type { RunningSandboxes, SandboxOptions } from '../../server/sandbox/start.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+import { captureLogger } from './logger.ts';
+import { startTestSandboxes } from './sandbox.ts';
+
+export interface Stack {
+  /** Where the pod and API are served (the plugin's origin). */
+  appUrl: string;
+  /** The sandbox Manage host page (another origin, as Manage is). */
+  hostUrl: string;
+  app: ReturnType<typeof createApp>;
+  sandboxes: RunningSandboxes;
+  database: TestDatabase;
+  secrets: ReturnType<typeof createSecretBox>;
+  logger: ReturnType<typeof captureLogger>;
+  tenantId: string;
+  close: () => Promise<void>;
+}
+
+/** The whole product on loopback: database, both sandboxes, the server, and the demo tenant. */
+export async function startStack(options: { sandbox?: Partial<SandboxOptions>; clock?: Clock; sessionTtlMinutes?: number } = {}): Promise<Stack> {
+  const database = await createTestDatabase();
+  const sandboxes = await startTestSandboxes(options.sandbox);
+  const secrets = createSecretBox(randomBytes(32));
+  const logger = captureLogger();
+  const app = createApp({
+    database,
+    clock: options.clock ?? systemClock,
+    logger,
+    secrets,
+    version: 'test',
+    sandbox: true,
+    podDir: fileURLToPath(new URL('../../pod/dist', import.meta.url)),
+    hostOrigins: async () => [...MANAGE_CLOUD_ORIGINS, ...(await tenantOrigins(database.db))],
+    sessionTtlMinutes: options.sessionTtlMinutes,
+  });
+  const server = await listen(app, 0);
+  const appUrl = `http://localhost:${server.port}`;
+  const { setup } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, appUrl);
+  return {
+    appUrl,
+    hostUrl: sandboxes.cw.url,
+    app,
+    sandboxes,
+    database,
+    secrets,
+    logger,
+    tenantId: setup.tenant.id,
+    close: async () => {
+      await server.close();
+      await sandboxes.close();
+      await database.close();
+    },
+  };
+}
