@@ -11,17 +11,20 @@ import { AppError, invalidInput, type FieldError } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import { sealApiKeys, sealDistributor } from './secrets.ts';
 
+/** A required text field whose message is the same whether it is absent or empty. */
+const required = (message: string) => z.string({ error: message }).min(1, message);
+
 export const tenantSetupSchema = z.object({
-  name: z.string().min(1, 'give the tenant a name, e.g. the MSP\'s name'),
+  name: required('give the tenant a name, e.g. the MSP\'s name'),
   /** `na.myconnectwise.net`, or a self-hosted URL such as `https://cw.example.com`. */
-  site: z.string().min(1, 'the ConnectWise site is required, e.g. na.myconnectwise.net'),
-  companyId: z.string().min(1, 'the company id members type when they log in to ConnectWise is required'),
-  clientId: z.string().min(1, 'a clientId is required: every ConnectWise integration needs one from the ConnectWise developer portal'),
-  publicKey: z.string().min(1, 'the API member\'s public key is required'),
-  privateKey: z.string().min(1, 'the API member\'s private key is required'),
+  site: required('the ConnectWise site is required, e.g. na.myconnectwise.net'),
+  companyId: required('the company id members type when they log in to ConnectWise is required'),
+  clientId: required('a clientId is required: every ConnectWise integration needs one from the ConnectWise developer portal'),
+  publicKey: required('the API member\'s public key is required'),
+  privateKey: required('the API member\'s private key is required'),
   pax8: z.object({
-    clientId: z.string().min(1, 'the Pax8 client id is required'),
-    clientSecret: z.string().min(1, 'the Pax8 client secret is required'),
+    clientId: required('the Pax8 client id is required'),
+    clientSecret: required('the Pax8 client secret is required'),
     baseUrl: z.url().default('https://api.pax8.com/v1'),
     tokenUrl: z.url().default('https://token-manager.pax8.com/oauth/token'),
     audience: z.string().default('https://api.pax8.com'),
