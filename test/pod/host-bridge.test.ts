@@ -66,6 +66,24 @@ describe('host bridge', () => {
     await expect(auth).resolves.toEqual({ memberid: 'jdoe' });
   });
 
+  it('sends openScreen, setDirty and refreshScreen with their args, as Manage expects', async () => {
+    const w = framedWindow();
+    const bridge = createHostBridge({ win: w.win, allowedOrigins: [MANAGE] });
+    const connected = bridge.connect();
+    w.deliver(JSON.stringify({ MessageFrameID: 'f2' }), MANAGE);
+    await connected;
+    const open = bridge.request('openScreen', { newTab: true, screen: 'company', id: 19 });
+    const dirty = bridge.request('setDirty', { dirty: true });
+    const refresh = bridge.request('refreshScreen');
+    expect(w.sent().slice(-3)).toEqual([
+      { hosted_request: 'openScreen', frameID: 'f2', args: { newTab: true, screen: 'company', id: 19 }, target: MANAGE },
+      { hosted_request: 'setDirty', frameID: 'f2', args: { dirty: true }, target: MANAGE },
+      { hosted_request: 'refreshScreen', frameID: 'f2', target: MANAGE },
+    ]);
+    for (const name of ['openscreen', 'setdirty', 'refreshscreen']) w.deliver(JSON.stringify({ response: name, data: {} }), MANAGE);
+    await expect(Promise.all([open, dirty, refresh])).resolves.toEqual([{}, {}, {}]);
+  });
+
   it('acknowledges every event, with the handler\'s errors on failure', async () => {
     const w = framedWindow();
     const bridge = createHostBridge({ win: w.win, allowedOrigins: [MANAGE] });
