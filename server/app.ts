@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { DatabaseHandle } from '../db/client.ts';
-import type { SessionDeps } from './auth/session.ts';
+import { createTtlCache } from './cache.ts';
 import type { Clock } from './clock.ts';
 import type { CwOverrides } from './connectwise/factory.ts';
 import type { SecretBox } from './crypto.ts';
@@ -8,7 +8,9 @@ import { errorHandler } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { podRoutes } from './pod-static.ts';
 import { apiRoutes } from './routes/api.ts';
+import type { ApiDeps } from './routes/context.ts';
 import { healthRoutes } from './routes/health.ts';
+import { createVendors, type VendorOptions } from './tenants/vendors.ts';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -23,22 +25,27 @@ export interface AppDeps {
   sessionTtlMinutes?: number;
   /** Options for every ConnectWise client the server makes (tests pass fetch or timeouts). */
   cw?: CwOverrides;
+  pax8?: VendorOptions['pax8'];
+  /** How long vendor reads are reused while a member works (default 60 s). */
+  readCacheMs?: number;
 }
 
 /** Builds the whole HTTP surface from its dependencies; index.ts only wires and serves. */
 export function createApp(deps: AppDeps) {
-  const sessionDeps: SessionDeps = {
+  const apiDeps: ApiDeps = {
     database: deps.database,
     secrets: deps.secrets,
     clock: deps.clock,
     sessionTtlMinutes: deps.sessionTtlMinutes ?? 60,
     cw: deps.cw ?? {},
+    vendors: createVendors({ secrets: deps.secrets, cw: deps.cw, pax8: deps.pax8 }),
+    cache: createTtlCache(deps.readCacheMs ?? 60_000),
   };
   const app = new Hono()
     .onError(errorHandler(deps.logger))
     .notFound((c) => c.json({ code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, details: {} }, 404))
     .route('/healthz', healthRoutes(deps))
-    .route('/api', apiRoutes(sessionDeps))
+    .route('/api', apiRoutes(apiDeps))
     .route('/pod', podRoutes(deps.podDir, deps.hostOrigins))
     .get('/', (c) => c.redirect('/pod/'));
   return app;

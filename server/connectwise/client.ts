@@ -17,6 +17,7 @@ import {
   cwHostedScreenSchema,
   cwHostedSetupSchema,
   cwMemberInfoSchema,
+  cwNamedSchema,
   cwSystemInfoSchema,
   type CwCompanyInfo,
   type NewCwAddition,
@@ -52,6 +53,8 @@ export interface ListQuery {
   pageSize?: number;
   /** Manage's forward-only paging (`pageId`), cheaper on large tables; ignores `orderBy`. */
   forwardOnly?: boolean;
+  /** Stop after this many records (a search box needs the first screenful, not the catalog). */
+  maxRecords?: number;
 }
 
 type Query = Record<string, string | number | undefined>;
@@ -153,7 +156,7 @@ export function createCwClient(options: CwClientOptions) {
 
   /** Every record of a collection, following `Link: rel="next"` until the last page. */
   async function list<S extends z.ZodType>(path: string, schema: S, query: ListQuery = {}): Promise<z.output<S>[]> {
-    const pageSize = Math.min(query.pageSize ?? CW_MAX_PAGE_SIZE, CW_MAX_PAGE_SIZE);
+    const pageSize = Math.min(query.pageSize ?? query.maxRecords ?? CW_MAX_PAGE_SIZE, CW_MAX_PAGE_SIZE);
     const first = await url(path, {
       conditions: query.conditions,
       childConditions: query.childConditions,
@@ -170,6 +173,7 @@ export function createCwClient(options: CwClientOptions) {
       const response = await raw('GET', next, { headers });
       const page: z.output<S>[] = await parse(response, z.array(schema), 'GET', next);
       out.push(...page);
+      if (query.maxRecords !== undefined && out.length >= query.maxRecords) return out.slice(0, query.maxRecords);
       const link = parseLinkHeader(response.headers.get('link')).next;
       // Follow only links to the same API host; an empty page also ends the walk.
       next = link && page.length > 0 && new URL(link).origin === origin ? link : undefined;
@@ -228,6 +232,16 @@ export function createCwClient(options: CwClientOptions) {
       search: (query: ListQuery = {}) => list('/procurement/catalog', cwCatalogItemSchema, query),
       get: (id: number) => get(`/procurement/catalog/${id}`, cwCatalogItemSchema),
       create: (item: NewCwCatalogItem) => write('POST', '/procurement/catalog', item, cwCatalogItemSchema),
+      /** The setup tables a catalog item refers to, for the export form's choices. */
+      async setup() {
+        const [categories, subcategories, types, unitsOfMeasure] = await Promise.all([
+          list('/procurement/categories', cwNamedSchema),
+          list('/procurement/subcategories', cwNamedSchema.extend({ category: cwNamedSchema.nullish() })),
+          list('/procurement/types', cwNamedSchema),
+          list('/procurement/unitOfMeasures', cwNamedSchema),
+        ]);
+        return { categories, subcategories, types, unitsOfMeasure };
+      },
     },
 
     hostedSetups: {

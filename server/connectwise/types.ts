@@ -215,3 +215,6 @@ export interface PatchOperation {
   path: string;
   value?: unknown;
 }
+
+/** A setup-table row: category, subcategory, type, unit of measure. */
+export const cwNamedSchema = z.object({ id: z.number().int(), name: z.string() });

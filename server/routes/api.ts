@@ -2,14 +2,18 @@ import { Hono } from 'hono';
 import { getSettings, saveSettings } from '../../db/queries/settings.ts';
 import { recordParamsSchema, memberAuthenticationSchema, type RecordSummary } from '../../shared/schemas/session.ts';
 import { tenantSettingsSchema } from '../../shared/schemas/settings.ts';
-import { createMemberSession, memberCw, requireSession, type AppEnv, type SessionDeps } from '../auth/session.ts';
+import { createMemberSession, memberCw, requireSession, type AppEnv } from '../auth/session.ts';
 import { zv } from '../validate.ts';
+import { companyRoutes } from './companies.ts';
+import type { ApiDeps } from './context.ts';
+import { productRoutes } from './products.ts';
+import { serviceRoutes } from './services.ts';
 
 /**
  * The pod's API. `POST /session` is the only route without a session; every route after the
  * `requireSession` line is scoped to the caller's tenant and acts as the caller.
  */
-export function apiRoutes(deps: SessionDeps) {
+export function apiRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>()
     .post('/session', zv('json', memberAuthenticationSchema), async (c) => c.json(await createMemberSession(deps, c.req.valid('json')), 201))
     .use('*', requireSession(deps))
@@ -34,5 +38,8 @@ export function apiRoutes(deps: SessionDeps) {
     .put('/settings', zv('json', tenantSettingsSchema), async (c) => {
       const { tenant, member } = c.get('auth');
       return c.json(await saveSettings(deps.database.db, tenant.id, c.req.valid('json'), `${member.name} (${member.id})`), 200);
-    });
+    })
+    .route('/', companyRoutes(deps))
+    .route('/', productRoutes(deps))
+    .route('/', serviceRoutes(deps));
 }

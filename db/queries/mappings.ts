@@ -1,0 +1,141 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { companyMappings, ignoredSubscriptions, productMappings, serviceMappings } from '../schema.ts';
+
+export type CompanyMapping = typeof companyMappings.$inferSelect;
+export type ProductMapping = typeof productMappings.$inferSelect;
+export type ServiceMapping = typeof serviceMappings.$inferSelect;
+
+// Every query takes the tenant id: no row of another tenant can be read or changed.
+
+export const listCompanyMappings = (db: Database, tenantId: string) => db.select().from(companyMappings).where(eq(companyMappings.tenantId, tenantId));
+
+export async function companyMappingByCw(db: Database, tenantId: string, cwCompanyId: number): Promise<CompanyMapping | undefined> {
+  const [row] = await db
+    .select()
+    .from(companyMappings)
+    .where(and(eq(companyMappings.tenantId, tenantId), eq(companyMappings.cwCompanyId, cwCompanyId), eq(companyMappings.status, 'mapped')))
+    .limit(1);
+  return row;
+}
+
+export async function companyMappingByDistributor(db: Database, tenantId: string, distributorCompanyId: string): Promise<CompanyMapping | undefined> {
+  const [row] = await db
+    .select()
+    .from(companyMappings)
+    .where(and(eq(companyMappings.tenantId, tenantId), eq(companyMappings.distributorCompanyId, distributorCompanyId)))
+    .limit(1);
+  return row;
+}
+
+/** Binds (or rebinds) a distributor company; its paused service mappings resume. */
+export async function bindCompany(
+  db: Database,
+  tenantId: string,
+  v: { distributorCompanyId: string; distributorCompanyName: string; cwCompanyId: number; cwCompanyName: string; by: string },
+): Promise<CompanyMapping> {
+  return db.transaction(async (tx) => {
+    const values = { tenantId, distributorCompanyId: v.distributorCompanyId, distributorCompanyName: v.distributorCompanyName, cwCompanyId: v.cwCompanyId, cwCompanyName: v.cwCompanyName, status: 'mapped', lastError: null, createdBy: v.by, updatedAt: new Date() };
+    const [row] = await tx
+      .insert(companyMappings)
+      .values(values)
+      .onConflictDoUpdate({ target: [companyMappings.tenantId, companyMappings.distributor, companyMappings.distributorCompanyId], set: values })
+      .returning();
+    await tx
+      .update(serviceMappings)
+      .set({ status: 'mapped', updatedAt: new Date() })
+      .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.companyMappingId, row!.id), eq(serviceMappings.status, 'paused')));
+    return row!;
+  });
+}
+
+/** Unbinds a company. Its service mappings are kept but paused, so a rebind picks them up. */
+export async function unbindCompany(db: Database, tenantId: string, mappingId: string): Promise<{ mapping: CompanyMapping; paused: number } | undefined> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(companyMappings)
+      .set({ status: 'unmapped', cwCompanyId: null, cwCompanyName: null, defaultAgreementId: null, updatedAt: new Date() })
+      .where(and(eq(companyMappings.tenantId, tenantId), eq(companyMappings.id, mappingId)))
+      .returning();
+    if (!row) return undefined;
+    const paused = await tx
+      .update(serviceMappings)
+      .set({ status: 'paused', updatedAt: new Date() })
+      .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.companyMappingId, mappingId)))
+      .returning({ id: serviceMappings.id });
+    return { mapping: row, paused: paused.length };
+  });
+}
+
+export async function countServiceMappings(db: Database, tenantId: string, companyMappingId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(serviceMappings)
+    .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.companyMappingId, companyMappingId)));
+  return row?.n ?? 0;
+}
+
+export async function setDefaultAgreement(db: Database, tenantId: string, mappingId: string, agreementId: number | null) {
+  await db.update(companyMappings).set({ defaultAgreementId: agreementId, updatedAt: new Date() }).where(and(eq(companyMappings.tenantId, tenantId), eq(companyMappings.id, mappingId)));
+}
+
+export const listProductMappings = (db: Database, tenantId: string) => db.select().from(productMappings).where(eq(productMappings.tenantId, tenantId));
+
+export async function bindProduct(
+  db: Database,
+  tenantId: string,
+  v: { distributorProductId: string; subProduct: string; distributorProductName: string; cwCatalogItemId: number; cwCatalogIdentifier: string; by: string },
+): Promise<ProductMapping> {
+  const values = { tenantId, ...v, createdBy: v.by, status: 'mapped', lastError: null, updatedAt: new Date() };
+  const [row] = await db
+    .insert(productMappings)
+    .values(values)
+    .onConflictDoUpdate({ target: [productMappings.tenantId, productMappings.distributor, productMappings.distributorProductId, productMappings.subProduct], set: values })
+    .returning();
+  return row!;
+}
+
+export async function unbindProduct(db: Database, tenantId: string, mappingId: string): Promise<ProductMapping | undefined> {
+  const [row] = await db
+    .update(productMappings)
+    .set({ status: 'unmapped', cwCatalogItemId: null, cwCatalogIdentifier: null, updatedAt: new Date() })
+    .where(and(eq(productMappings.tenantId, tenantId), eq(productMappings.id, mappingId)))
+    .returning();
+  return row;
+}
+
+export async function serviceMappingsFor(db: Database, tenantId: string, subscriptionIds: readonly string[]): Promise<ServiceMapping[]> {
+  if (subscriptionIds.length === 0) return [];
+  return db.select().from(serviceMappings).where(and(eq(serviceMappings.tenantId, tenantId), inArray(serviceMappings.subscriptionId, [...subscriptionIds])));
+}
+
+export async function mapService(
+  db: Database,
+  tenantId: string,
+  v: { subscriptionId: string; companyMappingId: string; productMappingId: string | null; cwAgreementId: number; by: string },
+): Promise<ServiceMapping> {
+  const values = { tenantId, ...v, createdBy: v.by, status: 'mapped', lastError: null, updatedAt: new Date() };
+  const [row] = await db
+    .insert(serviceMappings)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [serviceMappings.tenantId, serviceMappings.distributor, serviceMappings.subscriptionId],
+      // Moving a subscription to another agreement keeps the history of what was written.
+      set: { companyMappingId: v.companyMappingId, productMappingId: v.productMappingId, cwAgreementId: v.cwAgreementId, status: 'mapped', lastError: null, updatedAt: new Date() },
+    })
+    .returning();
+  return row!;
+}
+
+export async function unmapService(db: Database, tenantId: string, subscriptionId: string): Promise<boolean> {
+  const rows = await db
+    .delete(serviceMappings)
+    .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.subscriptionId, subscriptionId)))
+    .returning({ id: serviceMappings.id });
+  return rows.length > 0;
+}
+
+export async function ignoredIds(db: Database, tenantId: string): Promise<Set<string>> {
+  const rows = await db.select({ id: ignoredSubscriptions.subscriptionId }).from(ignoredSubscriptions).where(eq(ignoredSubscriptions.tenantId, tenantId));
+  return new Set(rows.map((r) => r.id));
+}

@@ -1,0 +1,165 @@
+import { Hono } from 'hono';
+import { DateTime } from 'luxon';
+import { z } from 'zod/mini';
+import { bindProduct, listProductMappings, unbindProduct } from '../../db/queries/mappings.ts';
+import { microsToCents } from '../../shared/money.ts';
+import { bindProductSchema, exportProductSchema, type MappingStatus } from '../../shared/schemas/mapping.ts';
+import type { AppEnv } from '../auth/session.ts';
+import { auditedWrite } from '../audit.ts';
+import { where } from '../connectwise/conditions.ts';
+import { AppError } from '../errors.ts';
+import { mapLimit } from '../http/limit.ts';
+import { zv } from '../validate.ts';
+import { requestContext, type ApiDeps, type RequestContext } from './context.ts';
+
+const productParam = z.object({ id: z.string().check(z.minLength(1)) });
+
+export interface ProductRow {
+  distributorProductId: string;
+  subProduct: string;
+  name: string;
+  vendorName: string;
+  sku: string | null;
+  usage: boolean;
+  subscriptions: number;
+  status: MappingStatus;
+  mappingId: string | null;
+  cwCatalogItemId: number | null;
+  cwCatalogIdentifier: string | null;
+}
+
+async function productName(ctx: RequestContext, id: string): Promise<string> {
+  const fromCatalog = (await ctx.pax8Products()).items.find((p) => p.id === id)?.name;
+  const fromSubs = (await ctx.pax8Subscriptions()).items.find((s) => s.productId === id)?.productName;
+  const name = fromCatalog ?? fromSubs;
+  if (!name) throw new AppError('not_found', `Pax8 has no product ${id}.`, { field: 'distributorProductId' });
+  return name;
+}
+
+/**
+ * Sub-products of a usage product, as its usage lines name them (Proofpoint Essentials -
+ * Business, - Advanced, …): read from this and last month's usage of the tenant's subscriptions.
+ */
+async function subProducts(ctx: RequestContext, productId: string): Promise<string[]> {
+  const subs = (await ctx.pax8Subscriptions()).items.filter((s) => s.productId === productId).slice(0, 20);
+  const names = new Set<string>();
+  const month = DateTime.fromISO(ctx.today, { zone: 'utc' });
+  await mapLimit(subs, 4, async (s) => {
+    for (const summary of (await ctx.distributor.usageSummaries(s.id)).items) {
+      for (const day of [month.minus({ days: 1 }), month.minus({ months: 1 }).endOf('month')]) {
+        for (const line of (await ctx.distributor.usageLines(summary.id, day.toISODate()!)).items) names.add(line.productName);
+      }
+    }
+  });
+  return [...names].sort();
+}
+
+export function productRoutes(deps: ApiDeps) {
+  return (
+    new Hono<AppEnv>()
+      /** The products page: products the tenant's subscriptions use, and any already mapped, with status. */
+      .get('/products', async (c) => {
+        const ctx = requestContext(deps, c);
+        const [subs, catalog, mappings] = await Promise.all([ctx.pax8Subscriptions(), ctx.pax8Products(), listProductMappings(ctx.db, ctx.tenant.id)]);
+        const info = new Map(catalog.items.map((p) => [p.id, p]));
+        const inUse = new Map<string, { name: string; count: number; usage: boolean }>();
+        for (const s of subs.items) {
+          const entry = inUse.get(s.productId) ?? { name: s.productName || info.get(s.productId)?.name || s.productId, count: 0, usage: true };
+          entry.count++;
+          entry.usage &&= s.unitPrice === 0 && s.unitCost === 0;
+          inUse.set(s.productId, entry);
+        }
+        for (const m of mappings) if (!inUse.has(m.distributorProductId)) inUse.set(m.distributorProductId, { name: m.distributorProductName, count: 0, usage: m.subProduct !== '' });
+        const rows: ProductRow[] = [];
+        for (const [id, p] of inUse) {
+          const keys = new Set(['', ...mappings.filter((m) => m.distributorProductId === id).map((m) => m.subProduct)]);
+          for (const subProduct of keys) {
+            const m = mappings.find((x) => x.distributorProductId === id && x.subProduct === subProduct);
+            rows.push({
+              distributorProductId: id,
+              subProduct,
+              name: subProduct || p.name,
+              vendorName: info.get(id)?.vendorName ?? '',
+              sku: info.get(id)?.sku ?? null,
+              usage: p.usage,
+              subscriptions: subProduct ? 0 : p.count,
+              status: m?.status === 'mapped' ? 'mapped' : m?.status === 'failed' ? 'failed' : 'unmapped',
+              mappingId: m?.id ?? null,
+              cwCatalogItemId: m?.status === 'mapped' ? (m.cwCatalogItemId ?? null) : null,
+              cwCatalogIdentifier: m?.status === 'mapped' ? (m.cwCatalogIdentifier ?? null) : null,
+            });
+          }
+        }
+        rows.sort((a, b) => a.name.localeCompare(b.name) || a.subProduct.localeCompare(b.subProduct));
+        const parents = rows.filter((r) => r.subProduct === '');
+        const counts = { all: parents.length, mapped: parents.filter((r) => r.status === 'mapped').length, unmapped: parents.filter((r) => r.status === 'unmapped').length, failed: parents.filter((r) => r.status === 'failed').length };
+        return c.json({ rows, counts }, 200);
+      })
+      .get('/products/:id/sub-products', zv('param', productParam), async (c) => {
+        const ctx = requestContext(deps, c);
+        const id = c.req.valid('param').id;
+        const [found, mappings] = await Promise.all([deps.cache.get(`${ctx.tenant.id}:pax8:subproducts:${id}`, () => subProducts(ctx, id)), listProductMappings(ctx.db, ctx.tenant.id)]);
+        const known = new Set([...found, ...mappings.filter((m) => m.distributorProductId === id && m.subProduct).map((m) => m.subProduct)]);
+        return c.json([...known].sort(), 200);
+      })
+      /** Prices per billing term, to prefill the export form. */
+      .get('/products/:id/pricing', zv('param', productParam), async (c) => {
+        const ctx = requestContext(deps, c);
+        const pricing = await ctx.pax8Pricing(c.req.valid('param').id);
+        return c.json(pricing.items.map((p) => ({ billingTerm: p.billingTerm, unit: p.unit, unitCost: microsToCents(p.unitCost), unitPrice: microsToCents(p.unitPrice), usage: p.usage })), 200);
+      })
+      /** Catalog search over description, identifier, manufacturer part number and vendor SKU. */
+      .get('/catalog', zv('query', z.object({ q: z._default(z.string(), '') })), async (c) => {
+        const ctx = requestContext(deps, c);
+        const q = c.req.valid('query').q.trim();
+        const text = q ? where.or(...['description', 'identifier', 'manufacturerPartNumber', 'vendorSku'].map((f) => where.like(f, `%${q.replace(/%/g, '')}%`))) : undefined;
+        const items = await ctx.cw.catalog.search({ conditions: where.and(where.eq('inactiveFlag', false), text), orderBy: 'description asc', maxRecords: 50 });
+        return c.json(items.map((i) => ({ id: i.id, identifier: i.identifier, description: i.description, productClass: i.productClass ?? null, vendorSku: i.vendorSku ?? null, price: i.price ?? null, cost: i.cost ?? null })), 200);
+      })
+      .get('/catalog/setup', async (c) => c.json(await requestContext(deps, c).catalogSetup(), 200))
+      .post('/product-mappings', zv('json', bindProductSchema), async (c) => {
+        const ctx = requestContext(deps, c);
+        const input = c.req.valid('json');
+        const name = await productName(ctx, input.distributorProductId);
+        const item = await ctx.cw.catalog.get(input.cwCatalogItemId);
+        if (item.productClass === 'Bundle') throw new AppError('invalid_input', `${item.identifier} is a bundle; ConnectWise cannot add bundles to agreements.`, { fields: [{ field: 'cwCatalogItemId', message: 'bundles cannot be agreement additions' }] });
+        const mapping = await bindProduct(ctx.db, ctx.tenant.id, { distributorProductId: input.distributorProductId, subProduct: input.subProduct, distributorProductName: input.subProduct || name, cwCatalogItemId: item.id, cwCatalogIdentifier: item.identifier, by: ctx.by });
+        return c.json(mapping, 201);
+      })
+      .delete('/product-mappings/:id', zv('param', productParam), async (c) => {
+        const ctx = requestContext(deps, c);
+        const row = await unbindProduct(ctx.db, ctx.tenant.id, c.req.valid('param').id);
+        if (!row) throw new AppError('not_found', 'No such product binding.');
+        return c.json(row, 200);
+      })
+      /** Exports a Pax8 product as a new, white-labelled catalog item, then binds it. */
+      .post('/catalog-items', zv('json', exportProductSchema), async (c) => {
+        const ctx = requestContext(deps, c);
+        const input = c.req.valid('json');
+        const name = await productName(ctx, input.distributorProductId);
+        const body = {
+          identifier: input.identifier,
+          description: input.description,
+          customerDescription: input.customerDescription,
+          subcategory: { id: input.subcategoryId },
+          type: { id: input.typeId },
+          ...(input.categoryId ? { category: { id: input.categoryId } } : {}),
+          productClass: input.productClass,
+          price: input.price,
+          cost: input.cost,
+          ...(input.unitOfMeasureId ? { unitOfMeasure: { id: input.unitOfMeasureId } } : {}),
+          ...(input.vendorSku ? { vendorSku: input.vendorSku, manufacturerPartNumber: input.vendorSku } : {}),
+          taxableFlag: input.taxable,
+        };
+        const item = await auditedWrite(
+          ctx.db,
+          ctx.tenant.id,
+          ctx.actor,
+          { action: 'catalog.create', requestSummary: { method: 'POST', path: '/procurement/catalog', body }, productName: input.subProduct || name },
+          () => ctx.cw.catalog.create(body),
+        );
+        const mapping = await bindProduct(ctx.db, ctx.tenant.id, { distributorProductId: input.distributorProductId, subProduct: input.subProduct, distributorProductName: input.subProduct || name, cwCatalogItemId: item.id, cwCatalogIdentifier: item.identifier, by: ctx.by });
+        return c.json({ item: { id: item.id, identifier: item.identifier, description: item.description }, mapping }, 201);
+      })
+  );
+}

@@ -1,0 +1,29 @@
+import { DateTime } from 'luxon';
+
+/** The fields of a ConnectWise addition the billing rules read. Dates are ISO strings. */
+export interface AdditionView {
+  id: number;
+  agreementId: number;
+  catalogItemId: number;
+  quantity: number;
+  unitPrice: number | null;
+  unitCost: number | null;
+  effectiveDate: string | null;
+  cancelledDate: string | null;
+  invoiceDescription: string | null;
+  lastUpdated: string | null;
+  updatedBy: string | null;
+}
+
+/**
+ * "The" addition that bills a product going forward, in the Pax8 guide's words: the most
+ * recent one with no cancelled date, or one cancelled after the end of the current month.
+ * A one-time addition (effective and cancelled inside one month) is never current.
+ */
+export function currentAdditions(additions: readonly AdditionView[], catalogItemId: number, today: string): AdditionView[] {
+  const monthEnd = DateTime.fromISO(today, { zone: 'utc' }).endOf('month').toISODate()!;
+  return additions
+    .filter((a) => a.catalogItemId === catalogItemId)
+    .filter((a) => !a.cancelledDate || a.cancelledDate.slice(0, 10) > monthEnd)
+    .sort((a, b) => (b.effectiveDate ?? '').localeCompare(a.effectiveDate ?? '') || b.id - a.id);
+}

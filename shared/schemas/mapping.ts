@@ -1,0 +1,116 @@
+import { z } from 'zod/mini';
+import type { BillingTerm } from './distributor.ts';
+
+/** The ConnectWise agreement fields the product reasons about, as the API hands them to the pod. */
+export interface AgreementView {
+  id: number;
+  name: string;
+  type: string;
+  companyId: number;
+  startDate: string | null;
+  endDate: string | null;
+  cancelled: boolean;
+  status: string | null;
+  billingCycle: string | null;
+  billStartDate: string | null;
+  nextInvoiceDate: string | null;
+  prorates: boolean;
+}
+
+export const MAPPING_STATUSES = ['mapped', 'unmapped', 'failed'] as const;
+export type MappingStatus = (typeof MAPPING_STATUSES)[number];
+
+export const SUBSCRIPTION_STATES = ['unmapped', 'mapped', 'in-sync', 'out-of-sync', 'ignored', 'failed'] as const;
+export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
+
+export interface CompanyRow {
+  distributorCompanyId: string;
+  name: string;
+  website: string | null;
+  status: MappingStatus;
+  mappingId: string | null;
+  cwCompanyId: number | null;
+  cwCompanyName: string | null;
+  lastError: string | null;
+  suggestion: { cwCompanyId: number; name: string; score: number; reasons: string[] } | null;
+}
+
+export interface SubscriptionRow {
+  id: string;
+  productId: string;
+  productName: string;
+  quantity: number | null;
+  billingTerm: BillingTerm;
+  /** Cents, rounded from the distributor's decimal. */
+  unitPrice: number | null;
+  unitCost: number | null;
+  status: string;
+  state: SubscriptionState;
+  /** What differs, for out-of-sync rows ("ConnectWise 5 seats, Pax8 7"). */
+  difference: string | null;
+  error: string | null;
+  agreementId: number | null;
+  productMapping: { id: string; cwCatalogItemId: number | null; cwCatalogIdentifier: string | null } | null;
+  usage: boolean;
+}
+
+export const bindCompanySchema = z.object({
+  distributorCompanyId: z.string().check(z.minLength(1, 'choose a Pax8 company')),
+  cwCompanyId: z.number().check(z.int(), z.positive('choose a ConnectWise company')),
+});
+
+export const bulkCompaniesSchema = z.object({
+  items: z
+    .array(
+      z.object({
+        distributorCompanyId: z.string().check(z.minLength(1)),
+        /** A company to bind to, or null to clear the binding. */
+        cwCompanyId: z.nullable(z.number().check(z.int(), z.positive())),
+      }),
+    )
+    .check(z.minLength(1, 'select at least one company'), z.maxLength(500, 'at most 500 companies at once')),
+});
+
+export const newCompanySchema = z.object({
+  distributorCompanyId: z.string().check(z.minLength(1)),
+  identifier: z.string().check(z.minLength(1, 'identifier is required'), z.maxLength(30, 'ConnectWise allows at most 30 characters'), z.regex(/^\S+$/, 'identifier cannot contain spaces')),
+  name: z.string().check(z.minLength(1, 'name is required'), z.maxLength(50, 'ConnectWise allows at most 50 characters')),
+  addressLine1: z.optional(z.string().check(z.maxLength(50, 'ConnectWise allows at most 50 characters'))),
+  city: z.optional(z.string().check(z.maxLength(50, 'ConnectWise allows at most 50 characters'))),
+  state: z.optional(z.string().check(z.maxLength(50))),
+  zip: z.optional(z.string().check(z.maxLength(12, 'ConnectWise allows at most 12 characters'))),
+  phoneNumber: z.optional(z.string().check(z.maxLength(30, 'ConnectWise allows at most 30 characters'))),
+  website: z.optional(z.string().check(z.maxLength(255))),
+});
+export type NewCompanyInput = z.infer<typeof newCompanySchema>;
+
+export const bindProductSchema = z.object({
+  distributorProductId: z.string().check(z.minLength(1)),
+  subProduct: z._default(z.string(), ''),
+  cwCatalogItemId: z.number().check(z.int(), z.positive('choose a catalog item')),
+});
+
+/** ConnectWise's catalog limits, enforced in the export form before anything is sent. */
+export const exportProductSchema = z.object({
+  distributorProductId: z.string().check(z.minLength(1)),
+  subProduct: z._default(z.string(), ''),
+  identifier: z.string().check(z.minLength(1, 'identifier is required'), z.maxLength(75, 'ConnectWise allows at most 75 characters')),
+  description: z.string().check(z.minLength(1, 'description is required'), z.maxLength(60, 'ConnectWise allows at most 60 characters')),
+  customerDescription: z.string().check(z.minLength(1, 'customer description is required'), z.maxLength(6000, 'ConnectWise allows at most 6,000 characters')),
+  price: z.number().check(z.gte(0, 'price cannot be negative')),
+  cost: z.number().check(z.gte(0, 'cost cannot be negative')),
+  categoryId: z.optional(z.number().check(z.int())),
+  subcategoryId: z.number().check(z.int(), z.positive('choose a subcategory')),
+  typeId: z.number().check(z.int(), z.positive('choose a type')),
+  productClass: z.enum(['Agreement', 'Inventory', 'NonInventory', 'Service']),
+  unitOfMeasureId: z.optional(z.number().check(z.int())),
+  vendorSku: z.optional(z.string().check(z.maxLength(50, 'ConnectWise allows at most 50 characters'))),
+  taxable: z._default(z.boolean(), true),
+});
+export type ExportProductInput = z.infer<typeof exportProductSchema>;
+
+export const mapServiceSchema = z.object({
+  subscriptionId: z.string().check(z.minLength(1)),
+  cwAgreementId: z.number().check(z.int(), z.positive('choose an agreement')),
+  productMappingId: z.optional(z.nullable(z.string())),
+});
