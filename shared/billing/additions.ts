@@ -24,6 +24,12 @@ export function currentAdditions(additions: readonly AdditionView[], catalogItem
   const monthEnd = DateTime.fromISO(today, { zone: 'utc' }).endOf('month').toISODate()!;
   return additions
     .filter((a) => a.catalogItemId === catalogItemId)
+    .filter((a) => !isOneTime(a))
     .filter((a) => !a.cancelledDate || a.cancelledDate.slice(0, 10) > monthEnd)
     .sort((a, b) => (b.effectiveDate ?? '').localeCompare(a.effectiveDate ?? '') || b.id - a.id);
+}
+
+/** Effective and cancelled in the same month: a one-time charge such as a prorate. */
+export function isOneTime(a: Pick<AdditionView, 'effectiveDate' | 'cancelledDate'>): boolean {
+  return a.effectiveDate !== null && a.cancelledDate !== null && a.effectiveDate.slice(0, 7) === a.cancelledDate.slice(0, 7);
 }
