@@ -1,5 +1,9 @@
 import { Notice } from '../components/Notice.tsx';
+import { view } from '../models/nav.ts';
 import { phase, record, screen, session } from '../models/session.ts';
+import { CompaniesPage } from './CompaniesPage.tsx';
+import { CompanyTab } from './CompanyTab.tsx';
+import { ProductsPage } from './ProductsPage.tsx';
 
 const PLACE_LABEL: Record<string, string> = { company: 'Company', agreement: 'Agreement' };
 
@@ -24,6 +28,8 @@ export function App() {
   const s = session.value!;
   const where = screen.value;
   const rec = record.value;
+  const onCompany = where?.screen === 'company';
+  const v = view.value;
   return (
     <section data-signed-in="true">
       <div class="bar">
@@ -47,7 +53,31 @@ export function App() {
         <Notice title="No record yet.">ConnectWise has not said which record this is open on.</Notice>
       )}
       {rec?.kind === 'loading' && <p class="muted">Reading the record from ConnectWise…</p>}
-      {rec?.kind === 'error' && <Notice tone="error" title="Could not read this record.">{rec.message}</Notice>}
+      {rec?.kind === 'error' && (
+        <Notice tone="error" title="Could not read this record.">
+          {rec.message}
+        </Notice>
+      )}
+      {onCompany && (
+        <>
+          <nav class="pages" role="tablist">
+            {(
+              [
+                ['company', 'This company'],
+                ['companies', 'Companies'],
+                ['products', 'Products'],
+              ] as const
+            ).map(([page, label]) => (
+              <button type="button" role="tab" aria-selected={v.page === page} class={v.page === page ? 'active' : ''} onClick={() => (view.value = { page })}>
+                {label}
+              </button>
+            ))}
+          </nav>
+          {v.page === 'company' && <CompanyTab cwCompanyId={where.id} />}
+          {v.page === 'companies' && <CompaniesPage />}
+          {v.page === 'products' && <ProductsPage focusProductId={v.focusProductId} />}
+        </>
+      )}
     </section>
   );
 }

@@ -117,12 +117,13 @@ export function companyRoutes(deps: ApiDeps) {
           const bound = new Set(mappings.filter((m) => m.status === 'mapped').map((m) => m.distributorCompanyId));
           const matcher = createMatcher(pax8.items.filter((p) => !bound.has(p.id)).map((p) => ({ id: p.id, name: p.name, website: p.website })));
           const suggestions = matcher.suggest(cwCompany.name, cwCompany.website, 5).map((s) => ({ distributorCompanyId: s.candidate.id as string, name: s.candidate.name, score: s.score, reasons: s.reasons }));
-          return c.json({ cwCompany: { id: cwCompany.id, name: cwCompany.name }, binding: null, suggestions, agreements: [], defaultAgreementId: null, subscriptions: [] }, 200);
+          return c.json({ today: ctx.today, cwCompany: { id: cwCompany.id, name: cwCompany.name }, binding: null, suggestions, agreements: [], defaultAgreementId: null, subscriptions: [] }, 200);
         }
         const agreements = await ctx.cwAgreements(cwCompanyId);
         const subscriptions = await subscriptionRows(ctx, mapping.distributorCompanyId, agreements.map((a) => a.id));
         return c.json(
           {
+            today: ctx.today,
             cwCompany: { id: cwCompany.id, name: cwCompany.name },
             binding: { mappingId: mapping.id, distributorCompanyId: mapping.distributorCompanyId, name: mapping.distributorCompanyName },
             suggestions: [],

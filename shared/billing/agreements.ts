@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { BillingTerm } from '../schemas/distributor.ts';
 import type { AgreementView } from '../schemas/mapping.ts';
 
@@ -16,7 +15,8 @@ const billedYearly = (a: AgreementView) => /year|annual/i.test(a.billingCycle ??
 /** An agreement that has ended or been cancelled takes no new additions. */
 export function agreementClosed(a: AgreementView, today: string): string | null {
   if (a.cancelled || /cancel/i.test(a.status ?? '')) return 'it is cancelled';
-  if (a.endDate && DateTime.fromISO(a.endDate, { zone: 'utc' }).toISODate()! < today) return `it ended on ${a.endDate.slice(0, 10)}`;
+  // ISO days compare as text; this module runs in the pod, which does not ship luxon.
+  if (a.endDate && a.endDate.slice(0, 10) < today) return `it ended on ${a.endDate.slice(0, 10)}`;
   if (/expired/i.test(a.status ?? '')) return 'it has expired';
   return null;
 }

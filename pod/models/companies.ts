@@ -1,0 +1,66 @@
+import { signal } from '@preact/signals';
+import type { CompanyRow, MappingStatus, NewCompanyInput } from '../../shared/schemas/mapping.ts';
+import { api, ApiError, read } from '../api.ts';
+import { formError, type FormError } from './forms.ts';
+import { fail } from './session.ts';
+
+export const companies = signal<{ rows: CompanyRow[]; counts: Record<'all' | MappingStatus, number> } | null>(null);
+export const companiesError = signal<string | null>(null);
+export const filter = signal<'all' | MappingStatus>('all');
+export const selected = signal<Set<string>>(new Set());
+/** Per-row outcome of the last bulk action. */
+export const rowResults = signal<Record<string, { ok: boolean; message: string }>>({});
+
+export async function loadCompanies() {
+  try {
+    companies.value = await read(api.companies.$get());
+    companiesError.value = null;
+  } catch (error) {
+    if (error instanceof ApiError && error.needsReload) return fail(error);
+    companiesError.value = (error as Error).message;
+  }
+}
+
+export function toggle(id: string) {
+  const next = new Set(selected.value);
+  if (next.has(id)) next.delete(id);
+  else next.add(id);
+  selected.value = next;
+}
+
+/** Binds each selected row to its suggestion, or clears each; every row reports for itself. */
+export async function bulk(mode: 'bind' | 'clear') {
+  const rows = companies.value?.rows.filter((r) => selected.value.has(r.distributorCompanyId)) ?? [];
+  const items = rows.map((r) => ({ distributorCompanyId: r.distributorCompanyId, cwCompanyId: mode === 'clear' ? null : (r.suggestion?.cwCompanyId ?? null) }));
+  const skipped = mode === 'bind' ? items.filter((i) => i.cwCompanyId === null) : [];
+  const send = items.filter((i) => mode === 'clear' || i.cwCompanyId !== null);
+  const results: Record<string, { ok: boolean; message: string }> = {};
+  for (const s of skipped) results[s.distributorCompanyId] = { ok: false, message: 'No suggestion to bind to; bind it from its company tab.' };
+  if (send.length > 0) {
+    try {
+      const answer = await read<{ results: { distributorCompanyId: string; ok: boolean; message: string }[] }>(api['company-mappings'].bulk.$post({ json: { items: send } }));
+      for (const r of answer.results) results[r.distributorCompanyId] = { ok: r.ok, message: r.message };
+    } catch (error) {
+      for (const s of send) results[s.distributorCompanyId] = { ok: false, message: (error as Error).message };
+    }
+  }
+  rowResults.value = results;
+  selected.value = new Set();
+  await loadCompanies();
+}
+
+export async function unbindRow(mappingId: string) {
+  await read(api['company-mappings'][':id'].$delete({ param: { id: mappingId } }));
+  await loadCompanies();
+}
+
+export async function createCompany(input: NewCompanyInput): Promise<FormError | null> {
+  try {
+    await read(api['cw-companies'].$post({ json: input }));
+    await loadCompanies();
+    return null;
+  } catch (error) {
+    if (error instanceof ApiError && error.needsReload) fail(error);
+    return formError(error);
+  }
+}

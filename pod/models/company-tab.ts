@@ -1,0 +1,64 @@
+import { signal } from '@preact/signals';
+import type { AgreementView, SubscriptionRow } from '../../shared/schemas/mapping.ts';
+import { api, ApiError, read } from '../api.ts';
+import { fail } from './session.ts';
+
+export interface TabData {
+  /** The server's calendar day: which agreements have ended is its decision, not the browser's. */
+  today: string;
+  cwCompany: { id: number; name: string };
+  binding: { mappingId: string; distributorCompanyId: string; name: string } | null;
+  suggestions: { distributorCompanyId: string; name: string; score: number; reasons: string[] }[];
+  agreements: AgreementView[];
+  defaultAgreementId: number | null;
+  subscriptions: SubscriptionRow[];
+}
+
+export const tab = signal<{ kind: 'loading' } | { kind: 'ready'; data: TabData } | { kind: 'error'; message: string } | null>(null);
+/** A message about the last action, shown above the table. */
+export const flash = signal<{ tone: 'ok' | 'error'; text: string } | null>(null);
+
+let current: number | null = null;
+
+export async function loadTab(cwCompanyId: number) {
+  if (current !== cwCompanyId) tab.value = { kind: 'loading' };
+  current = cwCompanyId;
+  try {
+    const data = await read<TabData>(api.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(cwCompanyId) } }));
+    if (current === cwCompanyId) tab.value = { kind: 'ready', data };
+  } catch (error) {
+    if (error instanceof ApiError && error.needsReload) return fail(error);
+    tab.value = { kind: 'error', message: (error as Error).message };
+  }
+}
+
+async function act(run: () => Promise<unknown>, ok: string) {
+  try {
+    await run();
+    flash.value = { tone: 'ok', text: ok };
+  } catch (error) {
+    if (error instanceof ApiError && error.needsReload) return fail(error);
+    flash.value = { tone: 'error', text: (error as Error).message };
+  }
+  if (current !== null) await loadTab(current);
+}
+
+export const bindHere = (distributorCompanyId: string, name: string) =>
+  act(() => read(api['company-mappings'].$post({ json: { distributorCompanyId, cwCompanyId: current! } })), `Bound to the Pax8 company ${name}.`);
+
+export async function unbindImpact(mappingId: string): Promise<number> {
+  return (await read<{ serviceMappings: number }>(api['company-mappings'][':id'].impact.$get({ param: { id: mappingId } }))).serviceMappings;
+}
+
+export const unbind = (mappingId: string) =>
+  act(() => read(api['company-mappings'][':id'].$delete({ param: { id: mappingId } })), 'Unbound. Subscription mappings are kept and paused until the company is bound again.');
+
+export const mapToAgreement = (subscriptionId: string, cwAgreementId: number, productName: string) =>
+  act(() => read(api['service-mappings'].$put({ json: { subscriptionId, cwAgreementId } })), `${productName} now bills on agreement #${cwAgreementId}.`);
+
+export const makeDefault = (mappingId: string, agreementId: number) =>
+  act(() => read(api['company-mappings'][':id']['default-agreement'].$put({ param: { id: mappingId }, json: { agreementId } })), 'Default agreement saved for this company.');
+
+export async function searchPax8(q: string) {
+  return read<{ id: string; name: string; website: string | null }[]>(api['pax8-companies'].$get({ query: { q } }));
+}

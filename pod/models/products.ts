@@ -1,0 +1,52 @@
+import { signal } from '@preact/signals';
+import type { ExportProductInput, MappingStatus } from '../../shared/schemas/mapping.ts';
+import type { ProductRow } from '../../server/routes/products.ts';
+import { api, ApiError, read } from '../api.ts';
+import { formError, type FormError } from './forms.ts';
+import { fail } from './session.ts';
+
+export type { ProductRow };
+export const products = signal<{ rows: ProductRow[]; counts: Record<'all' | MappingStatus, number> } | null>(null);
+export const productsError = signal<string | null>(null);
+export const productFilter = signal<'all' | MappingStatus>('all');
+export const productSearch = signal('');
+
+export interface CatalogHit {
+  id: number;
+  identifier: string;
+  description: string;
+  productClass: string | null;
+  vendorSku: string | null;
+}
+
+export async function loadProducts() {
+  try {
+    products.value = await read(api.products.$get());
+    productsError.value = null;
+  } catch (error) {
+    if (error instanceof ApiError && error.needsReload) return fail(error);
+    productsError.value = (error as Error).message;
+  }
+}
+
+export const searchCatalog = (q: string) => read<CatalogHit[]>(api.catalog.$get({ query: { q } }));
+export const subProductsOf = (id: string) => read<string[]>(api.products[':id']['sub-products'].$get({ param: { id } }));
+export const pricingOf = (id: string) => read<{ billingTerm: string; unit: string | null; unitCost: number; unitPrice: number; usage: boolean }[]>(api.products[':id'].pricing.$get({ param: { id } }));
+export const catalogSetup = () =>
+  read<{ categories: { id: number; name: string }[]; subcategories: { id: number; name: string }[]; types: { id: number; name: string }[]; unitsOfMeasure: { id: number; name: string }[] }>(api.catalog.setup.$get());
+
+async function save(run: () => Promise<unknown>): Promise<FormError | null> {
+  try {
+    await run();
+    await loadProducts();
+    return null;
+  } catch (error) {
+    if (error instanceof ApiError && error.needsReload) fail(error);
+    return formError(error);
+  }
+}
+
+export const bindProduct = (distributorProductId: string, subProduct: string, cwCatalogItemId: number) =>
+  save(() => read(api['product-mappings'].$post({ json: { distributorProductId, subProduct, cwCatalogItemId } })));
+export const unbindProduct = (mappingId: string) => save(() => read(api['product-mappings'][':id'].$delete({ param: { id: mappingId } })));
+export const exportProduct = (input: ExportProductInput) => save(() => read(api['catalog-items'].$post({ json: input })));

@@ -1,0 +1,140 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { CompanyRow, NewCompanyInput } from '../../shared/schemas/mapping.ts';
+import { Chips } from '../components/Chips.tsx';
+import { Confirm } from '../components/Confirm.tsx';
+import { Field } from '../components/Field.tsx';
+import { Notice } from '../components/Notice.tsx';
+import { bulk, companies, companiesError, createCompany, filter, loadCompanies, rowResults, selected, toggle, unbindRow } from '../models/companies.ts';
+import type { FormError } from '../models/forms.ts';
+import { hostBridge } from '../models/session.ts';
+
+/** Every Pax8 company, mapped, unmapped or failed; bind or clear several at once. */
+export function CompaniesPage() {
+  useEffect(() => void loadCompanies(), []);
+  const [creating, setCreating] = useState<CompanyRow | null>(null);
+  const [unbinding, setUnbinding] = useState<CompanyRow | null>(null);
+  const data = companies.value;
+  if (companiesError.value) return <Notice tone="error" title="Could not load companies.">{companiesError.value}</Notice>;
+  if (!data) return <p class="muted">Reading Pax8 and ConnectWise companies…</p>;
+  const rows = data.rows.filter((r) => filter.value === 'all' || r.status === filter.value);
+  const results = rowResults.value;
+  return (
+    <section>
+      <Chips counts={data.counts} value={filter.value} onChange={(k) => (filter.value = k)} />
+      <div class="toolbar">
+        <button type="button" disabled={selected.value.size === 0} onClick={() => void bulk('bind')}>
+          Bind selected to their suggestions ({selected.value.size})
+        </button>
+        <button type="button" disabled={selected.value.size === 0} onClick={() => void bulk('clear')}>
+          Clear selected
+        </button>
+      </div>
+      {unbinding && (
+        <Confirm confirmLabel="Unbind" onCancel={() => setUnbinding(null)} onConfirm={() => { const id = unbinding.mappingId!; setUnbinding(null); void unbindRow(id); }}>
+          Unbind {unbinding.name} from {unbinding.cwCompanyName}? Its subscription mappings are kept but paused until it is bound again.
+        </Confirm>
+      )}
+      {creating && <CreateCompany row={creating} onDone={() => setCreating(null)} />}
+      {rows.length === 0 ? (
+        <p class="muted">No companies in this view.</p>
+      ) : (
+        <table data-testid="companies">
+          <thead>
+            <tr>
+              <th />
+              <th>Pax8 company</th>
+              <th>ConnectWise company</th>
+              <th>Status</th>
+              <th>Suggestion</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr data-testid="company-row" data-name={r.name}>
+                <td>
+                  <input type="checkbox" aria-label={`Select ${r.name}`} checked={selected.value.has(r.distributorCompanyId)} onChange={() => toggle(r.distributorCompanyId)} />
+                </td>
+                <td>{r.name}</td>
+                <td>
+                  {r.cwCompanyId ? (
+                    <button type="button" class="link" onClick={() => void hostBridge()?.request('openScreen', { newTab: true, screen: 'company', id: r.cwCompanyId })}>
+                      {r.cwCompanyName}
+                    </button>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>
+                  <span class={`status ${r.status === 'mapped' ? 'ok' : r.status === 'failed' ? 'bad' : 'neutral'}`}>{r.status}</span>
+                  {results[r.distributorCompanyId] && (
+                    <div class={`small ${results[r.distributorCompanyId]!.ok ? 'ok-text' : 'bad-text'}`} data-testid="row-result">
+                      {results[r.distributorCompanyId]!.message}
+                    </div>
+                  )}
+                </td>
+                <td>{r.suggestion ? `${r.suggestion.name} (${r.suggestion.score}%)` : r.status === 'unmapped' ? <span class="muted">none</span> : ''}</td>
+                <td>
+                  {r.status === 'mapped' ? (
+                    <button type="button" onClick={() => setUnbinding(r)}>
+                      Unbind…
+                    </button>
+                  ) : (
+                    !r.suggestion && (
+                      <button type="button" onClick={() => setCreating(r)}>
+                        Create in ConnectWise…
+                      </button>
+                    )
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** Reviewed before it is written: the Pax8 company's details as a new ConnectWise company. */
+function CreateCompany({ row, onDone }: { row: CompanyRow; onDone: () => void }) {
+  const [form, setForm] = useState<NewCompanyInput>({
+    distributorCompanyId: row.distributorCompanyId,
+    identifier: row.name.replace(/[^A-Za-z0-9]/g, '').slice(0, 30),
+    name: row.name.slice(0, 50),
+    website: row.website ?? '',
+  });
+  const [error, setError] = useState<FormError | null>(null);
+  const set = (k: keyof NewCompanyInput) => (v: string) => setForm({ ...form, [k]: v });
+  return (
+    <form
+      class="panel"
+      data-testid="create-company"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const failed = await createCompany(form);
+        if (failed) setError(failed);
+        else onDone();
+      }}
+    >
+      <h2>Create {row.name} in ConnectWise</h2>
+      {error && <div class="notice error">{error.message}</div>}
+      <div class="grid">
+        <Field label="Identifier" name="identifier" value={form.identifier} max={30} onInput={set('identifier')} error={error?.fields.identifier} />
+        <Field label="Name" name="name" value={form.name} max={50} onInput={set('name')} error={error?.fields.name} />
+        <Field label="Address" name="addressLine1" value={form.addressLine1 ?? ''} max={50} onInput={set('addressLine1')} error={error?.fields.addressLine1} />
+        <Field label="City" name="city" value={form.city ?? ''} max={50} onInput={set('city')} error={error?.fields.city} />
+        <Field label="Website" name="website" value={form.website ?? ''} onInput={set('website')} error={error?.fields.website} />
+        <Field label="Phone" name="phoneNumber" value={form.phoneNumber ?? ''} max={30} onInput={set('phoneNumber')} error={error?.fields.phoneNumber} />
+      </div>
+      <div class="actions">
+        <button type="submit" class="primary">
+          Create and bind
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,222 @@
+import { useEffect, useState } from 'preact/hooks';
+import { agreementChoices, autoAgreement } from '../../shared/billing/agreements.ts';
+import type { SubscriptionRow } from '../../shared/schemas/mapping.ts';
+import { Confirm } from '../components/Confirm.tsx';
+import { money, STATE_LABEL, stateTone } from '../components/format.ts';
+import { Notice } from '../components/Notice.tsx';
+import { bindHere, flash, loadTab, makeDefault, mapToAgreement, searchPax8, tab, unbind, unbindImpact, type TabData } from '../models/company-tab.ts';
+import { view } from '../models/nav.ts';
+
+/** The Pax8 tab on a ConnectWise company: bind it, then map each subscription to an agreement. */
+export function CompanyTab(props: { cwCompanyId: number }) {
+  useEffect(() => {
+    flash.value = null;
+    void loadTab(props.cwCompanyId);
+  }, [props.cwCompanyId]);
+  const t = tab.value;
+  if (!t || t.kind === 'loading') return <p class="muted">Reading Pax8 and ConnectWise…</p>;
+  if (t.kind === 'error') return <Notice tone="error" title="Could not load this company.">{t.message}</Notice>;
+  return (
+    <>
+      {flash.value && (
+        <div class={`notice ${flash.value.tone === 'error' ? 'error' : 'ok'}`} role="status" data-testid="flash">
+          {flash.value.text}
+        </div>
+      )}
+      {t.data.binding ? <Bound data={t.data} /> : <Unbound data={t.data} />}
+    </>
+  );
+}
+
+function Unbound({ data }: { data: TabData }) {
+  const [q, setQ] = useState('');
+  const [results, setResults] = useState<{ id: string; name: string; website: string | null }[] | null>(null);
+  return (
+    <section data-testid="unbound">
+      <p>
+        <strong>{data.cwCompany.name}</strong> is not bound to a Pax8 company yet.
+      </p>
+      <h2>Suggested matches</h2>
+      {data.suggestions.length === 0 ? (
+        <p class="muted">No Pax8 company has a similar name or website. Search below, or create the link from the Companies page.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Pax8 company</th>
+              <th>Match</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {data.suggestions.map((s) => (
+              <tr data-testid="suggestion">
+                <td>{s.name}</td>
+                <td>
+                  <span class={`status ${s.score >= 90 ? 'ok' : 'warn'}`}>{s.score}%</span> <span class="muted">{s.reasons.join(', ')}</span>
+                </td>
+                <td>
+                  <button type="button" class="primary" onClick={() => void bindHere(s.distributorCompanyId, s.name)}>
+                    Bind
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Search Pax8 companies</h2>
+      <form
+        class="inline"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setResults(await searchPax8(q));
+        }}
+      >
+        <input value={q} onInput={(e) => setQ(e.currentTarget.value)} placeholder="Company name" aria-label="Search Pax8 companies" />
+        <button type="submit">Search</button>
+      </form>
+      {results && results.length === 0 && <p class="muted">No Pax8 company matches “{q}”.</p>}
+      {results && results.length > 0 && (
+        <table>
+          <tbody>
+            {results.map((r) => (
+              <tr>
+                <td>{r.name}</td>
+                <td class="muted">{r.website}</td>
+                <td>
+                  <button type="button" onClick={() => void bindHere(r.id, r.name)}>
+                    Bind
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Bound({ data }: { data: TabData }) {
+  const binding = data.binding!;
+  const [confirm, setConfirm] = useState<number | null>(null);
+  const [showExpired, setShowExpired] = useState(false);
+  const counts = data.subscriptions.reduce<Record<string, number>>((acc, s) => ({ ...acc, [s.state]: (acc[s.state] ?? 0) + 1 }), {});
+  return (
+    <section data-testid="bound">
+      <div class="bar">
+        <span>
+          Bound to the Pax8 company <strong data-testid="bound-to">{binding.name}</strong>
+        </span>
+        <button type="button" onClick={async () => setConfirm(await unbindImpact(binding.mappingId))}>
+          Unbind…
+        </button>
+      </div>
+      {confirm !== null && (
+        <Confirm
+          confirmLabel="Unbind"
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => {
+            setConfirm(null);
+            void unbind(binding.mappingId);
+          }}
+        >
+          Unbind {data.cwCompany.name} from {binding.name}? Its {confirm} subscription mapping{confirm === 1 ? '' : 's'} will be kept but paused: nothing is synced for this company until it is bound
+          again.
+        </Confirm>
+      )}
+      <h2>
+        Subscriptions <span class="muted">({data.subscriptions.length})</span>
+      </h2>
+      <p class="muted summary">
+        {Object.entries(counts)
+          .map(([k, n]) => `${n} ${STATE_LABEL[k]?.toLowerCase()}`)
+          .join(' · ') || 'This Pax8 company has no subscriptions.'}
+        <label class="check">
+          <input type="checkbox" checked={showExpired} onChange={(e) => setShowExpired(e.currentTarget.checked)} /> Show expired agreements
+        </label>
+      </p>
+      {data.subscriptions.length > 0 && (
+        <table data-testid="subscriptions">
+          <thead>
+            <tr>
+              <th>Product</th>
+              <th>Term</th>
+              <th class="num">Qty</th>
+              <th class="num">Price</th>
+              <th class="num">Cost</th>
+              <th>Agreement</th>
+              <th>Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.subscriptions.map((s) => (
+              <SubscriptionLine sub={s} data={data} showExpired={showExpired} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; data: TabData; showExpired: boolean }) {
+  const choices = agreementChoices(data.agreements, sub.billingTerm, data.today, showExpired);
+  const auto = autoAgreement(choices, data.defaultAgreementId);
+  const [chosen, setChosen] = useState<number | null>(sub.agreementId ?? auto);
+  const eligible = choices.filter((c) => c.eligible);
+  const productBound = sub.productMapping?.cwCatalogItemId != null;
+  return (
+    <tr data-testid="subscription" data-subscription={sub.id}>
+      <td>
+        {sub.productName}
+        {!productBound && (
+          <div>
+            <button type="button" class="link" onClick={() => (view.value = { page: 'products', focusProductId: sub.productId })}>
+              Bind product…
+            </button>
+          </div>
+        )}
+      </td>
+      <td>{sub.billingTerm}</td>
+      <td class="num">{sub.quantity ?? '?'}</td>
+      <td class="num">{sub.usage ? 'usage' : money(sub.unitPrice)}</td>
+      <td class="num">{sub.usage ? 'usage' : money(sub.unitCost)}</td>
+      <td>
+        {choices.length === 0 ? (
+          <span class="muted">No agreement can take additions</span>
+        ) : (
+          <div class="inline">
+            <select aria-label={`Agreement for ${sub.productName}`} value={chosen ?? ''} onChange={(e) => setChosen(Number(e.currentTarget.value) || null)}>
+              <option value="">Choose an agreement…</option>
+              {choices.map((c) => (
+                <option value={c.agreement.id} disabled={!c.eligible} title={c.reason ?? ''}>
+                  {c.agreement.name} · {c.agreement.billingCycle ?? '—'} · {c.agreement.prorates ? 'prorates' : 'no proration'} · next invoice {c.agreement.nextInvoiceDate?.slice(0, 10) ?? '—'}
+                  {c.reason ? ` — ${c.reason}` : ''}
+                </option>
+              ))}
+            </select>
+            {chosen !== null && chosen !== sub.agreementId && (
+              <button type="button" class="primary" onClick={() => void mapToAgreement(sub.id, chosen, sub.productName)}>
+                Map
+              </button>
+            )}
+            {chosen !== null && eligible.length > 1 && data.defaultAgreementId !== chosen && (
+              <button type="button" class="link" onClick={() => void makeDefault(data.binding!.mappingId, chosen)}>
+                Make default
+              </button>
+            )}
+          </div>
+        )}
+        {choices.some((c) => !c.eligible) && <div class="muted small">{choices.filter((c) => !c.eligible).length} not offered; hover for why</div>}
+      </td>
+      <td>
+        <span class={`status ${stateTone(sub.state)}`} data-testid="state">
+          {STATE_LABEL[sub.state]}
+        </span>
+        {(sub.difference || sub.error) && <div class="small muted">{sub.difference ?? sub.error}</div>}
+      </td>
+    </tr>
+  );
+}

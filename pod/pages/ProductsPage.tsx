@@ -1,0 +1,256 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ExportProductInput } from '../../shared/schemas/mapping.ts';
+import { Chips } from '../components/Chips.tsx';
+import { Confirm } from '../components/Confirm.tsx';
+import { Field } from '../components/Field.tsx';
+import { Notice } from '../components/Notice.tsx';
+import type { FormError } from '../models/forms.ts';
+import {
+  bindProduct,
+  catalogSetup,
+  exportProduct,
+  loadProducts,
+  pricingOf,
+  productFilter,
+  products,
+  productSearch,
+  productsError,
+  searchCatalog,
+  subProductsOf,
+  unbindProduct,
+  type CatalogHit,
+  type ProductRow,
+} from '../models/products.ts';
+
+type Panel = { kind: 'bind' | 'export'; row: ProductRow } | { kind: 'unbind'; row: ProductRow } | null;
+
+/** Pax8 products in use, mapped to catalog items; usage products bind each sub-product. */
+export function ProductsPage(props: { focusProductId?: string | undefined }) {
+  useEffect(() => void loadProducts(), []);
+  const [panel, setPanel] = useState<Panel>(null);
+  const [subs, setSubs] = useState<Record<string, string[]>>({});
+  const data = products.value;
+  if (productsError.value) return <Notice tone="error" title="Could not load products.">{productsError.value}</Notice>;
+  if (!data) return <p class="muted">Reading Pax8 products…</p>;
+  const q = productSearch.value.trim().toLowerCase();
+  const rows = data.rows
+    .filter((r) => !props.focusProductId || r.distributorProductId === props.focusProductId || q)
+    .filter((r) => productFilter.value === 'all' || r.status === productFilter.value)
+    .filter((r) => !q || `${r.name} ${r.sku ?? ''} ${r.vendorName}`.toLowerCase().includes(q));
+  const showSubs = async (row: ProductRow) => setSubs({ ...subs, [row.distributorProductId]: await subProductsOf(row.distributorProductId) });
+  return (
+    <section>
+      <Chips counts={data.counts} value={productFilter.value} onChange={(k) => (productFilter.value = k)} />
+      <input class="search" value={productSearch.value} onInput={(e) => (productSearch.value = e.currentTarget.value)} placeholder="Search products, SKUs, vendors" aria-label="Search products" />
+      {panel?.kind === 'bind' && <BindPanel row={panel.row} onDone={() => setPanel(null)} />}
+      {panel?.kind === 'export' && <ExportPanel row={panel.row} onDone={() => setPanel(null)} />}
+      {panel?.kind === 'unbind' && (
+        <Confirm confirmLabel="Unbind" onCancel={() => setPanel(null)} onConfirm={() => { void unbindProduct(panel.row.mappingId!); setPanel(null); }}>
+          Unbind {panel.row.name} from {panel.row.cwCatalogIdentifier}? Subscriptions of this product will not sync until it is bound again.
+        </Confirm>
+      )}
+      {rows.length === 0 ? (
+        <p class="muted">No products in this view.</p>
+      ) : (
+        <table data-testid="products">
+          <thead>
+            <tr>
+              <th>Pax8 product</th>
+              <th>SKU</th>
+              <th class="num">Subs</th>
+              <th>Status</th>
+              <th>ConnectWise item</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <>
+                <tr data-testid="product-row" data-name={r.name} class={r.subProduct ? 'sub' : ''}>
+                  <td>
+                    {r.subProduct ? '↳ ' : ''}
+                    {r.name}
+                    {r.usage && !r.subProduct && <span class="muted small"> usage</span>}
+                  </td>
+                  <td>{r.subProduct ? '' : r.sku}</td>
+                  <td class="num">{r.subProduct ? '' : r.subscriptions}</td>
+                  <td>
+                    <span class={`status ${r.status === 'mapped' ? 'ok' : r.status === 'failed' ? 'bad' : 'neutral'}`}>{r.status}</span>
+                  </td>
+                  <td>{r.cwCatalogIdentifier ?? '—'}</td>
+                  <td class="actions">
+                    {r.status === 'mapped' ? (
+                      <button type="button" onClick={() => setPanel({ kind: 'unbind', row: r })}>
+                        Unbind…
+                      </button>
+                    ) : (
+                      <>
+                        <button type="button" onClick={() => setPanel({ kind: 'bind', row: r })}>
+                          Bind…
+                        </button>
+                        <button type="button" onClick={() => setPanel({ kind: 'export', row: r })}>
+                          Export…
+                        </button>
+                      </>
+                    )}
+                    {r.usage && !r.subProduct && (
+                      <button type="button" class="link" onClick={() => void showSubs(r)}>
+                        Sub-products
+                      </button>
+                    )}
+                  </td>
+                </tr>
+                {!r.subProduct &&
+                  subs[r.distributorProductId]
+                    ?.filter((name) => !data.rows.some((x) => x.distributorProductId === r.distributorProductId && x.subProduct === name))
+                    .map((name) => (
+                      <tr class="sub" data-testid="product-row" data-name={name}>
+                        <td>↳ {name}</td>
+                        <td />
+                        <td />
+                        <td>
+                          <span class="status neutral">unmapped</span>
+                        </td>
+                        <td>—</td>
+                        <td class="actions">
+                          <button type="button" onClick={() => setPanel({ kind: 'bind', row: { ...r, subProduct: name, name, status: 'unmapped', mappingId: null } })}>
+                            Bind…
+                          </button>
+                        </td>
+                      </tr>
+                    ))}
+              </>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function BindPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
+  const [q, setQ] = useState(row.sku ?? row.name.split(' ').slice(0, 2).join(' '));
+  const [hits, setHits] = useState<CatalogHit[] | null>(null);
+  const [error, setError] = useState<FormError | null>(null);
+  const search = async () => setHits(await searchCatalog(q));
+  useEffect(() => void search(), []);
+  return (
+    <div class="panel" data-testid="bind-panel">
+      <h2>Bind {row.name} to a ConnectWise catalog item</h2>
+      <form class="inline" onSubmit={(e) => { e.preventDefault(); void search(); }}>
+        <input value={q} onInput={(e) => setQ(e.currentTarget.value)} aria-label="Search the catalog" placeholder="Description, identifier, part number or SKU" />
+        <button type="submit">Search</button>
+        <button type="button" onClick={onDone}>Cancel</button>
+      </form>
+      {error && <div class="notice error">{error.message}</div>}
+      {hits && hits.length === 0 && <p class="muted">No catalog item matches “{q}”. Export the product instead.</p>}
+      {hits && hits.length > 0 && (
+        <table>
+          <tbody>
+            {hits.map((h) => (
+              <tr data-testid="catalog-hit">
+                <td>{h.identifier}</td>
+                <td>{h.description}</td>
+                <td class="muted">{h.productClass}</td>
+                <td>
+                  <button type="button" disabled={h.productClass === 'Bundle'} title={h.productClass === 'Bundle' ? 'Bundles cannot be agreement additions' : ''} onClick={async () => {
+                    const failed = await bindProduct(row.distributorProductId, row.subProduct, h.id);
+                    if (failed) setError(failed);
+                    else onDone();
+                  }}>
+                    Choose
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+/** The guide's export form: white-label description, price and cost from the chosen term's pricing. */
+function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
+  const [setup, setSetup] = useState<Awaited<ReturnType<typeof catalogSetup>> | null>(null);
+  const [pricing, setPricing] = useState<Awaited<ReturnType<typeof pricingOf>>>([]);
+  const [error, setError] = useState<FormError | null>(null);
+  const [form, setForm] = useState<ExportProductInput>({
+    distributorProductId: row.distributorProductId,
+    subProduct: row.subProduct,
+    identifier: (row.sku ?? row.name).slice(0, 75),
+    description: `Pax8 - ${row.name}`.slice(0, 60),
+    customerDescription: row.name,
+    price: 0,
+    cost: 0,
+    subcategoryId: 0,
+    typeId: 0,
+    productClass: 'Service',
+    vendorSku: row.sku ?? '',
+    taxable: true,
+  });
+  useEffect(() => {
+    void (async () => {
+      const [s, p] = await Promise.all([catalogSetup(), pricingOf(row.distributorProductId)]);
+      setSetup(s);
+      setPricing(p);
+      const first = p[0];
+      setForm((f) => ({ ...f, subcategoryId: s.subcategories[0]?.id ?? 0, typeId: s.types[0]?.id ?? 0, unitOfMeasureId: s.unitsOfMeasure[0]?.id, ...(first ? { price: first.unitPrice / 100, cost: first.unitCost / 100 } : {}) }));
+    })();
+  }, [row.distributorProductId]);
+  const set = (k: keyof ExportProductInput) => (v: string) => setForm({ ...form, [k]: v });
+  const num = (k: 'price' | 'cost') => (v: string) => setForm({ ...form, [k]: Number(v) });
+  const pick = (k: 'subcategoryId' | 'typeId' | 'categoryId' | 'unitOfMeasureId') => (e: Event) => setForm({ ...form, [k]: Number((e.currentTarget as HTMLSelectElement).value) });
+  if (!setup) return <div class="panel">Reading the catalog setup…</div>;
+  return (
+    <form
+      class="panel"
+      data-testid="export-panel"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const failed = await exportProduct(form);
+        if (failed) setError(failed);
+        else onDone();
+      }}
+    >
+      <h2>Export {row.name} as a new catalog item</h2>
+      {error && <div class="notice error">{error.message}</div>}
+      <div class="grid">
+        <Field label="Description" name="description" value={form.description} max={60} onInput={set('description')} error={error?.fields.description} />
+        <Field label="Identifier" name="identifier" value={form.identifier} max={75} onInput={set('identifier')} error={error?.fields.identifier} />
+        <label class="field">
+          <span>Term</span>
+          <select name="term" onChange={(e) => { const p = pricing[Number(e.currentTarget.value)]; if (p) setForm({ ...form, price: p.unitPrice / 100, cost: p.unitCost / 100 }); }}>
+            {pricing.map((p, i) => <option value={i}>{p.billingTerm}{p.usage ? ' (usage)' : ''}</option>)}
+          </select>
+        </label>
+        <Field label="Unit price" name="price" type="number" step="0.01" value={form.price} onInput={num('price')} error={error?.fields.price} />
+        <Field label="Unit cost" name="cost" type="number" step="0.01" value={form.cost} onInput={num('cost')} error={error?.fields.cost} />
+        <Field label="Vendor SKU" name="vendorSku" value={form.vendorSku ?? ''} max={50} onInput={set('vendorSku')} error={error?.fields.vendorSku} />
+        <label class="field">
+          <span>Subcategory</span>
+          <select name="subcategoryId" value={form.subcategoryId} onChange={pick('subcategoryId')}>{setup.subcategories.map((s) => <option value={s.id}>{s.name}</option>)}</select>
+        </label>
+        <label class="field">
+          <span>Type</span>
+          <select name="typeId" value={form.typeId} onChange={pick('typeId')}>{setup.types.map((s) => <option value={s.id}>{s.name}</option>)}</select>
+        </label>
+        <label class="field">
+          <span>Class</span>
+          <select name="productClass" value={form.productClass} onChange={(e) => setForm({ ...form, productClass: e.currentTarget.value as ExportProductInput['productClass'] })}>
+            {['Service', 'NonInventory', 'Agreement', 'Inventory'].map((c) => <option value={c}>{c}</option>)}
+          </select>
+        </label>
+        <label class="field">
+          <span>Unit of measure</span>
+          <select name="unitOfMeasureId" value={form.unitOfMeasureId} onChange={pick('unitOfMeasureId')}>{setup.unitsOfMeasure.map((s) => <option value={s.id}>{s.name}</option>)}</select>
+        </label>
+      </div>
+      <Field label="Customer description" name="customerDescription" multiline value={form.customerDescription} max={6000} onInput={set('customerDescription')} error={error?.fields.customerDescription} />
+      <div class="actions">
+        <button type="submit" class="primary">Export and bind</button>
+        <button type="button" onClick={onDone}>Cancel</button>
+      </div>
+    </form>
+  );
+}
