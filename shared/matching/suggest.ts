@@ -12,6 +12,8 @@ export interface Suggestion<C extends Candidate> extends MatchScore {
 
 /** Below this a "match" is noise and is not offered. */
 export const MIN_SCORE = 40;
+/** Candidates scored in full per lookup, chosen by shared words. */
+const SCORED = 40;
 
 /**
  * Prepares the candidates once and indexes them by word and domain, so each lookup scores only
@@ -33,8 +35,14 @@ export function createMatcher<C extends Candidate>(candidates: readonly C[]) {
   return {
     suggest(name: string, website?: string | null, limit = 5): Suggestion<C>[] {
       const p = prepare(name, website);
-      const seen = new Set<number>();
-      for (const t of p.tokens) for (const i of byKey.get(`w:${t.slice(0, 4)}`) ?? []) seen.add(i);
+      // Count the words each candidate shares with the name (cheap integer work), then score in
+      // full only those sharing the most: the word overlap dominates the score, so the best
+      // matches are among them. A shared website domain always earns a full score.
+      const shared = new Map<number, number>();
+      for (const key of new Set(p.tokens.map((t) => `w:${t.slice(0, 4)}`))) {
+        for (const i of byKey.get(key) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+      }
+      const seen = new Set([...shared.entries()].sort((a, b) => b[1] - a[1]).slice(0, SCORED).map(([i]) => i));
       if (p.domain) for (const i of byKey.get(`d:${p.domain}`) ?? []) seen.add(i);
       const out: Suggestion<C>[] = [];
       for (const i of seen) {
