@@ -27,6 +27,7 @@ export const toAdditionView = (a: CwAddition): AdditionView => ({
   effectiveDate: a.effectiveDate ?? null,
   cancelledDate: a.cancelledDate ?? null,
   invoiceDescription: a.invoiceDescription ?? null,
+  marker: a.serialNumber ?? null,
   lastUpdated: a._info?.lastUpdated ?? null,
   updatedBy: a._info?.updatedBy ?? null,
 });

@@ -11,6 +11,8 @@ export interface AdditionView {
   effectiveDate: string | null;
   cancelledDate: string | null;
   invoiceDescription: string | null;
+  /** serialNumber: where the engine's marker lives. */
+  marker: string | null;
   lastUpdated: string | null;
   updatedBy: string | null;
 }

@@ -4,7 +4,7 @@ import { subscriptionState, type StateInput } from '../../../shared/billing/sync
 import type { Subscription } from '../../../shared/schemas/distributor.ts';
 
 const sub: Subscription = { id: 's1', companyId: 'c', productId: 'p', productName: 'E3', parentId: null, quantity: 7, status: 'Active', billingTerm: 'Monthly', startDate: '2020-01-01T00:00:00.000Z', endDate: null, createdAt: null, updatedAt: null, unitPrice: 25_000_000, unitCost: 20_000_000, currency: 'USD', commitment: null };
-const addition = (over: Partial<AdditionView> = {}): AdditionView => ({ id: 10, agreementId: 290, catalogItemId: 1201, quantity: 7, unitPrice: 25, unitCost: 20, effectiveDate: '2020-02-01T00:00:00Z', cancelledDate: null, invoiceDescription: null, lastUpdated: null, updatedBy: null, ...over });
+const addition = (over: Partial<AdditionView> = {}): AdditionView => ({ id: 10, agreementId: 290, catalogItemId: 1201, quantity: 7, unitPrice: 25, unitCost: 20, effectiveDate: '2020-02-01T00:00:00Z', cancelledDate: null, invoiceDescription: null, marker: null, lastUpdated: null, updatedBy: null, ...over });
 const input = (over: Partial<StateInput> = {}): StateInput => ({ subscription: sub, ignored: false, mapping: { status: 'mapped', lastError: null, cwAgreementId: 290, additionIds: [10] }, catalogItemId: 1201, additions: [addition()], today: '2020-09-22', ...over });
 
 describe('subscription state against ConnectWise', () => {
