@@ -267,3 +267,62 @@ export const memberSessions = pgTable(
   },
   (t) => [uniqueIndex('member_sessions_token_uq').on(t.tokenHash), index('member_sessions_expiry_idx').on(t.expiresAt)],
 );
+
+/** A plan a member (or the scheduled sync) confirmed: what it was based on and who confirmed it. */
+export const syncPlans = pgTable(
+  'sync_plans',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    planKey: text('plan_key').notNull(),
+    subscriptionId: text('subscription_id').notNull(),
+    cwAgreementId: integer('cw_agreement_id').notNull(),
+    /** Fingerprint of the ConnectWise and distributor state the plan was made from. */
+    basis: text('basis').notNull(),
+    syncRunId: uuid('sync_run_id').references(() => syncRuns.id, { onDelete: 'set null' }),
+    confirmedBy: text('confirmed_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('sync_plans_key_uq').on(t.tenantId, t.planKey)],
+);
+
+/**
+ * One write of a plan. Its key is unique per tenant, so the same change is written at most
+ * once however many plans include it; the state moves planned → sending → confirmed | adopted |
+ * failed | skipped, and `sending` is claimed in the database before anything is sent.
+ */
+export const syncOperations = pgTable(
+  'sync_operations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => syncPlans.id, { onDelete: 'cascade' }),
+    opKey: text('op_key').notNull(),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    kind: text('kind').notNull(),
+    marker: text('marker').notNull(),
+    subscriptionId: text('subscription_id').notNull(),
+    cwAgreementId: integer('cw_agreement_id').notNull(),
+    /** The addition it changes (updates) or made (creates). */
+    additionId: integer('addition_id'),
+    dependsOn: text('depends_on'),
+    /** Exactly what is sent: a POST body or a PATCH operation list. */
+    request: jsonb('request').$type<Record<string, unknown>>().notNull(),
+    /** Title, reason and figures, for the log and the review. */
+    summary: jsonb('summary').$type<Record<string, unknown>>().notNull(),
+    state: text('state').notNull().default('planned'),
+    attempts: integer('attempts').notNull().default(0),
+    errorCode: text('error_code'),
+    error: text('error'),
+    claimedAt: at('claimed_at'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('sync_operations_key_uq').on(t.tenantId, t.opKey), index('sync_operations_plan_idx').on(t.planId)],
+);

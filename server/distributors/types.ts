@@ -30,6 +30,7 @@ export interface Distributor {
   products(filter?: { search?: string; vendorName?: string }): Promise<Parsed<DistributorProduct>>;
   pricing(productId: string, companyId?: string): Promise<Parsed<ProductPrice>>;
   subscriptions(filter?: SubscriptionFilter): Promise<Parsed<Subscription>>;
+  subscription(id: string): Promise<Parsed<Subscription>>;
   subscriptionHistory(subscriptionId: string): Promise<Parsed<SubscriptionSnapshot>>;
   usageSummaries(subscriptionId: string): Promise<Parsed<UsageSummary>>;
   usageLines(summaryId: string, usageDate: string): Promise<Parsed<UsageLine>>;

@@ -6,6 +6,7 @@ import { createMemberSession, memberCw, requireSession, type AppEnv } from '../a
 import { zv } from '../validate.ts';
 import { companyRoutes } from './companies.ts';
 import type { ApiDeps } from './context.ts';
+import { planRoutes } from './plans.ts';
 import { productRoutes } from './products.ts';
 import { serviceRoutes } from './services.ts';
 
@@ -41,5 +42,6 @@ export function apiRoutes(deps: ApiDeps) {
     })
     .route('/', companyRoutes(deps))
     .route('/', productRoutes(deps))
-    .route('/', serviceRoutes(deps));
+    .route('/', serviceRoutes(deps))
+    .route('/', planRoutes(deps));
 }

@@ -159,7 +159,7 @@ export function planSubscription(input: PlanInput): PlanResult {
     const cancelOn = maxDay(endOfMonth(end), existing.effectiveDate);
     if (existing.cancelledDate?.slice(0, 10) !== cancelOn) {
       op({
-        key: key('cancel', end),
+        key: key('cancel', existing.id, existing.lastUpdated ?? '', end),
         type: 'cancel-addition',
         kind: 'cancellation',
         title: 'Cancelling ConnectWise addition',
@@ -232,7 +232,7 @@ export function planSubscription(input: PlanInput): PlanResult {
       ].filter(Boolean);
       const kind = target < existing.quantity ? 'decrease' : 'increase';
       if ((input.options?.recurring ?? 'update') === 'update') {
-        recurringKey = key('update', target, priceCents, costCents, cancelTarget ?? 'open');
+        recurringKey = key('update', existing.id, existing.lastUpdated ?? '', target, priceCents, costCents, cancelTarget ?? 'open');
         op({
           key: recurringKey,
           type: 'update-recurring',
@@ -246,7 +246,7 @@ export function planSubscription(input: PlanInput): PlanResult {
         });
       } else {
         const cancelOn = maxDay(isoDay(day(firstOpen).minus({ days: 1 })), existing.effectiveDate);
-        const cancelKey = key('replace-cancel', existing.id, cancelOn);
+        const cancelKey = key('replace-cancel', existing.id, existing.lastUpdated ?? '', cancelOn);
         op({
           key: cancelKey,
           type: 'cancel-addition',
@@ -321,7 +321,6 @@ export function planSubscription(input: PlanInput): PlanResult {
             proratedPeriod: price.period,
             invoiceDescription: `${product.label} - Prorated for ${usDay(price.period.from)}-${usDay(price.period.to)}`,
           }),
-          dependsOn: recurringKey,
         });
       }
       // Whole months already invoiced at the old quantity: the guide's extra-months addition.
@@ -348,8 +347,7 @@ export function planSubscription(input: PlanInput): PlanResult {
               totalPrice: total,
             },
             extraMonths: { from, months },
-            dependsOn: recurringKey,
-          });
+            });
         }
       }
     }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { tenantOrigins } from '../../db/queries/tenants.ts';
 import { createApp } from '../../server/app.ts';
 import { systemClock, type Clock } from '../../server/clock.ts';
+import type { CwOverrides } from '../../server/connectwise/factory.ts';
 import { createSecretBox } from '../../server/crypto.ts';
 import { MANAGE_CLOUD_ORIGINS } from '../../server/env.ts';
 import { bootstrapSandboxTenant } from '../../server/sandbox/bootstrap.ts';
@@ -27,7 +28,7 @@ export interface Stack {
 }
 
 /** The whole product on loopback: database, both sandboxes, the server, and the demo tenant. */
-export async function startStack(options: { sandbox?: Partial<SandboxOptions>; clock?: Clock; sessionTtlMinutes?: number } = {}): Promise<Stack> {
+export async function startStack(options: { sandbox?: Partial<SandboxOptions>; clock?: Clock; sessionTtlMinutes?: number; cw?: CwOverrides } = {}): Promise<Stack> {
   const database = await createTestDatabase();
   const sandboxes = await startTestSandboxes(options.sandbox);
   const secrets = createSecretBox(randomBytes(32));
@@ -42,6 +43,7 @@ export async function startStack(options: { sandbox?: Partial<SandboxOptions>; c
     podDir: fileURLToPath(new URL('../../pod/dist', import.meta.url)),
     hostOrigins: async () => [...MANAGE_CLOUD_ORIGINS, ...(await tenantOrigins(database.db))],
     sessionTtlMinutes: options.sessionTtlMinutes,
+    cw: options.cw,
   });
   const server = await listen(app, 0);
   const appUrl = `http://localhost:${server.port}`;

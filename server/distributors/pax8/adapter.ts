@@ -36,6 +36,7 @@ export function createPax8Distributor(api: Pax8Api): Distributor {
     products: (filter = {}) => paged('/products', filter, toProducts),
     pricing: async (productId, companyId) => toPricing(await content(`/products/${enc(productId)}/pricing`, { companyId }), productId),
     subscriptions: (filter = {}) => paged('/subscriptions', { ...filter }, toSubscriptions),
+    subscription: async (id) => toSubscriptions([await api.get(`/subscriptions/${enc(id)}`)]),
     subscriptionHistory: async (id) => toHistory(await content(`/subscriptions/${enc(id)}/history`), id),
     usageSummaries: async (id) => toUsageSummaries(await api.list(`/subscriptions/${enc(id)}/usage-summaries`)),
     usageLines: async (summaryId, usageDate) => toUsageLines(await api.list(`/usage-summaries/${enc(summaryId)}/usage-lines`, { usageDate }), summaryId),

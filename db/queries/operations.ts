@@ -1,0 +1,56 @@
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { serviceMappings, syncOperations, syncPlans } from '../schema.ts';
+
+export type OperationRow = typeof syncOperations.$inferSelect;
+
+export async function upsertPlan(db: Database, v: typeof syncPlans.$inferInsert): Promise<string> {
+  const [row] = await db
+    .insert(syncPlans)
+    .values(v)
+    .onConflictDoUpdate({ target: [syncPlans.tenantId, syncPlans.planKey], set: { basis: sql`${syncPlans.basis}` } })
+    .returning({ id: syncPlans.id });
+  return row!.id;
+}
+
+/** Inserts the operations; one already known (same key, any plan) is kept as it is. */
+export async function insertOperations(db: Database, rows: (typeof syncOperations.$inferInsert)[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(syncOperations).values(rows).onConflictDoNothing({ target: [syncOperations.tenantId, syncOperations.opKey] });
+}
+
+export async function operationsByKey(db: Database, tenantId: string, keys: readonly string[]): Promise<Map<string, OperationRow>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.select().from(syncOperations).where(and(eq(syncOperations.tenantId, tenantId), inArray(syncOperations.opKey, [...keys])));
+  return new Map(rows.map((r) => [r.opKey, r]));
+}
+
+/**
+ * Claims an operation for writing. Only one caller can move it from `planned` (or `failed`,
+ * on a retry) to `sending`; a second member confirming the same plan gets nothing and writes
+ * nothing.
+ */
+export async function claimOperation(db: Database, tenantId: string, opKey: string, from: readonly string[], now: Date): Promise<OperationRow | undefined> {
+  const [row] = await db
+    .update(syncOperations)
+    .set({ state: 'sending', attempts: sql`${syncOperations.attempts} + 1`, claimedAt: now, updatedAt: now })
+    .where(and(eq(syncOperations.tenantId, tenantId), eq(syncOperations.opKey, opKey), inArray(syncOperations.state, [...from])))
+    .returning();
+  return row;
+}
+
+export async function finishOperation(db: Database, id: string, v: { state: 'confirmed' | 'adopted' | 'failed' | 'skipped' | 'planned'; additionId?: number | null; errorCode?: string | null; error?: string | null }) {
+  await db.update(syncOperations).set({ ...v, updatedAt: new Date() }).where(eq(syncOperations.id, id));
+}
+
+/** Operations left in `sending` by a process that stopped between claiming and finishing. */
+export async function staleSending(db: Database, tenantId: string, before: Date): Promise<OperationRow[]> {
+  return db.select().from(syncOperations).where(and(eq(syncOperations.tenantId, tenantId), eq(syncOperations.state, 'sending'), lt(syncOperations.claimedAt, before)));
+}
+
+export async function appendAdditionId(db: Database, tenantId: string, subscriptionId: string, additionId: number) {
+  await db
+    .update(serviceMappings)
+    .set({ additionIds: sql`${serviceMappings.additionIds} || ${JSON.stringify([additionId])}::jsonb`, updatedAt: new Date() })
+    .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.subscriptionId, subscriptionId)));
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod/mini';
+
+/** What a member may change on an operation before confirming it. Money is in cents. */
+export const operationEditSchema = z.object({
+  include: z.boolean(),
+  quantity: z.optional(z.number().check(z.refine((n) => Number.isFinite(n) && n !== 0, 'quantity must be a number other than 0'))),
+  unitPrice: z.optional(z.number().check(z.int('use whole cents'))),
+  unitCost: z.optional(z.number().check(z.int('use whole cents'))),
+  billCustomer: z.optional(z.enum(['Billable', 'DoNotBill', 'NoCharge'])),
+  taxable: z.optional(z.boolean()),
+  effectiveDate: z.optional(z.iso.date('use a date such as 2021-03-01')),
+  invoiceDescription: z.optional(z.string().check(z.minLength(1, 'an invoice description is required'), z.maxLength(6000, 'ConnectWise allows at most 6,000 characters'))),
+});
+export type OperationEdit = z.infer<typeof operationEditSchema>;
+
+export const confirmPlanSchema = z.object({
+  subscriptionId: z.string().check(z.minLength(1)),
+  /** The basis of the plan the member reviewed; a different one means ConnectWise changed. */
+  basis: z.string().check(z.minLength(1)),
+  recurring: z._default(z.enum(['update', 'replace']), 'update'),
+  edits: z._default(z.record(z.string(), operationEditSchema), {}),
+});
+export type ConfirmPlanInput = z.infer<typeof confirmPlanSchema>;
+
+export const OPERATION_STATES = ['planned', 'sending', 'confirmed', 'adopted', 'failed', 'skipped'] as const;
+export type OperationState = (typeof OPERATION_STATES)[number];
+
+export interface OperationOutcome {
+  key: string;
+  title: string;
+  state: OperationState | 'in-progress';
+  additionId: number | null;
+  error: string | null;
+  fields: { field: string; message: string }[];
+  /** Already written by an earlier confirmation; nothing was sent now. */
+  already: boolean;
+}
+
+export interface DriftEntry {
+  additionId: number;
+  message: string;
+}

@@ -1,0 +1,23 @@
+import type { Call } from './api.ts';
+import type { Stack } from './stack.ts';
+
+/**
+ * Binds a company, its subscriptions' products (where the catalog has them) and maps one
+ * monthly subscription to the company's first open agreement, as a technician would.
+ */
+export async function mapSubscription(stack: Stack, call: (m: string, p: string, b?: unknown) => Promise<Call>, companyName: string, pick?: (s: { id: string; productId: string }) => boolean, cwName = companyName) {
+  const world = stack.sandboxes.world;
+  const pax8 = world.pax8.companies.find((c) => c.name === companyName)!;
+  const cw = world.cw.companies.find((c) => c.name === cwName)!;
+  await call('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: cw.id });
+  const subs = world.pax8.subscriptions.filter((s) => s.companyId === pax8.id && s.billingTerm === 'Monthly' && s.status === 'Active' && s.price > 0);
+  const withItem = subs.filter((s) => world.cw.catalog.some((i) => i.identifier === world.pax8.products.find((p) => p.id === s.productId)!.sku));
+  const sub = withItem.find((s) => !pick || pick(s)) ?? withItem[0]!;
+  const product = world.pax8.products.find((p) => p.id === sub.productId)!;
+  const item = world.cw.catalog.find((i) => i.identifier === product.sku)!;
+  await call('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
+  const agreement = world.cw.agreements.find((a) => a.company.id === cw.id && !a.cancelledFlag && a.agreementStatus === 'Active' && a.billingCycle.name === 'Monthly')!;
+  const mapped = await call('PUT', '/service-mappings', { subscriptionId: sub.id, cwAgreementId: agreement.id });
+  if (mapped.status !== 200) throw new Error(`mapping failed: ${JSON.stringify(mapped.body)}`);
+  return { sub, product, item, agreement, cwCompany: cw, pax8Company: pax8 };
+}
