@@ -3,7 +3,9 @@ import { view } from '../models/nav.ts';
 import { phase, record, screen, session } from '../models/session.ts';
 import { CompaniesPage } from './CompaniesPage.tsx';
 import { CompanyTab } from './CompanyTab.tsx';
+import { LogPage } from './LogPage.tsx';
 import { ProductsPage } from './ProductsPage.tsx';
+import { ReviewPage } from './ReviewPage.tsx';
 
 const PLACE_LABEL: Record<string, string> = { company: 'Company', agreement: 'Agreement' };
 
@@ -66,9 +68,10 @@ export function App() {
                 ['company', 'This company'],
                 ['companies', 'Companies'],
                 ['products', 'Products'],
+                ['log', 'Log'],
               ] as const
             ).map(([page, label]) => (
-              <button type="button" role="tab" aria-selected={v.page === page} class={v.page === page ? 'active' : ''} onClick={() => (view.value = { page })}>
+              <button type="button" role="tab" aria-selected={v.page === page || (page === 'company' && v.page === 'review')} class={v.page === page || (page === 'company' && v.page === 'review') ? 'active' : ''} onClick={() => (view.value = { page })}>
                 {label}
               </button>
             ))}
@@ -76,6 +79,8 @@ export function App() {
           {v.page === 'company' && <CompanyTab cwCompanyId={where.id} />}
           {v.page === 'companies' && <CompaniesPage />}
           {v.page === 'products' && <ProductsPage focusProductId={v.focusProductId} />}
+          {v.page === 'review' && <ReviewPage subscriptionId={v.subscriptionId} />}
+          {v.page === 'log' && <LogPage />}
         </>
       )}
     </section>

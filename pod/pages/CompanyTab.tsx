@@ -216,6 +216,13 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
           {STATE_LABEL[sub.state]}
         </span>
         {(sub.difference || sub.error) && <div class="small muted">{sub.difference ?? sub.error}</div>}
+        {sub.agreementId !== null && productBound && (sub.state === 'out-of-sync' || sub.state === 'mapped') && (
+          <div>
+            <button type="button" class="primary" onClick={() => (view.value = { page: 'review', subscriptionId: sub.id })}>
+              Review sync…
+            </button>
+          </div>
+        )}
       </td>
     </tr>
   );

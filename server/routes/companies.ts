@@ -44,7 +44,8 @@ async function bind(ctx: RequestContext, distributorCompanyId: string, cwCompany
 
 /** Every subscription of a bound company with where it stands against ConnectWise. */
 async function subscriptionRows(ctx: RequestContext, distributorCompanyId: string, agreementIds: number[]): Promise<SubscriptionRow[]> {
-  const subs = (await ctx.pax8Subscriptions()).items.filter((s) => s.companyId === distributorCompanyId);
+  // Read fresh: a technician who just changed seats in Pax8 must see the change here.
+  const subs = (await ctx.distributor.subscriptions({ companyId: distributorCompanyId })).items;
   const [mappings, products, ignored] = await Promise.all([
     serviceMappingsFor(ctx.db, ctx.tenant.id, subs.map((s) => s.id)),
     listProductMappings(ctx.db, ctx.tenant.id),

@@ -51,6 +51,17 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
       '/__sandbox',
       adminRoutes(pax8.control, (admin) => {
         admin.get('/quirks', (c) => c.json(pax8.quirks));
+        /** Changes a subscription's seats as a partner would in the Pax8 portal, on the sandbox's today unless `at` says otherwise. */
+        admin.post('/subscriptions/:id/quantity', async (c) => {
+          const parsed = z.object({ quantity: z.number().int().min(1), at: z.iso.datetime().optional() }).safeParse(await c.req.json().catch(() => null));
+          if (!parsed.success) return c.json({ message: 'quantity must be a whole number of at least 1; at, if given, an ISO date-time' }, 400);
+          const sub = world.pax8.subscriptions.find((x) => x.id === c.req.param('id'));
+          if (!sub) return c.json({ message: 'no such subscription' }, 404);
+          const at = parsed.data.at ?? `${world.today}T12:00:00Z`;
+          Object.assign(sub, { quantity: parsed.data.quantity, updatedDate: at });
+          (world.pax8.history[sub.id] ??= []).push({ ...sub });
+          return c.json(sub);
+        });
         admin.put('/quirks', async (c) => {
           const parsed = quirksSchema.safeParse(await c.req.json().catch(() => null));
           if (!parsed.success) return c.json({ message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }, 400);

@@ -1,0 +1,61 @@
+import { useEffect } from 'preact/hooks';
+import { Notice } from '../components/Notice.tsx';
+import { loadLog, logError, logFilters, logRows, retry, retryResults, type LogFilters } from '../models/log.ts';
+
+const ACTION: Record<string, string> = {
+  'addition.create': 'Addition created',
+  'addition.update': 'Addition updated',
+  'addition.adopt': 'Addition adopted',
+  'company.create': 'Company created',
+  'catalog.create': 'Catalog item created',
+};
+
+/** Every write attempted against ConnectWise: who, what, and ConnectWise's answer. */
+export function LogPage() {
+  useEffect(() => void loadLog(), []);
+  const set = (k: keyof LogFilters) => (e: Event) => {
+    logFilters.value = { ...logFilters.value, [k]: (e.currentTarget as HTMLInputElement).value || undefined };
+    void loadLog();
+  };
+  const rows = logRows.value;
+  return (
+    <section data-testid="log">
+      <div class="inline filters">
+        <label>From <input type="date" value={logFilters.value.from ?? ''} onChange={set('from')} /></label>
+        <label>To <input type="date" value={logFilters.value.to ?? ''} onChange={set('to')} /></label>
+        <input placeholder="Company" aria-label="Company" value={logFilters.value.company ?? ''} onChange={set('company')} />
+        <input placeholder="Product" aria-label="Product" value={logFilters.value.product ?? ''} onChange={set('product')} />
+        <select aria-label="Outcome" value={logFilters.value.outcome ?? ''} onChange={set('outcome')}>
+          <option value="">All outcomes</option>
+          <option value="success">Succeeded</option>
+          <option value="failure">Failed</option>
+          <option value="unknown">No answer</option>
+        </select>
+      </div>
+      {logError.value && <Notice tone="error" title="Could not load the log.">{logError.value}</Notice>}
+      {rows && rows.length === 0 && <p class="muted">No writes match these filters.</p>}
+      {rows && rows.length > 0 && (
+        <table>
+          <thead><tr><th>When (UTC)</th><th>Who</th><th>What</th><th>Company</th><th>Product</th><th>Outcome</th><th /></tr></thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr data-testid="log-row" data-outcome={r.outcome}>
+                <td>{r.at.slice(0, 16).replace('T', ' ')}</td>
+                <td>{r.actorType === 'scheduled' ? 'Scheduled sync' : r.actorName}</td>
+                <td>{ACTION[r.action] ?? r.action}{r.cwRecordId ? ` #${r.cwRecordId}` : ''}</td>
+                <td>{r.companyName ?? '—'}</td>
+                <td>{r.productName ?? '—'}</td>
+                <td>
+                  <span class={`status ${r.outcome === 'success' ? 'ok' : 'bad'}`}>{r.outcome === 'unknown' ? 'no answer' : r.outcome}</span>
+                  {r.errorMessage && <div class="small bad-text">{r.errorMessage}</div>}
+                  {r.operationKey && retryResults.value[r.operationKey] && <div class="small">{retryResults.value[r.operationKey]}</div>}
+                </td>
+                <td>{r.retryable && r.operationKey && <button type="button" onClick={() => void retry(r.operationKey!)}>Retry</button>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
