@@ -309,7 +309,7 @@ export function generateWorld(options: SeedOptions): World {
             unitPrice: price,
             unitCost: cost,
             billCustomer: 'Billable',
-            effectiveDate: cwDate(DateTime.fromISO(sub.current.startDate).plus({ months: 1 }).startOf('month')),
+            effectiveDate: DateTime.fromISO(sub.current.startDate).plus({ months: 1 }).startOf('month') < DateTime.fromISO(agreement.billStartDate) ? agreement.billStartDate : cwDate(DateTime.fromISO(sub.current.startDate).plus({ months: 1 }).startOf('month')),
             cancelledDate: null,
             taxableFlag: true,
             serialNumber: null,

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { endOfMonth } from './calendar.ts';
 
 /** The fields of a ConnectWise addition the billing rules read. Dates are ISO strings. */
 export interface AdditionView {
@@ -23,7 +23,7 @@ export interface AdditionView {
  * A one-time addition (effective and cancelled inside one month) is never current.
  */
 export function currentAdditions(additions: readonly AdditionView[], catalogItemId: number, today: string): AdditionView[] {
-  const monthEnd = DateTime.fromISO(today, { zone: 'utc' }).endOf('month').toISODate()!;
+  const monthEnd = endOfMonth(today);
   return additions
     .filter((a) => a.catalogItemId === catalogItemId)
     .filter((a) => !isOneTime(a))

@@ -5,7 +5,8 @@ import type { SyncRules } from '../schemas/settings.ts';
 import { currentAdditions, isOneTime, type AdditionView } from './additions.ts';
 import { agreementClosed } from './agreements.ts';
 import { markerFor, shortHash, type AdditionDraft, type BillCustomer, type Operation } from './operations.ts';
-import { day, isoDay, lineTotal, plain, prorateUnit, usDay, type Derived } from './proration.ts';
+import { addDays, addMonths, endOfMonth, firstOfMonth, monthIndex, monthName, usDay } from './calendar.ts';
+import { lineTotal, plain, prorateUnit, type Derived } from './proration.ts';
 
 export interface PlanInput {
   subscription: Subscription;
@@ -37,10 +38,6 @@ interface Change {
   to: number;
 }
 
-const firstOfMonth = (iso: string) => isoDay(day(iso).startOf('month'));
-const endOfMonth = (iso: string) => isoDay(day(iso).endOf('month'));
-const addMonths = (iso: string, n: number) => isoDay(day(iso).plus({ months: n }));
-const monthIndex = (iso: string) => day(iso).year * 12 + day(iso).month;
 const maxDay = (...days: (string | null | undefined)[]) => days.filter((d): d is string => Boolean(d)).map((d) => d.slice(0, 10)).sort().at(-1)!;
 
 /**
@@ -170,7 +167,7 @@ export function planSubscription(input: PlanInput): PlanResult {
         effectiveDateEditable: false,
       });
     }
-    if (rules.cancellation === 'per-cancellation-date' && day(end).day < day(end).daysInMonth! && monthIndex(end) <= monthIndex(invoicedMonth)) {
+    if (rules.cancellation === 'per-cancellation-date' && end < endOfMonth(end) && monthIndex(end) <= monthIndex(invoicedMonth)) {
       const credit = prorateUnit(s.unitPrice, end);
       const creditCost = prorateUnit(s.unitCost, end);
       // Where ConnectWise prorates, the line carries the full price and Manage does the rest.
@@ -203,7 +200,7 @@ export function planSubscription(input: PlanInput): PlanResult {
   const target = s.quantity;
   const changes = changesOf(s, input.history);
   const startDay = (s.startDate ?? changes[0]?.at ?? today).slice(0, 10);
-  const purchaseWindowEnd = isoDay(day(startDay).plus({ days: 2 }));
+  const purchaseWindowEnd = addDays(startDay, 2);
   let recurringKey: string | null = null;
   if (!existing) {
     recurringKey = key('recurring', target, firstOpen);
@@ -245,7 +242,7 @@ export function planSubscription(input: PlanInput): PlanResult {
           effectiveDateEditable: false,
         });
       } else {
-        const cancelOn = maxDay(isoDay(day(firstOpen).minus({ days: 1 })), existing.effectiveDate);
+        const cancelOn = maxDay(addDays(firstOpen, -1), existing.effectiveDate);
         const cancelKey = key('replace-cancel', existing.id, existing.lastUpdated ?? '', cancelOn);
         op({
           key: cancelKey,
@@ -330,19 +327,19 @@ export function planSubscription(input: PlanInput): PlanResult {
         const extraKey = key('extra', change.at, change.from, change.to, from, months);
         if (!written.has(markerFor(extraKey))) {
           const total = lineTotal(unitPrice.cents * months, delta);
-          const monthName = day(from).toFormat('MMMM yyyy');
+          const fromMonth = monthName(from);
           op({
             key: extraKey,
             type: 'create-extra-months',
             kind: 'prorate',
             title: 'Creating extra months addition',
-            reason: `${monthName}${months > 1 ? ` and ${months - 1} more` : ''} ${months > 1 ? 'were' : 'was'} already invoiced at ${change.from}; the ${delta} added ${delta === 1 ? 'seat is' : 'seats are'} back-billed.`,
+            reason: `${fromMonth}${months > 1 ? ` and ${months - 1} more` : ''} ${months > 1 ? 'were' : 'was'} already invoiced at ${change.from}; the ${delta} added ${delta === 1 ? 'seat is' : 'seats are'} back-billed.`,
             after: {
               ...draft(delta, { cents: unitPrice.cents * months, derivation: `${unitPrice.derivation} × ${months} month${months > 1 ? 's' : ''} = ${formatCents(unitPrice.cents * months)}` }, { cents: unitCost.cents * months, derivation: `${unitCost.derivation} × ${months} month${months > 1 ? 's' : ''} = ${formatCents(unitCost.cents * months)}` }, {
                 effectiveDate: firstOpen,
                 cancelledDate: endOfMonth(firstOpen),
                 recurring: false,
-                invoiceDescription: `${product.label} - ${monthName}${months > 1 ? ` (+${months - 1} months)` : ''}`,
+                invoiceDescription: `${product.label} - ${fromMonth}${months > 1 ? ` (+${months - 1} months)` : ''}`,
               }),
               totalPrice: total,
             },

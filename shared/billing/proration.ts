@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import { centsToDecimal, formatCents, microsToCents, type Cents, type Micros } from '../money.ts';
+import { daysInMonth, endOfMonth, firstOfMonth, parts } from './calendar.ts';
 
 /** A figure the review shows with how it was reached, e.g. "$25.00 × 21/30 = $17.50". */
 export interface Derived {
@@ -7,10 +7,7 @@ export interface Derived {
   derivation: string;
 }
 
-export const day = (iso: string) => DateTime.fromISO(iso.slice(0, 10), { zone: 'utc' });
-export const isoDay = (d: DateTime) => d.toISODate()!;
-/** `09/09/2020`, as the guide's descriptions write dates. */
-export const usDay = (iso: string) => day(iso).toFormat('MM/dd/yyyy');
+export { usDay } from './calendar.ts';
 
 /**
  * The Pax8 guide's proration: a change on day d of a month of D days is billed for (D − d)/D of
@@ -18,17 +15,17 @@ export const usDay = (iso: string) => day(iso).toFormat('MM/dd/yyyy');
  * `fullMonth` (the "first of the current month" rule) bills the whole month.
  */
 export function prorateUnit(unit: Micros, changeDay: string, fullMonth = false): { unit: Derived; factor: { num: number; den: number }; period: { from: string; to: string } } {
-  const d = day(changeDay);
-  const daysInMonth = d.daysInMonth!;
-  const num = fullMonth ? daysInMonth : daysInMonth - d.day;
+  const [year, month, dayOfMonth] = parts(changeDay);
+  const days = daysInMonth(year, month);
+  const num = fullMonth ? days : days - dayOfMonth;
   // Integer arithmetic: micros × num / den, rounded half away from zero to cents.
-  const cents = microsToCents(Math.round((unit * num) / daysInMonth));
+  const cents = microsToCents(Math.round((unit * num) / days));
   const base = microsToCents(unit);
-  const from = fullMonth ? isoDay(d.startOf('month')) : isoDay(d);
+  const from = fullMonth ? firstOfMonth(changeDay) : changeDay.slice(0, 10);
   return {
-    unit: { cents, derivation: `${formatCents(base)} × ${num}/${daysInMonth} = ${formatCents(cents)}` },
-    factor: { num, den: daysInMonth },
-    period: { from, to: isoDay(d.endOf('month')) },
+    unit: { cents, derivation: `${formatCents(base)} × ${num}/${days} = ${formatCents(cents)}` },
+    factor: { num, den: days },
+    period: { from, to: endOfMonth(changeDay) },
   };
 }
 

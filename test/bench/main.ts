@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { printFigures, type Figure } from './report.ts';
+import { benchEngine } from './engine.ts';
 import { benchMapping } from './mapping.ts';
 import { benchPod } from './pod.ts';
 import { benchVendorReads } from './vendor-reads.ts';
@@ -25,6 +26,7 @@ const section = async (title: string, run: () => Promise<Figure[]>) => {
 await section(`Vendor reads (50 ms latency, concurrency ${concurrency})`, () => benchVendorReads(concurrency));
 await section('The pod in headless Chromium', benchPod);
 await section('Mapping', benchMapping);
+await section('Addition engine', benchEngine);
 
 const missed = all.filter((f) => f.pass === false);
 process.stdout.write(`\n${all.filter((f) => f.pass).length} targets met, ${missed.length} missed\n`);

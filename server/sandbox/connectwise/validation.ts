@@ -74,7 +74,8 @@ export function validateAddition(world: CwWorld, agreement: CwAgreementRecord, b
     const billStart = Date.parse(agreement.billStartDate);
     const nextInvoice = Date.parse(agreement.nextInvoiceDate);
     const effectiveChanged = !existing || body.effectiveDate !== existing.effectiveDate;
-    if (effective < billStart) out.push(problem(r, 'effectiveDate', 'effectiveDate cannot be less than the agreement billing start date'));
+    // Like Manage, the date rules apply when an effective date is set, not to a quantity change.
+    if (effectiveChanged && effective < billStart) out.push(problem(r, 'effectiveDate', 'effectiveDate cannot be less than the agreement billing start date'));
     else if (effectiveChanged && !agreement.prorateFlag && effective < nextInvoice) {
       out.push(
         problem(
