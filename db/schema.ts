@@ -326,3 +326,52 @@ export const syncOperations = pgTable(
   },
   (t) => [uniqueIndex('sync_operations_key_uq').on(t.tenantId, t.opKey), index('sync_operations_plan_idx').on(t.planId)],
 );
+
+/**
+ * Where each distributor subscription stood at the last check: what the unsynced report, the
+ * agreement pod and the run history read, and since when it has been out of sync.
+ */
+export const subscriptionStatus = pgTable(
+  'subscription_status',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    distributor: text('distributor').notNull().default('pax8'),
+    subscriptionId: text('subscription_id').notNull(),
+    distributorCompanyId: text('distributor_company_id').notNull(),
+    companyName: text('company_name').notNull(),
+    productName: text('product_name').notNull(),
+    billingTerm: text('billing_term').notNull(),
+    /** Billed in arrears (usage): reported apart from seat-based subscriptions. */
+    usage: boolean('usage').notNull().default(false),
+    cwCompanyId: integer('cw_company_id'),
+    cwAgreementId: integer('cw_agreement_id'),
+    cwAgreementName: text('cw_agreement_name'),
+    cwAdditionId: integer('cw_addition_id'),
+    /** `in-sync`, `out-of-sync`, `unmapped` or `needs-review`. */
+    state: text('state').notNull(),
+    cwQuantity: integer('cw_quantity'),
+    distributorQuantity: integer('distributor_quantity'),
+    /** Monthly price ConnectWise would bill minus what the distributor's quantity and price make, in cents. */
+    monthlyDifference: integer('monthly_difference'),
+    unitPrice: integer('unit_price'),
+    reason: text('reason'),
+    outOfSyncSince: at('out_of_sync_since'),
+    checkedAt: at('checked_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('subscription_status_uq').on(t.tenantId, t.distributor, t.subscriptionId),
+    index('subscription_status_agreement_idx').on(t.tenantId, t.cwAgreementId),
+  ],
+);
+
+/** One sync at a time per tenant, across every server process sharing the database. */
+export const syncLeases = pgTable('sync_leases', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  holder: text('holder').notNull(),
+  runId: uuid('run_id'),
+  expiresAt: at('expires_at').notNull(),
+});

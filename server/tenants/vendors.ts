@@ -27,10 +27,10 @@ export function createVendors(options: VendorOptions) {
       return cwForTenant(tenant, auth, { ...options.cw, siteCache });
     },
     /** The integration's own API member, for work no person started (the scheduled sync). */
-    apiMemberCw(tenant: Tenant) {
+    apiMemberCw(tenant: Tenant, extra: CwOverrides = {}) {
       const keys = openApiKeys(options.secrets, tenant);
       if (!keys) throw new AppError('conflict', `Tenant ${tenant.name} has no API member keys; run tenant setup again.`);
-      return cwForTenant(tenant, { kind: 'apiMember', ...keys }, { ...options.cw, siteCache });
+      return cwForTenant(tenant, { kind: 'apiMember', ...keys }, { ...options.cw, siteCache, ...extra });
     },
     distributor(tenant: Tenant): Distributor {
       const sealed = tenant.distributorCredentialsEnc ?? '';

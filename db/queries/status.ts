@@ -1,0 +1,71 @@
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { subscriptionStatus, syncLeases, syncRuns } from '../schema.ts';
+
+export type StatusRow = typeof subscriptionStatus.$inferInsert;
+
+/**
+ * Saves the latest check of each subscription. `out_of_sync_since` is kept while it stays out
+ * of sync, so the report can say for how long; it clears once in sync.
+ */
+export async function saveStatuses(db: Database, rows: StatusRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    await db
+      .insert(subscriptionStatus)
+      .values(chunk)
+      .onConflictDoUpdate({
+        target: [subscriptionStatus.tenantId, subscriptionStatus.distributor, subscriptionStatus.subscriptionId],
+        set: {
+          distributorCompanyId: sql`excluded.distributor_company_id`,
+          companyName: sql`excluded.company_name`,
+          productName: sql`excluded.product_name`,
+          billingTerm: sql`excluded.billing_term`,
+          usage: sql`excluded.usage`,
+          cwCompanyId: sql`excluded.cw_company_id`,
+          cwAgreementId: sql`excluded.cw_agreement_id`,
+          cwAgreementName: sql`excluded.cw_agreement_name`,
+          cwAdditionId: sql`excluded.cw_addition_id`,
+          state: sql`excluded.state`,
+          cwQuantity: sql`excluded.cw_quantity`,
+          distributorQuantity: sql`excluded.distributor_quantity`,
+          monthlyDifference: sql`excluded.monthly_difference`,
+          unitPrice: sql`excluded.unit_price`,
+          reason: sql`excluded.reason`,
+          outOfSyncSince: sql`case when excluded.state = 'in-sync' then null else coalesce(${subscriptionStatus.outOfSyncSince}, excluded.out_of_sync_since) end`,
+          checkedAt: sql`excluded.checked_at`,
+        },
+      });
+  }
+}
+
+export const statusesFor = (db: Database, tenantId: string) => db.select().from(subscriptionStatus).where(eq(subscriptionStatus.tenantId, tenantId));
+
+/**
+ * Takes the tenant's sync lease, or answers false while another process holds a live one.
+ * The database decides, so two server processes on one Postgres never run a tenant twice.
+ */
+export async function acquireLease(db: Database, tenantId: string, holder: string, runId: string, until: Date, now: Date): Promise<boolean> {
+  const rows = await db
+    .insert(syncLeases)
+    .values({ tenantId, holder, runId, expiresAt: until })
+    .onConflictDoUpdate({ target: syncLeases.tenantId, set: { holder, runId, expiresAt: until }, setWhere: lt(syncLeases.expiresAt, now) })
+    .returning({ holder: syncLeases.holder });
+  return rows.length === 1 && rows[0]!.holder === holder;
+}
+
+export async function renewLease(db: Database, tenantId: string, holder: string, until: Date) {
+  await db.update(syncLeases).set({ expiresAt: until }).where(and(eq(syncLeases.tenantId, tenantId), eq(syncLeases.holder, holder)));
+}
+
+export async function releaseLease(db: Database, tenantId: string, holder: string) {
+  await db.delete(syncLeases).where(and(eq(syncLeases.tenantId, tenantId), eq(syncLeases.holder, holder)));
+}
+
+/** Runs left `running` by a process that stopped: accounted for as interrupted. */
+export async function closeInterruptedRuns(db: Database, tenantId: string, except: string, now: Date) {
+  await db
+    .update(syncRuns)
+    .set({ status: 'failed', error: 'Interrupted: the server stopped during this run. The next run settled what it had started; nothing was written twice.', finishedAt: now })
+    .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.status, 'running'), sql`${syncRuns.id} <> ${except}`));
+}

@@ -1,0 +1,38 @@
+import { DateTime } from 'luxon';
+import type { Database } from '../../db/client.ts';
+import { getSettings } from '../../db/queries/settings.ts';
+import { tenants } from '../../db/schema.ts';
+import { firedBetween } from './cron.ts';
+import { runTenantSync, type RunDeps } from './run.ts';
+
+/**
+ * Runs each tenant's global sync when its schedule comes due (daily at 00:00 UTC unless set
+ * otherwise), only where auto-sync is on. With Postgres several processes may tick; the
+ * database lease lets one of them run each tenant.
+ */
+export function startScheduler(deps: RunDeps & { db: Database; tickMs?: number }) {
+  let last = deps.clock.now();
+  let running = false;
+  const tick = async (now: DateTime = deps.clock.now()) => {
+    if (running) return;
+    running = true;
+    const since = last;
+    last = now;
+    try {
+      for (const tenant of await deps.db.select().from(tenants)) {
+        const settings = await getSettings(deps.db, tenant.id);
+        if (!settings.autoSync || !firedBetween(settings.schedule, settings.timeZone, since, now)) continue;
+        const result = await runTenantSync(deps, tenant, { trigger: 'scheduled', requestedBy: 'schedule' });
+        deps.logger.info('scheduled sync', { tenant: tenant.id, ...result });
+      }
+    } catch (error) {
+      deps.logger.error('scheduler tick failed', { error });
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), deps.tickMs ?? 60_000);
+  timer.unref();
+  return { tick, stop: () => clearInterval(timer) };
+}
+
