@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import type { DatabaseHandle } from '../db/client.ts';
 import { createTtlCache } from './cache.ts';
+import { createPacer, type Pacer } from './http/pacer.ts';
+import type { RunDeps } from './jobs/run.ts';
 import type { Clock } from './clock.ts';
 import type { CwOverrides } from './connectwise/factory.ts';
 import type { SecretBox } from './crypto.ts';
@@ -28,6 +30,10 @@ export interface AppDeps {
   pax8?: VendorOptions['pax8'];
   /** How long vendor reads are reused while a member works (default 60 s). */
   readCacheMs?: number;
+  /** Names this process in sync leases. */
+  holder?: string;
+  /** ConnectWise requests per minute for syncs under the API member (default 600). */
+  syncBudgetPerMinute?: number;
 }
 
 /** Builds the whole HTTP surface from its dependencies; index.ts only wires and serves. */
@@ -41,14 +47,18 @@ export function createApp(deps: AppDeps) {
     vendors: createVendors({ secrets: deps.secrets, cw: deps.cw, pax8: deps.pax8 }),
     cache: createTtlCache(deps.readCacheMs ?? 60_000),
   };
+  // One budget per ConnectWise instance: every sync of a tenant in this process shares it.
+  const pacers = new Map<string, Pacer>();
+  const pacer = (tenantId: string) => pacers.get(tenantId) ?? pacers.set(tenantId, createPacer(deps.syncBudgetPerMinute ?? 600)).get(tenantId)!;
+  const runDeps = (): RunDeps => ({ db: deps.database.db, vendors: apiDeps.vendors, clock: deps.clock, logger: deps.logger, holder: deps.holder ?? `server-${process.pid}`, pacer });
   const app = new Hono()
     .onError(errorHandler(deps.logger))
     .notFound((c) => c.json({ code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, details: {} }, 404))
     .route('/healthz', healthRoutes(deps))
-    .route('/api', apiRoutes(apiDeps))
+    .route('/api', apiRoutes({ ...apiDeps, runDeps }))
     .route('/pod', podRoutes(deps.podDir, deps.hostOrigins))
     .get('/', (c) => c.redirect('/pod/'));
-  return app;
+  return Object.assign(app, { runDeps });
 }
 
 export type AppType = ReturnType<typeof createApp>;

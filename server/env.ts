@@ -58,6 +58,8 @@ const schema = z.object({
     .optional(),
   CW_HOST_ORIGINS: originList,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'use debug, info, warn or error' }).default('info'),
+  SYNC_BUDGET_PER_MINUTE: z.coerce.number({ error: 'use a whole number of requests per minute' }).int('use a whole number of requests per minute').min(1).max(5000).default(600),
+  SCHEDULER: bool(true),
   SANDBOX_TODAY: z.iso.date({ error: 'use an ISO date such as 2026-11-22' }).optional(),
   SANDBOX_CW_PORT: port(8788),
   SANDBOX_PAX8_PORT: port(8789),

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { tenantOrigins } from '../db/queries/tenants.ts';
 import { createApp } from './app.ts';
+import { startScheduler } from './jobs/scheduler.ts';
 import { MANAGE_CLOUD_ORIGINS } from './env.ts';
 import { openRuntime, ROOT } from './runtime.ts';
 import { bootstrapSandboxTenant } from './sandbox/bootstrap.ts';
@@ -11,7 +12,9 @@ const { env, logger, database, secrets, clock, version, publicUrl } = await open
 
 const configuredOrigins = [...MANAGE_CLOUD_ORIGINS, ...env.CW_HOST_ORIGINS];
 const hostOrigins = async () => [...new Set([...configuredOrigins, ...(await tenantOrigins(database.db))])];
-const app = createApp({ database, clock, logger, secrets, version, sandbox: env.SANDBOX, podDir: join(ROOT, 'pod', 'dist'), hostOrigins });
+const app = createApp({ database, clock, logger, secrets, version, sandbox: env.SANDBOX, podDir: join(ROOT, 'pod', 'dist'), hostOrigins, syncBudgetPerMinute: env.SYNC_BUDGET_PER_MINUTE });
+// Each tenant's global sync, on its schedule, when its auto-sync is on (off by default).
+const scheduler = env.SCHEDULER ? startScheduler({ ...app.runDeps(), db: database.db }) : undefined;
 
 const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => void announce(info.port));
 
@@ -43,6 +46,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info('shutting down', { signal });
+  scheduler?.stop();
   server.close();
   await sandboxes?.close();
   await database.close();

@@ -4,7 +4,7 @@ import { sleep } from './retry.ts';
  * Keeps requests under a per-minute budget (ConnectWise starts refusing at about 1000 a
  * minute): at most `perMinute` in any sliding 60-second window. `take()` waits for a slot.
  */
-export function createPacer(perMinute: number, now: () => number = Date.now) {
+export function createPacer(perMinute: number, now: () => number = Date.now, windowMs = 60_000) {
   const sent: number[] = [];
   let queue = Promise.resolve();
   return {
@@ -14,12 +14,12 @@ export function createPacer(perMinute: number, now: () => number = Date.now) {
       const turn = queue.then(async () => {
         for (;;) {
           const t = now();
-          while (sent.length > 0 && sent[0]! <= t - 60_000) sent.shift();
+          while (sent.length > 0 && sent[0]! <= t - windowMs) sent.shift();
           if (sent.length < perMinute) {
             sent.push(t);
             return;
           }
-          await sleep(sent[0]! + 60_000 - t + 1);
+          await sleep(sent[0]! + windowMs - t + 1);
         }
       });
       queue = turn.catch(() => {});

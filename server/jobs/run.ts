@@ -23,7 +23,8 @@ export interface RunDeps {
   logger: Logger;
   /** Names this process in the lease. */
   holder: string;
-  pacer?: Pacer;
+  /** The tenant's ConnectWise request budget, shared by every sync of that tenant in this process. */
+  pacer?: (tenantId: string) => Pacer;
   leaseMs?: number;
   concurrency?: number;
 }
@@ -64,7 +65,8 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
   try {
     const settings = await getSettings(deps.db, tenant.id);
     const cw = deps.vendors.apiMemberCw(tenant);
-    const paced = deps.pacer ? deps.vendors.apiMemberCw(tenant, { beforeAttempt: () => deps.pacer!.take() }) : cw;
+    const pacer = deps.pacer?.(tenant.id);
+    const paced = pacer ? deps.vendors.apiMemberCw(tenant, { beforeAttempt: () => pacer.take() }) : cw;
     const actor: Actor = { type: 'scheduled', memberId: null, name: actorName };
     const ctx: WriteContext = { db: deps.db, tenant, actor, cw: paced, now, syncRunId: runId };
     await resolveOrphans(ctx);

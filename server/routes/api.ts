@@ -9,12 +9,14 @@ import type { ApiDeps } from './context.ts';
 import { planRoutes } from './plans.ts';
 import { productRoutes } from './products.ts';
 import { serviceRoutes } from './services.ts';
+import { syncRoutes } from './sync.ts';
+import type { RunDeps } from '../jobs/run.ts';
 
 /**
  * The pod's API. `POST /session` is the only route without a session; every route after the
  * `requireSession` line is scoped to the caller's tenant and acts as the caller.
  */
-export function apiRoutes(deps: ApiDeps) {
+export function apiRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
   return new Hono<AppEnv>()
     .post('/session', zv('json', memberAuthenticationSchema), async (c) => c.json(await createMemberSession(deps, c.req.valid('json')), 201))
     .use('*', requireSession(deps))
@@ -43,5 +45,6 @@ export function apiRoutes(deps: ApiDeps) {
     .route('/', companyRoutes(deps))
     .route('/', productRoutes(deps))
     .route('/', serviceRoutes(deps))
-    .route('/', planRoutes(deps));
+    .route('/', planRoutes(deps))
+    .route('/', syncRoutes(deps));
 }

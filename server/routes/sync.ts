@@ -1,0 +1,145 @@
+import { and, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod/mini';
+import { listCompanyMappings } from '../../db/queries/mappings.ts';
+import { getSettings } from '../../db/queries/settings.ts';
+import { saveStatuses, statusesFor } from '../../db/queries/status.ts';
+import { ignoredSubscriptions, serviceMappings } from '../../db/schema.ts';
+import { centsToDecimal, microsToCents } from '../../shared/money.ts';
+import type { AppEnv } from '../auth/session.ts';
+import { AppError } from '../errors.ts';
+import { recentRuns, runTenantSync, type RunDeps } from '../jobs/run.ts';
+import { assessTenant } from '../sync/assess.ts';
+import { zv } from '../validate.ts';
+import { requestContext, type ApiDeps } from './context.ts';
+import { toCsv } from './csv.ts';
+
+const subParam = z.object({ id: z.string().check(z.minLength(1)) });
+
+/** Sync now and its history, the agreement pod's list, ignoring, and the reports with CSV. */
+export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
+  return (
+    new Hono<AppEnv>()
+      .post('/sync/runs', zv('json', z.object({ mode: z._default(z.enum(['sync', 'check']), 'sync') })), async (c) => {
+        const { tenant, member } = c.get('auth');
+        const mode = c.req.valid('json').mode;
+        // Started here, followed through GET /sync/runs: a tenant's run can take minutes.
+        const started = runTenantSync(deps.runDeps(), tenant, { trigger: mode === 'check' ? 'check' : 'manual', requestedBy: `${member.name} (${member.id})` });
+        const first = await Promise.race([started, new Promise<null>((r) => setTimeout(() => r(null), 150))]);
+        if (first?.status === 'busy') throw new AppError('conflict', 'A sync is already running for this ConnectWise instance; its progress is shown below.', { reason: 'busy' });
+        return c.json({ started: true }, 202);
+      })
+      .get('/sync/runs', async (c) => {
+        const runs = await recentRuns(deps.database.db, c.get('auth').tenant.id);
+        return c.json(runs.map((r) => ({ ...r, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null })), 200);
+      })
+      /** The agreement pod: subscriptions billed here, or of this company and unmapped, that differ. */
+      .get('/agreements/:id/unsynced', zv('param', z.object({ id: z.string().check(z.regex(/^\d+$/)) })), async (c) => {
+        const ctx = requestContext(deps, c);
+        const agreementId = Number(c.req.valid('param').id);
+        const agreement = await ctx.cw.agreements.get(agreementId);
+        const company = (await listCompanyMappings(ctx.db, ctx.tenant.id)).find((m) => m.status === 'mapped' && m.cwCompanyId === agreement.company.id);
+        if (!company) return c.json({ bound: false, rows: [], inSync: 0 }, 200);
+        const settings = await getSettings(ctx.db, ctx.tenant.id);
+        const assessed = await assessTenant({ db: ctx.db, tenant: ctx.tenant, cw: ctx.cw, distributor: ctx.distributor, today: ctx.today, rules: settings.rules }, { distributorCompanyIds: [company.distributorCompanyId] });
+        const here = assessed.filter((a) => (a.mapping?.cwAgreementId === agreementId && a.mapping.status === 'mapped') || !a.mapping);
+        const now = new Date();
+        await saveStatuses(
+          ctx.db,
+          here.map((a) => ({
+            tenantId: ctx.tenant.id,
+            subscriptionId: a.subscription.id,
+            distributorCompanyId: a.subscription.companyId,
+            companyName: a.companyName,
+            productName: a.subscription.productName,
+            billingTerm: a.subscription.billingTerm,
+            usage: a.usage,
+            cwCompanyId: a.cwCompanyId,
+            cwAgreementId: a.mapping?.cwAgreementId ?? null,
+            cwAgreementName: a.agreement?.name ?? null,
+            cwAdditionId: a.cwAdditionId,
+            state: a.state,
+            cwQuantity: a.cwQuantity,
+            distributorQuantity: a.subscription.quantity,
+            monthlyDifference: a.monthlyDifference,
+            unitPrice: a.subscription.unitPrice === null ? null : microsToCents(a.subscription.unitPrice),
+            reason: a.reason,
+            outOfSyncSince: a.state === 'in-sync' ? null : now,
+            checkedAt: now,
+          })),
+        );
+        const since = new Map((await statusesFor(ctx.db, ctx.tenant.id)).map((s) => [s.subscriptionId, s.outOfSyncSince]));
+        const rows = here
+          .filter((a) => a.state !== 'in-sync' && !a.ignored)
+          .map((a) => ({
+            subscriptionId: a.subscription.id,
+            productName: a.subscription.productName,
+            state: a.state,
+            mapped: a.mapping !== null,
+            cwQuantity: a.cwQuantity,
+            distributorQuantity: a.subscription.quantity,
+            monthlyDifference: a.monthlyDifference,
+            reason: a.reason,
+            outOfSyncSince: since.get(a.subscription.id)?.toISOString() ?? null,
+            operations: a.plan?.status === 'ok' ? a.plan.operations.length : 0,
+          }));
+        return c.json({ bound: true, rows, inSync: here.filter((a) => a.state === 'in-sync').length }, 200);
+      })
+      .post('/subscriptions/:id/ignore', zv('param', subParam), zv('json', z.object({ reason: z.optional(z.string().check(z.maxLength(500))) })), async (c) => {
+        const ctx = requestContext(deps, c);
+        await ctx.db
+          .insert(ignoredSubscriptions)
+          .values({ tenantId: ctx.tenant.id, subscriptionId: c.req.valid('param').id, reason: c.req.valid('json').reason ?? null, ignoredBy: ctx.by })
+          .onConflictDoNothing();
+        return c.json({ ignored: true }, 200);
+      })
+      .delete('/subscriptions/:id/ignore', zv('param', subParam), async (c) => {
+        const ctx = requestContext(deps, c);
+        await ctx.db.delete(ignoredSubscriptions).where(and(eq(ignoredSubscriptions.tenantId, ctx.tenant.id), eq(ignoredSubscriptions.subscriptionId, c.req.valid('param').id)));
+        return c.json({ ignored: false }, 200);
+      })
+      /** Unsynced (by company, seat-based and arrears apart), linked and unlinked: from the last check. */
+      .get('/reports/:view', zv('param', z.object({ view: z.enum(['unsynced', 'linked', 'unlinked', 'unsynced.csv', 'linked.csv', 'unlinked.csv']) })), async (c) => {
+        const ctx = requestContext(deps, c);
+        const view = c.req.valid('param').view;
+        const [statuses, ignored, mapped] = await Promise.all([
+          statusesFor(ctx.db, ctx.tenant.id),
+          ctx.db.select().from(ignoredSubscriptions).where(eq(ignoredSubscriptions.tenantId, ctx.tenant.id)),
+          ctx.db.select({ id: serviceMappings.subscriptionId }).from(serviceMappings).where(eq(serviceMappings.tenantId, ctx.tenant.id)),
+        ]);
+        const ignoredSet = new Map(ignored.map((i) => [i.subscriptionId, i]));
+        const linkedSet = new Set(mapped.map((m) => m.id));
+        const rows = statuses
+          .filter((s) => (view.startsWith('unsynced') ? s.state !== 'in-sync' && !ignoredSet.has(s.subscriptionId) : view.startsWith('linked') ? linkedSet.has(s.subscriptionId) : !linkedSet.has(s.subscriptionId)))
+          .sort((a, b) => a.companyName.localeCompare(b.companyName) || a.productName.localeCompare(b.productName))
+          .map((s) => ({
+            subscriptionId: s.subscriptionId,
+            companyName: s.companyName,
+            productName: s.productName,
+            billingTerm: s.billingTerm,
+            arrears: s.usage,
+            state: s.state,
+            cwAgreementId: s.cwAgreementId,
+            cwAgreementName: s.cwAgreementName,
+            cwAdditionId: s.cwAdditionId,
+            cwQuantity: s.cwQuantity,
+            distributorQuantity: s.distributorQuantity,
+            monthlyDifference: s.monthlyDifference,
+            reason: s.reason,
+            outOfSyncSince: s.outOfSyncSince?.toISOString() ?? null,
+            checkedAt: s.checkedAt.toISOString(),
+          }));
+        if (view.endsWith('.csv')) {
+          const day = (iso: string | null) => iso?.slice(0, 10) ?? '';
+          const csv = toCsv(
+            ['Company', 'Subscription', 'Product', 'Term', 'Arrears', 'State', 'ConnectWise agreement', 'Agreement id', 'Addition id', 'ConnectWise quantity', 'Pax8 quantity', 'Monthly difference', 'Reason', 'Out of sync since', 'Checked'],
+            rows.map((r) => [r.companyName, r.subscriptionId, r.productName, r.billingTerm, r.arrears ? 'yes' : 'no', r.state, r.cwAgreementName, r.cwAgreementId, r.cwAdditionId, r.cwQuantity, r.distributorQuantity, r.monthlyDifference === null ? '' : centsToDecimal(r.monthlyDifference), r.reason, day(r.outOfSyncSince), day(r.checkedAt)]),
+          );
+          return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${view}"` });
+        }
+        const ignoredRows = view === 'unsynced' ? statuses.filter((s) => ignoredSet.has(s.subscriptionId)).map((s) => ({ subscriptionId: s.subscriptionId, companyName: s.companyName, productName: s.productName, ignoredBy: ignoredSet.get(s.subscriptionId)!.ignoredBy, ignoredAt: ignoredSet.get(s.subscriptionId)!.ignoredAt.toISOString() })) : [];
+        const lastChecked = statuses.reduce<string | null>((m, s) => (!m || s.checkedAt.toISOString() > m ? s.checkedAt.toISOString() : m), null);
+        return c.json({ rows, ignored: ignoredRows, lastChecked }, 200);
+      })
+  );
+}

@@ -1,0 +1,109 @@
+import { eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncRuns } from '../../../db/schema.ts';
+import { createPacer } from '../../../server/http/pacer.ts';
+import { runTenantSync } from '../../../server/jobs/run.ts';
+import { startScheduler } from '../../../server/jobs/scheduler.ts';
+import { signedIn, type Call } from '../../helpers/api.ts';
+import { mapSubscription } from '../../helpers/mapped.ts';
+import { FAST_RETRY } from '../../helpers/sandbox.ts';
+import { startStack, type Stack } from '../../helpers/stack.ts';
+
+let stack: Stack;
+let jdoe: (m: string, p: string, b?: unknown) => Promise<Call>;
+const world = () => stack.sandboxes.world;
+const tenant = async () => (await stack.database.db.query.tenants.findFirst())!;
+const markedCount = () => world().cw.additions.filter((a) => a.serialNumber?.startsWith('p8s:')).length;
+const writesLogged = async () => ((await (await fetch(`${stack.hostUrl}/__sandbox/requests`)).json()) as { method: string; path: string; status: number }[]).filter((r) => r.method !== 'GET' && r.path.includes('/additions') && r.status < 300).length;
+
+/** A subscription billed at `base` seats in ConnectWise that Pax8 now has at `now` (changed on the 9th). */
+async function drifted(pax8Name: string, cwName: string, base: number, now: number) {
+  const m = await mapSubscription(stack, jdoe, pax8Name, undefined, cwName);
+  const snap = (at: string, q: number) => ({ ...m.sub, quantity: q, updatedDate: `${at}T15:00:00Z` });
+  world().pax8.history[m.sub.id] = [snap('2026-08-01', base), snap('2026-11-09', now)];
+  Object.assign(m.sub, { quantity: now, startDate: '2026-08-01T00:00:00Z', endDate: null, status: 'Active' });
+  world().cw.additions.splice(0, world().cw.additions.length, ...world().cw.additions.filter((a) => !(a.agreementId === m.agreement.id && a.product.id === m.item.id)));
+  world().cw.additions.push({ ...world().cw.additions[0]!, id: 80_000 + world().cw.additions.length, agreementId: m.agreement.id, product: { id: m.item.id, identifier: m.item.identifier, name: m.item.description }, quantity: base, unitPrice: m.sub.price, unitCost: m.sub.partnerCost, effectiveDate: '2026-09-01T00:00:00Z', cancelledDate: null, serialNumber: null });
+  return m;
+}
+
+const settings = (over: Record<string, unknown>) =>
+  jdoe('PUT', '/settings', { autoSync: false, schedule: '0 0 * * *', timeZone: 'UTC', unattendedKinds: [], rules: {}, ...over });
+
+beforeAll(async () => {
+  stack = await startStack({ cw: { retry: FAST_RETRY } });
+  jdoe = await signedIn(stack, 'jdoe');
+  await drifted('Oxford Senior Living', 'Oxford Senior Living', 3, 5);
+  await drifted('Frontier Wealth Management, LLC', 'Frontier Wealth Mgmt', 10, 12);
+});
+afterAll(async () => stack?.close());
+
+describe('the scheduled sync', () => {
+  it('with auto-sync off, the schedule writes nothing', async () => {
+    await settings({ autoSync: false, schedule: '* * * * *', unattendedKinds: ['increase', 'prorate'] });
+    const before = await writesLogged();
+    const scheduler = startScheduler({ ...stack.app.runDeps(), db: stack.database.db, tickMs: 3_600_000 });
+    await scheduler.tick(DateTime.utc().plus({ minutes: 2 }));
+    scheduler.stop();
+    expect(await writesLogged()).toBe(before);
+    expect(await stack.database.db.select().from(syncRuns)).toEqual([]);
+  });
+
+  it('with auto-sync on, writes the expected additions once; run again, it writes nothing', async () => {
+    await settings({ autoSync: true, schedule: '* * * * *', unattendedKinds: ['increase', 'prorate'] });
+    const scheduler = startScheduler({ ...stack.app.runDeps(), db: stack.database.db, tickMs: 3_600_000 });
+    const before = await writesLogged();
+    await scheduler.tick(DateTime.utc().plus({ minutes: 2 }));
+    const [run] = await stack.database.db.select().from(syncRuns);
+    expect(run).toMatchObject({ trigger: 'scheduled', actor: 'Scheduled sync', status: 'succeeded', writes: 4, failures: 0 });
+    expect(run!.companiesDone).toBe(run!.companiesTotal);
+    expect((await writesLogged()) - before).toBe(4);
+    expect(markedCount()).toBe(2);
+    const log = await jdoe('GET', '/adjustments');
+    expect(log.body.filter((l: { actorType: string; actorName: string }) => l.actorType === 'scheduled' && l.actorName === 'Scheduled sync').length).toBe(4);
+
+    await scheduler.tick(DateTime.utc().plus({ minutes: 4 }));
+    scheduler.stop();
+    const runs = await stack.database.db.select().from(syncRuns);
+    expect(runs.length).toBe(2);
+    expect(runs.find((r) => r.id !== run!.id)).toMatchObject({ status: 'succeeded', writes: 0 });
+    expect((await writesLogged()) - before).toBe(4);
+  });
+
+  it('leaves what needs a person in the unsynced report, with the reason', async () => {
+    await drifted('Gibson, Pott, and York LLC', 'Gibson Pott & York', 4, 7);
+    await settings({ autoSync: true, unattendedKinds: ['increase'] });
+    const before = await writesLogged();
+    const result = await runTenantSync(stack.app.runDeps(), await tenant(), { trigger: 'manual', requestedBy: 'Jane Doe (jdoe)' });
+    // The increase is allowed unattended and written; the prorate is not, and waits for a person.
+    expect(result).toMatchObject({ status: 'done', writes: 1, needsReview: 1 });
+    expect((await writesLogged()) - before).toBe(1);
+    const report = await jdoe('GET', '/reports/unsynced');
+    const row = report.body.rows.find((r: { companyName: string }) => r.companyName === 'Gibson, Pott, and York LLC');
+    expect(row).toMatchObject({ state: 'needs-review', reason: expect.stringMatching(/"Creating prorated addition" \(prorate\) is not allowed unattended/) });
+  });
+
+  it('never overlaps: a second run for the tenant is refused while one holds the lease', async () => {
+    const deps = stack.app.runDeps();
+    const [a, b] = await Promise.all([
+      runTenantSync({ ...deps, holder: 'process-a' }, await tenant(), { trigger: 'check', requestedBy: 'a' }),
+      runTenantSync({ ...deps, holder: 'process-b' }, await tenant(), { trigger: 'check', requestedBy: 'b' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual(['busy', 'done']);
+  });
+
+  it('keeps ConnectWise requests under the budget, as the sandbox\'s request log shows', async () => {
+    await fetch(`${stack.hostUrl}/__sandbox/requests`, { method: 'DELETE' });
+    const window = 1_000;
+    const budget = 2;
+    const pacer = createPacer(budget, Date.now, window);
+    const started = Date.now();
+    await runTenantSync({ ...stack.app.runDeps(), pacer: () => pacer }, await tenant(), { trigger: 'check', requestedBy: 'budget test' });
+    const log = ((await (await fetch(`${stack.hostUrl}/__sandbox/requests`)).json()) as { at: number; actor: string }[]).filter((r) => r.at >= started && r.actor === 'Pax8');
+    expect(log.length).toBeGreaterThan(budget);
+    for (const r of log) expect(log.filter((x) => x.at >= r.at && x.at < r.at + window).length).toBeLessThanOrEqual(budget);
+    // Without pacing these calls take milliseconds; with it, they span the windows they need.
+    expect(log.at(-1)!.at - log[0]!.at).toBeGreaterThanOrEqual((Math.ceil(log.length / budget) - 1) * window - 50);
+  });
+});
