@@ -34,6 +34,9 @@ export function requestContext(deps: ApiDeps, c: Context<AppEnv>) {
     pax8Companies: () => deps.cache.get(t('pax8:companies'), () => distributor.companies()),
     pax8Products: () => deps.cache.get(t('pax8:products'), () => distributor.products()),
     pax8Subscriptions: () => deps.cache.get(t('pax8:subscriptions'), () => distributor.subscriptions()),
+    /** One subscription: from the cached list, or read fresh if it is newer than the list. */
+    pax8Subscription: async (id: string) =>
+      (await deps.cache.get(t('pax8:subscriptions'), () => distributor.subscriptions())).items.find((s) => s.id === id) ?? (await distributor.subscription(id).catch(() => ({ items: [] }))).items[0],
     pax8Pricing: (productId: string) => deps.cache.get(t(`pax8:pricing:${productId}`), () => distributor.pricing(productId)),
     distributor,
     cwCompanies: () => deps.cache.get(m('companies'), () => cw.companies.search({ conditions: where.eq('deletedFlag', false), fields: 'id,identifier,name,website' })),

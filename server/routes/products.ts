@@ -31,7 +31,9 @@ export interface ProductRow {
 async function productName(ctx: RequestContext, id: string): Promise<string> {
   const fromCatalog = (await ctx.pax8Products()).items.find((p) => p.id === id)?.name;
   const fromSubs = (await ctx.pax8Subscriptions()).items.find((s) => s.productId === id)?.productName;
-  const name = fromCatalog ?? fromSubs;
+  // A product ordered since the lists were cached: ask Pax8 for its subscriptions directly.
+  const fresh = fromCatalog ?? fromSubs ? undefined : (await ctx.distributor.subscriptions({ productId: id })).items[0]?.productName;
+  const name = fromCatalog ?? fromSubs ?? fresh;
   if (!name) throw new AppError('not_found', `Pax8 has no product ${id}.`, { field: 'distributorProductId' });
   return name;
 }

@@ -14,7 +14,7 @@ export function serviceRoutes(deps: ApiDeps) {
     .put('/service-mappings', zv('json', mapServiceSchema), async (c) => {
       const ctx = requestContext(deps, c);
       const input = c.req.valid('json');
-      const sub = (await ctx.pax8Subscriptions()).items.find((s) => s.id === input.subscriptionId);
+      const sub = await ctx.pax8Subscription(input.subscriptionId);
       if (!sub) throw new AppError('not_found', `Pax8 has no subscription ${input.subscriptionId}.`, { field: 'subscriptionId' });
       const company = await companyMappingByDistributor(ctx.db, ctx.tenant.id, sub.companyId);
       if (!company || company.status !== 'mapped' || company.cwCompanyId === null) {

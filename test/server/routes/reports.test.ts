@@ -1,0 +1,94 @@
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTenantSync } from '../../../server/jobs/run.ts';
+import { signedIn, type Call } from '../../helpers/api.ts';
+import { mapSubscription } from '../../helpers/mapped.ts';
+import { startStack, type Stack } from '../../helpers/stack.ts';
+
+let stack: Stack;
+let jdoe: (m: string, p: string, b?: unknown) => Promise<Call>;
+const world = () => stack.sandboxes.world;
+const tenant = async () => (await stack.database.db.query.tenants.findFirst())!;
+
+async function drifted(pax8Name: string, cwName: string, base: number, now: number) {
+  const m = await mapSubscription(stack, jdoe, pax8Name, undefined, cwName);
+  world().pax8.history[m.sub.id] = [{ ...m.sub, quantity: base, updatedDate: '2026-08-01T00:00:00Z' }, { ...m.sub, quantity: now, updatedDate: '2026-11-09T15:00:00Z' }];
+  Object.assign(m.sub, { quantity: now, startDate: '2026-08-01T00:00:00Z', endDate: null, status: 'Active' });
+  world().cw.additions.splice(0, world().cw.additions.length, ...world().cw.additions.filter((a) => !(a.agreementId === m.agreement.id && a.product.id === m.item.id)));
+  world().cw.additions.push({ ...world().cw.additions[0]!, id: 90_000 + world().cw.additions.length, agreementId: m.agreement.id, product: { id: m.item.id, identifier: m.item.identifier, name: m.item.description }, quantity: base, unitPrice: m.sub.price, unitCost: m.sub.partnerCost, effectiveDate: '2026-09-01T00:00:00Z', cancelledDate: null, serialNumber: null });
+  return m;
+}
+
+let oxford: Awaited<ReturnType<typeof drifted>>;
+
+beforeAll(async () => {
+  stack = await startStack();
+  jdoe = await signedIn(stack, 'jdoe');
+  oxford = await drifted('Oxford Senior Living', 'Oxford Senior Living', 3, 5);
+  await drifted('Frontier Wealth Management, LLC', 'Frontier Wealth Mgmt', 10, 12);
+  await runTenantSync(stack.app.runDeps(), await tenant(), { trigger: 'check', requestedBy: 'test' });
+});
+afterAll(async () => stack?.close());
+
+describe('the unsynced report', () => {
+  it('lists every unsynced subscription by company, seat-based apart from arrears', async () => {
+    const res = await jdoe('GET', '/reports/unsynced');
+    const companies = res.body.rows.filter((r: { state: string }) => r.state === 'out-of-sync').map((r: { companyName: string }) => r.companyName);
+    expect(companies).toEqual(expect.arrayContaining(['Frontier Wealth Management, LLC', 'Oxford Senior Living']));
+    const row = res.body.rows.find((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id);
+    expect(row).toMatchObject({ cwQuantity: 3, distributorQuantity: 5, arrears: false, monthlyDifference: Math.round(oxford.sub.price * 100) * 2 });
+    expect(row.outOfSyncSince).not.toBeNull();
+    expect(res.body.rows.every((r: { arrears: boolean }) => typeof r.arrears === 'boolean')).toBe(true);
+  });
+
+  it('ignoring removes a subscription until it is restored, and survives later syncs and a restart', async () => {
+    expect((await jdoe('POST', `/subscriptions/${oxford.sub.id}/ignore`, { reason: 'billed by hand' })).status).toBe(200);
+    const listed = async (call = jdoe) => (await call('GET', '/reports/unsynced')).body;
+    expect((await listed()).rows.some((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id)).toBe(false);
+    expect((await listed()).ignored).toEqual([expect.objectContaining({ subscriptionId: oxford.sub.id, ignoredBy: 'Jane Doe (jdoe)' })]);
+    // A later sync leaves it alone, however much it differs.
+    await runTenantSync(stack.app.runDeps(), await tenant(), { trigger: 'manual', requestedBy: 'test' });
+    expect(world().cw.additions.filter((a) => a.agreementId === oxford.agreement.id && a.serialNumber?.startsWith('p8s:')).length).toBe(0);
+    // A restart: a new server on the same database.
+    const { createApp } = await import('../../../server/app.ts');
+    const { systemClock } = await import('../../../server/clock.ts');
+    const restarted = createApp({ database: stack.database, clock: systemClock, logger: stack.logger, secrets: stack.secrets, version: 'restart', sandbox: true, podDir: '/nonexistent', hostOrigins: async () => [] });
+    const again = await signedIn({ ...stack, app: restarted }, 'nross');
+    expect((await listed(again)).ignored.map((i: { subscriptionId: string }) => i.subscriptionId)).toEqual([oxford.sub.id]);
+    expect((await again('DELETE', `/subscriptions/${oxford.sub.id}/ignore`)).status).toBe(200);
+    expect((await listed()).rows.some((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id)).toBe(true);
+  });
+
+  it('links and unlinks: with their agreement and addition, or without', async () => {
+    const linked = (await jdoe('GET', '/reports/linked')).body.rows;
+    expect(linked.find((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id)).toMatchObject({ cwAgreementId: oxford.agreement.id, cwAgreementName: oxford.agreement.name });
+    const unlinked = (await jdoe('GET', '/reports/unlinked')).body.rows;
+    expect(unlinked.length).toBeGreaterThan(0);
+    expect(unlinked.every((r: { subscriptionId: string }) => !linked.some((l: { subscriptionId: string }) => l.subscriptionId === r.subscriptionId))).toBe(true);
+  });
+
+  it('exports CSV that a CSV parser reads back, quotes, commas and line breaks included', async () => {
+    const tricky = 'Oxford "Senior", Living\nNorth';
+    const { companyMappings } = await import('../../../db/schema.ts');
+    await stack.database.db.update(companyMappings).set({ distributorCompanyName: tricky });
+    await runTenantSync(stack.app.runDeps(), await tenant(), { trigger: 'check', requestedBy: 'test' });
+    const res = await stack.app.request('/api/reports/linked.csv', { headers: { Authorization: (await bearerOf('jdoe')) } });
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const text = await res.text();
+    expect(text.endsWith('\r\n')).toBe(true);
+    const records = parse(text, { columns: true, relax_column_count: false }) as Record<string, string>[];
+    const json = (await jdoe('GET', '/reports/linked')).body.rows;
+    expect(records.length).toBe(json.length);
+    expect(records.some((r) => r.Company === tricky)).toBe(true);
+    const row = records.find((r) => r.Subscription === oxford.sub.id)!;
+    expect(row['Monthly difference']).toMatch(/^-?\d+\.\d{2}$/);
+    expect(row.Checked).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+});
+
+async function bearerOf(memberId: string): Promise<string> {
+  const { memberAuth } = await import('../../helpers/sandbox.ts');
+  const auth = (await memberAuth(stack.sandboxes, memberId)) as { memberHash: string };
+  const res = await stack.app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: stack.sandboxes.cw.site, companyid: 'sandbox', memberid: memberId, memberHash: auth.memberHash }) });
+  return `Bearer ${((await res.json()) as { token: string }).token}`;
+}
