@@ -3,7 +3,10 @@ import { view } from '../models/nav.ts';
 import { phase, record, screen, session } from '../models/session.ts';
 import { CompaniesPage } from './CompaniesPage.tsx';
 import { CompanyTab } from './CompanyTab.tsx';
+import { AgreementPod } from './AgreementPod.tsx';
 import { LogPage } from './LogPage.tsx';
+import { ReportPage } from './ReportPage.tsx';
+import { SettingsPage } from './SettingsPage.tsx';
 import { ProductsPage } from './ProductsPage.tsx';
 import { ReviewPage } from './ReviewPage.tsx';
 
@@ -68,7 +71,9 @@ export function App() {
                 ['company', 'This company'],
                 ['companies', 'Companies'],
                 ['products', 'Products'],
+                ['report', 'Unsynced'],
                 ['log', 'Log'],
+                ['settings', 'Settings'],
               ] as const
             ).map(([page, label]) => (
               <button type="button" role="tab" aria-selected={v.page === page || (page === 'company' && v.page === 'review')} class={v.page === page || (page === 'company' && v.page === 'review') ? 'active' : ''} onClick={() => (view.value = { page })}>
@@ -81,8 +86,11 @@ export function App() {
           {v.page === 'products' && <ProductsPage focusProductId={v.focusProductId} />}
           {v.page === 'review' && <ReviewPage subscriptionId={v.subscriptionId} />}
           {v.page === 'log' && <LogPage />}
+          {v.page === 'report' && <ReportPage />}
+          {v.page === 'settings' && <SettingsPage />}
         </>
       )}
+      {where?.screen === 'agreement' && <AgreementPod agreementId={where.id} />}
     </section>
   );
 }

@@ -130,6 +130,14 @@ export async function assessTenant(
     return a;
   });
 
+  // Invoices read the same whoever writes them: the catalog item's description, as the review shows it.
+  const itemIds = [...new Set(toPlan.map((a) => a.input!.product.catalogItemId))];
+  const labels = new Map<number, string>();
+  for (let i = 0; i < itemIds.length; i += CHUNK) {
+    for (const item of await cw.catalog.search({ conditions: where.in('id', itemIds.slice(i, i + CHUNK)), fields: 'id,identifier,description' })) labels.set(item.id, item.description.slice(0, 50));
+  }
+  for (const a of toPlan) a.input!.product.label = labels.get(a.input!.product.catalogItemId) ?? a.input!.product.label;
+
   // Only what differs needs its history (for prorates) and a plan.
   await mapLimit(toPlan, deps.concurrency ?? 6, async (a) => {
     a.input!.history = (await distributor.subscriptionHistory(a.subscription.id)).items;

@@ -1,0 +1,52 @@
+import { signal } from '@preact/signals';
+import { api, ApiError, read } from '../api.ts';
+import { fail } from './session.ts';
+
+export interface ReportRow {
+  subscriptionId: string;
+  companyName: string;
+  productName: string;
+  billingTerm: string;
+  arrears: boolean;
+  state: string;
+  cwAgreementId: number | null;
+  cwAgreementName: string | null;
+  cwAdditionId: number | null;
+  cwQuantity: number | null;
+  distributorQuantity: number | null;
+  monthlyDifference: number | null;
+  reason: string | null;
+  outOfSyncSince: string | null;
+  checkedAt: string;
+}
+
+export type ReportView = 'unsynced' | 'linked' | 'unlinked';
+export const reportView = signal<ReportView>('unsynced');
+export const report = signal<{ rows: ReportRow[]; ignored: { subscriptionId: string; companyName: string; productName: string; ignoredBy: string; ignoredAt: string }[]; lastChecked: string | null } | null>(null);
+export const reportError = signal<string | null>(null);
+
+export async function loadReport() {
+  try {
+    report.value = await read(api.reports[':view'].$get({ param: { view: reportView.value } }));
+    reportError.value = null;
+  } catch (error) {
+    if (error instanceof ApiError && error.needsReload) return fail(error);
+    reportError.value = (error as Error).message;
+  }
+}
+
+export async function setIgnored(subscriptionId: string, ignored: boolean) {
+  await read(ignored ? api.subscriptions[':id'].ignore.$post({ param: { id: subscriptionId }, json: {} }) : api.subscriptions[':id'].ignore.$delete({ param: { id: subscriptionId } }));
+  await loadReport();
+}
+
+/** The CSV comes from the API with the session's bearer token, so it is fetched, then saved. */
+export async function downloadCsv() {
+  const res = await api.reports[':view'].$get({ param: { view: `${reportView.value}.csv` } });
+  const blob = await res.blob();
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = `${reportView.value}-subscriptions.csv`;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}

@@ -1,0 +1,63 @@
+import { signal } from '@preact/signals';
+import type { TenantSettings, TenantSettingsView } from '../../shared/schemas/settings.ts';
+import { api, ApiError, read } from '../api.ts';
+import { formError, type FormError } from './forms.ts';
+import { fail } from './session.ts';
+
+export interface RunRow {
+  id: string;
+  trigger: string;
+  actor: string;
+  status: string;
+  companiesTotal: number;
+  companiesDone: number;
+  writes: number;
+  failures: number;
+  needsReview: number;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export const settings = signal<TenantSettingsView | null>(null);
+export const runs = signal<RunRow[]>([]);
+export const settingsError = signal<FormError | null>(null);
+export const saved = signal(false);
+let polling: ReturnType<typeof setInterval> | undefined;
+
+export async function loadSettings() {
+  try {
+    const [s, r] = await Promise.all([read<TenantSettingsView>(api.settings.$get()), read<RunRow[]>(api.sync.runs.$get())]);
+    settings.value = s;
+    runs.value = r;
+  } catch (error) {
+    if (error instanceof ApiError && error.needsReload) return fail(error);
+    settingsError.value = formError(error);
+  }
+}
+
+export async function saveSettings(next: TenantSettings) {
+  saved.value = false;
+  try {
+    settings.value = await read<TenantSettingsView>(api.settings.$put({ json: next }));
+    settingsError.value = null;
+    saved.value = true;
+  } catch (error) {
+    settingsError.value = formError(error);
+  }
+}
+
+/** "Sync now": starts the tenant's sync and shows its progress until it finishes. */
+export async function syncNow(mode: 'sync' | 'check') {
+  try {
+    await read(api.sync.runs.$post({ json: { mode } }));
+    settingsError.value = null;
+  } catch (error) {
+    settingsError.value = formError(error);
+  }
+  clearInterval(polling);
+  polling = setInterval(async () => {
+    runs.value = await read<RunRow[]>(api.sync.runs.$get());
+    if (!runs.value.some((r) => r.status === 'running')) clearInterval(polling);
+  }, 700);
+}

@@ -1,0 +1,57 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedIn } from '../helpers/api.ts';
+import { hasBrowser, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import { mapSubscription } from '../helpers/mapped.ts';
+import { startStack, type Stack } from '../helpers/stack.ts';
+
+describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+  let mapped: Awaited<ReturnType<typeof mapSubscription>>;
+  beforeAll(async () => {
+    stack = await startStack();
+    browser = await launchBrowser();
+    const call = await signedIn(stack, 'jdoe');
+    mapped = await mapSubscription(stack, call, 'Oxford Senior Living');
+    const w = stack.sandboxes.world;
+    // ConnectWise bills 4 seats; Pax8 went to 6 on the 12th.
+    w.pax8.history[mapped.sub.id] = [{ ...mapped.sub, quantity: 4, updatedDate: '2026-08-01T00:00:00Z' }, { ...mapped.sub, quantity: 6, updatedDate: '2026-11-12T10:00:00Z' }];
+    Object.assign(mapped.sub, { quantity: 6, startDate: '2026-08-01T00:00:00Z', endDate: null, status: 'Active' });
+    w.cw.additions.splice(0, w.cw.additions.length, ...w.cw.additions.filter((a) => !(a.agreementId === mapped.agreement.id && a.product.id === mapped.item.id)));
+    w.cw.additions.push({ ...w.cw.additions[0]!, id: 99_100, agreementId: mapped.agreement.id, product: { id: mapped.item.id, identifier: mapped.item.identifier, name: mapped.item.description }, quantity: 4, unitPrice: mapped.sub.price, unitCost: mapped.sub.partnerCost, effectiveDate: '2026-09-01T00:00:00Z', cancelledDate: null, serialNumber: null });
+    page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    await signIn(page, stack.hostUrl, 'nross');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('lists the subscription, syncs it from the pod, and the pod and the additions grid update', async () => {
+    await page.goto(`${stack.hostUrl}/#/agreement/${mapped.agreement.id}`);
+    const pod = page.frameLocator('iframe[title="Unsynced subscriptions"]');
+    const row = pod.locator(`[data-testid="pod-row"][data-subscription="${mapped.sub.id}"]`);
+    await expect.poll(() => row.count()).toBe(1);
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(1, 4)).toEqual(['4', '6', `+$${(mapped.sub.price * 2).toFixed(2)}`]);
+    expect(await page.getByTestId('additions-grid').textContent()).not.toContain('Prorated for');
+    await screenshot(page, 'pod-unsynced');
+
+    await row.getByRole('button', { name: 'Sync…' }).click();
+    expect(await row.textContent()).toMatch(/Write 2 changes to ConnectWise\?/);
+    await row.getByRole('button', { name: 'Confirm' }).click();
+
+    // The pod asked Manage to refresh: the host's grid shows the new lines, and onLoad reloads the pod.
+    await expect.poll(() => page.getByTestId('additions-grid').textContent()).toContain('Prorated for 11/12/2026-11/30/2026');
+    await expect.poll(() => pod.locator(`[data-testid="pod-row"][data-subscription="${mapped.sub.id}"]`).count()).toBe(0);
+    expect(await pod.getByTestId('pod-message').textContent()).toBe('Synced: 2 additions written.');
+    await page.click('details.log summary');
+    expect(await page.textContent('#protocol-log')).toMatch(/"hosted_request":"refreshScreen"/);
+    await screenshot(page, 'pod-after-sync');
+
+    const log = await (await signedIn(stack, 'nross'))('GET', '/adjustments');
+    expect(log.body.filter((l: { actorName: string; outcome: string }) => l.actorName === 'Nicholas Ross' && l.outcome === 'success').length).toBe(2);
+  });
+});
