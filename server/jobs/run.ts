@@ -12,6 +12,7 @@ import type { Actor } from '../audit.ts';
 import type { Clock } from '../clock.ts';
 import type { Pacer } from '../http/pacer.ts';
 import type { Logger } from '../logger.ts';
+import { mapLimit } from '../http/limit.ts';
 import type { Vendors } from '../tenants/vendors.ts';
 import { assessTenant, type Assessment } from '../sync/assess.ts';
 import { executeOperations, findDrift, resolveOrphans, type WriteContext } from '../sync/writer.ts';
@@ -78,7 +79,8 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
 
     const allowed = new Set(settings.unattendedKinds);
     let companiesDone = 0;
-    for (const list of byCompany.values()) {
+    // Companies are independent: several are written at once, within the request budget.
+    await mapLimit([...byCompany.values()], deps.concurrency ?? 6, async (list) => {
       for (const a of list) {
         if (a.ignored || a.state !== 'out-of-sync' || a.plan?.status !== 'ok' || options.trigger === 'check') continue;
         const drift = await findDrift(deps.db, tenant.id, a.input!.additions.filter((x) => x.catalogItemId === a.input!.product.catalogItemId));
@@ -95,7 +97,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
           needsReview++;
           continue;
         }
-        const outcomes = await executeOperations(ctx, { subscriptionId: a.subscription.id, cwAgreementId: a.agreement!.id, basis: a.plan.basis, confirmedBy: actorName }, ops, { companyName: a.companyName, productName: a.subscription.productName });
+        const outcomes = await executeOperations(ctx, { subscriptionId: a.subscription.id, cwAgreementId: a.agreement!.id, basis: a.plan.basis, confirmedBy: actorName }, ops, { companyName: a.companyName, productName: a.subscription.productName }, { settleOrphans: false });
         const ok = outcomes.filter((o) => (o.state === 'confirmed' || o.state === 'adopted') && !o.already).length;
         const bad = outcomes.filter((o) => o.state === 'failed' || o.state === 'skipped').length;
         writes += ok;
@@ -109,7 +111,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
       }
       companiesDone++;
       if (companiesDone % 10 === 0 || companiesDone === byCompany.size) await progress({ companiesDone, writes, failures, needsReview });
-    }
+    });
 
     const checkedAt = now();
     await saveStatuses(

@@ -399,7 +399,8 @@ function makeSubscription(
     partnerCost: cost,
     currencyCode: 'USD',
     billingTerm: term,
-    commitmentTerm: months[term] ? { id: rng.uuid(), term, endDate: iso(start.plus({ months: months[term]! })) } : null,
+    // An active term renews: its end is the first term boundary after today, as Pax8 shows it.
+    commitmentTerm: months[term] ? { id: rng.uuid(), term, endDate: iso(termEnd(start, months[term]!, today)) } : null,
     provisioningDetails: [{ key: 'domain', values: [`${companyId.slice(0, 8)}.onmicrosoft.com`] }],
   };
   const history: Pax8SubscriptionRecord[] = [{ ...base }];
@@ -430,6 +431,12 @@ function makeSubscription(
     history.push(cancelled);
   }
   return { current: { ...history.at(-1)! }, history };
+}
+
+function termEnd(start: DateTime, months: number, today: DateTime): DateTime {
+  let end = start.plus({ months });
+  while (end <= today) end = end.plus({ months });
+  return end;
 }
 
 function addUsage(rng: Rng, today: DateTime, pax8: Pax8World, company: Pax8CompanyRecord, sub: Pax8SubscriptionRecord, s: ProductSeed) {

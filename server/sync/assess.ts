@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { ignoredIds, listCompanyMappings, listProductMappings, type ServiceMapping } from '../../db/queries/mappings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { serviceMappings } from '../../db/schema.ts';
-import { currentAdditions, type AdditionView } from '../../shared/billing/additions.ts';
+import { billingAdditions, type AdditionView } from '../../shared/billing/additions.ts';
 import { planSubscription, type PlanInput, type PlanResult } from '../../shared/billing/planner.ts';
 import { microsToCents } from '../../shared/money.ts';
 import type { Subscription } from '../../shared/schemas/distributor.ts';
@@ -110,7 +110,7 @@ export async function assessTenant(
     if (a.usage) return Object.assign(a, { state: 'needs-review', reason: 'Billed in arrears from usage; review its usage before invoicing.' });
     if (s.quantity === null) return Object.assign(a, { state: 'needs-review', reason: 'Pax8 did not say how many seats it has.' });
     const list = additions.get(m.cwAgreementId) ?? [];
-    const current = currentAdditions(list, product.cwCatalogItemId!, today);
+    const current = billingAdditions(list, product.cwCatalogItemId!, today, s.commitment?.endDate ?? null);
     const addition = current[0];
     a.cwQuantity = addition?.quantity ?? 0;
     a.cwAdditionId = addition?.id ?? null;

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, or } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { appendAdditionId, claimOperation, finishOperation, insertOperations, operationsByKey, staleSending, upsertPlan, type OperationRow } from '../../db/queries/operations.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
@@ -72,10 +72,11 @@ export function applyEdits(ops: readonly Operation[], edits: Record<string, Oper
 export async function findDrift(db: Database, tenantId: string, additions: readonly AdditionView[]): Promise<DriftEntry[]> {
   const marked = additions.filter((a) => a.marker?.startsWith('p8s:'));
   if (marked.length === 0) return [];
+  const ids = marked.map((a) => a.id);
   const rows = await db
     .select()
     .from(syncOperations)
-    .where(and(eq(syncOperations.tenantId, tenantId), isNotNull(syncOperations.additionId)));
+    .where(and(eq(syncOperations.tenantId, tenantId), isNotNull(syncOperations.additionId), or(inArray(syncOperations.marker, marked.map((a) => a.marker!)), inArray(syncOperations.additionId, ids))));
   const byMarker = new Map(rows.filter((r) => r.type.startsWith('create')).map((r) => [r.marker, r]));
   const drift: DriftEntry[] = [];
   for (const a of marked) {
@@ -182,8 +183,10 @@ export async function executeOperations(
   plan: { subscriptionId: string; cwAgreementId: number; basis: string; confirmedBy: string },
   ops: readonly Operation[],
   meta: { companyName?: string; productName?: string } = {},
+  options: { settleOrphans?: boolean } = {},
 ): Promise<OperationOutcome[]> {
-  await resolveOrphans(ctx);
+  // A run settles orphans once at its start; a member's confirmation does it here.
+  if (options.settleOrphans !== false) await resolveOrphans(ctx);
   const planKey = shortHash([plan.subscriptionId, plan.basis, ...ops.map((o) => o.key)].join('|'));
   const planId = await upsertPlan(ctx.db, { tenantId: ctx.tenant.id, planKey, subscriptionId: plan.subscriptionId, cwAgreementId: plan.cwAgreementId, basis: plan.basis, confirmedBy: plan.confirmedBy, syncRunId: ctx.syncRunId ?? null });
   await insertOperations(

@@ -35,3 +35,16 @@ export function currentAdditions(additions: readonly AdditionView[], catalogItem
 export function isOneTime(a: Pick<AdditionView, 'effectiveDate' | 'cancelledDate'>): boolean {
   return a.effectiveDate !== null && a.cancelledDate !== null && a.effectiveDate.slice(0, 7) === a.cancelledDate.slice(0, 7);
 }
+
+/**
+ * The line that bills a product now: the current addition, or for a fixed-term subscription
+ * the line whose term ends later this month (the one a renewal extends).
+ */
+export function billingAdditions(additions: readonly AdditionView[], catalogItemId: number, today: string, termEnd: string | null): AdditionView[] {
+  const current = currentAdditions(additions, catalogItemId, today);
+  if (current.length > 0 || !termEnd) return current;
+  const renewable = additions
+    .filter((a) => a.catalogItemId === catalogItemId && !isOneTime(a) && a.cancelledDate && a.cancelledDate.slice(0, 10) >= today)
+    .sort((a, b) => b.id - a.id)[0];
+  return renewable ? [renewable] : [];
+}

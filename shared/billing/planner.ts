@@ -2,7 +2,7 @@ import { formatCents, microsToCents, type Micros } from '../money.ts';
 import type { Subscription, SubscriptionSnapshot } from '../schemas/distributor.ts';
 import type { AgreementView } from '../schemas/mapping.ts';
 import type { SyncRules } from '../schemas/settings.ts';
-import { currentAdditions, isOneTime, type AdditionView } from './additions.ts';
+import { billingAdditions, type AdditionView } from './additions.ts';
 import { agreementClosed } from './agreements.ts';
 import { markerFor, shortHash, type AdditionDraft, type BillCustomer, type Operation } from './operations.ts';
 import { addDays, addMonths, endOfMonth, firstOfMonth, monthIndex, monthName, usDay } from './calendar.ts';
@@ -86,17 +86,11 @@ export function planSubscription(input: PlanInput): PlanResult {
   if (s.unitPrice === null || s.unitCost === null) return blocked('Pax8 did not give this subscription\'s price or cost.');
 
   const relevant = input.additions.filter((a) => a.agreementId === agreement.id);
-  const current = currentAdditions(relevant, product.catalogItemId, today);
+  const current = billingAdditions(relevant, product.catalogItemId, today, s.commitment?.endDate ?? null);
   if (current.length > 1) {
     return blocked(`${current.length} current additions bill this product on ${agreement.name} (ids ${current.map((a) => a.id).sort((x, y) => x - y).join(', ')}). Cancel or merge them in ConnectWise, then plan again.`);
   }
-  // A fixed-term line whose end falls inside this month is still the one a renewal extends.
-  const renewable = s.commitment?.endDate
-    ? relevant
-        .filter((a) => a.catalogItemId === product.catalogItemId && !isOneTime(a) && a.cancelledDate && a.cancelledDate.slice(0, 10) >= today)
-        .sort((a, b) => b.id - a.id)[0]
-    : undefined;
-  const existing = current[0] ?? renewable ?? null;
+  const existing = current[0] ?? null;
 
   const connectwiseProrates = rules.proration === 'connectwise-prorates' && agreement.prorates;
   const notes: string[] = [];
