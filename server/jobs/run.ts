@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { getSettings } from '../../db/queries/settings.ts';
-import { acquireLease, closeInterruptedRuns, releaseLease, renewLease, saveStatuses, type StatusRow } from '../../db/queries/status.ts';
+import { acquireLease, closeInterruptedRuns, releaseLease, renewLease, saveStatuses } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { syncRuns } from '../../db/schema.ts';
 import type { Operation } from '../../shared/billing/operations.ts';
-import { microsToCents } from '../../shared/money.ts';
 import { toIsoDay } from '../../shared/dates.ts';
 import type { Actor } from '../audit.ts';
 import type { Clock } from '../clock.ts';
@@ -14,7 +13,7 @@ import type { Pacer } from '../http/pacer.ts';
 import type { Logger } from '../logger.ts';
 import { mapLimit } from '../http/limit.ts';
 import type { Vendors } from '../tenants/vendors.ts';
-import { assessTenant, type Assessment } from '../sync/assess.ts';
+import { assessTenant, statusRow, type Assessment } from '../sync/assess.ts';
 import { executeOperations, findDrift, resolveOrphans, type WriteContext } from '../sync/writer.ts';
 
 export interface RunDeps {
@@ -114,30 +113,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     });
 
     const checkedAt = now();
-    await saveStatuses(
-      deps.db,
-      assessed.map((a): StatusRow => ({
-        tenantId: tenant.id,
-        subscriptionId: a.subscription.id,
-        distributorCompanyId: a.subscription.companyId,
-        companyName: a.companyName,
-        productName: a.subscription.productName,
-        billingTerm: a.subscription.billingTerm,
-        usage: a.usage,
-        cwCompanyId: a.cwCompanyId,
-        cwAgreementId: a.agreement?.id ?? a.mapping?.cwAgreementId ?? null,
-        cwAgreementName: a.agreement?.name ?? null,
-        cwAdditionId: a.cwAdditionId,
-        state: a.state,
-        cwQuantity: a.state === 'in-sync' ? a.subscription.quantity : a.cwQuantity,
-        distributorQuantity: a.subscription.quantity,
-        monthlyDifference: a.state === 'in-sync' ? 0 : a.monthlyDifference,
-        unitPrice: a.subscription.unitPrice === null ? null : microsToCents(a.subscription.unitPrice),
-        reason: a.state === 'in-sync' ? null : a.reason,
-        outOfSyncSince: a.state === 'in-sync' ? null : checkedAt,
-        checkedAt,
-      })),
-    );
+    await saveStatuses(deps.db, assessed.map((a) => statusRow(tenant.id, a, checkedAt)));
     const outcome = failures > 0 ? 'partial' : 'succeeded';
     await progress({ status: outcome, companiesDone: byCompany.size, writes, failures, needsReview, finishedAt: now() });
     return { status: 'done', runId, outcome, writes, failures, needsReview };

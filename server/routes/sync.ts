@@ -5,11 +5,11 @@ import { listCompanyMappings } from '../../db/queries/mappings.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import { saveStatuses, statusesFor } from '../../db/queries/status.ts';
 import { ignoredSubscriptions, serviceMappings, subscriptionStatus } from '../../db/schema.ts';
-import { centsToDecimal, microsToCents } from '../../shared/money.ts';
+import { centsToDecimal } from '../../shared/money.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { AppError } from '../errors.ts';
 import { recentRuns, runTenantSync, type RunDeps } from '../jobs/run.ts';
-import { assessTenant } from '../sync/assess.ts';
+import { assessTenant, statusRow } from '../sync/assess.ts';
 import { zv } from '../validate.ts';
 import { requestContext, type ApiDeps } from './context.ts';
 import { toCsv } from './csv.ts';
@@ -44,30 +44,7 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
         const assessed = await assessTenant({ db: ctx.db, tenant: ctx.tenant, cw: ctx.cw, distributor: ctx.distributor, today: ctx.today, rules: settings.rules }, { distributorCompanyIds: [company.distributorCompanyId] });
         const here = assessed.filter((a) => (a.mapping?.cwAgreementId === agreementId && a.mapping.status === 'mapped') || !a.mapping);
         const now = new Date();
-        await saveStatuses(
-          ctx.db,
-          here.map((a) => ({
-            tenantId: ctx.tenant.id,
-            subscriptionId: a.subscription.id,
-            distributorCompanyId: a.subscription.companyId,
-            companyName: a.companyName,
-            productName: a.subscription.productName,
-            billingTerm: a.subscription.billingTerm,
-            usage: a.usage,
-            cwCompanyId: a.cwCompanyId,
-            cwAgreementId: a.mapping?.cwAgreementId ?? null,
-            cwAgreementName: a.agreement?.name ?? null,
-            cwAdditionId: a.cwAdditionId,
-            state: a.state,
-            cwQuantity: a.cwQuantity,
-            distributorQuantity: a.subscription.quantity,
-            monthlyDifference: a.monthlyDifference,
-            unitPrice: a.subscription.unitPrice === null ? null : microsToCents(a.subscription.unitPrice),
-            reason: a.reason,
-            outOfSyncSince: a.state === 'in-sync' ? null : now,
-            checkedAt: now,
-          })),
-        );
+        await saveStatuses(ctx.db, here.map((a) => statusRow(ctx.tenant.id, a, now)));
         const since = new Map((await statusesFor(ctx.db, ctx.tenant.id)).map((s) => [s.subscriptionId, s.outOfSyncSince]));
         const rows = here
           .filter((a) => a.state !== 'in-sync' && !a.ignored)

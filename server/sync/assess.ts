@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { ignoredIds, listCompanyMappings, listProductMappings, type ServiceMapping } from '../../db/queries/mappings.ts';
+import type { StatusRow } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { serviceMappings } from '../../db/schema.ts';
 import { billingAdditions, type AdditionView } from '../../shared/billing/additions.ts';
@@ -149,3 +150,29 @@ export async function assessTenant(
   return results;
 }
 
+
+/** An assessment as the status row the report, the pod and the history read. */
+export function statusRow(tenantId: string, a: Assessment, checkedAt: Date): StatusRow {
+  const inSync = a.state === 'in-sync';
+  return {
+    tenantId,
+    subscriptionId: a.subscription.id,
+    distributorCompanyId: a.subscription.companyId,
+    companyName: a.companyName,
+    productName: a.subscription.productName,
+    billingTerm: a.subscription.billingTerm,
+    usage: a.usage,
+    cwCompanyId: a.cwCompanyId,
+    cwAgreementId: a.agreement?.id ?? a.mapping?.cwAgreementId ?? null,
+    cwAgreementName: a.agreement?.name ?? null,
+    cwAdditionId: a.cwAdditionId,
+    state: a.state,
+    cwQuantity: inSync ? a.subscription.quantity : a.cwQuantity,
+    distributorQuantity: a.subscription.quantity,
+    monthlyDifference: inSync ? 0 : a.monthlyDifference,
+    unitPrice: a.subscription.unitPrice === null ? null : microsToCents(a.subscription.unitPrice),
+    reason: inSync ? null : a.reason,
+    outOfSyncSince: inSync ? null : checkedAt,
+    checkedAt,
+  };
+}

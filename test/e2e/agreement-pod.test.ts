@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedIn } from '../helpers/api.ts';
 import { hasBrowser, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { mapSubscription } from '../helpers/mapped.ts';
+import { mapSubscription, setBilling } from '../helpers/mapped.ts';
 import { startStack, type Stack } from '../helpers/stack.ts';
 
 describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () => {
@@ -15,12 +15,8 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
     browser = await launchBrowser();
     const call = await signedIn(stack, 'jdoe');
     mapped = await mapSubscription(stack, call, 'Oxford Senior Living');
-    const w = stack.sandboxes.world;
     // ConnectWise bills 4 seats; Pax8 went to 6 on the 12th.
-    w.pax8.history[mapped.sub.id] = [{ ...mapped.sub, quantity: 4, updatedDate: '2026-08-01T00:00:00Z' }, { ...mapped.sub, quantity: 6, updatedDate: '2026-11-12T10:00:00Z' }];
-    Object.assign(mapped.sub, { quantity: 6, startDate: '2026-08-01T00:00:00Z', endDate: null, status: 'Active' });
-    w.cw.additions.splice(0, w.cw.additions.length, ...w.cw.additions.filter((a) => !(a.agreementId === mapped.agreement.id && a.product.id === mapped.item.id)));
-    w.cw.additions.push({ ...w.cw.additions[0]!, id: 99_100, agreementId: mapped.agreement.id, product: { id: mapped.item.id, identifier: mapped.item.identifier, name: mapped.item.description }, quantity: 4, unitPrice: mapped.sub.price, unitCost: mapped.sub.partnerCost, effectiveDate: '2026-09-01T00:00:00Z', cancelledDate: null, serialNumber: null });
+    setBilling(stack, mapped, 4, [['2026-08-01', 4], ['2026-11-12', 6]], 99_100);
     page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     await signIn(page, stack.hostUrl, 'nross');
   });

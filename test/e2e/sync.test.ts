@@ -2,7 +2,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedIn } from '../helpers/api.ts';
 import { hasBrowser, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { mapSubscription } from '../helpers/mapped.ts';
+import { mapSubscription, setBilling } from '../helpers/mapped.ts';
 import { startStack, type Stack } from '../helpers/stack.ts';
 
 describe.runIf(hasBrowser)('syncing a seat increase from the tab', () => {
@@ -16,11 +16,8 @@ describe.runIf(hasBrowser)('syncing a seat increase from the tab', () => {
     browser = await launchBrowser();
     const call = await signedIn(stack, 'jdoe');
     mapped = await mapSubscription(stack, call, 'Ace Chemical Processing Plant');
-    const world = stack.sandboxes.world;
     // ConnectWise bills the seats Pax8 had before this month.
-    world.cw.additions.push({ ...world.cw.additions[0]!, id: 99_001, agreementId: mapped.agreement.id, product: { id: mapped.item.id, identifier: mapped.item.identifier, name: mapped.item.description }, quantity: mapped.sub.quantity, unitPrice: mapped.sub.price, unitCost: mapped.sub.partnerCost, effectiveDate: '2026-09-01T00:00:00Z', cancelledDate: null, serialNumber: null });
-    world.cw.additions.splice(0, world.cw.additions.length, ...world.cw.additions.filter((a) => !(a.agreementId === mapped.agreement.id && a.product.id === mapped.item.id && a.id !== 99_001)));
-    world.pax8.history[mapped.sub.id] = [{ ...mapped.sub, updatedDate: '2026-08-01T00:00:00Z' }];
+    setBilling(stack, mapped, mapped.sub.quantity, [['2026-08-01', mapped.sub.quantity]], 99_001);
     page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
     await signIn(page, stack.hostUrl, 'jdoe');
   });

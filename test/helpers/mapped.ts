@@ -21,3 +21,22 @@ export async function mapSubscription(stack: Stack, call: (m: string, p: string,
   if (mapped.status !== 200) throw new Error(`mapping failed: ${JSON.stringify(mapped.body)}`);
   return { sub, product, item, agreement, cwCompany: cw, pax8Company: pax8 };
 }
+
+type Mapped = Awaited<ReturnType<typeof mapSubscription>>;
+
+/**
+ * Sets where a mapped subscription stands: ConnectWise bills `cwQuantity` seats on one
+ * recurring addition (or nothing, when null), and Pax8's history is `history` (oldest first;
+ * the last quantity is the subscription's). Used to put a scenario in place before planning.
+ */
+export function setBilling(stack: Stack, m: Mapped, cwQuantity: number | null, history: [day: string, quantity: number][], additionId = 90_000 + Math.floor(Math.random() * 9_000)) {
+  const { pax8, cw } = stack.sandboxes.world;
+  pax8.history[m.sub.id] = history.map(([day, quantity]) => ({ ...m.sub, quantity, updatedDate: `${day}T15:00:00Z` }));
+  Object.assign(m.sub, { quantity: history.at(-1)![1], startDate: `${history[0]![0]}T00:00:00Z`, endDate: null, status: 'Active' });
+  const others = cw.additions.filter((a) => !(a.agreementId === m.agreement.id && a.product.id === m.item.id));
+  cw.additions.splice(0, cw.additions.length, ...others);
+  if (cwQuantity !== null) {
+    cw.additions.push({ ...others[0]!, id: additionId, agreementId: m.agreement.id, product: { id: m.item.id, identifier: m.item.identifier, name: m.item.description }, quantity: cwQuantity, unitPrice: m.sub.price, unitCost: m.sub.partnerCost, effectiveDate: '2026-09-01T00:00:00Z', cancelledDate: null, serialNumber: null, _info: { lastUpdated: '2026-09-01T00:00:00Z', updatedBy: 'jdoe' } });
+  }
+  return m;
+}

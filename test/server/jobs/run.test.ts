@@ -6,7 +6,7 @@ import { createPacer } from '../../../server/http/pacer.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { startScheduler } from '../../../server/jobs/scheduler.ts';
 import { signedIn, type Call } from '../../helpers/api.ts';
-import { mapSubscription } from '../../helpers/mapped.ts';
+import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY } from '../../helpers/sandbox.ts';
 import { startStack, type Stack } from '../../helpers/stack.ts';
 
@@ -19,13 +19,7 @@ const writesLogged = async () => ((await (await fetch(`${stack.hostUrl}/__sandbo
 
 /** A subscription billed at `base` seats in ConnectWise that Pax8 now has at `now` (changed on the 9th). */
 async function drifted(pax8Name: string, cwName: string, base: number, now: number) {
-  const m = await mapSubscription(stack, jdoe, pax8Name, undefined, cwName);
-  const snap = (at: string, q: number) => ({ ...m.sub, quantity: q, updatedDate: `${at}T15:00:00Z` });
-  world().pax8.history[m.sub.id] = [snap('2026-08-01', base), snap('2026-11-09', now)];
-  Object.assign(m.sub, { quantity: now, startDate: '2026-08-01T00:00:00Z', endDate: null, status: 'Active' });
-  world().cw.additions.splice(0, world().cw.additions.length, ...world().cw.additions.filter((a) => !(a.agreementId === m.agreement.id && a.product.id === m.item.id)));
-  world().cw.additions.push({ ...world().cw.additions[0]!, id: 80_000 + world().cw.additions.length, agreementId: m.agreement.id, product: { id: m.item.id, identifier: m.item.identifier, name: m.item.description }, quantity: base, unitPrice: m.sub.price, unitCost: m.sub.partnerCost, effectiveDate: '2026-09-01T00:00:00Z', cancelledDate: null, serialNumber: null });
-  return m;
+  return setBilling(stack, await mapSubscription(stack, jdoe, pax8Name, undefined, cwName), base, [['2026-08-01', base], ['2026-11-09', now]]);
 }
 
 const settings = (over: Record<string, unknown>) =>

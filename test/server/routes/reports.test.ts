@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { signedIn, type Call } from '../../helpers/api.ts';
-import { mapSubscription } from '../../helpers/mapped.ts';
+import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { startStack, type Stack } from '../../helpers/stack.ts';
 
 let stack: Stack;
@@ -11,12 +11,7 @@ const world = () => stack.sandboxes.world;
 const tenant = async () => (await stack.database.db.query.tenants.findFirst())!;
 
 async function drifted(pax8Name: string, cwName: string, base: number, now: number) {
-  const m = await mapSubscription(stack, jdoe, pax8Name, undefined, cwName);
-  world().pax8.history[m.sub.id] = [{ ...m.sub, quantity: base, updatedDate: '2026-08-01T00:00:00Z' }, { ...m.sub, quantity: now, updatedDate: '2026-11-09T15:00:00Z' }];
-  Object.assign(m.sub, { quantity: now, startDate: '2026-08-01T00:00:00Z', endDate: null, status: 'Active' });
-  world().cw.additions.splice(0, world().cw.additions.length, ...world().cw.additions.filter((a) => !(a.agreementId === m.agreement.id && a.product.id === m.item.id)));
-  world().cw.additions.push({ ...world().cw.additions[0]!, id: 90_000 + world().cw.additions.length, agreementId: m.agreement.id, product: { id: m.item.id, identifier: m.item.identifier, name: m.item.description }, quantity: base, unitPrice: m.sub.price, unitCost: m.sub.partnerCost, effectiveDate: '2026-09-01T00:00:00Z', cancelledDate: null, serialNumber: null });
-  return m;
+  return setBilling(stack, await mapSubscription(stack, jdoe, pax8Name, undefined, cwName), base, [['2026-08-01', base], ['2026-11-09', now]]);
 }
 
 let oxford: Awaited<ReturnType<typeof drifted>>;

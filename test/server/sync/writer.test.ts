@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adjustmentLog, syncOperations } from '../../../db/schema.ts';
 import { signedIn, type Call } from '../../helpers/api.ts';
-import { mapSubscription } from '../../helpers/mapped.ts';
+import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY, setFaults } from '../../helpers/sandbox.ts';
 import { startStack, type Stack } from '../../helpers/stack.ts';
 
@@ -84,14 +84,7 @@ describe('review and confirm', () => {
  */
 async function scenario(companies: string | [pax8: string, cw: string], base: number, changes: [string, number][]) {
   const [pax8Name, cwName] = typeof companies === 'string' ? [companies, companies] : companies;
-  const m = await mapSubscription(stack, jdoe, pax8Name, undefined, cwName);
-  const snapshot = (at: string, quantity: number) => ({ ...m.sub, quantity, updatedDate: `${at}T15:00:00Z` });
-  world().pax8.history[m.sub.id] = [snapshot('2026-08-01', base), ...changes.map(([at, q]) => snapshot(at, q))];
-  Object.assign(m.sub, { quantity: changes.at(-1)?.[1] ?? base, startDate: '2026-08-01T00:00:00Z', endDate: null, status: 'Active' });
-  const others = world().cw.additions.filter((a) => !(a.agreementId === m.agreement.id && a.product.id === m.item.id));
-  world().cw.additions.splice(0, world().cw.additions.length, ...others);
-  world().cw.additions.push({ ...world().cw.additions[0]!, id: 70_000 + world().cw.additions.length, agreementId: m.agreement.id, product: { id: m.item.id, identifier: m.item.identifier, name: m.item.description }, quantity: base, unitPrice: m.sub.price, unitCost: m.sub.partnerCost, effectiveDate: '2026-09-01T00:00:00Z', cancelledDate: null, serialNumber: null, _info: { lastUpdated: '2026-09-01T00:00:00Z', updatedBy: 'jdoe' } });
-  return m;
+  return setBilling(stack, await mapSubscription(stack, jdoe, pax8Name, undefined, cwName), base, [['2026-08-01', base], ...changes], 70_000 + world().cw.additions.length);
 }
 
 async function reviewAndConfirm(subscriptionId: string, edits: Record<string, unknown> = {}, caller = jdoe) {
