@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatCents } from '../../shared/money.ts';
 import { Notice } from '../components/Notice.tsx';
 import { ignore, loadPod, podList, podMessage, syncFromPod, type PodRow } from '../models/unsynced.ts';
+import { hostBridge } from '../models/session.ts';
+import { ReviewPage } from './ReviewPage.tsx';
 import { screen } from '../models/session.ts';
 
 const since = (iso: string | null) => {
@@ -15,7 +17,12 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
   // onLoad (first load and every refresh) sets the screen again; reload the list each time.
   useEffect(() => void loadPod(agreementId), [agreementId, screen.value]);
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [reviewing, setReviewing] = useState<string | null>(null);
   const state = podList.value;
+  if (reviewing) {
+    // The full review, in the pod; after it, Manage refreshes the agreement's additions.
+    return <ReviewPage subscriptionId={reviewing} onBack={() => { setReviewing(null); void hostBridge()?.request('refreshScreen').catch(() => undefined); void loadPod(agreementId); }} />;
+  }
   if (!state || state.kind === 'loading') return <p class="muted">Comparing with Pax8…</p>;
   if (state.kind === 'error') return <Notice tone="error" title="Could not compare with Pax8.">{state.message}</Notice>;
   if (!state.bound) return <p class="muted" data-testid="pod-summary">This agreement's company is not bound to a Pax8 company yet (open the company's Pax8 tab).</p>;
@@ -45,6 +52,7 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
                   ) : (
                     <>
                       {r.state === 'out-of-sync' && <button type="button" class="primary" onClick={() => setConfirming(r.subscriptionId)}>Sync…</button>}
+                      {r.state === 'out-of-sync' && <button type="button" onClick={() => setReviewing(r.subscriptionId)}>Review…</button>}
                       <button type="button" onClick={() => void ignore(r.subscriptionId)}>Ignore</button>
                     </>
                   )}

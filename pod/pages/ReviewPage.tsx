@@ -10,12 +10,13 @@ const dollars = (cents: number) => (cents / 100).toFixed(2);
 const toCents = (text: string) => Math.round(Number(text) * 100);
 
 /** The guide's Review page: one card per operation, Pax8 beside ConnectWise, editable before confirming. */
-export function ReviewPage({ subscriptionId }: { subscriptionId: string }) {
+export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string; onBack?: () => void }) {
+  const leave = onBack ?? (() => (view.value = { page: 'company' }));
   useEffect(() => void loadReview(subscriptionId), [subscriptionId]);
   const r = review.value;
   const back = (
-    <button type="button" class="link" onClick={() => (view.value = { page: 'company' })}>
-      ← Back to the company
+    <button type="button" class="link" onClick={leave}>
+      {onBack ? '← Back' : '← Back to the company'}
     </button>
   );
   if (!r || r.kind === 'loading') return <p class="muted">Planning from Pax8 and ConnectWise as they are now…</p>;
@@ -64,7 +65,7 @@ export function ReviewPage({ subscriptionId }: { subscriptionId: string }) {
                 <button type="button" class="primary" disabled={confirming.value} onClick={() => void confirm(subscriptionId)}>
                   {confirming.value ? 'Writing…' : 'Confirm sync'}
                 </button>
-                <button type="button" onClick={() => (view.value = { page: 'company' })}>Cancel</button>
+                <button type="button" onClick={leave}>Cancel</button>
               </div>
             </>
           )}

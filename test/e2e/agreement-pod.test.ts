@@ -35,6 +35,12 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
     expect(await page.getByTestId('additions-grid').textContent()).not.toContain('Prorated for');
     await screenshot(page, 'pod-unsynced');
 
+    // The full review opens in the pod, and comes back.
+    await row.getByRole('button', { name: 'Review…' }).click();
+    await expect.poll(() => pod.getByTestId('operation').count()).toBe(2);
+    await pod.getByRole('button', { name: '← Back' }).click();
+    await expect.poll(() => row.count()).toBe(1);
+
     await row.getByRole('button', { name: 'Sync…' }).click();
     expect(await row.textContent()).toMatch(/Write 2 changes to ConnectWise\?/);
     await row.getByRole('button', { name: 'Confirm' }).click();
