@@ -8,6 +8,8 @@ export interface PodConfig {
   hostOrigins: readonly string[];
 }
 
+type Env = { Variables: { origins: readonly string[] } };
+
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /**
@@ -22,19 +24,22 @@ export function podRoutes(podDir: string, hostOrigins: () => Promise<readonly st
   const assets = () => (assetHandler ??= serveStatic({ root: podDir, rewriteRequestPath: (p) => p.replace(/^\/pod/, '') || '/' }));
   const indexPath = join(podDir, 'index.html');
 
-  const shell = async (c: Context) => {
+  const shell = async (c: Context<Env>) => {
     const mtimeMs = statSync(indexPath).mtimeMs;
     if (shellCache?.mtimeMs !== mtimeMs) shellCache = { mtimeMs, html: readFileSync(indexPath, 'utf8') };
-    const config: PodConfig = { hostOrigins: await hostOrigins() };
+    const config: PodConfig = { hostOrigins: c.get('origins') };
     const meta = `<meta name="pod-config" content="${escapeAttr(JSON.stringify(config))}">`;
     c.header('Cache-Control', 'no-store');
     return c.html(shellCache.html.replace('<head>', `<head>\n    ${meta}`));
   };
 
-  return new Hono()
+  return new Hono<Env>()
     .use('*', async (c, next) => {
+      // Read once per request: the framing header and the app shell use the same list.
+      const origins = await hostOrigins();
+      c.set('origins', origins);
       await next();
-      c.header('Content-Security-Policy', `frame-ancestors ${["'self'", ...(await hostOrigins())].join(' ')}`);
+      c.header('Content-Security-Policy', `frame-ancestors ${["'self'", ...origins].join(' ')}`);
       c.header('X-Content-Type-Options', 'nosniff');
       c.header('Referrer-Policy', 'no-referrer');
     })

@@ -28,8 +28,6 @@ function numberText(n: number): string {
   return Math.abs(n) < 1e-6 && n !== 0 ? n.toFixed(12).replace(/0+$/, '') : String(n);
 }
 
-export const centsToMicros = (cents: Cents): Micros => cents * 10_000;
-
 /** Rounds half away from zero to whole cents, as invoices do. */
 export function microsToCents(micros: Micros): Cents {
   const sign = micros < 0 ? -1 : 1;

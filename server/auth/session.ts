@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { DatabaseHandle } from '../../db/client.ts';
-import { findLiveSession, insertSession, sessionExists, type MemberSession } from '../../db/queries/sessions.ts';
+import { deleteExpiredSessions, findLiveSession, insertSession, sessionExists, type MemberSession } from '../../db/queries/sessions.ts';
 import { findTenantBySite, getTenant, type Tenant } from '../../db/queries/tenants.ts';
 import type { MemberAuthentication, SessionInfo } from '../../shared/schemas/session.ts';
 import type { Clock } from '../clock.ts';
@@ -65,6 +65,8 @@ export async function createMemberSession(deps: SessionDeps, claim: MemberAuthen
   const token = randomBytes(32).toString('base64url');
   const now = deps.clock.now();
   const expiresAt = now.plus({ minutes: deps.sessionTtlMinutes });
+  // Each sign-in clears sessions that ended long enough ago to have been told to reload.
+  await deleteExpiredSessions(deps.database.db, now.minus({ days: 1 }).toJSDate());
   const name = identity.fullName ?? ([identity.firstName, identity.lastName].filter(Boolean).join(' ') || identity.identifier);
   await insertSession(deps.database.db, {
     id,

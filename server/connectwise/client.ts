@@ -251,8 +251,6 @@ export function createCwClient(options: CwClientOptions) {
       screens: () => list('/system/connectWiseHostedScreens', cwHostedScreenSchema),
     },
 
-    /** Escape hatch for tests and diagnostics: a raw authenticated GET. */
-    rawGet: async (path: string, query: Query = {}) => raw('GET', await url(path, query)),
   };
 }
 

@@ -64,14 +64,13 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
   let needsReview = 0;
   try {
     const settings = await getSettings(deps.db, tenant.id);
-    const cw = deps.vendors.apiMemberCw(tenant);
     const pacer = deps.pacer?.(tenant.id);
-    const paced = pacer ? deps.vendors.apiMemberCw(tenant, { beforeAttempt: () => pacer.take() }) : cw;
+    const cw = deps.vendors.apiMemberCw(tenant, pacer ? { beforeAttempt: () => pacer.take() } : {});
     const actor: Actor = { type: 'scheduled', memberId: null, name: actorName };
-    const ctx: WriteContext = { db: deps.db, tenant, actor, cw: paced, now, syncRunId: runId };
+    const ctx: WriteContext = { db: deps.db, tenant, actor, cw, now, syncRunId: runId };
     await resolveOrphans(ctx);
     const today = toIsoDay(deps.clock.now());
-    const assessed = await assessTenant({ db: deps.db, tenant, cw: paced, distributor: deps.vendors.distributor(tenant), today, rules: settings.rules, concurrency: deps.concurrency });
+    const assessed = await assessTenant({ db: deps.db, tenant, cw, distributor: deps.vendors.distributor(tenant), today, rules: settings.rules, concurrency: deps.concurrency });
     const byCompany = new Map<string, Assessment[]>();
     for (const a of assessed) byCompany.set(a.subscription.companyId, [...(byCompany.get(a.subscription.companyId) ?? []), a]);
     await progress({ companiesTotal: byCompany.size });

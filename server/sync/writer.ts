@@ -4,7 +4,7 @@ import { appendAdditionId, claimOperation, finishOperation, insertOperations, op
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { syncOperations } from '../../db/schema.ts';
 import type { AdditionView } from '../../shared/billing/additions.ts';
-import { shortHash, type Operation } from '../../shared/billing/operations.ts';
+import { isEngineMarker, shortHash, type Operation } from '../../shared/billing/operations.ts';
 import { planSubscription, type PlanInput, type PlanResult } from '../../shared/billing/planner.ts';
 import { lineTotal } from '../../shared/billing/proration.ts';
 import { formatCents } from '../../shared/money.ts';
@@ -70,7 +70,7 @@ export function applyEdits(ops: readonly Operation[], edits: Record<string, Oper
  * never silently written over.
  */
 export async function findDrift(db: Database, tenantId: string, additions: readonly AdditionView[]): Promise<DriftEntry[]> {
-  const marked = additions.filter((a) => a.marker?.startsWith('p8s:'));
+  const marked = additions.filter((a) => isEngineMarker(a.marker));
   if (marked.length === 0) return [];
   const ids = marked.map((a) => a.id);
   const rows = await db

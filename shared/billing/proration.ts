@@ -1,4 +1,4 @@
-import { centsToDecimal, formatCents, microsToCents, type Cents, type Micros } from '../money.ts';
+import { formatCents, microsToCents, type Cents, type Micros } from '../money.ts';
 import { daysInMonth, endOfMonth, firstOfMonth, parts } from './calendar.ts';
 
 /** A figure the review shows with how it was reached, e.g. "$25.00 × 21/30 = $17.50". */
@@ -41,4 +41,3 @@ export const plain = (unit: Micros): Derived => {
   return { cents, derivation: formatCents(cents) };
 };
 
-export const decimal = (cents: Cents) => Number(centsToDecimal(cents));

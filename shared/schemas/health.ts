@@ -1,13 +1,7 @@
-import { z } from 'zod/mini';
-
-export const healthReportSchema = z.object({
-  status: z.literal('ok'),
-  version: z.string(),
-  sandbox: z.boolean(),
-  database: z.object({
-    driver: z.enum(['pglite', 'postgres']),
-    migration: z.nullable(z.object({ tag: z.string(), generatedAt: z.string() })),
-  }),
-});
-
-export type HealthReport = z.infer<typeof healthReportSchema>;
+/** What GET /healthz answers. */
+export interface HealthReport {
+  status: 'ok';
+  version: string;
+  sandbox: boolean;
+  database: { driver: 'pglite' | 'postgres'; migration: { tag: string; generatedAt: string } | null };
+}
