@@ -86,11 +86,7 @@ export const companyMappings = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('company_mappings_distributor_uq').on(
-      t.tenantId,
-      t.distributor,
-      t.distributorCompanyId,
-    ),
+    uniqueIndex('company_mappings_distributor_uq').on(t.tenantId, t.distributor, t.distributorCompanyId),
     index('company_mappings_cw_idx').on(t.tenantId, t.cwCompanyId),
   ],
 );
@@ -119,12 +115,7 @@ export const productMappings = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('product_mappings_distributor_uq').on(
-      t.tenantId,
-      t.distributor,
-      t.distributorProductId,
-      t.subProduct,
-    ),
+    uniqueIndex('product_mappings_distributor_uq').on(t.tenantId, t.distributor, t.distributorProductId, t.subProduct),
   ],
 );
 
@@ -153,11 +144,7 @@ export const serviceMappings = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('service_mappings_subscription_uq').on(
-      t.tenantId,
-      t.distributor,
-      t.subscriptionId,
-    ),
+    uniqueIndex('service_mappings_subscription_uq').on(t.tenantId, t.distributor, t.subscriptionId),
     index('service_mappings_agreement_idx').on(t.tenantId, t.cwAgreementId),
   ],
 );
@@ -239,9 +226,7 @@ export const ignoredSubscriptions = pgTable(
     ignoredBy: text('ignored_by').notNull(),
     ignoredAt: at('ignored_at').notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex('ignored_subscriptions_uq').on(t.tenantId, t.distributor, t.subscriptionId),
-  ],
+  (t) => [uniqueIndex('ignored_subscriptions_uq').on(t.tenantId, t.distributor, t.subscriptionId)],
 );
 
 /**
@@ -324,7 +309,10 @@ export const syncOperations = pgTable(
     claimedAt: at('claimed_at'),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('sync_operations_key_uq').on(t.tenantId, t.opKey), index('sync_operations_plan_idx').on(t.planId)],
+  (t) => [
+    uniqueIndex('sync_operations_key_uq').on(t.tenantId, t.opKey),
+    index('sync_operations_plan_idx').on(t.planId),
+  ],
 );
 
 /**

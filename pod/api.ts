@@ -34,14 +34,24 @@ export class ApiError extends Error {
 }
 
 /** Reads a typed answer, turning the server's `{code,message,details}` into an ApiError. */
-export async function read<T>(response: Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>): Promise<T> {
+export async function read<T>(
+  response: Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>,
+): Promise<T> {
   let res;
   try {
     res = await response;
   } catch (error) {
-    throw new ApiError(0, { code: 'network', message: `The sync server could not be reached (${(error as Error).message}).` });
+    throw new ApiError(0, {
+      code: 'network',
+      message: `The sync server could not be reached (${(error as Error).message}).`,
+    });
   }
-  const body = (await res.json().catch(() => ({ code: 'bad_response', message: `The sync server answered ${res.status} without a readable body.` }))) as unknown;
+  const body = (await res
+    .json()
+    .catch(() => ({
+      code: 'bad_response',
+      message: `The sync server answered ${res.status} without a readable body.`,
+    }))) as unknown;
   if (!res.ok) throw new ApiError(res.status, body as ApiErrorBody);
   return body as T;
 }

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import type { DatabaseHandle } from '../db/client.ts';
 import { createTtlCache } from './cache.ts';
-import { createPacer, type Pacer } from './http/pacer.ts';
-import type { RunDeps } from './jobs/run.ts';
 import type { Clock } from './clock.ts';
 import type { CwOverrides } from './connectwise/factory.ts';
 import type { SecretBox } from './crypto.ts';
 import { errorHandler } from './errors.ts';
+import { createPacer, type Pacer } from './http/pacer.ts';
+import type { RunDeps } from './jobs/run.ts';
 import type { Logger } from './logger.ts';
 import { podRoutes } from './pod-static.ts';
 import { apiRoutes } from './routes/api.ts';
@@ -49,11 +49,21 @@ export function createApp(deps: AppDeps) {
   };
   // One budget per ConnectWise instance: every sync of a tenant in this process shares it.
   const pacers = new Map<string, Pacer>();
-  const pacer = (tenantId: string) => pacers.get(tenantId) ?? pacers.set(tenantId, createPacer(deps.syncBudgetPerMinute ?? 600)).get(tenantId)!;
-  const runDeps = (): RunDeps => ({ db: deps.database.db, vendors: apiDeps.vendors, clock: deps.clock, logger: deps.logger, holder: deps.holder ?? `server-${process.pid}`, pacer });
+  const pacer = (tenantId: string) =>
+    pacers.get(tenantId) ?? pacers.set(tenantId, createPacer(deps.syncBudgetPerMinute ?? 600)).get(tenantId)!;
+  const runDeps = (): RunDeps => ({
+    db: deps.database.db,
+    vendors: apiDeps.vendors,
+    clock: deps.clock,
+    logger: deps.logger,
+    holder: deps.holder ?? `server-${process.pid}`,
+    pacer,
+  });
   const app = new Hono()
     .onError(errorHandler(deps.logger))
-    .notFound((c) => c.json({ code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, details: {} }, 404))
+    .notFound((c) =>
+      c.json({ code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, details: {} }, 404),
+    )
     .route('/healthz', healthRoutes(deps))
     .route('/api', apiRoutes({ ...apiDeps, runDeps }))
     .route('/pod', podRoutes(deps.podDir, deps.hostOrigins))

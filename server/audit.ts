@@ -25,7 +25,13 @@ export interface WriteAttempt {
  * request summary (never credentials), the record it made, or ConnectWise's error. A write
  * whose answer never came is logged as `unknown`.
  */
-export async function auditedWrite<T extends { id: number }>(db: Database, tenantId: string, actor: Actor, attempt: WriteAttempt, write: () => Promise<T>): Promise<T> {
+export async function auditedWrite<T extends { id: number }>(
+  db: Database,
+  tenantId: string,
+  actor: Actor,
+  attempt: WriteAttempt,
+  write: () => Promise<T>,
+): Promise<T> {
   const base = {
     tenantId,
     actorType: actor.type,
@@ -43,14 +49,18 @@ export async function auditedWrite<T extends { id: number }>(db: Database, tenan
   };
   try {
     const result = await write();
-    await db.insert(adjustmentLog).values({ ...base, cwRecordId: result.id, outcome: 'success', responseSummary: { id: result.id } });
+    await db
+      .insert(adjustmentLog)
+      .values({ ...base, cwRecordId: result.id, outcome: 'success', responseSummary: { id: result.id } });
     return result;
   } catch (error) {
     const vendor = error instanceof VendorError ? error : undefined;
     await db.insert(adjustmentLog).values({
       ...base,
       outcome: vendor?.code === 'unknown_outcome' ? 'unknown' : 'failure',
-      responseSummary: vendor ? { status: vendor.status ?? null, code: vendor.vendorCode ?? null, fields: vendor.fields } : null,
+      responseSummary: vendor
+        ? { status: vendor.status ?? null, code: vendor.vendorCode ?? null, fields: vendor.fields }
+        : null,
       errorCode: vendor?.code ?? 'internal',
       errorMessage: (error as Error).message,
     });

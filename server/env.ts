@@ -36,7 +36,12 @@ const origin = z.url({ error: 'use an origin such as https://manage.example.com'
 const originList = z
   .string()
   .optional()
-  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(origin));
 
 const schema = z.object({
@@ -58,7 +63,12 @@ const schema = z.object({
     .optional(),
   CW_HOST_ORIGINS: originList,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'use debug, info, warn or error' }).default('info'),
-  SYNC_BUDGET_PER_MINUTE: z.coerce.number({ error: 'use a whole number of requests per minute' }).int('use a whole number of requests per minute').min(1).max(5000).default(600),
+  SYNC_BUDGET_PER_MINUTE: z.coerce
+    .number({ error: 'use a whole number of requests per minute' })
+    .int('use a whole number of requests per minute')
+    .min(1)
+    .max(5000)
+    .default(600),
   SCHEDULER: bool(true),
   SANDBOX_TODAY: z.iso.date({ error: 'use an ISO date such as 2026-11-22' }).optional(),
   SANDBOX_CW_PORT: port(8788),
@@ -83,9 +93,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
   if (!result.success) {
-    throw new EnvError(
-      result.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
-    );
+    throw new EnvError(result.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
   }
   const env = result.data;
   if (!env.SANDBOX && !env.APP_SECRET_KEY) {

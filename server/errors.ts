@@ -75,7 +75,8 @@ export function errorHandler(logger: Logger) {
     }
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;
-      const code = status === 400 ? 'invalid_input' : status === 404 ? 'not_found' : status >= 500 ? 'internal' : 'http_error';
+      const code =
+        status === 400 ? 'invalid_input' : status === 404 ? 'not_found' : status >= 500 ? 'internal' : 'http_error';
       return c.json<ErrorBody>({ code, message: err.message || 'Request failed', details: {} }, status);
     }
     logger.error('unhandled error', { path: c.req.path, method: c.req.method, error: err });
@@ -91,7 +92,12 @@ export function errorHandler(logger: Logger) {
  * can show each on its field, and a rejected sign-in asks for a reload rather than a retry.
  */
 export function vendorErrorBody(err: VendorError): { status: ContentfulStatusCode; body: ErrorBody } {
-  const details = { vendor: err.vendor, vendorStatus: err.status ?? null, vendorCode: err.vendorCode ?? null, fields: err.fields };
+  const details = {
+    vendor: err.vendor,
+    vendorStatus: err.status ?? null,
+    vendorCode: err.vendorCode ?? null,
+    fields: err.fields,
+  };
   switch (err.code) {
     case 'validation':
       return { status: 422, body: { code: `${err.vendor}_validation`, message: err.message, details } };

@@ -2,17 +2,27 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { tenantOrigins } from '../db/queries/tenants.ts';
 import { createApp } from './app.ts';
-import { startScheduler } from './jobs/scheduler.ts';
 import { MANAGE_CLOUD_ORIGINS } from './env.ts';
+import { startScheduler } from './jobs/scheduler.ts';
 import { openRuntime, ROOT } from './runtime.ts';
 import { bootstrapSandboxTenant } from './sandbox/bootstrap.ts';
-import { startSandboxes, type RunningSandboxes } from './sandbox/start.ts';
+import { type RunningSandboxes, startSandboxes } from './sandbox/start.ts';
 
 const { env, logger, database, secrets, clock, version, publicUrl } = await openRuntime();
 
 const configuredOrigins = [...MANAGE_CLOUD_ORIGINS, ...env.CW_HOST_ORIGINS];
 const hostOrigins = async () => [...new Set([...configuredOrigins, ...(await tenantOrigins(database.db))])];
-const app = createApp({ database, clock, logger, secrets, version, sandbox: env.SANDBOX, podDir: join(ROOT, 'pod', 'dist'), hostOrigins, syncBudgetPerMinute: env.SYNC_BUDGET_PER_MINUTE });
+const app = createApp({
+  database,
+  clock,
+  logger,
+  secrets,
+  version,
+  sandbox: env.SANDBOX,
+  podDir: join(ROOT, 'pod', 'dist'),
+  hostOrigins,
+  syncBudgetPerMinute: env.SYNC_BUDGET_PER_MINUTE,
+});
 // Each tenant's global sync, on its schedule, when its auto-sync is on (off by default).
 const scheduler = env.SCHEDULER ? startScheduler({ ...app.runDeps(), db: database.db }) : undefined;
 
@@ -23,11 +33,22 @@ let sandboxes: RunningSandboxes | undefined;
 
 async function announce(port: number) {
   const base = publicUrl(port);
-  const lines = [`  Pax8 ⇄ ConnectWise sync ${version} is running (${database.driver}${env.SANDBOX ? ', sandbox mode' : ''})`];
+  const lines = [
+    `  Pax8 ⇄ ConnectWise sync ${version} is running (${database.driver}${env.SANDBOX ? ', sandbox mode' : ''})`,
+  ];
   if (env.SANDBOX) {
-    sandboxes = await startSandboxes({ today: clock.now().toISODate(), cwPort: env.SANDBOX_CW_PORT, pax8Port: env.SANDBOX_PAX8_PORT });
+    sandboxes = await startSandboxes({
+      today: clock.now().toISODate(),
+      cwPort: env.SANDBOX_CW_PORT,
+      pax8Port: env.SANDBOX_PAX8_PORT,
+    });
     const { registered } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, base);
-    logger.info('sandbox ready', { connectwise: sandboxes.cw.url, pax8: sandboxes.pax8.baseUrl, today: sandboxes.world.today, hosted: registered.map((r) => `${r.description}: ${r.action}`) });
+    logger.info('sandbox ready', {
+      connectwise: sandboxes.cw.url,
+      pax8: sandboxes.pax8.baseUrl,
+      today: sandboxes.world.today,
+      hosted: registered.map((r) => `${r.description}: ${r.action}`),
+    });
     lines.push(
       '',
       `  Open ConnectWise (sandbox): ${sandboxes.cw.url}/`,

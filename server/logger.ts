@@ -14,7 +14,8 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
  * Field names whose values are credentials. Redaction is by name so a secret passed in any
  * nested object is caught, not only the ones a caller remembered to strip.
  */
-const SECRET_FIELD = /hash|secret|password|passwd|private|publickey|authorization|cookie|token|credential|apikey|memberContext/i;
+const SECRET_FIELD =
+  /hash|secret|password|passwd|private|publickey|authorization|cookie|token|credential|apikey|memberContext/i;
 
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
@@ -28,10 +29,15 @@ export function redact(value: unknown, depth = 0): unknown {
 }
 
 /** One JSON object per line; `sink` is a parameter so tests can read what would be logged. */
-export function createLogger(level: LogLevel, sink: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Logger {
-  const emit = (at: LogLevel) => (message: string, fields: LogFields = {}) => {
-    if (ORDER[at] < ORDER[level]) return;
-    sink(JSON.stringify({ time: new Date().toISOString(), level: at, message, ...(redact(fields) as LogFields) }));
-  };
+export function createLogger(
+  level: LogLevel,
+  sink: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Logger {
+  const emit =
+    (at: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      if (ORDER[at] < ORDER[level]) return;
+      sink(JSON.stringify({ time: new Date().toISOString(), level: at, message, ...(redact(fields) as LogFields) }));
+    };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

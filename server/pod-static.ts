@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 
 /** Read by the pod before it trusts any message: which Manage origins may host it. */
 export interface PodConfig {
@@ -21,7 +21,8 @@ const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;
 export function podRoutes(podDir: string, hostOrigins: () => Promise<readonly string[]>) {
   let assetHandler: MiddlewareHandler | undefined;
   let shellCache: { mtimeMs: number; html: string } | undefined;
-  const assets = () => (assetHandler ??= serveStatic({ root: podDir, rewriteRequestPath: (p) => p.replace(/^\/pod/, '') || '/' }));
+  const assets = () =>
+    (assetHandler ??= serveStatic({ root: podDir, rewriteRequestPath: (p) => p.replace(/^\/pod/, '') || '/' }));
   const indexPath = join(podDir, 'index.html');
 
   const shell = async (c: Context<Env>) => {
@@ -33,25 +34,34 @@ export function podRoutes(podDir: string, hostOrigins: () => Promise<readonly st
     return c.html(shellCache.html.replace('<head>', `<head>\n    ${meta}`));
   };
 
-  return new Hono<Env>()
-    .use('*', async (c, next) => {
-      // Read once per request: the framing header and the app shell use the same list.
-      const origins = await hostOrigins();
-      c.set('origins', origins);
-      await next();
-      c.header('Content-Security-Policy', `frame-ancestors ${["'self'", ...origins].join(' ')}`);
-      c.header('X-Content-Type-Options', 'nosniff');
-      c.header('Referrer-Policy', 'no-referrer');
-    })
-    .use('*', async (c, next) => {
-      if (!existsSync(indexPath)) {
-        return c.json({ code: 'pod_not_built', message: 'The pod has not been built; run `npm run build` (npm start does it).', details: {} }, 503);
-      }
-      return next();
-    })
-    .get('/', shell)
-    .get('/index.html', shell)
-    .use('/assets/*', (c, next) => assets()(c, next))
-    // Deep links inside the pod are client-side; answer them with the app shell.
-    .get('*', shell);
+  return (
+    new Hono<Env>()
+      .use('*', async (c, next) => {
+        // Read once per request: the framing header and the app shell use the same list.
+        const origins = await hostOrigins();
+        c.set('origins', origins);
+        await next();
+        c.header('Content-Security-Policy', `frame-ancestors ${["'self'", ...origins].join(' ')}`);
+        c.header('X-Content-Type-Options', 'nosniff');
+        c.header('Referrer-Policy', 'no-referrer');
+      })
+      .use('*', async (c, next) => {
+        if (!existsSync(indexPath)) {
+          return c.json(
+            {
+              code: 'pod_not_built',
+              message: 'The pod has not been built; run `npm run build` (npm start does it).',
+              details: {},
+            },
+            503,
+          );
+        }
+        return next();
+      })
+      .get('/', shell)
+      .get('/index.html', shell)
+      .use('/assets/*', (c, next) => assets()(c, next))
+      // Deep links inside the pod are client-side; answer them with the app shell.
+      .get('*', shell)
+  );
 }

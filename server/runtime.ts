@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase, type DatabaseHandle } from '../db/client.ts';
+import { type DatabaseHandle, openDatabase } from '../db/client.ts';
 import { latestMigration, migrate } from '../db/migrate.ts';
-import { pinnedDayClock, systemClock, type Clock } from './clock.ts';
+import { type Clock, pinnedDayClock, systemClock } from './clock.ts';
 import { createSecretBox, loadOrCreateSandboxKey, parseSecretKey, type SecretBox } from './crypto.ts';
-import { EnvError, parseEnv, type Env } from './env.ts';
+import { type Env, EnvError, parseEnv } from './env.ts';
 import { createLogger, type Logger } from './logger.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -39,7 +39,11 @@ export async function openRuntime(): Promise<Runtime> {
   const env = loadEnvOrExit();
   const logger = createLogger(env.LOG_LEVEL);
   const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-  const database = await openDatabase(env.DATABASE_URL ? { driver: 'postgres', url: env.DATABASE_URL } : { driver: 'pglite', dataDir: join(env.DATA_DIR, 'pglite') });
+  const database = await openDatabase(
+    env.DATABASE_URL
+      ? { driver: 'postgres', url: env.DATABASE_URL }
+      : { driver: 'pglite', dataDir: join(env.DATA_DIR, 'pglite') },
+  );
   await migrate(database);
   logger.info('database ready', { driver: database.driver, migration: (await latestMigration(database))?.tag ?? null });
   const key = env.APP_SECRET_KEY ? parseSecretKey(env.APP_SECRET_KEY) : loadOrCreateSandboxKey(env.DATA_DIR, logger);

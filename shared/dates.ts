@@ -42,13 +42,19 @@ function fastInstant(text: string): number | undefined {
   const m = day ? undefined : ISO_INSTANT.exec(text);
   if (!day && !m) return undefined;
   const [, y, mo, d] = (day ?? m)!;
-  const offset = m?.[8] === undefined || m[8] === 'Z' ? 'Z' : m[8].includes(':') ? m[8] : `${m[8].slice(0, 3)}:${m[8].slice(3)}`;
+  const offset =
+    m?.[8] === undefined || m[8] === 'Z' ? 'Z' : m[8].includes(':') ? m[8] : `${m[8].slice(0, 3)}:${m[8].slice(3)}`;
   const normalised = day ? `${text}T00:00:00Z` : `${y}-${mo}-${d}T${m![4]}:${m![5]}:${m![6]}${m![7] ?? ''}${offset}`;
   const ms = Date.parse(normalised);
   if (Number.isNaN(ms)) return undefined;
   // Date.parse rolls 2021-02-30 over to March; require the calendar day to survive.
   const check = new Date(ms + (day ? 0 : offsetMinutes(offset) * 60_000));
-  if (check.getUTCFullYear() !== Number(y) || check.getUTCMonth() + 1 !== Number(mo) || check.getUTCDate() !== Number(d)) return undefined;
+  if (
+    check.getUTCFullYear() !== Number(y) ||
+    check.getUTCMonth() + 1 !== Number(mo) ||
+    check.getUTCDate() !== Number(d)
+  )
+    return undefined;
   return ms;
 }
 

@@ -53,6 +53,8 @@ export function centsToDecimal(cents: Cents): string {
 export function microsToDecimal(micros: Micros): string {
   const sign = micros < 0 ? '-' : '';
   const abs = Math.abs(micros);
-  const frac = String(abs % SCALE).padStart(6, '0').replace(/0+$/, '');
+  const frac = String(abs % SCALE)
+    .padStart(6, '0')
+    .replace(/0+$/, '');
   return `${sign}${Math.floor(abs / SCALE)}${frac ? `.${frac}` : ''}`;
 }

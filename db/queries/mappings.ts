@@ -8,18 +8,33 @@ export type ServiceMapping = typeof serviceMappings.$inferSelect;
 
 // Every query takes the tenant id: no row of another tenant can be read or changed.
 
-export const listCompanyMappings = (db: Database, tenantId: string) => db.select().from(companyMappings).where(eq(companyMappings.tenantId, tenantId));
+export const listCompanyMappings = (db: Database, tenantId: string) =>
+  db.select().from(companyMappings).where(eq(companyMappings.tenantId, tenantId));
 
-export async function companyMappingByCw(db: Database, tenantId: string, cwCompanyId: number): Promise<CompanyMapping | undefined> {
+export async function companyMappingByCw(
+  db: Database,
+  tenantId: string,
+  cwCompanyId: number,
+): Promise<CompanyMapping | undefined> {
   const [row] = await db
     .select()
     .from(companyMappings)
-    .where(and(eq(companyMappings.tenantId, tenantId), eq(companyMappings.cwCompanyId, cwCompanyId), eq(companyMappings.status, 'mapped')))
+    .where(
+      and(
+        eq(companyMappings.tenantId, tenantId),
+        eq(companyMappings.cwCompanyId, cwCompanyId),
+        eq(companyMappings.status, 'mapped'),
+      ),
+    )
     .limit(1);
   return row;
 }
 
-export async function companyMappingByDistributor(db: Database, tenantId: string, distributorCompanyId: string): Promise<CompanyMapping | undefined> {
+export async function companyMappingByDistributor(
+  db: Database,
+  tenantId: string,
+  distributorCompanyId: string,
+): Promise<CompanyMapping | undefined> {
   const [row] = await db
     .select()
     .from(companyMappings)
@@ -32,29 +47,64 @@ export async function companyMappingByDistributor(db: Database, tenantId: string
 export async function bindCompany(
   db: Database,
   tenantId: string,
-  v: { distributorCompanyId: string; distributorCompanyName: string; cwCompanyId: number; cwCompanyName: string; by: string },
+  v: {
+    distributorCompanyId: string;
+    distributorCompanyName: string;
+    cwCompanyId: number;
+    cwCompanyName: string;
+    by: string;
+  },
 ): Promise<CompanyMapping> {
   return db.transaction(async (tx) => {
-    const values = { tenantId, distributorCompanyId: v.distributorCompanyId, distributorCompanyName: v.distributorCompanyName, cwCompanyId: v.cwCompanyId, cwCompanyName: v.cwCompanyName, status: 'mapped', lastError: null, createdBy: v.by, updatedAt: new Date() };
+    const values = {
+      tenantId,
+      distributorCompanyId: v.distributorCompanyId,
+      distributorCompanyName: v.distributorCompanyName,
+      cwCompanyId: v.cwCompanyId,
+      cwCompanyName: v.cwCompanyName,
+      status: 'mapped',
+      lastError: null,
+      createdBy: v.by,
+      updatedAt: new Date(),
+    };
     const [row] = await tx
       .insert(companyMappings)
       .values(values)
-      .onConflictDoUpdate({ target: [companyMappings.tenantId, companyMappings.distributor, companyMappings.distributorCompanyId], set: values })
+      .onConflictDoUpdate({
+        target: [companyMappings.tenantId, companyMappings.distributor, companyMappings.distributorCompanyId],
+        set: values,
+      })
       .returning();
     await tx
       .update(serviceMappings)
       .set({ status: 'mapped', updatedAt: new Date() })
-      .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.companyMappingId, row!.id), eq(serviceMappings.status, 'paused')));
+      .where(
+        and(
+          eq(serviceMappings.tenantId, tenantId),
+          eq(serviceMappings.companyMappingId, row!.id),
+          eq(serviceMappings.status, 'paused'),
+        ),
+      );
     return row!;
   });
 }
 
 /** Unbinds a company. Its service mappings are kept but paused, so a rebind picks them up. */
-export async function unbindCompany(db: Database, tenantId: string, mappingId: string): Promise<{ mapping: CompanyMapping; paused: number } | undefined> {
+export async function unbindCompany(
+  db: Database,
+  tenantId: string,
+  mappingId: string,
+): Promise<{ mapping: CompanyMapping; paused: number } | undefined> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(companyMappings)
-      .set({ status: 'unmapped', cwCompanyId: null, cwCompanyName: null, defaultAgreementId: null, updatedAt: new Date() })
+      .set({
+        status: 'unmapped',
+        cwCompanyId: null,
+        cwCompanyName: null,
+        defaultAgreementId: null,
+        updatedAt: new Date(),
+      })
       .where(and(eq(companyMappings.tenantId, tenantId), eq(companyMappings.id, mappingId)))
       .returning();
     if (!row) return undefined;
@@ -75,27 +125,55 @@ export async function countServiceMappings(db: Database, tenantId: string, compa
   return row?.n ?? 0;
 }
 
-export async function setDefaultAgreement(db: Database, tenantId: string, mappingId: string, agreementId: number | null) {
-  await db.update(companyMappings).set({ defaultAgreementId: agreementId, updatedAt: new Date() }).where(and(eq(companyMappings.tenantId, tenantId), eq(companyMappings.id, mappingId)));
+export async function setDefaultAgreement(
+  db: Database,
+  tenantId: string,
+  mappingId: string,
+  agreementId: number | null,
+) {
+  await db
+    .update(companyMappings)
+    .set({ defaultAgreementId: agreementId, updatedAt: new Date() })
+    .where(and(eq(companyMappings.tenantId, tenantId), eq(companyMappings.id, mappingId)));
 }
 
-export const listProductMappings = (db: Database, tenantId: string) => db.select().from(productMappings).where(eq(productMappings.tenantId, tenantId));
+export const listProductMappings = (db: Database, tenantId: string) =>
+  db.select().from(productMappings).where(eq(productMappings.tenantId, tenantId));
 
 export async function bindProduct(
   db: Database,
   tenantId: string,
-  v: { distributorProductId: string; subProduct: string; distributorProductName: string; cwCatalogItemId: number; cwCatalogIdentifier: string; by: string },
+  v: {
+    distributorProductId: string;
+    subProduct: string;
+    distributorProductName: string;
+    cwCatalogItemId: number;
+    cwCatalogIdentifier: string;
+    by: string;
+  },
 ): Promise<ProductMapping> {
   const values = { tenantId, ...v, createdBy: v.by, status: 'mapped', lastError: null, updatedAt: new Date() };
   const [row] = await db
     .insert(productMappings)
     .values(values)
-    .onConflictDoUpdate({ target: [productMappings.tenantId, productMappings.distributor, productMappings.distributorProductId, productMappings.subProduct], set: values })
+    .onConflictDoUpdate({
+      target: [
+        productMappings.tenantId,
+        productMappings.distributor,
+        productMappings.distributorProductId,
+        productMappings.subProduct,
+      ],
+      set: values,
+    })
     .returning();
   return row!;
 }
 
-export async function unbindProduct(db: Database, tenantId: string, mappingId: string): Promise<ProductMapping | undefined> {
+export async function unbindProduct(
+  db: Database,
+  tenantId: string,
+  mappingId: string,
+): Promise<ProductMapping | undefined> {
   const [row] = await db
     .update(productMappings)
     .set({ status: 'unmapped', cwCatalogItemId: null, cwCatalogIdentifier: null, updatedAt: new Date() })
@@ -104,15 +182,28 @@ export async function unbindProduct(db: Database, tenantId: string, mappingId: s
   return row;
 }
 
-export async function serviceMappingsFor(db: Database, tenantId: string, subscriptionIds: readonly string[]): Promise<ServiceMapping[]> {
+export async function serviceMappingsFor(
+  db: Database,
+  tenantId: string,
+  subscriptionIds: readonly string[],
+): Promise<ServiceMapping[]> {
   if (subscriptionIds.length === 0) return [];
-  return db.select().from(serviceMappings).where(and(eq(serviceMappings.tenantId, tenantId), inArray(serviceMappings.subscriptionId, [...subscriptionIds])));
+  return db
+    .select()
+    .from(serviceMappings)
+    .where(and(eq(serviceMappings.tenantId, tenantId), inArray(serviceMappings.subscriptionId, [...subscriptionIds])));
 }
 
 export async function mapService(
   db: Database,
   tenantId: string,
-  v: { subscriptionId: string; companyMappingId: string; productMappingId: string | null; cwAgreementId: number; by: string },
+  v: {
+    subscriptionId: string;
+    companyMappingId: string;
+    productMappingId: string | null;
+    cwAgreementId: number;
+    by: string;
+  },
 ): Promise<ServiceMapping> {
   const values = { tenantId, ...v, createdBy: v.by, status: 'mapped', lastError: null, updatedAt: new Date() };
   const [row] = await db
@@ -121,7 +212,14 @@ export async function mapService(
     .onConflictDoUpdate({
       target: [serviceMappings.tenantId, serviceMappings.distributor, serviceMappings.subscriptionId],
       // Moving a subscription to another agreement keeps the history of what was written.
-      set: { companyMappingId: v.companyMappingId, productMappingId: v.productMappingId, cwAgreementId: v.cwAgreementId, status: 'mapped', lastError: null, updatedAt: new Date() },
+      set: {
+        companyMappingId: v.companyMappingId,
+        productMappingId: v.productMappingId,
+        cwAgreementId: v.cwAgreementId,
+        status: 'mapped',
+        lastError: null,
+        updatedAt: new Date(),
+      },
     })
     .returning();
   return row!;
@@ -136,6 +234,9 @@ export async function unmapService(db: Database, tenantId: string, subscriptionI
 }
 
 export async function ignoredIds(db: Database, tenantId: string): Promise<Set<string>> {
-  const rows = await db.select({ id: ignoredSubscriptions.subscriptionId }).from(ignoredSubscriptions).where(eq(ignoredSubscriptions.tenantId, tenantId));
+  const rows = await db
+    .select({ id: ignoredSubscriptions.subscriptionId })
+    .from(ignoredSubscriptions)
+    .where(eq(ignoredSubscriptions.tenantId, tenantId));
   return new Set(rows.map((r) => r.id));
 }

@@ -16,12 +16,22 @@ export async function upsertPlan(db: Database, v: typeof syncPlans.$inferInsert)
 /** Inserts the operations; one already known (same key, any plan) is kept as it is. */
 export async function insertOperations(db: Database, rows: (typeof syncOperations.$inferInsert)[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.insert(syncOperations).values(rows).onConflictDoNothing({ target: [syncOperations.tenantId, syncOperations.opKey] });
+  await db
+    .insert(syncOperations)
+    .values(rows)
+    .onConflictDoNothing({ target: [syncOperations.tenantId, syncOperations.opKey] });
 }
 
-export async function operationsByKey(db: Database, tenantId: string, keys: readonly string[]): Promise<Map<string, OperationRow>> {
+export async function operationsByKey(
+  db: Database,
+  tenantId: string,
+  keys: readonly string[],
+): Promise<Map<string, OperationRow>> {
   if (keys.length === 0) return new Map();
-  const rows = await db.select().from(syncOperations).where(and(eq(syncOperations.tenantId, tenantId), inArray(syncOperations.opKey, [...keys])));
+  const rows = await db
+    .select()
+    .from(syncOperations)
+    .where(and(eq(syncOperations.tenantId, tenantId), inArray(syncOperations.opKey, [...keys])));
   return new Map(rows.map((r) => [r.opKey, r]));
 }
 
@@ -30,27 +40,63 @@ export async function operationsByKey(db: Database, tenantId: string, keys: read
  * on a retry) to `sending`; a second member confirming the same plan gets nothing and writes
  * nothing.
  */
-export async function claimOperation(db: Database, tenantId: string, opKey: string, from: readonly string[], now: Date): Promise<OperationRow | undefined> {
+export async function claimOperation(
+  db: Database,
+  tenantId: string,
+  opKey: string,
+  from: readonly string[],
+  now: Date,
+): Promise<OperationRow | undefined> {
   const [row] = await db
     .update(syncOperations)
     .set({ state: 'sending', attempts: sql`${syncOperations.attempts} + 1`, claimedAt: now, updatedAt: now })
-    .where(and(eq(syncOperations.tenantId, tenantId), eq(syncOperations.opKey, opKey), inArray(syncOperations.state, [...from])))
+    .where(
+      and(
+        eq(syncOperations.tenantId, tenantId),
+        eq(syncOperations.opKey, opKey),
+        inArray(syncOperations.state, [...from]),
+      ),
+    )
     .returning();
   return row;
 }
 
-export async function finishOperation(db: Database, id: string, v: { state: 'confirmed' | 'adopted' | 'failed' | 'skipped' | 'planned'; additionId?: number | null; errorCode?: string | null; error?: string | null }) {
-  await db.update(syncOperations).set({ ...v, updatedAt: new Date() }).where(eq(syncOperations.id, id));
+export async function finishOperation(
+  db: Database,
+  id: string,
+  v: {
+    state: 'confirmed' | 'adopted' | 'failed' | 'skipped' | 'planned';
+    additionId?: number | null;
+    errorCode?: string | null;
+    error?: string | null;
+  },
+) {
+  await db
+    .update(syncOperations)
+    .set({ ...v, updatedAt: new Date() })
+    .where(eq(syncOperations.id, id));
 }
 
 /** Operations left in `sending` by a process that stopped between claiming and finishing. */
 export async function staleSending(db: Database, tenantId: string, before: Date): Promise<OperationRow[]> {
-  return db.select().from(syncOperations).where(and(eq(syncOperations.tenantId, tenantId), eq(syncOperations.state, 'sending'), lt(syncOperations.claimedAt, before)));
+  return db
+    .select()
+    .from(syncOperations)
+    .where(
+      and(
+        eq(syncOperations.tenantId, tenantId),
+        eq(syncOperations.state, 'sending'),
+        lt(syncOperations.claimedAt, before),
+      ),
+    );
 }
 
 export async function appendAdditionId(db: Database, tenantId: string, subscriptionId: string, additionId: number) {
   await db
     .update(serviceMappings)
-    .set({ additionIds: sql`${serviceMappings.additionIds} || ${JSON.stringify([additionId])}::jsonb`, updatedAt: new Date() })
+    .set({
+      additionIds: sql`${serviceMappings.additionIds} || ${JSON.stringify([additionId])}::jsonb`,
+      updatedAt: new Date(),
+    })
     .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.subscriptionId, subscriptionId)));
 }

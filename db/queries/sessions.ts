@@ -20,7 +20,11 @@ export async function findLiveSession(db: Database, tokenHash: string, now: Date
 }
 
 export async function sessionExists(db: Database, tokenHash: string): Promise<boolean> {
-  const [row] = await db.select({ id: memberSessions.id }).from(memberSessions).where(eq(memberSessions.tokenHash, tokenHash)).limit(1);
+  const [row] = await db
+    .select({ id: memberSessions.id })
+    .from(memberSessions)
+    .where(eq(memberSessions.tokenHash, tokenHash))
+    .limit(1);
   return row !== undefined;
 }
 

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { syncRulesSchema, type TenantSettings, type TenantSettingsView } from '../../shared/schemas/settings.ts';
 import { z } from 'zod/mini';
+import { syncRulesSchema, type TenantSettings, type TenantSettingsView } from '../../shared/schemas/settings.ts';
 import type { Database } from '../client.ts';
 import { tenantSettings } from '../schema.ts';
 
@@ -27,7 +27,12 @@ export async function getSettings(db: Database, tenantId: string): Promise<Tenan
   };
 }
 
-export async function saveSettings(db: Database, tenantId: string, settings: TenantSettings, updatedBy: string): Promise<TenantSettingsView> {
+export async function saveSettings(
+  db: Database,
+  tenantId: string,
+  settings: TenantSettings,
+  updatedBy: string,
+): Promise<TenantSettingsView> {
   const values = { ...settings, tenantId, updatedBy, updatedAt: new Date() };
   await db.insert(tenantSettings).values(values).onConflictDoUpdate({ target: tenantSettings.tenantId, set: values });
   return getSettings(db, tenantId);

@@ -39,23 +39,38 @@ export async function saveStatuses(db: Database, rows: StatusRow[]): Promise<voi
   }
 }
 
-export const statusesFor = (db: Database, tenantId: string) => db.select().from(subscriptionStatus).where(eq(subscriptionStatus.tenantId, tenantId));
+export const statusesFor = (db: Database, tenantId: string) =>
+  db.select().from(subscriptionStatus).where(eq(subscriptionStatus.tenantId, tenantId));
 
 /**
  * Takes the tenant's sync lease, or answers false while another process holds a live one.
  * The database decides, so two server processes on one Postgres never run a tenant twice.
  */
-export async function acquireLease(db: Database, tenantId: string, holder: string, runId: string, until: Date, now: Date): Promise<boolean> {
+export async function acquireLease(
+  db: Database,
+  tenantId: string,
+  holder: string,
+  runId: string,
+  until: Date,
+  now: Date,
+): Promise<boolean> {
   const rows = await db
     .insert(syncLeases)
     .values({ tenantId, holder, runId, expiresAt: until })
-    .onConflictDoUpdate({ target: syncLeases.tenantId, set: { holder, runId, expiresAt: until }, setWhere: lt(syncLeases.expiresAt, now) })
+    .onConflictDoUpdate({
+      target: syncLeases.tenantId,
+      set: { holder, runId, expiresAt: until },
+      setWhere: lt(syncLeases.expiresAt, now),
+    })
     .returning({ holder: syncLeases.holder });
   return rows.length === 1 && rows[0]!.holder === holder;
 }
 
 export async function renewLease(db: Database, tenantId: string, holder: string, until: Date) {
-  await db.update(syncLeases).set({ expiresAt: until }).where(and(eq(syncLeases.tenantId, tenantId), eq(syncLeases.holder, holder)));
+  await db
+    .update(syncLeases)
+    .set({ expiresAt: until })
+    .where(and(eq(syncLeases.tenantId, tenantId), eq(syncLeases.holder, holder)));
 }
 
 export async function releaseLease(db: Database, tenantId: string, holder: string) {
@@ -66,6 +81,11 @@ export async function releaseLease(db: Database, tenantId: string, holder: strin
 export async function closeInterruptedRuns(db: Database, tenantId: string, except: string, now: Date) {
   await db
     .update(syncRuns)
-    .set({ status: 'failed', error: 'Interrupted: the server stopped during this run. The next run settled what it had started; nothing was written twice.', finishedAt: now })
+    .set({
+      status: 'failed',
+      error:
+        'Interrupted: the server stopped during this run. The next run settled what it had started; nothing was written twice.',
+      finishedAt: now,
+    })
     .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.status, 'running'), sql`${syncRuns.id} <> ${except}`));
 }

@@ -10,14 +10,21 @@ export type NewTenant = typeof tenants.$inferInsert;
  * `api-na.myconnectwise.net`); tenants are keyed by the bare, lower-case host.
  */
 export function normaliseSite(site: string): string {
-  return site.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/^api-/, '');
+  return site
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/.*$/, '')
+    .replace(/^api-/, '');
 }
 
 export async function findTenantBySite(db: Database, site: string, companyId: string): Promise<Tenant | undefined> {
   const [row] = await db
     .select()
     .from(tenants)
-    .where(and(eq(tenants.site, normaliseSite(site)), sql`lower(${tenants.companyId}) = ${companyId.trim().toLowerCase()}`))
+    .where(
+      and(eq(tenants.site, normaliseSite(site)), sql`lower(${tenants.companyId}) = ${companyId.trim().toLowerCase()}`),
+    )
     .limit(1);
   return row;
 }
@@ -43,6 +50,9 @@ export async function upsertTenant(db: Database, tenant: NewTenant & { id: strin
 
 /** Host origins tenants registered for self-hosted Manage. */
 export async function tenantOrigins(db: Database): Promise<string[]> {
-  const rows = await db.selectDistinct({ origin: tenants.allowedOrigin }).from(tenants).where(isNotNull(tenants.allowedOrigin));
+  const rows = await db
+    .selectDistinct({ origin: tenants.allowedOrigin })
+    .from(tenants)
+    .where(isNotNull(tenants.allowedOrigin));
   return rows.map((r) => r.origin!);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { eventMessage, frameIdMessage, responseMessage, type HostEventName, type HostedRequest } from './protocol.ts';
+import { eventMessage, frameIdMessage, type HostEventName, type HostedRequest, responseMessage } from './protocol.ts';
 
 export type EventResult = { ok: true } | { ok: false; errors: string[] };
 export type EventHandler = (data: unknown) => EventResult | Promise<EventResult>;
@@ -78,7 +78,11 @@ export function createHostBridge(options: BridgeOptions) {
       result = { ok: false, errors: [(error as Error).message] };
     }
     // An unacknowledged beforeSave would block the member's save in Manage.
-    send(result.ok ? { event, _id: id, result: 'success', frameID: frameId } : { event, _id: id, result: 'failure', errors: result.errors, frameID: frameId });
+    send(
+      result.ok
+        ? { event, _id: id, result: 'success', frameID: frameId }
+        : { event, _id: id, result: 'failure', errors: result.errors, frameID: frameId },
+    );
   }
 
   return {
@@ -93,7 +97,10 @@ export function createHostBridge(options: BridgeOptions) {
     connect(): Promise<void> {
       if (!framed) return Promise.reject(new BridgeError('not inside ConnectWise'));
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new BridgeError('ConnectWise did not answer')), options.handshakeTimeoutMs ?? 5000);
+        const timer = setTimeout(
+          () => reject(new BridgeError('ConnectWise did not answer')),
+          options.handshakeTimeoutMs ?? 5000,
+        );
         onFrameId = () => {
           clearTimeout(timer);
           onFrameId = undefined;

@@ -6,7 +6,14 @@ export function Chips(props: { counts: Record<Key, number>; value: Key; onChange
   return (
     <div class="chips" role="tablist">
       {(Object.keys(LABELS) as Key[]).map((k) => (
-        <button type="button" role="tab" aria-selected={props.value === k} class={props.value === k ? 'chip active' : 'chip'} data-testid={`chip-${k}`} onClick={() => props.onChange(k)}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={props.value === k}
+          class={props.value === k ? 'chip active' : 'chip'}
+          data-testid={`chip-${k}`}
+          onClick={() => props.onChange(k)}
+        >
           {LABELS[k]} <strong>{props.counts[k]}</strong>
         </button>
       ))}

@@ -1,7 +1,12 @@
 import type { ComponentChildren } from 'preact';
 
 /** An inline confirmation for destructive actions: says what will happen, then asks. */
-export function Confirm(props: { children: ComponentChildren; confirmLabel: string; onConfirm: () => void; onCancel: () => void }) {
+export function Confirm(props: {
+  children: ComponentChildren;
+  confirmLabel: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   return (
     <div class="notice confirm" role="alertdialog" data-testid="confirm">
       <div>{props.children}</div>

@@ -23,7 +23,14 @@ export function Field(props: {
       {props.multiline ? (
         <textarea rows={3} name={props.name} value={text} aria-invalid={invalid} onInput={onInput} />
       ) : props.type === 'number' ? (
-        <input type="number" name={props.name} value={text} step={props.step ?? 'any'} aria-invalid={invalid} onInput={onInput} />
+        <input
+          type="number"
+          name={props.name}
+          value={text}
+          step={props.step ?? 'any'}
+          aria-invalid={invalid}
+          onInput={onInput}
+        />
       ) : (
         <input type="text" name={props.name} value={text} aria-invalid={invalid} onInput={onInput} />
       )}

@@ -12,4 +12,11 @@ export const STATE_LABEL: Record<string, string> = {
   failed: 'Failed',
 };
 
-export const stateTone = (state: string) => (state === 'in-sync' ? 'ok' : state === 'out-of-sync' || state === 'failed' ? 'bad' : state === 'mapped' ? 'warn' : 'neutral');
+export const stateTone = (state: string) =>
+  state === 'in-sync'
+    ? 'ok'
+    : state === 'out-of-sync' || state === 'failed'
+      ? 'bad'
+      : state === 'mapped'
+        ? 'warn'
+        : 'neutral';

@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals';
 import type { CompanyRow, MappingStatus, NewCompanyInput } from '../../shared/schemas/mapping.ts';
-import { api, ApiError, read } from '../api.ts';
-import { formError, type FormError } from './forms.ts';
+import { ApiError, api, read } from '../api.ts';
+import { type FormError, formError } from './forms.ts';
 import { fail } from './session.ts';
 
 export const companies = signal<{ rows: CompanyRow[]; counts: Record<'all' | MappingStatus, number> } | null>(null);
@@ -31,14 +31,20 @@ export function toggle(id: string) {
 /** Binds each selected row to its suggestion, or clears each; every row reports for itself. */
 export async function bulk(mode: 'bind' | 'clear') {
   const rows = companies.value?.rows.filter((r) => selected.value.has(r.distributorCompanyId)) ?? [];
-  const items = rows.map((r) => ({ distributorCompanyId: r.distributorCompanyId, cwCompanyId: mode === 'clear' ? null : (r.suggestion?.cwCompanyId ?? null) }));
+  const items = rows.map((r) => ({
+    distributorCompanyId: r.distributorCompanyId,
+    cwCompanyId: mode === 'clear' ? null : (r.suggestion?.cwCompanyId ?? null),
+  }));
   const skipped = mode === 'bind' ? items.filter((i) => i.cwCompanyId === null) : [];
   const send = items.filter((i) => mode === 'clear' || i.cwCompanyId !== null);
   const results: Record<string, { ok: boolean; message: string }> = {};
-  for (const s of skipped) results[s.distributorCompanyId] = { ok: false, message: 'No suggestion to bind to; bind it from its company tab.' };
+  for (const s of skipped)
+    results[s.distributorCompanyId] = { ok: false, message: 'No suggestion to bind to; bind it from its company tab.' };
   if (send.length > 0) {
     try {
-      const answer = await read<{ results: { distributorCompanyId: string; ok: boolean; message: string }[] }>(api['company-mappings'].bulk.$post({ json: { items: send } }));
+      const answer = await read<{ results: { distributorCompanyId: string; ok: boolean; message: string }[] }>(
+        api['company-mappings'].bulk.$post({ json: { items: send } }),
+      );
       for (const r of answer.results) results[r.distributorCompanyId] = { ok: r.ok, message: r.message };
     } catch (error) {
       for (const s of send) results[s.distributorCompanyId] = { ok: false, message: (error as Error).message };

@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import type { AgreementView, SubscriptionRow } from '../../shared/schemas/mapping.ts';
-import { api, ApiError, read } from '../api.ts';
+import { ApiError, api, read } from '../api.ts';
 import { fail } from './session.ts';
 
 export interface TabData {
@@ -14,7 +14,9 @@ export interface TabData {
   subscriptions: SubscriptionRow[];
 }
 
-export const tab = signal<{ kind: 'loading' } | { kind: 'ready'; data: TabData } | { kind: 'error'; message: string } | null>(null);
+export const tab = signal<
+  { kind: 'loading' } | { kind: 'ready'; data: TabData } | { kind: 'error'; message: string } | null
+>(null);
 /** A message about the last action, shown above the table. */
 export const flash = signal<{ tone: 'ok' | 'error'; text: string } | null>(null);
 
@@ -24,7 +26,9 @@ export async function loadTab(cwCompanyId: number) {
   if (current !== cwCompanyId) tab.value = { kind: 'loading' };
   current = cwCompanyId;
   try {
-    const data = await read<TabData>(api.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(cwCompanyId) } }));
+    const data = await read<TabData>(
+      api.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(cwCompanyId) } }),
+    );
     if (current === cwCompanyId) tab.value = { kind: 'ready', data };
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
@@ -44,20 +48,37 @@ async function act(run: () => Promise<unknown>, ok: string) {
 }
 
 export const bindHere = (distributorCompanyId: string, name: string) =>
-  act(() => read(api['company-mappings'].$post({ json: { distributorCompanyId, cwCompanyId: current! } })), `Bound to the Pax8 company ${name}.`);
+  act(
+    () => read(api['company-mappings'].$post({ json: { distributorCompanyId, cwCompanyId: current! } })),
+    `Bound to the Pax8 company ${name}.`,
+  );
 
 export async function unbindImpact(mappingId: string): Promise<number> {
-  return (await read<{ serviceMappings: number }>(api['company-mappings'][':id'].impact.$get({ param: { id: mappingId } }))).serviceMappings;
+  return (
+    await read<{ serviceMappings: number }>(api['company-mappings'][':id'].impact.$get({ param: { id: mappingId } }))
+  ).serviceMappings;
 }
 
 export const unbind = (mappingId: string) =>
-  act(() => read(api['company-mappings'][':id'].$delete({ param: { id: mappingId } })), 'Unbound. Subscription mappings are kept and paused until the company is bound again.');
+  act(
+    () => read(api['company-mappings'][':id'].$delete({ param: { id: mappingId } })),
+    'Unbound. Subscription mappings are kept and paused until the company is bound again.',
+  );
 
 export const mapToAgreement = (subscriptionId: string, cwAgreementId: number, productName: string) =>
-  act(() => read(api['service-mappings'].$put({ json: { subscriptionId, cwAgreementId } })), `${productName} now bills on agreement #${cwAgreementId}.`);
+  act(
+    () => read(api['service-mappings'].$put({ json: { subscriptionId, cwAgreementId } })),
+    `${productName} now bills on agreement #${cwAgreementId}.`,
+  );
 
 export const makeDefault = (mappingId: string, agreementId: number) =>
-  act(() => read(api['company-mappings'][':id']['default-agreement'].$put({ param: { id: mappingId }, json: { agreementId } })), 'Default agreement saved for this company.');
+  act(
+    () =>
+      read(
+        api['company-mappings'][':id']['default-agreement'].$put({ param: { id: mappingId }, json: { agreementId } }),
+      ),
+    'Default agreement saved for this company.',
+  );
 
 export async function searchPax8(q: string) {
   return read<{ id: string; name: string; website: string | null }[]>(api['pax8-companies'].$get({ query: { q } }));

@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import { api, ApiError, read } from '../api.ts';
+import { ApiError, api, read } from '../api.ts';
 import { fail } from './session.ts';
 
 export interface LogRow {
@@ -45,8 +45,16 @@ export async function loadLog() {
 
 export async function retry(key: string) {
   try {
-    const outcome = await read<{ state: string; error: string | null }>(api.operations[':key'].retry.$post({ param: { key } }));
-    retryResults.value = { ...retryResults.value, [key]: outcome.state === 'confirmed' || outcome.state === 'adopted' ? 'Written' : `Still failing: ${outcome.error ?? outcome.state}` };
+    const outcome = await read<{ state: string; error: string | null }>(
+      api.operations[':key'].retry.$post({ param: { key } }),
+    );
+    retryResults.value = {
+      ...retryResults.value,
+      [key]:
+        outcome.state === 'confirmed' || outcome.state === 'adopted'
+          ? 'Written'
+          : `Still failing: ${outcome.error ?? outcome.state}`,
+    };
   } catch (error) {
     retryResults.value = { ...retryResults.value, [key]: (error as Error).message };
   }

@@ -1,5 +1,12 @@
 import { signal } from '@preact/signals';
 
 /** Which page of the tab is showing; the agreement pod has a single view. */
-export type View = { page: 'company' } | { page: 'companies' } | { page: 'products'; focusProductId?: string } | { page: 'review'; subscriptionId: string } | { page: 'log' } | { page: 'report' } | { page: 'settings' };
+export type View =
+  | { page: 'company' }
+  | { page: 'companies' }
+  | { page: 'products'; focusProductId?: string }
+  | { page: 'review'; subscriptionId: string }
+  | { page: 'log' }
+  | { page: 'report' }
+  | { page: 'settings' };
 export const view = signal<View>({ page: 'company' });

@@ -1,8 +1,8 @@
 import { signal } from '@preact/signals';
-import type { ExportProductInput, MappingStatus } from '../../shared/schemas/mapping.ts';
 import type { ProductRow } from '../../server/routes/products.ts';
-import { api, ApiError, read } from '../api.ts';
-import { formError, type FormError } from './forms.ts';
+import type { ExportProductInput, MappingStatus } from '../../shared/schemas/mapping.ts';
+import { ApiError, api, read } from '../api.ts';
+import { type FormError, formError } from './forms.ts';
 import { fail } from './session.ts';
 
 export type { ProductRow };
@@ -30,10 +30,19 @@ export async function loadProducts() {
 }
 
 export const searchCatalog = (q: string) => read<CatalogHit[]>(api.catalog.$get({ query: { q } }));
-export const subProductsOf = (id: string) => read<string[]>(api.products[':id']['sub-products'].$get({ param: { id } }));
-export const pricingOf = (id: string) => read<{ billingTerm: string; unit: string | null; unitCost: number; unitPrice: number; usage: boolean }[]>(api.products[':id'].pricing.$get({ param: { id } }));
+export const subProductsOf = (id: string) =>
+  read<string[]>(api.products[':id']['sub-products'].$get({ param: { id } }));
+export const pricingOf = (id: string) =>
+  read<{ billingTerm: string; unit: string | null; unitCost: number; unitPrice: number; usage: boolean }[]>(
+    api.products[':id'].pricing.$get({ param: { id } }),
+  );
 export const catalogSetup = () =>
-  read<{ categories: { id: number; name: string }[]; subcategories: { id: number; name: string }[]; types: { id: number; name: string }[]; unitsOfMeasure: { id: number; name: string }[] }>(api.catalog.setup.$get());
+  read<{
+    categories: { id: number; name: string }[];
+    subcategories: { id: number; name: string }[];
+    types: { id: number; name: string }[];
+    unitsOfMeasure: { id: number; name: string }[];
+  }>(api.catalog.setup.$get());
 
 async function save(run: () => Promise<unknown>): Promise<FormError | null> {
   try {
@@ -48,5 +57,7 @@ async function save(run: () => Promise<unknown>): Promise<FormError | null> {
 
 export const bindProduct = (distributorProductId: string, subProduct: string, cwCatalogItemId: number) =>
   save(() => read(api['product-mappings'].$post({ json: { distributorProductId, subProduct, cwCatalogItemId } })));
-export const unbindProduct = (mappingId: string) => save(() => read(api['product-mappings'][':id'].$delete({ param: { id: mappingId } })));
-export const exportProduct = (input: ExportProductInput) => save(() => read(api['catalog-items'].$post({ json: input })));
+export const unbindProduct = (mappingId: string) =>
+  save(() => read(api['product-mappings'][':id'].$delete({ param: { id: mappingId } })));
+export const exportProduct = (input: ExportProductInput) =>
+  save(() => read(api['catalog-items'].$post({ json: input })));

@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import { api, ApiError, read } from '../api.ts';
+import { ApiError, api, read } from '../api.ts';
 import { fail } from './session.ts';
 
 export interface ReportRow {
@@ -22,7 +22,11 @@ export interface ReportRow {
 
 export type ReportView = 'unsynced' | 'linked' | 'unlinked';
 export const reportView = signal<ReportView>('unsynced');
-export const report = signal<{ rows: ReportRow[]; ignored: { subscriptionId: string; companyName: string; productName: string; ignoredBy: string; ignoredAt: string }[]; lastChecked: string | null } | null>(null);
+export const report = signal<{
+  rows: ReportRow[];
+  ignored: { subscriptionId: string; companyName: string; productName: string; ignoredBy: string; ignoredAt: string }[];
+  lastChecked: string | null;
+} | null>(null);
 export const reportError = signal<string | null>(null);
 
 export async function loadReport() {
@@ -36,7 +40,11 @@ export async function loadReport() {
 }
 
 export async function setIgnored(subscriptionId: string, ignored: boolean) {
-  await read(ignored ? api.subscriptions[':id'].ignore.$post({ param: { id: subscriptionId }, json: {} }) : api.subscriptions[':id'].ignore.$delete({ param: { id: subscriptionId } }));
+  await read(
+    ignored
+      ? api.subscriptions[':id'].ignore.$post({ param: { id: subscriptionId }, json: {} })
+      : api.subscriptions[':id'].ignore.$delete({ param: { id: subscriptionId } }),
+  );
   await loadReport();
 }
 

@@ -1,22 +1,39 @@
 import { signal } from '@preact/signals';
 import type { Operation } from '../../shared/billing/operations.ts';
-import type { DriftEntry, OperationEdit, OperationOutcome } from '../../shared/schemas/plans.ts';
 import type { AgreementView } from '../../shared/schemas/mapping.ts';
-import { api, ApiError, read } from '../api.ts';
+import type { DriftEntry, OperationEdit, OperationOutcome } from '../../shared/schemas/plans.ts';
+import { ApiError, api, read } from '../api.ts';
 import { fail } from './session.ts';
 
 export interface ReviewData {
-  plan: { status: 'ok'; operations: Operation[]; synced: { at: string; delta: number; additionId: number }[]; basis: string; notes: string[] } | { status: 'blocked'; reason: string; basis: string };
+  plan:
+    | {
+        status: 'ok';
+        operations: Operation[];
+        synced: { at: string; delta: number; additionId: number }[];
+        basis: string;
+        notes: string[];
+      }
+    | { status: 'blocked'; reason: string; basis: string };
   drift: DriftEntry[];
   context: {
-    subscription: { id: string; productName: string; quantity: number | null; billingTerm: string; unitPrice: number | null; unitCost: number | null };
+    subscription: {
+      id: string;
+      productName: string;
+      quantity: number | null;
+      billingTerm: string;
+      unitPrice: number | null;
+      unitCost: number | null;
+    };
     agreement: AgreementView;
     productLabel: string;
     existingDescription: string | null;
   };
 }
 
-export const review = signal<{ kind: 'loading' } | { kind: 'ready'; data: ReviewData } | { kind: 'error'; message: string } | null>(null);
+export const review = signal<
+  { kind: 'loading' } | { kind: 'ready'; data: ReviewData } | { kind: 'error'; message: string } | null
+>(null);
 export const recurringMode = signal<'update' | 'replace'>('update');
 export const edits = signal<Record<string, OperationEdit>>({});
 export const outcomes = signal<OperationOutcome[] | null>(null);
@@ -29,7 +46,9 @@ export async function loadReview(subscriptionId: string) {
   outcomes.value = null;
   confirmError.value = null;
   try {
-    const data = await read<ReviewData>(api.subscriptions[':id'].plan.$get({ param: { id: subscriptionId }, query: { recurring: recurringMode.value } }));
+    const data = await read<ReviewData>(
+      api.subscriptions[':id'].plan.$get({ param: { id: subscriptionId }, query: { recurring: recurringMode.value } }),
+    );
     review.value = { kind: 'ready', data };
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
@@ -47,7 +66,11 @@ export async function confirm(subscriptionId: string) {
   confirming.value = true;
   confirmError.value = null;
   try {
-    const body = await read<{ outcomes: OperationOutcome[] }>(api.plans.confirm.$post({ json: { subscriptionId, basis: r.data.plan.basis, recurring: recurringMode.value, edits: edits.value } }));
+    const body = await read<{ outcomes: OperationOutcome[] }>(
+      api.plans.confirm.$post({
+        json: { subscriptionId, basis: r.data.plan.basis, recurring: recurringMode.value, edits: edits.value },
+      }),
+    );
     outcomes.value = body.outcomes;
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);

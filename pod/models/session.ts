@@ -1,10 +1,10 @@
 import { signal } from '@preact/signals';
+import { z } from 'zod/mini';
 import type { RecordSummary, SessionInfo } from '../../shared/schemas/session.ts';
-import { api, ApiError, read, setBearer } from '../api.ts';
+import { ApiError, api, read, setBearer } from '../api.ts';
 import { BridgeError, createHostBridge, type HostBridge } from '../bridge/host-bridge.ts';
 import { onLoadData, type ScreenObject } from '../bridge/protocol.ts';
 import { readPodConfig } from '../config.ts';
-import { z } from 'zod/mini';
 
 export type Phase =
   | { kind: 'outside-host' }
@@ -16,7 +16,9 @@ export type Phase =
 export const phase = signal<Phase>({ kind: 'connecting' });
 export const session = signal<SessionInfo | null>(null);
 export const screen = signal<ScreenObject | null>(null);
-export const record = signal<{ kind: 'loading' } | { kind: 'ready'; value: RecordSummary } | { kind: 'error'; message: string } | null>(null);
+export const record = signal<
+  { kind: 'loading' } | { kind: 'ready'; value: RecordSummary } | { kind: 'error'; message: string } | null
+>(null);
 
 let bridge: HostBridge | undefined;
 export const hostBridge = () => bridge;
@@ -32,7 +34,12 @@ function screenFromUrl(): ScreenObject | null {
 
 export function fail(error: unknown, title = 'Something went wrong') {
   if (error instanceof ApiError) {
-    phase.value = { kind: 'error', title: error.needsReload ? 'Please reload' : title, message: error.message, reload: error.needsReload };
+    phase.value = {
+      kind: 'error',
+      title: error.needsReload ? 'Please reload' : title,
+      message: error.message,
+      reload: error.needsReload,
+    };
   } else {
     phase.value = { kind: 'error', title, message: (error as Error).message, reload: true };
   }
@@ -47,7 +54,9 @@ export async function loadRecord() {
   }
   record.value = { kind: 'loading' };
   try {
-    const value = await read<RecordSummary>(api.records[':screen'][':id'].$get({ param: { screen: s.screen, id: String(s.id) } }));
+    const value = await read<RecordSummary>(
+      api.records[':screen'][':id'].$get({ param: { screen: s.screen, id: String(s.id) } }),
+    );
     record.value = { kind: 'ready', value };
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
@@ -69,7 +78,8 @@ export async function boot(win: Window = window) {
   screen.value = screenFromUrl();
   bridge.on('onLoad', (data) => {
     const parsed = z.safeParse(onLoadData, data ?? {});
-    if (parsed.success && parsed.data.screenObject) screen.value = { ...parsed.data.screenObject, screen: parsed.data.screenObject.screen.toLowerCase() };
+    if (parsed.success && parsed.data.screenObject)
+      screen.value = { ...parsed.data.screenObject, screen: parsed.data.screenObject.screen.toLowerCase() };
     void loadRecord();
     return { ok: true };
   });
@@ -82,7 +92,10 @@ export async function boot(win: Window = window) {
     phase.value = {
       kind: 'error',
       title: 'ConnectWise did not answer',
-      message: error instanceof BridgeError ? 'This page must be opened from ConnectWise Manage, as the Pax8 tab of a company or a pod on an agreement.' : (error as Error).message,
+      message:
+        error instanceof BridgeError
+          ? 'This page must be opened from ConnectWise Manage, as the Pax8 tab of a company or a pod on an agreement.'
+          : (error as Error).message,
       reload: true,
     };
     return;

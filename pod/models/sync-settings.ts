@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals';
 import type { TenantSettings, TenantSettingsView } from '../../shared/schemas/settings.ts';
-import { api, ApiError, read } from '../api.ts';
-import { formError, type FormError } from './forms.ts';
+import { ApiError, api, read } from '../api.ts';
+import { type FormError, formError } from './forms.ts';
 import { fail } from './session.ts';
 
 export interface RunRow {
@@ -27,7 +27,10 @@ let polling: ReturnType<typeof setInterval> | undefined;
 
 export async function loadSettings() {
   try {
-    const [s, r] = await Promise.all([read<TenantSettingsView>(api.settings.$get()), read<RunRow[]>(api.sync.runs.$get())]);
+    const [s, r] = await Promise.all([
+      read<TenantSettingsView>(api.settings.$get()),
+      read<RunRow[]>(api.sync.runs.$get()),
+    ]);
     settings.value = s;
     runs.value = r;
   } catch (error) {

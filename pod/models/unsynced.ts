@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import type { OperationOutcome } from '../../shared/schemas/plans.ts';
-import { api, ApiError, read } from '../api.ts';
+import { ApiError, api, read } from '../api.ts';
 import { fail, hostBridge } from './session.ts';
 
 export interface PodRow {
@@ -16,7 +16,12 @@ export interface PodRow {
   operations: number;
 }
 
-export const podList = signal<{ kind: 'loading' } | { kind: 'ready'; bound: boolean; rows: PodRow[]; inSync: number } | { kind: 'error'; message: string } | null>(null);
+export const podList = signal<
+  | { kind: 'loading' }
+  | { kind: 'ready'; bound: boolean; rows: PodRow[]; inSync: number }
+  | { kind: 'error'; message: string }
+  | null
+>(null);
 export const podMessage = signal<{ tone: 'ok' | 'error'; text: string } | null>(null);
 let current: number | null = null;
 
@@ -24,7 +29,9 @@ export async function loadPod(agreementId: number) {
   if (current !== agreementId) podList.value = { kind: 'loading' };
   current = agreementId;
   try {
-    const body = await read<{ bound: boolean; rows: PodRow[]; inSync: number }>(api.agreements[':id'].unsynced.$get({ param: { id: String(agreementId) } }));
+    const body = await read<{ bound: boolean; rows: PodRow[]; inSync: number }>(
+      api.agreements[':id'].unsynced.$get({ param: { id: String(agreementId) } }),
+    );
     podList.value = { kind: 'ready', ...body };
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
@@ -35,13 +42,22 @@ export async function loadPod(agreementId: number) {
 /** Plans and confirms one subscription from the pod, then asks Manage to refresh the agreement. */
 export async function syncFromPod(subscriptionId: string) {
   try {
-    const review = await read<{ plan: { status: string; basis: string; reason?: string } }>(api.subscriptions[':id'].plan.$get({ param: { id: subscriptionId }, query: { recurring: 'update' } }));
+    const review = await read<{ plan: { status: string; basis: string; reason?: string } }>(
+      api.subscriptions[':id'].plan.$get({ param: { id: subscriptionId }, query: { recurring: 'update' } }),
+    );
     if (review.plan.status !== 'ok') throw new Error(review.plan.reason ?? 'Nothing can be planned.');
-    const { outcomes } = await read<{ outcomes: OperationOutcome[] }>(api.plans.confirm.$post({ json: { subscriptionId, basis: review.plan.basis, recurring: 'update', edits: {} } }));
+    const { outcomes } = await read<{ outcomes: OperationOutcome[] }>(
+      api.plans.confirm.$post({ json: { subscriptionId, basis: review.plan.basis, recurring: 'update', edits: {} } }),
+    );
     const ok = outcomes.filter((o) => o.state === 'confirmed' || o.state === 'adopted').length;
-    podMessage.value = ok === outcomes.length ? { tone: 'ok', text: `Synced: ${ok} addition${ok === 1 ? '' : 's'} written.` } : { tone: 'error', text: `${ok} of ${outcomes.length} written; see the Log for the rest.` };
+    podMessage.value =
+      ok === outcomes.length
+        ? { tone: 'ok', text: `Synced: ${ok} addition${ok === 1 ? '' : 's'} written.` }
+        : { tone: 'error', text: `${ok} of ${outcomes.length} written; see the Log for the rest.` };
     // The agreement's own additions grid belongs to Manage: ask it to refresh.
-    await hostBridge()?.request('refreshScreen').catch(() => undefined);
+    await hostBridge()
+      ?.request('refreshScreen')
+      .catch(() => undefined);
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
     podMessage.value = { tone: 'error', text: (error as Error).message };

@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatCents } from '../../shared/money.ts';
 import { Notice } from '../components/Notice.tsx';
-import { ignore, loadPod, podList, podMessage, syncFromPod, type PodRow } from '../models/unsynced.ts';
-import { hostBridge } from '../models/session.ts';
+import { hostBridge, screen } from '../models/session.ts';
+import { ignore, loadPod, type PodRow, podList, podMessage, syncFromPod } from '../models/unsynced.ts';
 import { ReviewPage } from './ReviewPage.tsx';
-import { screen } from '../models/session.ts';
 
 const since = (iso: string | null) => {
   if (!iso) return '';
@@ -21,39 +20,109 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
   const state = podList.value;
   if (reviewing) {
     // The full review, in the pod; after it, Manage refreshes the agreement's additions.
-    return <ReviewPage subscriptionId={reviewing} onBack={() => { setReviewing(null); void hostBridge()?.request('refreshScreen').catch(() => undefined); void loadPod(agreementId); }} />;
+    return (
+      <ReviewPage
+        subscriptionId={reviewing}
+        onBack={() => {
+          setReviewing(null);
+          void hostBridge()
+            ?.request('refreshScreen')
+            .catch(() => undefined);
+          void loadPod(agreementId);
+        }}
+      />
+    );
   }
   if (!state || state.kind === 'loading') return <p class="muted">Comparing with Pax8…</p>;
-  if (state.kind === 'error') return <Notice tone="error" title="Could not compare with Pax8.">{state.message}</Notice>;
-  if (!state.bound) return <p class="muted" data-testid="pod-summary">This agreement's company is not bound to a Pax8 company yet (open the company's Pax8 tab).</p>;
+  if (state.kind === 'error')
+    return (
+      <Notice tone="error" title="Could not compare with Pax8.">
+        {state.message}
+      </Notice>
+    );
+  if (!state.bound)
+    return (
+      <p class="muted" data-testid="pod-summary">
+        This agreement's company is not bound to a Pax8 company yet (open the company's Pax8 tab).
+      </p>
+    );
   return (
     <section data-testid="agreement-pod">
-      {podMessage.value && <div class={`notice ${podMessage.value.tone === 'ok' ? 'ok' : 'error'}`} role="status" data-testid="pod-message">{podMessage.value.text}</div>}
+      {podMessage.value && (
+        <div
+          class={`notice ${podMessage.value.tone === 'ok' ? 'ok' : 'error'}`}
+          role="status"
+          data-testid="pod-message"
+        >
+          {podMessage.value.text}
+        </div>
+      )}
       {state.rows.length === 0 ? (
-        <p data-testid="pod-summary">All {state.inSync} subscription{state.inSync === 1 ? '' : 's'} on this agreement match Pax8.</p>
+        <p data-testid="pod-summary">
+          All {state.inSync} subscription{state.inSync === 1 ? '' : 's'} on this agreement match Pax8.
+        </p>
       ) : (
         <table data-testid="pod-rows">
-          <thead><tr><th>Product</th><th class="num">ConnectWise</th><th class="num">Pax8</th><th class="num">Monthly difference</th><th>Out of sync for</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>Product</th>
+              <th class="num">ConnectWise</th>
+              <th class="num">Pax8</th>
+              <th class="num">Monthly difference</th>
+              <th>Out of sync for</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {state.rows.map((r: PodRow) => (
               <tr data-testid="pod-row" data-subscription={r.subscriptionId}>
-                <td>{r.productName}{r.reason && <div class="small muted">{r.reason}</div>}</td>
+                <td>
+                  {r.productName}
+                  {r.reason && <div class="small muted">{r.reason}</div>}
+                </td>
                 <td class="num">{r.cwQuantity ?? '—'}</td>
                 <td class="num">{r.distributorQuantity ?? '?'}</td>
-                <td class="num">{r.monthlyDifference === null ? '—' : `${r.monthlyDifference > 0 ? '+' : ''}${formatCents(r.monthlyDifference)}`}</td>
+                <td class="num">
+                  {r.monthlyDifference === null
+                    ? '—'
+                    : `${r.monthlyDifference > 0 ? '+' : ''}${formatCents(r.monthlyDifference)}`}
+                </td>
                 <td>{since(r.outOfSyncSince)}</td>
                 <td class="actions">
                   {confirming === r.subscriptionId ? (
                     <>
-                      <span class="small">Write {r.operations} change{r.operations === 1 ? '' : 's'} to ConnectWise?</span>
-                      <button type="button" class="primary" onClick={() => { setConfirming(null); void syncFromPod(r.subscriptionId); }}>Confirm</button>
-                      <button type="button" onClick={() => setConfirming(null)}>Cancel</button>
+                      <span class="small">
+                        Write {r.operations} change{r.operations === 1 ? '' : 's'} to ConnectWise?
+                      </span>
+                      <button
+                        type="button"
+                        class="primary"
+                        onClick={() => {
+                          setConfirming(null);
+                          void syncFromPod(r.subscriptionId);
+                        }}
+                      >
+                        Confirm
+                      </button>
+                      <button type="button" onClick={() => setConfirming(null)}>
+                        Cancel
+                      </button>
                     </>
                   ) : (
                     <>
-                      {r.state === 'out-of-sync' && <button type="button" class="primary" onClick={() => setConfirming(r.subscriptionId)}>Sync…</button>}
-                      {r.state === 'out-of-sync' && <button type="button" onClick={() => setReviewing(r.subscriptionId)}>Review…</button>}
-                      <button type="button" onClick={() => void ignore(r.subscriptionId)}>Ignore</button>
+                      {r.state === 'out-of-sync' && (
+                        <button type="button" class="primary" onClick={() => setConfirming(r.subscriptionId)}>
+                          Sync…
+                        </button>
+                      )}
+                      {r.state === 'out-of-sync' && (
+                        <button type="button" onClick={() => setReviewing(r.subscriptionId)}>
+                          Review…
+                        </button>
+                      )}
+                      <button type="button" onClick={() => void ignore(r.subscriptionId)}>
+                        Ignore
+                      </button>
                     </>
                   )}
                 </td>

@@ -1,14 +1,14 @@
 import { Notice } from '../components/Notice.tsx';
 import { view } from '../models/nav.ts';
 import { phase, record, screen, session } from '../models/session.ts';
+import { AgreementPod } from './AgreementPod.tsx';
 import { CompaniesPage } from './CompaniesPage.tsx';
 import { CompanyTab } from './CompanyTab.tsx';
-import { AgreementPod } from './AgreementPod.tsx';
 import { LogPage } from './LogPage.tsx';
-import { ReportPage } from './ReportPage.tsx';
-import { SettingsPage } from './SettingsPage.tsx';
 import { ProductsPage } from './ProductsPage.tsx';
+import { ReportPage } from './ReportPage.tsx';
 import { ReviewPage } from './ReviewPage.tsx';
+import { SettingsPage } from './SettingsPage.tsx';
 
 const PLACE_LABEL: Record<string, string> = { company: 'Company', agreement: 'Agreement' };
 
@@ -17,7 +17,8 @@ export function App() {
   if (p.kind === 'outside-host') {
     return (
       <Notice title="Open this from ConnectWise.">
-        This page runs inside ConnectWise Manage: open a company and choose its Pax8 tab, or add the “Unsynced subscriptions” pod to an agreement.
+        This page runs inside ConnectWise Manage: open a company and choose its Pax8 tab, or add the “Unsynced
+        subscriptions” pod to an agreement.
       </Notice>
     );
   }
@@ -76,7 +77,13 @@ export function App() {
                 ['settings', 'Settings'],
               ] as const
             ).map(([page, label]) => (
-              <button type="button" role="tab" aria-selected={v.page === page || (page === 'company' && v.page === 'review')} class={v.page === page || (page === 'company' && v.page === 'review') ? 'active' : ''} onClick={() => (view.value = { page })}>
+              <button
+                type="button"
+                role="tab"
+                aria-selected={v.page === page || (page === 'company' && v.page === 'review')}
+                class={v.page === page || (page === 'company' && v.page === 'review') ? 'active' : ''}
+                onClick={() => (view.value = { page })}
+              >
                 {label}
               </button>
             ))}

@@ -4,7 +4,18 @@ import { Chips } from '../components/Chips.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { Field } from '../components/Field.tsx';
 import { Notice } from '../components/Notice.tsx';
-import { bulk, companies, companiesError, createCompany, filter, loadCompanies, rowResults, selected, toggle, unbindRow } from '../models/companies.ts';
+import {
+  bulk,
+  companies,
+  companiesError,
+  createCompany,
+  filter,
+  loadCompanies,
+  rowResults,
+  selected,
+  toggle,
+  unbindRow,
+} from '../models/companies.ts';
 import type { FormError } from '../models/forms.ts';
 import { hostBridge } from '../models/session.ts';
 
@@ -14,7 +25,12 @@ export function CompaniesPage() {
   const [creating, setCreating] = useState<CompanyRow | null>(null);
   const [unbinding, setUnbinding] = useState<CompanyRow | null>(null);
   const data = companies.value;
-  if (companiesError.value) return <Notice tone="error" title="Could not load companies.">{companiesError.value}</Notice>;
+  if (companiesError.value)
+    return (
+      <Notice tone="error" title="Could not load companies.">
+        {companiesError.value}
+      </Notice>
+    );
   if (!data) return <p class="muted">Reading Pax8 and ConnectWise companies…</p>;
   const rows = data.rows.filter((r) => filter.value === 'all' || r.status === filter.value);
   const results = rowResults.value;
@@ -30,8 +46,17 @@ export function CompaniesPage() {
         </button>
       </div>
       {unbinding && (
-        <Confirm confirmLabel="Unbind" onCancel={() => setUnbinding(null)} onConfirm={() => { const id = unbinding.mappingId!; setUnbinding(null); void unbindRow(id); }}>
-          Unbind {unbinding.name} from {unbinding.cwCompanyName}? Its subscription mappings are kept but paused until it is bound again.
+        <Confirm
+          confirmLabel="Unbind"
+          onCancel={() => setUnbinding(null)}
+          onConfirm={() => {
+            const id = unbinding.mappingId!;
+            setUnbinding(null);
+            void unbindRow(id);
+          }}
+        >
+          Unbind {unbinding.name} from {unbinding.cwCompanyName}? Its subscription mappings are kept but paused until it
+          is bound again.
         </Confirm>
       )}
       {creating && <CreateCompany row={creating} onDone={() => setCreating(null)} />}
@@ -53,12 +78,23 @@ export function CompaniesPage() {
             {rows.map((r) => (
               <tr data-testid="company-row" data-name={r.name}>
                 <td>
-                  <input type="checkbox" aria-label={`Select ${r.name}`} checked={selected.value.has(r.distributorCompanyId)} onChange={() => toggle(r.distributorCompanyId)} />
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${r.name}`}
+                    checked={selected.value.has(r.distributorCompanyId)}
+                    onChange={() => toggle(r.distributorCompanyId)}
+                  />
                 </td>
                 <td>{r.name}</td>
                 <td>
                   {r.cwCompanyId ? (
-                    <button type="button" class="link" onClick={() => void hostBridge()?.request('openScreen', { newTab: true, screen: 'company', id: r.cwCompanyId })}>
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() =>
+                        void hostBridge()?.request('openScreen', { newTab: true, screen: 'company', id: r.cwCompanyId })
+                      }
+                    >
                       {r.cwCompanyName}
                     </button>
                   ) : (
@@ -66,14 +102,27 @@ export function CompaniesPage() {
                   )}
                 </td>
                 <td>
-                  <span class={`status ${r.status === 'mapped' ? 'ok' : r.status === 'failed' ? 'bad' : 'neutral'}`}>{r.status}</span>
+                  <span class={`status ${r.status === 'mapped' ? 'ok' : r.status === 'failed' ? 'bad' : 'neutral'}`}>
+                    {r.status}
+                  </span>
                   {results[r.distributorCompanyId] && (
-                    <div class={`small ${results[r.distributorCompanyId]!.ok ? 'ok-text' : 'bad-text'}`} data-testid="row-result">
+                    <div
+                      class={`small ${results[r.distributorCompanyId]!.ok ? 'ok-text' : 'bad-text'}`}
+                      data-testid="row-result"
+                    >
                       {results[r.distributorCompanyId]!.message}
                     </div>
                   )}
                 </td>
-                <td>{r.suggestion ? `${r.suggestion.name} (${r.suggestion.score}%)` : r.status === 'unmapped' ? <span class="muted">none</span> : ''}</td>
+                <td>
+                  {r.suggestion ? (
+                    `${r.suggestion.name} (${r.suggestion.score}%)`
+                  ) : r.status === 'unmapped' ? (
+                    <span class="muted">none</span>
+                  ) : (
+                    ''
+                  )}
+                </td>
                 <td>
                   {r.status === 'mapped' ? (
                     <button type="button" onClick={() => setUnbinding(r)}>
@@ -120,12 +169,46 @@ function CreateCompany({ row, onDone }: { row: CompanyRow; onDone: () => void })
       <h2>Create {row.name} in ConnectWise</h2>
       {error && <div class="notice error">{error.message}</div>}
       <div class="grid">
-        <Field label="Identifier" name="identifier" value={form.identifier} max={30} onInput={set('identifier')} error={error?.fields.identifier} />
+        <Field
+          label="Identifier"
+          name="identifier"
+          value={form.identifier}
+          max={30}
+          onInput={set('identifier')}
+          error={error?.fields.identifier}
+        />
         <Field label="Name" name="name" value={form.name} max={50} onInput={set('name')} error={error?.fields.name} />
-        <Field label="Address" name="addressLine1" value={form.addressLine1 ?? ''} max={50} onInput={set('addressLine1')} error={error?.fields.addressLine1} />
-        <Field label="City" name="city" value={form.city ?? ''} max={50} onInput={set('city')} error={error?.fields.city} />
-        <Field label="Website" name="website" value={form.website ?? ''} onInput={set('website')} error={error?.fields.website} />
-        <Field label="Phone" name="phoneNumber" value={form.phoneNumber ?? ''} max={30} onInput={set('phoneNumber')} error={error?.fields.phoneNumber} />
+        <Field
+          label="Address"
+          name="addressLine1"
+          value={form.addressLine1 ?? ''}
+          max={50}
+          onInput={set('addressLine1')}
+          error={error?.fields.addressLine1}
+        />
+        <Field
+          label="City"
+          name="city"
+          value={form.city ?? ''}
+          max={50}
+          onInput={set('city')}
+          error={error?.fields.city}
+        />
+        <Field
+          label="Website"
+          name="website"
+          value={form.website ?? ''}
+          onInput={set('website')}
+          error={error?.fields.website}
+        />
+        <Field
+          label="Phone"
+          name="phoneNumber"
+          value={form.phoneNumber ?? ''}
+          max={30}
+          onInput={set('phoneNumber')}
+          error={error?.fields.phoneNumber}
+        />
       </div>
       <div class="actions">
         <button type="submit" class="primary">

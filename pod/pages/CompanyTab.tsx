@@ -4,7 +4,18 @@ import type { SubscriptionRow } from '../../shared/schemas/mapping.ts';
 import { Confirm } from '../components/Confirm.tsx';
 import { money, STATE_LABEL, stateTone } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
-import { bindHere, flash, loadTab, makeDefault, mapToAgreement, searchPax8, tab, unbind, unbindImpact, type TabData } from '../models/company-tab.ts';
+import {
+  bindHere,
+  flash,
+  loadTab,
+  makeDefault,
+  mapToAgreement,
+  searchPax8,
+  type TabData,
+  tab,
+  unbind,
+  unbindImpact,
+} from '../models/company-tab.ts';
 import { view } from '../models/nav.ts';
 
 /** The Pax8 tab on a ConnectWise company: bind it, then map each subscription to an agreement. */
@@ -15,7 +26,12 @@ export function CompanyTab(props: { cwCompanyId: number }) {
   }, [props.cwCompanyId]);
   const t = tab.value;
   if (!t || t.kind === 'loading') return <p class="muted">Reading Pax8 and ConnectWise…</p>;
-  if (t.kind === 'error') return <Notice tone="error" title="Could not load this company.">{t.message}</Notice>;
+  if (t.kind === 'error')
+    return (
+      <Notice tone="error" title="Could not load this company.">
+        {t.message}
+      </Notice>
+    );
   return (
     <>
       {flash.value && (
@@ -38,7 +54,9 @@ function Unbound({ data }: { data: TabData }) {
       </p>
       <h2>Suggested matches</h2>
       {data.suggestions.length === 0 ? (
-        <p class="muted">No Pax8 company has a similar name or website. Search below, or create the link from the Companies page.</p>
+        <p class="muted">
+          No Pax8 company has a similar name or website. Search below, or create the link from the Companies page.
+        </p>
       ) : (
         <table>
           <thead>
@@ -53,7 +71,8 @@ function Unbound({ data }: { data: TabData }) {
               <tr data-testid="suggestion">
                 <td>{s.name}</td>
                 <td>
-                  <span class={`status ${s.score >= 90 ? 'ok' : 'warn'}`}>{s.score}%</span> <span class="muted">{s.reasons.join(', ')}</span>
+                  <span class={`status ${s.score >= 90 ? 'ok' : 'warn'}`}>{s.score}%</span>{' '}
+                  <span class="muted">{s.reasons.join(', ')}</span>
                 </td>
                 <td>
                   <button type="button" class="primary" onClick={() => void bindHere(s.distributorCompanyId, s.name)}>
@@ -73,7 +92,12 @@ function Unbound({ data }: { data: TabData }) {
           setResults(await searchPax8(q));
         }}
       >
-        <input value={q} onInput={(e) => setQ(e.currentTarget.value)} placeholder="Company name" aria-label="Search Pax8 companies" />
+        <input
+          value={q}
+          onInput={(e) => setQ(e.currentTarget.value)}
+          placeholder="Company name"
+          aria-label="Search Pax8 companies"
+        />
         <button type="submit">Search</button>
       </form>
       {results && results.length === 0 && <p class="muted">No Pax8 company matches “{q}”.</p>}
@@ -102,7 +126,10 @@ function Bound({ data }: { data: TabData }) {
   const binding = data.binding!;
   const [confirm, setConfirm] = useState<number | null>(null);
   const [showExpired, setShowExpired] = useState(false);
-  const counts = data.subscriptions.reduce<Record<string, number>>((acc, s) => ({ ...acc, [s.state]: (acc[s.state] ?? 0) + 1 }), {});
+  const counts = data.subscriptions.reduce<Record<string, number>>(
+    (acc, s) => ({ ...acc, [s.state]: (acc[s.state] ?? 0) + 1 }),
+    {},
+  );
   return (
     <section data-testid="bound">
       <div class="bar">
@@ -122,8 +149,8 @@ function Bound({ data }: { data: TabData }) {
             void unbind(binding.mappingId);
           }}
         >
-          Unbind {data.cwCompany.name} from {binding.name}? Its {confirm} subscription mapping{confirm === 1 ? '' : 's'} will be kept but paused: nothing is synced for this company until it is bound
-          again.
+          Unbind {data.cwCompany.name} from {binding.name}? Its {confirm} subscription mapping{confirm === 1 ? '' : 's'}{' '}
+          will be kept but paused: nothing is synced for this company until it is bound again.
         </Confirm>
       )}
       <h2>
@@ -134,7 +161,8 @@ function Bound({ data }: { data: TabData }) {
           .map(([k, n]) => `${n} ${STATE_LABEL[k]?.toLowerCase()}`)
           .join(' · ') || 'This Pax8 company has no subscriptions.'}
         <label class="check">
-          <input type="checkbox" checked={showExpired} onChange={(e) => setShowExpired(e.currentTarget.checked)} /> Show expired agreements
+          <input type="checkbox" checked={showExpired} onChange={(e) => setShowExpired(e.currentTarget.checked)} /> Show
+          expired agreements
         </label>
       </p>
       {data.subscriptions.length > 0 && (
@@ -173,7 +201,11 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
         {sub.productName}
         {!productBound && (
           <div>
-            <button type="button" class="link" onClick={() => (view.value = { page: 'products', focusProductId: sub.productId })}>
+            <button
+              type="button"
+              class="link"
+              onClick={() => (view.value = { page: 'products', focusProductId: sub.productId })}
+            >
               Bind product…
             </button>
           </div>
@@ -188,17 +220,27 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
           <span class="muted">No agreement can take additions</span>
         ) : (
           <div class="inline">
-            <select aria-label={`Agreement for ${sub.productName}`} value={chosen ?? ''} onChange={(e) => setChosen(Number(e.currentTarget.value) || null)}>
+            <select
+              aria-label={`Agreement for ${sub.productName}`}
+              value={chosen ?? ''}
+              onChange={(e) => setChosen(Number(e.currentTarget.value) || null)}
+            >
               <option value="">Choose an agreement…</option>
               {choices.map((c) => (
                 <option value={c.agreement.id} disabled={!c.eligible} title={c.reason ?? ''}>
-                  {c.agreement.name} · {c.agreement.billingCycle ?? '—'} · {c.agreement.prorates ? 'prorates' : 'no proration'} · next invoice {c.agreement.nextInvoiceDate?.slice(0, 10) ?? '—'}
+                  {c.agreement.name} · {c.agreement.billingCycle ?? '—'} ·{' '}
+                  {c.agreement.prorates ? 'prorates' : 'no proration'} · next invoice{' '}
+                  {c.agreement.nextInvoiceDate?.slice(0, 10) ?? '—'}
                   {c.reason ? ` — ${c.reason}` : ''}
                 </option>
               ))}
             </select>
             {chosen !== null && chosen !== sub.agreementId && (
-              <button type="button" class="primary" onClick={() => void mapToAgreement(sub.id, chosen, sub.productName)}>
+              <button
+                type="button"
+                class="primary"
+                onClick={() => void mapToAgreement(sub.id, chosen, sub.productName)}
+              >
                 Map
               </button>
             )}
@@ -209,7 +251,9 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
             )}
           </div>
         )}
-        {choices.some((c) => !c.eligible) && <div class="muted small">{choices.filter((c) => !c.eligible).length} not offered; hover for why</div>}
+        {choices.some((c) => !c.eligible) && (
+          <div class="muted small">{choices.filter((c) => !c.eligible).length} not offered; hover for why</div>
+        )}
       </td>
       <td>
         <span class={`status ${stateTone(sub.state)}`} data-testid="state">
@@ -218,7 +262,11 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
         {(sub.difference || sub.error) && <div class="small muted">{sub.difference ?? sub.error}</div>}
         {sub.agreementId !== null && productBound && (sub.state === 'out-of-sync' || sub.state === 'mapped') && (
           <div>
-            <button type="button" class="primary" onClick={() => (view.value = { page: 'review', subscriptionId: sub.id })}>
+            <button
+              type="button"
+              class="primary"
+              onClick={() => (view.value = { page: 'review', subscriptionId: sub.id })}
+            >
               Review sync…
             </button>
           </div>

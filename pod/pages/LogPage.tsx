@@ -1,6 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { Notice } from '../components/Notice.tsx';
-import { loadLog, logError, logFilters, logRows, retry, retryResults, type LogFilters } from '../models/log.ts';
+import { type LogFilters, loadLog, logError, logFilters, logRows, retry, retryResults } from '../models/log.ts';
 
 const ACTION: Record<string, string> = {
   'addition.create': 'Addition created',
@@ -21,10 +21,24 @@ export function LogPage() {
   return (
     <section data-testid="log">
       <div class="inline filters">
-        <label>From <input type="date" value={logFilters.value.from ?? ''} onChange={set('from')} /></label>
-        <label>To <input type="date" value={logFilters.value.to ?? ''} onChange={set('to')} /></label>
-        <input placeholder="Company" aria-label="Company" value={logFilters.value.company ?? ''} onChange={set('company')} />
-        <input placeholder="Product" aria-label="Product" value={logFilters.value.product ?? ''} onChange={set('product')} />
+        <label>
+          From <input type="date" value={logFilters.value.from ?? ''} onChange={set('from')} />
+        </label>
+        <label>
+          To <input type="date" value={logFilters.value.to ?? ''} onChange={set('to')} />
+        </label>
+        <input
+          placeholder="Company"
+          aria-label="Company"
+          value={logFilters.value.company ?? ''}
+          onChange={set('company')}
+        />
+        <input
+          placeholder="Product"
+          aria-label="Product"
+          value={logFilters.value.product ?? ''}
+          onChange={set('product')}
+        />
         <select aria-label="Outcome" value={logFilters.value.outcome ?? ''} onChange={set('outcome')}>
           <option value="">All outcomes</option>
           <option value="success">Succeeded</option>
@@ -32,25 +46,52 @@ export function LogPage() {
           <option value="unknown">No answer</option>
         </select>
       </div>
-      {logError.value && <Notice tone="error" title="Could not load the log.">{logError.value}</Notice>}
+      {logError.value && (
+        <Notice tone="error" title="Could not load the log.">
+          {logError.value}
+        </Notice>
+      )}
       {rows && rows.length === 0 && <p class="muted">No writes match these filters.</p>}
       {rows && rows.length > 0 && (
         <table>
-          <thead><tr><th>When (UTC)</th><th>Who</th><th>What</th><th>Company</th><th>Product</th><th>Outcome</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>When (UTC)</th>
+              <th>Who</th>
+              <th>What</th>
+              <th>Company</th>
+              <th>Product</th>
+              <th>Outcome</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {rows.map((r) => (
               <tr data-testid="log-row" data-outcome={r.outcome}>
                 <td>{r.at.slice(0, 16).replace('T', ' ')}</td>
                 <td>{r.actorType === 'scheduled' ? 'Scheduled sync' : r.actorName}</td>
-                <td>{ACTION[r.action] ?? r.action}{r.cwRecordId ? ` #${r.cwRecordId}` : ''}</td>
+                <td>
+                  {ACTION[r.action] ?? r.action}
+                  {r.cwRecordId ? ` #${r.cwRecordId}` : ''}
+                </td>
                 <td>{r.companyName ?? '—'}</td>
                 <td>{r.productName ?? '—'}</td>
                 <td>
-                  <span class={`status ${r.outcome === 'success' ? 'ok' : 'bad'}`}>{r.outcome === 'unknown' ? 'no answer' : r.outcome}</span>
+                  <span class={`status ${r.outcome === 'success' ? 'ok' : 'bad'}`}>
+                    {r.outcome === 'unknown' ? 'no answer' : r.outcome}
+                  </span>
                   {r.errorMessage && <div class="small bad-text">{r.errorMessage}</div>}
-                  {r.operationKey && retryResults.value[r.operationKey] && <div class="small">{retryResults.value[r.operationKey]}</div>}
+                  {r.operationKey && retryResults.value[r.operationKey] && (
+                    <div class="small">{retryResults.value[r.operationKey]}</div>
+                  )}
                 </td>
-                <td>{r.retryable && r.operationKey && <button type="button" onClick={() => void retry(r.operationKey!)}>Retry</button>}</td>
+                <td>
+                  {r.retryable && r.operationKey && (
+                    <button type="button" onClick={() => void retry(r.operationKey!)}>
+                      Retry
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -7,19 +7,19 @@ import { Notice } from '../components/Notice.tsx';
 import type { FormError } from '../models/forms.ts';
 import {
   bindProduct,
+  type CatalogHit,
   catalogSetup,
   exportProduct,
   loadProducts,
+  type ProductRow,
   pricingOf,
   productFilter,
-  products,
   productSearch,
+  products,
   productsError,
   searchCatalog,
   subProductsOf,
   unbindProduct,
-  type CatalogHit,
-  type ProductRow,
 } from '../models/products.ts';
 
 type Panel = { kind: 'bind' | 'export'; row: ProductRow } | { kind: 'unbind'; row: ProductRow } | null;
@@ -30,23 +30,43 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
   const [panel, setPanel] = useState<Panel>(null);
   const [subs, setSubs] = useState<Record<string, string[]>>({});
   const data = products.value;
-  if (productsError.value) return <Notice tone="error" title="Could not load products.">{productsError.value}</Notice>;
+  if (productsError.value)
+    return (
+      <Notice tone="error" title="Could not load products.">
+        {productsError.value}
+      </Notice>
+    );
   if (!data) return <p class="muted">Reading Pax8 products…</p>;
   const q = productSearch.value.trim().toLowerCase();
   const rows = data.rows
     .filter((r) => !props.focusProductId || r.distributorProductId === props.focusProductId || q)
     .filter((r) => productFilter.value === 'all' || r.status === productFilter.value)
     .filter((r) => !q || `${r.name} ${r.sku ?? ''} ${r.vendorName}`.toLowerCase().includes(q));
-  const showSubs = async (row: ProductRow) => setSubs({ ...subs, [row.distributorProductId]: await subProductsOf(row.distributorProductId) });
+  const showSubs = async (row: ProductRow) =>
+    setSubs({ ...subs, [row.distributorProductId]: await subProductsOf(row.distributorProductId) });
   return (
     <section>
       <Chips counts={data.counts} value={productFilter.value} onChange={(k) => (productFilter.value = k)} />
-      <input class="search" value={productSearch.value} onInput={(e) => (productSearch.value = e.currentTarget.value)} placeholder="Search products, SKUs, vendors" aria-label="Search products" />
+      <input
+        class="search"
+        value={productSearch.value}
+        onInput={(e) => (productSearch.value = e.currentTarget.value)}
+        placeholder="Search products, SKUs, vendors"
+        aria-label="Search products"
+      />
       {panel?.kind === 'bind' && <BindPanel row={panel.row} onDone={() => setPanel(null)} />}
       {panel?.kind === 'export' && <ExportPanel row={panel.row} onDone={() => setPanel(null)} />}
       {panel?.kind === 'unbind' && (
-        <Confirm confirmLabel="Unbind" onCancel={() => setPanel(null)} onConfirm={() => { void unbindProduct(panel.row.mappingId!); setPanel(null); }}>
-          Unbind {panel.row.name} from {panel.row.cwCatalogIdentifier}? Subscriptions of this product will not sync until it is bound again.
+        <Confirm
+          confirmLabel="Unbind"
+          onCancel={() => setPanel(null)}
+          onConfirm={() => {
+            void unbindProduct(panel.row.mappingId!);
+            setPanel(null);
+          }}
+        >
+          Unbind {panel.row.name} from {panel.row.cwCatalogIdentifier}? Subscriptions of this product will not sync
+          until it is bound again.
         </Confirm>
       )}
       {rows.length === 0 ? (
@@ -75,7 +95,9 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
                   <td>{r.subProduct ? '' : r.sku}</td>
                   <td class="num">{r.subProduct ? '' : r.subscriptions}</td>
                   <td>
-                    <span class={`status ${r.status === 'mapped' ? 'ok' : r.status === 'failed' ? 'bad' : 'neutral'}`}>{r.status}</span>
+                    <span class={`status ${r.status === 'mapped' ? 'ok' : r.status === 'failed' ? 'bad' : 'neutral'}`}>
+                      {r.status}
+                    </span>
                   </td>
                   <td>{r.cwCatalogIdentifier ?? '—'}</td>
                   <td class="actions">
@@ -102,7 +124,12 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
                 </tr>
                 {!r.subProduct &&
                   subs[r.distributorProductId]
-                    ?.filter((name) => !data.rows.some((x) => x.distributorProductId === r.distributorProductId && x.subProduct === name))
+                    ?.filter(
+                      (name) =>
+                        !data.rows.some(
+                          (x) => x.distributorProductId === r.distributorProductId && x.subProduct === name,
+                        ),
+                    )
                     .map((name) => (
                       <tr class="sub" data-testid="product-row" data-name={name}>
                         <td>↳ {name}</td>
@@ -113,7 +140,15 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
                         </td>
                         <td>—</td>
                         <td class="actions">
-                          <button type="button" onClick={() => setPanel({ kind: 'bind', row: { ...r, subProduct: name, name, status: 'unmapped', mappingId: null } })}>
+                          <button
+                            type="button"
+                            onClick={() =>
+                              setPanel({
+                                kind: 'bind',
+                                row: { ...r, subProduct: name, name, status: 'unmapped', mappingId: null },
+                              })
+                            }
+                          >
                             Bind…
                           </button>
                         </td>
@@ -137,10 +172,23 @@ function BindPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
   return (
     <div class="panel" data-testid="bind-panel">
       <h2>Bind {row.name} to a ConnectWise catalog item</h2>
-      <form class="inline" onSubmit={(e) => { e.preventDefault(); void search(); }}>
-        <input value={q} onInput={(e) => setQ(e.currentTarget.value)} aria-label="Search the catalog" placeholder="Description, identifier, part number or SKU" />
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void search();
+        }}
+      >
+        <input
+          value={q}
+          onInput={(e) => setQ(e.currentTarget.value)}
+          aria-label="Search the catalog"
+          placeholder="Description, identifier, part number or SKU"
+        />
         <button type="submit">Search</button>
-        <button type="button" onClick={onDone}>Cancel</button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
       </form>
       {error && <div class="notice error">{error.message}</div>}
       {hits && hits.length === 0 && <p class="muted">No catalog item matches “{q}”. Export the product instead.</p>}
@@ -153,11 +201,16 @@ function BindPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
                 <td>{h.description}</td>
                 <td class="muted">{h.productClass}</td>
                 <td>
-                  <button type="button" disabled={h.productClass === 'Bundle'} title={h.productClass === 'Bundle' ? 'Bundles cannot be agreement additions' : ''} onClick={async () => {
-                    const failed = await bindProduct(row.distributorProductId, row.subProduct, h.id);
-                    if (failed) setError(failed);
-                    else onDone();
-                  }}>
+                  <button
+                    type="button"
+                    disabled={h.productClass === 'Bundle'}
+                    title={h.productClass === 'Bundle' ? 'Bundles cannot be agreement additions' : ''}
+                    onClick={async () => {
+                      const failed = await bindProduct(row.distributorProductId, row.subProduct, h.id);
+                      if (failed) setError(failed);
+                      else onDone();
+                    }}
+                  >
                     Choose
                   </button>
                 </td>
@@ -195,12 +248,19 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
       setSetup(s);
       setPricing(p);
       const first = p[0];
-      setForm((f) => ({ ...f, subcategoryId: s.subcategories[0]?.id ?? 0, typeId: s.types[0]?.id ?? 0, unitOfMeasureId: s.unitsOfMeasure[0]?.id, ...(first ? { price: first.unitPrice / 100, cost: first.unitCost / 100 } : {}) }));
+      setForm((f) => ({
+        ...f,
+        subcategoryId: s.subcategories[0]?.id ?? 0,
+        typeId: s.types[0]?.id ?? 0,
+        unitOfMeasureId: s.unitsOfMeasure[0]?.id,
+        ...(first ? { price: first.unitPrice / 100, cost: first.unitCost / 100 } : {}),
+      }));
     })();
   }, [row.distributorProductId]);
   const set = (k: keyof ExportProductInput) => (v: string) => setForm({ ...form, [k]: v });
   const num = (k: 'price' | 'cost') => (v: string) => setForm({ ...form, [k]: Number(v) });
-  const pick = (k: 'subcategoryId' | 'typeId' | 'categoryId' | 'unitOfMeasureId') => (e: Event) => setForm({ ...form, [k]: Number((e.currentTarget as HTMLSelectElement).value) });
+  const pick = (k: 'subcategoryId' | 'typeId' | 'categoryId' | 'unitOfMeasureId') => (e: Event) =>
+    setForm({ ...form, [k]: Number((e.currentTarget as HTMLSelectElement).value) });
   if (!setup) return <div class="panel">Reading the catalog setup…</div>;
   return (
     <form
@@ -216,40 +276,120 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
       <h2>Export {row.name} as a new catalog item</h2>
       {error && <div class="notice error">{error.message}</div>}
       <div class="grid">
-        <Field label="Description" name="description" value={form.description} max={60} onInput={set('description')} error={error?.fields.description} />
-        <Field label="Identifier" name="identifier" value={form.identifier} max={75} onInput={set('identifier')} error={error?.fields.identifier} />
+        <Field
+          label="Description"
+          name="description"
+          value={form.description}
+          max={60}
+          onInput={set('description')}
+          error={error?.fields.description}
+        />
+        <Field
+          label="Identifier"
+          name="identifier"
+          value={form.identifier}
+          max={75}
+          onInput={set('identifier')}
+          error={error?.fields.identifier}
+        />
         <label class="field">
           <span>Term</span>
-          <select name="term" onChange={(e) => { const p = pricing[Number(e.currentTarget.value)]; if (p) setForm({ ...form, price: p.unitPrice / 100, cost: p.unitCost / 100 }); }}>
-            {pricing.map((p, i) => <option value={i}>{p.billingTerm}{p.usage ? ' (usage)' : ''}</option>)}
+          <select
+            name="term"
+            onChange={(e) => {
+              const p = pricing[Number(e.currentTarget.value)];
+              if (p) setForm({ ...form, price: p.unitPrice / 100, cost: p.unitCost / 100 });
+            }}
+          >
+            {pricing.map((p, i) => (
+              <option value={i}>
+                {p.billingTerm}
+                {p.usage ? ' (usage)' : ''}
+              </option>
+            ))}
           </select>
         </label>
-        <Field label="Unit price" name="price" type="number" step="0.01" value={form.price} onInput={num('price')} error={error?.fields.price} />
-        <Field label="Unit cost" name="cost" type="number" step="0.01" value={form.cost} onInput={num('cost')} error={error?.fields.cost} />
-        <Field label="Vendor SKU" name="vendorSku" value={form.vendorSku ?? ''} max={50} onInput={set('vendorSku')} error={error?.fields.vendorSku} />
+        <Field
+          label="Unit price"
+          name="price"
+          type="number"
+          step="0.01"
+          value={form.price}
+          onInput={num('price')}
+          error={error?.fields.price}
+        />
+        <Field
+          label="Unit cost"
+          name="cost"
+          type="number"
+          step="0.01"
+          value={form.cost}
+          onInput={num('cost')}
+          error={error?.fields.cost}
+        />
+        <Field
+          label="Vendor SKU"
+          name="vendorSku"
+          value={form.vendorSku ?? ''}
+          max={50}
+          onInput={set('vendorSku')}
+          error={error?.fields.vendorSku}
+        />
         <label class="field">
           <span>Subcategory</span>
-          <select name="subcategoryId" value={form.subcategoryId} onChange={pick('subcategoryId')}>{setup.subcategories.map((s) => <option value={s.id}>{s.name}</option>)}</select>
+          <select name="subcategoryId" value={form.subcategoryId} onChange={pick('subcategoryId')}>
+            {setup.subcategories.map((s) => (
+              <option value={s.id}>{s.name}</option>
+            ))}
+          </select>
         </label>
         <label class="field">
           <span>Type</span>
-          <select name="typeId" value={form.typeId} onChange={pick('typeId')}>{setup.types.map((s) => <option value={s.id}>{s.name}</option>)}</select>
+          <select name="typeId" value={form.typeId} onChange={pick('typeId')}>
+            {setup.types.map((s) => (
+              <option value={s.id}>{s.name}</option>
+            ))}
+          </select>
         </label>
         <label class="field">
           <span>Class</span>
-          <select name="productClass" value={form.productClass} onChange={(e) => setForm({ ...form, productClass: e.currentTarget.value as ExportProductInput['productClass'] })}>
-            {['Service', 'NonInventory', 'Agreement', 'Inventory'].map((c) => <option value={c}>{c}</option>)}
+          <select
+            name="productClass"
+            value={form.productClass}
+            onChange={(e) =>
+              setForm({ ...form, productClass: e.currentTarget.value as ExportProductInput['productClass'] })
+            }
+          >
+            {['Service', 'NonInventory', 'Agreement', 'Inventory'].map((c) => (
+              <option value={c}>{c}</option>
+            ))}
           </select>
         </label>
         <label class="field">
           <span>Unit of measure</span>
-          <select name="unitOfMeasureId" value={form.unitOfMeasureId} onChange={pick('unitOfMeasureId')}>{setup.unitsOfMeasure.map((s) => <option value={s.id}>{s.name}</option>)}</select>
+          <select name="unitOfMeasureId" value={form.unitOfMeasureId} onChange={pick('unitOfMeasureId')}>
+            {setup.unitsOfMeasure.map((s) => (
+              <option value={s.id}>{s.name}</option>
+            ))}
+          </select>
         </label>
       </div>
-      <Field label="Customer description" name="customerDescription" multiline value={form.customerDescription} max={6000} onInput={set('customerDescription')} error={error?.fields.customerDescription} />
+      <Field
+        label="Customer description"
+        name="customerDescription"
+        multiline
+        value={form.customerDescription}
+        max={6000}
+        onInput={set('customerDescription')}
+        error={error?.fields.customerDescription}
+      />
       <div class="actions">
-        <button type="submit" class="primary">Export and bind</button>
-        <button type="button" onClick={onDone}>Cancel</button>
+        <button type="submit" class="primary">
+          Export and bind
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
       </div>
     </form>
   );

@@ -1,9 +1,22 @@
 import { useEffect } from 'preact/hooks';
 import { formatCents } from '../../shared/money.ts';
 import { Notice } from '../components/Notice.tsx';
-import { downloadCsv, loadReport, report, reportError, reportView, setIgnored, type ReportRow, type ReportView } from '../models/report.ts';
+import {
+  downloadCsv,
+  loadReport,
+  type ReportRow,
+  type ReportView,
+  report,
+  reportError,
+  reportView,
+  setIgnored,
+} from '../models/report.ts';
 
-const VIEWS: [ReportView, string][] = [['unsynced', 'Unsynced'], ['linked', 'Linked'], ['unlinked', 'Unlinked']];
+const VIEWS: [ReportView, string][] = [
+  ['unsynced', 'Unsynced'],
+  ['linked', 'Linked'],
+  ['unlinked', 'Unlinked'],
+];
 
 /** The guide's Unsynced Subscriptions page, and IDSync's linked and unlinked reports. */
 export function ReportPage() {
@@ -12,24 +25,76 @@ export function ReportPage() {
   return (
     <section data-testid="report">
       <div class="toolbar">
-        {VIEWS.map(([v, label]) => <button type="button" class={reportView.value === v ? 'chip active' : 'chip'} onClick={() => (reportView.value = v)}>{label}</button>)}
-        <button type="button" onClick={() => void downloadCsv()}>Export CSV</button>
-        <span class="muted small">{data?.lastChecked ? `Checked ${data.lastChecked.slice(0, 16).replace('T', ' ')} UTC` : 'Not checked yet: run a check from Settings'}</span>
+        {VIEWS.map(([v, label]) => (
+          <button
+            type="button"
+            class={reportView.value === v ? 'chip active' : 'chip'}
+            onClick={() => (reportView.value = v)}
+          >
+            {label}
+          </button>
+        ))}
+        <button type="button" onClick={() => void downloadCsv()}>
+          Export CSV
+        </button>
+        <span class="muted small">
+          {data?.lastChecked
+            ? `Checked ${data.lastChecked.slice(0, 16).replace('T', ' ')} UTC`
+            : 'Not checked yet: run a check from Settings'}
+        </span>
       </div>
-      {reportView.value === 'unsynced' && <p class="muted">Check this list before invoicing each month. Ignoring a subscription removes it from the list until it is restored below.</p>}
-      {reportError.value && <Notice tone="error" title="Could not load the report.">{reportError.value}</Notice>}
+      {reportView.value === 'unsynced' && (
+        <p class="muted">
+          Check this list before invoicing each month. Ignoring a subscription removes it from the list until it is
+          restored below.
+        </p>
+      )}
+      {reportError.value && (
+        <Notice tone="error" title="Could not load the report.">
+          {reportError.value}
+        </Notice>
+      )}
       {data && reportView.value === 'unsynced' ? (
         <>
           <Group title="Non-arrears subscriptions" rows={data.rows.filter((r) => !r.arrears)} />
           <Group title="Arrears (usage) subscriptions" rows={data.rows.filter((r) => r.arrears)} />
           <h2>Ignored subscriptions</h2>
-          {data.ignored.length === 0 ? <p class="muted">None.</p> : (
+          {data.ignored.length === 0 ? (
+            <p class="muted">None.</p>
+          ) : (
             <table data-testid="ignored">
-              <tbody>{data.ignored.map((i) => <tr><td>{i.companyName}</td><td>{i.productName}</td><td class="muted small">{i.ignoredBy}, {i.ignoredAt.slice(0, 10)}</td><td><button type="button" onClick={() => void setIgnored(i.subscriptionId, false)}>Restore</button></td></tr>)}</tbody>
+              <tbody>
+                {data.ignored.map((i) => (
+                  <tr>
+                    <td>{i.companyName}</td>
+                    <td>{i.productName}</td>
+                    <td class="muted small">
+                      {i.ignoredBy}, {i.ignoredAt.slice(0, 10)}
+                    </td>
+                    <td>
+                      <button type="button" onClick={() => void setIgnored(i.subscriptionId, false)}>
+                        Restore
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           )}
         </>
-      ) : data && <Group title={reportView.value === 'linked' ? 'Subscriptions with their ConnectWise agreement' : 'Subscriptions without a ConnectWise agreement'} rows={data.rows} linked />}
+      ) : (
+        data && (
+          <Group
+            title={
+              reportView.value === 'linked'
+                ? 'Subscriptions with their ConnectWise agreement'
+                : 'Subscriptions without a ConnectWise agreement'
+            }
+            rows={data.rows}
+            linked
+          />
+        )
+      )}
     </section>
   );
 }
@@ -37,21 +102,47 @@ export function ReportPage() {
 function Group({ title, rows, linked }: { title: string; rows: ReportRow[]; linked?: boolean }) {
   return (
     <>
-      <h2>{title} <span class="muted">({rows.length})</span></h2>
-      {rows.length === 0 ? <p class="muted">None.</p> : (
+      <h2>
+        {title} <span class="muted">({rows.length})</span>
+      </h2>
+      {rows.length === 0 ? (
+        <p class="muted">None.</p>
+      ) : (
         <table data-testid="report-rows">
-          <thead><tr><th>Company</th><th>Subscription</th><th>Agreement</th><th class="num">CW</th><th class="num">Pax8</th><th class="num">Monthly diff.</th><th>Why</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>Company</th>
+              <th>Subscription</th>
+              <th>Agreement</th>
+              <th class="num">CW</th>
+              <th class="num">Pax8</th>
+              <th class="num">Monthly diff.</th>
+              <th>Why</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {rows.map((r) => (
               <tr data-testid="report-row">
                 <td>{r.companyName}</td>
-                <td>{r.productName} <span class="muted small">{r.billingTerm}</span></td>
-                <td>{r.cwAgreementName ?? '—'}{r.cwAdditionId ? <span class="muted small"> #{r.cwAdditionId}</span> : ''}</td>
+                <td>
+                  {r.productName} <span class="muted small">{r.billingTerm}</span>
+                </td>
+                <td>
+                  {r.cwAgreementName ?? '—'}
+                  {r.cwAdditionId ? <span class="muted small"> #{r.cwAdditionId}</span> : ''}
+                </td>
                 <td class="num">{r.cwQuantity ?? '—'}</td>
                 <td class="num">{r.distributorQuantity ?? '?'}</td>
                 <td class="num">{r.monthlyDifference === null ? '—' : formatCents(r.monthlyDifference)}</td>
                 <td class="small">{r.reason}</td>
-                <td>{!linked && <button type="button" onClick={() => void setIgnored(r.subscriptionId, true)}>Ignore</button>}</td>
+                <td>
+                  {!linked && (
+                    <button type="button" onClick={() => void setIgnored(r.subscriptionId, true)}>
+                      Ignore
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -3,7 +3,12 @@ import { OPERATION_KINDS, type TenantSettings } from '../../shared/schemas/setti
 import { Notice } from '../components/Notice.tsx';
 import { loadSettings, runs, saved, saveSettings, settings, settingsError, syncNow } from '../models/sync-settings.ts';
 
-const KIND_LABEL: Record<string, string> = { increase: 'Increases', decrease: 'Decreases', cancellation: 'Cancellations', prorate: 'Prorates' };
+const KIND_LABEL: Record<string, string> = {
+  increase: 'Increases',
+  decrease: 'Decreases',
+  cancellation: 'Cancellations',
+  prorate: 'Prorates',
+};
 
 /** The global sync: when it runs, what it may write unattended, its rules, sync now and its history. */
 export function SettingsPage() {
@@ -11,65 +16,177 @@ export function SettingsPage() {
   const s = settings.value;
   const [form, setForm] = useState<TenantSettings | null>(null);
   useEffect(() => {
-    if (s) setForm({ autoSync: s.autoSync, schedule: s.schedule, timeZone: s.timeZone, unattendedKinds: s.unattendedKinds, rules: s.rules });
+    if (s)
+      setForm({
+        autoSync: s.autoSync,
+        schedule: s.schedule,
+        timeZone: s.timeZone,
+        unattendedKinds: s.unattendedKinds,
+        rules: s.rules,
+      });
   }, [s]);
   if (!form) return <p class="muted">Reading the settings…</p>;
   const err = settingsError.value;
   const running = runs.value.find((r) => r.status === 'running');
   const rule = <K extends keyof TenantSettings['rules']>(k: K, options: [TenantSettings['rules'][K], string][]) => (
-    <select aria-label={k} value={form.rules[k]} onChange={(e) => setForm({ ...form, rules: { ...form.rules, [k]: e.currentTarget.value } })}>
-      {options.map(([v, label]) => <option value={v}>{label}</option>)}
+    <select
+      aria-label={k}
+      value={form.rules[k]}
+      onChange={(e) => setForm({ ...form, rules: { ...form.rules, [k]: e.currentTarget.value } })}
+    >
+      {options.map(([v, label]) => (
+        <option value={v}>{label}</option>
+      ))}
     </select>
   );
   return (
     <section data-testid="settings">
-      {err && <div class="notice error" role="alert">{err.message}</div>}
-      {saved.value && <div class="notice ok" role="status">Settings saved.</div>}
+      {err && (
+        <div class="notice error" role="alert">
+          {err.message}
+        </div>
+      )}
+      {saved.value && (
+        <div class="notice ok" role="status">
+          Settings saved.
+        </div>
+      )}
       <h2>Global sync</h2>
-      <label class="check"><input type="checkbox" checked={form.autoSync} onChange={(e) => setForm({ ...form, autoSync: e.currentTarget.checked })} /> Sync automatically on the schedule (off by default)</label>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={form.autoSync}
+          onChange={(e) => setForm({ ...form, autoSync: e.currentTarget.checked })}
+        />{' '}
+        Sync automatically on the schedule (off by default)
+      </label>
       <div class="grid">
-        <label class="field"><span>Schedule (cron: minute hour day month weekday)</span><input value={form.schedule} aria-invalid={Boolean(err?.fields.schedule)} onInput={(e) => setForm({ ...form, schedule: e.currentTarget.value })} />{err?.fields.schedule && <span class="field-error">{err.fields.schedule}</span>}</label>
-        <label class="field"><span>Time zone</span><input value={form.timeZone} aria-invalid={Boolean(err?.fields.timeZone)} onInput={(e) => setForm({ ...form, timeZone: e.currentTarget.value })} />{err?.fields.timeZone && <span class="field-error">{err.fields.timeZone}</span>}</label>
+        <label class="field">
+          <span>Schedule (cron: minute hour day month weekday)</span>
+          <input
+            value={form.schedule}
+            aria-invalid={Boolean(err?.fields.schedule)}
+            onInput={(e) => setForm({ ...form, schedule: e.currentTarget.value })}
+          />
+          {err?.fields.schedule && <span class="field-error">{err.fields.schedule}</span>}
+        </label>
+        <label class="field">
+          <span>Time zone</span>
+          <input
+            value={form.timeZone}
+            aria-invalid={Boolean(err?.fields.timeZone)}
+            onInput={(e) => setForm({ ...form, timeZone: e.currentTarget.value })}
+          />
+          {err?.fields.timeZone && <span class="field-error">{err.fields.timeZone}</span>}
+        </label>
       </div>
-      <p>Written without a person:{' '}
+      <p>
+        Written without a person:{' '}
         {OPERATION_KINDS.map((k) => (
-          <label class="check-inline"><input type="checkbox" checked={form.unattendedKinds.includes(k)} onChange={(e) => setForm({ ...form, unattendedKinds: e.currentTarget.checked ? [...form.unattendedKinds, k] : form.unattendedKinds.filter((x) => x !== k) })} /> {KIND_LABEL[k]}</label>
+          <label class="check-inline">
+            <input
+              type="checkbox"
+              checked={form.unattendedKinds.includes(k)}
+              onChange={(e) =>
+                setForm({
+                  ...form,
+                  unattendedKinds: e.currentTarget.checked
+                    ? [...form.unattendedKinds, k]
+                    : form.unattendedKinds.filter((x) => x !== k),
+                })
+              }
+            />{' '}
+            {KIND_LABEL[k]}
+          </label>
         ))}
         <span class="muted small"> Conflicts, hand edits and extra months always wait for a person.</span>
       </p>
       <h2>Sync rules</h2>
       <div class="grid">
-        <label class="field"><span>Effective date of an increase</span>{rule('positiveChange', [['actual-date', 'Actual date'], ['first-of-current-month', 'First of the current month']])}</label>
-        <label class="field"><span>Effective date of a decrease</span>{rule('negativeChange', [['actual-date', 'Actual date'], ['first-of-next-month', 'First of the next month']])}</label>
-        <label class="field"><span>Cancellation</span>{rule('cancellation', [['per-cancellation-date', 'Per cancellation date'], ['last-day-of-month', 'Last day of the month']])}</label>
-        <label class="field"><span>Proration</span>{rule('proration', [['separate-one-time', 'Separate one-time prorate addition'], ['connectwise-prorates', 'Let ConnectWise prorate (prorating agreements)']])}</label>
+        <label class="field">
+          <span>Effective date of an increase</span>
+          {rule('positiveChange', [
+            ['actual-date', 'Actual date'],
+            ['first-of-current-month', 'First of the current month'],
+          ])}
+        </label>
+        <label class="field">
+          <span>Effective date of a decrease</span>
+          {rule('negativeChange', [
+            ['actual-date', 'Actual date'],
+            ['first-of-next-month', 'First of the next month'],
+          ])}
+        </label>
+        <label class="field">
+          <span>Cancellation</span>
+          {rule('cancellation', [
+            ['per-cancellation-date', 'Per cancellation date'],
+            ['last-day-of-month', 'Last day of the month'],
+          ])}
+        </label>
+        <label class="field">
+          <span>Proration</span>
+          {rule('proration', [
+            ['separate-one-time', 'Separate one-time prorate addition'],
+            ['connectwise-prorates', 'Let ConnectWise prorate (prorating agreements)'],
+          ])}
+        </label>
       </div>
       <div class="actions">
-        <button type="button" class="primary" onClick={() => void saveSettings(form)}>Save settings</button>
+        <button type="button" class="primary" onClick={() => void saveSettings(form)}>
+          Save settings
+        </button>
         {s?.updatedBy && <span class="muted small">Last saved by {s.updatedBy}</span>}
       </div>
       <h2>Run</h2>
       <div class="actions">
-        <button type="button" disabled={Boolean(running)} onClick={() => void syncNow('sync')}>Sync now</button>
-        <button type="button" disabled={Boolean(running)} onClick={() => void syncNow('check')}>Check only (write nothing)</button>
+        <button type="button" disabled={Boolean(running)} onClick={() => void syncNow('sync')}>
+          Sync now
+        </button>
+        <button type="button" disabled={Boolean(running)} onClick={() => void syncNow('check')}>
+          Check only (write nothing)
+        </button>
       </div>
       {running && (
         <Notice title="Syncing…">
-          <span data-testid="progress">{running.companiesDone} of {running.companiesTotal || '?'} companies · {running.writes} writes · {running.failures} failures</span>
+          <span data-testid="progress">
+            {running.companiesDone} of {running.companiesTotal || '?'} companies · {running.writes} writes ·{' '}
+            {running.failures} failures
+          </span>
         </Notice>
       )}
       <h2>History</h2>
-      {runs.value.length === 0 ? <p class="muted">No runs yet.</p> : (
+      {runs.value.length === 0 ? (
+        <p class="muted">No runs yet.</p>
+      ) : (
         <table data-testid="runs">
-          <thead><tr><th>Started (UTC)</th><th>Ended</th><th>By</th><th>Status</th><th class="num">Companies</th><th class="num">Writes</th><th class="num">Failures</th><th class="num">For review</th></tr></thead>
+          <thead>
+            <tr>
+              <th>Started (UTC)</th>
+              <th>Ended</th>
+              <th>By</th>
+              <th>Status</th>
+              <th class="num">Companies</th>
+              <th class="num">Writes</th>
+              <th class="num">Failures</th>
+              <th class="num">For review</th>
+            </tr>
+          </thead>
           <tbody>
             {runs.value.map((r) => (
               <tr data-testid="run-row">
                 <td>{r.startedAt.slice(0, 16).replace('T', ' ')}</td>
                 <td>{r.finishedAt?.slice(11, 16) ?? '—'}</td>
                 <td>{r.actor}</td>
-                <td><span class={`status ${r.status === 'succeeded' ? 'ok' : r.status === 'running' ? 'warn' : 'bad'}`}>{r.status}</span>{r.error && <div class="small bad-text">{r.error}</div>}</td>
-                <td class="num">{r.companiesDone}/{r.companiesTotal}</td>
+                <td>
+                  <span class={`status ${r.status === 'succeeded' ? 'ok' : r.status === 'running' ? 'warn' : 'bad'}`}>
+                    {r.status}
+                  </span>
+                  {r.error && <div class="small bad-text">{r.error}</div>}
+                </td>
+                <td class="num">
+                  {r.companiesDone}/{r.companiesTotal}
+                </td>
                 <td class="num">{r.writes}</td>
                 <td class="num">{r.failures}</td>
                 <td class="num">{r.needsReview}</td>

@@ -1,12 +1,18 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { DatabaseHandle } from '../../db/client.ts';
-import { deleteExpiredSessions, findLiveSession, insertSession, sessionExists, type MemberSession } from '../../db/queries/sessions.ts';
+import {
+  deleteExpiredSessions,
+  findLiveSession,
+  insertSession,
+  type MemberSession,
+  sessionExists,
+} from '../../db/queries/sessions.ts';
 import { findTenantBySite, getTenant, type Tenant } from '../../db/queries/tenants.ts';
 import type { MemberAuthentication, SessionInfo } from '../../shared/schemas/session.ts';
 import type { Clock } from '../clock.ts';
 import type { CwAuth } from '../connectwise/auth.ts';
-import { cwForTenant, type CwOverrides } from '../connectwise/factory.ts';
+import { type CwOverrides, cwForTenant } from '../connectwise/factory.ts';
 import type { SecretBox } from '../crypto.ts';
 import { AppError } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
@@ -41,24 +47,44 @@ const hashContext = (sessionId: string, what: string) => `session:${sessionId}:$
 export async function createMemberSession(deps: SessionDeps, claim: MemberAuthentication): Promise<SessionInfo> {
   const tenant = await findTenantBySite(deps.database.db, claim.site, claim.companyid);
   if (!tenant) {
-    throw new AppError('forbidden', `This ConnectWise instance (${claim.site}, company "${claim.companyid}") is not registered with this server. An administrator must set it up first.`, {
-      reason: 'unknown_tenant',
-    });
+    throw new AppError(
+      'forbidden',
+      `This ConnectWise instance (${claim.site}, company "${claim.companyid}") is not registered with this server. An administrator must set it up first.`,
+      {
+        reason: 'unknown_tenant',
+      },
+    );
   }
-  const cwAuth: CwAuth = { kind: 'member', memberId: claim.memberid, memberHash: claim.memberHash, memberContext: claim.memberContext ?? undefined };
+  const cwAuth: CwAuth = {
+    kind: 'member',
+    memberId: claim.memberid,
+    memberHash: claim.memberHash,
+    memberContext: claim.memberContext ?? undefined,
+  };
   let identity;
   try {
-    identity = await cwForTenant(tenant, cwAuth, { ...deps.cw, retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 500, budgetMs: 1_000 } }).system.myMember();
+    identity = await cwForTenant(tenant, cwAuth, {
+      ...deps.cw,
+      retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 500, budgetMs: 1_000 },
+    }).system.myMember();
   } catch (error) {
     if (error instanceof VendorError && error.code === 'authentication') {
-      throw new AppError('unauthorized', 'ConnectWise did not confirm your sign-in. Reload the tab; if it keeps happening, sign out of ConnectWise and in again.', {
-        reason: 'member_not_verified',
-      });
+      throw new AppError(
+        'unauthorized',
+        'ConnectWise did not confirm your sign-in. Reload the tab; if it keeps happening, sign out of ConnectWise and in again.',
+        {
+          reason: 'member_not_verified',
+        },
+      );
     }
     throw error;
   }
   if (identity.identifier.toLowerCase() !== claim.memberid.toLowerCase() || identity.inactiveFlag) {
-    throw new AppError('unauthorized', 'ConnectWise answered for a different or inactive member than the one signing in.', { reason: 'member_mismatch' });
+    throw new AppError(
+      'unauthorized',
+      'ConnectWise answered for a different or inactive member than the one signing in.',
+      { reason: 'member_mismatch' },
+    );
   }
 
   const id = randomUUID();
@@ -67,7 +93,8 @@ export async function createMemberSession(deps: SessionDeps, claim: MemberAuthen
   const expiresAt = now.plus({ minutes: deps.sessionTtlMinutes });
   // Each sign-in clears sessions that ended long enough ago to have been told to reload.
   await deleteExpiredSessions(deps.database.db, now.minus({ days: 1 }).toJSDate());
-  const name = identity.fullName ?? ([identity.firstName, identity.lastName].filter(Boolean).join(' ') || identity.identifier);
+  const name =
+    identity.fullName ?? ([identity.firstName, identity.lastName].filter(Boolean).join(' ') || identity.identifier);
   await insertSession(deps.database.db, {
     id,
     tenantId: tenant.id,
@@ -76,7 +103,9 @@ export async function createMemberSession(deps: SessionDeps, claim: MemberAuthen
     memberName: name,
     memberEmail: identity.defaultEmail ?? claim.memberEmail ?? null,
     memberHashEnc: deps.secrets.seal(claim.memberHash, hashContext(id, 'member_hash')),
-    memberContextEnc: claim.memberContext ? deps.secrets.seal(claim.memberContext, hashContext(id, 'member_context')) : null,
+    memberContextEnc: claim.memberContext
+      ? deps.secrets.seal(claim.memberContext, hashContext(id, 'member_context'))
+      : null,
     createdAt: now.toJSDate(),
     expiresAt: expiresAt.toJSDate(),
   });
@@ -96,17 +125,29 @@ export async function createMemberSession(deps: SessionDeps, claim: MemberAuthen
 export function requireSession(deps: SessionDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = c.req.header('Authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    if (!token) throw new AppError('unauthorized', 'Not signed in. Open this page from ConnectWise Manage.', { reason: 'no_session' });
+    if (!token)
+      throw new AppError('unauthorized', 'Not signed in. Open this page from ConnectWise Manage.', {
+        reason: 'no_session',
+      });
     const tokenHash = hashToken(token);
     const session = await findLiveSession(deps.database.db, tokenHash, deps.clock.now().toJSDate());
     if (!session) {
       const expired = await sessionExists(deps.database.db, tokenHash);
-      throw new AppError('unauthorized', expired ? 'Your session has expired. Reload the tab to sign in again.' : 'Not signed in. Open this page from ConnectWise Manage.', {
-        reason: expired ? 'session_expired' : 'no_session',
-      });
+      throw new AppError(
+        'unauthorized',
+        expired
+          ? 'Your session has expired. Reload the tab to sign in again.'
+          : 'Not signed in. Open this page from ConnectWise Manage.',
+        {
+          reason: expired ? 'session_expired' : 'no_session',
+        },
+      );
     }
     const tenant = await getTenant(deps.database.db, session.tenantId);
-    if (!tenant) throw new AppError('unauthorized', 'This ConnectWise instance is no longer registered. Reload the tab.', { reason: 'no_session' });
+    if (!tenant)
+      throw new AppError('unauthorized', 'This ConnectWise instance is no longer registered. Reload the tab.', {
+        reason: 'no_session',
+      });
     c.set('auth', {
       session,
       tenant,
@@ -115,7 +156,9 @@ export function requireSession(deps: SessionDeps): MiddlewareHandler<AppEnv> {
         kind: 'member',
         memberId: session.memberId,
         memberHash: deps.secrets.open(session.memberHashEnc, hashContext(session.id, 'member_hash')),
-        memberContext: session.memberContextEnc ? deps.secrets.open(session.memberContextEnc, hashContext(session.id, 'member_context')) : undefined,
+        memberContext: session.memberContextEnc
+          ? deps.secrets.open(session.memberContextEnc, hashContext(session.id, 'member_context'))
+          : undefined,
       },
     });
     await next();

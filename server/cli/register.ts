@@ -12,7 +12,9 @@ import { openApiKeys } from '../tenants/secrets.ts';
  * Creates or updates manifest.json's tab and pod in the tenant's ConnectWise, as the API member.
  * Running it again changes nothing.
  */
-const { values } = parseArgs({ options: { company: { type: 'string' }, site: { type: 'string' }, origin: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { company: { type: 'string' }, site: { type: 'string' }, origin: { type: 'string' } },
+});
 if (!values.company) {
   process.stderr.write('--company: the ConnectWise company id of a tenant set up with `npm run tenant` is required\n');
   process.exit(1);
@@ -23,10 +25,16 @@ try {
   const matches = await runtime.database.db
     .select()
     .from(tenants)
-    .where(values.site ? sql`lower(${tenants.companyId}) = ${values.company.toLowerCase()} and ${tenants.site} = ${values.site.toLowerCase()}` : eq(sql`lower(${tenants.companyId})`, values.company.toLowerCase()));
+    .where(
+      values.site
+        ? sql`lower(${tenants.companyId}) = ${values.company.toLowerCase()} and ${tenants.site} = ${values.site.toLowerCase()}`
+        : eq(sql`lower(${tenants.companyId})`, values.company.toLowerCase()),
+    );
   if (matches.length !== 1) {
     process.stderr.write(
-      matches.length === 0 ? `--company: no tenant "${values.company}"; set it up first with npm run tenant\n` : `--company: ${matches.length} tenants use "${values.company}"; add --site to choose one\n`,
+      matches.length === 0
+        ? `--company: no tenant "${values.company}"; set it up first with npm run tenant\n`
+        : `--company: ${matches.length} tenants use "${values.company}"; add --site to choose one\n`,
     );
     process.exitCode = 1;
   } else {
@@ -34,8 +42,16 @@ try {
     const keys = openApiKeys(runtime.secrets, tenant);
     if (!keys) throw new Error(`tenant ${tenant.name} has no API member keys; run npm run tenant again`);
     const origin = (values.origin ?? runtime.publicUrl(runtime.env.PORT)).replace(/\/$/, '');
-    const outcomes = await registerHostedEntries(cwForTenant(tenant, { kind: 'apiMember', ...keys }), readManifest(), origin, tenant.clientId);
-    for (const o of outcomes) process.stdout.write(`${o.action.padEnd(9)} ${o.type} "${o.description}" on the ${o.screen} screen (#${o.id}) → ${o.url}\n`);
+    const outcomes = await registerHostedEntries(
+      cwForTenant(tenant, { kind: 'apiMember', ...keys }),
+      readManifest(),
+      origin,
+      tenant.clientId,
+    );
+    for (const o of outcomes)
+      process.stdout.write(
+        `${o.action.padEnd(9)} ${o.type} "${o.description}" on the ${o.screen} screen (#${o.id}) → ${o.url}\n`,
+      );
   }
 } finally {
   await runtime.database.close();

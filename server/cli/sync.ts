@@ -11,21 +11,34 @@ import { createVendors } from '../tenants/vendors.ts';
  * its API member, as the schedule would run it (unattended kinds from its settings). Refused
  * while another process holds the tenant's lease.
  */
-const { values } = parseArgs({ options: { company: { type: 'string' }, check: { type: 'boolean', default: false }, holder: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { company: { type: 'string' }, check: { type: 'boolean', default: false }, holder: { type: 'string' } },
+});
 if (!values.company) {
   process.stderr.write('--company: the company id of a tenant set up with npm run tenant is required\n');
   process.exit(1);
 }
 const runtime = await openRuntime();
 try {
-  const [tenant] = await runtime.database.db.select().from(tenants).where(eq(sql`lower(${tenants.companyId})`, values.company.toLowerCase())).limit(1);
+  const [tenant] = await runtime.database.db
+    .select()
+    .from(tenants)
+    .where(eq(sql`lower(${tenants.companyId})`, values.company.toLowerCase()))
+    .limit(1);
   if (!tenant) {
     process.stderr.write(`--company: no tenant "${values.company}"\n`);
     process.exitCode = 1;
   } else {
     const pacer = createPacer(runtime.env.SYNC_BUDGET_PER_MINUTE);
     const result = await runTenantSync(
-      { db: runtime.database.db, vendors: createVendors({ secrets: runtime.secrets }), clock: runtime.clock, logger: runtime.logger, holder: values.holder ?? `cli-${process.pid}`, pacer: () => pacer },
+      {
+        db: runtime.database.db,
+        vendors: createVendors({ secrets: runtime.secrets }),
+        clock: runtime.clock,
+        logger: runtime.logger,
+        holder: values.holder ?? `cli-${process.pid}`,
+        pacer: () => pacer,
+      },
       tenant,
       { trigger: values.check ? 'check' : 'manual', requestedBy: 'command line' },
     );

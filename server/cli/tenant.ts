@@ -27,9 +27,18 @@ const { values } = parseArgs({
   },
 });
 const flag: Record<string, string> = {
-  name: '--name', site: '--site', companyId: '--company', clientId: '--client-id', publicKey: '--public-key', privateKey: '--private-key',
-  'pax8.clientId': '--pax8-client-id', 'pax8.clientSecret': '--pax8-client-secret', 'pax8.baseUrl': '--pax8-base-url', 'pax8.tokenUrl': '--pax8-token-url',
-  'pax8.audience': '--pax8-audience', allowedOrigin: '--origin',
+  name: '--name',
+  site: '--site',
+  companyId: '--company',
+  clientId: '--client-id',
+  publicKey: '--public-key',
+  privateKey: '--private-key',
+  'pax8.clientId': '--pax8-client-id',
+  'pax8.clientSecret': '--pax8-client-secret',
+  'pax8.baseUrl': '--pax8-base-url',
+  'pax8.tokenUrl': '--pax8-token-url',
+  'pax8.audience': '--pax8-audience',
+  allowedOrigin: '--origin',
 };
 
 const runtime = await openRuntime();
@@ -65,7 +74,9 @@ try {
 } catch (error) {
   if (!(error instanceof AppError)) throw error;
   const fields = (error.details.fields as FieldError[] | undefined) ?? [];
-  process.stderr.write(`Tenant not saved:\n${fields.map((f) => `  ${flag[f.field] ?? f.field}: ${f.message}`).join('\n') || `  ${error.message}`}\n`);
+  process.stderr.write(
+    `Tenant not saved:\n${fields.map((f) => `  ${flag[f.field] ?? f.field}: ${f.message}`).join('\n') || `  ${error.message}`}\n`,
+  );
   process.exitCode = 1;
 } finally {
   await runtime.database.close();

@@ -10,7 +10,9 @@ export type CwAuth =
  */
 export function authHeaders(companyId: string, auth: CwAuth): Record<string, string> {
   if (auth.kind === 'apiMember') {
-    return { Authorization: `Basic ${Buffer.from(`${companyId}+${auth.publicKey}:${auth.privateKey}`).toString('base64')}` };
+    return {
+      Authorization: `Basic ${Buffer.from(`${companyId}+${auth.publicKey}:${auth.privateKey}`).toString('base64')}`,
+    };
   }
   const headers: Record<string, string> = {
     Authorization: `Basic ${Buffer.from(`${companyId}+${auth.memberId}:${auth.memberHash}`).toString('base64')}`,

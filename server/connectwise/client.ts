@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { mapLimit } from '../http/limit.ts';
 import { parseLinkHeader } from '../http/link.ts';
 import type { RetryPolicy } from '../http/retry.ts';
-import { send, type RequestEvent } from '../http/send.ts';
+import { type RequestEvent, send } from '../http/send.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import { authHeaders, type CwAuth } from './auth.ts';
 import { where } from './conditions.ts';
 import { cwError } from './errors.ts';
-import { apiBaseUrl, siteOrigin, type SiteAddress, type SiteCache } from './site.ts';
+import { apiBaseUrl, type SiteAddress, type SiteCache, siteOrigin } from './site.ts';
 import {
+  type CwCompanyInfo,
   cwAdditionSchema,
   cwAgreementSchema,
   cwCatalogItemSchema,
@@ -19,7 +20,6 @@ import {
   cwMemberInfoSchema,
   cwNamedSchema,
   cwSystemInfoSchema,
-  type CwCompanyInfo,
   type NewCwAddition,
   type NewCwCatalogItem,
   type NewCwCompany,
@@ -73,7 +73,11 @@ export function createCwClient(options: CwClientOptions) {
     Accept: `application/vnd.connectwise.com+json; version=${CW_API_VERSION}`,
   };
 
-  async function raw(method: string, url: string, init: { body?: unknown; headers?: Record<string, string>; auth?: boolean } = {}) {
+  async function raw(
+    method: string,
+    url: string,
+    init: { body?: unknown; headers?: Record<string, string>; auth?: boolean } = {},
+  ) {
     return send({
       vendor: 'connectwise',
       method,
@@ -94,7 +98,12 @@ export function createCwClient(options: CwClientOptions) {
     });
   }
 
-  async function parse<S extends z.ZodType>(response: Response, schema: S, method: string, url: string): Promise<z.output<S>> {
+  async function parse<S extends z.ZodType>(
+    response: Response,
+    schema: S,
+    method: string,
+    url: string,
+  ): Promise<z.output<S>> {
     const text = await response.text();
     let json: unknown;
     try {
@@ -201,7 +210,10 @@ export function createCwClient(options: CwClientOptions) {
       /** The company's agreements; cancelled ones only when asked for. */
       forCompany: (companyId: number, { includeCancelled = false } = {}) =>
         list('/finance/agreements', cwAgreementSchema, {
-          conditions: where.and(where.eq('company/id', companyId), includeCancelled ? undefined : where.eq('cancelledFlag', false)),
+          conditions: where.and(
+            where.eq('company/id', companyId),
+            includeCancelled ? undefined : where.eq('cancelledFlag', false),
+          ),
           orderBy: 'id asc',
         }),
       get: (id: number) => get(`/finance/agreements/${id}`, cwAgreementSchema),
@@ -225,7 +237,12 @@ export function createCwClient(options: CwClientOptions) {
         write('PATCH', `/finance/agreements/${agreementId}/additions/${additionId}`, operations, cwAdditionSchema),
       /** Ends an addition: Manage bills it through `cancelledDate` and not after. */
       cancel: (agreementId: number, additionId: number, cancelledDate: string) =>
-        write('PATCH', `/finance/agreements/${agreementId}/additions/${additionId}`, [{ op: 'replace', path: 'cancelledDate', value: cancelledDate }], cwAdditionSchema),
+        write(
+          'PATCH',
+          `/finance/agreements/${agreementId}/additions/${additionId}`,
+          [{ op: 'replace', path: 'cancelledDate', value: cancelledDate }],
+          cwAdditionSchema,
+        ),
     },
 
     catalog: {
@@ -247,10 +264,10 @@ export function createCwClient(options: CwClientOptions) {
     hostedSetups: {
       list: (query: ListQuery = {}) => list('/system/connectwisehostedsetups', cwHostedSetupSchema, query),
       create: (setup: NewCwHostedSetup) => write('POST', '/system/connectwisehostedsetups', setup, cwHostedSetupSchema),
-      update: (id: number, setup: NewCwHostedSetup) => write('PUT', `/system/connectwisehostedsetups/${id}`, setup, cwHostedSetupSchema),
+      update: (id: number, setup: NewCwHostedSetup) =>
+        write('PUT', `/system/connectwisehostedsetups/${id}`, setup, cwHostedSetupSchema),
       screens: () => list('/system/connectWiseHostedScreens', cwHostedScreenSchema),
     },
-
   };
 }
 

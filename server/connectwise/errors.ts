@@ -11,7 +11,11 @@ export function cwError(method: string, url: string, response: Response, text: s
     parsed = undefined;
   }
   const body = parsed?.success ? parsed.data : undefined;
-  const fields = (body?.errors ?? []).map((e) => ({ field: e.field ?? e.resource ?? '(record)', message: e.message, code: e.code }));
+  const fields = (body?.errors ?? []).map((e) => ({
+    field: e.field ?? e.resource ?? '(record)',
+    message: e.message,
+    code: e.code,
+  }));
   const code = codeForStatus(response.status);
   const detail = fields.length > 0 ? fields.map((f) => `${f.field}: ${f.message}`).join('; ') : body?.message;
   const what: Record<string, string> = {
@@ -31,6 +35,8 @@ export function cwError(method: string, url: string, response: Response, text: s
     path,
     fields,
     vendorCode: body?.code ?? body?.error,
-    message: detail ? `${what[code] ?? 'ConnectWise error'}: ${detail}` : (what[code] ?? `ConnectWise answered ${response.status}`),
+    message: detail
+      ? `${what[code] ?? 'ConnectWise error'}: ${detail}`
+      : (what[code] ?? `ConnectWise answered ${response.status}`),
   });
 }

@@ -1,8 +1,10 @@
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { CwAuth } from './auth.ts';
-import { createCwClient, type CwClientOptions } from './client.ts';
+import { type CwClientOptions, createCwClient } from './client.ts';
 
-export type CwOverrides = Partial<Pick<CwClientOptions, 'fetch' | 'siteCache' | 'timeoutMs' | 'retry' | 'onRequest' | 'beforeAttempt' | 'concurrency'>>;
+export type CwOverrides = Partial<
+  Pick<CwClientOptions, 'fetch' | 'siteCache' | 'timeoutMs' | 'retry' | 'onRequest' | 'beforeAttempt' | 'concurrency'>
+>;
 
 /** A ConnectWise client for one tenant, as the given member or API member. */
 export function cwForTenant(tenant: Tenant, auth: CwAuth, overrides: CwOverrides = {}) {

@@ -206,7 +206,14 @@ export const cwErrorBodySchema = z.object({
   error: z.string().optional(),
   message: z.string().optional(),
   errors: z
-    .array(z.object({ code: z.string().optional(), message: z.string(), resource: z.string().optional(), field: z.string().optional() }))
+    .array(
+      z.object({
+        code: z.string().optional(),
+        message: z.string(),
+        resource: z.string().optional(),
+        field: z.string().optional(),
+      }),
+    )
     .nullish(),
 });
 

@@ -1,6 +1,6 @@
-import { backoffDelay, DEFAULT_RETRY, retryAfterMs, sleep, type RetryPolicy } from './retry.ts';
+import { backoffDelay, DEFAULT_RETRY, type RetryPolicy, retryAfterMs, sleep } from './retry.ts';
 import { isTimeout, wasNeverSent } from './timeout.ts';
-import { VendorError, type Vendor } from './vendor-error.ts';
+import { type Vendor, VendorError } from './vendor-error.ts';
 
 export interface RequestEvent {
   vendor: Vendor;
@@ -73,11 +73,20 @@ export async function send(options: SendOptions): Promise<Response> {
           message: `${options.method} ${path} was sent but ${reason}; it may have been applied. Re-read before trying again.`,
         });
       }
-      await waitOrThrow(attempt, fail({ code: 'network', message: `${options.vendor} could not be reached (${reason}).` }));
+      await waitOrThrow(
+        attempt,
+        fail({ code: 'network', message: `${options.vendor} could not be reached (${reason}).` }),
+      );
       continue;
     }
 
-    options.onRequest?.({ vendor: options.vendor, method: options.method, url: options.url, attempt, status: response.status });
+    options.onRequest?.({
+      vendor: options.vendor,
+      method: options.method,
+      url: options.url,
+      attempt,
+      status: response.status,
+    });
     if (response.ok) return response;
 
     const error = options.toError(response, await response.text());

@@ -9,12 +9,12 @@ import type { Operation } from '../../shared/billing/operations.ts';
 import { toIsoDay } from '../../shared/dates.ts';
 import type { Actor } from '../audit.ts';
 import type { Clock } from '../clock.ts';
+import { mapLimit } from '../http/limit.ts';
 import type { Pacer } from '../http/pacer.ts';
 import type { Logger } from '../logger.ts';
-import { mapLimit } from '../http/limit.ts';
-import type { Vendors } from '../tenants/vendors.ts';
-import { assessTenant, statusRow, type Assessment } from '../sync/assess.ts';
+import { type Assessment, assessTenant, statusRow } from '../sync/assess.ts';
 import { executeOperations, findDrift, resolveOrphans, type WriteContext } from '../sync/writer.ts';
+import type { Vendors } from '../tenants/vendors.ts';
 
 export interface RunDeps {
   db: Database;
@@ -35,7 +35,9 @@ export interface RunOptions {
   requestedBy: string;
 }
 
-export type RunResult = { status: 'busy' } | { status: 'done'; runId: string; outcome: string; writes: number; failures: number; needsReview: number };
+export type RunResult =
+  | { status: 'busy' }
+  | { status: 'done'; runId: string; outcome: string; writes: number; failures: number; needsReview: number };
 
 /** Operations a person must decide, whatever the settings allow. */
 function needsPerson(op: Operation): string | null {
@@ -53,12 +55,29 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
   const now = () => deps.clock.now().toJSDate();
   const leaseMs = deps.leaseMs ?? 120_000;
   const runId = randomUUID();
-  if (!(await acquireLease(deps.db, tenant.id, deps.holder, runId, new Date(now().getTime() + leaseMs), now()))) return { status: 'busy' };
-  const heartbeat = setInterval(() => void renewLease(deps.db, tenant.id, deps.holder, new Date(now().getTime() + leaseMs)).catch(() => {}), Math.max(1_000, leaseMs / 3));
-  const actorName = options.trigger === 'scheduled' ? 'Scheduled sync' : `${options.trigger === 'check' ? 'Check' : 'Sync now'} by ${options.requestedBy}`;
-  await deps.db.insert(syncRuns).values({ id: runId, tenantId: tenant.id, trigger: options.trigger, actor: actorName, status: 'running', startedAt: now() });
+  if (!(await acquireLease(deps.db, tenant.id, deps.holder, runId, new Date(now().getTime() + leaseMs), now())))
+    return { status: 'busy' };
+  const heartbeat = setInterval(
+    () => void renewLease(deps.db, tenant.id, deps.holder, new Date(now().getTime() + leaseMs)).catch(() => {}),
+    Math.max(1_000, leaseMs / 3),
+  );
+  const actorName =
+    options.trigger === 'scheduled'
+      ? 'Scheduled sync'
+      : `${options.trigger === 'check' ? 'Check' : 'Sync now'} by ${options.requestedBy}`;
+  await deps.db
+    .insert(syncRuns)
+    .values({
+      id: runId,
+      tenantId: tenant.id,
+      trigger: options.trigger,
+      actor: actorName,
+      status: 'running',
+      startedAt: now(),
+    });
   await closeInterruptedRuns(deps.db, tenant.id, runId, now());
-  const progress = (v: Partial<typeof syncRuns.$inferInsert>) => deps.db.update(syncRuns).set(v).where(eq(syncRuns.id, runId));
+  const progress = (v: Partial<typeof syncRuns.$inferInsert>) =>
+    deps.db.update(syncRuns).set(v).where(eq(syncRuns.id, runId));
   let writes = 0;
   let failures = 0;
   let needsReview = 0;
@@ -70,9 +89,18 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     const ctx: WriteContext = { db: deps.db, tenant, actor, cw, now, syncRunId: runId };
     await resolveOrphans(ctx);
     const today = toIsoDay(deps.clock.now());
-    const assessed = await assessTenant({ db: deps.db, tenant, cw, distributor: deps.vendors.distributor(tenant), today, rules: settings.rules, concurrency: deps.concurrency });
+    const assessed = await assessTenant({
+      db: deps.db,
+      tenant,
+      cw,
+      distributor: deps.vendors.distributor(tenant),
+      today,
+      rules: settings.rules,
+      concurrency: deps.concurrency,
+    });
     const byCompany = new Map<string, Assessment[]>();
-    for (const a of assessed) byCompany.set(a.subscription.companyId, [...(byCompany.get(a.subscription.companyId) ?? []), a]);
+    for (const a of assessed)
+      byCompany.set(a.subscription.companyId, [...(byCompany.get(a.subscription.companyId) ?? []), a]);
     await progress({ companiesTotal: byCompany.size });
 
     const allowed = new Set(settings.unattendedKinds);
@@ -81,11 +109,17 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     await mapLimit([...byCompany.values()], deps.concurrency ?? 6, async (list) => {
       for (const a of list) {
         if (a.ignored || a.state !== 'out-of-sync' || a.plan?.status !== 'ok' || options.trigger === 'check') continue;
-        const drift = await findDrift(deps.db, tenant.id, a.input!.additions.filter((x) => x.catalogItemId === a.input!.product.catalogItemId));
+        const drift = await findDrift(
+          deps.db,
+          tenant.id,
+          a.input!.additions.filter((x) => x.catalogItemId === a.input!.product.catalogItemId),
+        );
         const held: string[] = [];
         if (drift.length > 0) held.push(drift.map((d) => d.message).join(' '));
         const ops = a.plan.operations.filter((op) => {
-          const why = needsPerson(op) ?? (allowed.has(op.kind) ? null : `"${op.title}" (${op.kind}) is not allowed unattended in the settings.`);
+          const why =
+            needsPerson(op) ??
+            (allowed.has(op.kind) ? null : `"${op.title}" (${op.kind}) is not allowed unattended in the settings.`);
           if (why) held.push(why);
           return why === null;
         });
@@ -95,7 +129,18 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
           needsReview++;
           continue;
         }
-        const outcomes = await executeOperations(ctx, { subscriptionId: a.subscription.id, cwAgreementId: a.agreement!.id, basis: a.plan.basis, confirmedBy: actorName }, ops, { companyName: a.companyName, productName: a.subscription.productName }, { settleOrphans: false });
+        const outcomes = await executeOperations(
+          ctx,
+          {
+            subscriptionId: a.subscription.id,
+            cwAgreementId: a.agreement!.id,
+            basis: a.plan.basis,
+            confirmedBy: actorName,
+          },
+          ops,
+          { companyName: a.companyName, productName: a.subscription.productName },
+          { settleOrphans: false },
+        );
         const ok = outcomes.filter((o) => (o.state === 'confirmed' || o.state === 'adopted') && !o.already).length;
         const bad = outcomes.filter((o) => o.state === 'failed' || o.state === 'skipped').length;
         writes += ok;
@@ -108,17 +153,35 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
         }
       }
       companiesDone++;
-      if (companiesDone % 10 === 0 || companiesDone === byCompany.size) await progress({ companiesDone, writes, failures, needsReview });
+      if (companiesDone % 10 === 0 || companiesDone === byCompany.size)
+        await progress({ companiesDone, writes, failures, needsReview });
     });
 
     const checkedAt = now();
-    await saveStatuses(deps.db, assessed.map((a) => statusRow(tenant.id, a, checkedAt)));
+    await saveStatuses(
+      deps.db,
+      assessed.map((a) => statusRow(tenant.id, a, checkedAt)),
+    );
     const outcome = failures > 0 ? 'partial' : 'succeeded';
-    await progress({ status: outcome, companiesDone: byCompany.size, writes, failures, needsReview, finishedAt: now() });
+    await progress({
+      status: outcome,
+      companiesDone: byCompany.size,
+      writes,
+      failures,
+      needsReview,
+      finishedAt: now(),
+    });
     return { status: 'done', runId, outcome, writes, failures, needsReview };
   } catch (error) {
     deps.logger.error('sync run failed', { tenant: tenant.id, runId, error });
-    await progress({ status: 'failed', error: (error as Error).message, writes, failures, needsReview, finishedAt: now() });
+    await progress({
+      status: 'failed',
+      error: (error as Error).message,
+      writes,
+      failures,
+      needsReview,
+      finishedAt: now(),
+    });
     return { status: 'done', runId, outcome: 'failed', writes, failures, needsReview };
   } finally {
     clearInterval(heartbeat);
@@ -126,4 +189,5 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
   }
 }
 
-export const recentRuns = (db: Database, tenantId: string, limit = 20) => db.select().from(syncRuns).where(eq(syncRuns.tenantId, tenantId)).orderBy(desc(syncRuns.startedAt)).limit(limit);
+export const recentRuns = (db: Database, tenantId: string, limit = 20) =>
+  db.select().from(syncRuns).where(eq(syncRuns.tenantId, tenantId)).orderBy(desc(syncRuns.startedAt)).limit(limit);

@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import { tenants } from '../../db/schema.ts';
 import { firedBetween } from './cron.ts';
-import { runTenantSync, type RunDeps } from './run.ts';
+import { type RunDeps, runTenantSync } from './run.ts';
 
 /**
  * Runs each tenant's global sync when its schedule comes due (daily at 00:00 UTC unless set
@@ -35,4 +35,3 @@ export function startScheduler(deps: RunDeps & { db: Database; tickMs?: number }
   timer.unref();
   return { tick, stop: () => clearInterval(timer) };
 }
-

@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { getSettings, saveSettings } from '../../db/queries/settings.ts';
-import { recordParamsSchema, memberAuthenticationSchema, type RecordSummary } from '../../shared/schemas/session.ts';
+import { memberAuthenticationSchema, type RecordSummary, recordParamsSchema } from '../../shared/schemas/session.ts';
 import { tenantSettingsSchema } from '../../shared/schemas/settings.ts';
-import { createMemberSession, memberCw, requireSession, type AppEnv } from '../auth/session.ts';
+import { type AppEnv, createMemberSession, memberCw, requireSession } from '../auth/session.ts';
+import type { RunDeps } from '../jobs/run.ts';
 import { zv } from '../validate.ts';
 import { companyRoutes } from './companies.ts';
 import type { ApiDeps } from './context.ts';
@@ -10,7 +11,6 @@ import { planRoutes } from './plans.ts';
 import { productRoutes } from './products.ts';
 import { serviceRoutes } from './services.ts';
 import { syncRoutes } from './sync.ts';
-import type { RunDeps } from '../jobs/run.ts';
 
 /**
  * The pod's API. `POST /session` is the only route without a session; every route after the
@@ -18,11 +18,20 @@ import type { RunDeps } from '../jobs/run.ts';
  */
 export function apiRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
   return new Hono<AppEnv>()
-    .post('/session', zv('json', memberAuthenticationSchema), async (c) => c.json(await createMemberSession(deps, c.req.valid('json')), 201))
+    .post('/session', zv('json', memberAuthenticationSchema), async (c) =>
+      c.json(await createMemberSession(deps, c.req.valid('json')), 201),
+    )
     .use('*', requireSession(deps))
     .get('/session', (c) => {
       const { member, tenant, session } = c.get('auth');
-      return c.json({ member, tenant: { id: tenant.id, name: tenant.name, companyId: tenant.companyId }, expiresAt: session.expiresAt.toISOString() }, 200);
+      return c.json(
+        {
+          member,
+          tenant: { id: tenant.id, name: tenant.name, companyId: tenant.companyId },
+          expiresAt: session.expiresAt.toISOString(),
+        },
+        200,
+      );
     })
     .get('/records/:screen/:id', zv('param', recordParamsSchema), async (c) => {
       const { screen, id } = c.req.valid('param');
@@ -40,7 +49,10 @@ export function apiRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
     .get('/settings', async (c) => c.json(await getSettings(deps.database.db, c.get('auth').tenant.id), 200))
     .put('/settings', zv('json', tenantSettingsSchema), async (c) => {
       const { tenant, member } = c.get('auth');
-      return c.json(await saveSettings(deps.database.db, tenant.id, c.req.valid('json'), `${member.name} (${member.id})`), 200);
+      return c.json(
+        await saveSettings(deps.database.db, tenant.id, c.req.valid('json'), `${member.name} (${member.id})`),
+        200,
+      );
     })
     .route('/', companyRoutes(deps))
     .route('/', productRoutes(deps))

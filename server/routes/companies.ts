@@ -15,13 +15,20 @@ import {
 import { subscriptionState } from '../../shared/billing/sync-state.ts';
 import { createMatcher } from '../../shared/matching/suggest.ts';
 import { microsToCents } from '../../shared/money.ts';
-import { bindCompanySchema, bulkCompaniesSchema, newCompanySchema, type CompanyRow, type MappingStatus, type SubscriptionRow } from '../../shared/schemas/mapping.ts';
-import type { AppEnv } from '../auth/session.ts';
+import {
+  bindCompanySchema,
+  bulkCompaniesSchema,
+  type CompanyRow,
+  type MappingStatus,
+  newCompanySchema,
+  type SubscriptionRow,
+} from '../../shared/schemas/mapping.ts';
 import { auditedWrite } from '../audit.ts';
+import type { AppEnv } from '../auth/session.ts';
 import { AppError } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import { zv } from '../validate.ts';
-import { requestContext, type ApiDeps, type RequestContext } from './context.ts';
+import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 
 const cwIdParam = z.object({ cwCompanyId: z.string().check(z.regex(/^\d+$/, 'must be a ConnectWise company id')) });
 const mappingIdParam = z.object({ id: z.string().check(z.minLength(1)) });
@@ -29,30 +36,53 @@ const mappingIdParam = z.object({ id: z.string().check(z.minLength(1)) });
 /** Binds one Pax8 company to one ConnectWise company, refusing a pairing that would double-bill. */
 async function bind(ctx: RequestContext, distributorCompanyId: string, cwCompanyId: number) {
   const pax8 = (await ctx.pax8Companies()).items.find((x) => x.id === distributorCompanyId);
-  if (!pax8) throw new AppError('not_found', `Pax8 has no company ${distributorCompanyId}.`, { field: 'distributorCompanyId' });
+  if (!pax8)
+    throw new AppError('not_found', `Pax8 has no company ${distributorCompanyId}.`, { field: 'distributorCompanyId' });
   const cwCompany = await ctx.cwCompany(cwCompanyId);
   const other = await companyMappingByCw(ctx.db, ctx.tenant.id, cwCompanyId);
   if (other && other.distributorCompanyId !== distributorCompanyId) {
-    throw new AppError('conflict', `${cwCompany.name} is already bound to the Pax8 company ${other.distributorCompanyName}; unbind it first.`, { field: 'cwCompanyId' });
+    throw new AppError(
+      'conflict',
+      `${cwCompany.name} is already bound to the Pax8 company ${other.distributorCompanyName}; unbind it first.`,
+      { field: 'cwCompanyId' },
+    );
   }
   const mine = await companyMappingByDistributor(ctx.db, ctx.tenant.id, distributorCompanyId);
   if (mine?.status === 'mapped' && mine.cwCompanyId !== null && mine.cwCompanyId !== cwCompanyId) {
-    throw new AppError('conflict', `${pax8.name} is already bound to ${mine.cwCompanyName}; unbind it first.`, { field: 'distributorCompanyId' });
+    throw new AppError('conflict', `${pax8.name} is already bound to ${mine.cwCompanyName}; unbind it first.`, {
+      field: 'distributorCompanyId',
+    });
   }
-  return bindCompany(ctx.db, ctx.tenant.id, { distributorCompanyId, distributorCompanyName: pax8.name, cwCompanyId, cwCompanyName: cwCompany.name, by: ctx.by });
+  return bindCompany(ctx.db, ctx.tenant.id, {
+    distributorCompanyId,
+    distributorCompanyName: pax8.name,
+    cwCompanyId,
+    cwCompanyName: cwCompany.name,
+    by: ctx.by,
+  });
 }
 
 /** Every subscription of a bound company with where it stands against ConnectWise. */
-async function subscriptionRows(ctx: RequestContext, distributorCompanyId: string, agreementIds: number[]): Promise<SubscriptionRow[]> {
+async function subscriptionRows(
+  ctx: RequestContext,
+  distributorCompanyId: string,
+  agreementIds: number[],
+): Promise<SubscriptionRow[]> {
   // Read fresh: a technician who just changed seats in Pax8 must see the change here.
   const subs = (await ctx.distributor.subscriptions({ companyId: distributorCompanyId })).items;
   const [mappings, products, ignored] = await Promise.all([
-    serviceMappingsFor(ctx.db, ctx.tenant.id, subs.map((s) => s.id)),
+    serviceMappingsFor(
+      ctx.db,
+      ctx.tenant.id,
+      subs.map((s) => s.id),
+    ),
     listProductMappings(ctx.db, ctx.tenant.id),
     ignoredIds(ctx.db, ctx.tenant.id),
   ]);
   const mapped = new Set(mappings.map((m) => m.cwAgreementId));
-  const additions = (await Promise.all(agreementIds.filter((id) => mapped.has(id)).map((id) => ctx.cwAdditions(id)))).flat();
+  const additions = (
+    await Promise.all(agreementIds.filter((id) => mapped.has(id)).map((id) => ctx.cwAdditions(id)))
+  ).flat();
   const byProduct = new Map(products.filter((p) => p.subProduct === '').map((p) => [p.distributorProductId, p]));
   const bySub = new Map(mappings.map((m) => [m.subscriptionId, m]));
   return subs.map((s) => {
@@ -60,7 +90,14 @@ async function subscriptionRows(ctx: RequestContext, distributorCompanyId: strin
     const product = byProduct.get(s.productId);
     const catalogItemId = product?.status === 'mapped' ? (product.cwCatalogItemId ?? null) : null;
     const usage = s.unitPrice === 0 && s.unitCost === 0;
-    const state = subscriptionState({ subscription: s, ignored: ignored.has(s.id), mapping, catalogItemId, additions, today: ctx.today });
+    const state = subscriptionState({
+      subscription: s,
+      ignored: ignored.has(s.id),
+      mapping,
+      catalogItemId,
+      additions,
+      today: ctx.today,
+    });
     return {
       id: s.id,
       productId: s.productId,
@@ -72,7 +109,9 @@ async function subscriptionRows(ctx: RequestContext, distributorCompanyId: strin
       status: s.status,
       ...state,
       agreementId: mapping?.cwAgreementId ?? null,
-      productMapping: product ? { id: product.id, cwCatalogItemId: product.cwCatalogItemId, cwCatalogIdentifier: product.cwCatalogIdentifier } : null,
+      productMapping: product
+        ? { id: product.id, cwCatalogItemId: product.cwCatalogItemId, cwCatalogIdentifier: product.cwCatalogIdentifier }
+        : null,
       usage,
     };
   });
@@ -84,13 +123,18 @@ export function companyRoutes(deps: ApiDeps) {
       /** The companies page: every Pax8 company, mapped, unmapped or failed, with a suggestion for the unmapped. */
       .get('/companies', async (c) => {
         const ctx = requestContext(deps, c);
-        const [pax8, cwCompanies, mappings] = await Promise.all([ctx.pax8Companies(), ctx.cwCompanies(), listCompanyMappings(ctx.db, ctx.tenant.id)]);
+        const [pax8, cwCompanies, mappings] = await Promise.all([
+          ctx.pax8Companies(),
+          ctx.cwCompanies(),
+          listCompanyMappings(ctx.db, ctx.tenant.id),
+        ]);
         const taken = new Set(mappings.filter((m) => m.status === 'mapped').map((m) => m.cwCompanyId));
         const matcher = createMatcher(cwCompanies.filter((x) => !taken.has(x.id)));
         const byPax8 = new Map(mappings.map((m) => [m.distributorCompanyId, m]));
         const rows: CompanyRow[] = pax8.items.map((p) => {
           const m = byPax8.get(p.id);
-          const status: MappingStatus = m?.status === 'mapped' ? 'mapped' : m?.status === 'failed' ? 'failed' : 'unmapped';
+          const status: MappingStatus =
+            m?.status === 'mapped' ? 'mapped' : m?.status === 'failed' ? 'failed' : 'unmapped';
           const best = status === 'unmapped' ? matcher.suggest(p.name, p.website, 1)[0] : undefined;
           return {
             distributorCompanyId: p.id,
@@ -101,7 +145,9 @@ export function companyRoutes(deps: ApiDeps) {
             cwCompanyId: status === 'mapped' ? (m?.cwCompanyId ?? null) : null,
             cwCompanyName: status === 'mapped' ? (m?.cwCompanyName ?? null) : null,
             lastError: m?.lastError ?? null,
-            suggestion: best ? { cwCompanyId: best.candidate.id, name: best.candidate.name, score: best.score, reasons: best.reasons } : null,
+            suggestion: best
+              ? { cwCompanyId: best.candidate.id, name: best.candidate.name, score: best.score, reasons: best.reasons }
+              : null,
           };
         });
         const counts = { all: rows.length, mapped: 0, unmapped: 0, failed: 0 };
@@ -112,21 +158,52 @@ export function companyRoutes(deps: ApiDeps) {
       .get('/companies/:cwCompanyId/tab', zv('param', cwIdParam), async (c) => {
         const ctx = requestContext(deps, c);
         const cwCompanyId = Number(c.req.valid('param').cwCompanyId);
-        const [cwCompany, mapping] = await Promise.all([ctx.cwCompany(cwCompanyId), companyMappingByCw(ctx.db, ctx.tenant.id, cwCompanyId)]);
+        const [cwCompany, mapping] = await Promise.all([
+          ctx.cwCompany(cwCompanyId),
+          companyMappingByCw(ctx.db, ctx.tenant.id, cwCompanyId),
+        ]);
         if (!mapping) {
           const [pax8, mappings] = await Promise.all([ctx.pax8Companies(), listCompanyMappings(ctx.db, ctx.tenant.id)]);
           const bound = new Set(mappings.filter((m) => m.status === 'mapped').map((m) => m.distributorCompanyId));
-          const matcher = createMatcher(pax8.items.filter((p) => !bound.has(p.id)).map((p) => ({ id: p.id, name: p.name, website: p.website })));
-          const suggestions = matcher.suggest(cwCompany.name, cwCompany.website, 5).map((s) => ({ distributorCompanyId: s.candidate.id as string, name: s.candidate.name, score: s.score, reasons: s.reasons }));
-          return c.json({ today: ctx.today, cwCompany: { id: cwCompany.id, name: cwCompany.name }, binding: null, suggestions, agreements: [], defaultAgreementId: null, subscriptions: [] }, 200);
+          const matcher = createMatcher(
+            pax8.items.filter((p) => !bound.has(p.id)).map((p) => ({ id: p.id, name: p.name, website: p.website })),
+          );
+          const suggestions = matcher
+            .suggest(cwCompany.name, cwCompany.website, 5)
+            .map((s) => ({
+              distributorCompanyId: s.candidate.id as string,
+              name: s.candidate.name,
+              score: s.score,
+              reasons: s.reasons,
+            }));
+          return c.json(
+            {
+              today: ctx.today,
+              cwCompany: { id: cwCompany.id, name: cwCompany.name },
+              binding: null,
+              suggestions,
+              agreements: [],
+              defaultAgreementId: null,
+              subscriptions: [],
+            },
+            200,
+          );
         }
         const agreements = await ctx.cwAgreements(cwCompanyId);
-        const subscriptions = await subscriptionRows(ctx, mapping.distributorCompanyId, agreements.map((a) => a.id));
+        const subscriptions = await subscriptionRows(
+          ctx,
+          mapping.distributorCompanyId,
+          agreements.map((a) => a.id),
+        );
         return c.json(
           {
             today: ctx.today,
             cwCompany: { id: cwCompany.id, name: cwCompany.name },
-            binding: { mappingId: mapping.id, distributorCompanyId: mapping.distributorCompanyId, name: mapping.distributorCompanyName },
+            binding: {
+              mappingId: mapping.id,
+              distributorCompanyId: mapping.distributorCompanyId,
+              name: mapping.distributorCompanyName,
+            },
             suggestions: [],
             agreements,
             defaultAgreementId: mapping.defaultAgreementId,
@@ -138,8 +215,13 @@ export function companyRoutes(deps: ApiDeps) {
       .get('/pax8-companies', zv('query', z.object({ q: z._default(z.string(), '') })), async (c) => {
         const ctx = requestContext(deps, c);
         const q = c.req.valid('query').q.trim().toLowerCase();
-        const rows = (await ctx.pax8Companies()).items.filter((p) => !q || p.name.toLowerCase().includes(q)).slice(0, 50);
-        return c.json(rows.map((p) => ({ id: p.id, name: p.name, website: p.website })), 200);
+        const rows = (await ctx.pax8Companies()).items
+          .filter((p) => !q || p.name.toLowerCase().includes(q))
+          .slice(0, 50);
+        return c.json(
+          rows.map((p) => ({ id: p.id, name: p.name, website: p.website })),
+          200,
+        );
       })
       .post('/company-mappings', zv('json', bindCompanySchema), async (c) => {
         const { distributorCompanyId, cwCompanyId } = c.req.valid('json');
@@ -148,7 +230,10 @@ export function companyRoutes(deps: ApiDeps) {
       /** What unbinding would affect, for the confirmation. */
       .get('/company-mappings/:id/impact', zv('param', mappingIdParam), async (c) => {
         const ctx = requestContext(deps, c);
-        return c.json({ serviceMappings: await countServiceMappings(ctx.db, ctx.tenant.id, c.req.valid('param').id) }, 200);
+        return c.json(
+          { serviceMappings: await countServiceMappings(ctx.db, ctx.tenant.id, c.req.valid('param').id) },
+          200,
+        );
       })
       .delete('/company-mappings/:id', zv('param', mappingIdParam), async (c) => {
         const ctx = requestContext(deps, c);
@@ -164,24 +249,42 @@ export function companyRoutes(deps: ApiDeps) {
           try {
             if (item.cwCompanyId === null) {
               const m = await companyMappingByDistributor(ctx.db, ctx.tenant.id, item.distributorCompanyId);
-              const paused = m && m.status === 'mapped' ? ((await unbindCompany(ctx.db, ctx.tenant.id, m.id))?.paused ?? 0) : 0;
-              results.push({ distributorCompanyId: item.distributorCompanyId, ok: true as const, message: m?.status === 'mapped' ? `Unbound; ${paused} subscription mapping(s) paused` : 'Was not bound' });
+              const paused =
+                m && m.status === 'mapped' ? ((await unbindCompany(ctx.db, ctx.tenant.id, m.id))?.paused ?? 0) : 0;
+              results.push({
+                distributorCompanyId: item.distributorCompanyId,
+                ok: true as const,
+                message: m?.status === 'mapped' ? `Unbound; ${paused} subscription mapping(s) paused` : 'Was not bound',
+              });
             } else {
               const m = await bind(ctx, item.distributorCompanyId, item.cwCompanyId);
-              results.push({ distributorCompanyId: item.distributorCompanyId, ok: true as const, message: `Bound to ${m.cwCompanyName}` });
+              results.push({
+                distributorCompanyId: item.distributorCompanyId,
+                ok: true as const,
+                message: `Bound to ${m.cwCompanyName}`,
+              });
             }
           } catch (error) {
             if (!(error instanceof AppError || error instanceof VendorError)) throw error;
-            results.push({ distributorCompanyId: item.distributorCompanyId, ok: false as const, message: error.message });
+            results.push({
+              distributorCompanyId: item.distributorCompanyId,
+              ok: false as const,
+              message: error.message,
+            });
           }
         }
         return c.json({ results }, 200);
       })
-      .put('/company-mappings/:id/default-agreement', zv('param', mappingIdParam), zv('json', z.object({ agreementId: z.nullable(z.number().check(z.int())) })), async (c) => {
-        const ctx = requestContext(deps, c);
-        await setDefaultAgreement(ctx.db, ctx.tenant.id, c.req.valid('param').id, c.req.valid('json').agreementId);
-        return c.json({ ok: true }, 200);
-      })
+      .put(
+        '/company-mappings/:id/default-agreement',
+        zv('param', mappingIdParam),
+        zv('json', z.object({ agreementId: z.nullable(z.number().check(z.int())) })),
+        async (c) => {
+          const ctx = requestContext(deps, c);
+          await setDefaultAgreement(ctx.db, ctx.tenant.id, c.req.valid('param').id, c.req.valid('json').agreementId);
+          return c.json({ ok: true }, 200);
+        },
+      )
       /** Creates the ConnectWise company for a Pax8 company that has none, after review, and binds it. */
       .post('/cw-companies', zv('json', newCompanySchema), async (c) => {
         const ctx = requestContext(deps, c);
@@ -192,12 +295,25 @@ export function companyRoutes(deps: ApiDeps) {
           ctx.db,
           ctx.tenant.id,
           ctx.actor,
-          { action: 'company.create', requestSummary: { method: 'POST', path: '/company/companies', body: company }, companyName: company.name },
+          {
+            action: 'company.create',
+            requestSummary: { method: 'POST', path: '/company/companies', body: company },
+            companyName: company.name,
+          },
           () => ctx.cw.companies.create({ ...company, site: { name: 'Main' } }),
         );
         ctx.invalidate('companies');
-        const mapping = await bindCompany(ctx.db, ctx.tenant.id, { distributorCompanyId, distributorCompanyName: pax8.name, cwCompanyId: created.id, cwCompanyName: created.name, by: ctx.by });
-        return c.json({ company: { id: created.id, name: created.name, identifier: created.identifier }, mapping }, 201);
+        const mapping = await bindCompany(ctx.db, ctx.tenant.id, {
+          distributorCompanyId,
+          distributorCompanyName: pax8.name,
+          cwCompanyId: created.id,
+          cwCompanyName: created.name,
+          by: ctx.by,
+        });
+        return c.json(
+          { company: { id: created.id, name: created.name, identifier: created.identifier }, mapping },
+          201,
+        );
       })
   );
 }

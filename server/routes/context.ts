@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { toIsoDay } from '../../shared/dates.ts';
-import type { AppEnv, SessionDeps } from '../auth/session.ts';
 import type { Actor } from '../audit.ts';
+import type { AppEnv, SessionDeps } from '../auth/session.ts';
 import type { TtlCache } from '../cache.ts';
 import { where } from '../connectwise/conditions.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
@@ -36,14 +36,25 @@ export function requestContext(deps: ApiDeps, c: Context<AppEnv>) {
     pax8Subscriptions: () => deps.cache.get(t('pax8:subscriptions'), () => distributor.subscriptions()),
     /** One subscription: from the cached list, or read fresh if it is newer than the list. */
     pax8Subscription: async (id: string) =>
-      (await deps.cache.get(t('pax8:subscriptions'), () => distributor.subscriptions())).items.find((s) => s.id === id) ?? (await distributor.subscription(id).catch(() => ({ items: [] }))).items[0],
-    pax8Pricing: (productId: string) => deps.cache.get(t(`pax8:pricing:${productId}`), () => distributor.pricing(productId)),
+      (await deps.cache.get(t('pax8:subscriptions'), () => distributor.subscriptions())).items.find(
+        (s) => s.id === id,
+      ) ?? (await distributor.subscription(id).catch(() => ({ items: [] }))).items[0],
+    pax8Pricing: (productId: string) =>
+      deps.cache.get(t(`pax8:pricing:${productId}`), () => distributor.pricing(productId)),
     distributor,
-    cwCompanies: () => deps.cache.get(m('companies'), () => cw.companies.search({ conditions: where.eq('deletedFlag', false), fields: 'id,identifier,name,website' })),
+    cwCompanies: () =>
+      deps.cache.get(m('companies'), () =>
+        cw.companies.search({ conditions: where.eq('deletedFlag', false), fields: 'id,identifier,name,website' }),
+      ),
     cwCompany: (id: number) => deps.cache.get(m(`company:${id}`), () => cw.companies.get(id)),
     cwAgreements: (companyId: number) =>
-      deps.cache.get(m(`agreements:${companyId}`), async () => (await cw.agreements.forCompany(companyId, { includeCancelled: true })).map(toAgreementView)),
-    cwAdditions: (agreementId: number) => deps.cache.get(m(`additions:${agreementId}`), async () => (await cw.additions.list(agreementId)).map(toAdditionView)),
+      deps.cache.get(m(`agreements:${companyId}`), async () =>
+        (await cw.agreements.forCompany(companyId, { includeCancelled: true })).map(toAgreementView),
+      ),
+    cwAdditions: (agreementId: number) =>
+      deps.cache.get(m(`additions:${agreementId}`), async () =>
+        (await cw.additions.list(agreementId)).map(toAdditionView),
+      ),
     catalogSetup: () => deps.cache.get(m('catalog-setup'), () => cw.catalog.setup()),
     /** After a write, drops the read it made stale, for every member of the tenant. */
     invalidate: (what: 'companies' | `additions:${number}` | `agreements:${number}`) =>

@@ -9,9 +9,15 @@ import type { AppEnv } from '../auth/session.ts';
 import { loadPlanInput } from '../sync/load.ts';
 import { confirmReviewedPlan, findDrift, retryOperation, type WriteContext } from '../sync/writer.ts';
 import { zv } from '../validate.ts';
-import { requestContext, type ApiDeps, type RequestContext } from './context.ts';
+import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 
-const writeContext = (ctx: RequestContext, deps: ApiDeps): WriteContext => ({ db: ctx.db, tenant: ctx.tenant, actor: ctx.actor, cw: ctx.cw, now: () => deps.clock.now().toJSDate() });
+const writeContext = (ctx: RequestContext, deps: ApiDeps): WriteContext => ({
+  db: ctx.db,
+  tenant: ctx.tenant,
+  actor: ctx.actor,
+  cw: ctx.cw,
+  now: () => deps.clock.now().toJSDate(),
+});
 
 const logQuery = z.object({
   from: z.optional(z.iso.date()),
@@ -23,76 +29,124 @@ const logQuery = z.object({
 
 /** Review, confirm and audit: the plan for a subscription, writing it, and the adjustment log. */
 export function planRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>()
-    .get('/subscriptions/:id/plan', zv('param', z.object({ id: z.string() })), zv('query', z.object({ recurring: z._default(z.enum(['update', 'replace']), 'update') })), async (c) => {
-      const ctx = requestContext(deps, c);
-      const { input } = await loadPlanInput(ctx.db, ctx.tenant, ctx.cw, ctx.distributor, c.req.valid('param').id, ctx.today, { recurring: c.req.valid('query').recurring });
-      const plan = planSubscription(input);
-      const drift = await findDrift(ctx.db, ctx.tenant.id, input.additions);
-      const current = input.additions.filter((a) => a.catalogItemId === input.product.catalogItemId && !a.cancelledDate);
-      return c.json(
-        {
-          plan,
-          drift,
-          context: {
-            subscription: { id: input.subscription.id, productName: input.subscription.productName, quantity: input.subscription.quantity, billingTerm: input.subscription.billingTerm, unitPrice: input.subscription.unitPrice, unitCost: input.subscription.unitCost },
-            agreement: input.agreement,
-            productLabel: input.product.label,
-            existingDescription: current[0]?.invoiceDescription ?? null,
-            rules: input.rules,
-          },
+  return (
+    new Hono<AppEnv>()
+      .get(
+        '/subscriptions/:id/plan',
+        zv('param', z.object({ id: z.string() })),
+        zv('query', z.object({ recurring: z._default(z.enum(['update', 'replace']), 'update') })),
+        async (c) => {
+          const ctx = requestContext(deps, c);
+          const { input } = await loadPlanInput(
+            ctx.db,
+            ctx.tenant,
+            ctx.cw,
+            ctx.distributor,
+            c.req.valid('param').id,
+            ctx.today,
+            { recurring: c.req.valid('query').recurring },
+          );
+          const plan = planSubscription(input);
+          const drift = await findDrift(ctx.db, ctx.tenant.id, input.additions);
+          const current = input.additions.filter(
+            (a) => a.catalogItemId === input.product.catalogItemId && !a.cancelledDate,
+          );
+          return c.json(
+            {
+              plan,
+              drift,
+              context: {
+                subscription: {
+                  id: input.subscription.id,
+                  productName: input.subscription.productName,
+                  quantity: input.subscription.quantity,
+                  billingTerm: input.subscription.billingTerm,
+                  unitPrice: input.subscription.unitPrice,
+                  unitCost: input.subscription.unitCost,
+                },
+                agreement: input.agreement,
+                productLabel: input.product.label,
+                existingDescription: current[0]?.invoiceDescription ?? null,
+                rules: input.rules,
+              },
+            },
+            200,
+          );
         },
-        200,
-      );
-    })
-    .post('/plans/confirm', zv('json', confirmPlanSchema), async (c) => {
-      const ctx = requestContext(deps, c);
-      const request = c.req.valid('json');
-      const { input } = await loadPlanInput(ctx.db, ctx.tenant, ctx.cw, ctx.distributor, request.subscriptionId, ctx.today, { recurring: request.recurring });
-      const company = await companyMappingByDistributor(ctx.db, ctx.tenant.id, input.subscription.companyId);
-      const outcomes = await confirmReviewedPlan(writeContext(ctx, deps), input, request, { companyName: company?.cwCompanyName ?? undefined, productName: input.subscription.productName });
-      ctx.invalidate(`additions:${input.agreement.id}`);
-      return c.json({ outcomes }, 200);
-    })
-    .post('/operations/:key/retry', zv('param', z.object({ key: z.string().check(z.minLength(1)) })), async (c) => {
-      const ctx = requestContext(deps, c);
-      const outcome = await retryOperation(writeContext(ctx, deps), c.req.valid('param').key);
-      deps.cache.invalidateWhere((k) => k.startsWith(`${ctx.tenant.id}:cw:`) && k.includes(':additions:'));
-      return c.json(outcome, 200);
-    })
-    /** Every write attempted against ConnectWise, newest first, with filters. */
-    .get('/adjustments', zv('query', logQuery), async (c) => {
-      const ctx = requestContext(deps, c);
-      const q = c.req.valid('query');
-      const conditions = [eq(adjustmentLog.tenantId, ctx.tenant.id)];
-      if (q.from) conditions.push(gte(adjustmentLog.at, new Date(`${q.from}T00:00:00Z`)));
-      if (q.to) conditions.push(lte(adjustmentLog.at, new Date(`${q.to}T23:59:59.999Z`)));
-      if (q.company) conditions.push(ilike(adjustmentLog.companyName, `%${q.company}%`));
-      if (q.product) conditions.push(ilike(adjustmentLog.productName, `%${q.product}%`));
-      if (q.outcome) conditions.push(eq(adjustmentLog.outcome, q.outcome));
-      const rows = await ctx.db
-        .select({
-          id: adjustmentLog.id,
-          at: adjustmentLog.at,
-          actorName: adjustmentLog.actorName,
-          actorType: adjustmentLog.actorType,
-          action: adjustmentLog.action,
-          companyName: adjustmentLog.companyName,
-          productName: adjustmentLog.productName,
-          cwAgreementId: adjustmentLog.cwAgreementId,
-          cwRecordId: adjustmentLog.cwRecordId,
-          outcome: adjustmentLog.outcome,
-          errorCode: adjustmentLog.errorCode,
-          errorMessage: adjustmentLog.errorMessage,
-          operationKey: adjustmentLog.operationKey,
-          requestSummary: adjustmentLog.requestSummary,
-          opState: syncOperations.state,
-        })
-        .from(adjustmentLog)
-        .leftJoin(syncOperations, and(eq(syncOperations.tenantId, adjustmentLog.tenantId), eq(syncOperations.opKey, adjustmentLog.operationKey)))
-        .where(and(...conditions))
-        .orderBy(desc(adjustmentLog.at), desc(adjustmentLog.id))
-        .limit(500);
-      return c.json(rows.map((r) => ({ ...r, at: r.at.toISOString(), retryable: r.outcome !== 'success' && (r.opState === 'failed' || r.opState === 'skipped') })), 200);
-    });
+      )
+      .post('/plans/confirm', zv('json', confirmPlanSchema), async (c) => {
+        const ctx = requestContext(deps, c);
+        const request = c.req.valid('json');
+        const { input } = await loadPlanInput(
+          ctx.db,
+          ctx.tenant,
+          ctx.cw,
+          ctx.distributor,
+          request.subscriptionId,
+          ctx.today,
+          { recurring: request.recurring },
+        );
+        const company = await companyMappingByDistributor(ctx.db, ctx.tenant.id, input.subscription.companyId);
+        const outcomes = await confirmReviewedPlan(writeContext(ctx, deps), input, request, {
+          companyName: company?.cwCompanyName ?? undefined,
+          productName: input.subscription.productName,
+        });
+        ctx.invalidate(`additions:${input.agreement.id}`);
+        return c.json({ outcomes }, 200);
+      })
+      .post('/operations/:key/retry', zv('param', z.object({ key: z.string().check(z.minLength(1)) })), async (c) => {
+        const ctx = requestContext(deps, c);
+        const outcome = await retryOperation(writeContext(ctx, deps), c.req.valid('param').key);
+        deps.cache.invalidateWhere((k) => k.startsWith(`${ctx.tenant.id}:cw:`) && k.includes(':additions:'));
+        return c.json(outcome, 200);
+      })
+      /** Every write attempted against ConnectWise, newest first, with filters. */
+      .get('/adjustments', zv('query', logQuery), async (c) => {
+        const ctx = requestContext(deps, c);
+        const q = c.req.valid('query');
+        const conditions = [eq(adjustmentLog.tenantId, ctx.tenant.id)];
+        if (q.from) conditions.push(gte(adjustmentLog.at, new Date(`${q.from}T00:00:00Z`)));
+        if (q.to) conditions.push(lte(adjustmentLog.at, new Date(`${q.to}T23:59:59.999Z`)));
+        if (q.company) conditions.push(ilike(adjustmentLog.companyName, `%${q.company}%`));
+        if (q.product) conditions.push(ilike(adjustmentLog.productName, `%${q.product}%`));
+        if (q.outcome) conditions.push(eq(adjustmentLog.outcome, q.outcome));
+        const rows = await ctx.db
+          .select({
+            id: adjustmentLog.id,
+            at: adjustmentLog.at,
+            actorName: adjustmentLog.actorName,
+            actorType: adjustmentLog.actorType,
+            action: adjustmentLog.action,
+            companyName: adjustmentLog.companyName,
+            productName: adjustmentLog.productName,
+            cwAgreementId: adjustmentLog.cwAgreementId,
+            cwRecordId: adjustmentLog.cwRecordId,
+            outcome: adjustmentLog.outcome,
+            errorCode: adjustmentLog.errorCode,
+            errorMessage: adjustmentLog.errorMessage,
+            operationKey: adjustmentLog.operationKey,
+            requestSummary: adjustmentLog.requestSummary,
+            opState: syncOperations.state,
+          })
+          .from(adjustmentLog)
+          .leftJoin(
+            syncOperations,
+            and(
+              eq(syncOperations.tenantId, adjustmentLog.tenantId),
+              eq(syncOperations.opKey, adjustmentLog.operationKey),
+            ),
+          )
+          .where(and(...conditions))
+          .orderBy(desc(adjustmentLog.at), desc(adjustmentLog.id))
+          .limit(500);
+        return c.json(
+          rows.map((r) => ({
+            ...r,
+            at: r.at.toISOString(),
+            retryable: r.outcome !== 'success' && (r.opState === 'failed' || r.opState === 'skipped'),
+          })),
+          200,
+        );
+      })
+  );
 }

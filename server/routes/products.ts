@@ -4,13 +4,13 @@ import { z } from 'zod/mini';
 import { bindProduct, listProductMappings, unbindProduct } from '../../db/queries/mappings.ts';
 import { microsToCents } from '../../shared/money.ts';
 import { bindProductSchema, exportProductSchema, type MappingStatus } from '../../shared/schemas/mapping.ts';
-import type { AppEnv } from '../auth/session.ts';
 import { auditedWrite } from '../audit.ts';
+import type { AppEnv } from '../auth/session.ts';
 import { where } from '../connectwise/conditions.ts';
 import { AppError } from '../errors.ts';
 import { mapLimit } from '../http/limit.ts';
 import { zv } from '../validate.ts';
-import { requestContext, type ApiDeps, type RequestContext } from './context.ts';
+import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 
 const productParam = z.object({ id: z.string().check(z.minLength(1)) });
 
@@ -32,7 +32,10 @@ async function productName(ctx: RequestContext, id: string): Promise<string> {
   const fromCatalog = (await ctx.pax8Products()).items.find((p) => p.id === id)?.name;
   const fromSubs = (await ctx.pax8Subscriptions()).items.find((s) => s.productId === id)?.productName;
   // A product ordered since the lists were cached: ask Pax8 for its subscriptions directly.
-  const fresh = fromCatalog ?? fromSubs ? undefined : (await ctx.distributor.subscriptions({ productId: id })).items[0]?.productName;
+  const fresh =
+    (fromCatalog ?? fromSubs)
+      ? undefined
+      : (await ctx.distributor.subscriptions({ productId: id })).items[0]?.productName;
   const name = fromCatalog ?? fromSubs ?? fresh;
   if (!name) throw new AppError('not_found', `Pax8 has no product ${id}.`, { field: 'distributorProductId' });
   return name;
@@ -49,7 +52,8 @@ async function subProducts(ctx: RequestContext, productId: string): Promise<stri
   await mapLimit(subs, 4, async (s) => {
     for (const summary of (await ctx.distributor.usageSummaries(s.id)).items) {
       for (const day of [month.minus({ days: 1 }), month.minus({ months: 1 }).endOf('month')]) {
-        for (const line of (await ctx.distributor.usageLines(summary.id, day.toISODate()!)).items) names.add(line.productName);
+        for (const line of (await ctx.distributor.usageLines(summary.id, day.toISODate()!)).items)
+          names.add(line.productName);
       }
     }
   });
@@ -62,16 +66,26 @@ export function productRoutes(deps: ApiDeps) {
       /** The products page: products the tenant's subscriptions use, and any already mapped, with status. */
       .get('/products', async (c) => {
         const ctx = requestContext(deps, c);
-        const [subs, catalog, mappings] = await Promise.all([ctx.pax8Subscriptions(), ctx.pax8Products(), listProductMappings(ctx.db, ctx.tenant.id)]);
+        const [subs, catalog, mappings] = await Promise.all([
+          ctx.pax8Subscriptions(),
+          ctx.pax8Products(),
+          listProductMappings(ctx.db, ctx.tenant.id),
+        ]);
         const info = new Map(catalog.items.map((p) => [p.id, p]));
         const inUse = new Map<string, { name: string; count: number; usage: boolean }>();
         for (const s of subs.items) {
-          const entry = inUse.get(s.productId) ?? { name: s.productName || info.get(s.productId)?.name || s.productId, count: 0, usage: true };
+          const entry = inUse.get(s.productId) ?? {
+            name: s.productName || info.get(s.productId)?.name || s.productId,
+            count: 0,
+            usage: true,
+          };
           entry.count++;
           entry.usage &&= s.unitPrice === 0 && s.unitCost === 0;
           inUse.set(s.productId, entry);
         }
-        for (const m of mappings) if (!inUse.has(m.distributorProductId)) inUse.set(m.distributorProductId, { name: m.distributorProductName, count: 0, usage: m.subProduct !== '' });
+        for (const m of mappings)
+          if (!inUse.has(m.distributorProductId))
+            inUse.set(m.distributorProductId, { name: m.distributorProductName, count: 0, usage: m.subProduct !== '' });
         const rows: ProductRow[] = [];
         for (const [id, p] of inUse) {
           const keys = new Set(['', ...mappings.filter((m) => m.distributorProductId === id).map((m) => m.subProduct)]);
@@ -94,29 +108,70 @@ export function productRoutes(deps: ApiDeps) {
         }
         rows.sort((a, b) => a.name.localeCompare(b.name) || a.subProduct.localeCompare(b.subProduct));
         const parents = rows.filter((r) => r.subProduct === '');
-        const counts = { all: parents.length, mapped: parents.filter((r) => r.status === 'mapped').length, unmapped: parents.filter((r) => r.status === 'unmapped').length, failed: parents.filter((r) => r.status === 'failed').length };
+        const counts = {
+          all: parents.length,
+          mapped: parents.filter((r) => r.status === 'mapped').length,
+          unmapped: parents.filter((r) => r.status === 'unmapped').length,
+          failed: parents.filter((r) => r.status === 'failed').length,
+        };
         return c.json({ rows, counts }, 200);
       })
       .get('/products/:id/sub-products', zv('param', productParam), async (c) => {
         const ctx = requestContext(deps, c);
         const id = c.req.valid('param').id;
-        const [found, mappings] = await Promise.all([deps.cache.get(`${ctx.tenant.id}:pax8:subproducts:${id}`, () => subProducts(ctx, id)), listProductMappings(ctx.db, ctx.tenant.id)]);
-        const known = new Set([...found, ...mappings.filter((m) => m.distributorProductId === id && m.subProduct).map((m) => m.subProduct)]);
+        const [found, mappings] = await Promise.all([
+          deps.cache.get(`${ctx.tenant.id}:pax8:subproducts:${id}`, () => subProducts(ctx, id)),
+          listProductMappings(ctx.db, ctx.tenant.id),
+        ]);
+        const known = new Set([
+          ...found,
+          ...mappings.filter((m) => m.distributorProductId === id && m.subProduct).map((m) => m.subProduct),
+        ]);
         return c.json([...known].sort(), 200);
       })
       /** Prices per billing term, to prefill the export form. */
       .get('/products/:id/pricing', zv('param', productParam), async (c) => {
         const ctx = requestContext(deps, c);
         const pricing = await ctx.pax8Pricing(c.req.valid('param').id);
-        return c.json(pricing.items.map((p) => ({ billingTerm: p.billingTerm, unit: p.unit, unitCost: microsToCents(p.unitCost), unitPrice: microsToCents(p.unitPrice), usage: p.usage })), 200);
+        return c.json(
+          pricing.items.map((p) => ({
+            billingTerm: p.billingTerm,
+            unit: p.unit,
+            unitCost: microsToCents(p.unitCost),
+            unitPrice: microsToCents(p.unitPrice),
+            usage: p.usage,
+          })),
+          200,
+        );
       })
       /** Catalog search over description, identifier, manufacturer part number and vendor SKU. */
       .get('/catalog', zv('query', z.object({ q: z._default(z.string(), '') })), async (c) => {
         const ctx = requestContext(deps, c);
         const q = c.req.valid('query').q.trim();
-        const text = q ? where.or(...['description', 'identifier', 'manufacturerPartNumber', 'vendorSku'].map((f) => where.like(f, `%${q.replace(/%/g, '')}%`))) : undefined;
-        const items = await ctx.cw.catalog.search({ conditions: where.and(where.eq('inactiveFlag', false), text), orderBy: 'description asc', maxRecords: 50 });
-        return c.json(items.map((i) => ({ id: i.id, identifier: i.identifier, description: i.description, productClass: i.productClass ?? null, vendorSku: i.vendorSku ?? null, price: i.price ?? null, cost: i.cost ?? null })), 200);
+        const text = q
+          ? where.or(
+              ...['description', 'identifier', 'manufacturerPartNumber', 'vendorSku'].map((f) =>
+                where.like(f, `%${q.replace(/%/g, '')}%`),
+              ),
+            )
+          : undefined;
+        const items = await ctx.cw.catalog.search({
+          conditions: where.and(where.eq('inactiveFlag', false), text),
+          orderBy: 'description asc',
+          maxRecords: 50,
+        });
+        return c.json(
+          items.map((i) => ({
+            id: i.id,
+            identifier: i.identifier,
+            description: i.description,
+            productClass: i.productClass ?? null,
+            vendorSku: i.vendorSku ?? null,
+            price: i.price ?? null,
+            cost: i.cost ?? null,
+          })),
+          200,
+        );
       })
       .get('/catalog/setup', async (c) => c.json(await requestContext(deps, c).catalogSetup(), 200))
       .post('/product-mappings', zv('json', bindProductSchema), async (c) => {
@@ -124,8 +179,20 @@ export function productRoutes(deps: ApiDeps) {
         const input = c.req.valid('json');
         const name = await productName(ctx, input.distributorProductId);
         const item = await ctx.cw.catalog.get(input.cwCatalogItemId);
-        if (item.productClass === 'Bundle') throw new AppError('invalid_input', `${item.identifier} is a bundle; ConnectWise cannot add bundles to agreements.`, { fields: [{ field: 'cwCatalogItemId', message: 'bundles cannot be agreement additions' }] });
-        const mapping = await bindProduct(ctx.db, ctx.tenant.id, { distributorProductId: input.distributorProductId, subProduct: input.subProduct, distributorProductName: input.subProduct || name, cwCatalogItemId: item.id, cwCatalogIdentifier: item.identifier, by: ctx.by });
+        if (item.productClass === 'Bundle')
+          throw new AppError(
+            'invalid_input',
+            `${item.identifier} is a bundle; ConnectWise cannot add bundles to agreements.`,
+            { fields: [{ field: 'cwCatalogItemId', message: 'bundles cannot be agreement additions' }] },
+          );
+        const mapping = await bindProduct(ctx.db, ctx.tenant.id, {
+          distributorProductId: input.distributorProductId,
+          subProduct: input.subProduct,
+          distributorProductName: input.subProduct || name,
+          cwCatalogItemId: item.id,
+          cwCatalogIdentifier: item.identifier,
+          by: ctx.by,
+        });
         return c.json(mapping, 201);
       })
       .delete('/product-mappings/:id', zv('param', productParam), async (c) => {
@@ -157,11 +224,25 @@ export function productRoutes(deps: ApiDeps) {
           ctx.db,
           ctx.tenant.id,
           ctx.actor,
-          { action: 'catalog.create', requestSummary: { method: 'POST', path: '/procurement/catalog', body }, productName: input.subProduct || name },
+          {
+            action: 'catalog.create',
+            requestSummary: { method: 'POST', path: '/procurement/catalog', body },
+            productName: input.subProduct || name,
+          },
           () => ctx.cw.catalog.create(body),
         );
-        const mapping = await bindProduct(ctx.db, ctx.tenant.id, { distributorProductId: input.distributorProductId, subProduct: input.subProduct, distributorProductName: input.subProduct || name, cwCatalogItemId: item.id, cwCatalogIdentifier: item.identifier, by: ctx.by });
-        return c.json({ item: { id: item.id, identifier: item.identifier, description: item.description }, mapping }, 201);
+        const mapping = await bindProduct(ctx.db, ctx.tenant.id, {
+          distributorProductId: input.distributorProductId,
+          subProduct: input.subProduct,
+          distributorProductName: input.subProduct || name,
+          cwCatalogItemId: item.id,
+          cwCatalogIdentifier: item.identifier,
+          by: ctx.by,
+        });
+        return c.json(
+          { item: { id: item.id, identifier: item.identifier, description: item.description }, mapping },
+          201,
+        );
       })
   );
 }

@@ -8,10 +8,10 @@ import { ignoredSubscriptions, serviceMappings, subscriptionStatus } from '../..
 import { centsToDecimal } from '../../shared/money.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { AppError } from '../errors.ts';
-import { recentRuns, runTenantSync, type RunDeps } from '../jobs/run.ts';
+import { type RunDeps, recentRuns, runTenantSync } from '../jobs/run.ts';
 import { assessTenant, statusRow } from '../sync/assess.ts';
 import { zv } from '../validate.ts';
-import { requestContext, type ApiDeps } from './context.ts';
+import { type ApiDeps, requestContext } from './context.ts';
 import { toCsv } from './csv.ts';
 
 const subParam = z.object({ id: z.string().check(z.minLength(1)) });
@@ -24,28 +24,62 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
         const { tenant, member } = c.get('auth');
         const mode = c.req.valid('json').mode;
         // Started here, followed through GET /sync/runs: a tenant's run can take minutes.
-        const started = runTenantSync(deps.runDeps(), tenant, { trigger: mode === 'check' ? 'check' : 'manual', requestedBy: `${member.name} (${member.id})` });
+        const started = runTenantSync(deps.runDeps(), tenant, {
+          trigger: mode === 'check' ? 'check' : 'manual',
+          requestedBy: `${member.name} (${member.id})`,
+        });
         const first = await Promise.race([started, new Promise<null>((r) => setTimeout(() => r(null), 150))]);
-        if (first?.status === 'busy') throw new AppError('conflict', 'A sync is already running for this ConnectWise instance; its progress is shown below.', { reason: 'busy' });
+        if (first?.status === 'busy')
+          throw new AppError(
+            'conflict',
+            'A sync is already running for this ConnectWise instance; its progress is shown below.',
+            { reason: 'busy' },
+          );
         return c.json({ started: true }, 202);
       })
       .get('/sync/runs', async (c) => {
         const runs = await recentRuns(deps.database.db, c.get('auth').tenant.id);
-        return c.json(runs.map((r) => ({ ...r, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null })), 200);
+        return c.json(
+          runs.map((r) => ({
+            ...r,
+            startedAt: r.startedAt.toISOString(),
+            finishedAt: r.finishedAt?.toISOString() ?? null,
+          })),
+          200,
+        );
       })
       /** The agreement pod: subscriptions billed here, or of this company and unmapped, that differ. */
       .get('/agreements/:id/unsynced', zv('param', z.object({ id: z.string().check(z.regex(/^\d+$/)) })), async (c) => {
         const ctx = requestContext(deps, c);
         const agreementId = Number(c.req.valid('param').id);
         const agreement = await ctx.cw.agreements.get(agreementId);
-        const company = (await listCompanyMappings(ctx.db, ctx.tenant.id)).find((m) => m.status === 'mapped' && m.cwCompanyId === agreement.company.id);
+        const company = (await listCompanyMappings(ctx.db, ctx.tenant.id)).find(
+          (m) => m.status === 'mapped' && m.cwCompanyId === agreement.company.id,
+        );
         if (!company) return c.json({ bound: false, rows: [], inSync: 0 }, 200);
         const settings = await getSettings(ctx.db, ctx.tenant.id);
-        const assessed = await assessTenant({ db: ctx.db, tenant: ctx.tenant, cw: ctx.cw, distributor: ctx.distributor, today: ctx.today, rules: settings.rules }, { distributorCompanyIds: [company.distributorCompanyId] });
-        const here = assessed.filter((a) => (a.mapping?.cwAgreementId === agreementId && a.mapping.status === 'mapped') || !a.mapping);
+        const assessed = await assessTenant(
+          {
+            db: ctx.db,
+            tenant: ctx.tenant,
+            cw: ctx.cw,
+            distributor: ctx.distributor,
+            today: ctx.today,
+            rules: settings.rules,
+          },
+          { distributorCompanyIds: [company.distributorCompanyId] },
+        );
+        const here = assessed.filter(
+          (a) => (a.mapping?.cwAgreementId === agreementId && a.mapping.status === 'mapped') || !a.mapping,
+        );
         const now = new Date();
-        await saveStatuses(ctx.db, here.map((a) => statusRow(ctx.tenant.id, a, now)));
-        const since = new Map((await statusesFor(ctx.db, ctx.tenant.id)).map((s) => [s.subscriptionId, s.outOfSyncSince]));
+        await saveStatuses(
+          ctx.db,
+          here.map((a) => statusRow(ctx.tenant.id, a, now)),
+        );
+        const since = new Map(
+          (await statusesFor(ctx.db, ctx.tenant.id)).map((s) => [s.subscriptionId, s.outOfSyncSince]),
+        );
         const rows = here
           .filter((a) => a.state !== 'in-sync' && !a.ignored)
           .map((a) => ({
@@ -62,68 +96,156 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
           }));
         return c.json({ bound: true, rows, inSync: here.filter((a) => a.state === 'in-sync').length }, 200);
       })
-      .post('/subscriptions/:id/ignore', zv('param', subParam), zv('json', z.object({ reason: z.optional(z.string().check(z.maxLength(500))) })), async (c) => {
-        const ctx = requestContext(deps, c);
-        await ctx.db
-          .insert(ignoredSubscriptions)
-          .values({ tenantId: ctx.tenant.id, subscriptionId: c.req.valid('param').id, reason: c.req.valid('json').reason ?? null, ignoredBy: ctx.by })
-          .onConflictDoNothing();
-        return c.json({ ignored: true }, 200);
-      })
+      .post(
+        '/subscriptions/:id/ignore',
+        zv('param', subParam),
+        zv('json', z.object({ reason: z.optional(z.string().check(z.maxLength(500))) })),
+        async (c) => {
+          const ctx = requestContext(deps, c);
+          await ctx.db
+            .insert(ignoredSubscriptions)
+            .values({
+              tenantId: ctx.tenant.id,
+              subscriptionId: c.req.valid('param').id,
+              reason: c.req.valid('json').reason ?? null,
+              ignoredBy: ctx.by,
+            })
+            .onConflictDoNothing();
+          return c.json({ ignored: true }, 200);
+        },
+      )
       .delete('/subscriptions/:id/ignore', zv('param', subParam), async (c) => {
         const ctx = requestContext(deps, c);
-        await ctx.db.delete(ignoredSubscriptions).where(and(eq(ignoredSubscriptions.tenantId, ctx.tenant.id), eq(ignoredSubscriptions.subscriptionId, c.req.valid('param').id)));
+        await ctx.db
+          .delete(ignoredSubscriptions)
+          .where(
+            and(
+              eq(ignoredSubscriptions.tenantId, ctx.tenant.id),
+              eq(ignoredSubscriptions.subscriptionId, c.req.valid('param').id),
+            ),
+          );
         return c.json({ ignored: false }, 200);
       })
       /** Unsynced (by company, seat-based and arrears apart), linked and unlinked: from the last check. */
-      .get('/reports/:view', zv('param', z.object({ view: z.enum(['unsynced', 'linked', 'unlinked', 'unsynced.csv', 'linked.csv', 'unlinked.csv']) })), async (c) => {
-        const ctx = requestContext(deps, c);
-        const view = c.req.valid('param').view;
-        // Each view reads only its own rows: the report answers in well under 150 ms at 5,000 subscriptions.
-        const linkedIds = ctx.db.select({ id: serviceMappings.subscriptionId }).from(serviceMappings).where(eq(serviceMappings.tenantId, ctx.tenant.id));
-        const filter = view.startsWith('unsynced')
-          ? ne(subscriptionStatus.state, 'in-sync')
-          : view.startsWith('linked')
-            ? inArray(subscriptionStatus.subscriptionId, linkedIds)
-            : notInArray(subscriptionStatus.subscriptionId, linkedIds);
-        const [statuses, ignored, checked] = await Promise.all([
-          ctx.db.select().from(subscriptionStatus).where(and(eq(subscriptionStatus.tenantId, ctx.tenant.id), filter)),
-          ctx.db.select().from(ignoredSubscriptions).where(eq(ignoredSubscriptions.tenantId, ctx.tenant.id)),
-          ctx.db.select({ at: max(subscriptionStatus.checkedAt) }).from(subscriptionStatus).where(eq(subscriptionStatus.tenantId, ctx.tenant.id)),
-        ]);
-        const ignoredSet = new Map(ignored.map((i) => [i.subscriptionId, i]));
-        const rows = statuses
-          .filter((s) => !view.startsWith('unsynced') || !ignoredSet.has(s.subscriptionId))
-          .sort((a, b) => a.companyName.localeCompare(b.companyName) || a.productName.localeCompare(b.productName))
-          .map((s) => ({
+      .get(
+        '/reports/:view',
+        zv(
+          'param',
+          z.object({ view: z.enum(['unsynced', 'linked', 'unlinked', 'unsynced.csv', 'linked.csv', 'unlinked.csv']) }),
+        ),
+        async (c) => {
+          const ctx = requestContext(deps, c);
+          const view = c.req.valid('param').view;
+          // Each view reads only its own rows: the report answers in well under 150 ms at 5,000 subscriptions.
+          const linkedIds = ctx.db
+            .select({ id: serviceMappings.subscriptionId })
+            .from(serviceMappings)
+            .where(eq(serviceMappings.tenantId, ctx.tenant.id));
+          const filter = view.startsWith('unsynced')
+            ? ne(subscriptionStatus.state, 'in-sync')
+            : view.startsWith('linked')
+              ? inArray(subscriptionStatus.subscriptionId, linkedIds)
+              : notInArray(subscriptionStatus.subscriptionId, linkedIds);
+          const [statuses, ignored, checked] = await Promise.all([
+            ctx.db
+              .select()
+              .from(subscriptionStatus)
+              .where(and(eq(subscriptionStatus.tenantId, ctx.tenant.id), filter)),
+            ctx.db.select().from(ignoredSubscriptions).where(eq(ignoredSubscriptions.tenantId, ctx.tenant.id)),
+            ctx.db
+              .select({ at: max(subscriptionStatus.checkedAt) })
+              .from(subscriptionStatus)
+              .where(eq(subscriptionStatus.tenantId, ctx.tenant.id)),
+          ]);
+          const ignoredSet = new Map(ignored.map((i) => [i.subscriptionId, i]));
+          const rows = statuses
+            .filter((s) => !view.startsWith('unsynced') || !ignoredSet.has(s.subscriptionId))
+            .sort((a, b) => a.companyName.localeCompare(b.companyName) || a.productName.localeCompare(b.productName))
+            .map((s) => ({
+              subscriptionId: s.subscriptionId,
+              companyName: s.companyName,
+              productName: s.productName,
+              billingTerm: s.billingTerm,
+              arrears: s.usage,
+              state: s.state,
+              cwAgreementId: s.cwAgreementId,
+              cwAgreementName: s.cwAgreementName,
+              cwAdditionId: s.cwAdditionId,
+              cwQuantity: s.cwQuantity,
+              distributorQuantity: s.distributorQuantity,
+              monthlyDifference: s.monthlyDifference,
+              reason: s.reason,
+              outOfSyncSince: s.outOfSyncSince?.toISOString() ?? null,
+              checkedAt: s.checkedAt.toISOString(),
+            }));
+          if (view.endsWith('.csv')) {
+            const day = (iso: string | null) => iso?.slice(0, 10) ?? '';
+            const csv = toCsv(
+              [
+                'Company',
+                'Subscription',
+                'Product',
+                'Term',
+                'Arrears',
+                'State',
+                'ConnectWise agreement',
+                'Agreement id',
+                'Addition id',
+                'ConnectWise quantity',
+                'Pax8 quantity',
+                'Monthly difference',
+                'Reason',
+                'Out of sync since',
+                'Checked',
+              ],
+              rows.map((r) => [
+                r.companyName,
+                r.subscriptionId,
+                r.productName,
+                r.billingTerm,
+                r.arrears ? 'yes' : 'no',
+                r.state,
+                r.cwAgreementName,
+                r.cwAgreementId,
+                r.cwAdditionId,
+                r.cwQuantity,
+                r.distributorQuantity,
+                r.monthlyDifference === null ? '' : centsToDecimal(r.monthlyDifference),
+                r.reason,
+                day(r.outOfSyncSince),
+                day(r.checkedAt),
+              ]),
+            );
+            return c.body(csv, 200, {
+              'Content-Type': 'text/csv; charset=utf-8',
+              'Content-Disposition': `attachment; filename="${view}"`,
+            });
+          }
+          const ignoredStatuses =
+            view === 'unsynced' && ignored.length > 0
+              ? await ctx.db
+                  .select()
+                  .from(subscriptionStatus)
+                  .where(
+                    and(
+                      eq(subscriptionStatus.tenantId, ctx.tenant.id),
+                      inArray(
+                        subscriptionStatus.subscriptionId,
+                        ignored.map((i) => i.subscriptionId),
+                      ),
+                    ),
+                  )
+              : [];
+          const ignoredRows = ignoredStatuses.map((s) => ({
             subscriptionId: s.subscriptionId,
             companyName: s.companyName,
             productName: s.productName,
-            billingTerm: s.billingTerm,
-            arrears: s.usage,
-            state: s.state,
-            cwAgreementId: s.cwAgreementId,
-            cwAgreementName: s.cwAgreementName,
-            cwAdditionId: s.cwAdditionId,
-            cwQuantity: s.cwQuantity,
-            distributorQuantity: s.distributorQuantity,
-            monthlyDifference: s.monthlyDifference,
-            reason: s.reason,
-            outOfSyncSince: s.outOfSyncSince?.toISOString() ?? null,
-            checkedAt: s.checkedAt.toISOString(),
+            ignoredBy: ignoredSet.get(s.subscriptionId)!.ignoredBy,
+            ignoredAt: ignoredSet.get(s.subscriptionId)!.ignoredAt.toISOString(),
           }));
-        if (view.endsWith('.csv')) {
-          const day = (iso: string | null) => iso?.slice(0, 10) ?? '';
-          const csv = toCsv(
-            ['Company', 'Subscription', 'Product', 'Term', 'Arrears', 'State', 'ConnectWise agreement', 'Agreement id', 'Addition id', 'ConnectWise quantity', 'Pax8 quantity', 'Monthly difference', 'Reason', 'Out of sync since', 'Checked'],
-            rows.map((r) => [r.companyName, r.subscriptionId, r.productName, r.billingTerm, r.arrears ? 'yes' : 'no', r.state, r.cwAgreementName, r.cwAgreementId, r.cwAdditionId, r.cwQuantity, r.distributorQuantity, r.monthlyDifference === null ? '' : centsToDecimal(r.monthlyDifference), r.reason, day(r.outOfSyncSince), day(r.checkedAt)]),
-          );
-          return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${view}"` });
-        }
-        const ignoredStatuses = view === 'unsynced' && ignored.length > 0 ? await ctx.db.select().from(subscriptionStatus).where(and(eq(subscriptionStatus.tenantId, ctx.tenant.id), inArray(subscriptionStatus.subscriptionId, ignored.map((i) => i.subscriptionId)))) : [];
-        const ignoredRows = ignoredStatuses.map((s) => ({ subscriptionId: s.subscriptionId, companyName: s.companyName, productName: s.productName, ignoredBy: ignoredSet.get(s.subscriptionId)!.ignoredBy, ignoredAt: ignoredSet.get(s.subscriptionId)!.ignoredAt.toISOString() }));
-        const lastChecked = checked[0]?.at ? new Date(checked[0].at).toISOString() : null;
-        return c.json({ rows, ignored: ignoredRows, lastChecked }, 200);
-      })
+          const lastChecked = checked[0]?.at ? new Date(checked[0].at).toISOString() : null;
+          return c.json({ rows, ignored: ignoredRows, lastChecked }, 200);
+        },
+      )
   );
 }

@@ -4,21 +4,27 @@ import type { SandboxControl } from './faults.ts';
 
 const ruleSchema = z.object({
   method: z.string().optional(),
-  path: z.string().min(1).refine((p) => {
-    try {
-      new RegExp(p);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'path must be a regular expression'),
+  path: z
+    .string()
+    .min(1)
+    .refine((p) => {
+      try {
+        new RegExp(p);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'path must be a regular expression'),
   latencyMs: z.number().int().min(0).optional(),
   status429: z.number().int().min(0).optional(),
   retryAfterSeconds: z.number().int().min(0).optional(),
   status500: z.number().int().min(0).optional(),
   timeoutAfterCommit: z.number().int().min(0).optional(),
 });
-const configSchema = z.object({ latencyMs: z.number().int().min(0).default(0), rules: z.array(ruleSchema).default([]) });
+const configSchema = z.object({
+  latencyMs: z.number().int().min(0).default(0),
+  rules: z.array(ruleSchema).default([]),
+});
 
 /**
  * `/__sandbox/*`: the switches tests, benchmarks and demos use to make a sandbox misbehave the
@@ -26,7 +32,8 @@ const configSchema = z.object({ latencyMs: z.number().int().min(0).default(0), r
  */
 export function adminRoutes(control: SandboxControl, extra?: (app: Hono) => void) {
   const app = new Hono();
-  const bad = (message: string) => new Response(JSON.stringify({ message }), { status: 400, headers: { 'content-type': 'application/json' } });
+  const bad = (message: string) =>
+    new Response(JSON.stringify({ message }), { status: 400, headers: { 'content-type': 'application/json' } });
   app.get('/faults', (c) => c.json(control.faults));
   app.put('/faults', async (c) => {
     const parsed = configSchema.safeParse(await c.req.json().catch(() => null));
@@ -45,7 +52,9 @@ export function adminRoutes(control: SandboxControl, extra?: (app: Hono) => void
     return c.json(control.faults);
   });
   app.put('/rate-limit', async (c) => {
-    const parsed = z.object({ perMinute: z.number().int().positive().nullable() }).safeParse(await c.req.json().catch(() => null));
+    const parsed = z
+      .object({ perMinute: z.number().int().positive().nullable() })
+      .safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return bad('perMinute must be a positive whole number or null');
     control.rateLimitPerMinute = parsed.data.perMinute;
     return c.json({ perMinute: control.rateLimitPerMinute });

@@ -2,8 +2,8 @@ import type { Database } from '../../db/client.ts';
 import { createCwClient } from '../connectwise/client.ts';
 import type { SecretBox } from '../crypto.ts';
 import { readManifest } from '../tenants/manifest.ts';
-import { registerHostedEntries, type RegisterOutcome } from '../tenants/register.ts';
-import { setupTenant, type SetupResult } from '../tenants/setup.ts';
+import { type RegisterOutcome, registerHostedEntries } from '../tenants/register.ts';
+import { type SetupResult, setupTenant } from '../tenants/setup.ts';
 import type { RunningSandboxes } from './start.ts';
 
 /** The tenant-setup input for the sandbox ConnectWise and Pax8. */
@@ -16,7 +16,13 @@ export function sandboxTenantInput(s: RunningSandboxes) {
     clientId: s.world.cw.clientId,
     publicKey: api.publicKey,
     privateKey: api.privateKey,
-    pax8: { clientId: s.world.pax8.clientId, clientSecret: s.world.pax8.clientSecret, baseUrl: s.pax8.baseUrl, tokenUrl: s.pax8.tokenUrl, audience: 'https://api.pax8.com' },
+    pax8: {
+      clientId: s.world.pax8.clientId,
+      clientSecret: s.world.pax8.clientSecret,
+      baseUrl: s.pax8.baseUrl,
+      tokenUrl: s.pax8.tokenUrl,
+      audience: 'https://api.pax8.com',
+    },
     // The sandbox host page is served by the sandbox ConnectWise, as Manage serves its own.
     allowedOrigin: s.cw.url,
   };
@@ -26,7 +32,11 @@ export function sandboxTenantInput(s: RunningSandboxes) {
  * What an MSP admin does once, done for the demo: register the tenant (testing both
  * connections) and create the tab and pod in the sandbox ConnectWise's Hosted API table.
  */
-export async function bootstrapSandboxTenant(deps: { db: Database; secrets: SecretBox }, s: RunningSandboxes, publicOrigin: string): Promise<{ setup: SetupResult; registered: RegisterOutcome[] }> {
+export async function bootstrapSandboxTenant(
+  deps: { db: Database; secrets: SecretBox },
+  s: RunningSandboxes,
+  publicOrigin: string,
+): Promise<{ setup: SetupResult; registered: RegisterOutcome[] }> {
   const setup = await setupTenant({ db: deps.db, secrets: deps.secrets, sandbox: true }, sandboxTenantInput(s));
   const api = s.world.cw.apiMembers[0]!;
   const cw = createCwClient({

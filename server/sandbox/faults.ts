@@ -40,7 +40,9 @@ export interface SandboxControl {
   now: () => number;
 }
 
-export function createControl(init: Partial<Pick<SandboxControl, 'faults' | 'rateLimitPerMinute'>> = {}): SandboxControl {
+export function createControl(
+  init: Partial<Pick<SandboxControl, 'faults' | 'rateLimitPerMinute'>> = {},
+): SandboxControl {
   return {
     faults: init.faults ?? { latencyMs: 0, rules: [] },
     log: [],
@@ -65,7 +67,9 @@ export function faultMiddleware(
   return async (c, next) => {
     const method = c.req.method;
     const path = c.req.path;
-    const rules = control.faults.rules.filter((r) => (!r.method || r.method.toUpperCase() === method) && new RegExp(r.path).test(path));
+    const rules = control.faults.rules.filter(
+      (r) => (!r.method || r.method.toUpperCase() === method) && new RegExp(r.path).test(path),
+    );
     const record = (status: number, fault: string | null) => {
       control.log.push({ at: control.now(), method, path, status, actor: actorOf(c), fault });
       if (control.log.length > MAX_LOG) control.log.splice(0, control.log.length - MAX_LOG);
@@ -97,7 +101,8 @@ export function faultMiddleware(
     }
 
     await next();
-    const timeout = method !== 'GET' && c.res.status < 300 ? rules.find((r) => (r.timeoutAfterCommit ?? 0) > 0) : undefined;
+    const timeout =
+      method !== 'GET' && c.res.status < 300 ? rules.find((r) => (r.timeoutAfterCommit ?? 0) > 0) : undefined;
     record(c.res.status, timeout ? 'timeout-after-commit' : null);
     if (timeout) {
       timeout.timeoutAfterCommit! -= 1;

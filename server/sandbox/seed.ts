@@ -52,18 +52,37 @@ type Rng = ReturnType<typeof prng>;
 const iso = (d: DateTime) => d.toUTC().toISO({ suppressMilliseconds: true })!;
 const isoDay = (d: DateTime) => d.toUTC().toISODate()!;
 const cwDate = (d: DateTime) => `${isoDay(d)}T00:00:00Z`;
-const slug = (name: string) => name.toLowerCase().replace(/&/g, 'and').replace(/[^a-z0-9]+/g, '').slice(0, 24);
+const slug = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/&/g, 'and')
+    .replace(/[^a-z0-9]+/g, '')
+    .slice(0, 24);
 const money = (n: number) => Math.round(n * 100) / 100;
 
-const CW_CATEGORIES = [{ id: 1, name: 'Business Productivity' }, { id: 2, name: 'Security' }, { id: 3, name: 'Cloud Services' }];
+const CW_CATEGORIES = [
+  { id: 1, name: 'Business Productivity' },
+  { id: 2, name: 'Security' },
+  { id: 3, name: 'Cloud Services' },
+];
 const CW_SUBCATEGORIES = [
   { id: 11, name: 'Business Productivity', category: CW_CATEGORIES[0]! },
   { id: 12, name: 'Email Security', category: CW_CATEGORIES[1]! },
   { id: 13, name: 'Backup', category: CW_CATEGORIES[2]! },
   { id: 14, name: 'Infrastructure', category: CW_CATEGORIES[2]! },
 ];
-const CW_TYPES = [{ id: 21, name: 'Standalone' }, { id: 22, name: 'Recurring' }];
-const CW_UOMS = [{ id: 31, name: 'User' }, { id: 32, name: 'Device' }, { id: 33, name: 'Each' }, { id: 34, name: 'Mailbox' }, { id: 35, name: 'Server' }, { id: 36, name: 'Usage' }];
+const CW_TYPES = [
+  { id: 21, name: 'Standalone' },
+  { id: 22, name: 'Recurring' },
+];
+const CW_UOMS = [
+  { id: 31, name: 'User' },
+  { id: 32, name: 'Device' },
+  { id: 33, name: 'Each' },
+  { id: 34, name: 'Mailbox' },
+  { id: 35, name: 'Server' },
+  { id: 36, name: 'Usage' },
+];
 const MONTHLY = { id: 1, name: 'Monthly' };
 const YEARLY = { id: 4, name: 'Yearly' };
 
@@ -102,7 +121,15 @@ export function generateWorld(options: SeedOptions): World {
       commitmentTermInMonths: ({ Annual: 12, '2-Year': 24, '3-Year': 36 } as Record<string, number>)[term] ?? null,
       type: 'Flat' as const,
       unitOfMeasurement: seedOf.get(p.id)!.unit,
-      rates: [{ partnerBuyRate: cost, suggestedRetailPrice: price, startQuantityRange: 1, endQuantityRange: null, chargeType: 'Per Unit' as const }],
+      rates: [
+        {
+          partnerBuyRate: cost,
+          suggestedRetailPrice: price,
+          startQuantityRange: 1,
+          endQuantityRange: null,
+          chargeType: 'Per Unit' as const,
+        },
+      ],
     })),
   );
 
@@ -131,11 +158,56 @@ export function generateWorld(options: SeedOptions): World {
     codebase: 'v2025_1/',
     clientId: '3f2b7c1e-5d4a-4b8e-9c6f-0a1b2c3d4e5f',
     members: [
-      { id: 101, identifier: 'jdoe', firstName: 'Jane', lastName: 'Doe', email: 'jdoe@sandbox-msp.example', password: 'sandbox', role: 'Admin', inactive: false },
-      { id: 102, identifier: 'nross', firstName: 'Nicholas', lastName: 'Ross', email: 'nross@sandbox-msp.example', password: 'sandbox', role: 'Admin', inactive: false },
-      { id: 103, identifier: 'kpark', firstName: 'Kim', lastName: 'Park', email: 'kpark@sandbox-msp.example', password: 'sandbox', role: 'Finance', inactive: false },
-      { id: 104, identifier: 'amarkov', firstName: 'Alex', lastName: 'Markov', email: 'amarkov@sandbox-msp.example', password: 'sandbox', role: 'Technician', inactive: false },
-      { id: 105, identifier: 'former', firstName: 'Pat', lastName: 'Former', email: 'former@sandbox-msp.example', password: 'sandbox', role: 'Admin', inactive: true },
+      {
+        id: 101,
+        identifier: 'jdoe',
+        firstName: 'Jane',
+        lastName: 'Doe',
+        email: 'jdoe@sandbox-msp.example',
+        password: 'sandbox',
+        role: 'Admin',
+        inactive: false,
+      },
+      {
+        id: 102,
+        identifier: 'nross',
+        firstName: 'Nicholas',
+        lastName: 'Ross',
+        email: 'nross@sandbox-msp.example',
+        password: 'sandbox',
+        role: 'Admin',
+        inactive: false,
+      },
+      {
+        id: 103,
+        identifier: 'kpark',
+        firstName: 'Kim',
+        lastName: 'Park',
+        email: 'kpark@sandbox-msp.example',
+        password: 'sandbox',
+        role: 'Finance',
+        inactive: false,
+      },
+      {
+        id: 104,
+        identifier: 'amarkov',
+        firstName: 'Alex',
+        lastName: 'Markov',
+        email: 'amarkov@sandbox-msp.example',
+        password: 'sandbox',
+        role: 'Technician',
+        inactive: false,
+      },
+      {
+        id: 105,
+        identifier: 'former',
+        firstName: 'Pat',
+        lastName: 'Former',
+        email: 'former@sandbox-msp.example',
+        password: 'sandbox',
+        role: 'Admin',
+        inactive: true,
+      },
     ],
     apiMembers: [{ identifier: 'Pax8', publicKey: 'CIV5t8keF17BYGWg', privateKey: 's5sgfGtzYMZzxcC', role: 'Admin' }],
     companies: [],
@@ -183,7 +255,10 @@ export function generateWorld(options: SeedOptions): World {
   }
   const cwOnly = [
     ...GUIDE_COMPANIES.filter((g) => g.cwOnly).map((g) => g.cw!),
-    ...Array.from({ length: Math.floor(companyCount / 10) }, (_, i) => `${rng.pick(NAME_PARTS.first)} ${rng.pick(NAME_PARTS.second)} ${i + 1}`),
+    ...Array.from(
+      { length: Math.floor(companyCount / 10) },
+      (_, i) => `${rng.pick(NAME_PARTS.first)} ${rng.pick(NAME_PARTS.second)} ${i + 1}`,
+    ),
   ];
 
   let cwCompanyId = 18;
@@ -211,7 +286,14 @@ export function generateWorld(options: SeedOptions): World {
     const company: Pax8CompanyRecord = {
       id: rng.uuid(),
       name: pair.pax8,
-      address: { street: `${rng.int(10, 999)} Market St`, street2: null, city: 'Denver', stateOrProvince: 'CO', postalCode: '80202', country: 'US' },
+      address: {
+        street: `${rng.int(10, 999)} Market St`,
+        street2: null,
+        city: 'Denver',
+        stateOrProvince: 'CO',
+        postalCode: '80202',
+        country: 'US',
+      },
       phone: `303-555-${rng.int(1000, 9999)}`,
       website: `www.${domain}`,
       externalId: null,
@@ -262,12 +344,31 @@ export function generateWorld(options: SeedOptions): World {
     };
     const kind = i % 6;
     add({ prorateFlag: kind === 1 || kind === 4 });
-    if (kind === 2) add({ name: `${company.name.slice(0, 30)} Cloud (invoiced ahead)`, nextInvoiceDate: cwDate(today.plus({ months: 2 }).startOf('month')) });
-    if (kind === 3) add({ name: `${company.name.slice(0, 30)} Annual Licensing`, billingCycle: YEARLY, nextInvoiceDate: cwDate(today.plus({ years: 1 }).startOf('year')) });
+    if (kind === 2)
+      add({
+        name: `${company.name.slice(0, 30)} Cloud (invoiced ahead)`,
+        nextInvoiceDate: cwDate(today.plus({ months: 2 }).startOf('month')),
+      });
+    if (kind === 3)
+      add({
+        name: `${company.name.slice(0, 30)} Annual Licensing`,
+        billingCycle: YEARLY,
+        nextInvoiceDate: cwDate(today.plus({ years: 1 }).startOf('year')),
+      });
     if (kind === 4)
-      add({ name: `${company.name.slice(0, 30)} Legacy`, cancelledFlag: true, agreementStatus: 'Cancelled', dateCancelled: cwDate(today.minus({ months: 3 })) });
+      add({
+        name: `${company.name.slice(0, 30)} Legacy`,
+        cancelledFlag: true,
+        agreementStatus: 'Cancelled',
+        dateCancelled: cwDate(today.minus({ months: 3 })),
+      });
     if (kind === 5)
-      add({ name: `${company.name.slice(0, 30)} 2023 Project`, noEndingDateFlag: false, endDate: cwDate(today.minus({ months: 2 }).endOf('month')), agreementStatus: 'Expired' });
+      add({
+        name: `${company.name.slice(0, 30)} 2023 Project`,
+        noEndingDateFlag: false,
+        endDate: cwDate(today.minus({ months: 2 }).endOf('month')),
+        agreementStatus: 'Expired',
+      });
   });
 
   // Subscriptions, spread over the Pax8 companies.
@@ -281,7 +382,9 @@ export function generateWorld(options: SeedOptions): World {
     remaining -= count;
     for (let si = 0; si < count; si++) {
       const usage = si === 2 && ci % 3 === 0;
-      const product = usage ? usageProducts[ci % usageProducts.length]! : seatProducts[(ci + si * 3) % seatProducts.length]!;
+      const product = usage
+        ? usageProducts[ci % usageProducts.length]!
+        : seatProducts[(ci + si * 3) % seatProducts.length]!;
       const s = seedOf.get(product.id)!;
       const terms = Object.keys(s.terms) as (keyof ProductSeed['terms'])[];
       const term = terms[(ci + si) % terms.length]!;
@@ -295,7 +398,9 @@ export function generateWorld(options: SeedOptions): World {
       // Already-billed state in ConnectWise: the quantity as of the start of this month.
       const cwCompany = cwCompanyByPax8.get(company.id);
       const item = catalogFor.get(product.id);
-      const agreement = cwCompany && cw.agreements.find((a) => a.company.id === cwCompany.id && !a.cancelledFlag && a.agreementStatus === 'Active');
+      const agreement =
+        cwCompany &&
+        cw.agreements.find((a) => a.company.id === cwCompany.id && !a.cancelledFlag && a.agreementStatus === 'Active');
       if (cwCompany && item && agreement && !s.usage && rng.chance(0.7)) {
         const monthStart = today.startOf('month');
         const billed = [...sub.history].reverse().find((h) => DateTime.fromISO(h.updatedDate) < monthStart);
@@ -309,7 +414,11 @@ export function generateWorld(options: SeedOptions): World {
             unitPrice: price,
             unitCost: cost,
             billCustomer: 'Billable',
-            effectiveDate: DateTime.fromISO(sub.current.startDate).plus({ months: 1 }).startOf('month') < DateTime.fromISO(agreement.billStartDate) ? agreement.billStartDate : cwDate(DateTime.fromISO(sub.current.startDate).plus({ months: 1 }).startOf('month')),
+            effectiveDate:
+              DateTime.fromISO(sub.current.startDate).plus({ months: 1 }).startOf('month') <
+              DateTime.fromISO(agreement.billStartDate)
+                ? agreement.billStartDate
+                : cwDate(DateTime.fromISO(sub.current.startDate).plus({ months: 1 }).startOf('month')),
             cancelledDate: null,
             taxableFlag: true,
             serialNumber: null,
@@ -335,7 +444,12 @@ export function generateWorld(options: SeedOptions): World {
   return { today: isoDay(today), seed, cw, pax8 };
 }
 
-function catalogItem(id: number, s: ProductSeed, p: Pax8ProductRecord, stamp: { lastUpdated: string; updatedBy: string }): CwCatalogRecord {
+function catalogItem(
+  id: number,
+  s: ProductSeed,
+  p: Pax8ProductRecord,
+  stamp: { lastUpdated: string; updatedBy: string },
+): CwCatalogRecord {
   const [cost, price] = Object.values(s.terms)[0]!;
   const uom = CW_UOMS.find((u) => u.name === s.unit) ?? CW_UOMS[0]!;
   return {
@@ -377,7 +491,10 @@ function makeSubscription(
 ) {
   const start = guideExample
     ? today.minus({ months: 3 }).startOf('month').plus({ days: 10 })
-    : today.minus({ months: rng.int(2, 20) }).startOf('month').plus({ days: rng.int(0, 26) });
+    : today
+        .minus({ months: rng.int(2, 20) })
+        .startOf('month')
+        .plus({ days: rng.int(0, 26) });
   const id = rng.uuid();
   let quantity = guideExample ? 1 : term === 'One-Time' ? 1 : rng.int(1, 60);
   const months = { Annual: 12, '2-Year': 24, '3-Year': 36 } as Record<string, number>;
@@ -413,7 +530,14 @@ function makeSubscription(
     if (dayOfMonth > 9) change(today.startOf('month').plus({ days: 8, hours: 15 }), 2);
     else change(today.minus({ months: 1 }).startOf('month').plus({ days: 8, hours: 15 }), 2);
   } else if (term !== 'One-Time') {
-    if (rng.chance(0.2)) change(today.minus({ months: 1 }).startOf('month').plus({ days: rng.int(2, 25), hours: rng.int(8, 18) }), Math.max(1, quantity + rng.int(-3, 6)));
+    if (rng.chance(0.2))
+      change(
+        today
+          .minus({ months: 1 })
+          .startOf('month')
+          .plus({ days: rng.int(2, 25), hours: rng.int(8, 18) }),
+        Math.max(1, quantity + rng.int(-3, 6)),
+      );
     if (dayOfMonth > 2 && rng.chance(0.35)) {
       const changes = rng.int(1, 2);
       let day = 1;
@@ -439,7 +563,14 @@ function termEnd(start: DateTime, months: number, today: DateTime): DateTime {
   return end;
 }
 
-function addUsage(rng: Rng, today: DateTime, pax8: Pax8World, company: Pax8CompanyRecord, sub: Pax8SubscriptionRecord, s: ProductSeed) {
+function addUsage(
+  rng: Rng,
+  today: DateTime,
+  pax8: Pax8World,
+  company: Pax8CompanyRecord,
+  sub: Pax8SubscriptionRecord,
+  s: ProductSeed,
+) {
   for (const monthsBack of [1, 0]) {
     const month = today.minus({ months: monthsBack }).startOf('month');
     const lastDay = monthsBack === 0 ? today.minus({ days: 1 }) : month.endOf('month').startOf('day');
@@ -495,7 +626,9 @@ function addInvoices(rng: Rng, today: DateTime, pax8: Pax8World) {
   const skus = new Map(pax8.products.map((p) => [p.id, p.sku]));
   for (const sub of pax8.subscriptions) {
     if (DateTime.fromISO(sub.startDate) > month.endOf('month')) continue;
-    const quantity = [...pax8.history[sub.id]!].reverse().find((h) => DateTime.fromISO(h.updatedDate) <= month.endOf('month'))?.quantity ?? sub.quantity;
+    const quantity =
+      [...pax8.history[sub.id]!].reverse().find((h) => DateTime.fromISO(h.updatedDate) <= month.endOf('month'))
+        ?.quantity ?? sub.quantity;
     items.push({
       id: rng.uuid(),
       invoiceId,
@@ -513,7 +646,12 @@ function addInvoices(rng: Rng, today: DateTime, pax8: Pax8World) {
       cost: sub.partnerCost,
       total: money(sub.price * quantity),
       costTotal: money(sub.partnerCost * quantity),
-      term: sub.price === 0 ? 'Arrears' : sub.billingTerm === 'Trial' || sub.billingTerm === 'Activation' ? 'One-Time' : sub.billingTerm,
+      term:
+        sub.price === 0
+          ? 'Arrears'
+          : sub.billingTerm === 'Trial' || sub.billingTerm === 'Activation'
+            ? 'One-Time'
+            : sub.billingTerm,
     });
   }
   const total = money(items.reduce((sum, i) => sum + i.costTotal, 0));

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { adminRoutes } from './admin.ts';
-import { createCwSandbox, type CwSandbox } from './connectwise/app.ts';
+import { type CwSandbox, createCwSandbox } from './connectwise/app.ts';
 import { createControl } from './faults.ts';
 import { createPax8Sandbox, type Pax8Quirks, type Pax8Sandbox } from './pax8/app.ts';
 import { generateWorld, type SeedOptions } from './seed.ts';
@@ -26,13 +26,15 @@ export interface RunningSandboxes {
   close: () => Promise<void>;
 }
 
-const quirksSchema = z.object({
-  missingQuantityEvery: z.number().int().min(0),
-  dateOnly: z.boolean(),
-  colonlessOffset: z.boolean(),
-  commitmentRenamed: z.boolean(),
-  lowerCaseEnums: z.boolean(),
-}).partial();
+const quirksSchema = z
+  .object({
+    missingQuantityEvery: z.number().int().min(0),
+    dateOnly: z.boolean(),
+    colonlessOffset: z.boolean(),
+    commitmentRenamed: z.boolean(),
+    lowerCaseEnums: z.boolean(),
+  })
+  .partial();
 
 /** Starts the sandbox ConnectWise and Pax8 on loopback, sharing one generated world. */
 export async function startSandboxes(options: SandboxOptions): Promise<RunningSandboxes> {
@@ -41,9 +43,16 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
   const cw = createCwSandbox({
     world: world.cw,
     today: () => world.today,
-    control: createControl({ faults: structuredClone(latency), rateLimitPerMinute: options.cwRateLimitPerMinute === undefined ? 1000 : options.cwRateLimitPerMinute }),
+    control: createControl({
+      faults: structuredClone(latency),
+      rateLimitPerMinute: options.cwRateLimitPerMinute === undefined ? 1000 : options.cwRateLimitPerMinute,
+    }),
   });
-  const pax8 = createPax8Sandbox({ world: world.pax8, quirks: options.quirks, control: createControl({ faults: structuredClone(latency) }) });
+  const pax8 = createPax8Sandbox({
+    world: world.pax8,
+    quirks: options.quirks,
+    control: createControl({ faults: structuredClone(latency) }),
+  });
 
   const cwApp = new Hono().route('/__sandbox', adminRoutes(cw.control)).route('/', cw.app);
   const pax8App = new Hono()
@@ -53,8 +62,14 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
         admin.get('/quirks', (c) => c.json(pax8.quirks));
         /** Changes a subscription's seats as a partner would in the Pax8 portal, on the sandbox's today unless `at` says otherwise. */
         admin.post('/subscriptions/:id/quantity', async (c) => {
-          const parsed = z.object({ quantity: z.number().int().min(1), at: z.iso.datetime().optional() }).safeParse(await c.req.json().catch(() => null));
-          if (!parsed.success) return c.json({ message: 'quantity must be a whole number of at least 1; at, if given, an ISO date-time' }, 400);
+          const parsed = z
+            .object({ quantity: z.number().int().min(1), at: z.iso.datetime().optional() })
+            .safeParse(await c.req.json().catch(() => null));
+          if (!parsed.success)
+            return c.json(
+              { message: 'quantity must be a whole number of at least 1; at, if given, an ISO date-time' },
+              400,
+            );
           const sub = world.pax8.subscriptions.find((x) => x.id === c.req.param('id'));
           if (!sub) return c.json({ message: 'no such subscription' }, 404);
           const at = parsed.data.at ?? `${world.today}T12:00:00Z`;
@@ -64,7 +79,11 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
         });
         admin.put('/quirks', async (c) => {
           const parsed = quirksSchema.safeParse(await c.req.json().catch(() => null));
-          if (!parsed.success) return c.json({ message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }, 400);
+          if (!parsed.success)
+            return c.json(
+              { message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') },
+              400,
+            );
           Object.assign(pax8.quirks, parsed.data);
           return c.json(pax8.quirks);
         });
@@ -84,7 +103,11 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
   return {
     world,
     cw: Object.assign(cw, { url: cwServer.url, site: new URL(cwServer.url).host }),
-    pax8: Object.assign(pax8, { url: pax8Server.url, baseUrl: `${pax8Server.url}/v1`, tokenUrl: `${pax8Server.url}/oauth/token` }),
+    pax8: Object.assign(pax8, {
+      url: pax8Server.url,
+      baseUrl: `${pax8Server.url}/v1`,
+      tokenUrl: `${pax8Server.url}/oauth/token`,
+    }),
     close: async () => {
       await Promise.all(servers.map((s) => s.close()));
     },

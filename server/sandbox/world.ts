@@ -150,7 +150,14 @@ export interface CwWorld {
 export interface Pax8CompanyRecord {
   id: string;
   name: string;
-  address: { street: string; street2: string | null; city: string; stateOrProvince: string; postalCode: string; country: string };
+  address: {
+    street: string;
+    street2: string | null;
+    city: string;
+    stateOrProvince: string;
+    postalCode: string;
+    country: string;
+  };
   phone: string;
   website: string | null;
   externalId: string | null;
@@ -180,7 +187,13 @@ export interface Pax8PricingRecord {
   commitmentTermInMonths: number | null;
   type: 'Flat' | 'Volume' | 'Tiered' | 'Mark-Up';
   unitOfMeasurement: string;
-  rates: { partnerBuyRate: number; suggestedRetailPrice: number; startQuantityRange: number; endQuantityRange: number | null; chargeType: 'Per Unit' | 'Flat Rate' }[];
+  rates: {
+    partnerBuyRate: number;
+    suggestedRetailPrice: number;
+    startQuantityRange: number;
+    endQuantityRange: number | null;
+    chargeType: 'Per Unit' | 'Flat Rate';
+  }[];
 }
 
 export interface Pax8SubscriptionRecord {
@@ -196,7 +209,15 @@ export interface Pax8SubscriptionRecord {
   createdDate: string;
   updatedDate: string;
   billingStart: string;
-  status: 'Active' | 'Cancelled' | 'PendingManual' | 'PendingAutomated' | 'PendingCancel' | 'WaitingForDetails' | 'Trial' | 'Converted';
+  status:
+    | 'Active'
+    | 'Cancelled'
+    | 'PendingManual'
+    | 'PendingAutomated'
+    | 'PendingCancel'
+    | 'WaitingForDetails'
+    | 'Trial'
+    | 'Converted';
   price: number;
   partnerCost: number;
   currencyCode: string;

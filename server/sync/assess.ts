@@ -1,11 +1,16 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { ignoredIds, listCompanyMappings, listProductMappings, type ServiceMapping } from '../../db/queries/mappings.ts';
+import {
+  ignoredIds,
+  listCompanyMappings,
+  listProductMappings,
+  type ServiceMapping,
+} from '../../db/queries/mappings.ts';
 import type { StatusRow } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { serviceMappings } from '../../db/schema.ts';
-import { billingAdditions, type AdditionView } from '../../shared/billing/additions.ts';
-import { planSubscription, type PlanInput, type PlanResult } from '../../shared/billing/planner.ts';
+import { type AdditionView, billingAdditions } from '../../shared/billing/additions.ts';
+import { type PlanInput, type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
 import { microsToCents } from '../../shared/money.ts';
 import type { Subscription } from '../../shared/schemas/distributor.ts';
 import type { AgreementView } from '../../shared/schemas/mapping.ts';
@@ -49,31 +54,60 @@ const CHUNK = 150;
  * history; only the ones that differ are planned.
  */
 export async function assessTenant(
-  deps: { db: Database; tenant: Tenant; cw: CwClient; distributor: Distributor; today: string; rules: SyncRules; concurrency?: number },
+  deps: {
+    db: Database;
+    tenant: Tenant;
+    cw: CwClient;
+    distributor: Distributor;
+    today: string;
+    rules: SyncRules;
+    concurrency?: number;
+  },
   scope: AssessScope = {},
 ): Promise<Assessment[]> {
   const { db, tenant, cw, distributor, today } = deps;
   const [companies, products, services, ignored] = await Promise.all([
     listCompanyMappings(db, tenant.id),
     listProductMappings(db, tenant.id),
-    db.select().from(serviceMappings).where(and(eq(serviceMappings.tenantId, tenant.id))),
+    db
+      .select()
+      .from(serviceMappings)
+      .where(and(eq(serviceMappings.tenantId, tenant.id))),
     ignoredIds(db, tenant.id),
   ]);
-  const bound = new Map(companies.filter((c) => c.status === 'mapped' && c.cwCompanyId !== null).map((c) => [c.distributorCompanyId, c]));
+  const bound = new Map(
+    companies.filter((c) => c.status === 'mapped' && c.cwCompanyId !== null).map((c) => [c.distributorCompanyId, c]),
+  );
   const wanted = scope.distributorCompanyIds ? new Set(scope.distributorCompanyIds) : null;
   const subscriptions =
     wanted && wanted.size === 1
       ? (await distributor.subscriptions({ companyId: [...wanted][0]! })).items
-      : (await distributor.subscriptions()).items.filter((s) => bound.has(s.companyId) && (!wanted || wanted.has(s.companyId)));
+      : (await distributor.subscriptions()).items.filter(
+          (s) => bound.has(s.companyId) && (!wanted || wanted.has(s.companyId)),
+        );
   const byService = new Map(services.map((m) => [m.subscriptionId, m]));
-  const catalogOf = new Map(products.filter((p) => p.subProduct === '' && p.status === 'mapped' && p.cwCatalogItemId !== null).map((p) => [p.distributorProductId, p]));
+  const catalogOf = new Map(
+    products
+      .filter((p) => p.subProduct === '' && p.status === 'mapped' && p.cwCatalogItemId !== null)
+      .map((p) => [p.distributorProductId, p]),
+  );
 
-  const agreementIds = [...new Set(subscriptions.map((s) => byService.get(s.id)).filter((m): m is ServiceMapping => m !== undefined && m.status === 'mapped').map((m) => m.cwAgreementId))];
+  const agreementIds = [
+    ...new Set(
+      subscriptions
+        .map((s) => byService.get(s.id))
+        .filter((m): m is ServiceMapping => m !== undefined && m.status === 'mapped')
+        .map((m) => m.cwAgreementId),
+    ),
+  ];
   const agreements = new Map<number, AgreementView>();
   for (let i = 0; i < agreementIds.length; i += CHUNK) {
-    for (const a of await cw.agreements.list({ conditions: where.in('id', agreementIds.slice(i, i + CHUNK)) })) agreements.set(a.id, toAgreementView(a));
+    for (const a of await cw.agreements.list({ conditions: where.in('id', agreementIds.slice(i, i + CHUNK)) }))
+      agreements.set(a.id, toAgreementView(a));
   }
-  const additionLists = await mapLimit(agreementIds, deps.concurrency ?? 6, async (id) => (await cw.additions.list(id)).map(toAdditionView));
+  const additionLists = await mapLimit(agreementIds, deps.concurrency ?? 6, async (id) =>
+    (await cw.additions.list(id)).map(toAdditionView),
+  );
   const additions = new Map<number, AdditionView[]>(agreementIds.map((id, i) => [id, additionLists[i]!]));
 
   const base = (s: Subscription): Assessment => {
@@ -101,22 +135,37 @@ export async function assessTenant(
     const a = base(s);
     const m = a.mapping;
     if (!m || m.status !== 'mapped') {
-      a.reason = m?.status === 'paused' ? 'The company is unbound; its mapping is paused.' : 'Not mapped to an agreement yet.';
+      a.reason =
+        m?.status === 'paused' ? 'The company is unbound; its mapping is paused.' : 'Not mapped to an agreement yet.';
       return a;
     }
     a.agreement = agreements.get(m.cwAgreementId) ?? null;
     const product = catalogOf.get(s.productId);
-    if (!a.agreement) return Object.assign(a, { state: 'needs-review', reason: `Agreement ${m.cwAgreementId} was not found in ConnectWise.` });
-    if (!product) return Object.assign(a, { state: 'needs-review', reason: 'The product is not bound to a ConnectWise catalog item.' });
-    if (a.usage) return Object.assign(a, { state: 'needs-review', reason: 'Billed in arrears from usage; review its usage before invoicing.' });
-    if (s.quantity === null) return Object.assign(a, { state: 'needs-review', reason: 'Pax8 did not say how many seats it has.' });
+    if (!a.agreement)
+      return Object.assign(a, {
+        state: 'needs-review',
+        reason: `Agreement ${m.cwAgreementId} was not found in ConnectWise.`,
+      });
+    if (!product)
+      return Object.assign(a, {
+        state: 'needs-review',
+        reason: 'The product is not bound to a ConnectWise catalog item.',
+      });
+    if (a.usage)
+      return Object.assign(a, {
+        state: 'needs-review',
+        reason: 'Billed in arrears from usage; review its usage before invoicing.',
+      });
+    if (s.quantity === null)
+      return Object.assign(a, { state: 'needs-review', reason: 'Pax8 did not say how many seats it has.' });
     const list = additions.get(m.cwAgreementId) ?? [];
     const current = billingAdditions(list, product.cwCatalogItemId!, today, s.commitment?.endDate ?? null);
     const addition = current[0];
     a.cwQuantity = addition?.quantity ?? 0;
     a.cwAdditionId = addition?.id ?? null;
     const price = s.unitPrice === null ? 0 : microsToCents(s.unitPrice);
-    a.monthlyDifference = s.quantity * price - (addition ? Math.round(addition.quantity * (addition.unitPrice ?? 0) * 100) : 0);
+    a.monthlyDifference =
+      s.quantity * price - (addition ? Math.round(addition.quantity * (addition.unitPrice ?? 0) * 100) : 0);
     const ended = s.endDate !== null && s.endDate.slice(0, 10) <= today;
     const matches =
       current.length === 1 &&
@@ -126,7 +175,15 @@ export async function assessTenant(
       Math.round((addition!.unitCost ?? 0) * 100) === (s.unitCost === null ? 0 : microsToCents(s.unitCost)) &&
       (addition!.cancelledDate?.slice(0, 10) ?? null) === (s.commitment?.endDate?.slice(0, 10) ?? null);
     if (matches || (ended && current.length === 0)) return Object.assign(a, { state: 'in-sync' });
-    a.input = { subscription: s, history: [], product: { catalogItemId: product.cwCatalogItemId!, label: product.cwCatalogIdentifier ?? s.productName }, agreement: a.agreement, additions: list, rules: deps.rules, today };
+    a.input = {
+      subscription: s,
+      history: [],
+      product: { catalogItemId: product.cwCatalogItemId!, label: product.cwCatalogIdentifier ?? s.productName },
+      agreement: a.agreement,
+      additions: list,
+      rules: deps.rules,
+      today,
+    };
     toPlan.push(a);
     return a;
   });
@@ -135,7 +192,11 @@ export async function assessTenant(
   const itemIds = [...new Set(toPlan.map((a) => a.input!.product.catalogItemId))];
   const labels = new Map<number, string>();
   for (let i = 0; i < itemIds.length; i += CHUNK) {
-    for (const item of await cw.catalog.search({ conditions: where.in('id', itemIds.slice(i, i + CHUNK)), fields: 'id,identifier,description' })) labels.set(item.id, item.description.slice(0, 50));
+    for (const item of await cw.catalog.search({
+      conditions: where.in('id', itemIds.slice(i, i + CHUNK)),
+      fields: 'id,identifier,description',
+    }))
+      labels.set(item.id, item.description.slice(0, 50));
   }
   for (const a of toPlan) a.input!.product.label = labels.get(a.input!.product.catalogItemId) ?? a.input!.product.label;
 
@@ -149,7 +210,6 @@ export async function assessTenant(
   });
   return results;
 }
-
 
 /** An assessment as the status row the report, the pod and the history read. */
 export function statusRow(tenantId: string, a: Assessment, checkedAt: Date): StatusRow {

@@ -18,20 +18,52 @@ export interface Loaded {
  * Everything the planner needs for one subscription, read fresh: the sync must compare with
  * ConnectWise as it is now, never with a cached copy.
  */
-export async function loadPlanInput(db: Database, tenant: Tenant, cw: CwClient, distributor: Distributor, subscriptionId: string, today: string, options?: PlanInput['options']): Promise<Loaded> {
+export async function loadPlanInput(
+  db: Database,
+  tenant: Tenant,
+  cw: CwClient,
+  distributor: Distributor,
+  subscriptionId: string,
+  today: string,
+  options?: PlanInput['options'],
+): Promise<Loaded> {
   const [mapping] = await db
     .select()
     .from(serviceMappings)
     .where(and(eq(serviceMappings.tenantId, tenant.id), eq(serviceMappings.subscriptionId, subscriptionId)))
     .limit(1);
-  if (!mapping) throw new AppError('conflict', 'This subscription is not mapped to an agreement yet; choose its agreement first.', { reason: 'unmapped' });
-  if (mapping.status === 'paused') throw new AppError('conflict', 'The company is unbound, so this subscription\'s mapping is paused.', { reason: 'paused' });
+  if (!mapping)
+    throw new AppError('conflict', 'This subscription is not mapped to an agreement yet; choose its agreement first.', {
+      reason: 'unmapped',
+    });
+  if (mapping.status === 'paused')
+    throw new AppError('conflict', "The company is unbound, so this subscription's mapping is paused.", {
+      reason: 'paused',
+    });
   const subs = await distributor.subscription(subscriptionId);
   const subscription = subs.items[0];
-  if (!subscription) throw new AppError('not_found', `Pax8 did not return subscription ${subscriptionId}: ${subs.problems.map((p) => `${p.field} ${p.message}`).join('; ') || 'not found'}.`);
-  const products = await db.select().from(productMappings).where(and(eq(productMappings.tenantId, tenant.id), eq(productMappings.distributorProductId, subscription.productId), eq(productMappings.subProduct, '')));
+  if (!subscription)
+    throw new AppError(
+      'not_found',
+      `Pax8 did not return subscription ${subscriptionId}: ${subs.problems.map((p) => `${p.field} ${p.message}`).join('; ') || 'not found'}.`,
+    );
+  const products = await db
+    .select()
+    .from(productMappings)
+    .where(
+      and(
+        eq(productMappings.tenantId, tenant.id),
+        eq(productMappings.distributorProductId, subscription.productId),
+        eq(productMappings.subProduct, ''),
+      ),
+    );
   const product = products.find((p) => p.status === 'mapped' && p.cwCatalogItemId !== null);
-  if (!product) throw new AppError('conflict', `${subscription.productName} is not bound to a ConnectWise catalog item; bind it on the Products page first.`, { reason: 'product_unmapped' });
+  if (!product)
+    throw new AppError(
+      'conflict',
+      `${subscription.productName} is not bound to a ConnectWise catalog item; bind it on the Products page first.`,
+      { reason: 'product_unmapped' },
+    );
   const [history, agreement, additions, settings, item] = await Promise.all([
     distributor.subscriptionHistory(subscriptionId),
     cw.agreements.get(mapping.cwAgreementId),

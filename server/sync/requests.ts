@@ -25,18 +25,26 @@ export function createBody(draft: AdditionDraft, marker: string): NewCwAddition 
 export function patchOps(before: AdditionDraft, after: AdditionDraft): PatchOperation[] {
   const ops: PatchOperation[] = [];
   if (before.quantity !== after.quantity) ops.push({ op: 'replace', path: 'quantity', value: after.quantity });
-  if (before.unitPrice.cents !== after.unitPrice.cents) ops.push({ op: 'replace', path: 'unitPrice', value: money(after.unitPrice.cents) });
-  if (before.unitCost.cents !== after.unitCost.cents) ops.push({ op: 'replace', path: 'unitCost', value: money(after.unitCost.cents) });
-  if (before.cancelledDate !== after.cancelledDate) ops.push({ op: 'replace', path: 'cancelledDate', value: cwDay(after.cancelledDate) });
-  if (before.billCustomer !== after.billCustomer) ops.push({ op: 'replace', path: 'billCustomer', value: after.billCustomer });
+  if (before.unitPrice.cents !== after.unitPrice.cents)
+    ops.push({ op: 'replace', path: 'unitPrice', value: money(after.unitPrice.cents) });
+  if (before.unitCost.cents !== after.unitCost.cents)
+    ops.push({ op: 'replace', path: 'unitCost', value: money(after.unitCost.cents) });
+  if (before.cancelledDate !== after.cancelledDate)
+    ops.push({ op: 'replace', path: 'cancelledDate', value: cwDay(after.cancelledDate) });
+  if (before.billCustomer !== after.billCustomer)
+    ops.push({ op: 'replace', path: 'billCustomer', value: after.billCustomer });
   if (before.taxable !== after.taxable) ops.push({ op: 'replace', path: 'taxableFlag', value: after.taxable });
-  if (before.invoiceDescription !== after.invoiceDescription) ops.push({ op: 'replace', path: 'invoiceDescription', value: after.invoiceDescription });
+  if (before.invoiceDescription !== after.invoiceDescription)
+    ops.push({ op: 'replace', path: 'invoiceDescription', value: after.invoiceDescription });
   return ops;
 }
 
-export type OperationRequest = { method: 'POST'; body: NewCwAddition } | { method: 'PATCH'; additionId: number; patch: PatchOperation[] };
+export type OperationRequest =
+  | { method: 'POST'; body: NewCwAddition }
+  | { method: 'PATCH'; additionId: number; patch: PatchOperation[] };
 
 export function requestFor(op: Operation): OperationRequest {
-  if (op.additionId !== null && op.before) return { method: 'PATCH', additionId: op.additionId, patch: patchOps(op.before, op.after) };
+  if (op.additionId !== null && op.before)
+    return { method: 'PATCH', additionId: op.additionId, patch: patchOps(op.before, op.after) };
   return { method: 'POST', body: createBody(op.after, op.marker) };
 }

@@ -25,13 +25,21 @@ const same = (a: NewCwHostedSetup, b: CwHostedSetup) =>
  * API setup table, updated if it differs, and left alone if it already matches, so running it
  * again changes nothing. Entries are matched by screen, type and description.
  */
-export async function registerHostedEntries(cw: CwClient, manifest: Manifest, origin: string, clientId: string): Promise<RegisterOutcome[]> {
+export async function registerHostedEntries(
+  cw: CwClient,
+  manifest: Manifest,
+  origin: string,
+  clientId: string,
+): Promise<RegisterOutcome[]> {
   const screens = await cw.hostedSetups.screens();
   const existing = await cw.hostedSetups.list();
   const outcomes: RegisterOutcome[] = [];
   for (const entry of manifest.entries) {
     const screen = screens.find((s) => s.name.toLowerCase() === entry.screen.toLowerCase());
-    if (!screen) throw new Error(`ConnectWise has no "${entry.screen}" screen for Hosted API entries (it has ${screens.map((s) => s.name).join(', ')})`);
+    if (!screen)
+      throw new Error(
+        `ConnectWise has no "${entry.screen}" screen for Hosted API entries (it has ${screens.map((s) => s.name).join(', ')})`,
+      );
     const desired: NewCwHostedSetup = {
       screenId: screen.screenId,
       description: entry.description,
@@ -42,7 +50,9 @@ export async function registerHostedEntries(cw: CwClient, manifest: Manifest, or
       disabledFlag: false,
       clientId,
     };
-    const match = existing.find((e) => e.screenId === desired.screenId && e.type === desired.type && e.description === desired.description);
+    const match = existing.find(
+      (e) => e.screenId === desired.screenId && e.type === desired.type && e.description === desired.description,
+    );
     let action: RegisterOutcome['action'];
     let id: number;
     if (!match) {
@@ -55,7 +65,14 @@ export async function registerHostedEntries(cw: CwClient, manifest: Manifest, or
       id = (await cw.hostedSetups.update(match.id, desired)).id;
       action = 'updated';
     }
-    outcomes.push({ description: entry.description, type: entry.type, screen: screen.name, action, id, url: desired.url });
+    outcomes.push({
+      description: entry.description,
+      type: entry.type,
+      screen: screen.name,
+      action,
+      id,
+      url: desired.url,
+    });
   }
   return outcomes;
 }

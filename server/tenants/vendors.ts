@@ -1,6 +1,6 @@
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { CwAuth } from '../connectwise/auth.ts';
-import { cwForTenant, type CwOverrides } from '../connectwise/factory.ts';
+import { type CwOverrides, cwForTenant } from '../connectwise/factory.ts';
 import type { SiteCache } from '../connectwise/site.ts';
 import type { SecretBox } from '../crypto.ts';
 import { createPax8Distributor } from '../distributors/pax8/adapter.ts';
@@ -29,7 +29,8 @@ export function createVendors(options: VendorOptions) {
     /** The integration's own API member, for work no person started (the scheduled sync). */
     apiMemberCw(tenant: Tenant, extra: CwOverrides = {}) {
       const keys = openApiKeys(options.secrets, tenant);
-      if (!keys) throw new AppError('conflict', `Tenant ${tenant.name} has no API member keys; run tenant setup again.`);
+      if (!keys)
+        throw new AppError('conflict', `Tenant ${tenant.name} has no API member keys; run tenant setup again.`);
       return cwForTenant(tenant, { kind: 'apiMember', ...keys }, { ...options.cw, siteCache, ...extra });
     },
     distributor(tenant: Tenant): Distributor {
@@ -37,7 +38,8 @@ export function createVendors(options: VendorOptions) {
       const known = distributors.get(tenant.id);
       if (known && known.sealed === sealed) return known.distributor;
       const creds = openDistributor(options.secrets, tenant);
-      if (!creds) throw new AppError('conflict', `Tenant ${tenant.name} has no Pax8 credentials; run tenant setup again.`);
+      if (!creds)
+        throw new AppError('conflict', `Tenant ${tenant.name} has no Pax8 credentials; run tenant setup again.`);
       const distributor = createPax8Distributor(createPax8Api({ ...creds, ...options.pax8 }));
       distributors.set(tenant.id, { sealed, distributor });
       return distributor;

@@ -22,7 +22,11 @@ export interface AdditionView {
  * recent one with no cancelled date, or one cancelled after the end of the current month.
  * A one-time addition (effective and cancelled inside one month) is never current.
  */
-export function currentAdditions(additions: readonly AdditionView[], catalogItemId: number, today: string): AdditionView[] {
+export function currentAdditions(
+  additions: readonly AdditionView[],
+  catalogItemId: number,
+  today: string,
+): AdditionView[] {
   const monthEnd = endOfMonth(today);
   return additions
     .filter((a) => a.catalogItemId === catalogItemId)
@@ -33,18 +37,28 @@ export function currentAdditions(additions: readonly AdditionView[], catalogItem
 
 /** Effective and cancelled in the same month: a one-time charge such as a prorate. */
 export function isOneTime(a: Pick<AdditionView, 'effectiveDate' | 'cancelledDate'>): boolean {
-  return a.effectiveDate !== null && a.cancelledDate !== null && a.effectiveDate.slice(0, 7) === a.cancelledDate.slice(0, 7);
+  return (
+    a.effectiveDate !== null && a.cancelledDate !== null && a.effectiveDate.slice(0, 7) === a.cancelledDate.slice(0, 7)
+  );
 }
 
 /**
  * The line that bills a product now: the current addition, or for a fixed-term subscription
  * the line whose term ends later this month (the one a renewal extends).
  */
-export function billingAdditions(additions: readonly AdditionView[], catalogItemId: number, today: string, termEnd: string | null): AdditionView[] {
+export function billingAdditions(
+  additions: readonly AdditionView[],
+  catalogItemId: number,
+  today: string,
+  termEnd: string | null,
+): AdditionView[] {
   const current = currentAdditions(additions, catalogItemId, today);
   if (current.length > 0 || !termEnd) return current;
   const renewable = additions
-    .filter((a) => a.catalogItemId === catalogItemId && !isOneTime(a) && a.cancelledDate && a.cancelledDate.slice(0, 10) >= today)
+    .filter(
+      (a) =>
+        a.catalogItemId === catalogItemId && !isOneTime(a) && a.cancelledDate && a.cancelledDate.slice(0, 10) >= today,
+    )
     .sort((a, b) => b.id - a.id)[0];
   return renewable ? [renewable] : [];
 }

@@ -26,7 +26,12 @@ export function agreementClosed(a: AgreementView, today: string): string | null 
  * unless `showExpired`, and then shown as not eligible; yearly terms (Annual, 2-Year, 3-Year)
  * only go on agreements billed yearly, as the connector guide requires. Each refusal says why.
  */
-export function agreementChoices(agreements: readonly AgreementView[], term: BillingTerm, today: string, showExpired = false): AgreementChoice[] {
+export function agreementChoices(
+  agreements: readonly AgreementView[],
+  term: BillingTerm,
+  today: string,
+  showExpired = false,
+): AgreementChoice[] {
   const out: AgreementChoice[] = [];
   for (const agreement of agreements) {
     const closed = agreementClosed(agreement, today);

@@ -2,7 +2,16 @@ import type { Derived } from './proration.ts';
 
 export type BillCustomer = 'Billable' | 'DoNotBill' | 'NoCharge';
 
-export const OPERATION_TYPES = ['create-recurring', 'update-recurring', 'cancel-addition', 'create-prorate', 'create-credit', 'create-delta', 'update-delta', 'create-extra-months'] as const;
+export const OPERATION_TYPES = [
+  'create-recurring',
+  'update-recurring',
+  'cancel-addition',
+  'create-prorate',
+  'create-credit',
+  'create-delta',
+  'update-delta',
+  'create-extra-months',
+] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
 
 /** An addition as the plan would leave it in ConnectWise. Dates are ISO days. */

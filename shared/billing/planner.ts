@@ -1,12 +1,12 @@
-import { formatCents, microsToCents, type Micros } from '../money.ts';
+import { formatCents, type Micros, microsToCents } from '../money.ts';
 import type { Subscription, SubscriptionSnapshot } from '../schemas/distributor.ts';
 import type { AgreementView } from '../schemas/mapping.ts';
 import type { SyncRules } from '../schemas/settings.ts';
-import { billingAdditions, type AdditionView } from './additions.ts';
+import { type AdditionView, billingAdditions } from './additions.ts';
 import { agreementClosed } from './agreements.ts';
-import { markerFor, shortHash, type AdditionDraft, type BillCustomer, type Operation } from './operations.ts';
 import { addDays, addMonths, endOfMonth, firstOfMonth, monthIndex, monthName, usDay } from './calendar.ts';
-import { lineTotal, plain, prorateUnit, type Derived } from './proration.ts';
+import { type AdditionDraft, type BillCustomer, markerFor, type Operation, shortHash } from './operations.ts';
+import { type Derived, lineTotal, plain, prorateUnit } from './proration.ts';
 
 export interface PlanInput {
   subscription: Subscription;
@@ -38,7 +38,12 @@ interface Change {
   to: number;
 }
 
-const maxDay = (...days: (string | null | undefined)[]) => days.filter((d): d is string => Boolean(d)).map((d) => d.slice(0, 10)).sort().at(-1)!;
+const maxDay = (...days: (string | null | undefined)[]) =>
+  days
+    .filter((d): d is string => Boolean(d))
+    .map((d) => d.slice(0, 10))
+    .sort()
+    .at(-1)!;
 
 /**
  * Everything the plan depends on, so a plan confirmed later can be refused if ConnectWise or
@@ -47,11 +52,24 @@ const maxDay = (...days: (string | null | undefined)[]) => days.filter((d): d is
 export function planBasis(input: PlanInput): string {
   const relevant = input.additions
     .filter((a) => a.catalogItemId === input.product.catalogItemId)
-    .map((a) => [a.id, a.quantity, a.unitPrice, a.unitCost, a.effectiveDate, a.cancelledDate, a.marker, a.lastUpdated].join('|'))
+    .map((a) =>
+      [a.id, a.quantity, a.unitPrice, a.unitCost, a.effectiveDate, a.cancelledDate, a.marker, a.lastUpdated].join('|'),
+    )
     .sort();
   const s = input.subscription;
   return shortHash(
-    [input.agreement.id, input.agreement.nextInvoiceDate, input.agreement.cancelled, s.quantity, s.unitPrice, s.unitCost, s.endDate, s.status, s.commitment?.endDate, ...relevant].join('~'),
+    [
+      input.agreement.id,
+      input.agreement.nextInvoiceDate,
+      input.agreement.cancelled,
+      s.quantity,
+      s.unitPrice,
+      s.unitCost,
+      s.endDate,
+      s.status,
+      s.commitment?.endDate,
+      ...relevant,
+    ].join('~'),
   );
 }
 
@@ -81,14 +99,24 @@ export function planSubscription(input: PlanInput): PlanResult {
   const blocked = (reason: string): PlanResult => ({ status: 'blocked', reason, basis });
 
   const closed = agreementClosed(agreement, today);
-  if (closed) return blocked(`Agreement ${agreement.name} cannot take additions: ${closed}. Map the subscription to an open agreement.`);
-  if (s.quantity === null) return blocked('Pax8 did not say how many seats this subscription has; nothing is planned until it does.');
-  if (s.unitPrice === null || s.unitCost === null) return blocked('Pax8 did not give this subscription\'s price or cost.');
+  if (closed)
+    return blocked(
+      `Agreement ${agreement.name} cannot take additions: ${closed}. Map the subscription to an open agreement.`,
+    );
+  if (s.quantity === null)
+    return blocked('Pax8 did not say how many seats this subscription has; nothing is planned until it does.');
+  if (s.unitPrice === null || s.unitCost === null)
+    return blocked("Pax8 did not give this subscription's price or cost.");
 
   const relevant = input.additions.filter((a) => a.agreementId === agreement.id);
   const current = billingAdditions(relevant, product.catalogItemId, today, s.commitment?.endDate ?? null);
   if (current.length > 1) {
-    return blocked(`${current.length} current additions bill this product on ${agreement.name} (ids ${current.map((a) => a.id).sort((x, y) => x - y).join(', ')}). Cancel or merge them in ConnectWise, then plan again.`);
+    return blocked(
+      `${current.length} current additions bill this product on ${agreement.name} (ids ${current
+        .map((a) => a.id)
+        .sort((x, y) => x - y)
+        .join(', ')}). Cancel or merge them in ConnectWise, then plan again.`,
+    );
   }
   const existing = current[0] ?? null;
 
@@ -109,8 +137,19 @@ export function planSubscription(input: PlanInput): PlanResult {
   const unitCost = plain(s.unitCost);
   const ops: Operation[] = [];
   const key = (...parts: (string | number)[]) => [s.id, ...parts].join(':');
-  const op = (o: Omit<Operation, 'marker' | 'dependsOn' | 'effectiveDateEditable' | 'extraMonths' | 'additionId' | 'before'> & Partial<Operation>): Operation => {
-    const full: Operation = { marker: markerFor(o.key), dependsOn: null, effectiveDateEditable: true, extraMonths: null, additionId: null, before: null, ...o };
+  const op = (
+    o: Omit<Operation, 'marker' | 'dependsOn' | 'effectiveDateEditable' | 'extraMonths' | 'additionId' | 'before'> &
+      Partial<Operation>,
+  ): Operation => {
+    const full: Operation = {
+      marker: markerFor(o.key),
+      dependsOn: null,
+      effectiveDateEditable: true,
+      extraMonths: null,
+      additionId: null,
+      before: null,
+      ...o,
+    };
     ops.push(full);
     return full;
   };
@@ -131,8 +170,14 @@ export function planSubscription(input: PlanInput): PlanResult {
     ...over,
   });
   const fromView = (a: AdditionView): AdditionDraft => {
-    const price = { cents: Math.round((a.unitPrice ?? 0) * 100), derivation: formatCents(Math.round((a.unitPrice ?? 0) * 100)) };
-    const cost = { cents: Math.round((a.unitCost ?? 0) * 100), derivation: formatCents(Math.round((a.unitCost ?? 0) * 100)) };
+    const price = {
+      cents: Math.round((a.unitPrice ?? 0) * 100),
+      derivation: formatCents(Math.round((a.unitPrice ?? 0) * 100)),
+    };
+    const cost = {
+      cents: Math.round((a.unitCost ?? 0) * 100),
+      derivation: formatCents(Math.round((a.unitCost ?? 0) * 100)),
+    };
     return draft(a.quantity, price, cost, {
       effectiveDate: a.effectiveDate?.slice(0, 10) ?? firstOpen,
       cancelledDate: a.cancelledDate?.slice(0, 10) ?? null,
@@ -143,9 +188,17 @@ export function planSubscription(input: PlanInput): PlanResult {
   const synced: SyncedChange[] = [];
 
   // Cancellation: the subscription has (or will have) ended.
-  const ended = s.endDate !== null && (s.status === 'Cancelled' || s.status === 'PendingCancel' || s.endDate.slice(0, 10) <= today);
+  const ended =
+    s.endDate !== null && (s.status === 'Cancelled' || s.status === 'PendingCancel' || s.endDate.slice(0, 10) <= today);
   if (ended) {
-    if (!existing) return { status: 'ok', operations: [], synced, basis, notes: [...notes, 'The subscription has ended and nothing bills it in ConnectWise.'] };
+    if (!existing)
+      return {
+        status: 'ok',
+        operations: [],
+        synced,
+        basis,
+        notes: [...notes, 'The subscription has ended and nothing bills it in ConnectWise.'],
+      };
     const end = s.endDate!.slice(0, 10);
     const cancelOn = maxDay(endOfMonth(end), existing.effectiveDate);
     if (existing.cancelledDate?.slice(0, 10) !== cancelOn) {
@@ -161,7 +214,11 @@ export function planSubscription(input: PlanInput): PlanResult {
         effectiveDateEditable: false,
       });
     }
-    if (rules.cancellation === 'per-cancellation-date' && end < endOfMonth(end) && monthIndex(end) <= monthIndex(invoicedMonth)) {
+    if (
+      rules.cancellation === 'per-cancellation-date' &&
+      end < endOfMonth(end) &&
+      monthIndex(end) <= monthIndex(invoicedMonth)
+    ) {
       const credit = prorateUnit(s.unitPrice, end);
       const creditCost = prorateUnit(s.unitCost, end);
       // Where ConnectWise prorates, the line carries the full price and Manage does the rest.
@@ -213,17 +270,31 @@ export function planSubscription(input: PlanInput): PlanResult {
     const cwPrice = Math.round((existing.unitPrice ?? 0) * 100);
     const cwCost = Math.round((existing.unitCost ?? 0) * 100);
     const cancelTarget = termEnd;
-    const differs = existing.quantity !== target || cwPrice !== priceCents || cwCost !== costCents || (existing.cancelledDate?.slice(0, 10) ?? null) !== cancelTarget;
+    const differs =
+      existing.quantity !== target ||
+      cwPrice !== priceCents ||
+      cwCost !== costCents ||
+      (existing.cancelledDate?.slice(0, 10) ?? null) !== cancelTarget;
     if (differs) {
       const what = [
         existing.quantity !== target ? `quantity ${existing.quantity} → ${target}` : null,
         cwPrice !== priceCents ? `price ${formatCents(cwPrice)} → ${formatCents(priceCents)}` : null,
         cwCost !== costCents ? `cost ${formatCents(cwCost)} → ${formatCents(costCents)}` : null,
-        (existing.cancelledDate?.slice(0, 10) ?? null) !== cancelTarget ? `end ${existing.cancelledDate ? usDay(existing.cancelledDate) : 'none'} → ${cancelTarget ? usDay(cancelTarget) : 'none'} (term ${cancelTarget ? 'renewed' : 'open'})` : null,
+        (existing.cancelledDate?.slice(0, 10) ?? null) !== cancelTarget
+          ? `end ${existing.cancelledDate ? usDay(existing.cancelledDate) : 'none'} → ${cancelTarget ? usDay(cancelTarget) : 'none'} (term ${cancelTarget ? 'renewed' : 'open'})`
+          : null,
       ].filter(Boolean);
       const kind = target < existing.quantity ? 'decrease' : 'increase';
       if ((input.options?.recurring ?? 'update') === 'update') {
-        recurringKey = key('update', existing.id, existing.lastUpdated ?? '', target, priceCents, costCents, cancelTarget ?? 'open');
+        recurringKey = key(
+          'update',
+          existing.id,
+          existing.lastUpdated ?? '',
+          target,
+          priceCents,
+          costCents,
+          cancelTarget ?? 'open',
+        );
         op({
           key: recurringKey,
           type: 'update-recurring',
@@ -232,7 +303,15 @@ export function planSubscription(input: PlanInput): PlanResult {
           reason: `The current addition (#${existing.id}) differs from Pax8: ${what.join('; ')}.`,
           additionId: existing.id,
           before: fromView(existing),
-          after: { ...fromView(existing), quantity: target, unitPrice, unitCost, totalPrice: lineTotal(unitPrice.cents, target), totalCost: lineTotal(unitCost.cents, target), cancelledDate: cancelTarget },
+          after: {
+            ...fromView(existing),
+            quantity: target,
+            unitPrice,
+            unitCost,
+            totalPrice: lineTotal(unitPrice.cents, target),
+            totalCost: lineTotal(unitCost.cents, target),
+            cancelledDate: cancelTarget,
+          },
           effectiveDateEditable: false,
         });
       } else {
@@ -275,13 +354,14 @@ export function planSubscription(input: PlanInput): PlanResult {
     if (connectwiseProrates) {
       // Manage prorates by effective date: one delta line per effective date, summed below.
       if (!purchase) {
-        const effective = delta > 0
-          ? rules.positiveChange === 'actual-date'
-            ? change.at
-            : maxDay(firstOfMonth(change.at), agreement.startDate, agreement.billStartDate)
-          : rules.negativeChange === 'actual-date'
-            ? change.at
-            : addMonths(firstOfMonth(change.at), 1);
+        const effective =
+          delta > 0
+            ? rules.positiveChange === 'actual-date'
+              ? change.at
+              : maxDay(firstOfMonth(change.at), agreement.startDate, agreement.billStartDate)
+            : rules.negativeChange === 'actual-date'
+              ? change.at
+              : addMonths(firstOfMonth(change.at), 1);
         const entry = deltas.get(effective) ?? { delta: 0, last: change };
         deltas.set(effective, { delta: entry.delta + delta, last: change });
       }
@@ -329,16 +409,27 @@ export function planSubscription(input: PlanInput): PlanResult {
             title: 'Creating extra months addition',
             reason: `${fromMonth}${months > 1 ? ` and ${months - 1} more` : ''} ${months > 1 ? 'were' : 'was'} already invoiced at ${change.from}; the ${delta} added ${delta === 1 ? 'seat is' : 'seats are'} back-billed.`,
             after: {
-              ...draft(delta, { cents: unitPrice.cents * months, derivation: `${unitPrice.derivation} × ${months} month${months > 1 ? 's' : ''} = ${formatCents(unitPrice.cents * months)}` }, { cents: unitCost.cents * months, derivation: `${unitCost.derivation} × ${months} month${months > 1 ? 's' : ''} = ${formatCents(unitCost.cents * months)}` }, {
-                effectiveDate: firstOpen,
-                cancelledDate: endOfMonth(firstOpen),
-                recurring: false,
-                invoiceDescription: `${product.label} - ${fromMonth}${months > 1 ? ` (+${months - 1} months)` : ''}`,
-              }),
+              ...draft(
+                delta,
+                {
+                  cents: unitPrice.cents * months,
+                  derivation: `${unitPrice.derivation} × ${months} month${months > 1 ? 's' : ''} = ${formatCents(unitPrice.cents * months)}`,
+                },
+                {
+                  cents: unitCost.cents * months,
+                  derivation: `${unitCost.derivation} × ${months} month${months > 1 ? 's' : ''} = ${formatCents(unitCost.cents * months)}`,
+                },
+                {
+                  effectiveDate: firstOpen,
+                  cancelledDate: endOfMonth(firstOpen),
+                  recurring: false,
+                  invoiceDescription: `${product.label} - ${fromMonth}${months > 1 ? ` (+${months - 1} months)` : ''}`,
+                },
+              ),
               totalPrice: total,
             },
             extraMonths: { from, months },
-            });
+          });
         }
       }
     }
@@ -348,18 +439,40 @@ export function planSubscription(input: PlanInput): PlanResult {
     const positive = delta > 0;
     const deltaKey = key('delta', effective);
     const mine = written.get(markerFor(deltaKey));
-    const after = draft(delta, unitPrice, unitCost, { effectiveDate: effective, cancelledDate: endOfMonth(effective), recurring: false, invoiceDescription: `${product.label} - ${positive ? '+' : ''}${delta} from ${usDay(effective)}` });
+    const after = draft(delta, unitPrice, unitCost, {
+      effectiveDate: effective,
+      cancelledDate: endOfMonth(effective),
+      recurring: false,
+      invoiceDescription: `${product.label} - ${positive ? '+' : ''}${delta} from ${usDay(effective)}`,
+    });
     const kind = positive ? 'increase' : 'decrease';
     if (mine && mine.quantity === delta) {
       synced.push({ at: last.at, delta, additionId: mine.id });
     } else if (mine) {
       // "If multiple quantity changes are made, it will replace the delta quantity line."
-      op({ key: `${deltaKey}:${delta}`, type: 'update-delta', kind, title: 'Updating the change line', reason: `A further change on ${usDay(last.at)} makes the change from ${usDay(effective)} ${positive ? '+' : ''}${delta}.`, additionId: mine.id, before: fromView(mine), after, effectiveDateEditable: false });
+      op({
+        key: `${deltaKey}:${delta}`,
+        type: 'update-delta',
+        kind,
+        title: 'Updating the change line',
+        reason: `A further change on ${usDay(last.at)} makes the change from ${usDay(effective)} ${positive ? '+' : ''}${delta}.`,
+        additionId: mine.id,
+        before: fromView(mine),
+        after,
+        effectiveDateEditable: false,
+      });
     } else {
-      op({ key: deltaKey, type: 'create-delta', kind, title: `Creating ${positive ? 'increase' : 'decrease'} line`, reason: `${positive ? 'Increase' : 'Decrease'} of ${Math.abs(delta)} (last change ${usDay(last.at)}); ConnectWise prorates it from ${usDay(effective)} to ${usDay(endOfMonth(effective))}.`, after });
+      op({
+        key: deltaKey,
+        type: 'create-delta',
+        kind,
+        title: `Creating ${positive ? 'increase' : 'decrease'} line`,
+        reason: `${positive ? 'Increase' : 'Decrease'} of ${Math.abs(delta)} (last change ${usDay(last.at)}); ConnectWise prorates it from ${usDay(effective)} to ${usDay(endOfMonth(effective))}.`,
+        after,
+      });
     }
   }
   return { status: 'ok', operations: ops, synced, basis, notes };
 }
 
-export type { Operation, AdditionDraft } from './operations.ts';
+export type { AdditionDraft, Operation } from './operations.ts';

@@ -1,4 +1,4 @@
-import { formatCents, microsToCents, type Cents, type Micros } from '../money.ts';
+import { type Cents, formatCents, type Micros, microsToCents } from '../money.ts';
 import { daysInMonth, endOfMonth, firstOfMonth, parts } from './calendar.ts';
 
 /** A figure the review shows with how it was reached, e.g. "$25.00 × 21/30 = $17.50". */
@@ -14,7 +14,11 @@ export { usDay } from './calendar.ts';
  * the month. The unit price is rounded to the cent once, here; totals multiply the rounded unit.
  * `fullMonth` (the "first of the current month" rule) bills the whole month.
  */
-export function prorateUnit(unit: Micros, changeDay: string, fullMonth = false): { unit: Derived; factor: { num: number; den: number }; period: { from: string; to: string } } {
+export function prorateUnit(
+  unit: Micros,
+  changeDay: string,
+  fullMonth = false,
+): { unit: Derived; factor: { num: number; den: number }; period: { from: string; to: string } } {
   const [year, month, dayOfMonth] = parts(changeDay);
   const days = daysInMonth(year, month);
   const num = fullMonth ? days : days - dayOfMonth;
@@ -40,4 +44,3 @@ export const plain = (unit: Micros): Derived => {
   const cents = microsToCents(unit);
   return { cents, derivation: formatCents(cents) };
 };
-

@@ -3,7 +3,25 @@
  * "and", accents and common abbreviations ("Frontier Wealth Management, LLC" is ConnectWise's
  * "Frontier Wealth Mgmt"). Normalising removes those differences before scoring.
  */
-const LEGAL_SUFFIXES = new Set(['llc', 'inc', 'incorporated', 'corp', 'corporation', 'co', 'company', 'ltd', 'limited', 'pc', 'llp', 'lp', 'plc', 'pllc', 'gmbh', 'sa', 'pty']);
+const LEGAL_SUFFIXES = new Set([
+  'llc',
+  'inc',
+  'incorporated',
+  'corp',
+  'corporation',
+  'co',
+  'company',
+  'ltd',
+  'limited',
+  'pc',
+  'llp',
+  'lp',
+  'plc',
+  'pllc',
+  'gmbh',
+  'sa',
+  'pty',
+]);
 const ABBREVIATIONS: Record<string, string> = {
   mgmt: 'management',
   mgt: 'management',
@@ -34,7 +52,10 @@ export function nameTokens(name: string): string[] {
     .replace(/['’]/g, '')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
-  const words = plain.split(' ').filter(Boolean).map((w) => ABBREVIATIONS[w] ?? w);
+  const words = plain
+    .split(' ')
+    .filter(Boolean)
+    .map((w) => ABBREVIATIONS[w] ?? w);
   // Legal suffixes and "the"/"and" carry no identity; keep them only if nothing else is left.
   const kept = words.filter((w) => !LEGAL_SUFFIXES.has(w) && w !== 'and' && w !== 'the');
   return kept.length > 0 ? kept : words;
@@ -45,7 +66,13 @@ export const normaliseName = (name: string) => nameTokens(name).join(' ');
 /** `https://www.Frontier-Wealth.com/about` → `frontier-wealth.com`. */
 export function websiteDomain(website: string | null | undefined): string | null {
   if (!website) return null;
-  const host = website.trim().toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/[/?#].*$/, '').replace(/:\d+$/, '').replace(/^www\d?\./, '');
+  const host = website
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/[/?#].*$/, '')
+    .replace(/:\d+$/, '')
+    .replace(/^www\d?\./, '');
   return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host) ? host : null;
 }
 
@@ -87,7 +114,9 @@ export function scorePair(a: Prepared, b: Prepared): MatchScore {
     score = 100;
     reasons.push('same name');
   } else {
-    const shared = a.tokens.filter((t) => b.tokens.some((u) => u === t || (t.length >= 3 && u.length >= 3 && (u.startsWith(t) || t.startsWith(u))))).length;
+    const shared = a.tokens.filter((t) =>
+      b.tokens.some((u) => u === t || (t.length >= 3 && u.length >= 3 && (u.startsWith(t) || t.startsWith(u)))),
+    ).length;
     const words = shared / Math.max(a.tokens.length, b.tokens.length, 1);
     let inter = 0;
     for (const g of a.grams) if (b.grams.has(g)) inter++;

@@ -1,4 +1,4 @@
-import { prepare, scorePair, type MatchScore, type Prepared } from './names.ts';
+import { type MatchScore, type Prepared, prepare, scorePair } from './names.ts';
 
 export interface Candidate {
   id: number | string;
@@ -20,7 +20,10 @@ const SCORED = 40;
  * the candidates that share something with the name instead of every company there is.
  */
 export function createMatcher<C extends Candidate>(candidates: readonly C[]) {
-  const prepared: { candidate: C; p: Prepared }[] = candidates.map((candidate) => ({ candidate, p: prepare(candidate.name, candidate.website) }));
+  const prepared: { candidate: C; p: Prepared }[] = candidates.map((candidate) => ({
+    candidate,
+    p: prepare(candidate.name, candidate.website),
+  }));
   const byKey = new Map<string, number[]>();
   const add = (key: string, i: number) => {
     const list = byKey.get(key);
@@ -42,7 +45,12 @@ export function createMatcher<C extends Candidate>(candidates: readonly C[]) {
       for (const key of new Set(p.tokens.map((t) => `w:${t.slice(0, 4)}`))) {
         for (const i of byKey.get(key) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
       }
-      const seen = new Set([...shared.entries()].sort((a, b) => b[1] - a[1]).slice(0, SCORED).map(([i]) => i));
+      const seen = new Set(
+        [...shared.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, SCORED)
+          .map(([i]) => i),
+      );
       if (p.domain) for (const i of byKey.get(`d:${p.domain}`) ?? []) seen.add(i);
       const out: Suggestion<C>[] = [];
       for (const i of seen) {
@@ -50,7 +58,9 @@ export function createMatcher<C extends Candidate>(candidates: readonly C[]) {
         const s = scorePair(p, q);
         if (s.score >= MIN_SCORE) out.push({ candidate, ...s });
       }
-      return out.sort((a, b) => b.score - a.score || String(a.candidate.name).localeCompare(String(b.candidate.name))).slice(0, limit);
+      return out
+        .sort((a, b) => b.score - a.score || String(a.candidate.name).localeCompare(String(b.candidate.name)))
+        .slice(0, limit);
     },
   };
 }

@@ -26,7 +26,13 @@ export interface DistributorCompany {
   name: string;
   website: string | null;
   phone: string | null;
-  address: { street: string | null; city: string | null; region: string | null; postalCode: string | null; country: string | null };
+  address: {
+    street: string | null;
+    city: string | null;
+    region: string | null;
+    postalCode: string | null;
+    country: string | null;
+  };
   /** Free text on the distributor's side; where a ConnectWise id may be remembered. */
   externalId: string | null;
   status: 'Active' | 'Inactive' | 'Deleted';

@@ -73,8 +73,16 @@ export const bulkCompaniesSchema = z.object({
 
 export const newCompanySchema = z.object({
   distributorCompanyId: z.string().check(z.minLength(1)),
-  identifier: z.string().check(z.minLength(1, 'identifier is required'), z.maxLength(30, 'ConnectWise allows at most 30 characters'), z.regex(/^\S+$/, 'identifier cannot contain spaces')),
-  name: z.string().check(z.minLength(1, 'name is required'), z.maxLength(50, 'ConnectWise allows at most 50 characters')),
+  identifier: z
+    .string()
+    .check(
+      z.minLength(1, 'identifier is required'),
+      z.maxLength(30, 'ConnectWise allows at most 30 characters'),
+      z.regex(/^\S+$/, 'identifier cannot contain spaces'),
+    ),
+  name: z
+    .string()
+    .check(z.minLength(1, 'name is required'), z.maxLength(50, 'ConnectWise allows at most 50 characters')),
   addressLine1: z.optional(z.string().check(z.maxLength(50, 'ConnectWise allows at most 50 characters'))),
   city: z.optional(z.string().check(z.maxLength(50, 'ConnectWise allows at most 50 characters'))),
   state: z.optional(z.string().check(z.maxLength(50))),
@@ -94,9 +102,18 @@ export const bindProductSchema = z.object({
 export const exportProductSchema = z.object({
   distributorProductId: z.string().check(z.minLength(1)),
   subProduct: z._default(z.string(), ''),
-  identifier: z.string().check(z.minLength(1, 'identifier is required'), z.maxLength(75, 'ConnectWise allows at most 75 characters')),
-  description: z.string().check(z.minLength(1, 'description is required'), z.maxLength(60, 'ConnectWise allows at most 60 characters')),
-  customerDescription: z.string().check(z.minLength(1, 'customer description is required'), z.maxLength(6000, 'ConnectWise allows at most 6,000 characters')),
+  identifier: z
+    .string()
+    .check(z.minLength(1, 'identifier is required'), z.maxLength(75, 'ConnectWise allows at most 75 characters')),
+  description: z
+    .string()
+    .check(z.minLength(1, 'description is required'), z.maxLength(60, 'ConnectWise allows at most 60 characters')),
+  customerDescription: z
+    .string()
+    .check(
+      z.minLength(1, 'customer description is required'),
+      z.maxLength(6000, 'ConnectWise allows at most 6,000 characters'),
+    ),
   price: z.number().check(z.gte(0, 'price cannot be negative')),
   cost: z.number().check(z.gte(0, 'cost cannot be negative')),
   categoryId: z.optional(z.number().check(z.int())),

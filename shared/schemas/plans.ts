@@ -3,13 +3,22 @@ import { z } from 'zod/mini';
 /** What a member may change on an operation before confirming it. Money is in cents. */
 export const operationEditSchema = z.object({
   include: z.boolean(),
-  quantity: z.optional(z.number().check(z.refine((n) => Number.isFinite(n) && n !== 0, 'quantity must be a number other than 0'))),
+  quantity: z.optional(
+    z.number().check(z.refine((n) => Number.isFinite(n) && n !== 0, 'quantity must be a number other than 0')),
+  ),
   unitPrice: z.optional(z.number().check(z.int('use whole cents'))),
   unitCost: z.optional(z.number().check(z.int('use whole cents'))),
   billCustomer: z.optional(z.enum(['Billable', 'DoNotBill', 'NoCharge'])),
   taxable: z.optional(z.boolean()),
   effectiveDate: z.optional(z.iso.date('use a date such as 2021-03-01')),
-  invoiceDescription: z.optional(z.string().check(z.minLength(1, 'an invoice description is required'), z.maxLength(6000, 'ConnectWise allows at most 6,000 characters'))),
+  invoiceDescription: z.optional(
+    z
+      .string()
+      .check(
+        z.minLength(1, 'an invoice description is required'),
+        z.maxLength(6000, 'ConnectWise allows at most 6,000 characters'),
+      ),
+  ),
 });
 export type OperationEdit = z.infer<typeof operationEditSchema>;
 

@@ -16,7 +16,9 @@ const CRON = /^(\S+\s+){4}\S+$/;
 
 export const tenantSettingsSchema = z.object({
   autoSync: z.boolean(),
-  schedule: z.string().check(z.regex(CRON, 'schedule must be five cron fields, e.g. "0 0 * * *" for daily at midnight')),
+  schedule: z
+    .string()
+    .check(z.regex(CRON, 'schedule must be five cron fields, e.g. "0 0 * * *" for daily at midnight')),
   timeZone: z.string().check(
     z.refine((tz) => {
       try {

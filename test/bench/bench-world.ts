@@ -15,7 +15,13 @@ export function benchWorld(): World {
   const template = world.cw.additions[0]!;
   const additions: CwAdditionRecord[] = [];
   for (let i = 0; i < 5000; i++) {
-    additions.push({ ...template, id: 500_000 + i, agreementId: active[i % active.length]!.id, product: { id: item.id, identifier: item.identifier, name: item.description }, quantity: 1 + (i % 40) });
+    additions.push({
+      ...template,
+      id: 500_000 + i,
+      agreementId: active[i % active.length]!.id,
+      product: { id: item.id, identifier: item.identifier, name: item.description },
+      quantity: 1 + (i % 40),
+    });
   }
   world.cw.additions.splice(0, world.cw.additions.length, ...additions);
   return world;
@@ -32,7 +38,14 @@ export function jobBenchWorld(): World {
   let itemId = 700_000;
   for (const p of pax8.products) {
     if (cw.catalog.some((i) => i.identifier === p.sku)) continue;
-    cw.catalog.push({ ...cw.catalog[0]!, id: ++itemId, identifier: p.sku, description: `Pax8 - ${p.name}`.slice(0, 60), productClass: 'Service', vendorSku: p.sku });
+    cw.catalog.push({
+      ...cw.catalog[0]!,
+      id: ++itemId,
+      identifier: p.sku,
+      description: `Pax8 - ${p.name}`.slice(0, 60),
+      productClass: 'Service',
+      vendorSku: p.sku,
+    });
   }
   const additions: CwAdditionRecord[] = [];
   let additionId = 800_000;
@@ -60,17 +73,37 @@ export function jobBenchWorld(): World {
 /** Every seat subscription of a company that ConnectWise has, mapped to its first open agreement. */
 export function jobMappings(world: World) {
   const { cw, pax8 } = world;
-  const out: { subscriptionId: string; distributorCompanyId: string; companyName: string; cwCompanyId: number; cwCompanyName: string; agreementId: number; productId: string; catalogItemId: number }[] = [];
+  const out: {
+    subscriptionId: string;
+    distributorCompanyId: string;
+    companyName: string;
+    cwCompanyId: number;
+    cwCompanyName: string;
+    agreementId: number;
+    productId: string;
+    catalogItemId: number;
+  }[] = [];
   for (const company of pax8.companies) {
     const cwCompany = cw.companies.find((c) => c.name === company.name);
     if (!cwCompany) continue;
-    const agreement = cw.agreements.find((a) => a.company.id === cwCompany.id && !a.cancelledFlag && a.agreementStatus === 'Active');
+    const agreement = cw.agreements.find(
+      (a) => a.company.id === cwCompany.id && !a.cancelledFlag && a.agreementStatus === 'Active',
+    );
     if (!agreement) continue;
     for (const sub of pax8.subscriptions.filter((s) => s.companyId === company.id && s.price > 0)) {
       const product = pax8.products.find((p) => p.id === sub.productId)!;
       const item = cw.catalog.find((i) => i.identifier === product.sku);
       if (!item) continue;
-      out.push({ subscriptionId: sub.id, distributorCompanyId: company.id, companyName: company.name, cwCompanyId: cwCompany.id, cwCompanyName: cwCompany.name, agreementId: agreement.id, productId: product.id, catalogItemId: item.id });
+      out.push({
+        subscriptionId: sub.id,
+        distributorCompanyId: company.id,
+        companyName: company.name,
+        cwCompanyId: cwCompany.id,
+        cwCompanyName: cwCompany.name,
+        agreementId: agreement.id,
+        productId: product.id,
+        catalogItemId: item.id,
+      });
     }
   }
   return out;

@@ -1,8 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Operation } from '../../shared/billing/operations.ts';
-import { planSubscription, type PlanInput } from '../../shared/billing/planner.ts';
-import { parseMicros } from '../../shared/money.ts';
-import type { Subscription } from '../../shared/schemas/distributor.ts';
 import { createCwClient } from '../../server/connectwise/client.ts';
 import { toAdditionView, toAgreementView } from '../../server/connectwise/views.ts';
 import { createSecretBox } from '../../server/crypto.ts';
@@ -11,14 +7,40 @@ import { bootstrapSandboxTenant } from '../../server/sandbox/bootstrap.ts';
 import { generateWorld } from '../../server/sandbox/seed.ts';
 import { startSandboxes } from '../../server/sandbox/start.ts';
 import { executeOperations } from '../../server/sync/writer.ts';
+import type { Operation } from '../../shared/billing/operations.ts';
+import { type PlanInput, planSubscription } from '../../shared/billing/planner.ts';
+import { parseMicros } from '../../shared/money.ts';
+import type { Subscription } from '../../shared/schemas/distributor.ts';
 import { createTestDatabase } from '../helpers/db.ts';
 import type { Figure } from './report.ts';
 import { median } from './sandbox-handle.ts';
 
-const RULES = { positiveChange: 'actual-date', negativeChange: 'first-of-next-month', cancellation: 'last-day-of-month', proration: 'separate-one-time' } as const;
+const RULES = {
+  positiveChange: 'actual-date',
+  negativeChange: 'first-of-next-month',
+  cancellation: 'last-day-of-month',
+  proration: 'separate-one-time',
+} as const;
 
 function subscriptionOf(id: string, quantity: number): Subscription {
-  return { id, companyId: 'c', productId: 'p', productName: 'E3', parentId: null, quantity, status: 'Active', billingTerm: 'Monthly', startDate: '2026-06-01T00:00:00.000Z', endDate: null, createdAt: null, updatedAt: null, unitPrice: parseMicros(25), unitCost: parseMicros(20), currency: 'USD', commitment: null };
+  return {
+    id,
+    companyId: 'c',
+    productId: 'p',
+    productName: 'E3',
+    parentId: null,
+    quantity,
+    status: 'Active',
+    billingTerm: 'Monthly',
+    startDate: '2026-06-01T00:00:00.000Z',
+    endDate: null,
+    createdAt: null,
+    updatedAt: null,
+    unitPrice: parseMicros(25),
+    unitCost: parseMicros(20),
+    currency: 'USD',
+    commitment: null,
+  };
 }
 
 /** Planning 5,000 subscriptions of the benchmark tenant, each with its history and agreement additions. */
@@ -27,10 +49,24 @@ function benchPlanning(): Figure[] {
   const agreement = toAgreementView({ ...world.cw.agreements[0]!, prorateFlag: false } as never);
   const inputs: PlanInput[] = world.pax8.subscriptions.map((s, i) => ({
     subscription: { ...subscriptionOf(s.id, s.quantity) },
-    history: world.pax8.history[s.id]!.map((h) => ({ at: h.updatedDate, quantity: h.quantity, status: 'Active', endDate: null, unitPrice: null, unitCost: null })),
+    history: world.pax8.history[s.id]!.map((h) => ({
+      at: h.updatedDate,
+      quantity: h.quantity,
+      status: 'Active',
+      endDate: null,
+      unitPrice: null,
+      unitCost: null,
+    })),
     product: { catalogItemId: 1201, label: 'Pax8 - E3' },
     agreement,
-    additions: [toAdditionView({ ...world.cw.additions[i % world.cw.additions.length]!, product: { id: 1201, identifier: 'x', name: 'x' }, agreementId: agreement.id, quantity: world.pax8.history[s.id]![0]!.quantity } as never)],
+    additions: [
+      toAdditionView({
+        ...world.cw.additions[i % world.cw.additions.length]!,
+        product: { id: 1201, identifier: 'x', name: 'x' },
+        agreementId: agreement.id,
+        quantity: world.pax8.history[s.id]![0]!.quantity,
+      } as never),
+    ],
     rules: RULES,
     today: '2026-11-22',
   }));
@@ -62,15 +98,43 @@ async function benchExecution(): Promise<Figure[]> {
     const { setup } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, 'http://localhost');
     const api = world.cw.apiMembers[0]!;
     let calls = 0;
-    const cw = createCwClient({ site: sandboxes.cw.site, protocol: 'http', companyId: world.cw.companyId, clientId: world.cw.clientId, auth: { kind: 'apiMember', publicKey: api.publicKey, privateKey: api.privateKey }, onRequest: () => calls++ });
+    const cw = createCwClient({
+      site: sandboxes.cw.site,
+      protocol: 'http',
+      companyId: world.cw.companyId,
+      clientId: world.cw.clientId,
+      auth: { kind: 'apiMember', publicKey: api.publicKey, privateKey: api.privateKey },
+      onRequest: () => calls++,
+    });
     await cw.companyInfo();
     const item = world.cw.catalog.find((i) => i.productClass !== 'Bundle')!;
-    const agreements = world.cw.agreements.filter((a) => !a.cancelledFlag && a.agreementStatus === 'Active' && a.nextInvoiceDate === '2026-12-01T00:00:00Z').slice(0, 40);
+    const agreements = world.cw.agreements
+      .filter((a) => !a.cancelledFlag && a.agreementStatus === 'Active' && a.nextInvoiceDate === '2026-12-01T00:00:00Z')
+      .slice(0, 40);
     for (const a of agreements) a.prorateFlag = false;
     // Each agreement bills 5 seats today: one update and four prorates each, 200 operations.
     const template = world.cw.additions[0]!;
-    world.cw.additions.splice(0, world.cw.additions.length, ...world.cw.additions.filter((x) => !(agreements.some((a) => a.id === x.agreementId) && x.product.id === item.id)));
-    agreements.forEach((a, i) => world.cw.additions.push({ ...template, id: 300_000 + i, agreementId: a.id, product: { id: item.id, identifier: item.identifier, name: item.description }, quantity: 5, unitPrice: 25, unitCost: 20, effectiveDate: a.billStartDate, cancelledDate: null, serialNumber: null }));
+    world.cw.additions.splice(
+      0,
+      world.cw.additions.length,
+      ...world.cw.additions.filter(
+        (x) => !(agreements.some((a) => a.id === x.agreementId) && x.product.id === item.id),
+      ),
+    );
+    agreements.forEach((a, i) =>
+      world.cw.additions.push({
+        ...template,
+        id: 300_000 + i,
+        agreementId: a.id,
+        product: { id: item.id, identifier: item.identifier, name: item.description },
+        quantity: 5,
+        unitPrice: 25,
+        unitCost: 20,
+        effectiveDate: a.billStartDate,
+        cancelledDate: null,
+        serialNumber: null,
+      }),
+    );
     calls = 0;
     const started = performance.now();
     let planned = 0;
@@ -80,7 +144,20 @@ async function benchExecution(): Promise<Figure[]> {
       const sub = subscriptionOf(`bench-${i}`, 9);
       const plan = planSubscription({
         subscription: sub,
-        history: [['2026-08-01', 5], ['2026-11-03', 6], ['2026-11-07', 7], ['2026-11-12', 8], ['2026-11-18', 9]].map(([at, q]) => ({ at: `${at}T12:00:00.000Z`, quantity: q as number, status: 'Active', endDate: null, unitPrice: null, unitCost: null })),
+        history: [
+          ['2026-08-01', 5],
+          ['2026-11-03', 6],
+          ['2026-11-07', 7],
+          ['2026-11-12', 8],
+          ['2026-11-18', 9],
+        ].map(([at, q]) => ({
+          at: `${at}T12:00:00.000Z`,
+          quantity: q as number,
+          status: 'Active',
+          endDate: null,
+          unitPrice: null,
+          unitCost: null,
+        })),
         product: { catalogItemId: item.id, label: item.description },
         agreement: toAgreementView(a as never),
         additions,
@@ -90,7 +167,13 @@ async function benchExecution(): Promise<Figure[]> {
       if (plan.status !== 'ok') throw new Error(plan.reason);
       planned += plan.operations.length;
       return executeOperations(
-        { db: database.db, tenant: setup.tenant, actor: { type: 'scheduled', memberId: null, name: 'benchmark' }, cw, now: () => new Date() },
+        {
+          db: database.db,
+          tenant: setup.tenant,
+          actor: { type: 'scheduled', memberId: null, name: 'benchmark' },
+          cw,
+          now: () => new Date(),
+        },
         { subscriptionId: sub.id, cwAgreementId: a.id, basis: plan.basis, confirmedBy: 'benchmark' },
         plan.operations as Operation[],
       );
@@ -101,7 +184,13 @@ async function benchExecution(): Promise<Figure[]> {
     return [
       { name: `plan executed: operations over ${agreements.length} agreements`, value: planned, unit: 'ops' },
       { name: 'operations written', value: written, unit: 'ops', target: `= ${planned}`, pass: written === planned },
-      { name: 'ConnectWise calls (re-reads + writes)', value: calls, unit: 'calls', target: `≤ ${Math.floor(minimum * 1.1)} (min ${minimum})`, pass: calls <= minimum * 1.1 },
+      {
+        name: 'ConnectWise calls (re-reads + writes)',
+        value: calls,
+        unit: 'calls',
+        target: `≤ ${Math.floor(minimum * 1.1)} (min ${minimum})`,
+        pass: calls <= minimum * 1.1,
+      },
       { name: 'execution wall time (6 agreements at a time)', value: ms, unit: 'ms' },
     ];
   } finally {

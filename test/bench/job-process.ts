@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { createTestDatabase } from '../helpers/db.ts';
 import { adjustmentLog, companyMappings, productMappings, serviceMappings, tenantSettings } from '../../db/schema.ts';
 import { createApp } from '../../server/app.ts';
 import { pinnedDayClock } from '../../server/clock.ts';
@@ -10,8 +9,9 @@ import { createSecretBox } from '../../server/crypto.ts';
 import { createPacer } from '../../server/http/pacer.ts';
 import { runTenantSync } from '../../server/jobs/run.ts';
 import { createLogger } from '../../server/logger.ts';
-import { createVendors } from '../../server/tenants/vendors.ts';
 import { setupTenant } from '../../server/tenants/setup.ts';
+import { createVendors } from '../../server/tenants/vendors.ts';
+import { createTestDatabase } from '../helpers/db.ts';
 import { BENCH_TODAY, jobBenchWorld, jobMappings } from './bench-world.ts';
 import { median, startBenchVendors } from './sandbox-handle.ts';
 
@@ -30,50 +30,126 @@ try {
   const key = randomBytes(32).toString('base64');
   const secrets = createSecretBox(Buffer.from(key, 'base64'));
   const api = world.cw.apiMembers[0]!;
-  const { tenant } = await setupTenant({ db, secrets, sandbox: true }, {
-    name: 'Bench MSP', site: vendors.cw, companyId: world.cw.companyId, clientId: world.cw.clientId, publicKey: api.publicKey, privateKey: api.privateKey,
-    pax8: { clientId: world.pax8.clientId, clientSecret: world.pax8.clientSecret, baseUrl: vendors.pax8, tokenUrl: vendors.pax8Token, audience: 'https://api.pax8.com' },
-  });
+  const { tenant } = await setupTenant(
+    { db, secrets, sandbox: true },
+    {
+      name: 'Bench MSP',
+      site: vendors.cw,
+      companyId: world.cw.companyId,
+      clientId: world.cw.clientId,
+      publicKey: api.publicKey,
+      privateKey: api.privateKey,
+      pax8: {
+        clientId: world.pax8.clientId,
+        clientSecret: world.pax8.clientSecret,
+        baseUrl: vendors.pax8,
+        tokenUrl: vendors.pax8Token,
+        audience: 'https://api.pax8.com',
+      },
+    },
+  );
   const mappings = jobMappings(world);
   const companyIds = new Map<string, string>();
   for (const m of mappings) {
     if (companyIds.has(m.distributorCompanyId)) continue;
-    const [row] = await db.insert(companyMappings).values({ tenantId: tenant.id, distributorCompanyId: m.distributorCompanyId, distributorCompanyName: m.companyName, cwCompanyId: m.cwCompanyId, cwCompanyName: m.cwCompanyName }).returning({ id: companyMappings.id });
+    const [row] = await db
+      .insert(companyMappings)
+      .values({
+        tenantId: tenant.id,
+        distributorCompanyId: m.distributorCompanyId,
+        distributorCompanyName: m.companyName,
+        cwCompanyId: m.cwCompanyId,
+        cwCompanyName: m.cwCompanyName,
+      })
+      .returning({ id: companyMappings.id });
     companyIds.set(m.distributorCompanyId, row!.id);
   }
   const productIds = new Map<string, string>();
   for (const m of mappings) {
     if (productIds.has(m.productId)) continue;
     const item = world.cw.catalog.find((i) => i.id === m.catalogItemId)!;
-    const [row] = await db.insert(productMappings).values({ tenantId: tenant.id, distributorProductId: m.productId, distributorProductName: m.productId, cwCatalogItemId: item.id, cwCatalogIdentifier: item.identifier }).returning({ id: productMappings.id });
+    const [row] = await db
+      .insert(productMappings)
+      .values({
+        tenantId: tenant.id,
+        distributorProductId: m.productId,
+        distributorProductName: m.productId,
+        cwCatalogItemId: item.id,
+        cwCatalogIdentifier: item.identifier,
+      })
+      .returning({ id: productMappings.id });
     productIds.set(m.productId, row!.id);
   }
   for (let i = 0; i < mappings.length; i += 500) {
-    await db.insert(serviceMappings).values(mappings.slice(i, i + 500).map((m) => ({ tenantId: tenant.id, subscriptionId: m.subscriptionId, companyMappingId: companyIds.get(m.distributorCompanyId)!, productMappingId: productIds.get(m.productId)!, cwAgreementId: m.agreementId })));
+    await db
+      .insert(serviceMappings)
+      .values(
+        mappings
+          .slice(i, i + 500)
+          .map((m) => ({
+            tenantId: tenant.id,
+            subscriptionId: m.subscriptionId,
+            companyMappingId: companyIds.get(m.distributorCompanyId)!,
+            productMappingId: productIds.get(m.productId)!,
+            cwAgreementId: m.agreementId,
+          })),
+      );
   }
-  await db.insert(tenantSettings).values({ tenantId: tenant.id, autoSync: true, unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'] });
+  await db
+    .insert(tenantSettings)
+    .values({
+      tenantId: tenant.id,
+      autoSync: true,
+      unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'],
+    });
 
   const calls = { cw: 0, pax8: 0 };
-  const counted = createVendors({ secrets, cw: { onRequest: () => calls.cw++ }, pax8: { onRequest: () => calls.pax8++ } });
+  const counted = createVendors({
+    secrets,
+    cw: { onRequest: () => calls.cw++ },
+    pax8: { onRequest: () => calls.pax8++ },
+  });
   const clock = pinnedDayClock(BENCH_TODAY);
   const deps = { db, vendors: counted, clock, logger: createLogger('error'), holder: 'bench', concurrency: 6 };
   const agreements = new Set(mappings.map((m) => m.agreementId)).size;
-  const minimum = { cw: 1 + Math.ceil(agreements / 150) + agreements, pax8: 1 + Math.ceil(world.pax8.subscriptions.length / 200) };
+  const minimum = {
+    cw: 1 + Math.ceil(agreements / 150) + agreements,
+    pax8: 1 + Math.ceil(world.pax8.subscriptions.length / 200),
+  };
 
   // Each measured sync runs in a process of its own (over the same Postgres), so the memory
   // measured is the sync's, not this setup's; each starts with the budget's window to itself.
   const syncEntry = fileURLToPath(new URL('./job-sync.ts', import.meta.url));
-  const measure = async (): Promise<{ ms: number; cw: number; pax8: number; result: { writes: number; needsReview: number; runId: string }; peakMb: number }> => {
+  const measure = async (): Promise<{
+    ms: number;
+    cw: number;
+    pax8: number;
+    result: { writes: number; needsReview: number; runId: string };
+    peakMb: number;
+  }> => {
     if (!database.url) {
       // NOTE: PGlite cannot be shared between processes; measure in this one.
       calls.cw = 0;
       calls.pax8 = 0;
       const pacer = createPacer(BUDGET);
       const started = performance.now();
-      const result = (await runTenantSync({ ...deps, pacer: () => pacer }, tenant, { trigger: 'manual', requestedBy: 'benchmark' })) as never;
-      return { ms: performance.now() - started, cw: calls.cw, pax8: calls.pax8, result, peakMb: process.resourceUsage().maxRSS / 1024 };
+      const result = (await runTenantSync({ ...deps, pacer: () => pacer }, tenant, {
+        trigger: 'manual',
+        requestedBy: 'benchmark',
+      })) as never;
+      return {
+        ms: performance.now() - started,
+        cw: calls.cw,
+        pax8: calls.pax8,
+        result,
+        peakMb: process.resourceUsage().maxRSS / 1024,
+      };
     }
-    const child = spawn(process.execPath, ['--import', 'tsx', syncEntry, database.url, tenant.id, key, String(BUDGET)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', syncEntry, database.url, tenant.id, key, String(BUDGET)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     await new Promise((resolve) => child.on('exit', resolve));
@@ -84,20 +160,58 @@ try {
   // 5% of subscriptions gain a seat today, in Pax8.
   const changed = world.pax8.subscriptions.filter((_, i) => i % 20 === 0);
   for (const s of changed) {
-    await fetch(`${vendors.pax8.replace('/v1', '')}/__sandbox/subscriptions/${s.id}/quantity`, { method: 'POST', body: JSON.stringify({ quantity: s.quantity + 1, at: `${BENCH_TODAY}T08:00:00Z` }) });
+    await fetch(`${vendors.pax8.replace('/v1', '')}/__sandbox/subscriptions/${s.id}/quantity`, {
+      method: 'POST',
+      body: JSON.stringify({ quantity: s.quantity + 1, at: `${BENCH_TODAY}T08:00:00Z` }),
+    });
   }
-  const cwLog = async () => ((await (await fetch(`http://${vendors.cwSite}/__sandbox/requests`)).json()) as { method: string; path: string; status: number }[]).filter((r) => r.method !== 'GET' && r.path.includes('/additions') && r.status < 300).length;
+  const cwLog = async () =>
+    (
+      (await (await fetch(`http://${vendors.cwSite}/__sandbox/requests`)).json()) as {
+        method: string;
+        path: string;
+        status: number;
+      }[]
+    ).filter((r) => r.method !== 'GET' && r.path.includes('/additions') && r.status < 300).length;
   const seenBefore = await cwLog();
   const busy = await measure();
   const seenByConnectWise = (await cwLog()) - seenBefore;
-  const written = await db.selectDistinct({ id: adjustmentLog.subscriptionId }).from(adjustmentLog).where(eq(adjustmentLog.syncRunId, (busy.result as { runId: string }).runId));
+  const written = await db
+    .selectDistinct({ id: adjustmentLog.subscriptionId })
+    .from(adjustmentLog)
+    .where(eq(adjustmentLog.syncRunId, (busy.result as { runId: string }).runId));
   const changedIds = new Set(changed.map((s) => s.id));
   const writtenOutsideChanged = written.filter((w) => !changedIds.has(w.id!)).length;
 
   // The unsynced report for the tenant, as a member sees it.
-  const app = createApp({ database, clock, logger: createLogger('error'), secrets, version: 'bench', sandbox: true, podDir: '/none', hostOrigins: async () => [] });
-  const login = (await (await fetch(`http://${vendors.cwSite}/${world.cw.codebase}login/login.aspx?response=json`, { method: 'POST', body: new URLSearchParams({ CompanyName: world.cw.companyId, UserName: 'jdoe', Password: 'sandbox' }) })).json()) as { Hash: string };
-  const session = (await (await app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: vendors.cwSite, companyid: world.cw.companyId, memberid: 'jdoe', memberHash: login.Hash }) })).json()) as { token: string };
+  const app = createApp({
+    database,
+    clock,
+    logger: createLogger('error'),
+    secrets,
+    version: 'bench',
+    sandbox: true,
+    podDir: '/none',
+    hostOrigins: async () => [],
+  });
+  const login = (await (
+    await fetch(`http://${vendors.cwSite}/${world.cw.codebase}login/login.aspx?response=json`, {
+      method: 'POST',
+      body: new URLSearchParams({ CompanyName: world.cw.companyId, UserName: 'jdoe', Password: 'sandbox' }),
+    })
+  ).json()) as { Hash: string };
+  const session = (await (
+    await app.request('/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        site: vendors.cwSite,
+        companyid: world.cw.companyId,
+        memberid: 'jdoe',
+        memberHash: login.Hash,
+      }),
+    })
+  ).json()) as { token: string };
   const reportTimes: number[] = [];
   let reportRows = 0;
   for (let i = 0; i < 21; i++) {
@@ -106,7 +220,9 @@ try {
     reportRows = ((await res.json()) as { rows: unknown[] }).rows.length;
     if (i > 0) reportTimes.push(performance.now() - t);
   }
-  process.stdout.write(`${JSON.stringify({ budget: BUDGET, subscriptions: world.pax8.subscriptions.length, agreements, minimum, steady, busy, changed: changed.length, seenByConnectWise, writtenSubscriptions: written.length, writtenOutsideChanged, driver: database.driver, reportMs: median(reportTimes), reportRows, peakMb: Math.max(steady.peakMb, busy.peakMb) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ budget: BUDGET, subscriptions: world.pax8.subscriptions.length, agreements, minimum, steady, busy, changed: changed.length, seenByConnectWise, writtenSubscriptions: written.length, writtenOutsideChanged, driver: database.driver, reportMs: median(reportTimes), reportRows, peakMb: Math.max(steady.peakMb, busy.peakMb) })}\n`,
+  );
   await database.close();
 } finally {
   vendors.stop();

@@ -17,10 +17,28 @@ const [url, tenantId, key, budget] = process.argv.slice(2) as [string, string, s
 const database = await openDatabase({ driver: 'postgres', url, max: 4 });
 const [tenant] = await database.db.select().from(tenants).where(eq(tenants.id, tenantId));
 const calls = { cw: 0, pax8: 0 };
-const vendors = createVendors({ secrets: createSecretBox(parseSecretKey(key)), cw: { onRequest: () => calls.cw++ }, pax8: { onRequest: () => calls.pax8++ } });
+const vendors = createVendors({
+  secrets: createSecretBox(parseSecretKey(key)),
+  cw: { onRequest: () => calls.cw++ },
+  pax8: { onRequest: () => calls.pax8++ },
+});
 const pacer = createPacer(Number(budget));
 const started = performance.now();
-const result = await runTenantSync({ db: database.db, vendors, clock: pinnedDayClock(BENCH_TODAY), logger: createLogger('error'), holder: `bench-${process.pid}`, pacer: () => pacer, concurrency: 6 }, tenant!, { trigger: 'manual', requestedBy: 'benchmark' });
+const result = await runTenantSync(
+  {
+    db: database.db,
+    vendors,
+    clock: pinnedDayClock(BENCH_TODAY),
+    logger: createLogger('error'),
+    holder: `bench-${process.pid}`,
+    pacer: () => pacer,
+    concurrency: 6,
+  },
+  tenant!,
+  { trigger: 'manual', requestedBy: 'benchmark' },
+);
 const ms = performance.now() - started;
 await database.close();
-process.stdout.write(`${JSON.stringify({ ms, cw: calls.cw, pax8: calls.pax8, result, peakMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ms, cw: calls.cw, pax8: calls.pax8, result, peakMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+);

@@ -1,16 +1,18 @@
 import { parseArgs } from 'node:util';
-import { printFigures, type Figure } from './report.ts';
 import { benchEngine } from './engine.ts';
 import { benchJob } from './job.ts';
 import { benchMapping } from './mapping.ts';
 import { benchPod } from './pod.ts';
+import { type Figure, printFigures } from './report.ts';
 import { benchVendorReads } from './vendor-reads.ts';
 
 /**
  * `npm run bench [-- --concurrency 6 --strict]`: prints every figure with its target.
  * Machines here are shared and noisy, so a miss is reported, and fails the run only with --strict.
  */
-const { values } = parseArgs({ options: { concurrency: { type: 'string', default: '6' }, strict: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { concurrency: { type: 'string', default: '6' }, strict: { type: 'boolean', default: false } },
+});
 const concurrency = Number(values.concurrency);
 if (!Number.isInteger(concurrency) || concurrency < 1) {
   process.stderr.write('--concurrency: use a whole number of at least 1\n');

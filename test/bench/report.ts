@@ -13,7 +13,9 @@ export function printFigures(title: string, figures: Figure[]) {
   for (const f of figures) {
     const value = Number.isInteger(f.value) ? String(f.value) : f.value.toFixed(1);
     const verdict = f.pass === undefined ? '' : f.pass ? '  PASS' : '  MISS';
-    process.stdout.write(`  ${f.name.padEnd(52)} ${`${value} ${f.unit}`.padStart(14)}${f.target ? `   target ${f.target}` : ''}${verdict}\n`);
+    process.stdout.write(
+      `  ${f.name.padEnd(52)} ${`${value} ${f.unit}`.padStart(14)}${f.target ? `   target ${f.target}` : ''}${verdict}\n`,
+    );
   }
 }
 

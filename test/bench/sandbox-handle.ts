@@ -13,7 +13,9 @@ export interface BenchVendors {
 /** Starts sandbox-process.ts and waits for its URLs. */
 export function startBenchVendors(latencyMs: number, world: 'reads' | 'job' = 'reads'): Promise<BenchVendors> {
   const entry = fileURLToPath(new URL('./sandbox-process.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, String(latencyMs), world], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, String(latencyMs), world], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`benchmark sandbox exited (${code})`)));
     createInterface({ input: child.stdout! }).once('line', (line) => {

@@ -5,9 +5,9 @@ import { eq, getTableName, sql } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
-import { latestMigration, migrate, MIGRATIONS_FOLDER, readJournal } from '../../db/migrate.ts';
+import { latestMigration, MIGRATIONS_FOLDER, migrate, readJournal } from '../../db/migrate.ts';
 import * as schema from '../../db/schema.ts';
-import { createEmptyDatabase, testDriver, type TestDatabase } from '../helpers/db.ts';
+import { createEmptyDatabase, type TestDatabase, testDriver } from '../helpers/db.ts';
 
 const tables: PgTable[] = Object.values(schema).filter((v) => v instanceof PgTable);
 const journal = readJournal();
@@ -43,7 +43,9 @@ describe(`migrations on ${testDriver}`, () => {
   it('is a no-op when run again', async () => {
     database = await createEmptyDatabase();
     await migrate(database);
-    await database.db.insert(schema.tenants).values({ name: 'Acme', site: 'na.myconnectwise.net', companyId: 'acme', clientId: 'c' });
+    await database.db
+      .insert(schema.tenants)
+      .values({ name: 'Acme', site: 'na.myconnectwise.net', companyId: 'acme', clientId: 'c' });
     await migrate(database);
     expect(await database.db.select({ name: schema.tenants.name }).from(schema.tenants)).toEqual([{ name: 'Acme' }]);
   });
@@ -67,7 +69,9 @@ describe('embedded PGlite on disk', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pglite-'));
     const first = await openDatabase({ driver: 'pglite', dataDir });
     await migrate(first);
-    await first.db.insert(schema.tenants).values({ name: 'Ace', site: 'na.myconnectwise.net', companyId: 'ace', clientId: 'c' });
+    await first.db
+      .insert(schema.tenants)
+      .values({ name: 'Ace', site: 'na.myconnectwise.net', companyId: 'ace', clientId: 'c' });
     await first.close();
 
     const second = await openDatabase({ driver: 'pglite', dataDir });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedIn } from '../helpers/api.ts';
 import { hasBrowser, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { mapSubscription, setBilling } from '../helpers/mapped.ts';
-import { startStack, type Stack } from '../helpers/stack.ts';
+import { type Stack, startStack } from '../helpers/stack.ts';
 
 describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () => {
   let stack: Stack;
@@ -16,7 +16,16 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
     const call = await signedIn(stack, 'jdoe');
     mapped = await mapSubscription(stack, call, 'Oxford Senior Living');
     // ConnectWise bills 4 seats; Pax8 went to 6 on the 12th.
-    setBilling(stack, mapped, 4, [['2026-08-01', 4], ['2026-11-12', 6]], 99_100);
+    setBilling(
+      stack,
+      mapped,
+      4,
+      [
+        ['2026-08-01', 4],
+        ['2026-11-12', 6],
+      ],
+      99_100,
+    );
     page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     await signIn(page, stack.hostUrl, 'nross');
   });
@@ -46,14 +55,22 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
     await row.getByRole('button', { name: 'Confirm' }).click();
 
     // The pod asked Manage to refresh: the host's grid shows the new lines, and onLoad reloads the pod.
-    await expect.poll(() => page.getByTestId('additions-grid').textContent()).toContain('Prorated for 11/12/2026-11/30/2026');
-    await expect.poll(() => pod.locator(`[data-testid="pod-row"][data-subscription="${mapped.sub.id}"]`).count()).toBe(0);
+    await expect
+      .poll(() => page.getByTestId('additions-grid').textContent())
+      .toContain('Prorated for 11/12/2026-11/30/2026');
+    await expect
+      .poll(() => pod.locator(`[data-testid="pod-row"][data-subscription="${mapped.sub.id}"]`).count())
+      .toBe(0);
     expect(await pod.getByTestId('pod-message').textContent()).toBe('Synced: 2 additions written.');
     await page.click('details.log summary');
     expect(await page.textContent('#protocol-log')).toMatch(/"hosted_request":"refreshScreen"/);
     await screenshot(page, 'pod-after-sync');
 
     const log = await (await signedIn(stack, 'nross'))('GET', '/adjustments');
-    expect(log.body.filter((l: { actorName: string; outcome: string }) => l.actorName === 'Nicholas Ross' && l.outcome === 'success').length).toBe(2);
+    expect(
+      log.body.filter(
+        (l: { actorName: string; outcome: string }) => l.actorName === 'Nicholas Ross' && l.outcome === 'success',
+      ).length,
+    ).toBe(2);
   });
 });

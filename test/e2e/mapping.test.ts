@@ -1,7 +1,7 @@
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasBrowser, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { startStack, type Stack } from '../helpers/stack.ts';
+import { type Stack, startStack } from '../helpers/stack.ts';
 
 describe.runIf(hasBrowser)('mapping from the Pax8 tab', () => {
   let stack: Stack;
@@ -36,16 +36,23 @@ describe.runIf(hasBrowser)('mapping from the Pax8 tab', () => {
     const row = pod.getByTestId('subscription').first();
     expect(await row.getByTestId('state').textContent()).toBe('Unmapped');
     const select = row.locator('select');
-    const value = await select.evaluate((el: HTMLSelectElement) => [...el.options].find((o) => o.value && !o.disabled)!.value);
+    const value = await select.evaluate(
+      (el: HTMLSelectElement) => [...el.options].find((o) => o.value && !o.disabled)!.value,
+    );
     await select.selectOption(value);
     await row.getByRole('button', { name: 'Map' }).click();
-    await expect.poll(() => pod.getByTestId('subscription').first().getByTestId('state').textContent()).not.toBe('Unmapped');
+    await expect
+      .poll(() => pod.getByTestId('subscription').first().getByTestId('state').textContent())
+      .not.toBe('Unmapped');
     await screenshot(page, 'mapping-subscription-mapped');
   });
 
   it('exports a product as a new catalog item and shows it mapped', async () => {
     await pod.getByRole('tab', { name: 'Products' }).click();
-    const unmapped = pod.locator('[data-testid="product-row"]', { has: pod.locator('.status', { hasText: 'unmapped' }) }).filter({ has: pod.getByRole('button', { name: 'Export…' }) }).first();
+    const unmapped = pod
+      .locator('[data-testid="product-row"]', { has: pod.locator('.status', { hasText: 'unmapped' }) })
+      .filter({ has: pod.getByRole('button', { name: 'Export…' }) })
+      .first();
     const name = (await unmapped.getAttribute('data-name'))!;
     await unmapped.getByRole('button', { name: 'Export…' }).click();
     const form = pod.getByTestId('export-panel');
@@ -54,7 +61,14 @@ describe.runIf(hasBrowser)('mapping from the Pax8 tab', () => {
     await form.locator('input[name="identifier"]').fill(stack.sandboxes.world.cw.catalog[0]!.identifier);
     await form.getByRole('button', { name: 'Export and bind' }).click();
     // ConnectWise's own refusal is shown on the field it names.
-    await expect.poll(() => form.locator('label.field', { has: pod.locator('input[name="identifier"]') }).locator('.field-error').textContent()).toBe('The product identifier is already in use.');
+    await expect
+      .poll(() =>
+        form
+          .locator('label.field', { has: pod.locator('input[name="identifier"]') })
+          .locator('.field-error')
+          .textContent(),
+      )
+      .toBe('The product identifier is already in use.');
     await screenshot(page, 'mapping-export-form-error');
     await form.locator('input[name="identifier"]').fill('ACME-EXPORTED-1');
     await form.getByRole('button', { name: 'Export and bind' }).click();
@@ -70,12 +84,17 @@ describe.runIf(hasBrowser)('mapping from the Pax8 tab', () => {
     await expect.poll(() => subRows.count()).toBeGreaterThanOrEqual(2);
     const names = (await subRows.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')!))).slice(0, 2);
     for (const name of names) {
-      await pod.locator(`[data-testid="product-row"][data-name="${name}"]`).getByRole('button', { name: 'Bind…' }).click();
+      await pod
+        .locator(`[data-testid="product-row"][data-name="${name}"]`)
+        .getByRole('button', { name: 'Bind…' })
+        .click();
       const panel = pod.getByTestId('bind-panel');
       await panel.locator('input').fill('Pax8');
       await panel.getByRole('button', { name: 'Search' }).click();
       await panel.getByTestId('catalog-hit').first().getByRole('button', { name: 'Choose' }).click();
-      await expect.poll(() => pod.locator(`[data-testid="product-row"][data-name="${name}"] .status`).textContent()).toBe('mapped');
+      await expect
+        .poll(() => pod.locator(`[data-testid="product-row"][data-name="${name}"] .status`).textContent())
+        .toBe('mapped');
     }
     await screenshot(page, 'mapping-proofpoint-sub-products');
   });

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hasBrowser, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { startStack, type Stack } from '../helpers/stack.ts';
+import { type Stack, startStack } from '../helpers/stack.ts';
 
 describe.runIf(hasBrowser)('the pod inside the sandbox Manage host', () => {
   let stack: Stack;
@@ -52,7 +52,13 @@ describe.runIf(hasBrowser)('the pod inside the sandbox Manage host', () => {
     await expect.poll(() => tab().getByTestId('record-name').textContent()).toBe('Oxford Senior Living');
     await page.click('#refresh');
     await page.click('details.log summary');
-    await expect.poll(async () => ((await page.textContent('#protocol-log')) ?? '').match(/"event":"onLoad","_id":"\d+","result":"success"/g)?.length ?? 0).toBe(2);
+    await expect
+      .poll(
+        async () =>
+          ((await page.textContent('#protocol-log')) ?? '').match(/"event":"onLoad","_id":"\d+","result":"success"/g)
+            ?.length ?? 0,
+      )
+      .toBe(2);
     await page.click('#save');
     await expect.poll(() => page.textContent('#save-result')).toBe(' Saved.');
   });
@@ -62,7 +68,11 @@ describe.runIf(hasBrowser)('the pod inside the sandbox Manage host', () => {
     await page.goto(`${stack.hostUrl}/#/company/${oxford().id}/tab/Pax8`);
     await expect.poll(() => tab().getByTestId('record-name').textContent()).toBe('Oxford Senior Living');
     const other = stack.sandboxes.world.cw.companies.find((c) => c.name === 'Dynamo Corp.')!;
-    const forged = JSON.stringify({ event: 'onLoad', _id: '999', data: { screenObject: { screen: 'company', id: other.id, hostedAs: 'tab' } } });
+    const forged = JSON.stringify({
+      event: 'onLoad',
+      _id: '999',
+      data: { screenObject: { screen: 'company', id: other.id, hostedAs: 'tab' } },
+    });
     await context.route('http://evil.test/forge.html', (route) =>
       route.fulfill({
         contentType: 'text/html',
@@ -75,14 +85,27 @@ describe.runIf(hasBrowser)('the pod inside the sandbox Manage host', () => {
       f.id = 'evil';
       document.body.appendChild(f);
     });
-    await expect.poll(() => page.frameLocator('#evil').locator('html').evaluate(() => document.title)).toBe('sent');
+    await expect
+      .poll(() =>
+        page
+          .frameLocator('#evil')
+          .locator('html')
+          .evaluate(() => document.title),
+      )
+      .toBe('sent');
     // Had the pod listened, it would now be reading the other company; give it time to.
     await page.waitForTimeout(700);
     expect(await tab().getByTestId('record-name').textContent()).toBe('Oxford Senior Living');
     // The genuine host still drives the pod: its refresh is acknowledged to it, not to the forger.
     await page.click('#refresh');
     await page.click('details.log summary');
-    await expect.poll(async () => ((await page.textContent('#protocol-log')) ?? '').match(/"event":"onLoad","_id":"\d+","result":"success"/g)?.length ?? 0).toBe(2);
+    await expect
+      .poll(
+        async () =>
+          ((await page.textContent('#protocol-log')) ?? '').match(/"event":"onLoad","_id":"\d+","result":"success"/g)
+            ?.length ?? 0,
+      )
+      .toBe(2);
     expect(await page.textContent('#protocol-log')).not.toContain('"_id":"999"');
   });
 

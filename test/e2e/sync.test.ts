@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedIn } from '../helpers/api.ts';
 import { hasBrowser, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { mapSubscription, setBilling } from '../helpers/mapped.ts';
-import { startStack, type Stack } from '../helpers/stack.ts';
+import { type Stack, startStack } from '../helpers/stack.ts';
 
 describe.runIf(hasBrowser)('syncing a seat increase from the tab', () => {
   let stack: Stack;
@@ -29,7 +29,10 @@ describe.runIf(hasBrowser)('syncing a seat increase from the tab', () => {
   it('reviews the recurring update and the prorate, confirms, and ConnectWise and the tab agree', async () => {
     const before = mapped.sub.quantity;
     // The partner adds 3 seats in Pax8 on the 10th.
-    const res = await fetch(`${stack.sandboxes.pax8.url}/__sandbox/subscriptions/${mapped.sub.id}/quantity`, { method: 'POST', body: JSON.stringify({ quantity: before + 3, at: '2026-11-10T14:00:00Z' }) });
+    const res = await fetch(`${stack.sandboxes.pax8.url}/__sandbox/subscriptions/${mapped.sub.id}/quantity`, {
+      method: 'POST',
+      body: JSON.stringify({ quantity: before + 3, at: '2026-11-10T14:00:00Z' }),
+    });
     expect(res.status).toBe(200);
 
     await page.goto(`${stack.hostUrl}/#/company/${mapped.cwCompany.id}/tab/Pax8`);
@@ -45,8 +48,10 @@ describe.runIf(hasBrowser)('syncing a seat increase from the tab', () => {
     expect(await cards.nth(0).textContent()).toMatch(/Updating current ConnectWise addition/);
     expect(await cards.nth(0).textContent()).toMatch(/Cannot be changed when updating an existing addition/);
     expect(await cards.nth(1).getAttribute('data-type')).toBe('create-prorate');
-    const unit = Math.round(mapped.sub.price * 100 * 20 / 30) / 100;
-    expect(await cards.nth(1).getByTestId('total-price').textContent()).toBe(`$${(unit * 3).toFixed(2)} ($${unit.toFixed(2)} × 3 units)`);
+    const unit = Math.round((mapped.sub.price * 100 * 20) / 30) / 100;
+    expect(await cards.nth(1).getByTestId('total-price').textContent()).toBe(
+      `$${(unit * 3).toFixed(2)} ($${unit.toFixed(2)} × 3 units)`,
+    );
     expect(await cards.nth(1).textContent()).toMatch(/Prorated period.*11\/10\/2026 - 11\/30\/2026/);
     await screenshot(page, 'sync-review');
 
@@ -54,14 +59,25 @@ describe.runIf(hasBrowser)('syncing a seat increase from the tab', () => {
     await expect.poll(() => pod.getByTestId('results').textContent()).toMatch(/2 of 2 written to ConnectWise/);
     await screenshot(page, 'sync-results');
 
-    const additions = stack.sandboxes.world.cw.additions.filter((a) => a.agreementId === mapped.agreement.id && a.product.id === mapped.item.id);
+    const additions = stack.sandboxes.world.cw.additions.filter(
+      (a) => a.agreementId === mapped.agreement.id && a.product.id === mapped.item.id,
+    );
     expect(additions.find((a) => a.id === 99_001)?.quantity).toBe(before + 3);
-    expect(additions.find((a) => a.serialNumber?.startsWith('p8s:'))).toMatchObject({ quantity: 3, unitPrice: unit, effectiveDate: '2026-12-01T00:00:00Z', cancelledDate: '2026-12-31T00:00:00Z' });
+    expect(additions.find((a) => a.serialNumber?.startsWith('p8s:'))).toMatchObject({
+      quantity: 3,
+      unitPrice: unit,
+      effectiveDate: '2026-12-01T00:00:00Z',
+      cancelledDate: '2026-12-31T00:00:00Z',
+    });
 
     await pod.getByRole('button', { name: '← Back to the company' }).click();
-    await expect.poll(() => pod.locator(`[data-subscription="${mapped.sub.id}"]`).getByTestId('state').textContent()).toBe('In sync');
+    await expect
+      .poll(() => pod.locator(`[data-subscription="${mapped.sub.id}"]`).getByTestId('state').textContent())
+      .toBe('In sync');
     await page.goto(`${stack.hostUrl}/#/agreement/${mapped.agreement.id}`);
-    await expect.poll(() => page.getByTestId('additions-grid').textContent()).toContain('Prorated for 11/10/2026-11/30/2026');
+    await expect
+      .poll(() => page.getByTestId('additions-grid').textContent())
+      .toContain('Prorated for 11/10/2026-11/30/2026');
     await screenshot(page, 'sync-agreement-additions');
   });
 
@@ -69,7 +85,9 @@ describe.runIf(hasBrowser)('syncing a seat increase from the tab', () => {
     await page.goto(`${stack.hostUrl}/#/company/${mapped.cwCompany.id}/tab/Pax8`);
     pod = page.frameLocator('iframe[title="Pax8"]');
     await pod.getByRole('tab', { name: 'Log' }).click();
-    await expect.poll(() => pod.locator('[data-testid="log-row"][data-outcome="success"]').count()).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => pod.locator('[data-testid="log-row"][data-outcome="success"]').count())
+      .toBeGreaterThanOrEqual(2);
     expect(await pod.getByTestId('log-row').first().textContent()).toMatch(/Jane Doe/);
     await screenshot(page, 'sync-log');
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
+import { type DatabaseHandle, openDatabase } from '../../db/client.ts';
 import { migrate } from '../../db/migrate.ts';
 
 export interface TestDatabase extends DatabaseHandle {

@@ -5,18 +5,31 @@ import type { Stack } from './stack.ts';
  * Binds a company, its subscriptions' products (where the catalog has them) and maps one
  * monthly subscription to the company's first open agreement, as a technician would.
  */
-export async function mapSubscription(stack: Stack, call: (m: string, p: string, b?: unknown) => Promise<Call>, companyName: string, pick?: (s: { id: string; productId: string }) => boolean, cwName = companyName) {
+export async function mapSubscription(
+  stack: Stack,
+  call: (m: string, p: string, b?: unknown) => Promise<Call>,
+  companyName: string,
+  pick?: (s: { id: string; productId: string }) => boolean,
+  cwName = companyName,
+) {
   const world = stack.sandboxes.world;
   const pax8 = world.pax8.companies.find((c) => c.name === companyName)!;
   const cw = world.cw.companies.find((c) => c.name === cwName)!;
   await call('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: cw.id });
-  const subs = world.pax8.subscriptions.filter((s) => s.companyId === pax8.id && s.billingTerm === 'Monthly' && s.status === 'Active' && s.price > 0);
-  const withItem = subs.filter((s) => world.cw.catalog.some((i) => i.identifier === world.pax8.products.find((p) => p.id === s.productId)!.sku));
+  const subs = world.pax8.subscriptions.filter(
+    (s) => s.companyId === pax8.id && s.billingTerm === 'Monthly' && s.status === 'Active' && s.price > 0,
+  );
+  const withItem = subs.filter((s) =>
+    world.cw.catalog.some((i) => i.identifier === world.pax8.products.find((p) => p.id === s.productId)!.sku),
+  );
   const sub = withItem.find((s) => !pick || pick(s)) ?? withItem[0]!;
   const product = world.pax8.products.find((p) => p.id === sub.productId)!;
   const item = world.cw.catalog.find((i) => i.identifier === product.sku)!;
   await call('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
-  const agreement = world.cw.agreements.find((a) => a.company.id === cw.id && !a.cancelledFlag && a.agreementStatus === 'Active' && a.billingCycle.name === 'Monthly')!;
+  const agreement = world.cw.agreements.find(
+    (a) =>
+      a.company.id === cw.id && !a.cancelledFlag && a.agreementStatus === 'Active' && a.billingCycle.name === 'Monthly',
+  )!;
   const mapped = await call('PUT', '/service-mappings', { subscriptionId: sub.id, cwAgreementId: agreement.id });
   if (mapped.status !== 200) throw new Error(`mapping failed: ${JSON.stringify(mapped.body)}`);
   return { sub, product, item, agreement, cwCompany: cw, pax8Company: pax8 };
@@ -29,14 +42,37 @@ type Mapped = Awaited<ReturnType<typeof mapSubscription>>;
  * recurring addition (or nothing, when null), and Pax8's history is `history` (oldest first;
  * the last quantity is the subscription's). Used to put a scenario in place before planning.
  */
-export function setBilling(stack: Stack, m: Mapped, cwQuantity: number | null, history: [day: string, quantity: number][], additionId = 90_000 + Math.floor(Math.random() * 9_000)) {
+export function setBilling(
+  stack: Stack,
+  m: Mapped,
+  cwQuantity: number | null,
+  history: [day: string, quantity: number][],
+  additionId = 90_000 + Math.floor(Math.random() * 9_000),
+) {
   const { pax8, cw } = stack.sandboxes.world;
   pax8.history[m.sub.id] = history.map(([day, quantity]) => ({ ...m.sub, quantity, updatedDate: `${day}T15:00:00Z` }));
-  Object.assign(m.sub, { quantity: history.at(-1)![1], startDate: `${history[0]![0]}T00:00:00Z`, endDate: null, status: 'Active' });
+  Object.assign(m.sub, {
+    quantity: history.at(-1)![1],
+    startDate: `${history[0]![0]}T00:00:00Z`,
+    endDate: null,
+    status: 'Active',
+  });
   const others = cw.additions.filter((a) => !(a.agreementId === m.agreement.id && a.product.id === m.item.id));
   cw.additions.splice(0, cw.additions.length, ...others);
   if (cwQuantity !== null) {
-    cw.additions.push({ ...others[0]!, id: additionId, agreementId: m.agreement.id, product: { id: m.item.id, identifier: m.item.identifier, name: m.item.description }, quantity: cwQuantity, unitPrice: m.sub.price, unitCost: m.sub.partnerCost, effectiveDate: '2026-09-01T00:00:00Z', cancelledDate: null, serialNumber: null, _info: { lastUpdated: '2026-09-01T00:00:00Z', updatedBy: 'jdoe' } });
+    cw.additions.push({
+      ...others[0]!,
+      id: additionId,
+      agreementId: m.agreement.id,
+      product: { id: m.item.id, identifier: m.item.identifier, name: m.item.description },
+      quantity: cwQuantity,
+      unitPrice: m.sub.price,
+      unitCost: m.sub.partnerCost,
+      effectiveDate: '2026-09-01T00:00:00Z',
+      cancelledDate: null,
+      serialNumber: null,
+      _info: { lastUpdated: '2026-09-01T00:00:00Z', updatedBy: 'jdoe' },
+    });
   }
   return m;
 }

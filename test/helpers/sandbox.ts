@@ -1,9 +1,9 @@
-import { createCwClient, type CwClientOptions } from '../../server/connectwise/client.ts';
 import type { CwAuth } from '../../server/connectwise/auth.ts';
-import type { RequestEvent } from '../../server/http/send.ts';
+import { type CwClientOptions, createCwClient } from '../../server/connectwise/client.ts';
 import { createPax8Distributor } from '../../server/distributors/pax8/adapter.ts';
 import { createPax8Api, type Pax8ApiOptions } from '../../server/distributors/pax8/api.ts';
-import { startSandboxes, type RunningSandboxes, type SandboxOptions } from '../../server/sandbox/start.ts';
+import type { RequestEvent } from '../../server/http/send.ts';
+import { type RunningSandboxes, type SandboxOptions, startSandboxes } from '../../server/sandbox/start.ts';
 
 export const SANDBOX_TODAY = '2026-11-22';
 /** Retries that keep tests quick while still exercising every rule. */
@@ -30,7 +30,11 @@ export async function memberAuth(s: RunningSandboxes, memberId: string, password
   return { kind: 'member', memberId, memberHash: body.Hash, memberContext: body.MemberContext };
 }
 
-export function cwClientFor(s: RunningSandboxes, auth: CwAuth = apiMemberAuth(s), extra: Partial<CwClientOptions> = {}) {
+export function cwClientFor(
+  s: RunningSandboxes,
+  auth: CwAuth = apiMemberAuth(s),
+  extra: Partial<CwClientOptions> = {},
+) {
   const events: RequestEvent[] = [];
   const client = createCwClient({
     site: s.cw.site,
@@ -61,6 +65,10 @@ export function pax8For(s: RunningSandboxes, extra: Partial<Pax8ApiOptions> = {}
 }
 
 export async function setFaults(baseUrl: string, config: { latencyMs?: number; rules: Record<string, unknown>[] }) {
-  const res = await fetch(`${baseUrl}/__sandbox/faults`, { method: 'PUT', body: JSON.stringify(config), headers: { 'content-type': 'application/json' } });
+  const res = await fetch(`${baseUrl}/__sandbox/faults`, {
+    method: 'PUT',
+    body: JSON.stringify(config),
+    headers: { 'content-type': 'application/json' },
+  });
   if (!res.ok) throw new Error(`could not set faults: ${await res.text()}`);
 }

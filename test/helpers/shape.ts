@@ -20,7 +20,9 @@ export function shapeDifferences(expected: unknown, actual: unknown, path = '$')
   if (expected && typeof expected === 'object') {
     if (!actual || typeof actual !== 'object' || Array.isArray(actual)) return [`${path}: expected an object`];
     return Object.entries(expected).flatMap(([k, v]) =>
-      k in (actual as object) ? shapeDifferences(v, (actual as Record<string, unknown>)[k], `${path}.${k}`) : [`${path}.${k}: missing`],
+      k in (actual as object)
+        ? shapeDifferences(v, (actual as Record<string, unknown>)[k], `${path}.${k}`)
+        : [`${path}.${k}: missing`],
     );
   }
   return expected === actual ? [] : [`${path}: expected ${String(expected)}, got ${String(actual)}`];

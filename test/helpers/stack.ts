@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { tenantOrigins } from '../../db/queries/tenants.ts';
 import { createApp } from '../../server/app.ts';
-import { systemClock, type Clock } from '../../server/clock.ts';
+import { type Clock, systemClock } from '../../server/clock.ts';
 import type { CwOverrides } from '../../server/connectwise/factory.ts';
 import { createSecretBox } from '../../server/crypto.ts';
 import { MANAGE_CLOUD_ORIGINS } from '../../server/env.ts';
@@ -28,7 +28,9 @@ export interface Stack {
 }
 
 /** The whole product on loopback: database, both sandboxes, the server, and the demo tenant. */
-export async function startStack(options: { sandbox?: Partial<SandboxOptions>; clock?: Clock; sessionTtlMinutes?: number; cw?: CwOverrides } = {}): Promise<Stack> {
+export async function startStack(
+  options: { sandbox?: Partial<SandboxOptions>; clock?: Clock; sessionTtlMinutes?: number; cw?: CwOverrides } = {},
+): Promise<Stack> {
   const database = await createTestDatabase();
   const sandboxes = await startTestSandboxes(options.sandbox);
   const secrets = createSecretBox(randomBytes(32));

@@ -8,7 +8,8 @@ function framedWindow() {
   const target = new EventTarget();
   const win = Object.assign(target, { parent }) as unknown as Window;
   // Node's MessageEvent only takes a MessagePort as source; a plain Event carries the same fields.
-  const deliver = (data: unknown, origin: string, source: unknown = parent) => target.dispatchEvent(Object.assign(new Event('message'), { data, origin, source }));
+  const deliver = (data: unknown, origin: string, source: unknown = parent) =>
+    target.dispatchEvent(Object.assign(new Event('message'), { data, origin, source }));
   const sent = () => posted.map((p) => ({ ...JSON.parse(p.data as string), target: p.target }));
   return { win, deliver, sent };
 }
@@ -28,7 +29,7 @@ describe('host bridge', () => {
     expect(bridge.origin).toBe(MANAGE);
   });
 
-  it('ignores messages from origins not allowed, from the pinned origin\'s rivals, and non-strings', async () => {
+  it("ignores messages from origins not allowed, from the pinned origin's rivals, and non-strings", async () => {
     const w = framedWindow();
     const bridge = createHostBridge({ win: w.win, allowedOrigins: [MANAGE, OTHER], handshakeTimeoutMs: 50 });
     const connected = bridge.connect();
@@ -76,15 +77,21 @@ describe('host bridge', () => {
     const dirty = bridge.request('setDirty', { dirty: true });
     const refresh = bridge.request('refreshScreen');
     expect(w.sent().slice(-3)).toEqual([
-      { hosted_request: 'openScreen', frameID: 'f2', args: { newTab: true, screen: 'company', id: 19 }, target: MANAGE },
+      {
+        hosted_request: 'openScreen',
+        frameID: 'f2',
+        args: { newTab: true, screen: 'company', id: 19 },
+        target: MANAGE,
+      },
       { hosted_request: 'setDirty', frameID: 'f2', args: { dirty: true }, target: MANAGE },
       { hosted_request: 'refreshScreen', frameID: 'f2', target: MANAGE },
     ]);
-    for (const name of ['openscreen', 'setdirty', 'refreshscreen']) w.deliver(JSON.stringify({ response: name, data: {} }), MANAGE);
+    for (const name of ['openscreen', 'setdirty', 'refreshscreen'])
+      w.deliver(JSON.stringify({ response: name, data: {} }), MANAGE);
     await expect(Promise.all([open, dirty, refresh])).resolves.toEqual([{}, {}, {}]);
   });
 
-  it('acknowledges every event, with the handler\'s errors on failure', async () => {
+  it("acknowledges every event, with the handler's errors on failure", async () => {
     const w = framedWindow();
     const bridge = createHostBridge({ win: w.win, allowedOrigins: [MANAGE] });
     const connected = bridge.connect();
@@ -95,7 +102,14 @@ describe('host bridge', () => {
     w.deliver(JSON.stringify({ event: 'beforeBack', _id: '8' }), MANAGE);
     await tick();
     expect(w.sent().slice(-2)).toEqual([
-      { event: 'beforeSave', _id: 7, result: 'failure', errors: ['2 edits are not confirmed'], frameID: 'f1', target: MANAGE },
+      {
+        event: 'beforeSave',
+        _id: 7,
+        result: 'failure',
+        errors: ['2 edits are not confirmed'],
+        frameID: 'f1',
+        target: MANAGE,
+      },
       { event: 'beforeBack', _id: '8', result: 'success', frameID: 'f1', target: MANAGE },
     ]);
   });

@@ -1,7 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSecretBox, loadOrCreateSandboxKey, parseSecretKey, SecretError } from '../../server/crypto.ts';
 import { captureLogger } from '../helpers/logger.ts';
@@ -35,7 +35,9 @@ describe('secret box (AES-256-GCM)', () => {
     const parts = sealed.split('.');
     const tag = Buffer.from(parts[2]!, 'base64url');
     tag[3] = tag[3]! ^ 0xff;
-    expect(() => box.open([parts[0], parts[1], tag.toString('base64url'), parts[3]].join('.'), 'tenant:1')).toThrow(SecretError);
+    expect(() => box.open([parts[0], parts[1], tag.toString('base64url'), parts[3]].join('.'), 'tenant:1')).toThrow(
+      SecretError,
+    );
     expect(() => box.open(sealed, 'tenant:2')).toThrow(SecretError);
     expect(() => createSecretBox(randomBytes(32)).open(sealed, 'tenant:1')).toThrow(SecretError);
   });

@@ -1,14 +1,14 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { testClient } from 'hono/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '../../db/migrate.ts';
 import { createApp } from '../../server/app.ts';
 import { systemClock } from '../../server/clock.ts';
 import { createSecretBox } from '../../server/crypto.ts';
-import { createTestDatabase, testDriver, type TestDatabase } from '../helpers/db.ts';
+import { createTestDatabase, type TestDatabase, testDriver } from '../helpers/db.ts';
 import { captureLogger } from '../helpers/logger.ts';
 
 let database: TestDatabase;
@@ -32,7 +32,10 @@ beforeAll(async () => {
   database = await createTestDatabase();
   podDir = mkdtempSync(join(tmpdir(), 'pod-'));
   mkdirSync(join(podDir, 'assets'));
-  writeFileSync(join(podDir, 'index.html'), '<!doctype html><html><head><title>pod</title></head><body><div id="app"></div></body></html>');
+  writeFileSync(
+    join(podDir, 'index.html'),
+    '<!doctype html><html><head><title>pod</title></head><body><div id="app"></div></body></html>',
+  );
   writeFileSync(join(podDir, 'assets', 'main.js'), 'console.log(1)');
 });
 afterAll(async () => database.close());
@@ -65,7 +68,9 @@ describe('serving the pod', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('id="app"');
-    expect(html).toContain('<meta name="pod-config" content="{&quot;hostOrigins&quot;:[&quot;https://na.myconnectwise.net&quot;,&quot;https://cw.example.com&quot;]}">');
+    expect(html).toContain(
+      '<meta name="pod-config" content="{&quot;hostOrigins&quot;:[&quot;https://na.myconnectwise.net&quot;,&quot;https://cw.example.com&quot;]}">',
+    );
     expect(res.headers.get('content-security-policy')).toBe(
       "frame-ancestors 'self' https://na.myconnectwise.net https://cw.example.com",
     );

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmptyDatabase, testDriver } from '../helpers/db.ts';
-import { runTs, type RunningProcess } from '../helpers/process.ts';
+import { type RunningProcess, runTs } from '../helpers/process.ts';
 
 const running: RunningProcess[] = [];
 afterEach(async () => {
@@ -11,7 +11,13 @@ afterEach(async () => {
 });
 
 function start(env: Record<string, string>) {
-  const proc = runTs('server/index.ts', { PORT: '0', SANDBOX_CW_PORT: '0', SANDBOX_PAX8_PORT: '0', LOG_LEVEL: 'info', ...env });
+  const proc = runTs('server/index.ts', {
+    PORT: '0',
+    SANDBOX_CW_PORT: '0',
+    SANDBOX_PAX8_PORT: '0',
+    LOG_LEVEL: 'info',
+    ...env,
+  });
   running.push(proc);
   return proc;
 }
@@ -19,7 +25,10 @@ function start(env: Record<string, string>) {
 async function health(proc: RunningProcess) {
   const [, url] = await proc.waitFor(/Health:\s+(\S+)/);
   const res = await fetch(url!);
-  return { status: res.status, body: (await res.json()) as { database: { driver: string; migration: { tag: string } | null } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { database: { driver: string; migration: { tag: string } | null } },
+  };
 }
 
 describe('server entry point', () => {

@@ -25,7 +25,11 @@ function appWith(logger = captureLogger()) {
 
 describe('request validation', () => {
   it('passes valid input through', async () => {
-    const res = await appWith().request('/classic', { method: 'POST', body: JSON.stringify({ quantity: 3, name: 'E3' }), headers: { 'content-type': 'application/json' } });
+    const res = await appWith().request('/classic', {
+      method: 'POST',
+      body: JSON.stringify({ quantity: 3, name: 'E3' }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(await res.json()).toEqual({ quantity: 3, name: 'E3' });
   });
 
@@ -45,7 +49,9 @@ describe('request validation', () => {
   it('works with zod/mini schemas shared with the pod', async () => {
     const res = await appWith().request('/mini?page=two');
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ details: { fields: [{ field: 'query.page', message: 'use a page number' }] } });
+    expect(await res.json()).toMatchObject({
+      details: { fields: [{ field: 'query.page', message: 'use a page number' }] },
+    });
   });
 });
 

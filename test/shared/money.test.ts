@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { centsToDecimal, formatCents, microsToCents, microsToDecimal, MoneyError, parseMicros } from '../../shared/money.ts';
+import {
+  centsToDecimal,
+  formatCents,
+  MoneyError,
+  microsToCents,
+  microsToDecimal,
+  parseMicros,
+} from '../../shared/money.ts';
 
 describe('money', () => {
   it('parses decimals exactly, from numbers and text', () => {

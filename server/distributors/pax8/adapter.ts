@@ -22,7 +22,11 @@ export function createPax8Distributor(api: Pax8Api): Distributor {
     return Array.isArray(body?.content) ? body.content : [];
   };
   /** Transforms page by page as they arrive, then joins the items and problems. */
-  const paged = async <T>(path: string, query: Record<string, string | undefined>, transform: (raw: unknown[]) => Parsed<T>): Promise<Parsed<T>> => {
+  const paged = async <T>(
+    path: string,
+    query: Record<string, string | undefined>,
+    transform: (raw: unknown[]) => Parsed<T>,
+  ): Promise<Parsed<T>> => {
     const parts = await api.pages(path, query, transform);
     return { items: parts.flatMap((p) => p.items), problems: parts.flatMap((p) => p.problems) };
   };
@@ -34,12 +38,14 @@ export function createPax8Distributor(api: Pax8Api): Distributor {
     },
     companies: () => paged('/companies', {}, toCompanies),
     products: (filter = {}) => paged('/products', filter, toProducts),
-    pricing: async (productId, companyId) => toPricing(await content(`/products/${enc(productId)}/pricing`, { companyId }), productId),
+    pricing: async (productId, companyId) =>
+      toPricing(await content(`/products/${enc(productId)}/pricing`, { companyId }), productId),
     subscriptions: (filter = {}) => paged('/subscriptions', { ...filter }, toSubscriptions),
     subscription: async (id) => toSubscriptions([await api.get(`/subscriptions/${enc(id)}`)]),
     subscriptionHistory: async (id) => toHistory(await content(`/subscriptions/${enc(id)}/history`), id),
     usageSummaries: async (id) => toUsageSummaries(await api.list(`/subscriptions/${enc(id)}/usage-summaries`)),
-    usageLines: async (summaryId, usageDate) => toUsageLines(await api.list(`/usage-summaries/${enc(summaryId)}/usage-lines`, { usageDate }), summaryId),
+    usageLines: async (summaryId, usageDate) =>
+      toUsageLines(await api.list(`/usage-summaries/${enc(summaryId)}/usage-lines`, { usageDate }), summaryId),
     invoices: async ({ from, to, companyId }) =>
       toInvoices(await api.list('/invoices', { invoiceDateRangeStart: from, invoiceDateRangeEnd: to, companyId })),
     invoiceItems: async (invoiceId) => toInvoiceItems(await api.list(`/invoices/${enc(invoiceId)}/items`), invoiceId),

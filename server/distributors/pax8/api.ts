@@ -1,6 +1,6 @@
 import { mapLimit } from '../../http/limit.ts';
 import type { RetryPolicy } from '../../http/retry.ts';
-import { send, type RequestEvent } from '../../http/send.ts';
+import { type RequestEvent, send } from '../../http/send.ts';
 import { VendorError } from '../../http/vendor-error.ts';
 import { pax8Error } from './errors.ts';
 import { pax8ListSchema, pax8TokenSchema } from './types.ts';
@@ -44,7 +44,12 @@ export function createPax8Api(options: Pax8ApiOptions) {
       method: 'POST',
       url: options.tokenUrl,
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ client_id: options.clientId, client_secret: options.clientSecret, audience: options.audience, grant_type: 'client_credentials' }),
+      body: JSON.stringify({
+        client_id: options.clientId,
+        client_secret: options.clientSecret,
+        audience: options.audience,
+        grant_type: 'client_credentials',
+      }),
       timeoutMs,
       retry: options.retry,
       fetch: options.fetch,
@@ -53,13 +58,25 @@ export function createPax8Api(options: Pax8ApiOptions) {
     }).catch((error: unknown) => {
       // A token request changes nothing on Pax8's side, so "unknown outcome" is just a failure.
       if (error instanceof VendorError && error.code === 'unknown_outcome') {
-        throw new VendorError({ vendor: 'pax8', code: 'server', method: 'POST', path: error.path, message: 'Pax8 did not answer the token request.' });
+        throw new VendorError({
+          vendor: 'pax8',
+          code: 'server',
+          method: 'POST',
+          path: error.path,
+          message: 'Pax8 did not answer the token request.',
+        });
       }
       throw error;
     });
     const parsed = pax8TokenSchema.safeParse(await response.json().catch(() => null));
     if (!parsed.success) {
-      throw new VendorError({ vendor: 'pax8', code: 'bad_response', method: 'POST', path: new URL(options.tokenUrl).pathname, message: 'Pax8 answered the token request without an access_token.' });
+      throw new VendorError({
+        vendor: 'pax8',
+        code: 'bad_response',
+        method: 'POST',
+        path: new URL(options.tokenUrl).pathname,
+        message: 'Pax8 answered the token request without an access_token.',
+      });
     }
     cached = { token: parsed.data.access_token, expiresAt: now() + parsed.data.expires_in * 1000 - TOKEN_MARGIN_MS };
     return cached.token;
@@ -102,7 +119,13 @@ export function createPax8Api(options: Pax8ApiOptions) {
     try {
       return JSON.parse(text);
     } catch {
-      throw new VendorError({ vendor: 'pax8', code: 'bad_response', method: 'GET', path: url.pathname, message: `Pax8 answered ${url.pathname} with something that is not JSON.` });
+      throw new VendorError({
+        vendor: 'pax8',
+        code: 'bad_response',
+        method: 'GET',
+        path: url.pathname,
+        message: `Pax8 answered ${url.pathname} with something that is not JSON.`,
+      });
     }
   }
 
@@ -110,11 +133,21 @@ export function createPax8Api(options: Pax8ApiOptions) {
    * Every page of a paged list, each handed to `map` as it arrives so that transforming one
    * page overlaps waiting for the next. Lists that answer without `page` are one page.
    */
-  async function pages<T>(path: string, query: Record<string, string | number | undefined>, map: (content: unknown[]) => T): Promise<T[]> {
+  async function pages<T>(
+    path: string,
+    query: Record<string, string | number | undefined>,
+    map: (content: unknown[]) => T,
+  ): Promise<T[]> {
     const read = async (page: number) => {
       const body = pax8ListSchema.safeParse(await get(path, { ...query, page, size: PAX8_PAGE_SIZE }));
       if (!body.success) {
-        throw new VendorError({ vendor: 'pax8', code: 'bad_response', method: 'GET', path, message: `Pax8 answered ${path} without a content list.` });
+        throw new VendorError({
+          vendor: 'pax8',
+          code: 'bad_response',
+          method: 'GET',
+          path,
+          message: `Pax8 answered ${path} without a content list.`,
+        });
       }
       return body.data;
     };
@@ -128,7 +161,8 @@ export function createPax8Api(options: Pax8ApiOptions) {
     return [map(first.content), ...rest];
   }
 
-  const list = async (path: string, query: Record<string, string | number | undefined> = {}) => (await pages(path, query, (c) => c)).flat();
+  const list = async (path: string, query: Record<string, string | number | undefined> = {}) =>
+    (await pages(path, query, (c) => c)).flat();
 
   return { token, get, list, pages };
 }

@@ -22,7 +22,9 @@ export function pax8Error(method: string, url: string, response: Response, text:
   };
   const fields = (body?.details ?? []).flatMap((d) => {
     const x = d as { field?: unknown; message?: unknown };
-    return typeof x.message === 'string' ? [{ field: typeof x.field === 'string' ? x.field : '(request)', message: x.message }] : [];
+    return typeof x.message === 'string'
+      ? [{ field: typeof x.field === 'string' ? x.field : '(request)', message: x.message }]
+      : [];
   });
   return new VendorError({
     vendor: 'pax8',

@@ -1,17 +1,17 @@
 import type { z } from 'zod';
 import { vendorInstantIso } from '../../../shared/dates.ts';
-import { MoneyError, parseMicros, type Micros } from '../../../shared/money.ts';
+import { type Micros, MoneyError, parseMicros } from '../../../shared/money.ts';
 import {
   BILLING_TERMS,
-  SUBSCRIPTION_STATUSES,
   type BillingTerm,
   type DistributorCompany,
   type DistributorProduct,
   type Invoice,
   type InvoiceItem,
-  type ParseProblem,
   type Parsed,
+  type ParseProblem,
   type ProductPrice,
+  SUBSCRIPTION_STATUSES,
   type Subscription,
   type SubscriptionSnapshot,
   type UsageLine,
@@ -85,7 +85,12 @@ function reader(resource: string, id: string | null, problems: ParseProblem[]) {
 }
 
 /** Applies `fn` to each raw record; a record that fails its schema is dropped and reported. */
-function each<S extends z.ZodType, T>(resource: string, raw: readonly unknown[], schema: S, fn: (rec: z.output<S>, problems: ParseProblem[]) => T | undefined): Parsed<T> {
+function each<S extends z.ZodType, T>(
+  resource: string,
+  raw: readonly unknown[],
+  schema: S,
+  fn: (rec: z.output<S>, problems: ParseProblem[]) => T | undefined,
+): Parsed<T> {
   const problems: ParseProblem[] = [];
   const items: T[] = [];
   for (const entry of raw) {
@@ -93,7 +98,14 @@ function each<S extends z.ZodType, T>(resource: string, raw: readonly unknown[],
     if (!result.success) {
       const issue = result.error.issues[0]!;
       const id = entry && typeof entry === 'object' && 'id' in entry ? String((entry as { id: unknown }).id) : null;
-      problems.push({ resource, id, field: issue.path.join('.') || '(record)', value: entry, message: `record could not be read: ${issue.message}`, effect: 'dropped' });
+      problems.push({
+        resource,
+        id,
+        field: issue.path.join('.') || '(record)',
+        value: entry,
+        message: `record could not be read: ${issue.message}`,
+        effect: 'dropped',
+      });
       continue;
     }
     const item = fn(result.data, problems);
@@ -118,7 +130,10 @@ export function toCompanies(raw: readonly unknown[]): Parsed<DistributorCompany>
         country: c.address?.country ?? null,
       },
       externalId: r.text('externalId', c.externalId),
-      status: c.status === undefined ? 'Active' : r.oneOf('status', c.status, ['Active', 'Inactive', 'Deleted'] as const, 'Active'),
+      status:
+        c.status === undefined
+          ? 'Active'
+          : r.oneOf('status', c.status, ['Active', 'Inactive', 'Deleted'] as const, 'Active'),
       updatedAt: r.instant('updatedDate', c.updatedDate),
     };
   });
@@ -144,7 +159,14 @@ export function toPricing(raw: readonly unknown[], productId: string): Parsed<Pr
     const r = reader('pricing', p.productId ?? productId, problems);
     const rate = p.rates?.[0];
     if (!rate) {
-      problems.push({ resource: 'pricing', id: productId, field: 'rates', value: p.rates, message: 'no rates; price unknown', effect: 'dropped' });
+      problems.push({
+        resource: 'pricing',
+        id: productId,
+        field: 'rates',
+        value: p.rates,
+        message: 'no rates; price unknown',
+        effect: 'dropped',
+      });
       return undefined;
     }
     const unitCost = r.money('rates.0.partnerBuyRate', rate.partnerBuyRate) ?? 0;
@@ -169,7 +191,10 @@ function commitmentOf(r: ReturnType<typeof reader>, value: unknown): Subscriptio
     return null;
   }
   const c = value as { term?: unknown; endDate?: unknown };
-  return { term: r.text('commitmentTerm.term', c.term) ?? 'Unknown', endDate: r.instant('commitmentTerm.endDate', c.endDate) };
+  return {
+    term: r.text('commitmentTerm.term', c.term) ?? 'Unknown',
+    endDate: r.instant('commitmentTerm.endDate', c.endDate),
+  };
 }
 
 function subscription(s: z.output<typeof pax8SubscriptionSchema>, problems: ParseProblem[]): Subscription | undefined {
@@ -177,7 +202,14 @@ function subscription(s: z.output<typeof pax8SubscriptionSchema>, problems: Pars
   const companyId = r.text('companyId', s.companyId);
   const productId = r.text('productId', s.productId);
   if (!companyId || !productId) {
-    problems.push({ resource: 'subscription', id: s.id, field: companyId ? 'productId' : 'companyId', value: companyId ? s.productId : s.companyId, message: 'missing; the subscription cannot be matched to a company and product', effect: 'dropped' });
+    problems.push({
+      resource: 'subscription',
+      id: s.id,
+      field: companyId ? 'productId' : 'companyId',
+      value: companyId ? s.productId : s.companyId,
+      message: 'missing; the subscription cannot be matched to a company and product',
+      effect: 'dropped',
+    });
     return undefined;
   }
   return {
@@ -210,15 +242,34 @@ export function toSubscriptions(raw: readonly unknown[]): Parsed<Subscription> {
  * date cannot be placed in time and is reported.
  */
 export function toHistory(raw: readonly unknown[], subscriptionId: string): Parsed<SubscriptionSnapshot> {
-  const parsed = each('subscriptionHistory', raw, pax8SubscriptionSchema, (s, problems): SubscriptionSnapshot | undefined => {
-    const sub = subscription(s, problems);
-    const at = sub?.updatedAt ?? sub?.createdAt;
-    if (!sub || !at) {
-      problems.push({ resource: 'subscriptionHistory', id: subscriptionId, field: 'updatedDate', value: s.updatedDate, message: 'snapshot has no readable date; it cannot be placed in the history', effect: 'dropped' });
-      return undefined;
-    }
-    return { at, quantity: sub.quantity, status: sub.status, endDate: sub.endDate, unitPrice: sub.unitPrice, unitCost: sub.unitCost };
-  });
+  const parsed = each(
+    'subscriptionHistory',
+    raw,
+    pax8SubscriptionSchema,
+    (s, problems): SubscriptionSnapshot | undefined => {
+      const sub = subscription(s, problems);
+      const at = sub?.updatedAt ?? sub?.createdAt;
+      if (!sub || !at) {
+        problems.push({
+          resource: 'subscriptionHistory',
+          id: subscriptionId,
+          field: 'updatedDate',
+          value: s.updatedDate,
+          message: 'snapshot has no readable date; it cannot be placed in the history',
+          effect: 'dropped',
+        });
+        return undefined;
+      }
+      return {
+        at,
+        quantity: sub.quantity,
+        status: sub.status,
+        endDate: sub.endDate,
+        unitPrice: sub.unitPrice,
+        unitCost: sub.unitCost,
+      };
+    },
+  );
   parsed.items.sort((a, b) => a.at.localeCompare(b.at));
   return parsed;
 }
@@ -244,7 +295,14 @@ export function toUsageLines(raw: readonly unknown[], summaryId: string): Parsed
     const quantity = r.quantity('quantity', u.quantity);
     const usageDate = r.text('usageDate', u.usageDate);
     if (quantity === null || !usageDate) {
-      problems.push({ resource: 'usageLine', id: summaryId, field: quantity === null ? 'quantity' : 'usageDate', value: quantity === null ? u.quantity : u.usageDate, message: 'usage line without a quantity or date cannot be billed', effect: 'dropped' });
+      problems.push({
+        resource: 'usageLine',
+        id: summaryId,
+        field: quantity === null ? 'quantity' : 'usageDate',
+        value: quantity === null ? u.quantity : u.usageDate,
+        message: 'usage line without a quantity or date cannot be billed',
+        effect: 'dropped',
+      });
       return undefined;
     }
     return {

@@ -19,7 +19,9 @@ export const pax8ListSchema = z.object({ content: z.array(z.unknown()), page: pa
 export const pax8CompanySchema = z.looseObject({
   id: z.string(),
   name: loose,
-  address: z.looseObject({ street: text, street2: text, city: text, stateOrProvince: text, postalCode: text, country: text }).nullish(),
+  address: z
+    .looseObject({ street: text, street2: text, city: text, stateOrProvince: text, postalCode: text, country: text })
+    .nullish(),
   phone: text,
   website: text,
   externalId: text,
@@ -45,7 +47,17 @@ export const pax8PricingSchema = z.looseObject({
   commitmentTermInMonths: z.number().nullish(),
   type: text,
   unitOfMeasurement: text,
-  rates: z.array(z.looseObject({ partnerBuyRate: loose, suggestedRetailPrice: loose, startQuantityRange: loose, endQuantityRange: loose, chargeType: text })).nullish(),
+  rates: z
+    .array(
+      z.looseObject({
+        partnerBuyRate: loose,
+        suggestedRetailPrice: loose,
+        startQuantityRange: loose,
+        endQuantityRange: loose,
+        chargeType: text,
+      }),
+    )
+    .nullish(),
 });
 
 export const pax8SubscriptionSchema = z.looseObject({
@@ -93,7 +105,13 @@ export const pax8UsageLineSchema = z.looseObject({
   unitPrice: loose,
 });
 
-export const pax8InvoiceSchema = z.looseObject({ id: z.string(), invoiceDate: loose, dueDate: loose, status: text, total: loose });
+export const pax8InvoiceSchema = z.looseObject({
+  id: z.string(),
+  invoiceDate: loose,
+  dueDate: loose,
+  status: text,
+  total: loose,
+});
 
 export const pax8InvoiceItemSchema = z.looseObject({
   id: z.string(),

@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createControl, faultMiddleware, type SandboxControl } from '../faults.ts';
 import { hostPageRoutes } from '../host-page/routes.ts';
 import type { CwAdditionRecord, CwWorld, SandboxMember } from '../world.ts';
 import { countCollection, listCollection } from './collection.ts';
 import { CwRequestError, cwErrorResponse, invalidObject } from './errors.ts';
-import { ADDITION_WRITABLE, validateAddition, validateCatalogItem, validateCompany, validateHostedSetup } from './validation.ts';
+import {
+  ADDITION_WRITABLE,
+  validateAddition,
+  validateCatalogItem,
+  validateCompany,
+  validateHostedSetup,
+} from './validation.ts';
 
 type Actor = { kind: 'member'; member: SandboxMember } | { kind: 'apiMember'; identifier: string; role: 'Admin' };
 type Env = { Variables: { actor: Actor } };
@@ -45,7 +51,8 @@ export function createCwSandbox(options: CwSandboxOptions) {
   };
   const app = new Hono<Env>();
   app.onError((error, c) => {
-    if (error instanceof CwRequestError) return cwErrorResponse(c, error.status, error.code, error.message, error.errors);
+    if (error instanceof CwRequestError)
+      return cwErrorResponse(c, error.status, error.code, error.message, error.errors);
     return cwErrorResponse(c, 500, 'UnexpectedError', `An unexpected error occurred: ${error.message}`);
   });
 
@@ -69,12 +76,23 @@ export function createCwSandbox(options: CwSandboxOptions) {
     const form = await c.req.parseBody();
     const company = String(form.CompanyName ?? '');
     const member = world.members.find((m) => m.identifier.toLowerCase() === String(form.UserName ?? '').toLowerCase());
-    if (company.toLowerCase() !== world.companyId.toLowerCase() || !member || member.password !== String(form.Password ?? '') || member.inactive) {
+    if (
+      company.toLowerCase() !== world.companyId.toLowerCase() ||
+      !member ||
+      member.password !== String(form.Password ?? '') ||
+      member.inactive
+    ) {
       return c.json({ Success: false, Message: 'The username or password is incorrect.', Hash: null });
     }
     const hash = randomBytes(24).toString('base64url');
     hashes.set(hash, member.identifier);
-    return c.json({ Success: true, Hash: hash, MemberContext: randomBytes(12).toString('hex'), MemberID: member.identifier, MemberRecId: member.id });
+    return c.json({
+      Success: true,
+      Hash: hash,
+      MemberContext: randomBytes(12).toString('hex'),
+      MemberID: member.identifier,
+      MemberRecId: member.id,
+    });
   });
 
   const api = new Hono<Env>();
@@ -85,7 +103,10 @@ export function createCwSandbox(options: CwSandboxOptions) {
       {
         tooMany: (c, retryAfter) => {
           c.header('Retry-After', String(retryAfter));
-          return c.json({ error: 'ConnectWiseAPI', message: 'Too many requests. Please slow down and retry later.' }, 429);
+          return c.json(
+            { error: 'ConnectWiseAPI', message: 'Too many requests. Please slow down and retry later.' },
+            429,
+          );
         },
         failed: (c) => cwErrorResponse(c, 500, 'UnexpectedError', 'An unexpected error has occurred on the server.'),
       },
@@ -94,10 +115,16 @@ export function createCwSandbox(options: CwSandboxOptions) {
   );
   api.use('*', async (c, next) => {
     if (!c.req.header('clientId')) {
-      return cwErrorResponse(c, 401, 'Unauthorized', 'A clientId header is required. Register your integration to get one.');
+      return cwErrorResponse(
+        c,
+        401,
+        'Unauthorized',
+        'A clientId header is required. Register your integration to get one.',
+      );
     }
     const actor = authenticate(c);
-    if (!actor) return cwErrorResponse(c, 401, 'Unauthorized', 'Authentication failed: the credentials were not accepted.');
+    if (!actor)
+      return cwErrorResponse(c, 401, 'Unauthorized', 'Authentication failed: the credentials were not accepted.');
     c.set('actor', actor);
     await next();
   });
@@ -117,9 +144,13 @@ export function createCwSandbox(options: CwSandboxOptions) {
       user = getCookie(c, 'memberId');
       secret = getCookie(c, 'memberHash');
     }
-    if (!company || !user || secret === undefined || company.toLowerCase() !== world.companyId.toLowerCase()) return undefined;
+    if (!company || !user || secret === undefined || company.toLowerCase() !== world.companyId.toLowerCase())
+      return undefined;
     const apiMember = world.apiMembers.find((a) => a.publicKey === user);
-    if (apiMember) return apiMember.privateKey === secret ? { kind: 'apiMember', identifier: apiMember.identifier, role: apiMember.role } : undefined;
+    if (apiMember)
+      return apiMember.privateKey === secret
+        ? { kind: 'apiMember', identifier: apiMember.identifier, role: apiMember.role }
+        : undefined;
     const member = world.members.find((m) => m.identifier.toLowerCase() === user!.toLowerCase());
     if (!member || member.inactive || hashes.get(secret) !== member.identifier) return undefined;
     return { kind: 'member', member };
@@ -129,7 +160,11 @@ export function createCwSandbox(options: CwSandboxOptions) {
     const actor = c.get('actor');
     const role = actor.kind === 'member' ? actor.member.role : actor.role;
     if (!CAN[role]!.has(what)) {
-      throw new CwRequestError(403, 'Forbidden', `You do not have permission to ${action}. Your security role (${role}) does not allow it.`);
+      throw new CwRequestError(
+        403,
+        'Forbidden',
+        `You do not have permission to ${action}. Your security role (${role}) does not allow it.`,
+      );
     }
   }
 
@@ -143,25 +178,47 @@ export function createCwSandbox(options: CwSandboxOptions) {
     }
     throw new CwRequestError(400, 'InvalidObject', 'The request body is not a JSON object.');
   };
-  const notFound = (what: string, id: string) => new CwRequestError(404, 'NotFound', `${what} with id ${id} was not found.`);
+  const notFound = (what: string, id: string) =>
+    new CwRequestError(404, 'NotFound', `${what} with id ${id} was not found.`);
   const byId = <T extends { id: number }>(items: T[], id: string, what: string) => {
     const item = items.find((i) => i.id === Number(id));
     if (!item) throw notFound(what, id);
     return item;
   };
 
-  api.get('/system/info', (c) => c.json({ version: 'v2025.1.105000', isCloud: false, serverTimeZone: 'Eastern Standard Time', cloudRegion: null }));
+  api.get('/system/info', (c) =>
+    c.json({ version: 'v2025.1.105000', isCloud: false, serverTimeZone: 'Eastern Standard Time', cloudRegion: null }),
+  );
   api.get('/system/myMembers/info', (c) => {
     const actor = c.get('actor');
-    if (actor.kind === 'apiMember') return c.json({ id: 900, identifier: actor.identifier, firstName: actor.identifier, lastName: 'API', fullName: `${actor.identifier} API`, defaultEmail: null, inactiveFlag: false });
+    if (actor.kind === 'apiMember')
+      return c.json({
+        id: 900,
+        identifier: actor.identifier,
+        firstName: actor.identifier,
+        lastName: 'API',
+        fullName: `${actor.identifier} API`,
+        defaultEmail: null,
+        inactiveFlag: false,
+      });
     const m = actor.member;
-    return c.json({ id: m.id, identifier: m.identifier, firstName: m.firstName, lastName: m.lastName, fullName: `${m.firstName} ${m.lastName}`, defaultEmail: m.email, inactiveFlag: m.inactive });
+    return c.json({
+      id: m.id,
+      identifier: m.identifier,
+      firstName: m.firstName,
+      lastName: m.lastName,
+      fullName: `${m.firstName} ${m.lastName}`,
+      defaultEmail: m.email,
+      inactiveFlag: m.inactive,
+    });
   });
 
   // Companies
   api.get('/company/companies', (c) => listCollection(c, world.companies));
   api.get('/company/companies/count', (c) => countCollection(c, world.companies));
-  api.post('/company/companies/search', async (c) => listCollection(c, world.companies, { conditions: (await json(c)).conditions as string }));
+  api.post('/company/companies/search', async (c) =>
+    listCollection(c, world.companies, { conditions: (await json(c)).conditions as string }),
+  );
   api.get('/company/companies/:id', (c) => c.json(byId(world.companies, c.req.param('id'), 'Company')));
   api.post('/company/companies', async (c) => {
     allow(c, 'company', 'add companies');
@@ -191,14 +248,18 @@ export function createCwSandbox(options: CwSandboxOptions) {
   // Agreements and their additions
   api.get('/finance/agreements', (c) => listCollection(c, world.agreements));
   api.get('/finance/agreements/count', (c) => countCollection(c, world.agreements));
-  api.post('/finance/agreements/search', async (c) => listCollection(c, world.agreements, { conditions: (await json(c)).conditions as string }));
+  api.post('/finance/agreements/search', async (c) =>
+    listCollection(c, world.agreements, { conditions: (await json(c)).conditions as string }),
+  );
   api.get('/finance/agreements/:id', (c) => c.json(byId(world.agreements, c.req.param('id'), 'Agreement')));
   const additionsOf = (agreementId: number) => world.additions.filter((a) => a.agreementId === agreementId);
   api.get('/finance/agreements/:id/additions', (c) => {
     const agreement = byId(world.agreements, c.req.param('id'), 'Agreement');
     return listCollection(c, additionsOf(agreement.id));
   });
-  api.get('/finance/agreements/:id/additions/count', (c) => countCollection(c, additionsOf(byId(world.agreements, c.req.param('id'), 'Agreement').id)));
+  api.get('/finance/agreements/:id/additions/count', (c) =>
+    countCollection(c, additionsOf(byId(world.agreements, c.req.param('id'), 'Agreement').id)),
+  );
   api.get('/finance/agreements/:id/additions/:additionId', (c) => {
     const agreement = byId(world.agreements, c.req.param('id'), 'Agreement');
     return c.json(byId(additionsOf(agreement.id), c.req.param('additionId'), 'Addition'));
@@ -215,8 +276,10 @@ export function createCwSandbox(options: CwSandboxOptions) {
       product: catalogRef(body.product as { id: number }),
       quantity: (body.quantity as number) ?? 1,
       lessIncluded: (body.lessIncluded as number) ?? 0,
-      unitPrice: (body.unitPrice as number) ?? world.catalog.find((i) => i.id === (body.product as { id: number }).id)!.price,
-      unitCost: (body.unitCost as number) ?? world.catalog.find((i) => i.id === (body.product as { id: number }).id)!.cost,
+      unitPrice:
+        (body.unitPrice as number) ?? world.catalog.find((i) => i.id === (body.product as { id: number }).id)!.price,
+      unitCost:
+        (body.unitCost as number) ?? world.catalog.find((i) => i.id === (body.product as { id: number }).id)!.cost,
       billCustomer: body.billCustomer as CwAdditionRecord['billCustomer'],
       effectiveDate: (body.effectiveDate as string) ?? `${options.today()}T00:00:00Z`,
       cancelledDate: (body.cancelledDate as string) ?? null,
@@ -242,35 +305,59 @@ export function createCwSandbox(options: CwSandboxOptions) {
     const agreement = byId(world.agreements, c.req.param('id'), 'Agreement');
     const existing = byId(additionsOf(agreement.id), c.req.param('additionId'), 'Addition');
     const ops = await c.req.json().catch(() => null);
-    if (!Array.isArray(ops)) throw new CwRequestError(400, 'InvalidObject', 'PATCH takes a JSON array of operations, e.g. [{"op":"replace","path":"quantity","value":5}].');
+    if (!Array.isArray(ops))
+      throw new CwRequestError(
+        400,
+        'InvalidObject',
+        'PATCH takes a JSON array of operations, e.g. [{"op":"replace","path":"quantity","value":5}].',
+      );
     const next: Record<string, unknown> = { ...existing };
     for (const op of ops as { op?: string; path?: string; value?: unknown }[]) {
       const path = (op.path ?? '').replace(/^\//, '');
       if (op.op !== 'replace' && op.op !== 'add' && op.op !== 'remove') {
-        return invalidObject(c, 'addition', [{ code: 'InvalidField', message: `Unsupported operation "${op.op}".`, resource: 'addition', field: 'op' }]);
+        return invalidObject(c, 'addition', [
+          { code: 'InvalidField', message: `Unsupported operation "${op.op}".`, resource: 'addition', field: 'op' },
+        ]);
       }
       if (!(ADDITION_WRITABLE as readonly string[]).includes(path)) {
-        return invalidObject(c, 'addition', [{ code: 'InvalidField', message: `${path} is not a writable field (paths are case-sensitive).`, resource: 'addition', field: path || 'path' }]);
+        return invalidObject(c, 'addition', [
+          {
+            code: 'InvalidField',
+            message: `${path} is not a writable field (paths are case-sensitive).`,
+            resource: 'addition',
+            field: path || 'path',
+          },
+        ]);
       }
       next[path] = op.op === 'remove' ? null : op.value;
     }
     const errors = validateAddition(world, agreement, next, options.today(), existing);
     if (errors.length) return invalidObject(c, 'addition', errors);
-    Object.assign(existing, computeAddition({ ...(next as unknown as CwAdditionRecord), product: catalogRef(next.product as { id: number }), _info: stamp(c) }));
+    Object.assign(
+      existing,
+      computeAddition({
+        ...(next as unknown as CwAdditionRecord),
+        product: catalogRef(next.product as { id: number }),
+        _info: stamp(c),
+      }),
+    );
     return c.json(existing);
   });
 
   // Catalog and its setup tables
   api.get('/procurement/catalog', (c) => listCollection(c, world.catalog));
   api.get('/procurement/catalog/count', (c) => countCollection(c, world.catalog));
-  api.post('/procurement/catalog/search', async (c) => listCollection(c, world.catalog, { conditions: (await json(c)).conditions as string }));
+  api.post('/procurement/catalog/search', async (c) =>
+    listCollection(c, world.catalog, { conditions: (await json(c)).conditions as string }),
+  );
   api.get('/procurement/catalog/:id', (c) => c.json(byId(world.catalog, c.req.param('id'), 'Catalog item')));
   api.post('/procurement/catalog', async (c) => {
     allow(c, 'catalog', 'add catalog items');
     const body = await json(c);
     const errors = validateCatalogItem(world, body);
     if (errors.length) return invalidObject(c, 'catalogItem', errors);
-    const ref = <T extends { id: number }>(items: T[], v: unknown) => items.find((i) => i.id === (v as { id?: number } | undefined)?.id);
+    const ref = <T extends { id: number }>(items: T[], v: unknown) =>
+      items.find((i) => i.id === (v as { id?: number } | undefined)?.id);
     const record = {
       id: ++nextId,
       identifier: body.identifier as string,
@@ -302,7 +389,9 @@ export function createCwSandbox(options: CwSandboxOptions) {
   // Hosted API registrations
   api.get('/system/connectWiseHostedScreens', (c) => listCollection(c, world.hostedScreens));
   api.get('/system/connectwisehostedsetups', (c) => listCollection(c, world.hostedSetups));
-  api.get('/system/connectwisehostedsetups/:id', (c) => c.json(byId(world.hostedSetups, c.req.param('id'), 'Hosted setup')));
+  api.get('/system/connectwisehostedsetups/:id', (c) =>
+    c.json(byId(world.hostedSetups, c.req.param('id'), 'Hosted setup')),
+  );
   api.post('/system/connectwisehostedsetups', async (c) => {
     allow(c, 'hosted', 'manage the Hosted API setup table');
     const body = await json(c);
@@ -322,7 +411,9 @@ export function createCwSandbox(options: CwSandboxOptions) {
     return c.json(existing);
   });
 
-  api.notFound((c) => cwErrorResponse(c, 404, 'NotFound', `No resource at ${c.req.method} ${c.req.path.slice(base.length)}.`));
+  api.notFound((c) =>
+    cwErrorResponse(c, 404, 'NotFound', `No resource at ${c.req.method} ${c.req.path.slice(base.length)}.`),
+  );
   app.route(base, api);
   app.route('/', hostPageRoutes(world, hashes));
 
@@ -338,7 +429,12 @@ export function createCwSandbox(options: CwSandboxOptions) {
 function computeAddition(a: CwAdditionRecord): CwAdditionRecord {
   const billed = Math.max(0, a.quantity - (a.lessIncluded ?? 0));
   const round = (n: number) => Math.round(n * 100) / 100;
-  return { ...a, extPrice: round(billed * (a.unitPrice ?? 0)), extCost: round(billed * (a.unitCost ?? 0)), margin: round(billed * ((a.unitPrice ?? 0) - (a.unitCost ?? 0))) };
+  return {
+    ...a,
+    extPrice: round(billed * (a.unitPrice ?? 0)),
+    extCost: round(billed * (a.unitCost ?? 0)),
+    margin: round(billed * ((a.unitPrice ?? 0) - (a.unitCost ?? 0))),
+  };
 }
 
 function hostedRecord(id: number, body: Record<string, unknown>) {

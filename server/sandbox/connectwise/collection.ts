@@ -10,7 +10,9 @@ interface Keyed {
 }
 
 function badQuery(field: string, message: string): CwRequestError {
-  return new CwRequestError(400, 'InvalidObject', `${field}: ${message}`, [{ code: 'InvalidField', message, resource: 'query', field }]);
+  return new CwRequestError(400, 'InvalidObject', `${field}: ${message}`, [
+    { code: 'InvalidField', message, resource: 'query', field },
+  ]);
 }
 
 function checkFields(sample: object | undefined, paths: string[][], param: string) {
@@ -40,7 +42,8 @@ function pick(record: object, fields: string[][]): Record<string, unknown> {
 function sortBy<T extends object>(records: T[], orderBy: string): T[] {
   const keys = orderBy.split(',').map((part) => {
     const [field, dir = 'asc'] = part.trim().split(/\s+/);
-    if (!field || !['asc', 'desc'].includes(dir.toLowerCase())) throw badQuery('orderBy', `cannot read "${part.trim()}"`);
+    if (!field || !['asc', 'desc'].includes(dir.toLowerCase()))
+      throw badQuery('orderBy', `cannot read "${part.trim()}"`);
     return { path: field.split('/'), sign: dir.toLowerCase() === 'desc' ? -1 : 1 };
   });
   return [...records].sort((a, b) => {
@@ -50,7 +53,10 @@ function sortBy<T extends object>(records: T[], orderBy: string): T[] {
       if (x === y) continue;
       if (x === null || x === undefined) return -sign;
       if (y === null || y === undefined) return sign;
-      const c = typeof x === 'string' && typeof y === 'string' ? x.localeCompare(y, 'en', { sensitivity: 'accent' }) : (x as number) - (y as number);
+      const c =
+        typeof x === 'string' && typeof y === 'string'
+          ? x.localeCompare(y, 'en', { sensitivity: 'accent' })
+          : (x as number) - (y as number);
       if (c !== 0) return c * sign;
     }
     return 0;
@@ -79,7 +85,11 @@ export function filterCollection<T extends Keyed & object>(records: readonly T[]
  * Answers a collection GET the way Manage does: conditions, orderBy, fields, `page`/`pageSize`
  * (default 25, at most 1000) with a `Link` header, or forward-only paging by `pageId`.
  */
-export function listCollection<T extends Keyed & object>(c: Context, records: readonly T[], query: CollectionQuery = {}) {
+export function listCollection<T extends Keyed & object>(
+  c: Context,
+  records: readonly T[],
+  query: CollectionQuery = {},
+) {
   const q = c.req.query();
   const conditions = query.conditions ?? q.conditions;
   const orderBy = query.orderBy ?? q.orderBy;
@@ -107,7 +117,8 @@ export function listCollection<T extends Keyed & object>(c: Context, records: re
     if (!Number.isInteger(after)) throw badQuery('pageId', 'must be a record id');
     rows = rows.filter((r) => r.id > after).sort((a, b) => a.id - b.id);
     page = rows.slice(0, size);
-    if (rows.length > size) c.header('Link', `<${link({ pageId: String(page.at(-1)!.id), pageSize: String(size) })}>; rel="next"`);
+    if (rows.length > size)
+      c.header('Link', `<${link({ pageId: String(page.at(-1)!.id), pageSize: String(size) })}>; rel="next"`);
   } else {
     rows = orderBy ? sortBy(rows, orderBy) : rows.sort((a, b) => a.id - b.id);
     const pageNumber = Number(q.page ?? 1);

@@ -73,7 +73,8 @@ export function parseConditions(input: string): Node {
   const word = (w: string) => peek()?.t === 'word' && peek()!.v.toLowerCase() === w;
   const expect = (t: Token['t'], what: string) => {
     const tok = tokens[pos];
-    if (!tok || tok.t !== t) throw new ConditionsError(`expected ${what} ${tok ? `at position ${tok.at + 1}` : 'at the end'}`);
+    if (!tok || tok.t !== t)
+      throw new ConditionsError(`expected ${what} ${tok ? `at position ${tok.at + 1}` : 'at the end'}`);
     pos++;
     return tok;
   };
@@ -93,7 +94,9 @@ export function parseConditions(input: string): Node {
       if (w === 'true' || w === 'false') return w === 'true';
       if (w === 'null') return null;
     }
-    throw new ConditionsError(`expected a value at position ${tok.at + 1}; strings need double quotes and dates brackets`);
+    throw new ConditionsError(
+      `expected a value at position ${tok.at + 1}; strings need double quotes and dates brackets`,
+    );
   };
 
   const term = (): Node => {
@@ -147,7 +150,8 @@ export function parseConditions(input: string): Node {
   };
 
   const tree = or();
-  if (pos < tokens.length) throw new ConditionsError(`unexpected "${tokens[pos]!.v}" at position ${tokens[pos]!.at + 1}`);
+  if (pos < tokens.length)
+    throw new ConditionsError(`unexpected "${tokens[pos]!.v}" at position ${tokens[pos]!.at + 1}`);
   return tree;
 }
 
@@ -191,10 +195,7 @@ function matches(node: Node, record: unknown): boolean {
   }
   if (op === 'like' || op === 'contains') {
     if (typeof actual !== 'string' || typeof value !== 'string') return node.negate;
-    const pattern =
-      op === 'contains'
-        ? `.*${escapeRegex(value)}.*`
-        : value.split('%').map(escapeRegex).join('.*');
+    const pattern = op === 'contains' ? `.*${escapeRegex(value)}.*` : value.split('%').map(escapeRegex).join('.*');
     const hit = new RegExp(`^${pattern}$`, 'is').test(actual);
     return node.negate ? !hit : hit;
   }

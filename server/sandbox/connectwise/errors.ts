@@ -8,7 +8,13 @@ export interface CwFieldProblem {
 }
 
 /** Manage's error body: `{code, message, errors}`. */
-export function cwErrorResponse(c: Context, status: 400 | 401 | 403 | 404 | 409 | 500, code: string, message: string, errors: CwFieldProblem[] | null = null) {
+export function cwErrorResponse(
+  c: Context,
+  status: 400 | 401 | 403 | 404 | 409 | 500,
+  code: string,
+  message: string,
+  errors: CwFieldProblem[] | null = null,
+) {
   return c.json({ code, message, errors }, status);
 }
 

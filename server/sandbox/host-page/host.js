@@ -3,8 +3,17 @@
 // speaking Manage's postMessage protocol to them (every message a JSON string).
 
 const $ = (sel) => document.querySelector(sel);
-const esc = (s) => String(s ?? '').replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]);
-const state = { data: null, auth: JSON.parse(sessionStorage.getItem('sandbox-auth') || 'null'), frames: new Map(), nextFrame: 1, nextEvent: 1, pending: new Map(), dirty: false };
+const esc = (s) =>
+  String(s ?? '').replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]);
+const state = {
+  data: null,
+  auth: JSON.parse(sessionStorage.getItem('sandbox-auth') || 'null'),
+  frames: new Map(),
+  nextFrame: 1,
+  nextEvent: 1,
+  pending: new Map(),
+  dirty: false,
+};
 const logLines = [];
 
 function log(direction, text) {
@@ -32,7 +41,12 @@ function renderWho() {
     };
     return;
   }
-  const options = state.data.members.map((m) => `<option value="${esc(m.identifier)}">${esc(m.name)} — ${esc(m.role)}${m.inactive ? ' (inactive)' : ''}</option>`).join('');
+  const options = state.data.members
+    .map(
+      (m) =>
+        `<option value="${esc(m.identifier)}">${esc(m.name)} — ${esc(m.role)}${m.inactive ? ' (inactive)' : ''}</option>`,
+    )
+    .join('');
   who.innerHTML = `<label>Member <select id="member">${options}</select></label> <input id="password" type="password" value="sandbox" size="8" aria-label="Password"> <button id="sign-in">Sign in</button> <span id="sign-in-error" class="error"></span>`;
   $('#sign-in').onclick = signIn;
 }
@@ -41,7 +55,11 @@ async function signIn() {
   const memberid = $('#member').value;
   const res = await fetch(`/${state.data.codebase}login/login.aspx?response=json`, {
     method: 'POST',
-    body: new URLSearchParams({ CompanyName: state.data.companyId, UserName: memberid, Password: $('#password').value }),
+    body: new URLSearchParams({
+      CompanyName: state.data.companyId,
+      UserName: memberid,
+      Password: $('#password').value,
+    }),
   });
   const body = await res.json();
   if (!body.Success) {
@@ -49,7 +67,13 @@ async function signIn() {
     return;
   }
   const member = state.data.members.find((m) => m.identifier === memberid);
-  state.auth = { memberid, name: member.name, email: member.email, memberHash: body.Hash, memberContext: body.MemberContext };
+  state.auth = {
+    memberid,
+    name: member.name,
+    email: member.email,
+    memberHash: body.Hash,
+    memberContext: body.MemberContext,
+  };
   sessionStorage.setItem('sandbox-auth', JSON.stringify(state.auth));
   renderWho();
   render();
@@ -65,7 +89,10 @@ function render() {
   state.frames.clear();
   const r = route();
   const nav = state.data.companies
-    .map((c) => `<a href="#/company/${c.id}" class="${r.screen === 'company' && r.id === c.id ? 'active' : ''}">${esc(c.name)}</a>`)
+    .map(
+      (c) =>
+        `<a href="#/company/${c.id}" class="${r.screen === 'company' && r.id === c.id ? 'active' : ''}">${esc(c.name)}</a>`,
+    )
     .join('');
   $('#nav').innerHTML = `<h3>Companies</h3>${nav}`;
   const main = $('#main');
@@ -103,7 +130,8 @@ function renderCompany(main, r) {
     ${toolbar()}
     ${logPanel()}`;
   for (const b of main.querySelectorAll('.tabs button')) {
-    b.onclick = () => (location.hash = `#/company/${company.id}${b.dataset.tab ? `/tab/${encodeURIComponent(b.dataset.tab)}` : ''}`);
+    b.onclick = () =>
+      (location.hash = `#/company/${company.id}${b.dataset.tab ? `/tab/${encodeURIComponent(b.dataset.tab)}` : ''}`);
   }
   const panel = $('#tab-panel');
   const hosted = tabs.find((t) => t.description === r.tab);
@@ -111,7 +139,10 @@ function renderCompany(main, r) {
     mountFrame(panel, hosted, { screen: 'company', id: company.id, hostedAs: 'tab' }, 640);
   } else if (r.tab === 'Agreements') {
     panel.innerHTML = `<table><tr><th>Agreement</th><th>Status</th><th>Cycle</th><th>Prorates</th><th>Next invoice</th></tr>${agreements
-      .map((a) => `<tr><td><a href="#/agreement/${a.id}">${esc(a.name)}</a></td><td>${esc(a.status)}</td><td>${esc(a.billingCycle)}</td><td>${a.prorateFlag ? 'Yes' : 'No'}</td><td>${esc((a.nextInvoiceDate || '').slice(0, 10))}</td></tr>`)
+      .map(
+        (a) =>
+          `<tr><td><a href="#/agreement/${a.id}">${esc(a.name)}</a></td><td>${esc(a.status)}</td><td>${esc(a.billingCycle)}</td><td>${a.prorateFlag ? 'Yes' : 'No'}</td><td>${esc((a.nextInvoiceDate || '').slice(0, 10))}</td></tr>`,
+      )
       .join('')}</table>`;
   } else {
     panel.innerHTML = `<table><tr><th>Name</th><td>${esc(company.name)}</td></tr><tr><th>Identifier</th><td>${esc(company.identifier)}</td></tr><tr><th>Agreements</th><td>${agreements.map((a) => `<a href="#/agreement/${a.id}">${esc(a.name)}</a>`).join('<br>') || 'None'}</td></tr></table>`;
@@ -136,7 +167,9 @@ async function renderAgreement(main, r) {
     <div class="pods">${pods.map((p, i) => `<div class="pod"><h4>${esc(p.description)}</h4><div id="pod-${i}"></div></div>`).join('')}</div>
     ${logPanel()}`;
   await renderAdditions(agreement.id);
-  pods.forEach((p, i) => mountFrame($(`#pod-${i}`), p, { screen: 'agreement', id: agreement.id, hostedAs: 'pod' }, p.podHeight || 240));
+  pods.forEach((p, i) =>
+    mountFrame($(`#pod-${i}`), p, { screen: 'agreement', id: agreement.id, hostedAs: 'pod' }, p.podHeight || 240),
+  );
   wireToolbar();
 }
 
@@ -145,20 +178,27 @@ async function renderAdditions(agreementId) {
   const cell = (v) => `<td>${esc(v)}</td>`;
   $('#additions').innerHTML = rows.length
     ? `<table data-testid="additions-grid"><tr><th>Product</th><th>Description</th><th>Qty</th><th>Unit price</th><th>Unit cost</th><th>Effective</th><th>Cancelled</th></tr>${rows
-        .map((a) => `<tr>${cell(a.product.identifier)}${cell(a.invoiceDescription || a.description)}${cell(a.quantity)}${cell(a.unitPrice)}${cell(a.unitCost)}${cell((a.effectiveDate || '').slice(0, 10))}${cell((a.cancelledDate || '').slice(0, 10))}</tr>`)
+        .map(
+          (a) =>
+            `<tr>${cell(a.product.identifier)}${cell(a.invoiceDescription || a.description)}${cell(a.quantity)}${cell(a.unitPrice)}${cell(a.unitCost)}${cell((a.effectiveDate || '').slice(0, 10))}${cell((a.cancelledDate || '').slice(0, 10))}</tr>`,
+        )
         .join('')}</table>`
     : '<div class="notice" data-testid="additions-grid">No additions.</div>';
 }
 
-const toolbar = () => `<div class="toolbar"><button id="refresh">Refresh</button><button id="save">Save</button><span id="dirty" class="dirty"></span><span id="save-result"></span></div>`;
-const logPanel = () => `<details class="log"><summary>Hosted API messages</summary><pre id="protocol-log">${esc(logLines.slice(-200).join('\n'))}</pre></details>`;
+const toolbar = () =>
+  `<div class="toolbar"><button id="refresh">Refresh</button><button id="save">Save</button><span id="dirty" class="dirty"></span><span id="save-result"></span></div>`;
+const logPanel = () =>
+  `<details class="log"><summary>Hosted API messages</summary><pre id="protocol-log">${esc(logLines.slice(-200).join('\n'))}</pre></details>`;
 
 function wireToolbar() {
   $('#refresh').onclick = () => refreshScreen();
   $('#save').onclick = async () => {
     const results = await Promise.all([...state.frames.values()].map((f) => sendEvent(f, 'beforeSave', {})));
     const failed = results.filter((r) => r.result !== 'success');
-    $('#save-result').textContent = failed.length ? ` Save blocked: ${failed.flatMap((f) => f.errors || []).join('; ')}` : ' Saved.';
+    $('#save-result').textContent = failed.length
+      ? ` Save blocked: ${failed.flatMap((f) => f.errors || []).join('; ')}`
+      : ' Saved.';
     if (!failed.length) setDirty(false);
   };
   setDirty(state.dirty);
@@ -203,7 +243,8 @@ function sendEvent(frame, event, data) {
   return new Promise((resolve) => {
     state.pending.set(_id, resolve);
     setTimeout(() => {
-      if (state.pending.delete(_id)) resolve({ result: 'failure', errors: [`${frame.iframe.title} did not answer ${event}`] });
+      if (state.pending.delete(_id))
+        resolve({ result: 'failure', errors: [`${frame.iframe.title} did not answer ${event}`] });
     }, 5000);
   });
 }
@@ -239,7 +280,14 @@ window.addEventListener('message', (e) => {
   const name = msg.hosted_request;
   const respond = (data) => post(frame, { response: name.toLowerCase(), data });
   if (name === 'getMemberAuthentication') {
-    respond({ site: location.host, companyid: state.data.companyId, memberid: state.auth.memberid, memberHash: state.auth.memberHash, memberContext: state.auth.memberContext, memberEmail: state.auth.email });
+    respond({
+      site: location.host,
+      companyid: state.data.companyId,
+      memberid: state.auth.memberid,
+      memberHash: state.auth.memberHash,
+      memberContext: state.auth.memberContext,
+      memberEmail: state.auth.email,
+    });
   } else if (name === 'refreshScreen') {
     respond({});
     refreshScreen();

@@ -9,40 +9,52 @@ import { HOST_SCRIPT } from './script.ts';
  * spoken to as Manage does. Its data routes stand in for Manage's own UI calls.
  */
 export function hostPageRoutes(world: CwWorld, hashes: Map<string, string>) {
-  return new Hono()
-    .get('/', (c) => c.html(HOST_PAGE_HTML))
-    .get('/__host/host.js', (c) => c.body(HOST_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' }))
-    .get('/__host/data', (c) =>
-      c.json({
-        companyId: world.companyId,
-        companyName: world.companyName,
-        codebase: world.codebase,
-        members: world.members.map((m) => ({ identifier: m.identifier, name: `${m.firstName} ${m.lastName}`, role: m.role, inactive: m.inactive, email: m.email })),
-        companies: world.companies.map((x) => ({ id: x.id, name: x.name, identifier: x.identifier })),
-        agreements: world.agreements.map((a) => ({
-          id: a.id,
-          name: a.name,
-          companyId: a.company.id,
-          status: a.agreementStatus,
-          prorateFlag: a.prorateFlag,
-          billingCycle: a.billingCycle.name,
-          nextInvoiceDate: a.nextInvoiceDate,
-        })),
-        hosted: world.hostedSetups.filter((h) => !h.disabledFlag),
-        screens: world.hostedScreens,
-      }),
-    )
-    .get('/__host/agreements/:id/additions', (c) => c.json(world.additions.filter((a) => a.agreementId === Number(c.req.param('id')))))
-    /** Ends a member's Manage sessions, as an expiry or sign-out in Manage would. */
-    .post('/__sandbox/members/:identifier/revoke', (c) => {
-      const who = c.req.param('identifier').toLowerCase();
-      let revoked = 0;
-      for (const [hash, member] of hashes) {
-        if (member.toLowerCase() === who) {
-          hashes.delete(hash);
-          revoked++;
+  return (
+    new Hono()
+      .get('/', (c) => c.html(HOST_PAGE_HTML))
+      .get('/__host/host.js', (c) =>
+        c.body(HOST_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' }),
+      )
+      .get('/__host/data', (c) =>
+        c.json({
+          companyId: world.companyId,
+          companyName: world.companyName,
+          codebase: world.codebase,
+          members: world.members.map((m) => ({
+            identifier: m.identifier,
+            name: `${m.firstName} ${m.lastName}`,
+            role: m.role,
+            inactive: m.inactive,
+            email: m.email,
+          })),
+          companies: world.companies.map((x) => ({ id: x.id, name: x.name, identifier: x.identifier })),
+          agreements: world.agreements.map((a) => ({
+            id: a.id,
+            name: a.name,
+            companyId: a.company.id,
+            status: a.agreementStatus,
+            prorateFlag: a.prorateFlag,
+            billingCycle: a.billingCycle.name,
+            nextInvoiceDate: a.nextInvoiceDate,
+          })),
+          hosted: world.hostedSetups.filter((h) => !h.disabledFlag),
+          screens: world.hostedScreens,
+        }),
+      )
+      .get('/__host/agreements/:id/additions', (c) =>
+        c.json(world.additions.filter((a) => a.agreementId === Number(c.req.param('id')))),
+      )
+      /** Ends a member's Manage sessions, as an expiry or sign-out in Manage would. */
+      .post('/__sandbox/members/:identifier/revoke', (c) => {
+        const who = c.req.param('identifier').toLowerCase();
+        let revoked = 0;
+        for (const [hash, member] of hashes) {
+          if (member.toLowerCase() === who) {
+            hashes.delete(hash);
+            revoked++;
+          }
         }
-      }
-      return c.json({ revoked });
-    });
+        return c.json({ revoked });
+      })
+  );
 }

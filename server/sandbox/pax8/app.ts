@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { createControl, faultMiddleware, type SandboxControl } from '../faults.ts';
 import type { Pax8SubscriptionRecord, Pax8World } from '../world.ts';
 
@@ -20,7 +20,13 @@ export interface Pax8Quirks {
   lowerCaseEnums: boolean;
 }
 
-export const NO_QUIRKS: Pax8Quirks = { missingQuantityEvery: 0, dateOnly: false, colonlessOffset: false, commitmentRenamed: false, lowerCaseEnums: false };
+export const NO_QUIRKS: Pax8Quirks = {
+  missingQuantityEvery: 0,
+  dateOnly: false,
+  colonlessOffset: false,
+  commitmentRenamed: false,
+  lowerCaseEnums: false,
+};
 
 export interface Pax8SandboxOptions {
   world: Pax8World;
@@ -74,7 +80,11 @@ export function createPax8Sandbox(options: Pax8SandboxOptions) {
 
   app.post('/oauth/token', async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
-    if (body.grant_type !== 'client_credentials') return c.json({ error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' }, 400);
+    if (body.grant_type !== 'client_credentials')
+      return c.json(
+        { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' },
+        400,
+      );
     if (body.client_id !== world.clientId || body.client_secret !== world.clientSecret) {
       return c.json({ error: 'access_denied', error_description: 'Unauthorized' }, 401);
     }
@@ -92,7 +102,10 @@ export function createPax8Sandbox(options: Pax8SandboxOptions) {
     faultMiddleware(control, {
       tooMany: (c, retryAfter) => {
         c.header('Retry-After', String(retryAfter));
-        return c.json({ type: 'TOO_MANY_REQUESTS', message: 'Rate limit exceeded', instance: c.req.path, status: 429, details: [] }, 429);
+        return c.json(
+          { type: 'TOO_MANY_REQUESTS', message: 'Rate limit exceeded', instance: c.req.path, status: 429, details: [] },
+          429,
+        );
       },
       failed: (c) => pax8Error(c, 500, 'INTERNAL_SERVER_ERROR', 'An unexpected error occurred'),
     }),
@@ -100,7 +113,8 @@ export function createPax8Sandbox(options: Pax8SandboxOptions) {
   v1.use('*', async (c, next) => {
     const bearer = (c.req.header('Authorization') ?? '').match(/^Bearer\s+(.+)$/i)?.[1];
     const expires = bearer ? tokens.get(bearer) : undefined;
-    if (!expires || expires < Date.now()) return pax8Error(c, 401, 'UNAUTHORIZED', 'Full authentication is required to access this resource');
+    if (!expires || expires < Date.now())
+      return pax8Error(c, 401, 'UNAUTHORIZED', 'Full authentication is required to access this resource');
     await next();
   });
 
@@ -108,14 +122,17 @@ export function createPax8Sandbox(options: Pax8SandboxOptions) {
   function paged<T>(c: Context, rows: readonly T[], serve: (row: T) => unknown = (row) => row) {
     const page = Number(c.req.query('page') ?? 0);
     const size = Number(c.req.query('size') ?? 10);
-    if (!Number.isInteger(page) || page < 0) return pax8Error(c, 400, 'BAD_REQUEST', 'page must be a whole number from 0');
-    if (!Number.isInteger(size) || size < 1 || size > MAX_SIZE) return pax8Error(c, 400, 'BAD_REQUEST', `size must be between 1 and ${MAX_SIZE}`);
+    if (!Number.isInteger(page) || page < 0)
+      return pax8Error(c, 400, 'BAD_REQUEST', 'page must be a whole number from 0');
+    if (!Number.isInteger(size) || size < 1 || size > MAX_SIZE)
+      return pax8Error(c, 400, 'BAD_REQUEST', `size must be between 1 and ${MAX_SIZE}`);
     return c.json({
       content: rows.slice(page * size, (page + 1) * size).map(serve),
       page: { size, totalElements: rows.length, totalPages: Math.ceil(rows.length / size), number: page },
     });
   }
-  const notFound = (c: Context, what: string) => pax8Error(c, 404, 'NOT_FOUND', `${what} ${c.req.param('id')} not found`);
+  const notFound = (c: Context, what: string) =>
+    pax8Error(c, 404, 'NOT_FOUND', `${what} ${c.req.param('id')} not found`);
   const eqi = (a: string | undefined, b: string) => a === undefined || a.toLowerCase() === b.toLowerCase();
 
   v1.get('/companies', (c) => paged(c, world.companies));
@@ -153,7 +170,9 @@ export function createPax8Sandbox(options: Pax8SandboxOptions) {
   });
   v1.get('/subscriptions/:id', (c) => {
     const index = world.subscriptions.findIndex((x) => x.id === c.req.param('id'));
-    return index < 0 ? notFound(c, 'Subscription') : c.json(serveSubscription(world.subscriptions[index]!, index, quirks));
+    return index < 0
+      ? notFound(c, 'Subscription')
+      : c.json(serveSubscription(world.subscriptions[index]!, index, quirks));
   });
   v1.get('/subscriptions/:id/history', (c) => {
     const history = world.history[c.req.param('id')];
@@ -163,13 +182,20 @@ export function createPax8Sandbox(options: Pax8SandboxOptions) {
   });
   v1.get('/subscriptions/:id/usage-summaries', (c) => {
     if (!world.subscriptions.some((s) => s.id === c.req.param('id'))) return notFound(c, 'Subscription');
-    return paged(c, world.usageSummaries.filter((u) => u.subscriptionId === c.req.param('id')));
+    return paged(
+      c,
+      world.usageSummaries.filter((u) => u.subscriptionId === c.req.param('id')),
+    );
   });
   v1.get('/usage-summaries/:id/usage-lines', (c) => {
     const date = c.req.query('usageDate');
-    if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date)) return pax8Error(c, 400, 'BAD_REQUEST', 'usageDate must be yyyy-MM-dd');
+    if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+      return pax8Error(c, 400, 'BAD_REQUEST', 'usageDate must be yyyy-MM-dd');
     if (!world.usageSummaries.some((u) => u.id === c.req.param('id'))) return notFound(c, 'Usage summary');
-    return paged(c, world.usageLines.filter((l) => l.usageSummaryId === c.req.param('id') && (!date || l.usageDate === date)));
+    return paged(
+      c,
+      world.usageLines.filter((l) => l.usageSummaryId === c.req.param('id') && (!date || l.usageDate === date)),
+    );
   });
 
   v1.get('/invoices', (c) => {
@@ -182,7 +208,10 @@ export function createPax8Sandbox(options: Pax8SandboxOptions) {
   });
   v1.get('/invoices/:id/items', (c) => {
     if (!world.invoices.some((i) => i.id === c.req.param('id'))) return notFound(c, 'Invoice');
-    return paged(c, world.invoiceItems.filter((i) => i.invoiceId === c.req.param('id')));
+    return paged(
+      c,
+      world.invoiceItems.filter((i) => i.invoiceId === c.req.param('id')),
+    );
   });
   v1.notFound((c) => pax8Error(c, 404, 'NOT_FOUND', `No resource at ${c.req.path}`));
   app.route('/v1', v1);

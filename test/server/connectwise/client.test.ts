@@ -16,10 +16,15 @@ beforeEach(async () => {
   await setFaults(s.cw.url, { rules: [] });
 });
 
-
 /** An active, non-prorating agreement invoiced through this month, and a plain catalog item. */
 function fixtures() {
-  const agreement = s.world.cw.agreements.find((a) => !a.cancelledFlag && !a.prorateFlag && a.agreementStatus === 'Active' && a.nextInvoiceDate === '2026-12-01T00:00:00Z')!;
+  const agreement = s.world.cw.agreements.find(
+    (a) =>
+      !a.cancelledFlag &&
+      !a.prorateFlag &&
+      a.agreementStatus === 'Active' &&
+      a.nextInvoiceDate === '2026-12-01T00:00:00Z',
+  )!;
   const item = s.world.cw.catalog.find((i) => i.productClass !== 'Bundle')!;
   return { agreement, item };
 }
@@ -34,9 +39,9 @@ describe('site discovery', () => {
   });
 
   it('uses the api- host for cloud sites', () => {
-    expect(apiBaseUrl({ site: 'na.myconnectwise.net', protocol: 'https' }, { Codebase: 'v2025_1/', IsCloud: true })).toBe(
-      'https://api-na.myconnectwise.net/v2025_1/apis/3.0',
-    );
+    expect(
+      apiBaseUrl({ site: 'na.myconnectwise.net', protocol: 'https' }, { Codebase: 'v2025_1/', IsCloud: true }),
+    ).toBe('https://api-na.myconnectwise.net/v2025_1/apis/3.0');
     expect(apiBaseUrl({ site: 'cw.acme.com', protocol: 'https' }, { Codebase: 'v4_6_release/', IsCloud: false })).toBe(
       'https://cw.acme.com/v4_6_release/apis/3.0',
     );
@@ -67,10 +72,14 @@ describe('authentication', () => {
   });
 
   it('rejects a wrong private key, a forged hash, an inactive member and a missing clientId', async () => {
-    const wrongKey = await failure(cwClientFor(s, { kind: 'apiMember', publicKey: 'CIV5t8keF17BYGWg', privateKey: 'nope' }).client.system.info());
+    const wrongKey = await failure(
+      cwClientFor(s, { kind: 'apiMember', publicKey: 'CIV5t8keF17BYGWg', privateKey: 'nope' }).client.system.info(),
+    );
     expect(wrongKey.code).toBe('authentication');
     expect(wrongKey.message).toMatch(/did not accept the credentials/);
-    const forged = await failure(cwClientFor(s, { kind: 'member', memberId: 'jdoe', memberHash: 'forged' }).client.system.myMember());
+    const forged = await failure(
+      cwClientFor(s, { kind: 'member', memberId: 'jdoe', memberHash: 'forged' }).client.system.myMember(),
+    );
     expect(forged.code).toBe('authentication');
     await expect(memberAuth(s, 'former')).rejects.toThrow(/login failed/);
     const noClient = await failure(cwClientFor(s, apiMemberAuth(s), { clientId: '' }).client.system.info());
@@ -82,7 +91,14 @@ describe('authentication', () => {
     const { agreement, item } = fixtures();
     const finance = cwClientFor(s, await memberAuth(s, 'kpark')).client;
     expect(Array.isArray(await finance.additions.list(agreement.id))).toBe(true);
-    const denied = await failure(finance.additions.create(agreement.id, { product: { id: item.id }, billCustomer: 'Billable', quantity: 1, effectiveDate: '2026-12-01T00:00:00Z' }));
+    const denied = await failure(
+      finance.additions.create(agreement.id, {
+        product: { id: item.id },
+        billCustomer: 'Billable',
+        quantity: 1,
+        effectiveDate: '2026-12-01T00:00:00Z',
+      }),
+    );
     expect(denied.code).toBe('permission');
     expect(denied.status).toBe(403);
   });
@@ -106,7 +122,11 @@ describe('paging', () => {
     expect(all.length).toBe(s.world.cw.companies.length);
     expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
     // Every page after the first is asked for by the last id seen, never by page number.
-    expect(events.slice(1).every((e) => new URL(e.url).searchParams.has('pageId') && !new URL(e.url).searchParams.has('page'))).toBe(true);
+    expect(
+      events
+        .slice(1)
+        .every((e) => new URL(e.url).searchParams.has('pageId') && !new URL(e.url).searchParams.has('page')),
+    ).toBe(true);
     expect(new URL(events[0]!.url).searchParams.has('page')).toBe(false);
     expect(events.length).toBe(Math.ceil(s.world.cw.companies.length / 10));
   });
@@ -127,12 +147,20 @@ describe('conditions against the sandbox', () => {
     expect(await names(where.like('name', 'Frontier%'))).toEqual(['Frontier Wealth Mgmt']);
     expect(await names(where.contains('name', 'chemical'))).toEqual(['Ace Chemical Processing Plant']);
     expect((await names(where.in('id', [first.id, companies[1]!.id]))).length).toBe(2);
-    expect((await names(where.and(where.eq('name', 'Arcadia Tech'), where.ne('website', null)))).length).toBeLessThanOrEqual(2);
-    expect(await names(where.and(where.eq('deletedFlag', false), where.or(where.like('name', 'Oxford%'), where.like('name', 'Dynamo%'))))).toEqual([
-      'Oxford Senior Living',
-      'Dynamo Corp.',
-    ]);
-    const agreements = await client.agreements.list({ conditions: where.and(where.eq('company/id', first.id), where.ge('startDate', new Date('2020-01-01T00:00:00Z'))) });
+    expect(
+      (await names(where.and(where.eq('name', 'Arcadia Tech'), where.ne('website', null)))).length,
+    ).toBeLessThanOrEqual(2);
+    expect(
+      await names(
+        where.and(
+          where.eq('deletedFlag', false),
+          where.or(where.like('name', 'Oxford%'), where.like('name', 'Dynamo%')),
+        ),
+      ),
+    ).toEqual(['Oxford Senior Living', 'Dynamo Corp.']);
+    const agreements = await client.agreements.list({
+      conditions: where.and(where.eq('company/id', first.id), where.ge('startDate', new Date('2020-01-01T00:00:00Z'))),
+    });
     expect(agreements.length).toBeGreaterThan(0);
     expect(agreements.every((a) => a.company.id === first.id)).toBe(true);
   });
@@ -147,29 +175,58 @@ describe('conditions against the sandbox', () => {
 });
 
 describe('additions validation', () => {
-  it('surfaces each of Manage\'s refusals with its field', async () => {
+  it("surfaces each of Manage's refusals with its field", async () => {
     const { client } = cwClientFor(s);
     const { agreement, item } = fixtures();
     const base = { product: { id: item.id }, billCustomer: 'Billable' as const, quantity: 1 };
 
-    const beforeStart = await failure(client.additions.create(agreement.id, { ...base, effectiveDate: '2020-01-01T00:00:00Z' }));
-    expect(beforeStart.fields).toEqual([expect.objectContaining({ field: 'effectiveDate', message: 'effectiveDate cannot be less than the agreement billing start date' })]);
+    const beforeStart = await failure(
+      client.additions.create(agreement.id, { ...base, effectiveDate: '2020-01-01T00:00:00Z' }),
+    );
+    expect(beforeStart.fields).toEqual([
+      expect.objectContaining({
+        field: 'effectiveDate',
+        message: 'effectiveDate cannot be less than the agreement billing start date',
+      }),
+    ]);
 
-    const invoiced = await failure(client.additions.create(agreement.id, { ...base, effectiveDate: '2026-11-15T00:00:00Z' }));
+    const invoiced = await failure(
+      client.additions.create(agreement.id, { ...base, effectiveDate: '2026-11-15T00:00:00Z' }),
+    );
     expect(invoiced.fields[0]?.message).toMatch(/^Since this period has already been invoiced/);
 
     const bundle = s.world.cw.catalog.find((i) => i.productClass === 'Bundle')!;
-    const bundled = await failure(client.additions.create(agreement.id, { ...base, product: { id: bundle.id }, effectiveDate: '2026-12-01T00:00:00Z' }));
+    const bundled = await failure(
+      client.additions.create(agreement.id, {
+        ...base,
+        product: { id: bundle.id },
+        effectiveDate: '2026-12-01T00:00:00Z',
+      }),
+    );
     expect(bundled.fields[0]).toMatchObject({ field: 'product', message: expect.stringMatching(/Bundle/) });
 
-    const long = await failure(client.additions.create(agreement.id, { ...base, effectiveDate: '2026-12-01T00:00:00Z', invoiceDescription: 'x'.repeat(6001) }));
+    const long = await failure(
+      client.additions.create(agreement.id, {
+        ...base,
+        effectiveDate: '2026-12-01T00:00:00Z',
+        invoiceDescription: 'x'.repeat(6001),
+      }),
+    );
     expect(long.fields[0]).toMatchObject({ field: 'invoiceDescription', message: expect.stringMatching(/6000/) });
 
-    const missing = await failure(client.additions.create(agreement.id, { product: { id: item.id }, quantity: 1, effectiveDate: '2026-12-01T00:00:00Z' } as never));
+    const missing = await failure(
+      client.additions.create(agreement.id, {
+        product: { id: item.id },
+        quantity: 1,
+        effectiveDate: '2026-12-01T00:00:00Z',
+      } as never),
+    );
     expect(missing.fields[0]).toMatchObject({ field: 'billCustomer' });
 
     const cancelled = s.world.cw.agreements.find((a) => a.cancelledFlag)!;
-    const closed = await failure(client.additions.create(cancelled.id, { ...base, effectiveDate: '2026-12-01T00:00:00Z' }));
+    const closed = await failure(
+      client.additions.create(cancelled.id, { ...base, effectiveDate: '2026-12-01T00:00:00Z' }),
+    );
     expect(closed.fields[0]?.message).toMatch(/cancelled agreement/);
   });
 
@@ -177,14 +234,25 @@ describe('additions validation', () => {
     const { client } = cwClientFor(s);
     const prorating = s.world.cw.agreements.find((a) => a.prorateFlag && !a.cancelledFlag)!;
     const { item } = fixtures();
-    const created = await client.additions.create(prorating.id, { product: { id: item.id }, billCustomer: 'Billable', quantity: 2, unitPrice: 25, unitCost: 20, effectiveDate: '2026-11-09T00:00:00Z' });
+    const created = await client.additions.create(prorating.id, {
+      product: { id: item.id },
+      billCustomer: 'Billable',
+      quantity: 2,
+      unitPrice: 25,
+      unitCost: 20,
+      effectiveDate: '2026-11-09T00:00:00Z',
+    });
     expect(created.extPrice).toBe(50);
-    const patched = await client.additions.patch(prorating.id, created.id, [{ op: 'replace', path: 'quantity', value: 3 }]);
+    const patched = await client.additions.patch(prorating.id, created.id, [
+      { op: 'replace', path: 'quantity', value: 3 },
+    ]);
     expect(patched.quantity).toBe(3);
     expect(patched.extPrice).toBe(75);
     const cancelled = await client.additions.cancel(prorating.id, created.id, '2026-11-30T00:00:00Z');
     expect(cancelled.cancelledDate).toBe('2026-11-30T00:00:00Z');
-    const badPath = await failure(client.additions.patch(prorating.id, created.id, [{ op: 'replace', path: 'Quantity', value: 3 }]));
+    const badPath = await failure(
+      client.additions.patch(prorating.id, created.id, [{ op: 'replace', path: 'Quantity', value: 3 }]),
+    );
     expect(badPath.fields[0]?.message).toMatch(/case-sensitive/);
   });
 });
@@ -202,10 +270,17 @@ describe('429 and 5xx', () => {
 
   it('retries a write that was refused with 429, since it was not applied', async () => {
     const { agreement, item } = fixtures();
-    await setFaults(s.cw.url, { rules: [{ method: 'POST', path: `/agreements/${agreement.id}/additions`, status429: 2, retryAfterSeconds: 0 }] });
+    await setFaults(s.cw.url, {
+      rules: [{ method: 'POST', path: `/agreements/${agreement.id}/additions`, status429: 2, retryAfterSeconds: 0 }],
+    });
     const { client } = cwClientFor(s);
     const before = s.world.cw.additions.length;
-    await client.additions.create(agreement.id, { product: { id: item.id }, billCustomer: 'Billable', quantity: 1, effectiveDate: '2026-12-01T00:00:00Z' });
+    await client.additions.create(agreement.id, {
+      product: { id: item.id },
+      billCustomer: 'Billable',
+      quantity: 1,
+      effectiveDate: '2026-12-01T00:00:00Z',
+    });
     expect(s.world.cw.additions.length).toBe(before + 1);
   });
 
@@ -232,9 +307,18 @@ describe('429 and 5xx', () => {
 describe('writes that may have been applied', () => {
   it('reports a 500 on POST as an unknown outcome and does not retry it', async () => {
     const { agreement, item } = fixtures();
-    await setFaults(s.cw.url, { rules: [{ method: 'POST', path: `/agreements/${agreement.id}/additions`, status500: 1 }] });
+    await setFaults(s.cw.url, {
+      rules: [{ method: 'POST', path: `/agreements/${agreement.id}/additions`, status500: 1 }],
+    });
     const { client, events } = cwClientFor(s);
-    const error = await failure(client.additions.create(agreement.id, { product: { id: item.id }, billCustomer: 'Billable', quantity: 1, effectiveDate: '2026-12-01T00:00:00Z' }));
+    const error = await failure(
+      client.additions.create(agreement.id, {
+        product: { id: item.id },
+        billCustomer: 'Billable',
+        quantity: 1,
+        effectiveDate: '2026-12-01T00:00:00Z',
+      }),
+    );
     expect(error.code).toBe('unknown_outcome');
     expect(error.message).toMatch(/Re-read before trying again/);
     expect(events.filter((e) => e.method === 'POST').length).toBe(1);
@@ -242,11 +326,19 @@ describe('writes that may have been applied', () => {
 
   it('reports a timeout after commit on POST as unknown; a re-read finds the one addition', async () => {
     const { agreement, item } = fixtures();
-    await setFaults(s.cw.url, { rules: [{ method: 'POST', path: `/agreements/${agreement.id}/additions`, timeoutAfterCommit: 1 }] });
+    await setFaults(s.cw.url, {
+      rules: [{ method: 'POST', path: `/agreements/${agreement.id}/additions`, timeoutAfterCommit: 1 }],
+    });
     const { client, events } = cwClientFor(s, apiMemberAuth(s), { timeoutMs: 500 });
     const marker = `timeout-${Date.now()}`;
     const error = await failure(
-      client.additions.create(agreement.id, { product: { id: item.id }, billCustomer: 'Billable', quantity: 4, effectiveDate: '2026-12-01T00:00:00Z', serialNumber: marker }),
+      client.additions.create(agreement.id, {
+        product: { id: item.id },
+        billCustomer: 'Billable',
+        quantity: 4,
+        effectiveDate: '2026-12-01T00:00:00Z',
+        serialNumber: marker,
+      }),
     );
     expect(error.code).toBe('unknown_outcome');
     expect(events.filter((e) => e.method === 'POST').length).toBe(1);
@@ -258,9 +350,18 @@ describe('writes that may have been applied', () => {
     const { client } = cwClientFor(s, apiMemberAuth(s), { timeoutMs: 500 });
     const prorating = s.world.cw.agreements.find((a) => a.prorateFlag && !a.cancelledFlag)!;
     const { item } = fixtures();
-    const created = await client.additions.create(prorating.id, { product: { id: item.id }, billCustomer: 'Billable', quantity: 2, effectiveDate: '2026-11-10T00:00:00Z' });
-    await setFaults(s.cw.url, { rules: [{ method: 'PATCH', path: `/additions/${created.id}$`, timeoutAfterCommit: 1 }] });
-    const error = await failure(client.additions.patch(prorating.id, created.id, [{ op: 'replace', path: 'quantity', value: 9 }]));
+    const created = await client.additions.create(prorating.id, {
+      product: { id: item.id },
+      billCustomer: 'Billable',
+      quantity: 2,
+      effectiveDate: '2026-11-10T00:00:00Z',
+    });
+    await setFaults(s.cw.url, {
+      rules: [{ method: 'PATCH', path: `/additions/${created.id}$`, timeoutAfterCommit: 1 }],
+    });
+    const error = await failure(
+      client.additions.patch(prorating.id, created.id, [{ op: 'replace', path: 'quantity', value: 9 }]),
+    );
     expect(error.code).toBe('unknown_outcome');
     expect((await client.additions.get(prorating.id, created.id)).quantity).toBe(9);
   });

@@ -10,9 +10,17 @@ beforeAll(async () => {
 afterAll(async () => s.close());
 beforeEach(async () => {
   await setFaults(s.pax8.url, { rules: [] });
-  await fetch(`${s.pax8.url}/__sandbox/quirks`, { method: 'PUT', body: JSON.stringify({ missingQuantityEvery: 0, dateOnly: false, colonlessOffset: false, commitmentRenamed: false, lowerCaseEnums: false }) });
+  await fetch(`${s.pax8.url}/__sandbox/quirks`, {
+    method: 'PUT',
+    body: JSON.stringify({
+      missingQuantityEvery: 0,
+      dateOnly: false,
+      colonlessOffset: false,
+      commitmentRenamed: false,
+      lowerCaseEnums: false,
+    }),
+  });
 });
-
 
 describe('Pax8 token', () => {
   it('fetches one token and reuses it until shortly before it expires', async () => {
@@ -37,7 +45,7 @@ describe('Pax8 token', () => {
     await expect(distributor.verify()).resolves.toBeUndefined();
   });
 
-  it('reports bad credentials as an authentication error with Pax8\'s reason', async () => {
+  it("reports bad credentials as an authentication error with Pax8's reason", async () => {
     const error = await failure(pax8For(s, { clientSecret: 'wrong ' }).distributor.verify());
     expect(error.code).toBe('authentication');
     expect(error.vendorCode).toBe('access_denied');
@@ -81,8 +89,12 @@ describe('Pax8 usage and invoices', () => {
     const summaries = await distributor.usageSummaries(summary.subscriptionId);
     expect(summaries.items.map((u) => u.id)).toContain(summary.id);
     const lines = await distributor.usageLines(summary.id, line.usageDate);
-    const expected = s.world.pax8.usageLines.filter((l) => l.usageSummaryId === summary.id && l.usageDate === line.usageDate);
-    expect(lines.items.map((l) => [l.productName, l.quantity])).toEqual(expected.map((l) => [l.productName, l.quantity]));
+    const expected = s.world.pax8.usageLines.filter(
+      (l) => l.usageSummaryId === summary.id && l.usageDate === line.usageDate,
+    );
+    expect(lines.items.map((l) => [l.productName, l.quantity])).toEqual(
+      expected.map((l) => [l.productName, l.quantity]),
+    );
     expect(lines.problems).toEqual([]);
   });
 
@@ -94,13 +106,18 @@ describe('Pax8 usage and invoices', () => {
     const world = s.world.pax8.invoiceItems;
     expect(items.items.length).toBe(world.length);
     const first = world[0]!;
-    expect(items.items[0]).toMatchObject({ subscriptionId: first.subscriptionId, quantity: first.quantity, startPeriod: first.startPeriod });
+    expect(items.items[0]).toMatchObject({
+      subscriptionId: first.subscriptionId,
+      quantity: first.quantity,
+      startPeriod: first.startPeriod,
+    });
     expect((await distributor.invoices({ from: '2025-01-01', to: '2025-01-31' })).items).toEqual([]);
   });
 });
 
 describe('Pax8 quirks from the sandbox', () => {
-  const quirks = (q: Record<string, unknown>) => fetch(`${s.pax8.url}/__sandbox/quirks`, { method: 'PUT', body: JSON.stringify(q) });
+  const quirks = (q: Record<string, unknown>) =>
+    fetch(`${s.pax8.url}/__sandbox/quirks`, { method: 'PUT', body: JSON.stringify(q) });
 
   it('missing quantities become unknown and are reported, never 0', async () => {
     await quirks({ missingQuantityEvery: 5 });
@@ -134,14 +151,19 @@ describe('Pax8 quirks from the sandbox', () => {
 
 describe('Pax8 errors', () => {
   it('retries reads through 429s and 500s', async () => {
-    await setFaults(s.pax8.url, { rules: [{ path: '/v1/companies', status429: 1, retryAfterSeconds: 0 }, { path: '/v1/products', status500: 2 }] });
+    await setFaults(s.pax8.url, {
+      rules: [
+        { path: '/v1/companies', status429: 1, retryAfterSeconds: 0 },
+        { path: '/v1/products', status500: 2 },
+      ],
+    });
     const { distributor, events } = pax8For(s);
     expect((await distributor.companies()).items.length).toBe(45);
     expect((await distributor.products()).items.length).toBeGreaterThan(5);
     expect(events.filter((e) => e.url.includes('/v1/products')).map((e) => e.status)).toEqual([500, 500, 200]);
   });
 
-  it('reports a missing record as not_found with Pax8\'s message', async () => {
+  it("reports a missing record as not_found with Pax8's message", async () => {
     const error = await failure(pax8For(s).distributor.subscriptionHistory('no-such-id'));
     expect(error.code).toBe('not_found');
     expect(error.vendorCode).toBe('NOT_FOUND');

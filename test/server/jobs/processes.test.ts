@@ -8,7 +8,7 @@ import { adjustmentLog, syncRuns } from '../../../db/schema.ts';
 import { createSecretBox } from '../../../server/crypto.ts';
 import { bootstrapSandboxTenant } from '../../../server/sandbox/bootstrap.ts';
 import type { RunningSandboxes } from '../../../server/sandbox/start.ts';
-import { createTestDatabase, testDriver, type TestDatabase } from '../../helpers/db.ts';
+import { createTestDatabase, type TestDatabase, testDriver } from '../../helpers/db.ts';
 import { runTs } from '../../helpers/process.ts';
 import { setFaults, startTestSandboxes } from '../../helpers/sandbox.ts';
 
@@ -20,7 +20,13 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
   let s: RunningSandboxes;
   let database: TestDatabase;
   const key = randomBytes(32).toString('base64');
-  const env = () => ({ DATABASE_URL: database.url!, APP_SECRET_KEY: key, DATA_DIR: mkdtempSync(join(tmpdir(), 'proc-')), LOG_LEVEL: 'error', SCHEDULER: 'false' });
+  const env = () => ({
+    DATABASE_URL: database.url!,
+    APP_SECRET_KEY: key,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'proc-')),
+    LOG_LEVEL: 'error',
+    SCHEDULER: 'false',
+  });
   const marked = () => s.world.cw.additions.filter((a) => a.serialNumber?.startsWith('p8s:'));
 
   beforeAll(async () => {
@@ -34,17 +40,62 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
     for (const p of w.pax8.companies) {
       const cw = w.cw.companies.find((c) => c.name === p.name);
       if (!cw) continue;
-      const [cm] = await database.db.insert(companyMappings).values({ tenantId, distributorCompanyId: p.id, distributorCompanyName: p.name, cwCompanyId: cw.id, cwCompanyName: cw.name }).returning();
-      const agreement = w.cw.agreements.find((a) => a.company.id === cw.id && !a.cancelledFlag && a.agreementStatus === 'Active' && a.billingCycle.name === 'Monthly')!;
-      for (const sub of w.pax8.subscriptions.filter((x) => x.companyId === p.id && x.billingTerm === 'Monthly' && x.price > 0)) {
+      const [cm] = await database.db
+        .insert(companyMappings)
+        .values({
+          tenantId,
+          distributorCompanyId: p.id,
+          distributorCompanyName: p.name,
+          cwCompanyId: cw.id,
+          cwCompanyName: cw.name,
+        })
+        .returning();
+      const agreement = w.cw.agreements.find(
+        (a) =>
+          a.company.id === cw.id &&
+          !a.cancelledFlag &&
+          a.agreementStatus === 'Active' &&
+          a.billingCycle.name === 'Monthly',
+      )!;
+      for (const sub of w.pax8.subscriptions.filter(
+        (x) => x.companyId === p.id && x.billingTerm === 'Monthly' && x.price > 0,
+      )) {
         const product = w.pax8.products.find((x) => x.id === sub.productId)!;
         const item = w.cw.catalog.find((i) => i.identifier === product.sku);
         if (!item) continue;
-        const [pm] = await database.db.insert(productMappings).values({ tenantId, distributorProductId: product.id, distributorProductName: product.name, cwCatalogItemId: item.id, cwCatalogIdentifier: item.identifier }).onConflictDoUpdate({ target: [productMappings.tenantId, productMappings.distributor, productMappings.distributorProductId, productMappings.subProduct], set: { status: 'mapped' } }).returning();
-        await database.db.insert(serviceMappings).values({ tenantId, subscriptionId: sub.id, companyMappingId: cm!.id, productMappingId: pm!.id, cwAgreementId: agreement.id });
+        const [pm] = await database.db
+          .insert(productMappings)
+          .values({
+            tenantId,
+            distributorProductId: product.id,
+            distributorProductName: product.name,
+            cwCatalogItemId: item.id,
+            cwCatalogIdentifier: item.identifier,
+          })
+          .onConflictDoUpdate({
+            target: [
+              productMappings.tenantId,
+              productMappings.distributor,
+              productMappings.distributorProductId,
+              productMappings.subProduct,
+            ],
+            set: { status: 'mapped' },
+          })
+          .returning();
+        await database.db
+          .insert(serviceMappings)
+          .values({
+            tenantId,
+            subscriptionId: sub.id,
+            companyMappingId: cm!.id,
+            productMappingId: pm!.id,
+            cwAgreementId: agreement.id,
+          });
       }
     }
-    await database.db.insert(tenantSettings).values({ tenantId, autoSync: true, unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'] });
+    await database.db
+      .insert(tenantSettings)
+      .values({ tenantId, autoSync: true, unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'] });
   });
   afterAll(async () => {
     await s?.close();
@@ -65,7 +116,8 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
     await setFaults(s.cw.url, { latencyMs: 150, rules: [] });
     const first = runTs('server/cli/sync.ts', env(), ['--company', 'sandbox', '--holder', 'first']);
     // Let it write some additions, then kill it without warning.
-    for (let i = 0; i < 200 && (await database.db.select().from(adjustmentLog)).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && (await database.db.select().from(adjustmentLog)).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 100));
     first.child.kill('SIGKILL');
     await first.exited;
     const partial = marked().length;

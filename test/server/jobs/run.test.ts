@@ -5,25 +5,42 @@ import { syncRuns } from '../../../db/schema.ts';
 import { createPacer } from '../../../server/http/pacer.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { startScheduler } from '../../../server/jobs/scheduler.ts';
-import { signedIn, type Call } from '../../helpers/api.ts';
+import { type Call, signedIn } from '../../helpers/api.ts';
 import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY } from '../../helpers/sandbox.ts';
-import { startStack, type Stack } from '../../helpers/stack.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
 
 let stack: Stack;
 let jdoe: (m: string, p: string, b?: unknown) => Promise<Call>;
 const world = () => stack.sandboxes.world;
 const tenant = async () => (await stack.database.db.query.tenants.findFirst())!;
 const markedCount = () => world().cw.additions.filter((a) => a.serialNumber?.startsWith('p8s:')).length;
-const writesLogged = async () => ((await (await fetch(`${stack.hostUrl}/__sandbox/requests`)).json()) as { method: string; path: string; status: number }[]).filter((r) => r.method !== 'GET' && r.path.includes('/additions') && r.status < 300).length;
+const writesLogged = async () =>
+  (
+    (await (await fetch(`${stack.hostUrl}/__sandbox/requests`)).json()) as {
+      method: string;
+      path: string;
+      status: number;
+    }[]
+  ).filter((r) => r.method !== 'GET' && r.path.includes('/additions') && r.status < 300).length;
 
 /** A subscription billed at `base` seats in ConnectWise that Pax8 now has at `now` (changed on the 9th). */
 async function drifted(pax8Name: string, cwName: string, base: number, now: number) {
-  return setBilling(stack, await mapSubscription(stack, jdoe, pax8Name, undefined, cwName), base, [['2026-08-01', base], ['2026-11-09', now]]);
+  return setBilling(stack, await mapSubscription(stack, jdoe, pax8Name, undefined, cwName), base, [
+    ['2026-08-01', base],
+    ['2026-11-09', now],
+  ]);
 }
 
 const settings = (over: Record<string, unknown>) =>
-  jdoe('PUT', '/settings', { autoSync: false, schedule: '0 0 * * *', timeZone: 'UTC', unattendedKinds: [], rules: {}, ...over });
+  jdoe('PUT', '/settings', {
+    autoSync: false,
+    schedule: '0 0 * * *',
+    timeZone: 'UTC',
+    unattendedKinds: [],
+    rules: {},
+    ...over,
+  });
 
 beforeAll(async () => {
   stack = await startStack({ cw: { retry: FAST_RETRY } });
@@ -50,12 +67,23 @@ describe('the scheduled sync', () => {
     const before = await writesLogged();
     await scheduler.tick(DateTime.utc().plus({ minutes: 2 }));
     const [run] = await stack.database.db.select().from(syncRuns);
-    expect(run).toMatchObject({ trigger: 'scheduled', actor: 'Scheduled sync', status: 'succeeded', writes: 4, failures: 0 });
+    expect(run).toMatchObject({
+      trigger: 'scheduled',
+      actor: 'Scheduled sync',
+      status: 'succeeded',
+      writes: 4,
+      failures: 0,
+    });
     expect(run!.companiesDone).toBe(run!.companiesTotal);
     expect((await writesLogged()) - before).toBe(4);
     expect(markedCount()).toBe(2);
     const log = await jdoe('GET', '/adjustments');
-    expect(log.body.filter((l: { actorType: string; actorName: string }) => l.actorType === 'scheduled' && l.actorName === 'Scheduled sync').length).toBe(4);
+    expect(
+      log.body.filter(
+        (l: { actorType: string; actorName: string }) =>
+          l.actorType === 'scheduled' && l.actorName === 'Scheduled sync',
+      ).length,
+    ).toBe(4);
 
     await scheduler.tick(DateTime.utc().plus({ minutes: 4 }));
     scheduler.stop();
@@ -69,13 +97,19 @@ describe('the scheduled sync', () => {
     await drifted('Gibson, Pott, and York LLC', 'Gibson Pott & York', 4, 7);
     await settings({ autoSync: true, unattendedKinds: ['increase'] });
     const before = await writesLogged();
-    const result = await runTenantSync(stack.app.runDeps(), await tenant(), { trigger: 'manual', requestedBy: 'Jane Doe (jdoe)' });
+    const result = await runTenantSync(stack.app.runDeps(), await tenant(), {
+      trigger: 'manual',
+      requestedBy: 'Jane Doe (jdoe)',
+    });
     // The increase is allowed unattended and written; the prorate is not, and waits for a person.
     expect(result).toMatchObject({ status: 'done', writes: 1, needsReview: 1 });
     expect((await writesLogged()) - before).toBe(1);
     const report = await jdoe('GET', '/reports/unsynced');
     const row = report.body.rows.find((r: { companyName: string }) => r.companyName === 'Gibson, Pott, and York LLC');
-    expect(row).toMatchObject({ state: 'needs-review', reason: expect.stringMatching(/"Creating prorated addition" \(prorate\) is not allowed unattended/) });
+    expect(row).toMatchObject({
+      state: 'needs-review',
+      reason: expect.stringMatching(/"Creating prorated addition" \(prorate\) is not allowed unattended/),
+    });
   });
 
   it('never overlaps: a second run for the tenant is refused while one holds the lease', async () => {
@@ -87,16 +121,22 @@ describe('the scheduled sync', () => {
     expect([a.status, b.status].sort()).toEqual(['busy', 'done']);
   });
 
-  it('keeps ConnectWise requests under the budget, as the sandbox\'s request log shows', async () => {
+  it("keeps ConnectWise requests under the budget, as the sandbox's request log shows", async () => {
     await fetch(`${stack.hostUrl}/__sandbox/requests`, { method: 'DELETE' });
     const window = 1_000;
     const budget = 2;
     const pacer = createPacer(budget, Date.now, window);
     const started = Date.now();
-    await runTenantSync({ ...stack.app.runDeps(), pacer: () => pacer }, await tenant(), { trigger: 'check', requestedBy: 'budget test' });
-    const log = ((await (await fetch(`${stack.hostUrl}/__sandbox/requests`)).json()) as { at: number; actor: string }[]).filter((r) => r.at >= started && r.actor === 'Pax8');
+    await runTenantSync({ ...stack.app.runDeps(), pacer: () => pacer }, await tenant(), {
+      trigger: 'check',
+      requestedBy: 'budget test',
+    });
+    const log = (
+      (await (await fetch(`${stack.hostUrl}/__sandbox/requests`)).json()) as { at: number; actor: string }[]
+    ).filter((r) => r.at >= started && r.actor === 'Pax8');
     expect(log.length).toBeGreaterThan(budget);
-    for (const r of log) expect(log.filter((x) => x.at >= r.at && x.at < r.at + window).length).toBeLessThanOrEqual(budget);
+    for (const r of log)
+      expect(log.filter((x) => x.at >= r.at && x.at < r.at + window).length).toBeLessThanOrEqual(budget);
     // Without pacing these calls take milliseconds; with it, they span the windows they need.
     expect(log.at(-1)!.at - log[0]!.at).toBeGreaterThanOrEqual((Math.ceil(log.length / budget) - 1) * window - 50);
   });

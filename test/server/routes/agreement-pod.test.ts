@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pax8SubscriptionRecord } from '../../../server/sandbox/world.ts';
-import { signedIn, type Call } from '../../helpers/api.ts';
-import { startStack, type Stack } from '../../helpers/stack.ts';
+import { type Call, signedIn } from '../../helpers/api.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
 
 let stack: Stack;
 let jdoe: (m: string, p: string, b?: unknown) => Promise<Call>;
@@ -20,7 +20,9 @@ beforeAll(async () => {
   const w = world();
   const pax8 = w.pax8.companies.find((c) => c.name === 'Ace Chemical Processing Plant')!;
   const cw = w.cw.companies.find((c) => c.name === 'Ace Chemical Processing Plant')!;
-  const agreement = w.cw.agreements.find((a) => a.company.id === cw.id && !a.cancelledFlag && a.billingCycle.name === 'Monthly')!;
+  const agreement = w.cw.agreements.find(
+    (a) => a.company.id === cw.id && !a.cancelledFlag && a.billingCycle.name === 'Monthly',
+  )!;
   agreementId = agreement.id;
   await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: cw.id });
   const template = w.pax8.subscriptions[0]!;
@@ -37,16 +39,53 @@ beforeAll(async () => {
   for (const [i, [name, cwQty, pax8Qty, extra]] of scenarios.entries()) {
     const product = { ...w.pax8.products[0]!, id: `product-${name}`, name: `Product ${name}`, sku: `SKU-${name}` };
     w.pax8.products.push(product);
-    const item = { ...w.cw.catalog[0]!, id: 50_000 + i, identifier: `SKU-${name}`, description: `Product ${name}`, productClass: 'Service' as const };
+    const item = {
+      ...w.cw.catalog[0]!,
+      id: 50_000 + i,
+      identifier: `SKU-${name}`,
+      description: `Product ${name}`,
+      productClass: 'Service' as const,
+    };
     w.cw.catalog.push(item);
-    const sub: Pax8SubscriptionRecord = { ...template, id: `sub-${name}`, companyId: pax8.id, productId: product.id, productName: product.name, quantity: pax8Qty, price: 10, partnerCost: 8, billingTerm: 'Monthly', status: 'Active', endDate: null, commitmentTerm: null, startDate: '2026-08-01T00:00:00Z', updatedDate: '2026-11-09T12:00:00Z', ...extra };
+    const sub: Pax8SubscriptionRecord = {
+      ...template,
+      id: `sub-${name}`,
+      companyId: pax8.id,
+      productId: product.id,
+      productName: product.name,
+      quantity: pax8Qty,
+      price: 10,
+      partnerCost: 8,
+      billingTerm: 'Monthly',
+      status: 'Active',
+      endDate: null,
+      commitmentTerm: null,
+      startDate: '2026-08-01T00:00:00Z',
+      updatedDate: '2026-11-09T12:00:00Z',
+      ...extra,
+    };
     w.pax8.subscriptions.push(sub);
-    w.pax8.history[sub.id] = [{ ...sub, quantity: cwQty ?? pax8Qty, updatedDate: '2026-08-01T00:00:00Z' }, { ...sub, updatedDate: '2026-11-09T12:00:00Z' }];
+    w.pax8.history[sub.id] = [
+      { ...sub, quantity: cwQty ?? pax8Qty, updatedDate: '2026-08-01T00:00:00Z' },
+      { ...sub, updatedDate: '2026-11-09T12:00:00Z' },
+    ];
     ids[name] = sub.id;
     await jdoe('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
     await jdoe('PUT', '/service-mappings', { subscriptionId: sub.id, cwAgreementId: agreement.id });
     if (cwQty !== null) {
-      w.cw.additions.push({ ...template2, id: 60_000 + i, agreementId: agreement.id, product: { id: item.id, identifier: item.identifier, name: item.description }, quantity: cwQty, unitPrice: 10, unitCost: 8, effectiveDate: '2026-09-01T00:00:00Z', cancelledDate: null, serialNumber: name === 'hand-edited' ? 'p8s:handedited0001' : null, _info: { lastUpdated: '2026-11-20T10:00:00Z', updatedBy: 'kpark' } });
+      w.cw.additions.push({
+        ...template2,
+        id: 60_000 + i,
+        agreementId: agreement.id,
+        product: { id: item.id, identifier: item.identifier, name: item.description },
+        quantity: cwQty,
+        unitPrice: 10,
+        unitCost: 8,
+        effectiveDate: '2026-09-01T00:00:00Z',
+        cancelledDate: null,
+        serialNumber: name === 'hand-edited' ? 'p8s:handedited0001' : null,
+        _info: { lastUpdated: '2026-11-20T10:00:00Z', updatedBy: 'kpark' },
+      });
     }
   }
 });
@@ -58,7 +97,9 @@ describe('the agreement pod', () => {
     expect(res.status).toBe(200);
     const ours = res.body.rows.filter((r: { subscriptionId: string }) => Object.values(ids).includes(r.subscriptionId));
     const by = (name: string) => ours.find((r: { subscriptionId: string }) => r.subscriptionId === ids[name]);
-    expect(ours.map((r: { subscriptionId: string }) => r.subscriptionId).sort()).toEqual([ids.increase, ids.decrease, ids.cancellation, ids.new, ids['hand-edited']].sort());
+    expect(ours.map((r: { subscriptionId: string }) => r.subscriptionId).sort()).toEqual(
+      [ids.increase, ids.decrease, ids.cancellation, ids.new, ids['hand-edited']].sort(),
+    );
     expect(by('increase')).toMatchObject({ cwQuantity: 3, distributorQuantity: 5, monthlyDifference: 2000 });
     expect(by('decrease')).toMatchObject({ cwQuantity: 5, distributorQuantity: 3, monthlyDifference: -2000 });
     expect(by('new')).toMatchObject({ cwQuantity: 0, distributorQuantity: 4, monthlyDifference: 4000 });
@@ -71,7 +112,10 @@ describe('the agreement pod', () => {
     const first = (await jdoe('GET', `/agreements/${agreementId}/unsynced`)).body.rows;
     await new Promise((r) => setTimeout(r, 20));
     const second = (await jdoe('GET', `/agreements/${agreementId}/unsynced`)).body.rows;
-    for (const r of second) expect(r.outOfSyncSince).toBe(first.find((f: { subscriptionId: string }) => f.subscriptionId === r.subscriptionId).outOfSyncSince);
+    for (const r of second)
+      expect(r.outOfSyncSince).toBe(
+        first.find((f: { subscriptionId: string }) => f.subscriptionId === r.subscriptionId).outOfSyncSince,
+      );
   });
 
   it('drops an ignored one, and says when nothing differs', async () => {

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustmentLog } from '../../../db/schema.ts';
 import { signedIn } from '../../helpers/api.ts';
-import { startStack, type Stack } from '../../helpers/stack.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
 
 let stack: Stack;
 let jdoe: Awaited<ReturnType<typeof signedIn>>;
@@ -15,7 +15,11 @@ let yearly: { cwCompanyId: number; pax8CompanyId: string; subscriptionId: string
 
 beforeAll(async () => {
   stack = await startStack();
-  const company = world().cw.companies.find((c) => world().cw.agreements.some((a) => a.company.id === c.id && a.billingCycle.name === 'Yearly') && world().pax8.companies.some((p) => p.name === c.name))!;
+  const company = world().cw.companies.find(
+    (c) =>
+      world().cw.agreements.some((a) => a.company.id === c.id && a.billingCycle.name === 'Yearly') &&
+      world().pax8.companies.some((p) => p.name === c.name),
+  )!;
   const pax8 = world().pax8.companies.find((p) => p.name === company.name)!;
   const sub = world().pax8.subscriptions.find((s) => s.companyId === pax8.id)!;
   sub.billingTerm = 'Annual';
@@ -32,18 +36,29 @@ describe('binding companies', () => {
     expect(tab.body.binding).toBeNull();
     expect(tab.body.suggestions[0]).toMatchObject({ name: 'Frontier Wealth Management, LLC', score: 100 });
 
-    const bound = await jdoe('POST', '/company-mappings', { distributorCompanyId: tab.body.suggestions[0].distributorCompanyId, cwCompanyId: frontier.id });
+    const bound = await jdoe('POST', '/company-mappings', {
+      distributorCompanyId: tab.body.suggestions[0].distributorCompanyId,
+      cwCompanyId: frontier.id,
+    });
     expect(bound.status).toBe(201);
     const after = await jdoe('GET', `/companies/${frontier.id}/tab`);
     expect(after.body.binding).toMatchObject({ name: 'Frontier Wealth Management, LLC' });
-    expect(after.body.subscriptions.length).toBe(world().pax8.subscriptions.filter((s) => s.companyId === pax8Company('Frontier Wealth Management, LLC').id).length);
+    expect(after.body.subscriptions.length).toBe(
+      world().pax8.subscriptions.filter((s) => s.companyId === pax8Company('Frontier Wealth Management, LLC').id)
+        .length,
+    );
     expect(after.body.subscriptions.every((s: { state: string }) => s.state === 'unmapped')).toBe(true);
   });
 
   it('refuses to bind a ConnectWise company that is already bound to another Pax8 company', async () => {
-    const res = await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8Company('Oxford Senior Living').id, cwCompanyId: cwCompany('Frontier Wealth Mgmt').id });
+    const res = await jdoe('POST', '/company-mappings', {
+      distributorCompanyId: pax8Company('Oxford Senior Living').id,
+      cwCompanyId: cwCompany('Frontier Wealth Mgmt').id,
+    });
     expect(res.status).toBe(409);
-    expect(res.body.message).toMatch(/already bound to the Pax8 company Frontier Wealth Management, LLC; unbind it first/);
+    expect(res.body.message).toMatch(
+      /already bound to the Pax8 company Frontier Wealth Management, LLC; unbind it first/,
+    );
   });
 
   it('lists every Pax8 company with counts and suggestions on the companies page', async () => {
@@ -56,31 +71,63 @@ describe('binding companies', () => {
   });
 
   it('binds and clears several at once, each row with its own result', async () => {
-    const rows = (await jdoe('GET', '/companies')).body.rows as { distributorCompanyId: string; name: string; suggestion: { cwCompanyId: number } | null }[];
+    const rows = (await jdoe('GET', '/companies')).body.rows as {
+      distributorCompanyId: string;
+      name: string;
+      suggestion: { cwCompanyId: number } | null;
+    }[];
     const pick = (n: string) => rows.find((r) => r.name === n)!;
     const res = await jdoe('POST', '/company-mappings/bulk', {
       items: [
-        { distributorCompanyId: pick('Gibson, Pott, and York LLC').distributorCompanyId, cwCompanyId: pick('Gibson, Pott, and York LLC').suggestion!.cwCompanyId },
-        { distributorCompanyId: pick('Dynamo Corporation').distributorCompanyId, cwCompanyId: pick('Dynamo Corporation').suggestion!.cwCompanyId },
-        { distributorCompanyId: pick('Ace Chemical Processing Plant').distributorCompanyId, cwCompanyId: cwCompany('Frontier Wealth Mgmt').id },
+        {
+          distributorCompanyId: pick('Gibson, Pott, and York LLC').distributorCompanyId,
+          cwCompanyId: pick('Gibson, Pott, and York LLC').suggestion!.cwCompanyId,
+        },
+        {
+          distributorCompanyId: pick('Dynamo Corporation').distributorCompanyId,
+          cwCompanyId: pick('Dynamo Corporation').suggestion!.cwCompanyId,
+        },
+        {
+          distributorCompanyId: pick('Ace Chemical Processing Plant').distributorCompanyId,
+          cwCompanyId: cwCompany('Frontier Wealth Mgmt').id,
+        },
       ],
     });
     expect(res.body.results.map((r: { ok: boolean }) => r.ok)).toEqual([true, true, false]);
     expect(res.body.results[2].message).toMatch(/already bound/);
-    const cleared = await jdoe('POST', '/company-mappings/bulk', { items: [{ distributorCompanyId: pick('Dynamo Corporation').distributorCompanyId, cwCompanyId: null }] });
+    const cleared = await jdoe('POST', '/company-mappings/bulk', {
+      items: [{ distributorCompanyId: pick('Dynamo Corporation').distributorCompanyId, cwCompanyId: null }],
+    });
     expect(cleared.body.results[0]).toMatchObject({ ok: true, message: expect.stringMatching(/^Unbound/) });
   });
 
   it('creates a ConnectWise company from Pax8 details, binds it, and logs the write with the member', async () => {
     const franks = pax8Company('Franks Flower Shop');
-    const tooLong = await jdoe('POST', '/cw-companies', { distributorCompanyId: franks.id, identifier: 'FranksFlowers', name: 'x'.repeat(51) });
+    const tooLong = await jdoe('POST', '/cw-companies', {
+      distributorCompanyId: franks.id,
+      identifier: 'FranksFlowers',
+      name: 'x'.repeat(51),
+    });
     expect(tooLong.status).toBe(400);
-    expect(tooLong.body.details.fields).toEqual([{ field: 'json.name', message: 'ConnectWise allows at most 50 characters' }]);
-    const taken = await jdoe('POST', '/cw-companies', { distributorCompanyId: franks.id, identifier: cwCompany('Oxford Senior Living').identifier, name: 'Franks Flower Shop' });
+    expect(tooLong.body.details.fields).toEqual([
+      { field: 'json.name', message: 'ConnectWise allows at most 50 characters' },
+    ]);
+    const taken = await jdoe('POST', '/cw-companies', {
+      distributorCompanyId: franks.id,
+      identifier: cwCompany('Oxford Senior Living').identifier,
+      name: 'Franks Flower Shop',
+    });
     expect(taken.status).toBe(422);
-    expect(taken.body.details.fields).toEqual([expect.objectContaining({ field: 'identifier', message: 'The company identifier is already in use.' })]);
+    expect(taken.body.details.fields).toEqual([
+      expect.objectContaining({ field: 'identifier', message: 'The company identifier is already in use.' }),
+    ]);
 
-    const created = await jdoe('POST', '/cw-companies', { distributorCompanyId: franks.id, identifier: 'FranksFlowers', name: 'Franks Flower Shop', city: 'Denver' });
+    const created = await jdoe('POST', '/cw-companies', {
+      distributorCompanyId: franks.id,
+      identifier: 'FranksFlowers',
+      name: 'Franks Flower Shop',
+      city: 'Denver',
+    });
     expect(created.status).toBe(201);
     expect(world().cw.companies.find((c) => c.id === created.body.company.id)?.name).toBe('Franks Flower Shop');
     const log = await stack.database.db.select().from(adjustmentLog).where(eq(adjustmentLog.action, 'company.create'));
@@ -98,7 +145,9 @@ describe('binding companies', () => {
     const tab = (await jdoe('GET', `/companies/${oxford.id}/tab`)).body;
     const monthly = tab.subscriptions.find((s: { billingTerm: string }) => s.billingTerm === 'Monthly');
     const agreement = tab.agreements.find((a: { cancelled: boolean }) => !a.cancelled);
-    expect((await jdoe('PUT', '/service-mappings', { subscriptionId: monthly.id, cwAgreementId: agreement.id })).status).toBe(200);
+    expect(
+      (await jdoe('PUT', '/service-mappings', { subscriptionId: monthly.id, cwAgreementId: agreement.id })).status,
+    ).toBe(200);
     const impact = await jdoe('GET', `/company-mappings/${tab.binding.mappingId}/impact`);
     expect(impact.body).toEqual({ serviceMappings: 1 });
     expect((await jdoe('DELETE', `/company-mappings/${tab.binding.mappingId}`)).body).toEqual({ paused: 1 });
@@ -118,17 +167,27 @@ describe('products', () => {
     const res = await jdoe('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
     expect(res.status).toBe(201);
     const page = await jdoe('GET', '/products');
-    expect(page.body.rows.find((r: { distributorProductId: string; subProduct: string }) => r.distributorProductId === product.id && r.subProduct === '')).toMatchObject({ status: 'mapped', cwCatalogIdentifier: item.identifier });
+    expect(
+      page.body.rows.find(
+        (r: { distributorProductId: string; subProduct: string }) =>
+          r.distributorProductId === product.id && r.subProduct === '',
+      ),
+    ).toMatchObject({ status: 'mapped', cwCatalogIdentifier: item.identifier });
   });
 
   it('refuses a bundle with the reason', async () => {
     const bundle = world().cw.catalog.find((i) => i.productClass === 'Bundle')!;
-    const res = await jdoe('POST', '/product-mappings', { distributorProductId: world().pax8.products[0]!.id, cwCatalogItemId: bundle.id });
+    const res = await jdoe('POST', '/product-mappings', {
+      distributorProductId: world().pax8.products[0]!.id,
+      cwCatalogItemId: bundle.id,
+    });
     expect(res.status).toBe(400);
-    expect(res.body.details.fields).toEqual([{ field: 'cwCatalogItemId', message: 'bundles cannot be agreement additions' }]);
+    expect(res.body.details.fields).toEqual([
+      { field: 'cwCatalogItemId', message: 'bundles cannot be agreement additions' },
+    ]);
   });
 
-  it('exports a product as a catalog item, enforcing ConnectWise\'s limits, and logs who did it', async () => {
+  it("exports a product as a catalog item, enforcing ConnectWise's limits, and logs who did it", async () => {
     const product = world().pax8.products.find((p) => !world().cw.catalog.some((i) => i.identifier === p.sku))!;
     const setup = (await jdoe('GET', '/catalog/setup')).body;
     const form = {
@@ -145,7 +204,9 @@ describe('products', () => {
       vendorSku: product.sku,
     };
     const long = await jdoe('POST', '/catalog-items', { ...form, description: 'x'.repeat(61) });
-    expect(long.body.details.fields).toEqual([{ field: 'json.description', message: 'ConnectWise allows at most 60 characters' }]);
+    expect(long.body.details.fields).toEqual([
+      { field: 'json.description', message: 'ConnectWise allows at most 60 characters' },
+    ]);
 
     const technician = await signedIn(stack, 'amarkov');
     const denied = await technician('POST', '/catalog-items', form);
@@ -154,7 +215,11 @@ describe('products', () => {
 
     const created = await jdoe('POST', '/catalog-items', form);
     expect(created.status).toBe(201);
-    expect(world().cw.catalog.find((i) => i.id === created.body.item.id)).toMatchObject({ identifier: product.sku, price: 25, cost: 20 });
+    expect(world().cw.catalog.find((i) => i.id === created.body.item.id)).toMatchObject({
+      identifier: product.sku,
+      price: 25,
+      cost: 20,
+    });
     const duplicate = await jdoe('POST', '/catalog-items', form);
     expect(duplicate.status).toBe(422);
     expect(duplicate.body.details.fields[0]).toMatchObject({ field: 'identifier' });
@@ -172,33 +237,65 @@ describe('products', () => {
     expect(names).toContain('Proofpoint Essentials - Business');
     const items = world().cw.catalog.filter((i) => i.productClass !== 'Bundle');
     for (const [i, sub] of names.slice(0, 2).entries()) {
-      expect((await jdoe('POST', '/product-mappings', { distributorProductId: proofpoint.id, subProduct: sub, cwCatalogItemId: items[i]!.id })).status).toBe(201);
+      expect(
+        (
+          await jdoe('POST', '/product-mappings', {
+            distributorProductId: proofpoint.id,
+            subProduct: sub,
+            cwCatalogItemId: items[i]!.id,
+          })
+        ).status,
+      ).toBe(201);
     }
-    const rows = (await jdoe('GET', '/products')).body.rows.filter((r: { distributorProductId: string }) => r.distributorProductId === proofpoint.id);
-    expect(rows.filter((r: { subProduct: string; status: string }) => r.subProduct && r.status === 'mapped').length).toBe(2);
+    const rows = (await jdoe('GET', '/products')).body.rows.filter(
+      (r: { distributorProductId: string }) => r.distributorProductId === proofpoint.id,
+    );
+    expect(
+      rows.filter((r: { subProduct: string; status: string }) => r.subProduct && r.status === 'mapped').length,
+    ).toBe(2);
   });
 });
 
 describe('agreements', () => {
   it('offers yearly subscriptions only yearly agreements, saying why', async () => {
-    await jdoe('POST', '/company-mappings', { distributorCompanyId: yearly.pax8CompanyId, cwCompanyId: yearly.cwCompanyId });
+    await jdoe('POST', '/company-mappings', {
+      distributorCompanyId: yearly.pax8CompanyId,
+      cwCompanyId: yearly.cwCompanyId,
+    });
     const tab = (await jdoe('GET', `/companies/${yearly.cwCompanyId}/tab`)).body;
-    const monthlyAgreement = tab.agreements.find((a: { billingCycle: string; cancelled: boolean }) => a.billingCycle === 'Monthly' && !a.cancelled);
+    const monthlyAgreement = tab.agreements.find(
+      (a: { billingCycle: string; cancelled: boolean }) => a.billingCycle === 'Monthly' && !a.cancelled,
+    );
     const yearlyAgreement = tab.agreements.find((a: { billingCycle: string }) => a.billingCycle === 'Yearly');
     expect(tab.subscriptions.find((s: { id: string }) => s.id === yearly.subscriptionId).billingTerm).toBe('Annual');
-    const refused = await jdoe('PUT', '/service-mappings', { subscriptionId: yearly.subscriptionId, cwAgreementId: monthlyAgreement.id });
+    const refused = await jdoe('PUT', '/service-mappings', {
+      subscriptionId: yearly.subscriptionId,
+      cwAgreementId: monthlyAgreement.id,
+    });
     expect(refused.status).toBe(400);
-    expect(refused.body.details.fields[0].message).toBe('Not offered: Annual subscriptions may only go on agreements billed yearly; this one is billed Monthly.');
-    const ok = await jdoe('PUT', '/service-mappings', { subscriptionId: yearly.subscriptionId, cwAgreementId: yearlyAgreement.id });
+    expect(refused.body.details.fields[0].message).toBe(
+      'Not offered: Annual subscriptions may only go on agreements billed yearly; this one is billed Monthly.',
+    );
+    const ok = await jdoe('PUT', '/service-mappings', {
+      subscriptionId: yearly.subscriptionId,
+      cwAgreementId: yearlyAgreement.id,
+    });
     expect(ok.status).toBe(200);
-    expect((await jdoe('GET', `/companies/${yearly.cwCompanyId}/tab`)).body.subscriptions.find((s: { id: string }) => s.id === yearly.subscriptionId).state).not.toBe('unmapped');
+    expect(
+      (await jdoe('GET', `/companies/${yearly.cwCompanyId}/tab`)).body.subscriptions.find(
+        (s: { id: string }) => s.id === yearly.subscriptionId,
+      ).state,
+    ).not.toBe('unmapped');
   });
 
   it('refuses an agreement of another company', async () => {
     const oxford = cwCompany('Oxford Senior Living');
     const tab = (await jdoe('GET', `/companies/${oxford.id}/tab`)).body;
     const foreign = world().cw.agreements.find((a) => a.company.id !== oxford.id)!;
-    const res = await jdoe('PUT', '/service-mappings', { subscriptionId: tab.subscriptions[0].id, cwAgreementId: foreign.id });
+    const res = await jdoe('PUT', '/service-mappings', {
+      subscriptionId: tab.subscriptions[0].id,
+      cwAgreementId: foreign.id,
+    });
     expect(res.status).toBe(400);
     expect(res.body.details.fields[0].field).toBe('cwAgreementId');
   });

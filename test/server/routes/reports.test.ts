@@ -1,9 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTenantSync } from '../../../server/jobs/run.ts';
-import { signedIn, type Call } from '../../helpers/api.ts';
+import { type Call, signedIn } from '../../helpers/api.ts';
 import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
-import { startStack, type Stack } from '../../helpers/stack.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
 
 let stack: Stack;
 let jdoe: (m: string, p: string, b?: unknown) => Promise<Call>;
@@ -11,7 +11,10 @@ const world = () => stack.sandboxes.world;
 const tenant = async () => (await stack.database.db.query.tenants.findFirst())!;
 
 async function drifted(pax8Name: string, cwName: string, base: number, now: number) {
-  return setBilling(stack, await mapSubscription(stack, jdoe, pax8Name, undefined, cwName), base, [['2026-08-01', base], ['2026-11-09', now]]);
+  return setBilling(stack, await mapSubscription(stack, jdoe, pax8Name, undefined, cwName), base, [
+    ['2026-08-01', base],
+    ['2026-11-09', now],
+  ]);
 }
 
 let oxford: Awaited<ReturnType<typeof drifted>>;
@@ -28,38 +31,75 @@ afterAll(async () => stack?.close());
 describe('the unsynced report', () => {
   it('lists every unsynced subscription by company, seat-based apart from arrears', async () => {
     const res = await jdoe('GET', '/reports/unsynced');
-    const companies = res.body.rows.filter((r: { state: string }) => r.state === 'out-of-sync').map((r: { companyName: string }) => r.companyName);
+    const companies = res.body.rows
+      .filter((r: { state: string }) => r.state === 'out-of-sync')
+      .map((r: { companyName: string }) => r.companyName);
     expect(companies).toEqual(expect.arrayContaining(['Frontier Wealth Management, LLC', 'Oxford Senior Living']));
     const row = res.body.rows.find((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id);
-    expect(row).toMatchObject({ cwQuantity: 3, distributorQuantity: 5, arrears: false, monthlyDifference: Math.round(oxford.sub.price * 100) * 2 });
+    expect(row).toMatchObject({
+      cwQuantity: 3,
+      distributorQuantity: 5,
+      arrears: false,
+      monthlyDifference: Math.round(oxford.sub.price * 100) * 2,
+    });
     expect(row.outOfSyncSince).not.toBeNull();
     expect(res.body.rows.every((r: { arrears: boolean }) => typeof r.arrears === 'boolean')).toBe(true);
   });
 
   it('ignoring removes a subscription until it is restored, and survives later syncs and a restart', async () => {
-    expect((await jdoe('POST', `/subscriptions/${oxford.sub.id}/ignore`, { reason: 'billed by hand' })).status).toBe(200);
+    expect((await jdoe('POST', `/subscriptions/${oxford.sub.id}/ignore`, { reason: 'billed by hand' })).status).toBe(
+      200,
+    );
     const listed = async (call = jdoe) => (await call('GET', '/reports/unsynced')).body;
-    expect((await listed()).rows.some((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id)).toBe(false);
-    expect((await listed()).ignored).toEqual([expect.objectContaining({ subscriptionId: oxford.sub.id, ignoredBy: 'Jane Doe (jdoe)' })]);
+    expect((await listed()).rows.some((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id)).toBe(
+      false,
+    );
+    expect((await listed()).ignored).toEqual([
+      expect.objectContaining({ subscriptionId: oxford.sub.id, ignoredBy: 'Jane Doe (jdoe)' }),
+    ]);
     // A later sync leaves it alone, however much it differs.
     await runTenantSync(stack.app.runDeps(), await tenant(), { trigger: 'manual', requestedBy: 'test' });
-    expect(world().cw.additions.filter((a) => a.agreementId === oxford.agreement.id && a.serialNumber?.startsWith('p8s:')).length).toBe(0);
+    expect(
+      world().cw.additions.filter((a) => a.agreementId === oxford.agreement.id && a.serialNumber?.startsWith('p8s:'))
+        .length,
+    ).toBe(0);
     // A restart: a new server on the same database.
     const { createApp } = await import('../../../server/app.ts');
     const { systemClock } = await import('../../../server/clock.ts');
-    const restarted = createApp({ database: stack.database, clock: systemClock, logger: stack.logger, secrets: stack.secrets, version: 'restart', sandbox: true, podDir: '/nonexistent', hostOrigins: async () => [] });
+    const restarted = createApp({
+      database: stack.database,
+      clock: systemClock,
+      logger: stack.logger,
+      secrets: stack.secrets,
+      version: 'restart',
+      sandbox: true,
+      podDir: '/nonexistent',
+      hostOrigins: async () => [],
+    });
     const again = await signedIn({ ...stack, app: restarted }, 'nross');
-    expect((await listed(again)).ignored.map((i: { subscriptionId: string }) => i.subscriptionId)).toEqual([oxford.sub.id]);
+    expect((await listed(again)).ignored.map((i: { subscriptionId: string }) => i.subscriptionId)).toEqual([
+      oxford.sub.id,
+    ]);
     expect((await again('DELETE', `/subscriptions/${oxford.sub.id}/ignore`)).status).toBe(200);
-    expect((await listed()).rows.some((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id)).toBe(true);
+    expect((await listed()).rows.some((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id)).toBe(
+      true,
+    );
   });
 
   it('links and unlinks: with their agreement and addition, or without', async () => {
     const linked = (await jdoe('GET', '/reports/linked')).body.rows;
-    expect(linked.find((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id)).toMatchObject({ cwAgreementId: oxford.agreement.id, cwAgreementName: oxford.agreement.name });
+    expect(linked.find((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id)).toMatchObject({
+      cwAgreementId: oxford.agreement.id,
+      cwAgreementName: oxford.agreement.name,
+    });
     const unlinked = (await jdoe('GET', '/reports/unlinked')).body.rows;
     expect(unlinked.length).toBeGreaterThan(0);
-    expect(unlinked.every((r: { subscriptionId: string }) => !linked.some((l: { subscriptionId: string }) => l.subscriptionId === r.subscriptionId))).toBe(true);
+    expect(
+      unlinked.every(
+        (r: { subscriptionId: string }) =>
+          !linked.some((l: { subscriptionId: string }) => l.subscriptionId === r.subscriptionId),
+      ),
+    ).toBe(true);
   });
 
   it('exports CSV that a CSV parser reads back, quotes, commas and line breaks included', async () => {
@@ -67,7 +107,9 @@ describe('the unsynced report', () => {
     const { companyMappings } = await import('../../../db/schema.ts');
     await stack.database.db.update(companyMappings).set({ distributorCompanyName: tricky });
     await runTenantSync(stack.app.runDeps(), await tenant(), { trigger: 'check', requestedBy: 'test' });
-    const res = await stack.app.request('/api/reports/linked.csv', { headers: { Authorization: (await bearerOf('jdoe')) } });
+    const res = await stack.app.request('/api/reports/linked.csv', {
+      headers: { Authorization: await bearerOf('jdoe') },
+    });
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const text = await res.text();
     expect(text.endsWith('\r\n')).toBe(true);
@@ -84,6 +126,15 @@ describe('the unsynced report', () => {
 async function bearerOf(memberId: string): Promise<string> {
   const { memberAuth } = await import('../../helpers/sandbox.ts');
   const auth = (await memberAuth(stack.sandboxes, memberId)) as { memberHash: string };
-  const res = await stack.app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: stack.sandboxes.cw.site, companyid: 'sandbox', memberid: memberId, memberHash: auth.memberHash }) });
+  const res = await stack.app.request('/api/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      site: stack.sandboxes.cw.site,
+      companyid: 'sandbox',
+      memberid: memberId,
+      memberHash: auth.memberHash,
+    }),
+  });
   return `Bearer ${((await res.json()) as { token: string }).token}`;
 }

@@ -3,9 +3,33 @@ import { where } from '../../../server/connectwise/conditions.ts';
 import { ConditionsError, filterRecords, parseConditions } from '../../../server/sandbox/connectwise/conditions.ts';
 
 const rows = [
-  { id: 1, name: 'Frontier Wealth Mgmt', company: { id: 19 }, cancelledFlag: false, startDate: '2021-01-01T00:00:00Z', endDate: null, qty: 5 },
-  { id: 2, name: 'Ace Chemical', company: { id: 20 }, cancelledFlag: true, startDate: '2020-06-01T00:00:00Z', endDate: '2021-06-01T00:00:00Z', qty: 10 },
-  { id: 3, name: 'Bob\'s "Best"', company: { id: 19 }, cancelledFlag: false, startDate: '2022-03-15T00:00:00Z', endDate: null, qty: 1 },
+  {
+    id: 1,
+    name: 'Frontier Wealth Mgmt',
+    company: { id: 19 },
+    cancelledFlag: false,
+    startDate: '2021-01-01T00:00:00Z',
+    endDate: null,
+    qty: 5,
+  },
+  {
+    id: 2,
+    name: 'Ace Chemical',
+    company: { id: 20 },
+    cancelledFlag: true,
+    startDate: '2020-06-01T00:00:00Z',
+    endDate: '2021-06-01T00:00:00Z',
+    qty: 10,
+  },
+  {
+    id: 3,
+    name: 'Bob\'s "Best"',
+    company: { id: 19 },
+    cancelledFlag: false,
+    startDate: '2022-03-15T00:00:00Z',
+    endDate: null,
+    qty: 1,
+  },
 ];
 const ids = (conditions: string) => filterRecords(rows, conditions).map((r) => r.id);
 

@@ -4,7 +4,8 @@ import type { RunningSandboxes } from '../../../server/sandbox/start.ts';
 import { apiMemberAuth, memberAuth, setFaults, startTestSandboxes } from '../../helpers/sandbox.ts';
 import { shapeDifferences, shapeOf } from '../../helpers/shape.ts';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8')) as unknown;
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8')) as unknown;
 let s: RunningSandboxes;
 let api: string;
 let headers: Record<string, string>;
@@ -21,19 +22,33 @@ beforeAll(async () => {
 });
 afterAll(async () => s.close());
 
-const expectShape = (name: string, body: unknown) => expect(shapeDifferences(shapeOf(fixture(name)), shapeOf(body))).toEqual([]);
+const expectShape = (name: string, body: unknown) =>
+  expect(shapeDifferences(shapeOf(fixture(name)), shapeOf(body))).toEqual([]);
 
-describe('sandbox ConnectWise answers in Manage\'s shapes', () => {
+describe("sandbox ConnectWise answers in Manage's shapes", () => {
   it('companyinfo', async () => {
-    expectShape('connectwise/companyinfo.json', await (await fetch(`${s.cw.url}/login/companyinfo/${s.world.cw.companyId}`)).json());
+    expectShape(
+      'connectwise/companyinfo.json',
+      await (await fetch(`${s.cw.url}/login/companyinfo/${s.world.cw.companyId}`)).json(),
+    );
   });
 
   it('member info, agreements and additions', async () => {
-    expectShape('connectwise/member-info.json', await (await fetch(`${api}/system/myMembers/info`, { headers })).json());
-    const agreements = (await (await fetch(`${api}/finance/agreements?pageSize=1`, { headers })).json()) as { id: number }[];
+    expectShape(
+      'connectwise/member-info.json',
+      await (await fetch(`${api}/system/myMembers/info`, { headers })).json(),
+    );
+    const agreements = (await (await fetch(`${api}/finance/agreements?pageSize=1`, { headers })).json()) as {
+      id: number;
+    }[];
     expectShape('connectwise/agreement.json', agreements[0]);
     const withAdditions = s.world.cw.additions[0]!.agreementId;
-    expectShape('connectwise/addition.json', ((await (await fetch(`${api}/finance/agreements/${withAdditions}/additions`, { headers })).json()) as unknown[])[0]);
+    expectShape(
+      'connectwise/addition.json',
+      (
+        (await (await fetch(`${api}/finance/agreements/${withAdditions}/additions`, { headers })).json()) as unknown[]
+      )[0],
+    );
   });
 
   it('a validation error, with its field', async () => {
@@ -41,7 +56,11 @@ describe('sandbox ConnectWise answers in Manage\'s shapes', () => {
     const res = await fetch(`${api}/finance/agreements/${agreement.id}/additions`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ product: { id: s.world.cw.catalog[0]!.id }, billCustomer: 'Billable', effectiveDate: '2001-01-01T00:00:00Z' }),
+      body: JSON.stringify({
+        product: { id: s.world.cw.catalog[0]!.id },
+        billCustomer: 'Billable',
+        effectiveDate: '2001-01-01T00:00:00Z',
+      }),
     });
     expect(res.status).toBe(400);
     const body = await res.json();
@@ -66,7 +85,7 @@ describe('sandbox ConnectWise answers in Manage\'s shapes', () => {
     expect(link).toMatch(/<[^>]+page=3[^>]*>; rel="last"/);
   });
 
-  it('Manage\'s own rate limit, when switched on', async () => {
+  it("Manage's own rate limit, when switched on", async () => {
     await setFaults(s.cw.url, { rules: [] });
     await fetch(`${s.cw.url}/__sandbox/rate-limit`, { method: 'PUT', body: JSON.stringify({ perMinute: 3 }) });
     await fetch(`${s.cw.url}/__sandbox/requests`, { method: 'DELETE' });
@@ -89,18 +108,29 @@ describe('sandbox ConnectWise answers in Manage\'s shapes', () => {
   it('logs every request with its actor', async () => {
     await fetch(`${s.cw.url}/__sandbox/requests`, { method: 'DELETE' });
     await fetch(`${api}/system/info`, { headers });
-    const log = (await (await fetch(`${s.cw.url}/__sandbox/requests`)).json()) as { path: string; actor: string; status: number }[];
-    expect(log).toEqual([expect.objectContaining({ path: `/${s.world.cw.codebase}apis/3.0/system/info`, actor: 'Pax8', status: 200 })]);
+    const log = (await (await fetch(`${s.cw.url}/__sandbox/requests`)).json()) as {
+      path: string;
+      actor: string;
+      status: number;
+    }[];
+    expect(log).toEqual([
+      expect.objectContaining({ path: `/${s.world.cw.codebase}apis/3.0/system/info`, actor: 'Pax8', status: 200 }),
+    ]);
   });
 });
 
-describe('sandbox Pax8 answers in Pax8\'s shapes', () => {
+describe("sandbox Pax8 answers in Pax8's shapes", () => {
   let token: string;
   beforeAll(async () => {
     const res = await fetch(s.pax8.tokenUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ client_id: s.world.pax8.clientId, client_secret: s.world.pax8.clientSecret, audience: 'https://api.pax8.com', grant_type: 'client_credentials' }),
+      body: JSON.stringify({
+        client_id: s.world.pax8.clientId,
+        client_secret: s.world.pax8.clientSecret,
+        audience: 'https://api.pax8.com',
+        grant_type: 'client_credentials',
+      }),
     });
     const body = (await res.json()) as { access_token: string };
     expectShape('pax8/token.json', body);
@@ -109,7 +139,15 @@ describe('sandbox Pax8 answers in Pax8\'s shapes', () => {
   const get = (path: string) => fetch(`${s.pax8.baseUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } });
 
   it('token errors', async () => {
-    const res = await fetch(s.pax8.tokenUrl, { method: 'POST', body: JSON.stringify({ client_id: 'x', client_secret: 'y', audience: 'https://api.pax8.com', grant_type: 'client_credentials' }) });
+    const res = await fetch(s.pax8.tokenUrl, {
+      method: 'POST',
+      body: JSON.stringify({
+        client_id: 'x',
+        client_secret: 'y',
+        audience: 'https://api.pax8.com',
+        grant_type: 'client_credentials',
+      }),
+    });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual(fixture('pax8/token-error.json'));
   });
@@ -121,7 +159,9 @@ describe('sandbox Pax8 answers in Pax8\'s shapes', () => {
   });
 
   it('usage lines', async () => {
-    const summary = s.world.pax8.usageSummaries.find((u) => s.world.pax8.usageLines.some((l) => l.usageSummaryId === u.id))!;
+    const summary = s.world.pax8.usageSummaries.find((u) =>
+      s.world.pax8.usageLines.some((l) => l.usageSummaryId === u.id),
+    )!;
     const page = (await (await get(`/usage-summaries/${summary.id}/usage-lines`)).json()) as { content: unknown[] };
     expectShape('pax8/usage-line.json', page.content[0]);
   });

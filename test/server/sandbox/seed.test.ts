@@ -5,7 +5,9 @@ describe('seed data', () => {
   it('is the same for the same options and different for another seed', () => {
     const a = generateWorld({ today: '2026-11-22', seed: 7 });
     expect(JSON.stringify(generateWorld({ today: '2026-11-22', seed: 7 }))).toBe(JSON.stringify(a));
-    expect(generateWorld({ today: '2026-11-22', seed: 8 }).pax8.subscriptions[0]!.id).not.toBe(a.pax8.subscriptions[0]!.id);
+    expect(generateWorld({ today: '2026-11-22', seed: 8 }).pax8.subscriptions[0]!.id).not.toBe(
+      a.pax8.subscriptions[0]!.id,
+    );
   });
 
   it('scales to 5,000 subscriptions over 500 companies', () => {
@@ -23,7 +25,9 @@ describe('seed data', () => {
     expect(exact.length).toBeGreaterThan(20);
     expect(w.pax8.companies.find((c) => c.name === 'Frontier Wealth Management, LLC')).toBeDefined();
     expect(cwNames.has('Frontier Wealth Mgmt')).toBe(true);
-    expect(w.pax8.companies.some((c) => c.name === 'Franks Flower Shop') && !cwNames.has('Franks Flower Shop')).toBe(true);
+    expect(w.pax8.companies.some((c) => c.name === 'Franks Flower Shop') && !cwNames.has('Franks Flower Shop')).toBe(
+      true,
+    );
     expect(cwNames.has('Tampa Office Supply')).toBe(true);
     expect(w.cw.companies.filter((c) => c.name === 'Arcadia Tech').length).toBe(2);
   });
@@ -49,7 +53,9 @@ describe('seed data', () => {
   it('has subscriptions of every term, mid-month changes both ways, cancellations and usage', () => {
     const terms = new Set(w.pax8.subscriptions.map((s) => s.billingTerm));
     for (const t of ['Monthly', 'Annual', '2-Year', '3-Year', 'One-Time']) expect(terms.has(t as never)).toBe(true);
-    const changes = Object.values(w.pax8.history).flatMap((h) => h.slice(1).map((snap, i) => ({ snap, delta: snap.quantity - h[i]!.quantity })));
+    const changes = Object.values(w.pax8.history).flatMap((h) =>
+      h.slice(1).map((snap, i) => ({ snap, delta: snap.quantity - h[i]!.quantity })),
+    );
     const thisMonth = changes.filter((c) => c.snap.updatedDate.startsWith('2026-11'));
     expect(thisMonth.some((c) => c.delta > 0)).toBe(true);
     expect(thisMonth.some((c) => c.delta < 0)).toBe(true);
@@ -59,7 +65,7 @@ describe('seed data', () => {
     expect(w.pax8.products.some((p) => p.name === 'Microsoft Azure Plan')).toBe(true);
   });
 
-  it('replays the guide\'s first example: one seat, then two from the 9th of the month', () => {
+  it("replays the guide's first example: one seat, then two from the 9th of the month", () => {
     const history = w.pax8.history[w.pax8.subscriptions[0]!.id]!;
     expect(history.map((h) => h.quantity)).toEqual([1, 2]);
     expect(history[1]!.updatedDate).toBe('2026-11-09T15:00:00Z');

@@ -1,19 +1,29 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adjustmentLog, syncOperations } from '../../../db/schema.ts';
-import { signedIn, type Call } from '../../helpers/api.ts';
+import { type Call, signedIn } from '../../helpers/api.ts';
 import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY, setFaults } from '../../helpers/sandbox.ts';
-import { startStack, type Stack } from '../../helpers/stack.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
 
 let stack: Stack;
 let jdoe: (m: string, p: string, b?: unknown) => Promise<Call>;
 const world = () => stack.sandboxes.world;
-const writes = async () => ((await (await fetch(`${stack.hostUrl}/__sandbox/requests`)).json()) as { method: string; path: string; status: number }[]).filter((r) => r.method !== 'GET' && r.path.includes('/additions'));
+const writes = async () =>
+  (
+    (await (await fetch(`${stack.hostUrl}/__sandbox/requests`)).json()) as {
+      method: string;
+      path: string;
+      status: number;
+    }[]
+  ).filter((r) => r.method !== 'GET' && r.path.includes('/additions'));
 const additionsOf = (agreementId: number) => world().cw.additions.filter((a) => a.agreementId === agreementId);
 
 beforeAll(async () => {
-  stack = await startStack({ sandbox: { companies: 12, subscriptions: 60 }, cw: { timeoutMs: 1500, retry: FAST_RETRY } });
+  stack = await startStack({
+    sandbox: { companies: 12, subscriptions: 60 },
+    cw: { timeoutMs: 1500, retry: FAST_RETRY },
+  });
   jdoe = await signedIn(stack, 'jdoe');
 });
 afterAll(async () => stack?.close());
@@ -22,14 +32,21 @@ beforeEach(async () => {
 });
 
 describe('review and confirm', () => {
-  it('plans the guide\'s seat increase, writes it once, and the subscription is in sync', async () => {
-    const m = await mapSubscription(stack, jdoe, 'Oxford Senior Living', (s) => s.id === world().pax8.subscriptions[0]!.id);
+  it("plans the guide's seat increase, writes it once, and the subscription is in sync", async () => {
+    const m = await mapSubscription(
+      stack,
+      jdoe,
+      'Oxford Senior Living',
+      (s) => s.id === world().pax8.subscriptions[0]!.id,
+    );
     expect(m.sub.id).toBe(world().pax8.subscriptions[0]!.id);
     const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
     expect(review.status).toBe(200);
     const ops = review.body.plan.operations;
     const prorate = ops.find((o: { type: string }) => o.type === 'create-prorate');
-    expect(prorate.after.unitPrice.derivation).toBe(`$${m.sub.price.toFixed(2)} × 21/30 = $${(Math.round(m.sub.price * 70) / 100).toFixed(2)}`);
+    expect(prorate.after.unitPrice.derivation).toBe(
+      `$${m.sub.price.toFixed(2)} × 21/30 = $${(Math.round(m.sub.price * 70) / 100).toFixed(2)}`,
+    );
     expect(prorate.after.proratedPeriod).toEqual({ from: '2026-11-09', to: '2026-11-30' });
     expect(prorate.after.effectiveDate).toBe('2026-12-01');
 
@@ -39,7 +56,10 @@ describe('review and confirm', () => {
     expect(confirmed.body.outcomes.map((o: { state: string }) => o.state)).toEqual(ops.map(() => 'confirmed'));
     expect((await writes()).length - before).toBe(ops.length);
     const written = additionsOf(m.agreement.id).filter((a) => a.serialNumber?.startsWith('p8s:'));
-    expect(written.find((a) => a.cancelledDate === '2026-12-31T00:00:00Z')).toMatchObject({ quantity: 1, unitPrice: Math.round(m.sub.price * 70) / 100 });
+    expect(written.find((a) => a.cancelledDate === '2026-12-31T00:00:00Z')).toMatchObject({
+      quantity: 1,
+      unitPrice: Math.round(m.sub.price * 70) / 100,
+    });
 
     const log = await stack.database.db.select().from(adjustmentLog).where(eq(adjustmentLog.subscriptionId, m.sub.id));
     expect(log.every((l) => l.outcome === 'success' && l.actorName === 'Jane Doe' && l.operationKey)).toBe(true);
@@ -58,23 +78,40 @@ describe('review and confirm', () => {
 
   it('shows a hand edit of an addition the sync wrote as drift', async () => {
     const oxford = world().pax8.subscriptions[0]!;
-    const mine = world().cw.additions.find((a) => a.serialNumber?.startsWith('p8s:') && a.cancelledDate === null && a.product.id === world().cw.catalog.find((i) => i.identifier === 'MST-OFC-EE3-C100')?.id);
+    const mine = world().cw.additions.find(
+      (a) =>
+        a.serialNumber?.startsWith('p8s:') &&
+        a.cancelledDate === null &&
+        a.product.id === world().cw.catalog.find((i) => i.identifier === 'MST-OFC-EE3-C100')?.id,
+    );
     const target = mine ?? world().cw.additions.find((a) => a.serialNumber?.startsWith('p8s:'))!;
     target.quantity += 5;
     target._info = { lastUpdated: '2026-11-22T10:00:00Z', updatedBy: 'kpark' };
     const review = await jdoe('GET', `/subscriptions/${oxford.id}/plan`);
-    expect(review.body.drift).toEqual([expect.objectContaining({ additionId: target.id, message: expect.stringMatching(/edited in ConnectWise by kpark/) })]);
+    expect(review.body.drift).toEqual([
+      expect.objectContaining({
+        additionId: target.id,
+        message: expect.stringMatching(/edited in ConnectWise by kpark/),
+      }),
+    ]);
     target.quantity -= 5;
   });
 
-  it('refuses to move an existing addition\'s effective date, naming the field', async () => {
+  it("refuses to move an existing addition's effective date, naming the field", async () => {
     const sc = await scenario('Ace Chemical Processing Plant', 10, [['2026-11-05', 12]]);
     const review = await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`);
     const update = review.body.plan.operations.find((o: { type: string }) => o.type === 'update-recurring');
     expect(update.effectiveDateEditable).toBe(false);
-    const res = await jdoe('POST', '/plans/confirm', { subscriptionId: sc.sub.id, basis: review.body.plan.basis, edits: { [update.key]: { include: true, effectiveDate: '2027-01-01' } } });
+    const res = await jdoe('POST', '/plans/confirm', {
+      subscriptionId: sc.sub.id,
+      basis: review.body.plan.basis,
+      edits: { [update.key]: { include: true, effectiveDate: '2027-01-01' } },
+    });
     expect(res.status).toBe(400);
-    expect(res.body.details.fields[0]).toEqual({ field: `edits.${update.key}.effectiveDate`, message: expect.stringMatching(/cannot be changed when updating an existing addition/) });
+    expect(res.body.details.fields[0]).toEqual({
+      field: `edits.${update.key}.effectiveDate`,
+      message: expect.stringMatching(/cannot be changed when updating an existing addition/),
+    });
   });
 });
 
@@ -84,7 +121,13 @@ describe('review and confirm', () => {
  */
 async function scenario(companies: string | [pax8: string, cw: string], base: number, changes: [string, number][]) {
   const [pax8Name, cwName] = typeof companies === 'string' ? [companies, companies] : companies;
-  return setBilling(stack, await mapSubscription(stack, jdoe, pax8Name, undefined, cwName), base, [['2026-08-01', base], ...changes], 70_000 + world().cw.additions.length);
+  return setBilling(
+    stack,
+    await mapSubscription(stack, jdoe, pax8Name, undefined, cwName),
+    base,
+    [['2026-08-01', base], ...changes],
+    70_000 + world().cw.additions.length,
+  );
 }
 
 async function reviewAndConfirm(subscriptionId: string, edits: Record<string, unknown> = {}, caller = jdoe) {
@@ -97,7 +140,10 @@ const marked = (agreementId: number) => additionsOf(agreementId).filter((a) => a
 
 describe('exactly once', () => {
   it('two members confirming the same plan at once produce one set of writes', async () => {
-    const sc = await scenario(['Frontier Wealth Management, LLC', 'Frontier Wealth Mgmt'], 4, [['2026-11-03', 6], ['2026-11-10', 7]]);
+    const sc = await scenario(['Frontier Wealth Management, LLC', 'Frontier Wealth Mgmt'], 4, [
+      ['2026-11-03', 6],
+      ['2026-11-10', 7],
+    ]);
     const nross = await signedIn(stack, 'nross');
     const review = await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`);
     expect(review.body.plan.operations.length).toBe(3);
@@ -108,24 +154,41 @@ describe('exactly once', () => {
     ]);
     expect((await writes()).length - before).toBe(3);
     expect(marked(sc.agreement.id).length).toBe(2);
-    const states = [...a.body.outcomes ?? [], ...b.body.outcomes ?? []].filter((o: { already: boolean }) => !o.already);
+    const states = [...(a.body.outcomes ?? []), ...(b.body.outcomes ?? [])].filter(
+      (o: { already: boolean }) => !o.already,
+    );
     expect(states.length).toBe(3);
   });
 
   it('a timeout after commit on POST and on PATCH is adopted, never written twice', async () => {
     const sc = await scenario(['Gibson, Pott, and York LLC', 'Gibson Pott & York'], 2, [['2026-11-12', 3]]);
-    await setFaults(stack.hostUrl, { rules: [{ method: 'POST', path: `/agreements/${sc.agreement.id}/additions$`, timeoutAfterCommit: 1 }, { method: 'PATCH', path: `/agreements/${sc.agreement.id}/additions/`, timeoutAfterCommit: 1 }] });
+    await setFaults(stack.hostUrl, {
+      rules: [
+        { method: 'POST', path: `/agreements/${sc.agreement.id}/additions$`, timeoutAfterCommit: 1 },
+        { method: 'PATCH', path: `/agreements/${sc.agreement.id}/additions/`, timeoutAfterCommit: 1 },
+      ],
+    });
     const { confirm } = await reviewAndConfirm(sc.sub.id);
     expect(confirm.body.outcomes.map((o: { state: string }) => o.state)).toEqual(['adopted', 'adopted']);
     expect(marked(sc.agreement.id).length).toBe(1);
-    expect(additionsOf(sc.agreement.id).find((a) => a.product.id === sc.item.id && a.serialNumber === null)?.quantity).toBe(3);
+    expect(
+      additionsOf(sc.agreement.id).find((a) => a.product.id === sc.item.id && a.serialNumber === null)?.quantity,
+    ).toBe(3);
     const log = await stack.database.db.select().from(adjustmentLog).where(eq(adjustmentLog.subscriptionId, sc.sub.id));
     expect(log.map((l) => l.outcome).sort()).toEqual(['success', 'success', 'unknown', 'unknown']);
   });
 
   it('through a 429 storm, everything is written once', async () => {
-    const sc = await scenario(['Dynamo Corporation', 'Dynamo Corp.'], 5, [['2026-11-04', 6], ['2026-11-11', 8]]);
-    await setFaults(stack.hostUrl, { rules: [{ method: 'POST', path: `/agreements/${sc.agreement.id}/additions`, status429: 3, retryAfterSeconds: 0 }, { method: 'PATCH', path: `/agreements/${sc.agreement.id}/additions`, status429: 3, retryAfterSeconds: 0 }] });
+    const sc = await scenario(['Dynamo Corporation', 'Dynamo Corp.'], 5, [
+      ['2026-11-04', 6],
+      ['2026-11-11', 8],
+    ]);
+    await setFaults(stack.hostUrl, {
+      rules: [
+        { method: 'POST', path: `/agreements/${sc.agreement.id}/additions`, status429: 3, retryAfterSeconds: 0 },
+        { method: 'PATCH', path: `/agreements/${sc.agreement.id}/additions`, status429: 3, retryAfterSeconds: 0 },
+      ],
+    });
     const before = (await writes()).filter((w) => w.status < 300).length;
     const { confirm } = await reviewAndConfirm(sc.sub.id);
     expect(confirm.body.outcomes.every((o: { state: string }) => o.state === 'confirmed')).toBe(true);
@@ -134,8 +197,15 @@ describe('exactly once', () => {
   });
 
   it('a 500 on one operation of five: four succeed, one is logged as failed, and the retry succeeds', async () => {
-    const sc = await scenario(['Liberty Manufacturing Co.', 'Liberty Manufacturing'], 2, [['2026-11-02', 3], ['2026-11-05', 5], ['2026-11-09', 6], ['2026-11-15', 9]]);
-    await setFaults(stack.hostUrl, { rules: [{ method: 'POST', path: `/agreements/${sc.agreement.id}/additions$`, status500: 1 }] });
+    const sc = await scenario(['Liberty Manufacturing Co.', 'Liberty Manufacturing'], 2, [
+      ['2026-11-02', 3],
+      ['2026-11-05', 5],
+      ['2026-11-09', 6],
+      ['2026-11-15', 9],
+    ]);
+    await setFaults(stack.hostUrl, {
+      rules: [{ method: 'POST', path: `/agreements/${sc.agreement.id}/additions$`, status500: 1 }],
+    });
     const { confirm } = await reviewAndConfirm(sc.sub.id);
     const states = confirm.body.outcomes.map((o: { state: string }) => o.state);
     expect(states.length).toBe(5);
@@ -144,7 +214,11 @@ describe('exactly once', () => {
     expect(failed.error).toMatch(/can be retried safely/);
     const log = await jdoe('GET', '/adjustments?outcome=unknown');
     const entry = log.body.find((l: { operationKey: string }) => l.operationKey === failed.key);
-    expect(entry).toMatchObject({ retryable: true, actorName: 'Jane Doe', errorMessage: expect.stringMatching(/answered 500/) });
+    expect(entry).toMatchObject({
+      retryable: true,
+      actorName: 'Jane Doe',
+      errorMessage: expect.stringMatching(/answered 500/),
+    });
     const retried = await jdoe('POST', `/operations/${encodeURIComponent(failed.key)}/retry`);
     expect(retried.body.state).toBe('confirmed');
     expect(marked(sc.agreement.id).length).toBe(4);
@@ -157,10 +231,16 @@ describe('exactly once', () => {
     const prorate = review.body.plan.operations.find((o: { type: string }) => o.type === 'create-prorate');
     // A non-prorating agreement invoiced through November refuses a mid-November effective date.
     world().cw.agreements.find((a) => a.id === sc.agreement.id)!.prorateFlag = false;
-    const confirm = await jdoe('POST', '/plans/confirm', { subscriptionId: sc.sub.id, basis: review.body.plan.basis, edits: { [prorate.key]: { include: true, effectiveDate: '2026-11-15' } } });
+    const confirm = await jdoe('POST', '/plans/confirm', {
+      subscriptionId: sc.sub.id,
+      basis: review.body.plan.basis,
+      edits: { [prorate.key]: { include: true, effectiveDate: '2026-11-15' } },
+    });
     const failed = confirm.body.outcomes.find((o: { key: string }) => o.key === prorate.key);
     expect(failed.state).toBe('failed');
-    expect(failed.fields).toEqual([{ field: 'effectiveDate', message: expect.stringMatching(/^Since this period has already been invoiced/) }]);
+    expect(failed.fields).toEqual([
+      { field: 'effectiveDate', message: expect.stringMatching(/^Since this period has already been invoiced/) },
+    ]);
     expect(confirm.body.outcomes.find((o: { key: string }) => o.key !== prorate.key).state).toBe('confirmed');
   });
 
@@ -169,9 +249,20 @@ describe('exactly once', () => {
     const review = await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`);
     const prorate = review.body.plan.operations.find((o: { type: string }) => o.type === 'create-prorate');
     // The crash: the prorate is persisted and claimed, ConnectWise applies it, the process dies.
-    await jdoe('POST', '/plans/confirm', { subscriptionId: sc.sub.id, basis: review.body.plan.basis, edits: { [review.body.plan.operations.find((o: { type: string }) => o.type !== 'create-prorate').key]: { include: false } } });
+    await jdoe('POST', '/plans/confirm', {
+      subscriptionId: sc.sub.id,
+      basis: review.body.plan.basis,
+      edits: {
+        [review.body.plan.operations.find((o: { type: string }) => o.type !== 'create-prorate').key]: {
+          include: false,
+        },
+      },
+    });
     const [row] = await stack.database.db.select().from(syncOperations).where(eq(syncOperations.opKey, prorate.key));
-    await stack.database.db.update(syncOperations).set({ state: 'sending', claimedAt: new Date(Date.now() - 10 * 60_000) }).where(eq(syncOperations.id, row!.id));
+    await stack.database.db
+      .update(syncOperations)
+      .set({ state: 'sending', claimedAt: new Date(Date.now() - 10 * 60_000) })
+      .where(eq(syncOperations.id, row!.id));
     const count = marked(sc.agreement.id).length;
     const again = await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`);
     await jdoe('POST', '/plans/confirm', { subscriptionId: sc.sub.id, basis: again.body.plan.basis });

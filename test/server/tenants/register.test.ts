@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandboxes } from '../../../server/sandbox/start.ts';
 import { readManifest } from '../../../server/tenants/manifest.ts';
 import { registerHostedEntries } from '../../../server/tenants/register.ts';
-import { cwClientFor, memberAuth, startTestSandboxes } from '../../helpers/sandbox.ts';
 import { vendorFailure } from '../../helpers/failure.ts';
+import { cwClientFor, memberAuth, startTestSandboxes } from '../../helpers/sandbox.ts';
 
 let s: RunningSandboxes;
 beforeAll(async () => {
@@ -11,10 +11,13 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.close());
 
-const writes = async () => ((await (await fetch(`${s.cw.url}/__sandbox/requests`)).json()) as { method: string; path: string }[]).filter((r) => r.method !== 'GET' && r.path.includes('connectwisehostedsetups'));
+const writes = async () =>
+  ((await (await fetch(`${s.cw.url}/__sandbox/requests`)).json()) as { method: string; path: string }[]).filter(
+    (r) => r.method !== 'GET' && r.path.includes('connectwisehostedsetups'),
+  );
 
 describe('registering the tab and pod', () => {
-  it('creates the manifest\'s entries with their tokens, then changes nothing when run again', async () => {
+  it("creates the manifest's entries with their tokens, then changes nothing when run again", async () => {
     const { client } = cwClientFor(s);
     const manifest = readManifest();
     const first = await registerHostedEntries(client, manifest, 'https://sync.example.com', s.world.cw.clientId);
@@ -23,7 +26,10 @@ describe('registering the tab and pod', () => {
       ['Pod', 'Unsynced subscriptions', 'Agreement', 'created'],
     ]);
     const setups = s.world.cw.hostedSetups;
-    expect(setups.find((h) => h.type === 'Tab')).toMatchObject({ url: 'https://sync.example.com/pod/?place=company-tab&screen=[cw_screen]&id=[cw_id]', origin: 'https://sync.example.com' });
+    expect(setups.find((h) => h.type === 'Tab')).toMatchObject({
+      url: 'https://sync.example.com/pod/?place=company-tab&screen=[cw_screen]&id=[cw_id]',
+      origin: 'https://sync.example.com',
+    });
     expect(setups.find((h) => h.type === 'Pod')?.podHeight).toBe(manifest.entries[1]!.podHeight);
 
     const before = (await writes()).length;
@@ -35,7 +41,12 @@ describe('registering the tab and pod', () => {
 
   it('updates entries in place when the server moves', async () => {
     const { client } = cwClientFor(s);
-    const outcome = await registerHostedEntries(client, readManifest(), 'https://sync2.example.com', s.world.cw.clientId);
+    const outcome = await registerHostedEntries(
+      client,
+      readManifest(),
+      'https://sync2.example.com',
+      s.world.cw.clientId,
+    );
     expect(outcome.map((o) => o.action)).toEqual(['updated', 'updated']);
     expect(s.world.cw.hostedSetups.length).toBe(2);
     expect(s.world.cw.hostedSetups.every((h) => h.url.startsWith('https://sync2.example.com/pod/'))).toBe(true);
@@ -43,7 +54,9 @@ describe('registering the tab and pod', () => {
 
   it('reports a member without the Hosted API permission', async () => {
     const { client } = cwClientFor(s, await memberAuth(s, 'kpark'));
-    const error = await vendorFailure(registerHostedEntries(client, readManifest(), 'https://sync3.example.com', s.world.cw.clientId));
+    const error = await vendorFailure(
+      registerHostedEntries(client, readManifest(), 'https://sync3.example.com', s.world.cw.clientId),
+    );
     expect(error.code).toBe('permission');
   });
 });

@@ -43,7 +43,10 @@ describe('tenant setup', () => {
     const [row] = await database.db.select().from(tenants);
     expect(JSON.stringify(row)).not.toContain(s.world.cw.apiMembers[0]!.privateKey);
     expect(JSON.stringify(row)).not.toContain(s.world.pax8.clientSecret);
-    expect(openApiKeys(secrets, row!)).toEqual({ publicKey: s.world.cw.apiMembers[0]!.publicKey, privateKey: s.world.cw.apiMembers[0]!.privateKey });
+    expect(openApiKeys(secrets, row!)).toEqual({
+      publicKey: s.world.cw.apiMembers[0]!.publicKey,
+      privateKey: s.world.cw.apiMembers[0]!.privateKey,
+    });
     expect(openDistributor(secrets, row!)?.clientSecret).toBe(s.world.pax8.clientSecret);
 
     const second = await setupTenant(deps(), { ...sandboxTenantInput(s), name: 'Renamed MSP' });
@@ -54,7 +57,11 @@ describe('tenant setup', () => {
 
   it('reports a trailing space instead of trimming it', async () => {
     const input = sandboxTenantInput(s);
-    const found = await problems({ ...input, privateKey: `${input.privateKey} `, pax8: { ...input.pax8, clientSecret: ` ${input.pax8.clientSecret}` } });
+    const found = await problems({
+      ...input,
+      privateKey: `${input.privateKey} `,
+      pax8: { ...input.pax8, clientSecret: ` ${input.pax8.clientSecret}` },
+    });
     expect(found).toEqual([
       { field: 'privateKey', message: expect.stringMatching(/^has a trailing space; remove it/) },
       { field: 'pax8.clientSecret', message: expect.stringMatching(/^has a leading space/) },
@@ -78,13 +85,22 @@ describe('tenant setup', () => {
     const closed = await listen(new Hono());
     await closed.close();
     const found = await problems({ ...sandboxTenantInput(s), site: closed.url });
-    expect(found).toEqual([{ field: 'site', message: expect.stringMatching(new RegExp(`${closed.url.replace(/[.:/]/g, '.')} could not be reached`)) }]);
+    expect(found).toEqual([
+      {
+        field: 'site',
+        message: expect.stringMatching(new RegExp(`${closed.url.replace(/[.:/]/g, '.')} could not be reached`)),
+      },
+    ]);
   });
 
   it('names a missing clientId, and one ConnectWise refuses', async () => {
     const { clientId: _omit, ...rest } = sandboxTenantInput(s);
-    expect(await problems(rest)).toEqual([{ field: 'clientId', message: expect.stringMatching(/clientId is required/) }]);
-    expect(await problems({ ...rest, clientId: '' })).toEqual([{ field: 'clientId', message: expect.stringMatching(/clientId is required/) }]);
+    expect(await problems(rest)).toEqual([
+      { field: 'clientId', message: expect.stringMatching(/clientId is required/) },
+    ]);
+    expect(await problems({ ...rest, clientId: '' })).toEqual([
+      { field: 'clientId', message: expect.stringMatching(/clientId is required/) },
+    ]);
   });
 
   it('names a company id the site does not know', async () => {

@@ -2,7 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { agreementChoices, autoAgreement } from '../../../shared/billing/agreements.ts';
 import type { AgreementView } from '../../../shared/schemas/mapping.ts';
 
-const base: AgreementView = { id: 1, name: 'Ace Monthly', type: 'Managed Services', companyId: 19, startDate: '2018-11-16T00:00:00Z', endDate: null, cancelled: false, status: 'Active', billingCycle: 'Monthly', billStartDate: '2018-11-16T00:00:00Z', nextInvoiceDate: '2020-10-01T00:00:00Z', prorates: false };
+const base: AgreementView = {
+  id: 1,
+  name: 'Ace Monthly',
+  type: 'Managed Services',
+  companyId: 19,
+  startDate: '2018-11-16T00:00:00Z',
+  endDate: null,
+  cancelled: false,
+  status: 'Active',
+  billingCycle: 'Monthly',
+  billStartDate: '2018-11-16T00:00:00Z',
+  nextInvoiceDate: '2020-10-01T00:00:00Z',
+  prorates: false,
+};
 const monthly = base;
 const yearly: AgreementView = { ...base, id: 2, name: 'Ace Annual', billingCycle: 'Yearly' };
 const cancelled: AgreementView = { ...base, id: 3, cancelled: true, status: 'Cancelled' };
@@ -24,7 +37,9 @@ describe('agreements a subscription can bill on', () => {
     for (const term of ['Annual', '2-Year', '3-Year'] as const) {
       const choices = agreementChoices([monthly, yearly], term, today);
       expect(choices.filter((c) => c.eligible).map((c) => c.agreement.id)).toEqual([2]);
-      expect(choices[0]!.reason).toBe(`Not offered: ${term} subscriptions may only go on agreements billed yearly; this one is billed Monthly.`);
+      expect(choices[0]!.reason).toBe(
+        `Not offered: ${term} subscriptions may only go on agreements billed yearly; this one is billed Monthly.`,
+      );
     }
     expect(agreementChoices([monthly, yearly], 'Monthly', today).every((c) => c.eligible)).toBe(true);
   });

@@ -5,26 +5,93 @@ import type { Subscription, SubscriptionSnapshot } from '../../../shared/schemas
 import type { AgreementView } from '../../../shared/schemas/mapping.ts';
 import type { SyncRules } from '../../../shared/schemas/settings.ts';
 
-export const GUIDE_RULES: SyncRules = { positiveChange: 'actual-date', negativeChange: 'first-of-next-month', cancellation: 'last-day-of-month', proration: 'separate-one-time' };
+export const GUIDE_RULES: SyncRules = {
+  positiveChange: 'actual-date',
+  negativeChange: 'first-of-next-month',
+  cancellation: 'last-day-of-month',
+  proration: 'separate-one-time',
+};
 export const LABEL = 'Pax8 - Microsoft Office 365 Enterprise E3 - Includ';
 
 export function subscription(over: Partial<Subscription> & { price?: number; cost?: number } = {}): Subscription {
   const { price = 25, cost = 20, ...rest } = over;
-  return { id: 'sub-314438', companyId: 'oxford', productId: 'e3', productName: 'Microsoft Office 365 Enterprise E3', parentId: null, quantity: 2, status: 'Active', billingTerm: 'Monthly', startDate: '2020-06-01T00:00:00.000Z', endDate: null, createdAt: null, updatedAt: null, unitPrice: parseMicros(price), unitCost: parseMicros(cost), currency: 'USD', commitment: null, ...rest };
+  return {
+    id: 'sub-314438',
+    companyId: 'oxford',
+    productId: 'e3',
+    productName: 'Microsoft Office 365 Enterprise E3',
+    parentId: null,
+    quantity: 2,
+    status: 'Active',
+    billingTerm: 'Monthly',
+    startDate: '2020-06-01T00:00:00.000Z',
+    endDate: null,
+    createdAt: null,
+    updatedAt: null,
+    unitPrice: parseMicros(price),
+    unitCost: parseMicros(cost),
+    currency: 'USD',
+    commitment: null,
+    ...rest,
+  };
 }
 
 export function history(points: [string, number][]): SubscriptionSnapshot[] {
-  return points.map(([at, quantity]) => ({ at: `${at}T15:00:00.000Z`, quantity, status: 'Active', endDate: null, unitPrice: null, unitCost: null }));
+  return points.map(([at, quantity]) => ({
+    at: `${at}T15:00:00.000Z`,
+    quantity,
+    status: 'Active',
+    endDate: null,
+    unitPrice: null,
+    unitCost: null,
+  }));
 }
 
 export function agreement(over: Partial<AgreementView> = {}): AgreementView {
-  return { id: 290, name: 'Ace Monthly', type: 'Managed Services', companyId: 19, startDate: '2018-11-16T00:00:00Z', endDate: null, cancelled: false, status: 'Active', billingCycle: 'Monthly', billStartDate: '2018-11-16T00:00:00Z', nextInvoiceDate: '2020-10-01T00:00:00Z', prorates: false, ...over };
+  return {
+    id: 290,
+    name: 'Ace Monthly',
+    type: 'Managed Services',
+    companyId: 19,
+    startDate: '2018-11-16T00:00:00Z',
+    endDate: null,
+    cancelled: false,
+    status: 'Active',
+    billingCycle: 'Monthly',
+    billStartDate: '2018-11-16T00:00:00Z',
+    nextInvoiceDate: '2020-10-01T00:00:00Z',
+    prorates: false,
+    ...over,
+  };
 }
 
 export function addition(over: Partial<AdditionView> = {}): AdditionView {
-  return { id: 683, agreementId: 290, catalogItemId: 1201, quantity: 1, unitPrice: 25, unitCost: 20, effectiveDate: '2020-07-01T00:00:00Z', cancelledDate: null, invoiceDescription: LABEL, marker: null, lastUpdated: '2020-07-01T00:00:00Z', updatedBy: 'jdoe', ...over };
+  return {
+    id: 683,
+    agreementId: 290,
+    catalogItemId: 1201,
+    quantity: 1,
+    unitPrice: 25,
+    unitCost: 20,
+    effectiveDate: '2020-07-01T00:00:00Z',
+    cancelledDate: null,
+    invoiceDescription: LABEL,
+    marker: null,
+    lastUpdated: '2020-07-01T00:00:00Z',
+    updatedBy: 'jdoe',
+    ...over,
+  };
 }
 
 export function input(over: Partial<PlanInput> = {}): PlanInput {
-  return { subscription: subscription(), history: [], product: { catalogItemId: 1201, label: LABEL }, agreement: agreement(), additions: [], rules: GUIDE_RULES, today: '2020-09-22', ...over };
+  return {
+    subscription: subscription(),
+    history: [],
+    product: { catalogItemId: 1201, label: LABEL },
+    agreement: agreement(),
+    additions: [],
+    rules: GUIDE_RULES,
+    today: '2020-09-22',
+    ...over,
+  };
 }

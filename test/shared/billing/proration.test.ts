@@ -4,7 +4,7 @@ import { parseMicros } from '../../../shared/money.ts';
 
 const $ = (n: number) => parseMicros(n);
 
-describe('the Pax8 guide\'s prorates, to the cent', () => {
+describe("the Pax8 guide's prorates, to the cent", () => {
   it('9/9/2020: one seat at $20 cost / $25 price → $14.00 / $17.50 for 9/9–9/30', () => {
     const price = prorateUnit($(25), '2020-09-09');
     const cost = prorateUnit($(20), '2020-09-09');
@@ -42,6 +42,9 @@ describe('the Pax8 guide\'s prorates, to the cent', () => {
   });
 
   it('bills the whole month under the first-of-the-month rule', () => {
-    expect(prorateUnit($(25), '2020-09-09', true)).toMatchObject({ unit: { cents: 2500 }, period: { from: '2020-09-01', to: '2020-09-30' } });
+    expect(prorateUnit($(25), '2020-09-09', true)).toMatchObject({
+      unit: { cents: 2500 },
+      period: { from: '2020-09-01', to: '2020-09-30' },
+    });
   });
 });

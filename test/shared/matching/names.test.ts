@@ -5,7 +5,7 @@ import { createMatcher } from '../../../shared/matching/suggest.ts';
 const score = (a: string, b: string, wa?: string, wb?: string) => scorePair(prepare(a, wa), prepare(b, wb)).score;
 
 describe('company name matching', () => {
-  it('matches the guides\' company pairs', () => {
+  it("matches the guides' company pairs", () => {
     expect(score('Frontier Wealth Management, LLC', 'Frontier Wealth Mgmt')).toBe(100);
     expect(score('Gibson, Pott, and York LLC', 'Gibson Pott & York')).toBe(100);
     expect(score('Dynamo Corporation', 'Dynamo Corp.')).toBe(100);
@@ -33,7 +33,10 @@ describe('company name matching', () => {
   it('raises a match when the websites agree, whatever the names', () => {
     expect(websiteDomain('https://www.Frontier-Wealth.com/about')).toBe('frontier-wealth.com');
     expect(websiteDomain('not a site')).toBeNull();
-    const r = scorePair(prepare('FWM Holdings', 'www.frontierwealth.com'), prepare('Frontier Wealth Mgmt', 'https://frontierwealth.com'));
+    const r = scorePair(
+      prepare('FWM Holdings', 'www.frontierwealth.com'),
+      prepare('Frontier Wealth Mgmt', 'https://frontierwealth.com'),
+    );
     expect(r.score).toBe(95);
     expect(r.reasons).toContain('same website (frontierwealth.com)');
   });
