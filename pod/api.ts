@@ -1,4 +1,6 @@
-import { hc } from 'hono/client';
+import { type ClientResponse, hc } from 'hono/client';
+import type { ResponseFormat } from 'hono/types';
+import type { SuccessStatusCode } from 'hono/utils/http-status';
 import type { AppType } from '../server/app.ts';
 
 let bearer: string | undefined;
@@ -33,11 +35,27 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The body of a route's successful answers, as the server's own types declare it: a changed
+ * response shape breaks the pod at type-check time, not in a member's browser.
+ */
+export type OkBody<R> =
+  R extends ClientResponse<infer T, infer S, infer F>
+    ? [Extract<S, SuccessStatusCode>] extends [never]
+      ? never
+      : F extends 'json'
+        ? T
+        : never
+    : never;
+
+/** What a client call answers on success, e.g. `Answer<typeof api.settings.$get>`. */
+export type Answer<F extends (...args: never[]) => Promise<unknown>> = OkBody<Awaited<ReturnType<F>>>;
+
 /** Reads a typed answer, turning the server's `{code,message,details}` into an ApiError. */
-export async function read<T>(
-  response: Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>,
-): Promise<T> {
-  let res;
+export async function read<R extends ClientResponse<unknown, number, ResponseFormat>>(
+  response: Promise<R>,
+): Promise<OkBody<R>> {
+  let res: R;
   try {
     res = await response;
   } catch (error) {
@@ -46,12 +64,15 @@ export async function read<T>(
       message: `The sync server could not be reached (${(error as Error).message}).`,
     });
   }
-  const body = (await res
-    .json()
-    .catch(() => ({
-      code: 'bad_response',
-      message: `The sync server answered ${res.status} without a readable body.`,
-    }))) as unknown;
-  if (!res.ok) throw new ApiError(res.status, body as ApiErrorBody);
-  return body as T;
+  if (!res.ok) throw new ApiError(res.status, await errorBody(res));
+  // NOTE: the one place an answer is trusted to match its route's declared type; the type itself comes from the route.
+  return (await res.json()) as OkBody<R>;
+}
+
+async function errorBody(res: { status: number; json(): Promise<unknown> }): Promise<ApiErrorBody> {
+  const body = await res.json().catch(() => null);
+  if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string') {
+    return body as ApiErrorBody;
+  }
+  return { code: 'bad_response', message: `The sync server answered ${res.status} without a readable body.` };
 }

@@ -1,15 +1,19 @@
 const LABELS = { all: 'All', mapped: 'Mapped', unmapped: 'Unmapped', failed: 'Failed' } as const;
 type Key = keyof typeof LABELS;
 
-/** The clickable counts above a list; each filters the list to its status. */
+/**
+ * The clickable counts above a list; each filters the list to its status. They are toggle
+ * buttons, not tabs: the list below stays one list whichever filter is on.
+ */
 export function Chips(props: { counts: Record<Key, number>; value: Key; onChange: (k: Key) => void }) {
   return (
-    <div class="chips" role="tablist">
+    <fieldset class="chips">
+      <legend class="visually-hidden">Filter by status</legend>
       {(Object.keys(LABELS) as Key[]).map((k) => (
         <button
+          key={k}
           type="button"
-          role="tab"
-          aria-selected={props.value === k}
+          aria-pressed={props.value === k}
           class={props.value === k ? 'chip active' : 'chip'}
           data-testid={`chip-${k}`}
           onClick={() => props.onChange(k)}
@@ -17,6 +21,6 @@ export function Chips(props: { counts: Record<Key, number>; value: Key; onChange
           {LABELS[k]} <strong>{props.counts[k]}</strong>
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }

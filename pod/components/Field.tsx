@@ -1,3 +1,5 @@
+import { useId } from 'preact/hooks';
+
 /** A labelled input with ConnectWise's length limit counted as you type, and the field's error. */
 export function Field(props: {
   label: string;
@@ -14,16 +16,22 @@ export function Field(props: {
   const over = props.max !== undefined && text.length > props.max;
   const onInput = (e: Event) => props.onInput((e.currentTarget as HTMLInputElement | HTMLTextAreaElement).value);
   const invalid = over || Boolean(props.error);
+  const id = useId();
   return (
-    <label class="field">
-      <span>
-        {props.label}
-        {props.max !== undefined && <span class={over ? 'count over' : 'count'}>{` ${text.length}/${props.max}`}</span>}
-      </span>
+    <div class="field">
+      <label htmlFor={id}>
+        <span>
+          {props.label}
+          {props.max !== undefined && (
+            <span class={over ? 'count over' : 'count'}>{` ${text.length}/${props.max}`}</span>
+          )}
+        </span>
+      </label>
       {props.multiline ? (
-        <textarea rows={3} name={props.name} value={text} aria-invalid={invalid} onInput={onInput} />
+        <textarea id={id} rows={3} name={props.name} value={text} aria-invalid={invalid} onInput={onInput} />
       ) : props.type === 'number' ? (
         <input
+          id={id}
           type="number"
           name={props.name}
           value={text}
@@ -32,13 +40,13 @@ export function Field(props: {
           onInput={onInput}
         />
       ) : (
-        <input type="text" name={props.name} value={text} aria-invalid={invalid} onInput={onInput} />
+        <input id={id} type="text" name={props.name} value={text} aria-invalid={invalid} onInput={onInput} />
       )}
       {(props.error || over) && (
         <span class="field-error" role="alert">
           {props.error ?? `ConnectWise allows at most ${props.max} characters`}
         </span>
       )}
-    </label>
+    </div>
   );
 }

@@ -42,9 +42,7 @@ export async function bulk(mode: 'bind' | 'clear') {
     results[s.distributorCompanyId] = { ok: false, message: 'No suggestion to bind to; bind it from its company tab.' };
   if (send.length > 0) {
     try {
-      const answer = await read<{ results: { distributorCompanyId: string; ok: boolean; message: string }[] }>(
-        api['company-mappings'].bulk.$post({ json: { items: send } }),
-      );
+      const answer = await read(api['company-mappings'].bulk.$post({ json: { items: send } }));
       for (const r of answer.results) results[r.distributorCompanyId] = { ok: r.ok, message: r.message };
     } catch (error) {
       for (const s of send) results[s.distributorCompanyId] = { ok: false, message: (error as Error).message };

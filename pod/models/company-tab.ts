@@ -1,18 +1,9 @@
 import { signal } from '@preact/signals';
-import type { AgreementView, SubscriptionRow } from '../../shared/schemas/mapping.ts';
-import { ApiError, api, read } from '../api.ts';
+import { type Answer, ApiError, api, read } from '../api.ts';
 import { fail } from './session.ts';
 
-export interface TabData {
-  /** The server's calendar day: which agreements have ended is its decision, not the browser's. */
-  today: string;
-  cwCompany: { id: number; name: string };
-  binding: { mappingId: string; distributorCompanyId: string; name: string } | null;
-  suggestions: { distributorCompanyId: string; name: string; score: number; reasons: string[] }[];
-  agreements: AgreementView[];
-  defaultAgreementId: number | null;
-  subscriptions: SubscriptionRow[];
-}
+/** The company tab's data, as the server declares it. */
+export type TabData = Answer<(typeof api.companies)[':cwCompanyId']['tab']['$get']>;
 
 export const tab = signal<
   { kind: 'loading' } | { kind: 'ready'; data: TabData } | { kind: 'error'; message: string } | null
@@ -26,9 +17,7 @@ export async function loadTab(cwCompanyId: number) {
   if (current !== cwCompanyId) tab.value = { kind: 'loading' };
   current = cwCompanyId;
   try {
-    const data = await read<TabData>(
-      api.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(cwCompanyId) } }),
-    );
+    const data = await read(api.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(cwCompanyId) } }));
     if (current === cwCompanyId) tab.value = { kind: 'ready', data };
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
@@ -54,9 +43,7 @@ export const bindHere = (distributorCompanyId: string, name: string) =>
   );
 
 export async function unbindImpact(mappingId: string): Promise<number> {
-  return (
-    await read<{ serviceMappings: number }>(api['company-mappings'][':id'].impact.$get({ param: { id: mappingId } }))
-  ).serviceMappings;
+  return (await read(api['company-mappings'][':id'].impact.$get({ param: { id: mappingId } }))).serviceMappings;
 }
 
 export const unbind = (mappingId: string) =>
@@ -81,5 +68,5 @@ export const makeDefault = (mappingId: string, agreementId: number) =>
   );
 
 export async function searchPax8(q: string) {
-  return read<{ id: string; name: string; website: string | null }[]>(api['pax8-companies'].$get({ query: { q } }));
+  return read(api['pax8-companies'].$get({ query: { q } }));
 }

@@ -1,23 +1,9 @@
 import { signal } from '@preact/signals';
-import { ApiError, api, read } from '../api.ts';
+import { type Answer, ApiError, api, read } from '../api.ts';
 import { fail } from './session.ts';
 
-export interface LogRow {
-  id: number;
-  at: string;
-  actorName: string;
-  actorType: string;
-  action: string;
-  companyName: string | null;
-  productName: string | null;
-  cwAgreementId: number | null;
-  cwRecordId: number | null;
-  outcome: 'success' | 'failure' | 'unknown';
-  errorCode: string | null;
-  errorMessage: string | null;
-  operationKey: string | null;
-  retryable: boolean;
-}
+/** One adjustment-log entry, as the server declares it. */
+export type LogRow = Answer<typeof api.adjustments.$get>[number];
 
 export interface LogFilters {
   from?: string;
@@ -35,7 +21,7 @@ export const retryResults = signal<Record<string, string>>({});
 export async function loadLog() {
   const query = Object.fromEntries(Object.entries(logFilters.value).filter(([, v]) => v)) as LogFilters;
   try {
-    logRows.value = await read<LogRow[]>(api.adjustments.$get({ query }));
+    logRows.value = await read(api.adjustments.$get({ query }));
     logError.value = null;
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
@@ -45,9 +31,7 @@ export async function loadLog() {
 
 export async function retry(key: string) {
   try {
-    const outcome = await read<{ state: string; error: string | null }>(
-      api.operations[':key'].retry.$post({ param: { key } }),
-    );
+    const outcome = await read(api.operations[':key'].retry.$post({ param: { key } }));
     retryResults.value = {
       ...retryResults.value,
       [key]:

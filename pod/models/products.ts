@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals';
 import type { ProductRow } from '../../server/routes/products.ts';
 import type { ExportProductInput, MappingStatus } from '../../shared/schemas/mapping.ts';
-import { ApiError, api, read } from '../api.ts';
+import { type Answer, ApiError, api, read } from '../api.ts';
 import { type FormError, formError } from './forms.ts';
 import { fail } from './session.ts';
 
@@ -11,13 +11,8 @@ export const productsError = signal<string | null>(null);
 export const productFilter = signal<'all' | MappingStatus>('all');
 export const productSearch = signal('');
 
-export interface CatalogHit {
-  id: number;
-  identifier: string;
-  description: string;
-  productClass: string | null;
-  vendorSku: string | null;
-}
+/** One catalog search hit, as the server declares it. */
+export type CatalogHit = Answer<typeof api.catalog.$get>[number];
 
 export async function loadProducts() {
   try {
@@ -29,20 +24,10 @@ export async function loadProducts() {
   }
 }
 
-export const searchCatalog = (q: string) => read<CatalogHit[]>(api.catalog.$get({ query: { q } }));
-export const subProductsOf = (id: string) =>
-  read<string[]>(api.products[':id']['sub-products'].$get({ param: { id } }));
-export const pricingOf = (id: string) =>
-  read<{ billingTerm: string; unit: string | null; unitCost: number; unitPrice: number; usage: boolean }[]>(
-    api.products[':id'].pricing.$get({ param: { id } }),
-  );
-export const catalogSetup = () =>
-  read<{
-    categories: { id: number; name: string }[];
-    subcategories: { id: number; name: string }[];
-    types: { id: number; name: string }[];
-    unitsOfMeasure: { id: number; name: string }[];
-  }>(api.catalog.setup.$get());
+export const searchCatalog = (q: string) => read(api.catalog.$get({ query: { q } }));
+export const subProductsOf = (id: string) => read(api.products[':id']['sub-products'].$get({ param: { id } }));
+export const pricingOf = (id: string) => read(api.products[':id'].pricing.$get({ param: { id } }));
+export const catalogSetup = () => read(api.catalog.setup.$get());
 
 async function save(run: () => Promise<unknown>): Promise<FormError | null> {
   try {

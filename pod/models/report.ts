@@ -1,24 +1,9 @@
 import { signal } from '@preact/signals';
-import { ApiError, api, read } from '../api.ts';
+import { type Answer, ApiError, api, read } from '../api.ts';
 import { fail } from './session.ts';
 
-export interface ReportRow {
-  subscriptionId: string;
-  companyName: string;
-  productName: string;
-  billingTerm: string;
-  arrears: boolean;
-  state: string;
-  cwAgreementId: number | null;
-  cwAgreementName: string | null;
-  cwAdditionId: number | null;
-  cwQuantity: number | null;
-  distributorQuantity: number | null;
-  monthlyDifference: number | null;
-  reason: string | null;
-  outOfSyncSince: string | null;
-  checkedAt: string;
-}
+/** One report row, as the server declares it. */
+export type ReportRow = Extract<Answer<(typeof api.reports)[':view']['$get']>, { rows: unknown }>['rows'][number];
 
 export type ReportView = 'unsynced' | 'linked' | 'unlinked';
 export const reportView = signal<ReportView>('unsynced');
@@ -40,11 +25,8 @@ export async function loadReport() {
 }
 
 export async function setIgnored(subscriptionId: string, ignored: boolean) {
-  await read(
-    ignored
-      ? api.subscriptions[':id'].ignore.$post({ param: { id: subscriptionId }, json: {} })
-      : api.subscriptions[':id'].ignore.$delete({ param: { id: subscriptionId } }),
-  );
+  if (ignored) await read(api.subscriptions[':id'].ignore.$post({ param: { id: subscriptionId }, json: {} }));
+  else await read(api.subscriptions[':id'].ignore.$delete({ param: { id: subscriptionId } }));
   await loadReport();
 }
 

@@ -1,35 +1,10 @@
 import { signal } from '@preact/signals';
-import type { Operation } from '../../shared/billing/operations.ts';
-import type { AgreementView } from '../../shared/schemas/mapping.ts';
-import type { DriftEntry, OperationEdit, OperationOutcome } from '../../shared/schemas/plans.ts';
-import { ApiError, api, read } from '../api.ts';
+import type { OperationEdit, OperationOutcome } from '../../shared/schemas/plans.ts';
+import { type Answer, ApiError, api, read } from '../api.ts';
 import { fail } from './session.ts';
 
-export interface ReviewData {
-  plan:
-    | {
-        status: 'ok';
-        operations: Operation[];
-        synced: { at: string; delta: number; additionId: number }[];
-        basis: string;
-        notes: string[];
-      }
-    | { status: 'blocked'; reason: string; basis: string };
-  drift: DriftEntry[];
-  context: {
-    subscription: {
-      id: string;
-      productName: string;
-      quantity: number | null;
-      billingTerm: string;
-      unitPrice: number | null;
-      unitCost: number | null;
-    };
-    agreement: AgreementView;
-    productLabel: string;
-    existingDescription: string | null;
-  };
-}
+/** A subscription's plan and review context, as the server declares it. */
+export type ReviewData = Answer<(typeof api.subscriptions)[':id']['plan']['$get']>;
 
 export const review = signal<
   { kind: 'loading' } | { kind: 'ready'; data: ReviewData } | { kind: 'error'; message: string } | null
@@ -46,7 +21,7 @@ export async function loadReview(subscriptionId: string) {
   outcomes.value = null;
   confirmError.value = null;
   try {
-    const data = await read<ReviewData>(
+    const data = await read(
       api.subscriptions[':id'].plan.$get({ param: { id: subscriptionId }, query: { recurring: recurringMode.value } }),
     );
     review.value = { kind: 'ready', data };
@@ -66,7 +41,7 @@ export async function confirm(subscriptionId: string) {
   confirming.value = true;
   confirmError.value = null;
   try {
-    const body = await read<{ outcomes: OperationOutcome[] }>(
+    const body = await read(
       api.plans.confirm.$post({
         json: { subscriptionId, basis: r.data.plan.basis, recurring: recurringMode.value, edits: edits.value },
       }),

@@ -54,9 +54,7 @@ export async function loadRecord() {
   }
   record.value = { kind: 'loading' };
   try {
-    const value = await read<RecordSummary>(
-      api.records[':screen'][':id'].$get({ param: { screen: s.screen, id: String(s.id) } }),
-    );
+    const value = await read(api.records[':screen'][':id'].$get({ param: { screen: s.screen, id: String(s.id) } }));
     record.value = { kind: 'ready', value };
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
@@ -103,7 +101,7 @@ export async function boot(win: Window = window) {
   phase.value = { kind: 'signing-in' };
   try {
     const auth = await bridge.request<Record<string, unknown>>('getMemberAuthentication');
-    const info = await read<SessionInfo>(api.session.$post({ json: auth as never }));
+    const info = await read(api.session.$post({ json: auth as never }));
     setBearer(info.token);
     session.value = info;
     phase.value = { kind: 'ready' };

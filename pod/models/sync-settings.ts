@@ -1,23 +1,11 @@
 import { signal } from '@preact/signals';
 import type { TenantSettings, TenantSettingsView } from '../../shared/schemas/settings.ts';
-import { ApiError, api, read } from '../api.ts';
+import { type Answer, ApiError, api, read } from '../api.ts';
 import { type FormError, formError } from './forms.ts';
 import { fail } from './session.ts';
 
-export interface RunRow {
-  id: string;
-  trigger: string;
-  actor: string;
-  status: string;
-  companiesTotal: number;
-  companiesDone: number;
-  writes: number;
-  failures: number;
-  needsReview: number;
-  error: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-}
+/** One sync run in the history, as the server declares it. */
+export type RunRow = Answer<typeof api.sync.runs.$get>[number];
 
 export const settings = signal<TenantSettingsView | null>(null);
 export const runs = signal<RunRow[]>([]);
@@ -27,10 +15,7 @@ let polling: ReturnType<typeof setInterval> | undefined;
 
 export async function loadSettings() {
   try {
-    const [s, r] = await Promise.all([
-      read<TenantSettingsView>(api.settings.$get()),
-      read<RunRow[]>(api.sync.runs.$get()),
-    ]);
+    const [s, r] = await Promise.all([read(api.settings.$get()), read(api.sync.runs.$get())]);
     settings.value = s;
     runs.value = r;
   } catch (error) {
@@ -42,7 +27,7 @@ export async function loadSettings() {
 export async function saveSettings(next: TenantSettings) {
   saved.value = false;
   try {
-    settings.value = await read<TenantSettingsView>(api.settings.$put({ json: next }));
+    settings.value = await read(api.settings.$put({ json: next }));
     settingsError.value = null;
     saved.value = true;
   } catch (error) {
@@ -60,7 +45,7 @@ export async function syncNow(mode: 'sync' | 'check') {
   }
   clearInterval(polling);
   polling = setInterval(async () => {
-    runs.value = await read<RunRow[]>(api.sync.runs.$get());
+    runs.value = await read(api.sync.runs.$get());
     if (!runs.value.some((r) => r.status === 'running')) clearInterval(polling);
   }, 700);
 }

@@ -1,20 +1,12 @@
 import { signal } from '@preact/signals';
-import type { OperationOutcome } from '../../shared/schemas/plans.ts';
-import { ApiError, api, read } from '../api.ts';
+import { type Answer, ApiError, api, read } from '../api.ts';
 import { fail, hostBridge } from './session.ts';
 
-export interface PodRow {
-  subscriptionId: string;
-  productName: string;
-  state: string;
-  mapped: boolean;
-  cwQuantity: number | null;
-  distributorQuantity: number | null;
-  monthlyDifference: number | null;
-  reason: string | null;
-  outOfSyncSince: string | null;
-  operations: number;
-}
+/** One row of the agreement pod, as the server declares it. */
+export type PodRow = Extract<
+  Answer<(typeof api.agreements)[':id']['unsynced']['$get']>,
+  { rows: unknown }
+>['rows'][number];
 
 export const podList = signal<
   | { kind: 'loading' }
@@ -29,9 +21,7 @@ export async function loadPod(agreementId: number) {
   if (current !== agreementId) podList.value = { kind: 'loading' };
   current = agreementId;
   try {
-    const body = await read<{ bound: boolean; rows: PodRow[]; inSync: number }>(
-      api.agreements[':id'].unsynced.$get({ param: { id: String(agreementId) } }),
-    );
+    const body = await read(api.agreements[':id'].unsynced.$get({ param: { id: String(agreementId) } }));
     podList.value = { kind: 'ready', ...body };
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
@@ -42,11 +32,11 @@ export async function loadPod(agreementId: number) {
 /** Plans and confirms one subscription from the pod, then asks Manage to refresh the agreement. */
 export async function syncFromPod(subscriptionId: string) {
   try {
-    const review = await read<{ plan: { status: string; basis: string; reason?: string } }>(
+    const review = await read(
       api.subscriptions[':id'].plan.$get({ param: { id: subscriptionId }, query: { recurring: 'update' } }),
     );
     if (review.plan.status !== 'ok') throw new Error(review.plan.reason ?? 'Nothing can be planned.');
-    const { outcomes } = await read<{ outcomes: OperationOutcome[] }>(
+    const { outcomes } = await read(
       api.plans.confirm.$post({ json: { subscriptionId, basis: review.plan.basis, recurring: 'update', edits: {} } }),
     );
     const ok = outcomes.filter((o) => o.state === 'confirmed' || o.state === 'adopted').length;

@@ -1,5 +1,6 @@
 import { Notice } from '../components/Notice.tsx';
-import { view } from '../models/nav.ts';
+import { type TabItem, Tabs } from '../components/Tabs.tsx';
+import { type View, view } from '../models/nav.ts';
 import { phase, record, screen, session } from '../models/session.ts';
 import { AgreementPod } from './AgreementPod.tsx';
 import { CompaniesPage } from './CompaniesPage.tsx';
@@ -9,6 +10,15 @@ import { ProductsPage } from './ProductsPage.tsx';
 import { ReportPage } from './ReportPage.tsx';
 import { ReviewPage } from './ReviewPage.tsx';
 import { SettingsPage } from './SettingsPage.tsx';
+
+const PAGES = [
+  { key: 'company', label: 'This company' },
+  { key: 'companies', label: 'Companies' },
+  { key: 'products', label: 'Products' },
+  { key: 'report', label: 'Unsynced' },
+  { key: 'log', label: 'Log' },
+  { key: 'settings', label: 'Settings' },
+] as const satisfies readonly TabItem<Exclude<View['page'], 'review'>>[];
 
 const PLACE_LABEL: Record<string, string> = { company: 'Company', agreement: 'Agreement' };
 
@@ -65,29 +75,15 @@ export function App() {
         </Notice>
       )}
       {onCompany && (
-        <>
-          <nav class="pages" role="tablist">
-            {(
-              [
-                ['company', 'This company'],
-                ['companies', 'Companies'],
-                ['products', 'Products'],
-                ['report', 'Unsynced'],
-                ['log', 'Log'],
-                ['settings', 'Settings'],
-              ] as const
-            ).map(([page, label]) => (
-              <button
-                type="button"
-                role="tab"
-                aria-selected={v.page === page || (page === 'company' && v.page === 'review')}
-                class={v.page === page || (page === 'company' && v.page === 'review') ? 'active' : ''}
-                onClick={() => (view.value = { page })}
-              >
-                {label}
-              </button>
-            ))}
-          </nav>
+        <Tabs
+          id="pages"
+          label="Distributor sync pages"
+          tabs={PAGES}
+          selected={v.page === 'review' ? 'company' : v.page}
+          onSelect={(page) => {
+            view.value = { page };
+          }}
+        >
           {v.page === 'company' && <CompanyTab cwCompanyId={where.id} />}
           {v.page === 'companies' && <CompaniesPage />}
           {v.page === 'products' && <ProductsPage focusProductId={v.focusProductId} />}
@@ -95,7 +91,7 @@ export function App() {
           {v.page === 'log' && <LogPage />}
           {v.page === 'report' && <ReportPage />}
           {v.page === 'settings' && <SettingsPage />}
-        </>
+        </Tabs>
       )}
       {where?.screen === 'agreement' && <AgreementPod agreementId={where.id} />}
     </section>

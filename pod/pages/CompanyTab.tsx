@@ -126,10 +126,8 @@ function Bound({ data }: { data: TabData }) {
   const binding = data.binding!;
   const [confirm, setConfirm] = useState<number | null>(null);
   const [showExpired, setShowExpired] = useState(false);
-  const counts = data.subscriptions.reduce<Record<string, number>>(
-    (acc, s) => ({ ...acc, [s.state]: (acc[s.state] ?? 0) + 1 }),
-    {},
-  );
+  const counts: Record<string, number> = {};
+  for (const s of data.subscriptions) counts[s.state] = (counts[s.state] ?? 0) + 1;
   return (
     <section data-testid="bound">
       <div class="bar">

@@ -28,16 +28,25 @@ export function SettingsPage() {
   if (!form) return <p class="muted">Reading the settings…</p>;
   const err = settingsError.value;
   const running = runs.value.find((r) => r.status === 'running');
-  const rule = <K extends keyof TenantSettings['rules']>(k: K, options: [TenantSettings['rules'][K], string][]) => (
-    <select
-      aria-label={k}
-      value={form.rules[k]}
-      onChange={(e) => setForm({ ...form, rules: { ...form.rules, [k]: e.currentTarget.value } })}
-    >
-      {options.map(([v, label]) => (
-        <option value={v}>{label}</option>
-      ))}
-    </select>
+  const rule = <K extends keyof TenantSettings['rules']>(
+    k: K,
+    label: string,
+    options: [TenantSettings['rules'][K], string][],
+  ) => (
+    <label class="field" key={k}>
+      <span>{label}</span>
+      <select
+        name={k}
+        value={form.rules[k]}
+        onChange={(e) => setForm({ ...form, rules: { ...form.rules, [k]: e.currentTarget.value } })}
+      >
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
   );
   return (
     <section data-testid="settings">
@@ -103,34 +112,22 @@ export function SettingsPage() {
       </p>
       <h2>Sync rules</h2>
       <div class="grid">
-        <label class="field">
-          <span>Effective date of an increase</span>
-          {rule('positiveChange', [
-            ['actual-date', 'Actual date'],
-            ['first-of-current-month', 'First of the current month'],
-          ])}
-        </label>
-        <label class="field">
-          <span>Effective date of a decrease</span>
-          {rule('negativeChange', [
-            ['actual-date', 'Actual date'],
-            ['first-of-next-month', 'First of the next month'],
-          ])}
-        </label>
-        <label class="field">
-          <span>Cancellation</span>
-          {rule('cancellation', [
-            ['per-cancellation-date', 'Per cancellation date'],
-            ['last-day-of-month', 'Last day of the month'],
-          ])}
-        </label>
-        <label class="field">
-          <span>Proration</span>
-          {rule('proration', [
-            ['separate-one-time', 'Separate one-time prorate addition'],
-            ['connectwise-prorates', 'Let ConnectWise prorate (prorating agreements)'],
-          ])}
-        </label>
+        {rule('positiveChange', 'Effective date of an increase', [
+          ['actual-date', 'Actual date'],
+          ['first-of-current-month', 'First of the current month'],
+        ])}
+        {rule('negativeChange', 'Effective date of a decrease', [
+          ['actual-date', 'Actual date'],
+          ['first-of-next-month', 'First of the next month'],
+        ])}
+        {rule('cancellation', 'Cancellation', [
+          ['per-cancellation-date', 'Per cancellation date'],
+          ['last-day-of-month', 'Last day of the month'],
+        ])}
+        {rule('proration', 'Proration', [
+          ['separate-one-time', 'Separate one-time prorate addition'],
+          ['connectwise-prorates', 'Let ConnectWise prorate (prorating agreements)'],
+        ])}
       </div>
       <div class="actions">
         <button type="button" class="primary" onClick={() => void saveSettings(form)}>

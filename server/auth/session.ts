@@ -13,6 +13,7 @@ import type { MemberAuthentication, SessionInfo } from '../../shared/schemas/ses
 import type { Clock } from '../clock.ts';
 import type { CwAuth } from '../connectwise/auth.ts';
 import { type CwOverrides, cwForTenant } from '../connectwise/factory.ts';
+import type { CwMemberInfo } from '../connectwise/types.ts';
 import type { SecretBox } from '../crypto.ts';
 import { AppError } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
@@ -61,7 +62,7 @@ export async function createMemberSession(deps: SessionDeps, claim: MemberAuthen
     memberHash: claim.memberHash,
     memberContext: claim.memberContext ?? undefined,
   };
-  let identity;
+  let identity: CwMemberInfo;
   try {
     identity = await cwForTenant(tenant, cwAuth, {
       ...deps.cw,

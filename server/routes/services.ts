@@ -25,7 +25,7 @@ export function serviceRoutes(deps: ApiDeps) {
           field: 'subscriptionId',
         });
       const company = await companyMappingByDistributor(ctx.db, ctx.tenant.id, sub.companyId);
-      if (!company || company.status !== 'mapped' || company.cwCompanyId === null) {
+      if (company?.status !== 'mapped' || company.cwCompanyId === null) {
         throw new AppError('conflict', "Bind the subscription's company to a ConnectWise company first.", {
           field: 'subscriptionId',
         });

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
-import { EnvError, parseEnv } from '../env.ts';
+import { type Env, EnvError, parseEnv } from '../env.ts';
 import { startSandboxes } from './start.ts';
 
 /** `npm run sandbox [-- --cw-port N --pax8-port N --seed N --companies N --subscriptions N --today YYYY-MM-DD --latency MS]` */
-let env;
+let env: Env;
 try {
   env = parseEnv(process.env);
 } catch (error) {

@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
 
 export interface RunningServer {
   url: string;
@@ -9,7 +8,11 @@ export interface RunningServer {
 }
 
 /** Serves a sandbox app on loopback; `port` 0 takes a free one. */
-export function listen(app: Hono<any, any, any>, port = 0, hostname = '127.0.0.1'): Promise<RunningServer> {
+export function listen(
+  app: { fetch: (request: Request) => Response | Promise<Response> },
+  port = 0,
+  hostname = '127.0.0.1',
+): Promise<RunningServer> {
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
       resolve({

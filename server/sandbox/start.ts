@@ -74,7 +74,8 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
           if (!sub) return c.json({ message: 'no such subscription' }, 404);
           const at = parsed.data.at ?? `${world.today}T12:00:00Z`;
           Object.assign(sub, { quantity: parsed.data.quantity, updatedDate: at });
-          (world.pax8.history[sub.id] ??= []).push({ ...sub });
+          world.pax8.history[sub.id] ??= [];
+          world.pax8.history[sub.id]!.push({ ...sub });
           return c.json(sub);
         });
         admin.put('/quirks', async (c) => {

@@ -1,4 +1,4 @@
-import { formatCents, type Micros, microsToCents } from '../money.ts';
+import { formatCents, microsToCents } from '../money.ts';
 import type { Subscription, SubscriptionSnapshot } from '../schemas/distributor.ts';
 import type { AgreementView } from '../schemas/mapping.ts';
 import type { SyncRules } from '../schemas/settings.ts';

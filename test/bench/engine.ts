@@ -121,7 +121,7 @@ async function benchExecution(): Promise<Figure[]> {
         (x) => !(agreements.some((a) => a.id === x.agreementId) && x.product.id === item.id),
       ),
     );
-    agreements.forEach((a, i) =>
+    agreements.forEach((a, i) => {
       world.cw.additions.push({
         ...template,
         id: 300_000 + i,
@@ -133,8 +133,8 @@ async function benchExecution(): Promise<Figure[]> {
         effectiveDate: a.billStartDate,
         cancelledDate: null,
         serialNumber: null,
-      }),
-    );
+      });
+    });
     calls = 0;
     const started = performance.now();
     let planned = 0;

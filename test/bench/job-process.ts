@@ -81,27 +81,21 @@ try {
     productIds.set(m.productId, row!.id);
   }
   for (let i = 0; i < mappings.length; i += 500) {
-    await db
-      .insert(serviceMappings)
-      .values(
-        mappings
-          .slice(i, i + 500)
-          .map((m) => ({
-            tenantId: tenant.id,
-            subscriptionId: m.subscriptionId,
-            companyMappingId: companyIds.get(m.distributorCompanyId)!,
-            productMappingId: productIds.get(m.productId)!,
-            cwAgreementId: m.agreementId,
-          })),
-      );
+    await db.insert(serviceMappings).values(
+      mappings.slice(i, i + 500).map((m) => ({
+        tenantId: tenant.id,
+        subscriptionId: m.subscriptionId,
+        companyMappingId: companyIds.get(m.distributorCompanyId)!,
+        productMappingId: productIds.get(m.productId)!,
+        cwAgreementId: m.agreementId,
+      })),
+    );
   }
-  await db
-    .insert(tenantSettings)
-    .values({
-      tenantId: tenant.id,
-      autoSync: true,
-      unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'],
-    });
+  await db.insert(tenantSettings).values({
+    tenantId: tenant.id,
+    autoSync: true,
+    unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'],
+  });
 
   const calls = { cw: 0, pax8: 0 };
   const counted = createVendors({

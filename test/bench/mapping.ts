@@ -49,7 +49,7 @@ async function benchCompanyTab(): Promise<Figure[]> {
     }
     const subs = world.pax8.subscriptions.filter((s) => s.companyId === pax8.id && s.billingTerm === 'Monthly');
     for (const s of subs) await call('PUT', '/service-mappings', { subscriptionId: s.id, cwAgreementId: agreement.id });
-    const path = `/companies/${company.id}/tab`;
+    const path = `/companies/${company.id}/tab` as const;
     let started = performance.now();
     const first = await call('GET', path);
     const coldMs = performance.now() - started;

@@ -64,7 +64,7 @@ describe.runIf(hasBrowser)('mapping from the Pax8 tab', () => {
     await expect
       .poll(() =>
         form
-          .locator('label.field', { has: pod.locator('input[name="identifier"]') })
+          .locator('.field', { has: pod.locator('input[name="identifier"]') })
           .locator('.field-error')
           .textContent(),
       )

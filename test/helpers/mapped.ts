@@ -1,4 +1,4 @@
-import type { Call } from './api.ts';
+import type { Caller } from './api.ts';
 import type { Stack } from './stack.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { Stack } from './stack.ts';
  */
 export async function mapSubscription(
   stack: Stack,
-  call: (m: string, p: string, b?: unknown) => Promise<Call>,
+  call: Caller,
   companyName: string,
   pick?: (s: { id: string; productId: string }) => boolean,
   cwName = companyName,

@@ -31,9 +31,10 @@ function pick(record: object, fields: string[][]): Record<string, unknown> {
     const value = fieldValue(record, path);
     if (value === undefined) continue;
     let target = out;
-    path.slice(0, -1).forEach((key) => {
-      target = (target[key] ??= {}) as Record<string, unknown>;
-    });
+    for (const key of path.slice(0, -1)) {
+      target[key] ??= {};
+      target = target[key] as Record<string, unknown>;
+    }
     target[path.at(-1)!] = value;
   }
   return out;

@@ -167,9 +167,9 @@ async function renderAgreement(main, r) {
     <div class="pods">${pods.map((p, i) => `<div class="pod"><h4>${esc(p.description)}</h4><div id="pod-${i}"></div></div>`).join('')}</div>
     ${logPanel()}`;
   await renderAdditions(agreement.id);
-  pods.forEach((p, i) =>
-    mountFrame($(`#pod-${i}`), p, { screen: 'agreement', id: agreement.id, hostedAs: 'pod' }, p.podHeight || 240),
-  );
+  pods.forEach((p, i) => {
+    mountFrame($(`#pod-${i}`), p, { screen: 'agreement', id: agreement.id, hostedAs: 'pod' }, p.podHeight || 240);
+  });
   wireToolbar();
 }
 
@@ -297,7 +297,7 @@ window.addEventListener('message', (e) => {
     location.hash = `#/${args.screen}/${args.id}`;
   } else if (name === 'setDirty') {
     respond({});
-    setDirty(Boolean(msg.args && msg.args.dirty));
+    setDirty(Boolean(msg.args?.dirty));
   }
 });
 

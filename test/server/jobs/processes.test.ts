@@ -82,15 +82,13 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
             set: { status: 'mapped' },
           })
           .returning();
-        await database.db
-          .insert(serviceMappings)
-          .values({
-            tenantId,
-            subscriptionId: sub.id,
-            companyMappingId: cm!.id,
-            productMappingId: pm!.id,
-            cwAgreementId: agreement.id,
-          });
+        await database.db.insert(serviceMappings).values({
+          tenantId,
+          subscriptionId: sub.id,
+          companyMappingId: cm!.id,
+          productMappingId: pm!.id,
+          cwAgreementId: agreement.id,
+        });
       }
     }
     await database.db

@@ -1,17 +1,16 @@
-import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncRuns } from '../../../db/schema.ts';
 import { createPacer } from '../../../server/http/pacer.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { startScheduler } from '../../../server/jobs/scheduler.ts';
-import { type Call, signedIn } from '../../helpers/api.ts';
+import { type Caller, signedIn } from '../../helpers/api.ts';
 import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
 let stack: Stack;
-let jdoe: (m: string, p: string, b?: unknown) => Promise<Call>;
+let jdoe: Caller;
 const world = () => stack.sandboxes.world;
 const tenant = async () => (await stack.database.db.query.tenants.findFirst())!;
 const markedCount = () => world().cw.additions.filter((a) => a.serialNumber?.startsWith('p8s:')).length;
@@ -105,7 +104,7 @@ describe('the scheduled sync', () => {
     expect(result).toMatchObject({ status: 'done', writes: 1, needsReview: 1 });
     expect((await writesLogged()) - before).toBe(1);
     const report = await jdoe('GET', '/reports/unsynced');
-    const row = report.body.rows.find((r: { companyName: string }) => r.companyName === 'Gibson, Pott, and York LLC');
+    const row = report.body.rows.find((r) => r.companyName === 'Gibson, Pott, and York LLC');
     expect(row).toMatchObject({
       state: 'needs-review',
       reason: expect.stringMatching(/"Creating prorated addition" \(prorate\) is not allowed unattended/),

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pax8SubscriptionRecord } from '../../../server/sandbox/world.ts';
-import { type Call, signedIn } from '../../helpers/api.ts';
+import { type Caller, signedIn } from '../../helpers/api.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
 let stack: Stack;
-let jdoe: (m: string, p: string, b?: unknown) => Promise<Call>;
+let jdoe: Caller;
 const world = () => stack.sandboxes.world;
 const ids: Record<string, string> = {};
 let agreementId: number;
@@ -95,9 +95,9 @@ describe('the agreement pod', () => {
   it('lists exactly the subscriptions that differ, with quantities, the monthly difference, and since when', async () => {
     const res = await jdoe('GET', `/agreements/${agreementId}/unsynced`);
     expect(res.status).toBe(200);
-    const ours = res.body.rows.filter((r: { subscriptionId: string }) => Object.values(ids).includes(r.subscriptionId));
-    const by = (name: string) => ours.find((r: { subscriptionId: string }) => r.subscriptionId === ids[name]);
-    expect(ours.map((r: { subscriptionId: string }) => r.subscriptionId).sort()).toEqual(
+    const ours = res.body.rows.filter((r) => Object.values(ids).includes(r.subscriptionId));
+    const by = (name: string) => ours.find((r) => r.subscriptionId === ids[name]);
+    expect(ours.map((r) => r.subscriptionId).sort()).toEqual(
       [ids.increase, ids.decrease, ids.cancellation, ids.new, ids['hand-edited']].sort(),
     );
     expect(by('increase')).toMatchObject({ cwQuantity: 3, distributorQuantity: 5, monthlyDifference: 2000 });
@@ -113,15 +113,13 @@ describe('the agreement pod', () => {
     await new Promise((r) => setTimeout(r, 20));
     const second = (await jdoe('GET', `/agreements/${agreementId}/unsynced`)).body.rows;
     for (const r of second)
-      expect(r.outOfSyncSince).toBe(
-        first.find((f: { subscriptionId: string }) => f.subscriptionId === r.subscriptionId).outOfSyncSince,
-      );
+      expect(r.outOfSyncSince).toBe(first.find((f) => f.subscriptionId === r.subscriptionId)!.outOfSyncSince);
   });
 
   it('drops an ignored one, and says when nothing differs', async () => {
     await jdoe('POST', `/subscriptions/${ids.decrease}/ignore`, {});
     const rows = (await jdoe('GET', `/agreements/${agreementId}/unsynced`)).body.rows;
-    expect(rows.some((r: { subscriptionId: string }) => r.subscriptionId === ids.decrease)).toBe(false);
+    expect(rows.some((r) => r.subscriptionId === ids.decrease)).toBe(false);
     const other = world().cw.agreements.find((a) => a.company.name === 'Tampa Office Supply')!;
     expect((await jdoe('GET', `/agreements/${other.id}/unsynced`)).body).toEqual({ bound: false, rows: [], inSync: 0 });
   });

@@ -37,7 +37,7 @@ describe('binding companies', () => {
     expect(tab.body.suggestions[0]).toMatchObject({ name: 'Frontier Wealth Management, LLC', score: 100 });
 
     const bound = await jdoe('POST', '/company-mappings', {
-      distributorCompanyId: tab.body.suggestions[0].distributorCompanyId,
+      distributorCompanyId: tab.body.suggestions[0]!.distributorCompanyId,
       cwCompanyId: frontier.id,
     });
     expect(bound.status).toBe(201);
@@ -47,7 +47,7 @@ describe('binding companies', () => {
       world().pax8.subscriptions.filter((s) => s.companyId === pax8Company('Frontier Wealth Management, LLC').id)
         .length,
     );
-    expect(after.body.subscriptions.every((s: { state: string }) => s.state === 'unmapped')).toBe(true);
+    expect(after.body.subscriptions.every((s) => s.state === 'unmapped')).toBe(true);
   });
 
   it('refuses to bind a ConnectWise company that is already bound to another Pax8 company', async () => {
@@ -65,9 +65,9 @@ describe('binding companies', () => {
     const res = await jdoe('GET', '/companies');
     expect(res.body.counts).toMatchObject({ all: world().pax8.companies.length, mapped: 1, failed: 0 });
     expect(res.body.counts.unmapped).toBe(world().pax8.companies.length - 1);
-    const gibson = res.body.rows.find((r: { name: string }) => r.name === 'Gibson, Pott, and York LLC');
+    const gibson = res.body.rows.find((r) => r.name === 'Gibson, Pott, and York LLC')!;
     expect(gibson.suggestion).toMatchObject({ name: 'Gibson Pott & York', score: 100 });
-    expect(res.body.rows.find((r: { name: string }) => r.name === 'Franks Flower Shop').suggestion).toBeNull();
+    expect(res.body.rows.find((r) => r.name === 'Franks Flower Shop')!.suggestion).toBeNull();
   });
 
   it('binds and clears several at once, each row with its own result', async () => {
@@ -93,8 +93,8 @@ describe('binding companies', () => {
         },
       ],
     });
-    expect(res.body.results.map((r: { ok: boolean }) => r.ok)).toEqual([true, true, false]);
-    expect(res.body.results[2].message).toMatch(/already bound/);
+    expect(res.body.results.map((r) => r.ok)).toEqual([true, true, false]);
+    expect(res.body.results[2]!.message).toMatch(/already bound/);
     const cleared = await jdoe('POST', '/company-mappings/bulk', {
       items: [{ distributorCompanyId: pick('Dynamo Corporation').distributorCompanyId, cwCompanyId: null }],
     });
@@ -143,18 +143,18 @@ describe('binding companies', () => {
     const pax8 = pax8Company('Oxford Senior Living');
     await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: oxford.id });
     const tab = (await jdoe('GET', `/companies/${oxford.id}/tab`)).body;
-    const monthly = tab.subscriptions.find((s: { billingTerm: string }) => s.billingTerm === 'Monthly');
-    const agreement = tab.agreements.find((a: { cancelled: boolean }) => !a.cancelled);
+    const monthly = tab.subscriptions.find((s) => s.billingTerm === 'Monthly')!;
+    const agreement = tab.agreements.find((a) => !a.cancelled)!;
     expect(
       (await jdoe('PUT', '/service-mappings', { subscriptionId: monthly.id, cwAgreementId: agreement.id })).status,
     ).toBe(200);
-    const impact = await jdoe('GET', `/company-mappings/${tab.binding.mappingId}/impact`);
+    const impact = await jdoe('GET', `/company-mappings/${tab.binding!.mappingId}/impact`);
     expect(impact.body).toEqual({ serviceMappings: 1 });
-    expect((await jdoe('DELETE', `/company-mappings/${tab.binding.mappingId}`)).body).toEqual({ paused: 1 });
+    expect((await jdoe('DELETE', `/company-mappings/${tab.binding!.mappingId}`)).body).toEqual({ paused: 1 });
     expect((await jdoe('GET', `/companies/${oxford.id}/tab`)).body.binding).toBeNull();
     await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: oxford.id });
     const again = (await jdoe('GET', `/companies/${oxford.id}/tab`)).body;
-    expect(again.subscriptions.find((s: { id: string }) => s.id === monthly.id).agreementId).toBe(agreement.id);
+    expect(again.subscriptions.find((s) => s.id === monthly.id)!.agreementId).toBe(agreement.id);
   });
 });
 
@@ -162,7 +162,7 @@ describe('products', () => {
   it('finds catalog items by identifier and vendor SKU, and binds one', async () => {
     const item = world().cw.catalog.find((i) => i.vendorSku && i.productClass !== 'Bundle')!;
     const bySku = await jdoe('GET', `/catalog?q=${encodeURIComponent(item.vendorSku!.slice(0, 8))}`);
-    expect(bySku.body.map((i: { id: number }) => i.id)).toContain(item.id);
+    expect(bySku.body.map((i) => i.id)).toContain(item.id);
     const product = world().pax8.products.find((p) => p.sku === item.identifier)!;
     const res = await jdoe('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
     expect(res.status).toBe(201);
@@ -197,10 +197,10 @@ describe('products', () => {
       customerDescription: product.shortDescription,
       price: 25,
       cost: 20,
-      subcategoryId: setup.subcategories[0].id,
-      typeId: setup.types[0].id,
+      subcategoryId: setup.subcategories[0]!.id,
+      typeId: setup.types[0]!.id,
       productClass: 'Service',
-      unitOfMeasureId: setup.unitsOfMeasure[0].id,
+      unitOfMeasureId: setup.unitsOfMeasure[0]!.id,
       vendorSku: product.sku,
     };
     const long = await jdoe('POST', '/catalog-items', { ...form, description: 'x'.repeat(61) });
@@ -250,9 +250,7 @@ describe('products', () => {
     const rows = (await jdoe('GET', '/products')).body.rows.filter(
       (r: { distributorProductId: string }) => r.distributorProductId === proofpoint.id,
     );
-    expect(
-      rows.filter((r: { subProduct: string; status: string }) => r.subProduct && r.status === 'mapped').length,
-    ).toBe(2);
+    expect(rows.filter((r) => r.subProduct && r.status === 'mapped').length).toBe(2);
   });
 });
 
@@ -263,17 +261,15 @@ describe('agreements', () => {
       cwCompanyId: yearly.cwCompanyId,
     });
     const tab = (await jdoe('GET', `/companies/${yearly.cwCompanyId}/tab`)).body;
-    const monthlyAgreement = tab.agreements.find(
-      (a: { billingCycle: string; cancelled: boolean }) => a.billingCycle === 'Monthly' && !a.cancelled,
-    );
-    const yearlyAgreement = tab.agreements.find((a: { billingCycle: string }) => a.billingCycle === 'Yearly');
-    expect(tab.subscriptions.find((s: { id: string }) => s.id === yearly.subscriptionId).billingTerm).toBe('Annual');
+    const monthlyAgreement = tab.agreements.find((a) => a.billingCycle === 'Monthly' && !a.cancelled)!;
+    const yearlyAgreement = tab.agreements.find((a) => a.billingCycle === 'Yearly')!;
+    expect(tab.subscriptions.find((s) => s.id === yearly.subscriptionId)!.billingTerm).toBe('Annual');
     const refused = await jdoe('PUT', '/service-mappings', {
       subscriptionId: yearly.subscriptionId,
       cwAgreementId: monthlyAgreement.id,
     });
     expect(refused.status).toBe(400);
-    expect(refused.body.details.fields[0].message).toBe(
+    expect(refused.body.details.fields[0]!.message).toBe(
       'Not offered: Annual subscriptions may only go on agreements billed yearly; this one is billed Monthly.',
     );
     const ok = await jdoe('PUT', '/service-mappings', {
@@ -283,8 +279,8 @@ describe('agreements', () => {
     expect(ok.status).toBe(200);
     expect(
       (await jdoe('GET', `/companies/${yearly.cwCompanyId}/tab`)).body.subscriptions.find(
-        (s: { id: string }) => s.id === yearly.subscriptionId,
-      ).state,
+        (s) => s.id === yearly.subscriptionId,
+      )!.state,
     ).not.toBe('unmapped');
   });
 
@@ -293,10 +289,10 @@ describe('agreements', () => {
     const tab = (await jdoe('GET', `/companies/${oxford.id}/tab`)).body;
     const foreign = world().cw.agreements.find((a) => a.company.id !== oxford.id)!;
     const res = await jdoe('PUT', '/service-mappings', {
-      subscriptionId: tab.subscriptions[0].id,
+      subscriptionId: tab.subscriptions[0]!.id,
       cwAgreementId: foreign.id,
     });
     expect(res.status).toBe(400);
-    expect(res.body.details.fields[0].field).toBe('cwAgreementId');
+    expect(res.body.details.fields[0]!.field).toBe('cwAgreementId');
   });
 });

@@ -1,12 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTenantSync } from '../../../server/jobs/run.ts';
-import { type Call, signedIn } from '../../helpers/api.ts';
+import { type Caller, signedIn } from '../../helpers/api.ts';
 import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
 let stack: Stack;
-let jdoe: (m: string, p: string, b?: unknown) => Promise<Call>;
+let jdoe: Caller;
 const world = () => stack.sandboxes.world;
 const tenant = async () => (await stack.database.db.query.tenants.findFirst())!;
 
@@ -31,11 +31,9 @@ afterAll(async () => stack?.close());
 describe('the unsynced report', () => {
   it('lists every unsynced subscription by company, seat-based apart from arrears', async () => {
     const res = await jdoe('GET', '/reports/unsynced');
-    const companies = res.body.rows
-      .filter((r: { state: string }) => r.state === 'out-of-sync')
-      .map((r: { companyName: string }) => r.companyName);
+    const companies = res.body.rows.filter((r) => r.state === 'out-of-sync').map((r) => r.companyName);
     expect(companies).toEqual(expect.arrayContaining(['Frontier Wealth Management, LLC', 'Oxford Senior Living']));
-    const row = res.body.rows.find((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id);
+    const row = res.body.rows.find((r) => r.subscriptionId === oxford.sub.id)!;
     expect(row).toMatchObject({
       cwQuantity: 3,
       distributorQuantity: 5,
@@ -43,7 +41,7 @@ describe('the unsynced report', () => {
       monthlyDifference: Math.round(oxford.sub.price * 100) * 2,
     });
     expect(row.outOfSyncSince).not.toBeNull();
-    expect(res.body.rows.every((r: { arrears: boolean }) => typeof r.arrears === 'boolean')).toBe(true);
+    expect(res.body.rows.every((r) => typeof r.arrears === 'boolean')).toBe(true);
   });
 
   it('ignoring removes a subscription until it is restored, and survives later syncs and a restart', async () => {
@@ -51,9 +49,7 @@ describe('the unsynced report', () => {
       200,
     );
     const listed = async (call = jdoe) => (await call('GET', '/reports/unsynced')).body;
-    expect((await listed()).rows.some((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id)).toBe(
-      false,
-    );
+    expect((await listed()).rows.some((r) => r.subscriptionId === oxford.sub.id)).toBe(false);
     expect((await listed()).ignored).toEqual([
       expect.objectContaining({ subscriptionId: oxford.sub.id, ignoredBy: 'Jane Doe (jdoe)' }),
     ]);
@@ -77,28 +73,21 @@ describe('the unsynced report', () => {
       hostOrigins: async () => [],
     });
     const again = await signedIn({ ...stack, app: restarted }, 'nross');
-    expect((await listed(again)).ignored.map((i: { subscriptionId: string }) => i.subscriptionId)).toEqual([
-      oxford.sub.id,
-    ]);
+    expect((await listed(again)).ignored.map((i) => i.subscriptionId)).toEqual([oxford.sub.id]);
     expect((await again('DELETE', `/subscriptions/${oxford.sub.id}/ignore`)).status).toBe(200);
-    expect((await listed()).rows.some((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id)).toBe(
-      true,
-    );
+    expect((await listed()).rows.some((r) => r.subscriptionId === oxford.sub.id)).toBe(true);
   });
 
   it('links and unlinks: with their agreement and addition, or without', async () => {
     const linked = (await jdoe('GET', '/reports/linked')).body.rows;
-    expect(linked.find((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id)).toMatchObject({
+    expect(linked.find((r) => r.subscriptionId === oxford.sub.id)).toMatchObject({
       cwAgreementId: oxford.agreement.id,
       cwAgreementName: oxford.agreement.name,
     });
     const unlinked = (await jdoe('GET', '/reports/unlinked')).body.rows;
     expect(unlinked.length).toBeGreaterThan(0);
     expect(
-      unlinked.every(
-        (r: { subscriptionId: string }) =>
-          !linked.some((l: { subscriptionId: string }) => l.subscriptionId === r.subscriptionId),
-      ),
+      unlinked.every((r: { subscriptionId: string }) => !linked.some((l) => l.subscriptionId === r.subscriptionId)),
     ).toBe(true);
   });
 

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adjustmentLog, syncOperations } from '../../../db/schema.ts';
-import { type Call, signedIn } from '../../helpers/api.ts';
+import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY, setFaults } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
 let stack: Stack;
-let jdoe: (m: string, p: string, b?: unknown) => Promise<Call>;
+let jdoe: Caller;
 const world = () => stack.sandboxes.world;
 const writes = async () =>
   (
@@ -42,8 +42,8 @@ describe('review and confirm', () => {
     expect(m.sub.id).toBe(world().pax8.subscriptions[0]!.id);
     const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
     expect(review.status).toBe(200);
-    const ops = review.body.plan.operations;
-    const prorate = ops.find((o: { type: string }) => o.type === 'create-prorate');
+    const ops = okPlan(review.body.plan).operations;
+    const prorate = ops.find((o) => o.type === 'create-prorate')!;
     expect(prorate.after.unitPrice.derivation).toBe(
       `$${m.sub.price.toFixed(2)} × 21/30 = $${(Math.round(m.sub.price * 70) / 100).toFixed(2)}`,
     );
@@ -53,7 +53,7 @@ describe('review and confirm', () => {
     const before = (await writes()).length;
     const confirmed = await jdoe('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
     expect(confirmed.status).toBe(200);
-    expect(confirmed.body.outcomes.map((o: { state: string }) => o.state)).toEqual(ops.map(() => 'confirmed'));
+    expect(confirmed.body.outcomes.map((o) => o.state)).toEqual(ops.map(() => 'confirmed'));
     expect((await writes()).length - before).toBe(ops.length);
     const written = additionsOf(m.agreement.id).filter((a) => a.serialNumber?.startsWith('p8s:'));
     expect(written.find((a) => a.cancelledDate === '2026-12-31T00:00:00Z')).toMatchObject({
@@ -64,12 +64,12 @@ describe('review and confirm', () => {
     const log = await stack.database.db.select().from(adjustmentLog).where(eq(adjustmentLog.subscriptionId, m.sub.id));
     expect(log.every((l) => l.outcome === 'success' && l.actorName === 'Jane Doe' && l.operationKey)).toBe(true);
     const tab = await jdoe('GET', `/companies/${m.cwCompany.id}/tab`);
-    expect(tab.body.subscriptions.find((s: { id: string }) => s.id === m.sub.id).state).toBe('in-sync');
+    expect(tab.body.subscriptions.find((s) => s.id === m.sub.id)!.state).toBe('in-sync');
 
     // Planning again finds nothing to do, and shows the prorate as synced.
     const again = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
-    expect(again.body.plan.operations).toEqual([]);
-    expect(again.body.plan.synced).toEqual([expect.objectContaining({ at: '2026-11-09', delta: 1 })]);
+    expect(okPlan(again.body.plan).operations).toEqual([]);
+    expect(okPlan(again.body.plan).synced).toEqual([expect.objectContaining({ at: '2026-11-09', delta: 1 })]);
     // Confirming the old review again writes nothing: ConnectWise changed since.
     const stale = await jdoe('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
     expect(stale.status).toBe(409);
@@ -100,7 +100,7 @@ describe('review and confirm', () => {
   it("refuses to move an existing addition's effective date, naming the field", async () => {
     const sc = await scenario('Ace Chemical Processing Plant', 10, [['2026-11-05', 12]]);
     const review = await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`);
-    const update = review.body.plan.operations.find((o: { type: string }) => o.type === 'update-recurring');
+    const update = okPlan(review.body.plan).operations.find((o) => o.type === 'update-recurring')!;
     expect(update.effectiveDateEditable).toBe(false);
     const res = await jdoe('POST', '/plans/confirm', {
       subscriptionId: sc.sub.id,
@@ -146,7 +146,7 @@ describe('exactly once', () => {
     ]);
     const nross = await signedIn(stack, 'nross');
     const review = await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`);
-    expect(review.body.plan.operations.length).toBe(3);
+    expect(okPlan(review.body.plan).operations.length).toBe(3);
     const before = (await writes()).length;
     const [a, b] = await Promise.all([
       jdoe('POST', '/plans/confirm', { subscriptionId: sc.sub.id, basis: review.body.plan.basis }),
@@ -169,7 +169,7 @@ describe('exactly once', () => {
       ],
     });
     const { confirm } = await reviewAndConfirm(sc.sub.id);
-    expect(confirm.body.outcomes.map((o: { state: string }) => o.state)).toEqual(['adopted', 'adopted']);
+    expect(confirm.body.outcomes.map((o) => o.state)).toEqual(['adopted', 'adopted']);
     expect(marked(sc.agreement.id).length).toBe(1);
     expect(
       additionsOf(sc.agreement.id).find((a) => a.product.id === sc.item.id && a.serialNumber === null)?.quantity,
@@ -191,7 +191,7 @@ describe('exactly once', () => {
     });
     const before = (await writes()).filter((w) => w.status < 300).length;
     const { confirm } = await reviewAndConfirm(sc.sub.id);
-    expect(confirm.body.outcomes.every((o: { state: string }) => o.state === 'confirmed')).toBe(true);
+    expect(confirm.body.outcomes.every((o) => o.state === 'confirmed')).toBe(true);
     expect((await writes()).filter((w) => w.status < 300).length - before).toBe(3);
     expect(marked(sc.agreement.id).length).toBe(2);
   });
@@ -207,13 +207,13 @@ describe('exactly once', () => {
       rules: [{ method: 'POST', path: `/agreements/${sc.agreement.id}/additions$`, status500: 1 }],
     });
     const { confirm } = await reviewAndConfirm(sc.sub.id);
-    const states = confirm.body.outcomes.map((o: { state: string }) => o.state);
+    const states = confirm.body.outcomes.map((o) => o.state);
     expect(states.length).toBe(5);
     expect(states.filter((x: string) => x === 'confirmed').length).toBe(4);
-    const failed = confirm.body.outcomes.find((o: { state: string }) => o.state === 'failed');
+    const failed = confirm.body.outcomes.find((o) => o.state === 'failed')!;
     expect(failed.error).toMatch(/can be retried safely/);
     const log = await jdoe('GET', '/adjustments?outcome=unknown');
-    const entry = log.body.find((l: { operationKey: string }) => l.operationKey === failed.key);
+    const entry = log.body.find((l) => l.operationKey === failed.key);
     expect(entry).toMatchObject({
       retryable: true,
       actorName: 'Jane Doe',
@@ -222,13 +222,13 @@ describe('exactly once', () => {
     const retried = await jdoe('POST', `/operations/${encodeURIComponent(failed.key)}/retry`);
     expect(retried.body.state).toBe('confirmed');
     expect(marked(sc.agreement.id).length).toBe(4);
-    expect((await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`)).body.plan.operations).toEqual([]);
+    expect(okPlan((await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`)).body.plan).operations).toEqual([]);
   });
 
   it('a validation error is shown on the operation, and the others are written', async () => {
     const sc = await scenario('Meridian Auto Group LLC', 1, [['2026-11-06', 2]]);
     const review = await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`);
-    const prorate = review.body.plan.operations.find((o: { type: string }) => o.type === 'create-prorate');
+    const prorate = okPlan(review.body.plan).operations.find((o) => o.type === 'create-prorate')!;
     // A non-prorating agreement invoiced through November refuses a mid-November effective date.
     world().cw.agreements.find((a) => a.id === sc.agreement.id)!.prorateFlag = false;
     const confirm = await jdoe('POST', '/plans/confirm', {
@@ -236,24 +236,24 @@ describe('exactly once', () => {
       basis: review.body.plan.basis,
       edits: { [prorate.key]: { include: true, effectiveDate: '2026-11-15' } },
     });
-    const failed = confirm.body.outcomes.find((o: { key: string }) => o.key === prorate.key);
+    const failed = confirm.body.outcomes.find((o) => o.key === prorate.key)!;
     expect(failed.state).toBe('failed');
     expect(failed.fields).toEqual([
       { field: 'effectiveDate', message: expect.stringMatching(/^Since this period has already been invoiced/) },
     ]);
-    expect(confirm.body.outcomes.find((o: { key: string }) => o.key !== prorate.key).state).toBe('confirmed');
+    expect(confirm.body.outcomes.find((o) => o.key !== prorate.key)!.state).toBe('confirmed');
   });
 
   it('a write made just before a crash is adopted when the run resumes', async () => {
     const sc = await scenario('Granite Auto Group, P.C.', 3, [['2026-11-08', 4]]);
     const review = await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`);
-    const prorate = review.body.plan.operations.find((o: { type: string }) => o.type === 'create-prorate');
+    const prorate = okPlan(review.body.plan).operations.find((o) => o.type === 'create-prorate')!;
     // The crash: the prorate is persisted and claimed, ConnectWise applies it, the process dies.
     await jdoe('POST', '/plans/confirm', {
       subscriptionId: sc.sub.id,
       basis: review.body.plan.basis,
       edits: {
-        [review.body.plan.operations.find((o: { type: string }) => o.type !== 'create-prorate').key]: {
+        [okPlan(review.body.plan).operations.find((o) => o.type !== 'create-prorate')!.key]: {
           include: false,
         },
       },
