@@ -1,16 +1,55 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  check,
   index,
   integer,
   jsonb,
+  type PgColumn,
   pgTable,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { NewCwAddition, PatchOperation } from '../server/connectwise/types.ts';
+import { OPERATION_TYPES } from '../shared/billing/operations.ts';
+import type { Derived } from '../shared/billing/proration.ts';
+import { MAPPING_STATUSES } from '../shared/schemas/mapping.ts';
+import { OPERATION_STATES } from '../shared/schemas/plans.ts';
+import { OPERATION_KINDS, type OperationKind, type SyncRules } from '../shared/schemas/settings.ts';
+
+/** A subscription mapping also pauses while its company is unbound. */
+export const SERVICE_MAPPING_STATUSES = ['mapped', 'paused', 'failed'] as const;
+export const RUN_TRIGGERS = ['scheduled', 'manual', 'check'] as const;
+export const RUN_STATUSES = ['running', 'succeeded', 'partial', 'failed'] as const;
+export const ACTOR_TYPES = ['member', 'scheduled'] as const;
+export const WRITE_OUTCOMES = ['success', 'failure', 'unknown'] as const;
+export const ASSESSED_STATES = ['in-sync', 'out-of-sync', 'unmapped', 'needs-review'] as const;
+/** The sync keeps at most this many addition ids per subscription; the operations hold the full history. */
+export const ADDITION_IDS_KEPT = 20;
+
+/** Exactly what the writer sends: a POST body, or a PATCH of one addition. */
+export type OperationRequest =
+  | { method: 'POST'; body: NewCwAddition }
+  | { method: 'PATCH'; additionId: number; patch: PatchOperation[] };
+
+/** What the log and the review show of an operation. */
+export interface OperationSummary {
+  title: string;
+  reason: string;
+  quantity: number;
+  unitPrice: Derived;
+  totalPrice: Derived;
+  effectiveDate: string;
+  cancelledDate: string | null;
+}
+
+/** A check constraint that keeps a text column to its known values: the rule lives in the schema. */
+function oneOf(column: PgColumn, values: readonly string[]): SQL {
+  return sql`${column} in (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`;
+}
 
 /** Every timestamp is stored with its zone so both drivers hand back the same instant. */
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -57,9 +96,9 @@ export const tenantSettings = pgTable('tenant_settings', {
   schedule: text('schedule').notNull().default('0 0 * * *'),
   timeZone: text('time_zone').notNull().default('UTC'),
   /** Operation kinds the scheduled job may write without a person: shared/schemas/settings.ts. */
-  unattendedKinds: jsonb('unattended_kinds').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  unattendedKinds: jsonb('unattended_kinds').$type<OperationKind[]>().notNull().default(sql`'[]'::jsonb`),
   /** Sync rules (effective dates, cancellation, proration style); validated by shared schemas. */
-  rules: jsonb('rules').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  rules: jsonb('rules').$type<Partial<SyncRules>>().notNull().default(sql`'{}'::jsonb`),
   updatedBy: text('updated_by'),
   updatedAt: updatedAt(),
 });
@@ -76,8 +115,8 @@ export const companyMappings = pgTable(
     distributorCompanyName: text('distributor_company_name').notNull(),
     cwCompanyId: integer('cw_company_id'),
     cwCompanyName: text('cw_company_name'),
-    /** `mapped`, `paused` (unbound: service mappings kept but not synced) or `failed`. */
-    status: text('status').notNull().default('mapped'),
+    /** `mapped`, `unmapped` (unbound: its service mappings are kept but paused) or `failed`. */
+    status: text('status', { enum: MAPPING_STATUSES }).notNull().default('mapped'),
     /** Agreement chosen by default when a company has several that can take additions. */
     defaultAgreementId: integer('default_agreement_id'),
     lastError: text('last_error'),
@@ -88,6 +127,11 @@ export const companyMappings = pgTable(
   (t) => [
     uniqueIndex('company_mappings_distributor_uq').on(t.tenantId, t.distributor, t.distributorCompanyId),
     index('company_mappings_cw_idx').on(t.tenantId, t.cwCompanyId),
+    // A ConnectWise company is bound to one company of each distributor at a time.
+    uniqueIndex('company_mappings_cw_bound_uq')
+      .on(t.tenantId, t.distributor, t.cwCompanyId)
+      .where(sql`status = 'mapped'`),
+    check('company_mappings_status_ck', oneOf(t.status, MAPPING_STATUSES)),
   ],
 );
 
@@ -108,7 +152,7 @@ export const productMappings = pgTable(
     distributorProductName: text('distributor_product_name').notNull(),
     cwCatalogItemId: integer('cw_catalog_item_id'),
     cwCatalogIdentifier: text('cw_catalog_identifier'),
-    status: text('status').notNull().default('mapped'),
+    status: text('status', { enum: MAPPING_STATUSES }).notNull().default('mapped'),
     lastError: text('last_error'),
     createdBy: text('created_by'),
     createdAt: createdAt(),
@@ -116,6 +160,7 @@ export const productMappings = pgTable(
   },
   (t) => [
     uniqueIndex('product_mappings_distributor_uq').on(t.tenantId, t.distributor, t.distributorProductId, t.subProduct),
+    check('product_mappings_status_ck', oneOf(t.status, MAPPING_STATUSES)),
   ],
 );
 
@@ -135,9 +180,9 @@ export const serviceMappings = pgTable(
       onDelete: 'set null',
     }),
     cwAgreementId: integer('cw_agreement_id').notNull(),
-    /** Ids of the additions the engine wrote for this subscription, newest last. */
+    /** Ids of the last additions the engine wrote for this subscription, newest last (bounded). */
     additionIds: jsonb('addition_ids').$type<number[]>().notNull().default(sql`'[]'::jsonb`),
-    status: text('status').notNull().default('mapped'),
+    status: text('status', { enum: SERVICE_MAPPING_STATUSES }).notNull().default('mapped'),
     lastError: text('last_error'),
     createdBy: text('created_by'),
     createdAt: createdAt(),
@@ -146,6 +191,11 @@ export const serviceMappings = pgTable(
   (t) => [
     uniqueIndex('service_mappings_subscription_uq').on(t.tenantId, t.distributor, t.subscriptionId),
     index('service_mappings_agreement_idx').on(t.tenantId, t.cwAgreementId),
+    check('service_mappings_status_ck', oneOf(t.status, SERVICE_MAPPING_STATUSES)),
+    check(
+      'service_mappings_addition_ids_ck',
+      sql`jsonb_array_length(${t.additionIds}) <= ${sql.raw(String(ADDITION_IDS_KEPT))}`,
+    ),
   ],
 );
 
@@ -156,11 +206,9 @@ export const syncRuns = pgTable(
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    /** `scheduled` or `manual`. */
-    trigger: text('trigger').notNull(),
+    trigger: text('trigger', { enum: RUN_TRIGGERS }).notNull(),
     actor: text('actor').notNull(),
-    /** `running`, `succeeded`, `partial`, `failed`. */
-    status: text('status').notNull().default('running'),
+    status: text('status', { enum: RUN_STATUSES }).notNull().default('running'),
     companiesTotal: integer('companies_total').notNull().default(0),
     companiesDone: integer('companies_done').notNull().default(0),
     writes: integer('writes').notNull().default(0),
@@ -170,7 +218,11 @@ export const syncRuns = pgTable(
     startedAt: at('started_at').notNull().defaultNow(),
     finishedAt: at('finished_at'),
   },
-  (t) => [index('sync_runs_tenant_started_idx').on(t.tenantId, t.startedAt)],
+  (t) => [
+    index('sync_runs_tenant_started_idx').on(t.tenantId, t.startedAt),
+    check('sync_runs_trigger_ck', oneOf(t.trigger, RUN_TRIGGERS)),
+    check('sync_runs_status_ck', oneOf(t.status, RUN_STATUSES)),
+  ],
 );
 
 /**
@@ -186,7 +238,7 @@ export const adjustmentLog = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     at: at('at').notNull().defaultNow(),
     /** `member` (a person's session) or `scheduled` (the integration's API member). */
-    actorType: text('actor_type').notNull(),
+    actorType: text('actor_type', { enum: ACTOR_TYPES }).notNull(),
     actorMemberId: text('actor_member_id'),
     actorName: text('actor_name').notNull(),
     /** e.g. `addition.create`, `addition.update`, `company.create`, `catalog.create`. */
@@ -201,8 +253,8 @@ export const adjustmentLog = pgTable(
     cwRecordId: integer('cw_record_id'),
     /** Method, path and the fields sent, with no credentials. */
     requestSummary: jsonb('request_summary').$type<Record<string, unknown>>().notNull(),
-    /** `success`, `failure` or `unknown` (sent, but no answer came back). */
-    outcome: text('outcome').notNull(),
+    /** `unknown`: sent, but no answer came back. */
+    outcome: text('outcome', { enum: WRITE_OUTCOMES }).notNull(),
     responseSummary: jsonb('response_summary').$type<Record<string, unknown>>(),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
@@ -210,6 +262,8 @@ export const adjustmentLog = pgTable(
   (t) => [
     index('adjustment_log_tenant_at_idx').on(t.tenantId, t.at),
     index('adjustment_log_operation_idx').on(t.tenantId, t.operationKey),
+    check('adjustment_log_actor_type_ck', oneOf(t.actorType, ACTOR_TYPES)),
+    check('adjustment_log_outcome_ck', oneOf(t.outcome, WRITE_OUTCOMES)),
   ],
 );
 
@@ -290,8 +344,8 @@ export const syncOperations = pgTable(
       .references(() => syncPlans.id, { onDelete: 'cascade' }),
     opKey: text('op_key').notNull(),
     seq: integer('seq').notNull(),
-    type: text('type').notNull(),
-    kind: text('kind').notNull(),
+    type: text('type', { enum: OPERATION_TYPES }).notNull(),
+    kind: text('kind', { enum: OPERATION_KINDS }).notNull(),
     marker: text('marker').notNull(),
     subscriptionId: text('subscription_id').notNull(),
     cwAgreementId: integer('cw_agreement_id').notNull(),
@@ -299,10 +353,10 @@ export const syncOperations = pgTable(
     additionId: integer('addition_id'),
     dependsOn: text('depends_on'),
     /** Exactly what is sent: a POST body or a PATCH operation list. */
-    request: jsonb('request').$type<Record<string, unknown>>().notNull(),
+    request: jsonb('request').$type<OperationRequest>().notNull(),
     /** Title, reason and figures, for the log and the review. */
-    summary: jsonb('summary').$type<Record<string, unknown>>().notNull(),
-    state: text('state').notNull().default('planned'),
+    summary: jsonb('summary').$type<OperationSummary>().notNull(),
+    state: text('state', { enum: OPERATION_STATES }).notNull().default('planned'),
     attempts: integer('attempts').notNull().default(0),
     errorCode: text('error_code'),
     error: text('error'),
@@ -312,6 +366,9 @@ export const syncOperations = pgTable(
   (t) => [
     uniqueIndex('sync_operations_key_uq').on(t.tenantId, t.opKey),
     index('sync_operations_plan_idx').on(t.planId),
+    check('sync_operations_type_ck', oneOf(t.type, OPERATION_TYPES)),
+    check('sync_operations_kind_ck', oneOf(t.kind, OPERATION_KINDS)),
+    check('sync_operations_state_ck', oneOf(t.state, OPERATION_STATES)),
   ],
 );
 
@@ -337,8 +394,7 @@ export const subscriptionStatus = pgTable(
     cwAgreementId: integer('cw_agreement_id'),
     cwAgreementName: text('cw_agreement_name'),
     cwAdditionId: integer('cw_addition_id'),
-    /** `in-sync`, `out-of-sync`, `unmapped` or `needs-review`. */
-    state: text('state').notNull(),
+    state: text('state', { enum: ASSESSED_STATES }).notNull(),
     cwQuantity: integer('cw_quantity'),
     distributorQuantity: integer('distributor_quantity'),
     /** Monthly price ConnectWise would bill minus what the distributor's quantity and price make, in cents. */
@@ -351,6 +407,7 @@ export const subscriptionStatus = pgTable(
   (t) => [
     uniqueIndex('subscription_status_uq').on(t.tenantId, t.distributor, t.subscriptionId),
     index('subscription_status_agreement_idx').on(t.tenantId, t.cwAgreementId),
+    check('subscription_status_state_ck', oneOf(t.state, ASSESSED_STATES)),
   ],
 );
 

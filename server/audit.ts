@@ -1,5 +1,5 @@
 import type { Database } from '../db/client.ts';
-import { adjustmentLog } from '../db/schema.ts';
+import { insertAdjustment } from '../db/queries/adjustments.ts';
 import { VendorError } from './http/vendor-error.ts';
 
 export interface Actor {
@@ -33,7 +33,6 @@ export async function auditedWrite<T extends { id: number }>(
   write: () => Promise<T>,
 ): Promise<T> {
   const base = {
-    tenantId,
     actorType: actor.type,
     actorMemberId: actor.memberId,
     actorName: actor.name,
@@ -49,13 +48,16 @@ export async function auditedWrite<T extends { id: number }>(
   };
   try {
     const result = await write();
-    await db
-      .insert(adjustmentLog)
-      .values({ ...base, cwRecordId: result.id, outcome: 'success', responseSummary: { id: result.id } });
+    await insertAdjustment(db, tenantId, {
+      ...base,
+      cwRecordId: result.id,
+      outcome: 'success',
+      responseSummary: { id: result.id },
+    });
     return result;
   } catch (error) {
     const vendor = error instanceof VendorError ? error : undefined;
-    await db.insert(adjustmentLog).values({
+    await insertAdjustment(db, tenantId, {
       ...base,
       outcome: vendor?.code === 'unknown_outcome' ? 'unknown' : 'failure',
       responseSummary: vendor

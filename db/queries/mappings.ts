@@ -62,7 +62,7 @@ export async function bindCompany(
       distributorCompanyName: v.distributorCompanyName,
       cwCompanyId: v.cwCompanyId,
       cwCompanyName: v.cwCompanyName,
-      status: 'mapped',
+      status: 'mapped' as const,
       lastError: null,
       createdBy: v.by,
       updatedAt: new Date(),
@@ -152,7 +152,7 @@ export async function bindProduct(
     by: string;
   },
 ): Promise<ProductMapping> {
-  const values = { tenantId, ...v, createdBy: v.by, status: 'mapped', lastError: null, updatedAt: new Date() };
+  const values = { tenantId, ...v, createdBy: v.by, status: 'mapped' as const, lastError: null, updatedAt: new Date() };
   const [row] = await db
     .insert(productMappings)
     .values(values)
@@ -205,7 +205,7 @@ export async function mapService(
     by: string;
   },
 ): Promise<ServiceMapping> {
-  const values = { tenantId, ...v, createdBy: v.by, status: 'mapped', lastError: null, updatedAt: new Date() };
+  const values = { tenantId, ...v, createdBy: v.by, status: 'mapped' as const, lastError: null, updatedAt: new Date() };
   const [row] = await db
     .insert(serviceMappings)
     .values(values)
@@ -240,3 +240,28 @@ export async function ignoredIds(db: Database, tenantId: string): Promise<Set<st
     .where(eq(ignoredSubscriptions.tenantId, tenantId));
   return new Set(rows.map((r) => r.id));
 }
+
+export const listServiceMappings = (db: Database, tenantId: string) =>
+  db.select().from(serviceMappings).where(eq(serviceMappings.tenantId, tenantId));
+
+export async function serviceMappingFor(
+  db: Database,
+  tenantId: string,
+  subscriptionId: string,
+): Promise<ServiceMapping | undefined> {
+  const [row] = await serviceMappingsFor(db, tenantId, [subscriptionId]);
+  return row;
+}
+
+/** The product's own binding (not its sub-products'), mapped or not. */
+export const productMappingsOf = (db: Database, tenantId: string, distributorProductId: string) =>
+  db
+    .select()
+    .from(productMappings)
+    .where(
+      and(
+        eq(productMappings.tenantId, tenantId),
+        eq(productMappings.distributorProductId, distributorProductId),
+        eq(productMappings.subProduct, ''),
+      ),
+    );

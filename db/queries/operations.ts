@@ -1,6 +1,7 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { OperationState } from '../../shared/schemas/plans.ts';
 import type { Database } from '../client.ts';
-import { serviceMappings, syncOperations, syncPlans } from '../schema.ts';
+import { ADDITION_IDS_KEPT, serviceMappings, syncOperations, syncPlans } from '../schema.ts';
 
 export type OperationRow = typeof syncOperations.$inferSelect;
 
@@ -44,7 +45,7 @@ export async function claimOperation(
   db: Database,
   tenantId: string,
   opKey: string,
-  from: readonly string[],
+  from: readonly OperationState[],
   now: Date,
 ): Promise<OperationRow | undefined> {
   const [row] = await db
@@ -63,6 +64,7 @@ export async function claimOperation(
 
 export async function finishOperation(
   db: Database,
+  tenantId: string,
   id: string,
   v: {
     state: 'confirmed' | 'adopted' | 'failed' | 'skipped' | 'planned';
@@ -74,7 +76,7 @@ export async function finishOperation(
   await db
     .update(syncOperations)
     .set({ ...v, updatedAt: new Date() })
-    .where(eq(syncOperations.id, id));
+    .where(and(eq(syncOperations.tenantId, tenantId), eq(syncOperations.id, id)));
 }
 
 /** Operations left in `sending` by a process that stopped between claiming and finishing. */
@@ -95,7 +97,10 @@ export async function appendAdditionId(db: Database, tenantId: string, subscript
   await db
     .update(serviceMappings)
     .set({
-      additionIds: sql`${serviceMappings.additionIds} || ${JSON.stringify([additionId])}::jsonb`,
+      // Newest last, and only the last ADDITION_IDS_KEPT: the operations keep the whole history.
+      additionIds: sql`(select coalesce(jsonb_agg(v order by n), '[]'::jsonb) from (
+        select v, n from jsonb_array_elements(${serviceMappings.additionIds} || ${JSON.stringify([additionId])}::jsonb)
+          with ordinality as e(v, n) order by n desc limit ${ADDITION_IDS_KEPT}) kept)`,
       updatedAt: new Date(),
     })
     .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.subscriptionId, subscriptionId)));

@@ -1,6 +1,6 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { subscriptionStatus, syncLeases, syncRuns } from '../schema.ts';
+import { subscriptionStatus, syncLeases } from '../schema.ts';
 
 export type StatusRow = typeof subscriptionStatus.$inferInsert;
 
@@ -75,17 +75,4 @@ export async function renewLease(db: Database, tenantId: string, holder: string,
 
 export async function releaseLease(db: Database, tenantId: string, holder: string) {
   await db.delete(syncLeases).where(and(eq(syncLeases.tenantId, tenantId), eq(syncLeases.holder, holder)));
-}
-
-/** Runs left `running` by a process that stopped: accounted for as interrupted. */
-export async function closeInterruptedRuns(db: Database, tenantId: string, except: string, now: Date) {
-  await db
-    .update(syncRuns)
-    .set({
-      status: 'failed',
-      error:
-        'Interrupted: the server stopped during this run. The next run settled what it had started; nothing was written twice.',
-      finishedAt: now,
-    })
-    .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.status, 'running'), sql`${syncRuns.id} <> ${except}`));
 }

@@ -56,3 +56,15 @@ export async function tenantOrigins(db: Database): Promise<string[]> {
     .where(isNotNull(tenants.allowedOrigin));
   return rows.map((r) => r.origin!);
 }
+
+/** Every tenant: for the scheduler, which then works each one inside its own tenant scope. */
+export const allTenants = (db: Database) => db.select().from(tenants);
+
+/** Tenants by ConnectWise company id (case-insensitive), optionally on one site: for the command line. */
+export function tenantsByCompany(db: Database, companyId: string, site?: string) {
+  const company = eq(sql`lower(${tenants.companyId})`, companyId.toLowerCase());
+  return db
+    .select()
+    .from(tenants)
+    .where(site ? and(company, eq(tenants.site, normaliseSite(site))) : company);
+}

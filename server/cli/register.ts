@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { eq, sql } from 'drizzle-orm';
-import { tenants } from '../../db/schema.ts';
+import { tenantsByCompany } from '../../db/queries/tenants.ts';
 import { cwForTenant } from '../connectwise/factory.ts';
 import { openRuntime } from '../runtime.ts';
 import { readManifest } from '../tenants/manifest.ts';
@@ -22,14 +21,7 @@ if (!values.company) {
 
 const runtime = await openRuntime();
 try {
-  const matches = await runtime.database.db
-    .select()
-    .from(tenants)
-    .where(
-      values.site
-        ? sql`lower(${tenants.companyId}) = ${values.company.toLowerCase()} and ${tenants.site} = ${values.site.toLowerCase()}`
-        : eq(sql`lower(${tenants.companyId})`, values.company.toLowerCase()),
-    );
+  const matches = await tenantsByCompany(runtime.database.db, values.company, values.site);
   if (matches.length !== 1) {
     process.stderr.write(
       matches.length === 0

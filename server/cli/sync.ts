@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { eq, sql } from 'drizzle-orm';
-import { tenants } from '../../db/schema.ts';
+import { tenantsByCompany } from '../../db/queries/tenants.ts';
 import { createPacer } from '../http/pacer.ts';
 import { runTenantSync } from '../jobs/run.ts';
 import { openRuntime } from '../runtime.ts';
@@ -20,11 +19,7 @@ if (!values.company) {
 }
 const runtime = await openRuntime();
 try {
-  const [tenant] = await runtime.database.db
-    .select()
-    .from(tenants)
-    .where(eq(sql`lower(${tenants.companyId})`, values.company.toLowerCase()))
-    .limit(1);
+  const [tenant] = await tenantsByCompany(runtime.database.db, values.company);
   if (!tenant) {
     process.stderr.write(`--company: no tenant "${values.company}"\n`);
     process.exitCode = 1;

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import { closeInterruptedRuns, insertRun, type RunProgress, updateRun } from '../../db/queries/runs.ts';
 import { getSettings } from '../../db/queries/settings.ts';
-import { acquireLease, closeInterruptedRuns, releaseLease, renewLease, saveStatuses } from '../../db/queries/status.ts';
+import { acquireLease, releaseLease, renewLease, saveStatuses } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
-import { syncRuns } from '../../db/schema.ts';
 import type { Operation } from '../../shared/billing/operations.ts';
 import { toIsoDay } from '../../shared/dates.ts';
 import type { Actor } from '../audit.ts';
@@ -65,19 +64,15 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     options.trigger === 'scheduled'
       ? 'Scheduled sync'
       : `${options.trigger === 'check' ? 'Check' : 'Sync now'} by ${options.requestedBy}`;
-  await deps.db
-    .insert(syncRuns)
-    .values({
-      id: runId,
-      tenantId: tenant.id,
-      trigger: options.trigger,
-      actor: actorName,
-      status: 'running',
-      startedAt: now(),
-    });
+  await insertRun(deps.db, tenant.id, {
+    id: runId,
+    trigger: options.trigger,
+    actor: actorName,
+    status: 'running',
+    startedAt: now(),
+  });
   await closeInterruptedRuns(deps.db, tenant.id, runId, now());
-  const progress = (v: Partial<typeof syncRuns.$inferInsert>) =>
-    deps.db.update(syncRuns).set(v).where(eq(syncRuns.id, runId));
+  const progress = (v: RunProgress) => updateRun(deps.db, tenant.id, runId, v);
   let writes = 0;
   let failures = 0;
   let needsReview = 0;
@@ -188,6 +183,3 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     await releaseLease(deps.db, tenant.id, deps.holder);
   }
 }
-
-export const recentRuns = (db: Database, tenantId: string, limit = 20) =>
-  db.select().from(syncRuns).where(eq(syncRuns.tenantId, tenantId)).orderBy(desc(syncRuns.startedAt)).limit(limit);

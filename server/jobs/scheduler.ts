@@ -1,7 +1,7 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { Database } from '../../db/client.ts';
 import { getSettings } from '../../db/queries/settings.ts';
-import { tenants } from '../../db/schema.ts';
+import { allTenants } from '../../db/queries/tenants.ts';
 import { firedBetween } from './cron.ts';
 import { type RunDeps, runTenantSync } from './run.ts';
 
@@ -19,7 +19,7 @@ export function startScheduler(deps: RunDeps & { db: Database; tickMs?: number }
     const since = last;
     last = now;
     try {
-      for (const tenant of await deps.db.select().from(tenants)) {
+      for (const tenant of await allTenants(deps.db)) {
         const settings = await getSettings(deps.db, tenant.id);
         if (!settings.autoSync || !firedBetween(settings.schedule, settings.timeZone, since, now)) continue;
         const result = await runTenantSync(deps, tenant, { trigger: 'scheduled', requestedBy: 'schedule' });

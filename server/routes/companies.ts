@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod/mini';
+import { isUniqueViolation } from '../../db/errors.ts';
 import {
   bindCompany,
   companyMappingByCw,
@@ -53,13 +54,21 @@ async function bind(ctx: RequestContext, distributorCompanyId: string, cwCompany
       field: 'distributorCompanyId',
     });
   }
-  return bindCompany(ctx.db, ctx.tenant.id, {
-    distributorCompanyId,
-    distributorCompanyName: pax8.name,
-    cwCompanyId,
-    cwCompanyName: cwCompany.name,
-    by: ctx.by,
-  });
+  try {
+    return await bindCompany(ctx.db, ctx.tenant.id, {
+      distributorCompanyId,
+      distributorCompanyName: pax8.name,
+      cwCompanyId,
+      cwCompanyName: cwCompany.name,
+      by: ctx.by,
+    });
+  } catch (error) {
+    // Two members binding at once: the unique index decides, and the loser is told plainly.
+    if (!isUniqueViolation(error, 'company_mappings_cw_bound_uq')) throw error;
+    throw new AppError('conflict', `${cwCompany.name} was just bound to another Pax8 company; reload to see it.`, {
+      field: 'cwCompanyId',
+    });
+  }
 }
 
 /** Every subscription of a bound company with where it stands against ConnectWise. */
@@ -168,14 +177,12 @@ export function companyRoutes(deps: ApiDeps) {
           const matcher = createMatcher(
             pax8.items.filter((p) => !bound.has(p.id)).map((p) => ({ id: p.id, name: p.name, website: p.website })),
           );
-          const suggestions = matcher
-            .suggest(cwCompany.name, cwCompany.website, 5)
-            .map((s) => ({
-              distributorCompanyId: s.candidate.id as string,
-              name: s.candidate.name,
-              score: s.score,
-              reasons: s.reasons,
-            }));
+          const suggestions = matcher.suggest(cwCompany.name, cwCompany.website, 5).map((s) => ({
+            distributorCompanyId: s.candidate.id as string,
+            name: s.candidate.name,
+            score: s.score,
+            reasons: s.reasons,
+          }));
           return c.json(
             {
               today: ctx.today,

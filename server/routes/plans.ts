@@ -1,8 +1,7 @@
-import { and, desc, eq, gte, ilike, lte } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod/mini';
+import { listAdjustments } from '../../db/queries/adjustments.ts';
 import { companyMappingByDistributor } from '../../db/queries/mappings.ts';
-import { adjustmentLog, syncOperations } from '../../db/schema.ts';
 import { planSubscription } from '../../shared/billing/planner.ts';
 import { confirmPlanSchema } from '../../shared/schemas/plans.ts';
 import type { AppEnv } from '../auth/session.ts';
@@ -104,41 +103,7 @@ export function planRoutes(deps: ApiDeps) {
       .get('/adjustments', zv('query', logQuery), async (c) => {
         const ctx = requestContext(deps, c);
         const q = c.req.valid('query');
-        const conditions = [eq(adjustmentLog.tenantId, ctx.tenant.id)];
-        if (q.from) conditions.push(gte(adjustmentLog.at, new Date(`${q.from}T00:00:00Z`)));
-        if (q.to) conditions.push(lte(adjustmentLog.at, new Date(`${q.to}T23:59:59.999Z`)));
-        if (q.company) conditions.push(ilike(adjustmentLog.companyName, `%${q.company}%`));
-        if (q.product) conditions.push(ilike(adjustmentLog.productName, `%${q.product}%`));
-        if (q.outcome) conditions.push(eq(adjustmentLog.outcome, q.outcome));
-        const rows = await ctx.db
-          .select({
-            id: adjustmentLog.id,
-            at: adjustmentLog.at,
-            actorName: adjustmentLog.actorName,
-            actorType: adjustmentLog.actorType,
-            action: adjustmentLog.action,
-            companyName: adjustmentLog.companyName,
-            productName: adjustmentLog.productName,
-            cwAgreementId: adjustmentLog.cwAgreementId,
-            cwRecordId: adjustmentLog.cwRecordId,
-            outcome: adjustmentLog.outcome,
-            errorCode: adjustmentLog.errorCode,
-            errorMessage: adjustmentLog.errorMessage,
-            operationKey: adjustmentLog.operationKey,
-            requestSummary: adjustmentLog.requestSummary,
-            opState: syncOperations.state,
-          })
-          .from(adjustmentLog)
-          .leftJoin(
-            syncOperations,
-            and(
-              eq(syncOperations.tenantId, adjustmentLog.tenantId),
-              eq(syncOperations.opKey, adjustmentLog.operationKey),
-            ),
-          )
-          .where(and(...conditions))
-          .orderBy(desc(adjustmentLog.at), desc(adjustmentLog.id))
-          .limit(500);
+        const rows = await listAdjustments(ctx.db, ctx.tenant.id, q);
         return c.json(
           rows.map((r) => ({
             ...r,

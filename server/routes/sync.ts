@@ -1,14 +1,22 @@
-import { and, eq, inArray, max, ne, notInArray } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod/mini';
 import { listCompanyMappings } from '../../db/queries/mappings.ts';
+import {
+  ignoreSubscription,
+  lastCheckedAt,
+  listIgnored,
+  type ReportView,
+  reportStatuses,
+  restoreSubscription,
+  statusesOf,
+} from '../../db/queries/reports.ts';
+import { recentRuns } from '../../db/queries/runs.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import { saveStatuses, statusesFor } from '../../db/queries/status.ts';
-import { ignoredSubscriptions, serviceMappings, subscriptionStatus } from '../../db/schema.ts';
 import { centsToDecimal } from '../../shared/money.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { AppError } from '../errors.ts';
-import { type RunDeps, recentRuns, runTenantSync } from '../jobs/run.ts';
+import { type RunDeps, runTenantSync } from '../jobs/run.ts';
 import { assessTenant, statusRow } from '../sync/assess.ts';
 import { zv } from '../validate.ts';
 import { type ApiDeps, requestContext } from './context.ts';
@@ -102,28 +110,17 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
         zv('json', z.object({ reason: z.optional(z.string().check(z.maxLength(500))) })),
         async (c) => {
           const ctx = requestContext(deps, c);
-          await ctx.db
-            .insert(ignoredSubscriptions)
-            .values({
-              tenantId: ctx.tenant.id,
-              subscriptionId: c.req.valid('param').id,
-              reason: c.req.valid('json').reason ?? null,
-              ignoredBy: ctx.by,
-            })
-            .onConflictDoNothing();
+          await ignoreSubscription(ctx.db, ctx.tenant.id, {
+            subscriptionId: c.req.valid('param').id,
+            reason: c.req.valid('json').reason ?? null,
+            by: ctx.by,
+          });
           return c.json({ ignored: true }, 200);
         },
       )
       .delete('/subscriptions/:id/ignore', zv('param', subParam), async (c) => {
         const ctx = requestContext(deps, c);
-        await ctx.db
-          .delete(ignoredSubscriptions)
-          .where(
-            and(
-              eq(ignoredSubscriptions.tenantId, ctx.tenant.id),
-              eq(ignoredSubscriptions.subscriptionId, c.req.valid('param').id),
-            ),
-          );
+        await restoreSubscription(ctx.db, ctx.tenant.id, c.req.valid('param').id);
         return c.json({ ignored: false }, 200);
       })
       /** Unsynced (by company, seat-based and arrears apart), linked and unlinked: from the last check. */
@@ -136,26 +133,11 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
         async (c) => {
           const ctx = requestContext(deps, c);
           const view = c.req.valid('param').view;
-          // Each view reads only its own rows: the report answers in well under 150 ms at 5,000 subscriptions.
-          const linkedIds = ctx.db
-            .select({ id: serviceMappings.subscriptionId })
-            .from(serviceMappings)
-            .where(eq(serviceMappings.tenantId, ctx.tenant.id));
-          const filter = view.startsWith('unsynced')
-            ? ne(subscriptionStatus.state, 'in-sync')
-            : view.startsWith('linked')
-              ? inArray(subscriptionStatus.subscriptionId, linkedIds)
-              : notInArray(subscriptionStatus.subscriptionId, linkedIds);
+          const base = view.replace('.csv', '') as ReportView;
           const [statuses, ignored, checked] = await Promise.all([
-            ctx.db
-              .select()
-              .from(subscriptionStatus)
-              .where(and(eq(subscriptionStatus.tenantId, ctx.tenant.id), filter)),
-            ctx.db.select().from(ignoredSubscriptions).where(eq(ignoredSubscriptions.tenantId, ctx.tenant.id)),
-            ctx.db
-              .select({ at: max(subscriptionStatus.checkedAt) })
-              .from(subscriptionStatus)
-              .where(eq(subscriptionStatus.tenantId, ctx.tenant.id)),
+            reportStatuses(ctx.db, ctx.tenant.id, base),
+            listIgnored(ctx.db, ctx.tenant.id),
+            lastCheckedAt(ctx.db, ctx.tenant.id),
           ]);
           const ignoredSet = new Map(ignored.map((i) => [i.subscriptionId, i]));
           const rows = statuses
@@ -222,19 +204,12 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
             });
           }
           const ignoredStatuses =
-            view === 'unsynced' && ignored.length > 0
-              ? await ctx.db
-                  .select()
-                  .from(subscriptionStatus)
-                  .where(
-                    and(
-                      eq(subscriptionStatus.tenantId, ctx.tenant.id),
-                      inArray(
-                        subscriptionStatus.subscriptionId,
-                        ignored.map((i) => i.subscriptionId),
-                      ),
-                    ),
-                  )
+            view === 'unsynced'
+              ? await statusesOf(
+                  ctx.db,
+                  ctx.tenant.id,
+                  ignored.map((i) => i.subscriptionId),
+                )
               : [];
           const ignoredRows = ignoredStatuses.map((s) => ({
             subscriptionId: s.subscriptionId,
@@ -243,7 +218,7 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
             ignoredBy: ignoredSet.get(s.subscriptionId)!.ignoredBy,
             ignoredAt: ignoredSet.get(s.subscriptionId)!.ignoredAt.toISOString(),
           }));
-          const lastChecked = checked[0]?.at ? new Date(checked[0].at).toISOString() : null;
+          const lastChecked = checked ? new Date(checked).toISOString() : null;
           return c.json({ rows, ignored: ignoredRows, lastChecked }, 200);
         },
       )

@@ -1,14 +1,13 @@
-import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import {
   ignoredIds,
   listCompanyMappings,
   listProductMappings,
+  listServiceMappings,
   type ServiceMapping,
 } from '../../db/queries/mappings.ts';
 import type { StatusRow } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
-import { serviceMappings } from '../../db/schema.ts';
 import { type AdditionView, billingAdditions } from '../../shared/billing/additions.ts';
 import { type PlanInput, type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
 import { microsToCents } from '../../shared/money.ts';
@@ -69,10 +68,7 @@ export async function assessTenant(
   const [companies, products, services, ignored] = await Promise.all([
     listCompanyMappings(db, tenant.id),
     listProductMappings(db, tenant.id),
-    db
-      .select()
-      .from(serviceMappings)
-      .where(and(eq(serviceMappings.tenantId, tenant.id))),
+    listServiceMappings(db, tenant.id),
     ignoredIds(db, tenant.id),
   ]);
   const bound = new Map(
@@ -134,7 +130,7 @@ export async function assessTenant(
   const results = subscriptions.map((s) => {
     const a = base(s);
     const m = a.mapping;
-    if (!m || m.status !== 'mapped') {
+    if (m?.status !== 'mapped') {
       a.reason =
         m?.status === 'paused' ? 'The company is unbound; its mapping is paused.' : 'Not mapped to an agreement yet.';
       return a;

@@ -1,8 +1,7 @@
-import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import { productMappingsOf, serviceMappingFor } from '../../db/queries/mappings.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
-import { productMappings, serviceMappings } from '../../db/schema.ts';
 import type { PlanInput } from '../../shared/billing/planner.ts';
 import type { CwClient } from '../connectwise/client.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
@@ -27,11 +26,7 @@ export async function loadPlanInput(
   today: string,
   options?: PlanInput['options'],
 ): Promise<Loaded> {
-  const [mapping] = await db
-    .select()
-    .from(serviceMappings)
-    .where(and(eq(serviceMappings.tenantId, tenant.id), eq(serviceMappings.subscriptionId, subscriptionId)))
-    .limit(1);
+  const mapping = await serviceMappingFor(db, tenant.id, subscriptionId);
   if (!mapping)
     throw new AppError('conflict', 'This subscription is not mapped to an agreement yet; choose its agreement first.', {
       reason: 'unmapped',
@@ -47,16 +42,7 @@ export async function loadPlanInput(
       'not_found',
       `Pax8 did not return subscription ${subscriptionId}: ${subs.problems.map((p) => `${p.field} ${p.message}`).join('; ') || 'not found'}.`,
     );
-  const products = await db
-    .select()
-    .from(productMappings)
-    .where(
-      and(
-        eq(productMappings.tenantId, tenant.id),
-        eq(productMappings.distributorProductId, subscription.productId),
-        eq(productMappings.subProduct, ''),
-      ),
-    );
+  const products = await productMappingsOf(db, tenant.id, subscription.productId);
   const product = products.find((p) => p.status === 'mapped' && p.cwCatalogItemId !== null);
   if (!product)
     throw new AppError(

@@ -121,8 +121,7 @@ export async function findDrift(
     if (!body) continue;
     const later = rows
       .filter((r) => r.additionId === a.id && r.type !== row.type && OK_STATES.has(r.state))
-      .map((r) => (r.request as { patch?: PatchOperation[] }).patch ?? [])
-      .flat();
+      .flatMap((r) => (r.request as { patch?: PatchOperation[] }).patch ?? []);
     const expectQuantity =
       (later.filter((p) => p.path === 'quantity').at(-1)?.value as number | undefined) ?? body.quantity;
     const expectPrice =
@@ -175,6 +174,7 @@ export async function resolveOrphans(ctx: WriteContext): Promise<number> {
     const id = await findOwnWrite(ctx.cw, row);
     await finishOperation(
       ctx.db,
+      ctx.tenant.id,
       row.id,
       id === null ? { state: 'planned' } : { state: 'adopted', additionId: id, error: null, errorCode: null },
     );
@@ -233,12 +233,17 @@ async function writeOne(
           ? ctx.cw.additions.create(row.cwAgreementId, request.body!)
           : ctx.cw.additions.patch(row.cwAgreementId, request.additionId!, request.patch!),
     );
-    await finishOperation(ctx.db, row.id, { state: 'confirmed', additionId: result.id, error: null, errorCode: null });
+    await finishOperation(ctx.db, ctx.tenant.id, row.id, {
+      state: 'confirmed',
+      additionId: result.id,
+      error: null,
+      errorCode: null,
+    });
     if (request.method === 'POST') await appendAdditionId(ctx.db, ctx.tenant.id, row.subscriptionId, result.id);
     return outcome({ state: 'confirmed', additionId: result.id });
   } catch (error) {
     if (!(error instanceof VendorError)) {
-      await finishOperation(ctx.db, row.id, {
+      await finishOperation(ctx.db, ctx.tenant.id, row.id, {
         state: 'failed',
         errorCode: 'internal',
         error: (error as Error).message,
@@ -249,7 +254,12 @@ async function writeOne(
       // Never written twice: re-read, and adopt our own write if it landed.
       const id = await findOwnWrite(ctx.cw, row).catch(() => null);
       if (id !== null) {
-        await finishOperation(ctx.db, row.id, { state: 'adopted', additionId: id, error: null, errorCode: null });
+        await finishOperation(ctx.db, ctx.tenant.id, row.id, {
+          state: 'adopted',
+          additionId: id,
+          error: null,
+          errorCode: null,
+        });
         if (request.method === 'POST') await appendAdditionId(ctx.db, ctx.tenant.id, row.subscriptionId, id);
         await auditedWrite(
           ctx.db,
@@ -272,10 +282,14 @@ async function writeOne(
         return outcome({ state: 'adopted', additionId: id });
       }
       const message = `${error.message} A re-read did not find it, so it can be retried safely.`;
-      await finishOperation(ctx.db, row.id, { state: 'failed', errorCode: error.code, error: message });
+      await finishOperation(ctx.db, ctx.tenant.id, row.id, { state: 'failed', errorCode: error.code, error: message });
       return outcome({ error: message });
     }
-    await finishOperation(ctx.db, row.id, { state: 'failed', errorCode: error.code, error: error.message });
+    await finishOperation(ctx.db, ctx.tenant.id, row.id, {
+      state: 'failed',
+      errorCode: error.code,
+      error: error.message,
+    });
     return outcome({ error: error.message, fields: error.fields.map((f) => ({ field: f.field, message: f.message })) });
   }
 }
@@ -360,7 +374,10 @@ export async function executeOperations(
     }
     const dep = op.dependsOn ? outcomes.get(op.dependsOn) : undefined;
     if (op.dependsOn && dep && !OK_STATES.has(dep.state)) {
-      await finishOperation(ctx.db, row.id, { state: 'skipped', error: `Not sent: "${dep.title}" did not succeed.` });
+      await finishOperation(ctx.db, ctx.tenant.id, row.id, {
+        state: 'skipped',
+        error: `Not sent: "${dep.title}" did not succeed.`,
+      });
       outcomes.set(op.key, {
         key: op.key,
         title,
@@ -456,7 +473,12 @@ export async function retryOperation(ctx: WriteContext, opKey: string): Promise<
       already: true,
     };
   if (landed !== null && row.type.startsWith('create')) {
-    await finishOperation(ctx.db, claimed.id, { state: 'adopted', additionId: landed, error: null, errorCode: null });
+    await finishOperation(ctx.db, ctx.tenant.id, claimed.id, {
+      state: 'adopted',
+      additionId: landed,
+      error: null,
+      errorCode: null,
+    });
     return { key: opKey, title, state: 'adopted', additionId: landed, error: null, fields: [], already: true };
   }
   return writeOne(ctx, claimed, {});

@@ -2,6 +2,7 @@ import { z } from 'zod/mini';
 
 /** Operation kinds the scheduled job may write without a person. */
 export const OPERATION_KINDS = ['increase', 'decrease', 'cancellation', 'prorate'] as const;
+export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 /** The connector guide's sync rules, with its defaults. */
 export const syncRulesSchema = z.object({

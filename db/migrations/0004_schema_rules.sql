@@ -1,0 +1,16 @@
+-- Rows written before these rules existed are brought inside them first, so the constraints below cannot fail on an existing database.
+UPDATE "service_mappings" SET "addition_ids" = (select coalesce(jsonb_agg(v order by n), '[]'::jsonb) from (select v, n from jsonb_array_elements("addition_ids") with ordinality as e(v, n) order by n desc limit 20) kept) WHERE jsonb_array_length("addition_ids") > 20;--> statement-breakpoint
+UPDATE "company_mappings" AS c SET "status" = 'failed', "last_error" = 'This ConnectWise company was bound to two companies of the same distributor; this older binding was set aside. Bind it again if it is the right one.' WHERE c."status" = 'mapped' AND c."cw_company_id" IS NOT NULL AND EXISTS (SELECT 1 FROM "company_mappings" AS o WHERE o."tenant_id" = c."tenant_id" AND o."distributor" = c."distributor" AND o."cw_company_id" = c."cw_company_id" AND o."status" = 'mapped' AND (o."updated_at", o."id") > (c."updated_at", c."id"));--> statement-breakpoint
+CREATE UNIQUE INDEX "company_mappings_cw_bound_uq" ON "company_mappings" USING btree ("tenant_id","distributor","cw_company_id") WHERE status = 'mapped';--> statement-breakpoint
+ALTER TABLE "adjustment_log" ADD CONSTRAINT "adjustment_log_actor_type_ck" CHECK ("adjustment_log"."actor_type" in ('member', 'scheduled'));--> statement-breakpoint
+ALTER TABLE "adjustment_log" ADD CONSTRAINT "adjustment_log_outcome_ck" CHECK ("adjustment_log"."outcome" in ('success', 'failure', 'unknown'));--> statement-breakpoint
+ALTER TABLE "company_mappings" ADD CONSTRAINT "company_mappings_status_ck" CHECK ("company_mappings"."status" in ('mapped', 'unmapped', 'failed'));--> statement-breakpoint
+ALTER TABLE "product_mappings" ADD CONSTRAINT "product_mappings_status_ck" CHECK ("product_mappings"."status" in ('mapped', 'unmapped', 'failed'));--> statement-breakpoint
+ALTER TABLE "service_mappings" ADD CONSTRAINT "service_mappings_status_ck" CHECK ("service_mappings"."status" in ('mapped', 'paused', 'failed'));--> statement-breakpoint
+ALTER TABLE "service_mappings" ADD CONSTRAINT "service_mappings_addition_ids_ck" CHECK (jsonb_array_length("service_mappings"."addition_ids") <= 20);--> statement-breakpoint
+ALTER TABLE "subscription_status" ADD CONSTRAINT "subscription_status_state_ck" CHECK ("subscription_status"."state" in ('in-sync', 'out-of-sync', 'unmapped', 'needs-review'));--> statement-breakpoint
+ALTER TABLE "sync_operations" ADD CONSTRAINT "sync_operations_type_ck" CHECK ("sync_operations"."type" in ('create-recurring', 'update-recurring', 'cancel-addition', 'create-prorate', 'create-credit', 'create-delta', 'update-delta', 'create-extra-months'));--> statement-breakpoint
+ALTER TABLE "sync_operations" ADD CONSTRAINT "sync_operations_kind_ck" CHECK ("sync_operations"."kind" in ('increase', 'decrease', 'cancellation', 'prorate'));--> statement-breakpoint
+ALTER TABLE "sync_operations" ADD CONSTRAINT "sync_operations_state_ck" CHECK ("sync_operations"."state" in ('planned', 'sending', 'confirmed', 'adopted', 'failed', 'skipped'));--> statement-breakpoint
+ALTER TABLE "sync_runs" ADD CONSTRAINT "sync_runs_trigger_ck" CHECK ("sync_runs"."trigger" in ('scheduled', 'manual', 'check'));--> statement-breakpoint
+ALTER TABLE "sync_runs" ADD CONSTRAINT "sync_runs_status_ck" CHECK ("sync_runs"."status" in ('running', 'succeeded', 'partial', 'failed'));

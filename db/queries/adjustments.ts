@@ -1,0 +1,56 @@
+import { and, desc, eq, gte, ilike, lte } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { adjustmentLog, syncOperations } from '../schema.ts';
+
+export type NewAdjustment = Omit<typeof adjustmentLog.$inferInsert, 'tenantId' | 'id' | 'at'>;
+
+export interface AdjustmentFilters {
+  /** ISO dates, inclusive, in UTC. */
+  from?: string;
+  to?: string;
+  company?: string;
+  product?: string;
+  outcome?: 'success' | 'failure' | 'unknown';
+}
+
+// Every query takes the tenant id first: no row of another tenant can be read or changed.
+
+export async function insertAdjustment(db: Database, tenantId: string, entry: NewAdjustment): Promise<void> {
+  await db.insert(adjustmentLog).values({ ...entry, tenantId });
+}
+
+/** The tenant's adjustment log, newest first, with the state of the operation each entry wrote. */
+export function listAdjustments(db: Database, tenantId: string, q: AdjustmentFilters, limit = 500) {
+  const conditions = [eq(adjustmentLog.tenantId, tenantId)];
+  if (q.from) conditions.push(gte(adjustmentLog.at, new Date(`${q.from}T00:00:00Z`)));
+  if (q.to) conditions.push(lte(adjustmentLog.at, new Date(`${q.to}T23:59:59.999Z`)));
+  if (q.company) conditions.push(ilike(adjustmentLog.companyName, `%${q.company}%`));
+  if (q.product) conditions.push(ilike(adjustmentLog.productName, `%${q.product}%`));
+  if (q.outcome) conditions.push(eq(adjustmentLog.outcome, q.outcome));
+  return db
+    .select({
+      id: adjustmentLog.id,
+      at: adjustmentLog.at,
+      actorName: adjustmentLog.actorName,
+      actorType: adjustmentLog.actorType,
+      action: adjustmentLog.action,
+      companyName: adjustmentLog.companyName,
+      productName: adjustmentLog.productName,
+      cwAgreementId: adjustmentLog.cwAgreementId,
+      cwRecordId: adjustmentLog.cwRecordId,
+      outcome: adjustmentLog.outcome,
+      errorCode: adjustmentLog.errorCode,
+      errorMessage: adjustmentLog.errorMessage,
+      operationKey: adjustmentLog.operationKey,
+      requestSummary: adjustmentLog.requestSummary,
+      opState: syncOperations.state,
+    })
+    .from(adjustmentLog)
+    .leftJoin(
+      syncOperations,
+      and(eq(syncOperations.tenantId, adjustmentLog.tenantId), eq(syncOperations.opKey, adjustmentLog.operationKey)),
+    )
+    .where(and(...conditions))
+    .orderBy(desc(adjustmentLog.at), desc(adjustmentLog.id))
+    .limit(limit);
+}

@@ -1,0 +1,39 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { syncRuns } from '../schema.ts';
+
+export type RunRecord = typeof syncRuns.$inferSelect;
+export type RunProgress = Partial<Omit<typeof syncRuns.$inferInsert, 'id' | 'tenantId'>>;
+
+// Every query takes the tenant id first: no row of another tenant can be read or changed.
+
+export async function insertRun(
+  db: Database,
+  tenantId: string,
+  v: Omit<typeof syncRuns.$inferInsert, 'tenantId'> & { id: string },
+): Promise<void> {
+  await db.insert(syncRuns).values({ ...v, tenantId });
+}
+
+export async function updateRun(db: Database, tenantId: string, runId: string, v: RunProgress): Promise<void> {
+  await db
+    .update(syncRuns)
+    .set(v)
+    .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.id, runId)));
+}
+
+export const recentRuns = (db: Database, tenantId: string, limit = 20) =>
+  db.select().from(syncRuns).where(eq(syncRuns.tenantId, tenantId)).orderBy(desc(syncRuns.startedAt)).limit(limit);
+
+/** Runs left `running` by a process that stopped: accounted for as interrupted. */
+export async function closeInterruptedRuns(db: Database, tenantId: string, except: string, now: Date) {
+  await db
+    .update(syncRuns)
+    .set({
+      status: 'failed',
+      error:
+        'Interrupted: the server stopped during this run. The next run settled what it had started; nothing was written twice.',
+      finishedAt: now,
+    })
+    .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.status, 'running'), sql`${syncRuns.id} <> ${except}`));
+}
