@@ -30,6 +30,19 @@ export async function companyMappingByCw(
   return row;
 }
 
+export async function companyMappingById(
+  db: Database,
+  tenantId: string,
+  id: string,
+): Promise<CompanyMapping | undefined> {
+  const [row] = await db
+    .select()
+    .from(companyMappings)
+    .where(and(eq(companyMappings.tenantId, tenantId), eq(companyMappings.id, id)))
+    .limit(1);
+  return row;
+}
+
 export async function companyMappingByDistributor(
   db: Database,
   tenantId: string,

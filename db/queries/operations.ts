@@ -5,21 +5,31 @@ import { ADDITION_IDS_KEPT, serviceMappings, syncOperations, syncPlans } from '.
 
 export type OperationRow = typeof syncOperations.$inferSelect;
 
-export async function upsertPlan(db: Database, v: typeof syncPlans.$inferInsert): Promise<string> {
+// Every query takes the tenant id first: no row of another tenant can be read or changed.
+
+export async function upsertPlan(
+  db: Database,
+  tenantId: string,
+  v: Omit<typeof syncPlans.$inferInsert, 'tenantId'>,
+): Promise<string> {
   const [row] = await db
     .insert(syncPlans)
-    .values(v)
+    .values({ ...v, tenantId })
     .onConflictDoUpdate({ target: [syncPlans.tenantId, syncPlans.planKey], set: { basis: sql`${syncPlans.basis}` } })
     .returning({ id: syncPlans.id });
   return row!.id;
 }
 
 /** Inserts the operations; one already known (same key, any plan) is kept as it is. */
-export async function insertOperations(db: Database, rows: (typeof syncOperations.$inferInsert)[]): Promise<void> {
+export async function insertOperations(
+  db: Database,
+  tenantId: string,
+  rows: Omit<typeof syncOperations.$inferInsert, 'tenantId'>[],
+): Promise<void> {
   if (rows.length === 0) return;
   await db
     .insert(syncOperations)
-    .values(rows)
+    .values(rows.map((r) => ({ ...r, tenantId })))
     .onConflictDoNothing({ target: [syncOperations.tenantId, syncOperations.opKey] });
 }
 

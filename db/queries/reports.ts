@@ -67,8 +67,11 @@ export async function ignoreSubscription(
     .onConflictDoNothing();
 }
 
-export async function restoreSubscription(db: Database, tenantId: string, subscriptionId: string): Promise<void> {
-  await db
+/** Shows a hidden subscription again; false when it was not hidden. */
+export async function restoreSubscription(db: Database, tenantId: string, subscriptionId: string): Promise<boolean> {
+  const rows = await db
     .delete(ignoredSubscriptions)
-    .where(and(eq(ignoredSubscriptions.tenantId, tenantId), eq(ignoredSubscriptions.subscriptionId, subscriptionId)));
+    .where(and(eq(ignoredSubscriptions.tenantId, tenantId), eq(ignoredSubscriptions.subscriptionId, subscriptionId)))
+    .returning({ id: ignoredSubscriptions.id });
+  return rows.length > 0;
 }

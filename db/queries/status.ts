@@ -8,9 +8,9 @@ export type StatusRow = typeof subscriptionStatus.$inferInsert;
  * Saves the latest check of each subscription. `out_of_sync_since` is kept while it stays out
  * of sync, so the report can say for how long; it clears once in sync.
  */
-export async function saveStatuses(db: Database, rows: StatusRow[]): Promise<void> {
+export async function saveStatuses(db: Database, tenantId: string, rows: Omit<StatusRow, 'tenantId'>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
+    const chunk = rows.slice(i, i + 500).map((r) => ({ ...r, tenantId }));
     await db
       .insert(subscriptionStatus)
       .values(chunk)

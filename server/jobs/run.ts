@@ -155,6 +155,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     const checkedAt = now();
     await saveStatuses(
       deps.db,
+      tenant.id,
       assessed.map((a) => statusRow(tenant.id, a, checkedAt)),
     );
     const outcome = failures > 0 ? 'partial' : 'succeeded';

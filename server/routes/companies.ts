@@ -5,6 +5,7 @@ import {
   bindCompany,
   companyMappingByCw,
   companyMappingByDistributor,
+  companyMappingById,
   countServiceMappings,
   ignoredIds,
   listCompanyMappings,
@@ -237,10 +238,9 @@ export function companyRoutes(deps: ApiDeps) {
       /** What unbinding would affect, for the confirmation. */
       .get('/company-mappings/:id/impact', zv('param', mappingIdParam), async (c) => {
         const ctx = requestContext(deps, c);
-        return c.json(
-          { serviceMappings: await countServiceMappings(ctx.db, ctx.tenant.id, c.req.valid('param').id) },
-          200,
-        );
+        const mapping = await companyMappingById(ctx.db, ctx.tenant.id, c.req.valid('param').id);
+        if (!mapping) throw new AppError('not_found', 'No such company binding.');
+        return c.json({ serviceMappings: await countServiceMappings(ctx.db, ctx.tenant.id, mapping.id) }, 200);
       })
       .delete('/company-mappings/:id', zv('param', mappingIdParam), async (c) => {
         const ctx = requestContext(deps, c);
@@ -288,7 +288,9 @@ export function companyRoutes(deps: ApiDeps) {
         zv('json', z.object({ agreementId: z.nullable(z.number().check(z.int())) })),
         async (c) => {
           const ctx = requestContext(deps, c);
-          await setDefaultAgreement(ctx.db, ctx.tenant.id, c.req.valid('param').id, c.req.valid('json').agreementId);
+          const mapping = await companyMappingById(ctx.db, ctx.tenant.id, c.req.valid('param').id);
+          if (!mapping) throw new AppError('not_found', 'No such company binding.');
+          await setDefaultAgreement(ctx.db, ctx.tenant.id, mapping.id, c.req.valid('json').agreementId);
           return c.json({ ok: true }, 200);
         },
       )

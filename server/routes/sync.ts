@@ -18,6 +18,7 @@ import type { AppEnv } from '../auth/session.ts';
 import { AppError } from '../errors.ts';
 import { type RunDeps, runTenantSync } from '../jobs/run.ts';
 import { assessTenant, statusRow } from '../sync/assess.ts';
+import { readSubscription } from '../sync/load.ts';
 import { zv } from '../validate.ts';
 import { type ApiDeps, requestContext } from './context.ts';
 import { toCsv } from './csv.ts';
@@ -83,6 +84,7 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
         const now = new Date();
         await saveStatuses(
           ctx.db,
+          ctx.tenant.id,
           here.map((a) => statusRow(ctx.tenant.id, a, now)),
         );
         const since = new Map(
@@ -110,6 +112,7 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
         zv('json', z.object({ reason: z.optional(z.string().check(z.maxLength(500))) })),
         async (c) => {
           const ctx = requestContext(deps, c);
+          await readSubscription(ctx.distributor, c.req.valid('param').id);
           await ignoreSubscription(ctx.db, ctx.tenant.id, {
             subscriptionId: c.req.valid('param').id,
             reason: c.req.valid('json').reason ?? null,
@@ -120,7 +123,8 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
       )
       .delete('/subscriptions/:id/ignore', zv('param', subParam), async (c) => {
         const ctx = requestContext(deps, c);
-        await restoreSubscription(ctx.db, ctx.tenant.id, c.req.valid('param').id);
+        if (!(await restoreSubscription(ctx.db, ctx.tenant.id, c.req.valid('param').id)))
+          throw new AppError('not_found', 'This subscription is not hidden from the reports.');
         return c.json({ ignored: false }, 200);
       })
       /** Unsynced (by company, seat-based and arrears apart), linked and unlinked: from the last check. */

@@ -3,10 +3,12 @@ import { productMappingsOf, serviceMappingFor } from '../../db/queries/mappings.
 import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { PlanInput } from '../../shared/billing/planner.ts';
+import type { Subscription } from '../../shared/schemas/distributor.ts';
 import type { CwClient } from '../connectwise/client.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { AppError } from '../errors.ts';
+import { VendorError } from '../http/vendor-error.ts';
 
 export interface Loaded {
   input: PlanInput;
@@ -27,21 +29,18 @@ export async function loadPlanInput(
   options?: PlanInput['options'],
 ): Promise<Loaded> {
   const mapping = await serviceMappingFor(db, tenant.id, subscriptionId);
-  if (!mapping)
+  if (!mapping) {
+    // An id the tenant's distributor does not know is "not found", not "not mapped yet".
+    await readSubscription(distributor, subscriptionId);
     throw new AppError('conflict', 'This subscription is not mapped to an agreement yet; choose its agreement first.', {
       reason: 'unmapped',
     });
+  }
   if (mapping.status === 'paused')
     throw new AppError('conflict', "The company is unbound, so this subscription's mapping is paused.", {
       reason: 'paused',
     });
-  const subs = await distributor.subscription(subscriptionId);
-  const subscription = subs.items[0];
-  if (!subscription)
-    throw new AppError(
-      'not_found',
-      `Pax8 did not return subscription ${subscriptionId}: ${subs.problems.map((p) => `${p.field} ${p.message}`).join('; ') || 'not found'}.`,
-    );
+  const subscription = await readSubscription(distributor, subscriptionId);
   const products = await productMappingsOf(db, tenant.id, subscription.productId);
   const product = products.find((p) => p.status === 'mapped' && p.cwCatalogItemId !== null);
   if (!product)
@@ -70,4 +69,23 @@ export async function loadPlanInput(
       options,
     },
   };
+}
+
+/** One subscription from the tenant's distributor, or a 404 that says what the distributor said. */
+export async function readSubscription(distributor: Distributor, subscriptionId: string): Promise<Subscription> {
+  let subs: Awaited<ReturnType<Distributor['subscription']>>;
+  try {
+    subs = await distributor.subscription(subscriptionId);
+  } catch (error) {
+    if (error instanceof VendorError && error.code === 'not_found')
+      throw new AppError('not_found', `Pax8 has no subscription ${subscriptionId}.`);
+    throw error;
+  }
+  const subscription = subs.items[0];
+  if (!subscription)
+    throw new AppError(
+      'not_found',
+      `Pax8 did not return subscription ${subscriptionId}: ${subs.problems.map((p) => `${p.field} ${p.message}`).join('; ') || 'not found'}.`,
+    );
+  return subscription;
 }

@@ -310,8 +310,7 @@ export async function executeOperations(
   // A run settles orphans once at its start; a member's confirmation does it here.
   if (options.settleOrphans !== false) await resolveOrphans(ctx);
   const planKey = shortHash([plan.subscriptionId, plan.basis, ...ops.map((o) => o.key)].join('|'));
-  const planId = await upsertPlan(ctx.db, {
-    tenantId: ctx.tenant.id,
+  const planId = await upsertPlan(ctx.db, ctx.tenant.id, {
     planKey,
     subscriptionId: plan.subscriptionId,
     cwAgreementId: plan.cwAgreementId,
@@ -321,10 +320,10 @@ export async function executeOperations(
   });
   await insertOperations(
     ctx.db,
+    ctx.tenant.id,
     ops.map((op, seq) => {
       const request = requestFor(op);
       return {
-        tenantId: ctx.tenant.id,
         planId,
         opKey: op.key,
         seq,

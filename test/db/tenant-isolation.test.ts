@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as adjustments from '../../db/queries/adjustments.ts';
+import * as mappings from '../../db/queries/mappings.ts';
+import * as operations from '../../db/queries/operations.ts';
+import * as reports from '../../db/queries/reports.ts';
+import * as runs from '../../db/queries/runs.ts';
+import * as settings from '../../db/queries/settings.ts';
+import * as status from '../../db/queries/status.ts';
+import * as schema from '../../db/schema.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { B_ONLY, rowsOf, type SeededIds, type SeedKeys, SHARED, seedTenantRows } from '../helpers/tenant-rows.ts';
+
+/**
+ * Two tenants hold rows with the very same natural keys (company, subscription, operation
+ * key, agreement), and tenant B also holds rows only it has. Every tenant-scoped query in
+ * db/queries is called for tenant A: it must see only A's rows, find nothing for B's own keys,
+ * and leave every row of B as it was. Take the tenant filter out of any query and a test here
+ * fails.
+ */
+let database: TestDatabase;
+const db = () => database.db;
+const A = randomUUID();
+const B = randomUUID();
+
+const ids: Record<string, SeededIds> = {};
+
+async function seed(tenantId: string, k: SeedKeys, tag: string) {
+  ids[tenantId] = { ...ids[tenantId], ...(await seedTenantRows(db(), tenantId, k, tag)) };
+}
+
+const rowsOfB = () => rowsOf(db(), B);
+
+let before: Awaited<ReturnType<typeof rowsOfB>>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  for (const [id, name] of [
+    [B, 'B'],
+    [A, 'A'],
+  ] as const) {
+    await db()
+      .insert(schema.tenants)
+      .values({ id, name, site: `${name.toLowerCase()}.example.com`, companyId: name, clientId: 'c' });
+  }
+  // B first, so a query without its tenant filter meets B's rows before A's.
+  await seed(B, SHARED, 'B');
+  await seed(B, B_ONLY, 'B');
+  await seed(A, SHARED, 'A');
+  // Rows that only a missing tenant filter could reach: B's lease held under the same holder
+  // name, B's mapping that points at A's company, and A's status for a subscription only B maps.
+  await db()
+    .insert(schema.syncLeases)
+    .values({ tenantId: B, holder: 'me', expiresAt: new Date('2026-11-20T00:00:00Z') });
+  await db().insert(schema.serviceMappings).values({
+    tenantId: B,
+    subscriptionId: 'sub-x',
+    companyMappingId: ids[A]![SHARED.sub]!,
+    cwAgreementId: 1,
+    status: 'paused',
+  });
+  await db()
+    .insert(schema.subscriptionStatus)
+    .values({
+      tenantId: A,
+      subscriptionId: B_ONLY.sub,
+      distributorCompanyId: SHARED.company,
+      companyName: 'A',
+      productName: 'A',
+      billingTerm: 'Monthly',
+      state: 'unmapped',
+      checkedAt: new Date('2026-11-20T12:00:00Z'),
+    });
+  before = await rowsOfB();
+});
+afterAll(async () => database?.close());
+
+beforeEach(() => {
+  expect(before).toBeDefined();
+});
+
+const onlyA = (rows: readonly { tenantId: string }[]) => {
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.every((r) => r.tenantId === A)).toBe(true);
+};
+
+describe('tenant-scoped reads see only their own tenant', () => {
+  it('mappings', async () => {
+    onlyA(await mappings.listCompanyMappings(db(), A));
+    onlyA(await mappings.listProductMappings(db(), A));
+    onlyA(await mappings.listServiceMappings(db(), A));
+    expect((await mappings.companyMappingByCw(db(), A, SHARED.cwCompany))?.tenantId).toBe(A);
+    expect(await mappings.companyMappingByCw(db(), A, B_ONLY.cwCompany)).toBeUndefined();
+    expect(await mappings.companyMappingById(db(), A, ids[B]![SHARED.sub]!)).toBeUndefined();
+    expect((await mappings.companyMappingById(db(), A, ids[A]![SHARED.sub]!))?.tenantId).toBe(A);
+    expect((await mappings.companyMappingByDistributor(db(), A, SHARED.company))?.tenantId).toBe(A);
+    expect(await mappings.companyMappingByDistributor(db(), A, B_ONLY.company)).toBeUndefined();
+    expect(await mappings.countServiceMappings(db(), A, ids[B]![B_ONLY.sub]!)).toBe(0);
+    expect(await mappings.countServiceMappings(db(), A, ids[A]![SHARED.sub]!)).toBe(1);
+    onlyA(await mappings.serviceMappingsFor(db(), A, [SHARED.sub, B_ONLY.sub]));
+    expect(await mappings.serviceMappingFor(db(), A, B_ONLY.sub)).toBeUndefined();
+    expect((await mappings.serviceMappingFor(db(), A, SHARED.sub))?.tenantId).toBe(A);
+    onlyA(await mappings.productMappingsOf(db(), A, SHARED.product));
+    expect(await mappings.productMappingsOf(db(), A, B_ONLY.product)).toEqual([]);
+    expect([...(await mappings.ignoredIds(db(), A))]).toEqual([SHARED.sub]);
+  });
+
+  it('operations, statuses, reports, runs, settings and the log', async () => {
+    const byKey = await operations.operationsByKey(db(), A, [SHARED.op, B_ONLY.op]);
+    expect([...byKey.values()].map((r) => r.tenantId)).toEqual([A]);
+    onlyA(await operations.staleSending(db(), A, new Date('2026-11-30T00:00:00Z')));
+    onlyA(await status.statusesFor(db(), A));
+    for (const view of ['unsynced', 'linked', 'unlinked'] as const) onlyA(await reports.reportStatuses(db(), A, view));
+    expect((await reports.reportStatuses(db(), A, 'linked')).map((r) => r.subscriptionId)).toEqual([SHARED.sub]);
+    expect((await reports.reportStatuses(db(), A, 'unlinked')).map((r) => r.subscriptionId)).toEqual([B_ONLY.sub]);
+    onlyA(await reports.statusesOf(db(), A, [SHARED.sub, B_ONLY.sub]));
+    expect(await reports.statusesOf(db(), A, ['sub-x'])).toEqual([]);
+    onlyA(await reports.listIgnored(db(), A));
+    onlyA(await runs.recentRuns(db(), A));
+    expect((await settings.getSettings(db(), A)).schedule).toBe('0 0 * * *');
+    const log = await adjustments.listAdjustments(db(), A, {});
+    expect(log.map((l) => l.actorName)).toEqual(['A']);
+    // The joined operation is A's own, not B's row with the same key.
+    expect(log[0]!.opState).toBe('sending');
+  });
+
+  it("the last check time is the tenant's own", async () => {
+    await db()
+      .update(schema.subscriptionStatus)
+      .set({ checkedAt: new Date('2026-11-29T00:00:00Z') })
+      .where(eq(schema.subscriptionStatus.tenantId, B));
+    const at = await reports.lastCheckedAt(db(), A);
+    await db()
+      .update(schema.subscriptionStatus)
+      .set({ checkedAt: new Date('2026-11-20T12:00:00Z') })
+      .where(eq(schema.subscriptionStatus.tenantId, B));
+    expect(at?.toISOString()).toBe('2026-11-20T12:00:00.000Z');
+  });
+});
+
+describe('tenant-scoped writes leave every other tenant as it was', () => {
+  it('change only A, whatever keys they are given', async () => {
+    const d = db();
+    await mappings.setDefaultAgreement(d, A, ids[B]![SHARED.sub]!, 999);
+    await mappings.setDefaultAgreement(d, A, ids[A]![SHARED.sub]!, 999);
+    expect((await mappings.companyMappingByDistributor(d, A, SHARED.company))?.defaultAgreementId).toBe(999);
+    await mappings.unbindCompany(d, A, ids[B]![B_ONLY.sub]!);
+    await mappings.unbindProduct(d, A, ids[B]![`product:${B_ONLY.product}`]!);
+    await mappings.unmapService(d, A, B_ONLY.sub);
+    await operations.appendAdditionId(d, A, SHARED.sub, 2);
+    await operations.appendAdditionId(d, A, B_ONLY.sub, 2);
+    expect(await operations.claimOperation(d, A, B_ONLY.op, ['sending'], new Date())).toBeUndefined();
+    const claimed = await operations.claimOperation(d, A, SHARED.op, ['sending'], new Date());
+    expect(claimed?.tenantId).toBe(A);
+    const bOp = (await operations.operationsByKey(d, B, [SHARED.op])).get(SHARED.op)!;
+    await operations.finishOperation(d, A, bOp.id, { state: 'confirmed' });
+    await operations.finishOperation(d, A, claimed!.id, { state: 'confirmed' });
+    await reports.restoreSubscription(d, A, B_ONLY.sub);
+    await reports.restoreSubscription(d, A, SHARED.sub);
+    await reports.ignoreSubscription(d, A, { subscriptionId: SHARED.sub, reason: null, by: 'A' });
+    await runs.updateRun(d, A, ids[B]![`run:${SHARED.sub}`]!, { status: 'failed' });
+    const aRun = randomUUID();
+    await runs.insertRun(d, A, { id: aRun, trigger: 'manual', actor: 'A' });
+    await runs.closeInterruptedRuns(d, A, aRun, new Date());
+    expect((await runs.recentRuns(d, A)).find((r) => r.id === aRun)?.status).toBe('running');
+    await status.saveStatuses(d, A, [
+      {
+        subscriptionId: SHARED.sub,
+        distributorCompanyId: SHARED.company,
+        companyName: 'A',
+        productName: 'A',
+        billingTerm: 'Monthly',
+        state: 'in-sync',
+        checkedAt: new Date(),
+      },
+    ]);
+    await settings.saveSettings(d, A, { ...(await settings.getSettings(d, A)), schedule: '1 1 * * *' }, 'A');
+    await adjustments.insertAdjustment(d, A, {
+      actorType: 'member',
+      actorName: 'A',
+      action: 'addition.create',
+      requestSummary: {},
+      outcome: 'success',
+    });
+    const planId = await operations.upsertPlan(d, A, {
+      planKey: `plan-${SHARED.sub}`,
+      subscriptionId: SHARED.sub,
+      cwAgreementId: SHARED.agreement,
+      basis: 'b',
+      confirmedBy: 'A',
+    });
+    const [aPlan] = await d.select().from(schema.syncPlans).where(eq(schema.syncPlans.id, planId));
+    expect(aPlan?.tenantId).toBe(A);
+    await operations.insertOperations(d, A, [{ ...bOp, id: undefined, planId, opKey: SHARED.op }]);
+    await status.acquireLease(d, A, 'me', randomUUID(), new Date(Date.now() + 60_000), new Date());
+    await status.renewLease(d, A, 'me', new Date(Date.now() + 120_000));
+    await status.releaseLease(d, A, 'me');
+    // Unbinding and binding A's own company again pauses and resumes only A's mappings.
+    await mappings.unbindCompany(d, A, ids[A]![SHARED.sub]!);
+    await mappings.bindCompany(d, A, {
+      distributorCompanyId: SHARED.company,
+      distributorCompanyName: 'Company A',
+      cwCompanyId: SHARED.cwCompany,
+      cwCompanyName: 'CW A',
+      by: 'A',
+    });
+
+    // A's own rows did change where asked...
+    expect((await mappings.serviceMappingFor(d, A, SHARED.sub))?.additionIds).toEqual([1, 2]);
+    expect((await settings.getSettings(d, A)).schedule).toBe('1 1 * * *');
+    // ...and not one row of B did.
+    expect(await rowsOfB()).toEqual(before);
+  });
+
+  it('binding and mapping for A never touch B, even on the same keys', async () => {
+    const d = db();
+    await mappings.bindCompany(d, A, {
+      distributorCompanyId: B_ONLY.company,
+      distributorCompanyName: 'A copy',
+      cwCompanyId: 300,
+      cwCompanyName: 'A copy',
+      by: 'A',
+    });
+    await mappings.bindProduct(d, A, {
+      distributorProductId: B_ONLY.product,
+      subProduct: '',
+      distributorProductName: 'A copy',
+      cwCatalogItemId: 8,
+      cwCatalogIdentifier: 'X',
+      by: 'A',
+    });
+    await mappings.mapService(d, A, {
+      subscriptionId: B_ONLY.sub,
+      companyMappingId: ids[A]![SHARED.sub]!,
+      productMappingId: null,
+      cwAgreementId: 700,
+      by: 'A',
+    });
+    expect(await rowsOfB()).toEqual(before);
+  });
+});
+
+describe('coverage', () => {
+  it('exercises every tenant-scoped query in db/queries', () => {
+    const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
+    const modules = { adjustments, mappings, operations, reports, runs, settings, status };
+    const missing = Object.entries(modules).flatMap(([name, mod]) =>
+      Object.entries(mod)
+        .filter(([, v]) => typeof v === 'function')
+        .map(([fn]) => `${name}.${fn}`)
+        .filter((call) => !source.includes(`${call}(`)),
+    );
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { eq, getTableName } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
+import type { Database } from '../../db/client.ts';
+import * as schema from '../../db/schema.ts';
+
+/**
+ * Rows for one tenant in every tenant-scoped table, keyed so that two tenants can hold the very
+ * same natural keys (company, subscription, operation key, agreement): a query or route that
+ * forgets its tenant filter then meets the other tenant's rows.
+ */
+export const SHARED = { company: 'dc-1', cwCompany: 100, product: 'dp-1', sub: 'sub-1', agreement: 500, op: 'op-1' };
+export const B_ONLY = { company: 'dc-b', cwCompany: 200, product: 'dp-b', sub: 'sub-b', agreement: 600, op: 'op-b' };
+export type SeedKeys = typeof SHARED;
+
+export const tenantScopedTables = (Object.values(schema) as unknown[]).filter(
+  (t): t is PgTable => t instanceof PgTable && getTableName(t) !== 'tenants',
+);
+
+/** Ids of the rows a seed made: company mapping by subscription, product mapping, run. */
+export type SeededIds = Record<string, string>;
+
+export async function seedTenantRows(d: Database, tenantId: string, k: SeedKeys, tag: string): Promise<SeededIds> {
+  const ids: SeededIds = {};
+  const now = new Date('2026-11-20T12:00:00Z');
+  const [company] = await d
+    .insert(schema.companyMappings)
+    .values({
+      tenantId,
+      distributorCompanyId: k.company,
+      distributorCompanyName: `Company ${tag}`,
+      cwCompanyId: k.cwCompany,
+      cwCompanyName: `CW ${tag}`,
+    })
+    .returning();
+  const [product] = await d
+    .insert(schema.productMappings)
+    .values({ tenantId, distributorProductId: k.product, distributorProductName: `Product ${tag}`, cwCatalogItemId: 7 })
+    .returning();
+  await d.insert(schema.serviceMappings).values({
+    tenantId,
+    subscriptionId: k.sub,
+    companyMappingId: company!.id,
+    productMappingId: product!.id,
+    cwAgreementId: k.agreement,
+    additionIds: [1],
+  });
+  const runId = randomUUID();
+  await d.insert(schema.syncRuns).values({ id: runId, tenantId, trigger: 'manual', actor: tag, status: 'running' });
+  await d.insert(schema.adjustmentLog).values({
+    tenantId,
+    actorType: 'member',
+    actorName: tag,
+    action: 'addition.create',
+    operationKey: k.op,
+    companyName: `Company ${tag}`,
+    productName: `Product ${tag}`,
+    requestSummary: {},
+    outcome: 'failure',
+  });
+  await d.insert(schema.ignoredSubscriptions).values({ tenantId, subscriptionId: k.sub, ignoredBy: tag });
+  const [plan] = await d
+    .insert(schema.syncPlans)
+    .values({
+      tenantId,
+      planKey: `plan-${k.sub}`,
+      subscriptionId: k.sub,
+      cwAgreementId: k.agreement,
+      basis: 'b',
+      confirmedBy: tag,
+    })
+    .returning();
+  await d.insert(schema.syncOperations).values({
+    tenantId,
+    planId: plan!.id,
+    opKey: k.op,
+    seq: 0,
+    type: 'create-prorate',
+    kind: 'prorate',
+    marker: `p8s:${k.op}`,
+    subscriptionId: k.sub,
+    cwAgreementId: k.agreement,
+    additionId: 41,
+    request: {
+      method: 'POST',
+      body: {
+        product: { id: 7 },
+        billCustomer: 'Billable',
+        quantity: 1,
+        unitPrice: 1,
+        unitCost: 1,
+        effectiveDate: '2026-12-01T00:00:00Z',
+        cancelledDate: null,
+        taxableFlag: true,
+        invoiceDescription: tag,
+        serialNumber: `p8s:${k.op}`,
+      },
+    },
+    summary: {
+      title: tag,
+      reason: tag,
+      quantity: 1,
+      unitPrice: { cents: 100, derivation: '$1.00' },
+      totalPrice: { cents: 100, derivation: '$1.00' },
+      effectiveDate: '2026-12-01',
+      cancelledDate: null,
+    },
+    state: 'sending',
+    claimedAt: new Date('2026-11-01T00:00:00Z'),
+  });
+  await d.insert(schema.subscriptionStatus).values({
+    tenantId,
+    subscriptionId: k.sub,
+    distributorCompanyId: k.company,
+    companyName: `Company ${tag}`,
+    productName: `Product ${tag}`,
+    billingTerm: 'Monthly',
+    cwAgreementId: k.agreement,
+    state: 'out-of-sync',
+    checkedAt: now,
+  });
+  await d
+    .insert(schema.tenantSettings)
+    .values({ tenantId, schedule: tag === 'B' ? '5 5 * * *' : '0 0 * * *' })
+    .onConflictDoNothing();
+  await d
+    .insert(schema.memberSessions)
+    .values({
+      tenantId,
+      tokenHash: `${tag}-${k.sub}`,
+      memberId: tag,
+      memberName: tag,
+      memberHashEnc: 'x',
+      expiresAt: now,
+    })
+    .onConflictDoNothing();
+  ids[k.sub] = company!.id;
+  ids[`product:${k.product}`] = product!.id;
+  ids[`run:${k.sub}`] = runId;
+  return ids;
+}
+
+/** Every row a tenant holds, in every tenant-scoped table, as comparable text. */
+export async function rowsOf(d: Database, tenantId: string): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const table of tenantScopedTables) {
+    const column = (table as unknown as { tenantId: Parameters<typeof eq>[0] }).tenantId;
+    out[getTableName(table)] = (await d.select().from(table).where(eq(column, tenantId)))
+      .map((r) => JSON.stringify(r))
+      .sort();
+  }
+  return out;
+}
+
+/** A second tenant, on its own site, that no signed-in member of the first can reach. */
+export async function insertTenant(d: Database, name: string, id: string = randomUUID()): Promise<string> {
+  await d
+    .insert(schema.tenants)
+    .values({ id, name, site: `${name.toLowerCase().replace(/\W/g, '')}.example.com`, companyId: name, clientId: 'c' });
+  return id;
+}
