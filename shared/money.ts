@@ -58,3 +58,30 @@ export function microsToDecimal(micros: Micros): string {
     .replace(/0+$/, '');
   return `${sign}${Math.floor(abs / SCALE)}${frac ? `.${frac}` : ''}`;
 }
+
+/**
+ * A vendor's amount (a JSON number such as ConnectWise's `19.35`) to cents: parsed exactly,
+ * then rounded half away from zero, the same rule as every other amount.
+ */
+export function amountToCents(value: number | string): Cents {
+  return microsToCents(parseMicros(value));
+}
+
+/** A member's typed amount (`19.35`, `19`, `-0.5`) to cents; more than two decimal places is refused. */
+export function parseCents(text: string): Cents {
+  const micros = parseMicros(text);
+  if (micros % 10_000 !== 0) throw new MoneyError(`"${text.trim()}" has more than 2 decimal places`);
+  return micros / 10_000;
+}
+
+/** Cents as the decimal number ConnectWise's JSON takes (`1935` → `19.35`): for outgoing bodies only. */
+export function centsToAmount(cents: Cents): number {
+  return Number(centsToDecimal(cents));
+}
+
+/** `$19.35`, or every digit where an amount has sub-cent precision (`$0.096`). */
+export function formatMicros(micros: Micros): string {
+  if (micros % 10_000 === 0) return formatCents(micros / 10_000);
+  const sign = micros < 0 ? '-' : '';
+  return `${sign}$${microsToDecimal(Math.abs(micros))}`;
+}

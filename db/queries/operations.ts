@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { OperationState } from '../../shared/schemas/plans.ts';
 import type { Database } from '../client.ts';
 import { ADDITION_IDS_KEPT, serviceMappings, syncOperations, syncPlans } from '../schema.ts';
@@ -114,4 +114,24 @@ export async function appendAdditionId(db: Database, tenantId: string, subscript
       updatedAt: new Date(),
     })
     .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.subscriptionId, subscriptionId)));
+}
+
+/** The operations that wrote (or updated) the given additions, found by marker or addition id. */
+export async function writtenOperationsFor(
+  db: Database,
+  tenantId: string,
+  markers: readonly string[],
+  additionIds: readonly number[],
+): Promise<OperationRow[]> {
+  if (markers.length === 0 && additionIds.length === 0) return [];
+  return db
+    .select()
+    .from(syncOperations)
+    .where(
+      and(
+        eq(syncOperations.tenantId, tenantId),
+        isNotNull(syncOperations.additionId),
+        or(inArray(syncOperations.marker, [...markers]), inArray(syncOperations.additionId, [...additionIds])),
+      ),
+    );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { centsToDecimal, parseCents } from '../../shared/money.ts';
 import type { ExportProductInput } from '../../shared/schemas/mapping.ts';
 import { Chips } from '../components/Chips.tsx';
 import { Confirm } from '../components/Confirm.tsx';
@@ -228,14 +229,16 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
   const [setup, setSetup] = useState<Awaited<ReturnType<typeof catalogSetup>> | null>(null);
   const [pricing, setPricing] = useState<Awaited<ReturnType<typeof pricingOf>>>([]);
   const [error, setError] = useState<FormError | null>(null);
+  // Amounts are typed as text and parsed to cents on submit, so nothing is ever a float.
+  const [amounts, setAmounts] = useState({ price: '0.00', cost: '0.00' });
   const [form, setForm] = useState<ExportProductInput>({
     distributorProductId: row.distributorProductId,
     subProduct: row.subProduct,
     identifier: (row.sku ?? row.name).slice(0, 75),
     description: `Pax8 - ${row.name}`.slice(0, 60),
     customerDescription: row.name,
-    price: 0,
-    cost: 0,
+    priceCents: 0,
+    costCents: 0,
     subcategoryId: 0,
     typeId: 0,
     productClass: 'Service',
@@ -253,12 +256,12 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
         subcategoryId: s.subcategories[0]?.id ?? 0,
         typeId: s.types[0]?.id ?? 0,
         unitOfMeasureId: s.unitsOfMeasure[0]?.id,
-        ...(first ? { price: first.unitPrice / 100, cost: first.unitCost / 100 } : {}),
       }));
+      if (first) setAmounts({ price: centsToDecimal(first.unitPrice), cost: centsToDecimal(first.unitCost) });
     })();
   }, [row.distributorProductId]);
   const set = (k: keyof ExportProductInput) => (v: string) => setForm({ ...form, [k]: v });
-  const num = (k: 'price' | 'cost') => (v: string) => setForm({ ...form, [k]: Number(v) });
+  const amount = (k: 'price' | 'cost') => (v: string) => setAmounts({ ...amounts, [k]: v });
   const pick = (k: 'subcategoryId' | 'typeId' | 'categoryId' | 'unitOfMeasureId') => (e: Event) =>
     setForm({ ...form, [k]: Number((e.currentTarget as HTMLSelectElement).value) });
   if (!setup) return <div class="panel">Reading the catalog setup…</div>;
@@ -268,7 +271,9 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
       data-testid="export-panel"
       onSubmit={async (e) => {
         e.preventDefault();
-        const failed = await exportProduct(form);
+        const parsed = amountFields(amounts);
+        if ('fields' in parsed) return setError({ message: 'Check the amounts.', fields: parsed.fields });
+        const failed = await exportProduct({ ...form, ...parsed });
         if (failed) setError(failed);
         else onDone();
       }}
@@ -298,7 +303,7 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
             name="term"
             onChange={(e) => {
               const p = pricing[Number(e.currentTarget.value)];
-              if (p) setForm({ ...form, price: p.unitPrice / 100, cost: p.unitCost / 100 });
+              if (p) setAmounts({ price: centsToDecimal(p.unitPrice), cost: centsToDecimal(p.unitCost) });
             }}
           >
             {pricing.map((p, i) => (
@@ -312,20 +317,16 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
         <Field
           label="Unit price"
           name="price"
-          type="number"
-          step="0.01"
-          value={form.price}
-          onInput={num('price')}
-          error={error?.fields.price}
+          value={amounts.price}
+          onInput={amount('price')}
+          error={error?.fields.priceCents}
         />
         <Field
           label="Unit cost"
           name="cost"
-          type="number"
-          step="0.01"
-          value={form.cost}
-          onInput={num('cost')}
-          error={error?.fields.cost}
+          value={amounts.cost}
+          onInput={amount('cost')}
+          error={error?.fields.costCents}
         />
         <Field
           label="Vendor SKU"
@@ -393,4 +394,21 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
       </div>
     </form>
   );
+}
+
+/** The typed price and cost as cents, or the field to fix. */
+function amountFields(amounts: { price: string; cost: string }) {
+  const fields: Record<string, string> = {};
+  const cents = (key: 'priceCents' | 'costCents', text: string) => {
+    try {
+      const value = parseCents(text);
+      if (value < 0) fields[key] = 'cannot be negative';
+      return value;
+    } catch {
+      fields[key] = 'use an amount such as 19.35';
+      return 0;
+    }
+  };
+  const out = { priceCents: cents('priceCents', amounts.price), costCents: cents('costCents', amounts.cost) };
+  return Object.keys(fields).length > 0 ? { fields } : out;
 }

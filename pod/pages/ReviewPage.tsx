@@ -1,6 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import type { Operation } from '../../shared/billing/operations.ts';
-import { formatCents, microsToCents } from '../../shared/money.ts';
+import { centsToDecimal, formatCents, microsToCents, parseCents } from '../../shared/money.ts';
 import { Notice } from '../components/Notice.tsx';
 import { view } from '../models/nav.ts';
 import {
@@ -17,8 +17,6 @@ import {
 } from '../models/review.ts';
 
 const us = (iso: string | null) => (iso ? `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}` : '');
-const dollars = (cents: number) => (cents / 100).toFixed(2);
-const toCents = (text: string) => Math.round(Number(text) * 100);
 
 /** The guide's Review page: one card per operation, Pax8 beside ConnectWise, editable before confirming. */
 export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string; onBack?: () => void }) {
@@ -376,10 +374,10 @@ function Money({ value, label, onChange }: { value: number; label: string; onCha
         min="0"
         class="small-input"
         aria-label={label}
-        value={dollars(value)}
+        value={centsToDecimal(value)}
         onChange={(ev) => {
           const text = ev.currentTarget.value;
-          if (/^\d+(\.\d{1,2})?$/.test(text)) onChange(toCents(text));
+          if (/^\d+(\.\d{1,2})?$/.test(text)) onChange(parseCents(text));
         }}
       />
     </span>

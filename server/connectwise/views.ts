@@ -1,4 +1,5 @@
 import type { AdditionView } from '../../shared/billing/additions.ts';
+import { parseMicros } from '../../shared/money.ts';
 import type { AgreementView } from '../../shared/schemas/mapping.ts';
 import type { CwAddition, CwAgreement } from './types.ts';
 
@@ -22,8 +23,9 @@ export const toAdditionView = (a: CwAddition): AdditionView => ({
   agreementId: a.agreementId,
   catalogItemId: a.product.id,
   quantity: a.quantity,
-  unitPrice: a.unitPrice ?? null,
-  unitCost: a.unitCost ?? null,
+  // ConnectWise sends amounts as JSON numbers; they become exact micros here and nowhere else.
+  unitPrice: a.unitPrice == null ? null : parseMicros(a.unitPrice),
+  unitCost: a.unitCost == null ? null : parseMicros(a.unitCost),
   effectiveDate: a.effectiveDate ?? null,
   cancelledDate: a.cancelledDate ?? null,
   invoiceDescription: a.invoiceDescription ?? null,

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { DateTime } from 'luxon';
 import { z } from 'zod/mini';
 import { bindProduct, listProductMappings, unbindProduct } from '../../db/queries/mappings.ts';
-import { microsToCents } from '../../shared/money.ts';
+import { amountToCents, centsToAmount, microsToCents } from '../../shared/money.ts';
 import { bindProductSchema, exportProductSchema, type MappingStatus } from '../../shared/schemas/mapping.ts';
 import { auditedWrite } from '../audit.ts';
 import type { AppEnv } from '../auth/session.ts';
@@ -167,8 +167,8 @@ export function productRoutes(deps: ApiDeps) {
             description: i.description,
             productClass: i.productClass ?? null,
             vendorSku: i.vendorSku ?? null,
-            price: i.price ?? null,
-            cost: i.cost ?? null,
+            priceCents: i.price == null ? null : amountToCents(i.price),
+            costCents: i.cost == null ? null : amountToCents(i.cost),
           })),
           200,
         );
@@ -214,8 +214,8 @@ export function productRoutes(deps: ApiDeps) {
           type: { id: input.typeId },
           ...(input.categoryId ? { category: { id: input.categoryId } } : {}),
           productClass: input.productClass,
-          price: input.price,
-          cost: input.cost,
+          price: centsToAmount(input.priceCents),
+          cost: centsToAmount(input.costCents),
           ...(input.unitOfMeasureId ? { unitOfMeasure: { id: input.unitOfMeasureId } } : {}),
           ...(input.vendorSku ? { vendorSku: input.vendorSku, manufacturerPartNumber: input.vendorSku } : {}),
           taxableFlag: input.taxable,

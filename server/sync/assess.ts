@@ -161,14 +161,14 @@ export async function assessTenant(
     a.cwAdditionId = addition?.id ?? null;
     const price = s.unitPrice === null ? 0 : microsToCents(s.unitPrice);
     a.monthlyDifference =
-      s.quantity * price - (addition ? Math.round(addition.quantity * (addition.unitPrice ?? 0) * 100) : 0);
+      s.quantity * price - (addition ? addition.quantity * microsToCents(addition.unitPrice ?? 0) : 0);
     const ended = s.endDate !== null && s.endDate.slice(0, 10) <= today;
     const matches =
       current.length === 1 &&
       !ended &&
       addition!.quantity === s.quantity &&
-      Math.round((addition!.unitPrice ?? 0) * 100) === price &&
-      Math.round((addition!.unitCost ?? 0) * 100) === (s.unitCost === null ? 0 : microsToCents(s.unitCost)) &&
+      microsToCents(addition!.unitPrice ?? 0) === price &&
+      microsToCents(addition!.unitCost ?? 0) === (s.unitCost === null ? 0 : microsToCents(s.unitCost)) &&
       (addition!.cancelledDate?.slice(0, 10) ?? null) === (s.commitment?.endDate?.slice(0, 10) ?? null);
     if (matches || (ended && current.length === 0)) return Object.assign(a, { state: 'in-sync' });
     a.input = {

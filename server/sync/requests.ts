@@ -1,9 +1,9 @@
+import type { OperationRequest } from '../../db/schema.ts';
 import type { AdditionDraft, Operation } from '../../shared/billing/operations.ts';
-import { centsToDecimal } from '../../shared/money.ts';
+import { centsToAmount } from '../../shared/money.ts';
 import type { NewCwAddition, PatchOperation } from '../connectwise/types.ts';
 
 const cwDay = (d: string | null) => (d ? `${d}T00:00:00Z` : null);
-const money = (cents: number) => Number(centsToDecimal(cents));
 
 /** The POST body for a new addition, its marker in serialNumber. */
 export function createBody(draft: AdditionDraft, marker: string): NewCwAddition {
@@ -11,8 +11,8 @@ export function createBody(draft: AdditionDraft, marker: string): NewCwAddition 
     product: { id: draft.catalogItemId },
     billCustomer: draft.billCustomer,
     quantity: draft.quantity,
-    unitPrice: money(draft.unitPrice.cents),
-    unitCost: money(draft.unitCost.cents),
+    unitPrice: centsToAmount(draft.unitPrice.cents),
+    unitCost: centsToAmount(draft.unitCost.cents),
     effectiveDate: cwDay(draft.effectiveDate)!,
     cancelledDate: cwDay(draft.cancelledDate),
     taxableFlag: draft.taxable,
@@ -26,9 +26,9 @@ export function patchOps(before: AdditionDraft, after: AdditionDraft): PatchOper
   const ops: PatchOperation[] = [];
   if (before.quantity !== after.quantity) ops.push({ op: 'replace', path: 'quantity', value: after.quantity });
   if (before.unitPrice.cents !== after.unitPrice.cents)
-    ops.push({ op: 'replace', path: 'unitPrice', value: money(after.unitPrice.cents) });
+    ops.push({ op: 'replace', path: 'unitPrice', value: centsToAmount(after.unitPrice.cents) });
   if (before.unitCost.cents !== after.unitCost.cents)
-    ops.push({ op: 'replace', path: 'unitCost', value: money(after.unitCost.cents) });
+    ops.push({ op: 'replace', path: 'unitCost', value: centsToAmount(after.unitCost.cents) });
   if (before.cancelledDate !== after.cancelledDate)
     ops.push({ op: 'replace', path: 'cancelledDate', value: cwDay(after.cancelledDate) });
   if (before.billCustomer !== after.billCustomer)
@@ -38,10 +38,6 @@ export function patchOps(before: AdditionDraft, after: AdditionDraft): PatchOper
     ops.push({ op: 'replace', path: 'invoiceDescription', value: after.invoiceDescription });
   return ops;
 }
-
-export type OperationRequest =
-  | { method: 'POST'; body: NewCwAddition }
-  | { method: 'PATCH'; additionId: number; patch: PatchOperation[] };
 
 export function requestFor(op: Operation): OperationRequest {
   if (op.additionId !== null && op.before)

@@ -1,3 +1,4 @@
+import type { Micros } from '../money.ts';
 import { endOfMonth } from './calendar.ts';
 
 /** The fields of a ConnectWise addition the billing rules read. Dates are ISO strings. */
@@ -6,8 +7,9 @@ export interface AdditionView {
   agreementId: number;
   catalogItemId: number;
   quantity: number;
-  unitPrice: number | null;
-  unitCost: number | null;
+  /** Exact amounts, parsed once where ConnectWise's answer is read (server/connectwise/views.ts). */
+  unitPrice: Micros | null;
+  unitCost: Micros | null;
   effectiveDate: string | null;
   cancelledDate: string | null;
   invoiceDescription: string | null;

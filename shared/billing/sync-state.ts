@@ -66,7 +66,7 @@ export function subscriptionState(input: StateInput): {
       `ConnectWise ${addition.quantity}, Pax8 ${s.quantity} (${s.quantity > addition.quantity ? '+' : ''}${s.quantity - addition.quantity})`,
     );
   const price = s.unitPrice === null ? null : microsToCents(s.unitPrice);
-  const cwPrice = addition.unitPrice === null ? null : Math.round(addition.unitPrice * 100);
+  const cwPrice = addition.unitPrice === null ? null : microsToCents(addition.unitPrice);
   if (price !== null && cwPrice !== null && price !== cwPrice)
     differences.push(`price ${formatCents(cwPrice)} in ConnectWise, ${formatCents(price)} in Pax8`);
   return differences.length

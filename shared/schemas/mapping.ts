@@ -114,8 +114,13 @@ export const exportProductSchema = z.object({
       z.minLength(1, 'customer description is required'),
       z.maxLength(6000, 'ConnectWise allows at most 6,000 characters'),
     ),
-  price: z.number().check(z.gte(0, 'price cannot be negative')),
-  cost: z.number().check(z.gte(0, 'cost cannot be negative')),
+  /** Whole cents: money crosses our own API as integers, never as floats. */
+  priceCents: z
+    .number()
+    .check(z.int('use whole cents'), z.gte(0, 'price cannot be negative'), z.lte(99_999_999_99, 'price is too large')),
+  costCents: z
+    .number()
+    .check(z.int('use whole cents'), z.gte(0, 'cost cannot be negative'), z.lte(99_999_999_99, 'cost is too large')),
   categoryId: z.optional(z.number().check(z.int())),
   subcategoryId: z.number().check(z.int(), z.positive('choose a subcategory')),
   typeId: z.number().check(z.int(), z.positive('choose a type')),

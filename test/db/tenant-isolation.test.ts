@@ -109,6 +109,7 @@ describe('tenant-scoped reads see only their own tenant', () => {
   });
 
   it('operations, statuses, reports, runs, settings and the log', async () => {
+    onlyA(await operations.writtenOperationsFor(db(), A, [`p8s:${SHARED.op}`, `p8s:${B_ONLY.op}`], [41]));
     const byKey = await operations.operationsByKey(db(), A, [SHARED.op, B_ONLY.op]);
     expect([...byKey.values()].map((r) => r.tenantId)).toEqual([A]);
     onlyA(await operations.staleSending(db(), A, new Date('2026-11-30T00:00:00Z')));

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  amountToCents,
+  centsToAmount,
   centsToDecimal,
   formatCents,
   MoneyError,
   microsToCents,
   microsToDecimal,
+  parseCents,
   parseMicros,
 } from '../../shared/money.ts';
 
@@ -38,5 +41,30 @@ describe('money', () => {
     expect(centsToDecimal(982)).toBe('9.82');
     expect(microsToDecimal(96_000)).toBe('0.096');
     expect(microsToDecimal(25_000_000)).toBe('25');
+  });
+});
+
+describe('amounts at the boundaries', () => {
+  it('turns a vendor amount into cents with the one rounding rule, where float arithmetic would not', () => {
+    // 1.005 × 100 is 100.4999… in floating point: Math.round would bill a cent less.
+    expect(Math.round(1.005 * 100)).toBe(100);
+    expect(amountToCents(1.005)).toBe(101);
+    expect(amountToCents(-1.005)).toBe(-101);
+    expect(amountToCents(0.285)).toBe(29);
+    expect(amountToCents(0.096)).toBe(10);
+    expect(amountToCents('25')).toBe(2500);
+  });
+
+  it('reads what a member types, to the cent, and names what is wrong', () => {
+    expect(parseCents('19.35')).toBe(1935);
+    expect(parseCents(' 19 ')).toBe(1900);
+    expect(parseCents('-0.5')).toBe(-50);
+    expect(() => parseCents('19.355')).toThrow('more than 2 decimal places');
+    expect(() => parseCents('abc')).toThrow(MoneyError);
+  });
+
+  it('writes cents back as the decimal ConnectWise takes', () => {
+    expect(centsToAmount(1935)).toBe(19.35);
+    expect(centsToAmount(-5)).toBe(-0.05);
   });
 });

@@ -195,8 +195,8 @@ describe('products', () => {
       identifier: product.sku,
       description: `Pax8 - ${product.name}`.slice(0, 60),
       customerDescription: product.shortDescription,
-      price: 25,
-      cost: 20,
+      priceCents: 2500,
+      costCents: 2000,
       subcategoryId: setup.subcategories[0]!.id,
       typeId: setup.types[0]!.id,
       productClass: 'Service',
@@ -215,6 +215,7 @@ describe('products', () => {
 
     const created = await jdoe('POST', '/catalog-items', form);
     expect(created.status).toBe(201);
+    // ConnectWise holds the decimal amounts the cents were written as.
     expect(world().cw.catalog.find((i) => i.id === created.body.item.id)).toMatchObject({
       identifier: product.sku,
       price: 25,

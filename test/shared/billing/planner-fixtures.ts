@@ -65,21 +65,23 @@ export function agreement(over: Partial<AgreementView> = {}): AgreementView {
   };
 }
 
+/** An addition; its amounts are given in dollars, as ConnectWise sends them, and parsed as the client does. */
 export function addition(over: Partial<AdditionView> = {}): AdditionView {
+  const { unitPrice = 25, unitCost = 20, ...rest } = over;
   return {
     id: 683,
     agreementId: 290,
     catalogItemId: 1201,
     quantity: 1,
-    unitPrice: 25,
-    unitCost: 20,
+    unitPrice: unitPrice === null ? null : parseMicros(unitPrice),
+    unitCost: unitCost === null ? null : parseMicros(unitCost),
     effectiveDate: '2020-07-01T00:00:00Z',
     cancelledDate: null,
     invoiceDescription: LABEL,
     marker: null,
     lastUpdated: '2020-07-01T00:00:00Z',
     updatedBy: 'jdoe',
-    ...over,
+    ...rest,
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AdditionView } from '../../../shared/billing/additions.ts';
 import { type StateInput, subscriptionState } from '../../../shared/billing/sync-state.ts';
+import { parseMicros } from '../../../shared/money.ts';
 import type { Subscription } from '../../../shared/schemas/distributor.ts';
 
 const sub: Subscription = {
@@ -21,13 +22,14 @@ const sub: Subscription = {
   currency: 'USD',
   commitment: null,
 };
-const addition = (over: Partial<AdditionView> = {}): AdditionView => ({
+/** Amounts in dollars, as ConnectWise sends them, parsed as the client does. */
+const addition = ({ unitPrice = 25, unitCost = 20, ...over }: Partial<AdditionView> = {}): AdditionView => ({
   id: 10,
   agreementId: 290,
   catalogItemId: 1201,
   quantity: 7,
-  unitPrice: 25,
-  unitCost: 20,
+  unitPrice: unitPrice === null ? null : parseMicros(unitPrice),
+  unitCost: unitCost === null ? null : parseMicros(unitCost),
   effectiveDate: '2020-02-01T00:00:00Z',
   cancelledDate: null,
   invoiceDescription: null,

@@ -1,0 +1,143 @@
+import type { Subscription, SubscriptionSnapshot } from '../../schemas/distributor.ts';
+import type { AgreementView } from '../../schemas/mapping.ts';
+import type { SyncRules } from '../../schemas/settings.ts';
+import type { AdditionView } from '../additions.ts';
+import { addMonths, firstOfMonth } from '../calendar.ts';
+import { type AdditionDraft, type BillCustomer, markerFor, type Operation } from '../operations.ts';
+import { type Derived, lineTotal, plain } from '../proration.ts';
+
+export interface PlanInput {
+  subscription: Subscription;
+  /** Quantity history, oldest first. */
+  history: readonly SubscriptionSnapshot[];
+  /** The bound catalog item and how ConnectWise names it on invoices. */
+  product: { catalogItemId: number; label: string };
+  agreement: AgreementView;
+  /** Every addition on the agreement, as just re-read from ConnectWise. */
+  additions: readonly AdditionView[];
+  rules: SyncRules;
+  today: string;
+  options?: { recurring?: 'update' | 'replace'; billCustomer?: BillCustomer; taxable?: boolean };
+}
+
+export interface SyncedChange {
+  at: string;
+  delta: number;
+  additionId: number;
+}
+
+/** A quantity change from the distributor's history. */
+export interface Change {
+  at: string;
+  from: number;
+  to: number;
+}
+
+/** The latest of some ISO days (or date-times), as a day. */
+export const maxDay = (...days: (string | null | undefined)[]) =>
+  days
+    .filter((d): d is string => Boolean(d))
+    .map((d) => d.slice(0, 10))
+    .sort()
+    .at(-1)!;
+
+type NewOperation = Omit<
+  Operation,
+  'marker' | 'dependsOn' | 'effectiveDateEditable' | 'extraMonths' | 'additionId' | 'before'
+> &
+  Partial<Operation>;
+
+/**
+ * What every step of a plan shares: the subscription (with a known quantity and price), the
+ * billing window, how lines are drafted, the engine's own lines already in ConnectWise, and
+ * the operations and synced changes collected so far.
+ */
+export interface PlanContext {
+  input: PlanInput;
+  s: Subscription & { quantity: number; unitPrice: number; unitCost: number };
+  /** The first day ConnectWise has not invoiced yet: new lines start there. */
+  firstOpen: string;
+  /** The first day of the last month ConnectWise has invoiced. */
+  invoicedMonth: string;
+  /** Changes are written as delta lines that Manage prorates itself. */
+  connectwiseProrates: boolean;
+  unitPrice: Derived;
+  unitCost: Derived;
+  /** The engine's lines on this agreement, by marker. */
+  written: Map<string, AdditionView>;
+  operations: Operation[];
+  synced: SyncedChange[];
+  notes: string[];
+  /** A stable operation key: the same change always gets the same key. */
+  key: (...parts: (string | number)[]) => string;
+  op: (o: NewOperation) => Operation;
+  draft: (quantity: number, price: Derived, cost: Derived, over: Partial<AdditionDraft>) => AdditionDraft;
+  /** An addition already in ConnectWise, as a draft (for updates and cancellations). */
+  fromView: (a: AdditionView) => AdditionDraft;
+}
+
+export function planContext(input: PlanInput, s: PlanContext['s']): PlanContext {
+  const { agreement, product, rules, today } = input;
+  const notes: string[] = [];
+  if (rules.proration === 'connectwise-prorates' && !agreement.prorates) {
+    notes.push(`${agreement.name} does not prorate, so prorates are written as separate one-time additions.`);
+  }
+  // The first day ConnectWise has not invoiced yet: new lines start there, never before the
+  // agreement's billing start, so Manage never refuses them for an invoiced period.
+  const nextInvoice = agreement.nextInvoiceDate?.slice(0, 10) ?? addMonths(firstOfMonth(today), 1);
+  const firstOpen = maxDay(nextInvoice, agreement.billStartDate);
+  const billCustomer = input.options?.billCustomer ?? 'Billable';
+  const taxable = input.options?.taxable ?? true;
+  const operations: Operation[] = [];
+  const draft: PlanContext['draft'] = (quantity, price, cost, over) => ({
+    catalogItemId: product.catalogItemId,
+    quantity,
+    unitPrice: price,
+    unitCost: cost,
+    totalPrice: lineTotal(price.cents, quantity),
+    totalCost: lineTotal(cost.cents, quantity),
+    effectiveDate: firstOpen,
+    cancelledDate: null,
+    invoiceDescription: product.label,
+    billCustomer,
+    taxable,
+    recurring: true,
+    proratedPeriod: null,
+    ...over,
+  });
+  const relevant = input.additions.filter((a) => a.agreementId === agreement.id);
+  return {
+    input,
+    s,
+    firstOpen,
+    invoicedMonth: addMonths(firstOfMonth(firstOpen), -1),
+    connectwiseProrates: rules.proration === 'connectwise-prorates' && agreement.prorates,
+    unitPrice: plain(s.unitPrice),
+    unitCost: plain(s.unitCost),
+    written: new Map(relevant.filter((a) => a.marker).map((a) => [a.marker!, a])),
+    operations,
+    synced: [],
+    notes,
+    key: (...parts) => [s.id, ...parts].join(':'),
+    op: (o) => {
+      const full: Operation = {
+        marker: markerFor(o.key),
+        dependsOn: null,
+        effectiveDateEditable: true,
+        extraMonths: null,
+        additionId: null,
+        before: null,
+        ...o,
+      };
+      operations.push(full);
+      return full;
+    },
+    draft,
+    fromView: (a) =>
+      draft(a.quantity, plain(a.unitPrice ?? 0), plain(a.unitCost ?? 0), {
+        effectiveDate: a.effectiveDate?.slice(0, 10) ?? firstOpen,
+        cancelledDate: a.cancelledDate?.slice(0, 10) ?? null,
+        invoiceDescription: a.invoiceDescription ?? product.label,
+      }),
+  };
+}
