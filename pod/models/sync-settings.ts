@@ -45,7 +45,13 @@ export async function syncNow(mode: 'sync' | 'check') {
   }
   clearInterval(polling);
   polling = setInterval(async () => {
-    runs.value = await read(api.sync.runs.$get());
-    if (!runs.value.some((r) => r.status === 'running')) clearInterval(polling);
+    try {
+      runs.value = await read(api.sync.runs.$get());
+      if (!runs.value.some((r) => r.status === 'running')) clearInterval(polling);
+    } catch (error) {
+      // Progress stops updating, and says why, rather than failing silently.
+      clearInterval(polling);
+      settingsError.value = formError(error);
+    }
   }, 700);
 }

@@ -75,7 +75,7 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
           </thead>
           <tbody>
             {state.rows.map((r: PodRow) => (
-              <tr data-testid="pod-row" data-subscription={r.subscriptionId}>
+              <tr key={r.subscriptionId} data-testid="pod-row" data-subscription={r.subscriptionId}>
                 <td>
                   {r.productName}
                   {r.reason && <div class="small muted">{r.reason}</div>}

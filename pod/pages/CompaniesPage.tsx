@@ -76,7 +76,7 @@ export function CompaniesPage() {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr data-testid="company-row" data-name={r.name}>
+              <tr key={r.distributorCompanyId} data-testid="company-row" data-name={r.name}>
                 <td>
                   <input
                     type="checkbox"

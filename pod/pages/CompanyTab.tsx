@@ -47,6 +47,7 @@ export function CompanyTab(props: { cwCompanyId: number }) {
 function Unbound({ data }: { data: TabData }) {
   const [q, setQ] = useState('');
   const [results, setResults] = useState<{ id: string; name: string; website: string | null }[] | null>(null);
+  const [searchError, setSearchError] = useState<string | null>(null);
   return (
     <section data-testid="unbound">
       <p>
@@ -68,7 +69,7 @@ function Unbound({ data }: { data: TabData }) {
           </thead>
           <tbody>
             {data.suggestions.map((s) => (
-              <tr data-testid="suggestion">
+              <tr key={s.distributorCompanyId} data-testid="suggestion">
                 <td>{s.name}</td>
                 <td>
                   <span class={`status ${s.score >= 90 ? 'ok' : 'warn'}`}>{s.score}%</span>{' '}
@@ -89,7 +90,12 @@ function Unbound({ data }: { data: TabData }) {
         class="inline"
         onSubmit={async (e) => {
           e.preventDefault();
-          setResults(await searchPax8(q));
+          try {
+            setResults(await searchPax8(q));
+            setSearchError(null);
+          } catch (failure) {
+            setSearchError((failure as Error).message);
+          }
         }}
       >
         <input
@@ -100,12 +106,17 @@ function Unbound({ data }: { data: TabData }) {
         />
         <button type="submit">Search</button>
       </form>
+      {searchError && (
+        <Notice tone="error" title="Pax8 could not be searched.">
+          {searchError}
+        </Notice>
+      )}
       {results && results.length === 0 && <p class="muted">No Pax8 company matches “{q}”.</p>}
       {results && results.length > 0 && (
         <table>
           <tbody>
             {results.map((r) => (
-              <tr>
+              <tr key={r.id}>
                 <td>{r.name}</td>
                 <td class="muted">{r.website}</td>
                 <td>
@@ -134,7 +145,16 @@ function Bound({ data }: { data: TabData }) {
         <span>
           Bound to the Pax8 company <strong data-testid="bound-to">{binding.name}</strong>
         </span>
-        <button type="button" onClick={async () => setConfirm(await unbindImpact(binding.mappingId))}>
+        <button
+          type="button"
+          onClick={async () => {
+            try {
+              setConfirm(await unbindImpact(binding.mappingId));
+            } catch (failure) {
+              flash.value = { tone: 'error', text: (failure as Error).message };
+            }
+          }}
+        >
           Unbind…
         </button>
       </div>
@@ -178,7 +198,7 @@ function Bound({ data }: { data: TabData }) {
           </thead>
           <tbody>
             {data.subscriptions.map((s) => (
-              <SubscriptionLine sub={s} data={data} showExpired={showExpired} />
+              <SubscriptionLine key={s.id} sub={s} data={data} showExpired={showExpired} />
             ))}
           </tbody>
         </table>
@@ -225,7 +245,7 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
             >
               <option value="">Choose an agreement…</option>
               {choices.map((c) => (
-                <option value={c.agreement.id} disabled={!c.eligible} title={c.reason ?? ''}>
+                <option key={c.agreement.id} value={c.agreement.id} disabled={!c.eligible} title={c.reason ?? ''}>
                   {c.agreement.name} · {c.agreement.billingCycle ?? '—'} ·{' '}
                   {c.agreement.prorates ? 'prorates' : 'no proration'} · next invoice{' '}
                   {c.agreement.nextInvoiceDate?.slice(0, 10) ?? '—'}

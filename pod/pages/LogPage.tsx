@@ -67,7 +67,7 @@ export function LogPage() {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr data-testid="log-row" data-outcome={r.outcome}>
+              <tr key={r.id} data-testid="log-row" data-outcome={r.outcome}>
                 <td>{r.at.slice(0, 16).replace('T', ' ')}</td>
                 <td>{r.actorType === 'scheduled' ? 'Scheduled sync' : r.actorName}</td>
                 <td>

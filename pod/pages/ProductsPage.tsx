@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { centsToDecimal, parseCents } from '../../shared/money.ts';
 import type { ExportProductInput } from '../../shared/schemas/mapping.ts';
@@ -30,11 +31,15 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
   useEffect(() => void loadProducts(), []);
   const [panel, setPanel] = useState<Panel>(null);
   const [subs, setSubs] = useState<Record<string, string[]>>({});
+  const [subsError, setSubsError] = useState<string | null>(null);
   const data = products.value;
   if (productsError.value)
     return (
       <Notice tone="error" title="Could not load products.">
-        {productsError.value}
+        {productsError.value}{' '}
+        <button type="button" onClick={() => void loadProducts()}>
+          Try again
+        </button>
       </Notice>
     );
   if (!data) return <p class="muted">Reading Pax8 products…</p>;
@@ -43,8 +48,13 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
     .filter((r) => !props.focusProductId || r.distributorProductId === props.focusProductId || q)
     .filter((r) => productFilter.value === 'all' || r.status === productFilter.value)
     .filter((r) => !q || `${r.name} ${r.sku ?? ''} ${r.vendorName}`.toLowerCase().includes(q));
-  const showSubs = async (row: ProductRow) =>
-    setSubs({ ...subs, [row.distributorProductId]: await subProductsOf(row.distributorProductId) });
+  const showSubs = async (row: ProductRow) => {
+    try {
+      setSubs({ ...subs, [row.distributorProductId]: await subProductsOf(row.distributorProductId) });
+    } catch (failure) {
+      setSubsError(`Sub-products of ${row.name} could not be read: ${(failure as Error).message}`);
+    }
+  };
   return (
     <section>
       <Chips counts={data.counts} value={productFilter.value} onChange={(k) => (productFilter.value = k)} />
@@ -55,6 +65,11 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
         placeholder="Search products, SKUs, vendors"
         aria-label="Search products"
       />
+      {subsError && (
+        <Notice tone="error" title="Could not read sub-products.">
+          {subsError}
+        </Notice>
+      )}
       {panel?.kind === 'bind' && <BindPanel row={panel.row} onDone={() => setPanel(null)} />}
       {panel?.kind === 'export' && <ExportPanel row={panel.row} onDone={() => setPanel(null)} />}
       {panel?.kind === 'unbind' && (
@@ -86,7 +101,7 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <>
+              <Fragment key={`${r.distributorProductId}:${r.subProduct}`}>
                 <tr data-testid="product-row" data-name={r.name} class={r.subProduct ? 'sub' : ''}>
                   <td>
                     {r.subProduct ? '↳ ' : ''}
@@ -132,7 +147,7 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
                         ),
                     )
                     .map((name) => (
-                      <tr class="sub" data-testid="product-row" data-name={name}>
+                      <tr key={name} class="sub" data-testid="product-row" data-name={name}>
                         <td>↳ {name}</td>
                         <td />
                         <td />
@@ -155,7 +170,7 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
                         </td>
                       </tr>
                     ))}
-              </>
+              </Fragment>
             ))}
           </tbody>
         </table>
@@ -168,7 +183,14 @@ function BindPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
   const [q, setQ] = useState(row.sku ?? row.name.split(' ').slice(0, 2).join(' '));
   const [hits, setHits] = useState<CatalogHit[] | null>(null);
   const [error, setError] = useState<FormError | null>(null);
-  const search = async () => setHits(await searchCatalog(q));
+  const search = async () => {
+    try {
+      setHits(await searchCatalog(q));
+      setError(null);
+    } catch (failure) {
+      setError({ message: `The catalog could not be searched: ${(failure as Error).message}`, fields: {} });
+    }
+  };
   useEffect(() => void search(), []);
   return (
     <div class="panel" data-testid="bind-panel">
@@ -197,7 +219,7 @@ function BindPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
         <table>
           <tbody>
             {hits.map((h) => (
-              <tr data-testid="catalog-hit">
+              <tr key={h.id} data-testid="catalog-hit">
                 <td>{h.identifier}</td>
                 <td>{h.description}</td>
                 <td class="muted">{h.productClass}</td>
@@ -245,9 +267,19 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
     vendorSku: row.sku ?? '',
     taxable: true,
   });
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     void (async () => {
-      const [s, p] = await Promise.all([catalogSetup(), pricingOf(row.distributorProductId)]);
+      let s: Awaited<ReturnType<typeof catalogSetup>>;
+      let p: Awaited<ReturnType<typeof pricingOf>>;
+      try {
+        [s, p] = await Promise.all([catalogSetup(), pricingOf(row.distributorProductId)]);
+        setLoadError(null);
+      } catch (failure) {
+        setLoadError((failure as Error).message);
+        return;
+      }
       setSetup(s);
       setPricing(p);
       const first = p[0];
@@ -259,11 +291,25 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
       }));
       if (first) setAmounts({ price: centsToDecimal(first.unitPrice), cost: centsToDecimal(first.unitCost) });
     })();
-  }, [row.distributorProductId]);
+  }, [row.distributorProductId, attempt]);
   const set = (k: keyof ExportProductInput) => (v: string) => setForm({ ...form, [k]: v });
   const amount = (k: 'price' | 'cost') => (v: string) => setAmounts({ ...amounts, [k]: v });
   const pick = (k: 'subcategoryId' | 'typeId' | 'categoryId' | 'unitOfMeasureId') => (e: Event) =>
     setForm({ ...form, [k]: Number((e.currentTarget as HTMLSelectElement).value) });
+  if (loadError)
+    return (
+      <div class="panel">
+        <Notice tone="error" title="Could not read the catalog setup or Pax8's pricing.">
+          {loadError}{' '}
+          <button type="button" onClick={() => setAttempt(attempt + 1)}>
+            Try again
+          </button>{' '}
+          <button type="button" onClick={onDone}>
+            Cancel
+          </button>
+        </Notice>
+      </div>
+    );
   if (!setup) return <div class="panel">Reading the catalog setup…</div>;
   return (
     <form
@@ -307,7 +353,7 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
             }}
           >
             {pricing.map((p, i) => (
-              <option value={i}>
+              <option key={p.billingTerm} value={i}>
                 {p.billingTerm}
                 {p.usage ? ' (usage)' : ''}
               </option>
@@ -340,7 +386,9 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
           <span>Subcategory</span>
           <select name="subcategoryId" value={form.subcategoryId} onChange={pick('subcategoryId')}>
             {setup.subcategories.map((s) => (
-              <option value={s.id}>{s.name}</option>
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
             ))}
           </select>
         </label>
@@ -348,7 +396,9 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
           <span>Type</span>
           <select name="typeId" value={form.typeId} onChange={pick('typeId')}>
             {setup.types.map((s) => (
-              <option value={s.id}>{s.name}</option>
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
             ))}
           </select>
         </label>
@@ -362,7 +412,9 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
             }
           >
             {['Service', 'NonInventory', 'Agreement', 'Inventory'].map((c) => (
-              <option value={c}>{c}</option>
+              <option key={c} value={c}>
+                {c}
+              </option>
             ))}
           </select>
         </label>
@@ -370,7 +422,9 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
           <span>Unit of measure</span>
           <select name="unitOfMeasureId" value={form.unitOfMeasureId} onChange={pick('unitOfMeasureId')}>
             {setup.unitsOfMeasure.map((s) => (
-              <option value={s.id}>{s.name}</option>
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
             ))}
           </select>
         </label>

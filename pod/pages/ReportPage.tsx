@@ -27,7 +27,9 @@ export function ReportPage() {
       <div class="toolbar">
         {VIEWS.map(([v, label]) => (
           <button
+            key={v}
             type="button"
+            aria-pressed={reportView.value === v}
             class={reportView.value === v ? 'chip active' : 'chip'}
             onClick={() => (reportView.value = v)}
           >
@@ -65,7 +67,7 @@ export function ReportPage() {
             <table data-testid="ignored">
               <tbody>
                 {data.ignored.map((i) => (
-                  <tr>
+                  <tr key={i.subscriptionId}>
                     <td>{i.companyName}</td>
                     <td>{i.productName}</td>
                     <td class="muted small">
@@ -123,7 +125,7 @@ function Group({ title, rows, linked }: { title: string; rows: ReportRow[]; link
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr data-testid="report-row">
+              <tr key={r.subscriptionId} data-testid="report-row">
                 <td>{r.companyName}</td>
                 <td>
                   {r.productName} <span class="muted small">{r.billingTerm}</span>

@@ -55,7 +55,7 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
           <strong>Changed in ConnectWise by hand.</strong> Confirming writes over these edits:
           <ul>
             {drift.map((d) => (
-              <li>{d.message}</li>
+              <li key={d.additionId}>{d.message}</li>
             ))}
           </ul>
         </div>
@@ -74,7 +74,9 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
       ) : (
         <>
           {plan.notes.map((n) => (
-            <p class="muted">{n}</p>
+            <p key={n} class="muted">
+              {n}
+            </p>
           ))}
           {plan.operations.some(
             (o) =>
@@ -112,7 +114,7 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
           {plan.synced.length > 0 && (
             <p class="muted" data-testid="synced">
               {plan.synced.map((s) => (
-                <span class="status ok synced">
+                <span key={s.additionId} class="status ok synced">
                   ⛓ synced {us(s.at)} {s.delta > 0 ? '+' : ''}
                   {s.delta} (#{s.additionId})
                 </span>
@@ -124,7 +126,7 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
           ) : (
             <>
               {plan.operations.map((op) => (
-                <OperationCard op={op} data={r.data} />
+                <OperationCard key={op.key} op={op} data={r.data} />
               ))}
               <Totals ops={plan.operations} />
               <div class="actions">
@@ -220,7 +222,7 @@ function OperationCard({ op, data }: { op: Operation; data: ReviewData }) {
             <td>
               <div class="inline">
                 {Object.entries(descriptions).map(([k, v]) => (
-                  <button type="button" class="link" onClick={() => edit(op.key, { invoiceDescription: v })}>
+                  <button key={k} type="button" class="link" onClick={() => edit(op.key, { invoiceDescription: v })}>
                     {k}
                   </button>
                 ))}
@@ -340,7 +342,9 @@ function OperationCard({ op, data }: { op: Operation; data: ReviewData }) {
                 onChange={(ev) => edit(op.key, { billCustomer: ev.currentTarget.value as 'Billable' })}
               >
                 {['Billable', 'DoNotBill', 'NoCharge'].map((b) => (
-                  <option value={b}>{b}</option>
+                  <option key={b} value={b}>
+                    {b}
+                  </option>
                 ))}
               </select>
             </td>
@@ -396,7 +400,7 @@ function Results({ ops }: { ops: Operation[] }) {
       <table>
         <tbody>
           {list.map((o) => (
-            <tr data-testid="outcome">
+            <tr key={o.key} data-testid="outcome">
               <td>
                 {o.title}
                 {ops.find((x) => x.key === o.key)?.after.proratedPeriod
@@ -413,7 +417,7 @@ function Results({ ops }: { ops: Operation[] }) {
               <td class="bad-text">
                 {o.error}
                 {o.fields.map((f) => (
-                  <div>
+                  <div key={f.field}>
                     {f.field}: {f.message}
                   </div>
                 ))}

@@ -25,8 +25,17 @@ export function SettingsPage() {
         rules: s.rules,
       });
   }, [s]);
-  if (!form) return <p class="muted">Reading the settings…</p>;
   const err = settingsError.value;
+  if (!form && err)
+    return (
+      <Notice tone="error" title="Could not read the settings.">
+        {err.message}{' '}
+        <button type="button" onClick={() => void loadSettings()}>
+          Try again
+        </button>
+      </Notice>
+    );
+  if (!form) return <p class="muted">Reading the settings…</p>;
   const running = runs.value.find((r) => r.status === 'running');
   const rule = <K extends keyof TenantSettings['rules']>(
     k: K,
@@ -92,7 +101,7 @@ export function SettingsPage() {
       <p>
         Written without a person:{' '}
         {OPERATION_KINDS.map((k) => (
-          <label class="check-inline">
+          <label key={k} class="check-inline">
             <input
               type="checkbox"
               checked={form.unattendedKinds.includes(k)}
@@ -171,7 +180,7 @@ export function SettingsPage() {
           </thead>
           <tbody>
             {runs.value.map((r) => (
-              <tr data-testid="run-row">
+              <tr key={r.id} data-testid="run-row">
                 <td>{r.startedAt.slice(0, 16).replace('T', ' ')}</td>
                 <td>{r.finishedAt?.slice(11, 16) ?? '—'}</td>
                 <td>{r.actor}</td>

@@ -47,6 +47,23 @@ describe.runIf(hasBrowser)('mapping from the Pax8 tab', () => {
     await screenshot(page, 'mapping-subscription-mapped');
   });
 
+  it('moves between pages with the keyboard, as a tab list does', async () => {
+    const tabs = pod.getByRole('tablist', { name: 'Distributor sync pages' });
+    const company = tabs.getByRole('tab', { name: 'This company' });
+    expect(await company.getAttribute('aria-selected')).toBe('true');
+    expect(await tabs.getByRole('tab', { name: 'Products' }).getAttribute('tabindex')).toBe('-1');
+    await company.focus();
+    await page.keyboard.press('ArrowRight');
+    const companies = tabs.getByRole('tab', { name: 'Companies' });
+    await expect.poll(() => companies.getAttribute('aria-selected')).toBe('true');
+    expect(await companies.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await pod.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe(await companies.getAttribute('id'));
+    await page.keyboard.press('End');
+    await expect.poll(() => tabs.getByRole('tab', { name: 'Settings' }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('Home');
+    await expect.poll(() => company.getAttribute('aria-selected')).toBe('true');
+  });
+
   it('exports a product as a new catalog item and shows it mapped', async () => {
     await pod.getByRole('tab', { name: 'Products' }).click();
     const unmapped = pod
