@@ -1,6 +1,4 @@
-import { type ClientResponse, hc } from 'hono/client';
-import type { ResponseFormat } from 'hono/types';
-import type { SuccessStatusCode } from 'hono/utils/http-status';
+import { type ClientResponse, DetailedError, hc, parseResponse } from 'hono/client';
 import type { AppType } from '../server/app.ts';
 
 let bearer: string | undefined;
@@ -35,44 +33,36 @@ export class ApiError extends Error {
   }
 }
 
-/**
- * The body of a route's successful answers, as the server's own types declare it: a changed
- * response shape breaks the pod at type-check time, not in a member's browser.
- */
-export type OkBody<R> =
-  R extends ClientResponse<infer T, infer S, infer F>
-    ? [Extract<S, SuccessStatusCode>] extends [never]
-      ? never
-      : F extends 'json'
-        ? T
-        : never
-    : never;
+/** What a typed call answers on success, read by Hono's own parser (no cast of ours in between). */
+export type OkBody<R extends ClientResponse<unknown>> = Awaited<Parsed<R>>;
+type Parsed<R extends ClientResponse<unknown>> = ReturnType<typeof parseResponse<R>>;
 
 /** What a client call answers on success, e.g. `Answer<typeof api.settings.$get>`. */
-export type Answer<F extends (...args: never[]) => Promise<unknown>> = OkBody<Awaited<ReturnType<F>>>;
+export type Answer<F extends (...args: never[]) => Promise<ClientResponse<unknown>>> = OkBody<Awaited<ReturnType<F>>>;
 
-/** Reads a typed answer, turning the server's `{code,message,details}` into an ApiError. */
-export async function read<R extends ClientResponse<unknown, number, ResponseFormat>>(
-  response: Promise<R>,
-): Promise<OkBody<R>> {
-  let res: R;
+/**
+ * Reads a typed answer with the Hono client's parseResponse, whose type is the route's own
+ * success output, and turns the server's `{code,message,details}` into an ApiError.
+ */
+export async function read<R extends ClientResponse<unknown>>(response: Promise<R>): Parsed<R> {
   try {
-    res = await response;
+    return await parseResponse(response);
   } catch (error) {
+    if (error instanceof DetailedError) {
+      const status = Number(error.statusCode ?? 0);
+      throw new ApiError(status, errorBody(status, (error.detail as { data?: unknown } | undefined)?.data));
+    }
     throw new ApiError(0, {
       code: 'network',
       message: `The sync server could not be reached (${(error as Error).message}).`,
     });
   }
-  if (!res.ok) throw new ApiError(res.status, await errorBody(res));
-  // NOTE: the one place an answer is trusted to match its route's declared type; the type itself comes from the route.
-  return (await res.json()) as OkBody<R>;
 }
 
-async function errorBody(res: { status: number; json(): Promise<unknown> }): Promise<ApiErrorBody> {
-  const body = await res.json().catch(() => null);
+function errorBody(status: number, body: unknown): ApiErrorBody {
   if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string') {
-    return body as ApiErrorBody;
+    const { code, details } = body as { code?: unknown; details?: ApiErrorBody['details'] };
+    return { code: typeof code === 'string' ? code : 'error', message: body.message, ...(details ? { details } : {}) };
   }
-  return { code: 'bad_response', message: `The sync server answered ${res.status} without a readable body.` };
+  return { code: 'bad_response', message: `The sync server answered ${status} without a readable body.` };
 }

@@ -2,21 +2,20 @@ import { signal } from '@preact/signals';
 import { type Answer, ApiError, api, read } from '../api.ts';
 import { fail } from './session.ts';
 
-/** One report row, as the server declares it. */
-export type ReportRow = Extract<Answer<(typeof api.reports)[':view']['$get']>, { rows: unknown }>['rows'][number];
+/** A report view's JSON answer (the same route answers CSV for `*.csv`), as the server declares it. */
+export type ReportData = Exclude<Answer<(typeof api.reports)[':view']['$get']>, string>;
+export type ReportRow = ReportData['rows'][number];
 
 export type ReportView = 'unsynced' | 'linked' | 'unlinked';
 export const reportView = signal<ReportView>('unsynced');
-export const report = signal<{
-  rows: ReportRow[];
-  ignored: { subscriptionId: string; companyName: string; productName: string; ignoredBy: string; ignoredAt: string }[];
-  lastChecked: string | null;
-} | null>(null);
+export const report = signal<ReportData | null>(null);
 export const reportError = signal<string | null>(null);
 
 export async function loadReport() {
   try {
-    report.value = await read(api.reports[':view'].$get({ param: { view: reportView.value } }));
+    const body = await read(api.reports[':view'].$get({ param: { view: reportView.value } }));
+    if (typeof body === 'string') throw new Error('The report answered CSV where a table was asked for.');
+    report.value = body;
     reportError.value = null;
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
