@@ -215,6 +215,10 @@ export const syncRuns = pgTable(
     failures: integer('failures').notNull().default(0),
     needsReview: integer('needs_review').notNull().default(0),
     error: text('error'),
+    /** Writes an earlier run had started (no answer, or stopped) that this run found applied and settled. */
+    settled: integer('settled').notNull().default(0),
+    /** Distributor records this run could not read; each is reported on its subscription. */
+    unreadable: integer('unreadable').notNull().default(0),
     startedAt: at('started_at').notNull().defaultNow(),
     finishedAt: at('finished_at'),
   },
@@ -358,6 +362,9 @@ export const syncOperations = pgTable(
     summary: jsonb('summary').$type<OperationSummary>().notNull(),
     state: text('state', { enum: OPERATION_STATES }).notNull().default('planned'),
     attempts: integer('attempts').notNull().default(0),
+    /** Who is sending it (a token per write), and until when; the writer renews the lease while it waits. */
+    owner: text('owner'),
+    leaseUntil: at('lease_until'),
     errorCode: text('error_code'),
     error: text('error'),
     claimedAt: at('claimed_at'),

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { OperationState } from '../../shared/schemas/plans.ts';
 import type { Database } from '../client.ts';
 import { ADDITION_IDS_KEPT, serviceMappings, syncOperations, syncPlans } from '../schema.ts';
@@ -49,18 +49,26 @@ export async function operationsByKey(
 /**
  * Claims an operation for writing. Only one caller can move it from `planned` (or `failed`,
  * on a retry) to `sending`; a second member confirming the same plan gets nothing and writes
- * nothing.
+ * nothing. The claim carries its owner and a lease the owner renews while it waits for
+ * ConnectWise, so nobody settles a write that is still in flight.
  */
 export async function claimOperation(
   db: Database,
   tenantId: string,
   opKey: string,
   from: readonly OperationState[],
-  now: Date,
+  claim: { owner: string; now: Date; leaseUntil: Date },
 ): Promise<OperationRow | undefined> {
   const [row] = await db
     .update(syncOperations)
-    .set({ state: 'sending', attempts: sql`${syncOperations.attempts} + 1`, claimedAt: now, updatedAt: now })
+    .set({
+      state: 'sending',
+      attempts: sql`${syncOperations.attempts} + 1`,
+      owner: claim.owner,
+      leaseUntil: claim.leaseUntil,
+      claimedAt: claim.now,
+      updatedAt: claim.now,
+    })
     .where(
       and(
         eq(syncOperations.tenantId, tenantId),
@@ -72,12 +80,13 @@ export async function claimOperation(
   return row;
 }
 
+/** Settles an operation; its claim (owner and lease) ends with it. */
 export async function finishOperation(
   db: Database,
   tenantId: string,
   id: string,
   v: {
-    state: 'confirmed' | 'adopted' | 'failed' | 'skipped' | 'planned';
+    state: Exclude<OperationState, 'sending'>;
     additionId?: number | null;
     errorCode?: string | null;
     error?: string | null;
@@ -85,20 +94,56 @@ export async function finishOperation(
 ) {
   await db
     .update(syncOperations)
-    .set({ ...v, updatedAt: new Date() })
+    .set({ ...v, owner: null, leaseUntil: null, updatedAt: new Date() })
     .where(and(eq(syncOperations.tenantId, tenantId), eq(syncOperations.id, id)));
 }
 
-/** Operations left in `sending` by a process that stopped between claiming and finishing. */
-export async function staleSending(db: Database, tenantId: string, before: Date): Promise<OperationRow[]> {
+/** The owner extends its lease while ConnectWise has not answered; false once it is no longer the owner. */
+export async function renewOperationLease(
+  db: Database,
+  tenantId: string,
+  id: string,
+  owner: string,
+  leaseUntil: Date,
+): Promise<boolean> {
+  const rows = await db
+    .update(syncOperations)
+    .set({ leaseUntil })
+    .where(
+      and(
+        eq(syncOperations.tenantId, tenantId),
+        eq(syncOperations.id, id),
+        eq(syncOperations.owner, owner),
+        eq(syncOperations.state, 'sending'),
+      ),
+    )
+    .returning({ id: syncOperations.id });
+  return rows.length > 0;
+}
+
+/**
+ * Operations whose writer stopped (its lease ran out) between claiming and finishing, and
+ * those whose outcome is still unknown: both are re-read before anything else. Limited to
+ * some operation keys (a member's confirmation settles only its own plan) or all.
+ */
+export async function operationsToSettle(
+  db: Database,
+  tenantId: string,
+  now: Date,
+  opKeys?: readonly string[],
+): Promise<OperationRow[]> {
+  if (opKeys?.length === 0) return [];
   return db
     .select()
     .from(syncOperations)
     .where(
       and(
         eq(syncOperations.tenantId, tenantId),
-        eq(syncOperations.state, 'sending'),
-        lt(syncOperations.claimedAt, before),
+        or(
+          eq(syncOperations.state, 'unknown'),
+          and(eq(syncOperations.state, 'sending'), or(isNull(syncOperations.leaseUntil), lt(syncOperations.leaseUntil, now))),
+        ),
+        opKeys ? inArray(syncOperations.opKey, [...opKeys]) : undefined,
       ),
     );
 }
@@ -134,4 +179,14 @@ export async function writtenOperationsFor(
         or(inArray(syncOperations.marker, [...markers]), inArray(syncOperations.additionId, [...additionIds])),
       ),
     );
+}
+
+/** The run whose plan an operation belongs to, if a run (not a member) planned it. */
+export async function runOfOperation(db: Database, tenantId: string, planId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ runId: syncPlans.syncRunId })
+    .from(syncPlans)
+    .where(and(eq(syncPlans.tenantId, tenantId), eq(syncPlans.id, planId)))
+    .limit(1);
+  return row?.runId ?? null;
 }

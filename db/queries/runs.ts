@@ -22,6 +22,23 @@ export async function updateRun(db: Database, tenantId: string, runId: string, v
     .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.id, runId)));
 }
 
+/** Counts a run's writes as they settle, so a run that is stopped halfway still shows what it wrote. */
+export async function countOnRun(
+  db: Database,
+  tenantId: string,
+  runId: string,
+  add: Partial<Record<'writes' | 'failures' | 'settled', number>>,
+): Promise<void> {
+  await db
+    .update(syncRuns)
+    .set({
+      writes: sql`${syncRuns.writes} + ${add.writes ?? 0}`,
+      failures: sql`${syncRuns.failures} + ${add.failures ?? 0}`,
+      settled: sql`${syncRuns.settled} + ${add.settled ?? 0}`,
+    })
+    .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.id, runId)));
+}
+
 export const recentRuns = (db: Database, tenantId: string, limit = 20) =>
   db.select().from(syncRuns).where(eq(syncRuns.tenantId, tenantId)).orderBy(desc(syncRuns.startedAt)).limit(limit);
 

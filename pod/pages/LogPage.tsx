@@ -11,6 +11,19 @@ const ACTION: Record<string, string> = {
 };
 
 /** Every write attempted against ConnectWise: who, what, and ConnectWise's answer. */
+/** Where the operation behind a failed or unanswered attempt stands now, in a member's words. */
+const OP_STATE_NOTE: Record<string, string> = {
+  unknown:
+    'Checking: ConnectWise could not be asked yet whether this landed. It cannot be retried until it has been checked.',
+  failed: 'Not written. It can be retried once the cause is fixed.',
+  skipped: 'Not sent, because the step before it failed. It can be retried.',
+  planned: 'Not written yet; the next sync or confirmation sends it.',
+  sending: 'Being written now.',
+  confirmed: 'Written since.',
+  adopted: 'Found written in ConnectWise since; nothing more to do.',
+  superseded: 'Replaced by a later change; nothing more to do.',
+};
+
 export function LogPage() {
   useEffect(() => void loadLog(), []);
   const set = (k: keyof LogFilters) => (e: Event) => {
@@ -81,6 +94,11 @@ export function LogPage() {
                     {r.outcome === 'unknown' ? 'no answer' : r.outcome}
                   </span>
                   {r.errorMessage && <div class="small bad-text">{r.errorMessage}</div>}
+                  {r.outcome !== 'success' && r.operationKey && (
+                    <div class="small muted" data-testid="op-state">
+                      {OP_STATE_NOTE[r.opState ?? ''] ?? ''}
+                    </div>
+                  )}
                   {r.operationKey && retryResults.value[r.operationKey] && (
                     <div class="small">{retryResults.value[r.operationKey]}</div>
                   )}

@@ -12,7 +12,7 @@ import { mapLimit } from '../http/limit.ts';
 import type { Pacer } from '../http/pacer.ts';
 import type { Logger } from '../logger.ts';
 import { type Assessment, assessTenant, statusRow } from '../sync/assess.ts';
-import { executeOperations, findDrift, resolveOrphans, type WriteContext } from '../sync/writer.ts';
+import { executeOperations, findDrift, settleAbandoned, type WriteContext } from '../sync/writer.ts';
 import type { Vendors } from '../tenants/vendors.ts';
 
 export interface RunDeps {
@@ -82,7 +82,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     const cw = deps.vendors.apiMemberCw(tenant, pacer ? { beforeAttempt: () => pacer.take() } : {});
     const actor: Actor = { type: 'scheduled', memberId: null, name: actorName };
     const ctx: WriteContext = { db: deps.db, tenant, actor, cw, now, syncRunId: runId };
-    await resolveOrphans(ctx);
+    await settleAbandoned(ctx);
     const today = toIsoDay(deps.clock.now());
     const assessed = await assessTenant({
       db: deps.db,
@@ -134,7 +134,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
           },
           ops,
           { companyName: a.companyName, productName: a.subscription.productName },
-          { settleOrphans: false },
+          { settleAbandoned: false },
         );
         const ok = outcomes.filter((o) => (o.state === 'confirmed' || o.state === 'adopted') && !o.already).length;
         const bad = outcomes.filter((o) => o.state === 'failed' || o.state === 'skipped').length;

@@ -13,7 +13,7 @@ import { type RunDeps, runTenantSync } from './run.ts';
 export function startScheduler(deps: RunDeps & { db: Database; tickMs?: number }) {
   let last = deps.clock.now();
   let running = false;
-  const tick = async (now: DateTime = deps.clock.now()) => {
+  const tick = async (now: DateTime<true> = deps.clock.now()) => {
     if (running) return;
     running = true;
     const since = last;

@@ -1,11 +1,10 @@
 import type { Database } from '../../db/client.ts';
 import {
-  claimOperation,
   finishOperation,
   insertOperations,
   type OperationRow,
   operationsByKey,
-  staleSending,
+  operationsToSettle,
   upsertPlan,
 } from '../../db/queries/operations.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
@@ -20,7 +19,15 @@ import { findDrift } from './drift.ts';
 import { applyEdits } from './edits.ts';
 import { requestFor } from './requests.ts';
 import { findOwnWrite } from './reread.ts';
-import { outcomeOf, sendOperation, settleWritten } from './send.ts';
+import {
+  claim,
+  logAdoption,
+  outcomeOf,
+  resolveByRereading,
+  sendOperation,
+  settleWritten,
+  uncheckedMessage,
+} from './send.ts';
 import { isWritten } from './states.ts';
 
 export { findDrift } from './drift.ts';
@@ -33,8 +40,8 @@ export interface WriteContext {
   cw: CwClient;
   now: () => Date;
   syncRunId?: string;
-  /** An operation left `sending` longer than this is assumed orphaned by a stopped process. */
-  orphanAfterMs?: number;
+  /** How long a claim lasts without renewal (default 60 s); its writer renews it every third of that. */
+  leaseMs?: number;
 }
 
 /** Names for the adjustment log. */
@@ -50,16 +57,22 @@ export interface PlanHeader {
   confirmedBy: string;
 }
 
-/** Settles operations a stopped process left in `sending`: adopted if they landed, else planned again. */
-export async function resolveOrphans(ctx: WriteContext): Promise<number> {
-  const before = new Date(ctx.now().getTime() - (ctx.orphanAfterMs ?? 60_000));
-  const orphans = await staleSending(ctx.db, ctx.tenant.id, before);
-  for (const row of orphans) {
-    const id = await findOwnWrite(ctx.cw, row);
-    if (id === null) await finishOperation(ctx.db, ctx.tenant.id, row.id, { state: 'planned' });
-    else await settleWritten(ctx, row, 'adopted', id);
+/**
+ * Settles what nobody is writing any more: operations whose writer stopped (their lease ran
+ * out) and operations whose outcome is still unknown. Each is re-read and adopted if it
+ * landed; otherwise it can be sent again. A run settles all of the tenant's; a member's
+ * confirmation only its own plan's (`opKeys`). Answers how many it settled.
+ */
+export async function settleAbandoned(ctx: WriteContext, opKeys?: readonly string[]): Promise<number> {
+  const rows = await operationsToSettle(ctx.db, ctx.tenant.id, ctx.now(), opKeys);
+  for (const row of rows) {
+    const unknown = row.state === 'unknown';
+    const message = unknown
+      ? 'No answer came, and a later re-read shows it was not written; it can be retried safely.'
+      : 'Its writer stopped before ConnectWise answered; a re-read shows it was not written, so it can be sent again.';
+    await resolveByRereading(ctx, row, {}, { state: unknown ? 'failed' : 'planned', message }, true);
   }
-  return orphans.length;
+  return rows.length;
 }
 
 /** What the log and the review show of an operation. */
@@ -115,10 +128,14 @@ export async function executeOperations(
   plan: PlanHeader,
   ops: readonly Operation[],
   meta: WriteMeta = {},
-  options: { settleOrphans?: boolean } = {},
+  options: { settleAbandoned?: boolean } = {},
 ): Promise<OperationOutcome[]> {
-  // A run settles orphans once at its start; a member's confirmation does it here.
-  if (options.settleOrphans !== false) await resolveOrphans(ctx);
+  // A run settles the tenant's abandoned writes once at its start; a confirmation, its own here.
+  if (options.settleAbandoned !== false)
+    await settleAbandoned(
+      ctx,
+      ops.map((o) => o.key),
+    );
   const rows = await persistPlan(ctx, plan, ops);
   const outcomes = new Map<string, OperationOutcome>();
   for (const op of ops) {
@@ -136,16 +153,17 @@ async function writeInTurn(
   meta: WriteMeta,
 ): Promise<OperationOutcome> {
   if (isWritten(row.state)) return outcomeOf(row, { state: row.state, additionId: row.additionId, already: true });
+  if (row.state === 'unknown') return outcomeOf(row, { state: 'unknown', error: row.error, already: true });
   if (dependency && !isWritten(dependency.state as OperationRow['state'])) {
     const error = `Not sent: "${dependency.title}" did not succeed.`;
     await finishOperation(ctx.db, ctx.tenant.id, row.id, { state: 'skipped', error });
     return outcomeOf(row, { state: 'skipped', error });
   }
-  const claimed = await claimOperation(ctx.db, ctx.tenant.id, row.opKey, ['planned', 'failed', 'skipped'], ctx.now());
+  const claimed = await claim(ctx, row.opKey, ['planned', 'failed', 'skipped']);
   if (!claimed)
     return outcomeOf(row, {
       state: 'in-progress',
-      error: 'Another confirmation is writing this right now.',
+      error: 'Another confirmation or run is writing this right now; its answer will show here.',
       already: true,
     });
   return sendOperation(ctx, claimed, meta);
@@ -178,26 +196,41 @@ export async function confirmReviewedPlan(
 }
 
 /**
- * Retries one failed operation from the log once its cause is fixed. A create whose marker is
- * already in ConnectWise is adopted instead of sent again.
+ * Retries one failed (or unknown) operation from the log once its cause is fixed. ConnectWise
+ * is re-read first: a write that landed is adopted, not sent again, and while ConnectWise
+ * cannot be checked nothing is sent at all.
  */
 export async function retryOperation(ctx: WriteContext, opKey: string): Promise<OperationOutcome> {
   const row = (await operationsByKey(ctx.db, ctx.tenant.id, [opKey])).get(opKey);
   if (!row) throw new AppError('not_found', 'No such operation.');
   if (isWritten(row.state)) return outcomeOf(row, { state: row.state, additionId: row.additionId, already: true });
-  if (row.state !== 'failed' && row.state !== 'skipped')
+  if (row.state === 'sending')
+    return outcomeOf(row, { state: 'in-progress', error: 'It is being written right now.', already: true });
+  if (row.state !== 'failed' && row.state !== 'skipped' && row.state !== 'unknown')
     throw new AppError('conflict', `This operation is ${row.state}; only failed ones can be retried.`);
-  const landed = await findOwnWrite(ctx.cw, row).catch(() => null);
-  const claimed = await claimOperation(ctx.db, ctx.tenant.id, opKey, ['failed', 'skipped'], ctx.now());
+  const claimed = await claim(ctx, opKey, ['failed', 'skipped', 'unknown']);
   if (!claimed)
     return outcomeOf(row, { state: 'in-progress', error: 'Another retry is writing this right now.', already: true });
-  if (landed !== null && row.request.method === 'POST') {
+  let landed: number | null;
+  try {
+    landed = await findOwnWrite(ctx.cw, claimed);
+  } catch (error) {
+    // Could not check: give the operation back as it was, and send nothing.
+    const reason = (error as Error).message;
     await finishOperation(ctx.db, ctx.tenant.id, claimed.id, {
-      state: 'adopted',
-      additionId: landed,
-      error: null,
-      errorCode: null,
+      state: row.state,
+      errorCode: row.errorCode,
+      error: row.state === 'unknown' ? uncheckedMessage(reason) : row.error,
     });
+    throw new AppError(
+      'conflict',
+      `Nothing was sent: ConnectWise could not be checked for this write first (${reason}). Try again when ConnectWise answers.`,
+      { reason: 'unchecked' },
+    );
+  }
+  if (landed !== null) {
+    await settleWritten(ctx, claimed, 'adopted', landed);
+    await logAdoption(ctx, claimed, landed, {});
     return outcomeOf(row, { state: 'adopted', additionId: landed, already: true });
   }
   return sendOperation(ctx, claimed, {});

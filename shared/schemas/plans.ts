@@ -31,7 +31,22 @@ export const confirmPlanSchema = z.object({
 });
 export type ConfirmPlanInput = z.infer<typeof confirmPlanSchema>;
 
-export const OPERATION_STATES = ['planned', 'sending', 'confirmed', 'adopted', 'failed', 'skipped'] as const;
+/**
+ * planned → sending (claimed by one writer, under a lease it renews) → confirmed | adopted |
+ * failed | unknown. `unknown`: the write had no answer and ConnectWise could not be checked
+ * yet; it is re-read before anything else happens to it. `superseded`: a later plan replaced
+ * it before it was written (a recurring update to a quantity the distributor no longer has).
+ */
+export const OPERATION_STATES = [
+  'planned',
+  'sending',
+  'confirmed',
+  'adopted',
+  'failed',
+  'skipped',
+  'unknown',
+  'superseded',
+] as const;
 export type OperationState = (typeof OPERATION_STATES)[number];
 
 export interface OperationOutcome {

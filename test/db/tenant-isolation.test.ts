@@ -112,7 +112,15 @@ describe('tenant-scoped reads see only their own tenant', () => {
     onlyA(await operations.writtenOperationsFor(db(), A, [`p8s:${SHARED.op}`, `p8s:${B_ONLY.op}`], [41]));
     const byKey = await operations.operationsByKey(db(), A, [SHARED.op, B_ONLY.op]);
     expect([...byKey.values()].map((r) => r.tenantId)).toEqual([A]);
-    onlyA(await operations.staleSending(db(), A, new Date('2026-11-30T00:00:00Z')));
+    onlyA(await operations.operationsToSettle(db(), A, new Date('2026-11-30T00:00:00Z')));
+    expect(await operations.operationsToSettle(db(), A, new Date('2026-11-30T00:00:00Z'), [B_ONLY.op])).toEqual([]);
+    expect(
+      await operations.runOfOperation(
+        db(),
+        A,
+        (await operations.operationsByKey(db(), B, [SHARED.op])).get(SHARED.op)!.planId,
+      ),
+    ).toBeNull();
     onlyA(await status.statusesFor(db(), A));
     for (const view of ['unsynced', 'linked', 'unlinked'] as const) onlyA(await reports.reportStatuses(db(), A, view));
     expect((await reports.reportStatuses(db(), A, 'linked')).map((r) => r.subscriptionId)).toEqual([SHARED.sub]);
@@ -145,6 +153,7 @@ describe('tenant-scoped reads see only their own tenant', () => {
 describe('tenant-scoped writes leave every other tenant as it was', () => {
   it('change only A, whatever keys they are given', async () => {
     const d = db();
+    const claimNow = { owner: 'me', now: new Date(), leaseUntil: new Date(Date.now() + 60_000) };
     await mappings.setDefaultAgreement(d, A, ids[B]![SHARED.sub]!, 999);
     await mappings.setDefaultAgreement(d, A, ids[A]![SHARED.sub]!, 999);
     expect((await mappings.companyMappingByDistributor(d, A, SHARED.company))?.defaultAgreementId).toBe(999);
@@ -153,10 +162,12 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     await mappings.unmapService(d, A, B_ONLY.sub);
     await operations.appendAdditionId(d, A, SHARED.sub, 2);
     await operations.appendAdditionId(d, A, B_ONLY.sub, 2);
-    expect(await operations.claimOperation(d, A, B_ONLY.op, ['sending'], new Date())).toBeUndefined();
-    const claimed = await operations.claimOperation(d, A, SHARED.op, ['sending'], new Date());
+    expect(await operations.claimOperation(d, A, B_ONLY.op, ['sending'], claimNow)).toBeUndefined();
+    const claimed = await operations.claimOperation(d, A, SHARED.op, ['sending'], claimNow);
     expect(claimed?.tenantId).toBe(A);
     const bOp = (await operations.operationsByKey(d, B, [SHARED.op])).get(SHARED.op)!;
+    expect(await operations.renewOperationLease(d, A, bOp.id, 'me', new Date())).toBe(false);
+    expect(await operations.renewOperationLease(d, A, claimed!.id, 'me', new Date(Date.now() + 60_000))).toBe(true);
     await operations.finishOperation(d, A, bOp.id, { state: 'confirmed' });
     await operations.finishOperation(d, A, claimed!.id, { state: 'confirmed' });
     await reports.restoreSubscription(d, A, B_ONLY.sub);
@@ -166,6 +177,8 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     const aRun = randomUUID();
     await runs.insertRun(d, A, { id: aRun, trigger: 'manual', actor: 'A' });
     await runs.closeInterruptedRuns(d, A, aRun, new Date());
+    await runs.countOnRun(d, A, ids[B]![`run:${SHARED.sub}`]!, { writes: 1 });
+    await runs.countOnRun(d, A, aRun, { writes: 1 });
     expect((await runs.recentRuns(d, A)).find((r) => r.id === aRun)?.status).toBe('running');
     await status.saveStatuses(d, A, [
       {

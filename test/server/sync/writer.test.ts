@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { adjustmentLog, syncOperations } from '../../../db/schema.ts';
+import { adjustmentLog, syncOperations, syncRuns } from '../../../db/schema.ts';
+import { runTenantSync } from '../../../server/jobs/run.ts';
 import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY, setFaults } from '../../helpers/sandbox.ts';
@@ -261,13 +262,24 @@ describe('exactly once', () => {
     const [row] = await stack.database.db.select().from(syncOperations).where(eq(syncOperations.opKey, prorate.key));
     await stack.database.db
       .update(syncOperations)
-      .set({ state: 'sending', claimedAt: new Date(Date.now() - 10 * 60_000) })
+      .set({ state: 'sending', owner: 'dead-process', leaseUntil: new Date(Date.now() - 1_000) })
       .where(eq(syncOperations.id, row!.id));
     const count = marked(sc.agreement.id).length;
+    // A member's confirmation of another plan leaves it to the run...
     const again = await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`);
     await jdoe('POST', '/plans/confirm', { subscriptionId: sc.sub.id, basis: again.body.plan.basis });
+    const [mid] = await stack.database.db.select().from(syncOperations).where(eq(syncOperations.opKey, prorate.key));
+    expect(mid!.state).toBe('sending');
+    // ...which re-reads it, finds it in ConnectWise and adopts it without writing it again.
+    const tenant = (await stack.database.db.query.tenants.findFirst())!;
+    const run = await runTenantSync(stack.app.runDeps(), tenant, { trigger: 'check', requestedBy: 'test' });
     const [after] = await stack.database.db.select().from(syncOperations).where(eq(syncOperations.opKey, prorate.key));
     expect(after!.state).toBe('adopted');
     expect(marked(sc.agreement.id).length).toBe(count);
+    const [history] = await stack.database.db
+      .select()
+      .from(syncRuns)
+      .where(eq(syncRuns.id, run.status === 'done' ? run.runId : ''));
+    expect(history!.settled).toBe(1);
   });
 });

@@ -1,0 +1,139 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { syncOperations } from '../../../db/schema.ts';
+import { sleep } from '../../../server/http/retry.ts';
+import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
+import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
+import { FAST_RETRY, setFaults } from '../../helpers/sandbox.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
+
+/**
+ * A write still in flight is never sent again. These replay the fault campaign's holes with
+ * ConnectWise's client at its real limits (30 s a request, retries after a 429), and count what
+ * the sandbox ConnectWise holds per marker, not what the product believes.
+ */
+let stack: Stack;
+let jdoe: Caller;
+const world = () => stack.sandboxes.world;
+const withMarker = (marker: string) => world().cw.additions.filter((a) => a.serialNumber === marker);
+const posts = async () =>
+  ((await (await fetch(`${stack.hostUrl}/__sandbox/requests`)).json()) as { method: string; path: string }[]).filter(
+    (r) => r.method === 'POST' && r.path.endsWith('/additions'),
+  ).length;
+
+beforeAll(async () => {
+  // The client's own limits, as in production: nothing here shortens them.
+  stack = await startStack({ sandbox: { companies: 12, subscriptions: 60 } });
+  jdoe = await signedIn(stack, 'jdoe');
+});
+afterAll(async () => stack?.close());
+beforeEach(async () => setFaults(stack.hostUrl, { rules: [] }));
+
+describe('a write in flight', () => {
+  it('a 25 s answer plus a 429 keeps a create in flight past 63 s; a second confirmation then sends nothing', async () => {
+    const m = setBilling(stack, await mapSubscription(stack, jdoe, 'Oxford Senior Living'), null, [['2026-08-01', 3]]);
+    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const [create] = okPlan(review.body.plan).operations;
+    expect(create!.type).toBe('create-recurring');
+    // Each attempt takes 25 s; the first is refused with a 429 and Retry-After 15, so the write
+    // lands at about 65 s, inside the client's limits (30 s an attempt, 30 s of waiting).
+    await setFaults(stack.hostUrl, {
+      rules: [{ method: 'POST', path: '/additions$', latencyMs: 25_000, status429: 1, retryAfterSeconds: 15 }],
+    });
+    const before = await posts();
+    const first = jdoe('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    await sleep(63_000);
+    expect(withMarker(create!.marker)).toHaveLength(0);
+    const second = await jdoe('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    expect(second.status).toBe(200);
+    expect(second.body.outcomes.map((o) => o.state)).toEqual(['in-progress']);
+    const done = await first;
+    expect(done.body.outcomes.map((o) => o.state)).toEqual(['confirmed']);
+    expect(withMarker(create!.marker)).toHaveLength(1);
+    // The 429 and the one accepted attempt: nothing was sent for the second confirmation.
+    expect((await posts()) - before).toBe(2);
+  }, 120_000);
+});
+
+/**
+ * Confirms a plan whose create is applied but never answered, and whose re-reads then fail:
+ * ConnectWise errors on reads only from the moment the write has landed.
+ */
+async function confirmWithUncheckableOutcome(
+  s: Stack,
+  call: Caller,
+  subscriptionId: string,
+  basis: string,
+  marker: string,
+) {
+  await setFaults(s.hostUrl, { rules: [{ method: 'POST', path: '/additions$', timeoutAfterCommit: 1 }] });
+  const pending = call('POST', '/plans/confirm', { subscriptionId, basis });
+  while (!s.sandboxes.world.cw.additions.some((a) => a.serialNumber === marker)) await sleep(20);
+  await setFaults(s.hostUrl, { rules: [{ method: 'GET', path: '/additions$', status500: 1_000 }] });
+  return pending;
+}
+
+describe('an outcome that could not be checked', () => {
+  let fast: Stack;
+  let call: Caller;
+  beforeAll(async () => {
+    fast = await startStack({
+      sandbox: { companies: 12, subscriptions: 60 },
+      cw: { timeoutMs: 1500, retry: FAST_RETRY },
+    });
+    call = await signedIn(fast, 'jdoe');
+  });
+  afterAll(async () => fast?.close());
+
+  it('a timeout after commit whose re-reads fail stays "unknown": Retry sends nothing until a re-read succeeds, then adopts', async () => {
+    const m = setBilling(fast, await mapSubscription(fast, call, 'Granite Auto Group, P.C.'), null, [
+      ['2026-08-01', 2],
+    ]);
+    const review = await call('GET', `/subscriptions/${m.sub.id}/plan`);
+    const [create] = okPlan(review.body.plan).operations;
+    const confirmed = await confirmWithUncheckableOutcome(fast, call, m.sub.id, review.body.plan.basis, create!.marker);
+    expect(confirmed.body.outcomes[0]).toMatchObject({ state: 'unknown' });
+    expect(confirmed.body.outcomes[0]!.error).toMatch(/could not be retried|cannot be retried until then/);
+    const inConnectWise = () => fast.sandboxes.world.cw.additions.filter((a) => a.serialNumber === create!.marker);
+    expect(inConnectWise()).toHaveLength(1);
+
+    // The Log says it is being checked, and does not offer Retry.
+    const log = await call('GET', '/adjustments');
+    const entry = log.body.find((l) => l.operationKey === create!.key)!;
+    expect(entry).toMatchObject({ outcome: 'unknown', opState: 'unknown', retryable: false });
+
+    // Pressed anyway: refused while ConnectWise cannot be checked, and nothing is sent.
+    const refused = await call('POST', `/operations/${create!.key}/retry`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.details.reason).toBe('unchecked');
+    expect(inConnectWise()).toHaveLength(1);
+
+    // Once ConnectWise answers again, the retry finds its own write and adopts it.
+    await setFaults(fast.hostUrl, { rules: [] });
+    const retried = await call('POST', `/operations/${create!.key}/retry`);
+    expect(retried.body).toMatchObject({ state: 'adopted' });
+    expect(inConnectWise()).toHaveLength(1);
+    const [row] = await fast.database.db.select().from(syncOperations).where(eq(syncOperations.opKey, create!.key));
+    expect(row!.state).toBe('adopted');
+  });
+
+  it('a run re-reads an unknown write before anything else, and adopts it', async () => {
+    const m = setBilling(
+      fast,
+      await mapSubscription(fast, call, 'Frontier Wealth Management, LLC', undefined, 'Frontier Wealth Mgmt'),
+      null,
+      [['2026-08-01', 2]],
+    );
+    const review = await call('GET', `/subscriptions/${m.sub.id}/plan`);
+    const [create] = okPlan(review.body.plan).operations;
+    const confirmed = await confirmWithUncheckableOutcome(fast, call, m.sub.id, review.body.plan.basis, create!.marker);
+    expect(confirmed.body.outcomes[0]).toMatchObject({ state: 'unknown' });
+    await setFaults(fast.hostUrl, { rules: [] });
+    const { runTenantSync } = await import('../../../server/jobs/run.ts');
+    const tenant = (await fast.database.db.query.tenants.findFirst())!;
+    await runTenantSync(fast.app.runDeps(), tenant, { trigger: 'check', requestedBy: 'test' });
+    const [row] = await fast.database.db.select().from(syncOperations).where(eq(syncOperations.opKey, create!.key));
+    expect(row!.state).toBe('adopted');
+    expect(fast.sandboxes.world.cw.additions.filter((a) => a.serialNumber === create!.marker)).toHaveLength(1);
+  });
+});
