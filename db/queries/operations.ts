@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { OperationState } from '../../shared/schemas/plans.ts';
 import type { Database } from '../client.ts';
 import { ADDITION_IDS_KEPT, serviceMappings, syncOperations, syncPlans } from '../schema.ts';
@@ -141,7 +141,10 @@ export async function operationsToSettle(
         eq(syncOperations.tenantId, tenantId),
         or(
           eq(syncOperations.state, 'unknown'),
-          and(eq(syncOperations.state, 'sending'), or(isNull(syncOperations.leaseUntil), lt(syncOperations.leaseUntil, now))),
+          and(
+            eq(syncOperations.state, 'sending'),
+            or(isNull(syncOperations.leaseUntil), lt(syncOperations.leaseUntil, now)),
+          ),
         ),
         opKeys ? inArray(syncOperations.opKey, [...opKeys]) : undefined,
       ),
@@ -161,26 +164,6 @@ export async function appendAdditionId(db: Database, tenantId: string, subscript
     .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.subscriptionId, subscriptionId)));
 }
 
-/** The operations that wrote (or updated) the given additions, found by marker or addition id. */
-export async function writtenOperationsFor(
-  db: Database,
-  tenantId: string,
-  markers: readonly string[],
-  additionIds: readonly number[],
-): Promise<OperationRow[]> {
-  if (markers.length === 0 && additionIds.length === 0) return [];
-  return db
-    .select()
-    .from(syncOperations)
-    .where(
-      and(
-        eq(syncOperations.tenantId, tenantId),
-        isNotNull(syncOperations.additionId),
-        or(inArray(syncOperations.marker, [...markers]), inArray(syncOperations.additionId, [...additionIds])),
-      ),
-    );
-}
-
 /** The run whose plan an operation belongs to, if a run (not a member) planned it. */
 export async function runOfOperation(db: Database, tenantId: string, planId: string): Promise<string | null> {
   const [row] = await db
@@ -189,4 +172,70 @@ export async function runOfOperation(db: Database, tenantId: string, planId: str
     .where(and(eq(syncPlans.tenantId, tenantId), eq(syncPlans.id, planId)))
     .limit(1);
   return row?.runId ?? null;
+}
+
+/** Not yet in ConnectWise and not given up: planned, held, failed, unknown or being sent. */
+export const OUTSTANDING_STATES = ['planned', 'sending', 'failed', 'skipped', 'unknown'] as const;
+
+/** The tenant's operations in some states, oldest change first, for some subscriptions or all. */
+function operationsIn(
+  db: Database,
+  tenantId: string,
+  states: readonly OperationState[],
+  subscriptionIds?: readonly string[],
+): Promise<OperationRow[]> {
+  if (subscriptionIds?.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(syncOperations)
+    .where(
+      and(
+        eq(syncOperations.tenantId, tenantId),
+        inArray(syncOperations.state, [...states]),
+        subscriptionIds ? inArray(syncOperations.subscriptionId, [...subscriptionIds]) : undefined,
+      ),
+    )
+    .orderBy(syncOperations.updatedAt);
+}
+
+/** Operations still to be written: planned, held, failed, unknown or being sent. */
+export const outstandingOperations = (db: Database, tenantId: string, subscriptionIds?: readonly string[]) =>
+  operationsIn(db, tenantId, OUTSTANDING_STATES, subscriptionIds);
+
+/** Everything the sync has written (or adopted): what drift is measured against. */
+export const writtenOperations = (db: Database, tenantId: string, subscriptionIds?: readonly string[]) =>
+  operationsIn(db, tenantId, ['confirmed', 'adopted'], subscriptionIds);
+
+/** A later plan replaced these before they were written. Only operations nobody is sending. */
+export async function supersedeOperations(db: Database, tenantId: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(syncOperations)
+    .set({ state: 'superseded', updatedAt: new Date() })
+    .where(
+      and(
+        eq(syncOperations.tenantId, tenantId),
+        inArray(syncOperations.id, [...ids]),
+        inArray(syncOperations.state, ['planned', 'failed', 'skipped']),
+      ),
+    );
+}
+
+/** Changes what an operation will send, while nobody is sending it and it was never written. */
+export async function updateOperationRequest(
+  db: Database,
+  tenantId: string,
+  id: string,
+  request: OperationRow['request'],
+): Promise<void> {
+  await db
+    .update(syncOperations)
+    .set({ request, updatedAt: new Date() })
+    .where(
+      and(
+        eq(syncOperations.tenantId, tenantId),
+        eq(syncOperations.id, id),
+        inArray(syncOperations.state, ['planned', 'failed', 'skipped']),
+      ),
+    );
 }

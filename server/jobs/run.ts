@@ -4,15 +4,24 @@ import { closeInterruptedRuns, insertRun, type RunProgress, updateRun } from '..
 import { getSettings } from '../../db/queries/settings.ts';
 import { acquireLease, releaseLease, renewLease, saveStatuses } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
-import type { Operation } from '../../shared/billing/operations.ts';
+import { firstOpenDay } from '../../shared/billing/plan/context.ts';
+import type { PlanResult } from '../../shared/billing/planner.ts';
 import { toIsoDay } from '../../shared/dates.ts';
 import type { Actor } from '../audit.ts';
 import type { Clock } from '../clock.ts';
 import { mapLimit } from '../http/limit.ts';
 import type { Pacer } from '../http/pacer.ts';
+import { sleep } from '../http/retry.ts';
 import type { Logger } from '../logger.ts';
-import { type Assessment, assessTenant, statusRow } from '../sync/assess.ts';
-import { executeOperations, findDrift, settleAbandoned, type WriteContext } from '../sync/writer.ts';
+import { type Assessment, assessTenant, statusRow, unreadableRow } from '../sync/assess.ts';
+import {
+  executeOperations,
+  holdOperations,
+  resendable,
+  sendStored,
+  settleAbandoned,
+  type WriteContext,
+} from '../sync/writer.ts';
 import type { Vendors } from '../tenants/vendors.ts';
 
 export interface RunDeps {
@@ -39,9 +48,81 @@ export type RunResult =
   | { status: 'done'; runId: string; outcome: string; writes: number; failures: number; needsReview: number };
 
 /** Operations a person must decide, whatever the settings allow. */
-function needsPerson(op: Operation): string | null {
+function needsPerson(op: { type: string }): string | null {
   if (op.type === 'create-extra-months') return 'Back-billing extra months is a decision for a person.';
   return null;
+}
+
+/**
+ * One out-of-sync subscription under the API member: writes what the settings allow without a
+ * person, and holds the rest (stored, so it is owed until a person writes or waives it). Drift
+ * (a line the sync wrote, changed by hand) always waits for a person.
+ */
+async function syncSubscription(
+  ctx: WriteContext,
+  a: Assessment,
+  allowed: Set<string>,
+  actorName: string,
+  today: string,
+) {
+  const plan = a.plan as Extract<PlanResult, { status: 'ok' }>;
+  const header = {
+    subscriptionId: a.subscription.id,
+    cwAgreementId: a.agreement!.id,
+    basis: plan.basis,
+    confirmedBy: actorName,
+  };
+  const meta = { companyName: a.companyName, productName: a.subscription.productName };
+  const held: string[] = [];
+  const why = (op: { type: string; kind: string; title?: string; summary?: { title: string } }) =>
+    needsPerson(op) ??
+    (allowed.has(op.kind)
+      ? null
+      : `"${op.title ?? op.summary?.title}" (${op.kind}) is not allowed unattended in the settings.`);
+  const toWrite = plan.operations.filter((op) => why(op) === null);
+  const toHold = plan.operations.filter((op) => why(op) !== null);
+  for (const op of toHold) held.push(why(op)!);
+  const stored = a.carried.filter((row) => why(row) === null && resendable(row));
+  for (const row of a.carried.filter((r) => !stored.includes(r)))
+    held.push(why(row) ?? `"${row.summary.title}" failed earlier (${row.error ?? row.state}) and waits for a person.`);
+  await holdOperations(ctx, header, toHold);
+  const outcomes = [
+    ...(toWrite.length > 0 ? await executeOperations(ctx, header, toWrite, meta, { settleAbandoned: false }) : []),
+    ...(await sendStored(ctx, stored, meta, firstOpenDay(a.agreement!, today))),
+  ];
+  const ok = outcomes.filter((o) => (o.state === 'confirmed' || o.state === 'adopted') && !o.already).length;
+  const bad = outcomes.filter((o) => o.state === 'failed' || o.state === 'skipped' || o.state === 'unknown').length;
+  if (bad === 0 && held.length === 0) a.state = 'in-sync';
+  else {
+    a.state = 'needs-review';
+    a.reason = [
+      ...held,
+      ...outcomes.filter((o) => o.error && o.state !== 'in-progress').map((o) => `${o.title}: ${o.error}`),
+    ].join(' ');
+  }
+  return { writes: ok, failures: bad };
+}
+
+/** A database that stopped answering is named as such, not as a crash of the server. */
+function describeFailure(error: unknown): string {
+  const e = error as { code?: string; cause?: { code?: string }; message?: string };
+  const code = e.code ?? e.cause?.code ?? '';
+  const outage = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P0[1-3]|08\d{3}|CONNECTION_)/.test(code);
+  return outage
+    ? `The database was unavailable during the run (${e.message}). Nothing was written twice; the next run settles what this one started.`
+    : (e.message ?? String(error));
+}
+
+/** Records a run's end; while the database is unavailable, tries again for up to a minute. */
+async function recordEnd(progress: (v: RunProgress) => Promise<void>, v: RunProgress) {
+  for (let wait = 500; ; wait *= 2) {
+    try {
+      return await progress(v);
+    } catch (error) {
+      if (wait > 32_000) throw error;
+      await sleep(wait);
+    }
+  }
 }
 
 /**
@@ -84,7 +165,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     const ctx: WriteContext = { db: deps.db, tenant, actor, cw, now, syncRunId: runId };
     await settleAbandoned(ctx);
     const today = toIsoDay(deps.clock.now());
-    const assessed = await assessTenant({
+    const { assessed, unreadable } = await assessTenant({
       db: deps.db,
       tenant,
       cw,
@@ -93,88 +174,53 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
       rules: settings.rules,
       concurrency: deps.concurrency,
     });
+    const unreadableCount = unreadable.length + assessed.filter((a) => a.problems.length > 0).length;
     const byCompany = new Map<string, Assessment[]>();
     for (const a of assessed)
       byCompany.set(a.subscription.companyId, [...(byCompany.get(a.subscription.companyId) ?? []), a]);
-    await progress({ companiesTotal: byCompany.size });
+    await progress({ companiesTotal: byCompany.size, unreadable: unreadableCount });
 
     const allowed = new Set(settings.unattendedKinds);
     let companiesDone = 0;
     // Companies are independent: several are written at once, within the request budget.
     await mapLimit([...byCompany.values()], deps.concurrency ?? 6, async (list) => {
       for (const a of list) {
-        if (a.ignored || a.state !== 'out-of-sync' || a.plan?.status !== 'ok' || options.trigger === 'check') continue;
-        const drift = await findDrift(
-          deps.db,
-          tenant.id,
-          a.input!.additions.filter((x) => x.catalogItemId === a.input!.product.catalogItemId),
-        );
-        const held: string[] = [];
-        if (drift.length > 0) held.push(drift.map((d) => d.message).join(' '));
-        const ops = a.plan.operations.filter((op) => {
-          const why =
-            needsPerson(op) ??
-            (allowed.has(op.kind) ? null : `"${op.title}" (${op.kind}) is not allowed unattended in the settings.`);
-          if (why) held.push(why);
-          return why === null;
-        });
-        if (drift.length > 0 || ops.length === 0) {
-          a.state = 'needs-review';
-          a.reason = held.join(' ');
-          needsReview++;
+        if (a.ignored || a.state !== 'out-of-sync' || a.plan?.status !== 'ok' || options.trigger === 'check') {
+          if (a.state === 'needs-review' && !a.ignored) needsReview++;
           continue;
         }
-        const outcomes = await executeOperations(
-          ctx,
-          {
-            subscriptionId: a.subscription.id,
-            cwAgreementId: a.agreement!.id,
-            basis: a.plan.basis,
-            confirmedBy: actorName,
-          },
-          ops,
-          { companyName: a.companyName, productName: a.subscription.productName },
-          { settleAbandoned: false },
-        );
-        const ok = outcomes.filter((o) => (o.state === 'confirmed' || o.state === 'adopted') && !o.already).length;
-        const bad = outcomes.filter((o) => o.state === 'failed' || o.state === 'skipped').length;
-        writes += ok;
-        failures += bad;
-        if (bad === 0 && held.length === 0) a.state = 'in-sync';
-        else {
-          a.state = 'needs-review';
-          a.reason = [...held, ...outcomes.filter((o) => o.error).map((o) => `${o.title}: ${o.error}`)].join(' ');
-          needsReview++;
-        }
+        const result = await syncSubscription(ctx, a, allowed, actorName, today);
+        writes += result.writes;
+        failures += result.failures;
+        if ((a.state as Assessment['state']) === 'needs-review') needsReview++;
       }
       companiesDone++;
-      if (companiesDone % 10 === 0 || companiesDone === byCompany.size)
-        await progress({ companiesDone, writes, failures, needsReview });
+      // Saved as it happens: a run stopped halfway still shows how far it got.
+      await progress({ companiesDone, needsReview });
     });
 
     const checkedAt = now();
-    await saveStatuses(
-      deps.db,
-      tenant.id,
-      assessed.map((a) => statusRow(tenant.id, a, checkedAt)),
-    );
+    await saveStatuses(deps.db, tenant.id, [
+      ...assessed.map((a) => statusRow(tenant.id, a, checkedAt)),
+      ...unreadable.map((u) => unreadableRow(u, checkedAt)),
+    ]);
     const outcome = failures > 0 ? 'partial' : 'succeeded';
     await progress({
       status: outcome,
       companiesDone: byCompany.size,
-      writes,
-      failures,
       needsReview,
+      error:
+        unreadableCount > 0
+          ? `${unreadableCount} ${unreadableCount === 1 ? 'record' : 'records'} could not be read; each is listed in the unsynced report with the value Pax8 sent.`
+          : null,
       finishedAt: now(),
     });
     return { status: 'done', runId, outcome, writes, failures, needsReview };
   } catch (error) {
     deps.logger.error('sync run failed', { tenant: tenant.id, runId, error });
-    await progress({
+    await recordEnd(progress, {
       status: 'failed',
-      error: (error as Error).message,
-      writes,
-      failures,
+      error: describeFailure(error),
       needsReview,
       finishedAt: now(),
     });

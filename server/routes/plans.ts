@@ -6,7 +6,7 @@ import { planSubscription } from '../../shared/billing/planner.ts';
 import { confirmPlanSchema } from '../../shared/schemas/plans.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { loadPlanInput } from '../sync/load.ts';
-import { confirmReviewedPlan, findDrift, retryOperation, type WriteContext } from '../sync/writer.ts';
+import { confirmReviewedPlan, retryOperation, type WriteContext } from '../sync/writer.ts';
 import { zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 
@@ -36,7 +36,7 @@ export function planRoutes(deps: ApiDeps) {
         zv('query', z.object({ recurring: z._default(z.enum(['update', 'replace']), 'update') })),
         async (c) => {
           const ctx = requestContext(deps, c);
-          const { input } = await loadPlanInput(
+          const { input, drift } = await loadPlanInput(
             ctx.db,
             ctx.tenant,
             ctx.cw,
@@ -46,7 +46,6 @@ export function planRoutes(deps: ApiDeps) {
             { recurring: c.req.valid('query').recurring },
           );
           const plan = planSubscription(input);
-          const drift = await findDrift(ctx.db, ctx.tenant.id, input.additions);
           const current = input.additions.filter(
             (a) => a.catalogItemId === input.product.catalogItemId && !a.cancelledDate,
           );

@@ -67,7 +67,7 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
         );
         if (!company) return c.json({ bound: false, rows: [], inSync: 0 }, 200);
         const settings = await getSettings(ctx.db, ctx.tenant.id);
-        const assessed = await assessTenant(
+        const { assessed } = await assessTenant(
           {
             db: ctx.db,
             tenant: ctx.tenant,

@@ -6,19 +6,27 @@ import {
   listServiceMappings,
   type ServiceMapping,
 } from '../../db/queries/mappings.ts';
+import {
+  type OperationRow,
+  outstandingOperations,
+  supersedeOperations,
+  writtenOperations,
+} from '../../db/queries/operations.ts';
 import type { StatusRow } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { type AdditionView, billingAdditions } from '../../shared/billing/additions.ts';
 import { type PlanInput, type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
 import { microsToCents } from '../../shared/money.ts';
-import type { Subscription } from '../../shared/schemas/distributor.ts';
+import type { ParseProblem, Subscription } from '../../shared/schemas/distributor.ts';
 import type { AgreementView } from '../../shared/schemas/mapping.ts';
+import type { DriftEntry } from '../../shared/schemas/plans.ts';
 import type { SyncRules } from '../../shared/schemas/settings.ts';
 import type { CwClient } from '../connectwise/client.ts';
 import { where } from '../connectwise/conditions.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { mapLimit } from '../http/limit.ts';
+import { driftIn, goneMarkers } from './drift.ts';
 
 export type AssessedState = 'in-sync' | 'out-of-sync' | 'unmapped' | 'needs-review';
 
@@ -37,7 +45,39 @@ export interface Assessment {
   reason: string | null;
   plan: PlanResult | null;
   input: PlanInput | null;
+  /** Lines the sync wrote that someone changed or removed: always for a person. */
+  drift: DriftEntry[];
+  /** Operations planned earlier and not yet written (nor waived), that the current plan no longer includes. */
+  carried: OperationRow[];
+  /** Values of this record the distributor sent that could not be read. */
+  problems: ParseProblem[];
 }
+
+/** A distributor record that could not be read whole, as the report and run history show it. */
+export interface UnreadableRecord {
+  subscriptionId: string;
+  companyId: string | null;
+  productName: string | null;
+  reason: string;
+}
+
+export interface TenantAssessment {
+  assessed: Assessment[];
+  /** Subscriptions the distributor sent but that could not be read at all (no company, say). */
+  unreadable: UnreadableRecord[];
+}
+
+/** Operation types that describe where a line should stand: a later plan re-derives (and replaces) them. */
+const RE_DERIVED = new Set<string>([
+  'create-recurring',
+  'update-recurring',
+  'cancel-addition',
+  'create-delta',
+  'update-delta',
+]);
+
+/** A problem, as a person reads it: the field, the value Pax8 sent, and what it means. */
+export const describeProblem = (p: ParseProblem) => `${p.field} ${JSON.stringify(p.value) ?? 'missing'} (${p.message})`;
 
 export interface AssessScope {
   /** Only these distributor companies (the agreement pod); all bound companies otherwise. */
@@ -63,24 +103,42 @@ export async function assessTenant(
     concurrency?: number;
   },
   scope: AssessScope = {},
-): Promise<Assessment[]> {
+): Promise<TenantAssessment> {
   const { db, tenant, cw, distributor, today } = deps;
-  const [companies, products, services, ignored] = await Promise.all([
+  const [companies, products, services, ignored, outstanding, written] = await Promise.all([
     listCompanyMappings(db, tenant.id),
     listProductMappings(db, tenant.id),
     listServiceMappings(db, tenant.id),
     ignoredIds(db, tenant.id),
+    outstandingOperations(db, tenant.id),
+    writtenOperations(db, tenant.id),
   ]);
+  const outstandingOf = groupBy(outstanding, (r) => r.subscriptionId);
+  const writtenOf = groupBy(written, (r) => r.subscriptionId);
   const bound = new Map(
     companies.filter((c) => c.status === 'mapped' && c.cwCompanyId !== null).map((c) => [c.distributorCompanyId, c]),
   );
   const wanted = scope.distributorCompanyIds ? new Set(scope.distributorCompanyIds) : null;
-  const subscriptions =
+  const parsed =
     wanted && wanted.size === 1
-      ? (await distributor.subscriptions({ companyId: [...wanted][0]! })).items
-      : (await distributor.subscriptions()).items.filter(
-          (s) => bound.has(s.companyId) && (!wanted || wanted.has(s.companyId)),
-        );
+      ? await distributor.subscriptions({ companyId: [...wanted][0]! })
+      : await distributor.subscriptions();
+  const subscriptions = parsed.items.filter((s) => bound.has(s.companyId) && (!wanted || wanted.has(s.companyId)));
+  // Every value Pax8 sent that could not be read is kept with its record: one bad record is
+  // that subscription's problem, never the run's, and never a silent default.
+  const problemsOf = groupBy(
+    parsed.problems.filter((p) => p.resource === 'subscription' && p.id !== null),
+    (p) => p.id!,
+  );
+  const readable = new Set(parsed.items.map((s) => s.id));
+  const unreadable: UnreadableRecord[] = [...problemsOf]
+    .filter(([id]) => !readable.has(id))
+    .map(([id, list]) => ({
+      subscriptionId: id,
+      companyId: null,
+      productName: list.find((p) => p.label)?.label ?? null,
+      reason: `Pax8 sent this subscription in a form the sync cannot read: ${list.map(describeProblem).join('; ')}. Nothing is written for it until Pax8's record is corrected.`,
+    }));
   const byService = new Map(services.map((m) => [m.subscriptionId, m]));
   const catalogOf = new Map(
     products
@@ -123,6 +181,9 @@ export async function assessTenant(
       reason: null,
       plan: null,
       input: null,
+      drift: [],
+      carried: [],
+      problems: problemsOf.get(s.id) ?? [],
     };
   };
 
@@ -152,9 +213,24 @@ export async function assessTenant(
         state: 'needs-review',
         reason: 'Billed in arrears from usage; review its usage before invoicing.',
       });
+    const problems = a.problems;
+    if (problems.length > 0)
+      return Object.assign(a, {
+        state: 'needs-review',
+        reason: `Pax8 sent values the sync does not know: ${problems.map(describeProblem).join('; ')}. Review it before anything is written.`,
+      });
     if (s.quantity === null)
       return Object.assign(a, { state: 'needs-review', reason: 'Pax8 did not say how many seats it has.' });
+    const ended = s.endDate !== null && s.endDate.slice(0, 10) <= today;
+    if (s.quantity === 0 && !ended && s.status === 'Active')
+      return Object.assign(a, {
+        state: 'needs-review',
+        reason: 'Pax8 reports 0 seats on an active subscription. A person decides whether its billing ends.',
+      });
     const list = additions.get(m.cwAgreementId) ?? [];
+    const mine = (writtenOf.get(s.id) ?? []).filter((r) => r.cwAgreementId === m.cwAgreementId);
+    a.drift = driftIn(list, mine);
+    const pending = outstandingOf.get(s.id) ?? [];
     const current = billingAdditions(list, product.cwCatalogItemId!, today, s.commitment?.endDate ?? null);
     const addition = current[0];
     a.cwQuantity = addition?.quantity ?? 0;
@@ -162,7 +238,6 @@ export async function assessTenant(
     const price = s.unitPrice === null ? 0 : microsToCents(s.unitPrice);
     a.monthlyDifference =
       s.quantity * price - (addition ? addition.quantity * microsToCents(addition.unitPrice ?? 0) : 0);
-    const ended = s.endDate !== null && s.endDate.slice(0, 10) <= today;
     const matches =
       current.length === 1 &&
       !ended &&
@@ -170,7 +245,11 @@ export async function assessTenant(
       microsToCents(addition!.unitPrice ?? 0) === price &&
       microsToCents(addition!.unitCost ?? 0) === (s.unitCost === null ? 0 : microsToCents(s.unitCost)) &&
       (addition!.cancelledDate?.slice(0, 10) ?? null) === (s.commitment?.endDate?.slice(0, 10) ?? null);
-    if (matches || (ended && current.length === 0)) return Object.assign(a, { state: 'in-sync' });
+    // The quick check trusts a matching line only when nothing planned earlier is still unwritten
+    // and nothing the sync wrote was changed by hand.
+    const settled = a.drift.length === 0 && pending.length === 0;
+    if (settled && (matches || (ended && current.length === 0))) return Object.assign(a, { state: 'in-sync' });
+    a.carried = pending;
     a.input = {
       subscription: s,
       history: [],
@@ -179,6 +258,7 @@ export async function assessTenant(
       additions: list,
       rules: deps.rules,
       today,
+      gone: goneMarkers(list, mine),
     };
     toPlan.push(a);
     return a;
@@ -197,14 +277,56 @@ export async function assessTenant(
   for (const a of toPlan) a.input!.product.label = labels.get(a.input!.product.catalogItemId) ?? a.input!.product.label;
 
   // Only what differs needs its history (for prorates) and a plan.
+  const superseded: string[] = [];
   await mapLimit(toPlan, deps.concurrency ?? 6, async (a) => {
-    a.input!.history = (await distributor.subscriptionHistory(a.subscription.id)).items;
+    const history = await distributor.subscriptionHistory(a.subscription.id);
+    a.input!.history = history.items;
     a.plan = planSubscription(a.input!);
-    if (a.plan.status === 'blocked') Object.assign(a, { state: 'needs-review', reason: a.plan.reason });
-    else if (a.plan.operations.length === 0) a.state = 'in-sync';
-    else Object.assign(a, { state: 'out-of-sync', reason: a.plan.operations.map((o) => o.title).join('; ') });
+    if (a.plan.status === 'blocked') {
+      Object.assign(a, { state: 'needs-review', reason: a.plan.reason });
+      return;
+    }
+    // Earlier operations the plan no longer has: a line's target state is re-derived, so a stale
+    // one is replaced; a one-time line (a prorate, a credit, extra months) stays owed.
+    const planned = new Set(a.plan.operations.map((o) => o.key));
+    const carried: OperationRow[] = [];
+    for (const row of a.carried) {
+      if (planned.has(row.opKey)) continue;
+      if (RE_DERIVED.has(row.type) && (row.state === 'planned' || row.state === 'failed' || row.state === 'skipped'))
+        superseded.push(row.id);
+      else carried.push(row);
+    }
+    a.carried = carried;
+    if (history.problems.length > 0)
+      Object.assign(a, {
+        state: 'needs-review',
+        reason: `Pax8's history of this subscription could not be read whole: ${history.problems.map(describeProblem).join('; ')}.`,
+      });
+    else if (a.drift.length > 0)
+      Object.assign(a, { state: 'needs-review', reason: a.drift.map((d) => d.message).join(' ') });
+    else if (a.plan.operations.length === 0 && a.carried.length === 0) a.state = 'in-sync';
+    else
+      Object.assign(a, {
+        state: 'out-of-sync',
+        reason: [
+          ...a.plan.operations.map((o) => o.title),
+          ...a.carried.map((r) => `${r.summary.title} (${r.state}${r.error ? `: ${r.error}` : ''})`),
+        ].join('; '),
+      });
   });
-  return results;
+  await supersedeOperations(db, tenant.id, superseded);
+  return { assessed: results, unreadable };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
 }
 
 /** An assessment as the status row the report, the pod and the history read. */
@@ -229,6 +351,21 @@ export function statusRow(tenantId: string, a: Assessment, checkedAt: Date): Sta
     unitPrice: a.subscription.unitPrice === null ? null : microsToCents(a.subscription.unitPrice),
     reason: inSync ? null : a.reason,
     outOfSyncSince: inSync ? null : checkedAt,
+    checkedAt,
+  };
+}
+
+/** A subscription the distributor sent that could not be read at all, as a status row for the report. */
+export function unreadableRow(u: UnreadableRecord, checkedAt: Date): Omit<StatusRow, 'tenantId'> {
+  return {
+    subscriptionId: u.subscriptionId,
+    distributorCompanyId: u.companyId ?? '',
+    companyName: '(no company in Pax8)',
+    productName: u.productName ?? `Subscription ${u.subscriptionId}`,
+    billingTerm: '',
+    state: 'needs-review',
+    reason: u.reason,
+    outOfSyncSince: checkedAt,
     checkedAt,
   };
 }

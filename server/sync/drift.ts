@@ -1,56 +1,128 @@
 import type { Database } from '../../db/client.ts';
-import { writtenOperationsFor } from '../../db/queries/operations.ts';
+import { type OperationRow, writtenOperations } from '../../db/queries/operations.ts';
 import type { AdditionView } from '../../shared/billing/additions.ts';
-import { isEngineMarker } from '../../shared/billing/operations.ts';
+import { usDay } from '../../shared/billing/calendar.ts';
+import { againKey } from '../../shared/billing/operations.ts';
 import { formatMicros, parseMicros } from '../../shared/money.ts';
 import type { DriftEntry } from '../../shared/schemas/plans.ts';
-import { isWritten } from './states.ts';
 
 /**
- * Additions the engine wrote that someone has since changed in ConnectWise: shown to a person,
- * never silently written over. What the engine expects is what it created, with any later
- * updates it made applied in order.
+ * Lines the sync wrote that someone has since changed in ConnectWise: deleted, ended early by
+ * hand, or with other figures. One-time lines (prorates, credits, extra months) are checked
+ * like the recurring line. Each is shown to a person, never silently written over, and a
+ * removed line is not counted as written.
+ *
+ * `additions` are the agreement's additions as just read; `written` are the sync's confirmed
+ * or adopted operations on that agreement (creates, and the updates it made to them later).
+ */
+export function driftIn(additions: readonly AdditionView[], written: readonly OperationRow[]): DriftEntry[] {
+  const keys = new Set(written.map((r) => r.opKey));
+  // Already re-created after it went: the new line is what counts now.
+  return lineStates(additions, written)
+    .filter((d) => !keys.has(againKey(d.row.opKey)))
+    .map((d) => d.entry);
+}
+
+/**
+ * Markers of every line the sync wrote that is no longer billing as written (deleted, or
+ * ended by hand), re-created since or not: the planner gives a line it plans again a new key.
+ */
+export function goneMarkers(additions: readonly AdditionView[], written: readonly OperationRow[]): string[] {
+  return lineStates(additions, written)
+    .filter((d) => d.entry.kind === 'gone')
+    .map((d) => d.row.marker);
+}
+
+function lineStates(additions: readonly AdditionView[], written: readonly OperationRow[]) {
+  const out: { row: OperationRow; entry: DriftEntry }[] = [];
+  for (const row of written) {
+    if (row.request.method !== 'POST') continue;
+    const entry = lineDrift(row, additions, written);
+    if (entry) out.push({ row, entry });
+  }
+  return out;
+}
+
+function lineDrift(
+  row: OperationRow,
+  additions: readonly AdditionView[],
+  written: readonly OperationRow[],
+): DriftEntry | null {
+  const title = row.summary.title.replace(/^Creating /, '').replace(/ addition$/, '');
+  const a = additions.find((x) => x.marker === row.marker) ?? additions.find((x) => x.id === row.additionId);
+  if (!a) {
+    const id = row.additionId ?? 0;
+    return {
+      additionId: id,
+      kind: 'gone',
+      marker: row.marker,
+      message: `Addition #${id} (${title}), written by the sync, is no longer in ConnectWise. Re-create it, or leave it removed.`,
+    };
+  }
+  const expected = expectedValues(row, written);
+  const by = a.updatedBy ? ` by ${a.updatedBy}` : '';
+  const on = a.lastUpdated ? ` on ${a.lastUpdated.slice(0, 10)}` : '';
+  const cwEnd = a.cancelledDate?.slice(0, 10) ?? null;
+  const endedEarly =
+    cwEnd !== null &&
+    cwEnd !== expected.cancelledDate &&
+    (expected.cancelledDate === null || cwEnd < expected.cancelledDate);
+  if (endedEarly)
+    return {
+      additionId: a.id,
+      kind: 'gone',
+      marker: row.marker,
+      message: `Addition #${a.id} (${title}), written by the sync, was ended in ConnectWise${by}${on} (cancelled ${usDay(cwEnd)}). Re-create it, or leave it ended.`,
+    };
+  const changes: string[] = [];
+  if (a.quantity !== expected.quantity) changes.push(`quantity ${expected.quantity} → ${a.quantity}`);
+  if (expected.unitPrice !== null && a.unitPrice !== null && a.unitPrice !== expected.unitPrice)
+    changes.push(`unit price ${formatMicros(expected.unitPrice)} → ${formatMicros(a.unitPrice)}`);
+  if (cwEnd !== expected.cancelledDate)
+    changes.push(
+      `end ${expected.cancelledDate ? usDay(expected.cancelledDate) : 'none'} → ${cwEnd ? usDay(cwEnd) : 'none'}`,
+    );
+  if (changes.length === 0) return null;
+  return {
+    additionId: a.id,
+    kind: 'edited',
+    marker: row.marker,
+    message: `Addition #${a.id} (${title}), written by the sync, was edited in ConnectWise${by}${on}: ${changes.join(', ')}.`,
+  };
+}
+
+/** What the sync last told ConnectWise a line holds: its create, with its own later updates applied in order. */
+function expectedValues(create: OperationRow, written: readonly OperationRow[]) {
+  if (create.request.method !== 'POST') throw new Error('expected a create');
+  const body = create.request.body;
+  const patches = written
+    .filter((r) => r.additionId === create.additionId && r.id !== create.id)
+    .flatMap((r) => (r.request.method === 'PATCH' ? r.request.patch : []));
+  const last = (path: string) => patches.filter((p) => p.path === path).at(-1);
+  const price = last('unitPrice')?.value ?? body.unitPrice;
+  const end = last('cancelledDate');
+  const cancelled = end ? (end.value as string | null) : body.cancelledDate;
+  return {
+    quantity: (last('quantity')?.value as number | undefined) ?? body.quantity,
+    unitPrice: typeof price === 'number' || typeof price === 'string' ? parseMicros(price) : null,
+    cancelledDate: cancelled ? cancelled.slice(0, 10) : null,
+  };
+}
+
+/**
+ * Drift on one agreement of a subscription, read from the database: what the review shows,
+ * and why a confirmation was refused.
  */
 export async function findDrift(
   db: Database,
   tenantId: string,
+  subscriptionId: string,
+  agreementId: number,
   additions: readonly AdditionView[],
-): Promise<DriftEntry[]> {
-  const marked = additions.filter((a) => isEngineMarker(a.marker));
-  if (marked.length === 0) return [];
-  const rows = await writtenOperationsFor(
-    db,
-    tenantId,
-    marked.map((a) => a.marker!),
-    marked.map((a) => a.id),
+): Promise<{ drift: DriftEntry[]; gone: string[] }> {
+  const written = (await writtenOperations(db, tenantId, [subscriptionId])).filter(
+    (r) => r.cwAgreementId === agreementId,
   );
-  const created = new Map(
-    rows.filter((r) => r.request.method === 'POST' && isWritten(r.state)).map((r) => [r.marker, r]),
-  );
-  const drift: DriftEntry[] = [];
-  for (const a of marked) {
-    const row = created.get(a.marker!);
-    if (row?.request.method !== 'POST') continue;
-    const body = row.request.body;
-    const later = rows
-      .filter((r) => r.additionId === a.id && r.id !== row.id && isWritten(r.state))
-      .flatMap((r) => (r.request.method === 'PATCH' ? r.request.patch : []));
-    const lastValue = (path: string) => later.filter((p) => p.path === path).at(-1)?.value as number | undefined;
-    const expectQuantity = lastValue('quantity') ?? body.quantity;
-    const sentPrice = lastValue('unitPrice') ?? body.unitPrice;
-    const expectPrice = sentPrice === undefined ? null : parseMicros(sentPrice);
-    const changes: string[] = [];
-    if (a.quantity !== expectQuantity) changes.push(`quantity ${expectQuantity} → ${a.quantity}`);
-    if (expectPrice !== null && a.unitPrice !== null && a.unitPrice !== expectPrice)
-      changes.push(`unit price ${formatMicros(expectPrice)} → ${formatMicros(a.unitPrice)}`);
-    if (changes.length > 0) {
-      const by = a.updatedBy ? ` by ${a.updatedBy}` : '';
-      const on = a.lastUpdated ? ` on ${a.lastUpdated.slice(0, 10)}` : '';
-      drift.push({
-        additionId: a.id,
-        message: `Addition #${a.id}, written by the sync, was edited in ConnectWise${by}${on}: ${changes.join(', ')}.`,
-      });
-    }
-  }
-  return drift;
+  const here = additions.filter((a) => a.agreementId === agreementId);
+  return { drift: driftIn(here, written), gone: goneMarkers(here, written) };
 }

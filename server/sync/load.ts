@@ -3,16 +3,22 @@ import { productMappingsOf, serviceMappingFor } from '../../db/queries/mappings.
 import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { PlanInput } from '../../shared/billing/planner.ts';
-import type { Subscription } from '../../shared/schemas/distributor.ts';
+import type { ParseProblem, Subscription } from '../../shared/schemas/distributor.ts';
+import type { DriftEntry } from '../../shared/schemas/plans.ts';
 import type { CwClient } from '../connectwise/client.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { AppError } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
+import { findDrift } from './drift.ts';
 
 export interface Loaded {
   input: PlanInput;
   serviceMappingId: string;
+  /** Lines the sync wrote that someone has changed or removed in ConnectWise. */
+  drift: DriftEntry[];
+  /** History snapshots Pax8 sent that could not be read. */
+  historyProblems: ParseProblem[];
 }
 
 /**
@@ -56,17 +62,23 @@ export async function loadPlanInput(
     getSettings(db, tenant.id),
     cw.catalog.get(product.cwCatalogItemId!),
   ]);
+  const views = additions.map(toAdditionView);
+  // Lines the sync wrote and someone changed: shown with the plan, and a removed one gets a new key.
+  const { drift, gone } = await findDrift(db, tenant.id, subscription.id, agreement.id, views);
   return {
     serviceMappingId: mapping.id,
+    drift,
+    historyProblems: history.problems,
     input: {
       subscription,
       history: history.items,
       product: { catalogItemId: item.id, label: item.description.slice(0, 50) },
       agreement: toAgreementView(agreement),
-      additions: additions.map(toAdditionView),
+      additions: views,
       rules: settings.rules,
       today,
       options,
+      gone,
     },
   };
 }

@@ -5,10 +5,12 @@ import {
   type OperationRow,
   operationsByKey,
   operationsToSettle,
+  updateOperationRequest,
   upsertPlan,
 } from '../../db/queries/operations.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { OperationSummary } from '../../db/schema.ts';
+import { endOfMonth } from '../../shared/billing/calendar.ts';
 import { type Operation, shortHash } from '../../shared/billing/operations.ts';
 import { type PlanInput, type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
 import type { ConfirmPlanInput, OperationOutcome } from '../../shared/schemas/plans.ts';
@@ -182,7 +184,11 @@ export async function confirmReviewedPlan(
     throw new AppError(
       'conflict',
       'ConnectWise or Pax8 changed since this review was opened; nothing was written. Review the new plan.',
-      { reason: 'stale_plan', drift: await findDrift(ctx.db, ctx.tenant.id, input.additions) },
+      {
+        reason: 'stale_plan',
+        drift: (await findDrift(ctx.db, ctx.tenant.id, input.subscription.id, input.agreement.id, input.additions))
+          .drift,
+      },
     );
   }
   const ops = applyEdits(plan.operations, request.edits);
@@ -234,4 +240,67 @@ export async function retryOperation(ctx: WriteContext, opKey: string): Promise<
     return outcomeOf(row, { state: 'adopted', additionId: landed, already: true });
   }
   return sendOperation(ctx, claimed, {});
+}
+
+/**
+ * Stores operations a run leaves for a person (kinds not allowed unattended, extra months):
+ * persisted as planned, so they count against the subscription until written or waived, even
+ * after the billing window that produced them has moved on.
+ */
+export async function holdOperations(ctx: WriteContext, plan: PlanHeader, ops: readonly Operation[]): Promise<void> {
+  if (ops.length > 0) await persistPlan(ctx, plan, ops);
+}
+
+/** A stored create whose effective month has been invoiced since, moved to the first open month. */
+function redated(request: OperationRow['request'], firstOpen: string): OperationRow['request'] {
+  if (request.method !== 'POST') return request;
+  const effective = request.body.effectiveDate?.slice(0, 10);
+  if (effective === undefined || effective >= firstOpen) return request;
+  const cancelled = request.body.cancelledDate?.slice(0, 10) ?? null;
+  const oneMonth = cancelled !== null && cancelled === endOfMonth(effective);
+  return {
+    method: 'POST',
+    body: {
+      ...request.body,
+      effectiveDate: `${firstOpen}T00:00:00Z`,
+      cancelledDate: oneMonth ? `${endOfMonth(firstOpen)}T00:00:00Z` : request.body.cancelledDate,
+    },
+  };
+}
+
+/** Errors after which sending the same request again may succeed: nothing about the request was refused. */
+const TRANSIENT = new Set(['network', 'rate_limited', 'server', 'not_written', 'internal']);
+
+/** Whether an operation planned or failed earlier may be sent again without a person. */
+export const resendable = (row: OperationRow) =>
+  row.state === 'planned' || row.state === 'skipped' || (row.state === 'failed' && TRANSIENT.has(row.errorCode ?? ''));
+
+/**
+ * Sends operations planned earlier that the current plan no longer produces (a prorate whose
+ * month has been invoiced since, say): each claimed from its stored row and sent as stored.
+ */
+export async function sendStored(
+  ctx: WriteContext,
+  rows: readonly OperationRow[],
+  meta: WriteMeta,
+  firstOpen: string,
+): Promise<OperationOutcome[]> {
+  const outcomes: OperationOutcome[] = [];
+  for (const row of rows) {
+    // A one-time line is dated the first open month, as the planner dates it; if ConnectWise has
+    // invoiced that month since, it moves to the month now open, so the amount is still billed.
+    const request = redated(row.request, firstOpen);
+    if (request !== row.request) await updateOperationRequest(ctx.db, ctx.tenant.id, row.id, request);
+    const claimed = await claim(ctx, row.opKey, ['planned', 'failed', 'skipped']);
+    outcomes.push(
+      claimed
+        ? await sendOperation(ctx, claimed, meta)
+        : outcomeOf(row, {
+            state: 'in-progress',
+            error: 'Another confirmation or run is writing this.',
+            already: true,
+          }),
+    );
+  }
+  return outcomes;
 }

@@ -71,3 +71,9 @@ export function shortHash(text: string): string {
  */
 export const markerFor = (key: string) => `p8s:${shortHash(key)}`;
 export const isEngineMarker = (serial: string | null | undefined) => Boolean(serial?.startsWith('p8s:'));
+
+/**
+ * The key of an operation that re-creates a line the sync wrote and someone removed: the
+ * original key is already written, so the new write needs a key (and marker) of its own.
+ */
+export const againKey = (key: string) => `${key}:again`;

@@ -148,6 +148,8 @@ export interface ParseProblem {
   message: string;
   /** `dropped` when the record could not be used at all, `defaulted` when a field was. */
   effect: 'dropped' | 'defaulted';
+  /** What the record is, for a person, when it could not be read (a subscription's product name). */
+  label?: string;
 }
 
 export interface Parsed<T> {

@@ -62,5 +62,9 @@ export interface OperationOutcome {
 
 export interface DriftEntry {
   additionId: number;
+  /** `gone`: the line the sync wrote was deleted, or ended by hand; `edited`: its figures were changed. */
+  kind: 'gone' | 'edited';
+  /** The marker of the sync's write, so a re-plan can tell a line to re-create from one still there. */
+  marker: string;
   message: string;
 }

@@ -109,7 +109,8 @@ describe('tenant-scoped reads see only their own tenant', () => {
   });
 
   it('operations, statuses, reports, runs, settings and the log', async () => {
-    onlyA(await operations.writtenOperationsFor(db(), A, [`p8s:${SHARED.op}`, `p8s:${B_ONLY.op}`], [41]));
+    onlyA(await operations.outstandingOperations(db(), A));
+    expect(await operations.outstandingOperations(db(), A, [B_ONLY.sub])).toEqual([]);
     const byKey = await operations.operationsByKey(db(), A, [SHARED.op, B_ONLY.op]);
     expect([...byKey.values()].map((r) => r.tenantId)).toEqual([A]);
     onlyA(await operations.operationsToSettle(db(), A, new Date('2026-11-30T00:00:00Z')));
@@ -170,6 +171,11 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     expect(await operations.renewOperationLease(d, A, claimed!.id, 'me', new Date(Date.now() + 60_000))).toBe(true);
     await operations.finishOperation(d, A, bOp.id, { state: 'confirmed' });
     await operations.finishOperation(d, A, claimed!.id, { state: 'confirmed' });
+    const bFailed = (await operations.operationsByKey(d, B, [`${SHARED.op}-failed`])).get(`${SHARED.op}-failed`)!;
+    await operations.supersedeOperations(d, A, [bFailed.id]);
+    await operations.updateOperationRequest(d, A, bFailed.id, { method: 'PATCH', additionId: 1, patch: [] });
+    onlyA(await operations.writtenOperations(d, A));
+    expect(await operations.writtenOperations(d, A, [B_ONLY.sub])).toEqual([]);
     await reports.restoreSubscription(d, A, B_ONLY.sub);
     await reports.restoreSubscription(d, A, SHARED.sub);
     await reports.ignoreSubscription(d, A, { subscriptionId: SHARED.sub, reason: null, by: 'A' });

@@ -68,6 +68,7 @@ export async function seedTenantRows(d: Database, tenantId: string, k: SeedKeys,
       cwAgreementId: k.agreement,
       basis: 'b',
       confirmedBy: tag,
+      syncRunId: runId,
     })
     .returning();
   await d.insert(schema.syncOperations).values({
@@ -106,8 +107,16 @@ export async function seedTenantRows(d: Database, tenantId: string, k: SeedKeys,
       cancelledDate: null,
     },
     state: 'sending',
+    owner: 'me',
+    leaseUntil: new Date('2026-11-01T00:01:00Z'),
     claimedAt: new Date('2026-11-01T00:00:00Z'),
   });
+  // One operation in each other kind of state, under keys of their own.
+  const base = (await d.select().from(schema.syncOperations).where(eq(schema.syncOperations.planId, plan!.id)))[0]!;
+  for (const state of ['confirmed', 'failed'] as const)
+    await d
+      .insert(schema.syncOperations)
+      .values({ ...base, id: undefined, opKey: `${k.op}-${state}`, state, owner: null });
   await d.insert(schema.subscriptionStatus).values({
     tenantId,
     subscriptionId: k.sub,

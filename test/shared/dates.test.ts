@@ -24,3 +24,12 @@ describe('vendor dates', () => {
     expect(parseVendorInstant('2020-12-10T23:30:00+05:30')!.toISO()).toBe('2020-12-10T18:00:00.000Z');
   });
 });
+
+describe('vendor dates with the server running', () => {
+  it('never throw, whatever the process-wide luxon settings the server makes', async () => {
+    await import('../../server/clock.ts');
+    expect(vendorInstantIso('2020-12-10 03:12:14')).toBe('2020-12-10T03:12:14.000Z');
+    expect(vendorInstantIso('11/05/2026')).toBeUndefined();
+    expect(parseVendorInstant('not a date')).toBeUndefined();
+  });
+});

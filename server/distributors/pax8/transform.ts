@@ -209,6 +209,7 @@ function subscription(s: z.output<typeof pax8SubscriptionSchema>, problems: Pars
       value: companyId ? s.productId : s.companyId,
       message: 'missing; the subscription cannot be matched to a company and product',
       effect: 'dropped',
+      ...(s.productName ? { label: s.productName } : {}),
     });
     return undefined;
   }

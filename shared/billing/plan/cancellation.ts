@@ -1,6 +1,5 @@
 import type { AdditionView } from '../additions.ts';
 import { endOfMonth, monthIndex, usDay } from '../calendar.ts';
-import { markerFor } from '../operations.ts';
 import { prorateUnit } from '../proration.ts';
 import { maxDay, type PlanContext } from './context.ts';
 
@@ -48,7 +47,7 @@ export function planCancellation(ctx: PlanContext, existing: AdditionView): void
   const creditUnitCost = connectwiseProrates ? ctx.unitCost : creditCost.unit;
   const q = -existing.quantity;
   const creditKey = ctx.key('credit', end, q);
-  if (ctx.written.has(markerFor(creditKey))) return;
+  if (ctx.written(creditKey)) return;
   ctx.op({
     key: creditKey,
     type: 'create-credit',

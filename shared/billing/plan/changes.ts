@@ -1,6 +1,5 @@
 import { formatCents } from '../../money.ts';
 import { addDays, addMonths, endOfMonth, firstOfMonth, monthIndex, monthName, usDay } from '../calendar.ts';
-import { markerFor } from '../operations.ts';
 import { lineTotal, prorateUnit } from '../proration.ts';
 import { type Change, maxDay, type PlanContext } from './context.ts';
 
@@ -64,7 +63,7 @@ function planProrate(ctx: PlanContext, change: Change, delta: number): void {
   const price = prorateUnit(s.unitPrice, change.at, fullMonth);
   const cost = prorateUnit(s.unitCost, change.at, fullMonth);
   const prorateKey = ctx.key('prorate', change.at, change.from, change.to);
-  const mine = ctx.written.get(markerFor(prorateKey));
+  const mine = ctx.written(prorateKey);
   if (mine) {
     // Synced earlier: that sync also back-billed whatever months needed it.
     ctx.synced.push({ at: change.at, delta, additionId: mine.id });
@@ -95,7 +94,7 @@ function planExtraMonths(ctx: PlanContext, change: Change, delta: number): void 
   if (months <= 0) return;
   const from = addMonths(firstOfMonth(change.at), 1);
   const extraKey = ctx.key('extra', change.at, change.from, change.to, from, months);
-  if (ctx.written.has(markerFor(extraKey))) return;
+  if (ctx.written(extraKey)) return;
   const { unitPrice, unitCost, firstOpen } = ctx;
   const total = lineTotal(unitPrice.cents * months, delta);
   const fromMonth = monthName(from);
@@ -138,7 +137,7 @@ function planDeltaLine(ctx: PlanContext, effective: string, delta: number, last:
   if (delta === 0) return;
   const positive = delta > 0;
   const deltaKey = ctx.key('delta', effective);
-  const mine = ctx.written.get(markerFor(deltaKey));
+  const mine = ctx.written(deltaKey);
   const after = ctx.draft(delta, ctx.unitPrice, ctx.unitCost, {
     effectiveDate: effective,
     cancelledDate: endOfMonth(effective),

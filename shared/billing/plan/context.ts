@@ -3,7 +3,7 @@ import type { AgreementView } from '../../schemas/mapping.ts';
 import type { SyncRules } from '../../schemas/settings.ts';
 import type { AdditionView } from '../additions.ts';
 import { addMonths, firstOfMonth } from '../calendar.ts';
-import { type AdditionDraft, type BillCustomer, markerFor, type Operation } from '../operations.ts';
+import { type AdditionDraft, againKey, type BillCustomer, markerFor, type Operation } from '../operations.ts';
 import { type Derived, lineTotal, plain } from '../proration.ts';
 
 export interface PlanInput {
@@ -18,6 +18,8 @@ export interface PlanInput {
   rules: SyncRules;
   today: string;
   options?: { recurring?: 'update' | 'replace'; billCustomer?: BillCustomer; taxable?: boolean };
+  /** Markers of lines the sync wrote that were removed or ended by hand: planning them again needs new keys. */
+  gone?: readonly string[];
 }
 
 export interface SyncedChange {
@@ -63,8 +65,8 @@ export interface PlanContext {
   connectwiseProrates: boolean;
   unitPrice: Derived;
   unitCost: Derived;
-  /** The engine's lines on this agreement, by marker. */
-  written: Map<string, AdditionView>;
+  /** The engine's line for an operation key already in ConnectWise (its re-creation counts too). */
+  written: (key: string) => AdditionView | undefined;
   operations: Operation[];
   synced: SyncedChange[];
   notes: string[];
@@ -76,16 +78,22 @@ export interface PlanContext {
   fromView: (a: AdditionView) => AdditionDraft;
 }
 
+/**
+ * The first day ConnectWise has not invoiced yet: new lines start there, never before the
+ * agreement's billing start, so Manage never refuses them for an invoiced period.
+ */
+export function firstOpenDay(agreement: AgreementView, today: string): string {
+  const nextInvoice = agreement.nextInvoiceDate?.slice(0, 10) ?? addMonths(firstOfMonth(today), 1);
+  return maxDay(nextInvoice, agreement.billStartDate);
+}
+
 export function planContext(input: PlanInput, s: PlanContext['s']): PlanContext {
   const { agreement, product, rules, today } = input;
   const notes: string[] = [];
   if (rules.proration === 'connectwise-prorates' && !agreement.prorates) {
     notes.push(`${agreement.name} does not prorate, so prorates are written as separate one-time additions.`);
   }
-  // The first day ConnectWise has not invoiced yet: new lines start there, never before the
-  // agreement's billing start, so Manage never refuses them for an invoiced period.
-  const nextInvoice = agreement.nextInvoiceDate?.slice(0, 10) ?? addMonths(firstOfMonth(today), 1);
-  const firstOpen = maxDay(nextInvoice, agreement.billStartDate);
+  const firstOpen = firstOpenDay(agreement, today);
   const billCustomer = input.options?.billCustomer ?? 'Billable';
   const taxable = input.options?.taxable ?? true;
   const operations: Operation[] = [];
@@ -106,6 +114,8 @@ export function planContext(input: PlanInput, s: PlanContext['s']): PlanContext 
     ...over,
   });
   const relevant = input.additions.filter((a) => a.agreementId === agreement.id);
+  const gone = new Set(input.gone ?? []);
+  const byMarker = new Map(relevant.filter((a) => a.marker).map((a) => [a.marker!, a]));
   return {
     input,
     s,
@@ -114,20 +124,30 @@ export function planContext(input: PlanInput, s: PlanContext['s']): PlanContext 
     connectwiseProrates: rules.proration === 'connectwise-prorates' && agreement.prorates,
     unitPrice: plain(s.unitPrice),
     unitCost: plain(s.unitCost),
-    written: new Map(relevant.filter((a) => a.marker).map((a) => [a.marker!, a])),
+    written: (key) => {
+      // A line removed by hand and re-created carries the `again` key's marker.
+      for (let k = key, i = 0; i < 8; k = againKey(k), i++) {
+        const line = byMarker.get(markerFor(k));
+        if (line) return line;
+      }
+      return undefined;
+    },
     operations,
     synced: [],
     notes,
     key: (...parts) => [s.id, ...parts].join(':'),
     op: (o) => {
+      let key = o.key;
+      while (gone.has(markerFor(key))) key = againKey(key);
       const full: Operation = {
-        marker: markerFor(o.key),
+        marker: markerFor(key),
         dependsOn: null,
         effectiveDateEditable: true,
         extraMonths: null,
         additionId: null,
         before: null,
         ...o,
+        key,
       };
       operations.push(full);
       return full;
