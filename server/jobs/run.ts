@@ -92,8 +92,13 @@ async function syncSubscription(
   ];
   const ok = outcomes.filter((o) => (o.state === 'confirmed' || o.state === 'adopted') && !o.already).length;
   const bad = outcomes.filter((o) => o.state === 'failed' || o.state === 'skipped' || o.state === 'unknown').length;
-  if (bad === 0 && held.length === 0) a.state = 'in-sync';
-  else {
+  const busy = outcomes.filter((o) => o.state === 'in-progress');
+  if (bad === 0 && held.length === 0 && busy.length === 0) a.state = 'in-sync';
+  else if (bad === 0 && held.length === 0) {
+    // Another writer holds these: not in sync until its answer is in.
+    a.state = 'out-of-sync';
+    a.reason = `${busy.map((o) => o.title).join('; ')}: being written by another run or confirmation right now.`;
+  } else {
     a.state = 'needs-review';
     a.reason = [
       ...held,
