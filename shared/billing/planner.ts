@@ -85,6 +85,15 @@ export function planSubscription(input: PlanInput): PlanResult {
     planCancellation(ctx, existing);
     return result();
   }
+  if (s.quantity === 0) {
+    // Zero seats: never a 0-seat line. A line that bills it is ended as a cancellation today.
+    if (!existing) {
+      ctx.notes.push('Pax8 has 0 seats and nothing bills it in ConnectWise.');
+      return result();
+    }
+    planCancellation(ctx, existing, today);
+    return result();
+  }
   const changes = changesOf(ctx);
   const startDay = (s.startDate ?? changes[0]?.at ?? today).slice(0, 10);
   planRecurring(ctx, existing, startDay);

@@ -17,10 +17,10 @@ export function hasEnded(ctx: PlanContext): boolean {
  * subscription ends in, and under "per cancellation date" the days after the end that
  * ConnectWise already invoiced are credited.
  */
-export function planCancellation(ctx: PlanContext, existing: AdditionView): void {
+export function planCancellation(ctx: PlanContext, existing: AdditionView, endedOn?: string): void {
   const { s, input, firstOpen, invoicedMonth, connectwiseProrates } = ctx;
   const label = input.product.label;
-  const end = s.endDate!.slice(0, 10);
+  const end = endedOn ?? s.endDate!.slice(0, 10);
   const cancelOn = maxDay(endOfMonth(end), existing.effectiveDate);
   if (existing.cancelledDate?.slice(0, 10) !== cancelOn) {
     ctx.op({
@@ -28,7 +28,9 @@ export function planCancellation(ctx: PlanContext, existing: AdditionView): void
       type: 'cancel-addition',
       kind: 'cancellation',
       title: 'Cancelling ConnectWise addition',
-      reason: `Pax8 ends the subscription on ${usDay(end)}; the addition stops at the end of that month (${usDay(cancelOn)}).`,
+      reason: endedOn
+        ? `Pax8 has 0 seats as of ${usDay(end)}; the addition stops at the end of that month (${usDay(cancelOn)}).`
+        : `Pax8 ends the subscription on ${usDay(end)}; the addition stops at the end of that month (${usDay(cancelOn)}).`,
       additionId: existing.id,
       before: ctx.fromView(existing),
       after: { ...ctx.fromView(existing), cancelledDate: cancelOn },

@@ -26,7 +26,9 @@ export function changesOf(ctx: PlanContext): Change[] {
  * prorates, changes become one delta line per effective date instead.
  */
 export function planWindowChanges(ctx: PlanContext, changes: readonly Change[], startDay: string): void {
-  const windowStart = addMonths(ctx.invoicedMonth, -1);
+  // From the month before the invoiced one, or before this month when the agreement is
+  // invoiced ahead (a yearly agreement billed to December still owes September's change).
+  const windowStart = minDay(addMonths(ctx.invoicedMonth, -1), addMonths(firstOfMonth(ctx.input.today), -1));
   // The table's "purchase date": a change within two days of the start just sets the quantity.
   const purchaseWindowEnd = addDays(startDay, 2);
   const deltas = new Map<string, { delta: number; last: Change }>();
@@ -45,6 +47,8 @@ export function planWindowChanges(ctx: PlanContext, changes: readonly Change[], 
   }
   for (const [effective, { delta, last }] of deltas) planDeltaLine(ctx, effective, delta, last);
 }
+
+const minDay = (a: string, b: string) => (a < b ? a : b);
 
 /** Manage prorates by effective date, which the sync rules set for increases and decreases. */
 function deltaEffectiveDate(ctx: PlanContext, change: Change, delta: number): string {

@@ -136,4 +136,38 @@ describe('an outcome that could not be checked', () => {
     expect(row!.state).toBe('adopted');
     expect(fast.sandboxes.world.cw.additions.filter((a) => a.serialNumber === create!.marker)).toHaveLength(1);
   });
+
+  it('an update with no answer is adopted only after a re-read shows it applied; one refused with a 500 is not', async () => {
+    const m = setBilling(fast, await mapSubscription(fast, call, 'Ace Chemical Processing Plant'), 3, [
+      ['2026-08-01', 4],
+    ]);
+    const line = () =>
+      fast.sandboxes.world.cw.additions.find((a) => a.agreementId === m.agreement.id && a.product.id === m.item.id)!;
+    const review = await call('GET', `/subscriptions/${m.sub.id}/plan`);
+    const [update] = okPlan(review.body.plan).operations;
+    expect(update!.type).toBe('update-recurring');
+    await setFaults(fast.hostUrl, { rules: [{ method: 'PATCH', path: '/additions/', status500: 1 }] });
+    const refused = await call('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    expect(refused.body.outcomes[0]).toMatchObject({ state: 'failed' });
+    expect(line().quantity).toBe(3);
+
+    await setFaults(fast.hostUrl, { rules: [{ method: 'PATCH', path: '/additions/', timeoutAfterCommit: 1 }] });
+    const again = await call('GET', `/subscriptions/${m.sub.id}/plan`);
+    const applied = await call('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: again.body.plan.basis });
+    expect(applied.body.outcomes[0]).toMatchObject({ state: 'adopted' });
+    expect(line().quantity).toBe(4);
+  });
+
+  it('a quantity edited by hand between review and confirm makes the review stale: nothing is written', async () => {
+    const m = setBilling(fast, await mapSubscription(fast, call, 'Arcadia Tech'), 3, [['2026-08-01', 5]]);
+    const review = await call('GET', `/subscriptions/${m.sub.id}/plan`);
+    const line = fast.sandboxes.world.cw.additions.find(
+      (a) => a.agreementId === m.agreement.id && a.product.id === m.item.id,
+    )!;
+    line.quantity = 4;
+    const confirmed = await call('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    expect(confirmed.status).toBe(409);
+    expect(confirmed.body.details.reason).toBe('stale_plan');
+    expect(line.quantity).toBe(4);
+  });
 });

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { type PlanResult, planSubscription } from '../../../shared/billing/planner.ts';
+import { addition, agreement, GUIDE_RULES, history, input, subscription } from './planner-fixtures.ts';
+
+function ok(result: PlanResult) {
+  if (result.status !== 'ok') throw new Error(`expected a plan, got: ${result.reason}`);
+  return result;
+}
+const brief = (r: PlanResult) =>
+  ok(r).operations.map((o) => [
+    o.type,
+    o.after.quantity,
+    o.after.unitPrice.cents,
+    o.after.effectiveDate,
+    o.after.cancelledDate,
+  ]);
+
+describe('an agreement invoiced ahead', () => {
+  it('yearly, next invoice 2021-01-01: +2 seats on 2020-09-10 → prorate $25.00 × 20/30 = $16.67 each, extra months Oct–Dec $75.00 each', () => {
+    const plan = ok(
+      planSubscription(
+        input({
+          subscription: subscription({ quantity: 3 }),
+          history: history([
+            ['2020-06-01', 1],
+            ['2020-09-10', 3],
+          ]),
+          agreement: agreement({ name: 'Ace Yearly', billingCycle: 'Yearly', nextInvoiceDate: '2021-01-01T00:00:00Z' }),
+          additions: [addition({ quantity: 1 })],
+          today: '2020-09-22',
+        }),
+      ),
+    );
+    expect(brief(plan)).toEqual([
+      ['update-recurring', 3, 2500, '2020-07-01', null],
+      ['create-prorate', 2, 1667, '2021-01-01', '2021-01-31'],
+      ['create-extra-months', 2, 7500, '2021-01-01', '2021-01-31'],
+    ]);
+    const [, prorate, extra] = plan.operations;
+    expect(prorate!.after.unitPrice.derivation).toBe('$25.00 × 20/30 = $16.67');
+    expect(prorate!.after.totalPrice.cents).toBe(3334);
+    expect(extra!.extraMonths).toEqual({ from: '2020-10-01', months: 3 });
+    expect(extra!.after.totalPrice.cents).toBe(15000);
+  });
+
+  it('monthly, the same change: the look-back is unchanged (prorate $16.67, no extra months)', () => {
+    const plan = ok(
+      planSubscription(
+        input({
+          subscription: subscription({ quantity: 3 }),
+          history: history([
+            ['2020-06-01', 1],
+            ['2020-09-10', 3],
+          ]),
+          additions: [addition({ quantity: 1 })],
+          today: '2020-09-22',
+        }),
+      ),
+    );
+    expect(brief(plan).map((o) => o[0])).toEqual(['update-recurring', 'create-prorate']);
+  });
+});
+
+describe('quantity 0', () => {
+  it('with nothing in ConnectWise: nothing is planned, never a 0-seat line', () => {
+    const plan = ok(
+      planSubscription(input({ subscription: subscription({ quantity: 0 }), history: history([['2020-06-01', 0]]) })),
+    );
+    expect(plan.operations).toEqual([]);
+    expect(plan.notes).toContain('Pax8 has 0 seats and nothing bills it in ConnectWise.');
+  });
+
+  it('with 4 seats in ConnectWise on 2020-09-22, cancelling per date: the line ends 09/30 and the invoiced rest of September is credited, $25.00 × 8/30 = $6.67 each', () => {
+    const plan = ok(
+      planSubscription(
+        input({
+          subscription: subscription({ quantity: 0 }),
+          history: history([
+            ['2020-06-01', 4],
+            ['2020-09-22', 0],
+          ]),
+          additions: [addition({ quantity: 4 })],
+          agreement: agreement({ nextInvoiceDate: '2020-10-01T00:00:00Z' }),
+          rules: { ...GUIDE_RULES, cancellation: 'per-cancellation-date' },
+          today: '2020-09-22',
+        }),
+      ),
+    );
+    const [cancel, credit] = plan.operations;
+    expect([cancel!.type, cancel!.after.cancelledDate]).toEqual(['cancel-addition', '2020-09-30']);
+    expect([credit!.type, credit!.after.quantity, credit!.after.unitPrice.cents]).toEqual(['create-credit', -4, 667]);
+    expect(credit!.after.unitPrice.derivation).toBe('$25.00 × 8/30 = $6.67');
+  });
+
+  it('with 4 seats in ConnectWise, cancelling at month end: the line ends 09/30 and nothing is credited', () => {
+    const plan = ok(
+      planSubscription(
+        input({
+          subscription: subscription({ quantity: 0 }),
+          history: history([
+            ['2020-06-01', 4],
+            ['2020-09-22', 0],
+          ]),
+          additions: [addition({ quantity: 4 })],
+          rules: { ...GUIDE_RULES, cancellation: 'last-day-of-month' },
+          today: '2020-09-22',
+        }),
+      ),
+    );
+    expect(brief(plan)).toEqual([['cancel-addition', 4, 2500, '2020-07-01', '2020-09-30']]);
+  });
+});
+
+describe('holes mutation testing found', () => {
+  it('a cancellation on the last day of a month (09/30) credits nothing: no $0.00 credit line', () => {
+    const plan = ok(
+      planSubscription(
+        input({
+          subscription: subscription({ quantity: 2, endDate: '2020-09-30T00:00:00Z', status: 'Cancelled' }),
+          history: history([['2020-06-01', 2]]),
+          additions: [addition({ quantity: 2 })],
+          agreement: agreement({ nextInvoiceDate: '2020-10-01T00:00:00Z' }),
+          rules: { ...GUIDE_RULES, cancellation: 'per-cancellation-date' },
+          today: '2020-09-30',
+        }),
+      ),
+    );
+    expect(brief(plan)).toEqual([['cancel-addition', 2, 2500, '2020-07-01', '2020-09-30']]);
+  });
+
+  it('a cost-only change ($19.00 → $20.00) is synced: the recurring line is updated, its price kept at $25.00', () => {
+    const plan = ok(
+      planSubscription(
+        input({
+          subscription: subscription({ quantity: 1 }),
+          history: history([['2020-06-01', 1]]),
+          additions: [addition({ quantity: 1, unitCost: 19 })],
+        }),
+      ),
+    );
+    const [update] = plan.operations;
+    expect(update!.type).toBe('update-recurring');
+    expect(update!.reason).toContain('cost $19.00 → $20.00');
+    expect([update!.after.unitCost.cents, update!.after.unitPrice.cents]).toEqual([2000, 2500]);
+  });
+});
