@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, not, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { companyMappings, ignoredSubscriptions, productMappings, serviceMappings } from '../schema.ts';
 
@@ -56,7 +56,12 @@ export async function companyMappingByDistributor(
   return row;
 }
 
-/** Binds (or rebinds) a distributor company; its paused service mappings resume. */
+/**
+ * Binds (or rebinds) a distributor company. Its paused service mappings resume only onto
+ * agreements of the ConnectWise company it is bound to now (`agreementIds`); mappings to
+ * another company's agreements are removed, so their subscriptions go back to "choose an
+ * agreement" and never bill the old customer.
+ */
 export async function bindCompany(
   db: Database,
   tenantId: string,
@@ -66,6 +71,7 @@ export async function bindCompany(
     cwCompanyId: number;
     cwCompanyName: string;
     by: string;
+    agreementIds: readonly number[];
   },
 ): Promise<CompanyMapping> {
   return db.transaction(async (tx) => {
@@ -88,16 +94,13 @@ export async function bindCompany(
         set: values,
       })
       .returning();
+    const mine = and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.companyMappingId, row!.id));
+    const here = v.agreementIds.length > 0 ? inArray(serviceMappings.cwAgreementId, [...v.agreementIds]) : sql`false`;
+    await tx.delete(serviceMappings).where(and(mine, not(here)));
     await tx
       .update(serviceMappings)
       .set({ status: 'mapped', updatedAt: new Date() })
-      .where(
-        and(
-          eq(serviceMappings.tenantId, tenantId),
-          eq(serviceMappings.companyMappingId, row!.id),
-          eq(serviceMappings.status, 'paused'),
-        ),
-      );
+      .where(and(mine, here, eq(serviceMappings.status, 'paused')));
     return row!;
   });
 }

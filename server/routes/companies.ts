@@ -56,12 +56,14 @@ async function bind(ctx: RequestContext, distributorCompanyId: string, cwCompany
     });
   }
   try {
+    const agreements = await ctx.cwAgreements(cwCompanyId);
     return await bindCompany(ctx.db, ctx.tenant.id, {
       distributorCompanyId,
       distributorCompanyName: pax8.name,
       cwCompanyId,
       cwCompanyName: cwCompany.name,
       by: ctx.by,
+      agreementIds: agreements.map((a) => a.id),
     });
   } catch (error) {
     // Two members binding at once: the unique index decides, and the loser is told plainly.
@@ -318,6 +320,8 @@ export function companyRoutes(deps: ApiDeps) {
           cwCompanyId: created.id,
           cwCompanyName: created.name,
           by: ctx.by,
+          // A company created just now has no agreements: earlier mappings go back to "choose".
+          agreementIds: [],
         });
         return c.json(
           { company: { id: created.id, name: created.name, identifier: created.identifier }, mapping },

@@ -208,6 +208,11 @@ export async function assessTenant(
         state: 'needs-review',
         reason: 'The product is not bound to a ConnectWise catalog item.',
       });
+    if (a.agreement.companyId !== a.cwCompanyId)
+      return Object.assign(a, {
+        state: 'needs-review',
+        reason: `Agreement ${a.agreement.name} belongs to another ConnectWise company than the one this Pax8 company is bound to. Nothing is written; choose one of its own agreements.`,
+      });
     if (a.usage)
       return Object.assign(a, {
         state: 'needs-review',

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client.ts';
-import { productMappingsOf, serviceMappingFor } from '../../db/queries/mappings.ts';
+import { companyMappingById, productMappingsOf, serviceMappingFor } from '../../db/queries/mappings.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { PlanInput } from '../../shared/billing/planner.ts';
@@ -62,6 +62,17 @@ export async function loadPlanInput(
     getSettings(db, tenant.id),
     cw.catalog.get(product.cwCatalogItemId!),
   ]);
+  // Never bill the wrong customer: the agreement must belong to the company the subscription's
+  // distributor company is bound to now.
+  const company = mapping.companyMappingId
+    ? await companyMappingById(db, tenant.id, mapping.companyMappingId)
+    : undefined;
+  if (company?.cwCompanyId !== agreement.company.id)
+    throw new AppError(
+      'conflict',
+      `Agreement ${agreement.name} belongs to another ConnectWise company than the one ${company?.distributorCompanyName ?? 'this Pax8 company'} is bound to${company?.cwCompanyName ? ` (${company.cwCompanyName})` : ''}. Nothing was written; choose one of its own agreements.`,
+      { reason: 'wrong_company' },
+    );
   const views = additions.map(toAdditionView);
   // Lines the sync wrote and someone changed: shown with the plan, and a removed one gets a new key.
   const { drift, gone } = await findDrift(db, tenant.id, subscription.id, agreement.id, views);

@@ -25,6 +25,7 @@ const bindTo = (distributorCompanyId: string, cwCompanyId: number) =>
     cwCompanyId,
     cwCompanyName: `CW ${cwCompanyId}`,
     by: 'test',
+    agreementIds: [],
   });
 
 describe('the schema states its rules', () => {

@@ -226,6 +226,7 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
       cwCompanyId: SHARED.cwCompany,
       cwCompanyName: 'CW A',
       by: 'A',
+      agreementIds: [SHARED.agreement],
     });
 
     // A's own rows did change where asked...
@@ -243,6 +244,7 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
       cwCompanyId: 300,
       cwCompanyName: 'A copy',
       by: 'A',
+      agreementIds: [SHARED.agreement],
     });
     await mappings.bindProduct(d, A, {
       distributorProductId: B_ONLY.product,
