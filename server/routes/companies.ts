@@ -7,14 +7,11 @@ import {
   companyMappingByDistributor,
   companyMappingById,
   countServiceMappings,
-  ignoredIds,
   listCompanyMappings,
   listProductMappings,
-  serviceMappingsFor,
   setDefaultAgreement,
   unbindCompany,
 } from '../../db/queries/mappings.ts';
-import { subscriptionState } from '../../shared/billing/sync-state.ts';
 import { createMatcher } from '../../shared/matching/suggest.ts';
 import { microsToCents } from '../../shared/money.ts';
 import {
@@ -29,6 +26,7 @@ import { auditedWrite } from '../audit.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { AppError } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
+import { assessCompany } from '../sync/assess.ts';
 import { zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 
@@ -74,42 +72,25 @@ async function bind(ctx: RequestContext, distributorCompanyId: string, cwCompany
   }
 }
 
-/** Every subscription of a bound company with where it stands against ConnectWise. */
-async function subscriptionRows(
-  ctx: RequestContext,
-  distributorCompanyId: string,
-  agreementIds: number[],
-): Promise<SubscriptionRow[]> {
-  // Read fresh: a technician who just changed seats in Pax8 must see the change here.
-  const subs = (await ctx.distributor.subscriptions({ companyId: distributorCompanyId })).items;
-  const [mappings, products, ignored] = await Promise.all([
-    serviceMappingsFor(
-      ctx.db,
-      ctx.tenant.id,
-      subs.map((s) => s.id),
-    ),
+/**
+ * Every subscription of a bound company with where it stands against ConnectWise, decided
+ * exactly as the agreement pod, the unsynced report and the scheduled run decide it: the same
+ * assessment (history, owed operations and drift included), read fresh.
+ */
+async function subscriptionRows(ctx: RequestContext, distributorCompanyId: string): Promise<SubscriptionRow[]> {
+  const [assessed, products] = await Promise.all([
+    assessCompany(ctx, distributorCompanyId),
     listProductMappings(ctx.db, ctx.tenant.id),
-    ignoredIds(ctx.db, ctx.tenant.id),
   ]);
-  const mapped = new Set(mappings.map((m) => m.cwAgreementId));
-  const additions = (
-    await Promise.all(agreementIds.filter((id) => mapped.has(id)).map((id) => ctx.cwAdditions(id)))
-  ).flat();
   const byProduct = new Map(products.filter((p) => p.subProduct === '').map((p) => [p.distributorProductId, p]));
-  const bySub = new Map(mappings.map((m) => [m.subscriptionId, m]));
-  return subs.map((s) => {
-    const mapping = bySub.get(s.id) ?? null;
+  return assessed.map((a) => {
+    const s = a.subscription;
     const product = byProduct.get(s.productId);
-    const catalogItemId = product?.status === 'mapped' ? (product.cwCatalogItemId ?? null) : null;
-    const usage = s.unitPrice === 0 && s.unitCost === 0;
-    const state = subscriptionState({
-      subscription: s,
-      ignored: ignored.has(s.id),
-      mapping,
-      catalogItemId,
-      additions,
-      today: ctx.today,
-    });
+    const mapped = a.mapping?.status === 'mapped';
+    const seats =
+      a.cwQuantity !== null && s.quantity !== null && a.cwQuantity !== s.quantity
+        ? `ConnectWise ${a.cwQuantity}, Pax8 ${s.quantity} (${s.quantity > a.cwQuantity ? '+' : ''}${s.quantity - a.cwQuantity})`
+        : null;
     return {
       id: s.id,
       productId: s.productId,
@@ -119,12 +100,14 @@ async function subscriptionRows(
       unitPrice: s.unitPrice === null ? null : microsToCents(s.unitPrice),
       unitCost: s.unitCost === null ? null : microsToCents(s.unitCost),
       status: s.status,
-      ...state,
-      agreementId: mapping?.cwAgreementId ?? null,
+      state: a.ignored ? 'ignored' : a.state,
+      difference: a.state === 'out-of-sync' ? [seats, a.reason].filter(Boolean).join(': ') || null : null,
+      error: a.state === 'needs-review' || (a.state === 'unmapped' && a.mapping) ? a.reason : null,
+      agreementId: mapped || a.mapping?.status === 'paused' ? (a.mapping?.cwAgreementId ?? null) : null,
       productMapping: product
         ? { id: product.id, cwCatalogItemId: product.cwCatalogItemId, cwCatalogIdentifier: product.cwCatalogIdentifier }
         : null,
-      usage,
+      usage: a.usage,
     };
   });
 }
@@ -199,12 +182,10 @@ export function companyRoutes(deps: ApiDeps) {
             200,
           );
         }
-        const agreements = await ctx.cwAgreements(cwCompanyId);
-        const subscriptions = await subscriptionRows(
-          ctx,
-          mapping.distributorCompanyId,
-          agreements.map((a) => a.id),
-        );
+        const [agreements, subscriptions] = await Promise.all([
+          ctx.cwAgreements(cwCompanyId),
+          subscriptionRows(ctx, mapping.distributorCompanyId),
+        ]);
         return c.json(
           {
             today: ctx.today,

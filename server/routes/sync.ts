@@ -11,13 +11,12 @@ import {
   statusesOf,
 } from '../../db/queries/reports.ts';
 import { recentRuns } from '../../db/queries/runs.ts';
-import { getSettings } from '../../db/queries/settings.ts';
 import { saveStatuses, statusesFor } from '../../db/queries/status.ts';
 import { centsToDecimal } from '../../shared/money.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { AppError } from '../errors.ts';
 import { type RunDeps, runTenantSync } from '../jobs/run.ts';
-import { assessTenant, statusRow } from '../sync/assess.ts';
+import { assessCompany, statusRow } from '../sync/assess.ts';
 import { readSubscription } from '../sync/load.ts';
 import { zv } from '../validate.ts';
 import { type ApiDeps, requestContext } from './context.ts';
@@ -66,18 +65,7 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
           (m) => m.status === 'mapped' && m.cwCompanyId === agreement.company.id,
         );
         if (!company) return c.json({ bound: false, rows: [], inSync: 0 }, 200);
-        const settings = await getSettings(ctx.db, ctx.tenant.id);
-        const { assessed } = await assessTenant(
-          {
-            db: ctx.db,
-            tenant: ctx.tenant,
-            cw: ctx.cw,
-            distributor: ctx.distributor,
-            today: ctx.today,
-            rules: settings.rules,
-          },
-          { distributorCompanyIds: [company.distributorCompanyId] },
-        );
+        const assessed = await assessCompany(ctx, company.distributorCompanyId);
         const here = assessed.filter(
           (a) => (a.mapping?.cwAgreementId === agreementId && a.mapping.status === 'mapped') || !a.mapping,
         );

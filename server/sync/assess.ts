@@ -12,10 +12,12 @@ import {
   supersedeOperations,
   writtenOperations,
 } from '../../db/queries/operations.ts';
+import { getSettings } from '../../db/queries/settings.ts';
 import type { StatusRow } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { type AdditionView, billingAdditions } from '../../shared/billing/additions.ts';
 import { type PlanInput, type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
+import { decideSyncState, type SyncFacts } from '../../shared/billing/sync-state.ts';
 import { microsToCents } from '../../shared/money.ts';
 import type { ParseProblem, Subscription } from '../../shared/schemas/distributor.ts';
 import type { AgreementView } from '../../shared/schemas/mapping.ts';
@@ -51,7 +53,26 @@ export interface Assessment {
   carried: OperationRow[];
   /** Values of this record the distributor sent that could not be read. */
   problems: ParseProblem[];
+  /** What the state was decided from, before the plan (the plan's part is added when it is made). */
+  facts?: Partial<SyncFacts>;
 }
+
+const NO_FACTS: SyncFacts = {
+  ignored: false,
+  mapping: 'none',
+  blocker: null,
+  problems: [],
+  usage: false,
+  quantity: null,
+  zeroActive: false,
+  matches: false,
+  drift: [],
+  owed: [],
+  plan: null,
+  historyProblems: [],
+};
+
+const owedOf = (r: OperationRow) => ({ title: r.summary.title, state: r.state, error: r.error });
 
 /** A distributor record that could not be read whole, as the report and run history show it. */
 export interface UnreadableRecord {
@@ -191,51 +212,30 @@ export async function assessTenant(
   const results = subscriptions.map((s) => {
     const a = base(s);
     const m = a.mapping;
-    if (m?.status !== 'mapped') {
-      a.reason =
-        m?.status === 'paused' ? 'The company is unbound; its mapping is paused.' : 'Not mapped to an agreement yet.';
-      return a;
-    }
+    const decide = (facts: Partial<SyncFacts>) => {
+      const d = decideSyncState({ ...NO_FACTS, mapping: 'mapped', ...facts, usage: a.usage });
+      return Object.assign(a, { state: d.state === 'ignored' ? 'in-sync' : d.state, reason: d.reason });
+    };
+    if (m?.status !== 'mapped') return decide({ mapping: m?.status === 'paused' ? 'paused' : 'none' });
     a.agreement = agreements.get(m.cwAgreementId) ?? null;
     const product = catalogOf.get(s.productId);
-    if (!a.agreement)
-      return Object.assign(a, {
-        state: 'needs-review',
-        reason: `Agreement ${m.cwAgreementId} was not found in ConnectWise.`,
-      });
-    if (!product)
-      return Object.assign(a, {
-        state: 'needs-review',
-        reason: 'The product is not bound to a ConnectWise catalog item.',
-      });
+    if (!a.agreement) return decide({ blocker: `Agreement ${m.cwAgreementId} was not found in ConnectWise.` });
+    if (!product) return decide({ blocker: 'The product is not bound to a ConnectWise catalog item.' });
     if (a.agreement.companyId !== a.cwCompanyId)
-      return Object.assign(a, {
-        state: 'needs-review',
-        reason: `Agreement ${a.agreement.name} belongs to another ConnectWise company than the one this Pax8 company is bound to. Nothing is written; choose one of its own agreements.`,
+      return decide({
+        blocker: `Agreement ${a.agreement.name} belongs to another ConnectWise company than the one this Pax8 company is bound to. Nothing is written; choose one of its own agreements.`,
       });
-    if (a.usage)
-      return Object.assign(a, {
-        state: 'needs-review',
-        reason: 'Billed in arrears from usage; review its usage before invoicing.',
-      });
-    const problems = a.problems;
-    if (problems.length > 0)
-      return Object.assign(a, {
-        state: 'needs-review',
-        reason: `Pax8 sent values the sync does not know: ${problems.map(describeProblem).join('; ')}. Review it before anything is written.`,
-      });
-    if (s.quantity === null)
-      return Object.assign(a, { state: 'needs-review', reason: 'Pax8 did not say how many seats it has.' });
     const ended = s.endDate !== null && s.endDate.slice(0, 10) <= today;
-    if (s.quantity === 0 && !ended && s.status === 'Active')
-      return Object.assign(a, {
-        state: 'needs-review',
-        reason: 'Pax8 reports 0 seats on an active subscription. A person decides whether its billing ends.',
-      });
+    const early: Partial<SyncFacts> = {
+      problems: a.problems.map(describeProblem),
+      quantity: s.quantity,
+      zeroActive: s.quantity === 0 && !ended && s.status === 'Active',
+    };
+    if (a.usage || early.problems!.length > 0 || s.quantity === null || early.zeroActive) return decide(early);
     const list = additions.get(m.cwAgreementId) ?? [];
     const mine = (writtenOf.get(s.id) ?? []).filter((r) => r.cwAgreementId === m.cwAgreementId);
     a.drift = driftIn(list, mine);
-    const pending = outstandingOf.get(s.id) ?? [];
+    a.carried = outstandingOf.get(s.id) ?? [];
     const current = billingAdditions(list, product.cwCatalogItemId!, today, s.commitment?.endDate ?? null);
     const addition = current[0];
     a.cwQuantity = addition?.quantity ?? 0;
@@ -243,18 +243,22 @@ export async function assessTenant(
     const price = s.unitPrice === null ? 0 : microsToCents(s.unitPrice);
     a.monthlyDifference =
       s.quantity * price - (addition ? addition.quantity * microsToCents(addition.unitPrice ?? 0) : 0);
-    const matches =
+    const lineMatches =
       current.length === 1 &&
       !ended &&
       addition!.quantity === s.quantity &&
       microsToCents(addition!.unitPrice ?? 0) === price &&
       microsToCents(addition!.unitCost ?? 0) === (s.unitCost === null ? 0 : microsToCents(s.unitCost)) &&
       (addition!.cancelledDate?.slice(0, 10) ?? null) === (s.commitment?.endDate?.slice(0, 10) ?? null);
-    // The quick check trusts a matching line only when nothing planned earlier is still unwritten
-    // and nothing the sync wrote was changed by hand.
-    const settled = a.drift.length === 0 && pending.length === 0;
-    if (settled && (matches || (ended && current.length === 0))) return Object.assign(a, { state: 'in-sync' });
-    a.carried = pending;
+    a.facts = {
+      ...early,
+      matches: lineMatches || (ended && current.length === 0),
+      drift: a.drift.map((d) => d.message),
+      owed: a.carried.map(owedOf),
+    };
+    // A matching line settles it only when nothing planned earlier is owed and nothing the
+    // sync wrote was changed by hand; otherwise the planner is asked, with the history.
+    if (a.facts.matches && a.drift.length === 0 && a.carried.length === 0) return decide(a.facts);
     a.input = {
       subscription: s,
       history: [],
@@ -268,7 +272,6 @@ export async function assessTenant(
     toPlan.push(a);
     return a;
   });
-
   // Invoices read the same whoever writes them: the catalog item's description, as the review shows it.
   const itemIds = [...new Set(toPlan.map((a) => a.input!.product.catalogItemId))];
   const labels = new Map<number, string>();
@@ -287,13 +290,9 @@ export async function assessTenant(
     const history = await distributor.subscriptionHistory(a.subscription.id);
     a.input!.history = history.items;
     a.plan = planSubscription(a.input!);
-    if (a.plan.status === 'blocked') {
-      Object.assign(a, { state: 'needs-review', reason: a.plan.reason });
-      return;
-    }
     // Earlier operations the plan no longer has: a line's target state is re-derived, so a stale
     // one is replaced; a one-time line (a prorate, a credit, extra months) stays owed.
-    const planned = new Set(a.plan.operations.map((o) => o.key));
+    const planned = new Set(a.plan.status === 'ok' ? a.plan.operations.map((o) => o.key) : []);
     const carried: OperationRow[] = [];
     for (const row of a.carried) {
       if (planned.has(row.opKey)) continue;
@@ -301,23 +300,20 @@ export async function assessTenant(
         superseded.push(row.id);
       else carried.push(row);
     }
-    a.carried = carried;
-    if (history.problems.length > 0)
-      Object.assign(a, {
-        state: 'needs-review',
-        reason: `Pax8's history of this subscription could not be read whole: ${history.problems.map(describeProblem).join('; ')}.`,
-      });
-    else if (a.drift.length > 0)
-      Object.assign(a, { state: 'needs-review', reason: a.drift.map((d) => d.message).join(' ') });
-    else if (a.plan.operations.length === 0 && a.carried.length === 0) a.state = 'in-sync';
-    else
-      Object.assign(a, {
-        state: 'out-of-sync',
-        reason: [
-          ...a.plan.operations.map((o) => o.title),
-          ...a.carried.map((r) => `${r.summary.title} (${r.state}${r.error ? `: ${r.error}` : ''})`),
-        ].join('; '),
-      });
+    if (a.plan.status === 'ok') a.carried = carried;
+    const d = decideSyncState({
+      ...NO_FACTS,
+      mapping: 'mapped',
+      ...a.facts,
+      usage: a.usage,
+      owed: a.carried.filter((r) => !planned.has(r.opKey)).map(owedOf),
+      plan:
+        a.plan.status === 'ok'
+          ? { status: 'ok', titles: a.plan.operations.map((o) => o.title) }
+          : { status: 'blocked', reason: a.plan.reason },
+      historyProblems: history.problems.map(describeProblem),
+    });
+    Object.assign(a, { state: d.state === 'ignored' ? 'in-sync' : d.state, reason: d.reason });
   });
   await supersedeOperations(db, tenant.id, superseded);
   return { assessed: results, unreadable };
@@ -373,4 +369,17 @@ export function unreadableRow(u: UnreadableRecord, checkedAt: Date): Omit<Status
     outOfSyncSince: checkedAt,
     checkedAt,
   };
+}
+
+/** One bound distributor company's subscriptions, assessed with the tenant's own sync rules (the tab, the pod). */
+export async function assessCompany(
+  deps: { db: Database; tenant: Tenant; cw: CwClient; distributor: Distributor; today: string },
+  distributorCompanyId: string,
+): Promise<Assessment[]> {
+  const settings = await getSettings(deps.db, deps.tenant.id);
+  const { assessed } = await assessTenant(
+    { ...deps, rules: settings.rules },
+    { distributorCompanyIds: [distributorCompanyId] },
+  );
+  return assessed;
 }

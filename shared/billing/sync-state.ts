@@ -1,75 +1,77 @@
-import { formatCents, microsToCents } from '../money.ts';
-import type { Subscription } from '../schemas/distributor.ts';
 import type { SubscriptionState } from '../schemas/mapping.ts';
-import { type AdditionView, currentAdditions } from './additions.ts';
 
-export interface StateInput {
-  subscription: Subscription;
+/**
+ * What is known about one subscription when its state is decided: where it is mapped, what
+ * the distributor sent, whether ConnectWise's line matches, what the planner wants written,
+ * what was planned earlier and is still owed, and what a person changed by hand.
+ */
+export interface SyncFacts {
   ignored: boolean;
-  mapping: { status: string; lastError: string | null; cwAgreementId: number; additionIds: number[] } | null;
-  catalogItemId: number | null;
-  /** Additions on the mapped agreement, as re-read from ConnectWise. */
-  additions: readonly AdditionView[];
-  today: string;
+  /** `paused`: the company is unbound; `none`: not mapped to an agreement yet. */
+  mapping: 'none' | 'paused' | 'mapped';
+  /** Why it cannot be compared at all (agreement missing, product unbound, another company's agreement). */
+  blocker: string | null;
+  /** Values the distributor sent that could not be read, described for a person. */
+  problems: readonly string[];
+  usage: boolean;
+  quantity: number | null;
+  /** 0 seats while the subscription is active and not ended. */
+  zeroActive: boolean;
+  /** The current line matches the distributor (or it ended with nothing billing it). */
+  matches: boolean;
+  /** Lines the sync wrote that someone changed or removed, as messages. */
+  drift: readonly string[];
+  /** Operations planned earlier and not yet written, with their state and last error. */
+  owed: readonly { title: string; state: string; error: string | null }[];
+  /** The planner's answer, when it was asked (it is not when the line matches and nothing is owed). */
+  plan: { status: 'blocked'; reason: string } | { status: 'ok'; titles: readonly string[] } | null;
+  /** Pax8's history of the subscription could not be read whole. */
+  historyProblems: readonly string[];
+}
+
+export interface SyncDecision {
+  state: Exclude<SubscriptionState, 'mapped' | 'failed' | 'ignored'> | 'ignored';
+  reason: string | null;
 }
 
 /**
- * Where a subscription stands against ConnectWise, for the company tab: a quick comparison of
- * the distributor's quantity and price with the product's current addition. The addition
- * planner decides what to write; this only tells a person what differs.
+ * The one answer to "is this billed right?", used by the company tab, the agreement pod, the
+ * unsynced report, the scheduled run and the review. "In sync" means ConnectWise bills what
+ * the distributor charges: the line matches, nothing planned is still owed, and nothing the
+ * sync wrote was changed by hand. Everything else says why.
  */
-export function subscriptionState(input: StateInput): {
-  state: SubscriptionState;
-  difference: string | null;
-  error: string | null;
-} {
-  const { subscription: s, mapping } = input;
-  if (input.ignored) return { state: 'ignored', difference: null, error: null };
-  if (!mapping) return { state: 'unmapped', difference: null, error: null };
-  if (mapping.status === 'failed') return { state: 'failed', difference: null, error: mapping.lastError };
-  if (mapping.status === 'paused')
-    return { state: 'unmapped', difference: null, error: 'The company is unbound; this mapping is paused.' };
-  if (input.catalogItemId === null)
-    return { state: 'mapped', difference: null, error: 'The product is not bound to a ConnectWise catalog item yet.' };
-  if (s.quantity === null)
-    return { state: 'failed', difference: null, error: 'Pax8 did not say how many seats this subscription has.' };
-
-  const current = currentAdditions(
-    input.additions.filter((a) => a.agreementId === mapping.cwAgreementId),
-    input.catalogItemId,
-    input.today,
-  );
-  const ended = s.endDate !== null && s.endDate.slice(0, 10) <= input.today;
-  if (current.length === 0) {
-    if (ended) return { state: 'in-sync', difference: null, error: null };
-    return mapping.additionIds.length > 0
-      ? { state: 'out-of-sync', difference: `No current addition in ConnectWise; Pax8 has ${s.quantity}`, error: null }
-      : { state: 'mapped', difference: null, error: null };
-  }
-  if (current.length > 1) {
+export function decideSyncState(f: SyncFacts): SyncDecision {
+  if (f.ignored) return { state: 'ignored', reason: null };
+  if (f.mapping === 'paused') return { state: 'unmapped', reason: 'The company is unbound; its mapping is paused.' };
+  if (f.mapping === 'none') return { state: 'unmapped', reason: 'Not mapped to an agreement yet.' };
+  if (f.blocker) return { state: 'needs-review', reason: f.blocker };
+  if (f.usage)
+    return { state: 'needs-review', reason: 'Billed in arrears from usage; review its usage before invoicing.' };
+  if (f.problems.length > 0)
     return {
-      state: 'out-of-sync',
-      difference: `${current.length} current additions for this product in ConnectWise (ids ${current.map((a) => a.id).join(', ')}); resolve before syncing`,
-      error: null,
+      state: 'needs-review',
+      reason: `Pax8 sent values the sync does not know: ${f.problems.join('; ')}. Review it before anything is written.`,
     };
-  }
-  const addition = current[0]!;
-  if (ended)
+  if (f.quantity === null) return { state: 'needs-review', reason: 'Pax8 did not say how many seats it has.' };
+  if (f.zeroActive)
     return {
-      state: 'out-of-sync',
-      difference: `Ended in Pax8 on ${s.endDate!.slice(0, 10)}, still billing in ConnectWise`,
-      error: null,
+      state: 'needs-review',
+      reason: 'Pax8 reports 0 seats on an active subscription. A person decides whether its billing ends.',
     };
-  const differences: string[] = [];
-  if (addition.quantity !== s.quantity)
-    differences.push(
-      `ConnectWise ${addition.quantity}, Pax8 ${s.quantity} (${s.quantity > addition.quantity ? '+' : ''}${s.quantity - addition.quantity})`,
-    );
-  const price = s.unitPrice === null ? null : microsToCents(s.unitPrice);
-  const cwPrice = addition.unitPrice === null ? null : microsToCents(addition.unitPrice);
-  if (price !== null && cwPrice !== null && price !== cwPrice)
-    differences.push(`price ${formatCents(cwPrice)} in ConnectWise, ${formatCents(price)} in Pax8`);
-  return differences.length
-    ? { state: 'out-of-sync', difference: differences.join('; '), error: null }
-    : { state: 'in-sync', difference: null, error: null };
+  const nothingPlanned = f.plan === null || (f.plan.status === 'ok' && f.plan.titles.length === 0);
+  if (f.matches && f.drift.length === 0 && f.owed.length === 0 && nothingPlanned)
+    return { state: 'in-sync', reason: null };
+  if (f.plan?.status === 'blocked') return { state: 'needs-review', reason: f.plan.reason };
+  if (f.historyProblems.length > 0)
+    return {
+      state: 'needs-review',
+      reason: `Pax8's history of this subscription could not be read whole: ${f.historyProblems.join('; ')}.`,
+    };
+  if (f.drift.length > 0) return { state: 'needs-review', reason: f.drift.join(' ') };
+  const owed = f.owed.map((o) => `${o.title} (${o.state}${o.error ? `: ${o.error}` : ''})`);
+  const titles = f.plan?.status === 'ok' ? f.plan.titles : [];
+  // Not settled, and the planner was not asked: it differs, and only a plan says how.
+  if (f.plan === null && owed.length === 0) return { state: 'out-of-sync', reason: 'ConnectWise differs from Pax8.' };
+  if (titles.length === 0 && owed.length === 0) return { state: 'in-sync', reason: null };
+  return { state: 'out-of-sync', reason: [...titles, ...owed].join('; ') };
 }

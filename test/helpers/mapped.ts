@@ -76,3 +76,13 @@ export function setBilling(
   }
   return m;
 }
+
+/** Settings that let the scheduled run write every kind of operation without a person. */
+export const allowEverythingUnattended = (call: Caller) =>
+  call('PUT', '/settings', {
+    autoSync: true,
+    schedule: '0 0 * * *',
+    timeZone: 'UTC',
+    unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'],
+    rules: {},
+  });

@@ -4,7 +4,7 @@ import { subscriptionStatus, syncOperations, syncRuns } from '../../../db/schema
 import { pinnedDayClock } from '../../../server/clock.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
-import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
+import { allowEverythingUnattended, mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY, setFaults } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
@@ -43,13 +43,7 @@ beforeAll(async () => {
     cw: { timeoutMs: 1500, retry: FAST_RETRY },
   });
   jdoe = await signedIn(stack, 'jdoe');
-  await jdoe('PUT', '/settings', {
-    autoSync: true,
-    schedule: '0 0 * * *',
-    timeZone: 'UTC',
-    unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'],
-    rules: {},
-  });
+  await allowEverythingUnattended(jdoe);
 });
 afterAll(async () => stack?.close());
 beforeEach(async () => setFaults(stack.hostUrl, { rules: [] }));

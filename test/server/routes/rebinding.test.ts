@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceMappings, subscriptionStatus } from '../../../db/schema.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
-import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
+import { allowEverythingUnattended, mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
@@ -63,13 +63,7 @@ describe('rebinding', () => {
     const plan = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
     expect(plan.status).toBe(409);
     expect(plan.body.details.reason).toBe('wrong_company');
-    await jdoe('PUT', '/settings', {
-      autoSync: true,
-      schedule: '0 0 * * *',
-      timeZone: 'UTC',
-      unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'],
-      rules: {},
-    });
+    await allowEverythingUnattended(jdoe);
     const tenant = (await stack.database.db.query.tenants.findFirst())!;
     await runTenantSync(stack.app.runDeps(), tenant, { trigger: 'scheduled', requestedBy: 'schedule' });
     const [status] = await stack.database.db

@@ -1,99 +1,100 @@
 import { describe, expect, it } from 'vitest';
-import type { AdditionView } from '../../../shared/billing/additions.ts';
-import { type StateInput, subscriptionState } from '../../../shared/billing/sync-state.ts';
-import { parseMicros } from '../../../shared/money.ts';
-import type { Subscription } from '../../../shared/schemas/distributor.ts';
+import { decideSyncState, type SyncFacts } from '../../../shared/billing/sync-state.ts';
 
-const sub: Subscription = {
-  id: 's1',
-  companyId: 'c',
-  productId: 'p',
-  productName: 'E3',
-  parentId: null,
-  quantity: 7,
-  status: 'Active',
-  billingTerm: 'Monthly',
-  startDate: '2020-01-01T00:00:00.000Z',
-  endDate: null,
-  createdAt: null,
-  updatedAt: null,
-  unitPrice: 25_000_000,
-  unitCost: 20_000_000,
-  currency: 'USD',
-  commitment: null,
-};
-/** Amounts in dollars, as ConnectWise sends them, parsed as the client does. */
-const addition = ({ unitPrice = 25, unitCost = 20, ...over }: Partial<AdditionView> = {}): AdditionView => ({
-  id: 10,
-  agreementId: 290,
-  catalogItemId: 1201,
-  quantity: 7,
-  unitPrice: unitPrice === null ? null : parseMicros(unitPrice),
-  unitCost: unitCost === null ? null : parseMicros(unitCost),
-  effectiveDate: '2020-02-01T00:00:00Z',
-  cancelledDate: null,
-  invoiceDescription: null,
-  marker: null,
-  lastUpdated: null,
-  updatedBy: null,
-  ...over,
-});
-const input = (over: Partial<StateInput> = {}): StateInput => ({
-  subscription: sub,
+const facts = (over: Partial<SyncFacts> = {}): SyncFacts => ({
   ignored: false,
-  mapping: { status: 'mapped', lastError: null, cwAgreementId: 290, additionIds: [10] },
-  catalogItemId: 1201,
-  additions: [addition()],
-  today: '2020-09-22',
+  mapping: 'mapped',
+  blocker: null,
+  problems: [],
+  usage: false,
+  quantity: 5,
+  zeroActive: false,
+  matches: true,
+  drift: [],
+  owed: [],
+  plan: null,
+  historyProblems: [],
   ...over,
 });
 
-describe('subscription state against ConnectWise', () => {
-  it('walks the states a technician sees', () => {
-    expect(subscriptionState(input()).state).toBe('in-sync');
-    expect(subscriptionState(input({ ignored: true })).state).toBe('ignored');
-    expect(subscriptionState(input({ mapping: null })).state).toBe('unmapped');
+describe('the one sync state', () => {
+  it('in sync: the line matches, nothing is owed, nothing was changed by hand', () => {
+    expect(decideSyncState(facts())).toEqual({ state: 'in-sync', reason: null });
+  });
+
+  it('a failed prorate keeps a matching line out of sync, with its error', () => {
+    const d = decideSyncState(
+      facts({ owed: [{ title: 'Creating prorated addition', state: 'failed', error: 'ConnectWise answered 500' }] }),
+    );
+    expect(d).toEqual({
+      state: 'out-of-sync',
+      reason: 'Creating prorated addition (failed: ConnectWise answered 500)',
+    });
+  });
+
+  it('a line the sync wrote and someone ended is for a person, even when the rest matches', () => {
+    expect(decideSyncState(facts({ drift: ['Addition #7 … was ended in ConnectWise.'] })).state).toBe('needs-review');
+  });
+
+  it('what the planner wants written is out of sync; what it cannot plan is for a person', () => {
     expect(
-      subscriptionState(
-        input({ mapping: { status: 'failed', lastError: 'boom', cwAgreementId: 290, additionIds: [] } }),
+      decideSyncState(
+        facts({ matches: false, plan: { status: 'ok', titles: ['Updating current ConnectWise addition'] } }),
       ),
-    ).toEqual({ state: 'failed', difference: null, error: 'boom' });
-    expect(
-      subscriptionState(
-        input({ additions: [], mapping: { status: 'mapped', lastError: null, cwAgreementId: 290, additionIds: [] } }),
-      ).state,
-    ).toBe('mapped');
-  });
-
-  it('says what differs', () => {
-    expect(subscriptionState(input({ additions: [addition({ quantity: 5 })] })).difference).toBe(
-      'ConnectWise 5, Pax8 7 (+2)',
-    );
-    expect(subscriptionState(input({ additions: [addition({ unitPrice: 24 })] })).difference).toBe(
-      'price $24.00 in ConnectWise, $25.00 in Pax8',
-    );
-    expect(subscriptionState(input({ subscription: { ...sub, endDate: '2020-09-10T00:00:00.000Z' } })).difference).toBe(
-      'Ended in Pax8 on 2020-09-10, still billing in ConnectWise',
-    );
-  });
-
-  it('reports two current additions as a conflict, and ignores one-time and ended ones', () => {
-    const two = subscriptionState(input({ additions: [addition(), addition({ id: 11 })] }));
-    expect(two.state).toBe('out-of-sync');
-    expect(two.difference).toMatch(/2 current additions .* \(ids 11, 10\)/);
-    const oneTime = addition({
-      id: 12,
-      quantity: 1,
-      effectiveDate: '2020-10-01T00:00:00Z',
-      cancelledDate: '2020-10-31T00:00:00Z',
+    ).toEqual({ state: 'out-of-sync', reason: 'Updating current ConnectWise addition' });
+    expect(decideSyncState(facts({ matches: false, plan: { status: 'blocked', reason: 'two lines' } }))).toEqual({
+      state: 'needs-review',
+      reason: 'two lines',
     });
-    expect(subscriptionState(input({ additions: [addition(), oneTime] })).state).toBe('in-sync');
+    expect(decideSyncState(facts({ matches: false, plan: { status: 'ok', titles: [] } })).state).toBe('in-sync');
   });
 
-  it('never treats an unknown quantity as a number', () => {
-    expect(subscriptionState(input({ subscription: { ...sub, quantity: null } }))).toMatchObject({
-      state: 'failed',
-      error: expect.stringMatching(/did not say how many/),
-    });
+  it('unmapped, paused, ignored, unreadable values and 0 active seats each say why', () => {
+    expect(decideSyncState(facts({ mapping: 'none' })).state).toBe('unmapped');
+    expect(decideSyncState(facts({ mapping: 'paused' })).reason).toMatch(/paused/);
+    expect(decideSyncState(facts({ ignored: true })).state).toBe('ignored');
+    expect(decideSyncState(facts({ problems: ['billingTerm "Quarterly"'] })).reason).toMatch(/Quarterly/);
+    expect(decideSyncState(facts({ zeroActive: true, quantity: 0 })).state).toBe('needs-review');
+  });
+
+  it('over generated facts, "in sync" never hides a missing, failed or hand-changed line', () => {
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    for (let i = 0; i < 5_000; i++) {
+      const f = facts({
+        ignored: random() < 0.05,
+        mapping: pick(['none', 'paused', 'mapped', 'mapped', 'mapped'] as const),
+        blocker: random() < 0.05 ? 'blocked' : null,
+        problems: random() < 0.05 ? ['startDate "11/05/2026"'] : [],
+        usage: random() < 0.05,
+        quantity: random() < 0.05 ? null : Math.floor(random() * 5),
+        zeroActive: random() < 0.05,
+        matches: random() < 0.6,
+        drift: random() < 0.1 ? ['edited'] : [],
+        owed:
+          random() < 0.2
+            ? [{ title: 'Creating prorated addition', state: pick(['failed', 'planned', 'unknown']), error: null }]
+            : [],
+        plan: pick([
+          null,
+          { status: 'ok', titles: [] },
+          { status: 'ok', titles: ['x'] },
+          { status: 'blocked', reason: 'r' },
+        ] as const),
+      });
+      const d = decideSyncState(f);
+      if (d.state !== 'in-sync') continue;
+      expect(
+        f.ignored || f.mapping !== 'mapped' || f.blocker || f.usage || f.problems.length || f.quantity === null,
+      ).toBeFalsy();
+      expect(f.zeroActive).toBe(false);
+      expect(f.drift).toEqual([]);
+      expect(f.owed).toEqual([]);
+      expect(f.matches || (f.plan?.status === 'ok' && f.plan.titles.length === 0)).toBe(true);
+    }
   });
 });
