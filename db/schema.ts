@@ -362,6 +362,10 @@ export const syncOperations = pgTable(
     summary: jsonb('summary').$type<OperationSummary>().notNull(),
     state: text('state', { enum: OPERATION_STATES }).notNull().default('planned'),
     attempts: integer('attempts').notNull().default(0),
+    /** A person decided it is not to be written (`waived`): who, when and why. */
+    waivedBy: text('waived_by'),
+    waivedAt: at('waived_at'),
+    waivedReason: text('waived_reason'),
     /** Who is sending it (a token per write), and until when; the writer renews the lease while it waits. */
     owner: text('owner'),
     leaseUntil: at('lease_until'),

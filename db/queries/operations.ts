@@ -239,3 +239,37 @@ export async function updateOperationRequest(
       ),
     );
 }
+
+/**
+ * A person waives operations: they are not written, not owed, and not offered again. Only
+ * operations that are not written and not being written can be waived.
+ */
+export async function waiveOperations(
+  db: Database,
+  tenantId: string,
+  opKeys: readonly string[],
+  waiver: { by: string; at: Date; reason: string },
+): Promise<OperationRow[]> {
+  if (opKeys.length === 0) return [];
+  return db
+    .update(syncOperations)
+    .set({
+      state: 'waived',
+      waivedBy: waiver.by,
+      waivedAt: waiver.at,
+      waivedReason: waiver.reason,
+      updatedAt: waiver.at,
+    })
+    .where(
+      and(
+        eq(syncOperations.tenantId, tenantId),
+        inArray(syncOperations.opKey, [...opKeys]),
+        inArray(syncOperations.state, ['planned', 'failed', 'skipped', 'superseded']),
+      ),
+    )
+    .returning();
+}
+
+/** The waivers a subscription's operations carry: what the planner no longer offers. */
+export const waivedOperations = (db: Database, tenantId: string, subscriptionIds?: readonly string[]) =>
+  operationsIn(db, tenantId, ['waived'], subscriptionIds);

@@ -44,3 +44,14 @@ export async function retry(key: string) {
   }
   await loadLog();
 }
+
+/** Waives one operation: it is no longer owed, and the Log shows who decided and why. */
+export async function waive(key: string, reason: string) {
+  try {
+    await read(api.operations[':key'].waive.$post({ param: { key }, json: { reason } }));
+    retryResults.value = { ...retryResults.value, [key]: 'Waived' };
+    await loadLog();
+  } catch (error) {
+    retryResults.value = { ...retryResults.value, [key]: (error as Error).message };
+  }
+}

@@ -1,6 +1,6 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Notice } from '../components/Notice.tsx';
-import { type LogFilters, loadLog, logError, logFilters, logRows, retry, retryResults } from '../models/log.ts';
+import { type LogFilters, loadLog, logError, logFilters, logRows, retry, retryResults, waive } from '../models/log.ts';
 
 const ACTION: Record<string, string> = {
   'addition.create': 'Addition created',
@@ -8,6 +8,7 @@ const ACTION: Record<string, string> = {
   'addition.adopt': 'Addition adopted',
   'company.create': 'Company created',
   'catalog.create': 'Catalog item created',
+  'operation.waive': 'Waived',
 };
 
 /** Every write attempted against ConnectWise: who, what, and ConnectWise's answer. */
@@ -105,9 +106,12 @@ export function LogPage() {
                 </td>
                 <td>
                   {r.retryable && r.operationKey && (
-                    <button type="button" onClick={() => void retry(r.operationKey!)}>
-                      Retry
-                    </button>
+                    <>
+                      <button type="button" onClick={() => void retry(r.operationKey!)}>
+                        Retry
+                      </button>{' '}
+                      <WaiveButton opKey={r.operationKey} />
+                    </>
                   )}
                 </td>
               </tr>
@@ -116,5 +120,37 @@ export function LogPage() {
         </table>
       )}
     </section>
+  );
+}
+
+/** Waives a failed operation from the Log, with the reason kept beside the member's name. */
+function WaiveButton({ opKey }: { opKey: string }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        Waive…
+      </button>
+    );
+  return (
+    <form
+      class="inline"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void waive(opKey, reason).then(() => setOpen(false));
+      }}
+    >
+      <input
+        aria-label="Why it is waived"
+        placeholder="Why (required)"
+        value={reason}
+        maxLength={500}
+        onInput={(e) => setReason(e.currentTarget.value)}
+      />
+      <button type="submit" disabled={reason.trim() === ''}>
+        Waive
+      </button>
+    </form>
   );
 }

@@ -121,6 +121,18 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
               ))}
             </p>
           )}
+          {plan.waived.length > 0 && (
+            <ul class="muted small" data-testid="waived">
+              {plan.waived.map((w) => (
+                <li key={w.key}>
+                  {w.title.replace(/^Creating /, '')} {formatCents(w.totalPrice.cents)}
+                  {w.proratedPeriod ? ` for ${us(w.proratedPeriod.from)}–${us(w.proratedPeriod.to)}` : ''} waived by{' '}
+                  {w.by} on {us(w.at.slice(0, 10))}
+                  {w.reason ? `: ${w.reason}` : ''}
+                </li>
+              ))}
+            </ul>
+          )}
           {plan.operations.length === 0 ? (
             <Notice title="In sync.">ConnectWise already bills what Pax8 says. Nothing to write.</Notice>
           ) : (
@@ -199,8 +211,18 @@ function OperationCard({ op, data }: { op: Operation; data: ReviewData }) {
             checked={!included}
             onChange={(ev) => edit(op.key, { include: !ev.currentTarget.checked })}
           />{' '}
-          Ignore
+          Exclude from this sync (waive)
         </label>
+        {!included && (
+          <input
+            class="waive-reason"
+            aria-label="Why it is waived"
+            placeholder="Why (kept with your name in the Log)"
+            maxLength={500}
+            value={e?.reason ?? ''}
+            onInput={(ev) => edit(op.key, { reason: ev.currentTarget.value })}
+          />
+        )}
       </header>
       <table>
         <thead>

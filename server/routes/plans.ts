@@ -6,7 +6,7 @@ import { planSubscription } from '../../shared/billing/planner.ts';
 import { confirmPlanSchema } from '../../shared/schemas/plans.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { loadPlanInput } from '../sync/load.ts';
-import { confirmReviewedPlan, retryOperation, type WriteContext } from '../sync/writer.ts';
+import { confirmReviewedPlan, retryOperation, type WriteContext, waiveOperation } from '../sync/writer.ts';
 import { zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 
@@ -92,6 +92,23 @@ export function planRoutes(deps: ApiDeps) {
         ctx.invalidate(`additions:${input.agreement.id}`);
         return c.json({ outcomes }, 200);
       })
+      .post(
+        '/operations/:key/waive',
+        zv('param', z.object({ key: z.string().check(z.minLength(1)) })),
+        zv('json', z.object({ reason: z.string().check(z.minLength(1, 'say why'), z.maxLength(500)) })),
+        async (c) => {
+          const ctx = requestContext(deps, c);
+          const row = await waiveOperation(
+            writeContext(ctx, deps),
+            c.req.valid('param').key,
+            c.req.valid('json').reason,
+          );
+          return c.json(
+            { key: row.opKey, state: row.state, waivedBy: row.waivedBy, waivedAt: row.waivedAt?.toISOString() ?? null },
+            200,
+          );
+        },
+      )
       .post('/operations/:key/retry', zv('param', z.object({ key: z.string().check(z.minLength(1)) })), async (c) => {
         const ctx = requestContext(deps, c);
         const outcome = await retryOperation(writeContext(ctx, deps), c.req.valid('param').key);

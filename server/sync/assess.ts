@@ -10,6 +10,7 @@ import {
   type OperationRow,
   outstandingOperations,
   supersedeOperations,
+  waivedOperations,
   writtenOperations,
 } from '../../db/queries/operations.ts';
 import { getSettings } from '../../db/queries/settings.ts';
@@ -29,6 +30,7 @@ import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { mapLimit } from '../http/limit.ts';
 import { driftIn, goneMarkers } from './drift.ts';
+import { waiverOf } from './states.ts';
 
 export type AssessedState = 'in-sync' | 'out-of-sync' | 'unmapped' | 'needs-review';
 
@@ -126,14 +128,16 @@ export async function assessTenant(
   scope: AssessScope = {},
 ): Promise<TenantAssessment> {
   const { db, tenant, cw, distributor, today } = deps;
-  const [companies, products, services, ignored, outstanding, written] = await Promise.all([
+  const [companies, products, services, ignored, outstanding, written, waived] = await Promise.all([
     listCompanyMappings(db, tenant.id),
     listProductMappings(db, tenant.id),
     listServiceMappings(db, tenant.id),
     ignoredIds(db, tenant.id),
     outstandingOperations(db, tenant.id),
     writtenOperations(db, tenant.id),
+    waivedOperations(db, tenant.id),
   ]);
+  const waivedOf = groupBy(waived, (r) => r.subscriptionId);
   const outstandingOf = groupBy(outstanding, (r) => r.subscriptionId);
   const writtenOf = groupBy(written, (r) => r.subscriptionId);
   const bound = new Map(
@@ -268,6 +272,7 @@ export async function assessTenant(
       rules: deps.rules,
       today,
       gone: goneMarkers(list, mine),
+      waived: (waivedOf.get(s.id) ?? []).map(waiverOf),
     };
     toPlan.push(a);
     return a;

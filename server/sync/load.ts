@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import { companyMappingById, productMappingsOf, serviceMappingFor } from '../../db/queries/mappings.ts';
+import { waivedOperations } from '../../db/queries/operations.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { PlanInput } from '../../shared/billing/planner.ts';
@@ -11,6 +12,7 @@ import type { Distributor } from '../distributors/types.ts';
 import { AppError } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import { findDrift } from './drift.ts';
+import { waiverOf } from './states.ts';
 
 export interface Loaded {
   input: PlanInput;
@@ -75,7 +77,10 @@ export async function loadPlanInput(
     );
   const views = additions.map(toAdditionView);
   // Lines the sync wrote and someone changed: shown with the plan, and a removed one gets a new key.
-  const { drift, gone } = await findDrift(db, tenant.id, subscription.id, agreement.id, views);
+  const [{ drift, gone }, waived] = await Promise.all([
+    findDrift(db, tenant.id, subscription.id, agreement.id, views),
+    waivedOperations(db, tenant.id, [subscription.id]),
+  ]);
   return {
     serviceMappingId: mapping.id,
     drift,
@@ -90,6 +95,7 @@ export async function loadPlanInput(
       today,
       options,
       gone,
+      waived: waived.map(waiverOf),
     },
   };
 }

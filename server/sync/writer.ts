@@ -1,4 +1,5 @@
 import type { Database } from '../../db/client.ts';
+import { insertAdjustment } from '../../db/queries/adjustments.ts';
 import {
   finishOperation,
   insertOperations,
@@ -7,6 +8,7 @@ import {
   operationsToSettle,
   updateOperationRequest,
   upsertPlan,
+  waiveOperations,
 } from '../../db/queries/operations.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { OperationSummary } from '../../db/schema.ts';
@@ -198,6 +200,15 @@ export async function confirmReviewedPlan(
     basis: plan.basis,
     confirmedBy: ctx.actor.name,
   };
+  // Excluding an operation in review waives it: who, when and why are kept, and it is not
+  // offered again.
+  const kept = new Set(ops.map((o) => o.key));
+  const excluded = plan.operations.filter((o) => !kept.has(o.key));
+  if (excluded.length > 0) {
+    await persistPlan(ctx, header, excluded);
+    for (const op of excluded)
+      await waiveOperation(ctx, op.key, request.edits[op.key]?.reason || 'Excluded in review.', meta);
+  }
   return executeOperations(ctx, header, ops, meta);
 }
 
@@ -303,4 +314,47 @@ export async function sendStored(
     );
   }
   return outcomes;
+}
+
+/**
+ * A person decides an operation is not to be written: it is waived with who, when and why,
+ * logged, and no longer owed or offered. Written, unknown and in-flight operations cannot be
+ * waived (they may be in ConnectWise).
+ */
+export async function waiveOperation(
+  ctx: WriteContext,
+  opKey: string,
+  reason: string,
+  meta: WriteMeta = {},
+): Promise<OperationRow> {
+  const row = (await operationsByKey(ctx.db, ctx.tenant.id, [opKey])).get(opKey);
+  if (!row) throw new AppError('not_found', 'No such operation.');
+  const [waived] = await waiveOperations(ctx.db, ctx.tenant.id, [opKey], {
+    by: ctx.actor.name,
+    at: ctx.now(),
+    reason,
+  });
+  if (!waived)
+    throw new AppError(
+      'conflict',
+      row.state === 'waived'
+        ? `This was already waived by ${row.waivedBy}.`
+        : `This operation is ${row.state}; only one that was not written can be waived.`,
+      { reason: 'not_waivable' },
+    );
+  await insertAdjustment(ctx.db, ctx.tenant.id, {
+    actorType: ctx.actor.type,
+    actorMemberId: ctx.actor.memberId,
+    actorName: ctx.actor.name,
+    action: 'operation.waive',
+    operationKey: opKey,
+    syncRunId: ctx.syncRunId ?? null,
+    subscriptionId: row.subscriptionId,
+    cwAgreementId: row.cwAgreementId,
+    companyName: meta.companyName ?? null,
+    productName: meta.productName ?? null,
+    requestSummary: { note: `Waived: ${row.summary.title} (${row.summary.totalPrice.derivation})`, reason },
+    outcome: 'success',
+  });
+  return waived;
 }

@@ -3,14 +3,22 @@ import { agreementClosed } from './agreements.ts';
 import { type Operation, shortHash } from './operations.ts';
 import { hasEnded, planCancellation } from './plan/cancellation.ts';
 import { changesOf, planWindowChanges } from './plan/changes.ts';
-import { type PlanContext, type PlanInput, planContext, type SyncedChange } from './plan/context.ts';
+import { type PlanContext, type PlanInput, planContext, type SyncedChange, type WaivedChange } from './plan/context.ts';
 import { planRecurring } from './plan/recurring.ts';
 
 export type { AdditionDraft, Operation } from './operations.ts';
-export type { PlanInput, SyncedChange } from './plan/context.ts';
+export type { PlanInput, SyncedChange, WaivedChange } from './plan/context.ts';
 
 export type PlanResult =
-  | { status: 'ok'; operations: Operation[]; synced: SyncedChange[]; basis: string; notes: string[] }
+  | {
+      status: 'ok';
+      operations: Operation[];
+      synced: SyncedChange[];
+      /** Changes a person waived, with who, when and why; not in `operations`. */
+      waived: WaivedChange[];
+      basis: string;
+      notes: string[];
+    }
   | { status: 'blocked'; reason: string; basis: string };
 
 /**
@@ -73,6 +81,7 @@ export function planSubscription(input: PlanInput): PlanResult {
     status: 'ok' as const,
     operations: ctx.operations,
     synced: ctx.synced,
+    waived: ctx.waived,
     basis,
     notes: ctx.notes,
   });

@@ -3,6 +3,8 @@ import { z } from 'zod/mini';
 /** What a member may change on an operation before confirming it. Money is in cents. */
 export const operationEditSchema = z.object({
   include: z.boolean(),
+  /** Why a person leaves it out: an excluded operation is waived, with who, when and this. */
+  reason: z.optional(z.string().check(z.maxLength(500, 'at most 500 characters'))),
   quantity: z.optional(
     z.number().check(z.refine((n) => Number.isFinite(n) && n !== 0, 'quantity must be a number other than 0')),
   ),
@@ -31,6 +33,14 @@ export const confirmPlanSchema = z.object({
 });
 export type ConfirmPlanInput = z.infer<typeof confirmPlanSchema>;
 
+/** A person's decision that an operation is not to be written, with who, when and why. */
+export interface Waiver {
+  key: string;
+  by: string;
+  at: string;
+  reason: string;
+}
+
 /**
  * planned → sending (claimed by one writer, under a lease it renews) → confirmed | adopted |
  * failed | unknown. `unknown`: the write had no answer and ConnectWise could not be checked
@@ -46,6 +56,7 @@ export const OPERATION_STATES = [
   'skipped',
   'unknown',
   'superseded',
+  'waived',
 ] as const;
 export type OperationState = (typeof OPERATION_STATES)[number];
 

@@ -172,6 +172,9 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     await operations.finishOperation(d, A, bOp.id, { state: 'confirmed' });
     await operations.finishOperation(d, A, claimed!.id, { state: 'confirmed' });
     const bFailed = (await operations.operationsByKey(d, B, [`${SHARED.op}-failed`])).get(`${SHARED.op}-failed`)!;
+    onlyA(await operations.waiveOperations(d, A, [`${SHARED.op}-failed`], { by: 'A', at: new Date(), reason: 'r' }));
+    onlyA(await operations.waivedOperations(d, A));
+    expect(await operations.waivedOperations(d, A, [B_ONLY.sub])).toEqual([]);
     await operations.supersedeOperations(d, A, [bFailed.id]);
     await operations.updateOperationRequest(d, A, bFailed.id, { method: 'PATCH', additionId: 1, patch: [] });
     onlyA(await operations.writtenOperations(d, A));

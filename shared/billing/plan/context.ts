@@ -1,5 +1,6 @@
 import type { Subscription, SubscriptionSnapshot } from '../../schemas/distributor.ts';
 import type { AgreementView } from '../../schemas/mapping.ts';
+import type { Waiver } from '../../schemas/plans.ts';
 import type { SyncRules } from '../../schemas/settings.ts';
 import type { AdditionView } from '../additions.ts';
 import { addMonths, firstOfMonth } from '../calendar.ts';
@@ -20,6 +21,15 @@ export interface PlanInput {
   options?: { recurring?: 'update' | 'replace'; billCustomer?: BillCustomer; taxable?: boolean };
   /** Markers of lines the sync wrote that were removed or ended by hand: planning them again needs new keys. */
   gone?: readonly string[];
+  /** Operations a person waived: never offered again. */
+  waived?: readonly Waiver[];
+}
+
+/** An operation the plan would have had, that a person waived: shown with who, when and why. */
+export interface WaivedChange extends Waiver {
+  title: string;
+  totalPrice: Derived;
+  proratedPeriod: { from: string; to: string } | null;
 }
 
 export interface SyncedChange {
@@ -69,6 +79,7 @@ export interface PlanContext {
   written: (key: string) => AdditionView | undefined;
   operations: Operation[];
   synced: SyncedChange[];
+  waived: WaivedChange[];
   notes: string[];
   /** A stable operation key: the same change always gets the same key. */
   key: (...parts: (string | number)[]) => string;
@@ -115,6 +126,8 @@ export function planContext(input: PlanInput, s: PlanContext['s']): PlanContext 
   });
   const relevant = input.additions.filter((a) => a.agreementId === agreement.id);
   const gone = new Set(input.gone ?? []);
+  const waivers = new Map((input.waived ?? []).map((w) => [w.key, w]));
+  const waivedList: WaivedChange[] = [];
   const byMarker = new Map(relevant.filter((a) => a.marker).map((a) => [a.marker!, a]));
   return {
     input,
@@ -134,6 +147,7 @@ export function planContext(input: PlanInput, s: PlanContext['s']): PlanContext 
     },
     operations,
     synced: [],
+    waived: waivedList,
     notes,
     key: (...parts) => [s.id, ...parts].join(':'),
     op: (o) => {
@@ -149,7 +163,16 @@ export function planContext(input: PlanInput, s: PlanContext['s']): PlanContext 
         ...o,
         key,
       };
-      operations.push(full);
+      const waiver = waivers.get(key);
+      // A person said no to exactly this change: it is reported, not offered again.
+      if (waiver)
+        waivedList.push({
+          ...waiver,
+          title: full.title,
+          totalPrice: full.after.totalPrice,
+          proratedPeriod: full.after.proratedPeriod,
+        });
+      else operations.push(full);
       return full;
     },
     draft,

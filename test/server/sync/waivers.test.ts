@@ -1,0 +1,109 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subscriptionStatus, syncOperations } from '../../../db/schema.ts';
+import { runTenantSync } from '../../../server/jobs/run.ts';
+import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
+import { allowEverythingUnattended, mapSubscription, setBilling } from '../../helpers/mapped.ts';
+import { FAST_RETRY, setFaults } from '../../helpers/sandbox.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
+
+/** A person's "no" is recorded with who, when and why, and is never offered again. */
+let stack: Stack;
+let jdoe: Caller;
+const world = () => stack.sandboxes.world;
+const run = async () => {
+  const tenant = (await stack.database.db.query.tenants.findFirst())!;
+  await runTenantSync(stack.app.runDeps(), tenant, { trigger: 'scheduled', requestedBy: 'schedule' });
+};
+const stateOf = async (id: string) =>
+  (await stack.database.db.select().from(subscriptionStatus).where(eq(subscriptionStatus.subscriptionId, id)))[0]!;
+
+beforeAll(async () => {
+  stack = await startStack({
+    sandbox: { companies: 30, subscriptions: 150 },
+    cw: { timeoutMs: 1500, retry: FAST_RETRY },
+  });
+  jdoe = await signedIn(stack, 'jdoe');
+  await allowEverythingUnattended(jdoe);
+});
+afterAll(async () => stack?.close());
+
+describe('waiving', () => {
+  it('a prorate excluded in review is waived by the member, with the reason, and not offered again by the review or the run', async () => {
+    const m = setBilling(stack, await mapSubscription(stack, jdoe, 'Oxford Senior Living'), 3, [
+      ['2026-08-01', 3],
+      ['2026-11-08', 5],
+    ]);
+    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const prorate = okPlan(review.body.plan).operations.find((o) => o.type === 'create-prorate')!;
+    const confirmed = await jdoe('POST', '/plans/confirm', {
+      subscriptionId: m.sub.id,
+      basis: review.body.plan.basis,
+      edits: { [prorate.key]: { include: false, reason: 'Agreed with the customer: no charge for November.' } },
+    });
+    expect(confirmed.body.outcomes.map((o) => o.state)).toEqual(['confirmed']);
+    const [row] = await stack.database.db.select().from(syncOperations).where(eq(syncOperations.opKey, prorate.key));
+    expect(row).toMatchObject({
+      state: 'waived',
+      waivedBy: 'Jane Doe',
+      waivedReason: 'Agreed with the customer: no charge for November.',
+    });
+
+    const again = okPlan((await jdoe('GET', `/subscriptions/${m.sub.id}/plan`)).body.plan);
+    expect(again.operations).toEqual([]);
+    expect(again.waived).toEqual([
+      expect.objectContaining({ key: prorate.key, by: 'Jane Doe', title: 'Creating prorated addition' }),
+    ]);
+    await run();
+    expect(world().cw.additions.filter((a) => a.serialNumber === prorate.marker)).toEqual([]);
+    expect((await stateOf(m.sub.id)).state).toBe('in-sync');
+    const log = (await jdoe('GET', '/adjustments')).body.find(
+      (l) => l.action === 'operation.waive' && l.operationKey === prorate.key,
+    );
+    expect(log).toMatchObject({ actorName: 'Jane Doe', outcome: 'success' });
+  });
+
+  it('a failed write keeps the subscription out of sync until it is retried or waived from the Log', async () => {
+    const m = setBilling(stack, await mapSubscription(stack, jdoe, 'Granite Auto Group, P.C.'), 2, [
+      ['2026-08-01', 2],
+      ['2026-11-10', 4],
+    ]);
+    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const prorate = okPlan(review.body.plan).operations.find((o) => o.type === 'create-prorate')!;
+    await setFaults(stack.hostUrl, { rules: [{ method: 'POST', path: '/additions$', status500: 1_000 }] });
+    await jdoe('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    await setFaults(stack.hostUrl, { rules: [] });
+    await run();
+    // The run sends it again by itself (the 500 was transient); make it refused for good instead.
+    expect(world().cw.additions.filter((a) => a.serialNumber === prorate.marker)).toHaveLength(1);
+
+    // One ConnectWise keeps refusing: it stays out of sync, with the failure, until waived.
+    const n = setBilling(stack, await mapSubscription(stack, jdoe, 'Arcadia Tech'), 1, [
+      ['2026-08-01', 1],
+      ['2026-11-12', 2],
+    ]);
+    const r2 = await jdoe('GET', `/subscriptions/${n.sub.id}/plan`);
+    const p2 = okPlan(r2.body.plan).operations.find((o) => o.type === 'create-prorate')!;
+    await setFaults(stack.hostUrl, { rules: [{ method: 'POST', path: '/additions$', status500: 1_000 }] });
+    await jdoe('POST', '/plans/confirm', { subscriptionId: n.sub.id, basis: r2.body.plan.basis });
+    await run();
+    expect((await stateOf(n.sub.id)).state).not.toBe('in-sync');
+    expect((await stateOf(n.sub.id)).reason).toMatch(/Creating prorated addition/);
+    const waived = await jdoe('POST', `/operations/${p2.key}/waive`, { reason: 'Billed by hand on invoice 1042.' });
+    expect(waived.body).toMatchObject({ state: 'waived', waivedBy: 'Jane Doe' });
+    await setFaults(stack.hostUrl, { rules: [] });
+    await run();
+    expect((await stateOf(n.sub.id)).state).toBe('in-sync');
+    expect(world().cw.additions.filter((a) => a.serialNumber === p2.marker)).toEqual([]);
+  });
+
+  it('what is written cannot be waived', async () => {
+    const [written] = await stack.database.db
+      .select()
+      .from(syncOperations)
+      .where(eq(syncOperations.state, 'confirmed'));
+    const res = await jdoe('POST', `/operations/${written!.opKey}/waive`, { reason: 'no' });
+    expect(res.status).toBe(409);
+    expect(res.body.details.reason).toBe('not_waivable');
+  });
+});
