@@ -245,11 +245,17 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
             >
               <option value="">Choose an agreement…</option>
               {choices.map((c) => (
-                <option key={c.agreement.id} value={c.agreement.id} disabled={!c.eligible} title={c.reason ?? ''}>
+                <option
+                  key={c.agreement.id}
+                  value={c.agreement.id}
+                  disabled={!c.eligible}
+                  title={c.reason ?? c.warning ?? ''}
+                >
                   {c.agreement.name} · {c.agreement.billingCycle ?? '—'} ·{' '}
                   {c.agreement.prorates ? 'prorates' : 'no proration'} · next invoice{' '}
                   {c.agreement.nextInvoiceDate?.slice(0, 10) ?? '—'}
                   {c.reason ? ` — ${c.reason}` : ''}
+                  {c.warning ? ' — bills 12 months ahead' : ''}
                 </option>
               ))}
             </select>

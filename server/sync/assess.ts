@@ -17,6 +17,7 @@ import { getSettings } from '../../db/queries/settings.ts';
 import type { StatusRow } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { type AdditionView, billingAdditions } from '../../shared/billing/additions.ts';
+import { cycleMonths } from '../../shared/billing/plan/context.ts';
 import { type PlanInput, type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
 import { decideSyncState, type SyncFacts } from '../../shared/billing/sync-state.ts';
 import { microsToCents } from '../../shared/money.ts';
@@ -244,15 +245,18 @@ export async function assessTenant(
     const addition = current[0];
     a.cwQuantity = addition?.quantity ?? 0;
     a.cwAdditionId = addition?.id ?? null;
+    // The line carries a price for the agreement's billing cycle (a yearly one, a year's); the
+    // report's difference is per month either way.
+    const cycle = cycleMonths(a.agreement);
     const price = s.unitPrice === null ? 0 : microsToCents(s.unitPrice);
-    a.monthlyDifference =
-      s.quantity * price - (addition ? addition.quantity * microsToCents(addition.unitPrice ?? 0) : 0);
+    const cwMonthly = addition ? Math.round(microsToCents(addition.unitPrice ?? 0) / cycle) : 0;
+    a.monthlyDifference = s.quantity * price - (addition ? addition.quantity * cwMonthly : 0);
     const lineMatches =
       current.length === 1 &&
       !ended &&
       addition!.quantity === s.quantity &&
-      microsToCents(addition!.unitPrice ?? 0) === price &&
-      microsToCents(addition!.unitCost ?? 0) === (s.unitCost === null ? 0 : microsToCents(s.unitCost)) &&
+      microsToCents(addition!.unitPrice ?? 0) === microsToCents((s.unitPrice ?? 0) * cycle) &&
+      microsToCents(addition!.unitCost ?? 0) === microsToCents((s.unitCost ?? 0) * cycle) &&
       (addition!.cancelledDate?.slice(0, 10) ?? null) === (s.commitment?.endDate?.slice(0, 10) ?? null);
     a.facts = {
       ...early,

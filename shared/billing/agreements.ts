@@ -6,6 +6,8 @@ export interface AgreementChoice {
   eligible: boolean;
   /** Why it cannot take this subscription's additions. */
   reason: string | null;
+  /** What a member must know before choosing it (it is offered, never chosen for her). */
+  warning: string | null;
 }
 
 const YEARLY_TERMS: readonly BillingTerm[] = ['Annual', '2-Year', '3-Year'];
@@ -40,7 +42,11 @@ export function agreementChoices(
     if (!reason && isYearlyTerm(term) && !billedYearly(agreement)) {
       reason = `Not offered: ${term} subscriptions may only go on agreements billed yearly; this one is billed ${agreement.billingCycle ?? 'with no cycle'}.`;
     }
-    out.push({ agreement, eligible: reason === null, reason });
+    const warning =
+      !reason && !isYearlyTerm(term) && billedYearly(agreement)
+        ? `Bills 12 months ahead: a ${term} subscription on this yearly agreement is invoiced a year at a time, at 12 times its monthly price.`
+        : null;
+    out.push({ agreement, eligible: reason === null, reason, warning });
   }
   return out;
 }
@@ -50,7 +56,7 @@ export function agreementChoices(
  * when it is eligible. Otherwise null: the technician chooses.
  */
 export function autoAgreement(choices: readonly AgreementChoice[], companyDefault: number | null): number | null {
-  const eligible = choices.filter((c) => c.eligible);
+  const eligible = choices.filter((c) => c.eligible && c.warning === null);
   if (eligible.length === 1) return eligible[0]!.agreement.id;
   if (companyDefault !== null && eligible.some((c) => c.agreement.id === companyDefault)) return companyDefault;
   return null;

@@ -1,5 +1,6 @@
+import { formatCents } from '../../money.ts';
 import type { AdditionView } from '../additions.ts';
-import { endOfMonth, monthIndex, usDay } from '../calendar.ts';
+import { addMonths, endOfMonth, firstOfMonth, monthIndex, monthName, usDay } from '../calendar.ts';
 import { prorateUnit } from '../proration.ts';
 import { maxDay, type PlanContext } from './context.ts';
 
@@ -37,6 +38,7 @@ export function planCancellation(ctx: PlanContext, existing: AdditionView, ended
       effectiveDateEditable: false,
     });
   }
+  planInvoicedMonthsCredit(ctx, existing, end);
   const creditable =
     input.rules.cancellation === 'per-cancellation-date' &&
     end < endOfMonth(end) &&
@@ -63,5 +65,46 @@ export function planCancellation(ctx: PlanContext, existing: AdditionView, ended
       proratedPeriod: connectwiseProrates ? null : credit.period,
       invoiceDescription: `${label} - Credit for ${usDay(credit.period.from)}-${usDay(credit.period.to)}`,
     }),
+  });
+}
+
+/**
+ * Whole months ConnectWise invoiced after the month the subscription ended (it ended 08/23 and
+ * September was invoiced ahead): credited like extra months in reverse, under either
+ * cancellation rule, on the first open month.
+ */
+function planInvoicedMonthsCredit(ctx: PlanContext, existing: AdditionView, end: string): void {
+  const months = monthIndex(ctx.invoicedMonth) - monthIndex(end);
+  if (months <= 0) return;
+  const from = addMonths(firstOfMonth(end), 1);
+  const q = -existing.quantity;
+  const key = ctx.key('credit-months', end, from, months, q);
+  if (ctx.written(key)) return;
+  const times = `× ${months} month${months > 1 ? 's' : ''}`;
+  const fromMonth = monthName(from);
+  ctx.op({
+    key,
+    type: 'create-credit',
+    kind: 'cancellation',
+    title: 'Creating credit for months invoiced after the end',
+    reason: `The subscription ended on ${usDay(end)}, but ${fromMonth}${months > 1 ? ` and ${months - 1} more` : ''} ${months > 1 ? 'were' : 'was'} already invoiced; ${months > 1 ? 'they are' : 'it is'} credited.`,
+    after: ctx.draft(
+      q,
+      {
+        cents: ctx.unitPrice.cents * months,
+        derivation: `${ctx.unitPrice.derivation} ${times} = ${formatCents(ctx.unitPrice.cents * months)}`,
+      },
+      {
+        cents: ctx.unitCost.cents * months,
+        derivation: `${ctx.unitCost.derivation} ${times} = ${formatCents(ctx.unitCost.cents * months)}`,
+      },
+      {
+        effectiveDate: ctx.firstOpen,
+        cancelledDate: endOfMonth(ctx.firstOpen),
+        recurring: false,
+        invoiceDescription: `${ctx.input.product.label} - Credit ${fromMonth}${months > 1 ? ` (+${months - 1} months)` : ''}`,
+      },
+    ),
+    extraMonths: { from, months },
   });
 }

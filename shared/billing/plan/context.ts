@@ -1,3 +1,4 @@
+import { formatCents, microsToCents } from '../../money.ts';
 import type { Subscription, SubscriptionSnapshot } from '../../schemas/distributor.ts';
 import type { AgreementView } from '../../schemas/mapping.ts';
 import type { Waiver } from '../../schemas/plans.ts';
@@ -73,8 +74,12 @@ export interface PlanContext {
   invoicedMonth: string;
   /** Changes are written as delta lines that Manage prorates itself. */
   connectwiseProrates: boolean;
+  /** The distributor's monthly unit price and cost: what prorates, credits and extra months are figured from. */
   unitPrice: Derived;
   unitCost: Derived;
+  /** The recurring line's unit price and cost: a month's, times the months the agreement bills at once. */
+  recurringPrice: Derived;
+  recurringCost: Derived;
   /** The engine's line for an operation key already in ConnectWise (its re-creation counts too). */
   written: (key: string) => AdditionView | undefined;
   operations: Operation[];
@@ -87,6 +92,24 @@ export interface PlanContext {
   draft: (quantity: number, price: Derived, cost: Derived, over: Partial<AdditionDraft>) => AdditionDraft;
   /** An addition already in ConnectWise, as a draft (for updates and cancellations). */
   fromView: (a: AdditionView) => AdditionDraft;
+}
+
+/**
+ * How many months an agreement bills at once: a yearly agreement invoices a year ahead, so its
+ * recurring line carries a year's price (docs/billing.md).
+ */
+export function cycleMonths(agreement: Pick<AgreementView, 'billingCycle'>): number {
+  const cycle = agreement.billingCycle ?? '';
+  if (/year|annual/i.test(cycle)) return 12;
+  if (/quarter/i.test(cycle)) return 3;
+  return 1;
+}
+
+/** A monthly amount for a billing cycle of `months`, exact in micros and rounded once to cents. */
+function perCycle(monthly: number, months: number): Derived {
+  if (months === 1) return plain(monthly);
+  const cents = microsToCents(monthly * months);
+  return { cents, derivation: `${formatCents(microsToCents(monthly))} × ${months} months = ${formatCents(cents)}` };
 }
 
 /**
@@ -137,6 +160,8 @@ export function planContext(input: PlanInput, s: PlanContext['s']): PlanContext 
     connectwiseProrates: rules.proration === 'connectwise-prorates' && agreement.prorates,
     unitPrice: plain(s.unitPrice),
     unitCost: plain(s.unitCost),
+    recurringPrice: perCycle(s.unitPrice, cycleMonths(agreement)),
+    recurringCost: perCycle(s.unitCost, cycleMonths(agreement)),
     written: (key) => {
       // A line removed by hand and re-created carries the `again` key's marker.
       for (let k = key, i = 0; i < 8; k = againKey(k), i++) {

@@ -20,7 +20,10 @@ export function planRecurring(ctx: PlanContext, existing: AdditionView | null, s
       kind: 'increase',
       title: 'Creating new ConnectWise addition',
       reason: `Nothing in ConnectWise bills this subscription yet: ${s.quantity} ${s.quantity === 1 ? 'seat' : 'seats'} from ${usDay(effective)}${termEnd ? `, ending with the term on ${usDay(termEnd)}` : ''}.`,
-      after: ctx.draft(s.quantity, ctx.unitPrice, ctx.unitCost, { effectiveDate: effective, cancelledDate: termEnd }),
+      after: ctx.draft(s.quantity, ctx.recurringPrice, ctx.recurringCost, {
+        effectiveDate: effective,
+        cancelledDate: termEnd,
+      }),
     });
     return;
   }
@@ -35,8 +38,8 @@ export function planRecurring(ctx: PlanContext, existing: AdditionView | null, s
 /** What differs between the current addition and the distributor, in the review's words. */
 function recurringDifferences(ctx: PlanContext, existing: AdditionView, termEnd: string | null): string[] {
   const { s } = ctx;
-  const priceCents = microsToCents(s.unitPrice);
-  const costCents = microsToCents(s.unitCost);
+  const priceCents = ctx.recurringPrice.cents;
+  const costCents = ctx.recurringCost.cents;
   const cwPrice = microsToCents(existing.unitPrice ?? 0);
   const cwCost = microsToCents(existing.unitCost ?? 0);
   const cwEnd = existing.cancelledDate?.slice(0, 10) ?? null;
@@ -64,8 +67,8 @@ function updateRecurring(
       existing.id,
       existing.lastUpdated ?? '',
       s.quantity,
-      microsToCents(s.unitPrice),
-      microsToCents(s.unitCost),
+      ctx.recurringPrice.cents,
+      ctx.recurringCost.cents,
       termEnd ?? 'open',
     ),
     type: 'update-recurring',
@@ -77,10 +80,10 @@ function updateRecurring(
     after: {
       ...ctx.fromView(existing),
       quantity: s.quantity,
-      unitPrice: ctx.unitPrice,
-      unitCost: ctx.unitCost,
-      totalPrice: lineTotal(ctx.unitPrice.cents, s.quantity),
-      totalCost: lineTotal(ctx.unitCost.cents, s.quantity),
+      unitPrice: ctx.recurringPrice,
+      unitCost: ctx.recurringCost,
+      totalPrice: lineTotal(ctx.recurringPrice.cents, s.quantity),
+      totalCost: lineTotal(ctx.recurringCost.cents, s.quantity),
       cancelledDate: termEnd,
     },
     effectiveDateEditable: false,
@@ -114,7 +117,7 @@ function replaceRecurring(
     kind,
     title: 'Creating new ConnectWise addition',
     reason: `Replaces #${existing.id}: ${differences.join('; ')}.`,
-    after: ctx.draft(s.quantity, ctx.unitPrice, ctx.unitCost, { cancelledDate: termEnd }),
+    after: ctx.draft(s.quantity, ctx.recurringPrice, ctx.recurringCost, { cancelledDate: termEnd }),
     dependsOn: cancelKey,
   });
 }

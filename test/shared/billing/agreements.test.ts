@@ -44,10 +44,18 @@ describe('agreements a subscription can bill on', () => {
     expect(agreementChoices([monthly, yearly], 'Monthly', today).every((c) => c.eligible)).toBe(true);
   });
 
+  it('offers a yearly agreement to a monthly subscription only with a warning that it bills 12 months ahead', () => {
+    const [m, y] = agreementChoices([monthly, yearly], 'Monthly', today);
+    expect(m!.warning).toBeNull();
+    expect(y!.warning).toMatch(/Bills 12 months ahead/);
+  });
+
   it('selects the only eligible agreement, or the company default, or asks', () => {
     expect(autoAgreement(agreementChoices([monthly, cancelled], 'Monthly', today), null)).toBe(1);
-    expect(autoAgreement(agreementChoices([monthly, yearly], 'Monthly', today), null)).toBeNull();
-    expect(autoAgreement(agreementChoices([monthly, yearly], 'Monthly', today), 2)).toBe(2);
+    // A warned choice is never made for the member, not even as the company's default.
+    expect(autoAgreement(agreementChoices([monthly, yearly], 'Monthly', today), null)).toBe(1);
+    expect(autoAgreement(agreementChoices([monthly, yearly], 'Monthly', today), 2)).toBe(1);
+    expect(autoAgreement(agreementChoices([yearly], 'Monthly', today), 2)).toBeNull();
     expect(autoAgreement(agreementChoices([monthly, yearly], 'Annual', today), 1)).toBe(2);
   });
 });

@@ -26,13 +26,13 @@ describe('an agreement invoiced ahead', () => {
             ['2020-09-10', 3],
           ]),
           agreement: agreement({ name: 'Ace Yearly', billingCycle: 'Yearly', nextInvoiceDate: '2021-01-01T00:00:00Z' }),
-          additions: [addition({ quantity: 1 })],
+          additions: [addition({ quantity: 1, unitPrice: 300, unitCost: 240 })],
           today: '2020-09-22',
         }),
       ),
     );
     expect(brief(plan)).toEqual([
-      ['update-recurring', 3, 2500, '2020-07-01', null],
+      ['update-recurring', 3, 30000, '2020-07-01', null],
       ['create-prorate', 2, 1667, '2021-01-01', '2021-01-31'],
       ['create-extra-months', 2, 7500, '2021-01-01', '2021-01-31'],
     ]);
@@ -142,5 +142,83 @@ describe('holes mutation testing found', () => {
     expect(update!.type).toBe('update-recurring');
     expect(update!.reason).toContain('cost $19.00 → $20.00');
     expect([update!.after.unitCost.cents, update!.after.unitPrice.cents]).toEqual([2000, 2500]);
+  });
+});
+
+describe('a cancellation after ConnectWise invoiced later months', () => {
+  const ended = (cancellation: 'last-day-of-month' | 'per-cancellation-date') =>
+    ok(
+      planSubscription(
+        input({
+          subscription: subscription({ quantity: 2, endDate: '2020-08-23T00:00:00Z', status: 'Cancelled' }),
+          history: history([['2020-06-01', 2]]),
+          additions: [addition({ quantity: 2 })],
+          agreement: agreement({ nextInvoiceDate: '2020-10-01T00:00:00Z' }),
+          rules: { ...GUIDE_RULES, cancellation },
+          today: '2020-09-10',
+        }),
+      ),
+    );
+
+  it('ended 08/23 with September invoiced, cancelling at month end: September is credited, 2 × $25.00 × 1 month = -$50.00', () => {
+    const plan = ended('last-day-of-month');
+    expect(brief(plan)).toEqual([
+      ['cancel-addition', 2, 2500, '2020-07-01', '2020-08-31'],
+      ['create-credit', -2, 2500, '2020-10-01', '2020-10-31'],
+    ]);
+    expect(plan.operations[1]!.after.totalPrice.cents).toBe(-5000);
+    expect(plan.operations[1]!.extraMonths).toEqual({ from: '2020-09-01', months: 1 });
+  });
+
+  it('the same, cancelling per date: September and the days after 08/23 are credited ($25.00 × 8/31 = $6.45 each)', () => {
+    const plan = ended('per-cancellation-date');
+    expect(brief(plan)).toEqual([
+      ['cancel-addition', 2, 2500, '2020-07-01', '2020-08-31'],
+      ['create-credit', -2, 2500, '2020-10-01', '2020-10-31'],
+      ['create-credit', -2, 645, '2020-10-01', '2020-10-31'],
+    ]);
+  });
+});
+
+describe('which unit price an agreement carries (docs/billing.md)', () => {
+  const created = (billingTerm: 'Monthly' | 'Annual' | '2-Year' | '3-Year', billingCycle: string) =>
+    ok(
+      planSubscription(
+        input({
+          subscription: subscription({ quantity: 2, billingTerm }),
+          history: history([['2020-06-01', 2]]),
+          agreement: agreement({ billingCycle }),
+        }),
+      ),
+    ).operations[0]!;
+
+  it('Annual on a yearly agreement: a year of $25.00 a month, $25.00 × 12 months = $300.00 a seat', () => {
+    const op = created('Annual', 'Yearly');
+    expect(op.after.unitPrice).toEqual({ cents: 30000, derivation: '$25.00 × 12 months = $300.00' });
+    expect(op.after.unitCost.cents).toBe(24000);
+    expect(op.after.totalPrice.cents).toBe(60000);
+  });
+
+  it('2-Year and 3-Year on a yearly agreement: billed a year at a time, $300.00 a seat', () => {
+    expect(created('2-Year', 'Yearly').after.unitPrice.cents).toBe(30000);
+    expect(created('3-Year', 'Yearly').after.unitPrice.cents).toBe(30000);
+  });
+
+  it('an annual commitment billed monthly, on a monthly agreement: the monthly $25.00', () => {
+    expect(created('Monthly', 'Monthly').after.unitPrice).toEqual({ cents: 2500, derivation: '$25.00' });
+  });
+
+  it('an existing yearly line at the monthly price is corrected, not left under-billing 12×', () => {
+    const plan = ok(
+      planSubscription(
+        input({
+          subscription: subscription({ quantity: 2, billingTerm: 'Annual' }),
+          history: history([['2020-06-01', 2]]),
+          agreement: agreement({ billingCycle: 'Yearly' }),
+          additions: [addition({ quantity: 2, unitPrice: 25, unitCost: 20 })],
+        }),
+      ),
+    );
+    expect(plan.operations[0]!.reason).toContain('price $25.00 → $300.00');
   });
 });
