@@ -103,6 +103,19 @@ const RE_DERIVED = new Set<string>([
 /** A problem, as a person reads it: the field, the value Pax8 sent, and what it means. */
 export const describeProblem = (p: ParseProblem) => `${p.field} ${JSON.stringify(p.value) ?? 'missing'} (${p.message})`;
 
+/** What an assessment reads from: the tenant's database, its ConnectWise and its distributor. */
+export interface AssessDeps {
+  db: Database;
+  tenant: Tenant;
+  cw: CwClient;
+  distributor: Distributor;
+  today: string;
+  rules: SyncRules;
+  concurrency?: number;
+  /** How an agreement's additions are read (the tab and the pod reuse a member's recent reads). */
+  additionsOf?: (agreementId: number) => Promise<AdditionView[]>;
+}
+
 export interface AssessScope {
   /** Only these distributor companies (the agreement pod); all bound companies otherwise. */
   distributorCompanyIds?: readonly string[];
@@ -116,31 +129,14 @@ const CHUNK = 150;
  * A subscription whose current addition already matches is in sync without reading its
  * history; only the ones that differ are planned.
  */
-export async function assessTenant(
-  deps: {
-    db: Database;
-    tenant: Tenant;
-    cw: CwClient;
-    distributor: Distributor;
-    today: string;
-    rules: SyncRules;
-    concurrency?: number;
-  },
-  scope: AssessScope = {},
-): Promise<TenantAssessment> {
+export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): Promise<TenantAssessment> {
   const { db, tenant, cw, distributor, today } = deps;
-  const [companies, products, services, ignored, outstanding, written, waived] = await Promise.all([
+  const [companies, products, services, ignored] = await Promise.all([
     listCompanyMappings(db, tenant.id),
     listProductMappings(db, tenant.id),
     listServiceMappings(db, tenant.id),
     ignoredIds(db, tenant.id),
-    outstandingOperations(db, tenant.id),
-    writtenOperations(db, tenant.id),
-    waivedOperations(db, tenant.id),
   ]);
-  const waivedOf = groupBy(waived, (r) => r.subscriptionId);
-  const outstandingOf = groupBy(outstanding, (r) => r.subscriptionId);
-  const writtenOf = groupBy(written, (r) => r.subscriptionId);
   const bound = new Map(
     companies.filter((c) => c.status === 'mapped' && c.cwCompanyId !== null).map((c) => [c.distributorCompanyId, c]),
   );
@@ -150,6 +146,16 @@ export async function assessTenant(
       ? await distributor.subscriptions({ companyId: [...wanted][0]! })
       : await distributor.subscriptions();
   const subscriptions = parsed.items.filter((s) => bound.has(s.companyId) && (!wanted || wanted.has(s.companyId)));
+  // The history of what was written, owed and waived: for the subscriptions in scope only.
+  const ids = wanted ? subscriptions.map((s) => s.id) : undefined;
+  const [outstanding, written, waived] = await Promise.all([
+    outstandingOperations(db, tenant.id, ids),
+    writtenOperations(db, tenant.id, ids),
+    waivedOperations(db, tenant.id, ids),
+  ]);
+  const waivedOf = groupBy(waived, (r) => r.subscriptionId);
+  const outstandingOf = groupBy(outstanding, (r) => r.subscriptionId);
+  const writtenOf = groupBy(written, (r) => r.subscriptionId);
   // Every value Pax8 sent that could not be read is kept with its record: one bad record is
   // that subscription's problem, never the run's, and never a silent default.
   const problemsOf = groupBy(
@@ -186,7 +192,7 @@ export async function assessTenant(
       agreements.set(a.id, toAgreementView(a));
   }
   const additionLists = await mapLimit(agreementIds, deps.concurrency ?? 6, async (id) =>
-    (await cw.additions.list(id)).map(toAdditionView),
+    deps.additionsOf ? deps.additionsOf(id) : (await cw.additions.list(id)).map(toAdditionView),
   );
   const additions = new Map<number, AdditionView[]>(agreementIds.map((id, i) => [id, additionLists[i]!]));
 
@@ -302,6 +308,12 @@ export async function assessTenant(
     // Earlier operations the plan no longer has: a line's target state is re-derived, so a stale
     // one is replaced; a one-time line (a prorate, a credit, extra months) stays owed.
     const planned = new Set(a.plan.status === 'ok' ? a.plan.operations.map((o) => o.key) : []);
+    // A planned operation that already failed (or could not be checked) says so.
+    const earlier = new Map(a.carried.filter((r) => r.state !== 'planned').map((r) => [r.opKey, r]));
+    const titled = (o: { key: string; title: string }) => {
+      const row = earlier.get(o.key);
+      return row ? `${o.title} (${row.state}${row.error ? `: ${row.error}` : ''})` : o.title;
+    };
     const carried: OperationRow[] = [];
     for (const row of a.carried) {
       if (planned.has(row.opKey)) continue;
@@ -318,7 +330,7 @@ export async function assessTenant(
       owed: a.carried.filter((r) => !planned.has(r.opKey)).map(owedOf),
       plan:
         a.plan.status === 'ok'
-          ? { status: 'ok', titles: a.plan.operations.map((o) => o.title) }
+          ? { status: 'ok', titles: a.plan.operations.map(titled) }
           : { status: 'blocked', reason: a.plan.reason },
       historyProblems: history.problems.map(describeProblem),
     });
@@ -382,12 +394,12 @@ export function unreadableRow(u: UnreadableRecord, checkedAt: Date): Omit<Status
 
 /** One bound distributor company's subscriptions, assessed with the tenant's own sync rules (the tab, the pod). */
 export async function assessCompany(
-  deps: { db: Database; tenant: Tenant; cw: CwClient; distributor: Distributor; today: string },
+  deps: Omit<AssessDeps, 'rules' | 'additionsOf'> & { cwAdditions?: AssessDeps['additionsOf'] },
   distributorCompanyId: string,
 ): Promise<Assessment[]> {
   const settings = await getSettings(deps.db, deps.tenant.id);
   const { assessed } = await assessTenant(
-    { ...deps, rules: settings.rules },
+    { ...deps, rules: settings.rules, additionsOf: deps.cwAdditions },
     { distributorCompanyIds: [distributorCompanyId] },
   );
   return assessed;
