@@ -284,6 +284,11 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
           {STATE_LABEL[sub.state]}
         </span>
         {(sub.difference || sub.error) && <div class="small muted">{sub.difference ?? sub.error}</div>}
+        {sub.notes.map((n) => (
+          <div key={n} class="small muted" data-testid="note">
+            {n}
+          </div>
+        ))}
         {sub.agreementId !== null && productBound && (sub.state === 'out-of-sync' || sub.state === 'mapped') && (
           <div>
             <button

@@ -133,8 +133,37 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
               ))}
             </ul>
           )}
-          {plan.operations.length === 0 ? (
+          {r.data.carried.length > 0 && (
+            <section data-testid="carried">
+              <h2>Still owed from earlier</h2>
+              <ul>
+                {r.data.carried.map((c) => {
+                  const excluded = edits.value[c.key]?.include === false;
+                  return (
+                    <li key={c.key} class={excluded ? 'excluded' : ''}>
+                      {c.title} {formatCents(c.totalPrice.cents)}{' '}
+                      <span class="muted small">
+                        ({c.state}
+                        {c.error ? `: ${c.error}` : ''})
+                      </span>{' '}
+                      <label class="check-inline">
+                        <input
+                          type="checkbox"
+                          checked={excluded}
+                          onChange={(ev) => edit(c.key, { include: !ev.currentTarget.checked })}
+                        />{' '}
+                        Exclude from this sync (waive)
+                      </label>
+                    </li>
+                  );
+                })}
+              </ul>
+            </section>
+          )}
+          {plan.operations.length === 0 && r.data.carried.length === 0 && drift.length === 0 ? (
             <Notice title="In sync.">ConnectWise already bills what Pax8 says. Nothing to write.</Notice>
+          ) : plan.operations.length === 0 && r.data.carried.length === 0 ? (
+            <Notice title="Nothing to write.">A line the sync wrote was changed in ConnectWise; see above.</Notice>
           ) : (
             <>
               {plan.operations.map((op) => (

@@ -13,7 +13,7 @@ import {
   unbindCompany,
 } from '../../db/queries/mappings.ts';
 import { createMatcher } from '../../shared/matching/suggest.ts';
-import { microsToCents } from '../../shared/money.ts';
+import { formatCents, microsToCents } from '../../shared/money.ts';
 import {
   bindCompanySchema,
   bulkCompaniesSchema,
@@ -108,6 +108,10 @@ async function subscriptionRows(ctx: RequestContext, distributorCompanyId: strin
         ? { id: product.id, cwCatalogItemId: product.cwCatalogItemId, cwCatalogIdentifier: product.cwCatalogIdentifier }
         : null,
       usage: a.usage,
+      notes: a.waived.map(
+        (w) =>
+          `${w.summary.title.replace(/^Creating /, '')} ${formatCents(w.summary.totalPrice.cents)} waived by ${w.waivedBy} on ${w.waivedAt?.toISOString().slice(0, 10) ?? ''}${w.waivedReason ? `: ${w.waivedReason}` : ''}`,
+      ),
     };
   });
 }

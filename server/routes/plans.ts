@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod/mini';
 import { listAdjustments } from '../../db/queries/adjustments.ts';
 import { companyMappingByDistributor } from '../../db/queries/mappings.ts';
+import { outstandingOperations } from '../../db/queries/operations.ts';
 import { planSubscription } from '../../shared/billing/planner.ts';
 import { confirmPlanSchema } from '../../shared/schemas/plans.ts';
 import type { AppEnv } from '../auth/session.ts';
@@ -46,6 +47,17 @@ export function planRoutes(deps: ApiDeps) {
             { recurring: c.req.valid('query').recurring },
           );
           const plan = planSubscription(input);
+          // Owed from earlier and no longer in the plan (its month has moved on): shown, and sent on confirm.
+          const keys = new Set(plan.status === 'ok' ? plan.operations.map((o) => o.key) : []);
+          const carried = (await outstandingOperations(ctx.db, ctx.tenant.id, [input.subscription.id]))
+            .filter((r) => !keys.has(r.opKey))
+            .map((r) => ({
+              key: r.opKey,
+              title: r.summary.title,
+              totalPrice: r.summary.totalPrice,
+              state: r.state,
+              error: r.error,
+            }));
           const current = input.additions.filter(
             (a) => a.catalogItemId === input.product.catalogItemId && !a.cancelledDate,
           );
@@ -53,6 +65,7 @@ export function planRoutes(deps: ApiDeps) {
             {
               plan,
               drift,
+              carried,
               context: {
                 subscription: {
                   id: input.subscription.id,

@@ -56,6 +56,8 @@ export interface Assessment {
   carried: OperationRow[];
   /** Values of this record the distributor sent that could not be read. */
   problems: ParseProblem[];
+  /** Changes a person waived on this subscription: shown with who, and not owed. */
+  waived: OperationRow[];
   /** What the state was decided from, before the plan (the plan's part is added when it is made). */
   facts?: Partial<SyncFacts>;
 }
@@ -216,6 +218,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
       drift: [],
       carried: [],
       problems: problemsOf.get(s.id) ?? [],
+      waived: waivedOf.get(s.id) ?? [],
     };
   };
 
@@ -282,7 +285,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
       rules: deps.rules,
       today,
       gone: goneMarkers(list, mine),
-      waived: (waivedOf.get(s.id) ?? []).map(waiverOf),
+      waived: a.waived.map(waiverOf),
     };
     toPlan.push(a);
     return a;

@@ -6,6 +6,7 @@ import {
   type OperationRow,
   operationsByKey,
   operationsToSettle,
+  outstandingOperations,
   updateOperationRequest,
   upsertPlan,
   waiveOperations,
@@ -14,6 +15,7 @@ import type { Tenant } from '../../db/queries/tenants.ts';
 import type { OperationSummary } from '../../db/schema.ts';
 import { endOfMonth } from '../../shared/billing/calendar.ts';
 import { type Operation, shortHash } from '../../shared/billing/operations.ts';
+import { firstOpenDay } from '../../shared/billing/plan/context.ts';
 import { type PlanInput, type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
 import type { ConfirmPlanInput, OperationOutcome } from '../../shared/schemas/plans.ts';
 import type { Actor } from '../audit.ts';
@@ -209,7 +211,18 @@ export async function confirmReviewedPlan(
     for (const op of excluded)
       await waiveOperation(ctx, op.key, request.edits[op.key]?.reason || 'Excluded in review.', meta);
   }
-  return executeOperations(ctx, header, ops, meta);
+  const outcomes = await executeOperations(ctx, header, ops, meta);
+  // What was owed from earlier and is no longer planned (its month has moved on) is sent too,
+  // re-dated to the first open month, unless the member excluded (waived) it.
+  const planned = new Set(plan.operations.map((o) => o.key));
+  const owed = (await outstandingOperations(ctx.db, ctx.tenant.id, [input.subscription.id])).filter(
+    (r) => !planned.has(r.opKey) && r.state !== 'unknown' && r.state !== 'sending',
+  );
+  for (const row of owed.filter((r) => request.edits[r.opKey]?.include === false))
+    await waiveOperation(ctx, row.opKey, request.edits[row.opKey]?.reason || 'Excluded in review.', meta);
+  const toSend = owed.filter((r) => request.edits[r.opKey]?.include !== false);
+  const firstOpen = firstOpenDay(input.agreement, input.today);
+  return [...outcomes, ...(await sendStored(ctx, toSend, meta, firstOpen))];
 }
 
 /**

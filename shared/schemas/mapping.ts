@@ -60,6 +60,8 @@ export interface SubscriptionRow {
   agreementId: number | null;
   productMapping: { id: string; cwCatalogItemId: number | null; cwCatalogIdentifier: string | null } | null;
   usage: boolean;
+  /** Decisions a person made about this subscription ("Prorated addition $19.35 waived by Jane Doe: …"). */
+  notes: string[];
 }
 
 export const bindCompanySchema = z.object({

@@ -45,8 +45,8 @@ describe.runIf(hasBrowser)('a failed prorate is never shown as in sync', () => {
     await setFaults(stack.hostUrl, { rules: [] });
 
     await tab.getByRole('button', { name: '← Back to the company' }).click();
-    await expect.poll(() => row().getByTestId('state').textContent()).toBe('Out of sync');
-    expect(await row().textContent()).toMatch(/Creating prorated addition \(failed/);
+    await expect.poll(() => row().textContent()).toMatch(/Creating prorated addition \(failed/);
+    expect(await row().getByTestId('state').textContent()).toBe('Out of sync');
     await screenshot(page, 'honest-state-tab');
 
     // The unsynced report, after a check.

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriptionStatus, syncOperations } from '../../../db/schema.ts';
+import { pinnedDayClock, systemClock } from '../../../server/clock.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { allowEverythingUnattended, mapSubscription, setBilling } from '../../helpers/mapped.ts';
@@ -18,10 +19,15 @@ const run = async () => {
 const stateOf = async (id: string) =>
   (await stack.database.db.select().from(subscriptionStatus).where(eq(subscriptionStatus.subscriptionId, id)))[0]!;
 
+/** The server's calendar, moved on when a test needs a later month. */
+let shiftedDay: string | null = null;
+const clock = { now: () => (shiftedDay ? pinnedDayClock(shiftedDay).now() : systemClock.now()) };
+
 beforeAll(async () => {
   stack = await startStack({
     sandbox: { companies: 30, subscriptions: 150 },
     cw: { timeoutMs: 1500, retry: FAST_RETRY },
+    clock,
   });
   jdoe = await signedIn(stack, 'jdoe');
   await allowEverythingUnattended(jdoe);
@@ -105,5 +111,41 @@ describe('waiving', () => {
     const res = await jdoe('POST', `/operations/${written!.opKey}/waive`, { reason: 'no' });
     expect(res.status).toBe(409);
     expect(res.body.details.reason).toBe('not_waivable');
+  });
+});
+
+describe('owed from earlier, in the review', () => {
+  it('a failed prorate whose month has moved on is listed in the review and written by its confirmation', async () => {
+    const m = setBilling(stack, await mapSubscription(stack, jdoe, 'Meridian Auto Group LLC'), 10, [
+      ['2026-08-01', 10],
+      ['2026-11-09', 12],
+    ]);
+    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const prorate = okPlan(review.body.plan).operations.find((o) => o.type === 'create-prorate')!;
+    await setFaults(stack.hostUrl, { rules: [{ method: 'POST', path: '/additions$', status500: 1_000 }] });
+    await jdoe('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    await setFaults(stack.hostUrl, { rules: [] });
+    // Two months on, with January invoiced: the planner no longer produces November's prorate.
+    const agreement = world().cw.agreements.find((a) => a.id === m.agreement.id)!;
+    const nextInvoice = agreement.nextInvoiceDate;
+    agreement.nextInvoiceDate = '2027-02-01T00:00:00Z';
+    shiftedDay = '2027-01-20';
+    try {
+      // A session is for the day it was made in: sign in again on the later day.
+      const jdoeLater = await signedIn(stack, 'jdoe');
+      const later = await jdoeLater('GET', `/subscriptions/${m.sub.id}/plan`);
+      expect(okPlan(later.body.plan).operations.map((o) => o.key)).not.toContain(prorate.key);
+      expect(later.body.carried).toEqual([expect.objectContaining({ key: prorate.key, state: 'failed' })]);
+      const confirmed = await jdoeLater('POST', '/plans/confirm', {
+        subscriptionId: m.sub.id,
+        basis: later.body.plan.basis,
+      });
+      expect(confirmed.body.outcomes.find((o) => o.key === prorate.key)).toMatchObject({ state: 'confirmed' });
+      const [line] = world().cw.additions.filter((a) => a.serialNumber === prorate.marker);
+      expect(line!.effectiveDate?.slice(0, 10)).toBe('2027-02-01');
+    } finally {
+      shiftedDay = null;
+      agreement.nextInvoiceDate = nextInvoice;
+    }
   });
 });
