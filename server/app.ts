@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { DatabaseHandle } from '../db/client.ts';
 import { createTtlCache } from './cache.ts';
 import type { Clock } from './clock.ts';
@@ -65,6 +66,15 @@ export function createApp(deps: AppDeps) {
       c.json({ code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, details: {} }, 404),
     )
     .route('/healthz', healthRoutes(deps))
+    // No request needs more than a megabyte; a larger body is refused before it is read.
+    .use(
+      '/api/*',
+      bodyLimit({
+        maxSize: 1024 * 1024,
+        onError: (c) =>
+          c.json({ code: 'too_large', message: 'The request body is larger than 1 MB.', details: {} }, 413),
+      }),
+    )
     .route('/api', apiRoutes({ ...apiDeps, runDeps }))
     .route('/pod', podRoutes(deps.podDir, deps.hostOrigins))
     .get('/', (c) => c.redirect('/pod/'));

@@ -60,6 +60,10 @@ const schema = z.object({
       /^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/,
       'use 32 random bytes as 64 hex characters or 44 base64 characters (openssl rand -base64 32)',
     )
+    .refine(
+      (key) => !isWeakKey(key),
+      'this key is not random (one byte repeated, such as all zeros); use openssl rand -base64 32',
+    )
     .optional(),
   CW_HOST_ORIGINS: originList,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'use debug, info, warn or error' }).default('info'),
@@ -102,4 +106,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ]);
   }
   return env;
+}
+
+/** A key of one repeated byte (all zeros, say) encrypts nothing worth the name. */
+function isWeakKey(key: string): boolean {
+  const bytes = key.length === 64 ? Buffer.from(key, 'hex') : Buffer.from(key, 'base64');
+  return bytes.every((b) => b === bytes[0]);
 }

@@ -11,8 +11,33 @@ import { fieldErrors, invalidInput } from './errors.ts';
  */
 export function zv<Target extends keyof ValidationTargets, Schema extends $ZodType>(target: Target, schema: Schema) {
   return validator(target, (value): z.output<Schema> => {
+    // A NUL character is never meaningful and Postgres refuses it in text: name it, do not fail later.
+    const nul = findNul(value, target);
+    if (nul) throw invalidInput([{ field: nul, message: 'contains a NUL character; remove it' }]);
     const result = z.safeParse(schema, value);
     if (!result.success) throw invalidInput(fieldErrors(result.error, target));
     return result.data;
   });
 }
+
+/** The path of the first string holding a NUL character, if any. */
+function findNul(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const found = findNul(inner, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** A database id: a UUID, checked before it reaches a query. */
+export const uuidParam = z.object({ id: z.uuid('must be an id from this server (a UUID)') });
+
+/** A ConnectWise record id: a whole number within ConnectWise's integer range. */
+export const cwIdText = (what: string) =>
+  z.string().check(
+    z.regex(/^\d{1,10}$/, `must be a ${what} id`),
+    z.refine((v) => Number(v) <= 2_147_483_647, `must be a ${what} id (at most 2147483647)`),
+  );

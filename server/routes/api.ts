@@ -3,6 +3,8 @@ import { getSettings, saveSettings } from '../../db/queries/settings.ts';
 import { memberAuthenticationSchema, type RecordSummary, recordParamsSchema } from '../../shared/schemas/session.ts';
 import { tenantSettingsSchema } from '../../shared/schemas/settings.ts';
 import { type AppEnv, createMemberSession, memberCw, requireSession } from '../auth/session.ts';
+import { invalidInput } from '../errors.ts';
+import { parseCron } from '../jobs/cron.ts';
 import type { RunDeps } from '../jobs/run.ts';
 import { zv } from '../validate.ts';
 import { companyRoutes } from './companies.ts';
@@ -49,8 +51,20 @@ export function apiRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
     .get('/settings', async (c) => c.json(await getSettings(deps.database.db, c.get('auth').tenant.id), 200))
     .put('/settings', zv('json', tenantSettingsSchema), async (c) => {
       const { tenant, member } = c.get('auth');
+      const settings = c.req.valid('json');
+      // Validated with the parser the scheduler uses: a schedule it cannot read is refused here.
+      try {
+        parseCron(settings.schedule);
+      } catch (error) {
+        throw invalidInput([{ field: 'schedule', message: (error as Error).message }]);
+      }
       return c.json(
-        await saveSettings(deps.database.db, tenant.id, c.req.valid('json'), `${member.name} (${member.id})`),
+        await saveSettings(
+          deps.database.db,
+          tenant.id,
+          { ...settings, unattendedKinds: [...new Set(settings.unattendedKinds)] },
+          `${member.name} (${member.id})`,
+        ),
         200,
       );
     })

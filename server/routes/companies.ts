@@ -27,11 +27,11 @@ import type { AppEnv } from '../auth/session.ts';
 import { AppError } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import { assessCompany } from '../sync/assess.ts';
-import { zv } from '../validate.ts';
+import { cwIdText, uuidParam, zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 
-const cwIdParam = z.object({ cwCompanyId: z.string().check(z.regex(/^\d+$/, 'must be a ConnectWise company id')) });
-const mappingIdParam = z.object({ id: z.string().check(z.minLength(1)) });
+const cwIdParam = z.object({ cwCompanyId: cwIdText('ConnectWise company') });
+const mappingIdParam = uuidParam;
 
 /** Binds one Pax8 company to one ConnectWise company, refusing a pairing that would double-bill. */
 async function bind(ctx: RequestContext, distributorCompanyId: string, cwCompanyId: number) {

@@ -9,7 +9,7 @@ import type { AppEnv } from '../auth/session.ts';
 import { where } from '../connectwise/conditions.ts';
 import { AppError } from '../errors.ts';
 import { mapLimit } from '../http/limit.ts';
-import { zv } from '../validate.ts';
+import { uuidParam, zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 
 const productParam = z.object({ id: z.string().check(z.minLength(1)) });
@@ -195,7 +195,7 @@ export function productRoutes(deps: ApiDeps) {
         });
         return c.json(mapping, 201);
       })
-      .delete('/product-mappings/:id', zv('param', productParam), async (c) => {
+      .delete('/product-mappings/:id', zv('param', uuidParam), async (c) => {
         const ctx = requestContext(deps, c);
         const row = await unbindProduct(ctx.db, ctx.tenant.id, c.req.valid('param').id);
         if (!row) throw new AppError('not_found', 'No such product binding.');

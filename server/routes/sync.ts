@@ -18,7 +18,7 @@ import { AppError } from '../errors.ts';
 import { type RunDeps, runTenantSync } from '../jobs/run.ts';
 import { assessCompany, statusRow } from '../sync/assess.ts';
 import { readSubscription } from '../sync/load.ts';
-import { zv } from '../validate.ts';
+import { cwIdText, zv } from '../validate.ts';
 import { type ApiDeps, requestContext } from './context.ts';
 import { toCsv } from './csv.ts';
 
@@ -57,7 +57,7 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
         );
       })
       /** The agreement pod: subscriptions billed here, or of this company and unmapped, that differ. */
-      .get('/agreements/:id/unsynced', zv('param', z.object({ id: z.string().check(z.regex(/^\d+$/)) })), async (c) => {
+      .get('/agreements/:id/unsynced', zv('param', z.object({ id: cwIdText('ConnectWise agreement') })), async (c) => {
         const ctx = requestContext(deps, c);
         const agreementId = Number(c.req.valid('param').id);
         const agreement = await ctx.cw.agreements.get(agreementId);

@@ -30,7 +30,7 @@ export const tenantSettingsSchema = z.object({
       }
     }, 'timeZone must be an IANA zone such as UTC or America/New_York'),
   ),
-  unattendedKinds: z.array(z.enum(OPERATION_KINDS)),
+  unattendedKinds: z.array(z.enum(OPERATION_KINDS)).check(z.maxLength(OPERATION_KINDS.length, 'list each kind once')),
   rules: syncRulesSchema,
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;

@@ -46,6 +46,12 @@ describe('parseEnv', () => {
     expect(problemsOf({ APP_SECRET_KEY: 'short' })[0]).toMatch(/^APP_SECRET_KEY: use 32 random bytes/);
   });
 
+  it('rejects a weak key: all zeros, or one byte repeated', () => {
+    expect(problemsOf({ APP_SECRET_KEY: '0'.repeat(64) })[0]).toMatch(/^APP_SECRET_KEY: this key is not random/);
+    expect(problemsOf({ APP_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') })[0]).toMatch(/not random/);
+    expect(parseEnv({ APP_SECRET_KEY: KEY }).APP_SECRET_KEY).toBe(KEY);
+  });
+
   it('accepts a list of host origins and rejects one with a path', () => {
     expect(parseEnv({ CW_HOST_ORIGINS: 'https://cw.example.com, https://manage.acme.io' }).CW_HOST_ORIGINS).toEqual([
       'https://cw.example.com',

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { neutralise, toCsv } from '../../server/routes/csv.ts';
+import { type Caller, signedIn } from '../helpers/api.ts';
+import { type Stack, startStack } from '../helpers/stack.ts';
+
+/** Attacks the review replayed against a running server, and the safe answer each now gets. */
+let stack: Stack;
+let jdoe: Caller;
+const settings = (over: Record<string, unknown>) =>
+  jdoe('PUT', '/settings', {
+    autoSync: false,
+    schedule: '0 0 * * *',
+    timeZone: 'UTC',
+    unattendedKinds: [],
+    rules: {},
+    ...over,
+  });
+
+beforeAll(async () => {
+  stack = await startStack();
+  jdoe = await signedIn(stack, 'jdoe');
+});
+afterAll(async () => stack?.close());
+
+describe('abuse', () => {
+  it('a schedule the scheduler cannot read ("99 * * * *") is refused at save, naming the field, and nothing changes', async () => {
+    const before = (await jdoe('GET', '/settings')).body;
+    const res = await settings({ schedule: '99 * * * *' });
+    expect(res.status).toBe(400);
+    expect(res.body.details.fields).toEqual([expect.objectContaining({ field: 'schedule' })]);
+    expect((await jdoe('GET', '/settings')).body).toEqual(before);
+  });
+
+  it('settings lists are bounded and de-duplicated', async () => {
+    const many = await settings({ unattendedKinds: Array.from({ length: 50 }, () => 'prorate') });
+    expect(many.status).toBe(400);
+    const twice = await settings({ unattendedKinds: ['prorate', 'prorate'] });
+    expect(twice.status).toBe(200);
+    expect(twice.body.unattendedKinds).toEqual(['prorate']);
+  });
+
+  it('a body over 1 MB is refused with 413 before it is read', async () => {
+    const res = await stack.app.request('/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ memberHash: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect((await res.json()) as { code: string }).toMatchObject({ code: 'too_large' });
+  });
+
+  it('CSV cells that a spreadsheet would run as formulas are neutralised; numbers are not', () => {
+    expect(['=HYPERLINK("x")', '+1', '-cmd', '@SUM(A1)', '\tx', '\rx'].map(neutralise)).toEqual([
+      `'=HYPERLINK("x")`,
+      "'+1",
+      "'-cmd",
+      "'@SUM(A1)",
+      "'\tx",
+      "'\rx",
+    ]);
+    expect(['-5.00', '12', 'Acme'].map(neutralise)).toEqual(['-5.00', '12', 'Acme']);
+    expect(toCsv(['Company'], [['=1+1']])).toBe("Company\r\n'=1+1\r\n");
+  });
+
+  it('ids that are not ids, numbers past the integer range and NUL characters answer 400, naming the field', async () => {
+    const notUuid = await jdoe('DELETE', '/company-mappings/not-a-uuid');
+    expect(notUuid.status).toBe(400);
+    expect(notUuid.body.details.fields[0]).toMatchObject({ field: 'param.id' });
+    const tooBig = await jdoe('GET', '/agreements/99999999999/unsynced');
+    expect(tooBig.status).toBe(400);
+    const tab = await jdoe('GET', '/companies/3000000000/tab');
+    expect(tab.status).toBe(400);
+    const nul = await jdoe('POST', '/subscriptions/abc%00def/ignore', { reason: 'x' });
+    expect(nul.status).toBe(400);
+    const nulBody = await settings({ timeZone: 'UTC\u0000' });
+    expect(nulBody.status).toBe(400);
+    expect(nulBody.body.details.fields[0]).toMatchObject({ field: 'json.timeZone' });
+  });
+});
