@@ -37,6 +37,13 @@ export interface SessionDeps {
   cw: CwOverrides;
 }
 
+const notConfirmed = () =>
+  new AppError(
+    'unauthorized',
+    'ConnectWise did not confirm your sign-in. Reload the tab; if it keeps happening, sign out of ConnectWise and in again, or ask an administrator whether this instance is set up here.',
+    { reason: 'member_not_verified' },
+  );
+
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 const hashContext = (sessionId: string, what: string) => `session:${sessionId}:${what}`;
 
@@ -47,15 +54,9 @@ const hashContext = (sessionId: string, what: string) => `session:${sessionId}:$
  */
 export async function createMemberSession(deps: SessionDeps, claim: MemberAuthentication): Promise<SessionInfo> {
   const tenant = await findTenantBySite(deps.database.db, claim.site, claim.companyid);
-  if (!tenant) {
-    throw new AppError(
-      'forbidden',
-      `This ConnectWise instance (${claim.site}, company "${claim.companyid}") is not registered with this server. An administrator must set it up first.`,
-      {
-        reason: 'unknown_tenant',
-      },
-    );
-  }
+  // An unknown instance gets the same answer as a refused sign-in: a caller without a
+  // session cannot tell which sites and companies are registered here.
+  if (!tenant) throw notConfirmed();
   const cwAuth: CwAuth = {
     kind: 'member',
     memberId: claim.memberid,
@@ -69,15 +70,7 @@ export async function createMemberSession(deps: SessionDeps, claim: MemberAuthen
       retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 500, budgetMs: 1_000 },
     }).system.myMember();
   } catch (error) {
-    if (error instanceof VendorError && error.code === 'authentication') {
-      throw new AppError(
-        'unauthorized',
-        'ConnectWise did not confirm your sign-in. Reload the tab; if it keeps happening, sign out of ConnectWise and in again.',
-        {
-          reason: 'member_not_verified',
-        },
-      );
-    }
+    if (error instanceof VendorError && error.code === 'authentication') throw notConfirmed();
     throw error;
   }
   if (identity.identifier.toLowerCase() !== claim.memberid.toLowerCase() || identity.inactiveFlag) {

@@ -3,7 +3,8 @@ import { getSettings, saveSettings } from '../../db/queries/settings.ts';
 import { memberAuthenticationSchema, type RecordSummary, recordParamsSchema } from '../../shared/schemas/session.ts';
 import { tenantSettingsSchema } from '../../shared/schemas/settings.ts';
 import { type AppEnv, createMemberSession, memberCw, requireSession } from '../auth/session.ts';
-import { invalidInput } from '../errors.ts';
+import { AppError, invalidInput } from '../errors.ts';
+import { createRateLimiter } from '../http/rate-limit.ts';
 import { parseCron } from '../jobs/cron.ts';
 import type { RunDeps } from '../jobs/run.ts';
 import { zv } from '../validate.ts';
@@ -19,10 +20,23 @@ import { syncRoutes } from './sync.ts';
  * `requireSession` line is scoped to the caller's tenant and acts as the caller.
  */
 export function apiRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
+  // Sign-in attempts are counted before any ConnectWise call: per client, and per instance.
+  const perClient = createRateLimiter(20, 60_000);
+  const perInstance = createRateLimiter(60, 60_000);
   return new Hono<AppEnv>()
-    .post('/session', zv('json', memberAuthenticationSchema), async (c) =>
-      c.json(await createMemberSession(deps, c.req.valid('json')), 201),
-    )
+    .post('/session', zv('json', memberAuthenticationSchema), async (c) => {
+      const claim = c.req.valid('json');
+      const client = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || clientAddress(c) || 'unknown';
+      const wait =
+        perClient.hit(client) ?? perInstance.hit(`${claim.site.toLowerCase()}|${claim.companyid.toLowerCase()}`);
+      if (wait !== null) {
+        c.header('Retry-After', String(wait));
+        throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${wait} seconds.`, {
+          retryAfterSeconds: wait,
+        });
+      }
+      return c.json(await createMemberSession(deps, claim), 201);
+    })
     .use('*', requireSession(deps))
     .get('/session', (c) => {
       const { member, tenant, session } = c.get('auth');
@@ -73,4 +87,9 @@ export function apiRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
     .route('/', serviceRoutes(deps))
     .route('/', planRoutes(deps))
     .route('/', syncRoutes(deps));
+}
+
+/** The connecting client's address, when the server runs on Node (absent in tests' in-process requests). */
+function clientAddress(c: { env: unknown }): string | undefined {
+  return (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
 }

@@ -76,4 +76,31 @@ describe('abuse', () => {
     expect(nulBody.status).toBe(400);
     expect(nulBody.body.details.fields[0]).toMatchObject({ field: 'json.timeZone' });
   });
+
+  it('sign-in attempts are limited per client before any ConnectWise call: 429 with Retry-After', async () => {
+    const logged = async () =>
+      ((await (await fetch(`${stack.hostUrl}/__sandbox/requests`)).json()) as { path: string }[]).filter((r) =>
+        r.path.endsWith('/system/myMembers/info'),
+      ).length;
+    const before = await logged();
+    const attempt = () =>
+      stack.app.request('/api/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+        body: JSON.stringify({
+          site: stack.sandboxes.cw.site,
+          companyid: stack.sandboxes.world.cw.companyId,
+          memberid: 'jdoe',
+          memberHash: 'bogus',
+        }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await attempt()).status);
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+    const limited = await attempt();
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Only the 20 allowed attempts reached ConnectWise.
+    expect((await logged()) - before).toBeLessThanOrEqual(20);
+  });
 });

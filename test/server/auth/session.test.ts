@@ -78,19 +78,20 @@ describe('POST /api/session', () => {
     expect(a.logger.lines.join('\n')).not.toContain(claim.memberHash);
   });
 
-  it('refuses an unknown ConnectWise instance with 403, naming it', async () => {
+  it('answers an unknown ConnectWise instance exactly as a refused sign-in, so registrations cannot be probed', async () => {
     const claim = { ...(await claimFor(a, 'jdoe')), site: 'eu.myconnectwise.net' };
     const res = await a.app.request('/api/session', {
       method: 'POST',
       body: JSON.stringify(claim),
       headers: { 'content-type': 'application/json' },
     });
-    expect(res.status).toBe(403);
-    expect(await res.json()).toMatchObject({
-      code: 'forbidden',
-      message: expect.stringMatching(/eu\.myconnectwise\.net.*not registered/),
-      details: { reason: 'unknown_tenant' },
+    const forged = await a.app.request('/api/session', {
+      method: 'POST',
+      body: JSON.stringify({ ...(await claimFor(a, 'jdoe')), memberHash: 'forged' }),
+      headers: { 'content-type': 'application/json' },
     });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual(await forged.json());
   });
 
   it('refuses a forged hash, and a claim to be someone else, with 401', async () => {
