@@ -24,7 +24,7 @@ import {
 } from '../../shared/schemas/mapping.ts';
 import { auditedWrite } from '../audit.ts';
 import type { AppEnv } from '../auth/session.ts';
-import { AppError } from '../errors.ts';
+import { AppError, invalidInput } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import { assessCompany } from '../sync/assess.ts';
 import { cwIdText, uuidParam, zv } from '../validate.ts';
@@ -277,7 +277,19 @@ export function companyRoutes(deps: ApiDeps) {
           const ctx = requestContext(deps, c);
           const mapping = await companyMappingById(ctx.db, ctx.tenant.id, c.req.valid('param').id);
           if (!mapping) throw new AppError('not_found', 'No such company binding.');
-          await setDefaultAgreement(ctx.db, ctx.tenant.id, mapping.id, c.req.valid('json').agreementId);
+          const { agreementId } = c.req.valid('json');
+          // Only one of the bound company's own agreements can be its default.
+          if (agreementId !== null) {
+            const own = mapping.cwCompanyId === null ? [] : await ctx.cwAgreements(mapping.cwCompanyId);
+            if (!own.some((a) => a.id === agreementId))
+              throw invalidInput([
+                {
+                  field: 'json.agreementId',
+                  message: `is not an agreement of ${mapping.cwCompanyName ?? 'this company'}`,
+                },
+              ]);
+          }
+          await setDefaultAgreement(ctx.db, ctx.tenant.id, mapping.id, agreementId);
           return c.json({ ok: true }, 200);
         },
       )

@@ -30,6 +30,14 @@ export function applyEdits(ops: readonly Operation[], edits: Record<string, Oper
       });
       continue;
     }
+    // An edit never turns a charge into a credit, or a credit into a charge.
+    if (e.quantity !== undefined && Math.sign(e.quantity) !== Math.sign(op.after.quantity)) {
+      problems.push({
+        field: `edits.${op.key}.quantity`,
+        message: op.after.quantity < 0 ? 'a credit keeps a negative quantity' : 'must be more than 0',
+      });
+      continue;
+    }
     const after = { ...op.after };
     if (e.quantity !== undefined) after.quantity = e.quantity;
     if (e.unitPrice !== undefined)

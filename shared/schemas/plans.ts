@@ -8,8 +8,20 @@ export const operationEditSchema = z.object({
   quantity: z.optional(
     z.number().check(z.refine((n) => Number.isFinite(n) && n !== 0, 'quantity must be a number other than 0')),
   ),
-  unitPrice: z.optional(z.number().check(z.int('use whole cents'))),
-  unitCost: z.optional(z.number().check(z.int('use whole cents'))),
+  unitPrice: z.optional(
+    z
+      .number()
+      .check(
+        z.int('use whole cents'),
+        z.gte(0, 'a price cannot be negative'),
+        z.lte(99_999_999, 'at most $999,999.99'),
+      ),
+  ),
+  unitCost: z.optional(
+    z
+      .number()
+      .check(z.int('use whole cents'), z.gte(0, 'a cost cannot be negative'), z.lte(99_999_999, 'at most $999,999.99')),
+  ),
   billCustomer: z.optional(z.enum(['Billable', 'DoNotBill', 'NoCharge'])),
   taxable: z.optional(z.boolean()),
   effectiveDate: z.optional(z.iso.date('use a date such as 2021-03-01')),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { neutralise, toCsv } from '../../server/routes/csv.ts';
-import { type Caller, signedIn } from '../helpers/api.ts';
+import { type Caller, okPlan, signedIn } from '../helpers/api.ts';
+import { mapSubscription, setBilling } from '../helpers/mapped.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 
 /** Attacks the review replayed against a running server, and the safe answer each now gets. */
@@ -102,5 +103,42 @@ describe('abuse', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     // Only the 20 allowed attempts reached ConnectWise.
     expect((await logged()) - before).toBeLessThanOrEqual(20);
+  });
+
+  it("confirm edits with negative quantities or prices, and another company's agreement as a default, answer 400 and change nothing", async () => {
+    const m = setBilling(stack, await mapSubscription(stack, jdoe, 'Oxford Senior Living'), 3, [
+      ['2026-08-01', 3],
+      ['2026-11-08', 5],
+    ]);
+    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const [first] = okPlan(review.body.plan).operations;
+    const before = stack.sandboxes.world.cw.additions.length;
+    const negative = await jdoe('POST', '/plans/confirm', {
+      subscriptionId: m.sub.id,
+      basis: review.body.plan.basis,
+      edits: { [first!.key]: { include: true, quantity: -5, unitPrice: -999_999_999 } },
+    });
+    expect(negative.status).toBe(400);
+    expect(negative.body.details.fields.map((f) => f.field)).toContain(`json.edits.${first!.key}.unitPrice`);
+    const sign = await jdoe('POST', '/plans/confirm', {
+      subscriptionId: m.sub.id,
+      basis: review.body.plan.basis,
+      edits: { [first!.key]: { include: true, quantity: -5 } },
+    });
+    expect(sign.status).toBe(400);
+    expect(sign.body.details.fields.map((f) => f.field)).toEqual([`edits.${first!.key}.quantity`]);
+    expect(stack.sandboxes.world.cw.additions.length).toBe(before);
+
+    const tab = await jdoe('GET', `/companies/${m.cwCompany.id}/tab`);
+    const foreign = stack.sandboxes.world.cw.agreements.find((a) => a.company.id !== m.cwCompany.id)!;
+    const res = await jdoe('PUT', `/company-mappings/${tab.body.binding!.mappingId}/default-agreement`, {
+      agreementId: foreign.id,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.details.fields).toEqual([expect.objectContaining({ field: 'json.agreementId' })]);
+    const ok = await jdoe('PUT', `/company-mappings/${tab.body.binding!.mappingId}/default-agreement`, {
+      agreementId: m.agreement.id,
+    });
+    expect(ok.status).toBe(200);
   });
 });
