@@ -77,9 +77,13 @@ async function bind(ctx: RequestContext, distributorCompanyId: string, cwCompany
  * exactly as the agreement pod, the unsynced report and the scheduled run decide it: the same
  * assessment (history, owed operations and drift included), read fresh.
  */
-async function subscriptionRows(ctx: RequestContext, distributorCompanyId: string): Promise<SubscriptionRow[]> {
+async function subscriptionRows(
+  ctx: RequestContext,
+  distributorCompanyId: string,
+  cwCompanyId: number,
+): Promise<SubscriptionRow[]> {
   const [assessed, products] = await Promise.all([
-    assessCompany(ctx, distributorCompanyId),
+    assessCompany(ctx, distributorCompanyId, cwCompanyId),
     listProductMappings(ctx.db, ctx.tenant.id),
   ]);
   const byProduct = new Map(products.filter((p) => p.subProduct === '').map((p) => [p.distributorProductId, p]));
@@ -188,7 +192,7 @@ export function companyRoutes(deps: ApiDeps) {
         }
         const [agreements, subscriptions] = await Promise.all([
           ctx.cwAgreements(cwCompanyId),
-          subscriptionRows(ctx, mapping.distributorCompanyId),
+          subscriptionRows(ctx, mapping.distributorCompanyId, cwCompanyId),
         ]);
         return c.json(
           {

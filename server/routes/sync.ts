@@ -65,7 +65,7 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
           (m) => m.status === 'mapped' && m.cwCompanyId === agreement.company.id,
         );
         if (!company) return c.json({ bound: false, rows: [], inSync: 0 }, 200);
-        const assessed = await assessCompany(ctx, company.distributorCompanyId);
+        const assessed = await assessCompany(ctx, company.distributorCompanyId, agreement.company.id);
         const here = assessed.filter(
           (a) => (a.mapping?.cwAgreementId === agreementId && a.mapping.status === 'mapped') || !a.mapping,
         );

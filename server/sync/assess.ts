@@ -116,6 +116,8 @@ export interface AssessDeps {
   concurrency?: number;
   /** How an agreement's additions are read (the tab and the pod reuse a member's recent reads). */
   additionsOf?: (agreementId: number) => Promise<AdditionView[]>;
+  /** Agreements already read (the bound company's, from the member's recent reads); others are read here. */
+  knownAgreements?: () => Promise<readonly AgreementView[]>;
 }
 
 export interface AssessScope {
@@ -189,8 +191,10 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
     ),
   ];
   const agreements = new Map<number, AgreementView>();
-  for (let i = 0; i < agreementIds.length; i += CHUNK) {
-    for (const a of await cw.agreements.list({ conditions: where.in('id', agreementIds.slice(i, i + CHUNK)) }))
+  for (const a of (await deps.knownAgreements?.()) ?? []) agreements.set(a.id, a);
+  const unread = agreementIds.filter((id) => !agreements.has(id));
+  for (let i = 0; i < unread.length; i += CHUNK) {
+    for (const a of await cw.agreements.list({ conditions: where.in('id', unread.slice(i, i + CHUNK)) }))
       agreements.set(a.id, toAgreementView(a));
   }
   const additionLists = await mapLimit(agreementIds, deps.concurrency ?? 6, async (id) =>
@@ -397,12 +401,17 @@ export function unreadableRow(u: UnreadableRecord, checkedAt: Date): Omit<Status
 
 /** One bound distributor company's subscriptions, assessed with the tenant's own sync rules (the tab, the pod). */
 export async function assessCompany(
-  deps: Omit<AssessDeps, 'rules' | 'additionsOf'> & { cwAdditions?: AssessDeps['additionsOf'] },
+  deps: Omit<AssessDeps, 'rules' | 'additionsOf' | 'knownAgreements'> & {
+    cwAdditions?: AssessDeps['additionsOf'];
+    cwAgreements?: (cwCompanyId: number) => Promise<readonly AgreementView[]>;
+  },
   distributorCompanyId: string,
+  cwCompanyId?: number,
 ): Promise<Assessment[]> {
   const settings = await getSettings(deps.db, deps.tenant.id);
+  const known = cwCompanyId !== undefined && deps.cwAgreements ? () => deps.cwAgreements!(cwCompanyId) : undefined;
   const { assessed } = await assessTenant(
-    { ...deps, rules: settings.rules, additionsOf: deps.cwAdditions },
+    { ...deps, rules: settings.rules, additionsOf: deps.cwAdditions, knownAgreements: known },
     { distributorCompanyIds: [distributorCompanyId] },
   );
   return assessed;
