@@ -77,12 +77,17 @@ export function setBilling(
   return m;
 }
 
-/** Settings that let the scheduled run write every kind of operation without a person. */
-export const allowEverythingUnattended = (call: Caller) =>
+/** Saves the tenant's settings: the defaults (auto-sync off, daily at 00:00 UTC), with `over` on top. */
+export const saveSettings = (call: Caller, over: Record<string, unknown>) =>
   call('PUT', '/settings', {
-    autoSync: true,
+    autoSync: false,
     schedule: '0 0 * * *',
     timeZone: 'UTC',
-    unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'],
+    unattendedKinds: [],
     rules: {},
+    ...over,
   });
+
+/** Settings that let the scheduled run write every kind of operation without a person. */
+export const allowEverythingUnattended = (call: Caller) =>
+  saveSettings(call, { autoSync: true, unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'] });

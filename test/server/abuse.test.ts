@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { neutralise, toCsv } from '../../server/routes/csv.ts';
 import { type Caller, okPlan, signedIn } from '../helpers/api.ts';
-import { mapSubscription, setBilling } from '../helpers/mapped.ts';
+import { mapSubscription, saveSettings, setBilling } from '../helpers/mapped.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 
 /** Attacks the review replayed against a running server, and the safe answer each now gets. */
 let stack: Stack;
 let jdoe: Caller;
-const settings = (over: Record<string, unknown>) =>
-  jdoe('PUT', '/settings', {
-    autoSync: false,
-    schedule: '0 0 * * *',
-    timeZone: 'UTC',
-    unattendedKinds: [],
-    rules: {},
-    ...over,
-  });
+const settings = (over: Record<string, unknown>) => saveSettings(jdoe, over);
 
 beforeAll(async () => {
   stack = await startStack();

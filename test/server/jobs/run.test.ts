@@ -5,7 +5,7 @@ import { createPacer } from '../../../server/http/pacer.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { startScheduler } from '../../../server/jobs/scheduler.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
-import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
+import { mapSubscription, saveSettings, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
@@ -31,15 +31,7 @@ async function drifted(pax8Name: string, cwName: string, base: number, now: numb
   ]);
 }
 
-const settings = (over: Record<string, unknown>) =>
-  jdoe('PUT', '/settings', {
-    autoSync: false,
-    schedule: '0 0 * * *',
-    timeZone: 'UTC',
-    unattendedKinds: [],
-    rules: {},
-    ...over,
-  });
+const settings = (over: Record<string, unknown>) => saveSettings(jdoe, over);
 
 beforeAll(async () => {
   stack = await startStack({ cw: { retry: FAST_RETRY } });

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type PlanResult, planSubscription } from '../../../shared/billing/planner.ts';
-import { addition, agreement, GUIDE_RULES, history, input, subscription } from './planner-fixtures.ts';
-
-function ok(result: PlanResult) {
-  if (result.status !== 'ok') throw new Error(`expected a plan, got: ${result.reason}`);
-  return result;
-}
-const brief = (r: PlanResult) =>
-  ok(r).operations.map((o) => [
-    o.type,
-    o.after.quantity,
-    o.after.unitPrice.cents,
-    o.after.effectiveDate,
-    o.after.cancelledDate,
-  ]);
+import { planSubscription } from '../../../shared/billing/planner.ts';
+import { addition, agreement, brief, GUIDE_RULES, history, input, ok, subscription } from './planner-fixtures.ts';
 
 describe('an agreement invoiced ahead', () => {
   it('yearly, next invoice 2021-01-01: +2 seats on 2020-09-10 → prorate $25.00 × 20/30 = $16.67 each, extra months Oct–Dec $75.00 each', () => {

@@ -1,5 +1,5 @@
 import type { AdditionView } from '../../../shared/billing/additions.ts';
-import type { PlanInput } from '../../../shared/billing/planner.ts';
+import type { PlanInput, PlanResult } from '../../../shared/billing/planner.ts';
 import { parseMicros } from '../../../shared/money.ts';
 import type { Subscription, SubscriptionSnapshot } from '../../../shared/schemas/distributor.ts';
 import type { AgreementView } from '../../../shared/schemas/mapping.ts';
@@ -97,3 +97,19 @@ export function input(over: Partial<PlanInput> = {}): PlanInput {
     ...over,
   };
 }
+
+/** The plan, failing the test with the planner's reason when it is blocked. */
+export function ok(result: PlanResult) {
+  if (result.status !== 'ok') throw new Error(`expected a plan, got: ${result.reason}`);
+  return result;
+}
+
+/** Each operation as type, quantity, unit price in cents, effective and cancelled dates. */
+export const brief = (r: PlanResult) =>
+  ok(r).operations.map((o) => [
+    o.type,
+    o.after.quantity,
+    o.after.unitPrice.cents,
+    o.after.effectiveDate,
+    o.after.cancelledDate,
+  ]);

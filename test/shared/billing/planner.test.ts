@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { markerFor } from '../../../shared/billing/operations.ts';
-import { type PlanResult, planSubscription } from '../../../shared/billing/planner.ts';
-import { addition, agreement, history, input, LABEL, subscription } from './planner-fixtures.ts';
-
-function ok(result: PlanResult) {
-  if (result.status !== 'ok') throw new Error(`expected a plan, got: ${result.reason}`);
-  return result;
-}
-const brief = (r: PlanResult) =>
-  ok(r).operations.map((o) => [
-    o.type,
-    o.after.quantity,
-    o.after.unitPrice.cents,
-    o.after.effectiveDate,
-    o.after.cancelledDate,
-  ]);
+import { planSubscription } from '../../../shared/billing/planner.ts';
+import { addition, agreement, brief, history, input, LABEL, ok, subscription } from './planner-fixtures.ts';
 
 describe("the Pax8 guide's syncs", () => {
   it('a seat added on 9/9/2020: a new recurring addition of 2 from 10/01 and a $17.50 prorate for 9/9–9/30', () => {
