@@ -17,6 +17,7 @@ import type { NewCwAddition, PatchOperation } from '../server/connectwise/types.
 import { OPERATION_TYPES } from '../shared/billing/operations.ts';
 import type { Derived } from '../shared/billing/proration.ts';
 import { MAPPING_STATUSES } from '../shared/schemas/mapping.ts';
+import type { Permissions } from '../shared/schemas/permissions.ts';
 import { OPERATION_STATES } from '../shared/schemas/plans.ts';
 import { OPERATION_KINDS, type OperationKind, type SyncRules } from '../shared/schemas/settings.ts';
 
@@ -100,6 +101,12 @@ export const tenantSettings = pgTable('tenant_settings', {
   /** Sync rules (effective dates, cancellation, proration style); validated by shared schemas. */
   rules: jsonb('rules').$type<Partial<SyncRules>>().notNull().default(sql`'{}'::jsonb`),
   updatedBy: text('updated_by'),
+  /**
+   * The member whose role, checked when she saved, allows editing agreements: the API member
+   * writes on the schedule only while this is set. Settings saved before roles were checked
+   * have none, so their schedule only checks until an authorised member saves them again.
+   */
+  approvedBy: text('approved_by'),
   updatedAt: updatedAt(),
 });
 
@@ -305,6 +312,10 @@ export const memberSessions = pgTable(
     memberEmail: text('member_email'),
     memberHashEnc: text('member_hash_enc').notNull(),
     memberContextEnc: text('member_context_enc'),
+    /** What her ConnectWise security role allows, as last read; re-read with the session. */
+    permissions: jsonb('permissions').$type<Permissions>().notNull(),
+    /** When ConnectWise last confirmed the member and her role (at most 5 minutes before any use). */
+    verifiedAt: at('verified_at').notNull().defaultNow(),
     createdAt: createdAt(),
     expiresAt: at('expires_at').notNull(),
   },

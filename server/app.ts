@@ -39,13 +39,14 @@ export interface AppDeps {
 
 /** Builds the whole HTTP surface from its dependencies; index.ts only wires and serves. */
 export function createApp(deps: AppDeps) {
+  const vendors = createVendors({ secrets: deps.secrets, cw: deps.cw, pax8: deps.pax8 });
   const apiDeps: ApiDeps = {
     database: deps.database,
     secrets: deps.secrets,
     clock: deps.clock,
     sessionTtlMinutes: deps.sessionTtlMinutes ?? 60,
     cw: deps.cw ?? {},
-    vendors: createVendors({ secrets: deps.secrets, cw: deps.cw, pax8: deps.pax8 }),
+    vendors,
     cache: createTtlCache(deps.readCacheMs ?? 60_000),
   };
   // One budget per ConnectWise instance: every sync of a tenant in this process shares it.

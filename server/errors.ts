@@ -8,6 +8,8 @@ import type { Logger } from './logger.ts';
 export const ERROR_STATUS = {
   invalid_input: 400,
   unauthorized: 401,
+  /** ConnectWise no longer accepts the member: she is signed out here and must reload. */
+  reload_required: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

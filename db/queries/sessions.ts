@@ -1,5 +1,6 @@
 import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Database } from '../client.ts';
+import type { Permissions } from '../../shared/schemas/permissions.ts';
 import { memberSessions } from '../schema.ts';
 
 export type MemberSession = typeof memberSessions.$inferSelect;
@@ -31,4 +32,26 @@ export async function sessionExists(db: Database, tokenHash: string): Promise<bo
 /** Expired sessions hold sealed member hashes; they are removed rather than kept. */
 export async function deleteExpiredSessions(db: Database, now: Date): Promise<void> {
   await db.delete(memberSessions).where(lt(memberSessions.expiresAt, now));
+}
+
+/** Records a fresh confirmation from ConnectWise: the member is still accepted, with this role. */
+export async function recordVerification(
+  db: Database,
+  tenantId: string,
+  sessionId: string,
+  permissions: Permissions,
+  verifiedAt: Date,
+): Promise<void> {
+  await db
+    .update(memberSessions)
+    .set({ permissions, verifiedAt })
+    .where(and(eq(memberSessions.tenantId, tenantId), eq(memberSessions.id, sessionId)));
+}
+
+/** Signs a member out now: ConnectWise no longer accepts her, so the session must not act for her. */
+export async function endSession(db: Database, tenantId: string, sessionId: string, now: Date): Promise<void> {
+  await db
+    .update(memberSessions)
+    .set({ expiresAt: now })
+    .where(and(eq(memberSessions.tenantId, tenantId), eq(memberSessions.id, sessionId)));
 }

@@ -15,7 +15,7 @@ const DEFAULTS: TenantSettings = {
 /** A tenant's settings, or the defaults (auto-sync off, daily at 00:00 UTC) if never saved. */
 export async function getSettings(db: Database, tenantId: string): Promise<TenantSettingsView> {
   const [row] = await db.select().from(tenantSettings).where(eq(tenantSettings.tenantId, tenantId)).limit(1);
-  if (!row) return { ...DEFAULTS, updatedBy: null, updatedAt: null };
+  if (!row) return { ...DEFAULTS, updatedBy: null, updatedAt: null, approvedBy: null };
   return {
     autoSync: row.autoSync,
     schedule: row.schedule,
@@ -24,16 +24,18 @@ export async function getSettings(db: Database, tenantId: string): Promise<Tenan
     rules: z.parse(syncRulesSchema, row.rules),
     updatedBy: row.updatedBy,
     updatedAt: row.updatedAt.toISOString(),
+    approvedBy: row.approvedBy,
   };
 }
 
+/** Saves settings as `updatedBy`, whose role the caller has checked allows editing agreements. */
 export async function saveSettings(
   db: Database,
   tenantId: string,
   settings: TenantSettings,
   updatedBy: string,
 ): Promise<TenantSettingsView> {
-  const values = { ...settings, tenantId, updatedBy, updatedAt: new Date() };
+  const values = { ...settings, tenantId, updatedBy, approvedBy: updatedBy, updatedAt: new Date() };
   await db.insert(tenantSettings).values(values).onConflictDoUpdate({ target: tenantSettings.tenantId, set: values });
   return getSettings(db, tenantId);
 }

@@ -3,28 +3,36 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { DatabaseHandle } from '../../db/client.ts';
 import {
   deleteExpiredSessions,
+  endSession,
   findLiveSession,
   insertSession,
   type MemberSession,
+  recordVerification,
   sessionExists,
 } from '../../db/queries/sessions.ts';
 import { findTenantBySite, getTenant, type Tenant } from '../../db/queries/tenants.ts';
+import type { Permissions } from '../../shared/schemas/permissions.ts';
 import type { MemberAuthentication, SessionInfo } from '../../shared/schemas/session.ts';
 import type { Clock } from '../clock.ts';
 import type { CwAuth } from '../connectwise/auth.ts';
-import { type CwOverrides, cwForTenant } from '../connectwise/factory.ts';
-import type { CwMemberInfo } from '../connectwise/types.ts';
+import type { CwOverrides } from '../connectwise/factory.ts';
 import type { SecretBox } from '../crypto.ts';
 import { AppError } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
+import type { Vendors } from '../tenants/vendors.ts';
+import { confirmMember, refused } from './verify.ts';
+
+type MemberAuth = Extract<CwAuth, { kind: 'member' }>;
 
 /** Who is calling: a verified member of one tenant. Every `/api` route reads it from here. */
 export interface SessionContext {
   session: MemberSession;
   tenant: Tenant;
   member: { id: string; name: string; email: string | null };
+  /** What her ConnectWise role allows, confirmed at most five minutes ago (just now before a write). */
+  permissions: Permissions;
   /** The member's own ConnectWise credentials, for writes that must run as them. */
-  cwAuth: CwAuth;
+  cwAuth: MemberAuth;
 }
 
 export type AppEnv = { Variables: { auth: SessionContext } };
@@ -35,13 +43,21 @@ export interface SessionDeps {
   clock: Clock;
   sessionTtlMinutes: number;
   cw: CwOverrides;
+  vendors: Vendors;
 }
 
+/** How long ConnectWise's word on a member and her role is trusted before it is asked again. */
+export const REVERIFY_MS = 5 * 60_000;
+
 const notConfirmed = () =>
-  new AppError(
-    'unauthorized',
+  refused(
+    'member_not_verified',
     'ConnectWise did not confirm your sign-in. Reload the tab; if it keeps happening, sign out of ConnectWise and in again, or ask an administrator whether this instance is set up here.',
-    { reason: 'member_not_verified' },
+  );
+const revoked = () =>
+  refused(
+    'session_revoked',
+    'ConnectWise no longer accepts your sign-in, so you have been signed out here. Reload the tab to sign in again.',
   );
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -49,37 +65,22 @@ const hashContext = (sessionId: string, what: string) => `session:${sessionId}:$
 
 /**
  * Turns Manage's member authentication into a session, trusting nothing the browser says:
- * the tenant comes from our own records (site and company id), and ConnectWise itself must
- * answer `/system/myMembers/info` with the claimed member for the credentials given.
+ * the tenant comes from our own records (site and company id), ConnectWise itself must answer
+ * `/system/myMembers/info` with the claimed member for the credentials given, and what she may
+ * do comes from her ConnectWise security role.
  */
 export async function createMemberSession(deps: SessionDeps, claim: MemberAuthentication): Promise<SessionInfo> {
   const tenant = await findTenantBySite(deps.database.db, claim.site, claim.companyid);
   // An unknown instance gets the same answer as a refused sign-in: a caller without a
   // session cannot tell which sites and companies are registered here.
   if (!tenant) throw notConfirmed();
-  const cwAuth: CwAuth = {
+  const cwAuth: MemberAuth = {
     kind: 'member',
     memberId: claim.memberid,
     memberHash: claim.memberHash,
     memberContext: claim.memberContext ?? undefined,
   };
-  let identity: CwMemberInfo;
-  try {
-    identity = await cwForTenant(tenant, cwAuth, {
-      ...deps.cw,
-      retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 500, budgetMs: 1_000 },
-    }).system.myMember();
-  } catch (error) {
-    if (error instanceof VendorError && error.code === 'authentication') throw notConfirmed();
-    throw error;
-  }
-  if (identity.identifier.toLowerCase() !== claim.memberid.toLowerCase() || identity.inactiveFlag) {
-    throw new AppError(
-      'unauthorized',
-      'ConnectWise answered for a different or inactive member than the one signing in.',
-      { reason: 'member_mismatch' },
-    );
-  }
+  const { identity, permissions } = await confirmMember(deps.vendors, tenant, cwAuth, notConfirmed);
 
   const id = randomUUID();
   const token = randomBytes(32).toString('base64url');
@@ -100,6 +101,8 @@ export async function createMemberSession(deps: SessionDeps, claim: MemberAuthen
     memberContextEnc: claim.memberContext
       ? deps.secrets.seal(claim.memberContext, hashContext(id, 'member_context'))
       : null,
+    permissions,
+    verifiedAt: now.toJSDate(),
     createdAt: now.toJSDate(),
     expiresAt: expiresAt.toJSDate(),
   });
@@ -108,13 +111,34 @@ export async function createMemberSession(deps: SessionDeps, claim: MemberAuthen
     expiresAt: expiresAt.toISO(),
     member: { id: identity.identifier, name, email: identity.defaultEmail ?? null },
     tenant: { id: tenant.id, name: tenant.name, companyId: tenant.companyId },
+    permissions,
   };
+}
+
+/**
+ * Asks ConnectWise again about the caller. A member it refuses is signed out here at once;
+ * otherwise her role is stored as read now, so a changed role counts from this request on.
+ */
+export async function reverify(deps: SessionDeps, auth: SessionContext): Promise<void> {
+  const now = deps.clock.now().toJSDate();
+  try {
+    const { permissions } = await confirmMember(deps.vendors, auth.tenant, auth.cwAuth, revoked);
+    await recordVerification(deps.database.db, auth.tenant.id, auth.session.id, permissions, now);
+    auth.permissions = permissions;
+  } catch (error) {
+    if (error instanceof AppError && (error.code === 'unauthorized' || error.code === 'reload_required')) {
+      await endSession(deps.database.db, auth.tenant.id, auth.session.id, now);
+      throw revoked();
+    }
+    throw error;
+  }
 }
 
 /**
  * Requires `Authorization: Bearer <token>`. The token lives only in the pod's memory, so no
  * browser sends it on its own: a request forged from another site carries no credentials,
- * which is why no CSRF token is needed (see README, "Sessions").
+ * which is why no CSRF token is needed (see README, "Sessions"). A session ConnectWise has not
+ * confirmed for five minutes is confirmed again before the request goes on.
  */
 export function requireSession(deps: SessionDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -130,11 +154,9 @@ export function requireSession(deps: SessionDeps): MiddlewareHandler<AppEnv> {
       throw new AppError(
         'unauthorized',
         expired
-          ? 'Your session has expired. Reload the tab to sign in again.'
+          ? 'Your session has ended. Reload the tab to sign in again.'
           : 'Not signed in. Open this page from ConnectWise Manage.',
-        {
-          reason: expired ? 'session_expired' : 'no_session',
-        },
+        { reason: expired ? 'session_expired' : 'no_session' },
       );
     }
     const tenant = await getTenant(deps.database.db, session.tenantId);
@@ -142,10 +164,11 @@ export function requireSession(deps: SessionDeps): MiddlewareHandler<AppEnv> {
       throw new AppError('unauthorized', 'This ConnectWise instance is no longer registered. Reload the tab.', {
         reason: 'no_session',
       });
-    c.set('auth', {
+    const auth: SessionContext = {
       session,
       tenant,
       member: { id: session.memberId, name: session.memberName, email: session.memberEmail },
+      permissions: session.permissions,
       cwAuth: {
         kind: 'member',
         memberId: session.memberId,
@@ -154,13 +177,18 @@ export function requireSession(deps: SessionDeps): MiddlewareHandler<AppEnv> {
           ? deps.secrets.open(session.memberContextEnc, hashContext(session.id, 'member_context'))
           : undefined,
       },
-    });
+    };
+    if (deps.clock.now().toMillis() - session.verifiedAt.getTime() >= REVERIFY_MS) await reverify(deps, auth);
+    c.set('auth', auth);
     await next();
+    // ConnectWise refused her own credentials during the request: she is signed out here too.
+    if (c.error instanceof VendorError && c.error.vendor === 'connectwise' && c.error.code === 'authentication')
+      await endSession(deps.database.db, tenant.id, session.id, deps.clock.now().toJSDate());
   };
 }
 
 /** A ConnectWise client acting as the signed-in member. */
-export function memberCw(c: Context<AppEnv>, deps: Pick<SessionDeps, 'cw'>) {
+export function memberCw(c: Context<AppEnv>, deps: Pick<SessionDeps, 'vendors'>) {
   const auth = c.get('auth');
-  return cwForTenant(auth.tenant, auth.cwAuth, deps.cw);
+  return deps.vendors.cw(auth.tenant, auth.cwAuth);
 }

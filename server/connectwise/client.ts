@@ -18,6 +18,8 @@ import {
   cwHostedScreenSchema,
   cwHostedSetupSchema,
   cwMemberInfoSchema,
+  cwMemberSchema,
+  cwRoleSettingSchema,
   cwNamedSchema,
   cwSystemInfoSchema,
   type NewCwAddition,
@@ -197,6 +199,8 @@ export function createCwClient(options: CwClientOptions) {
     system: {
       info: () => get('/system/info', cwSystemInfoSchema),
       myMember: () => get('/system/myMembers/info', cwMemberInfoSchema),
+      member: (id: number) => get(`/system/members/${id}`, cwMemberSchema),
+      roleSettings: (roleId: number) => list(`/system/securityroles/${roleId}/settings`, cwRoleSettingSchema),
     },
 
     companies: {

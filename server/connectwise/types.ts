@@ -162,6 +162,24 @@ export const cwMemberInfoSchema = z.object({
 });
 export type CwMemberInfo = z.infer<typeof cwMemberInfoSchema>;
 
+export const cwMemberSchema = z.object({
+  id: z.number().int(),
+  identifier: z.string(),
+  inactiveFlag: z.boolean().optional(),
+  securityRole: z.object({ id: z.number().int(), name: z.string() }).nullish(),
+});
+export type CwMember = z.infer<typeof cwMemberSchema>;
+
+const roleLevel = z.enum(['All', 'Mine', 'None']).catch('None');
+export const cwRoleSettingSchema = z.object({
+  moduleIdentifier: z.string(),
+  moduleFunctionName: z.string(),
+  addLevel: roleLevel,
+  editLevel: roleLevel,
+  deleteLevel: roleLevel,
+  inquireLevel: roleLevel,
+});
+
 export const cwSystemInfoSchema = z.object({
   version: z.string(),
   isCloud: z.boolean(),

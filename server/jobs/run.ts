@@ -9,6 +9,7 @@ import type { PlanResult } from '../../shared/billing/planner.ts';
 import { toIsoDay } from '../../shared/dates.ts';
 import type { Actor } from '../audit.ts';
 import type { Clock } from '../clock.ts';
+import type { CwAuth } from '../connectwise/auth.ts';
 import { mapLimit } from '../http/limit.ts';
 import type { Pacer } from '../http/pacer.ts';
 import { sleep } from '../http/retry.ts';
@@ -39,8 +40,13 @@ export interface RunDeps {
 
 export interface RunOptions {
   trigger: 'scheduled' | 'manual' | 'check';
-  /** Who asked: "Scheduled sync", or the member who pressed "sync now". */
+  /** Who asked: "schedule", or the member who pressed "Sync now" ("Kim Park (kpark)"). */
   requestedBy: string;
+  /**
+   * For "Sync now" by a member whose role may write: her own credentials. Her writes go to
+   * ConnectWise as her and the Log names her; a manual run never borrows the API member.
+   */
+  member?: { cwAuth: CwAuth; memberId: string };
 }
 
 export type RunResult =
@@ -137,19 +143,38 @@ async function recordEnd(progress: (v: RunProgress) => Promise<void>, v: RunProg
  * reason. Exactly-once writes make a run that was interrupted safe to run again.
  */
 export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunOptions): Promise<RunResult> {
+  if (options.trigger === 'manual' && !options.member)
+    throw new Error('A manual sync writes as the member who asked; pass her credentials.');
   const now = () => deps.clock.now().toJSDate();
   const leaseMs = deps.leaseMs ?? 120_000;
   const runId = randomUUID();
   if (!(await acquireLease(deps.db, tenant.id, deps.holder, runId, new Date(now().getTime() + leaseMs), now())))
     return { status: 'busy' };
-  const heartbeat = setInterval(
-    () => void renewLease(deps.db, tenant.id, deps.holder, new Date(now().getTime() + leaseMs)).catch(() => {}),
-    Math.max(1_000, leaseMs / 3),
-  );
-  const actorName =
-    options.trigger === 'scheduled'
-      ? 'Scheduled sync'
-      : `${options.trigger === 'check' ? 'Check' : 'Sync now'} by ${options.requestedBy}`;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  try {
+    heartbeat = setInterval(
+      () => void renewLease(deps.db, tenant.id, deps.holder, new Date(now().getTime() + leaseMs)).catch(() => {}),
+      Math.max(1_000, leaseMs / 3),
+    );
+    return await leasedRun(deps, tenant, options, runId);
+  } finally {
+    clearInterval(heartbeat);
+    await releaseLease(deps.db, tenant.id, deps.holder);
+  }
+}
+
+const runActorName = (options: RunOptions) =>
+  options.trigger === 'scheduled'
+    ? 'Scheduled sync'
+    : `${options.trigger === 'check' ? 'Check' : 'Sync now'} by ${options.requestedBy}`;
+
+async function leasedRun(deps: RunDeps, tenant: Tenant, options: RunOptions, runId: string): Promise<RunResult> {
+  const now = () => deps.clock.now().toJSDate();
+  const settings = await getSettings(deps.db, tenant.id);
+  // The API member writes on the schedule only what a member allowed to edit agreements set up.
+  const unapproved = options.trigger === 'scheduled' && settings.approvedBy === null;
+  const checkOnly = options.trigger === 'check' || unapproved;
+  const actorName = runActorName(options);
   await insertRun(deps.db, tenant.id, {
     id: runId,
     trigger: options.trigger,
@@ -163,10 +188,13 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
   let failures = 0;
   let needsReview = 0;
   try {
-    const settings = await getSettings(deps.db, tenant.id);
     const pacer = deps.pacer?.(tenant.id);
-    const cw = deps.vendors.apiMemberCw(tenant, pacer ? { beforeAttempt: () => pacer.take() } : {});
-    const actor: Actor = { type: 'scheduled', memberId: null, name: actorName };
+    const paced = pacer ? { beforeAttempt: () => pacer.take() } : {};
+    const member = options.trigger === 'manual' ? options.member : undefined;
+    const cw = member ? deps.vendors.cw(tenant, member.cwAuth, paced) : deps.vendors.apiMemberCw(tenant, paced);
+    const actor: Actor = member
+      ? { type: 'member', memberId: member.memberId, name: actorName }
+      : { type: 'scheduled', memberId: null, name: actorName };
     const ctx: WriteContext = { db: deps.db, tenant, actor, cw, now, syncRunId: runId };
     await settleAbandoned(ctx);
     const today = toIsoDay(deps.clock.now());
@@ -190,7 +218,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     // Companies are independent: several are written at once, within the request budget.
     await mapLimit([...byCompany.values()], deps.concurrency ?? 6, async (list) => {
       for (const a of list) {
-        if (a.ignored || a.state !== 'out-of-sync' || a.plan?.status !== 'ok' || options.trigger === 'check') {
+        if (a.ignored || a.state !== 'out-of-sync' || a.plan?.status !== 'ok' || checkOnly) {
           if (a.state === 'needs-review' && !a.ignored) needsReview++;
           continue;
         }
@@ -215,9 +243,16 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
       companiesDone: byCompany.size,
       needsReview,
       error:
-        unreadableCount > 0
-          ? `${unreadableCount} ${unreadableCount === 1 ? 'record' : 'records'} could not be read; each is listed in the unsynced report with the value Pax8 sent.`
-          : null,
+        [
+          unapproved
+            ? 'Nothing was written: the schedule writes only after a member whose ConnectWise role may edit agreements saves the sync settings.'
+            : null,
+          unreadableCount > 0
+            ? `${unreadableCount} ${unreadableCount === 1 ? 'record' : 'records'} could not be read; each is listed in the unsynced report with the value Pax8 sent.`
+            : null,
+        ]
+          .filter(Boolean)
+          .join(' ') || null,
       finishedAt: now(),
     });
     return { status: 'done', runId, outcome, writes, failures, needsReview };
@@ -230,8 +265,5 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
       finishedAt: now(),
     });
     return { status: 'done', runId, outcome: 'failed', writes, failures, needsReview };
-  } finally {
-    clearInterval(heartbeat);
-    await releaseLease(deps.db, tenant.id, deps.holder);
   }
 }

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { getSettings, saveSettings } from '../../db/queries/settings.ts';
 import { memberAuthenticationSchema, type RecordSummary, recordParamsSchema } from '../../shared/schemas/session.ts';
 import { tenantSettingsSchema } from '../../shared/schemas/settings.ts';
+import { mayWrite } from '../auth/guard.ts';
 import { type AppEnv, createMemberSession, memberCw, requireSession } from '../auth/session.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import { createRateLimiter } from '../http/rate-limit.ts';
@@ -39,12 +40,13 @@ export function apiRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
     })
     .use('*', requireSession(deps))
     .get('/session', (c) => {
-      const { member, tenant, session } = c.get('auth');
+      const { member, tenant, session, permissions } = c.get('auth');
       return c.json(
         {
           member,
           tenant: { id: tenant.id, name: tenant.name, companyId: tenant.companyId },
           expiresAt: session.expiresAt.toISOString(),
+          permissions,
         },
         200,
       );
@@ -63,7 +65,7 @@ export function apiRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
       return c.json(summary, 200);
     })
     .get('/settings', async (c) => c.json(await getSettings(deps.database.db, c.get('auth').tenant.id), 200))
-    .put('/settings', zv('json', tenantSettingsSchema), async (c) => {
+    .put('/settings', mayWrite(deps, 'changeSettings'), zv('json', tenantSettingsSchema), async (c) => {
       const { tenant, member } = c.get('auth');
       const settings = c.req.valid('json');
       // Validated with the parser the scheduler uses: a schedule it cannot read is refused here.

@@ -23,6 +23,7 @@ import {
   type SubscriptionRow,
 } from '../../shared/schemas/mapping.ts';
 import { auditedWrite } from '../audit.ts';
+import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
@@ -222,7 +223,7 @@ export function companyRoutes(deps: ApiDeps) {
           200,
         );
       })
-      .post('/company-mappings', zv('json', bindCompanySchema), async (c) => {
+      .post('/company-mappings', mayWrite(deps, 'writeAdditions'), zv('json', bindCompanySchema), async (c) => {
         const { distributorCompanyId, cwCompanyId } = c.req.valid('json');
         return c.json(await bind(requestContext(deps, c), distributorCompanyId, cwCompanyId), 201);
       })
@@ -233,14 +234,14 @@ export function companyRoutes(deps: ApiDeps) {
         if (!mapping) throw new AppError('not_found', 'No such company binding.');
         return c.json({ serviceMappings: await countServiceMappings(ctx.db, ctx.tenant.id, mapping.id) }, 200);
       })
-      .delete('/company-mappings/:id', zv('param', mappingIdParam), async (c) => {
+      .delete('/company-mappings/:id', mayWrite(deps, 'writeAdditions'), zv('param', mappingIdParam), async (c) => {
         const ctx = requestContext(deps, c);
         const result = await unbindCompany(ctx.db, ctx.tenant.id, c.req.valid('param').id);
         if (!result) throw new AppError('not_found', 'No such company binding.');
         return c.json({ paused: result.paused }, 200);
       })
       /** Several companies bound or cleared at once; each row answers for itself. */
-      .post('/company-mappings/bulk', zv('json', bulkCompaniesSchema), async (c) => {
+      .post('/company-mappings/bulk', mayWrite(deps, 'writeAdditions'), zv('json', bulkCompaniesSchema), async (c) => {
         const ctx = requestContext(deps, c);
         const results = [];
         for (const item of c.req.valid('json').items) {
@@ -275,6 +276,7 @@ export function companyRoutes(deps: ApiDeps) {
       })
       .put(
         '/company-mappings/:id/default-agreement',
+        mayWrite(deps, 'writeAdditions'),
         zv('param', mappingIdParam),
         zv('json', z.object({ agreementId: z.nullable(z.number().check(z.int())) })),
         async (c) => {
@@ -298,7 +300,7 @@ export function companyRoutes(deps: ApiDeps) {
         },
       )
       /** Creates the ConnectWise company for a Pax8 company that has none, after review, and binds it. */
-      .post('/cw-companies', zv('json', newCompanySchema), async (c) => {
+      .post('/cw-companies', mayWrite(deps, 'createCompanies'), zv('json', newCompanySchema), async (c) => {
         const ctx = requestContext(deps, c);
         const { distributorCompanyId, ...company } = c.req.valid('json');
         const pax8 = (await ctx.pax8Companies()).items.find((x) => x.id === distributorCompanyId);

@@ -5,6 +5,7 @@ import { companyMappingByDistributor } from '../../db/queries/mappings.ts';
 import { outstandingOperations } from '../../db/queries/operations.ts';
 import { planSubscription } from '../../shared/billing/planner.ts';
 import { confirmPlanSchema } from '../../shared/schemas/plans.ts';
+import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { loadPlanInput } from '../sync/load.ts';
 import { confirmReviewedPlan, retryOperation, type WriteContext, waiveOperation } from '../sync/writer.ts';
@@ -85,7 +86,7 @@ export function planRoutes(deps: ApiDeps) {
           );
         },
       )
-      .post('/plans/confirm', zv('json', confirmPlanSchema), async (c) => {
+      .post('/plans/confirm', mayWrite(deps, 'writeAdditions'), zv('json', confirmPlanSchema), async (c) => {
         const ctx = requestContext(deps, c);
         const request = c.req.valid('json');
         const { input } = await loadPlanInput(
@@ -107,6 +108,7 @@ export function planRoutes(deps: ApiDeps) {
       })
       .post(
         '/operations/:key/waive',
+        mayWrite(deps, 'writeAdditions'),
         zv('param', z.object({ key: z.string().check(z.minLength(1)) })),
         zv('json', z.object({ reason: z.string().check(z.minLength(1, 'say why'), z.maxLength(500)) })),
         async (c) => {
@@ -122,7 +124,7 @@ export function planRoutes(deps: ApiDeps) {
           );
         },
       )
-      .post('/operations/:key/retry', zv('param', z.object({ key: z.string().check(z.minLength(1)) })), async (c) => {
+      .post('/operations/:key/retry', mayWrite(deps, 'writeAdditions'), zv('param', z.object({ key: z.string().check(z.minLength(1)) })), async (c) => {
         const ctx = requestContext(deps, c);
         const outcome = await retryOperation(writeContext(ctx, deps), c.req.valid('param').key);
         deps.cache.invalidateWhere((k) => k.startsWith(`${ctx.tenant.id}:cw:`) && k.includes(':additions:'));

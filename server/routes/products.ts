@@ -5,6 +5,7 @@ import { bindProduct, listProductMappings, unbindProduct } from '../../db/querie
 import { amountToCents, centsToAmount, microsToCents } from '../../shared/money.ts';
 import { bindProductSchema, exportProductSchema, type MappingStatus } from '../../shared/schemas/mapping.ts';
 import { auditedWrite } from '../audit.ts';
+import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { where } from '../connectwise/conditions.ts';
 import { AppError } from '../errors.ts';
@@ -174,7 +175,7 @@ export function productRoutes(deps: ApiDeps) {
         );
       })
       .get('/catalog/setup', async (c) => c.json(await requestContext(deps, c).catalogSetup(), 200))
-      .post('/product-mappings', zv('json', bindProductSchema), async (c) => {
+      .post('/product-mappings', mayWrite(deps, 'writeAdditions'), zv('json', bindProductSchema), async (c) => {
         const ctx = requestContext(deps, c);
         const input = c.req.valid('json');
         const name = await productName(ctx, input.distributorProductId);
@@ -195,14 +196,14 @@ export function productRoutes(deps: ApiDeps) {
         });
         return c.json(mapping, 201);
       })
-      .delete('/product-mappings/:id', zv('param', uuidParam), async (c) => {
+      .delete('/product-mappings/:id', mayWrite(deps, 'writeAdditions'), zv('param', uuidParam), async (c) => {
         const ctx = requestContext(deps, c);
         const row = await unbindProduct(ctx.db, ctx.tenant.id, c.req.valid('param').id);
         if (!row) throw new AppError('not_found', 'No such product binding.');
         return c.json(row, 200);
       })
       /** Exports a Pax8 product as a new, white-labelled catalog item, then binds it. */
-      .post('/catalog-items', zv('json', exportProductSchema), async (c) => {
+      .post('/catalog-items', mayWrite(deps, 'exportProducts'), zv('json', exportProductSchema), async (c) => {
         const ctx = requestContext(deps, c);
         const input = c.req.valid('json');
         const name = await productName(ctx, input.distributorProductId);

@@ -8,6 +8,7 @@ import {
 } from '../../db/queries/mappings.ts';
 import { agreementChoices } from '../../shared/billing/agreements.ts';
 import { mapServiceSchema } from '../../shared/schemas/mapping.ts';
+import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { AppError } from '../errors.ts';
 import { zv } from '../validate.ts';
@@ -16,7 +17,7 @@ import { type ApiDeps, requestContext } from './context.ts';
 /** Subscription → agreement: which agreement a subscription bills on, and with which product mapping. */
 export function serviceRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>()
-    .put('/service-mappings', zv('json', mapServiceSchema), async (c) => {
+    .put('/service-mappings', mayWrite(deps, 'writeAdditions'), zv('json', mapServiceSchema), async (c) => {
       const ctx = requestContext(deps, c);
       const input = c.req.valid('json');
       const sub = await ctx.pax8Subscription(input.subscriptionId);
@@ -66,6 +67,7 @@ export function serviceRoutes(deps: ApiDeps) {
     })
     .delete(
       '/service-mappings/:subscriptionId',
+      mayWrite(deps, 'writeAdditions'),
       zv('param', z.object({ subscriptionId: z.string().check(z.minLength(1)) })),
       async (c) => {
         const ctx = requestContext(deps, c);

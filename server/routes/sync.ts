@@ -13,6 +13,7 @@ import {
 import { recentRuns } from '../../db/queries/runs.ts';
 import { saveStatuses, statusesFor } from '../../db/queries/status.ts';
 import { centsToDecimal } from '../../shared/money.ts';
+import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { AppError } from '../errors.ts';
 import { type RunDeps, runTenantSync } from '../jobs/run.ts';
@@ -28,14 +29,18 @@ const subParam = z.object({ id: z.string().check(z.minLength(1)) });
 export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
   return (
     new Hono<AppEnv>()
-      .post('/sync/runs', zv('json', z.object({ mode: z._default(z.enum(['sync', 'check']), 'sync') })), async (c) => {
-        const { tenant, member } = c.get('auth');
-        const mode = c.req.valid('json').mode;
+      .post('/sync/runs', mayWrite(deps), zv('json', z.object({ mode: z._default(z.enum(['sync', 'check']), 'sync') })), async (c) => {
+        const { tenant, member, cwAuth, permissions } = c.get('auth');
+        // A member whose role may not write additions gets a check: nothing is written for her.
+        const mode = c.req.valid('json').mode === 'sync' && permissions.allowed.writeAdditions ? 'sync' : 'check';
         // Started here, followed through GET /sync/runs: a tenant's run can take minutes.
         const started = runTenantSync(deps.runDeps(), tenant, {
           trigger: mode === 'check' ? 'check' : 'manual',
           requestedBy: `${member.name} (${member.id})`,
+          member: { cwAuth, memberId: member.id },
         });
+        // The run records its own failures; one that could not even start is logged, never left unhandled.
+        started.catch((error) => deps.runDeps().logger.error('sync now failed to start', { tenant: tenant.id, error }));
         const first = await Promise.race([started, new Promise<null>((r) => setTimeout(() => r(null), 150))]);
         if (first?.status === 'busy')
           throw new AppError(
@@ -43,7 +48,17 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
             'A sync is already running for this ConnectWise instance; its progress is shown below.',
             { reason: 'busy' },
           );
-        return c.json({ started: true }, 202);
+        return c.json(
+          {
+            started: true,
+            mode,
+            note:
+              mode === 'check' && c.req.valid('json').mode === 'sync'
+                ? `${permissions.reasons.writeAdditions ?? 'Your role may not write additions.'} This run only checks; nothing is written.`
+                : null,
+          },
+          202,
+        );
       })
       .get('/sync/runs', async (c) => {
         const runs = await recentRuns(deps.database.db, c.get('auth').tenant.id);
@@ -96,6 +111,7 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
       })
       .post(
         '/subscriptions/:id/ignore',
+        mayWrite(deps, 'writeAdditions'),
         zv('param', subParam),
         zv('json', z.object({ reason: z.optional(z.string().check(z.maxLength(500))) })),
         async (c) => {
@@ -109,7 +125,7 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
           return c.json({ ignored: true }, 200);
         },
       )
-      .delete('/subscriptions/:id/ignore', zv('param', subParam), async (c) => {
+      .delete('/subscriptions/:id/ignore', mayWrite(deps, 'writeAdditions'), zv('param', subParam), async (c) => {
         const ctx = requestContext(deps, c);
         if (!(await restoreSubscription(ctx.db, ctx.tenant.id, c.req.valid('param').id)))
           throw new AppError('not_found', 'This subscription is not hidden from the reports.');

@@ -23,8 +23,8 @@ export function createVendors(options: VendorOptions) {
   const siteCache: SiteCache = options.cw?.siteCache ?? new Map();
   const distributors = new Map<string, { sealed: string; distributor: Distributor }>();
   return {
-    cw(tenant: Tenant, auth: CwAuth) {
-      return cwForTenant(tenant, auth, { ...options.cw, siteCache });
+    cw(tenant: Tenant, auth: CwAuth, extra: CwOverrides = {}) {
+      return cwForTenant(tenant, auth, { ...options.cw, siteCache, ...extra });
     },
     /** The integration's own API member, for work no person started (the scheduled sync). */
     apiMemberCw(tenant: Tenant, extra: CwOverrides = {}) {

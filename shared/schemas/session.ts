@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import type { Permissions } from './permissions.ts';
 
 /**
  * What Manage's `getMemberAuthentication` answers (mind the mixed casing). The pod passes it
@@ -20,6 +21,7 @@ export interface SessionInfo {
   expiresAt: string;
   member: { id: string; name: string; email: string | null };
   tenant: { id: string; name: string; companyId: string };
+  permissions: Permissions;
 }
 
 export const SCREENS = ['company', 'agreement'] as const;

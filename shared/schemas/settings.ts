@@ -38,4 +38,9 @@ export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 export interface TenantSettingsView extends TenantSettings {
   updatedBy: string | null;
   updatedAt: string | null;
+  /**
+   * Who, with a role allowed to edit agreements, last saved these settings. Without one the
+   * API member writes nothing on the schedule; the scheduled run only checks.
+   */
+  approvedBy: string | null;
 }

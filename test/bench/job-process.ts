@@ -95,6 +95,7 @@ try {
     tenantId: tenant.id,
     autoSync: true,
     unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'],
+    approvedBy: 'Benchmark Admin (bench)',
   });
 
   const calls = { cw: 0, pax8: 0 };
@@ -128,7 +129,7 @@ try {
       const pacer = createPacer(BUDGET);
       const started = performance.now();
       const result = (await runTenantSync({ ...deps, pacer: () => pacer }, tenant, {
-        trigger: 'manual',
+        trigger: 'scheduled',
         requestedBy: 'benchmark',
       })) as never;
       return {

@@ -35,7 +35,7 @@ const result = await runTenantSync(
     concurrency: 6,
   },
   tenant!,
-  { trigger: 'manual', requestedBy: 'benchmark' },
+  { trigger: 'scheduled', requestedBy: 'benchmark' },
 );
 const ms = performance.now() - started;
 await database.close();

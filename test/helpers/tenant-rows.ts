@@ -140,6 +140,7 @@ export async function seedTenantRows(d: Database, tenantId: string, k: SeedKeys,
       memberId: tag,
       memberName: tag,
       memberHashEnc: 'x',
+      permissions: { role: 'Admin', allowed: {} as never, reasons: {} },
       expiresAt: now,
     })
     .onConflictDoNothing();

@@ -5,6 +5,7 @@ import { createControl, faultMiddleware, type SandboxControl } from '../faults.t
 import { hostPageRoutes } from '../host-page/routes.ts';
 import type { CwAdditionRecord, CwWorld, SandboxMember } from '../world.ts';
 import { countCollection, listCollection } from './collection.ts';
+import { roleAllows, roleNamed, SANDBOX_ROLES, type WRITE_NEEDS } from './roles.ts';
 import { CwRequestError, cwErrorResponse, invalidObject } from './errors.ts';
 import {
   ADDITION_WRITABLE,
@@ -24,12 +25,6 @@ export interface CwSandboxOptions {
   control?: SandboxControl;
 }
 
-/** What each sandbox role may do; everyone may read. */
-const CAN: Record<string, Set<string>> = {
-  Admin: new Set(['addition', 'company', 'catalog', 'hosted']),
-  Technician: new Set(['addition']),
-  Finance: new Set(),
-};
 
 const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -156,10 +151,10 @@ export function createCwSandbox(options: CwSandboxOptions) {
     return { kind: 'member', member };
   }
 
-  function allow(c: Context<Env>, what: string, action: string) {
+  function allow(c: Context<Env>, what: keyof typeof WRITE_NEEDS, action: string) {
     const actor = c.get('actor');
     const role = actor.kind === 'member' ? actor.member.role : actor.role;
-    if (!CAN[role]!.has(what)) {
+    if (!roleAllows(role, what)) {
       throw new CwRequestError(
         403,
         'Forbidden',
@@ -189,6 +184,27 @@ export function createCwSandbox(options: CwSandboxOptions) {
   api.get('/system/info', (c) =>
     c.json({ version: 'v2025.1.105000', isCloud: false, serverTimeZone: 'Eastern Standard Time', cloudRegion: null }),
   );
+  /** A member's record with her security role; members are found by their record id. */
+  api.get('/system/members/:id', (c) => {
+    const m = byId(world.members, c.req.param('id'), 'Member');
+    const role = roleNamed(m.role);
+    return c.json({
+      id: m.id,
+      identifier: m.identifier,
+      firstName: m.firstName,
+      lastName: m.lastName,
+      inactiveFlag: m.inactive,
+      securityRole: { id: role.id, name: role.name },
+    });
+  });
+  api.get('/system/securityroles/:id/settings', (c) => {
+    const role = SANDBOX_ROLES.find((r) => r.id === Number(c.req.param('id')));
+    if (!role) throw notFound('SecurityRole', c.req.param('id'));
+    return listCollection(
+      c,
+      role.settings.map((s, i) => ({ id: role.id * 100 + i, ...s })),
+    );
+  });
   api.get('/system/myMembers/info', (c) => {
     const actor = c.get('actor');
     if (actor.kind === 'apiMember')
@@ -301,7 +317,7 @@ export function createCwSandbox(options: CwSandboxOptions) {
     return c.json(record, 201);
   });
   api.patch('/finance/agreements/:id/additions/:additionId', async (c) => {
-    allow(c, 'addition', 'edit agreement additions');
+    allow(c, 'addition-edit', 'edit agreement additions');
     const agreement = byId(world.agreements, c.req.param('id'), 'Agreement');
     const existing = byId(additionsOf(agreement.id), c.req.param('additionId'), 'Addition');
     const ops = await c.req.json().catch(() => null);

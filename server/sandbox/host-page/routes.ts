@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
-import type { CwWorld } from '../world.ts';
+import type { CwWorld, SandboxMember } from '../world.ts';
 import { HOST_PAGE_HTML } from './page.ts';
 import { HOST_SCRIPT } from './script.ts';
+
+const ROLE_NAMES: SandboxMember['role'][] = ['Admin', 'Finance', 'Technician'];
 
 /**
  * The sandbox's imitation of the Manage web client: a page with a member sign-in, company and
@@ -55,6 +57,15 @@ export function hostPageRoutes(world: CwWorld, hashes: Map<string, string>) {
           }
         }
         return c.json({ revoked });
+      })
+      /** Changes a member's security role, as an administrator would in Manage. */
+      .post('/__sandbox/members/:identifier/role', async (c) => {
+        const who = c.req.param('identifier').toLowerCase();
+        const { role } = (await c.req.json()) as { role?: string };
+        const member = world.members.find((m) => m.identifier.toLowerCase() === who);
+        if (!member || !ROLE_NAMES.includes(role as never)) return c.json({ error: 'unknown member or role' }, 400);
+        member.role = role as typeof member.role;
+        return c.json({ identifier: member.identifier, role: member.role });
       })
   );
 }

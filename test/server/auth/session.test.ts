@@ -150,7 +150,7 @@ describe('every other /api route needs a session', () => {
       const res = await a.app.request('/api/session', { headers: bearer(token) });
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({
-        message: 'Your session has expired. Reload the tab to sign in again.',
+        message: 'Your session has ended. Reload the tab to sign in again.',
         details: { reason: 'session_expired' },
       });
     } finally {
@@ -213,8 +213,8 @@ describe('tenant scoping', () => {
     const { bootstrapSandboxTenant } = await import('../../../server/sandbox/bootstrap.ts');
     const { setup } = await bootstrapSandboxTenant({ db: a.database.db, secrets: a.secrets }, b.sandboxes, a.appUrl);
     expect(setup.tenant.id).not.toBe(a.tenantId);
-    const ta = await signIn(a, 'kpark');
-    const claimB = await claimFor(b, 'kpark');
+    const ta = await signIn(a, 'nross');
+    const claimB = await claimFor(b, 'nross');
     const resB = await a.app.request('/api/session', {
       method: 'POST',
       body: JSON.stringify(claimB),
@@ -233,7 +233,7 @@ describe('tenant scoping', () => {
     expect((await put(ta.token, false)).status).toBe(200);
     expect(await (await a.app.request('/api/settings', { headers: bearer(tb.token) })).json()).toMatchObject({
       autoSync: true,
-      updatedBy: 'Kim Park (kpark)',
+      updatedBy: 'Nicholas Ross (nross)',
     });
     expect(await (await a.app.request('/api/settings', { headers: bearer(ta.token) })).json()).toMatchObject({
       autoSync: false,

@@ -89,8 +89,8 @@ describe('the scheduled sync', () => {
     await settings({ autoSync: true, unattendedKinds: ['increase'] });
     const before = await writesLogged();
     const result = await runTenantSync(stack.app.runDeps(), await tenant(), {
-      trigger: 'manual',
-      requestedBy: 'Jane Doe (jdoe)',
+      trigger: 'scheduled',
+      requestedBy: 'schedule',
     });
     // The increase is allowed unattended and written; the prorate is not, and waits for a person.
     expect(result).toMatchObject({ status: 'done', writes: 1, needsReview: 1 });

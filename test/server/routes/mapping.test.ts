@@ -210,8 +210,11 @@ describe('products', () => {
 
     const technician = await signedIn(stack, 'amarkov');
     const denied = await technician('POST', '/catalog-items', form);
+    // Refused from her ConnectWise role before anything is sent, with the reason named.
     expect(denied.status).toBe(403);
-    expect(denied.body.code).toBe('connectwise_permission');
+    expect(denied.body).toMatchObject({ code: 'forbidden', details: { reason: 'role', role: 'Technician' } });
+    expect(denied.body.message).toMatch(/Procurement › Product Catalog/);
+    expect(world().cw.catalog.some((i) => i.identifier === product.sku)).toBe(false);
 
     const created = await jdoe('POST', '/catalog-items', form);
     expect(created.status).toBe(201);
@@ -226,7 +229,6 @@ describe('products', () => {
     expect(duplicate.body.details.fields[0]).toMatchObject({ field: 'identifier' });
     const log = await stack.database.db.select().from(adjustmentLog).where(eq(adjustmentLog.action, 'catalog.create'));
     expect(log.map((l) => [l.outcome, l.actorName])).toEqual([
-      ['failure', 'Alex Markov'],
       ['success', 'Jane Doe'],
       ['failure', 'Jane Doe'],
     ]);

@@ -54,7 +54,7 @@ describe('the unsynced report', () => {
       expect.objectContaining({ subscriptionId: oxford.sub.id, ignoredBy: 'Jane Doe (jdoe)' }),
     ]);
     // A later sync leaves it alone, however much it differs.
-    await runTenantSync(stack.app.runDeps(), await tenant(), { trigger: 'manual', requestedBy: 'test' });
+    await runTenantSync(stack.app.runDeps(), await tenant(), { trigger: 'scheduled', requestedBy: 'schedule' });
     expect(
       world().cw.additions.filter((a) => a.agreementId === oxford.agreement.id && a.serialNumber?.startsWith('p8s:'))
         .length,
