@@ -1,6 +1,6 @@
 import { and, eq, gt, lt } from 'drizzle-orm';
-import type { Database } from '../client.ts';
 import type { Permissions } from '../../shared/schemas/permissions.ts';
+import type { Database } from '../client.ts';
 import { memberSessions } from '../schema.ts';
 
 export type MemberSession = typeof memberSessions.$inferSelect;

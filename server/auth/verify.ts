@@ -38,7 +38,10 @@ export async function confirmMember(
     throw error;
   }
   if (identity.identifier.toLowerCase() !== auth.memberId.toLowerCase() || identity.inactiveFlag)
-    throw refused('member_mismatch', 'ConnectWise answered for a different or inactive member than the one signing in.');
+    throw refused(
+      'member_mismatch',
+      'ConnectWise answered for a different or inactive member than the one signing in.',
+    );
   const api = vendors.apiMemberCw(tenant, { retry: FAST });
   const member = await api.system.member(identity.id);
   if (member.inactiveFlag) throw refusal();

@@ -124,12 +124,17 @@ export function planRoutes(deps: ApiDeps) {
           );
         },
       )
-      .post('/operations/:key/retry', mayWrite(deps, 'writeAdditions'), zv('param', z.object({ key: z.string().check(z.minLength(1)) })), async (c) => {
-        const ctx = requestContext(deps, c);
-        const outcome = await retryOperation(writeContext(ctx, deps), c.req.valid('param').key);
-        deps.cache.invalidateWhere((k) => k.startsWith(`${ctx.tenant.id}:cw:`) && k.includes(':additions:'));
-        return c.json(outcome, 200);
-      })
+      .post(
+        '/operations/:key/retry',
+        mayWrite(deps, 'writeAdditions'),
+        zv('param', z.object({ key: z.string().check(z.minLength(1)) })),
+        async (c) => {
+          const ctx = requestContext(deps, c);
+          const outcome = await retryOperation(writeContext(ctx, deps), c.req.valid('param').key);
+          deps.cache.invalidateWhere((k) => k.startsWith(`${ctx.tenant.id}:cw:`) && k.includes(':additions:'));
+          return c.json(outcome, 200);
+        },
+      )
       /** Every write attempted against ConnectWise, newest first, with filters. */
       .get('/adjustments', zv('query', logQuery), async (c) => {
         const ctx = requestContext(deps, c);

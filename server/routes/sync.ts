@@ -29,37 +29,44 @@ const subParam = z.object({ id: z.string().check(z.minLength(1)) });
 export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
   return (
     new Hono<AppEnv>()
-      .post('/sync/runs', mayWrite(deps), zv('json', z.object({ mode: z._default(z.enum(['sync', 'check']), 'sync') })), async (c) => {
-        const { tenant, member, cwAuth, permissions } = c.get('auth');
-        // A member whose role may not write additions gets a check: nothing is written for her.
-        const mode = c.req.valid('json').mode === 'sync' && permissions.allowed.writeAdditions ? 'sync' : 'check';
-        // Started here, followed through GET /sync/runs: a tenant's run can take minutes.
-        const started = runTenantSync(deps.runDeps(), tenant, {
-          trigger: mode === 'check' ? 'check' : 'manual',
-          requestedBy: `${member.name} (${member.id})`,
-          member: { cwAuth, memberId: member.id },
-        });
-        // The run records its own failures; one that could not even start is logged, never left unhandled.
-        started.catch((error) => deps.runDeps().logger.error('sync now failed to start', { tenant: tenant.id, error }));
-        const first = await Promise.race([started, new Promise<null>((r) => setTimeout(() => r(null), 150))]);
-        if (first?.status === 'busy')
-          throw new AppError(
-            'conflict',
-            'A sync is already running for this ConnectWise instance; its progress is shown below.',
-            { reason: 'busy' },
+      .post(
+        '/sync/runs',
+        mayWrite(deps),
+        zv('json', z.object({ mode: z._default(z.enum(['sync', 'check']), 'sync') })),
+        async (c) => {
+          const { tenant, member, cwAuth, permissions } = c.get('auth');
+          // A member whose role may not write additions gets a check: nothing is written for her.
+          const mode = c.req.valid('json').mode === 'sync' && permissions.allowed.writeAdditions ? 'sync' : 'check';
+          // Started here, followed through GET /sync/runs: a tenant's run can take minutes.
+          const started = runTenantSync(deps.runDeps(), tenant, {
+            trigger: mode === 'check' ? 'check' : 'manual',
+            requestedBy: `${member.name} (${member.id})`,
+            member: { cwAuth, memberId: member.id },
+          });
+          // The run records its own failures; one that could not even start is logged, never left unhandled.
+          started.catch((error) =>
+            deps.runDeps().logger.error('sync now failed to start', { tenant: tenant.id, error }),
           );
-        return c.json(
-          {
-            started: true,
-            mode,
-            note:
-              mode === 'check' && c.req.valid('json').mode === 'sync'
-                ? `${permissions.reasons.writeAdditions ?? 'Your role may not write additions.'} This run only checks; nothing is written.`
-                : null,
-          },
-          202,
-        );
-      })
+          const first = await Promise.race([started, new Promise<null>((r) => setTimeout(() => r(null), 150))]);
+          if (first?.status === 'busy')
+            throw new AppError(
+              'conflict',
+              'A sync is already running for this ConnectWise instance; its progress is shown below.',
+              { reason: 'busy' },
+            );
+          return c.json(
+            {
+              started: true,
+              mode,
+              note:
+                mode === 'check' && c.req.valid('json').mode === 'sync'
+                  ? `${permissions.reasons.writeAdditions ?? 'Your role may not write additions.'} This run only checks; nothing is written.`
+                  : null,
+            },
+            202,
+          );
+        },
+      )
       .get('/sync/runs', async (c) => {
         const runs = await recentRuns(deps.database.db, c.get('auth').tenant.id);
         return c.json(

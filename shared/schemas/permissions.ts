@@ -59,9 +59,12 @@ export function permissionsFrom(role: string, settings: RoleSetting[]): Permissi
   const lacks = (what: string) =>
     `Your ConnectWise security role (${role}) does not allow ${what}. An administrator can change the role in ConnectWise under System › Security Roles.`;
   const reasons: Partial<Record<Action, string>> = {};
-  if (!allowed.writeAdditions) reasons.writeAdditions = lacks('adding and editing agreement additions (Finance › Agreements)');
+  if (!allowed.writeAdditions)
+    reasons.writeAdditions = lacks('adding and editing agreement additions (Finance › Agreements)');
   if (!allowed.changeSettings)
-    reasons.changeSettings = lacks('editing all agreements (Finance › Agreements), which sync settings and the schedule need');
+    reasons.changeSettings = lacks(
+      'editing all agreements (Finance › Agreements), which sync settings and the schedule need',
+    );
   if (!allowed.exportProducts) reasons.exportProducts = lacks('adding catalog items (Procurement › Product Catalog)');
   if (!allowed.createCompanies) reasons.createCompanies = lacks('adding companies (Companies › Company Maintenance)');
   return { role, allowed, reasons };

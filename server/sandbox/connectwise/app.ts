@@ -5,8 +5,8 @@ import { createControl, faultMiddleware, type SandboxControl } from '../faults.t
 import { hostPageRoutes } from '../host-page/routes.ts';
 import type { CwAdditionRecord, CwWorld, SandboxMember } from '../world.ts';
 import { countCollection, listCollection } from './collection.ts';
-import { roleAllows, roleNamed, SANDBOX_ROLES, type WRITE_NEEDS } from './roles.ts';
 import { CwRequestError, cwErrorResponse, invalidObject } from './errors.ts';
+import { roleAllows, roleNamed, SANDBOX_ROLES, type WRITE_NEEDS } from './roles.ts';
 import {
   ADDITION_WRITABLE,
   validateAddition,
@@ -24,7 +24,6 @@ export interface CwSandboxOptions {
   today: () => string;
   control?: SandboxControl;
 }
-
 
 const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
