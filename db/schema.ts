@@ -23,7 +23,7 @@ import { OPERATION_KINDS, type OperationKind, type SyncRules } from '../shared/s
 
 /** A subscription mapping also pauses while its company is unbound. */
 export const SERVICE_MAPPING_STATUSES = ['mapped', 'paused', 'failed'] as const;
-export const RUN_TRIGGERS = ['scheduled', 'manual', 'check'] as const;
+export const RUN_TRIGGERS = ['scheduled', 'manual', 'check', 'command'] as const;
 export const RUN_STATUSES = ['running', 'succeeded', 'partial', 'failed'] as const;
 export const ACTOR_TYPES = ['member', 'scheduled'] as const;
 export const WRITE_OUTCOMES = ['success', 'failure', 'unknown'] as const;

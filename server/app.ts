@@ -24,7 +24,7 @@ export interface AppDeps {
   sandbox: boolean;
   podDir: string;
   /** Manage origins allowed to host the pod: cloud hosts, configured and tenant origins. */
-  hostOrigins: () => Promise<readonly string[]>;
+  hostOrigins: (tenantId: string | null) => Promise<readonly string[]>;
   sessionTtlMinutes?: number;
   /** Options for every ConnectWise client the server makes (tests pass fetch or timeouts). */
   cw?: CwOverrides;

@@ -74,6 +74,8 @@ const schema = z.object({
     .max(5000)
     .default(600),
   SCHEDULER: bool(true),
+  /** Serves the sandbox on a non-loopback HOST anyway: for a shared demo, never for a deployment. */
+  SANDBOX_FORCE: bool(false),
   SANDBOX_TODAY: z.iso.date({ error: 'use an ISO date such as 2026-11-22' }).optional(),
   SANDBOX_CW_PORT: port(8788),
   SANDBOX_PAX8_PORT: port(8789),
@@ -100,12 +102,24 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(result.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
   }
   const env = result.data;
+  // The sandbox signs anyone in as demo members against test vendors: it stays on this machine
+  // unless someone says, by name, that it should not.
+  if (env.SANDBOX && !env.SANDBOX_FORCE && !isLoopback(env.HOST)) {
+    throw new EnvError([
+      `SANDBOX: sandbox mode (the default) runs only on a loopback HOST, and HOST is ${env.HOST}. For a deployment set SANDBOX=false; to show the sandbox to others on purpose set SANDBOX_FORCE=true.`,
+    ]);
+  }
   if (!env.SANDBOX && !env.APP_SECRET_KEY) {
     throw new EnvError([
       'APP_SECRET_KEY: required outside sandbox mode; it encrypts stored ConnectWise and distributor credentials (openssl rand -base64 32)',
     ]);
   }
   return env;
+}
+
+function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 /** A key of one repeated byte (all zeros, say) encrypts nothing worth the name. */

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { tenantOrigins } from '../db/queries/tenants.ts';
 import { createApp } from './app.ts';
 import { MANAGE_CLOUD_ORIGINS } from './env.ts';
+import { hostOriginsFor } from './http/host-origins.ts';
 import { startScheduler } from './jobs/scheduler.ts';
 import { openRuntime, ROOT } from './runtime.ts';
 import { bootstrapSandboxTenant } from './sandbox/bootstrap.ts';
@@ -11,7 +11,7 @@ import { type RunningSandboxes, startSandboxes } from './sandbox/start.ts';
 const { env, logger, database, secrets, clock, version, publicUrl } = await openRuntime();
 
 const configuredOrigins = [...MANAGE_CLOUD_ORIGINS, ...env.CW_HOST_ORIGINS];
-const hostOrigins = async () => [...new Set([...configuredOrigins, ...(await tenantOrigins(database.db))])];
+const hostOrigins = hostOriginsFor(database.db, configuredOrigins);
 const app = createApp({
   database,
   clock,

@@ -10,6 +10,8 @@ export interface PodConfig {
 
 type Env = { Variables: { origins: readonly string[] } };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /**
@@ -18,7 +20,7 @@ const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;
  * X-Frame-Options header cannot express a list and is never sent. The app shell carries the
  * same list in a meta tag, so the pod knows whom to trust before its first message.
  */
-export function podRoutes(podDir: string, hostOrigins: () => Promise<readonly string[]>) {
+export function podRoutes(podDir: string, hostOrigins: (tenantId: string | null) => Promise<readonly string[]>) {
   let assetHandler: MiddlewareHandler | undefined;
   let shellCache: { mtimeMs: number; html: string } | undefined;
   const assets = () =>
@@ -37,8 +39,11 @@ export function podRoutes(podDir: string, hostOrigins: () => Promise<readonly st
   return (
     new Hono<Env>()
       .use('*', async (c, next) => {
-        // Read once per request: the framing header and the app shell use the same list.
-        const origins = await hostOrigins();
+        // Read once per request: the framing header and the app shell use the same list. The
+        // registered URL names its tenant, so the page lists that tenant's origin and no other's;
+        // an unknown or missing tenant gets Manage's cloud origins only, with no hint which exist.
+        const tenant = c.req.query('tenant');
+        const origins = await hostOrigins(tenant && UUID.test(tenant) ? tenant.toLowerCase() : null);
         c.set('origins', origins);
         await next();
         c.header('Content-Security-Policy', `frame-ancestors ${["'self'", ...origins].join(' ')}`);

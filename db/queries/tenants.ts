@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { tenants } from '../schema.ts';
 
@@ -49,16 +49,18 @@ export async function upsertTenant(db: Database, tenant: NewTenant & { id: strin
 }
 
 /** Host origins tenants registered for self-hosted Manage. */
-export async function tenantOrigins(db: Database): Promise<string[]> {
-  const rows = await db
-    .selectDistinct({ origin: tenants.allowedOrigin })
+/** A tenant's self-hosted Manage origin, if it has one: framing is allowed for that tenant's pages only. */
+export async function tenantOrigin(db: Database, tenantId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ origin: tenants.allowedOrigin })
     .from(tenants)
-    .where(isNotNull(tenants.allowedOrigin));
-  return rows.map((r) => r.origin!);
+    .where(eq(tenants.id, tenantId))
+    .limit(1);
+  return row?.origin ?? null;
 }
 
-/** Every tenant: for the scheduler, which then works each one inside its own tenant scope. */
-export const allTenants = (db: Database) => db.select().from(tenants);
+/** Every tenant, in a stable order (by name), so work over all of them is repeatable. */
+export const allTenants = (db: Database) => db.select().from(tenants).orderBy(asc(tenants.name), asc(tenants.id));
 
 /** Tenants by ConnectWise company id (case-insensitive), optionally on one site: for the command line. */
 export function tenantsByCompany(db: Database, companyId: string, site?: string) {

@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
 import { z } from 'zod/mini';
+import type { Action } from '../../shared/schemas/permissions.ts';
 import type { RecordSummary, SessionInfo } from '../../shared/schemas/session.ts';
 import { ApiError, api, read, setBearer } from '../api.ts';
 import { BridgeError, createHostBridge, type HostBridge } from '../bridge/host-bridge.ts';
@@ -110,3 +111,12 @@ export async function boot(win: Window = window) {
     fail(error, 'Could not sign you in');
   }
 }
+
+/** Whether her ConnectWise role allows `action`, as the server read it with her session. */
+export const may = (action: Action) => session.value?.permissions.allowed[action] === true;
+
+/** Why she cannot take `action`, or null when she can. */
+export const whyNot = (action: Action): string | null =>
+  may(action)
+    ? null
+    : (session.value?.permissions.reasons[action] ?? 'Your ConnectWise security role does not allow this.');

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatCents } from '../../shared/money.ts';
+import { ActionButton } from '../components/Allowed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { hostBridge, screen } from '../models/session.ts';
 import { ignore, loadPod, type PodRow, podList, podMessage, syncFromPod } from '../models/unsynced.ts';
@@ -111,18 +112,22 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
                   ) : (
                     <>
                       {r.state === 'out-of-sync' && (
-                        <button type="button" class="primary" onClick={() => setConfirming(r.subscriptionId)}>
+                        <ActionButton
+                          action="writeAdditions"
+                          class="primary"
+                          onClick={() => setConfirming(r.subscriptionId)}
+                        >
                           Sync…
-                        </button>
+                        </ActionButton>
                       )}
                       {r.state === 'out-of-sync' && (
                         <button type="button" onClick={() => setReviewing(r.subscriptionId)}>
                           Review…
                         </button>
                       )}
-                      <button type="button" onClick={() => void ignore(r.subscriptionId)}>
+                      <ActionButton action="writeAdditions" onClick={() => void ignore(r.subscriptionId)}>
                         Ignore
-                      </button>
+                      </ActionButton>
                     </>
                   )}
                 </td>

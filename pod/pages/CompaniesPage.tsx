@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CompanyRow, NewCompanyInput } from '../../shared/schemas/mapping.ts';
+import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Chips } from '../components/Chips.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { Field } from '../components/Field.tsx';
@@ -36,14 +37,15 @@ export function CompaniesPage() {
   const results = rowResults.value;
   return (
     <section>
+      <RoleNote actions={['writeAdditions', 'createCompanies']} />
       <Chips counts={data.counts} value={filter.value} onChange={(k) => (filter.value = k)} />
       <div class="toolbar">
-        <button type="button" disabled={selected.value.size === 0} onClick={() => void bulk('bind')}>
+        <ActionButton action="writeAdditions" disabled={selected.value.size === 0} onClick={() => void bulk('bind')}>
           Bind selected to their suggestions ({selected.value.size})
-        </button>
-        <button type="button" disabled={selected.value.size === 0} onClick={() => void bulk('clear')}>
+        </ActionButton>
+        <ActionButton action="writeAdditions" disabled={selected.value.size === 0} onClick={() => void bulk('clear')}>
           Clear selected
-        </button>
+        </ActionButton>
       </div>
       {unbinding && (
         <Confirm
@@ -125,14 +127,14 @@ export function CompaniesPage() {
                 </td>
                 <td>
                   {r.status === 'mapped' ? (
-                    <button type="button" onClick={() => setUnbinding(r)}>
+                    <ActionButton action="writeAdditions" onClick={() => setUnbinding(r)}>
                       Unbind…
-                    </button>
+                    </ActionButton>
                   ) : (
                     !r.suggestion && (
-                      <button type="button" onClick={() => setCreating(r)}>
+                      <ActionButton action="createCompanies" onClick={() => setCreating(r)}>
                         Create in ConnectWise…
-                      </button>
+                      </ActionButton>
                     )
                   )}
                 </td>

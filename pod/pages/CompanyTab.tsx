@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { agreementChoices, autoAgreement } from '../../shared/billing/agreements.ts';
 import type { SubscriptionRow } from '../../shared/schemas/mapping.ts';
+import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { money, STATE_LABEL, stateTone } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
@@ -50,6 +51,7 @@ function Unbound({ data }: { data: TabData }) {
   const [searchError, setSearchError] = useState<string | null>(null);
   return (
     <section data-testid="unbound">
+      <RoleNote actions={['writeAdditions']} />
       <p>
         <strong>{data.cwCompany.name}</strong> is not bound to a Pax8 company yet.
       </p>
@@ -76,9 +78,13 @@ function Unbound({ data }: { data: TabData }) {
                   <span class="muted">{s.reasons.join(', ')}</span>
                 </td>
                 <td>
-                  <button type="button" class="primary" onClick={() => void bindHere(s.distributorCompanyId, s.name)}>
+                  <ActionButton
+                    action="writeAdditions"
+                    class="primary"
+                    onClick={() => void bindHere(s.distributorCompanyId, s.name)}
+                  >
                     Bind
-                  </button>
+                  </ActionButton>
                 </td>
               </tr>
             ))}
@@ -120,9 +126,9 @@ function Unbound({ data }: { data: TabData }) {
                 <td>{r.name}</td>
                 <td class="muted">{r.website}</td>
                 <td>
-                  <button type="button" onClick={() => void bindHere(r.id, r.name)}>
+                  <ActionButton action="writeAdditions" onClick={() => void bindHere(r.id, r.name)}>
                     Bind
-                  </button>
+                  </ActionButton>
                 </td>
               </tr>
             ))}
@@ -141,12 +147,13 @@ function Bound({ data }: { data: TabData }) {
   for (const s of data.subscriptions) counts[s.state] = (counts[s.state] ?? 0) + 1;
   return (
     <section data-testid="bound">
+      <RoleNote actions={['writeAdditions']} />
       <div class="bar">
         <span>
           Bound to the Pax8 company <strong data-testid="bound-to">{binding.name}</strong>
         </span>
-        <button
-          type="button"
+        <ActionButton
+          action="writeAdditions"
           onClick={async () => {
             try {
               setConfirm(await unbindImpact(binding.mappingId));
@@ -156,7 +163,7 @@ function Bound({ data }: { data: TabData }) {
           }}
         >
           Unbind…
-        </button>
+        </ActionButton>
       </div>
       {confirm !== null && (
         <Confirm
@@ -260,18 +267,22 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
               ))}
             </select>
             {chosen !== null && chosen !== sub.agreementId && (
-              <button
-                type="button"
+              <ActionButton
+                action="writeAdditions"
                 class="primary"
                 onClick={() => void mapToAgreement(sub.id, chosen, sub.productName)}
               >
                 Map
-              </button>
+              </ActionButton>
             )}
             {chosen !== null && eligible.length > 1 && data.defaultAgreementId !== chosen && (
-              <button type="button" class="link" onClick={() => void makeDefault(data.binding!.mappingId, chosen)}>
+              <ActionButton
+                action="writeAdditions"
+                class="link"
+                onClick={() => void makeDefault(data.binding!.mappingId, chosen)}
+              >
                 Make default
-              </button>
+              </ActionButton>
             )}
           </div>
         )}

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { type LogFilters, loadLog, logError, logFilters, logRows, retry, retryResults, waive } from '../models/log.ts';
 
@@ -34,6 +35,7 @@ export function LogPage() {
   const rows = logRows.value;
   return (
     <section data-testid="log">
+      <RoleNote actions={['writeAdditions']} />
       <div class="inline filters">
         <label>
           From <input type="date" value={logFilters.value.from ?? ''} onChange={set('from')} />
@@ -107,9 +109,9 @@ export function LogPage() {
                 <td>
                   {r.retryable && r.operationKey && (
                     <>
-                      <button type="button" onClick={() => void retry(r.operationKey!)}>
+                      <ActionButton action="writeAdditions" onClick={() => void retry(r.operationKey!)}>
                         Retry
-                      </button>{' '}
+                      </ActionButton>{' '}
                       <WaiveButton opKey={r.operationKey} />
                     </>
                   )}
@@ -129,9 +131,9 @@ function WaiveButton({ opKey }: { opKey: string }) {
   const [reason, setReason] = useState('');
   if (!open)
     return (
-      <button type="button" onClick={() => setOpen(true)}>
+      <ActionButton action="writeAdditions" onClick={() => setOpen(true)}>
         Waive…
-      </button>
+      </ActionButton>
     );
   return (
     <form

@@ -2,6 +2,7 @@ import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { centsToDecimal, parseCents } from '../../shared/money.ts';
 import type { ExportProductInput } from '../../shared/schemas/mapping.ts';
+import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Chips } from '../components/Chips.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { Field } from '../components/Field.tsx';
@@ -57,6 +58,7 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
   };
   return (
     <section>
+      <RoleNote actions={['writeAdditions', 'exportProducts']} />
       <Chips counts={data.counts} value={productFilter.value} onChange={(k) => (productFilter.value = k)} />
       <input
         class="search"
@@ -118,17 +120,17 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
                   <td>{r.cwCatalogIdentifier ?? '—'}</td>
                   <td class="actions">
                     {r.status === 'mapped' ? (
-                      <button type="button" onClick={() => setPanel({ kind: 'unbind', row: r })}>
+                      <ActionButton action="writeAdditions" onClick={() => setPanel({ kind: 'unbind', row: r })}>
                         Unbind…
-                      </button>
+                      </ActionButton>
                     ) : (
                       <>
-                        <button type="button" onClick={() => setPanel({ kind: 'bind', row: r })}>
+                        <ActionButton action="writeAdditions" onClick={() => setPanel({ kind: 'bind', row: r })}>
                           Bind…
-                        </button>
-                        <button type="button" onClick={() => setPanel({ kind: 'export', row: r })}>
+                        </ActionButton>
+                        <ActionButton action="exportProducts" onClick={() => setPanel({ kind: 'export', row: r })}>
                           Export…
-                        </button>
+                        </ActionButton>
                       </>
                     )}
                     {r.usage && !r.subProduct && (

@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { formatCents } from '../../shared/money.ts';
+import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import {
   downloadCsv,
@@ -24,6 +25,7 @@ export function ReportPage() {
   const data = report.value;
   return (
     <section data-testid="report">
+      <RoleNote actions={['writeAdditions']} />
       <div class="toolbar">
         {VIEWS.map(([v, label]) => (
           <button
@@ -74,9 +76,9 @@ export function ReportPage() {
                       {i.ignoredBy}, {i.ignoredAt.slice(0, 10)}
                     </td>
                     <td>
-                      <button type="button" onClick={() => void setIgnored(i.subscriptionId, false)}>
+                      <ActionButton action="writeAdditions" onClick={() => void setIgnored(i.subscriptionId, false)}>
                         Restore
-                      </button>
+                      </ActionButton>
                     </td>
                   </tr>
                 ))}
@@ -140,9 +142,9 @@ function Group({ title, rows, linked }: { title: string; rows: ReportRow[]; link
                 <td class="small">{r.reason}</td>
                 <td>
                   {!linked && (
-                    <button type="button" onClick={() => void setIgnored(r.subscriptionId, true)}>
+                    <ActionButton action="writeAdditions" onClick={() => void setIgnored(r.subscriptionId, true)}>
                       Ignore
-                    </button>
+                    </ActionButton>
                   )}
                 </td>
               </tr>

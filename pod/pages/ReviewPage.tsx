@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import type { Operation } from '../../shared/billing/operations.ts';
 import { centsToDecimal, formatCents, microsToCents, parseCents } from '../../shared/money.ts';
+import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { view } from '../models/nav.ts';
 import {
@@ -42,6 +43,7 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
   const done = outcomes.value;
   return (
     <section data-testid="review">
+      <RoleNote actions={['writeAdditions']} />
       {back}
       <h2>
         Review: {context.subscription.productName}{' '}
@@ -171,14 +173,14 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
               ))}
               <Totals ops={plan.operations} />
               <div class="actions">
-                <button
-                  type="button"
+                <ActionButton
+                  action="writeAdditions"
                   class="primary"
                   disabled={confirming.value}
                   onClick={() => void confirm(subscriptionId)}
                 >
                   {confirming.value ? 'Writing…' : 'Confirm sync'}
-                </button>
+                </ActionButton>
                 <button type="button" onClick={leave}>
                   Cancel
                 </button>

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { OPERATION_KINDS, type TenantSettings } from '../../shared/schemas/settings.ts';
+import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Notice } from '../components/Notice.tsx';
+import { may } from '../models/session.ts';
 import { loadSettings, runs, saved, saveSettings, settings, settingsError, syncNow } from '../models/sync-settings.ts';
 
 const KIND_LABEL: Record<string, string> = {
@@ -69,86 +71,96 @@ export function SettingsPage() {
           Settings saved.
         </div>
       )}
+      <RoleNote actions={['changeSettings', 'writeAdditions']} />
+      {s?.autoSync && !s.approvedBy && (
+        <Notice tone="error" title="The schedule only checks.">
+          These settings were saved before roles were checked here. Until a member whose ConnectWise role may edit
+          agreements saves them again, scheduled runs write nothing.
+        </Notice>
+      )}
       <h2>Global sync</h2>
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={form.autoSync}
-          onChange={(e) => setForm({ ...form, autoSync: e.currentTarget.checked })}
-        />{' '}
-        Sync automatically on the schedule (off by default)
-      </label>
-      <div class="grid">
-        <label class="field">
-          <span>Schedule (cron: minute hour day month weekday)</span>
+      {/* Read-only for a member whose role may not edit agreements: she sees, but cannot change. */}
+      <fieldset class="plain" disabled={!may('changeSettings')} data-testid="settings-form">
+        <label class="check">
           <input
-            value={form.schedule}
-            aria-invalid={Boolean(err?.fields.schedule)}
-            onInput={(e) => setForm({ ...form, schedule: e.currentTarget.value })}
-          />
-          {err?.fields.schedule && <span class="field-error">{err.fields.schedule}</span>}
+            type="checkbox"
+            checked={form.autoSync}
+            onChange={(e) => setForm({ ...form, autoSync: e.currentTarget.checked })}
+          />{' '}
+          Sync automatically on the schedule (off by default)
         </label>
-        <label class="field">
-          <span>Time zone</span>
-          <input
-            value={form.timeZone}
-            aria-invalid={Boolean(err?.fields.timeZone)}
-            onInput={(e) => setForm({ ...form, timeZone: e.currentTarget.value })}
-          />
-          {err?.fields.timeZone && <span class="field-error">{err.fields.timeZone}</span>}
-        </label>
-      </div>
-      <p>
-        Written without a person:{' '}
-        {OPERATION_KINDS.map((k) => (
-          <label key={k} class="check-inline">
+        <div class="grid">
+          <label class="field">
+            <span>Schedule (cron: minute hour day month weekday)</span>
             <input
-              type="checkbox"
-              checked={form.unattendedKinds.includes(k)}
-              onChange={(e) =>
-                setForm({
-                  ...form,
-                  unattendedKinds: e.currentTarget.checked
-                    ? [...form.unattendedKinds, k]
-                    : form.unattendedKinds.filter((x) => x !== k),
-                })
-              }
-            />{' '}
-            {KIND_LABEL[k]}
+              value={form.schedule}
+              aria-invalid={Boolean(err?.fields.schedule)}
+              onInput={(e) => setForm({ ...form, schedule: e.currentTarget.value })}
+            />
+            {err?.fields.schedule && <span class="field-error">{err.fields.schedule}</span>}
           </label>
-        ))}
-        <span class="muted small"> Conflicts, hand edits and extra months always wait for a person.</span>
-      </p>
-      <h2>Sync rules</h2>
-      <div class="grid">
-        {rule('positiveChange', 'Effective date of an increase', [
-          ['actual-date', 'Actual date'],
-          ['first-of-current-month', 'First of the current month'],
-        ])}
-        {rule('negativeChange', 'Effective date of a decrease', [
-          ['actual-date', 'Actual date'],
-          ['first-of-next-month', 'First of the next month'],
-        ])}
-        {rule('cancellation', 'Cancellation', [
-          ['per-cancellation-date', 'Per cancellation date'],
-          ['last-day-of-month', 'Last day of the month'],
-        ])}
-        {rule('proration', 'Proration', [
-          ['separate-one-time', 'Separate one-time prorate addition'],
-          ['connectwise-prorates', 'Let ConnectWise prorate (prorating agreements)'],
-        ])}
-      </div>
-      <div class="actions">
-        <button type="button" class="primary" onClick={() => void saveSettings(form)}>
-          Save settings
-        </button>
-        {s?.updatedBy && <span class="muted small">Last saved by {s.updatedBy}</span>}
-      </div>
+          <label class="field">
+            <span>Time zone</span>
+            <input
+              value={form.timeZone}
+              aria-invalid={Boolean(err?.fields.timeZone)}
+              onInput={(e) => setForm({ ...form, timeZone: e.currentTarget.value })}
+            />
+            {err?.fields.timeZone && <span class="field-error">{err.fields.timeZone}</span>}
+          </label>
+        </div>
+        <p>
+          Written without a person:{' '}
+          {OPERATION_KINDS.map((k) => (
+            <label key={k} class="check-inline">
+              <input
+                type="checkbox"
+                checked={form.unattendedKinds.includes(k)}
+                onChange={(e) =>
+                  setForm({
+                    ...form,
+                    unattendedKinds: e.currentTarget.checked
+                      ? [...form.unattendedKinds, k]
+                      : form.unattendedKinds.filter((x) => x !== k),
+                  })
+                }
+              />{' '}
+              {KIND_LABEL[k]}
+            </label>
+          ))}
+          <span class="muted small"> Conflicts, hand edits and extra months always wait for a person.</span>
+        </p>
+        <h2>Sync rules</h2>
+        <div class="grid">
+          {rule('positiveChange', 'Effective date of an increase', [
+            ['actual-date', 'Actual date'],
+            ['first-of-current-month', 'First of the current month'],
+          ])}
+          {rule('negativeChange', 'Effective date of a decrease', [
+            ['actual-date', 'Actual date'],
+            ['first-of-next-month', 'First of the next month'],
+          ])}
+          {rule('cancellation', 'Cancellation', [
+            ['per-cancellation-date', 'Per cancellation date'],
+            ['last-day-of-month', 'Last day of the month'],
+          ])}
+          {rule('proration', 'Proration', [
+            ['separate-one-time', 'Separate one-time prorate addition'],
+            ['connectwise-prorates', 'Let ConnectWise prorate (prorating agreements)'],
+          ])}
+        </div>
+        <div class="actions">
+          <ActionButton action="changeSettings" class="primary" onClick={() => void saveSettings(form)}>
+            Save settings
+          </ActionButton>
+          {s?.updatedBy && <span class="muted small">Last saved by {s.updatedBy}</span>}
+        </div>
+      </fieldset>
       <h2>Run</h2>
       <div class="actions">
-        <button type="button" disabled={Boolean(running)} onClick={() => void syncNow('sync')}>
+        <ActionButton action="writeAdditions" disabled={Boolean(running)} onClick={() => void syncNow('sync')}>
           Sync now
-        </button>
+        </ActionButton>
         <button type="button" disabled={Boolean(running)} onClick={() => void syncNow('check')}>
           Check only (write nothing)
         </button>

@@ -39,6 +39,7 @@ try {
       readManifest(),
       origin,
       tenant.clientId,
+      tenant.id,
     );
     for (const o of outcomes)
       process.stdout.write(

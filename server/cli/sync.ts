@@ -35,7 +35,7 @@ try {
         pacer: () => pacer,
       },
       tenant,
-      { trigger: values.check ? 'check' : 'manual', requestedBy: 'command line' },
+      { trigger: values.check ? 'check' : 'command', requestedBy: 'command line' },
     );
     process.stdout.write(`${JSON.stringify(result)}\n`);
     if (result.status === 'busy') process.exitCode = 3;

@@ -2,15 +2,18 @@ import { parseArgs } from 'node:util';
 import { AppError, type FieldError } from '../errors.ts';
 import { openRuntime } from '../runtime.ts';
 import { setupTenant } from '../tenants/setup.ts';
+import { readSecret } from './secret-input.ts';
 
 /**
  * `npm run tenant -- --name "Acme MSP" --site na.myconnectwise.net --company acme --client-id <guid>
- *   --public-key <key> --private-key <key> --pax8-client-id <id> --pax8-client-secret <secret>
+ *   --public-key <key> --pax8-client-id <id>
  *   [--pax8-base-url URL --pax8-token-url URL --pax8-audience AUD --origin https://cw.example.com]`
- * Tests both connections, then registers or updates the tenant. Values are taken exactly as
- * typed: a stray space is reported, not trimmed.
+ * with the secrets in `CW_PRIVATE_KEY` and `PAX8_CLIENT_SECRET`, or typed without echo when
+ * asked. Tests both connections, then registers or updates the tenant. Values are taken exactly
+ * as typed: a stray space is reported, not trimmed.
  */
 const { values } = parseArgs({
+  // Secret flags are still recognised, only to be refused with the way to pass them instead.
   options: {
     name: { type: 'string' },
     site: { type: 'string' },
@@ -32,14 +35,29 @@ const flag: Record<string, string> = {
   companyId: '--company',
   clientId: '--client-id',
   publicKey: '--public-key',
-  privateKey: '--private-key',
+  privateKey: 'CW_PRIVATE_KEY',
   'pax8.clientId': '--pax8-client-id',
-  'pax8.clientSecret': '--pax8-client-secret',
+  'pax8.clientSecret': 'PAX8_CLIENT_SECRET',
   'pax8.baseUrl': '--pax8-base-url',
   'pax8.tokenUrl': '--pax8-token-url',
   'pax8.audience': '--pax8-audience',
   allowedOrigin: '--origin',
 };
+
+const refused = (['private-key', 'pax8-client-secret'] as const).filter((f) => values[f] !== undefined);
+if (refused.length > 0) {
+  process.stderr.write(
+    `Tenant not saved:\n${refused
+      .map(
+        (f) =>
+          `  --${f}: secrets are not taken as flags (npm prints them back, and shells keep them); set ${f === 'private-key' ? 'CW_PRIVATE_KEY' : 'PAX8_CLIENT_SECRET'} in the environment, or leave it out to be asked`,
+      )
+      .join('\n')}\n`,
+  );
+  process.exit(1);
+}
+const privateKey = await readSecret('CW_PRIVATE_KEY', 'ConnectWise API member private key');
+const pax8Secret = await readSecret('PAX8_CLIENT_SECRET', 'Pax8 client secret');
 
 const runtime = await openRuntime();
 try {
@@ -51,10 +69,10 @@ try {
       companyId: values.company,
       clientId: values['client-id'],
       publicKey: values['public-key'],
-      privateKey: values['private-key'],
+      privateKey,
       pax8: {
         clientId: values['pax8-client-id'],
-        clientSecret: values['pax8-client-secret'],
+        clientSecret: pax8Secret,
         ...(values['pax8-base-url'] ? { baseUrl: values['pax8-base-url'] } : {}),
         ...(values['pax8-token-url'] ? { tokenUrl: values['pax8-token-url'] } : {}),
         ...(values['pax8-audience'] ? { audience: values['pax8-audience'] } : {}),

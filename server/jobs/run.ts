@@ -39,7 +39,8 @@ export interface RunDeps {
 }
 
 export interface RunOptions {
-  trigger: 'scheduled' | 'manual' | 'check';
+  /** `command`: `npm run sync` from a shell, under the API member like the schedule. */
+  trigger: 'scheduled' | 'manual' | 'check' | 'command';
   /** Who asked: "schedule", or the member who pressed "Sync now" ("Kim Park (kpark)"). */
   requestedBy: string;
   /**
@@ -166,13 +167,16 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
 const runActorName = (options: RunOptions) =>
   options.trigger === 'scheduled'
     ? 'Scheduled sync'
-    : `${options.trigger === 'check' ? 'Check' : 'Sync now'} by ${options.requestedBy}`;
+    : options.trigger === 'command'
+      ? 'Command line sync'
+      : `${options.trigger === 'check' ? 'Check' : 'Sync now'} by ${options.requestedBy}`;
 
 async function leasedRun(deps: RunDeps, tenant: Tenant, options: RunOptions, runId: string): Promise<RunResult> {
   const now = () => deps.clock.now().toJSDate();
   const settings = await getSettings(deps.db, tenant.id);
   // The API member writes on the schedule only what a member allowed to edit agreements set up.
-  const unapproved = options.trigger === 'scheduled' && settings.approvedBy === null;
+  const unattended = options.trigger === 'scheduled' || options.trigger === 'command';
+  const unapproved = unattended && settings.approvedBy === null;
   const checkOnly = options.trigger === 'check' || unapproved;
   const actorName = runActorName(options);
   await insertRun(deps.db, tenant.id, {
@@ -245,7 +249,7 @@ async function leasedRun(deps: RunDeps, tenant: Tenant, options: RunOptions, run
       error:
         [
           unapproved
-            ? 'Nothing was written: the schedule writes only after a member whose ConnectWise role may edit agreements saves the sync settings.'
+            ? 'Nothing was written: unattended runs write only after a member whose ConnectWise role may edit agreements saves the sync settings.'
             : null,
           unreadableCount > 0
             ? `${unreadableCount} ${unreadableCount === 1 ? 'record' : 'records'} could not be read; each is listed in the unsynced report with the value Pax8 sent.`

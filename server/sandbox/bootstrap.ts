@@ -46,6 +46,12 @@ export async function bootstrapSandboxTenant(
     clientId: s.world.cw.clientId,
     auth: { kind: 'apiMember', publicKey: api.publicKey, privateKey: api.privateKey },
   });
-  const registered = await registerHostedEntries(cw, readManifest(), publicOrigin, s.world.cw.clientId);
+  const registered = await registerHostedEntries(
+    cw,
+    readManifest(),
+    publicOrigin,
+    s.world.cw.clientId,
+    setup.tenant.id,
+  );
   return { setup, registered };
 }

@@ -12,7 +12,7 @@ export const manifestSchema = z.object({
         /** The Manage screen's name as `/system/connectWiseHostedScreens` lists it. */
         screen: z.string(),
         description: z.string().max(50, 'Manage limits the description to 50 characters'),
-        /** `{origin}` is replaced by the server's public origin; `[cw_id]`/`[cw_screen]` by Manage. */
+        /** `{origin}` and `{tenant}` are replaced at registration; `[cw_id]`/`[cw_screen]` by Manage. */
         url: z.string().max(1024),
         podHeight: z.number().int().positive().optional(),
       }),

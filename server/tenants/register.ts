@@ -30,6 +30,8 @@ export async function registerHostedEntries(
   manifest: Manifest,
   origin: string,
   clientId: string,
+  /** Fills `{tenant}`: the pod's page then lists only this tenant's Manage origin for framing. */
+  tenantId: string,
 ): Promise<RegisterOutcome[]> {
   const screens = await cw.hostedSetups.screens();
   const existing = await cw.hostedSetups.list();
@@ -43,7 +45,7 @@ export async function registerHostedEntries(
     const desired: NewCwHostedSetup = {
       screenId: screen.screenId,
       description: entry.description,
-      url: entry.url.replaceAll('{origin}', origin),
+      url: entry.url.replaceAll('{origin}', origin).replaceAll('{tenant}', tenantId),
       type: entry.type,
       origin,
       podHeight: entry.podHeight ?? null,

@@ -8,6 +8,7 @@ import * as mappings from '../../db/queries/mappings.ts';
 import * as operations from '../../db/queries/operations.ts';
 import * as reports from '../../db/queries/reports.ts';
 import * as runs from '../../db/queries/runs.ts';
+import * as sessions from '../../db/queries/sessions.ts';
 import * as settings from '../../db/queries/settings.ts';
 import * as status from '../../db/queries/status.ts';
 import * as schema from '../../db/schema.ts';
@@ -265,6 +266,21 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
       by: 'A',
     });
     expect(await rowsOfB()).toEqual(before);
+  });
+});
+
+describe('sessions', () => {
+  it("re-verifying or ending a session by id touches only the caller's tenant", async () => {
+    const d = db();
+    const [bSession] = await d.select().from(schema.memberSessions).where(eq(schema.memberSessions.tenantId, B));
+    const rowsBefore = await rowsOfB();
+    const none = { role: 'None', allowed: {} as never, reasons: {} };
+    await sessions.recordVerification(d, A, bSession!.id, none, new Date());
+    await sessions.endSession(d, A, bSession!.id, new Date(0));
+    expect(await rowsOfB()).toEqual(rowsBefore);
+    // The same calls under B's own tenant do change B's session.
+    await sessions.endSession(d, B, bSession!.id, new Date(0));
+    expect(await rowsOfB()).not.toEqual(rowsBefore);
   });
 });
 

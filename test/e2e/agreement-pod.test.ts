@@ -1,24 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedIn } from '../helpers/api.ts';
-import { hasBrowser, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { mapSubscription, setBilling } from '../helpers/mapped.ts';
-import { type Stack, startStack } from '../helpers/stack.ts';
+import { hasBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import { mappedScene } from '../helpers/scene.ts';
+import type { Stack } from '../helpers/stack.ts';
 
 describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () => {
   let stack: Stack;
-  let browser: Browser;
   let page: Page;
-  let mapped: Awaited<ReturnType<typeof mapSubscription>>;
+  let mapped: Awaited<ReturnType<typeof mappedScene>>['mapped'];
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-    const call = await signedIn(stack, 'jdoe');
-    mapped = await mapSubscription(stack, call, 'Oxford Senior Living');
     // ConnectWise bills 4 seats; Pax8 went to 6 on the 12th.
-    setBilling(
-      stack,
-      mapped,
+    const scene = await mappedScene(
+      'Oxford Senior Living',
       4,
       [
         ['2026-08-01', 4],
@@ -26,13 +21,11 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
       ],
       99_100,
     );
-    page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    ({ stack, mapped, close } = scene);
+    page = await scene.browser.newPage({ viewport: { width: 1300, height: 900 } });
     await signIn(page, stack.hostUrl, 'nross');
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  afterAll(async () => close?.());
 
   it('lists the subscription, syncs it from the pod, and the pod and the additions grid update', async () => {
     await page.goto(`${stack.hostUrl}/#/agreement/${mapped.agreement.id}`);

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { tenantOrigins } from '../../db/queries/tenants.ts';
 import { createApp } from '../../server/app.ts';
 import { type Clock, systemClock } from '../../server/clock.ts';
 import type { CwOverrides } from '../../server/connectwise/factory.ts';
 import { createSecretBox } from '../../server/crypto.ts';
 import { MANAGE_CLOUD_ORIGINS } from '../../server/env.ts';
+import { hostOriginsFor } from '../../server/http/host-origins.ts';
 import { bootstrapSandboxTenant } from '../../server/sandbox/bootstrap.ts';
 import { listen } from '../../server/sandbox/serve.ts';
 import type { RunningSandboxes, SandboxOptions } from '../../server/sandbox/start.ts';
@@ -43,7 +43,7 @@ export async function startStack(
     version: 'test',
     sandbox: true,
     podDir: fileURLToPath(new URL('../../pod/dist', import.meta.url)),
-    hostOrigins: async () => [...MANAGE_CLOUD_ORIGINS, ...(await tenantOrigins(database.db))],
+    hostOrigins: hostOriginsFor(database.db, MANAGE_CLOUD_ORIGINS),
     sessionTtlMinutes: options.sessionTtlMinutes,
     cw: options.cw,
   });

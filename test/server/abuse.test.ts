@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { neutralise, toCsv } from '../../server/routes/csv.ts';
 import { type Caller, okPlan, signedIn } from '../helpers/api.ts';
@@ -132,5 +133,35 @@ describe('abuse', () => {
       agreementId: m.agreement.id,
     });
     expect(ok.status).toBe(200);
+  });
+
+  it("the pod's page lets only the requesting tenant's Manage frame it, and names no other tenant", async () => {
+    const own = stack.sandboxes.cw.url;
+    const csp = async (query: string) => {
+      const res = await stack.app.request(`/pod/${query}`);
+      return { header: res.headers.get('content-security-policy') ?? '', html: await res.text() };
+    };
+    const mine = await csp(`?place=company-tab&tenant=${stack.tenantId}`);
+    expect(mine.header).toContain(own);
+    expect(mine.header).toContain('https://na.myconnectwise.net');
+    // No tenant, an unknown one or garbage: Manage's cloud only, the same answer each time.
+    const none = await csp('');
+    expect(none.header).not.toContain(own);
+    expect(none.html).not.toContain(new URL(own).host);
+    expect((await csp(`?tenant=${randomUUID()}`)).header).toBe(none.header);
+    expect((await csp("?tenant=' OR 1=1")).header).toBe(none.header);
+  });
+
+  it('an unregistered site and a registered one with a bad hash get the same answer', async () => {
+    const attempt = (site: string, companyid: string) =>
+      stack.app.request('/api/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${site.length}` },
+        body: JSON.stringify({ site, companyid, memberid: 'jdoe', memberHash: 'bogus' }),
+      });
+    const known = await attempt(stack.sandboxes.cw.site, stack.sandboxes.world.cw.companyId);
+    const unknown = await attempt('na.myconnectwise.net', 'nosuchcompany');
+    expect([known.status, unknown.status]).toEqual([401, 401]);
+    expect(await known.json()).toEqual(await unknown.json());
   });
 });

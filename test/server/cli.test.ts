@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxTenantInput } from '../../server/sandbox/bootstrap.ts';
 import type { RunningSandboxes } from '../../server/sandbox/start.ts';
@@ -22,9 +24,7 @@ function tenantArgs(overrides: Record<string, string> = {}) {
     '--company': i.companyId,
     '--client-id': i.clientId,
     '--public-key': i.publicKey,
-    '--private-key': i.privateKey,
     '--pax8-client-id': i.pax8.clientId,
-    '--pax8-client-secret': i.pax8.clientSecret,
     '--pax8-base-url': i.pax8.baseUrl,
     '--pax8-token-url': i.pax8.tokenUrl,
     '--origin': i.allowedOrigin,
@@ -33,22 +33,42 @@ function tenantArgs(overrides: Record<string, string> = {}) {
   return Object.entries(flags).flat();
 }
 
-const run = async (entry: string, args: string[]) => {
-  const proc = runTs(entry, { DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, args);
+/** The secrets, as an administrator passes them: in the environment, never on the command line. */
+const secrets = (over: Record<string, string> = {}) => {
+  const i = sandboxTenantInput(s);
+  return { CW_PRIVATE_KEY: i.privateKey, PAX8_CLIENT_SECRET: i.pax8.clientSecret, ...over };
+};
+
+const run = async (entry: string, args: string[], env: Record<string, string> = {}) => {
+  const proc = runTs(entry, { DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env }, args);
   const code = await proc.exited;
   return { code, output: proc.output() };
 };
 
 describe('admin commands', () => {
   it('npm run tenant names the flag to fix, and saves nothing', async () => {
-    const { code, output } = await run('server/cli/tenant.ts', tenantArgs({ '--private-key': 'wrong ' }));
+    const { code, output } = await run('server/cli/tenant.ts', tenantArgs(), secrets({ CW_PRIVATE_KEY: 'wrong ' }));
     expect(code).toBe(1);
-    expect(output).toMatch(/Tenant not saved:\n {2}--private-key: has a trailing space/);
+    expect(output).toMatch(/Tenant not saved:\n {2}CW_PRIVATE_KEY: has a trailing space/);
+  });
+
+  it('npm run tenant refuses secrets as flags, and asks for missing ones only on a terminal', async () => {
+    const flagged = await run('server/cli/tenant.ts', [...tenantArgs(), '--private-key', 'p-r-i-v-a-t-e'], secrets());
+    expect(flagged.code).toBe(1);
+    expect(flagged.output).toMatch(/--private-key: secrets are not taken as flags .* set CW_PRIVATE_KEY/);
+    expect(flagged.output).not.toContain('p-r-i-v-a-t-e');
+    // No terminal to ask on and nothing in the environment: the variable to set is named.
+    const missing = await run('server/cli/tenant.ts', tenantArgs(), {
+      PAX8_CLIENT_SECRET: secrets().PAX8_CLIENT_SECRET,
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.output).toMatch(/CW_PRIVATE_KEY: /);
   });
 
   it('npm run tenant registers the tenant; npm run register is idempotent', async () => {
-    const setup = await run('server/cli/tenant.ts', tenantArgs());
+    const setup = await run('server/cli/tenant.ts', tenantArgs(), secrets());
     expect(setup.code).toBe(0);
+    expect(setup.output).not.toContain(secrets().CW_PRIVATE_KEY);
     expect(setup.output).toMatch(/Registered tenant "Sandbox MSP"/);
     expect(setup.output).toMatch(/Pax8: connected, 12 companies visible/);
 
@@ -59,6 +79,41 @@ describe('admin commands', () => {
     expect(first.output).toMatch(/created +Pod "Unsynced subscriptions" on the Agreement screen/);
     const second = await run('server/cli/register.ts', args);
     expect(second.output.match(/unchanged/g)?.length).toBe(2);
+  });
+
+  it('on a terminal, npm run tenant asks for each secret and never shows what is typed', async () => {
+    // `script` gives the command a real terminal, as an administrator's shell would.
+    const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+    const command = [process.execPath, '--import', 'tsx', 'server/cli/tenant.ts', ...tenantArgs()].map(quote).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const seen = (re: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${re} in: ${out}`)), 30_000);
+        const check = () => {
+          if (!re.test(out)) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          check();
+        });
+        check();
+      });
+    await seen(/private key: $/);
+    child.stdin.write(`${secrets().CW_PRIVATE_KEY}\r`);
+    await seen(/client secret: $/);
+    child.stdin.write(`${secrets().PAX8_CLIENT_SECRET}\r`);
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(out).toMatch(/Updated tenant "Sandbox MSP"/);
+    expect(code).toBe(0);
+    expect(out).not.toContain(secrets().CW_PRIVATE_KEY);
+    expect(out).not.toContain(secrets().PAX8_CLIENT_SECRET);
   });
 
   it('npm run register explains an unknown company', async () => {

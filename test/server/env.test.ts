@@ -42,6 +42,17 @@ describe('parseEnv', () => {
     expect(parseEnv({ SANDBOX: 'false', APP_SECRET_KEY: KEY }).SANDBOX).toBe(false);
   });
 
+  it('runs the sandbox only on a loopback host, unless forced by name', () => {
+    expect(problemsOf({ HOST: '0.0.0.0' })).toEqual([
+      expect.stringMatching(/^SANDBOX: sandbox mode .* HOST is 0\.0\.0\.0/),
+    ]);
+    expect(problemsOf({ HOST: 'sync.example.com' })[0]).toMatch(/SANDBOX=false/);
+    for (const host of ['127.0.0.1', 'localhost', '::1', '[::1]', '127.0.1.1'])
+      expect(parseEnv({ HOST: host }).SANDBOX).toBe(true);
+    expect(parseEnv({ HOST: '0.0.0.0', SANDBOX_FORCE: 'true' }).SANDBOX).toBe(true);
+    expect(parseEnv({ HOST: '0.0.0.0', SANDBOX: 'false', APP_SECRET_KEY: KEY }).SANDBOX).toBe(false);
+  });
+
   it('rejects a key that is not 32 bytes', () => {
     expect(problemsOf({ APP_SECRET_KEY: 'short' })[0]).toMatch(/^APP_SECRET_KEY: use 32 random bytes/);
   });

@@ -22,8 +22,8 @@ const READ: [RoleLevel, RoleLevel, RoleLevel, RoleLevel] = ['None', 'None', 'Non
 
 /**
  * The sandbox's security roles, as Manage's role settings list them. Admin may do everything;
- * Finance may only look at agreements; a Technician may add and edit agreement additions but
- * has no catalog or company rights. The sandbox enforces these same rows on every write.
+ * Finance may only look at agreements; a Technician may add additions and edit her own
+ * ("Mine") but has no catalog or company rights. The sandbox enforces these same rows on every write.
  */
 export const SANDBOX_ROLES: { id: number; name: RoleName; settings: ReturnType<typeof row>[] }[] = [
   {
@@ -50,7 +50,7 @@ export const SANDBOX_ROLES: { id: number; name: RoleName; settings: ReturnType<t
     id: 3,
     name: 'Technician',
     settings: [
-      row('Finance', 'Agreements', ['All', 'All', 'None', 'All']),
+      row('Finance', 'Agreements', ['All', 'Mine', 'None', 'All']),
       row('Procurement', 'Product Catalog', READ),
       row('Companies', 'Company Maintenance', READ),
       row('System', 'Table Setup', ['None', 'None', 'None', 'None']),

@@ -91,9 +91,12 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
         });
       }
     }
-    await database.db
-      .insert(tenantSettings)
-      .values({ tenantId, autoSync: true, unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'] });
+    await database.db.insert(tenantSettings).values({
+      tenantId,
+      autoSync: true,
+      unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'],
+      approvedBy: 'Jane Doe (jdoe)',
+    });
   });
   afterAll(async () => {
     await s?.close();
@@ -130,7 +133,7 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
 
     const keys = marked().map((m) => m.serialNumber);
     expect(new Set(keys).size).toBe(keys.length);
-    const runs = await database.db.select().from(syncRuns).where(eq(syncRuns.trigger, 'manual'));
+    const runs = await database.db.select().from(syncRuns).where(eq(syncRuns.trigger, 'command'));
     expect(runs.map((r) => r.status).sort()).toEqual(['failed', 'succeeded']);
     const killed = runs.find((r) => r.status === 'failed')!;
     expect(killed.error).toMatch(/Interrupted/);

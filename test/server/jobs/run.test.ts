@@ -1,6 +1,7 @@
+import { like } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syncRuns } from '../../../db/schema.ts';
+import { syncRuns, tenantSettings, tenants } from '../../../db/schema.ts';
 import { createPacer } from '../../../server/http/pacer.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { startScheduler } from '../../../server/jobs/scheduler.ts';
@@ -8,6 +9,7 @@ import { type Caller, signedIn } from '../../helpers/api.ts';
 import { mapSubscription, saveSettings, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
+import { insertTenant } from '../../helpers/tenant-rows.ts';
 
 let stack: Stack;
 let jdoe: Caller;
@@ -82,6 +84,36 @@ describe('the scheduled sync', () => {
     expect(runs.length).toBe(2);
     expect(runs.find((r) => r.id !== run!.id)).toMatchObject({ status: 'succeeded', writes: 0 });
     expect((await writesLogged()) - before).toBe(4);
+  });
+
+  it("one tenant's unreadable schedule or failing run neither stops nor delays another's", async () => {
+    await settings({ autoSync: true, schedule: '* * * * *', unattendedKinds: [] });
+    // Sorted before the sandbox tenant: one with a schedule written before schedules were
+    // checked, and one whose run cannot even start (no API member keys).
+    for (const [name, schedule] of [
+      ['0 Broken schedule', '99 * * * *'],
+      ['0 No keys', '* * * * *'],
+    ] as const) {
+      const id = await insertTenant(stack.database.db, name);
+      await stack.database.db
+        .insert(tenantSettings)
+        .values({ tenantId: id, autoSync: true, schedule, approvedBy: 'x' });
+    }
+    const before = (await stack.database.db.select().from(syncRuns)).length;
+    const scheduler = startScheduler({
+      ...stack.app.runDeps(),
+      db: stack.database.db,
+      tickMs: 3_600_000,
+      tenantConcurrency: 1,
+    });
+    await scheduler.tick(DateTime.utc().plus({ minutes: 2 }));
+    scheduler.stop();
+    const runs = await stack.database.db.select().from(syncRuns);
+    expect(runs.length - before).toBe(2);
+    const sandboxId = (await tenant()).id;
+    expect(runs.filter((r) => r.tenantId === sandboxId).at(-1)).toMatchObject({ status: 'succeeded' });
+    expect(stack.logger.lines.filter((l) => l.includes('scheduled sync failed for a tenant')).length).toBe(1);
+    await stack.database.db.delete(tenants).where(like(tenants.name, '0 %'));
   });
 
   it('leaves what needs a person in the unsynced report, with the reason', async () => {

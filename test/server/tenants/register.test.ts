@@ -16,24 +16,38 @@ const writes = async () =>
     (r) => r.method !== 'GET' && r.path.includes('connectwisehostedsetups'),
   );
 
+const TENANT = '5d0c4a52-8f0e-4c55-a1f4-7f8e1c2b3a4d';
+
 describe('registering the tab and pod', () => {
   it("creates the manifest's entries with their tokens, then changes nothing when run again", async () => {
     const { client } = cwClientFor(s);
     const manifest = readManifest();
-    const first = await registerHostedEntries(client, manifest, 'https://sync.example.com', s.world.cw.clientId);
+    const first = await registerHostedEntries(
+      client,
+      manifest,
+      'https://sync.example.com',
+      s.world.cw.clientId,
+      TENANT,
+    );
     expect(first.map((o) => [o.type, o.description, o.screen, o.action])).toEqual([
       ['Tab', 'Pax8', 'Company', 'created'],
       ['Pod', 'Unsynced subscriptions', 'Agreement', 'created'],
     ]);
     const setups = s.world.cw.hostedSetups;
     expect(setups.find((h) => h.type === 'Tab')).toMatchObject({
-      url: 'https://sync.example.com/pod/?place=company-tab&screen=[cw_screen]&id=[cw_id]',
+      url: `https://sync.example.com/pod/?place=company-tab&screen=[cw_screen]&id=[cw_id]&tenant=${TENANT}`,
       origin: 'https://sync.example.com',
     });
     expect(setups.find((h) => h.type === 'Pod')?.podHeight).toBe(manifest.entries[1]!.podHeight);
 
     const before = (await writes()).length;
-    const second = await registerHostedEntries(client, manifest, 'https://sync.example.com', s.world.cw.clientId);
+    const second = await registerHostedEntries(
+      client,
+      manifest,
+      'https://sync.example.com',
+      s.world.cw.clientId,
+      TENANT,
+    );
     expect(second.map((o) => o.action)).toEqual(['unchanged', 'unchanged']);
     expect((await writes()).length).toBe(before);
     expect(s.world.cw.hostedSetups.length).toBe(2);
@@ -46,6 +60,7 @@ describe('registering the tab and pod', () => {
       readManifest(),
       'https://sync2.example.com',
       s.world.cw.clientId,
+      TENANT,
     );
     expect(outcome.map((o) => o.action)).toEqual(['updated', 'updated']);
     expect(s.world.cw.hostedSetups.length).toBe(2);
@@ -55,7 +70,7 @@ describe('registering the tab and pod', () => {
   it('reports a member without the Hosted API permission', async () => {
     const { client } = cwClientFor(s, await memberAuth(s, 'kpark'));
     const error = await vendorFailure(
-      registerHostedEntries(client, readManifest(), 'https://sync3.example.com', s.world.cw.clientId),
+      registerHostedEntries(client, readManifest(), 'https://sync3.example.com', s.world.cw.clientId, TENANT),
     );
     expect(error.code).toBe('permission');
   });

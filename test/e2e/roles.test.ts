@@ -1,0 +1,72 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import { mappedScene } from '../helpers/scene.ts';
+
+/**
+ * A Finance member, whose ConnectWise role may only look at agreements, sees everything and can
+ * start nothing that writes: each such action is disabled with the reason before any form.
+ */
+describe.runIf(hasBrowser)('what a member may do shows before she acts', () => {
+  let scene: Awaited<ReturnType<typeof mappedScene>>;
+  let page: Page;
+  beforeAll(async () => {
+    scene = await mappedScene('Oxford Senior Living', 2, [
+      ['2026-08-01', 2],
+      ['2026-11-10', 4],
+    ]);
+  });
+  afterAll(async () => scene?.close());
+
+  const open = async (member: string) => {
+    page = await scene.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, scene.stack.hostUrl, member);
+    await page.goto(`${scene.stack.hostUrl}/#/company/${scene.mapped.cwCompany.id}/tab/Pax8`);
+    const tab = page.frameLocator('iframe[title="Pax8"]');
+    await expect.poll(() => tab.getByTestId('record-name').textContent()).toBe(scene.mapped.cwCompany.name);
+    return tab;
+  };
+
+  it('kpark (Finance) sees read-only settings and disabled write actions, each with the reason', async () => {
+    const tab = await open('kpark');
+    const reason = /Your ConnectWise security role \(Finance\) does not allow adding and editing agreement additions/;
+    expect(await tab.getByTestId('role-note').textContent()).toMatch(reason);
+    const row = tab.locator(`[data-subscription="${scene.mapped.sub.id}"]`);
+    await row.getByRole('button', { name: 'Review sync…' }).click();
+    const confirm = tab.getByRole('button', { name: 'Confirm sync' });
+    await expect.poll(() => confirm.isDisabled()).toBe(true);
+    expect(await confirm.getAttribute('title')).toMatch(reason);
+    await screenshot(page, 'roles-finance-review');
+
+    await tab.getByRole('tab', { name: 'Settings' }).click();
+    await expect.poll(() => tab.getByTestId('settings-form').getAttribute('disabled')).not.toBeNull();
+    expect(await tab.getByRole('checkbox', { name: /Sync automatically/ }).isDisabled()).toBe(true);
+    expect(await tab.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
+    expect(await tab.getByRole('button', { name: 'Sync now' }).isDisabled()).toBe(true);
+    // A check writes nothing, so she may run one.
+    expect(await tab.getByRole('button', { name: 'Check only (write nothing)' }).isEnabled()).toBe(true);
+    expect(await tab.getByTestId('role-note').textContent()).toMatch(/editing all agreements/);
+    await screenshot(page, 'roles-finance-settings');
+
+    await tab.getByRole('tab', { name: 'Products' }).click();
+    await expect.poll(() => tab.getByRole('button', { name: 'Export…' }).count()).toBeGreaterThan(0);
+    expect(await tab.getByRole('button', { name: 'Export…' }).first().isDisabled()).toBe(true);
+    expect(await tab.getByTestId('role-note').textContent()).toMatch(/Procurement › Product Catalog/);
+
+    await tab.getByRole('tab', { name: 'Companies' }).click();
+    await expect.poll(() => tab.getByRole('button', { name: 'Create in ConnectWise…' }).count()).toBeGreaterThan(0);
+    expect(await tab.getByRole('button', { name: 'Create in ConnectWise…' }).first().isDisabled()).toBe(true);
+    expect(await tab.getByTestId('role-note').textContent()).toMatch(/Company Maintenance/);
+    await page.close();
+  });
+
+  it('jdoe (Admin) gets the same screens with everything enabled and no note', async () => {
+    const tab = await open('jdoe');
+    await tab.getByRole('tab', { name: 'Settings' }).click();
+    await expect.poll(() => tab.getByRole('button', { name: 'Save settings' }).isEnabled()).toBe(true);
+    expect(await tab.getByTestId('settings-form').getAttribute('disabled')).toBeNull();
+    expect(await tab.getByRole('button', { name: 'Sync now' }).isEnabled()).toBe(true);
+    expect(await tab.getByTestId('role-note').count()).toBe(0);
+    await page.close();
+  });
+});
