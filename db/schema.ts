@@ -19,7 +19,12 @@ import type { Derived } from '../shared/billing/proration.ts';
 import { MAPPING_STATUSES } from '../shared/schemas/mapping.ts';
 import type { Permissions } from '../shared/schemas/permissions.ts';
 import { OPERATION_STATES } from '../shared/schemas/plans.ts';
-import { OPERATION_KINDS, type OperationKind, type SyncRules } from '../shared/schemas/settings.ts';
+import {
+  OPERATION_KINDS,
+  type OperationKind,
+  type SyncRules,
+  type TenantSettings,
+} from '../shared/schemas/settings.ts';
 
 /** A subscription mapping also pauses while its company is unbound. */
 export const SERVICE_MAPPING_STATUSES = ['mapped', 'paused', 'failed'] as const;
@@ -109,6 +114,22 @@ export const tenantSettings = pgTable('tenant_settings', {
   approvedBy: text('approved_by'),
   updatedAt: updatedAt(),
 });
+
+/** Every save of a tenant's settings: who, when, and what they were before and after. */
+export const settingsChanges = pgTable(
+  'settings_changes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    changedBy: text('changed_by').notNull(),
+    changedAt: at('changed_at').notNull().defaultNow(),
+    before: jsonb('before').$type<Partial<TenantSettings> | null>(),
+    after: jsonb('after').$type<TenantSettings>().notNull(),
+  },
+  (t) => [index('settings_changes_tenant_idx').on(t.tenantId, t.changedAt)],
+);
 
 export const companyMappings = pgTable(
   'company_mappings',

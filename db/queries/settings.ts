@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod/mini';
 import { syncRulesSchema, type TenantSettings, type TenantSettingsView } from '../../shared/schemas/settings.ts';
 import type { Database } from '../client.ts';
-import { tenantSettings } from '../schema.ts';
+import { settingsChanges, tenantSettings } from '../schema.ts';
 
 const DEFAULTS: TenantSettings = {
   autoSync: false,
@@ -36,6 +36,34 @@ export async function saveSettings(
   updatedBy: string,
 ): Promise<TenantSettingsView> {
   const values = { ...settings, tenantId, updatedBy, approvedBy: updatedBy, updatedAt: new Date() };
-  await db.insert(tenantSettings).values(values).onConflictDoUpdate({ target: tenantSettings.tenantId, set: values });
+  await db.transaction(async (tx) => {
+    const [old] = await tx.select().from(tenantSettings).where(eq(tenantSettings.tenantId, tenantId)).limit(1);
+    await tx.insert(tenantSettings).values(values).onConflictDoUpdate({ target: tenantSettings.tenantId, set: values });
+    await tx.insert(settingsChanges).values({
+      tenantId,
+      changedBy: updatedBy,
+      changedAt: values.updatedAt,
+      before: old
+        ? {
+            autoSync: old.autoSync,
+            schedule: old.schedule,
+            timeZone: old.timeZone,
+            unattendedKinds: old.unattendedKinds,
+            rules: old.rules as TenantSettings['rules'],
+          }
+        : null,
+      after: settings,
+    });
+  });
   return getSettings(db, tenantId);
+}
+
+/** The latest saves of a tenant's settings, newest first. */
+export async function settingsHistory(db: Database, tenantId: string, limit = 20) {
+  return db
+    .select()
+    .from(settingsChanges)
+    .where(eq(settingsChanges.tenantId, tenantId))
+    .orderBy(desc(settingsChanges.changedAt))
+    .limit(limit);
 }

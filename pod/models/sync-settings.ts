@@ -7,7 +7,11 @@ import { fail } from './session.ts';
 /** One sync run in the history, as the server declares it. */
 export type RunRow = Answer<typeof api.sync.runs.$get>[number];
 
+/** One save of the settings, as the server declares it. */
+export type SettingsChange = Answer<typeof api.settings.history.$get>[number];
+
 export const settings = signal<TenantSettingsView | null>(null);
+export const changes = signal<SettingsChange[]>([]);
 export const runs = signal<RunRow[]>([]);
 export const settingsError = signal<FormError | null>(null);
 export const saved = signal(false);
@@ -15,9 +19,14 @@ let polling: ReturnType<typeof setInterval> | undefined;
 
 export async function loadSettings() {
   try {
-    const [s, r] = await Promise.all([read(api.settings.$get()), read(api.sync.runs.$get())]);
+    const [s, r, h] = await Promise.all([
+      read(api.settings.$get()),
+      read(api.sync.runs.$get()),
+      read(api.settings.history.$get()),
+    ]);
     settings.value = s;
     runs.value = r;
+    changes.value = h;
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
     settingsError.value = formError(error);
@@ -30,6 +39,7 @@ export async function saveSettings(next: TenantSettings) {
     settings.value = await read(api.settings.$put({ json: next }));
     settingsError.value = null;
     saved.value = true;
+    changes.value = await read(api.settings.history.$get());
   } catch (error) {
     settingsError.value = formError(error);
   }
@@ -54,4 +64,33 @@ export async function syncNow(mode: 'sync' | 'check') {
       settingsError.value = formError(error);
     }
   }, 700);
+}
+
+const shown = (v: unknown) =>
+  v === undefined || v === null
+    ? '—'
+    : typeof v === 'boolean'
+      ? v
+        ? 'on'
+        : 'off'
+      : Array.isArray(v)
+        ? v.join(', ') || 'none'
+        : String(v);
+
+/** What one save changed, field by field ("schedule: 0 0 * * * → 30 2 * * *"). */
+export function describeChange(change: SettingsChange): string {
+  const before = (change.before ?? {}) as Record<string, unknown>;
+  const after = change.after as unknown as Record<string, unknown>;
+  const flat = (o: Record<string, unknown>) => {
+    const { rules, ...rest } = o;
+    return {
+      ...rest,
+      ...Object.fromEntries(Object.entries((rules ?? {}) as object).map(([k, v]) => [`rules.${k}`, v])),
+    };
+  };
+  const [b, a] = [flat(before), flat(after)];
+  const parts = Object.keys(a)
+    .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
+    .map((k) => `${k}: ${shown(b[k])} → ${shown(a[k])}`);
+  return change.before === null ? 'first save' : parts.join('; ') || 'saved without changes';
 }

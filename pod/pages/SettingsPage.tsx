@@ -3,7 +3,17 @@ import { OPERATION_KINDS, type TenantSettings } from '../../shared/schemas/setti
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { may } from '../models/session.ts';
-import { loadSettings, runs, saved, saveSettings, settings, settingsError, syncNow } from '../models/sync-settings.ts';
+import {
+  changes,
+  describeChange,
+  loadSettings,
+  runs,
+  saved,
+  saveSettings,
+  settings,
+  settingsError,
+  syncNow,
+} from '../models/sync-settings.ts';
 
 const KIND_LABEL: Record<string, string> = {
   increase: 'Increases',
@@ -208,6 +218,22 @@ export function SettingsPage() {
                 <td class="num">{r.writes}</td>
                 <td class="num">{r.failures}</td>
                 <td class="num">{r.needsReview}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Changes to these settings</h2>
+      {changes.value.length === 0 ? (
+        <p class="muted">Never saved: the defaults apply (auto-sync off).</p>
+      ) : (
+        <table data-testid="settings-changes">
+          <tbody>
+            {changes.value.map((ch) => (
+              <tr key={ch.id}>
+                <td>{ch.changedAt.slice(0, 16).replace('T', ' ')} UTC</td>
+                <td>{ch.changedBy}</td>
+                <td class="small">{describeChange(ch)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { getSettings, saveSettings } from '../../db/queries/settings.ts';
+import { getSettings, saveSettings, settingsHistory } from '../../db/queries/settings.ts';
 import { memberAuthenticationSchema, type RecordSummary, recordParamsSchema } from '../../shared/schemas/session.ts';
 import { tenantSettingsSchema } from '../../shared/schemas/settings.ts';
 import { mayWrite } from '../auth/guard.ts';
@@ -24,71 +24,87 @@ export function apiRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
   // Sign-in attempts are counted before any ConnectWise call: per client, and per instance.
   const perClient = createRateLimiter(20, 60_000);
   const perInstance = createRateLimiter(60, 60_000);
-  return new Hono<AppEnv>()
-    .post('/session', zv('json', memberAuthenticationSchema), async (c) => {
-      const claim = c.req.valid('json');
-      const client = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || clientAddress(c) || 'unknown';
-      const wait =
-        perClient.hit(client) ?? perInstance.hit(`${claim.site.toLowerCase()}|${claim.companyid.toLowerCase()}`);
-      if (wait !== null) {
-        c.header('Retry-After', String(wait));
-        throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${wait} seconds.`, {
-          retryAfterSeconds: wait,
-        });
-      }
-      return c.json(await createMemberSession(deps, claim), 201);
-    })
-    .use('*', requireSession(deps))
-    .get('/session', (c) => {
-      const { member, tenant, session, permissions } = c.get('auth');
-      return c.json(
-        {
-          member,
-          tenant: { id: tenant.id, name: tenant.name, companyId: tenant.companyId },
-          expiresAt: session.expiresAt.toISOString(),
-          permissions,
-        },
-        200,
-      );
-    })
-    .get('/records/:screen/:id', zv('param', recordParamsSchema), async (c) => {
-      const { screen, id } = c.req.valid('param');
-      const cw = memberCw(c, deps);
-      let summary: RecordSummary;
-      if (screen === 'company') {
-        const company = await cw.companies.get(Number(id));
-        summary = { screen, id: company.id, name: company.name, detail: company.identifier };
-      } else {
-        const agreement = await cw.agreements.get(Number(id));
-        summary = { screen, id: agreement.id, name: agreement.name, detail: agreement.company.name ?? null };
-      }
-      return c.json(summary, 200);
-    })
-    .get('/settings', async (c) => c.json(await getSettings(deps.database.db, c.get('auth').tenant.id), 200))
-    .put('/settings', mayWrite(deps, 'changeSettings'), zv('json', tenantSettingsSchema), async (c) => {
-      const { tenant, member } = c.get('auth');
-      const settings = c.req.valid('json');
-      // Validated with the parser the scheduler uses: a schedule it cannot read is refused here.
-      try {
-        parseCron(settings.schedule);
-      } catch (error) {
-        throw invalidInput([{ field: 'schedule', message: (error as Error).message }]);
-      }
-      return c.json(
-        await saveSettings(
-          deps.database.db,
-          tenant.id,
-          { ...settings, unattendedKinds: [...new Set(settings.unattendedKinds)] },
-          `${member.name} (${member.id})`,
-        ),
-        200,
-      );
-    })
-    .route('/', companyRoutes(deps))
-    .route('/', productRoutes(deps))
-    .route('/', serviceRoutes(deps))
-    .route('/', planRoutes(deps))
-    .route('/', syncRoutes(deps));
+  return (
+    new Hono<AppEnv>()
+      .post('/session', zv('json', memberAuthenticationSchema), async (c) => {
+        const claim = c.req.valid('json');
+        const client = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || clientAddress(c) || 'unknown';
+        const wait =
+          perClient.hit(client) ?? perInstance.hit(`${claim.site.toLowerCase()}|${claim.companyid.toLowerCase()}`);
+        if (wait !== null) {
+          c.header('Retry-After', String(wait));
+          throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${wait} seconds.`, {
+            retryAfterSeconds: wait,
+          });
+        }
+        return c.json(await createMemberSession(deps, claim), 201);
+      })
+      .use('*', requireSession(deps))
+      .get('/session', (c) => {
+        const { member, tenant, session, permissions } = c.get('auth');
+        return c.json(
+          {
+            member,
+            tenant: { id: tenant.id, name: tenant.name, companyId: tenant.companyId },
+            expiresAt: session.expiresAt.toISOString(),
+            permissions,
+          },
+          200,
+        );
+      })
+      .get('/records/:screen/:id', zv('param', recordParamsSchema), async (c) => {
+        const { screen, id } = c.req.valid('param');
+        const cw = memberCw(c, deps);
+        let summary: RecordSummary;
+        if (screen === 'company') {
+          const company = await cw.companies.get(Number(id));
+          summary = { screen, id: company.id, name: company.name, detail: company.identifier };
+        } else {
+          const agreement = await cw.agreements.get(Number(id));
+          summary = { screen, id: agreement.id, name: agreement.name, detail: agreement.company.name ?? null };
+        }
+        return c.json(summary, 200);
+      })
+      .get('/settings', async (c) => c.json(await getSettings(deps.database.db, c.get('auth').tenant.id), 200))
+      /** Who changed the settings, when, and from what: the newest twenty saves. */
+      .get('/settings/history', async (c) => {
+        const rows = await settingsHistory(deps.database.db, c.get('auth').tenant.id);
+        return c.json(
+          rows.map((r) => ({
+            id: r.id,
+            changedBy: r.changedBy,
+            changedAt: r.changedAt.toISOString(),
+            before: r.before,
+            after: r.after,
+          })),
+          200,
+        );
+      })
+      .put('/settings', mayWrite(deps, 'changeSettings'), zv('json', tenantSettingsSchema), async (c) => {
+        const { tenant, member } = c.get('auth');
+        const settings = c.req.valid('json');
+        // Validated with the parser the scheduler uses: a schedule it cannot read is refused here.
+        try {
+          parseCron(settings.schedule);
+        } catch (error) {
+          throw invalidInput([{ field: 'schedule', message: (error as Error).message }]);
+        }
+        return c.json(
+          await saveSettings(
+            deps.database.db,
+            tenant.id,
+            { ...settings, unattendedKinds: [...new Set(settings.unattendedKinds)] },
+            `${member.name} (${member.id})`,
+          ),
+          200,
+        );
+      })
+      .route('/', companyRoutes(deps))
+      .route('/', productRoutes(deps))
+      .route('/', serviceRoutes(deps))
+      .route('/', planRoutes(deps))
+      .route('/', syncRoutes(deps))
+  );
 }
 
 /** The connecting client's address, when the server runs on Node (absent in tests' in-process requests). */

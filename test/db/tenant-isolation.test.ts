@@ -236,6 +236,8 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     // A's own rows did change where asked...
     expect((await mappings.serviceMappingFor(d, A, SHARED.sub))?.additionIds).toEqual([1, 2]);
     expect((await settings.getSettings(d, A)).schedule).toBe('1 1 * * *');
+    expect((await settings.settingsHistory(d, A)).map((h) => h.changedBy)).toEqual(['A']);
+    expect(await settings.settingsHistory(d, B)).toEqual([]);
     // ...and not one row of B did.
     expect(await rowsOfB()).toEqual(before);
   });

@@ -89,6 +89,7 @@ describe('ConnectWise roles decide', () => {
     expect(unlock.status).toBe(403);
     expect(unlock.body.details).toMatchObject({ reason: 'role', action: 'changeSettings', role: 'Finance' });
     expect((await jdoe('GET', '/settings')).body).toEqual(settingsBefore);
+    expect((await jdoe('GET', '/settings/history')).body.map((h) => h.changedBy)).not.toContain('Kim Park (kpark)');
 
     const started = await kpark('POST', '/sync/runs', { mode: 'sync' });
     expect(started.status).toBe(202);
@@ -98,6 +99,17 @@ describe('ConnectWise roles decide', () => {
     expect(additionsOf(m.agreement.id).length).toBe(before);
     const logged = await stack.database.db.select().from(adjustmentLog).where(eq(adjustmentLog.syncRunId, run!.id));
     expect(logged).toEqual([]);
+  });
+
+  it('every save of the settings records who made it and what it changed', async () => {
+    await saveSettings(jdoe, { autoSync: false, schedule: '0 0 * * *' });
+    await saveSettings(jdoe, { autoSync: true, schedule: '30 2 * * *' });
+    const [latest] = (await jdoe('GET', '/settings/history')).body;
+    expect(latest).toMatchObject({
+      changedBy: 'Jane Doe (jdoe)',
+      before: { autoSync: false, schedule: '0 0 * * *' },
+      after: { autoSync: true, schedule: '30 2 * * *' },
+    });
   });
 
   it('a Technician may write additions but cannot turn on an every-minute schedule', async () => {

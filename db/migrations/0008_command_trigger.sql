@@ -1,2 +1,0 @@
-ALTER TABLE "sync_runs" DROP CONSTRAINT "sync_runs_trigger_ck";--> statement-breakpoint
-ALTER TABLE "sync_runs" ADD CONSTRAINT "sync_runs_trigger_ck" CHECK ("sync_runs"."trigger" in ('scheduled', 'manual', 'check', 'command'));
