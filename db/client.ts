@@ -18,6 +18,8 @@ export type DatabaseConfig =
 export interface DatabaseHandle {
   db: Database;
   driver: Driver;
+  /** What the job engine connects through: Postgres's URL, or the one embedded PGlite. */
+  jobs: { driver: 'postgres'; url: string } | { driver: 'pglite'; client: PGlite };
   close: () => Promise<void>;
 }
 
@@ -30,7 +32,12 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     // NOTE: postgres.js prints NOTICEs (e.g. "schema already exists") to the console by default.
     const client = postgres(config.url, { max: config.max ?? 10, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema }) as unknown as Database;
-    return { db, driver: 'postgres', close: () => client.end({ timeout: 5 }) };
+    return {
+      db,
+      driver: 'postgres',
+      jobs: { driver: 'postgres', url: config.url },
+      close: () => client.end({ timeout: 5 }),
+    };
   }
   let client: PGlite;
   if ('memory' in config) {
@@ -41,5 +48,5 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
   }
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Database;
-  return { db, driver: 'pglite', close: () => client.close() };
+  return { db, driver: 'pglite', jobs: { driver: 'pglite', client }, close: () => client.close() };
 }

@@ -454,12 +454,14 @@ export const subscriptionStatus = pgTable(
   ],
 );
 
-/** One sync at a time per tenant, across every server process sharing the database. */
-export const syncLeases = pgTable('sync_leases', {
+/**
+ * Each tenant's ConnectWise request budget, shared by every process: requests are counted in
+ * short windows, so any number of workers together stay within the tenant's rate.
+ */
+export const requestBudgets = pgTable('request_budgets', {
   tenantId: uuid('tenant_id')
     .primaryKey()
     .references(() => tenants.id, { onDelete: 'cascade' }),
-  holder: text('holder').notNull(),
-  runId: uuid('run_id'),
-  expiresAt: at('expires_at').notNull(),
+  windowStart: at('window_start').notNull(),
+  used: integer('used').notNull(),
 });

@@ -6,8 +6,9 @@ import type { Clock } from './clock.ts';
 import type { CwOverrides } from './connectwise/factory.ts';
 import type { SecretBox } from './crypto.ts';
 import { errorHandler } from './errors.ts';
-import { createPacer, type Pacer } from './http/pacer.ts';
+import { sharedPacers } from './jobs/budget.ts';
 import type { RunDeps } from './jobs/run.ts';
+import type { SyncJobs } from './jobs/sync-jobs.ts';
 import type { Logger } from './logger.ts';
 import { podRoutes } from './pod-static.ts';
 import { apiRoutes } from './routes/api.ts';
@@ -31,10 +32,10 @@ export interface AppDeps {
   pax8?: VendorOptions['pax8'];
   /** How long vendor reads are reused while a member works (default 60 s). */
   readCacheMs?: number;
-  /** Names this process in sync leases. */
-  holder?: string;
-  /** ConnectWise requests per minute for syncs under the API member (default 600). */
+  /** ConnectWise requests per minute a tenant's syncs may make, all processes together (default 600). */
   syncBudgetPerMinute?: number;
+  /** The job engine's sync jobs: queued by "Sync now", scheduled from the settings. */
+  jobs: SyncJobs;
 }
 
 /** Builds the whole HTTP surface from its dependencies; index.ts only wires and serves. */
@@ -48,18 +49,14 @@ export function createApp(deps: AppDeps) {
     cw: deps.cw ?? {},
     vendors,
     cache: createTtlCache(deps.readCacheMs ?? 60_000),
+    jobs: deps.jobs,
   };
-  // One budget per ConnectWise instance: every sync of a tenant in this process shares it.
-  const pacers = new Map<string, Pacer>();
-  const pacer = (tenantId: string) =>
-    pacers.get(tenantId) ?? pacers.set(tenantId, createPacer(deps.syncBudgetPerMinute ?? 600)).get(tenantId)!;
   const runDeps = (): RunDeps => ({
     db: deps.database.db,
     vendors: apiDeps.vendors,
     clock: deps.clock,
     logger: deps.logger,
-    holder: deps.holder ?? `server-${process.pid}`,
-    pacer,
+    pacer: sharedPacers(deps.database.db, deps.syncBudgetPerMinute ?? 600),
   });
   const app = new Hono()
     .onError(errorHandler(deps.logger))
@@ -76,7 +73,7 @@ export function createApp(deps: AppDeps) {
           c.json({ code: 'too_large', message: 'The request body is larger than 1 MB.', details: {} }, 413),
       }),
     )
-    .route('/api', apiRoutes({ ...apiDeps, runDeps }))
+    .route('/api', apiRoutes(apiDeps))
     .route('/pod', podRoutes(deps.podDir, deps.hostOrigins))
     .get('/', (c) => c.redirect('/pod/'));
   return Object.assign(app, { runDeps });

@@ -73,7 +73,15 @@ const schema = z.object({
     .min(1)
     .max(5000)
     .default(600),
-  SCHEDULER: bool(true),
+  /** Works sync jobs in this process (the server by default); `false` for a process that only serves. */
+  WORK_JOBS: bool(true),
+  /** Sync jobs (tenants) one process works at once. */
+  JOB_CONCURRENCY: z.coerce
+    .number({ error: 'use a whole number of jobs' })
+    .int('use a whole number of jobs')
+    .min(1)
+    .max(64)
+    .default(2),
   /** Serves the sandbox on a non-loopback HOST anyway: for a shared demo, never for a deployment. */
   SANDBOX_FORCE: bool(false),
   SANDBOX_TODAY: z.iso.date({ error: 'use an ISO date such as 2026-11-22' }).optional(),

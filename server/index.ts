@@ -3,15 +3,18 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { MANAGE_CLOUD_ORIGINS } from './env.ts';
 import { hostOriginsFor } from './http/host-origins.ts';
-import { startScheduler } from './jobs/scheduler.ts';
+import { startJobsFor } from './jobs/start.ts';
 import { openRuntime, ROOT } from './runtime.ts';
 import { bootstrapSandboxTenant } from './sandbox/bootstrap.ts';
 import { type RunningSandboxes, startSandboxes } from './sandbox/start.ts';
 
-const { env, logger, database, secrets, clock, version, publicUrl } = await openRuntime();
+const runtime = await openRuntime();
+const { env, logger, database, secrets, clock, version, publicUrl } = runtime;
 
 const configuredOrigins = [...MANAGE_CLOUD_ORIGINS, ...env.CW_HOST_ORIGINS];
 const hostOrigins = hostOriginsFor(database.db, configuredOrigins);
+// The job engine first: the app queues "Sync now" and (re)schedules tenants through it.
+const jobs = await startJobsFor(runtime, env.WORK_JOBS);
 const app = createApp({
   database,
   clock,
@@ -22,9 +25,8 @@ const app = createApp({
   podDir: join(ROOT, 'pod', 'dist'),
   hostOrigins,
   syncBudgetPerMinute: env.SYNC_BUDGET_PER_MINUTE,
+  jobs: jobs.sync,
 });
-// Each tenant's global sync, on its schedule, when its auto-sync is on (off by default).
-const scheduler = env.SCHEDULER ? startScheduler({ ...app.runDeps(), db: database.db }) : undefined;
 
 const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => void announce(info.port));
 
@@ -67,8 +69,8 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info('shutting down', { signal });
-  scheduler?.stop();
   server.close();
+  await jobs.stop();
   await sandboxes?.close();
   await database.close();
   process.exit(0);

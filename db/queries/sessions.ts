@@ -55,3 +55,20 @@ export async function endSession(db: Database, tenantId: string, sessionId: stri
     .set({ expiresAt: now })
     .where(and(eq(memberSessions.tenantId, tenantId), eq(memberSessions.id, sessionId)));
 }
+
+/** A tenant's session by id, while it is live: a queued "Sync now" finds its member's credentials here. */
+export async function liveSessionById(
+  db: Database,
+  tenantId: string,
+  sessionId: string,
+  now: Date,
+): Promise<MemberSession | undefined> {
+  const [row] = await db
+    .select()
+    .from(memberSessions)
+    .where(
+      and(eq(memberSessions.tenantId, tenantId), eq(memberSessions.id, sessionId), gt(memberSessions.expiresAt, now)),
+    )
+    .limit(1);
+  return row;
+}

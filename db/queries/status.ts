@@ -1,6 +1,6 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { subscriptionStatus, syncLeases } from '../schema.ts';
+import { subscriptionStatus } from '../schema.ts';
 
 export type StatusRow = typeof subscriptionStatus.$inferInsert;
 
@@ -41,38 +41,3 @@ export async function saveStatuses(db: Database, tenantId: string, rows: Omit<St
 
 export const statusesFor = (db: Database, tenantId: string) =>
   db.select().from(subscriptionStatus).where(eq(subscriptionStatus.tenantId, tenantId));
-
-/**
- * Takes the tenant's sync lease, or answers false while another process holds a live one.
- * The database decides, so two server processes on one Postgres never run a tenant twice.
- */
-export async function acquireLease(
-  db: Database,
-  tenantId: string,
-  holder: string,
-  runId: string,
-  until: Date,
-  now: Date,
-): Promise<boolean> {
-  const rows = await db
-    .insert(syncLeases)
-    .values({ tenantId, holder, runId, expiresAt: until })
-    .onConflictDoUpdate({
-      target: syncLeases.tenantId,
-      set: { holder, runId, expiresAt: until },
-      setWhere: lt(syncLeases.expiresAt, now),
-    })
-    .returning({ holder: syncLeases.holder });
-  return rows.length === 1 && rows[0]!.holder === holder;
-}
-
-export async function renewLease(db: Database, tenantId: string, holder: string, until: Date) {
-  await db
-    .update(syncLeases)
-    .set({ expiresAt: until })
-    .where(and(eq(syncLeases.tenantId, tenantId), eq(syncLeases.holder, holder)));
-}
-
-export async function releaseLease(db: Database, tenantId: string, holder: string) {
-  await db.delete(syncLeases).where(and(eq(syncLeases.tenantId, tenantId), eq(syncLeases.holder, holder)));
-}

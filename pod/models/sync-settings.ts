@@ -45,22 +45,39 @@ export async function saveSettings(next: TenantSettings) {
   }
 }
 
-/** "Sync now": starts the tenant's sync and shows its progress until it finishes. */
+/** What "Sync now" started, until its run has ended. */
+export const waiting = signal<{ note: string | null } | null>(null);
+
+/**
+ * "Sync now": queues the tenant's sync, then follows the run history until a run that began
+ * after the click has ended. The job may wait a moment for a worker, so an empty history at
+ * first means "not started yet", not "done".
+ */
 export async function syncNow(mode: 'sync' | 'check') {
+  const before = runs.value[0]?.id ?? null;
   try {
-    await read(api.sync.runs.$post({ json: { mode } }));
+    const queued = await read(api.sync.runs.$post({ json: { mode } }));
     settingsError.value = null;
+    waiting.value = { note: queued.note };
   } catch (error) {
     settingsError.value = formError(error);
+    return;
   }
   clearInterval(polling);
+  const until = Date.now() + 30 * 60_000;
   polling = setInterval(async () => {
     try {
       runs.value = await read(api.sync.runs.$get());
-      if (!runs.value.some((r) => r.status === 'running')) clearInterval(polling);
+      const latest = runs.value[0];
+      const ended = latest !== undefined && latest.id !== before && latest.status !== 'running';
+      if (ended || Date.now() > until) {
+        clearInterval(polling);
+        waiting.value = null;
+      }
     } catch (error) {
       // Progress stops updating, and says why, rather than failing silently.
       clearInterval(polling);
+      waiting.value = null;
       settingsError.value = formError(error);
     }
   }, 700);

@@ -13,6 +13,7 @@ import {
   settings,
   settingsError,
   syncNow,
+  waiting,
 } from '../models/sync-settings.ts';
 
 const KIND_LABEL: Record<string, string> = {
@@ -49,6 +50,7 @@ export function SettingsPage() {
     );
   if (!form) return <p class="muted">Reading the settings…</p>;
   const running = runs.value.find((r) => r.status === 'running');
+  const queued = waiting.value !== null && !running;
   const rule = <K extends keyof TenantSettings['rules']>(
     k: K,
     label: string,
@@ -168,13 +170,23 @@ export function SettingsPage() {
       </fieldset>
       <h2>Run</h2>
       <div class="actions">
-        <ActionButton action="writeAdditions" disabled={Boolean(running)} onClick={() => void syncNow('sync')}>
+        <ActionButton
+          action="writeAdditions"
+          disabled={Boolean(running) || queued}
+          onClick={() => void syncNow('sync')}
+        >
           Sync now
         </ActionButton>
-        <button type="button" disabled={Boolean(running)} onClick={() => void syncNow('check')}>
+        <button type="button" disabled={Boolean(running) || queued} onClick={() => void syncNow('check')}>
           Check only (write nothing)
         </button>
       </div>
+      {waiting.value?.note && <Notice title="Checking only.">{waiting.value.note}</Notice>}
+      {queued && (
+        <Notice title="Waiting to start…">
+          <span data-testid="queued">The run starts as soon as a worker is free.</span>
+        </Notice>
+      )}
       {running && (
         <Notice title="Syncing…">
           <span data-testid="progress">

@@ -63,6 +63,18 @@ const revoked = () =>
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 const hashContext = (sessionId: string, what: string) => `session:${sessionId}:${what}`;
 
+/** A session's own ConnectWise credentials, unsealed only to act for her. */
+export function sessionCwAuth(secrets: SecretBox, session: MemberSession): MemberAuth {
+  return {
+    kind: 'member',
+    memberId: session.memberId,
+    memberHash: secrets.open(session.memberHashEnc, hashContext(session.id, 'member_hash')),
+    memberContext: session.memberContextEnc
+      ? secrets.open(session.memberContextEnc, hashContext(session.id, 'member_context'))
+      : undefined,
+  };
+}
+
 /**
  * Turns Manage's member authentication into a session, trusting nothing the browser says:
  * the tenant comes from our own records (site and company id), ConnectWise itself must answer
@@ -169,14 +181,7 @@ export function requireSession(deps: SessionDeps): MiddlewareHandler<AppEnv> {
       tenant,
       member: { id: session.memberId, name: session.memberName, email: session.memberEmail },
       permissions: session.permissions,
-      cwAuth: {
-        kind: 'member',
-        memberId: session.memberId,
-        memberHash: deps.secrets.open(session.memberHashEnc, hashContext(session.id, 'member_hash')),
-        memberContext: session.memberContextEnc
-          ? deps.secrets.open(session.memberContextEnc, hashContext(session.id, 'member_context'))
-          : undefined,
-      },
+      cwAuth: sessionCwAuth(deps.secrets, session),
     };
     if (deps.clock.now().toMillis() - session.verifiedAt.getTime() >= REVERIFY_MS) await reverify(deps, auth);
     c.set('auth', auth);

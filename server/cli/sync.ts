@@ -1,18 +1,16 @@
 import { parseArgs } from 'node:util';
 import { tenantsByCompany } from '../../db/queries/tenants.ts';
-import { createPacer } from '../http/pacer.ts';
-import { runTenantSync } from '../jobs/run.ts';
+import { SYNC_QUEUE } from '../jobs/engine.ts';
+import { startJobsFor } from '../jobs/start.ts';
 import { openRuntime } from '../runtime.ts';
-import { createVendors } from '../tenants/vendors.ts';
 
 /**
  * `npm run sync -- --company <companyId> [--check]`: one global sync of a tenant now, under
- * its API member, as the schedule would run it (unattended kinds from its settings). Refused
- * while another process holds the tenant's lease.
+ * its API member, as the schedule would run it (unattended kinds from its settings). It is a
+ * job like any other: queued for the tenant (refused if one already waits), worked by this
+ * process, one at a time, until it ends.
  */
-const { values } = parseArgs({
-  options: { company: { type: 'string' }, check: { type: 'boolean', default: false }, holder: { type: 'string' } },
-});
+const { values } = parseArgs({ options: { company: { type: 'string' }, check: { type: 'boolean', default: false } } });
 if (!values.company) {
   process.stderr.write('--company: the company id of a tenant set up with npm run tenant is required\n');
   process.exit(1);
@@ -24,21 +22,30 @@ try {
     process.stderr.write(`--company: no tenant "${values.company}"\n`);
     process.exitCode = 1;
   } else {
-    const pacer = createPacer(runtime.env.SYNC_BUDGET_PER_MINUTE);
-    const result = await runTenantSync(
-      {
-        db: runtime.database.db,
-        vendors: createVendors({ secrets: runtime.secrets }),
-        clock: runtime.clock,
-        logger: runtime.logger,
-        holder: values.holder ?? `cli-${process.pid}`,
-        pacer: () => pacer,
-      },
-      tenant,
-      { trigger: values.check ? 'check' : 'command', requestedBy: 'command line' },
-    );
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    if (result.status === 'busy') process.exitCode = 3;
+    const jobs = await startJobsFor(runtime, 1);
+    try {
+      const id = await jobs.sync.enqueue({
+        tenantId: tenant.id,
+        trigger: values.check ? 'check' : 'command',
+        requestedBy: 'command line',
+      });
+      if (!id) {
+        process.stderr.write(`A sync of ${tenant.name} is already waiting to start; it was not queued twice.\n`);
+        process.exitCode = 3;
+      } else {
+        for (;;) {
+          const [job] = await jobs.boss.findJobs(SYNC_QUEUE, { id });
+          if (job && ['completed', 'failed', 'cancelled'].includes(job.state)) {
+            process.stdout.write(`${JSON.stringify({ state: job.state, result: job.output ?? null })}\n`);
+            if (job.state !== 'completed') process.exitCode = 2;
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    } finally {
+      await jobs.stop();
+    }
   }
 } finally {
   await runtime.database.close();

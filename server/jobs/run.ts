@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
 import { closeInterruptedRuns, insertRun, type RunProgress, updateRun } from '../../db/queries/runs.ts';
 import { getSettings } from '../../db/queries/settings.ts';
-import { acquireLease, releaseLease, renewLease, saveStatuses } from '../../db/queries/status.ts';
+import { saveStatuses } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { firstOpenDay } from '../../shared/billing/plan/context.ts';
 import type { PlanResult } from '../../shared/billing/planner.ts';
@@ -11,8 +11,8 @@ import type { Actor } from '../audit.ts';
 import type { Clock } from '../clock.ts';
 import type { CwAuth } from '../connectwise/auth.ts';
 import { mapLimit } from '../http/limit.ts';
-import type { Pacer } from '../http/pacer.ts';
 import { sleep } from '../http/retry.ts';
+import { VendorError } from '../http/vendor-error.ts';
 import type { Logger } from '../logger.ts';
 import { type Assessment, assessTenant, statusRow, unreadableRow } from '../sync/assess.ts';
 import {
@@ -24,17 +24,15 @@ import {
   type WriteContext,
 } from '../sync/writer.ts';
 import type { Vendors } from '../tenants/vendors.ts';
+import type { Pacer } from './budget.ts';
 
 export interface RunDeps {
   db: Database;
   vendors: Vendors;
   clock: Clock;
   logger: Logger;
-  /** Names this process in the lease. */
-  holder: string;
-  /** The tenant's ConnectWise request budget, shared by every sync of that tenant in this process. */
+  /** The tenant's ConnectWise request budget, shared by every process that works the tenant. */
   pacer?: (tenantId: string) => Pacer;
-  leaseMs?: number;
   concurrency?: number;
 }
 
@@ -48,11 +46,20 @@ export interface RunOptions {
    * ConnectWise as her and the Log names her; a manual run never borrows the API member.
    */
   member?: { cwAuth: CwAuth; memberId: string };
+  /** Which try this is, when the job engine retries a run that failed for a passing reason. */
+  attempt?: { number: number; of: number };
 }
 
-export type RunResult =
-  | { status: 'busy' }
-  | { status: 'done'; runId: string; outcome: string; writes: number; failures: number; needsReview: number };
+export interface RunResult {
+  runId: string;
+  outcome: 'succeeded' | 'partial' | 'failed';
+  writes: number;
+  failures: number;
+  needsReview: number;
+  /** Why a failed run stopped, and whether trying again later can help (an outage, not a refusal). */
+  error?: string;
+  transient?: boolean;
+}
 
 /** Operations a person must decide, whatever the settings allow. */
 function needsPerson(op: { type: string }): string | null {
@@ -125,6 +132,13 @@ function describeFailure(error: unknown): string {
     : (e.message ?? String(error));
 }
 
+/** An outage worth trying again: the network, a vendor's 5xx or rate limit, the database gone. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof VendorError) return error.retryable;
+  const e = error as { code?: string; cause?: { code?: string } };
+  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P0[1-3]|08\d{3}|CONNECTION_)/.test(e.code ?? e.cause?.code ?? '');
+}
+
 /** Records a run's end; while the database is unavailable, tries again for up to a minute. */
 async function recordEnd(progress: (v: RunProgress) => Promise<void>, v: RunProgress) {
   for (let wait = 500; ; wait *= 2) {
@@ -143,27 +157,6 @@ async function recordEnd(progress: (v: RunProgress) => Promise<void>, v: RunProg
  * (conflicts, hand edits, extra months, kinds not allowed) in the unsynced report with the
  * reason. Exactly-once writes make a run that was interrupted safe to run again.
  */
-export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunOptions): Promise<RunResult> {
-  if (options.trigger === 'manual' && !options.member)
-    throw new Error('A manual sync writes as the member who asked; pass her credentials.');
-  const now = () => deps.clock.now().toJSDate();
-  const leaseMs = deps.leaseMs ?? 120_000;
-  const runId = randomUUID();
-  if (!(await acquireLease(deps.db, tenant.id, deps.holder, runId, new Date(now().getTime() + leaseMs), now())))
-    return { status: 'busy' };
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
-  try {
-    heartbeat = setInterval(
-      () => void renewLease(deps.db, tenant.id, deps.holder, new Date(now().getTime() + leaseMs)).catch(() => {}),
-      Math.max(1_000, leaseMs / 3),
-    );
-    return await leasedRun(deps, tenant, options, runId);
-  } finally {
-    clearInterval(heartbeat);
-    await releaseLease(deps.db, tenant.id, deps.holder);
-  }
-}
-
 const runActorName = (options: RunOptions) =>
   options.trigger === 'scheduled'
     ? 'Scheduled sync'
@@ -171,8 +164,11 @@ const runActorName = (options: RunOptions) =>
       ? 'Command line sync'
       : `${options.trigger === 'check' ? 'Check' : 'Sync now'} by ${options.requestedBy}`;
 
-async function leasedRun(deps: RunDeps, tenant: Tenant, options: RunOptions, runId: string): Promise<RunResult> {
+export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunOptions): Promise<RunResult> {
+  if (options.trigger === 'manual' && !options.member)
+    throw new Error('A manual sync writes as the member who asked; pass her credentials.');
   const now = () => deps.clock.now().toJSDate();
+  const runId = randomUUID();
   const settings = await getSettings(deps.db, tenant.id);
   // The API member writes on the schedule only what a member allowed to edit agreements set up.
   const unattended = options.trigger === 'scheduled' || options.trigger === 'command';
@@ -259,15 +255,30 @@ async function leasedRun(deps: RunDeps, tenant: Tenant, options: RunOptions, run
           .join(' ') || null,
       finishedAt: now(),
     });
-    return { status: 'done', runId, outcome, writes, failures, needsReview };
+    return { runId, outcome, writes, failures, needsReview };
   } catch (error) {
     deps.logger.error('sync run failed', { tenant: tenant.id, runId, error });
+    const again = options.attempt && isTransient(error);
     await recordEnd(progress, {
       status: 'failed',
-      error: describeFailure(error),
+      error:
+        describeFailure(error) +
+        (!again
+          ? ''
+          : options.attempt!.number < options.attempt!.of
+            ? ` It will be tried again automatically (attempt ${options.attempt!.number} of ${options.attempt!.of}).`
+            : ` Given up after ${options.attempt!.of} attempts; the next scheduled run or Sync now starts afresh.`),
       needsReview,
       finishedAt: now(),
     });
-    return { status: 'done', runId, outcome: 'failed', writes, failures, needsReview };
+    return {
+      runId,
+      outcome: 'failed',
+      writes,
+      failures,
+      needsReview,
+      error: describeFailure(error),
+      transient: isTransient(error),
+    };
   }
 }

@@ -6,8 +6,6 @@ import { mayWrite } from '../auth/guard.ts';
 import { type AppEnv, createMemberSession, memberCw, requireSession } from '../auth/session.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import { createRateLimiter } from '../http/rate-limit.ts';
-import { parseCron } from '../jobs/cron.ts';
-import type { RunDeps } from '../jobs/run.ts';
 import { zv } from '../validate.ts';
 import { companyRoutes } from './companies.ts';
 import type { ApiDeps } from './context.ts';
@@ -20,7 +18,7 @@ import { syncRoutes } from './sync.ts';
  * The pod's API. `POST /session` is the only route without a session; every route after the
  * `requireSession` line is scoped to the caller's tenant and acts as the caller.
  */
-export function apiRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
+export function apiRoutes(deps: ApiDeps) {
   // Sign-in attempts are counted before any ConnectWise call: per client, and per instance.
   const perClient = createRateLimiter(20, 60_000);
   const perInstance = createRateLimiter(60, 60_000);
@@ -83,21 +81,21 @@ export function apiRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
       .put('/settings', mayWrite(deps, 'changeSettings'), zv('json', tenantSettingsSchema), async (c) => {
         const { tenant, member } = c.get('auth');
         const settings = c.req.valid('json');
-        // Validated with the parser the scheduler uses: a schedule it cannot read is refused here.
+        // Validated by the scheduler's own parser, in the tenant's time zone: a schedule it could
+        // not fire is refused here, naming the field, and nothing is saved.
         try {
-          parseCron(settings.schedule);
+          deps.jobs.validate(settings.schedule, settings.timeZone);
         } catch (error) {
           throw invalidInput([{ field: 'schedule', message: (error as Error).message }]);
         }
-        return c.json(
-          await saveSettings(
-            deps.database.db,
-            tenant.id,
-            { ...settings, unattendedKinds: [...new Set(settings.unattendedKinds)] },
-            `${member.name} (${member.id})`,
-          ),
-          200,
+        const saved = await saveSettings(
+          deps.database.db,
+          tenant.id,
+          { ...settings, unattendedKinds: [...new Set(settings.unattendedKinds)] },
+          `${member.name} (${member.id})`,
         );
+        await deps.jobs.apply(tenant.id, saved);
+        return c.json(saved, 200);
       })
       .route('/', companyRoutes(deps))
       .route('/', productRoutes(deps))

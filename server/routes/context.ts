@@ -5,11 +5,14 @@ import type { AppEnv, SessionDeps } from '../auth/session.ts';
 import type { TtlCache } from '../cache.ts';
 import { where } from '../connectwise/conditions.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
+import type { SyncJobs } from '../jobs/sync-jobs.ts';
 import type { Vendors } from '../tenants/vendors.ts';
 
 export interface ApiDeps extends SessionDeps {
   vendors: Vendors;
   cache: TtlCache;
+  /** Sync jobs: "Sync now" queues one; saving settings (re)schedules the tenant's. */
+  jobs: SyncJobs;
 }
 
 /**

@@ -16,7 +16,6 @@ import { centsToDecimal } from '../../shared/money.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { AppError } from '../errors.ts';
-import { type RunDeps, runTenantSync } from '../jobs/run.ts';
 import { assessCompany, statusRow } from '../sync/assess.ts';
 import { readSubscription } from '../sync/load.ts';
 import { cwIdText, zv } from '../validate.ts';
@@ -26,7 +25,7 @@ import { toCsv } from './csv.ts';
 const subParam = z.object({ id: z.string().check(z.minLength(1)) });
 
 /** Sync now and its history, the agreement pod's list, ignoring, and the reports with CSV. */
-export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
+export function syncRoutes(deps: ApiDeps) {
   return (
     new Hono<AppEnv>()
       .post(
@@ -34,29 +33,27 @@ export function syncRoutes(deps: ApiDeps & { runDeps: () => RunDeps }) {
         mayWrite(deps),
         zv('json', z.object({ mode: z._default(z.enum(['sync', 'check']), 'sync') })),
         async (c) => {
-          const { tenant, member, cwAuth, permissions } = c.get('auth');
+          const { tenant, member, session, permissions } = c.get('auth');
           // A member whose role may not write additions gets a check: nothing is written for her.
           const mode = c.req.valid('json').mode === 'sync' && permissions.allowed.writeAdditions ? 'sync' : 'check';
-          // Started here, followed through GET /sync/runs: a tenant's run can take minutes.
-          const started = runTenantSync(deps.runDeps(), tenant, {
+          // A job, followed through GET /sync/runs: a tenant's run can take minutes. It carries
+          // her session's id, never her credentials; the worker unseals them from the session.
+          const jobId = await deps.jobs.enqueue({
+            tenantId: tenant.id,
             trigger: mode === 'check' ? 'check' : 'manual',
             requestedBy: `${member.name} (${member.id})`,
-            member: { cwAuth, memberId: member.id },
+            ...(mode === 'sync' ? { sessionId: session.id } : {}),
           });
-          // The run records its own failures; one that could not even start is logged, never left unhandled.
-          started.catch((error) =>
-            deps.runDeps().logger.error('sync now failed to start', { tenant: tenant.id, error }),
-          );
-          const first = await Promise.race([started, new Promise<null>((r) => setTimeout(() => r(null), 150))]);
-          if (first?.status === 'busy')
+          if (!jobId)
             throw new AppError(
               'conflict',
-              'A sync is already running for this ConnectWise instance; its progress is shown below.',
-              { reason: 'busy' },
+              'A sync for this ConnectWise instance is already waiting to start; its progress is shown below once it runs.',
+              { reason: 'queued' },
             );
           return c.json(
             {
-              started: true,
+              queued: true,
+              jobId,
               mode,
               note:
                 mode === 'check' && c.req.valid('json').mode === 'sync'

@@ -2,6 +2,7 @@ import { generateWorld } from '../../server/sandbox/seed.ts';
 import type { CwAdditionRecord, World } from '../../server/sandbox/world.ts';
 
 export const BENCH_TODAY = '2026-11-22';
+const BIG = { companies: 500, subscriptions: 5000 };
 
 /**
  * The benchmark tenant: 500 companies and 5,000 subscriptions, and 5,000 additions spread
@@ -28,12 +29,12 @@ export function benchWorld(): World {
 }
 
 /**
- * The scheduled-sync benchmark tenant: 500 companies and 5,000 subscriptions, every product
- * in the catalog, and ConnectWise billing exactly what Pax8 says (steady state). Mappings are
- * derived from it by `jobMappings`.
+ * The scheduled-sync benchmark tenant: 500 companies and 5,000 subscriptions by default, every
+ * product in the catalog, and ConnectWise billing exactly what Pax8 says (steady state).
+ * Mappings are derived from it by `jobMappings`.
  */
-export function jobBenchWorld(): World {
-  const world = generateWorld({ today: BENCH_TODAY, companies: 500, subscriptions: 5000 });
+export function jobBenchWorld(size: { companies: number; subscriptions: number; seed?: number } = BIG): World {
+  const world = generateWorld({ today: BENCH_TODAY, ...size });
   const { cw, pax8 } = world;
   let itemId = 700_000;
   for (const p of pax8.products) {
@@ -82,6 +83,7 @@ export function jobMappings(world: World) {
     agreementId: number;
     productId: string;
     catalogItemId: number;
+    catalogIdentifier: string;
   }[] = [];
   for (const company of pax8.companies) {
     const cwCompany = cw.companies.find((c) => c.name === company.name);
@@ -103,6 +105,7 @@ export function jobMappings(world: World) {
         agreementId: agreement.id,
         productId: product.id,
         catalogItemId: item.id,
+        catalogIdentifier: item.identifier,
       });
     }
   }

@@ -2,16 +2,18 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { adjustmentLog, companyMappings, productMappings, serviceMappings, tenantSettings } from '../../db/schema.ts';
+import { adjustmentLog, tenants } from '../../db/schema.ts';
 import { createApp } from '../../server/app.ts';
 import { pinnedDayClock } from '../../server/clock.ts';
 import { createSecretBox } from '../../server/crypto.ts';
-import { createPacer } from '../../server/http/pacer.ts';
+import { createSharedPacer } from '../../server/jobs/budget.ts';
+import { startEngine } from '../../server/jobs/engine.ts';
 import { runTenantSync } from '../../server/jobs/run.ts';
+import { syncJobs } from '../../server/jobs/sync-jobs.ts';
 import { createLogger } from '../../server/logger.ts';
-import { setupTenant } from '../../server/tenants/setup.ts';
 import { createVendors } from '../../server/tenants/vendors.ts';
 import { createTestDatabase } from '../helpers/db.ts';
+import { benchVendorTenant, setupBenchTenant } from './bench-tenant.ts';
 import { BENCH_TODAY, jobBenchWorld, jobMappings } from './bench-world.ts';
 import { median, startBenchVendors } from './sandbox-handle.ts';
 
@@ -29,74 +31,14 @@ try {
   const db = database.db;
   const key = randomBytes(32).toString('base64');
   const secrets = createSecretBox(Buffer.from(key, 'base64'));
-  const api = world.cw.apiMembers[0]!;
-  const { tenant } = await setupTenant(
-    { db, secrets, sandbox: true },
-    {
-      name: 'Bench MSP',
-      site: vendors.cw,
-      companyId: world.cw.companyId,
-      clientId: world.cw.clientId,
-      publicKey: api.publicKey,
-      privateKey: api.privateKey,
-      pax8: {
-        clientId: world.pax8.clientId,
-        clientSecret: world.pax8.clientSecret,
-        baseUrl: vendors.pax8,
-        tokenUrl: vendors.pax8Token,
-        audience: 'https://api.pax8.com',
-      },
-    },
-  );
   const mappings = jobMappings(world);
-  const companyIds = new Map<string, string>();
-  for (const m of mappings) {
-    if (companyIds.has(m.distributorCompanyId)) continue;
-    const [row] = await db
-      .insert(companyMappings)
-      .values({
-        tenantId: tenant.id,
-        distributorCompanyId: m.distributorCompanyId,
-        distributorCompanyName: m.companyName,
-        cwCompanyId: m.cwCompanyId,
-        cwCompanyName: m.cwCompanyName,
-      })
-      .returning({ id: companyMappings.id });
-    companyIds.set(m.distributorCompanyId, row!.id);
-  }
-  const productIds = new Map<string, string>();
-  for (const m of mappings) {
-    if (productIds.has(m.productId)) continue;
-    const item = world.cw.catalog.find((i) => i.id === m.catalogItemId)!;
-    const [row] = await db
-      .insert(productMappings)
-      .values({
-        tenantId: tenant.id,
-        distributorProductId: m.productId,
-        distributorProductName: m.productId,
-        cwCatalogItemId: item.id,
-        cwCatalogIdentifier: item.identifier,
-      })
-      .returning({ id: productMappings.id });
-    productIds.set(m.productId, row!.id);
-  }
-  for (let i = 0; i < mappings.length; i += 500) {
-    await db.insert(serviceMappings).values(
-      mappings.slice(i, i + 500).map((m) => ({
-        tenantId: tenant.id,
-        subscriptionId: m.subscriptionId,
-        companyMappingId: companyIds.get(m.distributorCompanyId)!,
-        productMappingId: productIds.get(m.productId)!,
-        cwAgreementId: m.agreementId,
-      })),
-    );
-  }
-  await db.insert(tenantSettings).values({
-    tenantId: tenant.id,
-    autoSync: true,
-    unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'],
-    approvedBy: 'Benchmark Admin (bench)',
-  });
+  const tenantId = await setupBenchTenant(
+    db,
+    secrets,
+    benchVendorTenant('Bench MSP', world, { site: vendors.cw, pax8: vendors.pax8, pax8Token: vendors.pax8Token }),
+    mappings,
+  );
+  const tenant = (await db.select().from(tenants).where(eq(tenants.id, tenantId)))[0]!;
 
   const calls = { cw: 0, pax8: 0 };
   const counted = createVendors({
@@ -126,7 +68,7 @@ try {
       // NOTE: PGlite cannot be shared between processes; measure in this one.
       calls.cw = 0;
       calls.pax8 = 0;
-      const pacer = createPacer(BUDGET);
+      const pacer = createSharedPacer(db, tenant.id, BUDGET);
       const started = performance.now();
       const result = (await runTenantSync({ ...deps, pacer: () => pacer }, tenant, {
         trigger: 'scheduled',
@@ -179,6 +121,7 @@ try {
   const writtenOutsideChanged = written.filter((w) => !changedIds.has(w.id!)).length;
 
   // The unsynced report for the tenant, as a member sees it.
+  const jobsEngine = await startEngine(database, createLogger('error'));
   const app = createApp({
     database,
     clock,
@@ -188,6 +131,8 @@ try {
     sandbox: true,
     podDir: '/none',
     hostOrigins: async () => [],
+    // The report reads; nothing here queues or schedules a job.
+    jobs: syncJobs(jobsEngine),
   });
   const login = (await (
     await fetch(`http://${vendors.cwSite}/${world.cw.codebase}login/login.aspx?response=json`, {
@@ -218,6 +163,7 @@ try {
   process.stdout.write(
     `${JSON.stringify({ budget: BUDGET, subscriptions: world.pax8.subscriptions.length, agreements, minimum, steady, busy, changed: changed.length, seenByConnectWise, writtenSubscriptions: written.length, writtenOutsideChanged, driver: database.driver, reportMs: median(reportTimes), reportRows, peakMb: Math.max(steady.peakMb, busy.peakMb) })}\n`,
   );
+  await jobsEngine.stop({ graceful: false });
   await database.close();
 } finally {
   vendors.stop();

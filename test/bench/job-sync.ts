@@ -3,7 +3,7 @@ import { openDatabase } from '../../db/client.ts';
 import { tenants } from '../../db/schema.ts';
 import { pinnedDayClock } from '../../server/clock.ts';
 import { createSecretBox, parseSecretKey } from '../../server/crypto.ts';
-import { createPacer } from '../../server/http/pacer.ts';
+import { createSharedPacer } from '../../server/jobs/budget.ts';
 import { runTenantSync } from '../../server/jobs/run.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createVendors } from '../../server/tenants/vendors.ts';
@@ -22,7 +22,7 @@ const vendors = createVendors({
   cw: { onRequest: () => calls.cw++ },
   pax8: { onRequest: () => calls.pax8++ },
 });
-const pacer = createPacer(Number(budget));
+const pacer = createSharedPacer(database.db, tenantId, Number(budget));
 const started = performance.now();
 const result = await runTenantSync(
   {
@@ -30,7 +30,6 @@ const result = await runTenantSync(
     vendors,
     clock: pinnedDayClock(BENCH_TODAY),
     logger: createLogger('error'),
-    holder: `bench-${process.pid}`,
     pacer: () => pacer,
     concurrency: 6,
   },

@@ -4,6 +4,7 @@ import { benchJob } from './job.ts';
 import { benchMapping } from './mapping.ts';
 import { benchPod } from './pod.ts';
 import { type Figure, printFigures } from './report.ts';
+import { benchScale } from './scale.ts';
 import { benchVendorReads } from './vendor-reads.ts';
 
 /**
@@ -31,6 +32,7 @@ await section('The pod in headless Chromium', benchPod);
 await section('Mapping', benchMapping);
 await section('Addition engine', benchEngine);
 await section('Scheduled sync, 500 companies / 5,000 subscriptions, 50 ms latency', () => benchJob());
+await section('Scale-out on Postgres: 200 tenants × 25 subscriptions, 50 ms latency', benchScale);
 
 const missed = all.filter((f) => f.pass === false);
 process.stdout.write(`\n${all.filter((f) => f.pass).length} targets met, ${missed.length} missed\n`);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as adjustments from '../../db/queries/adjustments.ts';
+import * as budgets from '../../db/queries/budgets.ts';
 import * as mappings from '../../db/queries/mappings.ts';
 import * as operations from '../../db/queries/operations.ts';
 import * as reports from '../../db/queries/reports.ts';
@@ -51,11 +52,11 @@ beforeAll(async () => {
   await seed(B, SHARED, 'B');
   await seed(B, B_ONLY, 'B');
   await seed(A, SHARED, 'A');
-  // Rows that only a missing tenant filter could reach: B's lease held under the same holder
-  // name, B's mapping that points at A's company, and A's status for a subscription only B maps.
+  // Rows that only a missing tenant filter could reach: B's request budget in the same window,
+  // B's mapping that points at A's company, and A's status for a subscription only B maps.
   await db()
-    .insert(schema.syncLeases)
-    .values({ tenantId: B, holder: 'me', expiresAt: new Date('2026-11-20T00:00:00Z') });
+    .insert(schema.requestBudgets)
+    .values({ tenantId: B, windowStart: new Date('2026-11-20T00:00:00Z'), used: 3 });
   await db().insert(schema.serviceMappings).values({
     tenantId: B,
     subscriptionId: 'sub-x',
@@ -219,9 +220,7 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     const [aPlan] = await d.select().from(schema.syncPlans).where(eq(schema.syncPlans.id, planId));
     expect(aPlan?.tenantId).toBe(A);
     await operations.insertOperations(d, A, [{ ...bOp, id: undefined, planId, opKey: SHARED.op }]);
-    await status.acquireLease(d, A, 'me', randomUUID(), new Date(Date.now() + 60_000), new Date());
-    await status.renewLease(d, A, 'me', new Date(Date.now() + 120_000));
-    await status.releaseLease(d, A, 'me');
+    expect(await budgets.claimBudget(d, A, new Date('2026-11-20T00:00:00Z'), 2, 4)).toBe(2);
     // Unbinding and binding A's own company again pauses and resumes only A's mappings.
     await mappings.unbindCompany(d, A, ids[A]![SHARED.sub]!);
     await mappings.bindCompany(d, A, {
@@ -289,7 +288,7 @@ describe('sessions', () => {
 describe('coverage', () => {
   it('exercises every tenant-scoped query in db/queries', () => {
     const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
-    const modules = { adjustments, mappings, operations, reports, runs, settings, status };
+    const modules = { adjustments, budgets, mappings, operations, reports, runs, settings, status };
     const missing = Object.entries(modules).flatMap(([name, mod]) =>
       Object.entries(mod)
         .filter(([, v]) => typeof v === 'function')

@@ -6,9 +6,12 @@ import type { CwOverrides } from '../../server/connectwise/factory.ts';
 import { createSecretBox } from '../../server/crypto.ts';
 import { MANAGE_CLOUD_ORIGINS } from '../../server/env.ts';
 import { hostOriginsFor } from '../../server/http/host-origins.ts';
+import type { EngineTimings } from '../../server/jobs/engine.ts';
+import { type Jobs, startJobs } from '../../server/jobs/start.ts';
 import { bootstrapSandboxTenant } from '../../server/sandbox/bootstrap.ts';
 import { listen } from '../../server/sandbox/serve.ts';
 import type { RunningSandboxes, SandboxOptions } from '../../server/sandbox/start.ts';
+import { createVendors } from '../../server/tenants/vendors.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 import { captureLogger } from './logger.ts';
 import { startTestSandboxes } from './sandbox.ts';
@@ -24,20 +27,43 @@ export interface Stack {
   secrets: ReturnType<typeof createSecretBox>;
   logger: ReturnType<typeof captureLogger>;
   tenantId: string;
+  /** The job engine, working sync jobs in this process unless asked not to. */
+  jobs: Jobs;
   close: () => Promise<void>;
 }
 
+/** Engine timings for tests: a lost worker's job is noticed in seconds, retries come quickly. */
+export const TEST_TIMINGS: EngineTimings = { heartbeatSeconds: 10, monitorIntervalSeconds: 2, retryDelaySeconds: 1 };
+
 /** The whole product on loopback: database, both sandboxes, the server, and the demo tenant. */
 export async function startStack(
-  options: { sandbox?: Partial<SandboxOptions>; clock?: Clock; sessionTtlMinutes?: number; cw?: CwOverrides } = {},
+  options: {
+    sandbox?: Partial<SandboxOptions>;
+    clock?: Clock;
+    sessionTtlMinutes?: number;
+    cw?: CwOverrides;
+    /** Work sync jobs in this process (default); false leaves them queued for other workers. */
+    work?: boolean;
+  } = {},
 ): Promise<Stack> {
   const database = await createTestDatabase();
   const sandboxes = await startTestSandboxes(options.sandbox);
   const secrets = createSecretBox(randomBytes(32));
   const logger = captureLogger();
+  const clock = options.clock ?? systemClock;
+  const jobs = await startJobs({
+    database,
+    logger,
+    clock,
+    secrets,
+    vendors: createVendors({ secrets, cw: options.cw }),
+    budgetPerMinute: 600,
+    work: options.work === false ? undefined : { localConcurrency: 2 },
+    timings: TEST_TIMINGS,
+  });
   const app = createApp({
     database,
-    clock: options.clock ?? systemClock,
+    clock,
     logger,
     secrets,
     version: 'test',
@@ -46,6 +72,7 @@ export async function startStack(
     hostOrigins: hostOriginsFor(database.db, MANAGE_CLOUD_ORIGINS),
     sessionTtlMinutes: options.sessionTtlMinutes,
     cw: options.cw,
+    jobs: jobs.sync,
   });
   const server = await listen(app, 0);
   const appUrl = `http://localhost:${server.port}`;
@@ -59,8 +86,10 @@ export async function startStack(
     secrets,
     logger,
     tenantId: setup.tenant.id,
+    jobs,
     close: async () => {
       await server.close();
+      await jobs.stop(5_000);
       await sandboxes.close();
       await database.close();
     },

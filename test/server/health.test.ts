@@ -3,15 +3,19 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testClient } from 'hono/testing';
+import type { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '../../db/migrate.ts';
 import { createApp } from '../../server/app.ts';
 import { systemClock } from '../../server/clock.ts';
 import { createSecretBox } from '../../server/crypto.ts';
+import { startEngine } from '../../server/jobs/engine.ts';
+import { syncJobs } from '../../server/jobs/sync-jobs.ts';
 import { createTestDatabase, type TestDatabase, testDriver } from '../helpers/db.ts';
 import { captureLogger } from '../helpers/logger.ts';
 
 let database: TestDatabase;
+let engine: PgBoss;
 let podDir: string;
 
 function build(overrides: Partial<Parameters<typeof createApp>[0]> = {}) {
@@ -24,12 +28,14 @@ function build(overrides: Partial<Parameters<typeof createApp>[0]> = {}) {
     sandbox: true,
     podDir,
     hostOrigins: async () => ['https://na.myconnectwise.net', 'https://cw.example.com'],
+    jobs: syncJobs(engine),
     ...overrides,
   });
 }
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  engine = await startEngine(database, captureLogger());
   podDir = mkdtempSync(join(tmpdir(), 'pod-'));
   mkdirSync(join(podDir, 'assets'));
   writeFileSync(
@@ -38,7 +44,10 @@ beforeAll(async () => {
   );
   writeFileSync(join(podDir, 'assets', 'main.js'), 'console.log(1)');
 });
-afterAll(async () => database.close());
+afterAll(async () => {
+  await engine?.stop({ graceful: false });
+  await database.close();
+});
 
 describe('GET /healthz', () => {
   it('reports the driver, the applied migration and the version', async () => {

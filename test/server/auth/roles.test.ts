@@ -5,6 +5,7 @@ import { adjustmentLog, tenantSettings } from '../../../db/schema.ts';
 import type { Clock } from '../../../server/clock.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
+import { jobReaches } from '../../helpers/jobs.ts';
 import { allowEverythingUnattended, mapSubscription, saveSettings, setBilling } from '../../helpers/mapped.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
@@ -30,13 +31,10 @@ const additionsOf = (agreementId: number) => world().cw.additions.filter((a) => 
 const setRole = (who: string, role: string) =>
   fetch(`${stack.hostUrl}/__sandbox/members/${who}/role`, { method: 'POST', body: JSON.stringify({ role }) });
 
-async function finishedRuns(call: Caller) {
-  for (let i = 0; i < 200; i++) {
-    const runs = (await call('GET', '/sync/runs')).body;
-    if (!runs.some((r) => r.status === 'running')) return runs;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the run did not finish');
+/** The run a "Sync now" job made, once the job has ended. */
+async function runOf(call: Caller, jobId: string) {
+  await jobReaches(stack.jobs.boss, jobId);
+  return (await call('GET', '/sync/runs')).body[0]!;
 }
 
 /** An out-of-sync subscription: ConnectWise bills 4 seats, Pax8 has 7. */
@@ -94,7 +92,7 @@ describe('ConnectWise roles decide', () => {
     const started = await kpark('POST', '/sync/runs', { mode: 'sync' });
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ mode: 'check', note: expect.stringMatching(/nothing is written/) });
-    const [run] = await finishedRuns(kpark);
+    const run = await runOf(kpark, started.body.jobId);
     expect(run).toMatchObject({ actor: 'Check by Kim Park (kpark)', writes: 0 });
     expect(additionsOf(m.agreement.id).length).toBe(before);
     const logged = await stack.database.db.select().from(adjustmentLog).where(eq(adjustmentLog.syncRunId, run!.id));
@@ -126,7 +124,7 @@ describe('ConnectWise roles decide', () => {
     const nross = await signedIn(stack, 'nross');
     const started = await nross('POST', '/sync/runs', { mode: 'sync' });
     expect(started.body).toMatchObject({ mode: 'sync', note: null });
-    const [run] = await finishedRuns(nross);
+    const run = await runOf(nross, started.body.jobId);
     expect(run).toMatchObject({ actor: 'Sync now by Nicholas Ross (nross)' });
     expect(run!.writes).toBeGreaterThan(0);
     const logged = await stack.database.db.select().from(adjustmentLog).where(eq(adjustmentLog.syncRunId, run!.id));
@@ -159,7 +157,7 @@ describe('ConnectWise roles decide', () => {
       trigger: 'scheduled',
       requestedBy: 'schedule',
     });
-    expect(unapproved).toMatchObject({ status: 'done', writes: 0 });
+    expect(unapproved).toMatchObject({ outcome: 'succeeded', writes: 0 });
     expect(JSON.stringify(additionsOf(m.agreement.id))).toBe(before);
     const runs = (await jdoe('GET', '/sync/runs')).body;
     expect(runs[0]!.error).toMatch(/Nothing was written/);
@@ -169,7 +167,7 @@ describe('ConnectWise roles decide', () => {
       trigger: 'scheduled',
       requestedBy: 'schedule',
     });
-    expect(approved).toMatchObject({ status: 'done' });
+    expect(approved).toMatchObject({ outcome: 'succeeded' });
     expect((approved as { writes: number }).writes).toBeGreaterThan(0);
     expect(seats()).toBe(7);
     const logged = await stack.database.db

@@ -5,16 +5,22 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustmentLog, syncRuns } from '../../../db/schema.ts';
+import { systemClock } from '../../../server/clock.ts';
 import { createSecretBox } from '../../../server/crypto.ts';
+import { type Jobs, startJobs } from '../../../server/jobs/start.ts';
 import { bootstrapSandboxTenant } from '../../../server/sandbox/bootstrap.ts';
 import type { RunningSandboxes } from '../../../server/sandbox/start.ts';
+import { createVendors } from '../../../server/tenants/vendors.ts';
 import { createTestDatabase, type TestDatabase, testDriver } from '../../helpers/db.ts';
+import { jobReaches } from '../../helpers/jobs.ts';
+import { captureLogger } from '../../helpers/logger.ts';
 import { runTs } from '../../helpers/process.ts';
 import { setFaults, startTestSandboxes } from '../../helpers/sandbox.ts';
 
 /**
- * Real processes on the real Postgres: the lease must hold across them, and a process killed
- * mid-run must leave nothing that a restart writes twice. (PGlite is single-process by design.)
+ * Real worker processes on the real Postgres: the queue keeps one sync per tenant at a time
+ * across them, and a worker killed mid-run leaves a job that another finishes without writing
+ * anything twice. (PGlite is single-process by design.)
  */
 describe.runIf(testDriver === 'postgres')('sync runs across server processes', () => {
   let s: RunningSandboxes;
@@ -25,15 +31,16 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
     APP_SECRET_KEY: key,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'proc-')),
     LOG_LEVEL: 'error',
-    SCHEDULER: 'false',
   });
+  let tenantId: string;
+  let jobs!: Jobs;
   const marked = () => s.world.cw.additions.filter((a) => a.serialNumber?.startsWith('p8s:'));
 
   beforeAll(async () => {
     [s, database] = await Promise.all([startTestSandboxes({ companies: 12, subscriptions: 60 }), createTestDatabase()]);
     const secrets = createSecretBox(Buffer.from(key, 'base64'));
     const { setup } = await bootstrapSandboxTenant({ db: database.db, secrets }, s, 'http://localhost');
-    const tenantId = setup.tenant.id;
+    tenantId = setup.tenant.id;
     // Map every subscription whose product has a catalog item, and let the sync write everything.
     const { companyMappings, productMappings, serviceMappings, tenantSettings } = await import('../../../db/schema.ts');
     const w = s.world;
@@ -97,51 +104,86 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
       unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'],
       approvedBy: 'Jane Doe (jdoe)',
     });
+    // This process only sends jobs and watches them; the workers are processes of their own.
+    jobs = await startJobs({
+      database,
+      logger: captureLogger(),
+      clock: systemClock,
+      secrets,
+      vendors: createVendors({ secrets }),
+      budgetPerMinute: 600,
+    });
   });
   afterAll(async () => {
+    await jobs?.stop(1_000);
     await s?.close();
     await database?.close();
   });
 
-  it('two processes started together: one runs the tenant, the other is refused', async () => {
-    await setFaults(s.cw.url, { latencyMs: 40, rules: [] });
-    const a = runTs('server/cli/sync.ts', env(), ['--company', 'sandbox', '--check', '--holder', 'a']);
-    const b = runTs('server/cli/sync.ts', env(), ['--company', 'sandbox', '--check', '--holder', 'b']);
-    const codes = (await Promise.all([a.exited, b.exited])).sort();
-    expect(codes).toEqual([0, 3]);
-    expect(a.output() + b.output()).toMatch(/"status":"busy"/);
-    expect((await database.db.select().from(syncRuns)).length).toBe(1);
-  });
+  const worker = () => runTs('server/worker.ts', { ...env(), JOB_CONCURRENCY: '2' });
+  const ready = async (w: ReturnType<typeof worker>) => {
+    await w.waitFor(/worker ready/, 60_000);
+    return w;
+  };
+  const send = (trigger: 'check' | 'command') =>
+    jobs.sync.enqueue({ tenantId, trigger, requestedBy: 'command line' }).then((id) => id!);
 
-  it('a run killed mid-way and restarted writes nothing twice, and the killed run is accounted for', async () => {
+  it('two workers never run one tenant at once: a second job waits for the first to end', async () => {
+    await setFaults(s.cw.url, { latencyMs: 40, rules: [] });
+    const workers = await Promise.all([ready(worker()), ready(worker())]);
+    try {
+      const first = await send('check');
+      await jobReaches(jobs.boss, first, ['active']);
+      const second = await send('check');
+      await jobReaches(jobs.boss, second);
+      const runs = (await database.db.select().from(syncRuns)).sort(
+        (x, y) => x.startedAt.getTime() - y.startedAt.getTime(),
+      );
+      expect(runs.length).toBe(2);
+      expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
+      expect(runs[1]!.startedAt.getTime()).toBeGreaterThanOrEqual(runs[0]!.finishedAt!.getTime());
+    } finally {
+      for (const w of workers) w.child.kill('SIGTERM');
+      await Promise.all(workers.map((w) => w.exited));
+      await database.db.delete(syncRuns);
+    }
+  }, 120_000);
+
+  it('a worker killed mid-run: another finishes the job within two minutes, writing nothing twice or missing', async () => {
     await setFaults(s.cw.url, { latencyMs: 150, rules: [] });
-    const first = runTs('server/cli/sync.ts', env(), ['--company', 'sandbox', '--holder', 'first']);
+    const first = await ready(worker());
+    const id = await send('command');
     // Let it write some additions, then kill it without warning.
-    for (let i = 0; i < 200 && (await database.db.select().from(adjustmentLog)).length < 2; i++)
+    for (let i = 0; i < 300 && (await database.db.select().from(adjustmentLog)).length < 2; i++)
       await new Promise((r) => setTimeout(r, 100));
     first.child.kill('SIGKILL');
     await first.exited;
+    const killedAt = Date.now();
     const partial = marked().length;
     expect(partial).toBeGreaterThan(0);
     await setFaults(s.cw.url, { latencyMs: 0, rules: [] });
 
-    // The killed run's lease runs out; the restart takes over once it has.
-    const { syncLeases } = await import('../../../db/schema.ts');
-    await database.db.update(syncLeases).set({ expiresAt: new Date(Date.now() - 1000) });
-    const second = runTs('server/cli/sync.ts', env(), ['--company', 'sandbox', '--holder', 'second']);
-    expect(await second.exited).toBe(0);
+    const second = await ready(worker());
+    try {
+      const done = await jobReaches(jobs.boss, id, ['completed', 'failed'], 150_000);
+      expect(done.state).toBe('completed');
+      expect(Date.now() - killedAt).toBeLessThan(120_000);
 
-    const keys = marked().map((m) => m.serialNumber);
-    expect(new Set(keys).size).toBe(keys.length);
-    const runs = await database.db.select().from(syncRuns).where(eq(syncRuns.trigger, 'command'));
-    expect(runs.map((r) => r.status).sort()).toEqual(['failed', 'succeeded']);
-    const killed = runs.find((r) => r.status === 'failed')!;
-    expect(killed.error).toMatch(/Interrupted/);
-    // What the killed run wrote before it died is in its history, not lost with it.
-    expect(killed.writes).toBeGreaterThan(0);
-    // A third run finds nothing left to write.
-    const third = runTs('server/cli/sync.ts', env(), ['--company', 'sandbox', '--holder', 'third']);
-    expect(await third.exited).toBe(0);
-    expect(third.output()).toMatch(/"writes":0/);
-  }, 120_000);
+      const keys = marked().map((m) => m.serialNumber);
+      expect(new Set(keys).size).toBe(keys.length);
+      const runs = await database.db.select().from(syncRuns).where(eq(syncRuns.trigger, 'command'));
+      expect(runs.map((r) => r.status).sort()).toEqual(['failed', 'succeeded']);
+      const killed = runs.find((r) => r.status === 'failed')!;
+      expect(killed.error).toMatch(/Interrupted/);
+      // What the killed run wrote before it died is in its history, not lost with it.
+      expect(killed.writes).toBeGreaterThan(0);
+      // Nothing is missing either: one more run finds nothing left to write.
+      const again = await jobReaches(jobs.boss, await send('command'));
+      expect(again.output).toMatchObject({ outcome: 'succeeded', writes: 0 });
+      expect(marked().length).toBe(keys.length);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+  }, 240_000);
 });

@@ -1,11 +1,14 @@
-import { like } from 'drizzle-orm';
-import { DateTime } from 'luxon';
+import { once } from 'node:events';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncRuns, tenantSettings, tenants } from '../../../db/schema.ts';
-import { createPacer } from '../../../server/http/pacer.ts';
+import { createSharedPacer } from '../../../server/jobs/budget.ts';
+import { SYNC_QUEUE } from '../../../server/jobs/engine.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
-import { startScheduler } from '../../../server/jobs/scheduler.ts';
+import { sealApiKeys, sealDistributor } from '../../../server/tenants/secrets.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
+import { jobReaches } from '../../helpers/jobs.ts';
 import { mapSubscription, saveSettings, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
@@ -44,21 +47,27 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 describe('the scheduled sync', () => {
-  it('with auto-sync off, the schedule writes nothing', async () => {
+  it('with auto-sync off, nothing is scheduled and nothing is written', async () => {
     await settings({ autoSync: false, schedule: '* * * * *', unattendedKinds: ['increase', 'prorate'] });
-    const before = await writesLogged();
-    const scheduler = startScheduler({ ...stack.app.runDeps(), db: stack.database.db, tickMs: 3_600_000 });
-    await scheduler.tick(DateTime.utc().plus({ minutes: 2 }));
-    scheduler.stop();
-    expect(await writesLogged()).toBe(before);
+    expect(await stack.jobs.boss.getSchedule(SYNC_QUEUE, stack.tenantId)).toBeNull();
     expect(await stack.database.db.select().from(syncRuns)).toEqual([]);
   });
 
-  it('with auto-sync on, writes the expected additions once; run again, it writes nothing', async () => {
-    await settings({ autoSync: true, schedule: '* * * * *', unattendedKinds: ['increase', 'prorate'] });
-    const scheduler = startScheduler({ ...stack.app.runDeps(), db: stack.database.db, tickMs: 3_600_000 });
+  it('with auto-sync on, its schedule fires a job that writes the expected additions once; again, nothing', async () => {
+    await settings({
+      autoSync: true,
+      schedule: '30 2 * * *',
+      timeZone: 'America/New_York',
+      unattendedKinds: ['increase', 'prorate'],
+    });
+    const schedule = await stack.jobs.boss.getSchedule(SYNC_QUEUE, stack.tenantId);
+    expect(schedule).toMatchObject({ cron: '30 2 * * *', timezone: 'America/New_York' });
+    expect(schedule!.data).toEqual({ tenantId: stack.tenantId, trigger: 'scheduled', requestedBy: 'schedule' });
     const before = await writesLogged();
-    await scheduler.tick(DateTime.utc().plus({ minutes: 2 }));
+    // What the schedule sends when it fires, sent now.
+    const fire = () => stack.jobs.boss.send(SYNC_QUEUE, schedule!.data, schedule!.options);
+    const first = await jobReaches(stack.jobs.boss, (await fire())!);
+    expect(first).toMatchObject({ state: 'completed', output: { outcome: 'succeeded', writes: 4 } });
     const [run] = await stack.database.db.select().from(syncRuns);
     expect(run).toMatchObject({
       trigger: 'scheduled',
@@ -78,42 +87,73 @@ describe('the scheduled sync', () => {
       ).length,
     ).toBe(4);
 
-    await scheduler.tick(DateTime.utc().plus({ minutes: 4 }));
-    scheduler.stop();
+    await jobReaches(stack.jobs.boss, (await fire())!);
     const runs = await stack.database.db.select().from(syncRuns);
     expect(runs.length).toBe(2);
     expect(runs.find((r) => r.id !== run!.id)).toMatchObject({ status: 'succeeded', writes: 0 });
     expect((await writesLogged()) - before).toBe(4);
   });
 
-  it("one tenant's unreadable schedule or failing run neither stops nor delays another's", async () => {
-    await settings({ autoSync: true, schedule: '* * * * *', unattendedKinds: [] });
-    // Sorted before the sandbox tenant: one with a schedule written before schedules were
-    // checked, and one whose run cannot even start (no API member keys).
-    for (const [name, schedule] of [
-      ['0 Broken schedule', '99 * * * *'],
-      ['0 No keys', '* * * * *'],
-    ] as const) {
-      const id = await insertTenant(stack.database.db, name);
-      await stack.database.db
-        .insert(tenantSettings)
-        .values({ tenantId: id, autoSync: true, schedule, approvedBy: 'x' });
+  it("one tenant's unreadable schedule or stuck job neither stops nor delays another's", async () => {
+    // A schedule saved before schedules were checked: refused for that tenant alone.
+    const broken = await insertTenant(stack.database.db, '0 Broken schedule');
+    await stack.database.db
+      .insert(tenantSettings)
+      .values({ tenantId: broken, autoSync: true, schedule: '99 * * * *', approvedBy: 'x' });
+    const refused: string[] = [];
+    await stack.jobs.sync.reconcile(stack.database.db, (tenantId) => refused.push(tenantId));
+    expect(refused).toEqual([broken]);
+    expect(await stack.jobs.boss.getSchedule(SYNC_QUEUE, stack.tenantId)).not.toBeNull();
+
+    // A tenant whose ConnectWise accepts connections and never answers: its job hangs.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket)).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const stuck = await insertTenant(stack.database.db, '0 Silent ConnectWise');
+    await stack.database.db
+      .update(tenants)
+      .set({
+        site: `127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        protocol: 'http',
+        apiKeysEnc: sealApiKeys(stack.secrets, stuck, { publicKey: 'p', privateKey: 'k' }),
+        distributorCredentialsEnc: sealDistributor(stack.secrets, stuck, {
+          clientId: 'c',
+          clientSecret: 's',
+          baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`,
+          tokenUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/token`,
+          audience: 'a',
+        }),
+      })
+      .where(eq(tenants.id, stuck));
+    try {
+      const hung = await stack.jobs.sync.enqueue({ tenantId: stuck, trigger: 'check', requestedBy: 'test' });
+      await jobReaches(stack.jobs.boss, hung!, ['active']);
+      const good = await stack.jobs.sync.enqueue({ tenantId: stack.tenantId, trigger: 'check', requestedBy: 'test' });
+      expect(await jobReaches(stack.jobs.boss, good!, ['completed'], 20_000)).toMatchObject({
+        output: { outcome: 'succeeded' },
+      });
+      // The other tenant's job is still waiting on its ConnectWise, and held nobody up.
+      expect((await stack.jobs.boss.findJobs(SYNC_QUEUE, { id: hung! }))[0]!.state).toBe('active');
+      await stack.jobs.boss.cancel(SYNC_QUEUE, hung!);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      await stack.database.db.delete(tenants).where(like(tenants.name, '0 %'));
     }
-    const before = (await stack.database.db.select().from(syncRuns)).length;
-    const scheduler = startScheduler({
-      ...stack.app.runDeps(),
-      db: stack.database.db,
-      tickMs: 3_600_000,
-      tenantConcurrency: 1,
-    });
-    await scheduler.tick(DateTime.utc().plus({ minutes: 2 }));
-    scheduler.stop();
-    const runs = await stack.database.db.select().from(syncRuns);
-    expect(runs.length - before).toBe(2);
-    const sandboxId = (await tenant()).id;
-    expect(runs.filter((r) => r.tenantId === sandboxId).at(-1)).toMatchObject({ status: 'succeeded' });
-    expect(stack.logger.lines.filter((l) => l.includes('scheduled sync failed for a tenant')).length).toBe(1);
-    await stack.database.db.delete(tenants).where(like(tenants.name, '0 %'));
+  });
+
+  it('one sync per tenant at a time: a second waits its turn, and a third does not stack', async () => {
+    const send = () => stack.jobs.sync.enqueue({ tenantId: stack.tenantId, trigger: 'check', requestedBy: 'test' });
+    const first = await send();
+    await jobReaches(stack.jobs.boss, first!, ['active', 'completed']);
+    const second = await send();
+    const third = await send();
+    expect(second).not.toBeNull();
+    expect(third).toBeNull();
+    const [a, b] = [await jobReaches(stack.jobs.boss, first!), await jobReaches(stack.jobs.boss, second!)];
+    const ended = (j: typeof a) => new Date((j as unknown as { completedOn: string }).completedOn).getTime();
+    const began = (j: typeof a) => new Date((j as unknown as { startedOn: string }).startedOn).getTime();
+    expect(began(b)).toBeGreaterThanOrEqual(ended(a));
   });
 
   it('leaves what needs a person in the unsynced report, with the reason', async () => {
@@ -125,7 +165,7 @@ describe('the scheduled sync', () => {
       requestedBy: 'schedule',
     });
     // The increase is allowed unattended and written; the prorate is not, and waits for a person.
-    expect(result).toMatchObject({ status: 'done', writes: 1, needsReview: 1 });
+    expect(result).toMatchObject({ outcome: 'succeeded', writes: 1, needsReview: 1 });
     expect((await writesLogged()) - before).toBe(1);
     const report = await jdoe('GET', '/reports/unsynced');
     const row = report.body.rows.find((r) => r.companyName === 'Gibson, Pott, and York LLC');
@@ -135,32 +175,31 @@ describe('the scheduled sync', () => {
     });
   });
 
-  it('never overlaps: a second run for the tenant is refused while one holds the lease', async () => {
-    const deps = stack.app.runDeps();
-    const [a, b] = await Promise.all([
-      runTenantSync({ ...deps, holder: 'process-a' }, await tenant(), { trigger: 'check', requestedBy: 'a' }),
-      runTenantSync({ ...deps, holder: 'process-b' }, await tenant(), { trigger: 'check', requestedBy: 'b' }),
-    ]);
-    expect([a.status, b.status].sort()).toEqual(['busy', 'done']);
-  });
-
-  it("keeps ConnectWise requests under the budget, as the sandbox's request log shows", async () => {
+  it('sends every ConnectWise request of a run through the shared budget, and keeps to it', async () => {
+    // Alone: no job of this tenant is running beside the run measured here.
+    for (const job of await stack.jobs.boss.findJobs(SYNC_QUEUE, { key: stack.tenantId }))
+      if (job.state === 'created' || job.state === 'active') await jobReaches(stack.jobs.boss, job.id);
     await fetch(`${stack.hostUrl}/__sandbox/requests`, { method: 'DELETE' });
     const window = 1_000;
     const budget = 2;
-    const pacer = createPacer(budget, Date.now, window);
-    const started = Date.now();
+    // Two a one-second window: 120 a minute.
+    const shared = createSharedPacer(stack.database.db, stack.tenantId, 120, { windowMs: window });
+    const taken: number[] = [];
+    const pacer = { ...shared, take: () => shared.take().then(() => void taken.push(Date.now())) };
     await runTenantSync({ ...stack.app.runDeps(), pacer: () => pacer }, await tenant(), {
       trigger: 'check',
       requestedBy: 'budget test',
     });
-    const log = (
-      (await (await fetch(`${stack.hostUrl}/__sandbox/requests`)).json()) as { at: number; actor: string }[]
-    ).filter((r) => r.at >= started && r.actor === 'Pax8');
-    expect(log.length).toBeGreaterThan(budget);
-    for (const r of log)
-      expect(log.filter((x) => x.at >= r.at && x.at < r.at + window).length).toBeLessThanOrEqual(budget);
-    // Without pacing these calls take milliseconds; with it, they span the windows they need.
-    expect(log.at(-1)!.at - log[0]!.at).toBeGreaterThanOrEqual((Math.ceil(log.length / budget) - 1) * window - 50);
+    // Every request ConnectWise saw from the API member went through the budget...
+    const seen = ((await (await fetch(`${stack.hostUrl}/__sandbox/requests`)).json()) as { actor: string }[]).filter(
+      (r) => r.actor === 'Pax8',
+    );
+    expect(seen.length).toBeGreaterThan(budget);
+    expect(taken.length).toBe(seen.length);
+    // ...and the budget let through at most two a window, so the run spanned the windows it needed.
+    const windows = new Map<number, number>();
+    for (const t of taken) windows.set(Math.floor(t / window), (windows.get(Math.floor(t / window)) ?? 0) + 1);
+    expect(Math.max(...windows.values())).toBeLessThanOrEqual(budget);
+    expect(windows.size).toBeGreaterThanOrEqual(Math.ceil(taken.length / budget));
   });
 });

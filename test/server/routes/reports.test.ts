@@ -71,6 +71,7 @@ describe('the unsynced report', () => {
       sandbox: true,
       podDir: '/nonexistent',
       hostOrigins: async () => [],
+      jobs: stack.jobs.sync,
     });
     const again = await signedIn({ ...stack, app: restarted }, 'nross');
     expect((await listed(again)).ignored.map((i) => i.subscriptionId)).toEqual([oxford.sub.id]);

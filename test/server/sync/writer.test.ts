@@ -276,10 +276,7 @@ describe('exactly once', () => {
     const [after] = await stack.database.db.select().from(syncOperations).where(eq(syncOperations.opKey, prorate.key));
     expect(after!.state).toBe('adopted');
     expect(marked(sc.agreement.id).length).toBe(count);
-    const [history] = await stack.database.db
-      .select()
-      .from(syncRuns)
-      .where(eq(syncRuns.id, run.status === 'done' ? run.runId : ''));
+    const [history] = await stack.database.db.select().from(syncRuns).where(eq(syncRuns.id, run.runId));
     expect(history!.settled).toBe(1);
   });
 });

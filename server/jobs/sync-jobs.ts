@@ -1,0 +1,102 @@
+import type { PgBoss } from 'pg-boss';
+import type { Database } from '../../db/client.ts';
+import { liveSessionById } from '../../db/queries/sessions.ts';
+import { getSettings } from '../../db/queries/settings.ts';
+import { allTenants, getTenant } from '../../db/queries/tenants.ts';
+import type { TenantSettings } from '../../shared/schemas/settings.ts';
+import { sessionCwAuth } from '../auth/session.ts';
+import type { SecretBox } from '../crypto.ts';
+import { SYNC_QUEUE, SYNC_RETRY_LIMIT } from './engine.ts';
+import { type RunDeps, type RunOptions, type RunResult, runTenantSync } from './run.ts';
+
+/** What a sync job carries: never credentials, only where to find them. */
+export interface SyncJobData {
+  tenantId: string;
+  trigger: RunOptions['trigger'];
+  requestedBy: string;
+  /** "Sync now" that writes: the member's session, whose sealed credentials the run opens. */
+  sessionId?: string;
+}
+
+/**
+ * Sending, scheduling and checking sync jobs. The same calls serve the server, `npm run worker`
+ * and `npm run sync`; only where jobs are worked differs.
+ */
+export function syncJobs(boss: PgBoss) {
+  /** The tenant's schedule as pg-boss holds it: fired in her time zone while auto-sync is on. */
+  async function apply(tenantId: string, settings: Pick<TenantSettings, 'autoSync' | 'schedule' | 'timeZone'>) {
+    if (!settings.autoSync) return boss.unschedule(SYNC_QUEUE, tenantId);
+    const data: SyncJobData = { tenantId, trigger: 'scheduled', requestedBy: 'schedule' };
+    await boss.schedule(SYNC_QUEUE, settings.schedule, data, {
+      tz: settings.timeZone,
+      key: tenantId,
+      singletonKey: tenantId,
+    });
+  }
+  return {
+    apply,
+    /** Queues a tenant's sync; null when one is already waiting for that tenant (jobs never stack). */
+    enqueue: (data: SyncJobData) => boss.send(SYNC_QUEUE, data, { singletonKey: data.tenantId }),
+
+    /**
+     * Throws, with pg-boss's own words, if the scheduler could not read `cron` in `timeZone`:
+     * the very parser that will fire it decides at save time.
+     */
+    validate(cron: string, timeZone: string) {
+      boss.previewSchedule(cron, { tz: timeZone, count: 1, from: new Date() });
+    },
+
+    /**
+     * Brings pg-boss's schedules in line with every tenant's saved settings: at start-up, so
+     * schedules saved before jobs ran on pg-boss carry over. A schedule pg-boss cannot read is
+     * reported, not fatal: other tenants are scheduled regardless.
+     */
+    async reconcile(db: Database, onError: (tenantId: string, error: unknown) => void) {
+      for (const tenant of await allTenants(db)) {
+        try {
+          await apply(tenant.id, await getSettings(db, tenant.id));
+        } catch (error) {
+          onError(tenant.id, error);
+        }
+      }
+    },
+
+    /** Up to `limit` recent jobs of a tenant, for tests and the command line. */
+    find: (tenantId: string) => boss.findJobs<SyncJobData>(SYNC_QUEUE, { key: tenantId }),
+  };
+}
+
+export type SyncJobs = ReturnType<typeof syncJobs>;
+
+/**
+ * Works sync jobs in this process. Each job is one tenant's run; a transient failure (network,
+ * a vendor's 5xx, the database) is thrown so pg-boss retries it with backoff, while a run that
+ * ended, even with refusals from ConnectWise, completes: billing refusals wait for a person.
+ */
+export async function workSyncJobs(
+  boss: PgBoss,
+  deps: RunDeps & { secrets: SecretBox; localConcurrency?: number },
+): Promise<string> {
+  return boss.work<SyncJobData, RunResult | { skipped: string }>(
+    SYNC_QUEUE,
+    { localConcurrency: deps.localConcurrency ?? 2, pollingIntervalSeconds: 1 },
+    async ([job]) => {
+      const data = job!.data;
+      const tenant = await getTenant(deps.db, data.tenantId);
+      if (!tenant) return { skipped: 'the tenant is no longer registered' };
+      const options: RunOptions = { trigger: data.trigger, requestedBy: data.requestedBy };
+      if (data.trigger === 'manual') {
+        const session = data.sessionId
+          ? await liveSessionById(deps.db, tenant.id, data.sessionId, deps.clock.now().toJSDate())
+          : undefined;
+        // Her session ended before the run began: nothing is written for her, it only checks.
+        if (session) options.member = { cwAuth: sessionCwAuth(deps.secrets, session), memberId: session.memberId };
+        else options.trigger = 'check';
+      }
+      const attempt = { number: job!.retryCount + 1, of: SYNC_RETRY_LIMIT + 1 };
+      const result = await runTenantSync(deps, tenant, { ...options, attempt });
+      if (result.outcome === 'failed' && result.transient) throw new Error(result.error ?? 'the run failed');
+      return result;
+    },
+  );
+}

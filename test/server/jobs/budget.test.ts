@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSharedPacer } from '../../../server/jobs/budget.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { insertTenant } from '../../helpers/tenant-rows.ts';
+
+/**
+ * Two pacers on one database stand for two worker processes: together they take no more than
+ * the tenant's share of each window, and another tenant's budget is its own.
+ */
+describe('a request budget shared through the database', () => {
+  let database: TestDatabase;
+  let a: string;
+  let b: string;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    a = await insertTenant(database.db, 'Budget A');
+    b = await insertTenant(database.db, 'Budget B');
+  });
+  afterAll(async () => database?.close());
+
+  it('two processes together stay within each window; each waits for the next window when it is spent', async () => {
+    const windowMs = 500;
+    // 360 a minute is 3 per half-second window.
+    const first = createSharedPacer(database.db, a, 360, { windowMs });
+    const second = createSharedPacer(database.db, a, 360, { windowMs });
+    const other = createSharedPacer(database.db, b, 360, { windowMs });
+    const times: number[] = [];
+    const otherTimes: number[] = [];
+    const started = Date.now();
+    await Promise.all([
+      ...Array.from({ length: 6 }, () => first.take().then(() => times.push(Date.now()))),
+      ...Array.from({ length: 6 }, () => second.take().then(() => times.push(Date.now()))),
+      ...Array.from({ length: 3 }, () => other.take().then(() => otherTimes.push(Date.now()))),
+    ]);
+    const perWindow = new Map<number, number>();
+    for (const t of times) perWindow.set(Math.floor(t / windowMs), (perWindow.get(Math.floor(t / windowMs)) ?? 0) + 1);
+    expect(Math.max(...perWindow.values())).toBeLessThanOrEqual(3);
+    // Twelve requests at three a window need at least four windows.
+    expect(perWindow.size).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...times)).toBeGreaterThanOrEqual((Math.floor(started / windowMs) + 3) * windowMs);
+    // B's three fit in its own first window: A's use does not slow B.
+    expect(Math.max(...otherTimes) - started).toBeLessThan(windowMs);
+  });
+});
