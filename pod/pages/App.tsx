@@ -1,15 +1,18 @@
+import { lazyPage } from '../components/Lazy.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { type TabItem, Tabs } from '../components/Tabs.tsx';
 import { type View, view } from '../models/nav.ts';
 import { phase, record, screen, session } from '../models/session.ts';
 import { AgreementPod } from './AgreementPod.tsx';
-import { CompaniesPage } from './CompaniesPage.tsx';
 import { CompanyTab } from './CompanyTab.tsx';
-import { LogPage } from './LogPage.tsx';
-import { ProductsPage } from './ProductsPage.tsx';
-import { ReportPage } from './ReportPage.tsx';
 import { ReviewPage } from './ReviewPage.tsx';
-import { SettingsPage } from './SettingsPage.tsx';
+
+// The first screens load with the pod; the other pages when first opened.
+const CompaniesPage = lazyPage(() => import('./CompaniesPage.tsx').then((m) => m.CompaniesPage));
+const ProductsPage = lazyPage(() => import('./ProductsPage.tsx').then((m) => m.ProductsPage));
+const LogPage = lazyPage(() => import('./LogPage.tsx').then((m) => m.LogPage));
+const ReportPage = lazyPage(() => import('./ReportPage.tsx').then((m) => m.ReportPage));
+const SettingsPage = lazyPage(() => import('./SettingsPage.tsx').then((m) => m.SettingsPage));
 
 const PAGES = [
   { key: 'company', label: 'This company' },

@@ -35,7 +35,7 @@ for (let i = 0; i < tenants; i++) {
   running.push(s);
   out.push({
     ...benchVendorTenant(`Scale MSP ${i}`, world, {
-      site: s.cw.site,
+      site: s.cw.url,
       pax8: s.pax8.baseUrl,
       pax8Token: s.pax8.tokenUrl,
     }),
@@ -44,6 +44,8 @@ for (let i = 0; i < tenants; i++) {
 }
 process.stdout.write(`${JSON.stringify(out)}\n`);
 
+// The benchmark talks on stdin; when it goes away, so do these vendors.
+process.stdin.on('end', () => process.exit(0));
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.trim() !== 'report') return;
   const report = running.map((s) => {
