@@ -8,7 +8,7 @@ export const STATE_LABEL: Record<string, string> = {
   mapped: 'Mapped, not written',
   'in-sync': 'In sync',
   'out-of-sync': 'Out of sync',
-  ignored: 'Ignored',
+  ignored: 'Hidden from reports',
   failed: 'Failed',
 };
 

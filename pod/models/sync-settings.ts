@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import type { TenantSettings, TenantSettingsView } from '../../shared/schemas/settings.ts';
+import type { TenantSettings } from '../../shared/schemas/settings.ts';
 import { type Answer, ApiError, api, read } from '../api.ts';
 import { type FormError, formError } from './forms.ts';
 import { fail } from './session.ts';
@@ -10,7 +10,10 @@ export type RunRow = Answer<typeof api.sync.runs.$get>[number];
 /** One save of the settings, as the server declares it. */
 export type SettingsChange = Answer<typeof api.settings.history.$get>[number];
 
-export const settings = signal<TenantSettingsView | null>(null);
+/** The settings as the server answers them, with the next runs of the schedule. */
+export type SettingsAnswer = Answer<typeof api.settings.$get>;
+
+export const settings = signal<SettingsAnswer | null>(null);
 export const changes = signal<SettingsChange[]>([]);
 export const runs = signal<RunRow[]>([]);
 export const settingsError = signal<FormError | null>(null);
@@ -47,6 +50,8 @@ export async function saveSettings(next: TenantSettings) {
 
 /** What "Sync now" started, until its run has ended. */
 export const waiting = signal<{ note: string | null } | null>(null);
+/** The run "Sync now" started, once it has ended: its summary stays on the page. */
+export const ended = signal<RunRow | null>(null);
 
 /**
  * "Sync now": queues the tenant's sync, then follows the run history until a run that began
@@ -59,6 +64,7 @@ export async function syncNow(mode: 'sync' | 'check') {
     const queued = await read(api.sync.runs.$post({ json: { mode } }));
     settingsError.value = null;
     waiting.value = { note: queued.note };
+    ended.value = null;
   } catch (error) {
     settingsError.value = formError(error);
     return;
@@ -69,10 +75,11 @@ export async function syncNow(mode: 'sync' | 'check') {
     try {
       runs.value = await read(api.sync.runs.$get());
       const latest = runs.value[0];
-      const ended = latest !== undefined && latest.id !== before && latest.status !== 'running';
-      if (ended || Date.now() > until) {
+      const done = latest !== undefined && latest.id !== before && latest.status !== 'running';
+      if (done || Date.now() > until) {
         clearInterval(polling);
         waiting.value = null;
+        if (done) ended.value = latest;
       }
     } catch (error) {
       // Progress stops updating, and says why, rather than failing silently.

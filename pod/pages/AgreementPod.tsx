@@ -126,7 +126,7 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
                         </button>
                       )}
                       <ActionButton action="writeAdditions" onClick={() => void ignore(r.subscriptionId)}>
-                        Ignore
+                        Hide from reports
                       </ActionButton>
                     </>
                   )}

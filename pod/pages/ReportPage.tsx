@@ -49,8 +49,8 @@ export function ReportPage() {
       </div>
       {reportView.value === 'unsynced' && (
         <p class="muted">
-          Check this list before invoicing each month. Ignoring a subscription removes it from the list until it is
-          restored below.
+          Check this list before invoicing each month. Hiding a subscription from reports removes it from the list until
+          it is restored below.
         </p>
       )}
       {reportError.value && (
@@ -62,7 +62,7 @@ export function ReportPage() {
         <>
           <Group title="Non-arrears subscriptions" rows={data.rows.filter((r) => !r.arrears)} />
           <Group title="Arrears (usage) subscriptions" rows={data.rows.filter((r) => r.arrears)} />
-          <h2>Ignored subscriptions</h2>
+          <h2>Hidden from reports</h2>
           {data.ignored.length === 0 ? (
             <p class="muted">None.</p>
           ) : (
@@ -143,7 +143,7 @@ function Group({ title, rows, linked }: { title: string; rows: ReportRow[]; link
                 <td>
                   {!linked && (
                     <ActionButton action="writeAdditions" onClick={() => void setIgnored(r.subscriptionId, true)}>
-                      Ignore
+                      Hide from reports
                     </ActionButton>
                   )}
                 </td>

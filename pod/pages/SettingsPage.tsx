@@ -2,11 +2,15 @@ import { useEffect, useState } from 'preact/hooks';
 import { OPERATION_KINDS, type TenantSettings } from '../../shared/schemas/settings.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Notice } from '../components/Notice.tsx';
+import { NextRuns, SchedulePicker } from '../components/SchedulePicker.tsx';
+import { view } from '../models/nav.ts';
 import { may } from '../models/session.ts';
 import {
   changes,
   describeChange,
+  ended,
   loadSettings,
+  type RunRow,
   runs,
   saved,
   saveSettings,
@@ -102,15 +106,12 @@ export function SettingsPage() {
           Sync automatically on the schedule (off by default)
         </label>
         <div class="grid">
-          <label class="field">
-            <span>Schedule (cron: minute hour day month weekday)</span>
-            <input
-              value={form.schedule}
-              aria-invalid={Boolean(err?.fields.schedule)}
-              onInput={(e) => setForm({ ...form, schedule: e.currentTarget.value })}
-            />
-            {err?.fields.schedule && <span class="field-error">{err.fields.schedule}</span>}
-          </label>
+          <SchedulePicker
+            cron={form.schedule}
+            timeZone={form.timeZone}
+            error={err?.fields.schedule}
+            onChange={(schedule) => setForm({ ...form, schedule })}
+          />
           <label class="field">
             <span>Time zone</span>
             <input
@@ -121,6 +122,7 @@ export function SettingsPage() {
             {err?.fields.timeZone && <span class="field-error">{err.fields.timeZone}</span>}
           </label>
         </div>
+        {s && <NextRuns runs={s.nextRuns} timeZone={s.timeZone} />}
         <p>
           Written without a person:{' '}
           {OPERATION_KINDS.map((k) => (
@@ -190,11 +192,13 @@ export function SettingsPage() {
       {running && (
         <Notice title="Syncing…">
           <span data-testid="progress">
-            {running.companiesDone} of {running.companiesTotal || '?'} companies · {running.writes} writes ·{' '}
-            {running.failures} failures
+            {running.companiesTotal === 0
+              ? 'Reading ConnectWise and Pax8…'
+              : `${running.companiesDone} of ${running.companiesTotal} companies · ${running.writes} written · ${running.failures} failed`}
           </span>
         </Notice>
       )}
+      {!running && !queued && ended.value && <RunSummary run={ended.value} />}
       <h2>History</h2>
       {runs.value.length === 0 ? (
         <p class="muted">No runs yet.</p>
@@ -252,5 +256,26 @@ export function SettingsPage() {
         </table>
       )}
     </section>
+  );
+}
+
+/** How a run that was just started here ended: what was written, what failed, what waits. */
+function RunSummary({ run }: { run: RunRow }) {
+  const failed = run.status === 'failed';
+  return (
+    <Notice tone={failed || run.failures > 0 ? 'error' : 'info'} title={`${run.actor} ${failed ? 'failed' : 'ended'}.`}>
+      <span data-testid="run-summary">
+        {run.writes} written · {run.failures} failed · {run.needsReview} left for a person
+        {run.error ? ` — ${run.error}` : ''}
+      </span>{' '}
+      <button type="button" class="link" onClick={() => (view.value = { page: 'log' })}>
+        Open the Log
+      </button>{' '}
+      {run.needsReview > 0 && (
+        <button type="button" class="link" onClick={() => (view.value = { page: 'report' })}>
+          Open Unsynced
+        </button>
+      )}
+    </Notice>
   );
 }

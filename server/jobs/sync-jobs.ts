@@ -46,6 +46,10 @@ export function syncJobs(boss: PgBoss) {
       boss.previewSchedule(cron, { tz: timeZone, count: 1, from: new Date() });
     },
 
+    /** The next times `cron` fires in `timeZone`, as the scheduler itself will fire it. */
+    preview: (cron: string, timeZone: string, count = 3) =>
+      boss.previewSchedule(cron, { tz: timeZone, count, from: new Date() }).map((d) => d.toISOString()),
+
     /**
      * Brings pg-boss's schedules in line with every tenant's saved settings: at start-up, so
      * schedules saved before jobs ran on pg-boss carry over. A schedule pg-boss cannot read is

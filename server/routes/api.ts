@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { getSettings, saveSettings, settingsHistory } from '../../db/queries/settings.ts';
 import { memberAuthenticationSchema, type RecordSummary, recordParamsSchema } from '../../shared/schemas/session.ts';
-import { tenantSettingsSchema } from '../../shared/schemas/settings.ts';
+import { type TenantSettingsView, tenantSettingsSchema } from '../../shared/schemas/settings.ts';
 import { mayWrite } from '../auth/guard.ts';
 import { type AppEnv, createMemberSession, memberCw, requireSession } from '../auth/session.ts';
 import { AppError, invalidInput } from '../errors.ts';
@@ -19,6 +19,11 @@ import { syncRoutes } from './sync.ts';
  * `requireSession` line is scoped to the caller's tenant and acts as the caller.
  */
 export function apiRoutes(deps: ApiDeps) {
+  /** The settings, with the next three times the schedule fires (none while auto-sync is off). */
+  const withNextRuns = (settings: TenantSettingsView) => ({
+    ...settings,
+    nextRuns: settings.autoSync ? safePreview(() => deps.jobs.preview(settings.schedule, settings.timeZone)) : [],
+  });
   // Sign-in attempts are counted before any ConnectWise call: per client, and per instance.
   const perClient = createRateLimiter(20, 60_000);
   const perInstance = createRateLimiter(60, 60_000);
@@ -63,7 +68,9 @@ export function apiRoutes(deps: ApiDeps) {
         }
         return c.json(summary, 200);
       })
-      .get('/settings', async (c) => c.json(await getSettings(deps.database.db, c.get('auth').tenant.id), 200))
+      .get('/settings', async (c) =>
+        c.json(withNextRuns(await getSettings(deps.database.db, c.get('auth').tenant.id)), 200),
+      )
       /** Who changed the settings, when, and from what: the newest twenty saves. */
       .get('/settings/history', async (c) => {
         const rows = await settingsHistory(deps.database.db, c.get('auth').tenant.id);
@@ -95,7 +102,7 @@ export function apiRoutes(deps: ApiDeps) {
           `${member.name} (${member.id})`,
         );
         await deps.jobs.apply(tenant.id, saved);
-        return c.json(saved, 200);
+        return c.json(withNextRuns(saved), 200);
       })
       .route('/', companyRoutes(deps))
       .route('/', productRoutes(deps))
@@ -108,4 +115,13 @@ export function apiRoutes(deps: ApiDeps) {
 /** The connecting client's address, when the server runs on Node (absent in tests' in-process requests). */
 function clientAddress(c: { env: unknown }): string | undefined {
   return (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+}
+
+/** A schedule saved before schedules were checked may not parse; it then has no next runs to show. */
+function safePreview(preview: () => string[]): string[] {
+  try {
+    return preview();
+  } catch {
+    return [];
+  }
 }

@@ -44,6 +44,8 @@ export async function startStack(
     cw?: CwOverrides;
     /** Work sync jobs in this process (default); false leaves them queued for other workers. */
     work?: boolean;
+    /** The job engine's timings: quick ones for tests unless a benchmark wants production's. */
+    timings?: EngineTimings;
   } = {},
 ): Promise<Stack> {
   const database = await createTestDatabase();
@@ -59,7 +61,7 @@ export async function startStack(
     vendors: createVendors({ secrets, cw: options.cw }),
     budgetPerMinute: 600,
     work: options.work === false ? undefined : { localConcurrency: 2 },
-    timings: TEST_TIMINGS,
+    timings: options.timings ?? TEST_TIMINGS,
   });
   const app = createApp({
     database,

@@ -99,6 +99,21 @@ describe('ConnectWise roles decide', () => {
     expect(logged).toEqual([]);
   });
 
+  it('the settings answer with the next runs of the schedule, in the tenant time zone', async () => {
+    const saved = await saveSettings(jdoe, { autoSync: true, schedule: '0 9 * * 1-5', timeZone: 'America/New_York' });
+    expect(saved.status).toBe(200);
+    const next = (await jdoe('GET', '/settings')).body.nextRuns as string[];
+    expect(next.length).toBe(3);
+    for (const at of next) {
+      // 9:00 in New York on a weekday, whatever the UTC offset of that day.
+      const local = DateTime.fromISO(at, { zone: 'America/New_York' });
+      expect([local.hour, local.minute]).toEqual([9, 0]);
+      expect(local.weekday).toBeLessThanOrEqual(5);
+    }
+    await saveSettings(jdoe, { autoSync: false });
+    expect((await jdoe('GET', '/settings')).body.nextRuns).toEqual([]);
+  });
+
   it('every save of the settings records who made it and what it changed', async () => {
     await saveSettings(jdoe, { autoSync: false, schedule: '0 0 * * *' });
     await saveSettings(jdoe, { autoSync: true, schedule: '30 2 * * *' });

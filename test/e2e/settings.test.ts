@@ -1,0 +1,48 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import { mappedScene } from '../helpers/scene.ts';
+
+/**
+ * Settings as an administrator uses them: a schedule chosen from presets in the tenant's time
+ * zone with its next runs shown, and a run started here that ends with a summary and a way on.
+ */
+describe.runIf(hasBrowser)('the schedule and a run from Settings', () => {
+  let scene: Awaited<ReturnType<typeof mappedScene>>;
+  let page: Page;
+  beforeAll(async () => {
+    scene = await mappedScene('Oxford Senior Living', 2, [
+      ['2026-08-01', 2],
+      ['2026-11-10', 4],
+    ]);
+    page = await scene.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, scene.stack.hostUrl, 'jdoe');
+  });
+  afterAll(async () => scene?.close());
+
+  it('saves "weekdays at 18:00" in New York time, shows the next runs, and ends a check with a summary', async () => {
+    await page.goto(`${scene.stack.hostUrl}/#/company/${scene.mapped.cwCompany.id}/tab/Pax8`);
+    const tab = page.frameLocator('iframe[title="Pax8"]');
+    await tab.getByRole('tab', { name: 'Settings' }).click();
+    await tab.getByRole('checkbox', { name: /Sync automatically/ }).check();
+    await tab.getByLabel('Time zone').fill('America/New_York');
+    await tab.getByLabel(/^When/).selectOption('weekdays');
+    await tab.getByLabel('At', { exact: true }).fill('18:00');
+    expect(await tab.getByTestId('schedule-words').textContent()).toBe(
+      'Weekdays (Monday to Friday) at 18:00 (America/New_York)',
+    );
+    await tab.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => tab.getByTestId('next-runs').textContent()).toMatch(/18:00.*\(America\/New_York\)/);
+    expect(await scene.stack.jobs.boss.getSchedule('tenant-sync', scene.stack.tenantId)).toMatchObject({
+      cron: '0 18 * * 1-5',
+      timezone: 'America/New_York',
+    });
+
+    await tab.getByRole('button', { name: 'Check only (write nothing)' }).click();
+    await expect.poll(() => tab.getByTestId('run-summary').count(), { timeout: 30_000 }).toBe(1);
+    expect(await tab.getByTestId('run-summary').textContent()).toMatch(/^0 written · 0 failed · \d+ left for a person/);
+    await screenshot(page, 'settings-schedule-and-summary');
+    await tab.getByRole('button', { name: 'Open the Log' }).click();
+    await expect.poll(() => tab.getByTestId('log').count()).toBe(1);
+  });
+});
