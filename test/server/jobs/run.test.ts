@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
-import { eq, like } from 'drizzle-orm';
+import { desc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncRuns, tenantSettings, tenants } from '../../../db/schema.ts';
 import { createSharedPacer } from '../../../server/jobs/budget.ts';
@@ -10,7 +10,7 @@ import { sealApiKeys, sealDistributor } from '../../../server/tenants/secrets.ts
 import { type Caller, signedIn } from '../../helpers/api.ts';
 import { jobReaches } from '../../helpers/jobs.ts';
 import { mapSubscription, saveSettings, setBilling } from '../../helpers/mapped.ts';
-import { FAST_RETRY } from '../../helpers/sandbox.ts';
+import { FAST_RETRY, setFaults } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 import { insertTenant } from '../../helpers/tenant-rows.ts';
 
@@ -139,6 +139,44 @@ describe('the scheduled sync', () => {
       for (const socket of sockets) socket.destroy();
       silent.close();
       await stack.database.db.delete(tenants).where(like(tenants.name, '0 %'));
+    }
+  });
+
+  it('a run that fails for a passing reason is retried by pg-boss and then completes; the history says so', async () => {
+    await setFaults(stack.hostUrl, { rules: [{ method: 'GET', path: '/finance/agreements', status500: 1_000 }] });
+    const id = await stack.jobs.sync.enqueue({ tenantId: stack.tenantId, trigger: 'check', requestedBy: 'test' });
+    const retrying = await jobReaches(stack.jobs.boss, id!, ['retry']);
+    expect(retrying.state).toBe('retry');
+    const [failedRun] = await stack.database.db
+      .select()
+      .from(syncRuns)
+      .where(eq(syncRuns.status, 'failed'))
+      .orderBy(desc(syncRuns.startedAt))
+      .limit(1);
+    expect(failedRun?.error).toMatch(/tried again automatically \(attempt 1 of 5\)/);
+    await setFaults(stack.hostUrl, { rules: [] });
+    expect(await jobReaches(stack.jobs.boss, id!)).toMatchObject({
+      state: 'completed',
+      output: { outcome: 'succeeded' },
+    });
+  });
+
+  it('a run that fails for a reason waiting cannot fix is not retried: the job ends with it', async () => {
+    // No API member keys: a refusal of setup, which only a person can fix.
+    const keyless = await insertTenant(stack.database.db, '0 No keys');
+    try {
+      const id = await stack.jobs.sync.enqueue({ tenantId: keyless, trigger: 'check', requestedBy: 'test' });
+      const done = await jobReaches(stack.jobs.boss, id!);
+      expect(done).toMatchObject({
+        state: 'completed',
+        retryCount: 0,
+        output: { outcome: 'failed', transient: false },
+      });
+      const [run] = await stack.database.db.select().from(syncRuns).where(eq(syncRuns.tenantId, keyless));
+      expect(run?.error).toMatch(/no API member keys/);
+      expect(run?.error).not.toMatch(/tried again/);
+    } finally {
+      await stack.database.db.delete(tenants).where(eq(tenants.id, keyless));
     }
   });
 
