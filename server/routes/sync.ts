@@ -110,7 +110,8 @@ export function syncRoutes(deps: ApiDeps) {
             reason: a.reason,
             outOfSyncSince: since.get(a.subscription.id)?.toISOString() ?? null,
             operations: a.plan?.status === 'ok' ? a.plan.operations.length : 0,
-          }));
+          }))
+          .sort(byMoneyAtRisk);
         return c.json({ bound: true, rows, inSync: here.filter((a) => a.state === 'in-sync').length }, 200);
       })
       .post(
@@ -234,5 +235,17 @@ export function syncRoutes(deps: ApiDeps) {
           return c.json({ rows, ignored: ignoredRows, lastChecked }, 200);
         },
       )
+  );
+}
+
+/** What a person should look at first: what can be synced now, then the most money a month. */
+const STATE_ORDER: Record<string, number> = { 'out-of-sync': 0, 'needs-review': 1, unmapped: 2, mapped: 3 };
+export function byMoneyAtRisk(
+  a: { state: string; monthlyDifference: number | null },
+  b: { state: string; monthlyDifference: number | null },
+): number {
+  return (
+    (STATE_ORDER[a.state] ?? 9) - (STATE_ORDER[b.state] ?? 9) ||
+    Math.abs(b.monthlyDifference ?? 0) - Math.abs(a.monthlyDifference ?? 0)
   );
 }

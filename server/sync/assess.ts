@@ -234,7 +234,12 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
       const d = decideSyncState({ ...NO_FACTS, mapping: 'mapped', ...facts, usage: a.usage });
       return Object.assign(a, { state: d.state === 'ignored' ? 'in-sync' : d.state, reason: d.reason });
     };
-    if (m?.status !== 'mapped') return decide({ mapping: m?.status === 'paused' ? 'paused' : 'none' });
+    if (m?.status !== 'mapped') {
+      // Nothing bills it yet: the whole subscription is the monthly difference, where known.
+      if (!a.usage && s.status === 'Active' && s.quantity !== null && s.unitPrice !== null)
+        a.monthlyDifference = s.quantity * microsToCents(s.unitPrice);
+      return decide({ mapping: m?.status === 'paused' ? 'paused' : 'none' });
+    }
     a.agreement = agreements.get(m.cwAgreementId) ?? null;
     const product = catalogOf.get(s.productId);
     if (!a.agreement) return decide({ blocker: `Agreement ${m.cwAgreementId} was not found in ConnectWise.` });

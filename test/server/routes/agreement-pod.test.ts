@@ -108,6 +108,26 @@ describe('the agreement pod', () => {
     for (const r of ours) expect(r.outOfSyncSince).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
+  it('puts what can be synced first and the most money at risk on top; unmapped rows show what they would bill', async () => {
+    const { rows } = (await jdoe('GET', `/agreements/${agreementId}/unsynced`)).body;
+    const order = ['out-of-sync', 'needs-review', 'unmapped'];
+    for (let i = 1; i < rows.length; i++) {
+      const [a, b] = [rows[i - 1]!, rows[i]!];
+      const rank = (r: typeof a) => order.indexOf(r.state);
+      expect(rank(a)).toBeLessThanOrEqual(rank(b));
+      if (rank(a) === rank(b))
+        expect(Math.abs(a.monthlyDifference ?? 0)).toBeGreaterThanOrEqual(Math.abs(b.monthlyDifference ?? 0));
+    }
+    const world = stack.sandboxes.world.pax8;
+    const unmapped = rows.filter((r) => r.state === 'unmapped');
+    expect(unmapped.length).toBeGreaterThan(0);
+    for (const r of unmapped) {
+      const sub = world.subscriptions.find((s) => s.id === r.subscriptionId)!;
+      if (sub.status === 'Active' && sub.price > 0)
+        expect(r.monthlyDifference).toBe(Math.round(sub.price * 100) * sub.quantity);
+    }
+  });
+
   it('keeps the first time it saw each one out of sync', async () => {
     const first = (await jdoe('GET', `/agreements/${agreementId}/unsynced`)).body.rows;
     await new Promise((r) => setTimeout(r, 20));
