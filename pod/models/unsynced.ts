@@ -43,7 +43,14 @@ export async function syncFromPod(subscriptionId: string) {
     podMessage.value =
       ok === outcomes.length
         ? { tone: 'ok', text: `Synced: ${ok} addition${ok === 1 ? '' : 's'} written.` }
-        : { tone: 'error', text: `${ok} of ${outcomes.length} written; see the Log for the rest.` };
+        : {
+            tone: 'error',
+            // Said here, not only in the Log: the pod on an agreement has no Log page of its own.
+            text: `${ok} of ${outcomes.length} written. Not written: ${outcomes
+              .filter((o) => o.state !== 'confirmed' && o.state !== 'adopted')
+              .map((o) => `${o.title} (${o.error ?? o.state})`)
+              .join('; ')}. The company's Pax8 tab has them in its Log, to retry or waive.`,
+          };
     // The agreement's own additions grid belongs to Manage: ask it to refresh.
     await hostBridge()
       ?.request('refreshScreen')

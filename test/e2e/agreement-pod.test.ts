@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedIn } from '../helpers/api.ts';
 import { hasBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import { setFaults } from '../helpers/sandbox.ts';
 import { mappedScene } from '../helpers/scene.ts';
 import type { Stack } from '../helpers/stack.ts';
 
@@ -66,4 +67,31 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
       ).length,
     ).toBe(2);
   });
+
+  it('says in the pod which changes were not written and why, since the pod has no Log of its own', async () => {
+    // Pax8 goes to 8 seats today, as a partner would change it; ConnectWise refuses the new prorate line.
+    const changed = await fetch(`${stack.sandboxes.pax8.url}/__sandbox/subscriptions/${mapped.sub.id}/quantity`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ quantity: 8 }),
+    });
+    expect(changed.status).toBe(200);
+    await setFaults(stack.hostUrl, { rules: [{ method: 'POST', path: '/additions$', status500: 1_000 }] });
+    try {
+      await page.goto(`${stack.hostUrl}/#/agreement/${mapped.agreement.id}`);
+      const pod = page.frameLocator('iframe[title="Unsynced subscriptions"]');
+      const row = pod.locator(`[data-testid="pod-row"][data-subscription="${mapped.sub.id}"]`);
+      // The page is already on this agreement: reload it, as the member would.
+      await page.reload();
+      await row.getByRole('button', { name: 'Sync…' }).click();
+      await row.getByRole('button', { name: 'Confirm' }).click();
+      await expect
+        .poll(() => pod.getByTestId('pod-message').textContent(), { timeout: 30_000 })
+        .toMatch(
+          /^1 of 2 written\. Not written: Creating prorated addition \(.+\)\. The company's Pax8 tab has them in its Log/,
+        );
+    } finally {
+      await setFaults(stack.hostUrl, { rules: [] });
+    }
+  }, 60_000);
 });
