@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { type LogFilters, loadLog, logError, logFilters, logRows, retry, retryResults, waive } from '../models/log.ts';
+import { may } from '../models/session.ts';
 
 const ACTION: Record<string, string> = {
   'addition.create': 'Addition created',
@@ -25,6 +26,17 @@ const OP_STATE_NOTE: Record<string, string> = {
   adopted: 'Found written in ConnectWise since; nothing more to do.',
   superseded: 'Replaced by a later change; nothing more to do.',
 };
+
+/**
+ * What a state means for the member reading it: "it can be retried" only to someone whose role
+ * lets her retry; anyone else is told who can.
+ */
+function opStateNote(state: string | null | undefined): string {
+  const note = OP_STATE_NOTE[state ?? ''] ?? '';
+  if ((state === 'failed' || state === 'skipped') && !may('writeAdditions'))
+    return `${state === 'failed' ? 'Not written.' : 'Not sent, because the step before it failed.'} A member whose ConnectWise role may write agreement additions can retry or waive it.`;
+  return note;
+}
 
 export function LogPage() {
   useEffect(() => void loadLog(), []);
@@ -96,10 +108,18 @@ export function LogPage() {
                   <span class={`status ${r.outcome === 'success' ? 'ok' : 'bad'}`}>
                     {r.outcome === 'unknown' ? 'no answer' : r.outcome}
                   </span>
-                  {r.errorMessage && <div class="small bad-text">{r.errorMessage}</div>}
+                  {r.errorMessage && (
+                    // ConnectWise's own words (paths, codes) are for whoever digs; the line says what happened.
+                    <details class="small" data-testid="log-details">
+                      <summary>
+                        {r.outcome === 'unknown' ? 'ConnectWise gave no clear answer' : 'ConnectWise refused it'}
+                      </summary>
+                      <span class="bad-text">{r.errorMessage}</span>
+                    </details>
+                  )}
                   {r.outcome !== 'success' && r.operationKey && (
                     <div class="small muted" data-testid="op-state">
-                      {OP_STATE_NOTE[r.opState ?? ''] ?? ''}
+                      {opStateNote(r.opState)}
                     </div>
                   )}
                   {r.operationKey && retryResults.value[r.operationKey] && (

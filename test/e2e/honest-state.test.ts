@@ -52,7 +52,10 @@ describe.runIf(hasBrowser)('a failed prorate is never shown as in sync', () => {
     // The unsynced report, after a check.
     await tab.getByRole('tab', { name: 'Settings' }).click();
     await tab.getByRole('button', { name: 'Check only (write nothing)' }).click();
-    await expect.poll(() => tab.getByTestId('run-row').first().textContent()).toMatch(/succeeded|partial/);
+    // The check is a job: under load a worker may take a moment to pick it up.
+    await expect
+      .poll(() => tab.getByTestId('run-row').first().textContent(), { timeout: 30_000 })
+      .toMatch(/succeeded|partial/);
     await tab.getByRole('tab', { name: 'Unsynced' }).click();
     const reportRow = tab.getByTestId('report-row').filter({ hasText: 'Granite Auto Group' });
     await expect.poll(() => reportRow.count()).toBeGreaterThan(0);

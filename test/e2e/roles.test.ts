@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedIn } from '../helpers/api.ts';
 import { hasBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import { setFaults } from '../helpers/sandbox.ts';
 import { mappedScene } from '../helpers/scene.ts';
 
 /**
@@ -57,6 +59,35 @@ describe.runIf(hasBrowser)('what a member may do shows before she acts', () => {
     await expect.poll(() => tab.getByRole('button', { name: 'Create in ConnectWise…' }).count()).toBeGreaterThan(0);
     expect(await tab.getByRole('button', { name: 'Create in ConnectWise…' }).first().isDisabled()).toBe(true);
     expect(await tab.getByTestId('role-note').textContent()).toMatch(/Company Maintenance/);
+    await page.close();
+  });
+
+  it("kpark's Log tells her who can retry a failed write, instead of offering what she cannot do", async () => {
+    // jdoe confirms while ConnectWise refuses new lines: the prorate fails and waits in the Log.
+    const jdoe = await signedIn(scene.stack, 'jdoe');
+    const review = await jdoe('GET', `/subscriptions/${scene.mapped.sub.id}/plan`);
+    await setFaults(scene.stack.hostUrl, { rules: [{ method: 'POST', path: '/additions$', status500: 1_000 }] });
+    try {
+      await jdoe('POST', '/plans/confirm', { subscriptionId: scene.mapped.sub.id, basis: review.body.plan.basis });
+    } finally {
+      await setFaults(scene.stack.hostUrl, { rules: [] });
+    }
+    const tab = await open('kpark');
+    await tab.getByRole('tab', { name: 'Log' }).click();
+    const failed = tab.locator('[data-testid="log-row"]:not([data-outcome="success"])').first();
+    await expect.poll(() => failed.count()).toBe(1);
+    expect(await failed.textContent()).toMatch(
+      /A member whose ConnectWise role may write agreement additions can retry or waive it/,
+    );
+    expect(await failed.textContent()).not.toMatch(/can be retried once the cause is fixed/);
+    expect(await failed.getByRole('button', { name: 'Retry' }).isDisabled()).toBe(true);
+    // ConnectWise's raw answer (its API path, its status) waits behind a details toggle.
+    const details = failed.getByTestId('log-details');
+    expect(await details.locator('summary').textContent()).toBe('ConnectWise gave no clear answer');
+    expect(await details.getByText(/answered 500/).isVisible()).toBe(false);
+    await details.locator('summary').click();
+    expect(await details.getByText(/answered 500/).isVisible()).toBe(true);
+    await screenshot(page, 'roles-finance-log');
     await page.close();
   });
 
