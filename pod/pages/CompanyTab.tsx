@@ -18,6 +18,7 @@ import {
   unbindImpact,
 } from '../models/company-tab.ts';
 import { view } from '../models/nav.ts';
+import { hostBridge } from '../models/session.ts';
 
 /** The Pax8 tab on a ConnectWise company: bind it, then map each subscription to an agreement. */
 export function CompanyTab(props: { cwCompanyId: number }) {
@@ -56,9 +57,25 @@ function Unbound({ data }: { data: TabData }) {
         <strong>{data.cwCompany.name}</strong> is not bound to a Pax8 company yet.
       </p>
       <h2>Suggested matches</h2>
+      {data.alreadyBound.map((b) => (
+        <p class="notice" key={b.name + b.boundToCwCompanyId} data-testid="already-bound">
+          The Pax8 company <strong>{b.name}</strong> ({b.score}%) is already bound to the ConnectWise company{' '}
+          <button
+            type="button"
+            class="link"
+            onClick={() =>
+              void hostBridge()?.request('openScreen', { newTab: true, screen: 'company', id: b.boundToCwCompanyId })
+            }
+          >
+            {b.boundToCwCompanyName ?? `#${b.boundToCwCompanyId}`}
+          </button>
+          . If that is the wrong one, unbind it there first.
+        </p>
+      ))}
       {data.suggestions.length === 0 ? (
         <p class="muted">
-          No Pax8 company has a similar name or website. Search below, or create the link from the Companies page.
+          {data.alreadyBound.length > 0 ? 'No other' : 'No'} Pax8 company has a similar name or website. Search below,
+          or create the link from the Companies page.
         </p>
       ) : (
         <table>
@@ -76,6 +93,7 @@ function Unbound({ data }: { data: TabData }) {
                 <td>
                   <span class={`status ${s.score >= 90 ? 'ok' : 'warn'}`}>{s.score}%</span>{' '}
                   <span class="muted">{s.reasons.join(', ')}</span>
+                  {s.website && <div class="muted small">{s.website}</div>}
                 </td>
                 <td>
                   <ActionButton

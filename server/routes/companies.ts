@@ -168,22 +168,43 @@ export function companyRoutes(deps: ApiDeps) {
         ]);
         if (!mapping) {
           const [pax8, mappings] = await Promise.all([ctx.pax8Companies(), listCompanyMappings(ctx.db, ctx.tenant.id)]);
-          const bound = new Set(mappings.filter((m) => m.status === 'mapped').map((m) => m.distributorCompanyId));
-          const matcher = createMatcher(
-            pax8.items.filter((p) => !bound.has(p.id)).map((p) => ({ id: p.id, name: p.name, website: p.website })),
+          const boundTo = new Map(
+            mappings.filter((m) => m.status === 'mapped').map((m) => [m.distributorCompanyId, m] as const),
           );
-          const suggestions = matcher.suggest(cwCompany.name, cwCompany.website, 5).map((s) => ({
-            distributorCompanyId: s.candidate.id as string,
-            name: s.candidate.name,
-            score: s.score,
-            reasons: s.reasons,
-          }));
+          const candidates = (free: boolean) =>
+            pax8.items
+              .filter((p) => boundTo.has(p.id) !== free)
+              .map((p) => ({ id: p.id, name: p.name, website: p.website }));
+          const suggestions = createMatcher(candidates(true))
+            .suggest(cwCompany.name, cwCompany.website, 5)
+            .map((s) => ({
+              distributorCompanyId: s.candidate.id as string,
+              name: s.candidate.name,
+              website: s.candidate.website ?? null,
+              score: s.score,
+              reasons: s.reasons,
+            }));
+          // A close match already bound to another ConnectWise company (two "Arcadia Tech"s, say)
+          // is named with where it is bound, rather than silently left out.
+          const alreadyBound = createMatcher(candidates(false))
+            .suggest(cwCompany.name, cwCompany.website, 3)
+            .filter((s) => s.score >= 80)
+            .map((s) => {
+              const m = boundTo.get(s.candidate.id as string)!;
+              return {
+                name: s.candidate.name,
+                score: s.score,
+                boundToCwCompanyId: m.cwCompanyId,
+                boundToCwCompanyName: m.cwCompanyName,
+              };
+            });
           return c.json(
             {
               today: ctx.today,
               cwCompany: { id: cwCompany.id, name: cwCompany.name },
               binding: null,
               suggestions,
+              alreadyBound,
               agreements: [],
               defaultAgreementId: null,
               subscriptions: [],
@@ -205,6 +226,7 @@ export function companyRoutes(deps: ApiDeps) {
               name: mapping.distributorCompanyName,
             },
             suggestions: [],
+            alreadyBound: [],
             agreements,
             defaultAgreementId: mapping.defaultAgreementId,
             subscriptions,

@@ -50,6 +50,28 @@ describe('binding companies', () => {
     expect(after.body.subscriptions.every((s) => s.state === 'unmapped')).toBe(true);
   });
 
+  it('two ConnectWise companies of one name: once one is bound, the other is told where its match went', async () => {
+    const [first, second] = world().cw.companies.filter((c) => c.name === 'Arcadia Tech');
+    const pax8 = pax8Company('Arcadia Tech');
+    const before = await jdoe('GET', `/companies/${second!.id}/tab`);
+    expect(before.body.suggestions[0]).toMatchObject({ name: 'Arcadia Tech', distributorCompanyId: pax8.id });
+    expect(before.body.alreadyBound).toEqual([]);
+    expect(
+      (await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: first!.id })).status,
+    ).toBe(201);
+    const after = await jdoe('GET', `/companies/${second!.id}/tab`);
+    expect(after.body.suggestions.some((s) => s.distributorCompanyId === pax8.id)).toBe(false);
+    expect(after.body.alreadyBound).toEqual([
+      expect.objectContaining({
+        name: 'Arcadia Tech',
+        boundToCwCompanyId: first!.id,
+        boundToCwCompanyName: 'Arcadia Tech',
+      }),
+    ]);
+    const binding = (await jdoe('GET', `/companies/${first!.id}/tab`)).body.binding!;
+    expect((await jdoe('DELETE', `/company-mappings/${binding.mappingId}`)).status).toBe(200);
+  });
+
   it('refuses to bind a ConnectWise company that is already bound to another Pax8 company', async () => {
     const res = await jdoe('POST', '/company-mappings', {
       distributorCompanyId: pax8Company('Oxford Senior Living').id,
