@@ -17,10 +17,11 @@ export async function readSecret(
 }
 
 function askHidden(prompt: string, stdin: NodeJS.ReadStream, out: NodeJS.WriteStream): Promise<string> {
-  out.write(`${prompt}: `);
+  // Echo goes off before the prompt shows: a secret typed or pasted at once is never echoed.
   stdin.setRawMode(true);
   stdin.resume();
   stdin.setEncoding('utf8');
+  out.write(`${prompt}: `);
   return new Promise((resolve) => {
     let typed = '';
     const done = () => {

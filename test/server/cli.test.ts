@@ -91,20 +91,15 @@ describe('admin commands', () => {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
-    const seen = (re: RegExp) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${re} in: ${out}`)), 30_000);
-        const check = () => {
-          if (!re.test(out)) return;
-          clearTimeout(timer);
-          resolve();
-        };
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          check();
-        });
-        check();
-      });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const seen = async (re: RegExp) => {
+      for (let waited = 0; !re.test(out); waited += 20) {
+        if (waited > 30_000) throw new Error(`no ${re} in: ${out}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
     await seen(/private key: $/);
     child.stdin.write(`${secrets().CW_PRIVATE_KEY}\r`);
     await seen(/client secret: $/);
