@@ -46,17 +46,17 @@ export function createApp(deps: AppDeps) {
     secrets: deps.secrets,
     clock: deps.clock,
     sessionTtlMinutes: deps.sessionTtlMinutes ?? 60,
-    cw: deps.cw ?? {},
     vendors,
     cache: createTtlCache(deps.readCacheMs ?? 60_000),
     jobs: deps.jobs,
   };
+  const pacer = sharedPacers(deps.database.db, deps.syncBudgetPerMinute ?? 600);
   const runDeps = (): RunDeps => ({
     db: deps.database.db,
     vendors: apiDeps.vendors,
     clock: deps.clock,
     logger: deps.logger,
-    pacer: sharedPacers(deps.database.db, deps.syncBudgetPerMinute ?? 600),
+    pacer,
   });
   const app = new Hono()
     .onError(errorHandler(deps.logger))

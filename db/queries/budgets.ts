@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
+import { requestBudgets } from '../schema.ts';
 
 /**
  * Claims up to `want` requests of a tenant's budget for the window starting at `windowStart`,
@@ -14,23 +15,23 @@ export async function claimBudget(
   want: number,
   cap: number,
 ): Promise<number> {
-  const rows = await db.execute<{ used: number; window_start: string | Date }>(sql`
-    insert into request_budgets (tenant_id, window_start, used)
-    values (${tenantId}, ${windowStart.toISOString()}, ${want})
-    on conflict (tenant_id) do update set
-      used = case
-        when excluded.window_start > request_budgets.window_start then excluded.used
-        when excluded.window_start = request_budgets.window_start then request_budgets.used + excluded.used
-        else request_budgets.used
-      end,
-      window_start = greatest(request_budgets.window_start, excluded.window_start)
-    returning used, window_start`);
-  const row = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows)[0] as {
-    used: number;
-    window_start: string | Date;
-  };
-  if (new Date(row.window_start).getTime() !== windowStart.getTime()) return 0;
+  const [row] = await db
+    .insert(requestBudgets)
+    .values({ tenantId, windowStart, used: want })
+    .onConflictDoUpdate({
+      target: requestBudgets.tenantId,
+      set: {
+        used: sql`case
+          when excluded.window_start > ${requestBudgets.windowStart} then excluded.used
+          when excluded.window_start = ${requestBudgets.windowStart} then ${requestBudgets.used} + excluded.used
+          else ${requestBudgets.used}
+        end`,
+        windowStart: sql`greatest(${requestBudgets.windowStart}, excluded.window_start)`,
+      },
+    })
+    .returning({ used: requestBudgets.used, windowStart: requestBudgets.windowStart });
+  if (row!.windowStart.getTime() !== windowStart.getTime()) return 0;
   // What was there before this claim decides how much of it fits under the cap.
-  const before = Number(row.used) - want;
+  const before = row!.used - want;
   return Math.max(0, Math.min(want, cap - before));
 }

@@ -11,7 +11,7 @@ import { type AppEnv, reverify, type SessionDeps } from './session.ts';
 export function mayWrite(deps: SessionDeps, action?: Action): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const auth = c.get('auth');
-    await reverify(deps, auth);
+    if (!auth.confirmedNow) await reverify(deps, auth);
     if (action && !auth.permissions.allowed[action])
       throw new AppError(
         'forbidden',

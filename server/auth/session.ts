@@ -15,7 +15,6 @@ import type { Permissions } from '../../shared/schemas/permissions.ts';
 import type { MemberAuthentication, SessionInfo } from '../../shared/schemas/session.ts';
 import type { Clock } from '../clock.ts';
 import type { CwAuth } from '../connectwise/auth.ts';
-import type { CwOverrides } from '../connectwise/factory.ts';
 import type { SecretBox } from '../crypto.ts';
 import { AppError } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
@@ -33,6 +32,8 @@ export interface SessionContext {
   permissions: Permissions;
   /** The member's own ConnectWise credentials, for writes that must run as them. */
   cwAuth: MemberAuth;
+  /** ConnectWise confirmed her during this very request: a write need not ask again. */
+  confirmedNow: boolean;
 }
 
 export type AppEnv = { Variables: { auth: SessionContext } };
@@ -42,7 +43,6 @@ export interface SessionDeps {
   secrets: SecretBox;
   clock: Clock;
   sessionTtlMinutes: number;
-  cw: CwOverrides;
   vendors: Vendors;
 }
 
@@ -137,6 +137,7 @@ export async function reverify(deps: SessionDeps, auth: SessionContext): Promise
     const { permissions } = await confirmMember(deps.vendors, auth.tenant, auth.cwAuth, revoked);
     await recordVerification(deps.database.db, auth.tenant.id, auth.session.id, permissions, now);
     auth.permissions = permissions;
+    auth.confirmedNow = true;
   } catch (error) {
     if (error instanceof AppError && (error.code === 'unauthorized' || error.code === 'reload_required')) {
       await endSession(deps.database.db, auth.tenant.id, auth.session.id, now);
@@ -182,6 +183,7 @@ export function requireSession(deps: SessionDeps): MiddlewareHandler<AppEnv> {
       member: { id: session.memberId, name: session.memberName, email: session.memberEmail },
       permissions: session.permissions,
       cwAuth: sessionCwAuth(deps.secrets, session),
+      confirmedNow: false,
     };
     if (deps.clock.now().toMillis() - session.verifiedAt.getTime() >= REVERIFY_MS) await reverify(deps, auth);
     c.set('auth', auth);

@@ -124,19 +124,21 @@ async function syncSubscription(
 
 /** A database that stopped answering is named as such, not as a crash of the server. */
 function describeFailure(error: unknown): string {
-  const e = error as { code?: string; cause?: { code?: string }; message?: string };
-  const code = e.code ?? e.cause?.code ?? '';
-  const outage = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P0[1-3]|08\d{3}|CONNECTION_)/.test(code);
-  return outage
-    ? `The database was unavailable during the run (${e.message}). Nothing was written twice; the next run settles what this one started.`
-    : (e.message ?? String(error));
+  const message = (error as Error).message ?? String(error);
+  return isOutage(error)
+    ? `The database was unavailable during the run (${message}). Nothing was written twice; the next run settles what this one started.`
+    : message;
+}
+
+/** The network or the database went away (by its error code), as opposed to a refusal. */
+function isOutage(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } };
+  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P0[1-3]|08\d{3}|CONNECTION_)/.test(e.code ?? e.cause?.code ?? '');
 }
 
 /** An outage worth trying again: the network, a vendor's 5xx or rate limit, the database gone. */
 function isTransient(error: unknown): boolean {
-  if (error instanceof VendorError) return error.retryable;
-  const e = error as { code?: string; cause?: { code?: string } };
-  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P0[1-3]|08\d{3}|CONNECTION_)/.test(e.code ?? e.cause?.code ?? '');
+  return error instanceof VendorError ? error.retryable : isOutage(error);
 }
 
 /** Records a run's end; while the database is unavailable, tries again for up to a minute. */

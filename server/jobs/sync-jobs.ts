@@ -23,6 +23,8 @@ export interface SyncJobData {
  * and `npm run sync`; only where jobs are worked differs.
  */
 export function syncJobs(boss: PgBoss) {
+  const preview = (cron: string, timeZone: string, count = 3) =>
+    boss.previewSchedule(cron, { tz: timeZone, count, from: new Date() }).map((d) => d.toISOString());
   /** The tenant's schedule as pg-boss holds it: fired in her time zone while auto-sync is on. */
   async function apply(tenantId: string, settings: Pick<TenantSettings, 'autoSync' | 'schedule' | 'timeZone'>) {
     if (!settings.autoSync) return boss.unschedule(SYNC_QUEUE, tenantId);
@@ -39,16 +41,10 @@ export function syncJobs(boss: PgBoss) {
     enqueue: (data: SyncJobData) => boss.send(SYNC_QUEUE, data, { singletonKey: data.tenantId }),
 
     /**
-     * Throws, with pg-boss's own words, if the scheduler could not read `cron` in `timeZone`:
-     * the very parser that will fire it decides at save time.
+     * The next times `cron` fires in `timeZone`, by the very parser that will fire it; throws, in
+     * pg-boss's own words, for a schedule it could not fire (so saving refuses it).
      */
-    validate(cron: string, timeZone: string) {
-      boss.previewSchedule(cron, { tz: timeZone, count: 1, from: new Date() });
-    },
-
-    /** The next times `cron` fires in `timeZone`, as the scheduler itself will fire it. */
-    preview: (cron: string, timeZone: string, count = 3) =>
-      boss.previewSchedule(cron, { tz: timeZone, count, from: new Date() }).map((d) => d.toISOString()),
+    preview,
 
     /**
      * Brings pg-boss's schedules in line with every tenant's saved settings: at start-up, so
@@ -64,9 +60,6 @@ export function syncJobs(boss: PgBoss) {
         }
       }
     },
-
-    /** Up to `limit` recent jobs of a tenant, for tests and the command line. */
-    find: (tenantId: string) => boss.findJobs<SyncJobData>(SYNC_QUEUE, { key: tenantId }),
   };
 }
 

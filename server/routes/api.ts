@@ -91,7 +91,7 @@ export function apiRoutes(deps: ApiDeps) {
         // Validated by the scheduler's own parser, in the tenant's time zone: a schedule it could
         // not fire is refused here, naming the field, and nothing is saved.
         try {
-          deps.jobs.validate(settings.schedule, settings.timeZone);
+          deps.jobs.preview(settings.schedule, settings.timeZone, 1);
         } catch (error) {
           throw invalidInput([{ field: 'schedule', message: (error as Error).message }]);
         }

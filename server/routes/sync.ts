@@ -240,7 +240,7 @@ export function syncRoutes(deps: ApiDeps) {
 
 /** What a person should look at first: what can be synced now, then the most money a month. */
 const STATE_ORDER: Record<string, number> = { 'out-of-sync': 0, 'needs-review': 1, unmapped: 2, mapped: 3 };
-export function byMoneyAtRisk(
+function byMoneyAtRisk(
   a: { state: string; monthlyDifference: number | null },
   b: { state: string; monthlyDifference: number | null },
 ): number {

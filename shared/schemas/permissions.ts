@@ -9,7 +9,7 @@ export type Action = (typeof ACTIONS)[number];
 export type RoleLevel = 'All' | 'Mine' | 'None';
 
 /** The module functions this plugin reads from a role, as Manage names them. */
-export const ROLE_FUNCTIONS = {
+const ROLE_FUNCTIONS = {
   agreements: { module: 'Finance', fn: 'Agreements' },
   catalog: { module: 'Procurement', fn: 'Product Catalog' },
   companies: { module: 'Companies', fn: 'Company Maintenance' },

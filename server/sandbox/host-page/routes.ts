@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
-import type { CwWorld, SandboxMember } from '../world.ts';
+import { SANDBOX_ROLES } from '../connectwise/roles.ts';
+import type { CwWorld } from '../world.ts';
 import { HOST_PAGE_HTML } from './page.ts';
 import { HOST_SCRIPT } from './script.ts';
-
-const ROLE_NAMES: SandboxMember['role'][] = ['Admin', 'Finance', 'Technician'];
 
 /**
  * The sandbox's imitation of the Manage web client: a page with a member sign-in, company and
@@ -63,7 +62,8 @@ export function hostPageRoutes(world: CwWorld, hashes: Map<string, string>) {
         const who = c.req.param('identifier').toLowerCase();
         const { role } = (await c.req.json()) as { role?: string };
         const member = world.members.find((m) => m.identifier.toLowerCase() === who);
-        if (!member || !ROLE_NAMES.includes(role as never)) return c.json({ error: 'unknown member or role' }, 400);
+        if (!member || !SANDBOX_ROLES.some((r) => r.name === role))
+          return c.json({ error: 'unknown member or role' }, 400);
         member.role = role as typeof member.role;
         return c.json({ identifier: member.identifier, role: member.role });
       })

@@ -41,4 +41,14 @@ describe('a request budget shared through the database', () => {
     // B's three fit in its own first window: A's use does not slow B.
     expect(Math.max(...otherTimes) - started).toBeLessThan(windowMs);
   });
+
+  it('a process whose clock lags gets nothing, and does not reset the window the others are in', async () => {
+    const { claimBudget } = await import('../../../db/queries/budgets.ts');
+    const later = new Date('2099-01-01T00:00:10Z');
+    const earlier = new Date('2099-01-01T00:00:00Z');
+    expect(await claimBudget(database.db, b, later, 2, 3)).toBe(2);
+    expect(await claimBudget(database.db, b, earlier, 1, 3)).toBe(0);
+    // The later window still counts the two already taken: one is left.
+    expect(await claimBudget(database.db, b, later, 2, 3)).toBe(1);
+  });
 });

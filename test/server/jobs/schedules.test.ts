@@ -63,8 +63,8 @@ describe('schedules in the tenant time zone', () => {
     const jobs = syncJobs(boss);
     await jobs.apply(tenantId, { autoSync: false, schedule: '0 9 * * *', timeZone: 'America/New_York' });
     expect(await boss.getSchedule(SYNC_QUEUE, tenantId)).toBeNull();
-    expect(() => jobs.validate('99 * * * *', 'UTC')).toThrow();
-    expect(() => jobs.validate('0 9 * * *', 'Mars/Olympus')).toThrow();
-    expect(() => jobs.validate('0 9 * * 1-5', 'Europe/Berlin')).not.toThrow();
+    expect(() => jobs.preview('99 * * * *', 'UTC')).toThrow();
+    expect(() => jobs.preview('0 9 * * *', 'Mars/Olympus')).toThrow();
+    expect(() => jobs.preview('0 9 * * 1-5', 'Europe/Berlin')).not.toThrow();
   });
 });
