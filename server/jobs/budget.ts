@@ -5,7 +5,8 @@ import { sleep } from '../http/retry.ts';
 /** Waits, when needed, until one more ConnectWise request fits the budget. */
 export interface Pacer {
   perMinute: number;
-  take(): Promise<void>;
+  /** Resolves when one more request fits, with the start of the window it was counted in. */
+  take(): Promise<number>;
 }
 
 /**
@@ -31,7 +32,7 @@ export function createSharedPacer(
   let queue = Promise.resolve();
   return {
     perMinute,
-    take(): Promise<void> {
+    take(): Promise<number> {
       // One claim at a time per process keeps the local count exact.
       const turn = queue.then(async () => {
         for (;;) {
@@ -42,17 +43,20 @@ export function createSharedPacer(
           }
           if (left > 0) {
             left--;
-            return;
+            return current;
           }
           left = await claimBudget(db, tenantId, new Date(current), batch, cap);
           if (left > 0) {
             left--;
-            return;
+            return current;
           }
           await sleep(current + windowMs - now() + 5);
         }
       });
-      queue = turn.catch(() => {});
+      queue = turn.then(
+        () => {},
+        () => {},
+      );
       return turn;
     },
   };

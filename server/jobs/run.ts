@@ -191,7 +191,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
   let needsReview = 0;
   try {
     const pacer = deps.pacer?.(tenant.id);
-    const paced = pacer ? { beforeAttempt: () => pacer.take() } : {};
+    const paced = pacer ? { beforeAttempt: async () => void (await pacer.take()) } : {};
     const member = options.trigger === 'manual' ? options.member : undefined;
     const cw = member ? deps.vendors.cw(tenant, member.cwAuth, paced) : deps.vendors.apiMemberCw(tenant, paced);
     const actor: Actor = member
