@@ -32,7 +32,8 @@ export const RUN_TRIGGERS = ['scheduled', 'manual', 'check', 'command'] as const
 export const RUN_STATUSES = ['running', 'succeeded', 'partial', 'failed'] as const;
 export const ACTOR_TYPES = ['member', 'scheduled'] as const;
 export const WRITE_OUTCOMES = ['success', 'failure', 'unknown'] as const;
-export const ASSESSED_STATES = ['in-sync', 'out-of-sync', 'unmapped', 'needs-review'] as const;
+export const NEXT_STEPS = ['map', 'bind-product', 'create-agreement'] as const;
+export const ASSESSED_STATES = ['in-sync', 'out-of-sync', 'unmapped', 'needs-review', 'over-billing'] as const;
 /** The sync keeps at most this many addition ids per subscription; the operations hold the full history. */
 export const ADDITION_IDS_KEPT = 20;
 
@@ -50,6 +51,8 @@ export interface OperationSummary {
   totalPrice: Derived;
   effectiveDate: string;
   cancelledDate: string | null;
+  /** The addition as it stood before an update or cancellation (absent on rows planned before it was kept). */
+  before?: { quantity: number; unitPrice: Derived; totalPrice: Derived } | null;
 }
 
 /** A check constraint that keeps a text column to its known values: the rule lives in the schema. */
@@ -429,6 +432,8 @@ export const subscriptionStatus = pgTable(
     subscriptionId: text('subscription_id').notNull(),
     distributorCompanyId: text('distributor_company_id').notNull(),
     companyName: text('company_name').notNull(),
+    /** The distributor product: where "Bind product" goes when the catalog binding is missing. */
+    productId: text('product_id'),
     productName: text('product_name').notNull(),
     billingTerm: text('billing_term').notNull(),
     /** Billed in arrears (usage): reported apart from seat-based subscriptions. */
@@ -444,6 +449,8 @@ export const subscriptionStatus = pgTable(
     monthlyDifference: integer('monthly_difference'),
     unitPrice: integer('unit_price'),
     reason: text('reason'),
+    /** What a person does next: map it, bind its product, or create an agreement in Manage first. */
+    nextStep: text('next_step', { enum: NEXT_STEPS }),
     outOfSyncSince: at('out_of_sync_since'),
     checkedAt: at('checked_at').notNull(),
   },
@@ -451,6 +458,7 @@ export const subscriptionStatus = pgTable(
     uniqueIndex('subscription_status_uq').on(t.tenantId, t.distributor, t.subscriptionId),
     index('subscription_status_agreement_idx').on(t.tenantId, t.cwAgreementId),
     check('subscription_status_state_ck', oneOf(t.state, ASSESSED_STATES)),
+    check('subscription_status_next_step_ck', oneOf(t.nextStep, NEXT_STEPS)),
   ],
 );
 

@@ -16,7 +16,7 @@ export const api = hc<AppType>(location.origin, {
 export interface ApiErrorBody {
   code: string;
   message: string;
-  details?: { reason?: string; fields?: { field: string; message: string }[] };
+  details?: { reason?: string; fields?: { field: string; message: string }[]; detail?: string };
 }
 
 export class ApiError extends Error {
@@ -25,6 +25,11 @@ export class ApiError extends Error {
     readonly body: ApiErrorBody,
   ) {
     super(body.message);
+  }
+
+  /** The vendor's own account of the failure (method, path, status), shown behind a toggle. */
+  get detail(): string | null {
+    return this.body.details?.detail ?? null;
   }
 
   /** The member must reload: the session ended or ConnectWise stopped accepting their sign-in. */
@@ -66,3 +71,6 @@ function errorBody(status: number, body: unknown): ApiErrorBody {
   }
   return { code: 'bad_response', message: `The sync server answered ${status} without a readable body.` };
 }
+
+/** The technical detail behind a failure, when there is one, for a "details" toggle. */
+export const detailOf = (error: unknown): string | null => (error instanceof ApiError ? error.detail : null);

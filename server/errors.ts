@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { $ZodError } from 'zod/v4/core';
+import { inMemberWords, vendorDetail } from './http/member-words.ts';
 import { VendorError } from './http/vendor-error.ts';
 import type { Logger } from './logger.ts';
 
@@ -83,7 +84,12 @@ export function errorHandler(logger: Logger) {
     }
     logger.error('unhandled error', { path: c.req.path, method: c.req.method, error: err });
     return c.json<ErrorBody>(
-      { code: 'internal', message: 'Something went wrong on the server; it has been logged.', details: {} },
+      {
+        code: 'internal',
+        message:
+          'Something went wrong in the sync server; nothing more was done with this request, and it has been logged. Try again, and if it happens again, tell your administrator.',
+        details: {},
+      },
       500,
     );
   };
@@ -99,10 +105,13 @@ export function vendorErrorBody(err: VendorError): { status: ContentfulStatusCod
     vendorStatus: err.status ?? null,
     vendorCode: err.vendorCode ?? null,
     fields: err.fields,
+    // The vendor's own words, behind the pod's "details" toggle; the message is the member's.
+    detail: vendorDetail(err),
   };
+  const message = inMemberWords(err);
   switch (err.code) {
     case 'validation':
-      return { status: 422, body: { code: `${err.vendor}_validation`, message: err.message, details } };
+      return { status: 422, body: { code: `${err.vendor}_validation`, message, details } };
     case 'authentication':
       return {
         status: 401,
@@ -113,16 +122,16 @@ export function vendorErrorBody(err: VendorError): { status: ContentfulStatusCod
         },
       };
     case 'permission':
-      return { status: 403, body: { code: `${err.vendor}_permission`, message: err.message, details } };
+      return { status: 403, body: { code: `${err.vendor}_permission`, message, details } };
     case 'not_found':
-      return { status: 404, body: { code: `${err.vendor}_not_found`, message: err.message, details } };
+      return { status: 404, body: { code: `${err.vendor}_not_found`, message, details } };
     case 'conflict':
-      return { status: 409, body: { code: `${err.vendor}_conflict`, message: err.message, details } };
+      return { status: 409, body: { code: `${err.vendor}_conflict`, message, details } };
     case 'rate_limited':
-      return { status: 429, body: { code: `${err.vendor}_rate_limited`, message: err.message, details } };
+      return { status: 429, body: { code: `${err.vendor}_rate_limited`, message, details } };
     case 'unknown_outcome':
-      return { status: 502, body: { code: 'unknown_outcome', message: err.message, details } };
+      return { status: 502, body: { code: 'unknown_outcome', message, details } };
     default:
-      return { status: 502, body: { code: 'upstream_error', message: err.message, details } };
+      return { status: 502, body: { code: 'upstream_error', message, details } };
   }
 }

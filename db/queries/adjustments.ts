@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, ilike, lte } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, inArray, lte } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { adjustmentLog, syncOperations } from '../schema.ts';
 
@@ -11,6 +11,12 @@ export interface AdjustmentFilters {
   company?: string;
   product?: string;
   outcome?: 'success' | 'failure' | 'unknown';
+  /** Only the entries of these operations (a confirmation's writes, linked from its results). */
+  operations?: readonly string[];
+  /** Only one subscription's entries: its history of writes. */
+  subscription?: string;
+  /** Only one sync run's writes, linked from its summary. */
+  run?: string;
 }
 
 // Every query takes the tenant id first: no row of another tenant can be read or changed.
@@ -27,6 +33,9 @@ export function listAdjustments(db: Database, tenantId: string, q: AdjustmentFil
   if (q.company) conditions.push(ilike(adjustmentLog.companyName, `%${q.company}%`));
   if (q.product) conditions.push(ilike(adjustmentLog.productName, `%${q.product}%`));
   if (q.outcome) conditions.push(eq(adjustmentLog.outcome, q.outcome));
+  if (q.operations?.length) conditions.push(inArray(adjustmentLog.operationKey, [...q.operations]));
+  if (q.subscription) conditions.push(eq(adjustmentLog.subscriptionId, q.subscription));
+  if (q.run) conditions.push(eq(adjustmentLog.syncRunId, q.run));
   return db
     .select({
       id: adjustmentLog.id,
@@ -43,7 +52,10 @@ export function listAdjustments(db: Database, tenantId: string, q: AdjustmentFil
       errorMessage: adjustmentLog.errorMessage,
       operationKey: adjustmentLog.operationKey,
       requestSummary: adjustmentLog.requestSummary,
+      subscriptionId: adjustmentLog.subscriptionId,
       opState: syncOperations.state,
+      opKind: syncOperations.kind,
+      opSummary: syncOperations.summary,
     })
     .from(adjustmentLog)
     .leftJoin(

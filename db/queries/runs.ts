@@ -1,6 +1,6 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { syncRuns } from '../schema.ts';
+import { adjustmentLog, syncOperations, syncRuns } from '../schema.ts';
 
 export type RunRecord = typeof syncRuns.$inferSelect;
 export type RunProgress = Partial<Omit<typeof syncRuns.$inferInsert, 'id' | 'tenantId'>>;
@@ -53,4 +53,41 @@ export async function closeInterruptedRuns(db: Database, tenantId: string, excep
       finishedAt: now,
     })
     .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.status, 'running'), sql`${syncRuns.id} <> ${except}`));
+}
+
+/**
+ * What each run wrote and failed, by kind of change (increase, decrease, cancellation,
+ * prorate): its writes in the adjustment log, joined to the operations they sent.
+ */
+export async function runKinds(
+  db: Database,
+  tenantId: string,
+  runIds: readonly string[],
+): Promise<Map<string, Record<string, { written: number; failed: number }>>> {
+  const out = new Map<string, Record<string, { written: number; failed: number }>>();
+  if (runIds.length === 0) return out;
+  const rows = await db
+    .select({
+      runId: adjustmentLog.syncRunId,
+      kind: syncOperations.kind,
+      outcome: adjustmentLog.outcome,
+      n: count(),
+    })
+    .from(adjustmentLog)
+    .innerJoin(
+      syncOperations,
+      and(eq(syncOperations.tenantId, adjustmentLog.tenantId), eq(syncOperations.opKey, adjustmentLog.operationKey)),
+    )
+    .where(and(eq(adjustmentLog.tenantId, tenantId), inArray(adjustmentLog.syncRunId, [...runIds])))
+    .groupBy(adjustmentLog.syncRunId, syncOperations.kind, adjustmentLog.outcome);
+  for (const r of rows) {
+    if (!r.runId) continue;
+    const kinds = out.get(r.runId) ?? {};
+    const k = kinds[r.kind] ?? { written: 0, failed: 0 };
+    kinds[r.kind] = k;
+    if (r.outcome === 'success') k.written += r.n;
+    else k.failed += r.n;
+    out.set(r.runId, kinds);
+  }
+  return out;
 }

@@ -1,12 +1,12 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { subscriptionStatus } from '../schema.ts';
 
 export type StatusRow = typeof subscriptionStatus.$inferInsert;
 
 /**
- * Saves the latest check of each subscription. `out_of_sync_since` is kept while it stays out
- * of sync, so the report can say for how long; it clears once in sync.
+ * Saves the latest check of each subscription. `out_of_sync_since` (the oldest unbilled change)
+ * is kept while it stays out of sync, so the report can say for how long; it clears once in sync.
  */
 export async function saveStatuses(db: Database, tenantId: string, rows: Omit<StatusRow, 'tenantId'>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
@@ -19,6 +19,7 @@ export async function saveStatuses(db: Database, tenantId: string, rows: Omit<St
         set: {
           distributorCompanyId: sql`excluded.distributor_company_id`,
           companyName: sql`excluded.company_name`,
+          productId: sql`excluded.product_id`,
           productName: sql`excluded.product_name`,
           billingTerm: sql`excluded.billing_term`,
           usage: sql`excluded.usage`,
@@ -32,7 +33,9 @@ export async function saveStatuses(db: Database, tenantId: string, rows: Omit<St
           monthlyDifference: sql`excluded.monthly_difference`,
           unitPrice: sql`excluded.unit_price`,
           reason: sql`excluded.reason`,
-          outOfSyncSince: sql`case when excluded.state = 'in-sync' then null else coalesce(${subscriptionStatus.outOfSyncSince}, excluded.out_of_sync_since) end`,
+          nextStep: sql`excluded.next_step`,
+          // The earliest unbilled change seen while it stays out of sync (least() skips a null).
+          outOfSyncSince: sql`case when excluded.state = 'in-sync' then null else least(${subscriptionStatus.outOfSyncSince}, excluded.out_of_sync_since) end`,
           checkedAt: sql`excluded.checked_at`,
         },
       });
@@ -41,3 +44,13 @@ export async function saveStatuses(db: Database, tenantId: string, rows: Omit<St
 
 export const statusesFor = (db: Database, tenantId: string) =>
   db.select().from(subscriptionStatus).where(eq(subscriptionStatus.tenantId, tenantId));
+
+/**
+ * After a whole-tenant check, drops what that check no longer saw (a company unbound, a
+ * subscription gone, over-billing corrected): the report lists only what is true now.
+ */
+export async function dropUnseenStatuses(db: Database, tenantId: string, checkedAt: Date): Promise<void> {
+  await db
+    .delete(subscriptionStatus)
+    .where(and(eq(subscriptionStatus.tenantId, tenantId), lt(subscriptionStatus.checkedAt, checkedAt)));
+}

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { cronToPreset, describePreset, presetToCron, type SchedulePreset } from '../../shared/schedule.ts';
+import { whenIn } from './format.ts';
 
 const two = (n: number) => String(n).padStart(2, '0');
 
@@ -85,23 +86,15 @@ export function SchedulePicker(props: {
 /** The next runs the server reported, in the tenant's own time zone. */
 export function NextRuns(props: { runs: string[]; timeZone: string }) {
   if (props.runs.length === 0) return null;
-  let format: Intl.DateTimeFormat;
+  let shown: string[];
   try {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone: props.timeZone,
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
+    shown = props.runs.map((r) => whenIn(r, props.timeZone));
   } catch {
     return null;
   }
   return (
     <p class="muted small" data-testid="next-runs">
-      Next runs: {props.runs.map((r) => format.format(new Date(r))).join(' · ')} ({props.timeZone})
+      Next runs: {shown.join(' · ')} ({props.timeZone})
     </p>
   );
 }

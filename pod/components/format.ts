@@ -1,7 +1,46 @@
 import { formatCents } from '../../shared/money.ts';
 
 export const money = (cents: number | null) => (cents === null ? '—' : formatCents(cents));
-export const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
+
+/** A difference with its sign, "+$50.00" or "-$32.00", or "—" when unknown. */
+export const signedMoney = (cents: number | null) =>
+  cents === null ? '—' : `${cents > 0 ? '+' : ''}${formatCents(cents)}`;
+
+/**
+ * One date format across the pod, the one Manage shows US partners: `11/30/2026`. Calendar days
+ * (effective dates, billing periods) are read as they are written, never shifted by a zone.
+ */
+export const day = (iso: string | null | undefined) =>
+  iso ? `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}` : '—';
+
+/** An instant, with its zone said: `11/30/2026 14:05 UTC`. */
+export const when = (iso: string | null | undefined) => (iso ? `${day(iso)} ${iso.slice(11, 16)} UTC` : '—');
+
+/** An instant in a named zone, in the same day format: `Tue 12/01/2026 02:30`. */
+export function whenIn(iso: string, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.weekday} ${parts.month}/${parts.day}/${parts.year} ${parts.hour}:${parts.minute}`;
+}
+
+/** How long ago a change happened, in days: "today", "1 day", "23 days". */
+export function age(iso: string | null, now = Date.now()): string {
+  if (!iso) return '—';
+  const days = Math.floor((now - Date.parse(iso)) / 86_400_000);
+  return days <= 0 ? 'today' : `${days} day${days === 1 ? '' : 's'}`;
+}
 
 export const STATE_LABEL: Record<string, string> = {
   unmapped: 'Unmapped',

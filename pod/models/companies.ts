@@ -7,6 +7,8 @@ import { fail } from './session.ts';
 export const companies = signal<{ rows: CompanyRow[]; counts: Record<'all' | MappingStatus, number> } | null>(null);
 export const companiesError = signal<string | null>(null);
 export const filter = signal<'all' | MappingStatus>('all');
+/** The search box: matches the Pax8 name, the bound company or the suggestion. */
+export const search = signal('');
 export const selected = signal<Set<string>>(new Set());
 /** Per-row outcome of the last bulk action. */
 export const rowResults = signal<Record<string, { ok: boolean; message: string }>>({});
@@ -67,4 +69,38 @@ export async function createCompany(input: NewCompanyInput): Promise<FormError |
     if (error instanceof ApiError && error.needsReload) fail(error);
     return formError(error);
   }
+}
+
+/** Binds one Pax8 company to a ConnectWise company from its row, and says how it went on the row. */
+export async function bindRow(distributorCompanyId: string, cwCompanyId: number, cwName: string) {
+  let result: { ok: boolean; message: string };
+  try {
+    await read(api['company-mappings'].$post({ json: { distributorCompanyId, cwCompanyId } }));
+    result = { ok: true, message: `Bound to ${cwName}.` };
+  } catch (error) {
+    if (error instanceof ApiError && error.needsReload) return fail(error);
+    result = { ok: false, message: (error as Error).message };
+  }
+  rowResults.value = { ...rowResults.value, [distributorCompanyId]: result };
+  await loadCompanies();
+}
+
+export const searchCw = (q: string) => read(api['cw-companies'].$get({ query: { q } }));
+
+/** The rows on screen: the status chip, then the search box. */
+export function visibleRows(rows: readonly CompanyRow[]): CompanyRow[] {
+  const q = search.value.trim().toLowerCase();
+  return rows.filter(
+    (r) =>
+      (filter.value === 'all' || r.status === filter.value) &&
+      (!q ||
+        r.name.toLowerCase().includes(q) ||
+        (r.cwCompanyName ?? '').toLowerCase().includes(q) ||
+        (r.suggestion?.name ?? '').toLowerCase().includes(q)),
+  );
+}
+
+/** Selects every row on screen, or none. */
+export function selectAll(rows: readonly CompanyRow[], on: boolean) {
+  selected.value = on ? new Set(rows.map((r) => r.distributorCompanyId)) : new Set();
 }

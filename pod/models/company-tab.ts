@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import { type Answer, ApiError, api, read } from '../api.ts';
+import { type Answer, ApiError, api, detailOf, read } from '../api.ts';
 import { fail } from './session.ts';
 
 /** The company tab's data, as the server declares it. */
@@ -9,7 +9,7 @@ export const tab = signal<
   { kind: 'loading' } | { kind: 'ready'; data: TabData } | { kind: 'error'; message: string } | null
 >(null);
 /** A message about the last action, shown above the table. */
-export const flash = signal<{ tone: 'ok' | 'error'; text: string } | null>(null);
+export const flash = signal<{ tone: 'ok' | 'error'; text: string; detail?: string | null } | null>(null);
 
 let current: number | null = null;
 
@@ -31,7 +31,7 @@ async function act(run: () => Promise<unknown>, ok: string) {
     flash.value = { tone: 'ok', text: ok };
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
-    flash.value = { tone: 'error', text: (error as Error).message };
+    flash.value = { tone: 'error', text: (error as Error).message, detail: detailOf(error) };
   }
   if (current !== null) await loadTab(current);
 }

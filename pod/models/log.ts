@@ -11,6 +11,12 @@ export interface LogFilters {
   company?: string;
   product?: string;
   outcome?: 'success' | 'failure' | 'unknown';
+  /** Comma-separated operation keys: the entries one sync wrote, opened from its results. */
+  operations?: string;
+  /** One subscription's writes: its history. */
+  subscription?: string;
+  /** One run's writes, from its summary. */
+  run?: string;
 }
 
 export const logRows = signal<LogRow[] | null>(null);
@@ -54,4 +60,19 @@ export async function waive(key: string, reason: string) {
   } catch (error) {
     retryResults.value = { ...retryResults.value, [key]: (error as Error).message };
   }
+}
+
+/** The Log as CSV, with the filters on screen; fetched with the session's token, then saved. */
+export async function downloadLogCsv() {
+  const query = Object.fromEntries(Object.entries(logFilters.value).filter(([, v]) => v)) as LogFilters;
+  const res = await api['adjustments.csv'].$get({ query });
+  if (!res.ok) {
+    logError.value = `The CSV could not be made (${res.status}); try again.`;
+    return;
+  }
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await res.blob());
+  link.download = `adjustment-log-${new Date().toISOString().slice(0, 10)}.csv`;
+  link.click();
+  URL.revokeObjectURL(link.href);
 }

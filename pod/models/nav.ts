@@ -6,7 +6,7 @@ export type View =
   | { page: 'companies' }
   | { page: 'products'; focusProductId?: string }
   | { page: 'review'; subscriptionId: string }
-  | { page: 'log' }
+  | { page: 'log'; operations?: string[]; subscription?: string; run?: string }
   | { page: 'report' }
   | { page: 'settings' };
 export const view = signal<View>({ page: 'company' });

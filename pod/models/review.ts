@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import type { OperationEdit, OperationOutcome } from '../../shared/schemas/plans.ts';
-import { type Answer, ApiError, api, read } from '../api.ts';
+import { type Answer, ApiError, api, detailOf, read } from '../api.ts';
 import { fail } from './session.ts';
 
 /** A subscription's plan and review context, as the server declares it. */
@@ -12,7 +12,7 @@ export const review = signal<
 export const recurringMode = signal<'update' | 'replace'>('update');
 export const edits = signal<Record<string, OperationEdit>>({});
 export const outcomes = signal<OperationOutcome[] | null>(null);
-export const confirmError = signal<string | null>(null);
+export const confirmError = signal<{ message: string; detail: string | null } | null>(null);
 export const confirming = signal(false);
 
 export async function loadReview(subscriptionId: string) {
@@ -49,7 +49,7 @@ export async function confirm(subscriptionId: string) {
     outcomes.value = body.outcomes;
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
-    confirmError.value = (error as Error).message;
+    confirmError.value = { message: (error as Error).message, detail: detailOf(error) };
     if (error instanceof ApiError && error.body.details?.reason === 'stale_plan') await loadReview(subscriptionId);
   } finally {
     confirming.value = false;

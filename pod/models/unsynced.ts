@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import { type Answer, ApiError, api, read } from '../api.ts';
+import { type Answer, ApiError, api, detailOf, read } from '../api.ts';
 import { fail, hostBridge } from './session.ts';
 
 /** One row of the agreement pod, as the server declares it. */
@@ -14,7 +14,13 @@ export const podList = signal<
   | { kind: 'error'; message: string }
   | null
 >(null);
-export const podMessage = signal<{ tone: 'ok' | 'error'; text: string } | null>(null);
+export const podMessage = signal<{
+  tone: 'ok' | 'error';
+  text: string;
+  /** The operations the sync wrote or tried: the pod's link to their Log entries. */
+  operations?: string[];
+  detail?: string | null;
+} | null>(null);
 let current: number | null = null;
 
 export async function loadPod(agreementId: number) {
@@ -48,8 +54,14 @@ export async function syncFromPod(subscriptionId: string) {
             // Said here, not only in the Log: the pod on an agreement has no Log page of its own.
             text: `${ok} of ${outcomes.length} written. Not written: ${outcomes
               .filter((o) => o.state !== 'confirmed' && o.state !== 'adopted')
-              .map((o) => `${o.title} (${o.error ?? o.state})`)
-              .join('; ')}. The company's Pax8 tab has them in its Log, to retry or waive.`,
+              .map((o) => `${o.title}: ${o.error ?? o.state}`)
+              .join(' ')}`,
+            operations: outcomes.map((o) => o.key),
+            detail:
+              outcomes
+                .map((o) => o.detail)
+                .filter(Boolean)
+                .join('\n') || null,
           };
     // The agreement's own additions grid belongs to Manage: ask it to refresh.
     await hostBridge()
@@ -57,7 +69,7 @@ export async function syncFromPod(subscriptionId: string) {
       .catch(() => undefined);
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
-    podMessage.value = { tone: 'error', text: (error as Error).message };
+    podMessage.value = { tone: 'error', text: (error as Error).message, detail: detailOf(error) };
   }
   if (current !== null) await loadPod(current);
 }

@@ -1,15 +1,23 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatCents } from '../../shared/money.ts';
 import { ActionButton } from '../components/Allowed.tsx';
+import { Details } from '../components/Details.tsx';
+import { age, day, signedMoney } from '../components/format.ts';
+import { lazyPage } from '../components/Lazy.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { hostBridge, screen } from '../models/session.ts';
 import { ignore, loadPod, type PodRow, podList, podMessage, syncFromPod } from '../models/unsynced.ts';
 import { ReviewPage } from './ReviewPage.tsx';
 
-const since = (iso: string | null) => {
-  if (!iso) return '';
-  const days = Math.floor((Date.now() - Date.parse(iso)) / 86_400_000);
-  return days <= 0 ? 'today' : `${days} day${days === 1 ? '' : 's'}`;
+// The Log opens inside the pod only when a sync's results link to it.
+const LogPage = lazyPage(() => import('./LogPage.tsx').then((m) => m.LogPage));
+
+const STATE: Record<string, string> = {
+  'out-of-sync': 'Out of sync',
+  'over-billing': 'Over-billing?',
+  'needs-review': 'Needs a person',
+  unmapped: 'Not mapped',
+  mapped: 'Not written',
 };
 
 /** The pod on an agreement: the subscriptions whose ConnectWise additions differ from Pax8. */
@@ -18,12 +26,18 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
   useEffect(() => void loadPod(agreementId), [agreementId, screen.value]);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [reviewing, setReviewing] = useState<string | null>(null);
+  const [logging, setLogging] = useState<string[] | null>(null);
   const state = podList.value;
+  if (logging) return <LogPage operations={logging} onBack={() => setLogging(null)} />;
   if (reviewing) {
     // The full review, in the pod; after it, Manage refreshes the agreement's additions.
     return (
       <ReviewPage
         subscriptionId={reviewing}
+        onOpenLog={(operations) => {
+          setReviewing(null);
+          setLogging(operations);
+        }}
         onBack={() => {
           setReviewing(null);
           void hostBridge()
@@ -47,6 +61,11 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
         This agreement's company is not bound to a Pax8 company yet (open the company's Pax8 tab).
       </p>
     );
+  const oldest = state.rows
+    .map((r) => r.outOfSyncSince)
+    .filter((d): d is string => d !== null)
+    .sort()[0];
+  const atRisk = state.rows.reduce((n, r) => n + Math.abs(r.monthlyDifference ?? 0), 0);
   return (
     <section data-testid="agreement-pod">
       {podMessage.value && (
@@ -56,6 +75,13 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
           data-testid="pod-message"
         >
           {podMessage.value.text}
+          {podMessage.value.operations && ' '}
+          {podMessage.value.operations && (
+            <button type="button" class="link" onClick={() => setLogging(podMessage.value!.operations!)}>
+              Open in the Log
+            </button>
+          )}
+          <Details text={podMessage.value.detail} />
         </div>
       )}
       {state.rows.length === 0 ? (
@@ -63,79 +89,132 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
           All {state.inSync} subscription{state.inSync === 1 ? '' : 's'} on this agreement match Pax8.
         </p>
       ) : (
-        <table data-testid="pod-rows">
-          <thead>
-            <tr>
-              <th>Product</th>
-              <th class="num">ConnectWise</th>
-              <th class="num">Pax8</th>
-              <th class="num">Monthly difference</th>
-              <th>Out of sync for</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {state.rows.map((r: PodRow) => (
-              <tr key={r.subscriptionId} data-testid="pod-row" data-subscription={r.subscriptionId}>
-                <td>
-                  {r.productName}
-                  {r.reason && <div class="small muted">{r.reason}</div>}
-                </td>
-                <td class="num">{r.cwQuantity ?? '—'}</td>
-                <td class="num">{r.distributorQuantity ?? '?'}</td>
-                <td class="num">
-                  {r.monthlyDifference === null
-                    ? '—'
-                    : `${r.monthlyDifference > 0 ? '+' : ''}${formatCents(r.monthlyDifference)}`}
-                </td>
-                <td>{since(r.outOfSyncSince)}</td>
-                <td class="actions">
-                  {confirming === r.subscriptionId ? (
-                    <>
-                      <span class="small">
-                        Write {r.operations} change{r.operations === 1 ? '' : 's'} to ConnectWise?
-                      </span>
-                      <button
-                        type="button"
-                        class="primary"
-                        onClick={() => {
-                          setConfirming(null);
-                          void syncFromPod(r.subscriptionId);
-                        }}
-                      >
-                        Confirm
-                      </button>
-                      <button type="button" onClick={() => setConfirming(null)}>
-                        Cancel
-                      </button>
-                    </>
-                  ) : (
-                    <>
-                      {r.state === 'out-of-sync' && (
-                        <ActionButton
-                          action="writeAdditions"
-                          class="primary"
-                          onClick={() => setConfirming(r.subscriptionId)}
-                        >
-                          Sync…
-                        </ActionButton>
-                      )}
-                      {r.state === 'out-of-sync' && (
-                        <button type="button" onClick={() => setReviewing(r.subscriptionId)}>
-                          Review…
-                        </button>
-                      )}
-                      <ActionButton action="writeAdditions" onClick={() => void ignore(r.subscriptionId)}>
-                        Hide from reports
-                      </ActionButton>
-                    </>
-                  )}
-                </td>
+        <>
+          <p class="pod-head" data-testid="pod-summary">
+            <strong>
+              {state.rows.length} need{state.rows.length === 1 ? 's' : ''} attention
+            </strong>
+            <span>{formatCents(atRisk)} a month at stake</span>
+            {oldest && (
+              <span data-testid="oldest-change" title={day(oldest)}>
+                oldest unbilled change {age(oldest)} old
+              </span>
+            )}
+          </p>
+          <table class="pod-rows" data-testid="pod-rows">
+            <thead>
+              <tr>
+                <th>Product</th>
+                <th>State</th>
+                <th class="num">ConnectWise</th>
+                <th class="num">Pax8</th>
+                <th class="num">Monthly difference</th>
+                <th>Unbilled for</th>
+                <th>
+                  <span class="visually-hidden">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {state.rows.map((r: PodRow) => (
+                <tr
+                  key={r.subscriptionId}
+                  data-testid="pod-row"
+                  data-subscription={r.subscriptionId}
+                  data-state={r.state}
+                >
+                  <td class="product" title={r.reason ?? r.productName}>
+                    <span>{r.productName}</span>
+                  </td>
+                  <td>
+                    <span
+                      class={`status ${r.overBilling || r.state === 'out-of-sync' ? 'bad' : 'neutral'}`}
+                      title={r.reason ?? undefined}
+                    >
+                      {r.overBilling && r.state === 'out-of-sync' ? 'Billed too many' : (STATE[r.state] ?? r.state)}
+                    </span>
+                  </td>
+                  <td class="num">{r.cwQuantity ?? '—'}</td>
+                  <td class="num">{r.distributorQuantity ?? '?'}</td>
+                  <td class="num">{signedMoney(r.monthlyDifference)}</td>
+                  <td title={r.outOfSyncSince ? `since ${day(r.outOfSyncSince)}` : undefined}>
+                    {r.outOfSyncSince ? age(r.outOfSyncSince) : '—'}
+                  </td>
+                  <td class="actions">
+                    <RowActions
+                      row={r}
+                      confirming={confirming === r.subscriptionId}
+                      setConfirming={setConfirming}
+                      review={() => setReviewing(r.subscriptionId)}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {state.rows.some((r) => r.reason) && (
+            <details class="small">
+              <summary>Why each row is here</summary>
+              <ul>
+                {state.rows.map((r) => (
+                  <li key={r.subscriptionId}>
+                    <strong>{r.productName}:</strong> {r.reason}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </>
       )}
     </section>
+  );
+}
+
+function RowActions(props: {
+  row: PodRow;
+  confirming: boolean;
+  setConfirming: (id: string | null) => void;
+  review: () => void;
+}) {
+  const r = props.row;
+  if (props.confirming)
+    return (
+      <>
+        <span class="small">
+          Write {r.operations} change{r.operations === 1 ? '' : 's'} to ConnectWise?
+        </span>
+        <button
+          type="button"
+          class="primary"
+          onClick={() => {
+            props.setConfirming(null);
+            void syncFromPod(r.subscriptionId);
+          }}
+        >
+          Confirm
+        </button>
+        <button type="button" onClick={() => props.setConfirming(null)}>
+          Cancel
+        </button>
+      </>
+    );
+  // Over-billing is a ConnectWise line with no subscription behind it: the fix is in Manage or a mapping.
+  if (r.state === 'over-billing') return <span class="muted small">Fix the addition or map its subscription</span>;
+  return (
+    <>
+      {r.state === 'out-of-sync' && (
+        <ActionButton action="writeAdditions" class="primary" onClick={() => props.setConfirming(r.subscriptionId)}>
+          Sync…
+        </ActionButton>
+      )}
+      {r.state === 'out-of-sync' && (
+        <button type="button" onClick={props.review}>
+          Review…
+        </button>
+      )}
+      <ActionButton action="writeAdditions" onClick={() => void ignore(r.subscriptionId)}>
+        Hide from reports
+      </ActionButton>
+    </>
   );
 }

@@ -49,28 +49,38 @@ export function App() {
   const rec = record.value;
   const onCompany = where?.screen === 'company';
   const v = view.value;
+  const inPod = where?.hostedAs === 'pod';
+  const who = (
+    <span>
+      <strong data-testid="member-name">{s.member.name}</strong> ({s.member.id}) ·{' '}
+      <span data-testid="tenant-name">{s.tenant.name}</span>
+    </span>
+  );
+  const what = where && (
+    <>
+      <span data-testid="screen">
+        {PLACE_LABEL[where.screen] ?? where.screen} {inPod ? 'pod' : 'tab'}
+      </span>
+      {' · '}
+      {rec?.kind === 'ready' ? <span data-testid="record-name">{rec.value.name}</span> : `#${where.id}`}
+      {rec?.kind === 'ready' && rec.value.detail && <span class="muted"> · {rec.value.detail}</span>}
+    </>
+  );
   return (
-    <section data-signed-in="true">
-      <div class="bar">
-        <span>
-          Signed in as <strong data-testid="member-name">{s.member.name}</strong> ({s.member.id})
-        </span>
-        <span class="muted" data-testid="tenant-name">
-          {s.tenant.name}
-        </span>
-      </div>
-      {where ? (
-        <h1>
-          <span data-testid="screen">
-            {PLACE_LABEL[where.screen] ?? where.screen} {where.hostedAs === 'pod' ? 'pod' : 'tab'}
-          </span>
-          {' · '}
-          {rec?.kind === 'ready' ? <span data-testid="record-name">{rec.value.name}</span> : `#${where.id}`}
-          {rec?.kind === 'ready' && rec.value.detail && <span class="muted"> · {rec.value.detail}</span>}
-        </h1>
+    <section data-signed-in="true" class={inPod ? 'pod-view' : ''}>
+      {inPod ? (
+        // Manage gives a pod 280 px and already names the agreement above it: every line goes to rows.
+        <div class="visually-hidden">
+          <h1>{what}</h1>
+          Signed in as {who}
+        </div>
       ) : (
-        <Notice title="No record yet.">ConnectWise has not said which record this is open on.</Notice>
+        <div class="bar">
+          <h1>{what ?? 'Distributor sync'}</h1>
+          <span class="muted small">Signed in as {who}</span>
+        </div>
       )}
+      {!where && <Notice title="No record yet.">ConnectWise has not said which record this is open on.</Notice>}
       {rec?.kind === 'loading' && <p class="muted">Reading the record from ConnectWise…</p>}
       {rec?.kind === 'error' && (
         <Notice tone="error" title="Could not read this record.">
@@ -91,7 +101,7 @@ export function App() {
           {v.page === 'companies' && <CompaniesPage />}
           {v.page === 'products' && <ProductsPage focusProductId={v.focusProductId} />}
           {v.page === 'review' && <ReviewPage subscriptionId={v.subscriptionId} />}
-          {v.page === 'log' && <LogPage />}
+          {v.page === 'log' && <LogPage operations={v.operations} subscription={v.subscription} run={v.run} />}
           {v.page === 'report' && <ReportPage />}
           {v.page === 'settings' && <SettingsPage />}
         </Tabs>

@@ -6,6 +6,7 @@ import { Confirm } from '../components/Confirm.tsx';
 import { Field } from '../components/Field.tsx';
 import { Notice } from '../components/Notice.tsx';
 import {
+  bindRow,
   bulk,
   companies,
   companiesError,
@@ -13,9 +14,13 @@ import {
   filter,
   loadCompanies,
   rowResults,
+  search,
+  searchCw,
+  selectAll,
   selected,
   toggle,
   unbindRow,
+  visibleRows,
 } from '../models/companies.ts';
 import type { FormError } from '../models/forms.ts';
 import { hostBridge } from '../models/session.ts';
@@ -33,12 +38,20 @@ export function CompaniesPage() {
       </Notice>
     );
   if (!data) return <p class="muted">Reading Pax8 and ConnectWise companies…</p>;
-  const rows = data.rows.filter((r) => filter.value === 'all' || r.status === filter.value);
+  const rows = visibleRows(data.rows);
   const results = rowResults.value;
   return (
     <section>
       <RoleNote actions={['writeAdditions', 'createCompanies']} />
       <Chips counts={data.counts} value={filter.value} onChange={(k) => (filter.value = k)} />
+      <input
+        type="search"
+        class="search"
+        aria-label="Search companies"
+        placeholder="Search by Pax8 or ConnectWise name"
+        value={search.value}
+        onInput={(e) => (search.value = e.currentTarget.value)}
+      />
       <div class="toolbar">
         <ActionButton action="writeAdditions" disabled={selected.value.size === 0} onClick={() => void bulk('bind')}>
           Bind selected to their suggestions ({selected.value.size})
@@ -68,7 +81,14 @@ export function CompaniesPage() {
         <table data-testid="companies">
           <thead>
             <tr>
-              <th />
+              <th>
+                <input
+                  type="checkbox"
+                  aria-label="Select every company shown"
+                  checked={rows.length > 0 && rows.every((r) => selected.value.has(r.distributorCompanyId))}
+                  onChange={(e) => selectAll(rows, e.currentTarget.checked)}
+                />
+              </th>
               <th>Pax8 company</th>
               <th>ConnectWise company</th>
               <th>Status</th>
@@ -118,7 +138,10 @@ export function CompaniesPage() {
                 </td>
                 <td>
                   {r.suggestion ? (
-                    `${r.suggestion.name} (${r.suggestion.score}%)`
+                    <>
+                      {r.suggestion.name} ({r.suggestion.score}%)
+                      <div class="muted small">{r.suggestion.reasons.join(', ')}</div>
+                    </>
                   ) : r.status === 'unmapped' ? (
                     <span class="muted">none</span>
                   ) : (
@@ -131,11 +154,25 @@ export function CompaniesPage() {
                       Unbind…
                     </ActionButton>
                   ) : (
-                    !r.suggestion && (
-                      <ActionButton action="createCompanies" onClick={() => setCreating(r)}>
-                        Create in ConnectWise…
-                      </ActionButton>
-                    )
+                    <span class="inline">
+                      {r.suggestion && (
+                        <ActionButton
+                          action="writeAdditions"
+                          class="primary"
+                          onClick={() =>
+                            void bindRow(r.distributorCompanyId, r.suggestion!.cwCompanyId, r.suggestion!.name)
+                          }
+                        >
+                          Bind
+                        </ActionButton>
+                      )}
+                      <BindTo row={r} />
+                      {!r.suggestion && (
+                        <ActionButton action="createCompanies" onClick={() => setCreating(r)}>
+                          Create in ConnectWise…
+                        </ActionButton>
+                      )}
+                    </span>
                   )}
                 </td>
               </tr>
@@ -221,5 +258,64 @@ function CreateCompany({ row, onDone }: { row: CompanyRow; onDone: () => void })
         </button>
       </div>
     </form>
+  );
+}
+
+/** Binds a Pax8 company to any ConnectWise company not bound yet, found by name. */
+function BindTo({ row }: { row: CompanyRow }) {
+  const [open, setOpen] = useState(false);
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState<Awaited<ReturnType<typeof searchCw>> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (!open)
+    return (
+      <ActionButton action="writeAdditions" onClick={() => setOpen(true)}>
+        Bind to…
+      </ActionButton>
+    );
+  return (
+    <div class="panel" data-testid="bind-to">
+      <form
+        class="inline"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          try {
+            setFound(await searchCw(q));
+            setError(null);
+          } catch (failure) {
+            setError((failure as Error).message);
+          }
+        }}
+      >
+        <input
+          aria-label={`ConnectWise company for ${row.name}`}
+          placeholder="ConnectWise company name"
+          value={q}
+          onInput={(e) => setQ(e.currentTarget.value)}
+        />
+        <button type="submit">Search</button>
+        <button type="button" class="link" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </form>
+      {error && <p class="bad-text">{error}</p>}
+      {found && found.length === 0 && <p class="muted small">No unbound ConnectWise company has that name.</p>}
+      {found?.map((c) => (
+        <div key={c.id} class="inline">
+          <span>
+            {c.name} <span class="muted small">{[c.identifier, c.city].filter(Boolean).join(' · ')}</span>
+          </span>
+          <ActionButton
+            action="writeAdditions"
+            onClick={() => {
+              setOpen(false);
+              void bindRow(row.distributorCompanyId, c.id, c.name);
+            }}
+          >
+            Bind
+          </ActionButton>
+        </div>
+      ))}
+    </div>
   );
 }

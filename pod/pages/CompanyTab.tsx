@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { agreementChoices, autoAgreement } from '../../shared/billing/agreements.ts';
 import type { SubscriptionRow } from '../../shared/schemas/mapping.ts';
+import { detailOf } from '../api.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Confirm } from '../components/Confirm.tsx';
-import { money, STATE_LABEL, stateTone } from '../components/format.ts';
+import { Details } from '../components/Details.tsx';
+import { day, money, STATE_LABEL, stateTone } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
 import {
   bindHere,
@@ -39,6 +41,7 @@ export function CompanyTab(props: { cwCompanyId: number }) {
       {flash.value && (
         <div class={`notice ${flash.value.tone === 'error' ? 'error' : 'ok'}`} role="status" data-testid="flash">
           {flash.value.text}
+          <Details text={flash.value.detail} />
         </div>
       )}
       {t.data.binding ? <Bound data={t.data} /> : <Unbound data={t.data} />}
@@ -93,7 +96,9 @@ function Unbound({ data }: { data: TabData }) {
                 <td>
                   <span class={`status ${s.score >= 90 ? 'ok' : 'warn'}`}>{s.score}%</span>{' '}
                   <span class="muted">{s.reasons.join(', ')}</span>
-                  {s.website && <div class="muted small">{s.website}</div>}
+                  {(s.website || s.city) && (
+                    <div class="muted small">{[s.website, s.city].filter(Boolean).join(' · ')}</div>
+                  )}
                 </td>
                 <td>
                   <ActionButton
@@ -176,7 +181,7 @@ function Bound({ data }: { data: TabData }) {
             try {
               setConfirm(await unbindImpact(binding.mappingId));
             } catch (failure) {
-              flash.value = { tone: 'error', text: (failure as Error).message };
+              flash.value = { tone: 'error', text: (failure as Error).message, detail: detailOf(failure) };
             }
           }}
         >
@@ -195,6 +200,18 @@ function Bound({ data }: { data: TabData }) {
           Unbind {data.cwCompany.name} from {binding.name}? Its {confirm} subscription mapping{confirm === 1 ? '' : 's'}{' '}
           will be kept but paused: nothing is synced for this company until it is bound again.
         </Confirm>
+      )}
+      {data.overBilling.length > 0 && (
+        <div class="notice error" data-testid="over-billing">
+          <strong>Possible over-billing.</strong>
+          <ul>
+            {data.overBilling.map((o) => (
+              <li key={`${o.agreementId}:${o.catalogItemId}`}>
+                {o.reason} {o.monthlyDifference !== 0 && <strong>{money(o.monthlyDifference)} a month</strong>}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       <h2>
         Subscriptions <span class="muted">({data.subscriptions.length})</span>
@@ -277,8 +294,7 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
                   title={c.reason ?? c.warning ?? ''}
                 >
                   {c.agreement.name} · {c.agreement.billingCycle ?? '—'} ·{' '}
-                  {c.agreement.prorates ? 'prorates' : 'no proration'} · next invoice{' '}
-                  {c.agreement.nextInvoiceDate?.slice(0, 10) ?? '—'}
+                  {c.agreement.prorates ? 'prorates' : 'no proration'} · next invoice {day(c.agreement.nextInvoiceDate)}
                   {c.reason ? ` — ${c.reason}` : ''}
                   {c.warning ? ' — bills 12 months ahead' : ''}
                 </option>

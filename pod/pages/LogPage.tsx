@@ -1,7 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
+import { formatCents } from '../../shared/money.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
+import { when } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
-import { type LogFilters, loadLog, logError, logFilters, logRows, retry, retryResults, waive } from '../models/log.ts';
+import {
+  downloadLogCsv,
+  type LogFilters,
+  loadLog,
+  logError,
+  logFilters,
+  logRows,
+  retry,
+  retryResults,
+  waive,
+} from '../models/log.ts';
 import { may } from '../models/session.ts';
 
 const ACTION: Record<string, string> = {
@@ -38,8 +50,19 @@ function opStateNote(state: string | null | undefined): string {
   return note;
 }
 
-export function LogPage() {
-  useEffect(() => void loadLog(), []);
+/**
+ * The adjustment log. Opened from a sync's results it shows just that sync's entries
+ * (`operations`), from a subscription its history (`subscription`); "Show all" clears either.
+ */
+export function LogPage(props: { operations?: string[]; subscription?: string; run?: string; onBack?: () => void }) {
+  useEffect(() => {
+    logFilters.value = {
+      ...(props.operations?.length ? { operations: props.operations.join(',') } : {}),
+      ...(props.subscription ? { subscription: props.subscription } : {}),
+      ...(props.run ? { run: props.run } : {}),
+    };
+    void loadLog();
+  }, [props.operations?.join(','), props.subscription, props.run]);
   const set = (k: keyof LogFilters) => (e: Event) => {
     logFilters.value = { ...logFilters.value, [k]: (e.currentTarget as HTMLInputElement).value || undefined };
     void loadLog();
@@ -48,7 +71,30 @@ export function LogPage() {
   return (
     <section data-testid="log">
       <RoleNote actions={['writeAdditions']} />
-      <div class="inline filters">
+      {props.onBack && (
+        <button type="button" class="link" onClick={props.onBack}>
+          ← Back
+        </button>
+      )}
+      {(logFilters.value.operations || logFilters.value.subscription || logFilters.value.run) && (
+        <p class="notice" data-testid="log-focus">
+          {logFilters.value.subscription
+            ? "Showing this subscription's writes only."
+            : 'Showing the entries of that sync only.'}{' '}
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              logFilters.value = {};
+              void loadLog();
+            }}
+          >
+            Show all entries
+          </button>
+        </p>
+      )}
+      {/* Focused on one sync's entries, the filters would only crowd a small pod. */}
+      <div class="inline filters" hidden={Boolean(logFilters.value.operations)}>
         <label>
           From <input type="date" value={logFilters.value.from ?? ''} onChange={set('from')} />
         </label>
@@ -73,6 +119,9 @@ export function LogPage() {
           <option value="failure">Failed</option>
           <option value="unknown">No answer</option>
         </select>
+        <button type="button" onClick={() => void downloadLogCsv()}>
+          Export CSV
+        </button>
       </div>
       {logError.value && (
         <Notice tone="error" title="Could not load the log.">
@@ -84,11 +133,13 @@ export function LogPage() {
         <table>
           <thead>
             <tr>
-              <th>When (UTC)</th>
+              <th>When</th>
               <th>Who</th>
               <th>What</th>
               <th>Company</th>
               <th>Product</th>
+              <th class="num">Quantity</th>
+              <th class="num">Amount</th>
               <th>Outcome</th>
               <th />
             </tr>
@@ -96,14 +147,21 @@ export function LogPage() {
           <tbody>
             {rows.map((r) => (
               <tr key={r.id} data-testid="log-row" data-outcome={r.outcome}>
-                <td>{r.at.slice(0, 16).replace('T', ' ')}</td>
+                <td>{when(r.at)}</td>
                 <td>{r.actorType === 'scheduled' ? 'Scheduled sync' : r.actorName}</td>
                 <td>
                   {ACTION[r.action] ?? r.action}
                   {r.cwRecordId ? ` #${r.cwRecordId}` : ''}
+                  {r.title && <div class="small muted">{r.title}</div>}
                 </td>
                 <td>{r.companyName ?? '—'}</td>
                 <td>{r.productName ?? '—'}</td>
+                <td class="num" data-testid="log-quantity">
+                  {change(r.beforeQuantity, r.quantity, String)}
+                </td>
+                <td class="num" data-testid="log-amount">
+                  {change(r.beforeAmount, r.amount, formatCents)}
+                </td>
                 <td>
                   <span class={`status ${r.outcome === 'success' ? 'ok' : 'bad'}`}>
                     {r.outcome === 'unknown' ? 'no answer' : r.outcome}
@@ -143,6 +201,12 @@ export function LogPage() {
       )}
     </section>
   );
+}
+
+/** "4 → 6" for an update, "6" for a new line, "—" for entries that bill nothing. */
+function change<T>(before: T | null, after: T | null, show: (v: T) => string): string {
+  if (after === null) return '—';
+  return before === null ? show(after) : `${show(before)} → ${show(after)}`;
 }
 
 /** Waives a failed operation from the Log, with the reason kept beside the member's name. */

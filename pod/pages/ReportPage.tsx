@@ -1,7 +1,10 @@
-import { useEffect } from 'preact/hooks';
-import { formatCents } from '../../shared/money.ts';
+import { useEffect, useState } from 'preact/hooks';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
+import { age, day, signedMoney, when } from '../components/format.ts';
+import { MapInline } from '../components/MapInline.tsx';
 import { Notice } from '../components/Notice.tsx';
+import { RunProgress } from '../components/RunProgress.tsx';
+import { view } from '../models/nav.ts';
 import {
   downloadCsv,
   loadReport,
@@ -12,6 +15,8 @@ import {
   reportView,
   setIgnored,
 } from '../models/report.ts';
+import { hostBridge } from '../models/session.ts';
+import { ended, runs, syncNow, waiting } from '../models/sync-settings.ts';
 
 const VIEWS: [ReportView, string][] = [
   ['unsynced', 'Unsynced'],
@@ -19,10 +24,21 @@ const VIEWS: [ReportView, string][] = [
   ['unlinked', 'Unlinked'],
 ];
 
+const STATE: Record<string, string> = {
+  'out-of-sync': 'Out of sync',
+  'over-billing': 'Possible over-billing',
+  'needs-review': 'Needs a person',
+  unmapped: 'Not mapped',
+  'in-sync': 'In sync',
+};
+
 /** The guide's Unsynced Subscriptions page, and IDSync's linked and unlinked reports. */
 export function ReportPage() {
   useEffect(() => void loadReport(), [reportView.value]);
+  // A re-check started here reloads the list as soon as its run ends.
+  useEffect(() => void (ended.value && loadReport()), [ended.value?.id]);
   const data = report.value;
+  const checking = waiting.value !== null || runs.value.some((r) => r.status === 'running');
   return (
     <section data-testid="report">
       <RoleNote actions={['writeAdditions']} />
@@ -38,19 +54,21 @@ export function ReportPage() {
             {label}
           </button>
         ))}
+        <button type="button" class="primary" disabled={checking} onClick={() => void syncNow('check')}>
+          {checking ? 'Checking…' : 'Re-check now'}
+        </button>
         <button type="button" onClick={() => void downloadCsv()}>
           Export CSV
         </button>
-        <span class="muted small">
-          {data?.lastChecked
-            ? `Checked ${data.lastChecked.slice(0, 16).replace('T', ' ')} UTC`
-            : 'Not checked yet: run a check from Settings'}
+        <span class="muted small" data-testid="checked-at">
+          {data?.lastChecked ? `Checked ${when(data.lastChecked)}` : 'Not checked yet: press Re-check now'}
         </span>
       </div>
+      <RunProgress />
       {reportView.value === 'unsynced' && (
         <p class="muted">
           Check this list before invoicing each month. Hiding a subscription from reports removes it from the list until
-          it is restored below.
+          it is restored below; it does not change what the sync writes.
         </p>
       )}
       {reportError.value && (
@@ -60,7 +78,11 @@ export function ReportPage() {
       )}
       {data && reportView.value === 'unsynced' ? (
         <>
-          <Group title="Non-arrears subscriptions" rows={data.rows.filter((r) => !r.arrears)} />
+          <Group title="Possible over-billing" rows={data.rows.filter((r) => r.state === 'over-billing')} hideEmpty />
+          <Group
+            title="Non-arrears subscriptions"
+            rows={data.rows.filter((r) => !r.arrears && r.state !== 'over-billing')}
+          />
           <Group title="Arrears (usage) subscriptions" rows={data.rows.filter((r) => r.arrears)} />
           <h2>Hidden from reports</h2>
           {data.ignored.length === 0 ? (
@@ -73,7 +95,7 @@ export function ReportPage() {
                     <td>{i.companyName}</td>
                     <td>{i.productName}</td>
                     <td class="muted small">
-                      {i.ignoredBy}, {i.ignoredAt.slice(0, 10)}
+                      {i.ignoredBy}, {day(i.ignoredAt)}
                     </td>
                     <td>
                       <ActionButton action="writeAdditions" onClick={() => void setIgnored(i.subscriptionId, false)}>
@@ -103,54 +125,135 @@ export function ReportPage() {
   );
 }
 
-function Group({ title, rows, linked }: { title: string; rows: ReportRow[]; linked?: boolean }) {
+function Group(props: { title: string; rows: ReportRow[]; linked?: boolean; hideEmpty?: boolean }) {
+  const { rows } = props;
+  if (rows.length === 0 && props.hideEmpty) return null;
   return (
     <>
       <h2>
-        {title} <span class="muted">({rows.length})</span>
+        {props.title} <span class="muted">({rows.length})</span>
       </h2>
       {rows.length === 0 ? (
         <p class="muted">None.</p>
       ) : (
-        <table data-testid="report-rows">
+        <table class="report" data-testid="report-rows">
           <thead>
             <tr>
               <th>Company</th>
               <th>Subscription</th>
               <th>Agreement</th>
-              <th class="num">CW</th>
+              <th class="num">
+                <abbr title="Quantity ConnectWise bills">CW</abbr>
+              </th>
               <th class="num">Pax8</th>
-              <th class="num">Monthly diff.</th>
-              <th>Why</th>
-              <th />
+              <th class="num">Monthly</th>
+              <th>Unbilled</th>
+              <th>Next</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.subscriptionId} data-testid="report-row">
-                <td>{r.companyName}</td>
-                <td>
-                  {r.productName} <span class="muted small">{r.billingTerm}</span>
-                </td>
-                <td>
-                  {r.cwAgreementName ?? '—'}
-                  {r.cwAdditionId ? <span class="muted small"> #{r.cwAdditionId}</span> : ''}
-                </td>
-                <td class="num">{r.cwQuantity ?? '—'}</td>
-                <td class="num">{r.distributorQuantity ?? '?'}</td>
-                <td class="num">{r.monthlyDifference === null ? '—' : formatCents(r.monthlyDifference)}</td>
-                <td class="small">{r.reason}</td>
-                <td>
-                  {!linked && (
-                    <ActionButton action="writeAdditions" onClick={() => void setIgnored(r.subscriptionId, true)}>
-                      Hide from reports
-                    </ActionButton>
-                  )}
-                </td>
-              </tr>
+              <Row key={r.subscriptionId} row={r} linked={props.linked} />
             ))}
           </tbody>
         </table>
+      )}
+    </>
+  );
+}
+
+/** Opens the company in Manage, where its distributor tab is. */
+const openCompany = (id: number) => void hostBridge()?.request('openScreen', { screen: 'company', id, newTab: true });
+
+function Row({ row: r, linked }: { row: ReportRow; linked?: boolean }) {
+  const [mapping, setMapping] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  return (
+    <tr data-testid="report-row" data-state={r.state} data-subscription={r.subscriptionId}>
+      <td>
+        {r.cwCompanyId ? (
+          <button type="button" class="link" onClick={() => openCompany(r.cwCompanyId!)}>
+            {r.companyName}
+          </button>
+        ) : (
+          r.companyName
+        )}
+      </td>
+      <td class="subscription">
+        {r.productName} <span class="muted small">{r.billingTerm}</span>{' '}
+        <span class={`status ${r.state === 'out-of-sync' || r.state === 'over-billing' ? 'bad' : 'neutral'}`}>
+          {STATE[r.state] ?? r.state}
+        </span>
+        {r.reason && <div class="small muted">{r.reason}</div>}
+      </td>
+      <td>
+        {r.cwAgreementName ?? '—'}
+        {r.cwAdditionId ? <span class="muted small"> #{r.cwAdditionId}</span> : ''}
+      </td>
+      <td class="num">{r.cwQuantity ?? '—'}</td>
+      <td class="num">{r.distributorQuantity ?? '?'}</td>
+      <td class="num">{signedMoney(r.monthlyDifference)}</td>
+      <td title={r.outOfSyncSince ? `since ${day(r.outOfSyncSince)}` : undefined}>
+        {r.state === 'in-sync' || r.state === 'over-billing' ? '—' : age(r.outOfSyncSince)}
+      </td>
+      <td class="actions" data-testid="next">
+        {done ? (
+          <span class="ok-text">{done}</span>
+        ) : mapping && r.cwCompanyId ? (
+          <MapInline
+            cwCompanyId={r.cwCompanyId}
+            subscriptionId={r.subscriptionId}
+            billingTerm={r.billingTerm}
+            productName={r.productName}
+            onDone={setDone}
+          />
+        ) : (
+          <NextActions row={r} linked={linked} startMapping={() => setMapping(true)} />
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/** What a person does next with a row, by where it stands. */
+function NextActions(props: { row: ReportRow; linked?: boolean; startMapping: () => void }) {
+  const r = props.row;
+  if (r.state === 'over-billing')
+    return (
+      <button
+        type="button"
+        onClick={() =>
+          void hostBridge()?.request('openScreen', { screen: 'agreement', id: r.cwAgreementId, newTab: true })
+        }
+      >
+        Open the agreement
+      </button>
+    );
+  return (
+    <>
+      {r.state === 'out-of-sync' && (
+        <button
+          type="button"
+          class="primary"
+          onClick={() => (view.value = { page: 'review', subscriptionId: r.subscriptionId })}
+        >
+          Review &amp; sync…
+        </button>
+      )}
+      {r.state === 'unmapped' && r.fix === 'map' && r.cwCompanyId && (
+        <ActionButton action="writeAdditions" onClick={props.startMapping}>
+          Map…
+        </ActionButton>
+      )}
+      {r.fix === 'bind-product' && r.productId && (
+        <button type="button" onClick={() => (view.value = { page: 'products', focusProductId: r.productId! })}>
+          Bind product…
+        </button>
+      )}
+      {!props.linked && (
+        <ActionButton action="writeAdditions" onClick={() => void setIgnored(r.subscriptionId, true)}>
+          Hide from reports
+        </ActionButton>
       )}
     </>
   );

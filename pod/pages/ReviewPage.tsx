@@ -1,7 +1,9 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Operation } from '../../shared/billing/operations.ts';
 import { centsToDecimal, formatCents, microsToCents, parseCents } from '../../shared/money.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
+import { Details } from '../components/Details.tsx';
+import { day } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
 import { view } from '../models/nav.ts';
 import {
@@ -16,11 +18,23 @@ import {
   recurringMode,
   review,
 } from '../models/review.ts';
+import { may } from '../models/session.ts';
 
-const us = (iso: string | null) => (iso ? `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}` : '');
-
-/** The guide's Review page: one card per operation, Pax8 beside ConnectWise, editable before confirming. */
-export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string; onBack?: () => void }) {
+/**
+ * The guide's Review page as a dense grid: a row per change, how each was worked out one click
+ * away, and the totals with Confirm always in view at the foot of the frame.
+ */
+export function ReviewPage({
+  subscriptionId,
+  onBack,
+  onOpenLog,
+}: {
+  subscriptionId: string;
+  onBack?: () => void;
+  /** Where "Open in the Log" goes: the tab's Log page, or the pod's own view of it. */
+  onOpenLog?: (operations: string[]) => void;
+}) {
+  const openLog = onOpenLog ?? ((operations: string[]) => (view.value = { page: 'log', operations }));
   const leave = onBack ?? (() => (view.value = { page: 'company' }));
   useEffect(() => void loadReview(subscriptionId), [subscriptionId]);
   const r = review.value;
@@ -44,14 +58,16 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
   return (
     <section data-testid="review">
       <RoleNote actions={['writeAdditions']} />
-      {back}
-      <h2>
-        Review: {context.subscription.productName}{' '}
-        <span class="muted">
-          · {context.subscription.billingTerm} · {context.subscription.quantity ?? '?'} seats · on{' '}
-          {context.agreement.name}
-        </span>
-      </h2>
+      <div class="review-head">
+        {back}
+        <h2>
+          Review: {context.subscription.productName}{' '}
+          <span class="muted">
+            · {context.subscription.billingTerm} · {context.subscription.quantity ?? '?'} seats · on{' '}
+            {context.agreement.name}
+          </span>
+        </h2>
+      </div>
       {drift.length > 0 && (
         <div class="notice error" data-testid="drift">
           <strong>Changed in ConnectWise by hand.</strong> Confirming writes over these edits:
@@ -64,7 +80,8 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
       )}
       {confirmError.value && (
         <div class="notice error" role="alert" data-testid="confirm-error">
-          {confirmError.value}
+          {confirmError.value.message}
+          <Details text={confirmError.value.detail} />
         </div>
       )}
       {plan.status === 'blocked' ? (
@@ -72,7 +89,7 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
           {plan.reason}
         </Notice>
       ) : done ? (
-        <Results ops={plan.operations} />
+        <Results ops={plan.operations} openLog={openLog} />
       ) : (
         <>
           {plan.notes.map((n) => (
@@ -117,7 +134,7 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
             <p class="muted" data-testid="synced">
               {plan.synced.map((s) => (
                 <span key={s.additionId} class="status ok synced">
-                  ⛓ synced {us(s.at)} {s.delta > 0 ? '+' : ''}
+                  ⛓ synced {day(s.at)} {s.delta > 0 ? '+' : ''}
                   {s.delta} (#{s.additionId})
                 </span>
               ))}
@@ -128,8 +145,8 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
               {plan.waived.map((w) => (
                 <li key={w.key}>
                   {w.title.replace(/^Creating /, '')} {formatCents(w.totalPrice.cents)}
-                  {w.proratedPeriod ? ` for ${us(w.proratedPeriod.from)}–${us(w.proratedPeriod.to)}` : ''} waived by{' '}
-                  {w.by} on {us(w.at.slice(0, 10))}
+                  {w.proratedPeriod ? ` for ${day(w.proratedPeriod.from)}–${day(w.proratedPeriod.to)}` : ''} waived by{' '}
+                  {w.by} on {day(w.at)}
                   {w.reason ? `: ${w.reason}` : ''}
                 </li>
               ))}
@@ -168,23 +185,54 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
             <Notice title="Nothing to write.">A line the sync wrote was changed in ConnectWise; see above.</Notice>
           ) : (
             <>
-              {plan.operations.map((op) => (
-                <OperationCard key={op.key} op={op} data={r.data} />
-              ))}
-              <Totals ops={plan.operations} />
-              <div class="actions">
-                <ActionButton
-                  action="writeAdditions"
-                  class="primary"
-                  disabled={confirming.value}
-                  onClick={() => void confirm(subscriptionId)}
-                >
-                  {confirming.value ? 'Writing…' : 'Confirm sync'}
-                </ActionButton>
-                <button type="button" onClick={leave}>
-                  Cancel
-                </button>
-              </div>
+              <table class="dense" data-testid="review-grid">
+                <thead>
+                  <tr>
+                    <th class="pick">
+                      <input
+                        type="checkbox"
+                        aria-label="Include every change in this sync"
+                        checked={plan.operations.every((o) => edits.value[o.key]?.include !== false)}
+                        onChange={(ev) => includeAll(plan.operations, ev.currentTarget.checked)}
+                      />
+                    </th>
+                    <th>Change</th>
+                    <th class="num">Quantity</th>
+                    <th class="num">Unit price</th>
+                    <th class="num">Total price</th>
+                    <th>Effective</th>
+                    <th>
+                      <span class="visually-hidden">Details</span>
+                    </th>
+                  </tr>
+                </thead>
+                {plan.operations.map((op) => (
+                  <OperationRows key={op.key} op={op} data={r.data} />
+                ))}
+              </table>
+              <footer class="sticky-foot" data-testid="review-foot">
+                <Totals ops={plan.operations} />
+                <div class="actions">
+                  <button type="button" onClick={() => includeAll(plan.operations, true)}>
+                    Include all
+                  </button>
+                  <button type="button" onClick={() => includeAll(plan.operations, false)}>
+                    Exclude all from this sync
+                  </button>
+                  <span class="grow" />
+                  <ActionButton
+                    action="writeAdditions"
+                    class="primary"
+                    disabled={confirming.value}
+                    onClick={() => void confirm(subscriptionId)}
+                  >
+                    {confirming.value ? 'Writing…' : 'Confirm sync'}
+                  </ActionButton>
+                  <button type="button" onClick={leave}>
+                    Cancel
+                  </button>
+                </div>
+              </footer>
             </>
           )}
         </>
@@ -193,36 +241,62 @@ export function ReviewPage({ subscriptionId, onBack }: { subscriptionId: string;
   );
 }
 
+/** Includes or excludes every change at once; an excluded change is waived with her name. */
+function includeAll(ops: Operation[], include: boolean) {
+  for (const op of ops) edit(op.key, { include });
+}
+
+/** What the included changes add up to, on one line so it fits the sticky footer. */
 function Totals({ ops }: { ops: Operation[] }) {
   const included = ops.filter((o) => edits.value[o.key]?.include !== false && o.type !== 'cancel-addition');
   const sum = (recurring: boolean, f: 'totalPrice' | 'totalCost') =>
-    included.filter((o) => o.after.recurring === recurring).reduce((n, o) => n + o.after[f].cents, 0);
+    included
+      .filter((o) => o.after.recurring === recurring)
+      .reduce((n, o) => n + priced(o)[f === 'totalPrice' ? 'price' : 'cost'], 0);
   return (
-    <table class="totals" data-testid="totals">
-      <tbody>
-        <tr>
-          <th>Recurring price</th>
-          <td class="num">{formatCents(sum(true, 'totalPrice'))}</td>
-          <th>Recurring cost</th>
-          <td class="num">{formatCents(sum(true, 'totalCost'))}</td>
-        </tr>
-        <tr>
-          <th>Non-recurring price</th>
-          <td class="num">{formatCents(sum(false, 'totalPrice'))}</td>
-          <th>Non-recurring cost</th>
-          <td class="num">{formatCents(sum(false, 'totalCost'))}</td>
-        </tr>
-      </tbody>
-    </table>
+    <p class="totals" data-testid="totals">
+      <span>
+        {included.length} of {ops.length} included
+      </span>
+      <span>
+        Recurring <strong>{formatCents(sum(true, 'totalPrice'))}</strong>{' '}
+        <span class="muted">cost {formatCents(sum(true, 'totalCost'))}</span>
+      </span>
+      <span>
+        One-time <strong>{formatCents(sum(false, 'totalPrice'))}</strong>{' '}
+        <span class="muted">cost {formatCents(sum(false, 'totalCost'))}</span>
+      </span>
+    </p>
   );
 }
 
-function OperationCard({ op, data }: { op: Operation; data: ReviewData }) {
+/** A change's totals as she has edited them: integer cents, rounded once per line. */
+function priced(op: Operation) {
+  const e = edits.value[op.key];
+  const quantity = e?.quantity ?? op.after.quantity;
+  const unitPrice = e?.unitPrice ?? op.after.unitPrice.cents;
+  const unitCost = e?.unitCost ?? op.after.unitCost.cents;
+  return {
+    quantity,
+    unitPrice,
+    unitCost,
+    price: Math.round(unitPrice * quantity),
+    cost: Math.round(unitCost * quantity),
+  };
+}
+
+const units = (n: number) => `${n} ${Math.abs(n) === 1 ? 'unit' : 'units'}`;
+
+/**
+ * One change as a grid row, and beneath it, collapsed, how it was worked out: Pax8 beside
+ * ConnectWise, with every field she may edit before confirming.
+ */
+function OperationRows({ op, data }: { op: Operation; data: ReviewData }) {
+  const [open, setOpen] = useState(false);
   const e = edits.value[op.key];
   const included = e?.include !== false;
-  const a = { ...op.after, ...(e?.quantity !== undefined ? { quantity: e.quantity } : {}) };
-  const unitPrice = e?.unitPrice ?? a.unitPrice.cents;
-  const unitCost = e?.unitCost ?? a.unitCost.cents;
+  const a = op.after;
+  const { quantity, unitPrice, unitCost, price, cost } = priced(op);
   const description = e?.invoiceDescription ?? a.invoiceDescription;
   const sub = data.context.subscription;
   const recurring = a.recurring ? 'Recurring' : 'Non-Recurring';
@@ -231,193 +305,216 @@ function OperationCard({ op, data }: { op: Operation; data: ReviewData }) {
     Long: `${data.context.productLabel} - ${sub.productName}`.slice(0, 6000),
     ...(data.context.existingDescription ? { Existing: data.context.existingDescription } : {}),
   };
-  const qtyBad = !Number.isFinite(a.quantity) || a.quantity === 0;
+  const qtyBad = !Number.isFinite(quantity) || quantity === 0;
+  const detailsId = `derivation-${op.key}`;
   return (
-    <article class={`card${included ? '' : ' excluded'}`} data-testid="operation" data-type={op.type}>
-      <header>
-        <strong>{op.title}.</strong> <span class="muted">{op.reason}</span>
-        <label class="check">
+    <tbody class={included ? '' : 'excluded'} data-testid="operation" data-type={op.type}>
+      <tr>
+        <td class="pick">
           <input
             type="checkbox"
-            checked={!included}
-            onChange={(ev) => edit(op.key, { include: !ev.currentTarget.checked })}
-          />{' '}
-          Exclude from this sync (waive)
-        </label>
-        {!included && (
-          <input
-            class="waive-reason"
-            aria-label="Why it is waived"
-            placeholder="Why (kept with your name in the Log)"
-            maxLength={500}
-            value={e?.reason ?? ''}
-            onInput={(ev) => edit(op.key, { reason: ev.currentTarget.value })}
+            aria-label={`Include in this sync: ${op.title}`}
+            checked={included}
+            onChange={(ev) => edit(op.key, { include: ev.currentTarget.checked })}
           />
-        )}
-      </header>
-      <table>
-        <thead>
-          <tr>
-            <th />
-            <th>Pax8</th>
-            <th>ConnectWise</th>
-          </tr>
-        </thead>
-        <tbody>
-          <tr>
-            <th>Product name</th>
-            <td>{sub.productName}</td>
-            <td>{data.context.productLabel}</td>
-          </tr>
-          <tr>
-            <th>Invoice description</th>
-            <td>N/A</td>
-            <td>
-              <div class="inline">
-                {Object.entries(descriptions).map(([k, v]) => (
-                  <button key={k} type="button" class="link" onClick={() => edit(op.key, { invoiceDescription: v })}>
-                    {k}
-                  </button>
-                ))}
-              </div>
-              <textarea
-                rows={2}
-                aria-label="Invoice description"
-                value={description}
-                onInput={(ev) => edit(op.key, { invoiceDescription: ev.currentTarget.value })}
-              />
-              <span class={description.length > 6000 ? 'count over' : 'count'}>{description.length}/6000</span>
-            </td>
-          </tr>
-          <tr>
-            <th>Term</th>
-            <td>{sub.billingTerm}</td>
-            <td>{a.recurring ? sub.billingTerm : 'One-Time'}</td>
-          </tr>
-          <tr>
-            <th>Quantity</th>
-            <td>{sub.quantity ?? '?'} units</td>
-            <td>
-              <input
-                type="number"
-                step="1"
-                class="small-input"
-                aria-label="Quantity"
-                aria-invalid={qtyBad}
-                value={a.quantity}
-                onInput={(ev) => edit(op.key, { quantity: Number(ev.currentTarget.value) })}
-              />{' '}
-              units
-              {qtyBad && <span class="field-error"> a quantity other than 0 is required</span>}
-              {op.extraMonths && (
-                <span class="muted">
-                  {' '}
-                  · from {op.extraMonths.from.slice(0, 7)}, {op.extraMonths.months} month
-                  {op.extraMonths.months > 1 ? 's' : ''}
-                </span>
-              )}
-            </td>
-          </tr>
-          <tr>
-            <th>Unit cost</th>
-            <td>{sub.unitCost === null ? '—' : formatCents(microsToCents(sub.unitCost))}</td>
-            <td>
-              <Money value={unitCost} label="Unit cost" onChange={(c) => edit(op.key, { unitCost: c })} />{' '}
-              <span class="muted small">{e?.unitCost === undefined ? a.unitCost.derivation : 'edited'}</span>
-            </td>
-          </tr>
-          <tr>
-            <th>Unit price</th>
-            <td>{sub.unitPrice === null ? '—' : formatCents(microsToCents(sub.unitPrice))}</td>
-            <td>
-              <Money value={unitPrice} label="Unit price" onChange={(c) => edit(op.key, { unitPrice: c })} />{' '}
-              <span class="muted small">{e?.unitPrice === undefined ? a.unitPrice.derivation : 'edited'}</span>
-            </td>
-          </tr>
-          <tr>
-            <th>{recurring} cost</th>
-            <td>{a.recurring ? '' : '$0.00'}</td>
-            <td data-testid="total-cost">
-              {formatCents(Math.round(unitCost * a.quantity))} ({formatCents(unitCost)} × {a.quantity}{' '}
-              {Math.abs(a.quantity) === 1 ? 'unit' : 'units'})
-            </td>
-          </tr>
-          <tr>
-            <th>{recurring} price</th>
-            <td>{a.recurring ? '' : '$0.00'}</td>
-            <td data-testid="total-price">
-              {formatCents(Math.round(unitPrice * a.quantity))} ({formatCents(unitPrice)} × {a.quantity}{' '}
-              {Math.abs(a.quantity) === 1 ? 'unit' : 'units'})
-            </td>
-          </tr>
-          <tr>
-            <th>Effective date</th>
-            <td />
-            <td>
-              {op.effectiveDateEditable ? (
-                <input
-                  type="date"
-                  aria-label="Effective date"
-                  value={e?.effectiveDate ?? a.effectiveDate}
-                  onInput={(ev) => edit(op.key, { effectiveDate: ev.currentTarget.value })}
-                />
-              ) : (
-                <span>
-                  {us(a.effectiveDate)}{' '}
-                  <span class="muted small">Cannot be changed when updating an existing addition</span>
-                </span>
-              )}
-            </td>
-          </tr>
-          {a.cancelledDate && (
-            <tr>
-              <th>End date</th>
-              <td />
-              <td>{us(a.cancelledDate)}</td>
-            </tr>
+        </td>
+        <td>
+          <strong>{op.title}.</strong> <span class="muted">{op.reason}</span>
+          {!included && (
+            <input
+              class="waive-reason"
+              aria-label="Why it is excluded from this sync"
+              placeholder="Excluded from this sync and waived. Why? (kept with your name in the Log)"
+              maxLength={500}
+              value={e?.reason ?? ''}
+              onInput={(ev) => edit(op.key, { reason: ev.currentTarget.value })}
+            />
           )}
-          {a.proratedPeriod && (
-            <tr>
-              <th>Prorated period</th>
-              <td>N/A</td>
-              <td>
-                {us(a.proratedPeriod.from)} - {us(a.proratedPeriod.to)}
-              </td>
-            </tr>
-          )}
-          <tr>
-            <th>Bill customer</th>
-            <td>N/A</td>
-            <td>
-              <select
-                aria-label="Bill customer"
-                value={e?.billCustomer ?? a.billCustomer}
-                onChange={(ev) => edit(op.key, { billCustomer: ev.currentTarget.value as 'Billable' })}
-              >
-                {['Billable', 'DoNotBill', 'NoCharge'].map((b) => (
-                  <option key={b} value={b}>
-                    {b}
-                  </option>
-                ))}
-              </select>
-            </td>
-          </tr>
-          <tr>
-            <th>Taxable</th>
-            <td>N/A</td>
-            <td>
-              <input
-                type="checkbox"
-                aria-label="Taxable"
-                checked={e?.taxable ?? a.taxable}
-                onChange={(ev) => edit(op.key, { taxable: ev.currentTarget.checked })}
-              />{' '}
-              {String(e?.taxable ?? a.taxable)}
-            </td>
-          </tr>
-        </tbody>
-      </table>
-    </article>
+        </td>
+        <td class="num">
+          <input
+            type="number"
+            step="1"
+            class="small-input num"
+            aria-label={`Quantity: ${op.title}`}
+            aria-invalid={qtyBad}
+            value={quantity}
+            onInput={(ev) => edit(op.key, { quantity: Number(ev.currentTarget.value) })}
+          />
+          {qtyBad && <div class="field-error">a quantity other than 0 is required</div>}
+        </td>
+        <td class="num">{formatCents(unitPrice)}</td>
+        <td class="num" data-testid="total-price">
+          {formatCents(price)} ({formatCents(unitPrice)} × {units(quantity)})
+        </td>
+        <td>{day(e?.effectiveDate ?? a.effectiveDate)}</td>
+        <td>
+          <button
+            type="button"
+            class="link"
+            aria-expanded={open}
+            aria-controls={detailsId}
+            onClick={() => setOpen(!open)}
+          >
+            {open ? 'Hide details' : 'Details'}
+          </button>
+        </td>
+      </tr>
+      <tr id={detailsId} class="derivation" hidden={!open}>
+        <td />
+        <td colSpan={6}>
+          <table class="detail">
+            <thead>
+              <tr>
+                <th />
+                <th>Pax8</th>
+                <th>ConnectWise</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <th>Product name</th>
+                <td>{sub.productName}</td>
+                <td>{data.context.productLabel}</td>
+              </tr>
+              <tr>
+                <th>Invoice description</th>
+                <td>N/A</td>
+                <td>
+                  <div class="inline">
+                    {Object.entries(descriptions).map(([k, v]) => (
+                      <button
+                        key={k}
+                        type="button"
+                        class="link"
+                        onClick={() => edit(op.key, { invoiceDescription: v })}
+                      >
+                        {k}
+                      </button>
+                    ))}
+                  </div>
+                  <textarea
+                    rows={2}
+                    aria-label="Invoice description"
+                    value={description}
+                    onInput={(ev) => edit(op.key, { invoiceDescription: ev.currentTarget.value })}
+                  />
+                  <span class={description.length > 6000 ? 'count over' : 'count'}>{description.length}/6000</span>
+                </td>
+              </tr>
+              <tr>
+                <th>Term</th>
+                <td>{sub.billingTerm}</td>
+                <td>
+                  {a.recurring ? sub.billingTerm : 'One-Time'}
+                  {op.extraMonths && (
+                    <span class="muted">
+                      {' '}
+                      · from {day(op.extraMonths.from)}, {op.extraMonths.months} month
+                      {op.extraMonths.months > 1 ? 's' : ''}
+                    </span>
+                  )}
+                </td>
+              </tr>
+              <tr>
+                <th>Quantity</th>
+                <td>{sub.quantity ?? '?'} units</td>
+                <td>{units(quantity)}</td>
+              </tr>
+              <tr>
+                <th>Unit cost</th>
+                <td>{sub.unitCost === null ? '—' : formatCents(microsToCents(sub.unitCost))}</td>
+                <td>
+                  <Money value={unitCost} label="Unit cost" onChange={(c) => edit(op.key, { unitCost: c })} />{' '}
+                  <span class="muted small">{e?.unitCost === undefined ? a.unitCost.derivation : 'edited'}</span>
+                </td>
+              </tr>
+              <tr>
+                <th>Unit price</th>
+                <td>{sub.unitPrice === null ? '—' : formatCents(microsToCents(sub.unitPrice))}</td>
+                <td>
+                  <Money value={unitPrice} label="Unit price" onChange={(c) => edit(op.key, { unitPrice: c })} />{' '}
+                  <span class="muted small">{e?.unitPrice === undefined ? a.unitPrice.derivation : 'edited'}</span>
+                </td>
+              </tr>
+              <tr>
+                <th>{recurring} cost</th>
+                <td>{a.recurring ? '' : '$0.00'}</td>
+                <td data-testid="total-cost">
+                  {formatCents(cost)} ({formatCents(unitCost)} × {units(quantity)})
+                </td>
+              </tr>
+              <tr>
+                <th>Effective date</th>
+                <td />
+                <td>
+                  {op.effectiveDateEditable ? (
+                    <input
+                      type="date"
+                      aria-label="Effective date"
+                      value={e?.effectiveDate ?? a.effectiveDate}
+                      onInput={(ev) => edit(op.key, { effectiveDate: ev.currentTarget.value })}
+                    />
+                  ) : (
+                    <span>
+                      {day(a.effectiveDate)}{' '}
+                      <span class="muted small">Cannot be changed when updating an existing addition</span>
+                    </span>
+                  )}
+                </td>
+              </tr>
+              {a.cancelledDate && (
+                <tr>
+                  <th>End date</th>
+                  <td />
+                  <td>{day(a.cancelledDate)}</td>
+                </tr>
+              )}
+              {a.proratedPeriod && (
+                <tr>
+                  <th>Prorated period</th>
+                  <td>N/A</td>
+                  <td>
+                    {day(a.proratedPeriod.from)} - {day(a.proratedPeriod.to)}
+                  </td>
+                </tr>
+              )}
+              <tr>
+                <th>Bill customer</th>
+                <td>N/A</td>
+                <td>
+                  <select
+                    aria-label="Bill customer"
+                    value={e?.billCustomer ?? a.billCustomer}
+                    onChange={(ev) => edit(op.key, { billCustomer: ev.currentTarget.value as 'Billable' })}
+                  >
+                    {['Billable', 'DoNotBill', 'NoCharge'].map((b) => (
+                      <option key={b} value={b}>
+                        {b}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+              </tr>
+              <tr>
+                <th>Taxable</th>
+                <td>N/A</td>
+                <td>
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={e?.taxable ?? a.taxable}
+                      onChange={(ev) => edit(op.key, { taxable: ev.currentTarget.checked })}
+                    />{' '}
+                    Taxable
+                  </label>
+                </td>
+              </tr>
+            </tbody>
+          </table>
+        </td>
+      </tr>
+    </tbody>
   );
 }
 
@@ -441,14 +538,23 @@ function Money({ value, label, onChange }: { value: number; label: string; onCha
   );
 }
 
-function Results({ ops }: { ops: Operation[] }) {
+function Results({ ops, openLog }: { ops: Operation[]; openLog: (operations: string[]) => void }) {
   const list = outcomes.value ?? [];
   const ok = list.filter((o) => o.state === 'confirmed' || o.state === 'adopted').length;
+  const failed = list.filter((o) => o.state !== 'confirmed' && o.state !== 'adopted');
+  const period = (key: string) => ops.find((x) => x.key === key)?.after.proratedPeriod;
   return (
     <div data-testid="results">
       <div class={`notice ${ok === list.length ? 'ok' : 'error'}`} role="status">
         {ok} of {list.length} written to ConnectWise
-        {ok < list.length ? '; the rest are in the log, where they can be retried once fixed.' : '.'}
+        {failed.length === 0
+          ? '. '
+          : may('writeAdditions')
+            ? '; the rest wait in the Log, to retry once the cause is fixed, or to waive with a reason. '
+            : '; the rest wait in the Log. A member whose ConnectWise role may write agreement additions can retry or waive them. '}
+        <button type="button" class="link" data-testid="open-log" onClick={() => openLog(list.map((o) => o.key))}>
+          Open {list.length === 1 ? 'it' : 'them'} in the Log
+        </button>
       </div>
       <table>
         <tbody>
@@ -456,9 +562,7 @@ function Results({ ops }: { ops: Operation[] }) {
             <tr key={o.key} data-testid="outcome">
               <td>
                 {o.title}
-                {ops.find((x) => x.key === o.key)?.after.proratedPeriod
-                  ? ` (${us(ops.find((x) => x.key === o.key)!.after.proratedPeriod!.from)})`
-                  : ''}
+                {period(o.key) ? ` (${day(period(o.key)!.from)})` : ''}
               </td>
               <td>
                 <span class={`status ${o.state === 'confirmed' || o.state === 'adopted' ? 'ok' : 'bad'}`}>
@@ -474,6 +578,7 @@ function Results({ ops }: { ops: Operation[] }) {
                     {f.field}: {f.message}
                   </div>
                 ))}
+                <Details text={o.detail} />
               </td>
             </tr>
           ))}

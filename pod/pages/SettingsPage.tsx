@@ -1,16 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { OPERATION_KINDS, type TenantSettings } from '../../shared/schemas/settings.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
+import { when } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
+import { RunProgress } from '../components/RunProgress.tsx';
 import { NextRuns, SchedulePicker } from '../components/SchedulePicker.tsx';
-import { view } from '../models/nav.ts';
 import { may } from '../models/session.ts';
 import {
   changes,
   describeChange,
-  ended,
   loadSettings,
-  type RunRow,
   runs,
   saved,
   saveSettings,
@@ -183,22 +182,7 @@ export function SettingsPage() {
           Check only (write nothing)
         </button>
       </div>
-      {waiting.value?.note && <Notice title="Checking only.">{waiting.value.note}</Notice>}
-      {queued && (
-        <Notice title="Waiting to start…">
-          <span data-testid="queued">The run starts as soon as a worker is free.</span>
-        </Notice>
-      )}
-      {running && (
-        <Notice title="Syncing…">
-          <span data-testid="progress">
-            {running.companiesTotal === 0
-              ? 'Reading ConnectWise and Pax8…'
-              : `${running.companiesDone} of ${running.companiesTotal} companies · ${running.writes} written · ${running.failures} failed`}
-          </span>
-        </Notice>
-      )}
-      {!running && !queued && ended.value && <RunSummary run={ended.value} />}
+      <RunProgress />
       <h2>History</h2>
       {runs.value.length === 0 ? (
         <p class="muted">No runs yet.</p>
@@ -206,7 +190,7 @@ export function SettingsPage() {
         <table data-testid="runs">
           <thead>
             <tr>
-              <th>Started (UTC)</th>
+              <th>Started</th>
               <th>Ended</th>
               <th>By</th>
               <th>Status</th>
@@ -219,8 +203,8 @@ export function SettingsPage() {
           <tbody>
             {runs.value.map((r) => (
               <tr key={r.id} data-testid="run-row">
-                <td>{r.startedAt.slice(0, 16).replace('T', ' ')}</td>
-                <td>{r.finishedAt?.slice(11, 16) ?? '—'}</td>
+                <td>{when(r.startedAt)}</td>
+                <td>{r.finishedAt ? when(r.finishedAt).slice(11) : '—'}</td>
                 <td>{r.actor}</td>
                 <td>
                   <span class={`status ${r.status === 'succeeded' ? 'ok' : r.status === 'running' ? 'warn' : 'bad'}`}>
@@ -247,7 +231,7 @@ export function SettingsPage() {
           <tbody>
             {changes.value.map((ch) => (
               <tr key={ch.id}>
-                <td>{ch.changedAt.slice(0, 16).replace('T', ' ')} UTC</td>
+                <td>{when(ch.changedAt)}</td>
                 <td>{ch.changedBy}</td>
                 <td class="small">{describeChange(ch)}</td>
               </tr>
@@ -256,26 +240,5 @@ export function SettingsPage() {
         </table>
       )}
     </section>
-  );
-}
-
-/** How a run that was just started here ended: what was written, what failed, what waits. */
-function RunSummary({ run }: { run: RunRow }) {
-  const failed = run.status === 'failed';
-  return (
-    <Notice tone={failed || run.failures > 0 ? 'error' : 'info'} title={`${run.actor} ${failed ? 'failed' : 'ended'}.`}>
-      <span data-testid="run-summary">
-        {run.writes} written · {run.failures} failed · {run.needsReview} left for a person
-        {run.error ? ` — ${run.error}` : ''}
-      </span>{' '}
-      <button type="button" class="link" onClick={() => (view.value = { page: 'log' })}>
-        Open the Log
-      </button>{' '}
-      {run.needsReview > 0 && (
-        <button type="button" class="link" onClick={() => (view.value = { page: 'report' })}>
-          Open Unsynced
-        </button>
-      )}
-    </Notice>
   );
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
 import { closeInterruptedRuns, insertRun, type RunProgress, updateRun } from '../../db/queries/runs.ts';
 import { getSettings } from '../../db/queries/settings.ts';
-import { saveStatuses } from '../../db/queries/status.ts';
+import { dropUnseenStatuses, saveStatuses } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { firstOpenDay } from '../../shared/billing/plan/context.ts';
 import type { PlanResult } from '../../shared/billing/planner.ts';
@@ -15,6 +15,7 @@ import { sleep } from '../http/retry.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import type { Logger } from '../logger.ts';
 import { type Assessment, assessTenant, statusRow, unreadableRow } from '../sync/assess.ts';
+import { boundProducts, overBillingIn, overBillingRow } from '../sync/over-billing.ts';
 import {
   executeOperations,
   holdOperations,
@@ -200,7 +201,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     const ctx: WriteContext = { db: deps.db, tenant, actor, cw, now, syncRunId: runId };
     await settleAbandoned(ctx);
     const today = toIsoDay(deps.clock.now());
-    const { assessed, unreadable } = await assessTenant({
+    const { assessed, unreadable, agreements } = await assessTenant({
       db: deps.db,
       tenant,
       cw,
@@ -235,10 +236,29 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     });
 
     const checkedAt = now();
+    const products = await boundProducts(deps.db, tenant.id);
+    const overBilled = [...byCompany.values()].flatMap((list) => {
+      const first = list[0]!;
+      const own = agreements.filter((x) => x.agreement.companyId === first.cwCompanyId);
+      return overBillingIn(products, list, own, today).map((o) =>
+        overBillingRow(
+          o,
+          {
+            distributorCompanyId: first.subscription.companyId,
+            companyName: first.companyName,
+            cwCompanyId: first.cwCompanyId,
+          },
+          own.find((x) => x.agreement.id === o.agreementId)!.agreement.name,
+          checkedAt,
+        ),
+      );
+    });
     await saveStatuses(deps.db, tenant.id, [
       ...assessed.map((a) => statusRow(tenant.id, a, checkedAt)),
       ...unreadable.map((u) => unreadableRow(u, checkedAt)),
+      ...overBilled,
     ]);
+    await dropUnseenStatuses(deps.db, tenant.id, checkedAt);
     const outcome = failures > 0 ? 'partial' : 'succeeded';
     await progress({
       status: outcome,

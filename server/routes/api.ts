@@ -7,6 +7,7 @@ import { type AppEnv, createMemberSession, memberCw, requireSession } from '../a
 import { AppError, invalidInput } from '../errors.ts';
 import { createRateLimiter } from '../http/rate-limit.ts';
 import { zv } from '../validate.ts';
+import { adjustmentRoutes } from './adjustments.ts';
 import { companyRoutes } from './companies.ts';
 import type { ApiDeps } from './context.ts';
 import { planRoutes } from './plans.ts';
@@ -108,6 +109,7 @@ export function apiRoutes(deps: ApiDeps) {
       .route('/', productRoutes(deps))
       .route('/', serviceRoutes(deps))
       .route('/', planRoutes(deps))
+      .route('/', adjustmentRoutes(deps))
       .route('/', syncRoutes(deps))
   );
 }

@@ -12,8 +12,11 @@ import {
   setDefaultAgreement,
   unbindCompany,
 } from '../../db/queries/mappings.ts';
-import { createMatcher } from '../../shared/matching/suggest.ts';
+import type { OverBilling } from '../../shared/billing/over-billing.ts';
+import { byPlace, type Place } from '../../shared/matching/address.ts';
+import { createMatcher, MIN_SCORE } from '../../shared/matching/suggest.ts';
 import { formatCents, microsToCents } from '../../shared/money.ts';
+import type { DistributorCompany } from '../../shared/schemas/distributor.ts';
 import {
   bindCompanySchema,
   bulkCompaniesSchema,
@@ -28,6 +31,7 @@ import type { AppEnv } from '../auth/session.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import { assessCompany } from '../sync/assess.ts';
+import { boundProducts, overBillingIn } from '../sync/over-billing.ts';
 import { cwIdText, uuidParam, zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 
@@ -82,13 +86,23 @@ async function subscriptionRows(
   ctx: RequestContext,
   distributorCompanyId: string,
   cwCompanyId: number,
-): Promise<SubscriptionRow[]> {
-  const [assessed, products] = await Promise.all([
+): Promise<{ rows: SubscriptionRow[]; overBilling: OverBilling[] }> {
+  const [assessed, products, bound, agreements] = await Promise.all([
     assessCompany(ctx, distributorCompanyId, cwCompanyId),
     listProductMappings(ctx.db, ctx.tenant.id),
+    boundProducts(ctx.db, ctx.tenant.id),
+    ctx.cwAgreements(cwCompanyId),
   ]);
+  const open = agreements.filter((a) => !a.cancelled);
+  const additions = await Promise.all(open.map((a) => ctx.cwAdditions(a.id)));
+  const overBilling = overBillingIn(
+    bound,
+    assessed,
+    open.map((agreement, i) => ({ agreement, additions: additions[i]! })),
+    ctx.today,
+  );
   const byProduct = new Map(products.filter((p) => p.subProduct === '').map((p) => [p.distributorProductId, p]));
-  return assessed.map((a) => {
+  const rows = assessed.map((a): SubscriptionRow => {
     const s = a.subscription;
     const product = byProduct.get(s.productId);
     const mapped = a.mapping?.status === 'mapped';
@@ -119,7 +133,10 @@ async function subscriptionRows(
       ),
     };
   });
+  return { rows, overBilling };
 }
+
+const placeOfPax8 = (p: DistributorCompany): Place => ({ postalCode: p.address.postalCode, city: p.address.city });
 
 export function companyRoutes(deps: ApiDeps) {
   return (
@@ -139,7 +156,14 @@ export function companyRoutes(deps: ApiDeps) {
           const m = byPax8.get(p.id);
           const status: MappingStatus =
             m?.status === 'mapped' ? 'mapped' : m?.status === 'failed' ? 'failed' : 'unmapped';
-          const best = status === 'unmapped' ? matcher.suggest(p.name, p.website, 1)[0] : undefined;
+          // Same-named ConnectWise companies are told apart by address: the one where this company is wins.
+          const best =
+            status === 'unmapped'
+              ? byPlace(matcher.suggest(p.name, p.website, 3), placeOfPax8(p), (s) => ({
+                  postalCode: s.candidate.zip,
+                  city: s.candidate.city,
+                }))[0]
+              : undefined;
           return {
             distributorCompanyId: p.id,
             name: p.name,
@@ -174,30 +198,39 @@ export function companyRoutes(deps: ApiDeps) {
           const candidates = (free: boolean) =>
             pax8.items
               .filter((p) => boundTo.has(p.id) !== free)
-              .map((p) => ({ id: p.id, name: p.name, website: p.website }));
-          const suggestions = createMatcher(candidates(true))
-            .suggest(cwCompany.name, cwCompany.website, 5)
+              .map((p) => ({ id: p.id, name: p.name, website: p.website, place: placeOfPax8(p) }));
+          const here = { postalCode: cwCompany.zip, city: cwCompany.city };
+          const suggestions = byPlace(
+            createMatcher(candidates(true)).suggest(cwCompany.name, cwCompany.website, 5),
+            here,
+            (s) => s.candidate.place,
+          )
+            .filter((s) => s.score >= MIN_SCORE)
             .map((s) => ({
               distributorCompanyId: s.candidate.id as string,
               name: s.candidate.name,
               website: s.candidate.website ?? null,
+              city: s.candidate.place.city ?? null,
               score: s.score,
               reasons: s.reasons,
             }));
           // A close match already bound to another ConnectWise company (two "Arcadia Tech"s, say)
           // is named with where it is bound, rather than silently left out.
-          const alreadyBound = createMatcher(candidates(false))
-            .suggest(cwCompany.name, cwCompany.website, 3)
-            .filter((s) => s.score >= 80)
-            .map((s) => {
-              const m = boundTo.get(s.candidate.id as string)!;
-              return {
-                name: s.candidate.name,
-                score: s.score,
-                boundToCwCompanyId: m.cwCompanyId,
-                boundToCwCompanyName: m.cwCompanyName,
-              };
-            });
+          const alreadyBound = byPlace(
+            createMatcher(candidates(false))
+              .suggest(cwCompany.name, cwCompany.website, 3)
+              .filter((s) => s.score >= 80),
+            here,
+            (s) => s.candidate.place,
+          ).map((s) => {
+            const m = boundTo.get(s.candidate.id as string)!;
+            return {
+              name: s.candidate.name,
+              score: s.score,
+              boundToCwCompanyId: m.cwCompanyId,
+              boundToCwCompanyName: m.cwCompanyName,
+            };
+          });
           return c.json(
             {
               today: ctx.today,
@@ -208,11 +241,12 @@ export function companyRoutes(deps: ApiDeps) {
               agreements: [],
               defaultAgreementId: null,
               subscriptions: [],
+              overBilling: [],
             },
             200,
           );
         }
-        const [agreements, subscriptions] = await Promise.all([
+        const [agreements, { rows: subscriptions, overBilling }] = await Promise.all([
           ctx.cwAgreements(cwCompanyId),
           subscriptionRows(ctx, mapping.distributorCompanyId, cwCompanyId),
         ]);
@@ -230,10 +264,39 @@ export function companyRoutes(deps: ApiDeps) {
             agreements,
             defaultAgreementId: mapping.defaultAgreementId,
             subscriptions,
+            overBilling,
           },
           200,
         );
       })
+      /** ConnectWise companies not bound yet, by name: what a Pax8 company can be bound to by hand. */
+      .get(
+        '/cw-companies',
+        zv('query', z.object({ q: z._default(z.string().check(z.maxLength(100)), '') })),
+        async (c) => {
+          const ctx = requestContext(deps, c);
+          const q = c.req.valid('query').q.trim().toLowerCase();
+          const [all, mappings] = await Promise.all([ctx.cwCompanies(), listCompanyMappings(ctx.db, ctx.tenant.id)]);
+          const taken = new Set(mappings.filter((m) => m.status === 'mapped').map((m) => m.cwCompanyId));
+          const rows = all
+            .filter(
+              (x) =>
+                !taken.has(x.id) && (!q || x.name.toLowerCase().includes(q) || x.identifier.toLowerCase().includes(q)),
+            )
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .slice(0, 25);
+          return c.json(
+            rows.map((x) => ({
+              id: x.id,
+              name: x.name,
+              identifier: x.identifier,
+              city: x.city ?? null,
+              website: x.website ?? null,
+            })),
+            200,
+          );
+        },
+      )
       .get('/pax8-companies', zv('query', z.object({ q: z._default(z.string(), '') })), async (c) => {
         const ctx = requestContext(deps, c);
         const q = c.req.valid('query').q.trim().toLowerCase();

@@ -47,7 +47,10 @@ export function requestContext(deps: ApiDeps, c: Context<AppEnv>) {
     distributor,
     cwCompanies: () =>
       deps.cache.get(m('companies'), () =>
-        cw.companies.search({ conditions: where.eq('deletedFlag', false), fields: 'id,identifier,name,website' }),
+        cw.companies.search({
+          conditions: where.eq('deletedFlag', false),
+          fields: 'id,identifier,name,website,city,zip',
+        }),
       ),
     cwCompany: (id: number) => deps.cache.get(m(`company:${id}`), () => cw.companies.get(id)),
     cwAgreements: (companyId: number) =>

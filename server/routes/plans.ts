@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { z } from 'zod/mini';
-import { listAdjustments } from '../../db/queries/adjustments.ts';
 import { companyMappingByDistributor } from '../../db/queries/mappings.ts';
 import { outstandingOperations } from '../../db/queries/operations.ts';
 import { planSubscription } from '../../shared/billing/planner.ts';
@@ -20,134 +19,106 @@ const writeContext = (ctx: RequestContext, deps: ApiDeps): WriteContext => ({
   now: () => deps.clock.now().toJSDate(),
 });
 
-const logQuery = z.object({
-  from: z.optional(z.iso.date()),
-  to: z.optional(z.iso.date()),
-  company: z.optional(z.string()),
-  product: z.optional(z.string()),
-  outcome: z.optional(z.enum(['success', 'failure', 'unknown'])),
-});
-
 /** Review, confirm and audit: the plan for a subscription, writing it, and the adjustment log. */
 export function planRoutes(deps: ApiDeps) {
-  return (
-    new Hono<AppEnv>()
-      .get(
-        '/subscriptions/:id/plan',
-        zv('param', z.object({ id: z.string() })),
-        zv('query', z.object({ recurring: z._default(z.enum(['update', 'replace']), 'update') })),
-        async (c) => {
-          const ctx = requestContext(deps, c);
-          const { input, drift } = await loadPlanInput(
-            ctx.db,
-            ctx.tenant,
-            ctx.cw,
-            ctx.distributor,
-            c.req.valid('param').id,
-            ctx.today,
-            { recurring: c.req.valid('query').recurring },
-          );
-          const plan = planSubscription(input);
-          // Owed from earlier and no longer in the plan (its month has moved on): shown, and sent on confirm.
-          const keys = new Set(plan.status === 'ok' ? plan.operations.map((o) => o.key) : []);
-          const carried = (await outstandingOperations(ctx.db, ctx.tenant.id, [input.subscription.id]))
-            .filter((r) => !keys.has(r.opKey))
-            .map((r) => ({
-              key: r.opKey,
-              title: r.summary.title,
-              totalPrice: r.summary.totalPrice,
-              state: r.state,
-              error: r.error,
-            }));
-          const current = input.additions.filter(
-            (a) => a.catalogItemId === input.product.catalogItemId && !a.cancelledDate,
-          );
-          return c.json(
-            {
-              plan,
-              drift,
-              carried,
-              context: {
-                subscription: {
-                  id: input.subscription.id,
-                  productName: input.subscription.productName,
-                  quantity: input.subscription.quantity,
-                  billingTerm: input.subscription.billingTerm,
-                  unitPrice: input.subscription.unitPrice,
-                  unitCost: input.subscription.unitCost,
-                },
-                agreement: input.agreement,
-                productLabel: input.product.label,
-                existingDescription: current[0]?.invoiceDescription ?? null,
-                rules: input.rules,
-              },
-            },
-            200,
-          );
-        },
-      )
-      .post('/plans/confirm', mayWrite(deps, 'writeAdditions'), zv('json', confirmPlanSchema), async (c) => {
+  return new Hono<AppEnv>()
+    .get(
+      '/subscriptions/:id/plan',
+      zv('param', z.object({ id: z.string() })),
+      zv('query', z.object({ recurring: z._default(z.enum(['update', 'replace']), 'update') })),
+      async (c) => {
         const ctx = requestContext(deps, c);
-        const request = c.req.valid('json');
-        const { input } = await loadPlanInput(
+        const { input, drift } = await loadPlanInput(
           ctx.db,
           ctx.tenant,
           ctx.cw,
           ctx.distributor,
-          request.subscriptionId,
+          c.req.valid('param').id,
           ctx.today,
-          { recurring: request.recurring },
+          { recurring: c.req.valid('query').recurring },
         );
-        const company = await companyMappingByDistributor(ctx.db, ctx.tenant.id, input.subscription.companyId);
-        const outcomes = await confirmReviewedPlan(writeContext(ctx, deps), input, request, {
-          companyName: company?.cwCompanyName ?? undefined,
-          productName: input.subscription.productName,
-        });
-        ctx.invalidate(`additions:${input.agreement.id}`);
-        return c.json({ outcomes }, 200);
-      })
-      .post(
-        '/operations/:key/waive',
-        mayWrite(deps, 'writeAdditions'),
-        zv('param', z.object({ key: z.string().check(z.minLength(1)) })),
-        zv('json', z.object({ reason: z.string().check(z.minLength(1, 'say why'), z.maxLength(500)) })),
-        async (c) => {
-          const ctx = requestContext(deps, c);
-          const row = await waiveOperation(
-            writeContext(ctx, deps),
-            c.req.valid('param').key,
-            c.req.valid('json').reason,
-          );
-          return c.json(
-            { key: row.opKey, state: row.state, waivedBy: row.waivedBy, waivedAt: row.waivedAt?.toISOString() ?? null },
-            200,
-          );
-        },
-      )
-      .post(
-        '/operations/:key/retry',
-        mayWrite(deps, 'writeAdditions'),
-        zv('param', z.object({ key: z.string().check(z.minLength(1)) })),
-        async (c) => {
-          const ctx = requestContext(deps, c);
-          const outcome = await retryOperation(writeContext(ctx, deps), c.req.valid('param').key);
-          deps.cache.invalidateWhere((k) => k.startsWith(`${ctx.tenant.id}:cw:`) && k.includes(':additions:'));
-          return c.json(outcome, 200);
-        },
-      )
-      /** Every write attempted against ConnectWise, newest first, with filters. */
-      .get('/adjustments', zv('query', logQuery), async (c) => {
-        const ctx = requestContext(deps, c);
-        const q = c.req.valid('query');
-        const rows = await listAdjustments(ctx.db, ctx.tenant.id, q);
+        const plan = planSubscription(input);
+        // Owed from earlier and no longer in the plan (its month has moved on): shown, and sent on confirm.
+        const keys = new Set(plan.status === 'ok' ? plan.operations.map((o) => o.key) : []);
+        const carried = (await outstandingOperations(ctx.db, ctx.tenant.id, [input.subscription.id]))
+          .filter((r) => !keys.has(r.opKey))
+          .map((r) => ({
+            key: r.opKey,
+            title: r.summary.title,
+            totalPrice: r.summary.totalPrice,
+            state: r.state,
+            error: r.error,
+          }));
+        const current = input.additions.filter(
+          (a) => a.catalogItemId === input.product.catalogItemId && !a.cancelledDate,
+        );
         return c.json(
-          rows.map((r) => ({
-            ...r,
-            at: r.at.toISOString(),
-            retryable: r.outcome !== 'success' && (r.opState === 'failed' || r.opState === 'skipped'),
-          })),
+          {
+            plan,
+            drift,
+            carried,
+            context: {
+              subscription: {
+                id: input.subscription.id,
+                productName: input.subscription.productName,
+                quantity: input.subscription.quantity,
+                billingTerm: input.subscription.billingTerm,
+                unitPrice: input.subscription.unitPrice,
+                unitCost: input.subscription.unitCost,
+              },
+              agreement: input.agreement,
+              productLabel: input.product.label,
+              existingDescription: current[0]?.invoiceDescription ?? null,
+              rules: input.rules,
+            },
+          },
           200,
         );
-      })
-  );
+      },
+    )
+    .post('/plans/confirm', mayWrite(deps, 'writeAdditions'), zv('json', confirmPlanSchema), async (c) => {
+      const ctx = requestContext(deps, c);
+      const request = c.req.valid('json');
+      const { input } = await loadPlanInput(
+        ctx.db,
+        ctx.tenant,
+        ctx.cw,
+        ctx.distributor,
+        request.subscriptionId,
+        ctx.today,
+        { recurring: request.recurring },
+      );
+      const company = await companyMappingByDistributor(ctx.db, ctx.tenant.id, input.subscription.companyId);
+      const outcomes = await confirmReviewedPlan(writeContext(ctx, deps), input, request, {
+        companyName: company?.cwCompanyName ?? undefined,
+        productName: input.subscription.productName,
+      });
+      ctx.invalidate(`additions:${input.agreement.id}`);
+      return c.json({ outcomes }, 200);
+    })
+    .post(
+      '/operations/:key/waive',
+      mayWrite(deps, 'writeAdditions'),
+      zv('param', z.object({ key: z.string().check(z.minLength(1)) })),
+      zv('json', z.object({ reason: z.string().check(z.minLength(1, 'say why'), z.maxLength(500)) })),
+      async (c) => {
+        const ctx = requestContext(deps, c);
+        const row = await waiveOperation(writeContext(ctx, deps), c.req.valid('param').key, c.req.valid('json').reason);
+        return c.json(
+          { key: row.opKey, state: row.state, waivedBy: row.waivedBy, waivedAt: row.waivedAt?.toISOString() ?? null },
+          200,
+        );
+      },
+    )
+    .post(
+      '/operations/:key/retry',
+      mayWrite(deps, 'writeAdditions'),
+      zv('param', z.object({ key: z.string().check(z.minLength(1)) })),
+      async (c) => {
+        const ctx = requestContext(deps, c);
+        const outcome = await retryOperation(writeContext(ctx, deps), c.req.valid('param').key);
+        deps.cache.invalidateWhere((k) => k.startsWith(`${ctx.tenant.id}:cw:`) && k.includes(':additions:'));
+        return c.json(outcome, 200);
+      },
+    );
 }

@@ -10,14 +10,16 @@ import {
   restoreSubscription,
   statusesOf,
 } from '../../db/queries/reports.ts';
-import { recentRuns } from '../../db/queries/runs.ts';
+import { recentRuns, runKinds } from '../../db/queries/runs.ts';
 import { saveStatuses, statusesFor } from '../../db/queries/status.ts';
 import { centsToDecimal } from '../../shared/money.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
+import { toAgreementView } from '../connectwise/views.ts';
 import { AppError } from '../errors.ts';
 import { assessCompany, statusRow } from '../sync/assess.ts';
 import { readSubscription } from '../sync/load.ts';
+import { boundProducts, overBillingIn, overBillingKey, overBillingRow } from '../sync/over-billing.ts';
 import { cwIdText, zv } from '../validate.ts';
 import { type ApiDeps, requestContext } from './context.ts';
 import { toCsv } from './csv.ts';
@@ -65,10 +67,18 @@ export function syncRoutes(deps: ApiDeps) {
         },
       )
       .get('/sync/runs', async (c) => {
-        const runs = await recentRuns(deps.database.db, c.get('auth').tenant.id);
+        const tenantId = c.get('auth').tenant.id;
+        const runs = await recentRuns(deps.database.db, tenantId);
+        // Per kind only for runs that have ended: a running one is read every second while it runs.
+        const kinds = await runKinds(
+          deps.database.db,
+          tenantId,
+          runs.filter((r) => r.status !== 'running').map((r) => r.id),
+        );
         return c.json(
           runs.map((r) => ({
             ...r,
+            byKind: kinds.get(r.id) ?? {},
             startedAt: r.startedAt.toISOString(),
             finishedAt: r.finishedAt?.toISOString() ?? null,
           })),
@@ -84,34 +94,60 @@ export function syncRoutes(deps: ApiDeps) {
           (m) => m.status === 'mapped' && m.cwCompanyId === agreement.company.id,
         );
         if (!company) return c.json({ bound: false, rows: [], inSync: 0 }, 200);
-        const assessed = await assessCompany(ctx, company.distributorCompanyId, agreement.company.id);
+        const [assessed, products, additions] = await Promise.all([
+          assessCompany(ctx, company.distributorCompanyId, agreement.company.id),
+          boundProducts(ctx.db, ctx.tenant.id),
+          ctx.cwAdditions(agreementId),
+        ]);
         const here = assessed.filter(
           (a) => (a.mapping?.cwAgreementId === agreementId && a.mapping.status === 'mapped') || !a.mapping,
         );
         const now = new Date();
-        await saveStatuses(
-          ctx.db,
-          ctx.tenant.id,
-          here.map((a) => statusRow(ctx.tenant.id, a, now)),
-        );
+        const view = toAgreementView(agreement);
+        const overBilled = overBillingIn(products, assessed, [{ agreement: view, additions }], ctx.today);
+        const company$ = {
+          distributorCompanyId: company.distributorCompanyId,
+          companyName: company.distributorCompanyName,
+          cwCompanyId: agreement.company.id,
+        };
+        await saveStatuses(ctx.db, ctx.tenant.id, [
+          ...here.map((a) => statusRow(ctx.tenant.id, a, now)),
+          ...overBilled.map((o) => overBillingRow(o, company$, agreement.name, now)),
+        ]);
         const since = new Map(
           (await statusesFor(ctx.db, ctx.tenant.id)).map((s) => [s.subscriptionId, s.outOfSyncSince]),
         );
-        const rows = here
-          .filter((a) => a.state !== 'in-sync' && !a.ignored)
-          .map((a) => ({
-            subscriptionId: a.subscription.id,
-            productName: a.subscription.productName,
-            state: a.state,
-            mapped: a.mapping !== null,
-            cwQuantity: a.cwQuantity,
-            distributorQuantity: a.subscription.quantity,
-            monthlyDifference: a.monthlyDifference,
-            reason: a.reason,
-            outOfSyncSince: since.get(a.subscription.id)?.toISOString() ?? null,
-            operations: a.plan?.status === 'ok' ? a.plan.operations.length : 0,
-          }))
-          .sort(byMoneyAtRisk);
+        const rows = [
+          ...here
+            .filter((a) => a.state !== 'in-sync' && !a.ignored)
+            .map((a) => ({
+              subscriptionId: a.subscription.id,
+              productName: a.subscription.productName,
+              state: a.state as PodState,
+              mapped: a.mapping !== null,
+              cwQuantity: a.cwQuantity,
+              distributorQuantity: a.subscription.quantity,
+              monthlyDifference: a.monthlyDifference,
+              reason: a.reason,
+              overBilling:
+                a.cwQuantity !== null && a.subscription.quantity !== null && a.cwQuantity > a.subscription.quantity,
+              outOfSyncSince: since.get(a.subscription.id)?.toISOString() ?? null,
+              operations: a.plan?.status === 'ok' ? a.plan.operations.length : 0,
+            })),
+          ...overBilled.map((o) => ({
+            subscriptionId: overBillingKey(o),
+            productName: o.productName,
+            state: 'over-billing' as PodState,
+            mapped: false,
+            cwQuantity: o.cwQuantity,
+            distributorQuantity: o.distributorQuantity,
+            monthlyDifference: o.monthlyDifference,
+            reason: o.reason,
+            overBilling: true,
+            outOfSyncSince: null,
+            operations: 0,
+          })),
+        ].sort(byMoneyAtRisk);
         return c.json({ bound: true, rows, inSync: here.filter((a) => a.state === 'in-sync').length }, 200);
       })
       .post(
@@ -159,10 +195,14 @@ export function syncRoutes(deps: ApiDeps) {
             .map((s) => ({
               subscriptionId: s.subscriptionId,
               companyName: s.companyName,
+              cwCompanyId: s.cwCompanyId,
+              productId: s.productId,
               productName: s.productName,
               billingTerm: s.billingTerm,
               arrears: s.usage,
               state: s.state,
+              /** What a person does next: map it, bind its product, or create an agreement in Manage. */
+              fix: s.nextStep,
               cwAgreementId: s.cwAgreementId,
               cwAgreementName: s.cwAgreementName,
               cwAdditionId: s.cwAdditionId,
@@ -239,7 +279,14 @@ export function syncRoutes(deps: ApiDeps) {
 }
 
 /** What a person should look at first: what can be synced now, then the most money a month. */
-const STATE_ORDER: Record<string, number> = { 'out-of-sync': 0, 'needs-review': 1, unmapped: 2, mapped: 3 };
+const STATE_ORDER: Record<string, number> = {
+  'out-of-sync': 0,
+  'over-billing': 1,
+  'needs-review': 2,
+  unmapped: 3,
+  mapped: 4,
+};
+type PodState = 'out-of-sync' | 'over-billing' | 'needs-review' | 'unmapped' | 'in-sync';
 function byMoneyAtRisk(
   a: { state: string; monthlyDifference: number | null },
   b: { state: string; monthlyDifference: number | null },

@@ -264,7 +264,11 @@ export function generateWorld(options: SeedOptions): World {
   let cwCompanyId = 18;
   let agreementId = 200;
   const cwCompanyByPax8 = new Map<string, CwCompanyRecord>();
-  const makeCwCompany = (name: string, website: string | null): CwCompanyRecord => ({
+  // A company and its twin at Pax8 share an address; ConnectWise-only companies are elsewhere,
+  // so two same-named companies (the two "Arcadia Tech"s) can be told apart by where they are.
+  const DENVER = { city: 'Denver', state: 'CO', zip: '80202' };
+  const TAMPA = { city: 'Tampa', state: 'FL', zip: '33602' };
+  const makeCwCompany = (name: string, website: string | null, place = DENVER): CwCompanyRecord => ({
     id: ++cwCompanyId,
     identifier: `${slug(name).slice(0, 20)}${cwCompanyId}`.slice(0, 30),
     name: name.slice(0, 50),
@@ -272,9 +276,7 @@ export function generateWorld(options: SeedOptions): World {
     types: [{ id: 1, name: 'Client' }],
     deletedFlag: false,
     addressLine1: `${100 + (cwCompanyId % 800)} Main Street`,
-    city: 'Tampa',
-    state: 'FL',
-    zip: '33602',
+    ...place,
     country: { id: 1, name: 'United States' },
     phoneNumber: `813-555-${String(1000 + cwCompanyId).slice(-4)}`,
     website,
@@ -310,7 +312,7 @@ export function generateWorld(options: SeedOptions): World {
       cwCompanyByPax8.set(company.id, cwCompany);
     }
   }
-  for (const name of cwOnly) cw.companies.push(makeCwCompany(name, null));
+  for (const name of cwOnly) cw.companies.push(makeCwCompany(name, null, TAMPA));
 
   // Agreements: every ConnectWise company gets an active monthly one; others vary by index.
   cw.companies.forEach((company, i) => {

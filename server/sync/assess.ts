@@ -17,6 +17,7 @@ import { getSettings } from '../../db/queries/settings.ts';
 import type { StatusRow } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { type AdditionView, billingAdditions } from '../../shared/billing/additions.ts';
+import { agreementChoices, isYearlyTerm } from '../../shared/billing/agreements.ts';
 import { cycleMonths } from '../../shared/billing/plan/context.ts';
 import { type PlanInput, type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
 import { decideSyncState, type SyncFacts } from '../../shared/billing/sync-state.ts';
@@ -60,7 +61,11 @@ export interface Assessment {
   waived: OperationRow[];
   /** What the state was decided from, before the plan (the plan's part is added when it is made). */
   facts?: Partial<SyncFacts>;
+  /** What a person does next when it waits for one: map it, bind its product, or create an agreement first. */
+  nextStep: NextStep | null;
 }
+
+export type NextStep = 'map' | 'bind-product' | 'create-agreement';
 
 const NO_FACTS: SyncFacts = {
   ignored: false,
@@ -91,6 +96,8 @@ export interface TenantAssessment {
   assessed: Assessment[];
   /** Subscriptions the distributor sent but that could not be read at all (no company, say). */
   unreadable: UnreadableRecord[];
+  /** The agreements read, with their additions: where over-billing is looked for. */
+  agreements: { agreement: AgreementView; additions: AdditionView[] }[];
 }
 
 /** Operation types that describe where a line should stand: a later plan re-derives (and replaces) them. */
@@ -223,6 +230,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
       carried: [],
       problems: problemsOf.get(s.id) ?? [],
       waived: waivedOf.get(s.id) ?? [],
+      nextStep: null,
     };
   };
 
@@ -243,7 +251,10 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
     a.agreement = agreements.get(m.cwAgreementId) ?? null;
     const product = catalogOf.get(s.productId);
     if (!a.agreement) return decide({ blocker: `Agreement ${m.cwAgreementId} was not found in ConnectWise.` });
-    if (!product) return decide({ blocker: 'The product is not bound to a ConnectWise catalog item.' });
+    if (!product) {
+      a.nextStep = 'bind-product';
+      return decide({ blocker: 'The product is not bound to a ConnectWise catalog item.' });
+    }
     if (a.agreement.companyId !== a.cwCompanyId)
       return decide({
         blocker: `Agreement ${a.agreement.name} belongs to another ConnectWise company than the one this Pax8 company is bound to. Nothing is written; choose one of its own agreements.`,
@@ -349,7 +360,51 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
     Object.assign(a, { state: d.state === 'ignored' ? 'in-sync' : d.state, reason: d.reason });
   });
   await supersedeOperations(db, tenant.id, superseded);
-  return { assessed: results, unreadable };
+  await explainUnmapped(deps, results, agreements);
+  const read = [...additions].flatMap(([id, list]) => {
+    const agreement = agreements.get(id);
+    return agreement ? [{ agreement, additions: list }] : [];
+  });
+  return { assessed: results, unreadable, agreements: read };
+}
+
+/**
+ * An unmapped subscription either has an agreement it could go on (map it) or none: then it
+ * says why (no open agreement, or none billed yearly for a yearly term) and what to create in
+ * Manage, rather than "not mapped yet" forever.
+ */
+async function explainUnmapped(deps: AssessDeps, results: Assessment[], read: Map<number, AgreementView>) {
+  const waiting = results.filter((a) => a.mapping === null && a.cwCompanyId !== null && !a.ignored);
+  if (waiting.length === 0) return;
+  const companyIds = [...new Set(waiting.map((a) => a.cwCompanyId!))];
+  const byCompany = new Map<number, AgreementView[]>();
+  const known = await deps.knownAgreements?.();
+  const all: AgreementView[] = known ? [...known] : [];
+  if (!known) {
+    for (let i = 0; i < companyIds.length; i += CHUNK) {
+      const list = await deps.cw.agreements.list({
+        conditions: where.in('company/id', companyIds.slice(i, i + CHUNK)),
+      });
+      all.push(...list.map(toAgreementView));
+    }
+  }
+  for (const a of [...all, ...read.values()]) {
+    const list = byCompany.get(a.companyId) ?? [];
+    if (!list.some((x) => x.id === a.id)) list.push(a);
+    byCompany.set(a.companyId, list);
+  }
+  for (const a of waiting) {
+    const choices = agreementChoices(byCompany.get(a.cwCompanyId!) ?? [], a.subscription.billingTerm, deps.today);
+    if (choices.some((c) => c.eligible)) {
+      a.nextStep = 'map';
+      continue;
+    }
+    const yearly = isYearlyTerm(a.subscription.billingTerm);
+    a.nextStep = 'create-agreement';
+    a.reason = `Cannot be mapped yet: ${a.companyName} has no open agreement that can bill a ${a.subscription.billingTerm} subscription${
+      yearly ? ' (yearly terms go only on agreements billed yearly)' : ''
+    }. Create ${yearly ? 'an agreement with a yearly billing cycle' : 'an agreement'} for the company in Manage (Finance › Agreements), then map it here.`;
+  }
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -384,10 +439,36 @@ export function statusRow(tenantId: string, a: Assessment, checkedAt: Date): Sta
     monthlyDifference: inSync ? 0 : a.monthlyDifference,
     unitPrice: a.subscription.unitPrice === null ? null : microsToCents(a.subscription.unitPrice),
     reason: inSync ? null : a.reason,
-    outOfSyncSince: inSync ? null : checkedAt,
+    productId: a.subscription.productId,
+    nextStep: inSync ? null : a.nextStep,
+    outOfSyncSince: inSync ? null : unbilledSince(a, checkedAt),
     checkedAt,
   };
 }
+
+/**
+ * When the oldest change ConnectWise does not bill yet happened, not when a check first saw it:
+ * for an unmapped subscription, its start; for a planned one, the first change after the last
+ * point in its history whose quantity ConnectWise bills. Otherwise the check's own time.
+ */
+export function unbilledSince(a: Assessment, checkedAt: Date): Date {
+  const s = a.subscription;
+  const started = s.startDate ?? s.createdAt;
+  if (!a.mapping && started && !a.usage) return earlier(started, checkedAt);
+  const history = [...(a.input?.history ?? [])].sort((x, y) => x.at.localeCompare(y.at));
+  if (history.length === 0 || a.cwQuantity === null) return checkedAt;
+  let oldest: string | null = null;
+  for (let i = history.length - 1; i >= 0; i--) {
+    if (history[i]!.quantity === a.cwQuantity) break;
+    oldest = history[i]!.at;
+  }
+  return oldest ? earlier(oldest, checkedAt) : checkedAt;
+}
+
+const earlier = (iso: string, than: Date) => {
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) || at > than ? than : at;
+};
 
 /** A subscription the distributor sent that could not be read at all, as a status row for the report. */
 export function unreadableRow(u: UnreadableRecord, checkedAt: Date): Omit<StatusRow, 'tenantId'> {

@@ -10,6 +10,7 @@ import {
 import { countOnRun } from '../../db/queries/runs.ts';
 import type { OperationOutcome, OperationState } from '../../shared/schemas/plans.ts';
 import { auditedWrite } from '../audit.ts';
+import { inMemberWords, vendorDetail } from '../http/member-words.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import { findOwnWrite } from './reread.ts';
 import type { WriteContext, WriteMeta } from './writer.ts';
@@ -25,6 +26,7 @@ export function outcomeOf(row: OperationRow, o: Partial<OperationOutcome>): Oper
     state: 'failed',
     additionId: null,
     error: null,
+    detail: null,
     fields: [],
     already: false,
     ...o,
@@ -109,7 +111,7 @@ export async function resolveByRereading(
   ctx: WriteContext,
   row: OperationRow,
   meta: WriteMeta,
-  notFound: { state: 'planned' | 'failed'; message: string },
+  notFound: { state: 'planned' | 'failed'; message: string; detail?: string },
   settling: boolean,
 ): Promise<OperationOutcome> {
   let id: number | null;
@@ -122,7 +124,7 @@ export async function resolveByRereading(
       errorCode: 'unknown_outcome',
       error: message,
     });
-    return outcomeOf(row, { state: 'unknown', error: message });
+    return outcomeOf(row, { state: 'unknown', error: message, detail: (error as Error).message });
   }
   if (id !== null) {
     await settleWritten(ctx, row, 'adopted', id, settling);
@@ -131,7 +133,7 @@ export async function resolveByRereading(
   }
   if (notFound.state === 'failed') await settleFailed(ctx, row, 'not_written', notFound.message);
   else await finishOperation(ctx.db, ctx.tenant.id, row.id, { state: 'planned', error: notFound.message });
-  return outcomeOf(row, { state: notFound.state, error: notFound.message });
+  return outcomeOf(row, { state: notFound.state, error: notFound.message, detail: notFound.detail ?? null });
 }
 
 /**
@@ -179,12 +181,16 @@ export async function sendOperation(ctx: WriteContext, row: OperationRow, meta: 
       throw error;
     }
     if (error.code === 'unknown_outcome') {
-      const message = `${error.message} A re-read shows it was not written, so it can be retried safely.`;
-      return resolveByRereading(ctx, row, meta, { state: 'failed', message }, false);
+      const message =
+        'ConnectWise did not confirm the write, and reading the agreement back shows it was not made. Nothing was billed; it can be retried safely.';
+      return resolveByRereading(ctx, row, meta, { state: 'failed', message, detail: vendorDetail(error) }, false);
     }
-    await settleFailed(ctx, row, error.code, error.message);
+    // The member reads what happened and what to do; ConnectWise's own words stay in the Log.
+    const words = inMemberWords(error);
+    await settleFailed(ctx, row, error.code, words);
     return outcomeOf(row, {
-      error: error.message,
+      error: words,
+      detail: vendorDetail(error),
       fields: error.fields.map((f) => ({ field: f.field, message: f.message })),
     });
   } finally {

@@ -91,6 +91,9 @@ function summaryOf(op: Operation): OperationSummary {
     totalPrice: op.after.totalPrice,
     effectiveDate: op.after.effectiveDate,
     cancelledDate: op.after.cancelledDate,
+    before: op.before
+      ? { quantity: op.before.quantity, unitPrice: op.before.unitPrice, totalPrice: op.before.totalPrice }
+      : null,
   };
 }
 

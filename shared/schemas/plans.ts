@@ -77,7 +77,10 @@ export interface OperationOutcome {
   title: string;
   state: OperationState | 'in-progress';
   additionId: number | null;
+  /** What happened and what to do next, in a member's words. */
   error: string | null;
+  /** The vendor's own account (method, path, status), for the "details" toggle. */
+  detail: string | null;
   fields: { field: string; message: string }[];
   /** Already written by an earlier confirmation; nothing was sent now. */
   already: boolean;

@@ -132,6 +132,7 @@ describe('tenant-scoped reads see only their own tenant', () => {
     expect(await reports.statusesOf(db(), A, ['sub-x'])).toEqual([]);
     onlyA(await reports.listIgnored(db(), A));
     onlyA(await runs.recentRuns(db(), A));
+    expect([...(await runs.runKinds(db(), A, [ids[B]![`run:${SHARED.sub}`]!])).keys()]).toEqual([]);
     expect((await settings.getSettings(db(), A)).schedule).toBe('0 0 * * *');
     const log = await adjustments.listAdjustments(db(), A, {});
     expect(log.map((l) => l.actorName)).toEqual(['A']);
@@ -191,6 +192,8 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     await runs.countOnRun(d, A, ids[B]![`run:${SHARED.sub}`]!, { writes: 1 });
     await runs.countOnRun(d, A, aRun, { writes: 1 });
     expect((await runs.recentRuns(d, A)).find((r) => r.id === aRun)?.status).toBe('running');
+    // Dropping what A's last check did not see leaves B's statuses alone.
+    await status.dropUnseenStatuses(d, A, new Date(Date.now() + 60_000));
     await status.saveStatuses(d, A, [
       {
         subscriptionId: SHARED.sub,

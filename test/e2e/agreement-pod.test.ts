@@ -34,7 +34,7 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
     const row = pod.locator(`[data-testid="pod-row"][data-subscription="${mapped.sub.id}"]`);
     await expect.poll(() => row.count()).toBe(1);
     const cells = await row.locator('td').allTextContents();
-    expect(cells.slice(1, 4)).toEqual(['4', '6', `+$${(mapped.sub.price * 2).toFixed(2)}`]);
+    expect(cells.slice(2, 5)).toEqual(['4', '6', `+$${(mapped.sub.price * 2).toFixed(2)}`]);
     expect(await page.getByTestId('additions-grid').textContent()).not.toContain('Prorated for');
     await screenshot(page, 'pod-unsynced');
 
@@ -85,11 +85,28 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
       await page.reload();
       await row.getByRole('button', { name: 'Sync…' }).click();
       await row.getByRole('button', { name: 'Confirm' }).click();
+      const message = pod.getByTestId('pod-message');
       await expect
-        .poll(() => pod.getByTestId('pod-message').textContent(), { timeout: 30_000 })
+        .poll(() => message.textContent(), { timeout: 30_000 })
         .toMatch(
-          /^1 of 2 written\. Not written: Creating prorated addition \(.+\)\. The company's Pax8 tab has them in its Log/,
+          /^1 of 2 written\. Not written: Creating prorated addition: ConnectWise did not confirm the write, and reading the agreement back shows it was not made\. Nothing was billed; it can be retried safely\./,
         );
+      // ConnectWise's own words (method, path, status) are there, folded away, not in the sentence.
+      const sentence = await message.evaluate((el) => el.firstChild?.textContent ?? '');
+      expect(sentence).not.toMatch(/POST|\/finance\/|500/);
+      expect(await message.getByTestId('error-details').textContent()).toMatch(
+        /POST \/\S*finance\/agreements\/\d+\/additions answered 500/,
+      );
+      expect(await message.getByTestId('error-details').isVisible()).toBe(true);
+      // The link opens that sync's entries of the Log inside the pod, with Retry for a member who may.
+      await message.getByRole('button', { name: 'Open in the Log' }).click();
+      await expect.poll(() => pod.getByTestId('log-row').count()).toBe(2);
+      expect(await pod.getByTestId('log-focus').textContent()).toMatch(/entries of that sync only/);
+      const failed = pod.locator('[data-testid="log-row"]:not([data-outcome="success"])');
+      expect(await failed.getByRole('button', { name: 'Retry' }).isEnabled()).toBe(true);
+      await screenshot(page, 'pod-failure-log');
+      await pod.getByRole('button', { name: '← Back' }).click();
+      await expect.poll(() => row.count()).toBe(1);
     } finally {
       await setFaults(stack.hostUrl, { rules: [] });
     }

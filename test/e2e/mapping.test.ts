@@ -124,4 +124,30 @@ describe.runIf(hasBrowser)('mapping from the Pax8 tab', () => {
     await pod.getByTestId('chip-all').click();
     await screenshot(page, 'mapping-companies');
   });
+
+  it('searches the companies, binds one from its row, and binds another to a company found by name', async () => {
+    await pod.getByLabel('Search companies').fill('gibson');
+    await expect.poll(() => pod.getByTestId('company-row').count()).toBe(1);
+    const gibson = pod.getByTestId('company-row').first();
+    expect(await gibson.textContent()).toMatch(/Gibson, Pott, and York LLC.*Gibson Pott & York/);
+    await gibson.getByRole('button', { name: 'Bind', exact: true }).click();
+    await expect.poll(() => gibson.getByTestId('row-result').textContent()).toMatch(/^Bound to Gibson Pott & York\.$/);
+    expect(await gibson.locator('.status').textContent()).toBe('mapped');
+
+    // A Pax8 company with no suggestion is bound to a ConnectWise company found by name.
+    await pod.getByLabel('Search companies').fill('');
+    await pod.getByTestId('chip-unmapped').click();
+    const lone = pod.locator('[data-testid="company-row"]', { hasText: 'none' }).first();
+    const name = (await lone.getAttribute('data-name'))!;
+    await lone.getByRole('button', { name: 'Bind to…' }).click();
+    await lone.getByLabel(`ConnectWise company for ${name}`).fill('Tampa');
+    await lone.getByRole('button', { name: 'Search' }).click();
+    await lone.getByTestId('bind-to').getByRole('button', { name: 'Bind' }).first().click();
+    await pod.getByTestId('chip-all').click();
+    await pod.getByLabel('Search companies').fill(name);
+    const bound = pod.locator(`[data-testid="company-row"][data-name="${name}"]`);
+    await expect.poll(() => bound.locator('.status').textContent()).toBe('mapped');
+    expect(await bound.textContent()).toMatch(/Tampa Office Supply/);
+    await screenshot(page, 'mapping-companies-bind');
+  });
 });

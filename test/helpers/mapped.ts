@@ -91,3 +91,41 @@ export const saveSettings = (call: Caller, over: Record<string, unknown>) =>
 /** Settings that let the scheduled run write every kind of operation without a person. */
 export const allowEverythingUnattended = (call: Caller) =>
   saveSettings(call, { autoSync: true, unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'] });
+
+/**
+ * Puts possible over-billing on a mapped subscription's agreement: ConnectWise bills `cwSeats`
+ * of another bound product (Exchange Online Plan 1), while Pax8 has `pax8Seats` of it on a
+ * term no monthly agreement takes, mapped nowhere. Answers the addition's unit price.
+ */
+export async function overBill(stack: Stack, call: Caller, m: Mapped, cwSeats: number, pax8Seats: number) {
+  const { pax8, cw } = stack.sandboxes.world;
+  const product = pax8.products.find((p) => p.sku === 'MST-EXO-P1-NCE')!;
+  const item = cw.catalog.find((i) => i.identifier === product.sku)!;
+  const bound = await call('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
+  if (bound.status >= 300) throw new Error(`binding failed: ${JSON.stringify(bound.body)}`);
+  pax8.subscriptions.push({
+    ...m.sub,
+    id: `${m.sub.id.slice(0, -4)}e0b1`,
+    productId: product.id,
+    productName: product.name,
+    quantity: pax8Seats,
+    billingTerm: '2-Year',
+    price: 8,
+    partnerCost: 6.4,
+    commitmentTerm: { id: 'c2y', term: '2-Year', endDate: '2027-12-31T00:00:00Z' },
+  });
+  const template = cw.additions.find((a) => a.agreementId === m.agreement.id) ?? cw.additions[0]!;
+  cw.additions.push({
+    ...template,
+    id: 97_001,
+    agreementId: m.agreement.id,
+    product: { id: item.id, identifier: item.identifier, name: item.description },
+    quantity: cwSeats,
+    unitPrice: 8,
+    unitCost: 6.4,
+    effectiveDate: '2026-06-01T00:00:00Z',
+    cancelledDate: null,
+    serialNumber: null,
+  });
+  return 800;
+}

@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import { signedIn } from './api.ts';
 import { launchBrowser } from './browser.ts';
 import { mapSubscription, setBilling } from './mapped.ts';
@@ -27,4 +27,24 @@ export async function mappedScene(
       await stack.close();
     },
   };
+}
+
+/** The guide's Oxford Senior Living: ConnectWise bills 4 seats; Pax8 went from 4 to 6 on 11/12. */
+export const oxfordScene = () =>
+  mappedScene(
+    'Oxford Senior Living',
+    4,
+    [
+      ['2026-08-01', 4],
+      ['2026-11-12', 6],
+    ],
+    99_100,
+  );
+
+/** The frame a hosted page runs in, once it has signed in. */
+export async function hostedFrame(page: Page, title: string): Promise<Frame> {
+  const handle = await page.waitForSelector(`iframe[title="${title}"]`);
+  const frame = (await handle.contentFrame())!;
+  await frame.waitForSelector('[data-signed-in="true"]');
+  return frame;
 }

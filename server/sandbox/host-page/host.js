@@ -121,13 +121,13 @@ function renderCompany(main, r) {
   main.innerHTML = `
     <h1 class="screen-title" data-testid="screen-title">${esc(company.name)}</h1>
     <div class="crumb">Company · ${esc(company.identifier)} · #${company.id}</div>
+    ${toolbar()}
     <div class="tabs">
       <button data-tab="" class="${r.tab ? '' : 'active'}">Company</button>
       ${tabs.map((t) => `<button data-tab="${esc(t.description)}" class="${r.tab === t.description ? 'active' : ''}">${esc(t.description)}</button>`).join('')}
       <button data-tab="Agreements" class="${r.tab === 'Agreements' ? 'active' : ''}">Agreements</button>
     </div>
     <div class="panel" id="tab-panel"></div>
-    ${toolbar()}
     ${logPanel()}`;
   for (const b of main.querySelectorAll('.tabs button')) {
     b.onclick = () =>
@@ -136,7 +136,9 @@ function renderCompany(main, r) {
   const panel = $('#tab-panel');
   const hosted = tabs.find((t) => t.description === r.tab);
   if (hosted) {
-    mountFrame(panel, hosted, { screen: 'company', id: company.id, hostedAs: 'tab' }, 640);
+    // Like Manage, a hosted tab gets the rest of the window: the pod scrolls inside it, once.
+    const frame = mountFrame(panel, hosted, { screen: 'company', id: company.id, hostedAs: 'tab' }, tabHeight(panel));
+    window.onresize = () => (frame.style.height = `${tabHeight(panel)}px`);
   } else if (r.tab === 'Agreements') {
     panel.innerHTML = `<table><tr><th>Agreement</th><th>Status</th><th>Cycle</th><th>Prorates</th><th>Next invoice</th></tr>${agreements
       .map(
@@ -168,7 +170,7 @@ async function renderAgreement(main, r) {
     ${logPanel()}`;
   await renderAdditions(agreement.id);
   pods.forEach((p, i) => {
-    mountFrame($(`#pod-${i}`), p, { screen: 'agreement', id: agreement.id, hostedAs: 'pod' }, p.podHeight || 240);
+    mountFrame($(`#pod-${i}`), p, { screen: 'agreement', id: agreement.id, hostedAs: 'pod' }, p.podHeight || 280);
   });
   wireToolbar();
 }
@@ -217,6 +219,8 @@ async function refreshScreen() {
   for (const f of state.frames.values()) if (f.ready) sendEvent(f, 'onLoad', { screenObject: f.screenObject });
 }
 
+const tabHeight = (panel) => Math.max(360, Math.floor(window.innerHeight - panel.getBoundingClientRect().top - 22));
+
 function mountFrame(container, hosted, screenObject, height) {
   const id = `frame-${state.nextFrame++}`;
   const url = hosted.url.replaceAll('[cw_id]', String(screenObject.id)).replaceAll('[cw_screen]', screenObject.screen);
@@ -229,6 +233,7 @@ function mountFrame(container, hosted, screenObject, height) {
   iframe.src = url;
   container.appendChild(iframe);
   state.frames.set(id, { id, iframe, origin: new URL(url).origin, screenObject, ready: false });
+  return iframe;
 }
 
 function post(frame, message) {

@@ -72,6 +72,22 @@ describe('binding companies', () => {
     expect((await jdoe('DELETE', `/company-mappings/${binding.mappingId}`)).status).toBe(200);
   });
 
+  it('tells same-named companies apart by address: the one where the Pax8 company is comes first', async () => {
+    const [denver, tampa] = world().cw.companies.filter((c) => c.name === 'Arcadia Tech');
+    expect([denver!.city, tampa!.city]).toEqual(['Denver', 'Tampa']);
+    const pax8 = pax8Company('Arcadia Tech');
+    const here = (await jdoe('GET', `/companies/${denver!.id}/tab`)).body.suggestions[0]!;
+    const there = (await jdoe('GET', `/companies/${tampa!.id}/tab`)).body.suggestions[0]!;
+    expect(here).toMatchObject({ distributorCompanyId: pax8.id, score: 100, city: 'Denver' });
+    expect(here.reasons).toContain('same postal code (80202)');
+    expect(there.distributorCompanyId).toBe(pax8.id);
+    expect(there.score).toBeLessThan(here.score);
+    expect(there.reasons).toContain('different postal code (33602 here, 80202 there)');
+    // The companies page suggests, for the Pax8 company, the ConnectWise one at its address.
+    const row = (await jdoe('GET', '/companies')).body.rows.find((r) => r.distributorCompanyId === pax8.id)!;
+    expect(row.suggestion).toMatchObject({ cwCompanyId: denver!.id, score: 100 });
+  });
+
   it('refuses to bind a ConnectWise company that is already bound to another Pax8 company', async () => {
     const res = await jdoe('POST', '/company-mappings', {
       distributorCompanyId: pax8Company('Oxford Senior Living').id,

@@ -1,0 +1,80 @@
+import { useEffect, useState } from 'preact/hooks';
+import { agreementChoices, autoAgreement } from '../../shared/billing/agreements.ts';
+import type { BillingTerm } from '../../shared/schemas/distributor.ts';
+import { api, read } from '../api.ts';
+import { ActionButton } from './Allowed.tsx';
+
+/**
+ * Maps one subscription to an agreement from a list (the unsynced report), with the same
+ * choices and reasons as the company tab: the company's agreements are read when she asks.
+ */
+export function MapInline(props: {
+  cwCompanyId: number;
+  subscriptionId: string;
+  billingTerm: string;
+  productName: string;
+  onDone: (message: string) => void;
+}) {
+  const [state, setState] = useState<
+    | { kind: 'loading' }
+    | { kind: 'ready'; choices: ReturnType<typeof agreementChoices>; chosen: number | null }
+    | { kind: 'error'; message: string }
+  >({ kind: 'loading' });
+  useEffect(() => {
+    read(api.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(props.cwCompanyId) } })).then(
+      (data) => {
+        const choices = agreementChoices(data.agreements, props.billingTerm as BillingTerm, data.today);
+        setState({ kind: 'ready', choices, chosen: autoAgreement(choices, data.defaultAgreementId) });
+      },
+      (error: Error) => setState({ kind: 'error', message: error.message }),
+    );
+  }, [props.cwCompanyId]);
+  if (state.kind === 'loading') return <span class="muted small">Reading agreements…</span>;
+  if (state.kind === 'error') return <span class="bad-text">{state.message}</span>;
+  const eligible = state.choices.filter((c) => c.eligible);
+  if (eligible.length === 0)
+    return (
+      <span class="small" data-testid="map-none">
+        No open agreement of this company can bill a {props.billingTerm} subscription.{' '}
+        {state.choices[0]?.reason ?? 'The company has no open agreement.'} Create one in Manage first.
+      </span>
+    );
+  return (
+    <form
+      class="inline"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (state.chosen === null) return;
+        try {
+          await read(
+            api['service-mappings'].$put({
+              json: { subscriptionId: props.subscriptionId, cwAgreementId: state.chosen },
+            }),
+          );
+          props.onDone(
+            `${props.productName} now bills on agreement #${state.chosen}. Re-check to see where it stands.`,
+          );
+        } catch (error) {
+          setState({ kind: 'error', message: (error as Error).message });
+        }
+      }}
+    >
+      <select
+        aria-label={`Agreement for ${props.productName}`}
+        value={state.chosen ?? ''}
+        onChange={(e) => setState({ ...state, chosen: Number(e.currentTarget.value) || null })}
+      >
+        <option value="">Choose an agreement…</option>
+        {eligible.map((c) => (
+          <option key={c.agreement.id} value={c.agreement.id}>
+            {c.agreement.name}
+            {c.warning ? ' (bills yearly)' : ''}
+          </option>
+        ))}
+      </select>
+      <ActionButton action="writeAdditions" type="submit" class="primary" disabled={state.chosen === null}>
+        Map
+      </ActionButton>
+    </form>
+  );
+}
