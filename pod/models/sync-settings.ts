@@ -1,4 +1,5 @@
 import { signal } from '@preact/signals';
+import { formatCents } from '../../shared/money.ts';
 import type { TenantSettings } from '../../shared/schemas/settings.ts';
 import { type Answer, ApiError, api, read } from '../api.ts';
 import { type FormError, formError } from './forms.ts';
@@ -115,6 +116,10 @@ export function describeChange(change: SettingsChange): string {
   const [b, a] = [flat(before), flat(after)];
   const parts = Object.keys(a)
     .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
-    .map((k) => `${k}: ${shown(b[k])} → ${shown(a[k])}`);
+    .map((k) =>
+      k === 'rules.prorateMinimumCents'
+        ? `prorate minimum: ${formatCents(Number(b[k] ?? 0))} → ${formatCents(Number(a[k]))}`
+        : `${k}: ${shown(b[k])} → ${shown(a[k])}`,
+    );
   return change.before === null ? 'first save' : parts.join('; ') || 'saved without changes';
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { centsToDecimal, parseCents } from '../../shared/money.ts';
 import { OPERATION_KINDS, type TenantSettings } from '../../shared/schemas/settings.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { when } from '../components/format.ts';
@@ -161,6 +162,31 @@ export function SettingsPage() {
             ['separate-one-time', 'Separate one-time prorate addition'],
             ['connectwise-prorates', 'Let ConnectWise prorate (prorating agreements)'],
           ])}
+          <label class="field">
+            <span>Skip prorates under</span>
+            <span class="inline">
+              $
+              <input
+                type="number"
+                min="0"
+                max="1000"
+                step="0.01"
+                name="prorateMinimum"
+                class="small-input"
+                value={centsToDecimal(form.rules.prorateMinimumCents)}
+                onChange={(e) => {
+                  const text = e.currentTarget.value.trim() || '0';
+                  if (/^\d+(\.\d{1,2})?$/.test(text))
+                    setForm({ ...form, rules: { ...form.rules, prorateMinimumCents: parseCents(text) } });
+                }}
+              />
+            </span>
+            <span class="muted small">
+              {form.rules.prorateMinimumCents === 0
+                ? 'Every prorate is written.'
+                : 'Smaller prorates and credits are left out; each review names the ones it skips.'}
+            </span>
+          </label>
         </div>
         <div class="actions">
           <ActionButton action="changeSettings" class="primary" onClick={() => void saveSettings(form)}>

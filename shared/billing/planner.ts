@@ -1,3 +1,4 @@
+import { formatCents } from '../money.ts';
 import { billingAdditions } from './additions.ts';
 import { agreementClosed } from './agreements.ts';
 import { type Operation, shortHash } from './operations.ts';
@@ -79,7 +80,7 @@ export function planSubscription(input: PlanInput): PlanResult {
   const ctx = planContext(input, s as PlanContext['s']);
   const result = () => ({
     status: 'ok' as const,
-    operations: ctx.operations,
+    operations: belowMinimum(ctx.operations, input.rules.prorateMinimumCents, ctx.notes),
     synced: ctx.synced,
     waived: ctx.waived,
     basis,
@@ -120,4 +121,20 @@ function whyNotPlannable(input: PlanInput): string | null {
     return 'Pax8 did not say how many seats this subscription has; nothing is planned until it does.';
   if (s.unitPrice === null || s.unitCost === null) return "Pax8 did not give this subscription's price or cost.";
   return null;
+}
+
+/**
+ * Leaves out prorates (charges and credits) smaller than the tenant's minimum, saying so in the
+ * plan's notes with the amount each would have been: skipped on purpose, never silently.
+ */
+function belowMinimum(operations: Operation[], minimumCents: number | undefined, notes: string[]): Operation[] {
+  if (!minimumCents) return operations;
+  return operations.filter((op) => {
+    const cents = op.after.totalPrice.cents;
+    if (op.kind !== 'prorate' || Math.abs(cents) >= minimumCents) return true;
+    notes.push(
+      `${op.title} of ${formatCents(cents)} is not written: it is under the ${formatCents(minimumCents)} prorate minimum in the sync settings.`,
+    );
+    return false;
+  });
 }

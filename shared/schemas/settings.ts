@@ -10,6 +10,20 @@ export const syncRulesSchema = z.object({
   negativeChange: z._default(z.enum(['actual-date', 'first-of-next-month']), 'first-of-next-month'),
   cancellation: z._default(z.enum(['per-cancellation-date', 'last-day-of-month']), 'last-day-of-month'),
   proration: z._default(z.enum(['separate-one-time', 'connectwise-prorates']), 'separate-one-time'),
+  /**
+   * Prorates smaller than this, in cents, are not written (Pax8's own sync offers the same
+   * threshold): a standing decision, saved with who made it, and named in every plan it skips.
+   */
+  prorateMinimumCents: z._default(
+    z
+      .number()
+      .check(
+        z.int('the prorate minimum is a whole number of cents'),
+        z.gte(0, 'the prorate minimum cannot be negative'),
+        z.lte(100_000, 'the prorate minimum is at most $1,000.00'),
+      ),
+    0,
+  ),
 });
 export type SyncRules = z.infer<typeof syncRulesSchema>;
 

@@ -20,6 +20,7 @@ const RULES = {
   negativeChange: 'first-of-next-month',
   cancellation: 'last-day-of-month',
   proration: 'separate-one-time',
+  prorateMinimumCents: 0,
 } as const;
 
 function subscriptionOf(id: string, quantity: number): Subscription {

@@ -50,4 +50,26 @@ describe.runIf(hasBrowser)('the schedule and a run from Settings', () => {
       await expect.poll(() => tab.getByTestId('report').count()).toBe(1);
     }
   });
+
+  it('skips prorates under the minimum set here, says so in the review, and keeps who set it', async () => {
+    const tab = page.frameLocator('iframe[title="Pax8"]');
+    await tab.getByRole('tab', { name: 'Settings' }).click();
+    await tab.getByLabel(/Skip prorates under/).fill('1000');
+    await tab.getByLabel(/Skip prorates under/).blur();
+    await tab.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(() => tab.getByTestId('settings-changes').locator('tr').first().textContent())
+      .toMatch(/Jane Doe \(jdoe\).*prorate minimum: \$0\.00 → \$1,000\.00/);
+    await tab.getByRole('tab', { name: 'This company' }).click();
+    await tab
+      .locator(`[data-subscription="${scene.mapped.sub.id}"]`)
+      .getByRole('button', { name: 'Review sync…' })
+      .click();
+    await expect.poll(() => tab.getByTestId('operation').count()).toBe(1);
+    expect(await tab.getByTestId('operation').getAttribute('data-type')).toBe('update-recurring');
+    expect(await tab.getByTestId('review').textContent()).toMatch(
+      /Creating prorated addition of \$[\d.]+ is not written: it is under the \$1,000\.00 prorate minimum/,
+    );
+    await screenshot(page, 'settings-prorate-minimum');
+  });
 });

@@ -13,6 +13,7 @@ const LCM: SyncRules = {
   negativeChange: 'actual-date',
   cancellation: 'last-day-of-month',
   proration: 'connectwise-prorates',
+  prorateMinimumCents: 0,
 };
 const prorating = agreement({
   prorates: true,

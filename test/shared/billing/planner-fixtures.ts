@@ -10,6 +10,7 @@ export const GUIDE_RULES: SyncRules = {
   negativeChange: 'first-of-next-month',
   cancellation: 'last-day-of-month',
   proration: 'separate-one-time',
+  prorateMinimumCents: 0,
 };
 export const LABEL = 'Pax8 - Microsoft Office 365 Enterprise E3 - Includ';
 

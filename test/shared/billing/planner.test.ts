@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { markerFor } from '../../../shared/billing/operations.ts';
 import { planSubscription } from '../../../shared/billing/planner.ts';
-import { addition, agreement, brief, history, input, LABEL, ok, subscription } from './planner-fixtures.ts';
+import {
+  addition,
+  agreement,
+  brief,
+  GUIDE_RULES,
+  history,
+  input,
+  LABEL,
+  ok,
+  subscription,
+} from './planner-fixtures.ts';
 
 describe("the Pax8 guide's syncs", () => {
   it('a seat added on 9/9/2020: a new recurring addition of 2 from 10/01 and a $17.50 prorate for 9/9–9/30', () => {
@@ -27,6 +37,28 @@ describe("the Pax8 guide's syncs", () => {
     expect(prorate!.after.invoiceDescription).toBe(`${LABEL} - Prorated for 09/09/2020-09/30/2020`);
     expect(prorate!.after.proratedPeriod).toEqual({ from: '2020-09-09', to: '2020-09-30' });
     expect(prorate!.title).toBe('Creating prorated addition');
+  });
+
+  it('a prorate under the minimum in the settings is left out, and the plan says what it would have been', () => {
+    const withMinimum = (cents: number) =>
+      ok(
+        planSubscription(
+          input({
+            history: history([
+              ['2020-06-01', 1],
+              ['2020-09-09', 2],
+            ]),
+            rules: { ...GUIDE_RULES, prorateMinimumCents: cents },
+          }),
+        ),
+      );
+    const skipped = withMinimum(2000);
+    expect(brief(skipped)).toEqual([['create-recurring', 2, 2500, '2020-10-01', null]]);
+    expect(skipped.notes).toContain(
+      'Creating prorated addition of $17.50 is not written: it is under the $20.00 prorate minimum in the sync settings.',
+    );
+    // At or over the minimum, it is written as always.
+    expect(brief(withMinimum(1750)).map((o) => o[0])).toEqual(['create-recurring', 'create-prorate']);
   });
 
   it('the review page: 2 new seats on 02/04/2021 → recurring $40.00 / $50.00 and non-recurring $34.28 / $42.86', () => {
