@@ -6,6 +6,7 @@ import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { Details } from '../components/Details.tsx';
 import { day, money, STATE_LABEL, stateTone } from '../components/format.ts';
+import { lazyPage } from '../components/Lazy.tsx';
 import { Notice } from '../components/Notice.tsx';
 import {
   bindHere,
@@ -21,6 +22,11 @@ import {
 } from '../models/company-tab.ts';
 import { view } from '../models/nav.ts';
 import { hostBridge } from '../models/session.ts';
+
+// Read only when a member opens a subscription's history.
+const SubscriptionHistory = lazyPage(() =>
+  import('../components/SubscriptionHistory.tsx').then((m) => m.SubscriptionHistory),
+);
 
 /** The Pax8 tab on a ConnectWise company: bind it, then map each subscription to an agreement. */
 export function CompanyTab(props: { cwCompanyId: number }) {
@@ -255,97 +261,111 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
   const [chosen, setChosen] = useState<number | null>(sub.agreementId ?? auto);
   const eligible = choices.filter((c) => c.eligible);
   const productBound = sub.productMapping?.cwCatalogItemId != null;
+  const [history, setHistory] = useState(false);
   return (
-    <tr data-testid="subscription" data-subscription={sub.id}>
-      <td>
-        {sub.productName}
-        {!productBound && (
-          <div>
-            <button
-              type="button"
-              class="link"
-              onClick={() => (view.value = { page: 'products', focusProductId: sub.productId })}
-            >
-              Bind product…
-            </button>
-          </div>
-        )}
-      </td>
-      <td>{sub.billingTerm}</td>
-      <td class="num">{sub.quantity ?? '?'}</td>
-      <td class="num">{sub.usage ? 'usage' : money(sub.unitPrice)}</td>
-      <td class="num">{sub.usage ? 'usage' : money(sub.unitCost)}</td>
-      <td>
-        {choices.length === 0 ? (
-          <span class="muted">No agreement can take additions</span>
-        ) : (
-          <div class="inline">
-            <select
-              aria-label={`Agreement for ${sub.productName}`}
-              value={chosen ?? ''}
-              onChange={(e) => setChosen(Number(e.currentTarget.value) || null)}
-            >
-              <option value="">Choose an agreement…</option>
-              {choices.map((c) => (
-                <option
-                  key={c.agreement.id}
-                  value={c.agreement.id}
-                  disabled={!c.eligible}
-                  title={c.reason ?? c.warning ?? ''}
-                >
-                  {c.agreement.name} · {c.agreement.billingCycle ?? '—'} ·{' '}
-                  {c.agreement.prorates ? 'prorates' : 'no proration'} · next invoice {day(c.agreement.nextInvoiceDate)}
-                  {c.reason ? ` — ${c.reason}` : ''}
-                  {c.warning ? ' — bills 12 months ahead' : ''}
-                </option>
-              ))}
-            </select>
-            {chosen !== null && chosen !== sub.agreementId && (
-              <ActionButton
-                action="writeAdditions"
-                class="primary"
-                onClick={() => void mapToAgreement(sub.id, chosen, sub.productName)}
-              >
-                Map
-              </ActionButton>
-            )}
-            {chosen !== null && eligible.length > 1 && data.defaultAgreementId !== chosen && (
-              <ActionButton
-                action="writeAdditions"
+    <>
+      <tr data-testid="subscription" data-subscription={sub.id}>
+        <td>
+          {sub.productName}{' '}
+          <button type="button" class="link small" aria-expanded={history} onClick={() => setHistory(!history)}>
+            {history ? 'Hide history' : 'History'}
+          </button>
+          {!productBound && (
+            <div>
+              <button
+                type="button"
                 class="link"
-                onClick={() => void makeDefault(data.binding!.mappingId, chosen)}
+                onClick={() => (view.value = { page: 'products', focusProductId: sub.productId })}
               >
-                Make default
-              </ActionButton>
-            )}
-          </div>
-        )}
-        {choices.some((c) => !c.eligible) && (
-          <div class="muted small">{choices.filter((c) => !c.eligible).length} not offered; hover for why</div>
-        )}
-      </td>
-      <td>
-        <span class={`status ${stateTone(sub.state)}`} data-testid="state">
-          {STATE_LABEL[sub.state]}
-        </span>
-        {(sub.difference || sub.error) && <div class="small muted">{sub.difference ?? sub.error}</div>}
-        {sub.notes.map((n) => (
-          <div key={n} class="small muted" data-testid="note">
-            {n}
-          </div>
-        ))}
-        {sub.agreementId !== null && productBound && (sub.state === 'out-of-sync' || sub.state === 'mapped') && (
-          <div>
-            <button
-              type="button"
-              class="primary"
-              onClick={() => (view.value = { page: 'review', subscriptionId: sub.id })}
-            >
-              Review sync…
-            </button>
-          </div>
-        )}
-      </td>
-    </tr>
+                Bind product…
+              </button>
+            </div>
+          )}
+        </td>
+        <td>{sub.billingTerm}</td>
+        <td class="num">{sub.quantity ?? '?'}</td>
+        <td class="num">{sub.usage ? 'usage' : money(sub.unitPrice)}</td>
+        <td class="num">{sub.usage ? 'usage' : money(sub.unitCost)}</td>
+        <td>
+          {choices.length === 0 ? (
+            <span class="muted">No agreement can take additions</span>
+          ) : (
+            <div class="inline">
+              <select
+                aria-label={`Agreement for ${sub.productName}`}
+                value={chosen ?? ''}
+                onChange={(e) => setChosen(Number(e.currentTarget.value) || null)}
+              >
+                <option value="">Choose an agreement…</option>
+                {choices.map((c) => (
+                  <option
+                    key={c.agreement.id}
+                    value={c.agreement.id}
+                    disabled={!c.eligible}
+                    title={c.reason ?? c.warning ?? ''}
+                  >
+                    {c.agreement.name} · {c.agreement.billingCycle ?? '—'} ·{' '}
+                    {c.agreement.prorates ? 'prorates' : 'no proration'} · next invoice{' '}
+                    {day(c.agreement.nextInvoiceDate)}
+                    {c.reason ? ` — ${c.reason}` : ''}
+                    {c.warning ? ' — bills 12 months ahead' : ''}
+                  </option>
+                ))}
+              </select>
+              {chosen !== null && chosen !== sub.agreementId && (
+                <ActionButton
+                  action="writeAdditions"
+                  class="primary"
+                  onClick={() => void mapToAgreement(sub.id, chosen, sub.productName)}
+                >
+                  Map
+                </ActionButton>
+              )}
+              {chosen !== null && eligible.length > 1 && data.defaultAgreementId !== chosen && (
+                <ActionButton
+                  action="writeAdditions"
+                  class="link"
+                  onClick={() => void makeDefault(data.binding!.mappingId, chosen)}
+                >
+                  Make default
+                </ActionButton>
+              )}
+            </div>
+          )}
+          {choices.some((c) => !c.eligible) && (
+            <div class="muted small">{choices.filter((c) => !c.eligible).length} not offered; hover for why</div>
+          )}
+        </td>
+        <td>
+          <span class={`status ${stateTone(sub.state)}`} data-testid="state">
+            {STATE_LABEL[sub.state]}
+          </span>
+          {(sub.difference || sub.error) && <div class="small muted">{sub.difference ?? sub.error}</div>}
+          {sub.notes.map((n) => (
+            <div key={n} class="small muted" data-testid="note">
+              {n}
+            </div>
+          ))}
+          {sub.agreementId !== null && productBound && (sub.state === 'out-of-sync' || sub.state === 'mapped') && (
+            <div>
+              <button
+                type="button"
+                class="primary"
+                onClick={() => (view.value = { page: 'review', subscriptionId: sub.id })}
+              >
+                Review sync…
+              </button>
+            </div>
+          )}
+        </td>
+      </tr>
+      {history && (
+        <tr>
+          <td colSpan={7}>
+            <SubscriptionHistory subscriptionId={sub.id} />
+          </td>
+        </tr>
+      )}
+    </>
   );
 }

@@ -10,6 +10,7 @@ import { zv } from '../validate.ts';
 import { adjustmentRoutes } from './adjustments.ts';
 import { companyRoutes } from './companies.ts';
 import type { ApiDeps } from './context.ts';
+import { historyRoutes } from './history.ts';
 import { planRoutes } from './plans.ts';
 import { productRoutes } from './products.ts';
 import { serviceRoutes } from './services.ts';
@@ -110,6 +111,7 @@ export function apiRoutes(deps: ApiDeps) {
       .route('/', serviceRoutes(deps))
       .route('/', planRoutes(deps))
       .route('/', adjustmentRoutes(deps))
+      .route('/', historyRoutes(deps))
       .route('/', syncRoutes(deps))
   );
 }

@@ -40,6 +40,12 @@ describe.runIf(hasBrowser)('syncing a seat increase from the tab', () => {
     const row = pod.locator(`[data-subscription="${mapped.sub.id}"]`);
     await expect.poll(() => row.getByTestId('state').textContent()).toBe('Out of sync');
     expect(await row.textContent()).toContain(`ConnectWise ${before}, Pax8 ${before + 3} (+3)`);
+    // The history names the change of the 10th as not billed yet, with what the sync would write.
+    await row.getByRole('button', { name: 'History' }).click();
+    const change = pod.locator('[data-testid="history-change"]').last();
+    await expect.poll(() => change.getAttribute('data-status')).toBe('unbilled');
+    expect(await change.textContent()).toMatch(/^11\/10\/2026.*\+3.*Not billed yet.*Creating prorated addition: \$[\d.]+ waits to be written/);
+    await row.getByRole('button', { name: 'Hide history' }).click();
     await row.getByRole('button', { name: 'Review sync…' }).click();
 
     const cards = pod.getByTestId('operation');
@@ -74,6 +80,12 @@ describe.runIf(hasBrowser)('syncing a seat increase from the tab', () => {
     await expect
       .poll(() => pod.locator(`[data-subscription="${mapped.sub.id}"]`).getByTestId('state').textContent())
       .toBe('In sync');
+    // Now the same change is billed, by the prorate just written.
+    await pod.locator(`[data-subscription="${mapped.sub.id}"]`).getByRole('button', { name: 'History' }).click();
+    const billed = pod.locator('[data-testid="history-change"]').last();
+    await expect.poll(() => billed.getAttribute('data-status')).toBe('billed');
+    expect(await billed.textContent()).toMatch(/Prorate written \(addition #\d+\)/);
+    await screenshot(page, 'sync-history');
     await page.goto(`${stack.hostUrl}/#/agreement/${mapped.agreement.id}`);
     await expect
       .poll(() => page.getByTestId('additions-grid').textContent())
