@@ -463,6 +463,29 @@ export const subscriptionStatus = pgTable(
 );
 
 /**
+ * Every test and rotation of a tenant's credentials, from the Connections page: when, by whom,
+ * which connection, and how it went. The last success of each is what the page shows first.
+ */
+export const connectionChecks = pgTable(
+  'connection_checks',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** `connectwise` (the API member) or a distributor's kind (`pax8`). */
+    connection: text('connection').notNull(),
+    /** `test` (the stored credentials were tried) or `rotate` (new ones were entered). */
+    action: text('action', { enum: ['test', 'rotate'] }).notNull(),
+    ok: boolean('ok').notNull(),
+    message: text('message'),
+    checkedBy: text('checked_by').notNull(),
+    checkedAt: at('checked_at').notNull().defaultNow(),
+  },
+  (t) => [index('connection_checks_tenant_idx').on(t.tenantId, t.connection, t.checkedAt)],
+);
+
+/**
  * Each tenant's ConnectWise request budget, shared by every process: requests are counted in
  * short windows, so any number of workers together stay within the tenant's rate.
  */

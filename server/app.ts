@@ -49,6 +49,8 @@ export function createApp(deps: AppDeps) {
     vendors,
     cache: createTtlCache(deps.readCacheMs ?? 60_000),
     jobs: deps.jobs,
+    sandbox: deps.sandbox,
+    setupFetch: deps.cw?.fetch,
   };
   const pacer = sharedPacers(deps.database.db, deps.syncBudgetPerMinute ?? 600);
   const runDeps = (): RunDeps => ({

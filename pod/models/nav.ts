@@ -8,5 +8,6 @@ export type View =
   | { page: 'review'; subscriptionId: string }
   | { page: 'log'; operations?: string[]; subscription?: string; run?: string }
   | { page: 'report' }
-  | { page: 'settings' };
+  | { page: 'settings' }
+  | { page: 'connections' };
 export const view = signal<View>({ page: 'company' });

@@ -13,6 +13,7 @@ const ProductsPage = lazyPage(() => import('./ProductsPage.tsx').then((m) => m.P
 const LogPage = lazyPage(() => import('./LogPage.tsx').then((m) => m.LogPage));
 const ReportPage = lazyPage(() => import('./ReportPage.tsx').then((m) => m.ReportPage));
 const SettingsPage = lazyPage(() => import('./SettingsPage.tsx').then((m) => m.SettingsPage));
+const ConnectionsPage = lazyPage(() => import('./ConnectionsPage.tsx').then((m) => m.ConnectionsPage));
 
 const PAGES = [
   { key: 'company', label: 'This company' },
@@ -21,6 +22,7 @@ const PAGES = [
   { key: 'report', label: 'Unsynced' },
   { key: 'log', label: 'Log' },
   { key: 'settings', label: 'Settings' },
+  { key: 'connections', label: 'Connections' },
 ] as const satisfies readonly TabItem<Exclude<View['page'], 'review'>>[];
 
 const PLACE_LABEL: Record<string, string> = { company: 'Company', agreement: 'Agreement' };
@@ -104,6 +106,7 @@ export function App() {
           {v.page === 'log' && <LogPage operations={v.operations} subscription={v.subscription} run={v.run} />}
           {v.page === 'report' && <ReportPage />}
           {v.page === 'settings' && <SettingsPage />}
+          {v.page === 'connections' && <ConnectionsPage />}
         </Tabs>
       )}
       {where?.screen === 'agreement' && <AgreementPod agreementId={where.id} />}

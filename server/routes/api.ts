@@ -9,6 +9,7 @@ import { createRateLimiter } from '../http/rate-limit.ts';
 import { zv } from '../validate.ts';
 import { adjustmentRoutes } from './adjustments.ts';
 import { companyRoutes } from './companies.ts';
+import { connectionRoutes } from './connections.ts';
 import type { ApiDeps } from './context.ts';
 import { historyRoutes } from './history.ts';
 import { planRoutes } from './plans.ts';
@@ -112,6 +113,7 @@ export function apiRoutes(deps: ApiDeps) {
       .route('/', planRoutes(deps))
       .route('/', adjustmentRoutes(deps))
       .route('/', historyRoutes(deps))
+      .route('/', connectionRoutes(deps))
       .route('/', syncRoutes(deps))
   );
 }

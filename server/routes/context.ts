@@ -13,6 +13,10 @@ export interface ApiDeps extends SessionDeps {
   cache: TtlCache;
   /** Sync jobs: "Sync now" queues one; saving settings (re)schedules the tenant's. */
   jobs: SyncJobs;
+  /** Sandbox mode: credentials may point at plain-http loopback vendors (the Connections page). */
+  sandbox: boolean;
+  /** How credential checks reach the vendors (tests pass their own). */
+  setupFetch?: typeof fetch;
 }
 
 /**

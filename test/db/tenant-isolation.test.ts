@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as adjustments from '../../db/queries/adjustments.ts';
 import * as budgets from '../../db/queries/budgets.ts';
+import * as connections from '../../db/queries/connections.ts';
 import * as mappings from '../../db/queries/mappings.ts';
 import * as operations from '../../db/queries/operations.ts';
 import * as reports from '../../db/queries/reports.ts';
@@ -76,6 +77,13 @@ beforeAll(async () => {
       state: 'unmapped',
       checkedAt: new Date('2026-11-20T12:00:00Z'),
     });
+  // A's check failed; only B's connection has ever worked.
+  await connections.recordChecks(db(), A, [
+    { connection: 'pax8', action: 'test', ok: false, message: null, checkedBy: 'A' },
+  ]);
+  await connections.recordChecks(db(), B, [
+    { connection: 'pax8', action: 'test', ok: true, message: null, checkedBy: 'B' },
+  ]);
   before = await rowsOfB();
 });
 afterAll(async () => database?.close());
@@ -132,6 +140,8 @@ describe('tenant-scoped reads see only their own tenant', () => {
     expect(await reports.statusesOf(db(), A, ['sub-x'])).toEqual([]);
     onlyA(await reports.listIgnored(db(), A));
     onlyA(await runs.recentRuns(db(), A));
+    onlyA(await connections.recentChecks(db(), A));
+    expect(await connections.lastSuccess(db(), A, 'pax8')).toBeNull();
     expect([...(await runs.runKinds(db(), A, [ids[B]![`run:${SHARED.sub}`]!])).keys()]).toEqual([]);
     expect((await settings.getSettings(db(), A)).schedule).toBe('0 0 * * *');
     const log = await adjustments.listAdjustments(db(), A, {});
@@ -192,6 +202,9 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     await runs.countOnRun(d, A, ids[B]![`run:${SHARED.sub}`]!, { writes: 1 });
     await runs.countOnRun(d, A, aRun, { writes: 1 });
     expect((await runs.recentRuns(d, A)).find((r) => r.id === aRun)?.status).toBe('running');
+    await connections.recordChecks(d, A, [
+      { connection: 'pax8', action: 'rotate', ok: true, message: null, checkedBy: 'A' },
+    ]);
     // Dropping what A's last check did not see leaves B's statuses alone.
     await status.dropUnseenStatuses(d, A, new Date(Date.now() + 60_000));
     await status.saveStatuses(d, A, [
@@ -291,7 +304,7 @@ describe('sessions', () => {
 describe('coverage', () => {
   it('exercises every tenant-scoped query in db/queries', () => {
     const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
-    const modules = { adjustments, budgets, mappings, operations, reports, runs, settings, status };
+    const modules = { adjustments, budgets, connections, mappings, operations, reports, runs, settings, status };
     const missing = Object.entries(modules).flatMap(([name, mod]) =>
       Object.entries(mod)
         .filter(([, v]) => typeof v === 'function')

@@ -44,7 +44,9 @@ describe.runIf(hasBrowser)('syncing a seat increase from the tab', () => {
     await row.getByRole('button', { name: 'History' }).click();
     const change = pod.locator('[data-testid="history-change"]').last();
     await expect.poll(() => change.getAttribute('data-status')).toBe('unbilled');
-    expect(await change.textContent()).toMatch(/^11\/10\/2026.*\+3.*Not billed yet.*Creating prorated addition: \$[\d.]+ waits to be written/);
+    expect(await change.textContent()).toMatch(
+      /^11\/10\/2026.*\+3.*Not billed yet.*Creating prorated addition: \$[\d.]+ waits to be written/,
+    );
     await row.getByRole('button', { name: 'Hide history' }).click();
     await row.getByRole('button', { name: 'Review sync…' }).click();
 

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getTenant } from '../../../db/queries/tenants.ts';
+import { type Caller, signedIn } from '../../helpers/api.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
+
+/** The Connections page's API: nothing secret leaves the server; rotation stores only what works. */
+describe('connections', () => {
+  let stack: Stack;
+  let jdoe: Caller;
+  const world = () => stack.sandboxes.world;
+  const tenant = () => getTenant(stack.database.db, stack.tenantId);
+  beforeAll(async () => {
+    stack = await startStack();
+    jdoe = await signedIn(stack, 'jdoe');
+  });
+  afterAll(async () => stack?.close());
+
+  it('shows what the tenant connects with, never a secret', async () => {
+    const res = await jdoe('GET', '/connections');
+    expect(res.status).toBe(200);
+    const api = world().cw.apiMembers[0]!;
+    expect(res.body.connectwise).toMatchObject({
+      companyId: world().cw.companyId,
+      publicKey: `…${api.publicKey.slice(-4)}`,
+    });
+    expect(res.body.pax8).toMatchObject({ clientId: world().pax8.clientId, clientSecret: '…cret' });
+    const text = JSON.stringify(res.body);
+    for (const secret of [api.privateKey, api.publicKey, world().pax8.clientSecret]) expect(text).not.toContain(secret);
+  });
+
+  it('lets only a member who may change settings test or rotate', async () => {
+    const finance = await signedIn(stack, 'kpark');
+    expect((await finance('POST', '/connections/test')).status).toBe(403);
+    expect((await finance('PUT', '/connections', { pax8: { clientId: 'x', clientSecret: 'y' } })).status).toBe(403);
+  });
+
+  it('tests the stored credentials and remembers when each last worked', async () => {
+    const res = await jdoe('POST', '/connections/test');
+    expect(res.body.results).toEqual([
+      { connection: 'connectwise', ok: true, message: 'The API member Pax8 signed in.' },
+      { connection: 'pax8', ok: true, message: 'Pax8 accepted the client credentials.' },
+    ]);
+    const after = (await jdoe('GET', '/connections')).body;
+    expect(after.connectwise.lastSuccess).not.toBeNull();
+    expect(after.checks[0]).toMatchObject({ action: 'test', ok: true, checkedBy: 'Jane Doe (jdoe)' });
+  });
+
+  it('refuses a wrong new secret by name and keeps the old credentials in use', async () => {
+    const before = (await tenant())!.distributorCredentialsEnc;
+    const res = await jdoe('PUT', '/connections', {
+      pax8: { clientId: world().pax8.clientId, clientSecret: 'not-the-secret' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.details.fields.map((f: { field: string }) => f.field)).toContain('pax8.clientSecret');
+    expect((await tenant())!.distributorCredentialsEnc).toBe(before);
+    expect((await jdoe('POST', '/connections/test')).body.results[1].ok).toBe(true);
+    const refused = (await jdoe('GET', '/connections')).body.checks.find(
+      (k: { action: string }) => k.action === 'rotate',
+    );
+    expect(refused).toMatchObject({ connection: 'pax8', ok: false });
+    expect(refused?.message).not.toContain('not-the-secret');
+  });
+
+  it('rotates the API member keys: tested, stored encrypted, and used from then on', async () => {
+    const old = world().cw.apiMembers[0]!;
+    const next = { ...old, publicKey: 'NEWpublicKEY0001', privateKey: 'NEWprivateKEY002' };
+    world().cw.apiMembers.push(next);
+    const before = (await tenant())!.apiKeysEnc;
+    const res = await jdoe('PUT', '/connections', {
+      apiMember: { publicKey: next.publicKey, privateKey: next.privateKey },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.rotated).toEqual(['connectwise']);
+    const stored = (await tenant())!.apiKeysEnc!;
+    expect(stored).not.toBe(before);
+    expect(stored).not.toContain(next.privateKey);
+    // The old keys are revoked in ConnectWise; the stored ones still work.
+    world().cw.apiMembers.splice(world().cw.apiMembers.indexOf(old), 1);
+    expect((await jdoe('POST', '/connections/test')).body.results[0]).toMatchObject({ ok: true });
+    expect((await jdoe('GET', '/connections')).body.connectwise.publicKey).toBe('…0001');
+  });
+});
