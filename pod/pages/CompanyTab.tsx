@@ -23,6 +23,10 @@ import {
 import { view } from '../models/nav.ts';
 import { hostBridge } from '../models/session.ts';
 
+// The create form loads only when a member opens it.
+const CreatePax8Company = lazyPage(() =>
+  import('../components/CreatePax8Company.tsx').then((m) => m.CreatePax8Company),
+);
 // Read only when a member opens a subscription's history.
 const SubscriptionHistory = lazyPage(() =>
   import('../components/SubscriptionHistory.tsx').then((m) => m.SubscriptionHistory),
@@ -120,6 +124,7 @@ function Unbound({ data }: { data: TabData }) {
           </tbody>
         </table>
       )}
+      {data.newPax8Company && <CreateInPax8 data={data} />}
       <h2>Search Pax8 companies</h2>
       <form
         class="inline"
@@ -165,6 +170,31 @@ function Unbound({ data }: { data: TabData }) {
         </table>
       )}
     </section>
+  );
+}
+
+/** No Pax8 company for this customer yet: make one from the ConnectWise record, then bind. */
+function CreateInPax8({ data }: { data: TabData }) {
+  const [open, setOpen] = useState(false);
+  if (!open)
+    return (
+      <p>
+        <ActionButton action="writeAdditions" onClick={() => setOpen(true)}>
+          Create in Pax8…
+        </ActionButton>{' '}
+        <span class="muted small">when this customer has no Pax8 company yet</span>
+      </p>
+    );
+  return (
+    <CreatePax8Company
+      cwCompanyId={data.cwCompany.id}
+      draft={data.newPax8Company!}
+      onCancel={() => setOpen(false)}
+      onDone={(name) => {
+        flash.value = { tone: 'ok', text: `Created ${name} in Pax8 and bound it to ${data.cwCompany.name}.` };
+        void loadTab(data.cwCompany.id);
+      }}
+    />
   );
 }
 

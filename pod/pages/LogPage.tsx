@@ -21,6 +21,7 @@ const ACTION: Record<string, string> = {
   'addition.update': 'Addition updated',
   'addition.adopt': 'Addition adopted',
   'company.create': 'Company created',
+  'pax8company.create': 'Pax8 company created',
   'catalog.create': 'Catalog item created',
   'operation.waive': 'Waived',
 };

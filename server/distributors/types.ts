@@ -36,4 +36,22 @@ export interface Distributor {
   usageLines(summaryId: string, usageDate: string): Promise<Parsed<UsageLine>>;
   invoices(range: { from: string; to: string; companyId?: string }): Promise<Parsed<Invoice>>;
   invoiceItems(invoiceId: string): Promise<Parsed<InvoiceItem>>;
+  /**
+   * Creates a company at the distributor, remembering the ConnectWise company in `externalId`
+   * so a write whose answer was lost can be found again instead of made twice.
+   */
+  createCompany?(input: NewDistributorCompany): Promise<DistributorCompany>;
+}
+
+export interface NewDistributorCompany {
+  name: string;
+  street: string;
+  street2: string | null;
+  city: string;
+  stateOrProvince: string;
+  postalCode: string;
+  country: string;
+  phone: string;
+  website: string;
+  externalId: string;
 }

@@ -11,6 +11,7 @@ import { adjustmentRoutes } from './adjustments.ts';
 import { companyRoutes } from './companies.ts';
 import { connectionRoutes } from './connections.ts';
 import type { ApiDeps } from './context.ts';
+import { distributorCompanyRoutes } from './distributor-companies.ts';
 import { historyRoutes } from './history.ts';
 import { planRoutes } from './plans.ts';
 import { productRoutes } from './products.ts';
@@ -114,6 +115,7 @@ export function apiRoutes(deps: ApiDeps) {
       .route('/', adjustmentRoutes(deps))
       .route('/', historyRoutes(deps))
       .route('/', connectionRoutes(deps))
+      .route('/', distributorCompanyRoutes(deps))
       .route('/', syncRoutes(deps))
   );
 }

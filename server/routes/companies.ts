@@ -39,7 +39,7 @@ const cwIdParam = z.object({ cwCompanyId: cwIdText('ConnectWise company') });
 const mappingIdParam = uuidParam;
 
 /** Binds one Pax8 company to one ConnectWise company, refusing a pairing that would double-bill. */
-async function bind(ctx: RequestContext, distributorCompanyId: string, cwCompanyId: number) {
+export async function bind(ctx: RequestContext, distributorCompanyId: string, cwCompanyId: number) {
   const pax8 = (await ctx.pax8Companies()).items.find((x) => x.id === distributorCompanyId);
   if (!pax8)
     throw new AppError('not_found', `Pax8 has no company ${distributorCompanyId}.`, { field: 'distributorCompanyId' });
@@ -135,6 +135,21 @@ async function subscriptionRows(
   });
   return { rows, overBilling };
 }
+
+/** ConnectWise names countries; Pax8 wants ISO codes. The common ones are known; others are typed. */
+const COUNTRY_CODES: Record<string, string> = {
+  'united states': 'US',
+  usa: 'US',
+  canada: 'CA',
+  'united kingdom': 'GB',
+  australia: 'AU',
+  'new zealand': 'NZ',
+  ireland: 'IE',
+  'south africa': 'ZA',
+  netherlands: 'NL',
+  germany: 'DE',
+};
+const countryCode = (name: string | null | undefined) => COUNTRY_CODES[(name ?? '').trim().toLowerCase()] ?? '';
 
 const placeOfPax8 = (p: DistributorCompany): Place => ({ postalCode: p.address.postalCode, city: p.address.city });
 
@@ -235,6 +250,18 @@ export function companyRoutes(deps: ApiDeps) {
             {
               today: ctx.today,
               cwCompany: { id: cwCompany.id, name: cwCompany.name },
+              // What "Create in Pax8" starts from: the company as ConnectWise has it.
+              newPax8Company: {
+                name: cwCompany.name,
+                street: cwCompany.addressLine1 ?? '',
+                street2: cwCompany.addressLine2 ?? '',
+                city: cwCompany.city ?? '',
+                stateOrProvince: cwCompany.state ?? '',
+                postalCode: cwCompany.zip ?? '',
+                country: countryCode(cwCompany.country?.name),
+                phone: cwCompany.phoneNumber ?? '',
+                website: cwCompany.website ?? '',
+              },
               binding: null,
               suggestions,
               alreadyBound,
@@ -254,6 +281,7 @@ export function companyRoutes(deps: ApiDeps) {
           {
             today: ctx.today,
             cwCompany: { id: cwCompany.id, name: cwCompany.name },
+            newPax8Company: null,
             binding: {
               mappingId: mapping.id,
               distributorCompanyId: mapping.distributorCompanyId,

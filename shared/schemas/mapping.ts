@@ -146,3 +146,20 @@ export const mapServiceSchema = z.object({
   cwAgreementId: z.number().check(z.int(), z.positive('choose an agreement')),
   productMappingId: z.optional(z.nullable(z.string())),
 });
+
+const filled = (what: string) => z.string().check(z.trim(), z.minLength(1, `${what} is required by Pax8`));
+
+/** A Pax8 company made from a ConnectWise company, every address field as Pax8 requires it. */
+export const newDistributorCompanySchema = z.object({
+  cwCompanyId: z.number().check(z.int(), z.positive()),
+  name: filled('a name').check(z.maxLength(100, 'at most 100 characters')),
+  street: filled('the street'),
+  street2: z.optional(z.string()),
+  city: filled('the city'),
+  stateOrProvince: filled('the state or province'),
+  postalCode: filled('the postal code'),
+  country: z.string().check(z.trim(), z.regex(/^[A-Z]{2}$/, 'use the two-letter country code, e.g. US')),
+  phone: filled('a phone number'),
+  website: filled('a website'),
+});
+export type NewDistributorCompanyInput = z.infer<typeof newDistributorCompanySchema>;

@@ -1,21 +1,19 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasBrowser, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { hostedFrame } from '../helpers/scene.ts';
-import { type Stack, startStack } from '../helpers/stack.ts';
+import { hasBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import { bareScene, hostedFrame } from '../helpers/scene.ts';
+import type { Stack } from '../helpers/stack.ts';
 
 describe.runIf(hasBrowser)('the Connections page', () => {
   let stack: Stack;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: Browser;
   let page: Page;
+  let scene: Awaited<ReturnType<typeof bareScene>>;
   beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
+    scene = await bareScene();
+    ({ stack, browser } = scene);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  afterAll(async () => scene?.close());
 
   const open = async (member: string) => {
     // Each member in a browser of her own, as two people would be.

@@ -48,3 +48,17 @@ export async function hostedFrame(page: Page, title: string): Promise<Frame> {
   await frame.waitForSelector('[data-signed-in="true"]');
   return frame;
 }
+
+/** A browser test's world with nothing mapped yet: the stack and Chromium. */
+export async function bareScene() {
+  const stack: Stack = await startStack();
+  const browser: Browser = await launchBrowser();
+  return {
+    stack,
+    browser,
+    close: async () => {
+      await browser.close();
+      await stack.close();
+    },
+  };
+}

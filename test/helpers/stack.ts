@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createApp } from '../../server/app.ts';
+import { type AppDeps, createApp } from '../../server/app.ts';
 import { type Clock, systemClock } from '../../server/clock.ts';
 import type { CwOverrides } from '../../server/connectwise/factory.ts';
 import { createSecretBox } from '../../server/crypto.ts';
@@ -42,6 +42,8 @@ export async function startStack(
     clock?: Clock;
     sessionTtlMinutes?: number;
     cw?: CwOverrides;
+    /** Options for the app's Pax8 client (a short timeout, to see a lost answer quickly). */
+    pax8?: AppDeps['pax8'];
     /** Work sync jobs in this process (default); false leaves them queued for other workers. */
     work?: boolean;
     /** The job engine's timings: quick ones for tests unless a benchmark wants production's. */
@@ -74,6 +76,7 @@ export async function startStack(
     hostOrigins: hostOriginsFor(database.db, MANAGE_CLOUD_ORIGINS),
     sessionTtlMinutes: options.sessionTtlMinutes,
     cw: options.cw,
+    pax8: options.pax8,
     jobs: jobs.sync,
   });
   const server = await listen(app, 0);

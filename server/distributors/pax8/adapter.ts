@@ -1,4 +1,5 @@
 import type { Parsed } from '../../../shared/schemas/distributor.ts';
+import { VendorError } from '../../http/vendor-error.ts';
 import type { Distributor } from '../types.ts';
 import type { Pax8Api } from './api.ts';
 import {
@@ -37,6 +38,36 @@ export function createPax8Distributor(api: Pax8Api): Distributor {
       await api.get('/companies', { page: 0, size: 1 });
     },
     companies: () => paged('/companies', {}, toCompanies),
+    async createCompany(input) {
+      const body = {
+        name: input.name,
+        address: {
+          street: input.street,
+          street2: input.street2,
+          city: input.city,
+          stateOrProvince: input.stateOrProvince,
+          postalCode: input.postalCode,
+          country: input.country,
+        },
+        phone: input.phone,
+        website: input.website,
+        externalId: input.externalId,
+        // The MSP bills its customer itself (through ConnectWise), so Pax8 does not.
+        billOnBehalfOfEnabled: false,
+        selfServiceAllowed: false,
+        orderApprovalRequired: false,
+      };
+      const created = toCompanies([await api.post('/companies', body)]);
+      if (!created.items[0])
+        throw new VendorError({
+          vendor: 'pax8',
+          code: 'bad_response',
+          method: 'POST',
+          path: '/companies',
+          message: `Pax8 created the company but answered it in a form the sync cannot read: ${created.problems.map((p) => p.message).join('; ')}`,
+        });
+      return created.items[0];
+    },
     products: (filter = {}) => paged('/products', filter, toProducts),
     pricing: async (productId, companyId) =>
       toPricing(await content(`/products/${enc(productId)}/pricing`, { companyId }), productId),

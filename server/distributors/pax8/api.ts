@@ -164,7 +164,40 @@ export function createPax8Api(options: Pax8ApiOptions) {
   const list = async (path: string, query: Record<string, string | number | undefined> = {}) =>
     (await pages(path, query, (c) => c)).flat();
 
-  return { token, get, list, pages };
+  /**
+   * A write. It is sent once, never retried here: a timeout or a 5xx surfaces as
+   * `unknown_outcome`, and the caller looks for what it wrote before trying again.
+   */
+  async function post(path: string, body: unknown): Promise<unknown> {
+    const url = `${options.baseUrl.replace(/\/$/, '')}${path}`;
+    const response = await send({
+      vendor: 'pax8',
+      method: 'POST',
+      url,
+      headers: {
+        Authorization: `Bearer ${await token()}`,
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify(body),
+      timeoutMs,
+      retry: options.retry,
+      fetch: options.fetch,
+      toError: (res, text) => pax8Error('POST', url, res, text),
+      onRequest: options.onRequest,
+    });
+    return response.json().catch(() => {
+      throw new VendorError({
+        vendor: 'pax8',
+        code: 'bad_response',
+        method: 'POST',
+        path: new URL(url).pathname,
+        message: `Pax8 answered ${path} with something that is not JSON.`,
+      });
+    });
+  }
+
+  return { token, get, list, pages, post };
 }
 
 export type Pax8Api = ReturnType<typeof createPax8Api>;

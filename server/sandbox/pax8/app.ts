@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { createControl, faultMiddleware, type SandboxControl } from '../faults.ts';
-import type { Pax8SubscriptionRecord, Pax8World } from '../world.ts';
+import type { Pax8CompanyRecord, Pax8SubscriptionRecord, Pax8World } from '../world.ts';
 
 /**
  * The quirks client authors have seen from the live API, each switchable so the client can
@@ -136,6 +136,55 @@ export function createPax8Sandbox(options: Pax8SandboxOptions) {
   const eqi = (a: string | undefined, b: string) => a === undefined || a.toLowerCase() === b.toLowerCase();
 
   v1.get('/companies', (c) => paged(c, world.companies));
+  // Creating a company: name, a full address, phone and website are required, as Pax8 requires them.
+  v1.post('/companies', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
+    if (!body) return pax8Error(c, 400, 'BAD_REQUEST', 'The request body is not JSON');
+    const address = (body.address ?? {}) as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+    const required: [string, unknown][] = [
+      ['name', body.name],
+      ['address.street', address.street],
+      ['address.city', address.city],
+      ['address.stateOrProvince', address.stateOrProvince],
+      ['address.postalCode', address.postalCode],
+      ['address.country', address.country],
+      ['phone', body.phone],
+      ['website', body.website],
+    ];
+    const details = required.filter(([, v]) => !text(v)).map(([field]) => ({ field, message: 'must not be blank' }));
+    if (text(address.country) && !/^[A-Z]{2}$/.test(text(address.country)))
+      details.push({ field: 'address.country', message: 'must be a two-letter ISO country code, e.g. US' });
+    if (details.length > 0)
+      return c.json(
+        { type: 'UNPROCESSABLE_ENTITY', message: 'Validation failed', instance: c.req.path, status: 422, details },
+        422,
+      );
+    if (world.companies.some((x) => x.name.toLowerCase() === text(body.name).toLowerCase()))
+      return pax8Error(c, 422, 'UNPROCESSABLE_ENTITY', `A company named ${text(body.name)} already exists`);
+    const company: Pax8CompanyRecord = {
+      id: randomUUID(),
+      name: text(body.name),
+      address: {
+        street: text(address.street),
+        street2: text(address.street2) || null,
+        city: text(address.city),
+        stateOrProvince: text(address.stateOrProvince),
+        postalCode: text(address.postalCode),
+        country: text(address.country),
+      },
+      phone: text(body.phone),
+      website: text(body.website),
+      externalId: text(body.externalId) || null,
+      billOnBehalfOfEnabled: body.billOnBehalfOfEnabled === true,
+      selfServiceAllowed: body.selfServiceAllowed === true,
+      orderApprovalRequired: body.orderApprovalRequired === true,
+      status: 'Active',
+      updatedDate: new Date().toISOString(),
+    };
+    world.companies.push(company);
+    return c.json(company);
+  });
   v1.get('/companies/:id', (c) => {
     const company = world.companies.find((x) => x.id === c.req.param('id'));
     return company ? c.json(company) : notFound(c, 'Company');
