@@ -23,7 +23,7 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
       99_100,
     );
     ({ stack, mapped, close } = scene);
-    page = await scene.browser.newPage({ viewport: { width: 1300, height: 900 } });
+    page = await scene.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, stack.hostUrl, 'nross');
   });
   afterAll(async () => close?.());

@@ -11,7 +11,7 @@ describe.runIf(hasBrowser)('mapping from the Pax8 tab', () => {
   beforeAll(async () => {
     stack = await startStack();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, stack.hostUrl, 'jdoe');
     const frontier = stack.sandboxes.world.cw.companies.find((c) => c.name === 'Frontier Wealth Mgmt')!;
     await page.goto(`${stack.hostUrl}/#/company/${frontier.id}/tab/Pax8`);
@@ -59,7 +59,7 @@ describe.runIf(hasBrowser)('mapping from the Pax8 tab', () => {
     expect(await companies.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await pod.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe(await companies.getAttribute('id'));
     await page.keyboard.press('End');
-    await expect.poll(() => tabs.getByRole('tab', { name: 'Settings' }).getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => tabs.getByRole('tab', { name: 'Connections' }).getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('Home');
     await expect.poll(() => company.getAttribute('aria-selected')).toBe('true');
   });

@@ -17,7 +17,7 @@ describe.runIf(hasBrowser)('the pod inside the sandbox Manage host', () => {
     await stack?.close();
   });
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
   });
   afterEach(async () => context.close());

@@ -18,7 +18,7 @@ describe.runIf(hasBrowser)('syncing a seat increase from the tab', () => {
     mapped = await mapSubscription(stack, call, 'Ace Chemical Processing Plant');
     // ConnectWise bills the seats Pax8 had before this month.
     setBilling(stack, mapped, mapped.sub.quantity, [['2026-08-01', mapped.sub.quantity]], 99_001);
-    page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, stack.hostUrl, 'jdoe');
   });
   afterAll(async () => {
