@@ -7,9 +7,9 @@ import { lazyPage } from '../components/Lazy.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { hostBridge, screen } from '../models/session.ts';
 import { ignore, loadPod, type PodRow, podList, podMessage, syncFromPod } from '../models/unsynced.ts';
-import { ReviewPage } from './ReviewPage.tsx';
 
-// The Log opens inside the pod only when a sync's results link to it.
+// The review and the Log open inside the pod only when a row or a sync's results lead there.
+const ReviewPage = lazyPage(() => import('./ReviewPage.tsx').then((m) => m.ReviewPage));
 const LogPage = lazyPage(() => import('./LogPage.tsx').then((m) => m.LogPage));
 
 const STATE: Record<string, string> = {

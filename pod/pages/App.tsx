@@ -5,9 +5,9 @@ import { type View, view } from '../models/nav.ts';
 import { phase, record, screen, session } from '../models/session.ts';
 import { AgreementPod } from './AgreementPod.tsx';
 import { CompanyTab } from './CompanyTab.tsx';
-import { ReviewPage } from './ReviewPage.tsx';
 
 // The first screens load with the pod; the other pages when first opened.
+const ReviewPage = lazyPage(() => import('./ReviewPage.tsx').then((m) => m.ReviewPage));
 const CompaniesPage = lazyPage(() => import('./CompaniesPage.tsx').then((m) => m.CompaniesPage));
 const ProductsPage = lazyPage(() => import('./ProductsPage.tsx').then((m) => m.ProductsPage));
 const LogPage = lazyPage(() => import('./LogPage.tsx').then((m) => m.LogPage));
