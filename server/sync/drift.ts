@@ -61,7 +61,7 @@ function lineDrift(
   }
   const expected = expectedValues(row, written);
   const by = a.updatedBy ? ` by ${a.updatedBy}` : '';
-  const on = a.lastUpdated ? ` on ${a.lastUpdated.slice(0, 10)}` : '';
+  const on = a.lastUpdated ? ` on ${usDay(a.lastUpdated)}` : '';
   const cwEnd = a.cancelledDate?.slice(0, 10) ?? null;
   const endedEarly =
     cwEnd !== null &&

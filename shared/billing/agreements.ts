@@ -1,5 +1,6 @@
 import type { BillingTerm } from '../schemas/distributor.ts';
 import type { AgreementView } from '../schemas/mapping.ts';
+import { usDay } from './calendar.ts';
 
 export interface AgreementChoice {
   agreement: AgreementView;
@@ -18,7 +19,7 @@ const billedYearly = (a: AgreementView) => /year|annual/i.test(a.billingCycle ??
 export function agreementClosed(a: AgreementView, today: string): string | null {
   if (a.cancelled || /cancel/i.test(a.status ?? '')) return 'it is cancelled';
   // ISO days compare as text; this module runs in the pod, which does not ship luxon.
-  if (a.endDate && a.endDate.slice(0, 10) < today) return `it ended on ${a.endDate.slice(0, 10)}`;
+  if (a.endDate && a.endDate.slice(0, 10) < today) return `it ended on ${usDay(a.endDate)}`;
   if (/expired/i.test(a.status ?? '')) return 'it has expired';
   return null;
 }

@@ -29,7 +29,7 @@ describe('agreements a subscription can bill on', () => {
     expect(shown.map((c) => [c.agreement.id, c.eligible, c.reason])).toEqual([
       [1, true, null],
       [3, false, 'Not offered: it is cancelled.'],
-      [4, false, 'Not offered: it ended on 2020-08-31.'],
+      [4, false, 'Not offered: it ended on 08/31/2020.'],
     ]);
   });
 
