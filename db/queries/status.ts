@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { subscriptionStatus } from '../schema.ts';
 
@@ -53,4 +53,26 @@ export async function dropUnseenStatuses(db: Database, tenantId: string, checked
   await db
     .delete(subscriptionStatus)
     .where(and(eq(subscriptionStatus.tenantId, tenantId), lt(subscriptionStatus.checkedAt, checkedAt)));
+}
+
+/**
+ * After the pod looks at one agreement again, drops its possible over-billing that is no longer
+ * there (mapped since, or corrected in Manage), so the report does not keep a fixed one.
+ */
+export async function dropOverBillingExcept(
+  db: Database,
+  tenantId: string,
+  agreementId: number,
+  keep: readonly string[],
+): Promise<void> {
+  await db
+    .delete(subscriptionStatus)
+    .where(
+      and(
+        eq(subscriptionStatus.tenantId, tenantId),
+        eq(subscriptionStatus.cwAgreementId, agreementId),
+        eq(subscriptionStatus.state, 'over-billing'),
+        keep.length > 0 ? notInArray(subscriptionStatus.subscriptionId, [...keep]) : undefined,
+      ),
+    );
 }

@@ -11,7 +11,7 @@ import {
   statusesOf,
 } from '../../db/queries/reports.ts';
 import { recentRuns, runKinds } from '../../db/queries/runs.ts';
-import { saveStatuses, statusesFor } from '../../db/queries/status.ts';
+import { dropOverBillingExcept, saveStatuses, statusesFor } from '../../db/queries/status.ts';
 import { centsToDecimal } from '../../shared/money.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
@@ -114,6 +114,7 @@ export function syncRoutes(deps: ApiDeps) {
           ...here.map((a) => statusRow(ctx.tenant.id, a, now)),
           ...overBilled.map((o) => overBillingRow(o, company$, agreement.name, now)),
         ]);
+        await dropOverBillingExcept(ctx.db, ctx.tenant.id, agreementId, overBilled.map(overBillingKey));
         const since = new Map(
           (await statusesFor(ctx.db, ctx.tenant.id)).map((s) => [s.subscriptionId, s.outOfSyncSince]),
         );

@@ -77,6 +77,20 @@ beforeAll(async () => {
       state: 'unmapped',
       checkedAt: new Date('2026-11-20T12:00:00Z'),
     });
+  // B has possible over-billing on the agreement id both tenants use.
+  await db()
+    .insert(schema.subscriptionStatus)
+    .values({
+      tenantId: B,
+      subscriptionId: `cw:${SHARED.agreement}:1`,
+      distributorCompanyId: SHARED.company,
+      companyName: 'B',
+      productName: 'B',
+      billingTerm: '',
+      cwAgreementId: SHARED.agreement,
+      state: 'over-billing',
+      checkedAt: new Date('2026-11-20T12:00:00Z'),
+    });
   // A's check failed; only B's connection has ever worked.
   await connections.recordChecks(db(), A, [
     { connection: 'pax8', action: 'test', ok: false, message: null, checkedBy: 'A' },
@@ -205,6 +219,7 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     await connections.recordChecks(d, A, [
       { connection: 'pax8', action: 'rotate', ok: true, message: null, checkedBy: 'A' },
     ]);
+    await status.dropOverBillingExcept(d, A, SHARED.agreement, []);
     // Dropping what A's last check did not see leaves B's statuses alone.
     await status.dropUnseenStatuses(d, A, new Date(Date.now() + 60_000));
     await status.saveStatuses(d, A, [

@@ -103,5 +103,18 @@ describe.runIf(hasBrowser)('the pod in the frames Manage gives it', () => {
     expect(await inView(pod, '[data-testid="review-foot"] button.primary')).toBe(true);
     expect(await innerScrollers(pod)).toEqual([]);
     await screenshot(page, 'frames-pod-review');
+
+    // Corrected in Manage (47 → 43 seats): the pod lets it go, and so does the report.
+    const report = async () => (await (await signedIn(stack, 'jdoe'))('GET', '/reports/unsynced')).body.rows;
+    expect((await report()).some((r) => r.state === 'over-billing')).toBe(true);
+    stack.sandboxes.world.cw.additions.find((a) => a.id === 97_001)!.quantity = 43;
+    // Another member opens the agreement (a member's own reads are reused for a minute).
+    const other = await scene.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(other, stack.hostUrl, 'nross');
+    await other.goto(`${stack.hostUrl}/#/agreement/${scene.mapped.agreement.id}`);
+    const fresh = await hostedFrame(other, 'Unsynced subscriptions');
+    await fresh.waitForSelector('[data-testid="pod-row"]');
+    expect(await fresh.$$('[data-testid="pod-row"][data-state="over-billing"]')).toHaveLength(0);
+    expect((await report()).some((r) => r.state === 'over-billing')).toBe(false);
   });
 });
