@@ -6,6 +6,7 @@ import { planSubscription } from '../../shared/billing/planner.ts';
 import { formatCents } from '../../shared/money.ts';
 import type { SubscriptionSnapshot } from '../../shared/schemas/distributor.ts';
 import type { AppEnv } from '../auth/session.ts';
+import { AppError } from '../errors.ts';
 import { loadPlanInput, readSubscription } from '../sync/load.ts';
 import { zv } from '../validate.ts';
 import { type ApiDeps, requestContext } from './context.ts';
@@ -30,23 +31,28 @@ export function historyRoutes(deps: ApiDeps) {
     const ctx = requestContext(deps, c);
     const id = c.req.valid('param').id;
     const mapping = await serviceMappingFor(ctx.db, ctx.tenant.id, id);
-    if (mapping?.status !== 'mapped') {
+    // Nothing can bill it yet: the changes are listed with why.
+    const unbilled = async (note: string) => {
       const subscription = await readSubscription(ctx.distributor, id);
       const history = await ctx.distributor.subscriptionHistory(id);
       return c.json(
         {
           productName: subscription.productName,
           cwQuantity: null,
-          changes: withDeltas(history.items).map((h) => ({
-            ...h,
-            status: 'not-mapped' as ChangeStatus,
-            note: 'Not mapped to an agreement: nothing bills it in ConnectWise.',
-          })),
+          changes: withDeltas(history.items).map((h) => ({ ...h, status: 'not-mapped' as ChangeStatus, note })),
         },
         200,
       );
-    }
-    const { input } = await loadPlanInput(ctx.db, ctx.tenant, ctx.cw, ctx.distributor, id, ctx.today);
+    };
+    if (mapping?.status !== 'mapped') return unbilled('Not mapped to an agreement: nothing bills it in ConnectWise.');
+    const loaded = await loadPlanInput(ctx.db, ctx.tenant, ctx.cw, ctx.distributor, id, ctx.today).catch(
+      (error: unknown) => {
+        if (error instanceof AppError && error.details.reason === 'product_unmapped') return null;
+        throw error;
+      },
+    );
+    if (!loaded) return unbilled('Its product is not bound to a ConnectWise catalog item, so nothing bills it yet.');
+    const { input } = loaded;
     const s = input.subscription;
     const line = billingAdditions(
       input.additions.filter((a) => a.agreementId === input.agreement.id),

@@ -57,11 +57,19 @@ describe.runIf(hasBrowser)('keyboard and screen readers', () => {
     await page.goto(`${stack.hostUrl}/#/company/${scene.mapped.cwCompany.id}/tab/Pax8`);
     const tab = await hostedFrame(page, 'Pax8');
     await tab.waitForSelector('[data-testid="bound"]');
-    const pages = ['This company', 'Companies', 'Products', 'Unsynced', 'Log', 'Settings'];
-    for (const name of pages) {
+    // Each page, once what it shows has loaded.
+    const pages: [string, string][] = [
+      ['This company', '[data-testid="bound"]'],
+      ['Companies', '[data-testid="companies"]'],
+      ['Products', '[data-testid="products"]'],
+      ['Unsynced', '[data-testid="checked-at"]'],
+      ['Log', '[data-testid="log"]'],
+      ['Settings', '[data-testid="settings-form"]'],
+      ['Connections', '[data-testid="connection-status"]'],
+    ];
+    for (const [name, ready] of pages) {
       await tab.getByRole('tab', { name }).click();
-      await tab.waitForLoadState();
-      await page.waitForTimeout(400);
+      await tab.waitForSelector(ready);
       expect({ page: name, unnamed: await unnamedControls(tab) }).toEqual({ page: name, unnamed: [] });
       expect({ page: name, bare: await focusWithoutOutline(page, tab, 12) }).toEqual({ page: name, bare: [] });
     }
