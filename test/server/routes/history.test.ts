@@ -28,6 +28,19 @@ describe('subscription history', () => {
     expect(res.body.changes[1]!.note).toMatch(/^Creating prorated addition: \$[\d.]+ waits to be written\.$/);
   });
 
+  it('marks a decrease ConnectWise still bills as not billed, though it plans no prorate for it', async () => {
+    const mapped = setBilling(stack, await mapSubscription(stack, jdoe, 'Ace Chemical Processing Plant'), 6, [
+      ['2026-08-01', 6],
+      ['2026-11-12', 4],
+    ]);
+    const res = await jdoe('GET', `/subscriptions/${mapped.sub.id}/history`);
+    expect(res.body.changes.map((c) => [c.delta, c.status])).toEqual([
+      [6, 'billed'],
+      [-2, 'unbilled'],
+    ]);
+    expect(res.body.changes[1]!.note).toBe('ConnectWise does not bill this quantity yet.');
+  });
+
   it('says why nothing bills a subscription that is not mapped', async () => {
     const { pax8 } = stack.sandboxes.world;
     const company = pax8.companies.find((c) => c.name === 'Oxford Senior Living')!;
