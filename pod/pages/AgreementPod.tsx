@@ -106,10 +106,16 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
               <tr>
                 <th>Product</th>
                 <th>State</th>
-                <th class="num">ConnectWise</th>
+                <th class="num">
+                  <abbr title="Quantity ConnectWise bills">CW</abbr>
+                </th>
                 <th class="num">Pax8</th>
-                <th class="num">Monthly difference</th>
-                <th>Unbilled for</th>
+                <th class="num">
+                  <abbr title="Monthly difference">Monthly</abbr>
+                </th>
+                <th>
+                  <abbr title="How long the oldest unbilled change has waited">Unbilled</abbr>
+                </th>
                 <th>
                   <span class="visually-hidden">Actions</span>
                 </th>
@@ -199,7 +205,12 @@ function RowActions(props: {
       </>
     );
   // Over-billing is a ConnectWise line with no subscription behind it: the fix is in Manage or a mapping.
-  if (r.state === 'over-billing') return <span class="muted small">Fix the addition or map its subscription</span>;
+  if (r.state === 'over-billing')
+    return (
+      <span class="muted small" title={r.reason ?? undefined}>
+        Correct it in Manage, or map
+      </span>
+    );
   return (
     <>
       {r.state === 'out-of-sync' && (

@@ -58,6 +58,7 @@ describe.runIf(hasBrowser)('the pod in the frames Manage gives it', () => {
     await tab.evaluate(() => window.scrollTo(0, 0));
     expect(await inView(tab, '[data-testid="review-foot"] button.primary')).toBe(true);
     expect(await innerScrollers(tab)).toEqual([]);
+    expect(await tab.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await screenshot(page, 'frames-tab-review');
 
     // Exclude all, then include all: the totals follow, and excluding asks why.
@@ -76,6 +77,8 @@ describe.runIf(hasBrowser)('the pod in the frames Manage gives it', () => {
     const rows = await pod.$$('[data-testid="pod-row"]');
     expect(rows.length).toBeGreaterThanOrEqual(5);
     for (let i = 0; i < 5; i++) expect(await inView(pod, `[data-testid="pod-row"]:nth-child(${i + 1})`)).toBe(true);
+    // Nothing runs off the side either: every row's actions are in view.
+    expect(await pod.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     // No header chrome: who is signed in is there for screen readers only.
     const top = await pod.$eval('[data-testid="pod-rows"]', (el) => el.getBoundingClientRect().top);
     expect(top).toBeLessThan(30);
