@@ -49,8 +49,15 @@ try {
   const clock = pinnedDayClock(BENCH_TODAY);
   const deps = { db, vendors: counted, clock, logger: createLogger('error'), holder: 'bench', concurrency: 6 };
   const agreements = new Set(mappings.map((m) => m.agreementId)).size;
+  // Bound companies with a subscription not mapped yet: their agreements are read, 150
+  // companies a request, so each such subscription can say whether it could be mapped.
+  const mapped = new Set(mappings.map((m) => m.subscriptionId));
+  const bound = new Set(mappings.map((m) => m.distributorCompanyId));
+  const waiting = new Set(
+    world.pax8.subscriptions.filter((s) => bound.has(s.companyId) && !mapped.has(s.id)).map((s) => s.companyId),
+  ).size;
   const minimum = {
-    cw: 1 + Math.ceil(agreements / 150) + agreements,
+    cw: 1 + Math.ceil(agreements / 150) + agreements + Math.ceil(waiting / 150),
     pax8: 1 + Math.ceil(world.pax8.subscriptions.length / 200),
   };
 
