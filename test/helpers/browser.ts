@@ -22,9 +22,13 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * What the member sees at the window's size, as Manage shows it. (A full-page capture would
+ * resize the window, and the host would resize the tab's frame under the capture.)
+ */
 export async function screenshot(page: Page, name: string) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${ARTIFACTS}${name}.png` });
 }
 
 /** Signs a member in on the sandbox host page, as a person would. */
