@@ -1,5 +1,5 @@
 import { view } from '../models/nav.ts';
-import { ended, type RunRow, runs, waiting } from '../models/sync-settings.ts';
+import { activeRun, type EndedRun, ended, queued, waiting } from '../models/sync-settings.ts';
 import { Notice } from './Notice.tsx';
 
 /**
@@ -7,12 +7,12 @@ import { Notice } from './Notice.tsx';
  * known total, and the summary stays until the next run, with links to what it wrote and left.
  */
 export function RunProgress() {
-  const running = runs.value.find((r) => r.status === 'running');
-  const queued = waiting.value !== null && !running;
+  const running = activeRun.value;
+  const waitsForWorker = queued.value;
   return (
     <>
       {waiting.value?.note && <Notice title="Checking only.">{waiting.value.note}</Notice>}
-      {queued && (
+      {waitsForWorker && (
         <Notice title="Waiting to start…">
           <span data-testid="queued">The run starts as soon as a worker is free.</span>
         </Notice>
@@ -31,7 +31,7 @@ export function RunProgress() {
           </span>
         </Notice>
       )}
-      {!running && !queued && ended.value && <RunSummary run={ended.value} />}
+      {!running && !waitsForWorker && ended.value && <RunSummary run={ended.value} />}
     </>
   );
 }
@@ -44,9 +44,9 @@ const KIND: Record<string, string> = {
 };
 
 /** How a run ended: what was written and failed, per kind, and what waits for a person, each linked. */
-function RunSummary({ run }: { run: RunRow }) {
+function RunSummary({ run }: { run: EndedRun }) {
   const failed = run.status === 'failed';
-  const kinds = Object.entries(run.byKind ?? {});
+  const kinds = Object.entries(run.byKind);
   return (
     <Notice tone={failed || run.failures > 0 ? 'error' : 'info'} title={`${run.actor} ${failed ? 'failed' : 'ended'}.`}>
       <span data-testid="run-summary">

@@ -1,4 +1,4 @@
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import { formatCents } from '../../shared/money.ts';
 import type { TenantSettings } from '../../shared/schemas/settings.ts';
 import { type Answer, ApiError, api, read } from '../api.ts';
@@ -51,8 +51,14 @@ export async function saveSettings(next: TenantSettings) {
 
 /** What "Sync now" started, until its run has ended. */
 export const waiting = signal<{ note: string | null } | null>(null);
+/** The tenant's run in progress, if any, and whether one started here still waits for a worker. */
+export const activeRun = computed(() => runs.value.find((r) => r.status === 'running') ?? null);
+export const queued = computed(() => waiting.value !== null && activeRun.value === null);
+
+/** A run that has ended, with what it wrote and failed per kind of change. */
+export type EndedRun = RunRow & { byKind: Record<string, { written: number; failed: number }> };
 /** The run "Sync now" started, once it has ended: its summary stays on the page. */
-export const ended = signal<RunRow | null>(null);
+export const ended = signal<EndedRun | null>(null);
 
 /**
  * "Sync now": queues the tenant's sync, then follows the run history until a run that began
@@ -80,7 +86,10 @@ export async function syncNow(mode: 'sync' | 'check') {
       if (done || Date.now() > until) {
         clearInterval(polling);
         waiting.value = null;
-        if (done) ended.value = latest;
+        if (done) {
+          const byKind = await read(api.sync.runs[':id'].kinds.$get({ param: { id: latest.id } })).catch(() => ({}));
+          ended.value = { ...latest, byKind };
+        }
       }
     } catch (error) {
       // Progress stops updating, and says why, rather than failing silently.

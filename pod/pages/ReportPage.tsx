@@ -16,7 +16,7 @@ import {
   setIgnored,
 } from '../models/report.ts';
 import { hostBridge } from '../models/session.ts';
-import { ended, runs, syncNow, waiting } from '../models/sync-settings.ts';
+import { activeRun, ended, syncNow, waiting } from '../models/sync-settings.ts';
 
 const VIEWS: [ReportView, string][] = [
   ['unsynced', 'Unsynced'],
@@ -38,7 +38,7 @@ export function ReportPage() {
   // A re-check started here reloads the list as soon as its run ends.
   useEffect(() => void (ended.value && loadReport()), [ended.value?.id]);
   const data = report.value;
-  const checking = waiting.value !== null || runs.value.some((r) => r.status === 'running');
+  const checking = waiting.value !== null || activeRun.value !== null;
   return (
     <section data-testid="report">
       <RoleNote actions={['writeAdditions']} />

@@ -8,16 +8,17 @@ import { RunProgress } from '../components/RunProgress.tsx';
 import { NextRuns, SchedulePicker } from '../components/SchedulePicker.tsx';
 import { may } from '../models/session.ts';
 import {
+  activeRun,
   changes,
   describeChange,
   loadSettings,
+  queued,
   runs,
   saved,
   saveSettings,
   settings,
   settingsError,
   syncNow,
-  waiting,
 } from '../models/sync-settings.ts';
 
 const KIND_LABEL: Record<string, string> = {
@@ -53,8 +54,7 @@ export function SettingsPage() {
       </Notice>
     );
   if (!form) return <p class="muted">Reading the settings…</p>;
-  const running = runs.value.find((r) => r.status === 'running');
-  const queued = waiting.value !== null && !running;
+  const busy = activeRun.value !== null || queued.value;
   const rule = <K extends keyof TenantSettings['rules']>(
     k: K,
     label: string,
@@ -197,14 +197,10 @@ export function SettingsPage() {
       </fieldset>
       <h2>Run</h2>
       <div class="actions">
-        <ActionButton
-          action="writeAdditions"
-          disabled={Boolean(running) || queued}
-          onClick={() => void syncNow('sync')}
-        >
+        <ActionButton action="writeAdditions" disabled={busy} onClick={() => void syncNow('sync')}>
           Sync now
         </ActionButton>
-        <button type="button" disabled={Boolean(running) || queued} onClick={() => void syncNow('check')}>
+        <button type="button" disabled={busy} onClick={() => void syncNow('check')}>
           Check only (write nothing)
         </button>
       </div>

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
+import { listProductMappings } from '../../db/queries/mappings.ts';
 import { closeInterruptedRuns, insertRun, type RunProgress, updateRun } from '../../db/queries/runs.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import { dropUnseenStatuses, saveStatuses } from '../../db/queries/status.ts';
@@ -236,7 +237,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     });
 
     const checkedAt = now();
-    const products = await boundProducts(deps.db, tenant.id);
+    const products = boundProducts(await listProductMappings(deps.db, tenant.id));
     const overBilled = [...byCompany.values()].flatMap((list) => {
       const first = list[0]!;
       const own = agreements.filter((x) => x.agreement.companyId === first.cwCompanyId);

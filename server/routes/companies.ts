@@ -87,12 +87,12 @@ async function subscriptionRows(
   distributorCompanyId: string,
   cwCompanyId: number,
 ): Promise<{ rows: SubscriptionRow[]; overBilling: OverBilling[] }> {
-  const [assessed, products, bound, agreements] = await Promise.all([
+  const [assessed, products, agreements] = await Promise.all([
     assessCompany(ctx, distributorCompanyId, cwCompanyId),
     listProductMappings(ctx.db, ctx.tenant.id),
-    boundProducts(ctx.db, ctx.tenant.id),
     ctx.cwAgreements(cwCompanyId),
   ]);
+  const bound = boundProducts(products);
   const open = agreements.filter((a) => !a.cancelled);
   const additions = await Promise.all(open.map((a) => ctx.cwAdditions(a.id)));
   const overBilling = overBillingIn(

@@ -105,6 +105,13 @@ export function connectionRoutes(deps: ApiDeps) {
       if (!keys || !pax8)
         throw new AppError('conflict', 'This tenant has no stored credentials; run tenant setup again.');
       const rotated = [...(body.apiMember ? ['connectwise'] : []), ...(body.pax8 ? ['pax8'] : [])];
+      // Each connection rotated is recorded, whichever way it went.
+      const recordRotation = (ok: boolean, message: string) =>
+        recordChecks(
+          db(),
+          tenant.id,
+          rotated.map((connection) => ({ connection, action: 'rotate' as const, ok, message, checkedBy: by })),
+        );
       try {
         await setupTenant(
           { db: db(), secrets: deps.secrets, sandbox: deps.sandbox, fetch: deps.setupFetch },
@@ -122,31 +129,14 @@ export function connectionRoutes(deps: ApiDeps) {
       } catch (error) {
         if (error instanceof AppError) {
           const fields = (error.details.fields as FieldError[] | undefined) ?? [];
-          await recordChecks(
-            db(),
-            tenant.id,
-            rotated.map((connection) => ({
-              connection,
-              action: 'rotate' as const,
-              ok: false,
-              message: `New credentials refused, nothing stored: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ') || error.message}`,
-              checkedBy: by,
-            })),
+          await recordRotation(
+            false,
+            `New credentials refused, nothing stored: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ') || error.message}`,
           );
         }
         throw error;
       }
-      await recordChecks(
-        db(),
-        tenant.id,
-        rotated.map((connection) => ({
-          connection,
-          action: 'rotate' as const,
-          ok: true,
-          message: 'New credentials tested and stored, encrypted.',
-          checkedBy: by,
-        })),
-      );
+      await recordRotation(true, 'New credentials tested and stored, encrypted.');
       return c.json({ rotated }, 200);
     });
 }

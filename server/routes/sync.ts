@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod/mini';
-import { listCompanyMappings } from '../../db/queries/mappings.ts';
+import { listCompanyMappings, listProductMappings } from '../../db/queries/mappings.ts';
 import {
   ignoreSubscription,
   lastCheckedAt,
@@ -20,7 +20,7 @@ import { AppError } from '../errors.ts';
 import { assessCompany, statusRow } from '../sync/assess.ts';
 import { readSubscription } from '../sync/load.ts';
 import { boundProducts, overBillingIn, overBillingKey, overBillingRow } from '../sync/over-billing.ts';
-import { cwIdText, zv } from '../validate.ts';
+import { cwIdText, uuidParam, zv } from '../validate.ts';
 import { type ApiDeps, requestContext } from './context.ts';
 import { toCsv } from './csv.ts';
 
@@ -67,23 +67,21 @@ export function syncRoutes(deps: ApiDeps) {
         },
       )
       .get('/sync/runs', async (c) => {
-        const tenantId = c.get('auth').tenant.id;
-        const runs = await recentRuns(deps.database.db, tenantId);
-        // Per kind only for runs that have ended: a running one is read every second while it runs.
-        const kinds = await runKinds(
-          deps.database.db,
-          tenantId,
-          runs.filter((r) => r.status !== 'running').map((r) => r.id),
-        );
+        const runs = await recentRuns(deps.database.db, c.get('auth').tenant.id);
         return c.json(
           runs.map((r) => ({
             ...r,
-            byKind: kinds.get(r.id) ?? {},
             startedAt: r.startedAt.toISOString(),
             finishedAt: r.finishedAt?.toISOString() ?? null,
           })),
           200,
         );
+      })
+      /** What one run wrote and failed per kind of change: read once, for its summary, when it ends. */
+      .get('/sync/runs/:id/kinds', zv('param', uuidParam), async (c) => {
+        const id = c.req.valid('param').id;
+        const kinds = await runKinds(deps.database.db, c.get('auth').tenant.id, [id]);
+        return c.json(kinds.get(id) ?? {}, 200);
       })
       /** The agreement pod: subscriptions billed here, or of this company and unmapped, that differ. */
       .get('/agreements/:id/unsynced', zv('param', z.object({ id: cwIdText('ConnectWise agreement') })), async (c) => {
@@ -96,7 +94,7 @@ export function syncRoutes(deps: ApiDeps) {
         if (!company) return c.json({ bound: false, rows: [], inSync: 0 }, 200);
         const [assessed, products, additions] = await Promise.all([
           assessCompany(ctx, company.distributorCompanyId, agreement.company.id),
-          boundProducts(ctx.db, ctx.tenant.id),
+          listProductMappings(ctx.db, ctx.tenant.id).then(boundProducts),
           ctx.cwAdditions(agreementId),
         ]);
         const here = assessed.filter(

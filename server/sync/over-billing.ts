@@ -1,5 +1,4 @@
-import type { Database } from '../../db/client.ts';
-import { listProductMappings } from '../../db/queries/mappings.ts';
+import type { ProductMapping } from '../../db/queries/mappings.ts';
 import type { StatusRow } from '../../db/queries/status.ts';
 import type { AdditionView } from '../../shared/billing/additions.ts';
 import { type BoundProduct, type OverBilling, overBillingOn } from '../../shared/billing/over-billing.ts';
@@ -7,9 +6,9 @@ import type { AgreementView } from '../../shared/schemas/mapping.ts';
 import type { Assessment } from './assess.ts';
 
 /** The catalog items bound to distributor products, each with every product bound to it. */
-export async function boundProducts(db: Database, tenantId: string): Promise<BoundProduct[]> {
+export function boundProducts(mappings: readonly ProductMapping[]): BoundProduct[] {
   const byItem = new Map<number, BoundProduct & { distributorProductIds: string[] }>();
-  for (const p of await listProductMappings(db, tenantId)) {
+  for (const p of mappings) {
     if (p.status !== 'mapped' || p.subProduct !== '' || p.cwCatalogItemId === null) continue;
     const item = byItem.get(p.cwCatalogItemId) ?? {
       catalogItemId: p.cwCatalogItemId,

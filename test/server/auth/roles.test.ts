@@ -144,6 +144,10 @@ describe('ConnectWise roles decide', () => {
     expect(run!.writes).toBeGreaterThan(0);
     const logged = await stack.database.db.select().from(adjustmentLog).where(eq(adjustmentLog.syncRunId, run!.id));
     expect(logged.length).toBe(run!.writes);
+    // Its summary per kind of change adds up to what it wrote.
+    const kinds = (await nross('GET', `/sync/runs/${run!.id}/kinds`)).body as Record<string, { written: number }>;
+    expect(Object.keys(kinds)).toContain('increase');
+    expect(Object.values(kinds).reduce((n, k) => n + k.written, 0)).toBe(run!.writes);
     for (const l of logged)
       expect(l).toMatchObject({
         actorType: 'member',
