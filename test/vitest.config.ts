@@ -13,6 +13,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A pod loads in well under a second alone, but several seconds while another worker
+    // runs the process-kill tests beside it; vitest's default of one second made that a failure.
+    expect: { poll: { timeout: 15_000 } },
     reporters: ['default'],
     globalSetup: ['test/global-setup.ts'],
   },
