@@ -87,6 +87,7 @@ const schema = z.object({
   SANDBOX_TODAY: z.iso.date({ error: 'use an ISO date such as 2026-11-22' }).optional(),
   SANDBOX_CW_PORT: port(8788),
   SANDBOX_PAX8_PORT: port(8789),
+  SANDBOX_ION_PORT: port(8790),
 });
 
 export type Env = z.infer<typeof schema>;

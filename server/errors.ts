@@ -117,7 +117,7 @@ export function vendorErrorBody(err: VendorError): { status: ContentfulStatusCod
         status: 401,
         body: {
           code: 'reload_required',
-          message: `${err.vendor === 'connectwise' ? 'ConnectWise' : 'Pax8'} no longer accepts these credentials. Reload the tab to sign in again.`,
+          message: `${err.vendorName} no longer accepts these credentials. Reload the tab to sign in again.`,
           details: { ...details, reason: 'vendor_credentials_rejected' },
         },
       };

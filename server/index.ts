@@ -30,7 +30,7 @@ const app = createApp({
 
 const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => void announce(info.port));
 
-// Sandbox mode carries its own ConnectWise and Pax8 on loopback, generated around "today".
+// Sandbox mode carries its own ConnectWise, Pax8 and StreamOne Ion on loopback, generated around "today".
 let sandboxes: RunningSandboxes | undefined;
 
 async function announce(port: number) {
@@ -43,11 +43,13 @@ async function announce(port: number) {
       today: clock.now().toISODate(),
       cwPort: env.SANDBOX_CW_PORT,
       pax8Port: env.SANDBOX_PAX8_PORT,
+      ionPort: env.SANDBOX_ION_PORT,
     });
     const { registered } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, base);
     logger.info('sandbox ready', {
       connectwise: sandboxes.cw.url,
       pax8: sandboxes.pax8.baseUrl,
+      ion: sandboxes.ion.url,
       today: sandboxes.world.today,
       hosted: registered.map((r) => `${r.description}: ${r.action}`),
     });
@@ -57,6 +59,7 @@ async function announce(port: number) {
       '    sign in as jdoe, nross, kpark or amarkov (password "sandbox"), open a company, then its Pax8 tab',
       '',
       `  Sandbox Pax8 API:           ${sandboxes.pax8.baseUrl}`,
+      `  Sandbox StreamOne Ion API:  ${sandboxes.ion.url}/api/v3 (account ${sandboxes.world.ion.accountId})`,
     );
   }
   lines.push(`  Pod:                        ${base}/pod/`, `  Health:                     ${base}/healthz`);

@@ -18,12 +18,28 @@ export interface SubscriptionFilter {
   billingTerm?: string;
 }
 
+/** What a distributor's API can tell; the core asks only for what its distributor has. */
+export interface DistributorCapabilities {
+  /** Usage (arrears) summaries and their lines. */
+  usage: boolean;
+  /** Invoices and their items. */
+  invoices: boolean;
+  /** Each subscription's past quantities. Without it, its last change is all that is known. */
+  history: boolean;
+  /** Creating a company at the distributor from a ConnectWise one. */
+  createCompany: boolean;
+}
+
 /**
  * What the product needs from any distributor. Every list answers with what it could read
  * and the problems it found, so a malformed record is shown to a person instead of vanishing.
  */
 export interface Distributor {
-  readonly name: string;
+  /** The registry's key for it (`pax8`, `ion`): stored on every row that belongs to it. */
+  readonly kind: string;
+  /** Its name as people know it (`Pax8`, `StreamOne Ion`): the only way the core names it. */
+  readonly displayName: string;
+  readonly capabilities: DistributorCapabilities;
   /** Checks the credentials; throws a VendorError naming what is wrong. */
   verify(): Promise<void>;
   companies(): Promise<Parsed<DistributorCompany>>;

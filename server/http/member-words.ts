@@ -1,13 +1,11 @@
 import type { VendorError } from './vendor-error.ts';
 
-const NAME = { connectwise: 'ConnectWise', pax8: 'Pax8' } as const;
-
 /**
  * What a vendor's refusal means for the member who asked, and what to do next. The vendor's
  * own words (method, path, status, code) are kept apart, for the "details" toggle and the Log.
  */
 export function inMemberWords(error: VendorError): string {
-  const who = NAME[error.vendor];
+  const who = error.vendorName;
   switch (error.code) {
     case 'validation': {
       const fields = error.fields.map((f) => `${f.field}: ${f.message}`).join('; ');

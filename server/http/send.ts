@@ -13,6 +13,7 @@ export interface RequestEvent {
 
 export interface SendOptions {
   vendor: Vendor;
+  vendorName?: string;
   method: string;
   url: string;
   headers: Record<string, string>;
@@ -44,7 +45,7 @@ export async function send(options: SendOptions): Promise<Response> {
   const isRead = READ_METHODS.has(options.method);
   const path = new URL(options.url).pathname;
   const fail = (init: Omit<ConstructorParameters<typeof VendorError>[0], 'vendor' | 'method' | 'path'>) =>
-    new VendorError({ vendor: options.vendor, method: options.method, path, ...init });
+    new VendorError({ vendor: options.vendor, vendorName: options.vendorName, method: options.method, path, ...init });
   let waited = 0;
   /** Waits before the next attempt, or throws `error` once attempts or the time budget run out. */
   const waitOrThrow = async (attempt: number, error: VendorError, hintedMs?: number) => {
@@ -75,7 +76,7 @@ export async function send(options: SendOptions): Promise<Response> {
       }
       await waitOrThrow(
         attempt,
-        fail({ code: 'network', message: `${options.vendor} could not be reached (${reason}).` }),
+        fail({ code: 'network', message: `${options.vendorName ?? options.vendor} could not be reached (${reason}).` }),
       );
       continue;
     }

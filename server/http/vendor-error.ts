@@ -1,4 +1,8 @@
-export type Vendor = 'connectwise' | 'pax8';
+/** `connectwise`, or a distributor's kind (`pax8`, `ion`, …). */
+export type Vendor = string;
+
+/** How a vendor is named to people when its error does not say. */
+const NAMES: Record<string, string> = { connectwise: 'ConnectWise' };
 
 /** Stable codes callers branch on; messages are for people. */
 export type VendorErrorCode =
@@ -23,6 +27,8 @@ export interface VendorFieldError {
 
 export interface VendorErrorInit {
   vendor: Vendor;
+  /** The vendor's name as people know it (`StreamOne Ion`); defaults to its kind. */
+  vendorName?: string;
   code: VendorErrorCode;
   message: string;
   status?: number;
@@ -35,6 +41,7 @@ export interface VendorErrorInit {
 
 export class VendorError extends Error {
   readonly vendor: Vendor;
+  readonly vendorName: string;
   readonly code: VendorErrorCode;
   readonly status: number | undefined;
   readonly method: string;
@@ -47,6 +54,7 @@ export class VendorError extends Error {
     super(init.message);
     this.name = 'VendorError';
     this.vendor = init.vendor;
+    this.vendorName = init.vendorName ?? NAMES[init.vendor] ?? init.vendor;
     this.code = init.code;
     this.status = init.status;
     this.method = init.method;

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { SandboxControl } from './faults.ts';
 
@@ -69,4 +69,17 @@ export function adminRoutes(control: SandboxControl, extra?: (app: Hono) => void
   });
   extra?.(app);
   return app;
+}
+
+const quantityChangeSchema = z.object({ quantity: z.number().int().min(1), at: z.iso.datetime().optional() });
+
+/**
+ * A change of seats as a partner makes it in a distributor's portal: the new quantity and,
+ * unless `at` says otherwise, midday of the sandbox's today. Either the change or a 400.
+ */
+export async function quantityChange(c: Context, today: string): Promise<{ quantity: number; at: string } | Response> {
+  const parsed = quantityChangeSchema.safeParse(await c.req.json().catch(() => null));
+  if (!parsed.success)
+    return c.json({ message: 'quantity must be a whole number of at least 1; at, if given, an ISO date-time' }, 400);
+  return { quantity: parsed.data.quantity, at: parsed.data.at ?? `${today}T12:00:00Z` };
 }

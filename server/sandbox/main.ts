@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { type Env, EnvError, parseEnv } from '../env.ts';
 import { startSandboxes } from './start.ts';
 
-/** `npm run sandbox [-- --cw-port N --pax8-port N --seed N --companies N --subscriptions N --today YYYY-MM-DD --latency MS]` */
+/** `npm run sandbox [-- --cw-port N --pax8-port N --ion-port N --seed N --companies N --subscriptions N --today YYYY-MM-DD --latency MS]` */
 let env: Env;
 try {
   env = parseEnv(process.env);
@@ -16,6 +16,7 @@ const { values } = parseArgs({
   options: {
     'cw-port': { type: 'string' },
     'pax8-port': { type: 'string' },
+    'ion-port': { type: 'string' },
     seed: { type: 'string' },
     companies: { type: 'string' },
     subscriptions: { type: 'string' },
@@ -45,13 +46,14 @@ const sandboxes = await startSandboxes({
   subscriptions: values.subscriptions === undefined ? undefined : int('subscriptions', values.subscriptions, 48),
   cwPort: int('cw-port', values['cw-port'], env.SANDBOX_CW_PORT),
   pax8Port: int('pax8-port', values['pax8-port'], env.SANDBOX_PAX8_PORT),
+  ionPort: int('ion-port', values['ion-port'], env.SANDBOX_ION_PORT),
   latencyMs: int('latency', values.latency, 0),
 });
-const { world, cw, pax8 } = sandboxes;
+const { world, cw, pax8, ion } = sandboxes;
 const apiMember = world.cw.apiMembers[0]!;
 process.stdout.write(
   [
-    `Sandbox world for ${world.today}: ${world.pax8.companies.length} Pax8 companies, ${world.pax8.subscriptions.length} subscriptions, ${world.cw.companies.length} ConnectWise companies, ${world.cw.agreements.length} agreements.`,
+    `Sandbox world for ${world.today}: ${world.pax8.companies.length} Pax8 companies, ${world.pax8.subscriptions.length} subscriptions, ${world.ion.customers.length} StreamOne Ion customers, ${world.cw.companies.length} ConnectWise companies, ${world.cw.agreements.length} agreements.`,
     '',
     `ConnectWise  ${cw.url}`,
     `  site ${cw.site} (http), company id "${world.cw.companyId}", clientId ${world.cw.clientId}`,
@@ -63,6 +65,10 @@ process.stdout.write(
     `  token URL ${pax8.tokenUrl}, audience https://api.pax8.com`,
     `  client id ${world.pax8.clientId}, client secret ${world.pax8.clientSecret}`,
     `  quirks: ${pax8.url}/__sandbox/quirks`,
+    '',
+    `StreamOne Ion ${ion.url}/api/v3`,
+    `  token URL ${ion.url}/oauth/token, account ${world.ion.accountId}, refresh token ${world.ion.initialRefreshToken} (single use)`,
+    `  a new refresh token, as the portal's "Request New Credentials": POST ${ion.url}/__sandbox/credentials`,
     '',
   ].join('\n'),
 );

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { GUIDE_COMPANIES, looseVariant, NAME_PARTS, PRODUCT_SEEDS, type ProductSeed } from './catalog-data.ts';
+import { generateIonWorld } from './ion/seed.ts';
 import type {
   CwAdditionRecord,
   CwAgreementRecord,
@@ -26,7 +27,7 @@ export interface SeedOptions {
 }
 
 /** mulberry32: small, fast, and the same sequence on every machine for a given seed. */
-function prng(seed: number) {
+export function prng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -443,7 +444,8 @@ export function generateWorld(options: SeedOptions): World {
   });
 
   addInvoices(rng, today, pax8);
-  return { today: isoDay(today), seed, cw, pax8 };
+  const ion = generateIonWorld({ seed, today: isoDay(today), cwCompanies: cw.companies });
+  return { today: isoDay(today), seed, cw, pax8, ion };
 }
 
 function catalogItem(

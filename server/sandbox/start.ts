@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { adminRoutes } from './admin.ts';
+import { adminRoutes, quantityChange } from './admin.ts';
 import { type CwSandbox, createCwSandbox } from './connectwise/app.ts';
 import { createControl } from './faults.ts';
+import { ionAdmin } from './ion/admin.ts';
+import { createIonSandbox, type IonSandbox } from './ion/app.ts';
 import { createPax8Sandbox, type Pax8Quirks, type Pax8Sandbox } from './pax8/app.ts';
 import { generateWorld, type SeedOptions } from './seed.ts';
 import { listen, type RunningServer } from './serve.ts';
@@ -11,6 +13,7 @@ import type { World } from './world.ts';
 export interface SandboxOptions extends SeedOptions {
   cwPort?: number;
   pax8Port?: number;
+  ionPort?: number;
   /** Latency added to every vendor call (the benchmarks use 50 ms). */
   latencyMs?: number;
   /** Manage's per-minute limit; null turns it off. */
@@ -23,6 +26,7 @@ export interface RunningSandboxes {
   world: World;
   cw: CwSandbox & { url: string; site: string };
   pax8: Pax8Sandbox & { url: string; baseUrl: string; tokenUrl: string };
+  ion: IonSandbox & { url: string };
   close: () => Promise<void>;
 }
 
@@ -36,7 +40,7 @@ const quirksSchema = z
   })
   .partial();
 
-/** Starts the sandbox ConnectWise and Pax8 on loopback, sharing one generated world. */
+/** Starts the sandbox ConnectWise, Pax8 and StreamOne Ion on loopback, sharing one generated world. */
 export async function startSandboxes(options: SandboxOptions): Promise<RunningSandboxes> {
   const world = options.world ?? generateWorld(options);
   const latency = { latencyMs: options.latencyMs ?? 0, rules: [] };
@@ -53,6 +57,7 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
     quirks: options.quirks,
     control: createControl({ faults: structuredClone(latency) }),
   });
+  const ion = createIonSandbox({ world: world.ion, control: createControl({ faults: structuredClone(latency) }) });
 
   const cwApp = new Hono().route('/__sandbox', adminRoutes(cw.control)).route('/', cw.app);
   const pax8App = new Hono()
@@ -62,18 +67,11 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
         admin.get('/quirks', (c) => c.json(pax8.quirks));
         /** Changes a subscription's seats as a partner would in the Pax8 portal, on the sandbox's today unless `at` says otherwise. */
         admin.post('/subscriptions/:id/quantity', async (c) => {
-          const parsed = z
-            .object({ quantity: z.number().int().min(1), at: z.iso.datetime().optional() })
-            .safeParse(await c.req.json().catch(() => null));
-          if (!parsed.success)
-            return c.json(
-              { message: 'quantity must be a whole number of at least 1; at, if given, an ISO date-time' },
-              400,
-            );
+          const change = await quantityChange(c, world.today);
+          if (change instanceof Response) return change;
           const sub = world.pax8.subscriptions.find((x) => x.id === c.req.param('id'));
           if (!sub) return c.json({ message: 'no such subscription' }, 404);
-          const at = parsed.data.at ?? `${world.today}T12:00:00Z`;
-          Object.assign(sub, { quantity: parsed.data.quantity, updatedDate: at });
+          Object.assign(sub, { quantity: change.quantity, updatedDate: change.at });
           world.pax8.history[sub.id] ??= [];
           world.pax8.history[sub.id]!.push({ ...sub });
           return c.json(sub);
@@ -91,16 +89,26 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
       }),
     )
     .route('/', pax8.app);
+  const ionApp = new Hono()
+    .route(
+      '/__sandbox',
+      adminRoutes(
+        ion.control,
+        ionAdmin(ion, () => world.today),
+      ),
+    )
+    .route('/', ion.app);
 
   const servers: RunningServer[] = [];
   try {
     servers.push(await listen(cwApp, options.cwPort ?? 0));
     servers.push(await listen(pax8App, options.pax8Port ?? 0));
+    servers.push(await listen(ionApp, options.ionPort ?? 0));
   } catch (error) {
     await Promise.all(servers.map((s) => s.close()));
     throw error;
   }
-  const [cwServer, pax8Server] = servers as [RunningServer, RunningServer];
+  const [cwServer, pax8Server, ionServer] = servers as [RunningServer, RunningServer, RunningServer];
   return {
     world,
     cw: Object.assign(cw, { url: cwServer.url, site: new URL(cwServer.url).host }),
@@ -109,6 +117,7 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
       baseUrl: `${pax8Server.url}/v1`,
       tokenUrl: `${pax8Server.url}/oauth/token`,
     }),
+    ion: Object.assign(ion, { url: ionServer.url }),
     close: async () => {
       await Promise.all(servers.map((s) => s.close()));
     },

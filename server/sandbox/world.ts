@@ -1,3 +1,5 @@
+import type { IonWorld } from './ion/world.ts';
+
 /**
  * The sandbox's state: one ConnectWise instance and one Pax8 partner that describe the same
  * customers. Records are kept in their canonical wire shape; the sandbox servers serve them
@@ -306,4 +308,5 @@ export interface World {
   seed: number;
   cw: CwWorld;
   pax8: Pax8World;
+  ion: IonWorld;
 }

@@ -32,7 +32,9 @@ export function createPax8Distributor(api: Pax8Api): Distributor {
     return { items: parts.flatMap((p) => p.items), problems: parts.flatMap((p) => p.problems) };
   };
   return {
-    name: 'pax8',
+    kind: 'pax8',
+    displayName: 'Pax8',
+    capabilities: { usage: true, invoices: true, history: true, createCompany: true },
     async verify() {
       await api.token();
       await api.get('/companies', { page: 0, size: 1 });
@@ -61,6 +63,7 @@ export function createPax8Distributor(api: Pax8Api): Distributor {
       if (!created.items[0])
         throw new VendorError({
           vendor: 'pax8',
+          vendorName: 'Pax8',
           code: 'bad_response',
           method: 'POST',
           path: '/companies',

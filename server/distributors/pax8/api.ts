@@ -2,6 +2,8 @@ import { mapLimit } from '../../http/limit.ts';
 import type { RetryPolicy } from '../../http/retry.ts';
 import { type RequestEvent, send } from '../../http/send.ts';
 import { VendorError } from '../../http/vendor-error.ts';
+import { bearerGet } from '../bearer-get.ts';
+import { tokenCache } from '../token-cache.ts';
 import { pax8Error } from './errors.ts';
 import { pax8ListSchema, pax8TokenSchema } from './types.ts';
 
@@ -24,9 +26,6 @@ export interface Pax8ApiOptions {
   now?: () => number;
 }
 
-/** Refresh this long before Pax8 says the token expires, so no call races its expiry. */
-const TOKEN_MARGIN_MS = 5 * 60_000;
-
 /**
  * Pax8's HTTP layer: a cached client-credentials token, bearer calls with the shared retry
  * rules, and every page of a list (size 200, the rest fetched with bounded concurrency once
@@ -35,12 +34,18 @@ const TOKEN_MARGIN_MS = 5 * 60_000;
 export function createPax8Api(options: Pax8ApiOptions) {
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  let cached: { token: string; expiresAt: number } | undefined;
-  let pending: Promise<string> | undefined;
+  const http = {
+    vendor: 'pax8',
+    vendorName: 'Pax8',
+    timeoutMs,
+    retry: options.retry,
+    fetch: options.fetch,
+    onRequest: options.onRequest,
+  };
 
-  async function fetchToken(): Promise<string> {
+  async function fetchToken() {
     const response = await send({
-      vendor: 'pax8',
+      ...http,
       method: 'POST',
       url: options.tokenUrl,
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -50,16 +55,13 @@ export function createPax8Api(options: Pax8ApiOptions) {
         audience: options.audience,
         grant_type: 'client_credentials',
       }),
-      timeoutMs,
-      retry: options.retry,
-      fetch: options.fetch,
       toError: (res, text) => pax8Error('POST', options.tokenUrl, res, text),
-      onRequest: options.onRequest,
     }).catch((error: unknown) => {
       // A token request changes nothing on Pax8's side, so "unknown outcome" is just a failure.
       if (error instanceof VendorError && error.code === 'unknown_outcome') {
         throw new VendorError({
           vendor: 'pax8',
+          vendorName: 'Pax8',
           code: 'server',
           method: 'POST',
           path: error.path,
@@ -72,61 +74,28 @@ export function createPax8Api(options: Pax8ApiOptions) {
     if (!parsed.success) {
       throw new VendorError({
         vendor: 'pax8',
+        vendorName: 'Pax8',
         code: 'bad_response',
         method: 'POST',
         path: new URL(options.tokenUrl).pathname,
         message: 'Pax8 answered the token request without an access_token.',
       });
     }
-    cached = { token: parsed.data.access_token, expiresAt: now() + parsed.data.expires_in * 1000 - TOKEN_MARGIN_MS };
-    return cached.token;
+    return { token: parsed.data.access_token, expiresInSeconds: parsed.data.expires_in };
   }
-
-  async function token(): Promise<string> {
-    if (cached && cached.expiresAt > now()) return cached.token;
-    // Concurrent callers share one token request.
-    pending ??= fetchToken().finally(() => {
-      pending = undefined;
-    });
-    return pending;
-  }
+  const tokens = tokenCache(fetchToken, now);
+  const token = tokens.token;
 
   async function get(path: string, query: Record<string, string | number | undefined> = {}): Promise<unknown> {
     const url = new URL(`${options.baseUrl.replace(/\/$/, '')}${path}`);
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
-    const attempt = async () =>
-      send({
-        vendor: 'pax8',
-        method: 'GET',
-        url: url.toString(),
-        headers: { Authorization: `Bearer ${await token()}`, Accept: 'application/json' },
-        timeoutMs,
-        retry: options.retry,
-        fetch: options.fetch,
-        toError: (res, text) => pax8Error('GET', url.toString(), res, text),
-        onRequest: options.onRequest,
-      });
-    let response: Response;
-    try {
-      response = await attempt();
-    } catch (error) {
-      // A cached token can be revoked before it expires: fetch a new one once.
-      if (!(error instanceof VendorError && error.code === 'authentication' && cached)) throw error;
-      cached = undefined;
-      response = await attempt();
-    }
-    const text = await response.text();
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new VendorError({
-        vendor: 'pax8',
-        code: 'bad_response',
-        method: 'GET',
-        path: url.pathname,
-        message: `Pax8 answered ${url.pathname} with something that is not JSON.`,
-      });
-    }
+    return bearerGet({
+      ...http,
+      url,
+      token,
+      forgetToken: tokens.forget,
+      toError: (res, text) => pax8Error('GET', url.toString(), res, text),
+    });
   }
 
   /**
@@ -143,6 +112,7 @@ export function createPax8Api(options: Pax8ApiOptions) {
       if (!body.success) {
         throw new VendorError({
           vendor: 'pax8',
+          vendorName: 'Pax8',
           code: 'bad_response',
           method: 'GET',
           path,
@@ -172,6 +142,7 @@ export function createPax8Api(options: Pax8ApiOptions) {
     const url = `${options.baseUrl.replace(/\/$/, '')}${path}`;
     const response = await send({
       vendor: 'pax8',
+      vendorName: 'Pax8',
       method: 'POST',
       url,
       headers: {
@@ -189,6 +160,7 @@ export function createPax8Api(options: Pax8ApiOptions) {
     return response.json().catch(() => {
       throw new VendorError({
         vendor: 'pax8',
+        vendorName: 'Pax8',
         code: 'bad_response',
         method: 'POST',
         path: new URL(url).pathname,

@@ -28,6 +28,7 @@ export function pax8Error(method: string, url: string, response: Response, text:
   });
   return new VendorError({
     vendor: 'pax8',
+    vendorName: 'Pax8',
     code,
     status: response.status,
     method,

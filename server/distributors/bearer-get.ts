@@ -1,0 +1,58 @@
+import type { RetryPolicy } from '../http/retry.ts';
+import { type RequestEvent, send } from '../http/send.ts';
+import { VendorError } from '../http/vendor-error.ts';
+
+export interface BearerGetOptions {
+  vendor: string;
+  vendorName: string;
+  url: URL;
+  /** The access token to send, fetched or cached by the caller. */
+  token: () => Promise<string>;
+  /** Forgets the cached access token; false when there was none to forget. */
+  forgetToken: () => boolean;
+  toError: (response: Response, text: string) => VendorError;
+  timeoutMs: number;
+  retry?: RetryPolicy;
+  fetch?: typeof fetch;
+  onRequest?: (event: RequestEvent) => void;
+}
+
+/**
+ * A distributor read with a bearer token and the shared retry rules. A token can be revoked
+ * before it expires, so a refusal with a cached token gets one more try with a new one.
+ */
+export async function bearerGet(o: BearerGetOptions): Promise<unknown> {
+  const attempt = async () =>
+    send({
+      vendor: o.vendor,
+      vendorName: o.vendorName,
+      method: 'GET',
+      url: o.url.toString(),
+      headers: { Authorization: `Bearer ${await o.token()}`, Accept: 'application/json' },
+      timeoutMs: o.timeoutMs,
+      retry: o.retry,
+      fetch: o.fetch,
+      toError: o.toError,
+      onRequest: o.onRequest,
+    });
+  let response: Response;
+  try {
+    response = await attempt();
+  } catch (error) {
+    if (!(error instanceof VendorError && error.code === 'authentication' && o.forgetToken())) throw error;
+    response = await attempt();
+  }
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new VendorError({
+      vendor: o.vendor,
+      vendorName: o.vendorName,
+      code: 'bad_response',
+      method: 'GET',
+      path: o.url.pathname,
+      message: `${o.vendorName} answered ${o.url.pathname} with something that is not JSON.`,
+    });
+  }
+}

@@ -1,0 +1,168 @@
+import { type RetryPolicy, sleep } from '../../http/retry.ts';
+import { type RequestEvent, send } from '../../http/send.ts';
+import { VendorError } from '../../http/vendor-error.ts';
+import { bearerGet } from '../bearer-get.ts';
+import { tokenCache } from '../token-cache.ts';
+import { ION, ionError, RECONNECT } from './errors.ts';
+import { ionPageSchema, ionTokenSchema } from './types.ts';
+
+/** Ion answers at most 100 records a page. */
+export const ION_PAGE_SIZE = 100;
+
+/**
+ * Where the refresh token lives. Ion's refresh tokens are single-use: each grant returns the
+ * next one, and it must be stored before anything else happens, or the connection is lost.
+ */
+export interface RefreshTokenStore {
+  /** The refresh token as stored now (another process may have used and replaced it). */
+  read(): Promise<string>;
+  /**
+   * Replaces `used` with `next`, only if `used` is still the stored one. False when another
+   * process replaced it first.
+   */
+  replace(used: string, next: string): Promise<boolean>;
+}
+
+export interface IonApiOptions {
+  /** `https://ion.tdsynnex.com`: the token endpoint is `/oauth/token`, the API `/api/v3`. */
+  baseUrl: string;
+  accountId: string;
+  tokens: RefreshTokenStore;
+  fetch?: typeof fetch;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  onRequest?: (event: RequestEvent) => void;
+  now?: () => number;
+}
+
+/** How long a refused grant waits for another process's rotation to land before calling the token lost. */
+const ROTATION_LOOKS = 5;
+const ROTATION_WAIT_MS = 200;
+
+/**
+ * StreamOne Ion's HTTP layer: the refresh-token grant (rotating the stored refresh token on
+ * every use), bearer calls with the shared retry rules, and token-paged lists.
+ */
+export function createIonApi(options: IonApiOptions) {
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const root = options.baseUrl.replace(/\/$/, '');
+  const tokenUrl = `${root}/oauth/token`;
+  const http = { ...ION, timeoutMs, retry: options.retry, fetch: options.fetch, onRequest: options.onRequest };
+  /** Once Ion has refused the stored refresh token, it is not presented again until it changes. */
+  let refused: { refreshToken: string; error: VendorError } | undefined;
+
+  async function grant(refreshToken: string) {
+    // As a write, a grant is repeated only after a 429 (not applied): once it reached Ion, the token is spent.
+    const response = await send({
+      ...http,
+      method: 'POST',
+      url: tokenUrl,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
+      toError: (res, text) => ionError('POST', tokenUrl, res, text),
+    });
+    const parsed = ionTokenSchema.safeParse(await response.json().catch(() => null));
+    if (!parsed.success)
+      throw new VendorError({
+        ...ION,
+        code: 'bad_response',
+        method: 'POST',
+        path: '/oauth/token',
+        message: `StreamOne Ion answered the token request without an access and refresh token. ${RECONNECT}`,
+      });
+    return parsed.data;
+  }
+
+  /** Whether the stored token changed from `used`, looking a few times over a second. */
+  async function rotatedSince(used: string): Promise<boolean> {
+    for (let look = 0; look < ROTATION_LOOKS; look++) {
+      if ((await options.tokens.read()) !== used) return true;
+      await sleep(ROTATION_WAIT_MS);
+    }
+    return false;
+  }
+
+  async function fetchToken() {
+    for (let tries = 0; ; tries++) {
+      const stored = await options.tokens.read();
+      if (refused && refused.refreshToken === stored) throw refused.error;
+      let answer: Awaited<ReturnType<typeof grant>>;
+      try {
+        answer = await grant(stored);
+      } catch (error) {
+        if (!(error instanceof VendorError)) throw error;
+        if (error.code === 'authentication') {
+          // Another process may have used it a moment ago and be storing the next one: use that.
+          if (tries < 2 && (await rotatedSince(stored))) continue;
+          refused = { refreshToken: stored, error };
+        }
+        if (error.code === 'unknown_outcome')
+          throw new VendorError({
+            ...ION,
+            code: 'server',
+            method: 'POST',
+            path: '/oauth/token',
+            message: `StreamOne Ion did not answer the token request; if it used the refresh token, ${RECONNECT.charAt(0).toLowerCase()}${RECONNECT.slice(1)}`,
+          });
+        throw error;
+      }
+      // Stored before the access token is used for anything, so a crash cannot lose it.
+      await options.tokens.replace(stored, answer.refresh_token);
+      return { token: answer.access_token, expiresInSeconds: answer.expires_in };
+    }
+  }
+
+  // Concurrent callers share one grant: two would spend the same single-use token.
+  const tokens = tokenCache(fetchToken, now);
+  const token = tokens.token;
+
+  async function get(path: string, query: Record<string, string | number | undefined> = {}): Promise<unknown> {
+    const url = new URL(`${root}/api/v3/accounts/${encodeURIComponent(options.accountId)}${path}`);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    return bearerGet({
+      ...http,
+      url,
+      token,
+      forgetToken: tokens.forget,
+      toError: (res, text) => ionError('GET', url.toString(), res, text),
+    });
+  }
+
+  /**
+   * Every page of a list whose records sit under `key`, each handed to `map` as it arrives.
+   * Pages follow `nextPageToken`, so they are read one after another.
+   */
+  async function pages<T>(
+    path: string,
+    key: string,
+    query: Record<string, string | number | undefined>,
+    map: (records: unknown[]) => T,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    let pageToken: string | undefined;
+    const seen = new Set<string>();
+    do {
+      const body = ionPageSchema.safeParse(await get(path, { ...query, pageSize: ION_PAGE_SIZE, pageToken }));
+      const records = body.success ? (body.data as Record<string, unknown>)[key] : undefined;
+      if (!body.success || !Array.isArray(records))
+        throw new VendorError({
+          ...ION,
+          code: 'bad_response',
+          method: 'GET',
+          path,
+          message: `StreamOne Ion answered ${path} without a ${key} list.`,
+        });
+      out.push(map(records));
+      pageToken = body.data.nextPageToken || undefined;
+      // A page token seen before would loop for ever; Ion has been known to repeat the last one.
+      if (pageToken && seen.has(pageToken)) break;
+      if (pageToken) seen.add(pageToken);
+    } while (pageToken);
+    return out;
+  }
+
+  return { token, get, pages };
+}
+
+export type IonApi = ReturnType<typeof createIonApi>;

@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createIonDistributor } from '../../../server/distributors/ion/adapter.ts';
+import { createIonApi, type IonApiOptions, type RefreshTokenStore } from '../../../server/distributors/ion/api.ts';
+import type { RequestEvent } from '../../../server/http/send.ts';
+import type { RunningSandboxes } from '../../../server/sandbox/start.ts';
+import { vendorFailure as failure } from '../../helpers/failure.ts';
+import { FAST_RETRY, setFaults, startTestSandboxes } from '../../helpers/sandbox.ts';
+
+let s: RunningSandboxes;
+beforeAll(async () => {
+  // Enough ConnectWise companies for Ion's customers to hold more than one page of subscriptions.
+  s = await startTestSandboxes({ companies: 150, subscriptions: 300 });
+});
+afterAll(async () => s.close());
+beforeEach(async () => {
+  await setFaults(s.ion.url, { rules: [] });
+  s.ion.control.now = () => Date.now();
+});
+
+/** A stored refresh token as the database keeps it: read, and replaced only if unchanged. */
+function memoryStore(initial: string) {
+  const store = {
+    value: initial,
+    replaced: [] as string[],
+    async read() {
+      return store.value;
+    },
+    async replace(used: string, next: string) {
+      if (store.value !== used) return false;
+      store.value = next;
+      store.replaced.push(next);
+      return true;
+    },
+  };
+  return store;
+}
+
+/** A fresh refresh token, as an admin gets from the portal's "Request New Credentials". */
+async function newRefreshToken(): Promise<string> {
+  const res = await fetch(`${s.ion.url}/__sandbox/credentials`, { method: 'POST' });
+  return ((await res.json()) as { refreshToken: string }).refreshToken;
+}
+
+async function ionFor(tokens?: RefreshTokenStore, extra: Partial<IonApiOptions> = {}) {
+  const events: RequestEvent[] = [];
+  const store = tokens ?? memoryStore(await newRefreshToken());
+  const api = createIonApi({
+    baseUrl: s.ion.url,
+    accountId: s.world.ion.accountId,
+    tokens: store,
+    retry: FAST_RETRY,
+    onRequest: (e) => events.push(e),
+    ...extra,
+  });
+  return { api, distributor: createIonDistributor(api), events, store };
+}
+const grants = (events: RequestEvent[]) => events.filter((e) => e.url.endsWith('/oauth/token')).length;
+
+describe('StreamOne Ion refresh tokens', () => {
+  it('stores the new refresh token on every grant, and the next process starts from it', async () => {
+    const store = memoryStore(await newRefreshToken());
+    const first = store.value;
+    const a = await ionFor(store);
+    await a.distributor.companies();
+    expect(store.value).not.toBe(first);
+    expect(store.replaced).toHaveLength(1);
+
+    // A restarted process has no access token: it grants with the stored, rotated token.
+    const b = await ionFor(store);
+    await expect(b.distributor.companies()).resolves.toMatchObject({ problems: [] });
+    expect(store.replaced).toHaveLength(2);
+    // The first token is spent: Ion refuses it, as it refuses any reused refresh token.
+    const reused = await failure((await ionFor(memoryStore(first))).distributor.verify());
+    expect(reused.message).toMatch(/already been used/);
+  });
+
+  it('keeps the access token for about two hours, then grants again and rotates', async () => {
+    let clock = 1_000_000;
+    const { distributor, events, store } = await ionFor(undefined, { now: () => clock });
+    await distributor.companies();
+    await distributor.products();
+    expect(grants(events)).toBe(1);
+    clock += 7_200_000 - 4 * 60_000;
+    await distributor.companies();
+    expect(grants(events)).toBe(2);
+    expect((store as ReturnType<typeof memoryStore>).replaced).toHaveLength(2);
+  });
+
+  it('shares one grant between concurrent calls, since two would spend the same token', async () => {
+    const { distributor, events } = await ionFor();
+    await Promise.all([distributor.companies(), distributor.products(), distributor.subscriptions()]);
+    expect(grants(events)).toBe(1);
+  });
+
+  it('two processes sharing the stored token both get through: the one refused takes the token the other stored', async () => {
+    const store = memoryStore(await newRefreshToken());
+    const [a, b] = [await ionFor(store), await ionFor(store)];
+    await expect(Promise.all([a.distributor.verify(), b.distributor.verify()])).resolves.toEqual([
+      undefined,
+      undefined,
+    ]);
+    expect(grants(a.events) + grants(b.events)).toBe(3);
+  });
+
+  it('a reused refresh token is a clear "reconnect" error, and is not presented again until it changes', async () => {
+    const store = memoryStore(await newRefreshToken());
+    await (await ionFor(memoryStore(store.value))).distributor.verify(); // spent elsewhere
+    const { distributor, events } = await ionFor(store);
+    const error = await failure(distributor.companies());
+    expect(error.code).toBe('authentication');
+    expect(error.vendorCode).toBe('invalid_grant');
+    expect(error.message).toMatch(/already been used.*Reconnect StreamOne Ion/);
+    expect(error.retryable).toBe(false);
+    // No loop: asking again fails at once without another grant.
+    await failure(distributor.companies());
+    expect(grants(events)).toBe(1);
+    // Once an admin reconnects (a new token is stored), the same client works again.
+    store.value = await newRefreshToken();
+    await expect(distributor.verify()).resolves.toBeUndefined();
+  });
+
+  it('an expired refresh token (older than 32 days) says so, and how to reconnect', async () => {
+    const { distributor } = await ionFor();
+    s.ion.control.now = () => Date.now() + 33 * 86_400_000;
+    const error = await failure(distributor.verify());
+    expect(error.code).toBe('authentication');
+    expect(error.message).toMatch(/Refresh token expired.*Reconnect StreamOne Ion/);
+  });
+});
+
+describe('StreamOne Ion reads', () => {
+  it('reads every page of subscriptions at size 100 with the minimum number of calls', async () => {
+    const { distributor, events } = await ionFor();
+    const subs = await distributor.subscriptions();
+    const total = s.world.ion.subscriptions.length;
+    expect(total).toBeGreaterThan(100);
+    expect(subs.items).toHaveLength(total);
+    expect(subs.problems).toEqual([]);
+    const reads = events.filter((e) => e.url.includes('/subscriptions'));
+    expect(reads).toHaveLength(Math.ceil(total / 100));
+    expect(reads.every((e) => new URL(e.url).searchParams.get('pageSize') === '100')).toBe(true);
+  });
+
+  it('turns customers, SKUs and subscriptions into the common model', async () => {
+    const { distributor } = await ionFor();
+    const companies = await distributor.companies();
+    expect(companies.items).toHaveLength(s.world.ion.customers.length);
+    const raw = s.world.ion.subscriptions.find((x) => x.subscriptionBillingTerm === 'P1Y')!;
+    const key = `${raw.customerId}-${raw.id}`;
+    const [sub] = (await distributor.subscription(key)).items;
+    expect(sub).toMatchObject({
+      id: key,
+      companyId: raw.customerId,
+      productId: `${raw.ccpProductId}:${raw.ccpSkuId}`,
+      quantity: Number(raw.subscriptionTotalLicenses),
+      status: 'Active',
+      endDate: null,
+      commitment: { term: '1-Year' },
+      unitPrice: Math.round(raw.price * 1_000_000),
+    });
+    const mine = await distributor.subscriptions({ companyId: raw.customerId });
+    expect(mine.items.map((x) => x.id)).toContain(key);
+    expect(mine.items.every((x) => x.companyId === raw.customerId)).toBe(true);
+
+    const products = await distributor.products();
+    expect(products.items.map((p) => p.vendorName).sort()).toEqual(
+      expect.arrayContaining(['Adobe', 'Google', 'Microsoft']),
+    );
+    const pricing = await distributor.pricing('Microsoft365NCE:Microsoft-365-Business-Premium');
+    expect(pricing.items.map((p) => [p.billingTerm, p.commitmentTerm, p.unitPrice])).toEqual([
+      ['Monthly', null, 26_400_000],
+      ['Monthly', '1-Year', 22_000_000],
+    ]);
+  });
+
+  it('honours Retry-After on a 429 and retries a read that failed with a 500', async () => {
+    const { distributor, events } = await ionFor();
+    await setFaults(s.ion.url, { rules: [{ path: '/customers$', status429: 1, retryAfterSeconds: 1, status500: 0 }] });
+    const started = Date.now();
+    await distributor.companies();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    await setFaults(s.ion.url, { rules: [{ path: '/customers$', status500: 1 }] });
+    await expect(distributor.companies()).resolves.toMatchObject({ problems: [] });
+    expect(events.filter((e) => e.status === 500)).toHaveLength(1);
+  });
+
+  it("another reseller's account is refused with Ion's reason", async () => {
+    const { distributor } = await ionFor(undefined, { accountId: '99999' });
+    const error = await failure(distributor.companies());
+    expect(error.code).toBe('permission');
+    expect(error.message).toMatch(/may not read this account: No access to account 99999/);
+  });
+});
