@@ -8,6 +8,7 @@ import {
   jsonb,
   type PgColumn,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -85,14 +86,33 @@ export const tenants = pgTable(
     codebase: text('codebase'),
     clientId: text('client_id').notNull(),
     apiKeysEnc: text('api_keys_enc'),
-    distributor: text('distributor').notNull().default('pax8'),
-    distributorCredentialsEnc: text('distributor_credentials_enc'),
     /** The Manage origin allowed to host the pod, for self-hosted instances. */
     allowedOrigin: text('allowed_origin'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('tenants_site_company_uq').on(t.site, t.companyId)],
+);
+
+/**
+ * A distributor a tenant buys from, by its registry kind (`pax8`, `ion`): its credentials,
+ * sealed with the tenant and kind as context. A distributor whose refresh token rotates has it
+ * replaced here on every use, under a row lock.
+ */
+export const tenantDistributors = pgTable(
+  'tenant_distributors',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    credentialsEnc: text('credentials_enc').notNull(),
+    /** When a person last entered credentials; a rotated token does not change it. */
+    connectedAt: at('connected_at').notNull().defaultNow(),
+    connectedBy: text('connected_by'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.kind] })],
 );
 
 export const tenantSettings = pgTable('tenant_settings', {
@@ -475,8 +495,8 @@ export const connectionChecks = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     /** `connectwise` (the API member) or a distributor's kind (`pax8`). */
     connection: text('connection').notNull(),
-    /** `test` (the stored credentials were tried) or `rotate` (new ones were entered). */
-    action: text('action', { enum: ['test', 'rotate'] }).notNull(),
+    /** `test` (the stored credentials were tried), `rotate` (new ones were entered) or `disconnect`. */
+    action: text('action', { enum: ['test', 'rotate', 'disconnect'] }).notNull(),
     ok: boolean('ok').notNull(),
     message: text('message'),
     checkedBy: text('checked_by').notNull(),

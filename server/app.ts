@@ -29,7 +29,8 @@ export interface AppDeps {
   sessionTtlMinutes?: number;
   /** Options for every ConnectWise client the server makes (tests pass fetch or timeouts). */
   cw?: CwOverrides;
-  pax8?: VendorOptions['pax8'];
+  /** Options for every distributor client (tests pass timeouts, benchmarks count calls). */
+  distributors?: VendorOptions['distributors'];
   /** How long vendor reads are reused while a member works (default 60 s). */
   readCacheMs?: number;
   /** ConnectWise requests per minute a tenant's syncs may make, all processes together (default 600). */
@@ -40,7 +41,12 @@ export interface AppDeps {
 
 /** Builds the whole HTTP surface from its dependencies; index.ts only wires and serves. */
 export function createApp(deps: AppDeps) {
-  const vendors = createVendors({ secrets: deps.secrets, cw: deps.cw, pax8: deps.pax8 });
+  const vendors = createVendors({
+    db: deps.database.db,
+    secrets: deps.secrets,
+    cw: deps.cw,
+    distributors: deps.distributors,
+  });
   const apiDeps: ApiDeps = {
     database: deps.database,
     secrets: deps.secrets,

@@ -1,16 +1,30 @@
 import { parseArgs } from 'node:util';
+import { DISTRIBUTOR_KINDS } from '../distributors/registry.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { openRuntime } from '../runtime.ts';
 import { setupTenant } from '../tenants/setup.ts';
 import { readSecret } from './secret-input.ts';
 
+/** `clientSecret` → `client-secret` (flags) and `CLIENT_SECRET` (environment). */
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const snake = (name: string) => kebab(name).replace(/-/g, '_').toUpperCase();
+/** Each distributor's fields, from the registry: `--pax8-client-id`, or `PAX8_CLIENT_SECRET` for a secret. */
+const distributorFlags = DISTRIBUTOR_KINDS.flatMap((k) =>
+  k.fields.map((f) => ({
+    kind: k,
+    field: f,
+    flag: `${k.kind}-${kebab(f.name)}`,
+    variable: `${k.kind.toUpperCase()}_${snake(f.name)}`,
+  })),
+);
+
 /**
  * `npm run tenant -- --name "Acme MSP" --site na.myconnectwise.net --company acme --client-id <guid>
- *   --public-key <key> --pax8-client-id <id>
- *   [--pax8-base-url URL --pax8-token-url URL --pax8-audience AUD --origin https://cw.example.com]`
- * with the secrets in `CW_PRIVATE_KEY` and `PAX8_CLIENT_SECRET`, or typed without echo when
- * asked. Tests both connections, then registers or updates the tenant. Values are taken exactly
- * as typed: a stray space is reported, not trimmed.
+ *   --public-key <key> [--pax8-client-id <id> …] [--ion-account-id <id> …] [--origin https://cw.example.com]`
+ * with `CW_PRIVATE_KEY` and each distributor's secrets (`PAX8_CLIENT_SECRET`, `ION_REFRESH_TOKEN`)
+ * in the environment, or typed without echo when asked. A distributor is connected when any of
+ * its flags is given. Tests every connection, then registers or updates the tenant. Values are
+ * taken exactly as typed: a stray space is reported, not trimmed.
  */
 const { values } = parseArgs({
   // Secret flags are still recognised, only to be refused with the way to pass them instead.
@@ -21,12 +35,8 @@ const { values } = parseArgs({
     'client-id': { type: 'string' },
     'public-key': { type: 'string' },
     'private-key': { type: 'string' },
-    'pax8-client-id': { type: 'string' },
-    'pax8-client-secret': { type: 'string' },
-    'pax8-base-url': { type: 'string' },
-    'pax8-token-url': { type: 'string' },
-    'pax8-audience': { type: 'string' },
     origin: { type: 'string' },
+    ...Object.fromEntries(distributorFlags.map((d) => [d.flag, { type: 'string' as const }])),
   },
 });
 const flag: Record<string, string> = {
@@ -36,28 +46,41 @@ const flag: Record<string, string> = {
   clientId: '--client-id',
   publicKey: '--public-key',
   privateKey: 'CW_PRIVATE_KEY',
-  'pax8.clientId': '--pax8-client-id',
-  'pax8.clientSecret': 'PAX8_CLIENT_SECRET',
-  'pax8.baseUrl': '--pax8-base-url',
-  'pax8.tokenUrl': '--pax8-token-url',
-  'pax8.audience': '--pax8-audience',
   allowedOrigin: '--origin',
+  ...Object.fromEntries(
+    distributorFlags.map((d) => [`${d.kind.kind}.${d.field.name}`, d.field.secret ? d.variable : `--${d.flag}`]),
+  ),
 };
 
-const refused = (['private-key', 'pax8-client-secret'] as const).filter((f) => values[f] !== undefined);
-if (refused.length > 0) {
+const secretFlags = [
+  { flag: 'private-key', variable: 'CW_PRIVATE_KEY' },
+  ...distributorFlags.filter((d) => d.field.secret),
+].filter((f) => values[f.flag as keyof typeof values] !== undefined);
+if (secretFlags.length > 0) {
   process.stderr.write(
-    `Tenant not saved:\n${refused
+    `Tenant not saved:\n${secretFlags
       .map(
         (f) =>
-          `  --${f}: secrets are not taken as flags (npm prints them back, and shells keep them); set ${f === 'private-key' ? 'CW_PRIVATE_KEY' : 'PAX8_CLIENT_SECRET'} in the environment, or leave it out to be asked`,
+          `  --${f.flag}: secrets are not taken as flags (npm prints them back, and shells keep them); set ${f.variable} in the environment, or leave it out to be asked`,
       )
       .join('\n')}\n`,
   );
   process.exit(1);
 }
 const privateKey = await readSecret('CW_PRIVATE_KEY', 'ConnectWise API member private key');
-const pax8Secret = await readSecret('PAX8_CLIENT_SECRET', 'Pax8 client secret');
+const distributors: Record<string, Record<string, string | undefined>> = {};
+for (const kind of DISTRIBUTOR_KINDS) {
+  const mine = distributorFlags.filter((d) => d.kind === kind);
+  const given = mine.filter((d) => !d.field.secret && values[d.flag as keyof typeof values] !== undefined);
+  const fromEnv = mine.filter((d) => d.field.secret && process.env[d.variable]);
+  if (given.length === 0 && fromEnv.length === 0) continue;
+  const entry: Record<string, string | undefined> = {};
+  for (const d of mine)
+    entry[d.field.name] = d.field.secret
+      ? await readSecret(d.variable, `${kind.displayName} ${d.field.label.toLowerCase()}`)
+      : (values[d.flag as keyof typeof values] as string | undefined);
+  distributors[kind.kind] = Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined));
+}
 
 const runtime = await openRuntime();
 try {
@@ -70,13 +93,7 @@ try {
       clientId: values['client-id'],
       publicKey: values['public-key'],
       privateKey,
-      pax8: {
-        clientId: values['pax8-client-id'],
-        clientSecret: pax8Secret,
-        ...(values['pax8-base-url'] ? { baseUrl: values['pax8-base-url'] } : {}),
-        ...(values['pax8-token-url'] ? { tokenUrl: values['pax8-token-url'] } : {}),
-        ...(values['pax8-audience'] ? { audience: values['pax8-audience'] } : {}),
-      },
+      distributors,
       ...(values.origin ? { allowedOrigin: values.origin } : {}),
     },
   );
@@ -84,8 +101,8 @@ try {
     [
       `${result.created ? 'Registered' : 'Updated'} tenant "${result.tenant.name}" (${result.tenant.site}, company ${result.tenant.companyId}).`,
       `  ConnectWise: ${result.connectwise.companyName}, ${result.connectwise.version}, codebase ${result.connectwise.codebase}, API member ${result.connectwise.apiMember}`,
-      `  Pax8: connected, ${result.pax8.companies} companies visible`,
-      '  Next: npm run register -- --company <id> to add the Pax8 tab and pod to ConnectWise.',
+      ...result.distributors.map((d) => `  ${d.displayName}: connected, ${d.companies} companies visible`),
+      '  Next: npm run register -- --company <id> to add the Distributors tab and pod to ConnectWise.',
       '',
     ].join('\n'),
   );

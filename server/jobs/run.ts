@@ -11,6 +11,7 @@ import { toIsoDay } from '../../shared/dates.ts';
 import type { Actor } from '../audit.ts';
 import type { Clock } from '../clock.ts';
 import type { CwAuth } from '../connectwise/auth.ts';
+import { AppError } from '../errors.ts';
 import { mapLimit } from '../http/limit.ts';
 import { sleep } from '../http/retry.ts';
 import { VendorError } from '../http/vendor-error.ts';
@@ -202,11 +203,14 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     const ctx: WriteContext = { db: deps.db, tenant, actor, cw, now, syncRunId: runId };
     await settleAbandoned(ctx);
     const today = toIsoDay(deps.clock.now());
+    const [connected] = await deps.vendors.distributors(tenant);
+    if (!connected)
+      throw new AppError('conflict', 'No distributor is connected; an admin connects one on the Connections page.');
     const { assessed, unreadable, agreements } = await assessTenant({
       db: deps.db,
       tenant,
       cw,
-      distributor: deps.vendors.distributor(tenant),
+      distributor: connected.distributor,
       today,
       rules: settings.rules,
       concurrency: deps.concurrency,
@@ -271,7 +275,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
             ? 'Nothing was written: unattended runs write only after a member whose ConnectWise role may edit agreements saves the sync settings.'
             : null,
           unreadableCount > 0
-            ? `${unreadableCount} ${unreadableCount === 1 ? 'record' : 'records'} could not be read; each is listed in the unsynced report with the value Pax8 sent.`
+            ? `${unreadableCount} ${unreadableCount === 1 ? 'record' : 'records'} could not be read; each is listed in the unsynced report with the value ${connected.displayName} sent.`
             : null,
         ]
           .filter(Boolean)

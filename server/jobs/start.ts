@@ -76,7 +76,7 @@ export function startJobsFor(
     logger: runtime.logger,
     clock: runtime.clock,
     secrets: runtime.secrets,
-    vendors: createVendors({ secrets: runtime.secrets }),
+    vendors: createVendors({ db: runtime.database.db, secrets: runtime.secrets }),
     budgetPerMinute: runtime.env.SYNC_BUDGET_PER_MINUTE,
     work: work === false ? undefined : { localConcurrency: work === true ? runtime.env.JOB_CONCURRENCY : work },
   });

@@ -4,7 +4,7 @@ import { type AdjustmentFilters, listAdjustments } from '../../db/queries/adjust
 import { centsToDecimal } from '../../shared/money.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { zv } from '../validate.ts';
-import { type ApiDeps, requestContext } from './context.ts';
+import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 import { toCsv } from './csv.ts';
 
 const logQuery = z.object({
@@ -34,7 +34,7 @@ const filtersOf = (q: z.infer<typeof logQuery>): AdjustmentFilters => ({
  * Log page and as CSV for a spreadsheet.
  */
 export function adjustmentRoutes(deps: ApiDeps) {
-  const entries = async (ctx: ReturnType<typeof requestContext>, q: z.infer<typeof logQuery>) =>
+  const entries = async (ctx: RequestContext, q: z.infer<typeof logQuery>) =>
     (await listAdjustments(ctx.db, ctx.tenant.id, filtersOf(q))).map((r) => {
       const s = r.opSummary;
       return {
@@ -67,10 +67,10 @@ export function adjustmentRoutes(deps: ApiDeps) {
     });
   return new Hono<AppEnv>()
     .get('/adjustments', zv('query', logQuery), async (c) => {
-      return c.json(await entries(requestContext(deps, c), c.req.valid('query')), 200);
+      return c.json(await entries(await requestContext(deps, c), c.req.valid('query')), 200);
     })
     .get('/adjustments.csv', zv('query', logQuery), async (c) => {
-      const rows = await entries(requestContext(deps, c), c.req.valid('query'));
+      const rows = await entries(await requestContext(deps, c), c.req.valid('query'));
       const money = (cents: number | null) => (cents === null ? '' : centsToDecimal(cents));
       const csv = toCsv(
         [

@@ -40,7 +40,7 @@ const mappingIdParam = uuidParam;
 
 /** Binds one Pax8 company to one ConnectWise company, refusing a pairing that would double-bill. */
 export async function bind(ctx: RequestContext, distributorCompanyId: string, cwCompanyId: number) {
-  const pax8 = (await ctx.pax8Companies()).items.find((x) => x.id === distributorCompanyId);
+  const pax8 = (await ctx.distributorCompanies()).items.find((x) => x.id === distributorCompanyId);
   if (!pax8)
     throw new AppError('not_found', `Pax8 has no company ${distributorCompanyId}.`, { field: 'distributorCompanyId' });
   const cwCompany = await ctx.cwCompany(cwCompanyId);
@@ -158,9 +158,9 @@ export function companyRoutes(deps: ApiDeps) {
     new Hono<AppEnv>()
       /** The companies page: every Pax8 company, mapped, unmapped or failed, with a suggestion for the unmapped. */
       .get('/companies', async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const [pax8, cwCompanies, mappings] = await Promise.all([
-          ctx.pax8Companies(),
+          ctx.distributorCompanies(),
           ctx.cwCompanies(),
           listCompanyMappings(ctx.db, ctx.tenant.id),
         ]);
@@ -199,14 +199,17 @@ export function companyRoutes(deps: ApiDeps) {
       })
       /** The Pax8 tab of one ConnectWise company: its binding, or suggestions to bind it. */
       .get('/companies/:cwCompanyId/tab', zv('param', cwIdParam), async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const cwCompanyId = Number(c.req.valid('param').cwCompanyId);
         const [cwCompany, mapping] = await Promise.all([
           ctx.cwCompany(cwCompanyId),
           companyMappingByCw(ctx.db, ctx.tenant.id, cwCompanyId),
         ]);
         if (!mapping) {
-          const [pax8, mappings] = await Promise.all([ctx.pax8Companies(), listCompanyMappings(ctx.db, ctx.tenant.id)]);
+          const [pax8, mappings] = await Promise.all([
+            ctx.distributorCompanies(),
+            listCompanyMappings(ctx.db, ctx.tenant.id),
+          ]);
           const boundTo = new Map(
             mappings.filter((m) => m.status === 'mapped').map((m) => [m.distributorCompanyId, m] as const),
           );
@@ -302,7 +305,7 @@ export function companyRoutes(deps: ApiDeps) {
         '/cw-companies',
         zv('query', z.object({ q: z._default(z.string().check(z.maxLength(100)), '') })),
         async (c) => {
-          const ctx = requestContext(deps, c);
+          const ctx = await requestContext(deps, c);
           const q = c.req.valid('query').q.trim().toLowerCase();
           const [all, mappings] = await Promise.all([ctx.cwCompanies(), listCompanyMappings(ctx.db, ctx.tenant.id)]);
           const taken = new Set(mappings.filter((m) => m.status === 'mapped').map((m) => m.cwCompanyId));
@@ -326,9 +329,9 @@ export function companyRoutes(deps: ApiDeps) {
         },
       )
       .get('/pax8-companies', zv('query', z.object({ q: z._default(z.string(), '') })), async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const q = c.req.valid('query').q.trim().toLowerCase();
-        const rows = (await ctx.pax8Companies()).items
+        const rows = (await ctx.distributorCompanies()).items
           .filter((p) => !q || p.name.toLowerCase().includes(q))
           .slice(0, 50);
         return c.json(
@@ -338,24 +341,24 @@ export function companyRoutes(deps: ApiDeps) {
       })
       .post('/company-mappings', mayWrite(deps, 'writeAdditions'), zv('json', bindCompanySchema), async (c) => {
         const { distributorCompanyId, cwCompanyId } = c.req.valid('json');
-        return c.json(await bind(requestContext(deps, c), distributorCompanyId, cwCompanyId), 201);
+        return c.json(await bind(await requestContext(deps, c), distributorCompanyId, cwCompanyId), 201);
       })
       /** What unbinding would affect, for the confirmation. */
       .get('/company-mappings/:id/impact', zv('param', mappingIdParam), async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const mapping = await companyMappingById(ctx.db, ctx.tenant.id, c.req.valid('param').id);
         if (!mapping) throw new AppError('not_found', 'No such company binding.');
         return c.json({ serviceMappings: await countServiceMappings(ctx.db, ctx.tenant.id, mapping.id) }, 200);
       })
       .delete('/company-mappings/:id', mayWrite(deps, 'writeAdditions'), zv('param', mappingIdParam), async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const result = await unbindCompany(ctx.db, ctx.tenant.id, c.req.valid('param').id);
         if (!result) throw new AppError('not_found', 'No such company binding.');
         return c.json({ paused: result.paused }, 200);
       })
       /** Several companies bound or cleared at once; each row answers for itself. */
       .post('/company-mappings/bulk', mayWrite(deps, 'writeAdditions'), zv('json', bulkCompaniesSchema), async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const results = [];
         for (const item of c.req.valid('json').items) {
           try {
@@ -393,7 +396,7 @@ export function companyRoutes(deps: ApiDeps) {
         zv('param', mappingIdParam),
         zv('json', z.object({ agreementId: z.nullable(z.number().check(z.int())) })),
         async (c) => {
-          const ctx = requestContext(deps, c);
+          const ctx = await requestContext(deps, c);
           const mapping = await companyMappingById(ctx.db, ctx.tenant.id, c.req.valid('param').id);
           if (!mapping) throw new AppError('not_found', 'No such company binding.');
           const { agreementId } = c.req.valid('json');
@@ -414,9 +417,9 @@ export function companyRoutes(deps: ApiDeps) {
       )
       /** Creates the ConnectWise company for a Pax8 company that has none, after review, and binds it. */
       .post('/cw-companies', mayWrite(deps, 'createCompanies'), zv('json', newCompanySchema), async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const { distributorCompanyId, ...company } = c.req.valid('json');
-        const pax8 = (await ctx.pax8Companies()).items.find((x) => x.id === distributorCompanyId);
+        const pax8 = (await ctx.distributorCompanies()).items.find((x) => x.id === distributorCompanyId);
         if (!pax8) throw new AppError('not_found', `Pax8 has no company ${distributorCompanyId}.`);
         const created = await auditedWrite(
           ctx.db,

@@ -1,12 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod/mini';
 import { lastSuccess, recentChecks, recordChecks } from '../../db/queries/connections.ts';
+import { connectDistributor, connectedDistributors, disconnectDistributor } from '../../db/queries/distributors.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
-import { AppError, type FieldError } from '../errors.ts';
+import { DISTRIBUTOR_KINDS, distributorKind } from '../distributors/registry.ts';
+import { AppError, type FieldError, invalidInput } from '../errors.ts';
 import { inMemberWords } from '../http/member-words.ts';
 import { VendorError } from '../http/vendor-error.ts';
-import { openApiKeys, openDistributor } from '../tenants/secrets.ts';
+import { checkDistributor, withSpentTokens } from '../tenants/connect-distributor.ts';
+import { openApiKeys, openConnection, sealDistributor } from '../tenants/secrets.ts';
 import { setupTenant } from '../tenants/setup.ts';
 import { zv } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
@@ -14,30 +17,57 @@ import type { ApiDeps } from './context.ts';
 const secret = z.string().check(z.minLength(1, 'enter the new value, or leave the whole group out to keep it'));
 const rotateSchema = z.object({
   apiMember: z.optional(z.object({ publicKey: secret, privateKey: secret })),
-  pax8: z.optional(z.object({ clientId: secret, clientSecret: secret })),
+  /** New credentials by distributor kind; fields left out keep their stored values. */
+  distributors: z.optional(z.record(z.string(), z.record(z.string(), z.string()))),
+  /** The first release's spelling of `distributors.pax8`. */
+  pax8: z.optional(z.record(z.string(), z.string())),
 });
+const kindParam = z.object({ kind: z.string().check(z.minLength(1)) });
 
 /** A key shown as its last four characters: enough to tell which one is in use, never the key. */
 const hint = (value: string | undefined) => (value ? `…${value.slice(-4)}` : null);
 
 /**
  * The admin's Connections page: what the tenant connects with (never a secret), when each
- * connection last worked, a test of the stored credentials, and rotation. Rotation runs the
- * command line's own checks (`setupTenant`): nothing is stored unless both connections work.
+ * connection last worked, a test of the stored credentials, rotation, and connecting or
+ * disconnecting a distributor. New credentials are tested before anything is stored.
  */
 export function connectionRoutes(deps: ApiDeps) {
   const db = () => deps.database.db;
   const failed = (error: unknown) => (error instanceof VendorError ? inMemberWords(error) : (error as Error).message);
+  const nameOf = (connection: string) =>
+    connection === 'connectwise' ? 'ConnectWise' : (distributorKind(connection)?.displayName ?? connection);
   return new Hono<AppEnv>()
     .get('/connections', async (c) => {
       const { tenant } = c.get('auth');
       const keys = openApiKeys(deps.secrets, tenant);
-      const pax8 = openDistributor(deps.secrets, tenant);
-      const [checks, cwOk, pax8Ok] = await Promise.all([
+      const [checks, cwOk, rows] = await Promise.all([
         recentChecks(db(), tenant.id),
         lastSuccess(db(), tenant.id, 'connectwise'),
-        lastSuccess(db(), tenant.id, 'pax8'),
+        connectedDistributors(db(), tenant.id),
       ]);
+      const distributors = await Promise.all(
+        DISTRIBUTOR_KINDS.map(async (kind) => {
+          const row = rows.find((r) => r.kind === kind.kind);
+          const stored = row ? openConnection(deps.secrets, row) : undefined;
+          return {
+            kind: kind.kind,
+            displayName: kind.displayName,
+            connected: Boolean(row),
+            connectedAt: row?.connectedAt.toISOString() ?? null,
+            connectedBy: row?.connectedBy ?? null,
+            lastSuccess: row ? ((await lastSuccess(db(), tenant.id, kind.kind))?.toISOString() ?? null) : null,
+            fields: kind.fields.map((f) => ({
+              name: f.name,
+              label: f.label,
+              secret: f.secret,
+              optional: Boolean(f.optional),
+              help: f.help ?? null,
+              shown: stored ? (f.secret ? hint(stored[f.name]) : (stored[f.name] ?? null)) : null,
+            })),
+          };
+        }),
+      );
       return c.json(
         {
           connectwise: {
@@ -47,15 +77,11 @@ export function connectionRoutes(deps: ApiDeps) {
             publicKey: hint(keys?.publicKey),
             lastSuccess: cwOk?.toISOString() ?? null,
           },
-          pax8: {
-            clientId: pax8?.clientId ?? null,
-            baseUrl: pax8?.baseUrl ?? null,
-            clientSecret: hint(pax8?.clientSecret),
-            lastSuccess: pax8Ok?.toISOString() ?? null,
-          },
+          distributors,
           checks: checks.map((k) => ({
             id: k.id,
             connection: k.connection,
+            name: nameOf(k.connection),
             action: k.action,
             ok: k.ok,
             message: k.message,
@@ -69,6 +95,7 @@ export function connectionRoutes(deps: ApiDeps) {
     .post('/connections/test', mayWrite(deps, 'changeSettings'), async (c) => {
       const { tenant, member } = c.get('auth');
       const by = `${member.name} (${member.id})`;
+      const connected = await deps.vendors.distributors(tenant);
       const results = await Promise.all([
         deps.vendors
           .apiMemberCw(tenant)
@@ -77,34 +104,33 @@ export function connectionRoutes(deps: ApiDeps) {
             (m) => ({ connection: 'connectwise', ok: true, message: `The API member ${m.identifier} signed in.` }),
             (error: unknown) => ({ connection: 'connectwise', ok: false, message: failed(error) }),
           ),
-        deps.vendors
-          .distributor(tenant)
-          .verify()
-          .then(
-            () => ({ connection: 'pax8', ok: true, message: 'Pax8 accepted the client credentials.' }),
-            (error: unknown) => ({ connection: 'pax8', ok: false, message: failed(error) }),
+        ...connected.map((d) =>
+          d.distributor.verify().then(
+            () => ({ connection: d.kind, ok: true, message: `${d.displayName} accepted the stored credentials.` }),
+            (error: unknown) => ({ connection: d.kind, ok: false, message: failed(error) }),
           ),
+        ),
       ]);
       await recordChecks(
         db(),
         tenant.id,
         results.map((r) => ({ ...r, action: 'test' as const, checkedBy: by })),
       );
-      return c.json({ results }, 200);
+      return c.json({ results: results.map((r) => ({ ...r, name: nameOf(r.connection) })) }, 200);
     })
     .put('/connections', mayWrite(deps, 'changeSettings'), zv('json', rotateSchema), async (c) => {
       const { tenant, member } = c.get('auth');
       const by = `${member.name} (${member.id})`;
       const body = c.req.valid('json');
-      if (!body.apiMember && !body.pax8)
-        throw new AppError('invalid_input', 'Enter the new API member keys, the new Pax8 credentials, or both.', {
+      const given = { ...body.distributors, ...(body.pax8 ? { pax8: body.pax8 } : {}) };
+      if (!body.apiMember && Object.keys(given).length === 0)
+        throw new AppError('invalid_input', 'Enter new API member keys, new distributor credentials, or both.', {
           fields: [{ field: 'apiMember', message: 'nothing to change' }],
         });
       const keys = openApiKeys(deps.secrets, tenant);
-      const pax8 = openDistributor(deps.secrets, tenant);
-      if (!keys || !pax8)
-        throw new AppError('conflict', 'This tenant has no stored credentials; run tenant setup again.');
-      const rotated = [...(body.apiMember ? ['connectwise'] : []), ...(body.pax8 ? ['pax8'] : [])];
+      if (!keys) throw new AppError('conflict', 'This tenant has no stored credentials; run tenant setup again.');
+      const rows = await connectedDistributors(db(), tenant.id);
+      const rotated = [...(body.apiMember ? ['connectwise'] : []), ...Object.keys(given)];
       // Each connection rotated is recorded, whichever way it went.
       const recordRotation = (ok: boolean, message: string) =>
         recordChecks(
@@ -112,31 +138,80 @@ export function connectionRoutes(deps: ApiDeps) {
           tenant.id,
           rotated.map((connection) => ({ connection, action: 'rotate' as const, ok, message, checkedBy: by })),
         );
-      try {
-        await setupTenant(
-          { db: db(), secrets: deps.secrets, sandbox: deps.sandbox, fetch: deps.setupFetch },
-          {
-            name: tenant.name,
-            site: `${tenant.protocol}://${tenant.site}`,
-            companyId: tenant.companyId,
-            clientId: tenant.clientId,
-            ...keys,
-            ...body.apiMember,
-            pax8: { ...pax8, ...body.pax8 },
-            ...(tenant.allowedOrigin ? { allowedOrigin: tenant.allowedOrigin } : {}),
-          },
+      const refused = async (problems: FieldError[]) => {
+        await recordRotation(
+          false,
+          `New credentials refused, nothing stored: ${problems.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
         );
-      } catch (error) {
-        if (error instanceof AppError) {
-          const fields = (error.details.fields as FieldError[] | undefined) ?? [];
-          await recordRotation(
-            false,
-            `New credentials refused, nothing stored: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ') || error.message}`,
-          );
-        }
-        throw error;
+        return invalidInput(problems);
+      };
+
+      // Distributors first, each against its stored values for the fields left out.
+      const checked = [];
+      const problems: FieldError[] = [];
+      for (const [kind, entered] of Object.entries(given)) {
+        const row = rows.find((r) => r.kind === kind);
+        const stored = row ? openConnection(deps.secrets, row) : {};
+        const result = await checkDistributor(
+          kind,
+          { ...stored, ...entered },
+          { sandbox: deps.sandbox, fetch: deps.setupFetch },
+        );
+        if ('problems' in result) problems.push(...result.problems);
+        else checked.push(result);
       }
+      if (problems.length > 0) throw await refused(withSpentTokens(problems, checked));
+      if (body.apiMember) {
+        try {
+          await setupTenant(
+            { db: db(), secrets: deps.secrets, sandbox: deps.sandbox, fetch: deps.setupFetch },
+            {
+              name: tenant.name,
+              site: `${tenant.protocol}://${tenant.site}`,
+              companyId: tenant.companyId,
+              clientId: tenant.clientId,
+              ...keys,
+              ...body.apiMember,
+              ...(tenant.allowedOrigin ? { allowedOrigin: tenant.allowedOrigin } : {}),
+            },
+          );
+        } catch (error) {
+          if (error instanceof AppError) {
+            // Named as the form names them: the API member's keys sit under `apiMember`.
+            const fields = ((error.details.fields as FieldError[] | undefined) ?? []).map((f) =>
+              f.field === 'publicKey' || f.field === 'privateKey' ? { ...f, field: `apiMember.${f.field}` } : f,
+            );
+            throw await refused(withSpentTokens(fields, checked));
+          }
+          throw error;
+        }
+      }
+      for (const d of checked)
+        await connectDistributor(
+          db(),
+          tenant.id,
+          d.kind,
+          sealDistributor(deps.secrets, tenant.id, d.kind, d.credentials),
+          by,
+        );
       await recordRotation(true, 'New credentials tested and stored, encrypted.');
       return c.json({ rotated }, 200);
+    })
+    .delete('/connections/:kind', mayWrite(deps, 'changeSettings'), zv('param', kindParam), async (c) => {
+      const { tenant, member } = c.get('auth');
+      const { kind } = c.req.valid('param');
+      if (!(await disconnectDistributor(db(), tenant.id, kind)))
+        throw new AppError('not_found', `${nameOf(kind)} is not connected.`, { field: 'kind' });
+      await recordChecks(db(), tenant.id, [
+        {
+          connection: kind,
+          action: 'disconnect',
+          ok: true,
+          message:
+            'Disconnected: its credentials were deleted. Its mappings are kept, and work again if it is connected again.',
+          checkedBy: `${member.name} (${member.id})`,
+        },
+      ]);
+      return c.json({ disconnected: kind }, 200);
     });
 }

@@ -5,6 +5,8 @@ import type { AppEnv, SessionDeps } from '../auth/session.ts';
 import type { TtlCache } from '../cache.ts';
 import { where } from '../connectwise/conditions.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
+import type { Distributor } from '../distributors/types.ts';
+import { AppError } from '../errors.ts';
 import type { SyncJobs } from '../jobs/sync-jobs.ts';
 import type { Vendors } from '../tenants/vendors.ts';
 
@@ -23,11 +25,29 @@ export interface ApiDeps extends SessionDeps {
  * What a request needs, scoped to its tenant and acting as its member: vendor reads through the
  * cache (ConnectWise reads are cached per member, since roles differ), the audit actor, today.
  */
-export function requestContext(deps: ApiDeps, c: Context<AppEnv>) {
+export async function requestContext(deps: ApiDeps, c: Context<AppEnv>) {
   const { tenant, member, cwAuth } = c.get('auth');
   const cw = deps.vendors.cw(tenant, cwAuth);
-  const distributor = deps.vendors.distributor(tenant);
-  const t = (k: string) => `${tenant.id}:${k}`;
+  const connected = await deps.vendors.distributors(tenant);
+  // The pod says which distributor it shows; without it, the first one connected.
+  const asked = c.req.header('x-distributor') || c.req.query('distributor');
+  const chosen = asked ? connected.find((d) => d.kind === asked) : connected[0];
+  if (asked && !chosen)
+    throw new AppError('invalid_input', `"${asked}" is not a distributor this tenant has connected.`, {
+      fields: [
+        {
+          field: 'distributor',
+          message: `connect it on the Connections page, or choose one of: ${connected.map((d) => d.kind).join(', ') || 'none yet'}`,
+        },
+      ],
+    });
+  const need = (): Distributor => {
+    if (!chosen)
+      throw new AppError('conflict', 'No distributor is connected yet; an admin connects one on the Connections page.');
+    return chosen.distributor;
+  };
+  const kind = chosen?.kind ?? '';
+  const t = (k: string) => `${tenant.id}:${kind}:${k}`;
   const m = (k: string) => `${tenant.id}:cw:${member.id}:${k}`;
   const actor: Actor = { type: 'member', memberId: member.id, name: member.name };
   return {
@@ -38,17 +58,26 @@ export function requestContext(deps: ApiDeps, c: Context<AppEnv>) {
     db: deps.database.db,
     today: toIsoDay(deps.clock.now()),
     by: `${member.name} (${member.id})`,
-    pax8Companies: () => deps.cache.get(t('pax8:companies'), () => distributor.companies()),
-    pax8Products: () => deps.cache.get(t('pax8:products'), () => distributor.products()),
-    pax8Subscriptions: () => deps.cache.get(t('pax8:subscriptions'), () => distributor.subscriptions()),
+    /** The distributors connected, for the pod's switch. */
+    connected: connected.map((d) => ({ kind: d.kind, displayName: d.displayName })),
+    /** The distributor this request is about: its kind is on every row it reads or writes. */
+    kind,
+    distributorCompanies: () => deps.cache.get(t('companies'), () => need().companies()),
+    distributorProducts: () => deps.cache.get(t('products'), () => need().products()),
+    distributorSubscriptions: () => deps.cache.get(t('subscriptions'), () => need().subscriptions()),
     /** One subscription: from the cached list, or read fresh if it is newer than the list. */
-    pax8Subscription: async (id: string) =>
-      (await deps.cache.get(t('pax8:subscriptions'), () => distributor.subscriptions())).items.find(
-        (s) => s.id === id,
-      ) ?? (await distributor.subscription(id).catch(() => ({ items: [] }))).items[0],
-    pax8Pricing: (productId: string) =>
-      deps.cache.get(t(`pax8:pricing:${productId}`), () => distributor.pricing(productId)),
-    distributor,
+    distributorSubscription: async (id: string) =>
+      (await deps.cache.get(t('subscriptions'), () => need().subscriptions())).items.find((s) => s.id === id) ??
+      (
+        await need()
+          .subscription(id)
+          .catch(() => ({ items: [] }))
+      ).items[0],
+    distributorPricing: (productId: string) =>
+      deps.cache.get(t(`pricing:${productId}`), () => need().pricing(productId)),
+    get distributor() {
+      return need();
+    },
     cwCompanies: () =>
       deps.cache.get(m('companies'), () =>
         cw.companies.search({
@@ -72,4 +101,4 @@ export function requestContext(deps: ApiDeps, c: Context<AppEnv>) {
   };
 }
 
-export type RequestContext = ReturnType<typeof requestContext>;
+export type RequestContext = Awaited<ReturnType<typeof requestContext>>;

@@ -32,7 +32,7 @@ export function distributorCompanyRoutes(deps: ApiDeps) {
     mayWrite(deps, 'writeAdditions'),
     zv('json', newDistributorCompanySchema),
     async (c) => {
-      const ctx = requestContext(deps, c);
+      const ctx = await requestContext(deps, c);
       const { cwCompanyId, ...input } = c.req.valid('json');
       const create = ctx.distributor.createCompany;
       if (!create) throw new AppError('conflict', 'This distributor does not let the sync create companies.');

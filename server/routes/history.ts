@@ -28,7 +28,7 @@ export interface HistoryChange {
  */
 export function historyRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().get('/subscriptions/:id/history', zv('param', z.object({ id: z.string() })), async (c) => {
-    const ctx = requestContext(deps, c);
+    const ctx = await requestContext(deps, c);
     const id = c.req.valid('param').id;
     const mapping = await serviceMappingFor(ctx.db, ctx.tenant.id, id);
     // Nothing can bill it yet: the changes are listed with why.

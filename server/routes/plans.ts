@@ -27,7 +27,7 @@ export function planRoutes(deps: ApiDeps) {
       zv('param', z.object({ id: z.string() })),
       zv('query', z.object({ recurring: z._default(z.enum(['update', 'replace']), 'update') })),
       async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const { input, drift } = await loadPlanInput(
           ctx.db,
           ctx.tenant,
@@ -77,7 +77,7 @@ export function planRoutes(deps: ApiDeps) {
       },
     )
     .post('/plans/confirm', mayWrite(deps, 'writeAdditions'), zv('json', confirmPlanSchema), async (c) => {
-      const ctx = requestContext(deps, c);
+      const ctx = await requestContext(deps, c);
       const request = c.req.valid('json');
       const { input } = await loadPlanInput(
         ctx.db,
@@ -102,7 +102,7 @@ export function planRoutes(deps: ApiDeps) {
       zv('param', z.object({ key: z.string().check(z.minLength(1)) })),
       zv('json', z.object({ reason: z.string().check(z.minLength(1, 'say why'), z.maxLength(500)) })),
       async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const row = await waiveOperation(writeContext(ctx, deps), c.req.valid('param').key, c.req.valid('json').reason);
         return c.json(
           { key: row.opKey, state: row.state, waivedBy: row.waivedBy, waivedAt: row.waivedAt?.toISOString() ?? null },
@@ -115,7 +115,7 @@ export function planRoutes(deps: ApiDeps) {
       mayWrite(deps, 'writeAdditions'),
       zv('param', z.object({ key: z.string().check(z.minLength(1)) })),
       async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const outcome = await retryOperation(writeContext(ctx, deps), c.req.valid('param').key);
         deps.cache.invalidateWhere((k) => k.startsWith(`${ctx.tenant.id}:cw:`) && k.includes(':additions:'));
         return c.json(outcome, 200);

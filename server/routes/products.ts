@@ -30,8 +30,8 @@ export interface ProductRow {
 }
 
 async function productName(ctx: RequestContext, id: string): Promise<string> {
-  const fromCatalog = (await ctx.pax8Products()).items.find((p) => p.id === id)?.name;
-  const fromSubs = (await ctx.pax8Subscriptions()).items.find((s) => s.productId === id)?.productName;
+  const fromCatalog = (await ctx.distributorProducts()).items.find((p) => p.id === id)?.name;
+  const fromSubs = (await ctx.distributorSubscriptions()).items.find((s) => s.productId === id)?.productName;
   // A product ordered since the lists were cached: ask Pax8 for its subscriptions directly.
   const fresh =
     (fromCatalog ?? fromSubs)
@@ -47,7 +47,7 @@ async function productName(ctx: RequestContext, id: string): Promise<string> {
  * Business, - Advanced, …): read from this and last month's usage of the tenant's subscriptions.
  */
 async function subProducts(ctx: RequestContext, productId: string): Promise<string[]> {
-  const subs = (await ctx.pax8Subscriptions()).items.filter((s) => s.productId === productId).slice(0, 20);
+  const subs = (await ctx.distributorSubscriptions()).items.filter((s) => s.productId === productId).slice(0, 20);
   const names = new Set<string>();
   const month = DateTime.fromISO(ctx.today, { zone: 'utc' });
   await mapLimit(subs, 4, async (s) => {
@@ -66,10 +66,10 @@ export function productRoutes(deps: ApiDeps) {
     new Hono<AppEnv>()
       /** The products page: products the tenant's subscriptions use, and any already mapped, with status. */
       .get('/products', async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const [subs, catalog, mappings] = await Promise.all([
-          ctx.pax8Subscriptions(),
-          ctx.pax8Products(),
+          ctx.distributorSubscriptions(),
+          ctx.distributorProducts(),
           listProductMappings(ctx.db, ctx.tenant.id),
         ]);
         const info = new Map(catalog.items.map((p) => [p.id, p]));
@@ -118,7 +118,7 @@ export function productRoutes(deps: ApiDeps) {
         return c.json({ rows, counts }, 200);
       })
       .get('/products/:id/sub-products', zv('param', productParam), async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const id = c.req.valid('param').id;
         const [found, mappings] = await Promise.all([
           deps.cache.get(`${ctx.tenant.id}:pax8:subproducts:${id}`, () => subProducts(ctx, id)),
@@ -132,8 +132,8 @@ export function productRoutes(deps: ApiDeps) {
       })
       /** Prices per billing term, to prefill the export form. */
       .get('/products/:id/pricing', zv('param', productParam), async (c) => {
-        const ctx = requestContext(deps, c);
-        const pricing = await ctx.pax8Pricing(c.req.valid('param').id);
+        const ctx = await requestContext(deps, c);
+        const pricing = await ctx.distributorPricing(c.req.valid('param').id);
         return c.json(
           pricing.items.map((p) => ({
             billingTerm: p.billingTerm,
@@ -147,7 +147,7 @@ export function productRoutes(deps: ApiDeps) {
       })
       /** Catalog search over description, identifier, manufacturer part number and vendor SKU. */
       .get('/catalog', zv('query', z.object({ q: z._default(z.string(), '') })), async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const q = c.req.valid('query').q.trim();
         const text = q
           ? where.or(
@@ -174,9 +174,9 @@ export function productRoutes(deps: ApiDeps) {
           200,
         );
       })
-      .get('/catalog/setup', async (c) => c.json(await requestContext(deps, c).catalogSetup(), 200))
+      .get('/catalog/setup', async (c) => c.json(await (await requestContext(deps, c)).catalogSetup(), 200))
       .post('/product-mappings', mayWrite(deps, 'writeAdditions'), zv('json', bindProductSchema), async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const input = c.req.valid('json');
         const name = await productName(ctx, input.distributorProductId);
         const item = await ctx.cw.catalog.get(input.cwCatalogItemId);
@@ -197,14 +197,14 @@ export function productRoutes(deps: ApiDeps) {
         return c.json(mapping, 201);
       })
       .delete('/product-mappings/:id', mayWrite(deps, 'writeAdditions'), zv('param', uuidParam), async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const row = await unbindProduct(ctx.db, ctx.tenant.id, c.req.valid('param').id);
         if (!row) throw new AppError('not_found', 'No such product binding.');
         return c.json(row, 200);
       })
       /** Exports a Pax8 product as a new, white-labelled catalog item, then binds it. */
       .post('/catalog-items', mayWrite(deps, 'exportProducts'), zv('json', exportProductSchema), async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const input = c.req.valid('json');
         const name = await productName(ctx, input.distributorProductId);
         const body = {

@@ -18,9 +18,9 @@ import { type ApiDeps, requestContext } from './context.ts';
 export function serviceRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>()
     .put('/service-mappings', mayWrite(deps, 'writeAdditions'), zv('json', mapServiceSchema), async (c) => {
-      const ctx = requestContext(deps, c);
+      const ctx = await requestContext(deps, c);
       const input = c.req.valid('json');
-      const sub = await ctx.pax8Subscription(input.subscriptionId);
+      const sub = await ctx.distributorSubscription(input.subscriptionId);
       if (!sub)
         throw new AppError('not_found', `Pax8 has no subscription ${input.subscriptionId}.`, {
           field: 'subscriptionId',
@@ -70,7 +70,7 @@ export function serviceRoutes(deps: ApiDeps) {
       mayWrite(deps, 'writeAdditions'),
       zv('param', z.object({ subscriptionId: z.string().check(z.minLength(1)) })),
       async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         if (!(await unmapService(ctx.db, ctx.tenant.id, c.req.valid('param').subscriptionId)))
           throw new AppError('not_found', 'That subscription is not mapped.');
         return c.json({ ok: true }, 200);

@@ -85,7 +85,7 @@ export function syncRoutes(deps: ApiDeps) {
       })
       /** The agreement pod: subscriptions billed here, or of this company and unmapped, that differ. */
       .get('/agreements/:id/unsynced', zv('param', z.object({ id: cwIdText('ConnectWise agreement') })), async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         const agreementId = Number(c.req.valid('param').id);
         const agreement = await ctx.cw.agreements.get(agreementId);
         const company = (await listCompanyMappings(ctx.db, ctx.tenant.id)).find(
@@ -155,7 +155,7 @@ export function syncRoutes(deps: ApiDeps) {
         zv('param', subParam),
         zv('json', z.object({ reason: z.optional(z.string().check(z.maxLength(500))) })),
         async (c) => {
-          const ctx = requestContext(deps, c);
+          const ctx = await requestContext(deps, c);
           await readSubscription(ctx.distributor, c.req.valid('param').id);
           await ignoreSubscription(ctx.db, ctx.tenant.id, {
             subscriptionId: c.req.valid('param').id,
@@ -166,7 +166,7 @@ export function syncRoutes(deps: ApiDeps) {
         },
       )
       .delete('/subscriptions/:id/ignore', mayWrite(deps, 'writeAdditions'), zv('param', subParam), async (c) => {
-        const ctx = requestContext(deps, c);
+        const ctx = await requestContext(deps, c);
         if (!(await restoreSubscription(ctx.db, ctx.tenant.id, c.req.valid('param').id)))
           throw new AppError('not_found', 'This subscription is not hidden from the reports.');
         return c.json({ ignored: false }, 200);
@@ -179,7 +179,7 @@ export function syncRoutes(deps: ApiDeps) {
           z.object({ view: z.enum(['unsynced', 'linked', 'unlinked', 'unsynced.csv', 'linked.csv', 'unlinked.csv']) }),
         ),
         async (c) => {
-          const ctx = requestContext(deps, c);
+          const ctx = await requestContext(deps, c);
           const view = c.req.valid('param').view;
           const base = view.replace('.csv', '') as ReportView;
           const [statuses, ignored, checked] = await Promise.all([

@@ -1,17 +1,11 @@
+import type { TenantDistributor } from '../../db/queries/distributors.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { SecretBox } from '../crypto.ts';
+import type { Credentials } from '../distributors/registry.ts';
 
 export interface ApiMemberKeys {
   publicKey: string;
   privateKey: string;
-}
-
-export interface DistributorCredentials {
-  clientId: string;
-  clientSecret: string;
-  baseUrl: string;
-  tokenUrl: string;
-  audience: string;
 }
 
 /** Each secret is sealed with its tenant and column as context, so it cannot be moved between rows. */
@@ -19,8 +13,6 @@ const context = (tenantId: string, column: string) => `tenant:${tenantId}:${colu
 
 export const sealApiKeys = (box: SecretBox, tenantId: string, keys: ApiMemberKeys) =>
   box.seal(JSON.stringify(keys), context(tenantId, 'api_keys'));
-export const sealDistributor = (box: SecretBox, tenantId: string, creds: DistributorCredentials) =>
-  box.seal(JSON.stringify(creds), context(tenantId, 'distributor_credentials'));
 
 export function openApiKeys(box: SecretBox, tenant: Tenant): ApiMemberKeys | undefined {
   return tenant.apiKeysEnc
@@ -28,10 +20,20 @@ export function openApiKeys(box: SecretBox, tenant: Tenant): ApiMemberKeys | und
     : undefined;
 }
 
-export function openDistributor(box: SecretBox, tenant: Tenant): DistributorCredentials | undefined {
-  return tenant.distributorCredentialsEnc
-    ? (JSON.parse(
-        box.open(tenant.distributorCredentialsEnc, context(tenant.id, 'distributor_credentials')),
-      ) as DistributorCredentials)
-    : undefined;
+/** A distributor's credentials are sealed with the tenant and the distributor's kind. */
+export const sealDistributor = (box: SecretBox, tenantId: string, kind: string, creds: Credentials) =>
+  box.seal(JSON.stringify(creds), context(tenantId, `distributor:${kind}`));
+
+export function openDistributor(box: SecretBox, tenantId: string, kind: string, sealed: string): Credentials {
+  try {
+    return JSON.parse(box.open(sealed, context(tenantId, `distributor:${kind}`))) as Credentials;
+  } catch (error) {
+    // Pax8 credentials moved from the tenant row keep the context they were sealed with, until
+    // an admin next enters credentials.
+    if (kind !== 'pax8') throw error;
+    return JSON.parse(box.open(sealed, context(tenantId, 'distributor_credentials'))) as Credentials;
+  }
 }
+
+export const openConnection = (box: SecretBox, row: TenantDistributor) =>
+  openDistributor(box, row.tenantId, row.kind, row.credentialsEnc);

@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
-import { findTenantBySite, normaliseSite, type Tenant, upsertTenant } from '../../db/queries/tenants.ts';
+import { connectDistributor } from '../../db/queries/distributors.ts';
+import { findTenantBySite, type Tenant, upsertTenant } from '../../db/queries/tenants.ts';
 import { createCwClient } from '../connectwise/client.ts';
 import type { SiteCache } from '../connectwise/site.ts';
 import type { SecretBox } from '../crypto.ts';
-import { createPax8Distributor } from '../distributors/pax8/adapter.ts';
-import { createPax8Api } from '../distributors/pax8/api.ts';
+import { DISTRIBUTOR_KINDS } from '../distributors/registry.ts';
 import { AppError, type FieldError, invalidInput } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
+import { LOOPBACK, siteAddress, vendorProblem, whitespaceProblems } from './checks.ts';
+import {
+  type CheckedDistributor,
+  validateDistributor,
+  verifyDistributor,
+  withSpentTokens,
+} from './connect-distributor.ts';
 import { sealApiKeys, sealDistributor } from './secrets.ts';
 
 /** A required text field whose message is the same whether it is absent or empty. */
@@ -24,13 +31,10 @@ export const tenantSetupSchema = z.object({
   ),
   publicKey: required("the API member's public key is required"),
   privateKey: required("the API member's private key is required"),
-  pax8: z.object({
-    clientId: required('the Pax8 client id is required'),
-    clientSecret: required('the Pax8 client secret is required'),
-    baseUrl: z.url().default('https://api.pax8.com/v1'),
-    tokenUrl: z.url().default('https://token-manager.pax8.com/oauth/token'),
-    audience: z.string().default('https://api.pax8.com'),
-  }),
+  /** Credentials by distributor kind (`pax8`, `ion`), each checked against its kind's own form. */
+  distributors: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  /** The first release's spelling of `distributors.pax8`, still taken. */
+  pax8: z.record(z.string(), z.unknown()).optional(),
   /** Origin of a self-hosted Manage that will frame the pod. */
   allowedOrigin: z.url().optional(),
 });
@@ -44,89 +48,44 @@ export interface SetupDeps {
   fetch?: typeof fetch;
   siteCache?: SiteCache;
   timeoutMs?: number;
+  /** Who entered the credentials, kept with each distributor connection. */
+  connectedBy?: string;
 }
 
 export interface SetupResult {
   tenant: Tenant;
   created: boolean;
   connectwise: { companyName: string; codebase: string; version: string; apiMember: string };
-  pax8: { companies: number };
-}
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i;
-
-/** Copying keys out of Manage often picks up a space; it is reported, never silently trimmed. */
-function whitespaceProblems(input: Record<string, unknown>, prefix = ''): FieldError[] {
-  return Object.entries(input).flatMap(([key, value]) => {
-    if (value && typeof value === 'object')
-      return whitespaceProblems(value as Record<string, unknown>, `${prefix}${key}.`);
-    if (typeof value !== 'string' || value.trim() === value) return [];
-    const where = /\s$/.test(value) ? 'a trailing space' : 'a leading space';
-    return [
-      {
-        field: `${prefix}${key}`,
-        message: `has ${where}; remove it (keys copied from ConnectWise or Pax8 often pick one up)`,
-      },
-    ];
-  });
-}
-
-function siteAddress(site: string, sandbox: boolean): { host: string; protocol: 'https' | 'http' } | FieldError {
-  const text = site.includes('://') ? site : `https://${site}`;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return {
-      field: 'site',
-      message: `"${site}" is not a host or URL; use e.g. na.myconnectwise.net or https://cw.example.com`,
-    };
-  }
-  if (url.protocol === 'http:' && !(sandbox && LOOPBACK.test(url.host))) {
-    return {
-      field: 'site',
-      message: `"${site}" is not https; ConnectWise must be reached over https (self-hosted sites too)`,
-    };
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return { field: 'site', message: `"${site}" must be an https URL` };
-  return { host: normaliseSite(url.host), protocol: url.protocol === 'http:' ? 'http' : 'https' };
-}
-
-function vendorProblem(error: unknown, fields: { auth: string[]; site: string; what: string }): FieldError[] {
-  if (!(error instanceof VendorError)) throw error;
-  if (error.code === 'authentication')
-    return fields.auth.map((field) => ({
-      field,
-      message: `${error.message}. Check the value, and that it has no extra characters.`,
-    }));
-  if (error.code === 'network')
-    return [
-      {
-        field: fields.site,
-        message: `${fields.what} could not be reached: ${error.message} Check the URL and that this server may connect to it.`,
-      },
-    ];
-  return [{ field: fields.site, message: `${fields.what}: ${error.message}` }];
+  /** The distributors connected by this setup, and how many companies each lets the sync see. */
+  distributors: { kind: string; displayName: string; companies: number }[];
 }
 
 /**
- * Registers (or updates) a tenant after proving both connections work: ConnectWise with the
- * API member's keys, and the distributor with its client credentials. Every problem found is
- * reported together, each naming its field and the fix; nothing is stored unless both pass.
+ * Registers (or updates) a tenant after proving its connections work: ConnectWise with the
+ * API member's keys, and each distributor given with its credentials. Every problem found is
+ * reported together, each naming its field and the fix; nothing is stored unless all pass.
  */
 export async function setupTenant(deps: SetupDeps, raw: unknown): Promise<SetupResult> {
   const parsed = tenantSetupSchema.safeParse(raw);
-  const spaces = raw && typeof raw === 'object' ? whitespaceProblems(raw as Record<string, unknown>) : [];
-  if (!parsed.success || spaces.length > 0) {
+  const { distributors: _d, pax8: _p, ...own } = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const spaces = whitespaceProblems(own);
+  // Each distributor's fields are checked against its own kind's form, with everything else.
+  const given = parsed.success
+    ? { ...parsed.data.distributors, ...(parsed.data.pax8 ? { pax8: parsed.data.pax8 } : {}) }
+    : {};
+  const validated = Object.entries(given).map(([kind, fields]) => validateDistributor(kind, fields, deps.sandbox));
+  const invalid = validated.flatMap((v) => ('problems' in v ? v.problems : []));
+  const address = parsed.success ? siteAddress(parsed.data.site, deps.sandbox) : undefined;
+  const badSite = address && 'field' in address ? [address] : [];
+  if (!parsed.success || spaces.length > 0 || invalid.length > 0 || badSite.length > 0) {
     const schemaProblems = parsed.success
       ? []
       : parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
-    throw invalidInput([...spaces, ...schemaProblems]);
+    throw invalidInput([...spaces, ...schemaProblems, ...badSite, ...invalid]);
   }
+  const valid = validated.flatMap((v) => ('problems' in v ? [] : [v]));
   const input = parsed.data;
-  const address = siteAddress(input.site, deps.sandbox);
-  if ('field' in address) throw invalidInput([address]);
+  const site = address as { host: string; protocol: 'https' | 'http' };
   if (input.allowedOrigin) {
     const origin = new URL(input.allowedOrigin);
     if (origin.protocol !== 'https:' && !(deps.sandbox && LOOPBACK.test(origin.host))) {
@@ -136,8 +95,8 @@ export async function setupTenant(deps: SetupDeps, raw: unknown): Promise<SetupR
 
   const problems: FieldError[] = [];
   const cw = createCwClient({
-    site: address.host,
-    protocol: address.protocol,
+    site: site.host,
+    protocol: site.protocol,
     companyId: input.companyId,
     clientId: input.clientId,
     auth: { kind: 'apiMember', publicKey: input.publicKey, privateKey: input.privateKey },
@@ -154,7 +113,7 @@ export async function setupTenant(deps: SetupDeps, raw: unknown): Promise<SetupR
           fields: [
             {
               field: 'companyId',
-              message: `ConnectWise at ${address.host} has no company "${input.companyId}"; use the company id members log in with`,
+              message: `ConnectWise at ${site.host} has no company "${input.companyId}"; use the company id members log in with`,
             },
           ],
         });
@@ -179,49 +138,58 @@ export async function setupTenant(deps: SetupDeps, raw: unknown): Promise<SetupR
           : vendorProblem(error, {
               auth: ['publicKey', 'privateKey'],
               site: 'site',
-              what: `ConnectWise at ${address.protocol}://${address.host}`,
+              what: `ConnectWise at ${site.protocol}://${site.host}`,
             })),
       );
     }
   }
 
-  let pax8: SetupResult['pax8'] | undefined;
-  try {
-    const distributor = createPax8Distributor(
-      createPax8Api({
-        ...input.pax8,
-        fetch: deps.fetch,
-        timeoutMs: deps.timeoutMs ?? 15_000,
-        retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1_000, budgetMs: 2_000 },
-      }),
-    );
-    await distributor.verify();
-    pax8 = { companies: (await distributor.companies()).items.length };
-  } catch (error) {
-    problems.push(
-      ...vendorProblem(error, {
-        auth: ['pax8.clientId', 'pax8.clientSecret'],
-        site: 'pax8.baseUrl',
-        what: `Pax8 at ${input.pax8.baseUrl}`,
-      }),
-    );
+  const existing = await findTenantBySite(deps.db, site.host, input.companyId);
+  if (Object.keys(given).length === 0 && !existing)
+    problems.push({
+      field: 'distributors',
+      message: `connect at least one distributor: ${DISTRIBUTOR_KINDS.map((k) => k.displayName).join(' or ')}`,
+    });
+  // A single-use credential (StreamOne Ion's refresh token) is checked only once everything
+  // else passed: checking spends it, which is only worth doing when it can be stored.
+  const checked: CheckedDistributor[] = [];
+  for (const last of [false, true]) {
+    if (last && problems.length > 0) break;
+    for (const v of valid.filter((x) => x.kind.singleUse === last)) {
+      const result = await verifyDistributor(v.kind, v.credentials, deps);
+      if ('problems' in result) problems.push(...result.problems);
+      else checked.push(result);
+    }
   }
-  if (problems.length > 0 || !connectwise || !pax8) throw invalidInput(problems);
+  if (problems.length > 0 || !connectwise) throw invalidInput(withSpentTokens(problems, checked));
 
-  const existing = await findTenantBySite(deps.db, address.host, input.companyId);
   const id = existing?.id ?? randomUUID();
-  const tenant = await upsertTenant(deps.db, {
-    id,
-    name: input.name,
-    site: address.host,
-    protocol: address.protocol,
-    companyId: input.companyId,
-    codebase: connectwise.codebase,
-    clientId: input.clientId,
-    apiKeysEnc: sealApiKeys(deps.secrets, id, { publicKey: input.publicKey, privateKey: input.privateKey }),
-    distributor: 'pax8',
-    distributorCredentialsEnc: sealDistributor(deps.secrets, id, input.pax8),
-    allowedOrigin: input.allowedOrigin ? new URL(input.allowedOrigin).origin : null,
+  const tenant = await deps.db.transaction(async (tx) => {
+    const row = await upsertTenant(tx, {
+      id,
+      name: input.name,
+      site: site.host,
+      protocol: site.protocol,
+      companyId: input.companyId,
+      codebase: connectwise.codebase,
+      clientId: input.clientId,
+      apiKeysEnc: sealApiKeys(deps.secrets, id, { publicKey: input.publicKey, privateKey: input.privateKey }),
+      allowedOrigin: input.allowedOrigin ? new URL(input.allowedOrigin).origin : null,
+    });
+    for (const d of checked)
+      await connectDistributor(
+        tx,
+        id,
+        d.kind,
+        sealDistributor(deps.secrets, id, d.kind, d.credentials),
+        deps.connectedBy ?? 'tenant setup',
+      );
+    return row;
   });
-  return { tenant, created: !existing, connectwise, pax8 };
+  return {
+    tenant,
+    created: !existing,
+    connectwise,
+    distributors: checked.map(({ kind, displayName, companies }) => ({ kind, displayName, companies })),
+  };
 }

@@ -1,27 +1,74 @@
+import type { Database } from '../../db/client.ts';
+import {
+  connectedDistributor,
+  connectedDistributors,
+  replaceRotatedCredentials,
+  type TenantDistributor,
+} from '../../db/queries/distributors.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { CwAuth } from '../connectwise/auth.ts';
 import { type CwOverrides, cwForTenant } from '../connectwise/factory.ts';
 import type { SiteCache } from '../connectwise/site.ts';
 import type { SecretBox } from '../crypto.ts';
-import { createPax8Distributor } from '../distributors/pax8/adapter.ts';
-import { createPax8Api, type Pax8ApiOptions } from '../distributors/pax8/api.ts';
+import { type CredentialStore, type DistributorIo, distributorKind } from '../distributors/registry.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { AppError } from '../errors.ts';
-import { openApiKeys, openDistributor } from './secrets.ts';
+import { openApiKeys, openConnection, openDistributor, sealDistributor } from './secrets.ts';
 
 export interface VendorOptions {
+  db: Database;
   secrets: SecretBox;
   cw?: CwOverrides;
-  pax8?: Partial<Pick<Pax8ApiOptions, 'fetch' | 'retry' | 'timeoutMs' | 'concurrency' | 'onRequest'>>;
+  /** How every distributor client talks (tests count and speed up calls through it). */
+  distributors?: DistributorIo;
+}
+
+/** A distributor a tenant has connected, with its client. */
+export interface Connected {
+  kind: string;
+  displayName: string;
+  distributor: Distributor;
 }
 
 /**
- * Each tenant's vendor clients. The distributor client is kept per tenant so its token is
- * reused; ConnectWise clients are cheap and made per call with whoever acts.
+ * Each tenant's vendor clients. A distributor client is kept per tenant and kind, so its
+ * token is reused, until a person enters new credentials; ConnectWise clients are cheap and
+ * made per call with whoever acts.
  */
 export function createVendors(options: VendorOptions) {
   const siteCache: SiteCache = options.cw?.siteCache ?? new Map();
-  const distributors = new Map<string, { sealed: string; distributor: Distributor }>();
+  const clients = new Map<string, { connectedAt: number; distributor: Distributor }>();
+
+  /** The stored credentials, read again each time: a rotating token changes under the client. */
+  const storeFor = (row: TenantDistributor): CredentialStore => ({
+    async read() {
+      const current = await connectedDistributor(options.db, row.tenantId, row.kind);
+      if (!current) throw new AppError('conflict', 'This distributor was disconnected; connect it again.');
+      return openConnection(options.secrets, current);
+    },
+    replace: (stillCurrent, next) =>
+      replaceRotatedCredentials(
+        options.db,
+        row.tenantId,
+        row.kind,
+        (sealed) => stillCurrent(openDistributor(options.secrets, row.tenantId, row.kind, sealed)),
+        sealDistributor(options.secrets, row.tenantId, row.kind, next),
+      ),
+  });
+
+  function open(row: TenantDistributor): Connected {
+    const kind = distributorKind(row.kind);
+    if (!kind)
+      throw new AppError('conflict', `This tenant is connected to "${row.kind}", which this version cannot read.`);
+    const key = `${row.tenantId}:${row.kind}`;
+    const known = clients.get(key);
+    if (!known || known.connectedAt !== row.connectedAt.getTime()) {
+      const distributor = kind.open(openConnection(options.secrets, row), storeFor(row), options.distributors ?? {});
+      clients.set(key, { connectedAt: row.connectedAt.getTime(), distributor });
+    }
+    return { kind: row.kind, displayName: kind.displayName, distributor: clients.get(key)!.distributor };
+  }
+
   return {
     cw(tenant: Tenant, auth: CwAuth, extra: CwOverrides = {}) {
       return cwForTenant(tenant, auth, { ...options.cw, siteCache, ...extra });
@@ -33,16 +80,19 @@ export function createVendors(options: VendorOptions) {
         throw new AppError('conflict', `Tenant ${tenant.name} has no API member keys; run tenant setup again.`);
       return cwForTenant(tenant, { kind: 'apiMember', ...keys }, { ...options.cw, siteCache, ...extra });
     },
-    distributor(tenant: Tenant): Distributor {
-      const sealed = tenant.distributorCredentialsEnc ?? '';
-      const known = distributors.get(tenant.id);
-      if (known && known.sealed === sealed) return known.distributor;
-      const creds = openDistributor(options.secrets, tenant);
-      if (!creds)
-        throw new AppError('conflict', `Tenant ${tenant.name} has no Pax8 credentials; run tenant setup again.`);
-      const distributor = createPax8Distributor(createPax8Api({ ...creds, ...options.pax8 }));
-      distributors.set(tenant.id, { sealed, distributor });
-      return distributor;
+    /** Every distributor the tenant has connected, the first connected first. */
+    async distributors(tenant: Tenant): Promise<Connected[]> {
+      return (await connectedDistributors(options.db, tenant.id)).map(open);
+    },
+    /** One connected distributor, by kind. */
+    async distributor(tenant: Tenant, kind: string): Promise<Connected> {
+      const row = await connectedDistributor(options.db, tenant.id, kind);
+      if (!row)
+        throw new AppError(
+          'conflict',
+          `${distributorKind(kind)?.displayName ?? kind} is not connected for ${tenant.name}; an admin connects it on the Connections page.`,
+        );
+      return open(row);
     },
   };
 }

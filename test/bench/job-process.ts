@@ -42,9 +42,10 @@ try {
 
   const calls = { cw: 0, pax8: 0 };
   const counted = createVendors({
+    db,
     secrets,
     cw: { onRequest: () => calls.cw++ },
-    pax8: { onRequest: () => calls.pax8++ },
+    distributors: { onRequest: () => calls.pax8++ },
   });
   const clock = pinnedDayClock(BENCH_TODAY);
   const deps = { db, vendors: counted, clock, logger: createLogger('error'), holder: 'bench', concurrency: 6 };

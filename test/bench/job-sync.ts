@@ -18,9 +18,10 @@ const database = await openDatabase({ driver: 'postgres', url, max: 4 });
 const [tenant] = await database.db.select().from(tenants).where(eq(tenants.id, tenantId));
 const calls = { cw: 0, pax8: 0 };
 const vendors = createVendors({
+  db: database.db,
   secrets: createSecretBox(parseSecretKey(key)),
   cw: { onRequest: () => calls.cw++ },
-  pax8: { onRequest: () => calls.pax8++ },
+  distributors: { onRequest: () => calls.pax8++ },
 });
 const pacer = createSharedPacer(database.db, tenantId, Number(budget));
 const started = performance.now();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,10 @@ import { PgTable } from 'drizzle-orm/pg-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { latestMigration, MIGRATIONS_FOLDER, migrate, readJournal } from '../../db/migrate.ts';
+import { connectedDistributors } from '../../db/queries/distributors.ts';
 import * as schema from '../../db/schema.ts';
+import { createSecretBox } from '../../server/crypto.ts';
+import { openConnection, openDistributor } from '../../server/tenants/secrets.ts';
 import { createEmptyDatabase, type TestDatabase, testDriver } from '../helpers/db.ts';
 
 const tables: PgTable[] = Object.values(schema).filter((v) => v instanceof PgTable);
@@ -61,6 +65,28 @@ describe(`migrations on ${testDriver}`, () => {
     const rows = await database.db.select().from(schema.tenants).where(eq(schema.tenants.companyId, 'oxford'));
     expect(rows.map((r) => r.name)).toEqual(['Oxford Senior Living']);
     expect((await latestMigration(database))?.tag).toBe(journal.at(-1)!.tag);
+  });
+});
+
+describe('connected distributors', () => {
+  it("moves a tenant's one distributor into its connections, still readable with the key it was sealed with", async () => {
+    database = await createEmptyDatabase();
+    const before = journal.findIndex((e) => e.tag.endsWith('_distributors'));
+    await migrate(database, olderMigrations(before));
+    const box = createSecretBox(randomBytes(32));
+    const id = '0b7c2a5e-3f1d-4e8a-9c6b-2d4f6a8b0c1e';
+    const creds = { clientId: 'c', clientSecret: 's3cret', baseUrl: 'https://api.pax8.com/v1' };
+    // Sealed as the earlier release sealed it: the tenant and its one credentials column as context.
+    const sealed = box.seal(JSON.stringify(creds), `tenant:${id}:distributor_credentials`);
+    await database.db.execute(
+      sql`INSERT INTO tenants (id, name, site, company_id, client_id, distributor_credentials_enc) VALUES (${id}, 'Ace', 'na.myconnectwise.net', 'ace', 'cid', ${sealed})`,
+    );
+    await migrate(database);
+    const [row] = await connectedDistributors(database.db, id);
+    expect(row).toMatchObject({ kind: 'pax8', credentialsEnc: sealed });
+    expect(openConnection(box, row!)).toEqual(creds);
+    // Only Pax8 rows came from the old column: another kind is opened with its own context only.
+    expect(() => openDistributor(box, id, 'ion', sealed)).toThrow();
   });
 });
 

@@ -43,7 +43,7 @@ export async function startStack(
     sessionTtlMinutes?: number;
     cw?: CwOverrides;
     /** Options for the app's Pax8 client (a short timeout, to see a lost answer quickly). */
-    pax8?: AppDeps['pax8'];
+    distributors?: AppDeps['distributors'];
     /** Work sync jobs in this process (default); false leaves them queued for other workers. */
     work?: boolean;
     /** The job engine's timings: quick ones for tests unless a benchmark wants production's. */
@@ -60,7 +60,7 @@ export async function startStack(
     logger,
     clock,
     secrets,
-    vendors: createVendors({ secrets, cw: options.cw }),
+    vendors: createVendors({ db: database.db, secrets, cw: options.cw }),
     budgetPerMinute: 600,
     work: options.work === false ? undefined : { localConcurrency: 2 },
     timings: options.timings ?? TEST_TIMINGS,
@@ -76,7 +76,7 @@ export async function startStack(
     hostOrigins: hostOriginsFor(database.db, MANAGE_CLOUD_ORIGINS),
     sessionTtlMinutes: options.sessionTtlMinutes,
     cw: options.cw,
-    pax8: options.pax8,
+    distributors: options.distributors,
     jobs: jobs.sync,
   });
   const server = await listen(app, 0);

@@ -1,7 +1,8 @@
-import { type RetryPolicy, sleep } from '../../http/retry.ts';
-import { type RequestEvent, send } from '../../http/send.ts';
+import { sleep } from '../../http/retry.ts';
+import { send } from '../../http/send.ts';
 import { VendorError } from '../../http/vendor-error.ts';
 import { bearerGet } from '../bearer-get.ts';
+import type { DistributorIo } from '../registry.ts';
 import { tokenCache } from '../token-cache.ts';
 import { ION, ionError, RECONNECT } from './errors.ts';
 import { ionPageSchema, ionTokenSchema } from './types.ts';
@@ -23,16 +24,11 @@ export interface RefreshTokenStore {
   replace(used: string, next: string): Promise<boolean>;
 }
 
-export interface IonApiOptions {
+export interface IonApiOptions extends DistributorIo {
   /** `https://ion.tdsynnex.com`: the token endpoint is `/oauth/token`, the API `/api/v3`. */
   baseUrl: string;
   accountId: string;
   tokens: RefreshTokenStore;
-  fetch?: typeof fetch;
-  retry?: RetryPolicy;
-  timeoutMs?: number;
-  onRequest?: (event: RequestEvent) => void;
-  now?: () => number;
 }
 
 /** How long a refused grant waits for another process's rotation to land before calling the token lost. */

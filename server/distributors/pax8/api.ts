@@ -1,15 +1,15 @@
 import { mapLimit } from '../../http/limit.ts';
-import type { RetryPolicy } from '../../http/retry.ts';
-import { type RequestEvent, send } from '../../http/send.ts';
+import { send } from '../../http/send.ts';
 import { VendorError } from '../../http/vendor-error.ts';
 import { bearerGet } from '../bearer-get.ts';
+import type { DistributorIo } from '../registry.ts';
 import { tokenCache } from '../token-cache.ts';
 import { pax8Error } from './errors.ts';
 import { pax8ListSchema, pax8TokenSchema } from './types.ts';
 
 export const PAX8_PAGE_SIZE = 200;
 
-export interface Pax8ApiOptions {
+export interface Pax8ApiOptions extends DistributorIo {
   /** `https://api.pax8.com/v1` */
   baseUrl: string;
   /** `https://token-manager.pax8.com/oauth/token`, or the older `https://login.pax8.com/oauth/token`. */
@@ -18,12 +18,6 @@ export interface Pax8ApiOptions {
   audience: string;
   clientId: string;
   clientSecret: string;
-  fetch?: typeof fetch;
-  retry?: RetryPolicy;
-  timeoutMs?: number;
-  concurrency?: number;
-  onRequest?: (event: RequestEvent) => void;
-  now?: () => number;
 }
 
 /**

@@ -1,6 +1,4 @@
 import type { z } from 'zod';
-import { vendorInstantIso } from '../../../shared/dates.ts';
-import { type Micros, MoneyError, parseMicros } from '../../../shared/money.ts';
 import {
   BILLING_TERMS,
   type BillingTerm,
@@ -19,10 +17,10 @@ import {
 } from '../../../shared/schemas/distributor.ts';
 import { each, reader } from '../parse.ts';
 import {
+  distributorPricingSchema,
   pax8CompanySchema,
   pax8InvoiceItemSchema,
   pax8InvoiceSchema,
-  pax8PricingSchema,
   pax8ProductSchema,
   pax8SubscriptionSchema,
   pax8UsageLineSchema,
@@ -70,7 +68,7 @@ export function toProducts(raw: readonly unknown[]): Parsed<DistributorProduct> 
 }
 
 export function toPricing(raw: readonly unknown[], productId: string): Parsed<ProductPrice> {
-  return each('pricing', raw, pax8PricingSchema, (p, problems) => {
+  return each('pricing', raw, distributorPricingSchema, (p, problems) => {
     const r = reader('pricing', p.productId ?? productId, problems);
     const rate = p.rates?.[0];
     if (!rate) {

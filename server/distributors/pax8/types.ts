@@ -40,7 +40,7 @@ export const pax8ProductSchema = z.looseObject({
   requiresCommitment: z.boolean().nullish(),
 });
 
-export const pax8PricingSchema = z.looseObject({
+export const distributorPricingSchema = z.looseObject({
   productId: z.string().nullish(),
   billingTerm: loose,
   commitmentTerm: text,

@@ -110,7 +110,7 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
       logger: captureLogger(),
       clock: systemClock,
       secrets,
-      vendors: createVendors({ secrets }),
+      vendors: createVendors({ db: database.db, secrets }),
       budgetPerMinute: 600,
     });
   });

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { desc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDistributor } from '../../../db/queries/distributors.ts';
 import { syncRuns, tenantSettings, tenants } from '../../../db/schema.ts';
 import { createSharedPacer } from '../../../server/jobs/budget.ts';
 import { SYNC_QUEUE } from '../../../server/jobs/engine.ts';
@@ -116,15 +117,21 @@ describe('the scheduled sync', () => {
         site: `127.0.0.1:${(silent.address() as AddressInfo).port}`,
         protocol: 'http',
         apiKeysEnc: sealApiKeys(stack.secrets, stuck, { publicKey: 'p', privateKey: 'k' }),
-        distributorCredentialsEnc: sealDistributor(stack.secrets, stuck, {
-          clientId: 'c',
-          clientSecret: 's',
-          baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`,
-          tokenUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/token`,
-          audience: 'a',
-        }),
       })
       .where(eq(tenants.id, stuck));
+    await connectDistributor(
+      stack.database.db,
+      stuck,
+      'pax8',
+      sealDistributor(stack.secrets, stuck, 'pax8', {
+        clientId: 'c',
+        clientSecret: 's',
+        baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`,
+        tokenUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/token`,
+        audience: 'a',
+      }),
+      'test',
+    );
     try {
       const hung = await stack.jobs.sync.enqueue({ tenantId: stuck, trigger: 'check', requestedBy: 'test' });
       await jobReaches(stack.jobs.boss, hung!, ['active']);

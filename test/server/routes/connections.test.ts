@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectedDistributors } from '../../../db/queries/distributors.ts';
 import { getTenant } from '../../../db/queries/tenants.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
@@ -23,7 +24,15 @@ describe('connections', () => {
       companyId: world().cw.companyId,
       publicKey: `…${api.publicKey.slice(-4)}`,
     });
-    expect(res.body.pax8).toMatchObject({ clientId: world().pax8.clientId, clientSecret: '…cret' });
+    const pax8 = res.body.distributors.find((d: { kind: string }) => d.kind === 'pax8')!;
+    expect(pax8).toMatchObject({ displayName: 'Pax8', connected: true });
+    const shown = Object.fromEntries(pax8.fields.map((f) => [f.name, f.shown]));
+    expect(shown).toMatchObject({ clientId: world().pax8.clientId, clientSecret: '…cret' });
+    // Every distributor the product can connect is offered, with its own form.
+    expect(res.body.distributors.find((d: { kind: string }) => d.kind === 'ion')).toMatchObject({
+      displayName: 'StreamOne Ion',
+      connected: false,
+    });
     const text = JSON.stringify(res.body);
     for (const secret of [api.privateKey, api.publicKey, world().pax8.clientSecret]) expect(text).not.toContain(secret);
   });
@@ -37,8 +46,8 @@ describe('connections', () => {
   it('tests the stored credentials and remembers when each last worked', async () => {
     const res = await jdoe('POST', '/connections/test');
     expect(res.body.results).toEqual([
-      { connection: 'connectwise', ok: true, message: 'The API member Pax8 signed in.' },
-      { connection: 'pax8', ok: true, message: 'Pax8 accepted the client credentials.' },
+      { connection: 'connectwise', name: 'ConnectWise', ok: true, message: 'The API member Pax8 signed in.' },
+      { connection: 'pax8', name: 'Pax8', ok: true, message: 'Pax8 accepted the stored credentials.' },
     ]);
     const after = (await jdoe('GET', '/connections')).body;
     expect(after.connectwise.lastSuccess).not.toBeNull();
@@ -46,14 +55,15 @@ describe('connections', () => {
   });
 
   it('refuses a wrong new secret by name and keeps the old credentials in use', async () => {
-    const before = (await tenant())!.distributorCredentialsEnc;
+    const stored = async () => (await connectedDistributors(stack.database.db, stack.tenantId))[0]!.credentialsEnc;
+    const before = await stored();
     const res = await jdoe('PUT', '/connections', {
       pax8: { clientId: world().pax8.clientId, clientSecret: 'not-the-secret' },
     });
     expect(res.status).toBe(400);
     expect(res.body.details.fields.map((f: { field: string }) => f.field)).toContain('pax8.clientSecret');
-    expect((await tenant())!.distributorCredentialsEnc).toBe(before);
-    expect((await jdoe('POST', '/connections/test')).body.results[1].ok).toBe(true);
+    expect(await stored()).toBe(before);
+    expect((await jdoe('POST', '/connections/test')).body.results[1]!.ok).toBe(true);
     const refused = (await jdoe('GET', '/connections')).body.checks.find(
       (k: { action: string }) => k.action === 'rotate',
     );

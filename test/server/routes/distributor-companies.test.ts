@@ -23,7 +23,7 @@ describe('creating a Pax8 company from a ConnectWise one', () => {
   beforeAll(async () => {
     // A short Pax8 timeout, so an answer that never comes is seen in a second.
     stack = await startStack({
-      pax8: { timeoutMs: 1_000, retry: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10, budgetMs: 100 } },
+      distributors: { timeoutMs: 1_000, retry: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10, budgetMs: 100 } },
     });
     jdoe = await signedIn(stack, 'jdoe');
   });

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectedDistributors } from '../../../db/queries/distributors.ts';
 import { tenants } from '../../../db/schema.ts';
 import { createSecretBox } from '../../../server/crypto.ts';
 import { AppError, type FieldError } from '../../../server/errors.ts';
 import { sandboxTenantInput } from '../../../server/sandbox/bootstrap.ts';
 import { listen } from '../../../server/sandbox/serve.ts';
 import type { RunningSandboxes } from '../../../server/sandbox/start.ts';
-import { openApiKeys, openDistributor } from '../../../server/tenants/secrets.ts';
+import { openApiKeys, openConnection } from '../../../server/tenants/secrets.ts';
 import { setupTenant } from '../../../server/tenants/setup.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { startTestSandboxes } from '../../helpers/sandbox.ts';
@@ -39,7 +40,9 @@ describe('tenant setup', () => {
     const first = await setupTenant(deps(), sandboxTenantInput(s));
     expect(first.created).toBe(true);
     expect(first.connectwise).toMatchObject({ companyName: 'Sandbox MSP', codebase: 'v2025_1/', apiMember: 'Pax8' });
-    expect(first.pax8.companies).toBe(s.world.pax8.companies.length);
+    expect(first.distributors).toEqual([
+      { kind: 'pax8', displayName: 'Pax8', companies: s.world.pax8.companies.length },
+    ]);
     const [row] = await database.db.select().from(tenants);
     expect(JSON.stringify(row)).not.toContain(s.world.cw.apiMembers[0]!.privateKey);
     expect(JSON.stringify(row)).not.toContain(s.world.pax8.clientSecret);
@@ -47,7 +50,9 @@ describe('tenant setup', () => {
       publicKey: s.world.cw.apiMembers[0]!.publicKey,
       privateKey: s.world.cw.apiMembers[0]!.privateKey,
     });
-    expect(openDistributor(secrets, row!)?.clientSecret).toBe(s.world.pax8.clientSecret);
+    const [connection] = await connectedDistributors(database.db, row!.id);
+    expect(connection!.credentialsEnc).not.toContain(s.world.pax8.clientSecret);
+    expect(openConnection(secrets, connection!).clientSecret).toBe(s.world.pax8.clientSecret);
 
     const second = await setupTenant(deps(), { ...sandboxTenantInput(s), name: 'Renamed MSP' });
     expect(second.created).toBe(false);
@@ -78,7 +83,12 @@ describe('tenant setup', () => {
 
   it('refuses a site that is not https, and explains', async () => {
     const found = await problems({ ...sandboxTenantInput(s), site: 'http://cw.example.com' }, false);
-    expect(found).toEqual([{ field: 'site', message: expect.stringMatching(/is not https/) }]);
+    // Outside the sandbox the loopback Pax8 is refused too, in the same answer.
+    expect(found).toEqual([
+      { field: 'site', message: expect.stringMatching(/is not https/) },
+      { field: 'pax8.baseUrl', message: 'must be an https URL' },
+      { field: 'pax8.tokenUrl', message: 'must be an https URL' },
+    ]);
   });
 
   it('reports an unreachable site by name', async () => {

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { DistributorKind } from '../registry.ts';
+import { createPax8Distributor } from './adapter.ts';
+import { createPax8Api } from './api.ts';
+
+const required = (message: string) => z.string({ error: message }).min(1, message);
+
+/** Pax8: OAuth client credentials from the Pax8 portal's Integrations page. */
+export const pax8Kind: DistributorKind = {
+  kind: 'pax8',
+  displayName: 'Pax8',
+  fields: [
+    { name: 'clientId', label: 'Client id', secret: false },
+    { name: 'clientSecret', label: 'Client secret', secret: true },
+    { name: 'baseUrl', label: 'API URL', secret: false, optional: true },
+    { name: 'tokenUrl', label: 'Token URL', secret: false, optional: true },
+    { name: 'audience', label: 'Audience', secret: false, optional: true },
+  ],
+  credentials: z.object({
+    clientId: required('the Pax8 client id is required'),
+    clientSecret: required('the Pax8 client secret is required'),
+    baseUrl: z.url().default('https://api.pax8.com/v1'),
+    tokenUrl: z.url().default('https://token-manager.pax8.com/oauth/token'),
+    audience: z.string().default('https://api.pax8.com'),
+  }),
+  singleUse: false,
+  urlFields: ['baseUrl', 'tokenUrl'],
+  open: (c, _store, io) =>
+    createPax8Distributor(
+      createPax8Api({
+        clientId: c.clientId!,
+        clientSecret: c.clientSecret!,
+        baseUrl: c.baseUrl!,
+        tokenUrl: c.tokenUrl!,
+        audience: c.audience!,
+        ...io,
+      }),
+    ),
+};

@@ -1,0 +1,58 @@
+import type { z } from 'zod';
+import type { RetryPolicy } from '../http/retry.ts';
+import type { RequestEvent } from '../http/send.ts';
+import { ionKind } from './ion/kind.ts';
+import { pax8Kind } from './pax8/kind.ts';
+import type { Distributor } from './types.ts';
+
+/** Credentials as stored: each kind's own fields, all text. */
+export type Credentials = Record<string, string>;
+
+/** One field of a kind's connection form: how it is labelled, and whether it is a secret. */
+export interface CredentialField {
+  name: string;
+  label: string;
+  /** Secrets are shown as their last four characters, never whole. */
+  secret: boolean;
+  /** Has a default; the form leaves it out unless a person changes it. */
+  optional?: boolean;
+  help?: string;
+}
+
+/** How a distributor's client talks: tests and benchmarks count and speed up its calls. */
+export interface DistributorIo {
+  fetch?: typeof fetch;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  concurrency?: number;
+  onRequest?: (event: RequestEvent) => void;
+  now?: () => number;
+}
+
+/** Where a connection's credentials live, for a distributor that rotates them on use. */
+export interface CredentialStore {
+  read(): Promise<Credentials>;
+  /** Stores `next` only if the stored credentials still pass `stillCurrent`; false otherwise. */
+  replace(stillCurrent: (stored: Credentials) => boolean, next: Credentials): Promise<boolean>;
+}
+
+/** What the core knows of a kind of distributor: its name, its connection form, and its client. */
+export interface DistributorKind {
+  kind: string;
+  displayName: string;
+  fields: CredentialField[];
+  /** Entered credentials, checked, with defaults filled in; each message names the fix. */
+  credentials: z.ZodType<Credentials, Record<string, unknown>>;
+  /** The fields that hold URLs: https unless they point at a loopback sandbox. */
+  urlFields: string[];
+  /** Checking the credentials spends them (a single-use refresh token): check them last. */
+  singleUse: boolean;
+  open(credentials: Credentials, store: CredentialStore, io: DistributorIo): Distributor;
+}
+
+/** Every distributor the product can connect, by kind. Adding one is adding its line. */
+export const DISTRIBUTOR_KINDS: readonly DistributorKind[] = [pax8Kind, ionKind];
+
+export function distributorKind(kind: string): DistributorKind | undefined {
+  return DISTRIBUTOR_KINDS.find((k) => k.kind === kind);
+}
