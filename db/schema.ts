@@ -161,7 +161,7 @@ export const companyMappings = pgTable(
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    distributor: text('distributor').notNull().default('pax8'),
+    distributor: text('distributor').notNull(),
     distributorCompanyId: text('distributor_company_id').notNull(),
     distributorCompanyName: text('distributor_company_name').notNull(),
     cwCompanyId: integer('cw_company_id'),
@@ -193,7 +193,7 @@ export const productMappings = pgTable(
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    distributor: text('distributor').notNull().default('pax8'),
+    distributor: text('distributor').notNull(),
     distributorProductId: text('distributor_product_id').notNull(),
     /**
      * Empty for the product itself; the sub-product's name for usage products that bill per
@@ -222,7 +222,7 @@ export const serviceMappings = pgTable(
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    distributor: text('distributor').notNull().default('pax8'),
+    distributor: text('distributor').notNull(),
     subscriptionId: text('subscription_id').notNull(),
     companyMappingId: uuid('company_mapping_id').references(() => companyMappings.id, {
       onDelete: 'set null',
@@ -300,6 +300,8 @@ export const adjustmentLog = pgTable(
     action: text('action').notNull(),
     operationKey: text('operation_key'),
     syncRunId: uuid('sync_run_id').references(() => syncRuns.id, { onDelete: 'set null' }),
+    /** The distributor kind the write was about; none for a write that is not about one. */
+    distributor: text('distributor'),
     subscriptionId: text('subscription_id'),
     cwCompanyId: integer('cw_company_id'),
     companyName: text('company_name'),
@@ -329,7 +331,7 @@ export const ignoredSubscriptions = pgTable(
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    distributor: text('distributor').notNull().default('pax8'),
+    distributor: text('distributor').notNull(),
     subscriptionId: text('subscription_id').notNull(),
     reason: text('reason'),
     ignoredBy: text('ignored_by').notNull(),
@@ -374,6 +376,8 @@ export const syncPlans = pgTable(
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** The distributor kind the subscription belongs to. */
+    distributor: text('distributor').notNull(),
     planKey: text('plan_key').notNull(),
     subscriptionId: text('subscription_id').notNull(),
     cwAgreementId: integer('cw_agreement_id').notNull(),
@@ -383,7 +387,7 @@ export const syncPlans = pgTable(
     confirmedBy: text('confirmed_by').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('sync_plans_key_uq').on(t.tenantId, t.planKey)],
+  (t) => [uniqueIndex('sync_plans_key_uq').on(t.tenantId, t.distributor, t.planKey)],
 );
 
 /**
@@ -401,6 +405,8 @@ export const syncOperations = pgTable(
     planId: uuid('plan_id')
       .notNull()
       .references(() => syncPlans.id, { onDelete: 'cascade' }),
+    /** The distributor kind the subscription belongs to. */
+    distributor: text('distributor').notNull(),
     opKey: text('op_key').notNull(),
     seq: integer('seq').notNull(),
     type: text('type', { enum: OPERATION_TYPES }).notNull(),
@@ -430,7 +436,7 @@ export const syncOperations = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('sync_operations_key_uq').on(t.tenantId, t.opKey),
+    uniqueIndex('sync_operations_key_uq').on(t.tenantId, t.distributor, t.opKey),
     index('sync_operations_plan_idx').on(t.planId),
     check('sync_operations_type_ck', oneOf(t.type, OPERATION_TYPES)),
     check('sync_operations_kind_ck', oneOf(t.kind, OPERATION_KINDS)),
@@ -448,7 +454,7 @@ export const subscriptionStatus = pgTable(
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    distributor: text('distributor').notNull().default('pax8'),
+    distributor: text('distributor').notNull(),
     subscriptionId: text('subscription_id').notNull(),
     distributorCompanyId: text('distributor_company_id').notNull(),
     companyName: text('company_name').notNull(),

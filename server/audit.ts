@@ -13,6 +13,8 @@ export interface WriteAttempt {
   requestSummary: Record<string, unknown>;
   operationKey?: string;
   syncRunId?: string;
+  /** The distributor the write is about, when it is about one. */
+  distributor?: string;
   subscriptionId?: string;
   cwCompanyId?: number;
   companyName?: string;
@@ -39,6 +41,7 @@ export async function auditedWrite<T extends { id: number }>(
     action: attempt.action,
     operationKey: attempt.operationKey ?? null,
     syncRunId: attempt.syncRunId ?? null,
+    distributor: attempt.distributor ?? null,
     subscriptionId: attempt.subscriptionId ?? null,
     cwCompanyId: attempt.cwCompanyId ?? null,
     companyName: attempt.companyName ?? null,

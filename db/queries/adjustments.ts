@@ -17,6 +17,8 @@ export interface AdjustmentFilters {
   subscription?: string;
   /** Only one sync run's writes, linked from its summary. */
   run?: string;
+  /** Only the writes about one distributor's subscriptions. */
+  distributor?: string;
 }
 
 // Every query takes the tenant id first: no row of another tenant can be read or changed.
@@ -36,6 +38,7 @@ export function listAdjustments(db: Database, tenantId: string, q: AdjustmentFil
   if (q.operations?.length) conditions.push(inArray(adjustmentLog.operationKey, [...q.operations]));
   if (q.subscription) conditions.push(eq(adjustmentLog.subscriptionId, q.subscription));
   if (q.run) conditions.push(eq(adjustmentLog.syncRunId, q.run));
+  if (q.distributor) conditions.push(eq(adjustmentLog.distributor, q.distributor));
   return db
     .select({
       id: adjustmentLog.id,
@@ -53,6 +56,7 @@ export function listAdjustments(db: Database, tenantId: string, q: AdjustmentFil
       operationKey: adjustmentLog.operationKey,
       requestSummary: adjustmentLog.requestSummary,
       subscriptionId: adjustmentLog.subscriptionId,
+      distributor: adjustmentLog.distributor,
       opState: syncOperations.state,
       opKind: syncOperations.kind,
       opSummary: syncOperations.summary,
@@ -60,7 +64,12 @@ export function listAdjustments(db: Database, tenantId: string, q: AdjustmentFil
     .from(adjustmentLog)
     .leftJoin(
       syncOperations,
-      and(eq(syncOperations.tenantId, adjustmentLog.tenantId), eq(syncOperations.opKey, adjustmentLog.operationKey)),
+      // The same key can belong to two distributors: an entry's operation is its own distributor's.
+      and(
+        eq(syncOperations.tenantId, adjustmentLog.tenantId),
+        eq(syncOperations.distributor, adjustmentLog.distributor),
+        eq(syncOperations.opKey, adjustmentLog.operationKey),
+      ),
     )
     .where(and(...conditions))
     .orderBy(desc(adjustmentLog.at), desc(adjustmentLog.id))

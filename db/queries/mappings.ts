@@ -1,19 +1,20 @@
 import { and, eq, inArray, not, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { companyMappings, ignoredSubscriptions, productMappings, serviceMappings } from '../schema.ts';
+import { inScope, owned, type Scope } from './scope.ts';
 
 export type CompanyMapping = typeof companyMappings.$inferSelect;
 export type ProductMapping = typeof productMappings.$inferSelect;
 export type ServiceMapping = typeof serviceMappings.$inferSelect;
 
-// Every query takes the tenant id: no row of another tenant can be read or changed.
+// Every query takes its scope: no row of another tenant, or of another distributor, can be read or changed.
 
-export const listCompanyMappings = (db: Database, tenantId: string) =>
-  db.select().from(companyMappings).where(eq(companyMappings.tenantId, tenantId));
+export const listCompanyMappings = (db: Database, scope: Scope) =>
+  db.select().from(companyMappings).where(inScope(companyMappings, scope));
 
 export async function companyMappingByCw(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   cwCompanyId: number,
 ): Promise<CompanyMapping | undefined> {
   const [row] = await db
@@ -21,7 +22,7 @@ export async function companyMappingByCw(
     .from(companyMappings)
     .where(
       and(
-        eq(companyMappings.tenantId, tenantId),
+        inScope(companyMappings, scope),
         eq(companyMappings.cwCompanyId, cwCompanyId),
         eq(companyMappings.status, 'mapped'),
       ),
@@ -30,28 +31,24 @@ export async function companyMappingByCw(
   return row;
 }
 
-export async function companyMappingById(
-  db: Database,
-  tenantId: string,
-  id: string,
-): Promise<CompanyMapping | undefined> {
+export async function companyMappingById(db: Database, scope: Scope, id: string): Promise<CompanyMapping | undefined> {
   const [row] = await db
     .select()
     .from(companyMappings)
-    .where(and(eq(companyMappings.tenantId, tenantId), eq(companyMappings.id, id)))
+    .where(and(inScope(companyMappings, scope), eq(companyMappings.id, id)))
     .limit(1);
   return row;
 }
 
 export async function companyMappingByDistributor(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   distributorCompanyId: string,
 ): Promise<CompanyMapping | undefined> {
   const [row] = await db
     .select()
     .from(companyMappings)
-    .where(and(eq(companyMappings.tenantId, tenantId), eq(companyMappings.distributorCompanyId, distributorCompanyId)))
+    .where(and(inScope(companyMappings, scope), eq(companyMappings.distributorCompanyId, distributorCompanyId)))
     .limit(1);
   return row;
 }
@@ -64,7 +61,7 @@ export async function companyMappingByDistributor(
  */
 export async function bindCompany(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   v: {
     distributorCompanyId: string;
     distributorCompanyName: string;
@@ -76,7 +73,7 @@ export async function bindCompany(
 ): Promise<CompanyMapping> {
   return db.transaction(async (tx) => {
     const values = {
-      tenantId,
+      ...owned(scope),
       distributorCompanyId: v.distributorCompanyId,
       distributorCompanyName: v.distributorCompanyName,
       cwCompanyId: v.cwCompanyId,
@@ -94,7 +91,7 @@ export async function bindCompany(
         set: values,
       })
       .returning();
-    const mine = and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.companyMappingId, row!.id));
+    const mine = and(inScope(serviceMappings, scope), eq(serviceMappings.companyMappingId, row!.id));
     const here = v.agreementIds.length > 0 ? inArray(serviceMappings.cwAgreementId, [...v.agreementIds]) : sql`false`;
     await tx.delete(serviceMappings).where(and(mine, not(here)));
     await tx
@@ -108,7 +105,7 @@ export async function bindCompany(
 /** Unbinds a company. Its service mappings are kept but paused, so a rebind picks them up. */
 export async function unbindCompany(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   mappingId: string,
 ): Promise<{ mapping: CompanyMapping; paused: number } | undefined> {
   return db.transaction(async (tx) => {
@@ -121,44 +118,39 @@ export async function unbindCompany(
         defaultAgreementId: null,
         updatedAt: new Date(),
       })
-      .where(and(eq(companyMappings.tenantId, tenantId), eq(companyMappings.id, mappingId)))
+      .where(and(inScope(companyMappings, scope), eq(companyMappings.id, mappingId)))
       .returning();
     if (!row) return undefined;
     const paused = await tx
       .update(serviceMappings)
       .set({ status: 'paused', updatedAt: new Date() })
-      .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.companyMappingId, mappingId)))
+      .where(and(inScope(serviceMappings, scope), eq(serviceMappings.companyMappingId, mappingId)))
       .returning({ id: serviceMappings.id });
     return { mapping: row, paused: paused.length };
   });
 }
 
-export async function countServiceMappings(db: Database, tenantId: string, companyMappingId: string): Promise<number> {
+export async function countServiceMappings(db: Database, scope: Scope, companyMappingId: string): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(serviceMappings)
-    .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.companyMappingId, companyMappingId)));
+    .where(and(inScope(serviceMappings, scope), eq(serviceMappings.companyMappingId, companyMappingId)));
   return row?.n ?? 0;
 }
 
-export async function setDefaultAgreement(
-  db: Database,
-  tenantId: string,
-  mappingId: string,
-  agreementId: number | null,
-) {
+export async function setDefaultAgreement(db: Database, scope: Scope, mappingId: string, agreementId: number | null) {
   await db
     .update(companyMappings)
     .set({ defaultAgreementId: agreementId, updatedAt: new Date() })
-    .where(and(eq(companyMappings.tenantId, tenantId), eq(companyMappings.id, mappingId)));
+    .where(and(inScope(companyMappings, scope), eq(companyMappings.id, mappingId)));
 }
 
-export const listProductMappings = (db: Database, tenantId: string) =>
-  db.select().from(productMappings).where(eq(productMappings.tenantId, tenantId));
+export const listProductMappings = (db: Database, scope: Scope) =>
+  db.select().from(productMappings).where(inScope(productMappings, scope));
 
 export async function bindProduct(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   v: {
     distributorProductId: string;
     subProduct: string;
@@ -168,7 +160,14 @@ export async function bindProduct(
     by: string;
   },
 ): Promise<ProductMapping> {
-  const values = { tenantId, ...v, createdBy: v.by, status: 'mapped' as const, lastError: null, updatedAt: new Date() };
+  const values = {
+    ...owned(scope),
+    ...v,
+    createdBy: v.by,
+    status: 'mapped' as const,
+    lastError: null,
+    updatedAt: new Date(),
+  };
   const [row] = await db
     .insert(productMappings)
     .values(values)
@@ -187,32 +186,32 @@ export async function bindProduct(
 
 export async function unbindProduct(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   mappingId: string,
 ): Promise<ProductMapping | undefined> {
   const [row] = await db
     .update(productMappings)
     .set({ status: 'unmapped', cwCatalogItemId: null, cwCatalogIdentifier: null, updatedAt: new Date() })
-    .where(and(eq(productMappings.tenantId, tenantId), eq(productMappings.id, mappingId)))
+    .where(and(inScope(productMappings, scope), eq(productMappings.id, mappingId)))
     .returning();
   return row;
 }
 
 export async function serviceMappingsFor(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   subscriptionIds: readonly string[],
 ): Promise<ServiceMapping[]> {
   if (subscriptionIds.length === 0) return [];
   return db
     .select()
     .from(serviceMappings)
-    .where(and(eq(serviceMappings.tenantId, tenantId), inArray(serviceMappings.subscriptionId, [...subscriptionIds])));
+    .where(and(inScope(serviceMappings, scope), inArray(serviceMappings.subscriptionId, [...subscriptionIds])));
 }
 
 export async function mapService(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   v: {
     subscriptionId: string;
     companyMappingId: string;
@@ -221,7 +220,14 @@ export async function mapService(
     by: string;
   },
 ): Promise<ServiceMapping> {
-  const values = { tenantId, ...v, createdBy: v.by, status: 'mapped' as const, lastError: null, updatedAt: new Date() };
+  const values = {
+    ...owned(scope),
+    ...v,
+    createdBy: v.by,
+    status: 'mapped' as const,
+    lastError: null,
+    updatedAt: new Date(),
+  };
   const [row] = await db
     .insert(serviceMappings)
     .values(values)
@@ -241,42 +247,42 @@ export async function mapService(
   return row!;
 }
 
-export async function unmapService(db: Database, tenantId: string, subscriptionId: string): Promise<boolean> {
+export async function unmapService(db: Database, scope: Scope, subscriptionId: string): Promise<boolean> {
   const rows = await db
     .delete(serviceMappings)
-    .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.subscriptionId, subscriptionId)))
+    .where(and(inScope(serviceMappings, scope), eq(serviceMappings.subscriptionId, subscriptionId)))
     .returning({ id: serviceMappings.id });
   return rows.length > 0;
 }
 
-export async function ignoredIds(db: Database, tenantId: string): Promise<Set<string>> {
+export async function ignoredIds(db: Database, scope: Scope): Promise<Set<string>> {
   const rows = await db
     .select({ id: ignoredSubscriptions.subscriptionId })
     .from(ignoredSubscriptions)
-    .where(eq(ignoredSubscriptions.tenantId, tenantId));
+    .where(inScope(ignoredSubscriptions, scope));
   return new Set(rows.map((r) => r.id));
 }
 
-export const listServiceMappings = (db: Database, tenantId: string) =>
-  db.select().from(serviceMappings).where(eq(serviceMappings.tenantId, tenantId));
+export const listServiceMappings = (db: Database, scope: Scope) =>
+  db.select().from(serviceMappings).where(inScope(serviceMappings, scope));
 
 export async function serviceMappingFor(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   subscriptionId: string,
 ): Promise<ServiceMapping | undefined> {
-  const [row] = await serviceMappingsFor(db, tenantId, [subscriptionId]);
+  const [row] = await serviceMappingsFor(db, scope, [subscriptionId]);
   return row;
 }
 
 /** The product's own binding (not its sub-products'), mapped or not. */
-export const productMappingsOf = (db: Database, tenantId: string, distributorProductId: string) =>
+export const productMappingsOf = (db: Database, scope: Scope, distributorProductId: string) =>
   db
     .select()
     .from(productMappings)
     .where(
       and(
-        eq(productMappings.tenantId, tenantId),
+        inScope(productMappings, scope),
         eq(productMappings.distributorProductId, distributorProductId),
         eq(productMappings.subProduct, ''),
       ),

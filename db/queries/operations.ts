@@ -2,20 +2,25 @@ import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { OperationState } from '../../shared/schemas/plans.ts';
 import type { Database } from '../client.ts';
 import { ADDITION_IDS_KEPT, serviceMappings, syncOperations, syncPlans } from '../schema.ts';
+import { inScope, owned, type Scope } from './scope.ts';
 
 export type OperationRow = typeof syncOperations.$inferSelect;
 
-// Every query takes the tenant id first: no row of another tenant can be read or changed.
+// Every query takes the tenant id first, and those that find operations by key or subscription
+// its distributor too: no row of another tenant, or of another distributor, can be read or changed.
 
 export async function upsertPlan(
   db: Database,
-  tenantId: string,
-  v: Omit<typeof syncPlans.$inferInsert, 'tenantId'>,
+  scope: Scope,
+  v: Omit<typeof syncPlans.$inferInsert, 'tenantId' | 'distributor'>,
 ): Promise<string> {
   const [row] = await db
     .insert(syncPlans)
-    .values({ ...v, tenantId })
-    .onConflictDoUpdate({ target: [syncPlans.tenantId, syncPlans.planKey], set: { basis: sql`${syncPlans.basis}` } })
+    .values({ ...v, ...owned(scope) })
+    .onConflictDoUpdate({
+      target: [syncPlans.tenantId, syncPlans.distributor, syncPlans.planKey],
+      set: { basis: sql`${syncPlans.basis}` },
+    })
     .returning({ id: syncPlans.id });
   return row!.id;
 }
@@ -23,26 +28,26 @@ export async function upsertPlan(
 /** Inserts the operations; one already known (same key, any plan) is kept as it is. */
 export async function insertOperations(
   db: Database,
-  tenantId: string,
-  rows: Omit<typeof syncOperations.$inferInsert, 'tenantId'>[],
+  scope: Scope,
+  rows: Omit<typeof syncOperations.$inferInsert, 'tenantId' | 'distributor'>[],
 ): Promise<void> {
   if (rows.length === 0) return;
   await db
     .insert(syncOperations)
-    .values(rows.map((r) => ({ ...r, tenantId })))
-    .onConflictDoNothing({ target: [syncOperations.tenantId, syncOperations.opKey] });
+    .values(rows.map((r) => ({ ...r, ...owned(scope) })))
+    .onConflictDoNothing({ target: [syncOperations.tenantId, syncOperations.distributor, syncOperations.opKey] });
 }
 
 export async function operationsByKey(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   keys: readonly string[],
 ): Promise<Map<string, OperationRow>> {
   if (keys.length === 0) return new Map();
   const rows = await db
     .select()
     .from(syncOperations)
-    .where(and(eq(syncOperations.tenantId, tenantId), inArray(syncOperations.opKey, [...keys])));
+    .where(and(inScope(syncOperations, scope), inArray(syncOperations.opKey, [...keys])));
   return new Map(rows.map((r) => [r.opKey, r]));
 }
 
@@ -54,7 +59,7 @@ export async function operationsByKey(
  */
 export async function claimOperation(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   opKey: string,
   from: readonly OperationState[],
   claim: { owner: string; now: Date; leaseUntil: Date },
@@ -70,11 +75,7 @@ export async function claimOperation(
       updatedAt: claim.now,
     })
     .where(
-      and(
-        eq(syncOperations.tenantId, tenantId),
-        eq(syncOperations.opKey, opKey),
-        inArray(syncOperations.state, [...from]),
-      ),
+      and(inScope(syncOperations, scope), eq(syncOperations.opKey, opKey), inArray(syncOperations.state, [...from])),
     )
     .returning();
   return row;
@@ -130,9 +131,9 @@ export async function operationsToSettle(
   db: Database,
   tenantId: string,
   now: Date,
-  opKeys?: readonly string[],
+  only?: { distributor: string; opKeys: readonly string[] },
 ): Promise<OperationRow[]> {
-  if (opKeys?.length === 0) return [];
+  if (only?.opKeys.length === 0) return [];
   return db
     .select()
     .from(syncOperations)
@@ -146,12 +147,13 @@ export async function operationsToSettle(
             or(isNull(syncOperations.leaseUntil), lt(syncOperations.leaseUntil, now)),
           ),
         ),
-        opKeys ? inArray(syncOperations.opKey, [...opKeys]) : undefined,
+        only ? eq(syncOperations.distributor, only.distributor) : undefined,
+        only ? inArray(syncOperations.opKey, [...only.opKeys]) : undefined,
       ),
     );
 }
 
-export async function appendAdditionId(db: Database, tenantId: string, subscriptionId: string, additionId: number) {
+export async function appendAdditionId(db: Database, scope: Scope, subscriptionId: string, additionId: number) {
   await db
     .update(serviceMappings)
     .set({
@@ -161,7 +163,7 @@ export async function appendAdditionId(db: Database, tenantId: string, subscript
           with ordinality as e(v, n) order by n desc limit ${ADDITION_IDS_KEPT}) kept)`,
       updatedAt: new Date(),
     })
-    .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.subscriptionId, subscriptionId)));
+    .where(and(inScope(serviceMappings, scope), eq(serviceMappings.subscriptionId, subscriptionId)));
 }
 
 /** The run whose plan an operation belongs to, if a run (not a member) planned it. */
@@ -180,7 +182,7 @@ export const OUTSTANDING_STATES = ['planned', 'sending', 'failed', 'skipped', 'u
 /** The tenant's operations in some states, oldest change first, for some subscriptions or all. */
 function operationsIn(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   states: readonly OperationState[],
   subscriptionIds?: readonly string[],
 ): Promise<OperationRow[]> {
@@ -190,7 +192,7 @@ function operationsIn(
     .from(syncOperations)
     .where(
       and(
-        eq(syncOperations.tenantId, tenantId),
+        inScope(syncOperations, scope),
         inArray(syncOperations.state, [...states]),
         subscriptionIds ? inArray(syncOperations.subscriptionId, [...subscriptionIds]) : undefined,
       ),
@@ -199,12 +201,12 @@ function operationsIn(
 }
 
 /** Operations still to be written: planned, held, failed, unknown or being sent. */
-export const outstandingOperations = (db: Database, tenantId: string, subscriptionIds?: readonly string[]) =>
-  operationsIn(db, tenantId, OUTSTANDING_STATES, subscriptionIds);
+export const outstandingOperations = (db: Database, scope: Scope, subscriptionIds?: readonly string[]) =>
+  operationsIn(db, scope, OUTSTANDING_STATES, subscriptionIds);
 
 /** Everything the sync has written (or adopted): what drift is measured against. */
-export const writtenOperations = (db: Database, tenantId: string, subscriptionIds?: readonly string[]) =>
-  operationsIn(db, tenantId, ['confirmed', 'adopted'], subscriptionIds);
+export const writtenOperations = (db: Database, scope: Scope, subscriptionIds?: readonly string[]) =>
+  operationsIn(db, scope, ['confirmed', 'adopted'], subscriptionIds);
 
 /** A later plan replaced these before they were written. Only operations nobody is sending. */
 export async function supersedeOperations(db: Database, tenantId: string, ids: readonly string[]): Promise<void> {
@@ -246,7 +248,7 @@ export async function updateOperationRequest(
  */
 export async function waiveOperations(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   opKeys: readonly string[],
   waiver: { by: string; at: Date; reason: string },
 ): Promise<OperationRow[]> {
@@ -262,7 +264,7 @@ export async function waiveOperations(
     })
     .where(
       and(
-        eq(syncOperations.tenantId, tenantId),
+        inScope(syncOperations, scope),
         inArray(syncOperations.opKey, [...opKeys]),
         inArray(syncOperations.state, ['planned', 'failed', 'skipped', 'superseded']),
       ),
@@ -271,5 +273,5 @@ export async function waiveOperations(
 }
 
 /** The waivers a subscription's operations carry: what the planner no longer offers. */
-export const waivedOperations = (db: Database, tenantId: string, subscriptionIds?: readonly string[]) =>
-  operationsIn(db, tenantId, ['waived'], subscriptionIds);
+export const waivedOperations = (db: Database, scope: Scope, subscriptionIds?: readonly string[]) =>
+  operationsIn(db, scope, ['waived'], subscriptionIds);

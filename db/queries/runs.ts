@@ -76,7 +76,11 @@ export async function runKinds(
     .from(adjustmentLog)
     .innerJoin(
       syncOperations,
-      and(eq(syncOperations.tenantId, adjustmentLog.tenantId), eq(syncOperations.opKey, adjustmentLog.operationKey)),
+      and(
+        eq(syncOperations.tenantId, adjustmentLog.tenantId),
+        eq(syncOperations.distributor, adjustmentLog.distributor),
+        eq(syncOperations.opKey, adjustmentLog.operationKey),
+      ),
     )
     .where(and(eq(adjustmentLog.tenantId, tenantId), inArray(adjustmentLog.syncRunId, [...runIds])))
     .groupBy(adjustmentLog.syncRunId, syncOperations.kind, adjustmentLog.outcome);

@@ -1,6 +1,7 @@
 import { and, eq, lt, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { subscriptionStatus } from '../schema.ts';
+import { inScope, owned, type Scope } from './scope.ts';
 
 export type StatusRow = typeof subscriptionStatus.$inferInsert;
 
@@ -8,9 +9,13 @@ export type StatusRow = typeof subscriptionStatus.$inferInsert;
  * Saves the latest check of each subscription. `out_of_sync_since` (the oldest unbilled change)
  * is kept while it stays out of sync, so the report can say for how long; it clears once in sync.
  */
-export async function saveStatuses(db: Database, tenantId: string, rows: Omit<StatusRow, 'tenantId'>[]): Promise<void> {
+export async function saveStatuses(
+  db: Database,
+  scope: Scope,
+  rows: Omit<StatusRow, 'tenantId' | 'distributor'>[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500).map((r) => ({ ...r, tenantId }));
+    const chunk = rows.slice(i, i + 500).map((r) => ({ ...r, ...owned(scope) }));
     await db
       .insert(subscriptionStatus)
       .values(chunk)
@@ -42,17 +47,17 @@ export async function saveStatuses(db: Database, tenantId: string, rows: Omit<St
   }
 }
 
-export const statusesFor = (db: Database, tenantId: string) =>
-  db.select().from(subscriptionStatus).where(eq(subscriptionStatus.tenantId, tenantId));
+export const statusesFor = (db: Database, scope: Scope) =>
+  db.select().from(subscriptionStatus).where(inScope(subscriptionStatus, scope));
 
 /**
  * After a whole-tenant check, drops what that check no longer saw (a company unbound, a
  * subscription gone, over-billing corrected): the report lists only what is true now.
  */
-export async function dropUnseenStatuses(db: Database, tenantId: string, checkedAt: Date): Promise<void> {
+export async function dropUnseenStatuses(db: Database, scope: Scope, checkedAt: Date): Promise<void> {
   await db
     .delete(subscriptionStatus)
-    .where(and(eq(subscriptionStatus.tenantId, tenantId), lt(subscriptionStatus.checkedAt, checkedAt)));
+    .where(and(inScope(subscriptionStatus, scope), lt(subscriptionStatus.checkedAt, checkedAt)));
 }
 
 /**
@@ -61,7 +66,7 @@ export async function dropUnseenStatuses(db: Database, tenantId: string, checked
  */
 export async function dropOverBillingExcept(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   agreementId: number,
   keep: readonly string[],
 ): Promise<void> {
@@ -69,7 +74,7 @@ export async function dropOverBillingExcept(
     .delete(subscriptionStatus)
     .where(
       and(
-        eq(subscriptionStatus.tenantId, tenantId),
+        inScope(subscriptionStatus, scope),
         eq(subscriptionStatus.cwAgreementId, agreementId),
         eq(subscriptionStatus.state, 'over-billing'),
         keep.length > 0 ? notInArray(subscriptionStatus.subscriptionId, [...keep]) : undefined,

@@ -39,6 +39,8 @@ export interface Distributor {
   readonly kind: string;
   /** Its name as people know it (`Pax8`, `StreamOne Ion`): the only way the core names it. */
   readonly displayName: string;
+  /** Starts the marker of every line its sync writes (`p8s`, `ion`): markers of two distributors never meet. */
+  readonly markerPrefix: string;
   readonly capabilities: DistributorCapabilities;
   /** Checks the credentials; throws a VendorError naming what is wrong. */
   verify(): Promise<void>;

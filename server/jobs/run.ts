@@ -16,7 +16,7 @@ import { mapLimit } from '../http/limit.ts';
 import { sleep } from '../http/retry.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import type { Logger } from '../logger.ts';
-import { type Assessment, assessTenant, statusRow, unreadableRow } from '../sync/assess.ts';
+import { type Assessment, assessTenant, statusRow, type TenantAssessment, unreadableRow } from '../sync/assess.ts';
 import { boundProducts, overBillingIn, overBillingRow } from '../sync/over-billing.ts';
 import {
   executeOperations,
@@ -26,7 +26,7 @@ import {
   settleAbandoned,
   type WriteContext,
 } from '../sync/writer.ts';
-import type { Vendors } from '../tenants/vendors.ts';
+import type { Connected, Vendors } from '../tenants/vendors.ts';
 import type { Pacer } from './budget.ts';
 
 export interface RunDeps {
@@ -200,83 +200,115 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     const actor: Actor = member
       ? { type: 'member', memberId: member.memberId, name: actorName }
       : { type: 'scheduled', memberId: null, name: actorName };
-    const ctx: WriteContext = { db: deps.db, tenant, actor, cw, now, syncRunId: runId };
-    await settleAbandoned(ctx);
+    const base = { db: deps.db, tenant, actor, cw, now, syncRunId: runId };
+    // Writes an earlier run left unsettled, of every distributor: each row names its own.
+    await settleAbandoned({ ...base, distributor: '' });
     const today = toIsoDay(deps.clock.now());
-    const [connected] = await deps.vendors.distributors(tenant);
-    if (!connected)
+    const connected = await deps.vendors.distributors(tenant);
+    if (connected.length === 0)
       throw new AppError('conflict', 'No distributor is connected; an admin connects one on the Connections page.');
-    const { assessed, unreadable, agreements } = await assessTenant({
-      db: deps.db,
-      tenant,
-      cw,
-      distributor: connected.distributor,
-      today,
-      rules: settings.rules,
-      concurrency: deps.concurrency,
-    });
-    const unreadableCount = unreadable.length + assessed.filter((a) => a.problems.length > 0).length;
-    const byCompany = new Map<string, Assessment[]>();
-    for (const a of assessed)
-      byCompany.set(a.subscription.companyId, [...(byCompany.get(a.subscription.companyId) ?? []), a]);
-    await progress({ companiesTotal: byCompany.size, unreadable: unreadableCount });
+
+    // Each distributor is read on its own: one that refuses its credentials is reported and
+    // skipped, and the others are still synced. A passing outage fails the run, to be retried.
+    const reads: { connected: Connected; assessment: TenantAssessment }[] = [];
+    const refused: { connected: Connected; error: unknown }[] = [];
+    for (const d of connected) {
+      try {
+        reads.push({
+          connected: d,
+          assessment: await assessTenant({
+            db: deps.db,
+            tenant,
+            cw,
+            distributor: d.distributor,
+            today,
+            rules: settings.rules,
+            concurrency: deps.concurrency,
+          }),
+        });
+      } catch (error) {
+        if (isTransient(error) || connected.length === 1) throw error;
+        refused.push({ connected: d, error });
+      }
+    }
+    if (reads.length === 0) throw refused[0]!.error;
+    const companiesOf = (assessed: Assessment[]) => {
+      const byCompany = new Map<string, Assessment[]>();
+      for (const a of assessed)
+        byCompany.set(a.subscription.companyId, [...(byCompany.get(a.subscription.companyId) ?? []), a]);
+      return byCompany;
+    };
+    const unreadableOf = ({ assessment: t }: (typeof reads)[number]) =>
+      t.unreadable.length + t.assessed.filter((a) => a.problems.length > 0).length;
+    const companiesTotal = reads.reduce((n, r) => n + companiesOf(r.assessment.assessed).size, 0);
+    await progress({ companiesTotal, unreadable: reads.reduce((n, r) => n + unreadableOf(r), 0) });
 
     const allowed = new Set(settings.unattendedKinds);
     let companiesDone = 0;
-    // Companies are independent: several are written at once, within the request budget.
-    await mapLimit([...byCompany.values()], deps.concurrency ?? 6, async (list) => {
-      for (const a of list) {
-        if (a.ignored || a.state !== 'out-of-sync' || a.plan?.status !== 'ok' || checkOnly) {
-          if (a.state === 'needs-review' && !a.ignored) needsReview++;
-          continue;
+    for (const { connected: d, assessment } of reads) {
+      const { assessed, unreadable, agreements } = assessment;
+      const ctx: WriteContext = { ...base, distributor: d.kind };
+      const scope = { tenantId: tenant.id, distributor: d.kind };
+      const byCompany = companiesOf(assessed);
+      // Companies are independent: several are written at once, within the request budget.
+      await mapLimit([...byCompany.values()], deps.concurrency ?? 6, async (list) => {
+        for (const a of list) {
+          if (a.ignored || a.state !== 'out-of-sync' || a.plan?.status !== 'ok' || checkOnly) {
+            if (a.state === 'needs-review' && !a.ignored) needsReview++;
+            continue;
+          }
+          const result = await syncSubscription(ctx, a, allowed, actorName, today);
+          writes += result.writes;
+          failures += result.failures;
+          if ((a.state as Assessment['state']) === 'needs-review') needsReview++;
         }
-        const result = await syncSubscription(ctx, a, allowed, actorName, today);
-        writes += result.writes;
-        failures += result.failures;
-        if ((a.state as Assessment['state']) === 'needs-review') needsReview++;
-      }
-      companiesDone++;
-      // Saved as it happens: a run stopped halfway still shows how far it got.
-      await progress({ companiesDone, needsReview });
-    });
+        companiesDone++;
+        // Saved as it happens: a run stopped halfway still shows how far it got.
+        await progress({ companiesDone, needsReview });
+      });
 
-    const checkedAt = now();
-    const products = boundProducts(await listProductMappings(deps.db, tenant.id));
-    const overBilled = [...byCompany.values()].flatMap((list) => {
-      const first = list[0]!;
-      const own = agreements.filter((x) => x.agreement.companyId === first.cwCompanyId);
-      return overBillingIn(products, list, own, today).map((o) =>
-        overBillingRow(
-          o,
-          {
-            distributorCompanyId: first.subscription.companyId,
-            companyName: first.companyName,
-            cwCompanyId: first.cwCompanyId,
-          },
-          own.find((x) => x.agreement.id === o.agreementId)!.agreement.name,
-          checkedAt,
-        ),
-      );
-    });
-    await saveStatuses(deps.db, tenant.id, [
-      ...assessed.map((a) => statusRow(tenant.id, a, checkedAt)),
-      ...unreadable.map((u) => unreadableRow(u, checkedAt)),
-      ...overBilled,
-    ]);
-    await dropUnseenStatuses(deps.db, tenant.id, checkedAt);
-    const outcome = failures > 0 ? 'partial' : 'succeeded';
+      const checkedAt = now();
+      const products = boundProducts(await listProductMappings(deps.db, scope));
+      const overBilled = [...byCompany.values()].flatMap((list) => {
+        const first = list[0]!;
+        const own = agreements.filter((x) => x.agreement.companyId === first.cwCompanyId);
+        return overBillingIn(products, list, own, today).map((o) =>
+          overBillingRow(
+            o,
+            {
+              distributorCompanyId: first.subscription.companyId,
+              companyName: first.companyName,
+              cwCompanyId: first.cwCompanyId,
+            },
+            own.find((x) => x.agreement.id === o.agreementId)!.agreement.name,
+            checkedAt,
+          ),
+        );
+      });
+      await saveStatuses(deps.db, scope, [
+        ...assessed.map((a) => statusRow(a, checkedAt)),
+        ...unreadable.map((u) => unreadableRow(u, checkedAt)),
+        ...overBilled,
+      ]);
+      await dropUnseenStatuses(deps.db, scope, checkedAt);
+    }
+    const outcome = failures > 0 || refused.length > 0 ? 'partial' : 'succeeded';
     await progress({
       status: outcome,
-      companiesDone: byCompany.size,
+      companiesDone: companiesTotal,
       needsReview,
       error:
         [
           unapproved
             ? 'Nothing was written: unattended runs write only after a member whose ConnectWise role may edit agreements saves the sync settings.'
             : null,
-          unreadableCount > 0
-            ? `${unreadableCount} ${unreadableCount === 1 ? 'record' : 'records'} could not be read; each is listed in the unsynced report with the value ${connected.displayName} sent.`
-            : null,
+          ...refused.map((r) => `${r.connected.displayName} was not synced: ${describeFailure(r.error)}`),
+          ...reads.map((r) => {
+            const n = unreadableOf(r);
+            return n > 0
+              ? `${n} ${n === 1 ? 'record' : 'records'} could not be read; each is listed in the unsynced report with the value ${r.connected.displayName} sent.`
+              : null;
+          }),
         ]
           .filter(Boolean)
           .join(' ') || null,

@@ -3,6 +3,7 @@ import { z } from 'zod/mini';
 import { type AdjustmentFilters, listAdjustments } from '../../db/queries/adjustments.ts';
 import { centsToDecimal } from '../../shared/money.ts';
 import type { AppEnv } from '../auth/session.ts';
+import { distributorKind } from '../distributors/registry.ts';
 import { zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 import { toCsv } from './csv.ts';
@@ -35,7 +36,13 @@ const filtersOf = (q: z.infer<typeof logQuery>): AdjustmentFilters => ({
  */
 export function adjustmentRoutes(deps: ApiDeps) {
   const entries = async (ctx: RequestContext, q: z.infer<typeof logQuery>) =>
-    (await listAdjustments(ctx.db, ctx.tenant.id, filtersOf(q))).map((r) => {
+    // One subscription's or one confirmation's entries are that distributor's; the whole Log is every one's.
+    (
+      await listAdjustments(ctx.db, ctx.tenant.id, {
+        ...filtersOf(q),
+        ...(q.operations || q.subscription ? { distributor: ctx.kind } : {}),
+      })
+    ).map((r) => {
       const s = r.opSummary;
       return {
         id: r.id,
@@ -46,6 +53,8 @@ export function adjustmentRoutes(deps: ApiDeps) {
         companyName: r.companyName,
         productName: r.productName,
         subscriptionId: r.subscriptionId,
+        distributor: r.distributor,
+        distributorName: r.distributor ? (distributorKind(r.distributor)?.displayName ?? r.distributor) : null,
         cwAgreementId: r.cwAgreementId,
         cwRecordId: r.cwRecordId,
         outcome: r.outcome,

@@ -44,7 +44,7 @@ export async function bind(ctx: RequestContext, distributorCompanyId: string, cw
   if (!pax8)
     throw new AppError('not_found', `Pax8 has no company ${distributorCompanyId}.`, { field: 'distributorCompanyId' });
   const cwCompany = await ctx.cwCompany(cwCompanyId);
-  const other = await companyMappingByCw(ctx.db, ctx.tenant.id, cwCompanyId);
+  const other = await companyMappingByCw(ctx.db, ctx.scope, cwCompanyId);
   if (other && other.distributorCompanyId !== distributorCompanyId) {
     throw new AppError(
       'conflict',
@@ -52,7 +52,7 @@ export async function bind(ctx: RequestContext, distributorCompanyId: string, cw
       { field: 'cwCompanyId' },
     );
   }
-  const mine = await companyMappingByDistributor(ctx.db, ctx.tenant.id, distributorCompanyId);
+  const mine = await companyMappingByDistributor(ctx.db, ctx.scope, distributorCompanyId);
   if (mine?.status === 'mapped' && mine.cwCompanyId !== null && mine.cwCompanyId !== cwCompanyId) {
     throw new AppError('conflict', `${pax8.name} is already bound to ${mine.cwCompanyName}; unbind it first.`, {
       field: 'distributorCompanyId',
@@ -60,7 +60,7 @@ export async function bind(ctx: RequestContext, distributorCompanyId: string, cw
   }
   try {
     const agreements = await ctx.cwAgreements(cwCompanyId);
-    return await bindCompany(ctx.db, ctx.tenant.id, {
+    return await bindCompany(ctx.db, ctx.scope, {
       distributorCompanyId,
       distributorCompanyName: pax8.name,
       cwCompanyId,
@@ -89,7 +89,7 @@ async function subscriptionRows(
 ): Promise<{ rows: SubscriptionRow[]; overBilling: OverBilling[] }> {
   const [assessed, products, agreements] = await Promise.all([
     assessCompany(ctx, distributorCompanyId, cwCompanyId),
-    listProductMappings(ctx.db, ctx.tenant.id),
+    listProductMappings(ctx.db, ctx.scope),
     ctx.cwAgreements(cwCompanyId),
   ]);
   const bound = boundProducts(products);
@@ -162,7 +162,7 @@ export function companyRoutes(deps: ApiDeps) {
         const [pax8, cwCompanies, mappings] = await Promise.all([
           ctx.distributorCompanies(),
           ctx.cwCompanies(),
-          listCompanyMappings(ctx.db, ctx.tenant.id),
+          listCompanyMappings(ctx.db, ctx.scope),
         ]);
         const taken = new Set(mappings.filter((m) => m.status === 'mapped').map((m) => m.cwCompanyId));
         const matcher = createMatcher(cwCompanies.filter((x) => !taken.has(x.id)));
@@ -203,12 +203,12 @@ export function companyRoutes(deps: ApiDeps) {
         const cwCompanyId = Number(c.req.valid('param').cwCompanyId);
         const [cwCompany, mapping] = await Promise.all([
           ctx.cwCompany(cwCompanyId),
-          companyMappingByCw(ctx.db, ctx.tenant.id, cwCompanyId),
+          companyMappingByCw(ctx.db, ctx.scope, cwCompanyId),
         ]);
         if (!mapping) {
           const [pax8, mappings] = await Promise.all([
             ctx.distributorCompanies(),
-            listCompanyMappings(ctx.db, ctx.tenant.id),
+            listCompanyMappings(ctx.db, ctx.scope),
           ]);
           const boundTo = new Map(
             mappings.filter((m) => m.status === 'mapped').map((m) => [m.distributorCompanyId, m] as const),
@@ -307,7 +307,7 @@ export function companyRoutes(deps: ApiDeps) {
         async (c) => {
           const ctx = await requestContext(deps, c);
           const q = c.req.valid('query').q.trim().toLowerCase();
-          const [all, mappings] = await Promise.all([ctx.cwCompanies(), listCompanyMappings(ctx.db, ctx.tenant.id)]);
+          const [all, mappings] = await Promise.all([ctx.cwCompanies(), listCompanyMappings(ctx.db, ctx.scope)]);
           const taken = new Set(mappings.filter((m) => m.status === 'mapped').map((m) => m.cwCompanyId));
           const rows = all
             .filter(
@@ -346,13 +346,13 @@ export function companyRoutes(deps: ApiDeps) {
       /** What unbinding would affect, for the confirmation. */
       .get('/company-mappings/:id/impact', zv('param', mappingIdParam), async (c) => {
         const ctx = await requestContext(deps, c);
-        const mapping = await companyMappingById(ctx.db, ctx.tenant.id, c.req.valid('param').id);
+        const mapping = await companyMappingById(ctx.db, ctx.scope, c.req.valid('param').id);
         if (!mapping) throw new AppError('not_found', 'No such company binding.');
-        return c.json({ serviceMappings: await countServiceMappings(ctx.db, ctx.tenant.id, mapping.id) }, 200);
+        return c.json({ serviceMappings: await countServiceMappings(ctx.db, ctx.scope, mapping.id) }, 200);
       })
       .delete('/company-mappings/:id', mayWrite(deps, 'writeAdditions'), zv('param', mappingIdParam), async (c) => {
         const ctx = await requestContext(deps, c);
-        const result = await unbindCompany(ctx.db, ctx.tenant.id, c.req.valid('param').id);
+        const result = await unbindCompany(ctx.db, ctx.scope, c.req.valid('param').id);
         if (!result) throw new AppError('not_found', 'No such company binding.');
         return c.json({ paused: result.paused }, 200);
       })
@@ -363,9 +363,9 @@ export function companyRoutes(deps: ApiDeps) {
         for (const item of c.req.valid('json').items) {
           try {
             if (item.cwCompanyId === null) {
-              const m = await companyMappingByDistributor(ctx.db, ctx.tenant.id, item.distributorCompanyId);
+              const m = await companyMappingByDistributor(ctx.db, ctx.scope, item.distributorCompanyId);
               const paused =
-                m && m.status === 'mapped' ? ((await unbindCompany(ctx.db, ctx.tenant.id, m.id))?.paused ?? 0) : 0;
+                m && m.status === 'mapped' ? ((await unbindCompany(ctx.db, ctx.scope, m.id))?.paused ?? 0) : 0;
               results.push({
                 distributorCompanyId: item.distributorCompanyId,
                 ok: true as const,
@@ -397,7 +397,7 @@ export function companyRoutes(deps: ApiDeps) {
         zv('json', z.object({ agreementId: z.nullable(z.number().check(z.int())) })),
         async (c) => {
           const ctx = await requestContext(deps, c);
-          const mapping = await companyMappingById(ctx.db, ctx.tenant.id, c.req.valid('param').id);
+          const mapping = await companyMappingById(ctx.db, ctx.scope, c.req.valid('param').id);
           if (!mapping) throw new AppError('not_found', 'No such company binding.');
           const { agreementId } = c.req.valid('json');
           // Only one of the bound company's own agreements can be its default.
@@ -411,7 +411,7 @@ export function companyRoutes(deps: ApiDeps) {
                 },
               ]);
           }
-          await setDefaultAgreement(ctx.db, ctx.tenant.id, mapping.id, agreementId);
+          await setDefaultAgreement(ctx.db, ctx.scope, mapping.id, agreementId);
           return c.json({ ok: true }, 200);
         },
       )
@@ -433,7 +433,7 @@ export function companyRoutes(deps: ApiDeps) {
           () => ctx.cw.companies.create({ ...company, site: { name: 'Main' } }),
         );
         ctx.invalidate('companies');
-        const mapping = await bindCompany(ctx.db, ctx.tenant.id, {
+        const mapping = await bindCompany(ctx.db, ctx.scope, {
           distributorCompanyId,
           distributorCompanyName: pax8.name,
           cwCompanyId: created.id,

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { Scope } from '../../db/queries/scope.ts';
 import { toIsoDay } from '../../shared/dates.ts';
 import type { Actor } from '../audit.ts';
 import type { AppEnv, SessionDeps } from '../auth/session.ts';
@@ -62,6 +63,8 @@ export async function requestContext(deps: ApiDeps, c: Context<AppEnv>) {
     connected: connected.map((d) => ({ kind: d.kind, displayName: d.displayName })),
     /** The distributor this request is about: its kind is on every row it reads or writes. */
     kind,
+    /** Whose rows this request reads and writes: the tenant's, for this distributor. */
+    scope: { tenantId: tenant.id, distributor: kind } as Scope,
     distributorCompanies: () => deps.cache.get(t('companies'), () => need().companies()),
     distributorProducts: () => deps.cache.get(t('products'), () => need().products()),
     distributorSubscriptions: () => deps.cache.get(t('subscriptions'), () => need().subscriptions()),

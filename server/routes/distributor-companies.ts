@@ -37,7 +37,7 @@ export function distributorCompanyRoutes(deps: ApiDeps) {
       const create = ctx.distributor.createCompany;
       if (!create) throw new AppError('conflict', 'This distributor does not let the sync create companies.');
       const cwCompany = await ctx.cwCompany(cwCompanyId);
-      if (await companyMappingByCw(ctx.db, ctx.tenant.id, cwCompanyId))
+      if (await companyMappingByCw(ctx.db, ctx.scope, cwCompanyId))
         throw new AppError('conflict', `${cwCompany.name} is already bound to a Pax8 company.`, {
           field: 'cwCompanyId',
         });

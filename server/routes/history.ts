@@ -30,7 +30,7 @@ export function historyRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().get('/subscriptions/:id/history', zv('param', z.object({ id: z.string() })), async (c) => {
     const ctx = await requestContext(deps, c);
     const id = c.req.valid('param').id;
-    const mapping = await serviceMappingFor(ctx.db, ctx.tenant.id, id);
+    const mapping = await serviceMappingFor(ctx.db, ctx.scope, id);
     // Nothing can bill it yet: the changes are listed with why.
     const unbilled = async (note: string) => {
       const subscription = await readSubscription(ctx.distributor, id);

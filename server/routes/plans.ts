@@ -14,6 +14,7 @@ import { type ApiDeps, type RequestContext, requestContext } from './context.ts'
 const writeContext = (ctx: RequestContext, deps: ApiDeps): WriteContext => ({
   db: ctx.db,
   tenant: ctx.tenant,
+  distributor: ctx.kind,
   actor: ctx.actor,
   cw: ctx.cw,
   now: () => deps.clock.now().toJSDate(),
@@ -40,7 +41,7 @@ export function planRoutes(deps: ApiDeps) {
         const plan = planSubscription(input);
         // Owed from earlier and no longer in the plan (its month has moved on): shown, and sent on confirm.
         const keys = new Set(plan.status === 'ok' ? plan.operations.map((o) => o.key) : []);
-        const carried = (await outstandingOperations(ctx.db, ctx.tenant.id, [input.subscription.id]))
+        const carried = (await outstandingOperations(ctx.db, ctx.scope, [input.subscription.id]))
           .filter((r) => !keys.has(r.opKey))
           .map((r) => ({
             key: r.opKey,
@@ -88,7 +89,7 @@ export function planRoutes(deps: ApiDeps) {
         ctx.today,
         { recurring: request.recurring },
       );
-      const company = await companyMappingByDistributor(ctx.db, ctx.tenant.id, input.subscription.companyId);
+      const company = await companyMappingByDistributor(ctx.db, ctx.scope, input.subscription.companyId);
       const outcomes = await confirmReviewedPlan(writeContext(ctx, deps), input, request, {
         companyName: company?.cwCompanyName ?? undefined,
         productName: input.subscription.productName,

@@ -70,7 +70,7 @@ export function productRoutes(deps: ApiDeps) {
         const [subs, catalog, mappings] = await Promise.all([
           ctx.distributorSubscriptions(),
           ctx.distributorProducts(),
-          listProductMappings(ctx.db, ctx.tenant.id),
+          listProductMappings(ctx.db, ctx.scope),
         ]);
         const info = new Map(catalog.items.map((p) => [p.id, p]));
         const inUse = new Map<string, { name: string; count: number; usage: boolean }>();
@@ -122,7 +122,7 @@ export function productRoutes(deps: ApiDeps) {
         const id = c.req.valid('param').id;
         const [found, mappings] = await Promise.all([
           deps.cache.get(`${ctx.tenant.id}:pax8:subproducts:${id}`, () => subProducts(ctx, id)),
-          listProductMappings(ctx.db, ctx.tenant.id),
+          listProductMappings(ctx.db, ctx.scope),
         ]);
         const known = new Set([
           ...found,
@@ -186,7 +186,7 @@ export function productRoutes(deps: ApiDeps) {
             `${item.identifier} is a bundle; ConnectWise cannot add bundles to agreements.`,
             { fields: [{ field: 'cwCatalogItemId', message: 'bundles cannot be agreement additions' }] },
           );
-        const mapping = await bindProduct(ctx.db, ctx.tenant.id, {
+        const mapping = await bindProduct(ctx.db, ctx.scope, {
           distributorProductId: input.distributorProductId,
           subProduct: input.subProduct,
           distributorProductName: input.subProduct || name,
@@ -198,7 +198,7 @@ export function productRoutes(deps: ApiDeps) {
       })
       .delete('/product-mappings/:id', mayWrite(deps, 'writeAdditions'), zv('param', uuidParam), async (c) => {
         const ctx = await requestContext(deps, c);
-        const row = await unbindProduct(ctx.db, ctx.tenant.id, c.req.valid('param').id);
+        const row = await unbindProduct(ctx.db, ctx.scope, c.req.valid('param').id);
         if (!row) throw new AppError('not_found', 'No such product binding.');
         return c.json(row, 200);
       })
@@ -232,7 +232,7 @@ export function productRoutes(deps: ApiDeps) {
           },
           () => ctx.cw.catalog.create(body),
         );
-        const mapping = await bindProduct(ctx.db, ctx.tenant.id, {
+        const mapping = await bindProduct(ctx.db, ctx.scope, {
           distributorProductId: input.distributorProductId,
           subProduct: input.subProduct,
           distributorProductName: input.subProduct || name,

@@ -25,7 +25,7 @@ export function serviceRoutes(deps: ApiDeps) {
         throw new AppError('not_found', `Pax8 has no subscription ${input.subscriptionId}.`, {
           field: 'subscriptionId',
         });
-      const company = await companyMappingByDistributor(ctx.db, ctx.tenant.id, sub.companyId);
+      const company = await companyMappingByDistributor(ctx.db, ctx.scope, sub.companyId);
       if (company?.status !== 'mapped' || company.cwCompanyId === null) {
         throw new AppError('conflict', "Bind the subscription's company to a ConnectWise company first.", {
           field: 'subscriptionId',
@@ -48,15 +48,15 @@ export function serviceRoutes(deps: ApiDeps) {
           fields: [{ field: 'cwAgreementId', message: choice.reason! }],
         });
       const product = input.productMappingId
-        ? (await listProductMappings(ctx.db, ctx.tenant.id)).find((p) => p.id === input.productMappingId)
-        : (await listProductMappings(ctx.db, ctx.tenant.id)).find(
+        ? (await listProductMappings(ctx.db, ctx.scope)).find((p) => p.id === input.productMappingId)
+        : (await listProductMappings(ctx.db, ctx.scope)).find(
             (p) => p.distributorProductId === sub.productId && p.subProduct === '',
           );
       if (input.productMappingId && !product)
         throw new AppError('invalid_input', 'No such product mapping.', {
           fields: [{ field: 'productMappingId', message: 'not found' }],
         });
-      const mapping = await mapService(ctx.db, ctx.tenant.id, {
+      const mapping = await mapService(ctx.db, ctx.scope, {
         subscriptionId: sub.id,
         companyMappingId: company.id,
         productMappingId: product?.id ?? null,
@@ -71,7 +71,7 @@ export function serviceRoutes(deps: ApiDeps) {
       zv('param', z.object({ subscriptionId: z.string().check(z.minLength(1)) })),
       async (c) => {
         const ctx = await requestContext(deps, c);
-        if (!(await unmapService(ctx.db, ctx.tenant.id, c.req.valid('param').subscriptionId)))
+        if (!(await unmapService(ctx.db, ctx.scope, c.req.valid('param').subscriptionId)))
           throw new AppError('not_found', 'That subscription is not mapped.');
         return c.json({ ok: true }, 200);
       },

@@ -88,13 +88,13 @@ export function syncRoutes(deps: ApiDeps) {
         const ctx = await requestContext(deps, c);
         const agreementId = Number(c.req.valid('param').id);
         const agreement = await ctx.cw.agreements.get(agreementId);
-        const company = (await listCompanyMappings(ctx.db, ctx.tenant.id)).find(
+        const company = (await listCompanyMappings(ctx.db, ctx.scope)).find(
           (m) => m.status === 'mapped' && m.cwCompanyId === agreement.company.id,
         );
         if (!company) return c.json({ bound: false, rows: [], inSync: 0 }, 200);
         const [assessed, products, additions] = await Promise.all([
           assessCompany(ctx, company.distributorCompanyId, agreement.company.id),
-          listProductMappings(ctx.db, ctx.tenant.id).then(boundProducts),
+          listProductMappings(ctx.db, ctx.scope).then(boundProducts),
           ctx.cwAdditions(agreementId),
         ]);
         const here = assessed.filter(
@@ -108,14 +108,12 @@ export function syncRoutes(deps: ApiDeps) {
           companyName: company.distributorCompanyName,
           cwCompanyId: agreement.company.id,
         };
-        await saveStatuses(ctx.db, ctx.tenant.id, [
-          ...here.map((a) => statusRow(ctx.tenant.id, a, now)),
+        await saveStatuses(ctx.db, ctx.scope, [
+          ...here.map((a) => statusRow(a, now)),
           ...overBilled.map((o) => overBillingRow(o, company$, agreement.name, now)),
         ]);
-        await dropOverBillingExcept(ctx.db, ctx.tenant.id, agreementId, overBilled.map(overBillingKey));
-        const since = new Map(
-          (await statusesFor(ctx.db, ctx.tenant.id)).map((s) => [s.subscriptionId, s.outOfSyncSince]),
-        );
+        await dropOverBillingExcept(ctx.db, ctx.scope, agreementId, overBilled.map(overBillingKey));
+        const since = new Map((await statusesFor(ctx.db, ctx.scope)).map((s) => [s.subscriptionId, s.outOfSyncSince]));
         const rows = [
           ...here
             .filter((a) => a.state !== 'in-sync' && !a.ignored)
@@ -157,7 +155,7 @@ export function syncRoutes(deps: ApiDeps) {
         async (c) => {
           const ctx = await requestContext(deps, c);
           await readSubscription(ctx.distributor, c.req.valid('param').id);
-          await ignoreSubscription(ctx.db, ctx.tenant.id, {
+          await ignoreSubscription(ctx.db, ctx.scope, {
             subscriptionId: c.req.valid('param').id,
             reason: c.req.valid('json').reason ?? null,
             by: ctx.by,
@@ -167,7 +165,7 @@ export function syncRoutes(deps: ApiDeps) {
       )
       .delete('/subscriptions/:id/ignore', mayWrite(deps, 'writeAdditions'), zv('param', subParam), async (c) => {
         const ctx = await requestContext(deps, c);
-        if (!(await restoreSubscription(ctx.db, ctx.tenant.id, c.req.valid('param').id)))
+        if (!(await restoreSubscription(ctx.db, ctx.scope, c.req.valid('param').id)))
           throw new AppError('not_found', 'This subscription is not hidden from the reports.');
         return c.json({ ignored: false }, 200);
       })
@@ -183,9 +181,9 @@ export function syncRoutes(deps: ApiDeps) {
           const view = c.req.valid('param').view;
           const base = view.replace('.csv', '') as ReportView;
           const [statuses, ignored, checked] = await Promise.all([
-            reportStatuses(ctx.db, ctx.tenant.id, base),
-            listIgnored(ctx.db, ctx.tenant.id),
-            lastCheckedAt(ctx.db, ctx.tenant.id),
+            reportStatuses(ctx.db, ctx.scope, base),
+            listIgnored(ctx.db, ctx.scope),
+            lastCheckedAt(ctx.db, ctx.scope),
           ]);
           const ignoredSet = new Map(ignored.map((i) => [i.subscriptionId, i]));
           const rows = statuses
@@ -259,7 +257,7 @@ export function syncRoutes(deps: ApiDeps) {
             view === 'unsynced'
               ? await statusesOf(
                   ctx.db,
-                  ctx.tenant.id,
+                  ctx.scope,
                   ignored.map((i) => i.subscriptionId),
                 )
               : [];

@@ -13,6 +13,7 @@ import {
   waivedOperations,
   writtenOperations,
 } from '../../db/queries/operations.ts';
+import type { Scope } from '../../db/queries/scope.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import type { StatusRow } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
@@ -67,7 +68,7 @@ export interface Assessment {
 
 export type NextStep = 'map' | 'bind-product' | 'create-agreement';
 
-const NO_FACTS: SyncFacts = {
+const NO_FACTS: Omit<SyncFacts, 'distributorName'> = {
   ignored: false,
   mapping: 'none',
   blocker: null,
@@ -142,11 +143,12 @@ const CHUNK = 150;
  */
 export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): Promise<TenantAssessment> {
   const { db, tenant, cw, distributor, today } = deps;
+  const rows: Scope = { tenantId: tenant.id, distributor: distributor.kind };
   const [companies, products, services, ignored] = await Promise.all([
-    listCompanyMappings(db, tenant.id),
-    listProductMappings(db, tenant.id),
-    listServiceMappings(db, tenant.id),
-    ignoredIds(db, tenant.id),
+    listCompanyMappings(db, rows),
+    listProductMappings(db, rows),
+    listServiceMappings(db, rows),
+    ignoredIds(db, rows),
   ]);
   const bound = new Map(
     companies.filter((c) => c.status === 'mapped' && c.cwCompanyId !== null).map((c) => [c.distributorCompanyId, c]),
@@ -160,9 +162,9 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
   // The history of what was written, owed and waived: for the subscriptions in scope only.
   const ids = wanted ? subscriptions.map((s) => s.id) : undefined;
   const [outstanding, written, waived] = await Promise.all([
-    outstandingOperations(db, tenant.id, ids),
-    writtenOperations(db, tenant.id, ids),
-    waivedOperations(db, tenant.id, ids),
+    outstandingOperations(db, rows, ids),
+    writtenOperations(db, rows, ids),
+    waivedOperations(db, rows, ids),
   ]);
   const waivedOf = groupBy(waived, (r) => r.subscriptionId);
   const outstandingOf = groupBy(outstanding, (r) => r.subscriptionId);
@@ -239,7 +241,13 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
     const a = base(s);
     const m = a.mapping;
     const decide = (facts: Partial<SyncFacts>) => {
-      const d = decideSyncState({ ...NO_FACTS, mapping: 'mapped', ...facts, usage: a.usage });
+      const d = decideSyncState({
+        ...NO_FACTS,
+        mapping: 'mapped',
+        ...facts,
+        usage: a.usage,
+        distributorName: distributor.displayName,
+      });
       return Object.assign(a, { state: d.state === 'ignored' ? 'in-sync' : d.state, reason: d.reason });
     };
     if (m?.status !== 'mapped') {
@@ -306,6 +314,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
       today,
       gone: goneMarkers(list, mine),
       waived: a.waived.map(waiverOf),
+      distributor: { name: distributor.displayName, markerPrefix: distributor.markerPrefix },
     };
     toPlan.push(a);
     return a;
@@ -356,6 +365,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
           ? { status: 'ok', titles: a.plan.operations.map(titled) }
           : { status: 'blocked', reason: a.plan.reason },
       historyProblems: history.problems.map(describeProblem),
+      distributorName: distributor.displayName,
     });
     Object.assign(a, { state: d.state === 'ignored' ? 'in-sync' : d.state, reason: d.reason });
   });
@@ -419,10 +429,9 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /** An assessment as the status row the report, the pod and the history read. */
-export function statusRow(tenantId: string, a: Assessment, checkedAt: Date): StatusRow {
+export function statusRow(a: Assessment, checkedAt: Date): Omit<StatusRow, 'tenantId' | 'distributor'> {
   const inSync = a.state === 'in-sync';
   return {
-    tenantId,
     subscriptionId: a.subscription.id,
     distributorCompanyId: a.subscription.companyId,
     companyName: a.companyName,
@@ -471,7 +480,7 @@ const earlier = (iso: string, than: Date) => {
 };
 
 /** A subscription the distributor sent that could not be read at all, as a status row for the report. */
-export function unreadableRow(u: UnreadableRecord, checkedAt: Date): Omit<StatusRow, 'tenantId'> {
+export function unreadableRow(u: UnreadableRecord, checkedAt: Date): Omit<StatusRow, 'tenantId' | 'distributor'> {
   return {
     subscriptionId: u.subscriptionId,
     distributorCompanyId: u.companyId ?? '',

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import { type OperationRow, writtenOperations } from '../../db/queries/operations.ts';
+import type { Scope } from '../../db/queries/scope.ts';
 import type { AdditionView } from '../../shared/billing/additions.ts';
 import { usDay } from '../../shared/billing/calendar.ts';
 import { againKey } from '../../shared/billing/operations.ts';
@@ -115,14 +116,12 @@ function expectedValues(create: OperationRow, written: readonly OperationRow[]) 
  */
 export async function findDrift(
   db: Database,
-  tenantId: string,
+  scope: Scope,
   subscriptionId: string,
   agreementId: number,
   additions: readonly AdditionView[],
 ): Promise<{ drift: DriftEntry[]; gone: string[] }> {
-  const written = (await writtenOperations(db, tenantId, [subscriptionId])).filter(
-    (r) => r.cwAgreementId === agreementId,
-  );
+  const written = (await writtenOperations(db, scope, [subscriptionId])).filter((r) => r.cwAgreementId === agreementId);
   const here = additions.filter((a) => a.agreementId === agreementId);
   return { drift: driftIn(here, written), gone: goneMarkers(here, written) };
 }

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client.ts';
 import { companyMappingById, productMappingsOf, serviceMappingFor } from '../../db/queries/mappings.ts';
 import { waivedOperations } from '../../db/queries/operations.ts';
+import type { Scope } from '../../db/queries/scope.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { PlanInput } from '../../shared/billing/planner.ts';
@@ -36,7 +37,8 @@ export async function loadPlanInput(
   today: string,
   options?: PlanInput['options'],
 ): Promise<Loaded> {
-  const mapping = await serviceMappingFor(db, tenant.id, subscriptionId);
+  const mine: Scope = { tenantId: tenant.id, distributor: distributor.kind };
+  const mapping = await serviceMappingFor(db, mine, subscriptionId);
   if (!mapping) {
     // An id the tenant's distributor does not know is "not found", not "not mapped yet".
     await readSubscription(distributor, subscriptionId);
@@ -49,7 +51,7 @@ export async function loadPlanInput(
       reason: 'paused',
     });
   const subscription = await readSubscription(distributor, subscriptionId);
-  const products = await productMappingsOf(db, tenant.id, subscription.productId);
+  const products = await productMappingsOf(db, mine, subscription.productId);
   const product = products.find((p) => p.status === 'mapped' && p.cwCatalogItemId !== null);
   if (!product)
     throw new AppError(
@@ -66,20 +68,18 @@ export async function loadPlanInput(
   ]);
   // Never bill the wrong customer: the agreement must belong to the company the subscription's
   // distributor company is bound to now.
-  const company = mapping.companyMappingId
-    ? await companyMappingById(db, tenant.id, mapping.companyMappingId)
-    : undefined;
+  const company = mapping.companyMappingId ? await companyMappingById(db, mine, mapping.companyMappingId) : undefined;
   if (company?.cwCompanyId !== agreement.company.id)
     throw new AppError(
       'conflict',
-      `Agreement ${agreement.name} belongs to another ConnectWise company than the one ${company?.distributorCompanyName ?? 'this Pax8 company'} is bound to${company?.cwCompanyName ? ` (${company.cwCompanyName})` : ''}. Nothing was written; choose one of its own agreements.`,
+      `Agreement ${agreement.name} belongs to another ConnectWise company than the one ${company?.distributorCompanyName ?? `this ${distributor.displayName} company`} is bound to${company?.cwCompanyName ? ` (${company.cwCompanyName})` : ''}. Nothing was written; choose one of its own agreements.`,
       { reason: 'wrong_company' },
     );
   const views = additions.map(toAdditionView);
   // Lines the sync wrote and someone changed: shown with the plan, and a removed one gets a new key.
   const [{ drift, gone }, waived] = await Promise.all([
-    findDrift(db, tenant.id, subscription.id, agreement.id, views),
-    waivedOperations(db, tenant.id, [subscription.id]),
+    findDrift(db, mine, subscription.id, agreement.id, views),
+    waivedOperations(db, mine, [subscription.id]),
   ]);
   return {
     serviceMappingId: mapping.id,
@@ -96,6 +96,7 @@ export async function loadPlanInput(
       options,
       gone,
       waived: waived.map(waiverOf),
+      distributor: { name: distributor.displayName, markerPrefix: distributor.markerPrefix },
     },
   };
 }

@@ -49,7 +49,7 @@ export function overBillingRow(
   company: { distributorCompanyId: string; companyName: string; cwCompanyId: number | null },
   agreementName: string,
   checkedAt: Date,
-): Omit<StatusRow, 'tenantId'> {
+): Omit<StatusRow, 'tenantId' | 'distributor'> {
   return {
     subscriptionId: overBillingKey(o),
     distributorCompanyId: company.distributorCompanyId,

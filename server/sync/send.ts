@@ -13,7 +13,7 @@ import { auditedWrite } from '../audit.ts';
 import { inMemberWords, vendorDetail } from '../http/member-words.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import { findOwnWrite } from './reread.ts';
-import type { WriteContext, WriteMeta } from './writer.ts';
+import { scopeOf, type WriteContext, type WriteMeta } from './writer.ts';
 
 /** How long a claim holds without renewal; the writer renews it every third of that. */
 export const DEFAULT_LEASE_MS = 60_000;
@@ -43,7 +43,7 @@ export async function claim(
   from: readonly OperationState[],
 ): Promise<OperationRow | undefined> {
   const now = ctx.now();
-  return claimOperation(ctx.db, ctx.tenant.id, opKey, from, {
+  return claimOperation(ctx.db, scopeOf(ctx), opKey, from, {
     owner: randomUUID(),
     now,
     leaseUntil: new Date(now.getTime() + (ctx.leaseMs ?? DEFAULT_LEASE_MS)),
@@ -67,7 +67,13 @@ export async function settleWritten(
   settling = false,
 ): Promise<void> {
   await finishOperation(ctx.db, ctx.tenant.id, row.id, { state, additionId, error: null, errorCode: null });
-  if (row.request.method === 'POST') await appendAdditionId(ctx.db, ctx.tenant.id, row.subscriptionId, additionId);
+  if (row.request.method === 'POST')
+    await appendAdditionId(
+      ctx.db,
+      { tenantId: ctx.tenant.id, distributor: row.distributor },
+      row.subscriptionId,
+      additionId,
+    );
   await attribute(ctx, row, 'writes', settling);
 }
 
@@ -86,6 +92,7 @@ export async function logAdoption(ctx: WriteContext, row: OperationRow, addition
       action: 'addition.adopt',
       operationKey: row.opKey,
       syncRunId: ctx.syncRunId,
+      distributor: row.distributor,
       subscriptionId: row.subscriptionId,
       cwAgreementId: row.cwAgreementId,
       productName: meta.productName,
@@ -159,6 +166,7 @@ export async function sendOperation(ctx: WriteContext, row: OperationRow, meta: 
         action: request.method === 'POST' ? 'addition.create' : 'addition.update',
         operationKey: row.opKey,
         syncRunId: ctx.syncRunId,
+        distributor: row.distributor,
         subscriptionId: row.subscriptionId,
         cwAgreementId: row.cwAgreementId,
         companyName: meta.companyName,

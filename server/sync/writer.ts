@@ -11,6 +11,7 @@ import {
   upsertPlan,
   waiveOperations,
 } from '../../db/queries/operations.ts';
+import type { Scope } from '../../db/queries/scope.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { OperationSummary } from '../../db/schema.ts';
 import { endOfMonth } from '../../shared/billing/calendar.ts';
@@ -42,6 +43,8 @@ export { applyEdits } from './edits.ts';
 export interface WriteContext {
   db: Database;
   tenant: Tenant;
+  /** The distributor kind the subscriptions written for belong to. */
+  distributor: string;
   actor: Actor;
   cw: CwClient;
   now: () => Date;
@@ -49,6 +52,9 @@ export interface WriteContext {
   /** How long a claim lasts without renewal (default 60 s); its writer renews it every third of that. */
   leaseMs?: number;
 }
+
+/** Whose operations a write context reads and writes. */
+export const scopeOf = (ctx: WriteContext): Scope => ({ tenantId: ctx.tenant.id, distributor: ctx.distributor });
 
 /** Names for the adjustment log. */
 export interface WriteMeta {
@@ -70,7 +76,12 @@ export interface PlanHeader {
  * confirmation only its own plan's (`opKeys`). Answers how many it settled.
  */
 export async function settleAbandoned(ctx: WriteContext, opKeys?: readonly string[]): Promise<number> {
-  const rows = await operationsToSettle(ctx.db, ctx.tenant.id, ctx.now(), opKeys);
+  const rows = await operationsToSettle(
+    ctx.db,
+    ctx.tenant.id,
+    ctx.now(),
+    opKeys && { distributor: ctx.distributor, opKeys },
+  );
   for (const row of rows) {
     const unknown = row.state === 'unknown';
     const message = unknown
@@ -100,10 +111,10 @@ function summaryOf(op: Operation): OperationSummary {
 /** Stores the plan and its operations before anything is sent; known operations keep their state. */
 async function persistPlan(ctx: WriteContext, plan: PlanHeader, ops: readonly Operation[]) {
   const planKey = shortHash([plan.subscriptionId, plan.basis, ...ops.map((o) => o.key)].join('|'));
-  const planId = await upsertPlan(ctx.db, ctx.tenant.id, { ...plan, planKey, syncRunId: ctx.syncRunId ?? null });
+  const planId = await upsertPlan(ctx.db, scopeOf(ctx), { ...plan, planKey, syncRunId: ctx.syncRunId ?? null });
   await insertOperations(
     ctx.db,
-    ctx.tenant.id,
+    scopeOf(ctx),
     ops.map((op, seq) => ({
       planId,
       opKey: op.key,
@@ -121,7 +132,7 @@ async function persistPlan(ctx: WriteContext, plan: PlanHeader, ops: readonly Op
   );
   return operationsByKey(
     ctx.db,
-    ctx.tenant.id,
+    scopeOf(ctx),
     ops.map((o) => o.key),
   );
 }
@@ -190,10 +201,10 @@ export async function confirmReviewedPlan(
   if (plan.basis !== request.basis) {
     throw new AppError(
       'conflict',
-      'ConnectWise or Pax8 changed since this review was opened; nothing was written. Review the new plan.',
+      'ConnectWise or the distributor changed since this review was opened; nothing was written. Review the new plan.',
       {
         reason: 'stale_plan',
-        drift: (await findDrift(ctx.db, ctx.tenant.id, input.subscription.id, input.agreement.id, input.additions))
+        drift: (await findDrift(ctx.db, scopeOf(ctx), input.subscription.id, input.agreement.id, input.additions))
           .drift,
       },
     );
@@ -218,7 +229,7 @@ export async function confirmReviewedPlan(
   // What was owed from earlier and is no longer planned (its month has moved on) is sent too,
   // re-dated to the first open month, unless the member excluded (waived) it.
   const planned = new Set(plan.operations.map((o) => o.key));
-  const owed = (await outstandingOperations(ctx.db, ctx.tenant.id, [input.subscription.id])).filter(
+  const owed = (await outstandingOperations(ctx.db, scopeOf(ctx), [input.subscription.id])).filter(
     (r) => !planned.has(r.opKey) && r.state !== 'unknown' && r.state !== 'sending',
   );
   for (const row of owed.filter((r) => request.edits[r.opKey]?.include === false))
@@ -234,7 +245,7 @@ export async function confirmReviewedPlan(
  * cannot be checked nothing is sent at all.
  */
 export async function retryOperation(ctx: WriteContext, opKey: string): Promise<OperationOutcome> {
-  const row = (await operationsByKey(ctx.db, ctx.tenant.id, [opKey])).get(opKey);
+  const row = (await operationsByKey(ctx.db, scopeOf(ctx), [opKey])).get(opKey);
   if (!row) throw new AppError('not_found', 'No such operation.');
   if (isWritten(row.state)) return outcomeOf(row, { state: row.state, additionId: row.additionId, already: true });
   if (row.state === 'sending')
@@ -343,9 +354,9 @@ export async function waiveOperation(
   reason: string,
   meta: WriteMeta = {},
 ): Promise<OperationRow> {
-  const row = (await operationsByKey(ctx.db, ctx.tenant.id, [opKey])).get(opKey);
+  const row = (await operationsByKey(ctx.db, scopeOf(ctx), [opKey])).get(opKey);
   if (!row) throw new AppError('not_found', 'No such operation.');
-  const [waived] = await waiveOperations(ctx.db, ctx.tenant.id, [opKey], {
+  const [waived] = await waiveOperations(ctx.db, scopeOf(ctx), [opKey], {
     by: ctx.actor.name,
     at: ctx.now(),
     reason,

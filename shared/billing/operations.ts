@@ -67,10 +67,10 @@ export function shortHash(text: string): string {
 /**
  * The marker lives in `serialNumber` (50 characters at most): it survives a person editing the
  * description or quantity by hand, means nothing to an invoice, and can be searched with
- * `conditions`. `p8s:` says which integration wrote it.
+ * `conditions`. Its prefix says which distributor's sync wrote it (`p8s:` for Pax8, as the first
+ * release wrote every marker, `ion:` for StreamOne Ion).
  */
-export const markerFor = (key: string) => `p8s:${shortHash(key)}`;
-export const isEngineMarker = (serial: string | null | undefined) => Boolean(serial?.startsWith('p8s:'));
+export const markerFor = (key: string, prefix: string) => `${prefix}:${shortHash(key)}`;
 
 /**
  * The key of an operation that re-creates a line the sync wrote and someone removed: the

@@ -98,7 +98,7 @@ export function planSubscription(input: PlanInput): PlanResult {
   if (s.quantity === 0) {
     // Zero seats: never a 0-seat line. A line that bills it is ended as a cancellation today.
     if (!existing) {
-      ctx.notes.push('Pax8 has 0 seats and nothing bills it in ConnectWise.');
+      ctx.notes.push(`${input.distributor.name} has 0 seats and nothing bills it in ConnectWise.`);
       return result();
     }
     planCancellation(ctx, existing, today);
@@ -118,8 +118,9 @@ function whyNotPlannable(input: PlanInput): string | null {
   if (closed)
     return `Agreement ${agreement.name} cannot take additions: ${closed}. Map the subscription to an open agreement.`;
   if (s.quantity === null)
-    return 'Pax8 did not say how many seats this subscription has; nothing is planned until it does.';
-  if (s.unitPrice === null || s.unitCost === null) return "Pax8 did not give this subscription's price or cost.";
+    return `${input.distributor.name} did not say how many seats this subscription has; nothing is planned until it does.`;
+  if (s.unitPrice === null || s.unitCost === null)
+    return `${input.distributor.name} did not give this subscription's price or cost.`;
   return null;
 }
 

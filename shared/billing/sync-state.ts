@@ -25,8 +25,10 @@ export interface SyncFacts {
   owed: readonly { title: string; state: string; error: string | null }[];
   /** The planner's answer, when it was asked (it is not when the line matches and nothing is owed). */
   plan: { status: 'blocked'; reason: string } | { status: 'ok'; titles: readonly string[] } | null;
-  /** Pax8's history of the subscription could not be read whole. */
+  /** The distributor's history of the subscription could not be read whole. */
   historyProblems: readonly string[];
+  /** The distributor's name, as the reasons give it. */
+  distributorName: string;
 }
 
 export interface SyncDecision {
@@ -50,13 +52,14 @@ export function decideSyncState(f: SyncFacts): SyncDecision {
   if (f.problems.length > 0)
     return {
       state: 'needs-review',
-      reason: `Pax8 sent values the sync does not know: ${f.problems.join('; ')}. Review it before anything is written.`,
+      reason: `${f.distributorName} sent values the sync does not know: ${f.problems.join('; ')}. Review it before anything is written.`,
     };
-  if (f.quantity === null) return { state: 'needs-review', reason: 'Pax8 did not say how many seats it has.' };
+  if (f.quantity === null)
+    return { state: 'needs-review', reason: `${f.distributorName} did not say how many seats it has.` };
   if (f.zeroActive)
     return {
       state: 'needs-review',
-      reason: 'Pax8 reports 0 seats on an active subscription. A person decides whether its billing ends.',
+      reason: `${f.distributorName} reports 0 seats on an active subscription. A person decides whether its billing ends.`,
     };
   const nothingPlanned = f.plan === null || (f.plan.status === 'ok' && f.plan.titles.length === 0);
   if (f.matches && f.drift.length === 0 && f.owed.length === 0 && nothingPlanned)
@@ -65,13 +68,14 @@ export function decideSyncState(f: SyncFacts): SyncDecision {
   if (f.historyProblems.length > 0)
     return {
       state: 'needs-review',
-      reason: `Pax8's history of this subscription could not be read whole: ${f.historyProblems.join('; ')}.`,
+      reason: `${f.distributorName}'s history of this subscription could not be read whole: ${f.historyProblems.join('; ')}.`,
     };
   if (f.drift.length > 0) return { state: 'needs-review', reason: f.drift.join(' ') };
   const owed = f.owed.map((o) => `${o.title} (${o.state}${o.error ? `: ${o.error}` : ''})`);
   const titles = f.plan?.status === 'ok' ? f.plan.titles : [];
   // Not settled, and the planner was not asked: it differs, and only a plan says how.
-  if (f.plan === null && owed.length === 0) return { state: 'out-of-sync', reason: 'ConnectWise differs from Pax8.' };
+  if (f.plan === null && owed.length === 0)
+    return { state: 'out-of-sync', reason: `ConnectWise differs from ${f.distributorName}.` };
   if (titles.length === 0 && owed.length === 0) return { state: 'in-sync', reason: null };
   return { state: 'out-of-sync', reason: [...titles, ...owed].join('; ') };
 }

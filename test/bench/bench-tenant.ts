@@ -62,6 +62,7 @@ export async function setupBenchTenant(
         .insert(companyMappings)
         .values({
           tenantId: tenant.id,
+          distributor: 'pax8',
           distributorCompanyId: m.distributorCompanyId,
           distributorCompanyName: m.companyName,
           cwCompanyId: m.cwCompanyId,
@@ -75,6 +76,7 @@ export async function setupBenchTenant(
         .insert(productMappings)
         .values({
           tenantId: tenant.id,
+          distributor: 'pax8',
           distributorProductId: m.productId,
           distributorProductName: m.productId,
           cwCatalogItemId: m.catalogItemId,
@@ -88,6 +90,7 @@ export async function setupBenchTenant(
     await db.insert(serviceMappings).values(
       mappings.slice(i, i + 500).map((m) => ({
         tenantId: tenant.id,
+        distributor: 'pax8',
         subscriptionId: m.subscriptionId,
         companyMappingId: companyIds.get(m.distributorCompanyId)!,
         productMappingId: productIds.get(m.productId)!,

@@ -70,6 +70,7 @@ function benchPlanning(): Figure[] {
     ],
     rules: RULES,
     today: '2026-11-22',
+    distributor: { name: 'Pax8', markerPrefix: 'p8s' },
   }));
   const runs: number[] = [];
   let ops = 0;
@@ -164,6 +165,7 @@ async function benchExecution(): Promise<Figure[]> {
         additions,
         rules: RULES,
         today: '2026-11-22',
+        distributor: { name: 'Pax8', markerPrefix: 'p8s' },
       });
       if (plan.status !== 'ok') throw new Error(plan.reason);
       planned += plan.operations.length;
@@ -171,6 +173,7 @@ async function benchExecution(): Promise<Figure[]> {
         {
           db: database.db,
           tenant: setup.tenant,
+          distributor: 'pax8',
           actor: { type: 'scheduled', memberId: null, name: 'benchmark' },
           cw,
           now: () => new Date(),

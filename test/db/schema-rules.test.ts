@@ -19,14 +19,18 @@ beforeAll(async () => {
 afterAll(async () => database?.close());
 
 const bindTo = (distributorCompanyId: string, cwCompanyId: number) =>
-  bindCompany(db(), tenantId, {
-    distributorCompanyId,
-    distributorCompanyName: distributorCompanyId,
-    cwCompanyId,
-    cwCompanyName: `CW ${cwCompanyId}`,
-    by: 'test',
-    agreementIds: [],
-  });
+  bindCompany(
+    db(),
+    { tenantId, distributor: 'pax8' },
+    {
+      distributorCompanyId,
+      distributorCompanyName: distributorCompanyId,
+      cwCompanyId,
+      cwCompanyName: `CW ${cwCompanyId}`,
+      by: 'test',
+      agreementIds: [],
+    },
+  );
 
 describe('the schema states its rules', () => {
   it('binds a ConnectWise company to one distributor company at a time, even when two writers race', async () => {
@@ -62,10 +66,14 @@ describe('the schema states its rules', () => {
 
   it('keeps only the newest addition ids of a subscription', async () => {
     const [company] = await db().select().from(schema.companyMappings).limit(1);
-    await db()
-      .insert(schema.serviceMappings)
-      .values({ tenantId, subscriptionId: 's-1', companyMappingId: company!.id, cwAgreementId: 1 });
-    for (let id = 1; id <= 25; id++) await appendAdditionId(db(), tenantId, 's-1', id);
+    await db().insert(schema.serviceMappings).values({
+      tenantId,
+      distributor: 'pax8',
+      subscriptionId: 's-1',
+      companyMappingId: company!.id,
+      cwAgreementId: 1,
+    });
+    for (let id = 1; id <= 25; id++) await appendAdditionId(db(), { tenantId, distributor: 'pax8' }, 's-1', id);
     const [row] = await db()
       .select()
       .from(schema.serviceMappings)

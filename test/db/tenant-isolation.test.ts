@@ -15,7 +15,15 @@ import * as settings from '../../db/queries/settings.ts';
 import * as status from '../../db/queries/status.ts';
 import * as schema from '../../db/schema.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { B_ONLY, rowsOf, type SeededIds, type SeedKeys, SHARED, seedTenantRows } from '../helpers/tenant-rows.ts';
+import {
+  B_ONLY,
+  rowsOf,
+  rowsOfDistributor,
+  type SeededIds,
+  type SeedKeys,
+  SHARED,
+  seedTenantRows,
+} from '../helpers/tenant-rows.ts';
 
 /**
  * Two tenants hold rows with the very same natural keys (company, subscription, operation
@@ -29,6 +37,10 @@ const db = () => database.db;
 const A = randomUUID();
 const B = randomUUID();
 
+/** A's Pax8 rows are what every scoped query asks for; B's, and A's StreamOne Ion rows, it must not reach. */
+const SA = { tenantId: A, distributor: 'pax8' };
+const SB = { tenantId: B, distributor: 'pax8' };
+
 const ids: Record<string, SeededIds> = {};
 
 async function seed(tenantId: string, k: SeedKeys, tag: string) {
@@ -36,8 +48,10 @@ async function seed(tenantId: string, k: SeedKeys, tag: string) {
 }
 
 const rowsOfB = () => rowsOf(db(), B);
+const rowsOfAIon = () => rowsOfDistributor(db(), A, 'ion');
 
 let before: Awaited<ReturnType<typeof rowsOfB>>;
+let beforeIon: Awaited<ReturnType<typeof rowsOfAIon>>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -53,6 +67,9 @@ beforeAll(async () => {
   await seed(B, SHARED, 'B');
   await seed(B, B_ONLY, 'B');
   await seed(A, SHARED, 'A');
+  // A buys from StreamOne Ion too, with the very same keys, and with keys only Ion has.
+  await seedTenantRows(db(), A, SHARED, 'A-ion', 'ion');
+  await seedTenantRows(db(), A, B_ONLY, 'A-ion', 'ion');
   // Rows that only a missing tenant filter could reach: B's request budget in the same window,
   // B's mapping that points at A's company, and A's status for a subscription only B maps.
   await db()
@@ -60,6 +77,7 @@ beforeAll(async () => {
     .values({ tenantId: B, windowStart: new Date('2026-11-20T00:00:00Z'), used: 3 });
   await db().insert(schema.serviceMappings).values({
     tenantId: B,
+    distributor: 'pax8',
     subscriptionId: 'sub-x',
     companyMappingId: ids[A]![SHARED.sub]!,
     cwAgreementId: 1,
@@ -69,6 +87,7 @@ beforeAll(async () => {
     .insert(schema.subscriptionStatus)
     .values({
       tenantId: A,
+      distributor: 'pax8',
       subscriptionId: B_ONLY.sub,
       distributorCompanyId: SHARED.company,
       companyName: 'A',
@@ -82,6 +101,7 @@ beforeAll(async () => {
     .insert(schema.subscriptionStatus)
     .values({
       tenantId: B,
+      distributor: 'pax8',
       subscriptionId: `cw:${SHARED.agreement}:1`,
       distributorCompanyId: SHARED.company,
       companyName: 'B',
@@ -99,6 +119,7 @@ beforeAll(async () => {
     { connection: 'pax8', action: 'test', ok: true, message: null, checkedBy: 'B' },
   ]);
   before = await rowsOfB();
+  beforeIon = await rowsOfAIon();
 });
 afterAll(async () => database?.close());
 
@@ -106,62 +127,76 @@ beforeEach(() => {
   expect(before).toBeDefined();
 });
 
-const onlyA = (rows: readonly { tenantId: string }[]) => {
+/** Rows of tenant A, and where a row belongs to a distributor, of A's Pax8 only. */
+const onlyA = (rows: readonly { tenantId: string; distributor?: string | null }[]) => {
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.every((r) => r.tenantId === A && r.distributor !== 'ion')).toBe(true);
+};
+/** Rows of tenant A, of any distributor: for work that spans them (settling a stopped run). */
+const onlyTenantA = (rows: readonly { tenantId: string }[]) => {
   expect(rows.length).toBeGreaterThan(0);
   expect(rows.every((r) => r.tenantId === A)).toBe(true);
 };
 
-describe('tenant-scoped reads see only their own tenant', () => {
+describe("scoped reads see only their own tenant's rows, and of those only their distributor's", () => {
   it('mappings', async () => {
-    onlyA(await mappings.listCompanyMappings(db(), A));
-    onlyA(await mappings.listProductMappings(db(), A));
-    onlyA(await mappings.listServiceMappings(db(), A));
-    expect((await mappings.companyMappingByCw(db(), A, SHARED.cwCompany))?.tenantId).toBe(A);
-    expect(await mappings.companyMappingByCw(db(), A, B_ONLY.cwCompany)).toBeUndefined();
-    expect(await mappings.companyMappingById(db(), A, ids[B]![SHARED.sub]!)).toBeUndefined();
-    expect((await mappings.companyMappingById(db(), A, ids[A]![SHARED.sub]!))?.tenantId).toBe(A);
-    expect((await mappings.companyMappingByDistributor(db(), A, SHARED.company))?.tenantId).toBe(A);
-    expect(await mappings.companyMappingByDistributor(db(), A, B_ONLY.company)).toBeUndefined();
-    expect(await mappings.countServiceMappings(db(), A, ids[B]![B_ONLY.sub]!)).toBe(0);
-    expect(await mappings.countServiceMappings(db(), A, ids[A]![SHARED.sub]!)).toBe(1);
-    onlyA(await mappings.serviceMappingsFor(db(), A, [SHARED.sub, B_ONLY.sub]));
-    expect(await mappings.serviceMappingFor(db(), A, B_ONLY.sub)).toBeUndefined();
-    expect((await mappings.serviceMappingFor(db(), A, SHARED.sub))?.tenantId).toBe(A);
-    onlyA(await mappings.productMappingsOf(db(), A, SHARED.product));
-    expect(await mappings.productMappingsOf(db(), A, B_ONLY.product)).toEqual([]);
-    expect([...(await mappings.ignoredIds(db(), A))]).toEqual([SHARED.sub]);
+    onlyA(await mappings.listCompanyMappings(db(), SA));
+    onlyA(await mappings.listProductMappings(db(), SA));
+    onlyA(await mappings.listServiceMappings(db(), SA));
+    expect((await mappings.companyMappingByCw(db(), SA, SHARED.cwCompany))?.tenantId).toBe(A);
+    expect(await mappings.companyMappingByCw(db(), SA, B_ONLY.cwCompany)).toBeUndefined();
+    expect(await mappings.companyMappingById(db(), SA, ids[B]![SHARED.sub]!)).toBeUndefined();
+    expect((await mappings.companyMappingById(db(), SA, ids[A]![SHARED.sub]!))?.tenantId).toBe(A);
+    expect((await mappings.companyMappingByDistributor(db(), SA, SHARED.company))?.tenantId).toBe(A);
+    expect(await mappings.companyMappingByDistributor(db(), SA, B_ONLY.company)).toBeUndefined();
+    expect(await mappings.countServiceMappings(db(), SA, ids[B]![B_ONLY.sub]!)).toBe(0);
+    expect(await mappings.countServiceMappings(db(), SA, ids[A]![SHARED.sub]!)).toBe(1);
+    onlyA(await mappings.serviceMappingsFor(db(), SA, [SHARED.sub, B_ONLY.sub]));
+    expect(await mappings.serviceMappingFor(db(), SA, B_ONLY.sub)).toBeUndefined();
+    expect((await mappings.serviceMappingFor(db(), SA, SHARED.sub))?.tenantId).toBe(A);
+    onlyA(await mappings.productMappingsOf(db(), SA, SHARED.product));
+    expect(await mappings.productMappingsOf(db(), SA, B_ONLY.product)).toEqual([]);
+    expect([...(await mappings.ignoredIds(db(), SA))]).toEqual([SHARED.sub]);
   });
 
   it('operations, statuses, reports, runs, settings and the log', async () => {
-    onlyA(await operations.outstandingOperations(db(), A));
-    expect(await operations.outstandingOperations(db(), A, [B_ONLY.sub])).toEqual([]);
-    const byKey = await operations.operationsByKey(db(), A, [SHARED.op, B_ONLY.op]);
+    onlyA(await operations.outstandingOperations(db(), SA));
+    expect(await operations.outstandingOperations(db(), SA, [B_ONLY.sub])).toEqual([]);
+    const byKey = await operations.operationsByKey(db(), SA, [SHARED.op, B_ONLY.op]);
     expect([...byKey.values()].map((r) => r.tenantId)).toEqual([A]);
-    onlyA(await operations.operationsToSettle(db(), A, new Date('2026-11-30T00:00:00Z')));
-    expect(await operations.operationsToSettle(db(), A, new Date('2026-11-30T00:00:00Z'), [B_ONLY.op])).toEqual([]);
+    onlyTenantA(await operations.operationsToSettle(db(), A, new Date('2026-11-30T00:00:00Z')));
+    expect(
+      await operations.operationsToSettle(db(), A, new Date('2026-11-30T00:00:00Z'), {
+        distributor: 'pax8',
+        opKeys: [B_ONLY.op],
+      }),
+    ).toEqual([]);
     expect(
       await operations.runOfOperation(
         db(),
         A,
-        (await operations.operationsByKey(db(), B, [SHARED.op])).get(SHARED.op)!.planId,
+        (await operations.operationsByKey(db(), SB, [SHARED.op])).get(SHARED.op)!.planId,
       ),
     ).toBeNull();
-    onlyA(await status.statusesFor(db(), A));
-    for (const view of ['unsynced', 'linked', 'unlinked'] as const) onlyA(await reports.reportStatuses(db(), A, view));
-    expect((await reports.reportStatuses(db(), A, 'linked')).map((r) => r.subscriptionId)).toEqual([SHARED.sub]);
-    expect((await reports.reportStatuses(db(), A, 'unlinked')).map((r) => r.subscriptionId)).toEqual([B_ONLY.sub]);
-    onlyA(await reports.statusesOf(db(), A, [SHARED.sub, B_ONLY.sub]));
-    expect(await reports.statusesOf(db(), A, ['sub-x'])).toEqual([]);
-    onlyA(await reports.listIgnored(db(), A));
+    onlyA(await status.statusesFor(db(), SA));
+    for (const view of ['unsynced', 'linked', 'unlinked'] as const) onlyA(await reports.reportStatuses(db(), SA, view));
+    expect((await reports.reportStatuses(db(), SA, 'linked')).map((r) => r.subscriptionId)).toEqual([SHARED.sub]);
+    expect((await reports.reportStatuses(db(), SA, 'unlinked')).map((r) => r.subscriptionId)).toEqual([B_ONLY.sub]);
+    onlyA(await reports.statusesOf(db(), SA, [SHARED.sub, B_ONLY.sub]));
+    expect(await reports.statusesOf(db(), SA, ['sub-x'])).toEqual([]);
+    onlyA(await reports.listIgnored(db(), SA));
     onlyA(await runs.recentRuns(db(), A));
     onlyA(await connections.recentChecks(db(), A));
     expect(await connections.lastSuccess(db(), A, 'pax8')).toBeNull();
     expect([...(await runs.runKinds(db(), A, [ids[B]![`run:${SHARED.sub}`]!])).keys()]).toEqual([]);
     expect((await settings.getSettings(db(), A)).schedule).toBe('0 0 * * *');
-    const log = await adjustments.listAdjustments(db(), A, {});
+    const log = await adjustments.listAdjustments(db(), A, { distributor: 'pax8' });
     expect(log.map((l) => l.actorName)).toEqual(['A']);
     // The joined operation is A's own, not B's row with the same key.
     expect(log[0]!.opState).toBe('sending');
+    // The whole Log is every distributor's, each entry joined only to its own distributor's operation.
+    const all = await adjustments.listAdjustments(db(), A, {});
+    expect(all.map((l) => `${l.actorName}:${l.distributor}`).sort()).toEqual(['A-ion:ion', 'A-ion:ion', 'A:pax8']);
   });
 
   it("the last check time is the tenant's own", async () => {
@@ -169,7 +204,7 @@ describe('tenant-scoped reads see only their own tenant', () => {
       .update(schema.subscriptionStatus)
       .set({ checkedAt: new Date('2026-11-29T00:00:00Z') })
       .where(eq(schema.subscriptionStatus.tenantId, B));
-    const at = await reports.lastCheckedAt(db(), A);
+    const at = await reports.lastCheckedAt(db(), SA);
     await db()
       .update(schema.subscriptionStatus)
       .set({ checkedAt: new Date('2026-11-20T12:00:00Z') })
@@ -182,33 +217,33 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
   it('change only A, whatever keys they are given', async () => {
     const d = db();
     const claimNow = { owner: 'me', now: new Date(), leaseUntil: new Date(Date.now() + 60_000) };
-    await mappings.setDefaultAgreement(d, A, ids[B]![SHARED.sub]!, 999);
-    await mappings.setDefaultAgreement(d, A, ids[A]![SHARED.sub]!, 999);
-    expect((await mappings.companyMappingByDistributor(d, A, SHARED.company))?.defaultAgreementId).toBe(999);
-    await mappings.unbindCompany(d, A, ids[B]![B_ONLY.sub]!);
-    await mappings.unbindProduct(d, A, ids[B]![`product:${B_ONLY.product}`]!);
-    await mappings.unmapService(d, A, B_ONLY.sub);
-    await operations.appendAdditionId(d, A, SHARED.sub, 2);
-    await operations.appendAdditionId(d, A, B_ONLY.sub, 2);
-    expect(await operations.claimOperation(d, A, B_ONLY.op, ['sending'], claimNow)).toBeUndefined();
-    const claimed = await operations.claimOperation(d, A, SHARED.op, ['sending'], claimNow);
+    await mappings.setDefaultAgreement(d, SA, ids[B]![SHARED.sub]!, 999);
+    await mappings.setDefaultAgreement(d, SA, ids[A]![SHARED.sub]!, 999);
+    expect((await mappings.companyMappingByDistributor(d, SA, SHARED.company))?.defaultAgreementId).toBe(999);
+    await mappings.unbindCompany(d, SA, ids[B]![B_ONLY.sub]!);
+    await mappings.unbindProduct(d, SA, ids[B]![`product:${B_ONLY.product}`]!);
+    await mappings.unmapService(d, SA, B_ONLY.sub);
+    await operations.appendAdditionId(d, SA, SHARED.sub, 2);
+    await operations.appendAdditionId(d, SA, B_ONLY.sub, 2);
+    expect(await operations.claimOperation(d, SA, B_ONLY.op, ['sending'], claimNow)).toBeUndefined();
+    const claimed = await operations.claimOperation(d, SA, SHARED.op, ['sending'], claimNow);
     expect(claimed?.tenantId).toBe(A);
-    const bOp = (await operations.operationsByKey(d, B, [SHARED.op])).get(SHARED.op)!;
+    const bOp = (await operations.operationsByKey(d, SB, [SHARED.op])).get(SHARED.op)!;
     expect(await operations.renewOperationLease(d, A, bOp.id, 'me', new Date())).toBe(false);
     expect(await operations.renewOperationLease(d, A, claimed!.id, 'me', new Date(Date.now() + 60_000))).toBe(true);
     await operations.finishOperation(d, A, bOp.id, { state: 'confirmed' });
     await operations.finishOperation(d, A, claimed!.id, { state: 'confirmed' });
-    const bFailed = (await operations.operationsByKey(d, B, [`${SHARED.op}-failed`])).get(`${SHARED.op}-failed`)!;
-    onlyA(await operations.waiveOperations(d, A, [`${SHARED.op}-failed`], { by: 'A', at: new Date(), reason: 'r' }));
-    onlyA(await operations.waivedOperations(d, A));
-    expect(await operations.waivedOperations(d, A, [B_ONLY.sub])).toEqual([]);
+    const bFailed = (await operations.operationsByKey(d, SB, [`${SHARED.op}-failed`])).get(`${SHARED.op}-failed`)!;
+    onlyA(await operations.waiveOperations(d, SA, [`${SHARED.op}-failed`], { by: 'A', at: new Date(), reason: 'r' }));
+    onlyA(await operations.waivedOperations(d, SA));
+    expect(await operations.waivedOperations(d, SA, [B_ONLY.sub])).toEqual([]);
     await operations.supersedeOperations(d, A, [bFailed.id]);
     await operations.updateOperationRequest(d, A, bFailed.id, { method: 'PATCH', additionId: 1, patch: [] });
-    onlyA(await operations.writtenOperations(d, A));
-    expect(await operations.writtenOperations(d, A, [B_ONLY.sub])).toEqual([]);
-    await reports.restoreSubscription(d, A, B_ONLY.sub);
-    await reports.restoreSubscription(d, A, SHARED.sub);
-    await reports.ignoreSubscription(d, A, { subscriptionId: SHARED.sub, reason: null, by: 'A' });
+    onlyA(await operations.writtenOperations(d, SA));
+    expect(await operations.writtenOperations(d, SA, [B_ONLY.sub])).toEqual([]);
+    await reports.restoreSubscription(d, SA, B_ONLY.sub);
+    await reports.restoreSubscription(d, SA, SHARED.sub);
+    await reports.ignoreSubscription(d, SA, { subscriptionId: SHARED.sub, reason: null, by: 'A' });
     await runs.updateRun(d, A, ids[B]![`run:${SHARED.sub}`]!, { status: 'failed' });
     const aRun = randomUUID();
     await runs.insertRun(d, A, { id: aRun, trigger: 'manual', actor: 'A' });
@@ -219,10 +254,10 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     await connections.recordChecks(d, A, [
       { connection: 'pax8', action: 'rotate', ok: true, message: null, checkedBy: 'A' },
     ]);
-    await status.dropOverBillingExcept(d, A, SHARED.agreement, []);
+    await status.dropOverBillingExcept(d, SA, SHARED.agreement, []);
     // Dropping what A's last check did not see leaves B's statuses alone.
-    await status.dropUnseenStatuses(d, A, new Date(Date.now() + 60_000));
-    await status.saveStatuses(d, A, [
+    await status.dropUnseenStatuses(d, SA, new Date(Date.now() + 60_000));
+    await status.saveStatuses(d, SA, [
       {
         subscriptionId: SHARED.sub,
         distributorCompanyId: SHARED.company,
@@ -241,7 +276,7 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
       requestSummary: {},
       outcome: 'success',
     });
-    const planId = await operations.upsertPlan(d, A, {
+    const planId = await operations.upsertPlan(d, SA, {
       planKey: `plan-${SHARED.sub}`,
       subscriptionId: SHARED.sub,
       cwAgreementId: SHARED.agreement,
@@ -250,11 +285,11 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     });
     const [aPlan] = await d.select().from(schema.syncPlans).where(eq(schema.syncPlans.id, planId));
     expect(aPlan?.tenantId).toBe(A);
-    await operations.insertOperations(d, A, [{ ...bOp, id: undefined, planId, opKey: SHARED.op }]);
+    await operations.insertOperations(d, SA, [{ ...bOp, id: undefined, planId, opKey: SHARED.op }]);
     expect(await budgets.claimBudget(d, A, new Date('2026-11-20T00:00:00Z'), 2, 4)).toBe(2);
     // Unbinding and binding A's own company again pauses and resumes only A's mappings.
-    await mappings.unbindCompany(d, A, ids[A]![SHARED.sub]!);
-    await mappings.bindCompany(d, A, {
+    await mappings.unbindCompany(d, SA, ids[A]![SHARED.sub]!);
+    await mappings.bindCompany(d, SA, {
       distributorCompanyId: SHARED.company,
       distributorCompanyName: 'Company A',
       cwCompanyId: SHARED.cwCompany,
@@ -264,17 +299,18 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     });
 
     // A's own rows did change where asked...
-    expect((await mappings.serviceMappingFor(d, A, SHARED.sub))?.additionIds).toEqual([1, 2]);
+    expect((await mappings.serviceMappingFor(d, SA, SHARED.sub))?.additionIds).toEqual([1, 2]);
     expect((await settings.getSettings(d, A)).schedule).toBe('1 1 * * *');
     expect((await settings.settingsHistory(d, A)).map((h) => h.changedBy)).toEqual(['A']);
     expect(await settings.settingsHistory(d, B)).toEqual([]);
-    // ...and not one row of B did.
+    // ...and not one row of B, nor of A's other distributor, did.
     expect(await rowsOfB()).toEqual(before);
+    expect(await rowsOfAIon()).toEqual(beforeIon);
   });
 
   it('binding and mapping for A never touch B, even on the same keys', async () => {
     const d = db();
-    await mappings.bindCompany(d, A, {
+    await mappings.bindCompany(d, SA, {
       distributorCompanyId: B_ONLY.company,
       distributorCompanyName: 'A copy',
       cwCompanyId: 300,
@@ -282,7 +318,7 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
       by: 'A',
       agreementIds: [SHARED.agreement],
     });
-    await mappings.bindProduct(d, A, {
+    await mappings.bindProduct(d, SA, {
       distributorProductId: B_ONLY.product,
       subProduct: '',
       distributorProductName: 'A copy',
@@ -290,7 +326,7 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
       cwCatalogIdentifier: 'X',
       by: 'A',
     });
-    await mappings.mapService(d, A, {
+    await mappings.mapService(d, SA, {
       subscriptionId: B_ONLY.sub,
       companyMappingId: ids[A]![SHARED.sub]!,
       productMappingId: null,
@@ -298,6 +334,7 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
       by: 'A',
     });
     expect(await rowsOfB()).toEqual(before);
+    expect(await rowsOfAIon()).toEqual(beforeIon);
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq, getTableName } from 'drizzle-orm';
+import { and, eq, getTableName } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.ts';
 import * as schema from '../../db/schema.ts';
@@ -20,13 +20,20 @@ export const tenantScopedTables = (Object.values(schema) as unknown[]).filter(
 /** Ids of the rows a seed made: company mapping by subscription, product mapping, run. */
 export type SeededIds = Record<string, string>;
 
-export async function seedTenantRows(d: Database, tenantId: string, k: SeedKeys, tag: string): Promise<SeededIds> {
+export async function seedTenantRows(
+  d: Database,
+  tenantId: string,
+  k: SeedKeys,
+  tag: string,
+  distributor = 'pax8',
+): Promise<SeededIds> {
   const ids: SeededIds = {};
   const now = new Date('2026-11-20T12:00:00Z');
   const [company] = await d
     .insert(schema.companyMappings)
     .values({
       tenantId,
+      distributor,
       distributorCompanyId: k.company,
       distributorCompanyName: `Company ${tag}`,
       cwCompanyId: k.cwCompany,
@@ -35,10 +42,17 @@ export async function seedTenantRows(d: Database, tenantId: string, k: SeedKeys,
     .returning();
   const [product] = await d
     .insert(schema.productMappings)
-    .values({ tenantId, distributorProductId: k.product, distributorProductName: `Product ${tag}`, cwCatalogItemId: 7 })
+    .values({
+      tenantId,
+      distributor,
+      distributorProductId: k.product,
+      distributorProductName: `Product ${tag}`,
+      cwCatalogItemId: 7,
+    })
     .returning();
   await d.insert(schema.serviceMappings).values({
     tenantId,
+    distributor,
     subscriptionId: k.sub,
     companyMappingId: company!.id,
     productMappingId: product!.id,
@@ -52,17 +66,19 @@ export async function seedTenantRows(d: Database, tenantId: string, k: SeedKeys,
     actorType: 'member',
     actorName: tag,
     action: 'addition.create',
+    distributor,
     operationKey: k.op,
     companyName: `Company ${tag}`,
     productName: `Product ${tag}`,
     requestSummary: {},
     outcome: 'failure',
   });
-  await d.insert(schema.ignoredSubscriptions).values({ tenantId, subscriptionId: k.sub, ignoredBy: tag });
+  await d.insert(schema.ignoredSubscriptions).values({ tenantId, distributor, subscriptionId: k.sub, ignoredBy: tag });
   const [plan] = await d
     .insert(schema.syncPlans)
     .values({
       tenantId,
+      distributor,
       planKey: `plan-${k.sub}`,
       subscriptionId: k.sub,
       cwAgreementId: k.agreement,
@@ -73,6 +89,7 @@ export async function seedTenantRows(d: Database, tenantId: string, k: SeedKeys,
     .returning();
   await d.insert(schema.syncOperations).values({
     tenantId,
+    distributor,
     planId: plan!.id,
     opKey: k.op,
     seq: 0,
@@ -119,6 +136,7 @@ export async function seedTenantRows(d: Database, tenantId: string, k: SeedKeys,
       .values({ ...base, id: undefined, opKey: `${k.op}-${state}`, state, owner: null });
   await d.insert(schema.subscriptionStatus).values({
     tenantId,
+    distributor,
     subscriptionId: k.sub,
     distributorCompanyId: k.company,
     companyName: `Company ${tag}`,
@@ -156,6 +174,28 @@ export async function rowsOf(d: Database, tenantId: string): Promise<Record<stri
   for (const table of tenantScopedTables) {
     const column = (table as unknown as { tenantId: Parameters<typeof eq>[0] }).tenantId;
     out[getTableName(table)] = (await d.select().from(table).where(eq(column, tenantId)))
+      .map((r) => JSON.stringify(r))
+      .sort();
+  }
+  return out;
+}
+
+/** Every row one distributor of a tenant holds, in every table whose rows belong to a distributor. */
+export async function rowsOfDistributor(
+  d: Database,
+  tenantId: string,
+  distributor: string,
+): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const table of tenantScopedTables) {
+    const t = table as unknown as Record<string, Parameters<typeof eq>[0]>;
+    if (!t.distributor) continue;
+    out[getTableName(table)] = (
+      await d
+        .select()
+        .from(table)
+        .where(and(eq(t.tenantId!, tenantId), eq(t.distributor, distributor)))
+    )
       .map((r) => JSON.stringify(r))
       .sort();
   }

@@ -40,6 +40,7 @@ export function createIonDistributor(api: IonApi): Distributor {
   return {
     kind: 'ion',
     displayName: 'StreamOne Ion',
+    markerPrefix: 'ion',
     capabilities: { usage: false, invoices: false, history: false, createCompany: false },
     async verify() {
       await api.token();

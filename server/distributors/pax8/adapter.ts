@@ -34,6 +34,7 @@ export function createPax8Distributor(api: Pax8Api): Distributor {
   return {
     kind: 'pax8',
     displayName: 'Pax8',
+    markerPrefix: 'p8s',
     capabilities: { usage: true, invoices: true, history: true, createCompany: true },
     async verify() {
       await api.token();

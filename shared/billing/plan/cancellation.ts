@@ -4,7 +4,7 @@ import { addMonths, endOfMonth, firstOfMonth, monthIndex, monthName, usDay } fro
 import { prorateUnit } from '../proration.ts';
 import { maxDay, type PlanContext } from './context.ts';
 
-/** The subscription has (or will have) ended: by its end date, or a cancellation Pax8 reports. */
+/** The subscription has (or will have) ended: by its end date, or a cancellation the distributor reports. */
 export function hasEnded(ctx: PlanContext): boolean {
   const { s } = ctx;
   const today = ctx.input.today;
@@ -30,8 +30,8 @@ export function planCancellation(ctx: PlanContext, existing: AdditionView, ended
       kind: 'cancellation',
       title: 'Cancelling ConnectWise addition',
       reason: endedOn
-        ? `Pax8 has 0 seats as of ${usDay(end)}; the addition stops at the end of that month (${usDay(cancelOn)}).`
-        : `Pax8 ends the subscription on ${usDay(end)}; the addition stops at the end of that month (${usDay(cancelOn)}).`,
+        ? `${input.distributor.name} has 0 seats as of ${usDay(end)}; the addition stops at the end of that month (${usDay(cancelOn)}).`
+        : `${input.distributor.name} ends the subscription on ${usDay(end)}; the addition stops at the end of that month (${usDay(cancelOn)}).`,
       additionId: existing.id,
       before: ctx.fromView(existing),
       after: { ...ctx.fromView(existing), cancelledDate: cancelOn },

@@ -24,6 +24,8 @@ export interface PlanInput {
   gone?: readonly string[];
   /** Operations a person waived: never offered again. */
   waived?: readonly Waiver[];
+  /** Whose subscription it is: its name in every reason, and the prefix of the markers it writes. */
+  distributor: { name: string; markerPrefix: string };
 }
 
 /** An operation the plan would have had, that a person waived: shown with who, when and why. */
@@ -165,7 +167,7 @@ export function planContext(input: PlanInput, s: PlanContext['s']): PlanContext 
     written: (key) => {
       // A line removed by hand and re-created carries the `again` key's marker.
       for (let k = key, i = 0; i < 8; k = againKey(k), i++) {
-        const line = byMarker.get(markerFor(k));
+        const line = byMarker.get(markerFor(k, input.distributor.markerPrefix));
         if (line) return line;
       }
       return undefined;
@@ -177,9 +179,9 @@ export function planContext(input: PlanInput, s: PlanContext['s']): PlanContext 
     key: (...parts) => [s.id, ...parts].join(':'),
     op: (o) => {
       let key = o.key;
-      while (gone.has(markerFor(key))) key = againKey(key);
+      while (gone.has(markerFor(key, input.distributor.markerPrefix))) key = againKey(key);
       const full: Operation = {
-        marker: markerFor(key),
+        marker: markerFor(key, input.distributor.markerPrefix),
         dependsOn: null,
         effectiveDateEditable: true,
         extraMonths: null,

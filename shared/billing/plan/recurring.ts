@@ -74,7 +74,7 @@ function updateRecurring(
     type: 'update-recurring',
     kind,
     title: 'Updating current ConnectWise addition',
-    reason: `The current addition (#${existing.id}) differs from Pax8: ${differences.join('; ')}.`,
+    reason: `The current addition (#${existing.id}) differs from ${ctx.input.distributor.name}: ${differences.join('; ')}.`,
     additionId: existing.id,
     before: ctx.fromView(existing),
     after: {

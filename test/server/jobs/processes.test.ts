@@ -51,6 +51,7 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
         .insert(companyMappings)
         .values({
           tenantId,
+          distributor: 'pax8',
           distributorCompanyId: p.id,
           distributorCompanyName: p.name,
           cwCompanyId: cw.id,
@@ -74,6 +75,7 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
           .insert(productMappings)
           .values({
             tenantId,
+            distributor: 'pax8',
             distributorProductId: product.id,
             distributorProductName: product.name,
             cwCatalogItemId: item.id,
@@ -91,6 +93,7 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
           .returning();
         await database.db.insert(serviceMappings).values({
           tenantId,
+          distributor: 'pax8',
           subscriptionId: sub.id,
           companyMappingId: cm!.id,
           productMappingId: pm!.id,

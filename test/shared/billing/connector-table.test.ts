@@ -132,7 +132,7 @@ describe('license increase after the second day: the delta on a new line to the 
             quantity: 2,
             effectiveDate: '2024-03-01T00:00:00Z',
             cancelledDate: '2024-03-31T00:00:00Z',
-            marker: markerFor(key),
+            marker: markerFor(key, 'p8s'),
           }),
         ],
       },

@@ -86,6 +86,9 @@ export function addition(over: Partial<AdditionView> = {}): AdditionView {
   };
 }
 
+/** Pax8, as the guides' figures come from it: its name in the reasons, and its markers. */
+export const PAX8 = { name: 'Pax8', markerPrefix: 'p8s' };
+
 export function input(over: Partial<PlanInput> = {}): PlanInput {
   return {
     subscription: subscription(),
@@ -95,6 +98,7 @@ export function input(over: Partial<PlanInput> = {}): PlanInput {
     additions: [],
     rules: GUIDE_RULES,
     today: '2020-09-22',
+    distributor: PAX8,
     ...over,
   };
 }

@@ -131,7 +131,7 @@ describe("the Pax8 guide's syncs", () => {
               unitCost: 4.19,
               effectiveDate: '2020-09-01T00:00:00Z',
               cancelledDate: '2020-09-30T00:00:00Z',
-              marker: markerFor(syncedKey),
+              marker: markerFor(syncedKey, 'p8s'),
             }),
           ],
         }),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decideSyncState, type SyncFacts } from '../../../shared/billing/sync-state.ts';
 
 const facts = (over: Partial<SyncFacts> = {}): SyncFacts => ({
+  distributorName: 'Pax8',
   ignored: false,
   mapping: 'mapped',
   blocker: null,
