@@ -9,6 +9,16 @@ export type ServiceMapping = typeof serviceMappings.$inferSelect;
 
 // Every query takes its scope: no row of another tenant, or of another distributor, can be read or changed.
 
+/** A mapping a person made now: in its scope, mapped, with no error from an earlier try. */
+const newMapping = <V extends { by: string }>(scope: Scope, v: V) => ({
+  ...owned(scope),
+  ...v,
+  createdBy: v.by,
+  status: 'mapped' as const,
+  lastError: null,
+  updatedAt: new Date(),
+});
+
 export const listCompanyMappings = (db: Database, scope: Scope) =>
   db.select().from(companyMappings).where(inScope(companyMappings, scope));
 
@@ -160,14 +170,7 @@ export async function bindProduct(
     by: string;
   },
 ): Promise<ProductMapping> {
-  const values = {
-    ...owned(scope),
-    ...v,
-    createdBy: v.by,
-    status: 'mapped' as const,
-    lastError: null,
-    updatedAt: new Date(),
-  };
+  const values = newMapping(scope, v);
   const [row] = await db
     .insert(productMappings)
     .values(values)
@@ -220,14 +223,7 @@ export async function mapService(
     by: string;
   },
 ): Promise<ServiceMapping> {
-  const values = {
-    ...owned(scope),
-    ...v,
-    createdBy: v.by,
-    status: 'mapped' as const,
-    lastError: null,
-    updatedAt: new Date(),
-  };
+  const values = newMapping(scope, v);
   const [row] = await db
     .insert(serviceMappings)
     .values(values)
