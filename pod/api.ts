@@ -2,15 +2,24 @@ import { type ClientResponse, DetailedError, hc, parseResponse } from 'hono/clie
 import type { AppType } from '../server/app.ts';
 
 let bearer: string | undefined;
+let distributor: string | undefined;
 
 /** The session token lives only here, in memory: nothing a browser sends on its own. */
 export function setBearer(token: string | undefined) {
   bearer = token;
 }
 
+/** The distributor the pages show: every request is about it, and the server scopes to it. */
+export function setDistributor(kind: string | undefined) {
+  distributor = kind;
+}
+
 /** Our own server, called through Hono's typed client so routes and pod cannot drift apart. */
 export const api = hc<AppType>(location.origin, {
-  headers: (): Record<string, string> => (bearer ? { Authorization: `Bearer ${bearer}` } : {}),
+  headers: (): Record<string, string> => ({
+    ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}),
+    ...(distributor ? { 'X-Distributor': distributor } : {}),
+  }),
 }).api;
 
 export interface ApiErrorBody {

@@ -1,6 +1,6 @@
 /**
  * A small read-through cache for vendor reads, so the company tab answers from memory while a
- * technician works through a company instead of re-reading Pax8 and ConnectWise on every click.
+ * technician works through a company instead of re-reading the distributor and ConnectWise on every click.
  * Concurrent misses share one read. Writes drop the keys they make stale. Expired entries are
  * swept as new ones arrive, and the oldest go first past `maxEntries`, so a long-running server
  * with many tenants holds only what is fresh.

@@ -36,7 +36,7 @@ let sandboxes: RunningSandboxes | undefined;
 async function announce(port: number) {
   const base = publicUrl(port);
   const lines = [
-    `  Pax8 ⇄ ConnectWise sync ${version} is running (${database.driver}${env.SANDBOX ? ', sandbox mode' : ''})`,
+    `  Distributor ⇄ ConnectWise sync ${version} is running (${database.driver}${env.SANDBOX ? ', sandbox mode' : ''})`,
   ];
   if (env.SANDBOX) {
     sandboxes = await startSandboxes({
@@ -45,7 +45,7 @@ async function announce(port: number) {
       pax8Port: env.SANDBOX_PAX8_PORT,
       ionPort: env.SANDBOX_ION_PORT,
     });
-    const { registered } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, base);
+    const { registered } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, base, { ion: true });
     logger.info('sandbox ready', {
       connectwise: sandboxes.cw.url,
       pax8: sandboxes.pax8.baseUrl,
@@ -56,7 +56,7 @@ async function announce(port: number) {
     lines.push(
       '',
       `  Open ConnectWise (sandbox): ${sandboxes.cw.url}/`,
-      '    sign in as jdoe, nross, kpark or amarkov (password "sandbox"), open a company, then its Pax8 tab',
+      '    sign in as jdoe, nross, kpark or amarkov (password "sandbox"), open a company, then its Distributors tab',
       '',
       `  Sandbox Pax8 API:           ${sandboxes.pax8.baseUrl}`,
       `  Sandbox StreamOne Ion API:  ${sandboxes.ion.url}/api/v3 (account ${sandboxes.world.ion.accountId})`,

@@ -1,4 +1,5 @@
-import { and, eq, inArray, not, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, not, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../client.ts';
 import { companyMappings, ignoredSubscriptions, productMappings, serviceMappings } from '../schema.ts';
 import { inScope, owned, type Scope } from './scope.ts';
@@ -283,3 +284,32 @@ export const productMappingsOf = (db: Database, scope: Scope, distributorProduct
         eq(productMappings.subProduct, ''),
       ),
     );
+
+/**
+ * Where the tenant's other distributors bill: the agreements their subscriptions are mapped to,
+ * and the catalog items their products are bound to. A line of an item on an agreement both
+ * name may be theirs, so it is never taken over without a person.
+ */
+export async function otherDistributorsBilling(
+  db: Database,
+  scope: Scope,
+): Promise<{ agreements: Map<number, Set<string>>; items: Map<number, Set<string>> }> {
+  const others = (t: { tenantId: PgColumn; distributor: PgColumn; status: PgColumn }) =>
+    and(eq(t.tenantId, scope.tenantId), ne(t.distributor, scope.distributor), eq(t.status, 'mapped'));
+  const [services, products] = await Promise.all([
+    db
+      .selectDistinct({ distributor: serviceMappings.distributor, id: serviceMappings.cwAgreementId })
+      .from(serviceMappings)
+      .where(others(serviceMappings)),
+    db
+      .selectDistinct({ distributor: productMappings.distributor, id: productMappings.cwCatalogItemId })
+      .from(productMappings)
+      .where(others(productMappings)),
+  ]);
+  const index = (rows: { distributor: string; id: number | null }[]) => {
+    const map = new Map<number, Set<string>>();
+    for (const r of rows) if (r.id !== null) map.set(r.id, (map.get(r.id) ?? new Set()).add(r.distributor));
+    return map;
+  };
+  return { agreements: index(services), items: index(products) };
+}

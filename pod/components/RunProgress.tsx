@@ -1,3 +1,4 @@
+import { dname } from '../models/distributor.ts';
 import { view } from '../models/nav.ts';
 import { activeRun, type EndedRun, ended, queued, waiting } from '../models/sync-settings.ts';
 import { Notice } from './Notice.tsx';
@@ -26,7 +27,7 @@ export function RunProgress() {
           />{' '}
           <span data-testid="progress">
             {running.companiesTotal === 0
-              ? 'Reading ConnectWise and Pax8…'
+              ? `Reading ConnectWise and ${dname()}…`
               : `${running.companiesDone} of ${running.companiesTotal} companies · ${running.writes} written · ${running.failures} failed`}
           </span>
         </Notice>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Answer, api, read } from '../api.ts';
+import { dname } from '../models/distributor.ts';
 import { view } from '../models/nav.ts';
 import { day } from './format.ts';
 
@@ -20,7 +21,7 @@ export function SubscriptionHistory({ subscriptionId }: { subscriptionId: string
       setState({ error: error.message }),
     );
   }, [subscriptionId]);
-  if (!state) return <p class="muted small">Reading the history from Pax8…</p>;
+  if (!state) return <p class="muted small">Reading the history from {dname()}…</p>;
   if ('error' in state) return <p class="bad-text">{state.error}</p>;
   return (
     <div class="panel" data-testid="history">
@@ -30,7 +31,7 @@ export function SubscriptionHistory({ subscriptionId }: { subscriptionId: string
         Its writes in the Log
       </button>
       {state.changes.length === 0 ? (
-        <p class="muted">Pax8 has no history for this subscription.</p>
+        <p class="muted">{dname()} has no history for this subscription.</p>
       ) : (
         <table>
           <thead>

@@ -7,7 +7,7 @@ import { fail } from './session.ts';
 export const companies = signal<{ rows: CompanyRow[]; counts: Record<'all' | MappingStatus, number> } | null>(null);
 export const companiesError = signal<string | null>(null);
 export const filter = signal<'all' | MappingStatus>('all');
-/** The search box: matches the Pax8 name, the bound company or the suggestion. */
+/** The search box: matches the distributor's name, the bound company or the suggestion. */
 export const search = signal('');
 export const selected = signal<Set<string>>(new Set());
 /** Per-row outcome of the last bulk action. */
@@ -71,7 +71,7 @@ export async function createCompany(input: NewCompanyInput): Promise<FormError |
   }
 }
 
-/** Binds one Pax8 company to a ConnectWise company from its row, and says how it went on the row. */
+/** Binds one distributor company to a ConnectWise company from its row, and says how it went on the row. */
 export async function bindRow(distributorCompanyId: string, cwCompanyId: number, cwName: string) {
   let result: { ok: boolean; message: string };
   try {

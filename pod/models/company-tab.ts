@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
 import { type Answer, ApiError, api, detailOf, read } from '../api.ts';
+import { current as currentDistributor, dname } from './distributor.ts';
 import { fail } from './session.ts';
 
 /** The company tab's data, as the server declares it. */
@@ -12,13 +13,17 @@ export const tab = signal<
 export const flash = signal<{ tone: 'ok' | 'error'; text: string; detail?: string | null } | null>(null);
 
 let current: number | null = null;
+/** The company and distributor the tab's data is about: another of either is read from the start. */
+let shown: string | null = null;
 
 export async function loadTab(cwCompanyId: number) {
-  if (current !== cwCompanyId) tab.value = { kind: 'loading' };
+  const about = `${cwCompanyId}:${currentDistributor.value?.kind}`;
+  if (shown !== about) tab.value = { kind: 'loading' };
   current = cwCompanyId;
+  shown = about;
   try {
     const data = await read(api.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(cwCompanyId) } }));
-    if (current === cwCompanyId) tab.value = { kind: 'ready', data };
+    if (shown === about) tab.value = { kind: 'ready', data };
   } catch (error) {
     if (error instanceof ApiError && error.needsReload) return fail(error);
     tab.value = { kind: 'error', message: (error as Error).message };
@@ -39,7 +44,7 @@ async function act(run: () => Promise<unknown>, ok: string) {
 export const bindHere = (distributorCompanyId: string, name: string) =>
   act(
     () => read(api['company-mappings'].$post({ json: { distributorCompanyId, cwCompanyId: current! } })),
-    `Bound to the Pax8 company ${name}.`,
+    `Bound to the ${dname()} company ${name}.`,
   );
 
 export async function unbindImpact(mappingId: string): Promise<number> {
@@ -67,6 +72,6 @@ export const makeDefault = (mappingId: string, agreementId: number) =>
     'Default agreement saved for this company.',
   );
 
-export async function searchPax8(q: string) {
-  return read(api['pax8-companies'].$get({ query: { q } }));
+export async function searchDistributor(q: string) {
+  return read(api['distributor-companies'].$get({ query: { q } }));
 }

@@ -6,6 +6,7 @@ import { ApiError, api, read, setBearer } from '../api.ts';
 import { BridgeError, createHostBridge, type HostBridge } from '../bridge/host-bridge.ts';
 import { onLoadData, type ScreenObject } from '../bridge/protocol.ts';
 import { readPodConfig } from '../config.ts';
+import { loadDistributors } from './distributor.ts';
 
 export type Phase =
   | { kind: 'outside-host' }
@@ -93,7 +94,7 @@ export async function boot(win: Window = window) {
       title: 'ConnectWise did not answer',
       message:
         error instanceof BridgeError
-          ? 'This page must be opened from ConnectWise Manage, as the Pax8 tab of a company or a pod on an agreement.'
+          ? 'This page must be opened from ConnectWise Manage, as the Distributors tab of a company or a pod on an agreement.'
           : (error as Error).message,
       reload: true,
     };
@@ -104,6 +105,8 @@ export async function boot(win: Window = window) {
     const auth = await bridge.request<Record<string, unknown>>('getMemberAuthentication');
     const info = await read(api.session.$post({ json: auth as never }));
     setBearer(info.token);
+    // Every page is about one distributor: which ones there are is known before any shows.
+    await loadDistributors();
     session.value = info;
     phase.value = { kind: 'ready' };
     await loadRecord();

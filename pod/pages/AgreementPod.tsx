@@ -5,6 +5,7 @@ import { Details } from '../components/Details.tsx';
 import { age, day, signedMoney } from '../components/format.ts';
 import { lazyPage } from '../components/Lazy.tsx';
 import { Notice } from '../components/Notice.tsx';
+import { dname } from '../models/distributor.ts';
 import { hostBridge, screen } from '../models/session.ts';
 import { ignore, loadPod, type PodRow, podList, podMessage, syncFromPod } from '../models/unsynced.ts';
 
@@ -20,7 +21,7 @@ const STATE: Record<string, string> = {
   mapped: 'Not written',
 };
 
-/** The pod on an agreement: the subscriptions whose ConnectWise additions differ from Pax8. */
+/** The pod on an agreement: the subscriptions whose ConnectWise additions differ from the distributor's. */
 export function AgreementPod({ agreementId }: { agreementId: number }) {
   // onLoad (first load and every refresh) sets the screen again; reload the list each time.
   useEffect(() => void loadPod(agreementId), [agreementId, screen.value]);
@@ -48,17 +49,17 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
       />
     );
   }
-  if (!state || state.kind === 'loading') return <p class="muted">Comparing with Pax8…</p>;
+  if (!state || state.kind === 'loading') return <p class="muted">Comparing with {dname()}…</p>;
   if (state.kind === 'error')
     return (
-      <Notice tone="error" title="Could not compare with Pax8.">
+      <Notice tone="error" title={`Could not compare with ${dname()}.`}>
         {state.message}
       </Notice>
     );
   if (!state.bound)
     return (
       <p class="muted" data-testid="pod-summary">
-        This agreement's company is not bound to a Pax8 company yet (open the company's Pax8 tab).
+        This agreement's company is not bound to a {dname()} company yet (open the company's Distributors tab).
       </p>
     );
   const oldest = state.rows
@@ -86,7 +87,7 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
       )}
       {state.rows.length === 0 ? (
         <p data-testid="pod-summary">
-          All {state.inSync} subscription{state.inSync === 1 ? '' : 's'} on this agreement match Pax8.
+          All {state.inSync} subscription{state.inSync === 1 ? '' : 's'} on this agreement match {dname()}.
         </p>
       ) : (
         <>
@@ -109,7 +110,7 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
                 <th class="num">
                   <abbr title="Quantity ConnectWise bills">CW</abbr>
                 </th>
-                <th class="num">Pax8</th>
+                <th class="num">{dname()}</th>
                 <th class="num">
                   <abbr title="Monthly difference">Monthly</abbr>
                 </th>

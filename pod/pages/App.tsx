@@ -1,6 +1,8 @@
+import { DistributorSwitch } from '../components/DistributorSwitch.tsx';
 import { lazyPage } from '../components/Lazy.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { type TabItem, Tabs } from '../components/Tabs.tsx';
+import { current } from '../models/distributor.ts';
 import { type View, view } from '../models/nav.ts';
 import { phase, record, screen, session } from '../models/session.ts';
 import { AgreementPod } from './AgreementPod.tsx';
@@ -32,7 +34,7 @@ export function App() {
   if (p.kind === 'outside-host') {
     return (
       <Notice title="Open this from ConnectWise.">
-        This page runs inside ConnectWise Manage: open a company and choose its Pax8 tab, or add the “Unsynced
+        This page runs inside ConnectWise Manage: open a company and choose its Distributors tab, or add the “Unsynced
         subscriptions” pod to an agreement.
       </Notice>
     );
@@ -72,13 +74,17 @@ export function App() {
     <section data-signed-in="true" class={inPod ? 'pod-view' : ''}>
       {inPod ? (
         // Manage gives a pod 280 px and already names the agreement above it: every line goes to rows.
-        <div class="visually-hidden">
-          <h1>{what}</h1>
-          Signed in as {who}
-        </div>
+        <>
+          <div class="visually-hidden">
+            <h1>{what}</h1>
+            Signed in as {who}
+          </div>
+          <DistributorSwitch />
+        </>
       ) : (
         <div class="bar">
           <h1>{what ?? 'Distributor sync'}</h1>
+          <DistributorSwitch />
           <span class="muted small">Signed in as {who}</span>
         </div>
       )}
@@ -91,6 +97,7 @@ export function App() {
       )}
       {onCompany && (
         <Tabs
+          key={current.value?.kind}
           id="pages"
           label="Distributor sync pages"
           tabs={PAGES}
@@ -109,7 +116,7 @@ export function App() {
           {v.page === 'connections' && <ConnectionsPage />}
         </Tabs>
       )}
-      {where?.screen === 'agreement' && <AgreementPod agreementId={where.id} />}
+      {where?.screen === 'agreement' && <AgreementPod key={current.value?.kind} agreementId={where.id} />}
     </section>
   );
 }

@@ -22,10 +22,11 @@ import {
   unbindRow,
   visibleRows,
 } from '../models/companies.ts';
+import { dname } from '../models/distributor.ts';
 import type { FormError } from '../models/forms.ts';
 import { hostBridge } from '../models/session.ts';
 
-/** Every Pax8 company, mapped, unmapped or failed; bind or clear several at once. */
+/** Every company at the distributor, mapped, unmapped or failed; bind or clear several at once. */
 export function CompaniesPage() {
   useEffect(() => void loadCompanies(), []);
   const [creating, setCreating] = useState<CompanyRow | null>(null);
@@ -37,7 +38,7 @@ export function CompaniesPage() {
         {companiesError.value}
       </Notice>
     );
-  if (!data) return <p class="muted">Reading Pax8 and ConnectWise companies…</p>;
+  if (!data) return <p class="muted">Reading {dname()} and ConnectWise companies…</p>;
   const rows = visibleRows(data.rows);
   const results = rowResults.value;
   return (
@@ -48,7 +49,7 @@ export function CompaniesPage() {
         type="search"
         class="search"
         aria-label="Search companies"
-        placeholder="Search by Pax8 or ConnectWise name"
+        placeholder={`Search by ${dname()} or ConnectWise name`}
         value={search.value}
         onInput={(e) => (search.value = e.currentTarget.value)}
       />
@@ -89,7 +90,7 @@ export function CompaniesPage() {
                   onChange={(e) => selectAll(rows, e.currentTarget.checked)}
                 />
               </th>
-              <th>Pax8 company</th>
+              <th>{dname()} company</th>
               <th>ConnectWise company</th>
               <th>Status</th>
               <th>Suggestion</th>
@@ -184,7 +185,7 @@ export function CompaniesPage() {
   );
 }
 
-/** Reviewed before it is written: the Pax8 company's details as a new ConnectWise company. */
+/** Reviewed before it is written: the distributor company's details as a new ConnectWise company. */
 function CreateCompany({ row, onDone }: { row: CompanyRow; onDone: () => void }) {
   const [form, setForm] = useState<NewCompanyInput>({
     distributorCompanyId: row.distributorCompanyId,
@@ -261,7 +262,7 @@ function CreateCompany({ row, onDone }: { row: CompanyRow; onDone: () => void })
   );
 }
 
-/** Binds a Pax8 company to any ConnectWise company not bound yet, found by name. */
+/** Binds a distributor company to any ConnectWise company not bound yet, found by name. */
 function BindTo({ row }: { row: CompanyRow }) {
   const [open, setOpen] = useState(false);
   const [q, setQ] = useState('');

@@ -14,32 +14,33 @@ import {
   loadTab,
   makeDefault,
   mapToAgreement,
-  searchPax8,
+  searchDistributor,
   type TabData,
   tab,
   unbind,
   unbindImpact,
 } from '../models/company-tab.ts';
+import { dname } from '../models/distributor.ts';
 import { view } from '../models/nav.ts';
 import { hostBridge } from '../models/session.ts';
 
 // The create form loads only when a member opens it.
-const CreatePax8Company = lazyPage(() =>
-  import('../components/CreatePax8Company.tsx').then((m) => m.CreatePax8Company),
+const CreateDistributorCompany = lazyPage(() =>
+  import('../components/CreateDistributorCompany.tsx').then((m) => m.CreateDistributorCompany),
 );
 // Read only when a member opens a subscription's history.
 const SubscriptionHistory = lazyPage(() =>
   import('../components/SubscriptionHistory.tsx').then((m) => m.SubscriptionHistory),
 );
 
-/** The Pax8 tab on a ConnectWise company: bind it, then map each subscription to an agreement. */
+/** The Distributors tab on a ConnectWise company: bind it, then map each subscription to an agreement. */
 export function CompanyTab(props: { cwCompanyId: number }) {
   useEffect(() => {
     flash.value = null;
     void loadTab(props.cwCompanyId);
   }, [props.cwCompanyId]);
   const t = tab.value;
-  if (!t || t.kind === 'loading') return <p class="muted">Reading Pax8 and ConnectWise…</p>;
+  if (!t || t.kind === 'loading') return <p class="muted">Reading {dname()} and ConnectWise…</p>;
   if (t.kind === 'error')
     return (
       <Notice tone="error" title="Could not load this company.">
@@ -67,12 +68,12 @@ function Unbound({ data }: { data: TabData }) {
     <section data-testid="unbound">
       <RoleNote actions={['writeAdditions']} />
       <p>
-        <strong>{data.cwCompany.name}</strong> is not bound to a Pax8 company yet.
+        <strong>{data.cwCompany.name}</strong> is not bound to a {dname()} company yet.
       </p>
       <h2>Suggested matches</h2>
       {data.alreadyBound.map((b) => (
         <p class="notice" key={b.name + b.boundToCwCompanyId} data-testid="already-bound">
-          The Pax8 company <strong>{b.name}</strong> ({b.score}%) is already bound to the ConnectWise company{' '}
+          The {dname()} company <strong>{b.name}</strong> ({b.score}%) is already bound to the ConnectWise company{' '}
           <button
             type="button"
             class="link"
@@ -87,14 +88,14 @@ function Unbound({ data }: { data: TabData }) {
       ))}
       {data.suggestions.length === 0 ? (
         <p class="muted">
-          {data.alreadyBound.length > 0 ? 'No other' : 'No'} Pax8 company has a similar name or website. Search below,
-          or create the link from the Companies page.
+          {data.alreadyBound.length > 0 ? 'No other' : 'No'} {dname()} company has a similar name or website. Search
+          below, or create the link from the Companies page.
         </p>
       ) : (
         <table>
           <thead>
             <tr>
-              <th>Pax8 company</th>
+              <th>{dname()} company</th>
               <th>Match</th>
               <th />
             </tr>
@@ -124,14 +125,14 @@ function Unbound({ data }: { data: TabData }) {
           </tbody>
         </table>
       )}
-      {data.newPax8Company && <CreateInPax8 data={data} />}
-      <h2>Search Pax8 companies</h2>
+      {data.newDistributorCompany && <CreateAtDistributor data={data} />}
+      <h2>Search {dname()} companies</h2>
       <form
         class="inline"
         onSubmit={async (e) => {
           e.preventDefault();
           try {
-            setResults(await searchPax8(q));
+            setResults(await searchDistributor(q));
             setSearchError(null);
           } catch (failure) {
             setSearchError((failure as Error).message);
@@ -142,16 +143,20 @@ function Unbound({ data }: { data: TabData }) {
           value={q}
           onInput={(e) => setQ(e.currentTarget.value)}
           placeholder="Company name"
-          aria-label="Search Pax8 companies"
+          aria-label={`Search ${dname()} companies`}
         />
         <button type="submit">Search</button>
       </form>
       {searchError && (
-        <Notice tone="error" title="Pax8 could not be searched.">
+        <Notice tone="error" title={`${dname()} could not be searched.`}>
           {searchError}
         </Notice>
       )}
-      {results && results.length === 0 && <p class="muted">No Pax8 company matches “{q}”.</p>}
+      {results && results.length === 0 && (
+        <p class="muted">
+          No {dname()} company matches “{q}”.
+        </p>
+      )}
       {results && results.length > 0 && (
         <table>
           <tbody>
@@ -173,25 +178,25 @@ function Unbound({ data }: { data: TabData }) {
   );
 }
 
-/** No Pax8 company for this customer yet: make one from the ConnectWise record, then bind. */
-function CreateInPax8({ data }: { data: TabData }) {
+/** No company at the distributor for this customer yet: make one from the ConnectWise record, then bind. */
+function CreateAtDistributor({ data }: { data: TabData }) {
   const [open, setOpen] = useState(false);
   if (!open)
     return (
       <p>
         <ActionButton action="writeAdditions" onClick={() => setOpen(true)}>
-          Create in Pax8…
+          Create in {dname()}…
         </ActionButton>{' '}
-        <span class="muted small">when this customer has no Pax8 company yet</span>
+        <span class="muted small">when this customer has no {dname()} company yet</span>
       </p>
     );
   return (
-    <CreatePax8Company
+    <CreateDistributorCompany
       cwCompanyId={data.cwCompany.id}
-      draft={data.newPax8Company!}
+      draft={data.newDistributorCompany!}
       onCancel={() => setOpen(false)}
       onDone={(name) => {
-        flash.value = { tone: 'ok', text: `Created ${name} in Pax8 and bound it to ${data.cwCompany.name}.` };
+        flash.value = { tone: 'ok', text: `Created ${name} in ${dname()} and bound it to ${data.cwCompany.name}.` };
         void loadTab(data.cwCompany.id);
       }}
     />
@@ -209,7 +214,7 @@ function Bound({ data }: { data: TabData }) {
       <RoleNote actions={['writeAdditions']} />
       <div class="bar">
         <span>
-          Bound to the Pax8 company <strong data-testid="bound-to">{binding.name}</strong>
+          Bound to the {dname()} company <strong data-testid="bound-to">{binding.name}</strong>
         </span>
         <ActionButton
           action="writeAdditions"
@@ -255,7 +260,7 @@ function Bound({ data }: { data: TabData }) {
       <p class="muted summary">
         {Object.entries(counts)
           .map(([k, n]) => `${n} ${STATE_LABEL[k]?.toLowerCase()}`)
-          .join(' · ') || 'This Pax8 company has no subscriptions.'}
+          .join(' · ') || `This ${dname()} company has no subscriptions.`}
         <label class="check">
           <input type="checkbox" checked={showExpired} onChange={(e) => setShowExpired(e.currentTarget.checked)} /> Show
           expired agreements

@@ -4,6 +4,7 @@ import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { when } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
+import { loadDistributors } from '../models/distributor.ts';
 import { type FormError, formError } from '../models/forms.ts';
 import { fail, may } from '../models/session.ts';
 
@@ -98,6 +99,8 @@ export function ConnectionsPage() {
       );
       setSaid({ tone: 'ok', text: `Tested and stored: ${names.join(' and ')}.` });
       setEntered({});
+      // A distributor connected now is one the switch offers from now on.
+      await loadDistributors();
     } catch (failure) {
       if (failure instanceof ApiError && failure.needsReload) return fail(failure);
       setError(formError(failure));
@@ -112,6 +115,7 @@ export function ConnectionsPage() {
     try {
       await read(api.connections[':kind'].$delete({ param: { kind: d.kind } }));
       setSaid({ tone: 'ok', text: `${d.displayName} is disconnected; its credentials were deleted.` });
+      await loadDistributors();
     } catch (e) {
       setSaid({ tone: 'error', text: (e as Error).message });
     }

@@ -21,7 +21,8 @@ const ACTION: Record<string, string> = {
   'addition.update': 'Addition updated',
   'addition.adopt': 'Addition adopted',
   'company.create': 'Company created',
-  'pax8company.create': 'Pax8 company created',
+  'distributor-company.create': 'Company created at the distributor',
+  'pax8company.create': 'Company created at the distributor',
   'catalog.create': 'Catalog item created',
   'operation.waive': 'Waived',
 };

@@ -7,6 +7,7 @@ import { Chips } from '../components/Chips.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { Field } from '../components/Field.tsx';
 import { Notice } from '../components/Notice.tsx';
+import { dname } from '../models/distributor.ts';
 import type { FormError } from '../models/forms.ts';
 import {
   bindProduct,
@@ -27,7 +28,7 @@ import {
 
 type Panel = { kind: 'bind' | 'export'; row: ProductRow } | { kind: 'unbind'; row: ProductRow } | null;
 
-/** Pax8 products in use, mapped to catalog items; usage products bind each sub-product. */
+/** The distributor's products in use, mapped to catalog items; usage products bind each sub-product. */
 export function ProductsPage(props: { focusProductId?: string | undefined }) {
   useEffect(() => void loadProducts(), []);
   const [panel, setPanel] = useState<Panel>(null);
@@ -43,7 +44,7 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
         </button>
       </Notice>
     );
-  if (!data) return <p class="muted">Reading Pax8 products…</p>;
+  if (!data) return <p class="muted">Reading {dname()} products…</p>;
   const q = productSearch.value.trim().toLowerCase();
   const rows = data.rows
     .filter((r) => !props.focusProductId || r.distributorProductId === props.focusProductId || q)
@@ -93,7 +94,7 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
         <table data-testid="products">
           <thead>
             <tr>
-              <th>Pax8 product</th>
+              <th>{dname()} product</th>
               <th>SKU</th>
               <th class="num">Subs</th>
               <th>Status</th>
@@ -259,7 +260,7 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
     distributorProductId: row.distributorProductId,
     subProduct: row.subProduct,
     identifier: (row.sku ?? row.name).slice(0, 75),
-    description: `Pax8 - ${row.name}`.slice(0, 60),
+    description: `${dname()} - ${row.name}`.slice(0, 60),
     customerDescription: row.name,
     priceCents: 0,
     costCents: 0,
@@ -301,7 +302,7 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
   if (loadError)
     return (
       <div class="panel">
-        <Notice tone="error" title="Could not read the catalog setup or Pax8's pricing.">
+        <Notice tone="error" title={`Could not read the catalog setup or ${dname()}'s pricing.`}>
           {loadError}{' '}
           <button type="button" onClick={() => setAttempt(attempt + 1)}>
             Try again

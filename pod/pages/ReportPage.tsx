@@ -4,6 +4,7 @@ import { age, day, signedMoney, when } from '../components/format.ts';
 import { MapInline } from '../components/MapInline.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { RunProgress } from '../components/RunProgress.tsx';
+import { dname } from '../models/distributor.ts';
 import { view } from '../models/nav.ts';
 import {
   downloadCsv,
@@ -145,7 +146,7 @@ function Group(props: { title: string; rows: ReportRow[]; linked?: boolean; hide
               <th class="num">
                 <abbr title="Quantity ConnectWise bills">CW</abbr>
               </th>
-              <th class="num">Pax8</th>
+              <th class="num">{dname()}</th>
               <th class="num">Monthly</th>
               <th>Unbilled</th>
               <th>Next</th>

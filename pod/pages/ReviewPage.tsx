@@ -5,6 +5,7 @@ import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Details } from '../components/Details.tsx';
 import { day } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
+import { dname } from '../models/distributor.ts';
 import { view } from '../models/nav.ts';
 import {
   confirm,
@@ -43,7 +44,7 @@ export function ReviewPage({
       {onBack ? '← Back' : '← Back to the company'}
     </button>
   );
-  if (!r || r.kind === 'loading') return <p class="muted">Planning from Pax8 and ConnectWise as they are now…</p>;
+  if (!r || r.kind === 'loading') return <p class="muted">Planning from {dname()} and ConnectWise as they are now…</p>;
   if (r.kind === 'error')
     return (
       <>
@@ -180,7 +181,7 @@ export function ReviewPage({
             </section>
           )}
           {plan.operations.length === 0 && r.data.carried.length === 0 && drift.length === 0 ? (
-            <Notice title="In sync.">ConnectWise already bills what Pax8 says. Nothing to write.</Notice>
+            <Notice title="In sync.">ConnectWise already bills what {dname()} says. Nothing to write.</Notice>
           ) : plan.operations.length === 0 && r.data.carried.length === 0 ? (
             <Notice title="Nothing to write.">A line the sync wrote was changed in ConnectWise; see above.</Notice>
           ) : (
@@ -288,7 +289,7 @@ function priced(op: Operation) {
 const units = (n: number) => `${n} ${Math.abs(n) === 1 ? 'unit' : 'units'}`;
 
 /**
- * One change as a grid row, and beneath it, collapsed, how it was worked out: Pax8 beside
+ * One change as a grid row, and beneath it, collapsed, how it was worked out: the distributor beside
  * ConnectWise, with every field she may edit before confirming.
  */
 function OperationRows({ op, data }: { op: Operation; data: ReviewData }) {
@@ -367,7 +368,7 @@ function OperationRows({ op, data }: { op: Operation; data: ReviewData }) {
             <thead>
               <tr>
                 <th />
-                <th>Pax8</th>
+                <th>{dname()}</th>
                 <th>ConnectWise</th>
               </tr>
             </thead>

@@ -7,13 +7,22 @@ import { registerHostedEntries } from '../tenants/register.ts';
 import { openApiKeys } from '../tenants/secrets.ts';
 
 /**
- * `npm run register -- --company <companyId> [--site <site>] [--origin https://sync.example.com]`
- * Creates or updates manifest.json's tab and pod in the tenant's ConnectWise, as the API member.
- * Running it again changes nothing.
+ * `npm run register -- --company <companyId> [--site <site>] [--origin https://sync.example.com] [--tab-name Name]`
+ * Creates or updates manifest.json's tab and pod in the tenant's ConnectWise, as the API member,
+ * updating an existing entry in place (a renamed tab too). Running it again changes nothing.
  */
 const { values } = parseArgs({
-  options: { company: { type: 'string' }, site: { type: 'string' }, origin: { type: 'string' } },
+  options: {
+    company: { type: 'string' },
+    site: { type: 'string' },
+    origin: { type: 'string' },
+    'tab-name': { type: 'string' },
+  },
 });
+if (values['tab-name'] !== undefined && !/^.{1,50}$/.test(values['tab-name'].trim())) {
+  process.stderr.write('--tab-name: give the tab a name of 1 to 50 characters, as Manage shows it\n');
+  process.exit(1);
+}
 if (!values.company) {
   process.stderr.write('--company: the ConnectWise company id of a tenant set up with `npm run tenant` is required\n');
   process.exit(1);
@@ -40,6 +49,7 @@ try {
       origin,
       tenant.clientId,
       tenant.id,
+      { tabName: values['tab-name']?.trim() },
     );
     for (const o of outcomes)
       process.stdout.write(

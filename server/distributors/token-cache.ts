@@ -21,7 +21,7 @@ export function tokenCache(grant: () => Promise<{ token: string; expiresInSecond
         });
       return pending;
     },
-    /** Forgets the token (Ion or Pax8 refused it early); false when there was none. */
+    /** Forgets the token (the vendor refused it early); false when there was none. */
     forget(): boolean {
       const had = cached !== undefined;
       cached = undefined;

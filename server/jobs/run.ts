@@ -272,7 +272,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
       const overBilled = [...byCompany.values()].flatMap((list) => {
         const first = list[0]!;
         const own = agreements.filter((x) => x.agreement.companyId === first.cwCompanyId);
-        return overBillingIn(products, list, own, today).map((o) =>
+        return overBillingIn(products, list, own, today, d.displayName).map((o) =>
           overBillingRow(
             o,
             {

@@ -59,6 +59,21 @@ export function apiRoutes(deps: ApiDeps) {
           200,
         );
       })
+      /** The distributors the tenant buys from, for the pod's switch: the first is the default. */
+      .get('/distributors', async (c) => {
+        const { tenant } = c.get('auth');
+        const connected = await deps.vendors.distributors(tenant);
+        return c.json(
+          {
+            connected: connected.map((d) => ({
+              kind: d.kind,
+              displayName: d.displayName,
+              capabilities: d.distributor.capabilities,
+            })),
+          },
+          200,
+        );
+      })
       .get('/records/:screen/:id', zv('param', recordParamsSchema), async (c) => {
         const { screen, id } = c.req.valid('param');
         const cw = memberCw(c, deps);

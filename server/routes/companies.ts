@@ -38,23 +38,25 @@ import { type ApiDeps, type RequestContext, requestContext } from './context.ts'
 const cwIdParam = z.object({ cwCompanyId: cwIdText('ConnectWise company') });
 const mappingIdParam = uuidParam;
 
-/** Binds one Pax8 company to one ConnectWise company, refusing a pairing that would double-bill. */
+/** Binds one distributor company to one ConnectWise company, refusing a pairing that would double-bill. */
 export async function bind(ctx: RequestContext, distributorCompanyId: string, cwCompanyId: number) {
-  const pax8 = (await ctx.distributorCompanies()).items.find((x) => x.id === distributorCompanyId);
-  if (!pax8)
-    throw new AppError('not_found', `Pax8 has no company ${distributorCompanyId}.`, { field: 'distributorCompanyId' });
+  const theirs = (await ctx.distributorCompanies()).items.find((x) => x.id === distributorCompanyId);
+  if (!theirs)
+    throw new AppError('not_found', `${ctx.distributor.displayName} has no company ${distributorCompanyId}.`, {
+      field: 'distributorCompanyId',
+    });
   const cwCompany = await ctx.cwCompany(cwCompanyId);
   const other = await companyMappingByCw(ctx.db, ctx.scope, cwCompanyId);
   if (other && other.distributorCompanyId !== distributorCompanyId) {
     throw new AppError(
       'conflict',
-      `${cwCompany.name} is already bound to the Pax8 company ${other.distributorCompanyName}; unbind it first.`,
+      `${cwCompany.name} is already bound to the ${ctx.distributor.displayName} company ${other.distributorCompanyName}; unbind it first.`,
       { field: 'cwCompanyId' },
     );
   }
   const mine = await companyMappingByDistributor(ctx.db, ctx.scope, distributorCompanyId);
   if (mine?.status === 'mapped' && mine.cwCompanyId !== null && mine.cwCompanyId !== cwCompanyId) {
-    throw new AppError('conflict', `${pax8.name} is already bound to ${mine.cwCompanyName}; unbind it first.`, {
+    throw new AppError('conflict', `${theirs.name} is already bound to ${mine.cwCompanyName}; unbind it first.`, {
       field: 'distributorCompanyId',
     });
   }
@@ -62,7 +64,7 @@ export async function bind(ctx: RequestContext, distributorCompanyId: string, cw
     const agreements = await ctx.cwAgreements(cwCompanyId);
     return await bindCompany(ctx.db, ctx.scope, {
       distributorCompanyId,
-      distributorCompanyName: pax8.name,
+      distributorCompanyName: theirs.name,
       cwCompanyId,
       cwCompanyName: cwCompany.name,
       by: ctx.by,
@@ -71,9 +73,13 @@ export async function bind(ctx: RequestContext, distributorCompanyId: string, cw
   } catch (error) {
     // Two members binding at once: the unique index decides, and the loser is told plainly.
     if (!isUniqueViolation(error, 'company_mappings_cw_bound_uq')) throw error;
-    throw new AppError('conflict', `${cwCompany.name} was just bound to another Pax8 company; reload to see it.`, {
-      field: 'cwCompanyId',
-    });
+    throw new AppError(
+      'conflict',
+      `${cwCompany.name} was just bound to another ${ctx.distributor.displayName} company; reload to see it.`,
+      {
+        field: 'cwCompanyId',
+      },
+    );
   }
 }
 
@@ -100,6 +106,7 @@ async function subscriptionRows(
     assessed,
     open.map((agreement, i) => ({ agreement, additions: additions[i]! })),
     ctx.today,
+    ctx.distributor.displayName,
   );
   const byProduct = new Map(products.filter((p) => p.subProduct === '').map((p) => [p.distributorProductId, p]));
   const rows = assessed.map((a): SubscriptionRow => {
@@ -108,7 +115,7 @@ async function subscriptionRows(
     const mapped = a.mapping?.status === 'mapped';
     const seats =
       a.cwQuantity !== null && s.quantity !== null && a.cwQuantity !== s.quantity
-        ? `ConnectWise ${a.cwQuantity}, Pax8 ${s.quantity} (${s.quantity > a.cwQuantity ? '+' : ''}${s.quantity - a.cwQuantity})`
+        ? `ConnectWise ${a.cwQuantity}, ${ctx.distributor.displayName} ${s.quantity} (${s.quantity > a.cwQuantity ? '+' : ''}${s.quantity - a.cwQuantity})`
         : null;
     return {
       id: s.id,
@@ -136,7 +143,7 @@ async function subscriptionRows(
   return { rows, overBilling };
 }
 
-/** ConnectWise names countries; Pax8 wants ISO codes. The common ones are known; others are typed. */
+/** ConnectWise names countries; distributors want ISO codes. The common ones are known; others are typed. */
 const COUNTRY_CODES: Record<string, string> = {
   'united states': 'US',
   usa: 'US',
@@ -151,12 +158,15 @@ const COUNTRY_CODES: Record<string, string> = {
 };
 const countryCode = (name: string | null | undefined) => COUNTRY_CODES[(name ?? '').trim().toLowerCase()] ?? '';
 
-const placeOfPax8 = (p: DistributorCompany): Place => ({ postalCode: p.address.postalCode, city: p.address.city });
+const placeAtDistributor = (p: DistributorCompany): Place => ({
+  postalCode: p.address.postalCode,
+  city: p.address.city,
+});
 
 export function companyRoutes(deps: ApiDeps) {
   return (
     new Hono<AppEnv>()
-      /** The companies page: every Pax8 company, mapped, unmapped or failed, with a suggestion for the unmapped. */
+      /** The companies page: every company at the distributor, mapped, unmapped or failed, with a suggestion for the unmapped. */
       .get('/companies', async (c) => {
         const ctx = await requestContext(deps, c);
         const [pax8, cwCompanies, mappings] = await Promise.all([
@@ -166,15 +176,15 @@ export function companyRoutes(deps: ApiDeps) {
         ]);
         const taken = new Set(mappings.filter((m) => m.status === 'mapped').map((m) => m.cwCompanyId));
         const matcher = createMatcher(cwCompanies.filter((x) => !taken.has(x.id)));
-        const byPax8 = new Map(mappings.map((m) => [m.distributorCompanyId, m]));
+        const byDistributor = new Map(mappings.map((m) => [m.distributorCompanyId, m]));
         const rows: CompanyRow[] = pax8.items.map((p) => {
-          const m = byPax8.get(p.id);
+          const m = byDistributor.get(p.id);
           const status: MappingStatus =
             m?.status === 'mapped' ? 'mapped' : m?.status === 'failed' ? 'failed' : 'unmapped';
           // Same-named ConnectWise companies are told apart by address: the one where this company is wins.
           const best =
             status === 'unmapped'
-              ? byPlace(matcher.suggest(p.name, p.website, 3), placeOfPax8(p), (s) => ({
+              ? byPlace(matcher.suggest(p.name, p.website, 3), placeAtDistributor(p), (s) => ({
                   postalCode: s.candidate.zip,
                   city: s.candidate.city,
                 }))[0]
@@ -197,7 +207,7 @@ export function companyRoutes(deps: ApiDeps) {
         for (const r of rows) counts[r.status]++;
         return c.json({ rows, counts, problems: pax8.problems.length }, 200);
       })
-      /** The Pax8 tab of one ConnectWise company: its binding, or suggestions to bind it. */
+      /** The Distributors tab of one ConnectWise company: its binding, or suggestions to bind it. */
       .get('/companies/:cwCompanyId/tab', zv('param', cwIdParam), async (c) => {
         const ctx = await requestContext(deps, c);
         const cwCompanyId = Number(c.req.valid('param').cwCompanyId);
@@ -216,7 +226,7 @@ export function companyRoutes(deps: ApiDeps) {
           const candidates = (free: boolean) =>
             pax8.items
               .filter((p) => boundTo.has(p.id) !== free)
-              .map((p) => ({ id: p.id, name: p.name, website: p.website, place: placeOfPax8(p) }));
+              .map((p) => ({ id: p.id, name: p.name, website: p.website, place: placeAtDistributor(p) }));
           const here = { postalCode: cwCompany.zip, city: cwCompany.city };
           const suggestions = byPlace(
             createMatcher(candidates(true)).suggest(cwCompany.name, cwCompany.website, 5),
@@ -253,18 +263,20 @@ export function companyRoutes(deps: ApiDeps) {
             {
               today: ctx.today,
               cwCompany: { id: cwCompany.id, name: cwCompany.name },
-              // What "Create in Pax8" starts from: the company as ConnectWise has it.
-              newPax8Company: {
-                name: cwCompany.name,
-                street: cwCompany.addressLine1 ?? '',
-                street2: cwCompany.addressLine2 ?? '',
-                city: cwCompany.city ?? '',
-                stateOrProvince: cwCompany.state ?? '',
-                postalCode: cwCompany.zip ?? '',
-                country: countryCode(cwCompany.country?.name),
-                phone: cwCompany.phoneNumber ?? '',
-                website: cwCompany.website ?? '',
-              },
+              // What "Create in …" starts from: the company as ConnectWise has it; only where the distributor can create one.
+              newDistributorCompany: !ctx.distributor.capabilities.createCompany
+                ? null
+                : {
+                    name: cwCompany.name,
+                    street: cwCompany.addressLine1 ?? '',
+                    street2: cwCompany.addressLine2 ?? '',
+                    city: cwCompany.city ?? '',
+                    stateOrProvince: cwCompany.state ?? '',
+                    postalCode: cwCompany.zip ?? '',
+                    country: countryCode(cwCompany.country?.name),
+                    phone: cwCompany.phoneNumber ?? '',
+                    website: cwCompany.website ?? '',
+                  },
               binding: null,
               suggestions,
               alreadyBound,
@@ -284,7 +296,7 @@ export function companyRoutes(deps: ApiDeps) {
           {
             today: ctx.today,
             cwCompany: { id: cwCompany.id, name: cwCompany.name },
-            newPax8Company: null,
+            newDistributorCompany: null,
             binding: {
               mappingId: mapping.id,
               distributorCompanyId: mapping.distributorCompanyId,
@@ -300,7 +312,7 @@ export function companyRoutes(deps: ApiDeps) {
           200,
         );
       })
-      /** ConnectWise companies not bound yet, by name: what a Pax8 company can be bound to by hand. */
+      /** ConnectWise companies not bound yet, by name: what a distributor company can be bound to by hand. */
       .get(
         '/cw-companies',
         zv('query', z.object({ q: z._default(z.string().check(z.maxLength(100)), '') })),
@@ -328,7 +340,7 @@ export function companyRoutes(deps: ApiDeps) {
           );
         },
       )
-      .get('/pax8-companies', zv('query', z.object({ q: z._default(z.string(), '') })), async (c) => {
+      .get('/distributor-companies', zv('query', z.object({ q: z._default(z.string(), '') })), async (c) => {
         const ctx = await requestContext(deps, c);
         const q = c.req.valid('query').q.trim().toLowerCase();
         const rows = (await ctx.distributorCompanies()).items
@@ -415,12 +427,13 @@ export function companyRoutes(deps: ApiDeps) {
           return c.json({ ok: true }, 200);
         },
       )
-      /** Creates the ConnectWise company for a Pax8 company that has none, after review, and binds it. */
+      /** Creates the ConnectWise company for a distributor company that has none, after review, and binds it. */
       .post('/cw-companies', mayWrite(deps, 'createCompanies'), zv('json', newCompanySchema), async (c) => {
         const ctx = await requestContext(deps, c);
         const { distributorCompanyId, ...company } = c.req.valid('json');
         const pax8 = (await ctx.distributorCompanies()).items.find((x) => x.id === distributorCompanyId);
-        if (!pax8) throw new AppError('not_found', `Pax8 has no company ${distributorCompanyId}.`);
+        if (!pax8)
+          throw new AppError('not_found', `${ctx.distributor.displayName} has no company ${distributorCompanyId}.`);
         const created = await auditedWrite(
           ctx.db,
           ctx.tenant.id,

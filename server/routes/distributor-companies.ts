@@ -11,7 +11,7 @@ import { zv } from '../validate.ts';
 import { bind } from './companies.ts';
 import { type ApiDeps, requestContext } from './context.ts';
 
-/** Pax8's field names, as the form names them. */
+/** The distributor's field names, as the form names them. */
 const FORM_FIELD: Record<string, string> = {
   'address.street': 'street',
   'address.street2': 'street2',
@@ -22,32 +22,40 @@ const FORM_FIELD: Record<string, string> = {
 };
 
 /**
- * Creates the Pax8 company for a ConnectWise company that has none, then binds the two. The
- * ConnectWise id rides along in Pax8's `externalId`: when Pax8's answer is lost, the company is
+ * Creates the distributor's company for a ConnectWise company that has none, then binds the two.
+ * The ConnectWise id rides along in its `externalId`: when the distributor's answer is lost, the company is
  * looked for by it, and adopted rather than created twice.
  */
 export function distributorCompanyRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().post(
-    '/pax8-companies',
+    '/distributor-companies',
     mayWrite(deps, 'writeAdditions'),
     zv('json', newDistributorCompanySchema),
     async (c) => {
       const ctx = await requestContext(deps, c);
       const { cwCompanyId, ...input } = c.req.valid('json');
       const create = ctx.distributor.createCompany;
-      if (!create) throw new AppError('conflict', 'This distributor does not let the sync create companies.');
+      if (!create)
+        throw new AppError(
+          'conflict',
+          `${ctx.distributor.displayName} does not let the sync create companies; create it there, then bind it.`,
+        );
       const cwCompany = await ctx.cwCompany(cwCompanyId);
       if (await companyMappingByCw(ctx.db, ctx.scope, cwCompanyId))
-        throw new AppError('conflict', `${cwCompany.name} is already bound to a Pax8 company.`, {
-          field: 'cwCompanyId',
-        });
+        throw new AppError(
+          'conflict',
+          `${cwCompany.name} is already bound to a ${ctx.distributor.displayName} company.`,
+          {
+            field: 'cwCompanyId',
+          },
+        );
       const externalId = `cw:${cwCompanyId}`;
       const log = (outcome: 'success' | 'failure' | 'unknown', extra: { errorCode?: string; errorMessage?: string }) =>
         insertAdjustment(ctx.db, ctx.tenant.id, {
           actorType: ctx.actor.type,
           actorMemberId: ctx.actor.memberId,
           actorName: ctx.actor.name,
-          action: 'pax8company.create',
+          action: 'distributor-company.create',
           cwCompanyId,
           companyName: input.name,
           requestSummary: { method: 'POST', path: '/companies', body: { ...input, externalId } },
@@ -72,12 +80,12 @@ export function distributorCompanyRoutes(deps: ApiDeps) {
         if (!found)
           throw new AppError(
             'upstream_error',
-            `${inMemberWords(error)} Pax8 has no company for ${cwCompany.name} yet, so nothing was made; try again.`,
+            `${inMemberWords(error)} ${ctx.distributor.displayName} has no company for ${cwCompany.name} yet, so nothing was made; try again.`,
             { detail: vendorDetail(error) },
           );
         created = found;
       }
-      deps.cache.invalidateWhere((k) => k === `${ctx.tenant.id}:pax8:companies`);
+      deps.cache.invalidateWhere((k) => k === `${ctx.tenant.id}:${ctx.kind}:companies`);
       const mapping = await bind(ctx, created.id, cwCompanyId);
       return c.json({ distributorCompanyId: created.id, name: created.name, mappingId: mapping.id }, 201);
     },

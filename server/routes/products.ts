@@ -32,13 +32,16 @@ export interface ProductRow {
 async function productName(ctx: RequestContext, id: string): Promise<string> {
   const fromCatalog = (await ctx.distributorProducts()).items.find((p) => p.id === id)?.name;
   const fromSubs = (await ctx.distributorSubscriptions()).items.find((s) => s.productId === id)?.productName;
-  // A product ordered since the lists were cached: ask Pax8 for its subscriptions directly.
+  // A product ordered since the lists were cached: ask the distributor for its subscriptions directly.
   const fresh =
     (fromCatalog ?? fromSubs)
       ? undefined
       : (await ctx.distributor.subscriptions({ productId: id })).items[0]?.productName;
   const name = fromCatalog ?? fromSubs ?? fresh;
-  if (!name) throw new AppError('not_found', `Pax8 has no product ${id}.`, { field: 'distributorProductId' });
+  if (!name)
+    throw new AppError('not_found', `${ctx.distributor.displayName} has no product ${id}.`, {
+      field: 'distributorProductId',
+    });
   return name;
 }
 
@@ -47,6 +50,8 @@ async function productName(ctx: RequestContext, id: string): Promise<string> {
  * Business, - Advanced, …): read from this and last month's usage of the tenant's subscriptions.
  */
 async function subProducts(ctx: RequestContext, productId: string): Promise<string[]> {
+  // A distributor that serves no usage detail names no sub-products: the product binds as one.
+  if (!ctx.distributor.capabilities.usage) return [];
   const subs = (await ctx.distributorSubscriptions()).items.filter((s) => s.productId === productId).slice(0, 20);
   const names = new Set<string>();
   const month = DateTime.fromISO(ctx.today, { zone: 'utc' });
@@ -121,7 +126,7 @@ export function productRoutes(deps: ApiDeps) {
         const ctx = await requestContext(deps, c);
         const id = c.req.valid('param').id;
         const [found, mappings] = await Promise.all([
-          deps.cache.get(`${ctx.tenant.id}:pax8:subproducts:${id}`, () => subProducts(ctx, id)),
+          deps.cache.get(`${ctx.tenant.id}:${ctx.kind}:subproducts:${id}`, () => subProducts(ctx, id)),
           listProductMappings(ctx.db, ctx.scope),
         ]);
         const known = new Set([
@@ -202,7 +207,7 @@ export function productRoutes(deps: ApiDeps) {
         if (!row) throw new AppError('not_found', 'No such product binding.');
         return c.json(row, 200);
       })
-      /** Exports a Pax8 product as a new, white-labelled catalog item, then binds it. */
+      /** Exports a distributor's product as a new, white-labelled catalog item, then binds it. */
       .post('/catalog-items', mayWrite(deps, 'exportProducts'), zv('json', exportProductSchema), async (c) => {
         const ctx = await requestContext(deps, c);
         const input = c.req.valid('json');

@@ -22,7 +22,7 @@ export function serviceRoutes(deps: ApiDeps) {
       const input = c.req.valid('json');
       const sub = await ctx.distributorSubscription(input.subscriptionId);
       if (!sub)
-        throw new AppError('not_found', `Pax8 has no subscription ${input.subscriptionId}.`, {
+        throw new AppError('not_found', `${ctx.distributor.displayName} has no subscription ${input.subscriptionId}.`, {
           field: 'subscriptionId',
         });
       const company = await companyMappingByDistributor(ctx.db, ctx.scope, sub.companyId);

@@ -102,7 +102,13 @@ export function syncRoutes(deps: ApiDeps) {
         );
         const now = new Date();
         const view = toAgreementView(agreement);
-        const overBilled = overBillingIn(products, assessed, [{ agreement: view, additions }], ctx.today);
+        const overBilled = overBillingIn(
+          products,
+          assessed,
+          [{ agreement: view, additions }],
+          ctx.today,
+          ctx.distributor.displayName,
+        );
         const company$ = {
           distributorCompanyId: company.distributorCompanyId,
           companyName: company.distributorCompanyName,
@@ -224,7 +230,7 @@ export function syncRoutes(deps: ApiDeps) {
                 'Agreement id',
                 'Addition id',
                 'ConnectWise quantity',
-                'Pax8 quantity',
+                `${ctx.distributor.displayName} quantity`,
                 'Monthly difference',
                 'Reason',
                 'Out of sync since',

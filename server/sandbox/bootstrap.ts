@@ -28,6 +28,13 @@ export function sandboxTenantInput(s: RunningSandboxes) {
   };
 }
 
+/** StreamOne Ion's connection to the sandbox: a refresh token issued now, as the Ion portal issues one. */
+export const sandboxIonCredentials = (s: RunningSandboxes) => ({
+  accountId: s.world.ion.accountId,
+  refreshToken: s.ion.issueRefreshToken(),
+  baseUrl: s.ion.url,
+});
+
 /**
  * What an MSP admin does once, done for the demo: register the tenant (testing both
  * connections) and create the tab and pod in the sandbox ConnectWise's Hosted API table.
@@ -36,8 +43,13 @@ export async function bootstrapSandboxTenant(
   deps: { db: Database; secrets: SecretBox },
   s: RunningSandboxes,
   publicOrigin: string,
+  /** StreamOne Ion is connected as well as Pax8 (the demo connects both). */
+  options: { ion?: boolean } = {},
 ): Promise<{ setup: SetupResult; registered: RegisterOutcome[] }> {
-  const setup = await setupTenant({ db: deps.db, secrets: deps.secrets, sandbox: true }, sandboxTenantInput(s));
+  const setup = await setupTenant(
+    { db: deps.db, secrets: deps.secrets, sandbox: true },
+    { ...sandboxTenantInput(s), ...(options.ion ? { distributors: { ion: sandboxIonCredentials(s) } } : {}) },
+  );
   const api = s.world.cw.apiMembers[0]!;
   const cw = createCwClient({
     site: s.cw.site,

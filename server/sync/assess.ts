@@ -4,6 +4,7 @@ import {
   listCompanyMappings,
   listProductMappings,
   listServiceMappings,
+  otherDistributorsBilling,
   type ServiceMapping,
 } from '../../db/queries/mappings.ts';
 import {
@@ -33,6 +34,7 @@ import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { mapLimit } from '../http/limit.ts';
 import { driftIn, goneMarkers } from './drift.ts';
+import { ownLines, sharedLineBlocker } from './shared-lines.ts';
 import { waiverOf } from './states.ts';
 
 export type AssessedState = 'in-sync' | 'out-of-sync' | 'unmapped' | 'needs-review';
@@ -110,7 +112,7 @@ const RE_DERIVED = new Set<string>([
   'update-delta',
 ]);
 
-/** A problem, as a person reads it: the field, the value Pax8 sent, and what it means. */
+/** A problem, as a person reads it: the field, the value the distributor sent, and what it means. */
 export const describeProblem = (p: ParseProblem) => `${p.field} ${JSON.stringify(p.value) ?? 'missing'} (${p.message})`;
 
 /** What an assessment reads from: the tenant's database, its ConnectWise and its distributor. */
@@ -144,11 +146,12 @@ const CHUNK = 150;
 export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): Promise<TenantAssessment> {
   const { db, tenant, cw, distributor, today } = deps;
   const rows: Scope = { tenantId: tenant.id, distributor: distributor.kind };
-  const [companies, products, services, ignored] = await Promise.all([
+  const [companies, products, services, ignored, others] = await Promise.all([
     listCompanyMappings(db, rows),
     listProductMappings(db, rows),
     listServiceMappings(db, rows),
     ignoredIds(db, rows),
+    otherDistributorsBilling(db, rows),
   ]);
   const bound = new Map(
     companies.filter((c) => c.status === 'mapped' && c.cwCompanyId !== null).map((c) => [c.distributorCompanyId, c]),
@@ -169,7 +172,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
   const waivedOf = groupBy(waived, (r) => r.subscriptionId);
   const outstandingOf = groupBy(outstanding, (r) => r.subscriptionId);
   const writtenOf = groupBy(written, (r) => r.subscriptionId);
-  // Every value Pax8 sent that could not be read is kept with its record: one bad record is
+  // Every value the distributor sent that could not be read is kept with its record: one bad record is
   // that subscription's problem, never the run's, and never a silent default.
   const problemsOf = groupBy(
     parsed.problems.filter((p) => p.resource === 'subscription' && p.id !== null),
@@ -182,7 +185,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
       subscriptionId: id,
       companyId: null,
       productName: list.find((p) => p.label)?.label ?? null,
-      reason: `Pax8 sent this subscription in a form the sync cannot read: ${list.map(describeProblem).join('; ')}. Nothing is written for it until Pax8's record is corrected.`,
+      reason: `${distributor.displayName} sent this subscription in a form the sync cannot read: ${list.map(describeProblem).join('; ')}. Nothing is written for it until ${distributor.displayName}'s record is corrected.`,
     }));
   const byService = new Map(services.map((m) => [m.subscriptionId, m]));
   const catalogOf = new Map(
@@ -265,7 +268,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
     }
     if (a.agreement.companyId !== a.cwCompanyId)
       return decide({
-        blocker: `Agreement ${a.agreement.name} belongs to another ConnectWise company than the one this Pax8 company is bound to. Nothing is written; choose one of its own agreements.`,
+        blocker: `Agreement ${a.agreement.name} belongs to another ConnectWise company than the one this ${distributor.displayName} company is bound to. Nothing is written; choose one of its own agreements.`,
       });
     const ended = s.endDate !== null && s.endDate.slice(0, 10) <= today;
     const early: Partial<SyncFacts> = {
@@ -274,11 +277,13 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
       zeroActive: s.quantity === 0 && !ended && s.status === 'Active',
     };
     if (a.usage || early.problems!.length > 0 || s.quantity === null || early.zeroActive) return decide(early);
-    const list = additions.get(m.cwAgreementId) ?? [];
+    const list = ownLines(additions.get(m.cwAgreementId) ?? [], distributor.markerPrefix);
     const mine = (writtenOf.get(s.id) ?? []).filter((r) => r.cwAgreementId === m.cwAgreementId);
     a.drift = driftIn(list, mine);
     a.carried = outstandingOf.get(s.id) ?? [];
     const current = billingAdditions(list, product.cwCatalogItemId!, today, s.commitment?.endDate ?? null);
+    const shared = sharedLineBlocker(others, a.agreement, product.cwCatalogItemId!, current);
+    if (shared) return decide({ ...early, blocker: shared });
     const addition = current[0];
     a.cwQuantity = addition?.quantity ?? 0;
     a.cwAdditionId = addition?.id ?? null;
@@ -484,7 +489,7 @@ export function unreadableRow(u: UnreadableRecord, checkedAt: Date): Omit<Status
   return {
     subscriptionId: u.subscriptionId,
     distributorCompanyId: u.companyId ?? '',
-    companyName: '(no company in Pax8)',
+    companyName: '(no company at the distributor)',
     productName: u.productName ?? `Subscription ${u.subscriptionId}`,
     billingTerm: '',
     state: 'needs-review',

@@ -1,9 +1,15 @@
 import type { Database } from '../../db/client.ts';
-import { companyMappingById, productMappingsOf, serviceMappingFor } from '../../db/queries/mappings.ts';
+import {
+  companyMappingById,
+  otherDistributorsBilling,
+  productMappingsOf,
+  serviceMappingFor,
+} from '../../db/queries/mappings.ts';
 import { waivedOperations } from '../../db/queries/operations.ts';
 import type { Scope } from '../../db/queries/scope.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
+import { billingAdditions } from '../../shared/billing/additions.ts';
 import type { PlanInput } from '../../shared/billing/planner.ts';
 import type { ParseProblem, Subscription } from '../../shared/schemas/distributor.ts';
 import type { DriftEntry } from '../../shared/schemas/plans.ts';
@@ -13,6 +19,7 @@ import type { Distributor } from '../distributors/types.ts';
 import { AppError } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import { findDrift } from './drift.ts';
+import { ownLines, sharedLineBlocker } from './shared-lines.ts';
 import { waiverOf } from './states.ts';
 
 export interface Loaded {
@@ -20,7 +27,7 @@ export interface Loaded {
   serviceMappingId: string;
   /** Lines the sync wrote that someone has changed or removed in ConnectWise. */
   drift: DriftEntry[];
-  /** History snapshots Pax8 sent that could not be read. */
+  /** History snapshots the distributor sent that could not be read. */
   historyProblems: ParseProblem[];
 }
 
@@ -75,7 +82,15 @@ export async function loadPlanInput(
       `Agreement ${agreement.name} belongs to another ConnectWise company than the one ${company?.distributorCompanyName ?? `this ${distributor.displayName} company`} is bound to${company?.cwCompanyName ? ` (${company.cwCompanyName})` : ''}. Nothing was written; choose one of its own agreements.`,
       { reason: 'wrong_company' },
     );
-  const views = additions.map(toAdditionView);
+  // Lines another distributor's sync wrote are its own; an unmarked one it may bill is not taken over.
+  const views = ownLines(additions.map(toAdditionView), distributor.markerPrefix);
+  const shared = sharedLineBlocker(
+    await otherDistributorsBilling(db, mine),
+    { id: agreement.id, name: agreement.name },
+    item.id,
+    billingAdditions(views, item.id, today, subscription.commitment?.endDate ?? null),
+  );
+  if (shared) throw new AppError('conflict', shared, { reason: 'shared_line' });
   // Lines the sync wrote and someone changed: shown with the plan, and a removed one gets a new key.
   const [{ drift, gone }, waived] = await Promise.all([
     findDrift(db, mine, subscription.id, agreement.id, views),
@@ -108,14 +123,14 @@ export async function readSubscription(distributor: Distributor, subscriptionId:
     subs = await distributor.subscription(subscriptionId);
   } catch (error) {
     if (error instanceof VendorError && error.code === 'not_found')
-      throw new AppError('not_found', `Pax8 has no subscription ${subscriptionId}.`);
+      throw new AppError('not_found', `${distributor.displayName} has no subscription ${subscriptionId}.`);
     throw error;
   }
   const subscription = subs.items[0];
   if (!subscription)
     throw new AppError(
       'not_found',
-      `Pax8 did not return subscription ${subscriptionId}: ${subs.problems.map((p) => `${p.field} ${p.message}`).join('; ') || 'not found'}.`,
+      `${distributor.displayName} did not return subscription ${subscriptionId}: ${subs.problems.map((p) => `${p.field} ${p.message}`).join('; ') || 'not found'}.`,
     );
   return subscription;
 }

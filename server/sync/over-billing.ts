@@ -30,6 +30,7 @@ export function overBillingIn(
   assessed: readonly Assessment[],
   agreements: readonly { agreement: AgreementView; additions: readonly AdditionView[] }[],
   today: string,
+  distributorName: string,
 ): OverBilling[] {
   const subscriptions = assessed.map((a) => ({
     subscription: a.subscription,
@@ -37,9 +38,7 @@ export function overBillingIn(
     additionId: a.cwAdditionId,
   }));
   return agreements.flatMap(({ agreement, additions }) =>
-    agreement.cancelled
-      ? []
-      : overBillingOn({ agreement, additions, products, subscriptions, today, distributorName: 'Pax8' }),
+    agreement.cancelled ? [] : overBillingOn({ agreement, additions, products, subscriptions, today, distributorName }),
   );
 }
 

@@ -20,10 +20,15 @@ const same = (a: NewCwHostedSetup, b: CwHostedSetup) =>
   (a.podHeight ?? null) === (b.podHeight ?? null) &&
   (a.disabledFlag ?? false) === (b.disabledFlag ?? false);
 
+/** Which of the pod's places an entry opens (`company-tab`, `agreement-pod`): it outlives a rename. */
+const placeOf = (url: string) => url.match(/[?&]place=([^&]+)/)?.[1] ?? null;
+
 /**
  * "Create Tab in ConnectWise" as one call: each manifest entry is created in Manage's Hosted
  * API setup table, updated if it differs, and left alone if it already matches, so running it
- * again changes nothing. Entries are matched by screen, type and description.
+ * again changes nothing. Entries are matched by screen, type and the place the URL opens, so a
+ * renamed tab (the "Pax8" tab becoming "Distributors", or a name the tenant chose) is updated in
+ * place rather than added beside the old one.
  */
 export async function registerHostedEntries(
   cw: CwClient,
@@ -32,6 +37,8 @@ export async function registerHostedEntries(
   clientId: string,
   /** Fills `{tenant}`: the pod's page then lists only this tenant's Manage origin for framing. */
   tenantId: string,
+  /** The tab's name, when the tenant chose its own. */
+  options: { tabName?: string } = {},
 ): Promise<RegisterOutcome[]> {
   const screens = await cw.hostedSetups.screens();
   const existing = await cw.hostedSetups.list();
@@ -44,7 +51,7 @@ export async function registerHostedEntries(
       );
     const desired: NewCwHostedSetup = {
       screenId: screen.screenId,
-      description: entry.description,
+      description: (entry.type === 'Tab' && options.tabName) || entry.description,
       url: entry.url.replaceAll('{origin}', origin).replaceAll('{tenant}', tenantId),
       type: entry.type,
       origin,
@@ -52,8 +59,12 @@ export async function registerHostedEntries(
       disabledFlag: false,
       clientId,
     };
+    const place = placeOf(desired.url);
     const match = existing.find(
-      (e) => e.screenId === desired.screenId && e.type === desired.type && e.description === desired.description,
+      (e) =>
+        e.screenId === desired.screenId &&
+        e.type === desired.type &&
+        (e.description === desired.description || (place !== null && placeOf(e.url) === place)),
     );
     let action: RegisterOutcome['action'];
     let id: number;
@@ -68,7 +79,7 @@ export async function registerHostedEntries(
       action = 'updated';
     }
     outcomes.push({
-      description: entry.description,
+      description: desired.description,
       type: entry.type,
       screen: screen.name,
       action,

@@ -10,7 +10,12 @@ import type { CwAuth } from '../connectwise/auth.ts';
 import { type CwOverrides, cwForTenant } from '../connectwise/factory.ts';
 import type { SiteCache } from '../connectwise/site.ts';
 import type { SecretBox } from '../crypto.ts';
-import { type CredentialStore, type DistributorIo, distributorKind } from '../distributors/registry.ts';
+import {
+  type CredentialStore,
+  DISTRIBUTOR_KINDS,
+  type DistributorIo,
+  distributorKind,
+} from '../distributors/registry.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { AppError } from '../errors.ts';
 import { openApiKeys, openConnection, openDistributor, sealDistributor } from './secrets.ts';
@@ -82,7 +87,11 @@ export function createVendors(options: VendorOptions) {
     },
     /** Every distributor the tenant has connected, the first connected first. */
     async distributors(tenant: Tenant): Promise<Connected[]> {
-      return (await connectedDistributors(options.db, tenant.id)).map(open);
+      // Connected at the same moment (one setup), the registry's order decides which comes first.
+      const order = (kind: string) => DISTRIBUTOR_KINDS.findIndex((k) => k.kind === kind);
+      return (await connectedDistributors(options.db, tenant.id))
+        .sort((a, b) => a.connectedAt.getTime() - b.connectedAt.getTime() || order(a.kind) - order(b.kind))
+        .map(open);
     },
     /** One connected distributor, by kind. */
     async distributor(tenant: Tenant, kind: string): Promise<Connected> {

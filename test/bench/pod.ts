@@ -34,10 +34,10 @@ export async function benchPod(): Promise<Figure[]> {
     const times: number[] = [];
     for (let run = 0; run < 11; run++) {
       await page.click('.tabs button[data-tab=""]');
-      await page.waitForSelector('iframe[title="Pax8"]', { state: 'detached' });
+      await page.waitForSelector('iframe[title="Distributors"]', { state: 'detached' });
       const started = Date.now();
-      await page.click('.tabs button[data-tab="Pax8"]');
-      await page.frameLocator('iframe[title="Pax8"]').locator('[data-signed-in]').waitFor();
+      await page.click('.tabs button[data-tab="Distributors"]');
+      await page.frameLocator('iframe[title="Distributors"]').locator('[data-signed-in]').waitFor();
       // The first run warms the browser's caches and the server's code paths.
       if (run > 0) times.push(Date.now() - started);
     }

@@ -7,6 +7,10 @@ export interface BenchVendors {
   cwSite: string;
   pax8: string;
   pax8Token: string;
+  /** StreamOne Ion's base URL, its account, and a refresh token issued for the benchmark. */
+  ion: string;
+  ionAccount: string;
+  ionRefreshToken: string;
   stop: () => void;
 }
 

@@ -10,6 +10,14 @@ const world = process.argv[3] === 'job' ? jobBenchWorld() : benchWorld();
 // NOTE: Manage's own 1000/min limit is off here: these figures measure the client, not pacing.
 const sandboxes = await startSandboxes({ today: world.today, world, latencyMs, cwRateLimitPerMinute: null });
 process.stdout.write(
-  `${JSON.stringify({ cw: sandboxes.cw.url, cwSite: sandboxes.cw.site, pax8: sandboxes.pax8.baseUrl, pax8Token: sandboxes.pax8.tokenUrl })}\n`,
+  `${JSON.stringify({
+    cw: sandboxes.cw.url,
+    cwSite: sandboxes.cw.site,
+    pax8: sandboxes.pax8.baseUrl,
+    pax8Token: sandboxes.pax8.tokenUrl,
+    ion: sandboxes.ion.url,
+    ionAccount: world.ion.accountId,
+    ionRefreshToken: sandboxes.ion.issueRefreshToken(),
+  })}\n`,
 );
 process.on('SIGTERM', () => void sandboxes.close().then(() => process.exit(0)));

@@ -1,4 +1,6 @@
 import { createCwClient } from '../../server/connectwise/client.ts';
+import { createIonDistributor } from '../../server/distributors/ion/adapter.ts';
+import { createIonApi, ION_PAGE_SIZE } from '../../server/distributors/ion/api.ts';
 import { createPax8Distributor } from '../../server/distributors/pax8/adapter.ts';
 import { createPax8Api, PAX8_PAGE_SIZE } from '../../server/distributors/pax8/api.ts';
 import { benchWorld } from './bench-world.ts';
@@ -9,8 +11,8 @@ const LATENCY_MS = 50;
 const RUNS = 3;
 
 /**
- * Reading 5,000 Pax8 subscriptions and 5,000 ConnectWise additions over 400 agreements with
- * 50 ms added to every call. Calls must stay within 10% of what the page sizes allow, and
+ * Reading 5,000 Pax8 subscriptions, 5,000 ConnectWise additions over 400 agreements, and the
+ * StreamOne Ion account's subscriptions, with 50 ms added to every call. Calls must stay within 10% of what the page sizes allow, and
  * wall time (median of three runs after a warm-up) under twice calls × latency ÷ concurrency.
  */
 export async function benchVendorReads(concurrency: number): Promise<Figure[]> {
@@ -53,14 +55,42 @@ export async function benchVendorReads(concurrency: number): Promise<Figure[]> {
       return { ms: performance.now() - started, calls, count, agreements: agreementIds.length };
     };
 
+    // One stored refresh token for every run, rotated on each grant as the database would keep it.
+    let refreshToken = vendors.ionRefreshToken;
+    const readIon = async () => {
+      let calls = 0;
+      const ion = createIonDistributor(
+        createIonApi({
+          baseUrl: vendors.ion,
+          accountId: vendors.ionAccount,
+          tokens: {
+            read: async () => refreshToken,
+            replace: async (_used, next) => {
+              refreshToken = next;
+              return true;
+            },
+          },
+          onRequest: () => calls++,
+        }),
+      );
+      const started = performance.now();
+      const subs = await ion.subscriptions();
+      return { ms: performance.now() - started, calls, count: subs.items.length };
+    };
+
     await readPax8();
     await readCw();
+    await readIon();
     const pax8Runs = [];
     const cwRuns = [];
+    const ionRuns = [];
     for (let i = 0; i < RUNS; i++) {
       pax8Runs.push(await readPax8());
       cwRuns.push(await readCw());
+      ionRuns.push(await readIon());
     }
+    const ion = ionRuns[0]!;
+    const ionMin = 1 + Math.ceil(ion.count / ION_PAGE_SIZE);
     const pax8 = pax8Runs[0]!;
     const cw = cwRuns[0]!;
     const pax8Ms = median(pax8Runs.map((r) => r.ms));
@@ -98,6 +128,21 @@ export async function benchVendorReads(concurrency: number): Promise<Figure[]> {
         unit: 'ms',
         target: `≤ ${Math.round(limit(cw.calls))}`,
         pass: cwMs <= limit(cw.calls),
+      },
+      { name: 'StreamOne Ion subscriptions read', value: ion.count, unit: 'subs' },
+      {
+        name: 'StreamOne Ion calls (grant + pages of 100, one after another)',
+        value: ion.calls,
+        unit: 'calls',
+        target: `≤ ${Math.floor(ionMin * 1.1)} (min ${ionMin})`,
+        pass: ion.count === world.ion.subscriptions.length && ion.calls <= ionMin * 1.1,
+      },
+      {
+        name: 'StreamOne Ion wall time, median (token pages cannot overlap)',
+        value: median(ionRuns.map((r) => r.ms)),
+        unit: 'ms',
+        target: `≤ ${Math.round(2 * ion.calls * LATENCY_MS)}`,
+        pass: median(ionRuns.map((r) => r.ms)) <= 2 * ion.calls * LATENCY_MS,
       },
       { name: 'peak memory of the reading process', value: peakRssMb(), unit: 'MB' },
     ];

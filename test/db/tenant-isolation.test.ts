@@ -157,6 +157,13 @@ describe("scoped reads see only their own tenant's rows, and of those only their
     onlyA(await mappings.productMappingsOf(db(), SA, SHARED.product));
     expect(await mappings.productMappingsOf(db(), SA, B_ONLY.product)).toEqual([]);
     expect([...(await mappings.ignoredIds(db(), SA))]).toEqual([SHARED.sub]);
+    // What A's other distributor bills, for lines two distributors might share: A's Ion, never B.
+    const others = await mappings.otherDistributorsBilling(db(), SA);
+    expect([...others.agreements.entries()].map(([id, d]) => [id, [...d]]).sort()).toEqual([
+      [SHARED.agreement, ['ion']],
+      [B_ONLY.agreement, ['ion']],
+    ]);
+    expect([...others.items.keys()]).toEqual([7]);
   });
 
   it('operations, statuses, reports, runs, settings and the log', async () => {

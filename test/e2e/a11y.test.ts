@@ -54,8 +54,8 @@ describe.runIf(hasBrowser)('keyboard and screen readers', () => {
   afterAll(async () => scene?.close());
 
   it('names every control and shows where focus is, on every page of the tab and in the pod', async () => {
-    await page.goto(`${stack.hostUrl}/#/company/${scene.mapped.cwCompany.id}/tab/Pax8`);
-    const tab = await hostedFrame(page, 'Pax8');
+    await page.goto(`${stack.hostUrl}/#/company/${scene.mapped.cwCompany.id}/tab/Distributors`);
+    const tab = await hostedFrame(page, 'Distributors');
     await tab.waitForSelector('[data-testid="bound"]');
     // Each page, once what it shows has loaded.
     const pages: [string, string][] = [

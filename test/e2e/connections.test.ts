@@ -19,8 +19,8 @@ describe.runIf(hasBrowser)('the Connections page', () => {
     // Each member in a browser of her own, as two people would be.
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, stack.hostUrl, member);
-    await page.goto(`${stack.hostUrl}/#/company/${stack.sandboxes.world.cw.companies[0]!.id}/tab/Pax8`);
-    const tab = await hostedFrame(page, 'Pax8');
+    await page.goto(`${stack.hostUrl}/#/company/${stack.sandboxes.world.cw.companies[0]!.id}/tab/Distributors`);
+    const tab = await hostedFrame(page, 'Distributors');
     await tab.getByRole('tab', { name: 'Connections' }).click();
     await tab.waitForSelector('[data-testid="connections"]');
     return tab;

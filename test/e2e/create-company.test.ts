@@ -19,10 +19,10 @@ describe.runIf(hasBrowser)('creating the Pax8 company from the company tab', () 
 
   it('fills the form from ConnectWise, names what Pax8 needs, then creates and binds', async () => {
     const tampa = stack.sandboxes.world.cw.companies.find((c) => c.name === 'Tampa Office Supply')!;
-    await page.goto(`${stack.hostUrl}/#/company/${tampa.id}/tab/Pax8`);
-    const tab = await hostedFrame(page, 'Pax8');
+    await page.goto(`${stack.hostUrl}/#/company/${tampa.id}/tab/Distributors`);
+    const tab = await hostedFrame(page, 'Distributors');
     await tab.getByRole('button', { name: 'Create in Pax8…' }).click();
-    const form = tab.getByTestId('create-pax8-company');
+    const form = tab.getByTestId('create-distributor-company');
     expect(await form.getByLabel('City').inputValue()).toBe('Tampa');
     expect(await form.getByLabel(/^Country/).inputValue()).toBe('US');
     expect(await form.getByLabel('Website').inputValue()).toBe('');
@@ -35,7 +35,7 @@ describe.runIf(hasBrowser)('creating the Pax8 company from the company tab', () 
           .textContent(),
       )
       .toBe('a website is required by Pax8');
-    await screenshot(page, 'create-pax8-company-refused');
+    await screenshot(page, 'create-distributor-company-refused');
     await form.getByLabel('Website').fill('https://tampaofficesupply.com');
     await form.getByRole('button', { name: 'Create in Pax8 and bind' }).click();
     await expect

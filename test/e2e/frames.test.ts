@@ -39,9 +39,11 @@ describe.runIf(hasBrowser)('the pod in the frames Manage gives it', () => {
   afterAll(async () => scene?.close());
 
   it('fills the tab with one scroll, and keeps Confirm and the totals in view on a long review', async () => {
-    await page.goto(`${stack.hostUrl}/#/company/${scene.mapped.cwCompany.id}/tab/Pax8`);
-    const tab = await hostedFrame(page, 'Pax8');
-    const box = (await page.$eval('iframe[title="Pax8"]', (el) => el.getBoundingClientRect().toJSON())) as DOMRect;
+    await page.goto(`${stack.hostUrl}/#/company/${scene.mapped.cwCompany.id}/tab/Distributors`);
+    const tab = await hostedFrame(page, 'Distributors');
+    const box = (await page.$eval('iframe[title="Distributors"]', (el) =>
+      el.getBoundingClientRect().toJSON(),
+    )) as DOMRect;
     // The frame reaches the foot of the window, as Manage's tab body does (no fixed 640 px box).
     expect(box.bottom).toBeGreaterThan(760);
     expect(box.bottom).toBeLessThanOrEqual(800);

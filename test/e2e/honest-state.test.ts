@@ -33,8 +33,8 @@ describe.runIf(hasBrowser)('a failed prorate is never shown as in sync', () => {
   });
 
   it('out of sync on the tab, the pod and the report, with the failure; in sync after Retry', async () => {
-    await page.goto(`${stack.hostUrl}/#/company/${mapped.cwCompany.id}/tab/Pax8`);
-    const tab = page.frameLocator('iframe[title="Pax8"]');
+    await page.goto(`${stack.hostUrl}/#/company/${mapped.cwCompany.id}/tab/Distributors`);
+    const tab = page.frameLocator('iframe[title="Distributors"]');
     const row = () => tab.locator(`[data-subscription="${mapped.sub.id}"]`);
     await row().getByRole('button', { name: 'Review sync…' }).click();
     await expect.poll(() => tab.getByTestId('operation').count()).toBe(2);
@@ -69,7 +69,7 @@ describe.runIf(hasBrowser)('a failed prorate is never shown as in sync', () => {
     await screenshot(page, 'honest-state-pod');
 
     // Retry from the Log: written once, and in sync on the tab.
-    await page.goto(`${stack.hostUrl}/#/company/${mapped.cwCompany.id}/tab/Pax8`);
+    await page.goto(`${stack.hostUrl}/#/company/${mapped.cwCompany.id}/tab/Distributors`);
     await tab.getByRole('tab', { name: 'Log' }).click();
     const failed = tab.getByTestId('log-row').filter({ has: tab.getByRole('button', { name: 'Retry' }) });
     await expect.poll(() => failed.count()).toBe(1);

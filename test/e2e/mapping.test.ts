@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasBrowser, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 
-describe.runIf(hasBrowser)('mapping from the Pax8 tab', () => {
+describe.runIf(hasBrowser)('mapping from the Distributors tab', () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
@@ -14,8 +14,8 @@ describe.runIf(hasBrowser)('mapping from the Pax8 tab', () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, stack.hostUrl, 'jdoe');
     const frontier = stack.sandboxes.world.cw.companies.find((c) => c.name === 'Frontier Wealth Mgmt')!;
-    await page.goto(`${stack.hostUrl}/#/company/${frontier.id}/tab/Pax8`);
-    pod = page.frameLocator('iframe[title="Pax8"]');
+    await page.goto(`${stack.hostUrl}/#/company/${frontier.id}/tab/Distributors`);
+    pod = page.frameLocator('iframe[title="Distributors"]');
   });
   afterAll(async () => {
     await browser?.close();

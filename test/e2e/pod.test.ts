@@ -23,11 +23,11 @@ describe.runIf(hasBrowser)('the pod inside the sandbox Manage host', () => {
   afterEach(async () => context.close());
 
   const oxford = () => stack.sandboxes.world.cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
-  const tab = () => page.frameLocator('iframe[title="Pax8"]');
+  const tab = () => page.frameLocator('iframe[title="Distributors"]');
 
-  it('loads the Pax8 tab with the member and the company read from ConnectWise', async () => {
+  it('loads the Distributors tab with the member and the company read from ConnectWise', async () => {
     await signIn(page, stack.hostUrl, 'jdoe');
-    await page.goto(`${stack.hostUrl}/#/company/${oxford().id}/tab/Pax8`);
+    await page.goto(`${stack.hostUrl}/#/company/${oxford().id}/tab/Distributors`);
     await expect.poll(() => tab().getByTestId('member-name').textContent()).toBe('Jane Doe');
     expect(await tab().getByTestId('record-name').textContent()).toBe('Oxford Senior Living');
     expect(await tab().getByTestId('tenant-name').textContent()).toBe('Sandbox MSP');
@@ -48,7 +48,7 @@ describe.runIf(hasBrowser)('the pod inside the sandbox Manage host', () => {
 
   it('acknowledges onLoad again when the host refreshes', async () => {
     await signIn(page, stack.hostUrl, 'jdoe');
-    await page.goto(`${stack.hostUrl}/#/company/${oxford().id}/tab/Pax8`);
+    await page.goto(`${stack.hostUrl}/#/company/${oxford().id}/tab/Distributors`);
     await expect.poll(() => tab().getByTestId('record-name').textContent()).toBe('Oxford Senior Living');
     await page.click('#refresh');
     await page.click('details.log summary');
@@ -65,7 +65,7 @@ describe.runIf(hasBrowser)('the pod inside the sandbox Manage host', () => {
 
   it('ignores a forged message from another origin', async () => {
     await signIn(page, stack.hostUrl, 'jdoe');
-    await page.goto(`${stack.hostUrl}/#/company/${oxford().id}/tab/Pax8`);
+    await page.goto(`${stack.hostUrl}/#/company/${oxford().id}/tab/Distributors`);
     await expect.poll(() => tab().getByTestId('record-name').textContent()).toBe('Oxford Senior Living');
     const other = stack.sandboxes.world.cw.companies.find((c) => c.name === 'Dynamo Corp.')!;
     const forged = JSON.stringify({
@@ -113,7 +113,7 @@ describe.runIf(hasBrowser)('the pod inside the sandbox Manage host', () => {
     await signIn(page, stack.hostUrl, 'amarkov');
     const revoked = await fetch(`${stack.hostUrl}/__sandbox/members/amarkov/revoke`, { method: 'POST' });
     expect(((await revoked.json()) as { revoked: number }).revoked).toBeGreaterThan(0);
-    await page.goto(`${stack.hostUrl}/#/company/${oxford().id}/tab/Pax8`);
+    await page.goto(`${stack.hostUrl}/#/company/${oxford().id}/tab/Distributors`);
     const notice = tab().getByTestId('notice');
     await expect.poll(() => notice.textContent()).toMatch(/ConnectWise did not confirm your sign-in/);
     expect(await notice.locator('button').textContent()).toBe('Reload');

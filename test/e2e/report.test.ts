@@ -35,8 +35,8 @@ describe.runIf(hasBrowser)('the unsynced report leads to the next action', () =>
     });
     page = await scene.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, stack.hostUrl, 'jdoe');
-    await page.goto(`${stack.hostUrl}/#/company/${scene.mapped.cwCompany.id}/tab/Pax8`);
-    tab = await hostedFrame(page, 'Pax8');
+    await page.goto(`${stack.hostUrl}/#/company/${scene.mapped.cwCompany.id}/tab/Distributors`);
+    tab = await hostedFrame(page, 'Distributors');
   });
   afterAll(async () => scene?.close());
 

@@ -23,8 +23,8 @@ describe.runIf(hasBrowser)('what a member may do shows before she acts', () => {
   const open = async (member: string) => {
     page = await scene.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, scene.stack.hostUrl, member);
-    await page.goto(`${scene.stack.hostUrl}/#/company/${scene.mapped.cwCompany.id}/tab/Pax8`);
-    const tab = page.frameLocator('iframe[title="Pax8"]');
+    await page.goto(`${scene.stack.hostUrl}/#/company/${scene.mapped.cwCompany.id}/tab/Distributors`);
+    const tab = page.frameLocator('iframe[title="Distributors"]');
     await expect.poll(() => tab.getByTestId('record-name').textContent()).toBe(scene.mapped.cwCompany.name);
     return tab;
   };

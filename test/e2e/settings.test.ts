@@ -21,8 +21,8 @@ describe.runIf(hasBrowser)('the schedule and a run from Settings', () => {
   afterAll(async () => scene?.close());
 
   it('saves "weekdays at 18:00" in New York time, shows the next runs, and ends a check with a summary', async () => {
-    await page.goto(`${scene.stack.hostUrl}/#/company/${scene.mapped.cwCompany.id}/tab/Pax8`);
-    const tab = page.frameLocator('iframe[title="Pax8"]');
+    await page.goto(`${scene.stack.hostUrl}/#/company/${scene.mapped.cwCompany.id}/tab/Distributors`);
+    const tab = page.frameLocator('iframe[title="Distributors"]');
     await tab.getByRole('tab', { name: 'Settings' }).click();
     await tab.getByRole('checkbox', { name: /Sync automatically/ }).check();
     await tab.getByLabel('Time zone').fill('America/New_York');
@@ -52,7 +52,7 @@ describe.runIf(hasBrowser)('the schedule and a run from Settings', () => {
   });
 
   it('skips prorates under the minimum set here, says so in the review, and keeps who set it', async () => {
-    const tab = page.frameLocator('iframe[title="Pax8"]');
+    const tab = page.frameLocator('iframe[title="Distributors"]');
     await tab.getByRole('tab', { name: 'Settings' }).click();
     await tab.getByLabel(/Skip prorates under/).fill('1000');
     await tab.getByLabel(/Skip prorates under/).blur();

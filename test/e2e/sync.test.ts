@@ -35,8 +35,8 @@ describe.runIf(hasBrowser)('syncing a seat increase from the tab', () => {
     });
     expect(res.status).toBe(200);
 
-    await page.goto(`${stack.hostUrl}/#/company/${mapped.cwCompany.id}/tab/Pax8`);
-    pod = page.frameLocator('iframe[title="Pax8"]');
+    await page.goto(`${stack.hostUrl}/#/company/${mapped.cwCompany.id}/tab/Distributors`);
+    pod = page.frameLocator('iframe[title="Distributors"]');
     const row = pod.locator(`[data-subscription="${mapped.sub.id}"]`);
     await expect.poll(() => row.getByTestId('state').textContent()).toBe('Out of sync');
     expect(await row.textContent()).toContain(`ConnectWise ${before}, Pax8 ${before + 3} (+3)`);
@@ -96,8 +96,8 @@ describe.runIf(hasBrowser)('syncing a seat increase from the tab', () => {
   });
 
   it('lists both writes in the log with the member', async () => {
-    await page.goto(`${stack.hostUrl}/#/company/${mapped.cwCompany.id}/tab/Pax8`);
-    pod = page.frameLocator('iframe[title="Pax8"]');
+    await page.goto(`${stack.hostUrl}/#/company/${mapped.cwCompany.id}/tab/Distributors`);
+    pod = page.frameLocator('iframe[title="Distributors"]');
     await pod.getByRole('tab', { name: 'Log' }).click();
     await expect
       .poll(() => pod.locator('[data-testid="log-row"][data-outcome="success"]').count())

@@ -70,8 +70,15 @@ type Body<O, P extends string> = [O] extends [never]
     ? string
     : Exclude<O, string>;
 
-/** Signs a sandbox member in to the stack's API and returns a caller that carries the session. */
-export async function signedIn(stack: Stack, memberId: string): Promise<Caller> {
+/**
+ * Signs a sandbox member in to the stack's API and returns a caller that carries the session,
+ * and the distributor the pod would be showing (the first connected, when none is named).
+ */
+export async function signedIn(
+  stack: Stack,
+  memberId: string,
+  options: { distributor?: string } = {},
+): Promise<Caller> {
   const auth = (await memberAuth(stack.sandboxes, memberId)) as { memberHash: string; memberContext: string };
   const res = await stack.app.request('/api/session', {
     method: 'POST',
@@ -91,6 +98,7 @@ export async function signedIn(stack: Stack, memberId: string): Promise<Caller> 
       method,
       headers: {
         Authorization: `Bearer ${token}`,
+        ...(options.distributor ? { 'X-Distributor': options.distributor } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),

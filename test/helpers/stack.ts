@@ -43,6 +43,8 @@ export async function startStack(
     sessionTtlMinutes?: number;
     cw?: CwOverrides;
     /** Options for the app's Pax8 client (a short timeout, to see a lost answer quickly). */
+    /** Connect the sandbox StreamOne Ion too, as `npm start` does. */
+    ion?: boolean;
     distributors?: AppDeps['distributors'];
     /** Work sync jobs in this process (default); false leaves them queued for other workers. */
     work?: boolean;
@@ -81,7 +83,9 @@ export async function startStack(
   });
   const server = await listen(app, 0);
   const appUrl = `http://localhost:${server.port}`;
-  const { setup } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, appUrl);
+  const { setup } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, appUrl, {
+    ion: options.ion,
+  });
   return {
     appUrl,
     hostUrl: sandboxes.cw.url,

@@ -75,7 +75,7 @@ describe('admin commands', () => {
     const args = ['--company', 'sandbox', '--origin', 'https://sync.example.com'];
     const first = await run('server/cli/register.ts', args);
     expect(first.code).toBe(0);
-    expect(first.output).toMatch(/created +Tab "Pax8" on the Company screen/);
+    expect(first.output).toMatch(/created +Tab "Distributors" on the Company screen/);
     expect(first.output).toMatch(/created +Pod "Unsynced subscriptions" on the Agreement screen/);
     const second = await run('server/cli/register.ts', args);
     expect(second.output.match(/unchanged/g)?.length).toBe(2);

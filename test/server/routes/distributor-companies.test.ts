@@ -32,7 +32,7 @@ describe('creating a Pax8 company from a ConnectWise one', () => {
   it('starts from the ConnectWise record: every address field, the country as Pax8 wants it', async () => {
     const tampa = cwOnly('Tampa Office Supply');
     const tab = (await jdoe('GET', `/companies/${tampa.id}/tab`)).body;
-    expect(tab.newPax8Company).toEqual({
+    expect(tab.newDistributorCompany).toEqual({
       name: 'Tampa Office Supply',
       street: tampa.addressLine1,
       street2: '',
@@ -47,7 +47,7 @@ describe('creating a Pax8 company from a ConnectWise one', () => {
 
   it('names each field Pax8 refuses, and creates nothing', async () => {
     const before = world().pax8.companies.length;
-    const res = await jdoe('POST', '/pax8-companies', {
+    const res = await jdoe('POST', '/distributor-companies', {
       ...draft(cwOnly('Tampa Office Supply').id, 'Tampa Office Supply'),
       website: ' ',
       country: 'USA',
@@ -62,7 +62,7 @@ describe('creating a Pax8 company from a ConnectWise one', () => {
 
   it('creates it, binds it, and logs who did it', async () => {
     const tampa = cwOnly('Tampa Office Supply');
-    const res = await jdoe('POST', '/pax8-companies', draft(tampa.id, 'Tampa Office Supply'));
+    const res = await jdoe('POST', '/distributor-companies', draft(tampa.id, 'Tampa Office Supply'));
     expect(res.status).toBe(201);
     const made = world().pax8.companies.find((c) => c.id === res.body.distributorCompanyId)!;
     expect(made).toMatchObject({
@@ -75,11 +75,11 @@ describe('creating a Pax8 company from a ConnectWise one', () => {
       name: 'Tampa Office Supply',
     });
     const log = (await jdoe('GET', '/adjustments')).body.find(
-      (l: { action: string }) => l.action === 'pax8company.create',
+      (l: { action: string }) => l.action === 'distributor-company.create',
     );
     expect(log).toMatchObject({ actorName: 'Jane Doe', outcome: 'success', companyName: 'Tampa Office Supply' });
     // Bound already: a second company is refused.
-    expect((await jdoe('POST', '/pax8-companies', draft(tampa.id, 'Tampa Office Supply 2'))).status).toBe(409);
+    expect((await jdoe('POST', '/distributor-companies', draft(tampa.id, 'Tampa Office Supply 2'))).status).toBe(409);
   });
 
   it('when Pax8 made it but its answer was lost, finds it by the ConnectWise id and adopts it', async () => {
@@ -88,11 +88,11 @@ describe('creating a Pax8 company from a ConnectWise one', () => {
       rules: [{ method: 'POST', path: '/companies$', timeoutAfterCommit: 1 }],
     });
     try {
-      const res = await jdoe('POST', '/pax8-companies', draft(arcadia.id, 'Arcadia Tech (Tampa)'));
+      const res = await jdoe('POST', '/distributor-companies', draft(arcadia.id, 'Arcadia Tech (Tampa)'));
       expect(res.status).toBe(201);
       expect(world().pax8.companies.filter((c) => c.externalId === `cw:${arcadia.id}`).length).toBe(1);
       const outcomes = (await jdoe('GET', '/adjustments')).body
-        .filter((l) => l.action === 'pax8company.create' && l.companyName === 'Arcadia Tech (Tampa)')
+        .filter((l) => l.action === 'distributor-company.create' && l.companyName === 'Arcadia Tech (Tampa)')
         .map((l) => l.outcome);
       expect(outcomes).toEqual(['unknown']);
     } finally {
@@ -102,6 +102,8 @@ describe('creating a Pax8 company from a ConnectWise one', () => {
 
   it('lets only a member who may write create one', async () => {
     const finance = await signedIn(stack, 'kpark');
-    expect((await finance('POST', '/pax8-companies', draft(cwOnly('Arcadia Tech').id, 'Nope'))).status).toBe(403);
+    expect((await finance('POST', '/distributor-companies', draft(cwOnly('Arcadia Tech').id, 'Nope'))).status).toBe(
+      403,
+    );
   });
 });

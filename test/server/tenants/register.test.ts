@@ -30,7 +30,7 @@ describe('registering the tab and pod', () => {
       TENANT,
     );
     expect(first.map((o) => [o.type, o.description, o.screen, o.action])).toEqual([
-      ['Tab', 'Pax8', 'Company', 'created'],
+      ['Tab', 'Distributors', 'Company', 'created'],
       ['Pod', 'Unsynced subscriptions', 'Agreement', 'created'],
     ]);
     const setups = s.world.cw.hostedSetups;
@@ -65,6 +65,27 @@ describe('registering the tab and pod', () => {
     expect(outcome.map((o) => o.action)).toEqual(['updated', 'updated']);
     expect(s.world.cw.hostedSetups.length).toBe(2);
     expect(s.world.cw.hostedSetups.every((h) => h.url.startsWith('https://sync2.example.com/pod/'))).toBe(true);
+  });
+
+  it('renames a tab in place: the first release\'s "Pax8" tab, then a name the tenant chose', async () => {
+    const { client } = cwClientFor(s);
+    const tab = () => s.world.cw.hostedSetups.find((h) => h.type === 'Tab')!;
+    // As the first release registered it.
+    tab().description = 'Pax8';
+    const register = (options?: { tabName: string }) =>
+      registerHostedEntries(client, readManifest(), 'https://sync2.example.com', s.world.cw.clientId, TENANT, options);
+    const renamed = await register();
+    expect(renamed.map((o) => [o.description, o.action])).toEqual([
+      ['Distributors', 'updated'],
+      ['Unsynced subscriptions', 'unchanged'],
+    ]);
+    const id = tab().id;
+    const own = await register({ tabName: 'Cloud billing' });
+    expect(own[0]).toMatchObject({ description: 'Cloud billing', action: 'updated', id });
+    expect(s.world.cw.hostedSetups.map((h) => h.description).sort()).toEqual([
+      'Cloud billing',
+      'Unsynced subscriptions',
+    ]);
   });
 
   it('reports a member without the Hosted API permission', async () => {

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { NewDistributorCompanyInput } from '../../shared/schemas/mapping.ts';
 import { ApiError, api, read } from '../api.ts';
+import { dname } from '../models/distributor.ts';
 import { type FormError, formError } from '../models/forms.ts';
 import { fail } from '../models/session.ts';
 import { ActionButton } from './Allowed.tsx';
@@ -22,10 +23,10 @@ const LABELS: [keyof Draft, string][] = [
 ];
 
 /**
- * Creates the Pax8 company for this ConnectWise company, from its ConnectWise record: every
- * address field Pax8 requires, reviewed before it is sent; then the two are bound.
+ * Creates the distributor's company for this ConnectWise company, from its ConnectWise record:
+ * every address field the distributor requires, reviewed before it is sent; then the two are bound.
  */
-export function CreatePax8Company(props: {
+export function CreateDistributorCompany(props: {
   cwCompanyId: number;
   draft: Draft;
   onDone: (name: string) => void;
@@ -38,12 +39,14 @@ export function CreatePax8Company(props: {
   return (
     <form
       class="panel"
-      data-testid="create-pax8-company"
+      data-testid="create-distributor-company"
       onSubmit={async (e) => {
         e.preventDefault();
         setSending(true);
         try {
-          const made = await read(api['pax8-companies'].$post({ json: { ...draft, cwCompanyId: props.cwCompanyId } }));
+          const made = await read(
+            api['distributor-companies'].$post({ json: { ...draft, cwCompanyId: props.cwCompanyId } }),
+          );
           props.onDone(made.name);
         } catch (failure) {
           if (failure instanceof ApiError && failure.needsReload) return fail(failure);
@@ -54,10 +57,10 @@ export function CreatePax8Company(props: {
         }
       }}
     >
-      <strong>Create this company in Pax8</strong>
+      <strong>Create this company in {dname()}</strong>
       <p class="muted small">
-        From the ConnectWise record; Pax8 requires every field but the second street line. Pax8 will not bill the
-        customer on your behalf: ConnectWise does. The new company is bound to this one.
+        From the ConnectWise record; {dname()} requires every field but the second street line. {dname()} will not bill
+        the customer on your behalf: ConnectWise does. The new company is bound to this one.
       </p>
       {error && !Object.keys(error.fields).length && (
         <p class="bad-text" role="alert">
@@ -79,7 +82,7 @@ export function CreatePax8Company(props: {
       </div>
       <div class="actions">
         <ActionButton action="writeAdditions" type="submit" class="primary" disabled={sending}>
-          {sending ? 'Creating…' : 'Create in Pax8 and bind'}
+          {sending ? 'Creating…' : `Create in ${dname()} and bind`}
         </ActionButton>
         <button type="button" onClick={props.onCancel}>
           Cancel
