@@ -23,6 +23,7 @@ import { agreementChoices, isYearlyTerm } from '../../shared/billing/agreements.
 import { cycleMonths } from '../../shared/billing/plan/context.ts';
 import { type PlanInput, type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
 import { decideSyncState, type SyncFacts } from '../../shared/billing/sync-state.ts';
+import { findUpgrades } from '../../shared/billing/upgrades.ts';
 import { microsToCents } from '../../shared/money.ts';
 import type { ParseProblem, Subscription } from '../../shared/schemas/distributor.ts';
 import type { AgreementView } from '../../shared/schemas/mapping.ts';
@@ -161,7 +162,11 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
     wanted && wanted.size === 1
       ? await distributor.subscriptions({ companyId: [...wanted][0]! })
       : await distributor.subscriptions();
-  const subscriptions = parsed.items.filter((s) => bound.has(s.companyId) && (!wanted || wanted.has(s.companyId)));
+  // A full upgrade is found among all of a company's subscriptions, then planned on both sides.
+  const upgrades = findUpgrades(parsed.items);
+  const subscriptions = parsed.items
+    .filter((s) => bound.has(s.companyId) && (!wanted || wanted.has(s.companyId)))
+    .map((s) => (upgrades.has(s.id) ? { ...s, upgrade: upgrades.get(s.id) } : s));
   // The history of what was written, owed and waived: for the subscriptions in scope only.
   const ids = wanted ? subscriptions.map((s) => s.id) : undefined;
   const [outstanding, written, waived] = await Promise.all([

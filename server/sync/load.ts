@@ -11,6 +11,7 @@ import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { billingAdditions } from '../../shared/billing/additions.ts';
 import type { PlanInput } from '../../shared/billing/planner.ts';
+import { findUpgrades } from '../../shared/billing/upgrades.ts';
 import type { ParseProblem, Subscription } from '../../shared/schemas/distributor.ts';
 import type { DriftEntry } from '../../shared/schemas/plans.ts';
 import type { CwClient } from '../connectwise/client.ts';
@@ -57,7 +58,10 @@ export async function loadPlanInput(
     throw new AppError('conflict', "The company is unbound, so this subscription's mapping is paused.", {
       reason: 'paused',
     });
-  const subscription = await readSubscription(distributor, subscriptionId);
+  const read = await readSubscription(distributor, subscriptionId);
+  // Whether it is one side of a full upgrade shows only beside the company's other subscriptions.
+  const upgrade = findUpgrades((await distributor.subscriptions({ companyId: read.companyId })).items).get(read.id);
+  const subscription = upgrade ? { ...read, upgrade } : read;
   const products = await productMappingsOf(db, mine, subscription.productId);
   const product = products.find((p) => p.status === 'mapped' && p.cwCatalogItemId !== null);
   if (!product)

@@ -45,6 +45,7 @@ export function planBasis(input: PlanInput): string {
       s.endDate,
       s.status,
       s.commitment?.endDate,
+      ...(s.upgrade ? [`${s.upgrade.direction}:${s.upgrade.other}`] : []),
       ...relevant,
     ].join('~'),
   );

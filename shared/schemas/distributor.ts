@@ -78,6 +78,8 @@ export interface Subscription {
   unitCost: Micros | null;
   currency: string;
   commitment: { term: string; endDate: string | null } | null;
+  /** A full upgrade this subscription is one side of, as the core found it (shared/billing/upgrades.ts). */
+  upgrade?: { direction: 'out' | 'in'; other: string; at: string } | null;
 }
 
 /** One point in a subscription's history: the quantity from `at` on. */

@@ -31,7 +31,9 @@ export function planCancellation(ctx: PlanContext, existing: AdditionView, ended
       title: 'Cancelling ConnectWise addition',
       reason: endedOn
         ? `${input.distributor.name} has 0 seats as of ${usDay(end)}; the addition stops at the end of that month (${usDay(cancelOn)}).`
-        : `${input.distributor.name} ends the subscription on ${usDay(end)}; the addition stops at the end of that month (${usDay(cancelOn)}).`,
+        : s.upgrade?.direction === 'out'
+          ? `${input.distributor.name} upgraded the subscription to another product on ${usDay(end)}; this addition stops at the end of that month (${usDay(cancelOn)}).`
+          : `${input.distributor.name} ends the subscription on ${usDay(end)}; the addition stops at the end of that month (${usDay(cancelOn)}).`,
       additionId: existing.id,
       before: ctx.fromView(existing),
       after: { ...ctx.fromView(existing), cancelledDate: cancelOn },
@@ -39,10 +41,13 @@ export function planCancellation(ctx: PlanContext, existing: AdditionView, ended
     });
   }
   planInvoicedMonthsCredit(ctx, existing, end);
+  // A full upgrade credits the rest of the month whatever the cancellation rule, invoiced or
+  // not: the new product bills those days (the connector guide: "the sync rule is not applicable").
+  const upgraded = s.upgrade?.direction === 'out';
   const creditable =
-    input.rules.cancellation === 'per-cancellation-date' &&
+    (upgraded || input.rules.cancellation === 'per-cancellation-date') &&
     end < endOfMonth(end) &&
-    monthIndex(end) <= monthIndex(invoicedMonth);
+    (upgraded || monthIndex(end) <= monthIndex(invoicedMonth));
   if (!creditable) return;
   const credit = prorateUnit(s.unitPrice, end);
   const creditCost = prorateUnit(s.unitCost, end);
@@ -56,8 +61,10 @@ export function planCancellation(ctx: PlanContext, existing: AdditionView, ended
     key: creditKey,
     type: 'create-credit',
     kind: 'cancellation',
-    title: 'Creating credit for the cancelled days',
-    reason: `Cancelled on ${usDay(end)}: the days after it, already invoiced, are credited.`,
+    title: upgraded ? 'Creating credit for the days after the upgrade' : 'Creating credit for the cancelled days',
+    reason: upgraded
+      ? `Upgraded to another product on ${usDay(end)}: the new product bills the days after it, so they are credited here.`
+      : `Cancelled on ${usDay(end)}: the days after it, already invoiced, are credited.`,
     after: ctx.draft(q, creditPrice, creditUnitCost, {
       effectiveDate: connectwiseProrates ? end : firstOpen,
       cancelledDate: connectwiseProrates ? endOfMonth(end) : endOfMonth(firstOpen),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { markerFor } from '../../../shared/billing/operations.ts';
 import { type PlanInput, type PlanResult, planSubscription } from '../../../shared/billing/planner.ts';
+import { findUpgrades } from '../../../shared/billing/upgrades.ts';
 import type { SyncRules } from '../../../shared/schemas/settings.ts';
 import { addition, agreement, history, input, subscription } from './planner-fixtures.ts';
 
@@ -174,32 +175,58 @@ describe('license decrease after the second day', () => {
 });
 
 describe('full upgrade: the old subscription ends, the new product starts the same day', () => {
-  it("old line ends this month with a negative line from the day; the new line runs to the new subscription's end", () => {
-    const old = lcm(
-      { subscription: subscription({ quantity: 5, status: 'Cancelled', endDate: '2024-03-18T00:00:00.000Z' }) },
-      { cancellation: 'per-cancellation-date' },
-    );
-    expect(ops(old)).toEqual([
-      { type: 'cancel-addition', qty: 5, effective: '2024-01-10', cancelled: '2024-03-31', additionId: 683 },
-      { type: 'create-credit', qty: -5, effective: '2024-03-18', cancelled: '2024-03-31', additionId: null },
-    ]);
-    const newer = lcm({
-      subscription: subscription({
-        id: 'sub-new',
-        productId: 'e5',
-        quantity: 5,
-        startDate: '2024-03-18T00:00:00.000Z',
-        commitment: { term: 'Annual', endDate: '2025-03-17T00:00:00.000Z' },
-        price: 68.44,
-      }),
-      product: { catalogItemId: 1300, label: 'Pax8 - Microsoft 365 E5' },
-      history: history([['2024-03-18', 5]]),
-      additions: [],
+  const old = subscription({ quantity: 5, status: 'Cancelled', endDate: '2024-03-18T00:00:00.000Z' });
+  const newer = subscription({
+    id: 'sub-new',
+    productId: 'e5',
+    quantity: 5,
+    startDate: '2024-03-18T00:00:00.000Z',
+    commitment: { term: 'Annual', endDate: '2025-03-17T00:00:00.000Z' },
+    price: 68.44,
+  });
+  // Found as the guide describes it: one ends the day the other starts, on another product, with the same seats.
+  const upgrades = findUpgrades([old, newer]);
+
+  it('is found on both sides, and not when the seats or the day differ', () => {
+    expect(upgrades.get(old.id)).toEqual({ direction: 'out', other: 'sub-new', at: '2024-03-18' });
+    expect(upgrades.get('sub-new')).toEqual({ direction: 'in', other: old.id, at: '2024-03-18' });
+    expect(findUpgrades([old, { ...newer, quantity: 4 }]).size).toBe(0);
+    expect(findUpgrades([old, { ...newer, startDate: '2024-03-19T00:00:00.000Z' }]).size).toBe(0);
+    expect(findUpgrades([old, { ...newer, companyId: 'another' }]).size).toBe(0);
+    // Two new subscriptions that could each be it: a person decides.
+    expect(findUpgrades([old, newer, { ...newer, id: 'sub-other', productId: 'bp' }]).size).toBe(0);
+  });
+
+  // "This sync rule is not applicable for the Full Upgrade action": the same lines under every rule.
+  for (const cancellation of ['per-cancellation-date', 'last-day-of-month'] as const) {
+    it(`old line ends this month with a negative line from the day (${cancellation}); the new line runs to the new subscription's end`, () => {
+      const ended = lcm({ subscription: { ...old, upgrade: upgrades.get(old.id) } }, { cancellation });
+      expect(ops(ended)).toEqual([
+        { type: 'cancel-addition', qty: 5, effective: '2024-01-10', cancelled: '2024-03-31', additionId: 683 },
+        { type: 'create-credit', qty: -5, effective: '2024-03-18', cancelled: '2024-03-31', additionId: null },
+      ]);
+      if (ended.status === 'ok')
+        expect(ended.operations[1]!.reason).toMatch(/^Upgraded to another product on 03\/18\/2024/);
+      const started = lcm({
+        subscription: { ...newer, upgrade: upgrades.get('sub-new') },
+        product: { catalogItemId: 1300, label: 'Pax8 - Microsoft 365 E5' },
+        history: history([['2024-03-18', 5]]),
+        additions: [],
+      });
+      expect(ops(started)).toEqual([
+        { type: 'create-recurring', qty: 5, effective: '2024-03-18', cancelled: '2025-03-17', additionId: null },
+      ]);
+      if (started.status === 'ok') {
+        expect(started.operations[0]!.after.unitPrice.cents).toBe(6844);
+        expect(started.operations[0]!.reason).toMatch(/^Upgraded from another product on 03\/18\/2024/);
+      }
     });
-    expect(ops(newer)).toEqual([
-      { type: 'create-recurring', qty: 5, effective: '2024-03-18', cancelled: '2025-03-17', additionId: null },
+  }
+
+  it('a plain cancellation on the last-day-of-month rule only moves the cancellation date', () => {
+    expect(ops(lcm({ subscription: old }, { cancellation: 'last-day-of-month' }))).toEqual([
+      { type: 'cancel-addition', qty: 5, effective: '2024-01-10', cancelled: '2024-03-31', additionId: 683 },
     ]);
-    if (newer.status === 'ok') expect(newer.operations[0]!.after.unitPrice.cents).toBe(6844);
   });
 });
 
