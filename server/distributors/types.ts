@@ -55,6 +55,12 @@ export interface Distributor {
   invoices(range: { from: string; to: string; companyId?: string }): Promise<Parsed<Invoice>>;
   invoiceItems(invoiceId: string): Promise<Parsed<InvoiceItem>>;
   /**
+   * The sub-products a usage product bills by (Proofpoint Essentials - Business, - Advanced, …),
+   * as this distributor names them for some of its subscriptions, on and before `today`. Absent
+   * where products are billed whole.
+   */
+  subProducts?(subscriptions: readonly Subscription[], today: string): Promise<string[]>;
+  /**
    * Creates a company at the distributor, remembering the ConnectWise company in `externalId`
    * so a write whose answer was lost can be found again instead of made twice.
    */

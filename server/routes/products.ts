@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { DateTime } from 'luxon';
 import { z } from 'zod/mini';
 import { bindProduct, listProductMappings, unbindProduct } from '../../db/queries/mappings.ts';
 import { amountToCents, centsToAmount, microsToCents } from '../../shared/money.ts';
@@ -9,7 +8,6 @@ import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { where } from '../connectwise/conditions.ts';
 import { AppError } from '../errors.ts';
-import { mapLimit } from '../http/limit.ts';
 import { uuidParam, zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 
@@ -45,25 +43,11 @@ async function productName(ctx: RequestContext, id: string): Promise<string> {
   return name;
 }
 
-/**
- * Sub-products of a usage product, as its usage lines name them (Proofpoint Essentials -
- * Business, - Advanced, …): read from this and last month's usage of the tenant's subscriptions.
- */
+/** Sub-products of a usage product, as its distributor names them for the tenant's subscriptions. */
 async function subProducts(ctx: RequestContext, productId: string): Promise<string[]> {
-  // A distributor that serves no usage detail names no sub-products: the product binds as one.
-  if (!ctx.distributor.capabilities.usage) return [];
-  const subs = (await ctx.distributorSubscriptions()).items.filter((s) => s.productId === productId).slice(0, 20);
-  const names = new Set<string>();
-  const month = DateTime.fromISO(ctx.today, { zone: 'utc' });
-  await mapLimit(subs, 4, async (s) => {
-    for (const summary of (await ctx.distributor.usageSummaries(s.id)).items) {
-      for (const day of [month.minus({ days: 1 }), month.minus({ months: 1 }).endOf('month')]) {
-        for (const line of (await ctx.distributor.usageLines(summary.id, day.toISODate()!)).items)
-          names.add(line.productName);
-      }
-    }
-  });
-  return [...names].sort();
+  const subs = (await ctx.distributorSubscriptions()).items.filter((s) => s.productId === productId);
+  // A distributor that bills products whole names none: the product binds as one.
+  return (await ctx.distributor.subProducts?.(subs, ctx.today)) ?? [];
 }
 
 export function productRoutes(deps: ApiDeps) {

@@ -1,4 +1,6 @@
+import { DateTime } from 'luxon';
 import type { Parsed } from '../../../shared/schemas/distributor.ts';
+import { mapLimit } from '../../http/limit.ts';
 import { VendorError } from '../../http/vendor-error.ts';
 import type { Distributor } from '../types.ts';
 import type { Pax8Api } from './api.ts';
@@ -73,6 +75,23 @@ export function createPax8Distributor(api: Pax8Api): Distributor {
       return created.items[0];
     },
     products: (filter = {}) => paged('/products', filter, toProducts),
+    /** As its usage lines name them, in this and last month's usage of a few of its subscriptions. */
+    async subProducts(subscriptions, today) {
+      const names = new Set<string>();
+      const month = DateTime.fromISO(today, { zone: 'utc' });
+      await mapLimit(subscriptions.slice(0, 20), 4, async (s) => {
+        const summaries = toUsageSummaries(await api.list(`/subscriptions/${enc(s.id)}/usage-summaries`));
+        for (const summary of summaries.items) {
+          for (const day of [month.minus({ days: 1 }), month.minus({ months: 1 }).endOf('month')]) {
+            const lines = await api.list(`/usage-summaries/${enc(summary.id)}/usage-lines`, {
+              usageDate: day.toISODate()!,
+            });
+            for (const line of toUsageLines(lines, summary.id).items) names.add(line.productName);
+          }
+        }
+      });
+      return [...names].sort();
+    },
     pricing: async (productId, companyId) =>
       toPricing(await content(`/products/${enc(productId)}/pricing`, { companyId }), productId),
     subscriptions: (filter = {}) => paged('/subscriptions', { ...filter }, toSubscriptions),
