@@ -132,7 +132,8 @@ describe.runIf(hasBrowser)('mapping from the Distributors tab', () => {
     expect(await gibson.textContent()).toMatch(/Gibson, Pott, and York LLC.*Gibson Pott & York/);
     await gibson.getByRole('button', { name: 'Bind', exact: true }).click();
     await expect.poll(() => gibson.getByTestId('row-result').textContent()).toMatch(/^Bound to Gibson Pott & York\.$/);
-    expect(await gibson.locator('.status').textContent()).toBe('mapped');
+    // The row's status follows once the list is read again.
+    await expect.poll(() => gibson.locator('.status').textContent()).toBe('mapped');
 
     // A Pax8 company with no suggestion is bound to a ConnectWise company found by name.
     await pod.getByLabel('Search companies').fill('');
