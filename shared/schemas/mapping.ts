@@ -65,7 +65,7 @@ export interface SubscriptionRow {
 }
 
 export const bindCompanySchema = z.object({
-  distributorCompanyId: z.string().check(z.minLength(1, 'choose a Pax8 company')),
+  distributorCompanyId: z.string().check(z.minLength(1, "choose the distributor's company")),
   cwCompanyId: z.number().check(z.int(), z.positive('choose a ConnectWise company')),
 });
 
@@ -147,9 +147,9 @@ export const mapServiceSchema = z.object({
   productMappingId: z.optional(z.nullable(z.string())),
 });
 
-const filled = (what: string) => z.string().check(z.trim(), z.minLength(1, `${what} is required by Pax8`));
+const filled = (what: string) => z.string().check(z.trim(), z.minLength(1, `${what} is required by the distributor`));
 
-/** A Pax8 company made from a ConnectWise company, every address field as Pax8 requires it. */
+/** A distributor's company made from a ConnectWise company, every address field as the distributor requires it. */
 export const newDistributorCompanySchema = z.object({
   cwCompanyId: z.number().check(z.int(), z.positive()),
   name: filled('a name').check(z.maxLength(100, 'at most 100 characters')),

@@ -34,7 +34,7 @@ describe.runIf(hasBrowser)('creating the Pax8 company from the company tab', () 
           .locator('.field-error')
           .textContent(),
       )
-      .toBe('a website is required by Pax8');
+      .toBe('a website is required by the distributor');
     await screenshot(page, 'create-distributor-company-refused');
     await form.getByLabel('Website').fill('https://tampaofficesupply.com');
     await form.getByRole('button', { name: 'Create in Pax8 and bind' }).click();
