@@ -7,12 +7,16 @@ import {
   splitProductKey,
   splitSubscriptionKey,
   toCompanies,
+  toInvoiceItems,
+  toInvoices,
   toPricing,
   toProducts,
   toSubscriptions,
 } from './transform.ts';
 
 const enc = encodeURIComponent;
+/** The report that holds the partner's invoice lines. */
+const BILLING_REPORT = 'billing-invoice-lines';
 const none = <T>(): Parsed<T> => ({ items: [], problems: [] });
 
 /** What Ion's v3 API does not offer; the capabilities say so, so the core never asks. */
@@ -41,7 +45,7 @@ export function createIonDistributor(api: IonApi): Distributor {
     kind: 'ion',
     displayName: 'StreamOne Ion',
     markerPrefix: 'ion',
-    capabilities: { usage: false, invoices: false, history: false, createCompany: false },
+    capabilities: { usage: false, invoices: true, history: false, createCompany: false },
     async verify() {
       await api.token();
       await api.get('/customers', { pageSize: 1 });
@@ -94,7 +98,21 @@ export function createIonDistributor(api: IonApi): Distributor {
     },
     usageSummaries: () => unsupported('usage summaries'),
     usageLines: () => unsupported('usage lines'),
-    invoices: () => unsupported('invoices (its billing reports are read in their own step)'),
-    invoiceItems: () => unsupported('invoice items'),
+    // Ion's invoices are its billing report's rows, grouped by invoice.
+    async invoices({ from, to, companyId }) {
+      const rows = await api.reportRows(BILLING_REPORT, { startDate: from, endDate: to });
+      const mine = companyId
+        ? rows.filter((r) => String((r as { customerId?: unknown }).customerId) === companyId)
+        : rows;
+      return toInvoices(mine);
+    },
+    async invoiceItems(invoiceId) {
+      // The report is read by date; an invoice id alone says no date, so the last year is read.
+      const to = new Date().toISOString().slice(0, 10);
+      const from = new Date(Date.now() - 400 * 86_400_000).toISOString().slice(0, 10);
+      const rows = await api.reportRows(BILLING_REPORT, { startDate: from, endDate: to });
+      const items = toInvoiceItems(rows);
+      return { items: items.items.filter((i) => i.invoiceId === invoiceId), problems: items.problems };
+    },
   };
 }

@@ -5,7 +5,7 @@ import { bearerGet } from '../bearer-get.ts';
 import type { DistributorIo } from '../registry.ts';
 import { tokenCache } from '../token-cache.ts';
 import { ION, ionError, RECONNECT } from './errors.ts';
-import { ionPageSchema, ionTokenSchema } from './types.ts';
+import { ionPageSchema, ionReportPageSchema, ionTokenSchema } from './types.ts';
 
 /** Ion answers at most 100 records a page. */
 export const ION_PAGE_SIZE = 100;
@@ -158,7 +158,30 @@ export function createIonApi(options: IonApiOptions) {
     return out;
   }
 
-  return { token, get, pages };
+  /**
+   * Every page of a report's data. Reports are paged by number, not by token: the first page
+   * says how many there are.
+   */
+  async function reportRows(reportId: string, query: Record<string, string | undefined>): Promise<unknown[]> {
+    const path = `/reports/${encodeURIComponent(reportId)}/data`;
+    const rows: unknown[] = [];
+    for (let page = 1, pages = 1; page <= pages; page++) {
+      const body = ionReportPageSchema.safeParse(await get(path, { ...query, page, pageSize: ION_PAGE_SIZE }));
+      if (!body.success)
+        throw new VendorError({
+          ...ION,
+          code: 'bad_response',
+          method: 'GET',
+          path,
+          message: `StreamOne Ion answered ${path} without a data list.`,
+        });
+      rows.push(...body.data.data);
+      pages = body.data.pagination?.totalPages ?? 1;
+    }
+    return rows;
+  }
+
+  return { token, get, pages, reportRows };
 }
 
 export type IonApi = ReturnType<typeof createIonApi>;

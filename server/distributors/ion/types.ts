@@ -20,6 +20,34 @@ export const ionErrorSchema = z.object({
 /** A page: the list under its own key, and a `nextPageToken` that is empty on the last page. */
 export const ionPageSchema = z.object({ nextPageToken: z.string().optional().nullable() }).passthrough();
 
+/** A page of a report's data: rows of the report's own columns, and page-number paging. */
+export const ionReportPageSchema = z.object({
+  data: z.array(z.unknown()),
+  pagination: z
+    .object({ totalPages: z.number().int().min(0) })
+    .partial()
+    .optional(),
+});
+
+/** A row of the billing report: one charge on the partner's invoice. */
+export const ionBillingLineSchema = z.object({
+  invoiceId: z.union([z.string(), z.number()]).transform(String),
+  invoiceDate: z.string(),
+  customerId: z.union([z.string(), z.number()]).transform(String),
+  subscriptionId: z.union([z.string(), z.number()]).transform(String).optional().nullable(),
+  productId: z.string().optional().nullable(),
+  skuId: z.string().optional().nullable(),
+  productName: z.string().optional().nullable(),
+  chargeType: z.string().optional().nullable(),
+  chargeStartDate: z.string().optional().nullable(),
+  chargeEndDate: z.string().optional().nullable(),
+  quantity: z.unknown(),
+  unitPrice: z.unknown(),
+  unitCost: z.unknown(),
+  total: z.unknown(),
+  costTotal: z.unknown(),
+});
+
 export const ionCustomerSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
   customerOrganization: z.string().optional().nullable(),

@@ -1,7 +1,14 @@
 import { DateTime } from 'luxon';
 import { prng } from '../seed.ts';
 import type { CwCompanyRecord } from '../world.ts';
-import type { IonCustomerRecord, IonPlanRecord, IonProductRecord, IonSubscriptionRecord, IonWorld } from './world.ts';
+import type {
+  IonBillingLineRecord,
+  IonCustomerRecord,
+  IonPlanRecord,
+  IonProductRecord,
+  IonSubscriptionRecord,
+  IonWorld,
+} from './world.ts';
 
 const ACCOUNT_ID = '10505';
 
@@ -167,11 +174,38 @@ export function generateIonWorld(options: { seed: number; today: string; cwCompa
       });
     }
   });
+  // The partner's invoice for each of the last two months: one recurring line per subscription.
+  const money = (n: number) => Math.round(n * 100) / 100;
+  const billingLines: IonBillingLineRecord[] = [1, 2].flatMap((back) => {
+    const month = today.minus({ months: back }).startOf('month');
+    const invoiceId = `INV-${month.toFormat('yyyy-MM')}`;
+    return subscriptions
+      .filter((s) => s.subscriptionStartDate.slice(0, 10) <= month.endOf('month').toISODate()!)
+      .map((s) => ({
+        invoiceId,
+        invoiceDate: month.plus({ months: 1 }).set({ day: 4 }).toISODate()!,
+        customerId: s.customerId,
+        subscriptionId: s.id,
+        productId: s.ccpProductId,
+        skuId: s.ccpSkuId,
+        productName: s.ccpProductInfo.skuDisplayName,
+        chargeType: 'recurring' as const,
+        chargeStartDate: month.toISODate()!,
+        chargeEndDate: month.endOf('month').toISODate()!,
+        quantity: Number(s.subscriptionTotalLicenses),
+        unitPrice: s.price,
+        unitCost: s.cost,
+        total: money(s.price * Number(s.subscriptionTotalLicenses)),
+        costTotal: money(s.cost * Number(s.subscriptionTotalLicenses)),
+        currency: s.currency,
+      }));
+  });
   return {
     accountId: ACCOUNT_ID,
     initialRefreshToken: `ion-refresh-${rng.uuid()}`,
     customers,
     products,
     subscriptions,
+    billingLines,
   };
 }

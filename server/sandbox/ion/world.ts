@@ -77,6 +77,29 @@ export interface IonSubscriptionRecord {
   renewalDate: string;
 }
 
+/** A row of Ion's billing report: one charge on the partner's monthly invoice. */
+export interface IonBillingLineRecord {
+  invoiceId: string;
+  invoiceDate: string;
+  customerId: string;
+  subscriptionId: string;
+  productId: string;
+  skuId: string;
+  productName: string;
+  chargeType: 'recurring' | 'prorate' | 'credit';
+  chargeStartDate: string;
+  chargeEndDate: string;
+  quantity: number;
+  unitPrice: number;
+  unitCost: number;
+  total: number;
+  costTotal: number;
+  currency: string;
+}
+
+/** The reports Ion lists; the billing one holds the invoice lines. */
+export const ION_BILLING_REPORT = { id: 'billing-invoice-lines', name: 'Billing: invoice lines', category: 'Billing' };
+
 export interface IonWorld {
   accountId: string;
   /** The refresh token the portal's "Request New Credentials" gave at the start. */
@@ -84,4 +107,5 @@ export interface IonWorld {
   customers: IonCustomerRecord[];
   products: IonProductRecord[];
   subscriptions: IonSubscriptionRecord[];
+  billingLines: IonBillingLineRecord[];
 }

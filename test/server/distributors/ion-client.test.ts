@@ -184,6 +184,34 @@ describe('StreamOne Ion reads', () => {
     expect(events.filter((e) => e.status === 500)).toHaveLength(1);
   });
 
+  it('reads invoices from the billing report, page by page, each line keyed to its subscription', async () => {
+    const { distributor, events } = await ionFor();
+    const lines = s.world.ion.billingLines;
+    expect(lines.length).toBeGreaterThan(100);
+    const invoices = await distributor.invoices({ from: '2000-01-01', to: '2100-01-01' });
+    expect(invoices.items.map((i) => i.id).sort()).toEqual([...new Set(lines.map((l) => l.invoiceId))].sort());
+    const reads = events.filter((e) => e.url.includes('/reports/'));
+    expect(reads).toHaveLength(Math.ceil(lines.length / 100));
+    const first = invoices.items[0]!;
+    const mine = lines.filter((l) => l.invoiceId === first.id);
+    expect(first.total).toBe(mine.reduce((n, l) => n + Math.round(l.total * 1_000_000), 0));
+    const items = await distributor.invoiceItems(first.id);
+    expect(items.items).toHaveLength(mine.length);
+    const line = mine[0]!;
+    expect(items.items.find((i) => i.subscriptionId === `${line.customerId}-${line.subscriptionId}`)).toMatchObject({
+      companyId: line.customerId,
+      productId: `${line.productId}:${line.skuId}`,
+      quantity: line.quantity,
+      startPeriod: line.chargeStartDate,
+    });
+    // One customer's invoices only.
+    const theirs = await distributor.invoices({ from: '2000-01-01', to: '2100-01-01', companyId: line.customerId });
+    expect(theirs.items.every((i) => i.total > 0)).toBe(true);
+    expect(theirs.items.reduce((n, i) => n + i.total, 0)).toBe(
+      lines.filter((l) => l.customerId === line.customerId).reduce((n, l) => n + Math.round(l.total * 1_000_000), 0),
+    );
+  });
+
   it("another reseller's account is refused with Ion's reason", async () => {
     const { distributor } = await ionFor(undefined, { accountId: '99999' });
     const error = await failure(distributor.companies());
