@@ -28,7 +28,7 @@ function group(entered: Entered, prefix: string): Record<string, string> | undef
 const summary = (d: DistributorConnection) =>
   d.fields
     .filter((f) => f.shown)
-    .map((f) => `${f.label.toLowerCase()} ${f.shown}`)
+    .map((f) => `${f.label} ${f.shown}`)
     .join(' · ');
 
 /**
@@ -233,7 +233,7 @@ export function ConnectionsPage() {
                 {d.fields.map((f) =>
                   field(
                     `${d.kind}.${f.name}`,
-                    `${d.displayName} ${f.label.toLowerCase()}`,
+                    `${d.displayName} ${f.label}`,
                     f.secret,
                     f.help,
                     f.optional ? (f.shown ?? 'default') : undefined,

@@ -77,7 +77,7 @@ for (const kind of DISTRIBUTOR_KINDS) {
   const entry: Record<string, string | undefined> = {};
   for (const d of mine)
     entry[d.field.name] = d.field.secret
-      ? await readSecret(d.variable, `${kind.displayName} ${d.field.label.toLowerCase()}`)
+      ? await readSecret(d.variable, `${kind.displayName} ${d.field.label}`)
       : (values[d.flag as keyof typeof values] as string | undefined);
   distributors[kind.kind] = Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined));
 }

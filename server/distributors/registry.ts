@@ -11,6 +11,7 @@ export type Credentials = Record<string, string>;
 /** One field of a kind's connection form: how it is labelled, and whether it is a secret. */
 export interface CredentialField {
   name: string;
+  /** As it reads after the distributor's name: "client id", "API URL". */
   label: string;
   /** Secrets are shown as their last four characters, never whole. */
   secret: boolean;

@@ -39,7 +39,7 @@ describe.runIf(hasBrowser)('StreamOne Ion, from connecting it to the first lines
     await tab.getByRole('tab', { name: 'Connections' }).click();
     await tab.getByLabel('StreamOne Ion account id').fill(world().ion.accountId);
     await tab.getByLabel('StreamOne Ion refresh token').fill(stack.sandboxes.ion.issueRefreshToken());
-    await tab.getByLabel('StreamOne Ion ion url').fill(stack.sandboxes.ion.url);
+    await tab.getByLabel('StreamOne Ion URL').fill(stack.sandboxes.ion.url);
     await tab.getByRole('button', { name: 'Test and store' }).click();
     await expect
       .poll(() => tab.getByTestId('connections-said').textContent())

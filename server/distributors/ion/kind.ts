@@ -16,17 +16,17 @@ export const ionKind: DistributorKind = {
   fields: [
     {
       name: 'accountId',
-      label: 'Account id',
+      label: 'account id',
       secret: false,
       help: 'In the Ion portal: Quick Access › Account Information.',
     },
     {
       name: 'refreshToken',
-      label: 'Refresh token',
+      label: 'refresh token',
       secret: true,
       help: 'Settings › Users › the integration user › Request New Credentials. Paste it here before using it anywhere else: it works once.',
     },
-    { name: 'baseUrl', label: 'Ion URL', secret: false, optional: true },
+    { name: 'baseUrl', label: 'URL', secret: false, optional: true },
   ],
   credentials: z.object({
     accountId: required('the StreamOne Ion account id is required (Quick Access › Account Information)'),

@@ -10,11 +10,11 @@ export const pax8Kind: DistributorKind = {
   kind: 'pax8',
   displayName: 'Pax8',
   fields: [
-    { name: 'clientId', label: 'Client id', secret: false },
-    { name: 'clientSecret', label: 'Client secret', secret: true },
+    { name: 'clientId', label: 'client id', secret: false },
+    { name: 'clientSecret', label: 'client secret', secret: true },
     { name: 'baseUrl', label: 'API URL', secret: false, optional: true },
-    { name: 'tokenUrl', label: 'Token URL', secret: false, optional: true },
-    { name: 'audience', label: 'Audience', secret: false, optional: true },
+    { name: 'tokenUrl', label: 'token URL', secret: false, optional: true },
+    { name: 'audience', label: 'audience', secret: false, optional: true },
   ],
   credentials: z.object({
     clientId: required('the Pax8 client id is required'),
