@@ -23,6 +23,13 @@ export interface AdjustmentFilters {
 
 // Every query takes the tenant id first: no row of another tenant can be read or changed.
 
+/** The operation a log entry wrote: the same key can belong to two distributors, so its own distributor's. */
+export const entryOperation = and(
+  eq(syncOperations.tenantId, adjustmentLog.tenantId),
+  eq(syncOperations.distributor, adjustmentLog.distributor),
+  eq(syncOperations.opKey, adjustmentLog.operationKey),
+);
+
 export async function insertAdjustment(db: Database, tenantId: string, entry: NewAdjustment): Promise<void> {
   await db.insert(adjustmentLog).values({ ...entry, tenantId });
 }
@@ -62,15 +69,7 @@ export function listAdjustments(db: Database, tenantId: string, q: AdjustmentFil
       opSummary: syncOperations.summary,
     })
     .from(adjustmentLog)
-    .leftJoin(
-      syncOperations,
-      // The same key can belong to two distributors: an entry's operation is its own distributor's.
-      and(
-        eq(syncOperations.tenantId, adjustmentLog.tenantId),
-        eq(syncOperations.distributor, adjustmentLog.distributor),
-        eq(syncOperations.opKey, adjustmentLog.operationKey),
-      ),
-    )
+    .leftJoin(syncOperations, entryOperation)
     .where(and(...conditions))
     .orderBy(desc(adjustmentLog.at), desc(adjustmentLog.id))
     .limit(limit);

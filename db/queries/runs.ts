@@ -1,6 +1,7 @@
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { adjustmentLog, syncOperations, syncRuns } from '../schema.ts';
+import { entryOperation } from './adjustments.ts';
 
 export type RunRecord = typeof syncRuns.$inferSelect;
 export type RunProgress = Partial<Omit<typeof syncRuns.$inferInsert, 'id' | 'tenantId'>>;
@@ -74,14 +75,7 @@ export async function runKinds(
       n: count(),
     })
     .from(adjustmentLog)
-    .innerJoin(
-      syncOperations,
-      and(
-        eq(syncOperations.tenantId, adjustmentLog.tenantId),
-        eq(syncOperations.distributor, adjustmentLog.distributor),
-        eq(syncOperations.opKey, adjustmentLog.operationKey),
-      ),
-    )
+    .innerJoin(syncOperations, entryOperation)
     .where(and(eq(adjustmentLog.tenantId, tenantId), inArray(adjustmentLog.syncRunId, [...runIds])))
     .groupBy(adjustmentLog.syncRunId, syncOperations.kind, adjustmentLog.outcome);
   for (const r of rows) {

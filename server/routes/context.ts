@@ -29,19 +29,22 @@ export interface ApiDeps extends SessionDeps {
 export async function requestContext(deps: ApiDeps, c: Context<AppEnv>) {
   const { tenant, member, cwAuth } = c.get('auth');
   const cw = deps.vendors.cw(tenant, cwAuth);
-  const connected = await deps.vendors.distributors(tenant);
   // The pod says which distributor it shows; without it, the first one connected.
   const asked = c.req.header('x-distributor') || c.req.query('distributor');
-  const chosen = asked ? connected.find((d) => d.kind === asked) : connected[0];
-  if (asked && !chosen)
-    throw new AppError('invalid_input', `"${asked}" is not a distributor this tenant has connected.`, {
-      fields: [
-        {
-          field: 'distributor',
-          message: `connect it on the Connections page, or choose one of: ${connected.map((d) => d.kind).join(', ') || 'none yet'}`,
-        },
-      ],
-    });
+  const chosen = asked
+    ? await deps.vendors.distributor(tenant, asked).catch(async (error: unknown) => {
+        if (!(error instanceof AppError)) throw error;
+        const kinds = (await deps.vendors.distributors(tenant)).map((d) => d.kind);
+        throw new AppError('invalid_input', `"${asked}" is not a distributor this tenant has connected.`, {
+          fields: [
+            {
+              field: 'distributor',
+              message: `connect it on the Connections page, or choose one of: ${kinds.join(', ') || 'none yet'}`,
+            },
+          ],
+        });
+      })
+    : (await deps.vendors.distributors(tenant))[0];
   const need = (): Distributor => {
     if (!chosen)
       throw new AppError('conflict', 'No distributor is connected yet; an admin connects one on the Connections page.');
@@ -59,8 +62,6 @@ export async function requestContext(deps: ApiDeps, c: Context<AppEnv>) {
     db: deps.database.db,
     today: toIsoDay(deps.clock.now()),
     by: `${member.name} (${member.id})`,
-    /** The distributors connected, for the pod's switch. */
-    connected: connected.map((d) => ({ kind: d.kind, displayName: d.displayName })),
     /** The distributor this request is about: its kind is on every row it reads or writes. */
     kind,
     /** Whose rows this request reads and writes: the tenant's, for this distributor. */

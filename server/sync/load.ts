@@ -58,9 +58,15 @@ export async function loadPlanInput(
     throw new AppError('conflict', "The company is unbound, so this subscription's mapping is paused.", {
       reason: 'paused',
     });
-  const read = await readSubscription(distributor, subscriptionId);
-  // Whether it is one side of a full upgrade shows only beside the company's other subscriptions.
-  const upgrade = findUpgrades((await distributor.subscriptions({ companyId: read.companyId })).items).get(read.id);
+  // The subscription as the distributor has it now, read with its company's others: whether it
+  // is one side of a full upgrade shows only beside them.
+  const company = mapping.companyMappingId ? await companyMappingById(db, mine, mapping.companyMappingId) : undefined;
+  const listed = company ? (await distributor.subscriptions({ companyId: company.distributorCompanyId })).items : [];
+  const read = listed.find((s) => s.id === subscriptionId) ?? (await readSubscription(distributor, subscriptionId));
+  const siblings = listed.some((s) => s.id === read.id)
+    ? listed
+    : (await distributor.subscriptions({ companyId: read.companyId })).items;
+  const upgrade = findUpgrades(siblings).get(read.id);
   const subscription = upgrade ? { ...read, upgrade } : read;
   const products = await productMappingsOf(db, mine, subscription.productId);
   const product = products.find((p) => p.status === 'mapped' && p.cwCatalogItemId !== null);
@@ -70,16 +76,16 @@ export async function loadPlanInput(
       `${subscription.productName} is not bound to a ConnectWise catalog item; bind it on the Products page first.`,
       { reason: 'product_unmapped' },
     );
-  const [history, agreement, additions, settings, item] = await Promise.all([
+  const [history, agreement, additions, settings, item, others] = await Promise.all([
     distributor.subscriptionHistory(subscriptionId),
     cw.agreements.get(mapping.cwAgreementId),
     cw.additions.list(mapping.cwAgreementId),
     getSettings(db, tenant.id),
     cw.catalog.get(product.cwCatalogItemId!),
+    otherDistributorsBilling(db, mine),
   ]);
   // Never bill the wrong customer: the agreement must belong to the company the subscription's
   // distributor company is bound to now.
-  const company = mapping.companyMappingId ? await companyMappingById(db, mine, mapping.companyMappingId) : undefined;
   if (company?.cwCompanyId !== agreement.company.id)
     throw new AppError(
       'conflict',
@@ -89,7 +95,7 @@ export async function loadPlanInput(
   // Lines another distributor's sync wrote are its own; an unmarked one it may bill is not taken over.
   const views = ownLines(additions.map(toAdditionView), distributor.markerPrefix);
   const shared = sharedLineBlocker(
-    await otherDistributorsBilling(db, mine),
+    others,
     { id: agreement.id, name: agreement.name },
     item.id,
     billingAdditions(views, item.id, today, subscription.commitment?.endDate ?? null),
