@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { centsToDecimal, parseCents } from '../../shared/money.ts';
-import { OPERATION_KINDS, type TenantSettings } from '../../shared/schemas/settings.ts';
+import { OPERATION_KINDS, type OperationKind, type TenantSettings } from '../../shared/schemas/settings.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { when } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
@@ -21,11 +21,12 @@ import {
   syncNow,
 } from '../models/sync-settings.ts';
 
-const KIND_LABEL: Record<string, string> = {
+const KIND_LABEL: Record<OperationKind, string> = {
   increase: 'Increases',
   decrease: 'Decreases',
   cancellation: 'Cancellations',
   prorate: 'Prorates',
+  usage: 'Usage (arrears)',
 };
 
 /** The global sync: when it runs, what it may write unattended, its rules, sync now and its history. */

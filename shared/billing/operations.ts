@@ -1,3 +1,4 @@
+import type { OperationKind } from '../schemas/settings.ts';
 import type { Derived } from './proration.ts';
 
 export type BillCustomer = 'Billable' | 'DoNotBill' | 'NoCharge';
@@ -11,6 +12,8 @@ export const OPERATION_TYPES = [
   'create-delta',
   'update-delta',
   'create-extra-months',
+  /** A usage period billed once (Azure, a usage summary or line). */
+  'create-usage',
 ] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
 
@@ -38,7 +41,7 @@ export interface Operation {
   marker: string;
   type: OperationType;
   /** Which of the unattended kinds this is (settings: increases, decreases, cancellations, prorates). */
-  kind: 'increase' | 'decrease' | 'cancellation' | 'prorate';
+  kind: OperationKind;
   title: string;
   reason: string;
   /** The addition it changes (updates and cancellations). */

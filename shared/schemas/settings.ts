@@ -1,7 +1,8 @@
 import { z } from 'zod/mini';
 
 /** Operation kinds the scheduled job may write without a person. */
-export const OPERATION_KINDS = ['increase', 'decrease', 'cancellation', 'prorate'] as const;
+/** `usage`: a usage subscription's arrears lines, written from a final period. */
+export const OPERATION_KINDS = ['increase', 'decrease', 'cancellation', 'prorate', 'usage'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 /** The connector guide's sync rules, with its defaults. */

@@ -1,0 +1,528 @@
+import { formatCents, type Micros, microsToCents } from '../../money.ts';
+import type { UsageLine } from '../../schemas/distributor.ts';
+import type { AgreementView } from '../../schemas/mapping.ts';
+import { USAGE_OPTION_NAMES, type UsageOption, type UsagePeriod, type UsageReading } from '../../schemas/usage.ts';
+import type { AdditionView } from '../additions.ts';
+import { addMonths, endOfMonth, monthName, usDay } from '../calendar.ts';
+import { type AdditionDraft, markerFor, type Operation, shortHash } from '../operations.ts';
+import { firstOpenDay, maxDay } from '../plan/context.ts';
+import { type Derived, lineTotal } from '../proration.ts';
+import { costOf, customerPrice } from './markup.ts';
+
+/** A bound ConnectWise catalog item, and whether its product's usage sync is on. */
+export interface UsageBinding {
+  catalogItemId: number;
+  sync: boolean;
+}
+
+export interface UsagePlanInput {
+  subscription: { id: string; productName: string; startDate: string | null };
+  option: UsageOption;
+  period: UsagePeriod;
+  /** The period's usage as of its last day. */
+  reading: UsageReading;
+  /** The product's own binding (Flat Rate, Usage Summary, and lines whose sub-product is not bound). */
+  product: UsageBinding | null;
+  /** Bindings per sub-product name (Multi Products). */
+  subProducts: ReadonlyMap<string, UsageBinding>;
+  /** The company's markup, else the product's; null: the distributor's own prices. */
+  markupBp: number | null;
+  flatPriceCents: number | null;
+  thresholdCents: number | null;
+  agreement: AgreementView;
+  additions: readonly AdditionView[];
+  today: string;
+  distributor: { name: string; markerPrefix: string };
+}
+
+/** One row of the review, as Pax8's multi-product screen shows it. */
+export interface UsageRow {
+  name: string;
+  status: 'Creating' | 'Updating' | 'Unchanged' | 'Ending' | 'Skipped';
+  usageDate: string | null;
+  effectiveDate: string | null;
+  syncedQuantity: number | null;
+  quantity: number;
+  unitCost: Derived;
+  unitPrice: Derived;
+  total: Derived;
+  /** Why it is skipped or unchanged, or what it changes. */
+  reason: string;
+  opKey: string | null;
+}
+
+export interface UsagePlan {
+  /** `waiting`: the period is not final yet, so nothing is written; `blocked`: it cannot be planned as chosen. */
+  status: 'ok' | 'waiting' | 'blocked';
+  reason: string | null;
+  option: UsageOption;
+  operations: Operation[];
+  rows: UsageRow[];
+  notes: string[];
+  /** The period's charges to the customer, as planned. */
+  totalCents: number;
+  costCents: number;
+  overThreshold: boolean;
+  basis: string;
+}
+
+interface Ctx {
+  input: UsagePlanInput;
+  rows: UsageRow[];
+  operations: Operation[];
+  notes: string[];
+  /** Own lines accounted for; the rest of this subscription's recurring lines end. */
+  kept: Set<number>;
+}
+
+const identityOf = (input: UsagePlanInput, ...parts: string[]) => ['usage', input.subscription.id, ...parts].join(':');
+/**
+ * A usage line's marker names its subscription too (`p8s:` + 8 + 16 hex digits, longer than a
+ * seat line's), so every line a subscription's usage sync wrote is found, whatever it billed.
+ */
+const subscriptionMark = (input: UsagePlanInput) =>
+  `${input.distributor.markerPrefix}:${shortHash(`usage:${input.subscription.id}`).slice(0, 8)}`;
+const markerOf = (input: UsagePlanInput, identity: string) =>
+  subscriptionMark(input) + markerFor(identity, input.distributor.markerPrefix).split(':')[1];
+const ownLine = (input: UsagePlanInput, identity: string) =>
+  input.additions.find(
+    (a) =>
+      a.agreementId === input.agreement.id &&
+      a.marker === markerOf(input, identity) &&
+      (!a.cancelledDate || a.cancelledDate.slice(0, 10) >= input.today.slice(0, 10)),
+  ) ?? null;
+
+/** "Proofpoint Essentials - Business" reads "Proofpoint Business" on an invoice, as Pax8 writes it. */
+export function shortName(name: string): string {
+  const [head, tail] = name.split(' - ', 2);
+  if (!tail) return name;
+  return `${head!.split(' ')[0]} ${tail}`;
+}
+
+/** The latest daily total of each line wins: a month's usage is its last day's. */
+export function latestLines(lines: readonly UsageLine[]): UsageLine[] {
+  const byName = new Map<string, UsageLine>();
+  for (const l of lines) {
+    const seen = byName.get(l.productName);
+    if (!seen || seen.usageDate <= l.usageDate) byName.set(l.productName, l);
+  }
+  return [...byName.values()].sort((a, b) => a.productName.localeCompare(b.productName));
+}
+
+/** Plans one usage subscription's additions for an arrears period. Pure, like the seat planner. */
+export function planUsage(input: UsagePlanInput): UsagePlan {
+  const ctx: Ctx = { input, rows: [], operations: [], notes: [], kept: new Set() };
+  const basis = usageBasis(input);
+  const blocked = whyBlocked(input);
+  if (blocked === null) {
+    if (input.option === 'multi-products') planMultiProducts(ctx);
+    else if (input.option === 'flat-rate') planFlatRate(ctx);
+    else planOneTime(ctx, input.option === 'usage-lines');
+    endOtherLines(ctx);
+  }
+  const totalCents = ctx.rows.filter((r) => r.status !== 'Skipped').reduce((n, r) => n + r.total.cents, 0);
+  const costCents = ctx.rows
+    .filter((r) => r.status !== 'Skipped')
+    .reduce((n, r) => n + Math.round(r.unitCost.cents * r.quantity), 0);
+  const overThreshold = input.thresholdCents !== null && totalCents > input.thresholdCents;
+  if (overThreshold)
+    ctx.notes.push(
+      `${monthName(input.period.from)} comes to ${formatCents(totalCents)}, past this customer's ${formatCents(input.thresholdCents!)} threshold: the scheduled sync holds it for a person.`,
+    );
+  const waiting = !input.period.final;
+  const reason =
+    blocked ??
+    (waiting
+      ? `${monthName(input.period.from)}'s usage is final from ${usDay(input.period.finalFrom)}; nothing is written before then.`
+      : null);
+  return {
+    status: blocked ? 'blocked' : waiting ? 'waiting' : 'ok',
+    reason,
+    option: input.option,
+    operations: blocked || waiting ? [] : ctx.operations,
+    rows: ctx.rows,
+    notes: ctx.notes,
+    totalCents,
+    costCents,
+    overThreshold,
+    basis,
+  };
+}
+
+function whyBlocked(input: UsagePlanInput): string | null {
+  const name = USAGE_OPTION_NAMES[input.option];
+  if (input.option !== 'multi-products' && !input.product)
+    return `${name} bills on ${input.subscription.productName}'s own ConnectWise product; bind it on the Products page first.`;
+  if (input.option !== 'multi-products' && input.product && !input.product.sync)
+    return `Usage sync is off for ${input.subscription.productName}; turn it on on the Products page to bill it.`;
+  if (input.option === 'flat-rate' && input.flatPriceCents === null)
+    return 'Flat Rate bills a price you set: enter the monthly price first.';
+  return null;
+}
+
+/** Everything the plan depends on, so a confirmation from a stale review is refused. */
+function usageBasis(input: UsagePlanInput): string {
+  const lines = input.reading.summaries.flatMap((s) =>
+    latestLines(s.lines).map((l) => [s.resourceGroup, l.productName, l.quantity, l.partnerTotal, l.charges].join('|')),
+  );
+  const own = input.additions
+    .filter((a) => a.marker?.startsWith(`${input.distributor.markerPrefix}:`))
+    .map((a) => [a.id, a.quantity, a.unitPrice, a.unitCost, a.cancelledDate, a.lastUpdated].join('|'))
+    .sort();
+  return shortHash(
+    [
+      input.option,
+      input.period.month,
+      input.markupBp,
+      input.flatPriceCents,
+      input.agreement.id,
+      input.agreement.nextInvoiceDate,
+      ...lines,
+      ...own,
+    ].join('~'),
+  );
+}
+
+const unitCostOf = (l: UsageLine): Micros => (l.quantity === 0 ? 0 : Math.round(l.partnerTotal / l.quantity));
+
+function draft(
+  input: UsagePlanInput,
+  v: {
+    catalogItemId: number;
+    quantity: number;
+    unitPrice: Derived;
+    unitCost: Derived;
+    effectiveDate: string;
+    cancelledDate: string | null;
+    description: string;
+  },
+): AdditionDraft {
+  return {
+    catalogItemId: v.catalogItemId,
+    quantity: v.quantity,
+    unitPrice: v.unitPrice,
+    unitCost: v.unitCost,
+    totalPrice: lineTotal(v.unitPrice.cents, v.quantity),
+    totalCost: lineTotal(v.unitCost.cents, v.quantity),
+    effectiveDate: v.effectiveDate,
+    cancelledDate: v.cancelledDate,
+    // ConnectWise's invoice description holds 1,000 characters at most.
+    invoiceDescription: v.description.slice(0, 1000),
+    billCustomer: 'Billable',
+    taxable: false,
+    recurring: v.cancelledDate === null,
+    proratedPeriod: null,
+  };
+}
+
+/**
+ * A recurring line kept in line with the period: created once, then only its quantity, price
+ * or cost updated when they change. The key holds the period, so each month writes at most once.
+ */
+function keepRecurring(ctx: Ctx, identity: string, after: AdditionDraft, name: string, usageDate: string | null) {
+  const { input } = ctx;
+  const existing = ownLine(input, identity);
+  const key = `${identity}:${input.period.month}`;
+  const base = { name, usageDate, effectiveDate: after.effectiveDate, quantity: after.quantity };
+  const figures = { unitCost: after.unitCost, unitPrice: after.unitPrice, total: after.totalPrice };
+  if (existing) ctx.kept.add(existing.id);
+  const same =
+    existing &&
+    existing.quantity === after.quantity &&
+    existing.unitPrice !== null &&
+    microsToCents(existing.unitPrice) === after.unitPrice.cents &&
+    existing.unitCost !== null &&
+    microsToCents(existing.unitCost) === after.unitCost.cents;
+  if (existing && same) {
+    ctx.rows.push({
+      ...base,
+      ...figures,
+      status: 'Unchanged',
+      syncedQuantity: existing.quantity,
+      reason: 'No change since the last month synced.',
+      opKey: null,
+    });
+    return;
+  }
+  if (existing) {
+    const before: AdditionDraft = {
+      ...after,
+      quantity: existing.quantity,
+      unitPrice: costOf(existing.unitPrice ?? 0),
+      unitCost: costOf(existing.unitCost ?? 0),
+      totalPrice: lineTotal(microsToCents(existing.unitPrice ?? 0), existing.quantity),
+      totalCost: lineTotal(microsToCents(existing.unitCost ?? 0), existing.quantity),
+      effectiveDate: existing.effectiveDate?.slice(0, 10) ?? after.effectiveDate,
+      invoiceDescription: existing.invoiceDescription ?? after.invoiceDescription,
+    };
+    // An update pushes the new figures only: a description someone edited stays theirs.
+    const kept = { ...after, effectiveDate: before.effectiveDate, invoiceDescription: before.invoiceDescription };
+    ctx.operations.push({
+      key,
+      marker: existing.marker!,
+      type: 'update-recurring',
+      kind: 'usage',
+      title: `Update ${name}: ${existing.quantity} → ${after.quantity}`,
+      reason: `${monthName(input.period.from)}'s usage: ${after.quantity} (synced ${existing.quantity}).`,
+      additionId: existing.id,
+      before,
+      after: kept,
+      dependsOn: null,
+      effectiveDateEditable: false,
+      extraMonths: null,
+    });
+    ctx.rows.push({
+      ...base,
+      ...figures,
+      status: 'Updating',
+      syncedQuantity: existing.quantity,
+      reason: 'Updates the quantity and figures of the line synced before.',
+      opKey: key,
+    });
+    return;
+  }
+  ctx.operations.push({
+    key,
+    marker: markerOf(input, identity),
+    type: 'create-recurring',
+    kind: 'usage',
+    title: `Create ${name}`,
+    reason: `${monthName(input.period.from)}'s usage: ${after.quantity}.`,
+    additionId: null,
+    before: null,
+    after,
+    dependsOn: null,
+    effectiveDateEditable: true,
+    extraMonths: null,
+  });
+  ctx.rows.push({
+    ...base,
+    ...figures,
+    status: 'Creating',
+    syncedQuantity: null,
+    reason: 'A new recurring line.',
+    opKey: key,
+  });
+}
+
+/** The recurring lines' effective date: the subscription's start, never before the agreement's. */
+const recurringStart = (input: UsagePlanInput) =>
+  maxDay(input.subscription.startDate ?? input.period.from, input.agreement.startDate);
+
+function skipped(ctx: Ctx, name: string, l: UsageLine, reason: string) {
+  const price = customerPrice(l.partnerTotal, l.charges, ctx.input.markupBp);
+  ctx.rows.push({
+    name,
+    status: 'Skipped',
+    usageDate: l.usageDate,
+    effectiveDate: null,
+    syncedQuantity: null,
+    quantity: l.quantity,
+    unitCost: costOf(unitCostOf(l)),
+    unitPrice: costOf(l.unitPrice),
+    total: price,
+    reason,
+    opKey: null,
+  });
+}
+
+/** One recurring line per summary and sub-product, with the period's quantity. */
+function planMultiProducts(ctx: Ctx) {
+  const { input } = ctx;
+  const start = recurringStart(input);
+  for (const s of input.reading.summaries) {
+    for (const l of latestLines(s.lines)) {
+      const name = `${s.resourceGroup} - ${s.resourceGroup} - ${shortName(l.productName)}`;
+      if (l.quantity <= 0) continue;
+      const binding = input.subProducts.get(l.productName);
+      if (!binding) {
+        skipped(ctx, name, l, `${l.productName} is not bound to a ConnectWise product; bind it on the Products page.`);
+        continue;
+      }
+      if (!binding.sync) {
+        skipped(ctx, name, l, `Usage sync is off for ${l.productName}; turn it on on the Products page.`);
+        continue;
+      }
+      const unitCost = costOf(unitCostOf(l));
+      const unitPrice =
+        input.markupBp === null
+          ? costOf(l.unitPrice)
+          : customerPrice(unitCostOf(l), l.unitPrice, input.markupBp, l.quantity);
+      const after = draft(input, {
+        catalogItemId: binding.catalogItemId,
+        quantity: l.quantity,
+        unitPrice,
+        unitCost,
+        effectiveDate: start,
+        cancelledDate: null,
+        description: name,
+      });
+      keepRecurring(ctx, identityOf(input, s.resourceGroup, l.productName), after, name, l.usageDate);
+    }
+  }
+}
+
+/** One recurring line at the member's price; its cost follows the period's usage. */
+function planFlatRate(ctx: Ctx) {
+  const { input } = ctx;
+  const lines = input.reading.summaries.flatMap((s) => latestLines(s.lines));
+  const cost = lines.reduce((n, l) => n + l.partnerTotal, 0);
+  const name = `${input.subscription.productName} - flat rate`;
+  const after = draft(input, {
+    catalogItemId: input.product!.catalogItemId,
+    quantity: 1,
+    unitPrice: { cents: input.flatPriceCents!, derivation: `${formatCents(input.flatPriceCents!)} flat rate` },
+    unitCost: costOf(cost),
+    effectiveDate: recurringStart(input),
+    cancelledDate: null,
+    description: name,
+  });
+  keepRecurring(ctx, identityOf(input, 'flat'), after, name, input.reading.day);
+}
+
+/** The month a one-time line bills in: the one after the period, or the first ConnectWise has not invoiced. */
+function billingMonth(input: UsagePlanInput): { from: string; to: string } {
+  const from = maxDay(addMonths(input.period.from, 1), firstOpenDay(input.agreement, input.today));
+  return { from, to: endOfMonth(from) };
+}
+
+/**
+ * One-time lines for the period, quantity 1 at the marked-up total (Usage Summary) or one per
+ * usage line (Usage Lines), billed once in the month after: an Azure month is one line.
+ */
+function planOneTime(ctx: Ctx, perLine: boolean) {
+  const { input } = ctx;
+  const when = billingMonth(input);
+  const month = monthName(input.period.from);
+  for (const s of input.reading.summaries) {
+    const lines = latestLines(s.lines).filter((l) => l.quantity > 0 || l.partnerTotal !== 0);
+    if (lines.length === 0) continue;
+    const groups = perLine
+      ? lines.map((l) => ({ id: identityOf(input, input.period.month, s.resourceGroup, l.productName), lines: [l] }))
+      : [{ id: identityOf(input, input.period.month, s.resourceGroup), lines }];
+    for (const g of groups) {
+      const only = g.lines.length === 1 && perLine ? g.lines[0]! : null;
+      const cost = g.lines.reduce((n, l) => n + l.partnerTotal, 0);
+      const listed = g.lines.reduce((n, l) => n + l.charges, 0);
+      const bound = only ? input.subProducts.get(only.productName) : undefined;
+      const binding = bound?.sync ? bound : input.product!;
+      const meters = g.lines.map((l) => `${l.productName} (${l.quantity}${l.unit ? ` ${l.unit}` : ''})`).join(', ');
+      const name = only
+        ? `${s.resourceGroup} - ${only.productName} - ${month}`
+        : `${input.subscription.productName} - ${s.resourceGroup} - ${month}: ${meters}`;
+      // A line whose unit price has fractions of a cent (Azure's meters) bills its total once,
+      // so the invoice matches the distributor's to the cent.
+      const each = only !== null && only.unitPrice % 10_000 === 0 && unitCostOf(only) % 10_000 === 0;
+      const quantity = each ? only.quantity : 1;
+      const unitPrice = each
+        ? input.markupBp === null
+          ? costOf(only.unitPrice)
+          : customerPrice(unitCostOf(only), only.unitPrice, input.markupBp, only.quantity)
+        : customerPrice(cost, listed, input.markupBp);
+      const unitCost = costOf(each ? unitCostOf(only) : cost);
+      const after = draft(input, {
+        catalogItemId: binding.catalogItemId,
+        quantity,
+        unitPrice,
+        unitCost,
+        effectiveDate: when.from,
+        cancelledDate: when.to,
+        description: name,
+      });
+      const existing = ownLine(input, g.id);
+      const row = {
+        name,
+        usageDate:
+          g.lines
+            .map((l) => l.usageDate)
+            .sort()
+            .at(-1) ?? null,
+        effectiveDate: when.from,
+        quantity,
+        unitCost,
+        unitPrice,
+        total: after.totalPrice,
+      };
+      if (existing) {
+        ctx.kept.add(existing.id);
+        ctx.rows.push({
+          ...row,
+          status: 'Unchanged',
+          syncedQuantity: existing.quantity,
+          reason: `Written for ${month} already (addition ${existing.id}).`,
+          opKey: null,
+        });
+        continue;
+      }
+      ctx.operations.push({
+        key: g.id,
+        marker: markerOf(input, g.id),
+        type: 'create-usage',
+        kind: 'usage',
+        title: `Bill ${month}: ${only ? only.productName : s.resourceGroup}`,
+        reason: `${month}'s usage, billed once in ${monthName(when.from)}.`,
+        additionId: null,
+        before: null,
+        after,
+        dependsOn: null,
+        effectiveDateEditable: true,
+        extraMonths: null,
+      });
+      ctx.rows.push({ ...row, status: 'Creating', syncedQuantity: null, reason: 'A one-time line.', opKey: g.id });
+    }
+  }
+}
+
+/**
+ * The subscription's recurring lines the chosen option no longer keeps (a sub-product with no
+ * usage this period, or lines of another option) end with this month, so nothing bills twice.
+ */
+function endOtherLines(ctx: Ctx) {
+  const { input } = ctx;
+  const mark = subscriptionMark(input);
+  const end = endOfMonth(input.today);
+  const lines = input.additions.filter(
+    (a) => a.agreementId === input.agreement.id && a.marker?.startsWith(mark) && a.marker.length === mark.length + 16,
+  );
+  for (const line of lines) {
+    if (ctx.kept.has(line.id) || line.cancelledDate) continue;
+    const before = draft(input, {
+      catalogItemId: line.catalogItemId,
+      quantity: line.quantity,
+      unitPrice: costOf(line.unitPrice ?? 0),
+      unitCost: costOf(line.unitCost ?? 0),
+      effectiveDate: line.effectiveDate?.slice(0, 10) ?? input.period.from,
+      cancelledDate: null,
+      description: line.invoiceDescription ?? '',
+    });
+    const key = identityOf(input, 'end', String(line.id), input.period.month);
+    const name = line.invoiceDescription ?? `addition ${line.id}`;
+    ctx.operations.push({
+      key,
+      marker: line.marker!,
+      type: 'cancel-addition',
+      kind: 'usage',
+      title: `End ${name}`,
+      reason: `Nothing of ${monthName(input.period.from)}'s usage bills on this line under ${USAGE_OPTION_NAMES[input.option]}; it ends on ${usDay(end)}.`,
+      additionId: line.id,
+      before,
+      after: { ...before, cancelledDate: end },
+      dependsOn: null,
+      effectiveDateEditable: false,
+      extraMonths: null,
+    });
+    ctx.rows.push({
+      name,
+      status: 'Ending',
+      usageDate: null,
+      effectiveDate: before.effectiveDate,
+      syncedQuantity: line.quantity,
+      quantity: 0,
+      unitCost: before.unitCost,
+      unitPrice: before.unitPrice,
+      total: { cents: 0, derivation: `ends ${usDay(end)}` },
+      reason: 'Nothing of this period bills on it.',
+      opKey: key,
+    });
+  }
+}
