@@ -26,6 +26,7 @@ import {
   type SyncRules,
   type TenantSettings,
 } from '../shared/schemas/settings.ts';
+import { USAGE_OPTIONS } from '../shared/schemas/usage.ts';
 
 /** A subscription mapping also pauses while its company is unbound. */
 export const SERVICE_MAPPING_STATUSES = ['mapped', 'paused', 'failed'] as const;
@@ -204,6 +205,13 @@ export const productMappings = pgTable(
     cwCatalogItemId: integer('cw_catalog_item_id'),
     cwCatalogIdentifier: text('cw_catalog_identifier'),
     status: text('status', { enum: MAPPING_STATUSES }).notNull().default('mapped'),
+    /**
+     * Whether its usage is synced: on when bound, off when unbound, and a member may turn it
+     * off in between. Sophos Central's PSA integration works the same way.
+     */
+    usageSync: boolean('usage_sync').notNull().default(true),
+    /** Markup over cost for its usage, in hundredths of a percent; null bills the distributor's prices. */
+    markupBp: integer('markup_bp'),
     lastError: text('last_error'),
     createdBy: text('created_by'),
     createdAt: createdAt(),
@@ -247,6 +255,32 @@ export const serviceMappings = pgTable(
       'service_mappings_addition_ids_ck',
       sql`jsonb_array_length(${t.additionIds}) <= ${sql.raw(String(ADDITION_IDS_KEPT))}`,
     ),
+  ],
+);
+
+/**
+ * How a member chose to bill one usage subscription: which of the four options, Flat Rate's
+ * price, this company's markup over the product's, and the threshold past which a month is
+ * held for a person. Absent: Multi Products where sub-products are bound, else Usage Summary.
+ */
+export const usageSettings = pgTable(
+  'usage_settings',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    distributor: text('distributor').notNull(),
+    subscriptionId: text('subscription_id').notNull(),
+    option: text('option', { enum: USAGE_OPTIONS }),
+    flatPriceCents: integer('flat_price_cents'),
+    markupBp: integer('markup_bp'),
+    thresholdCents: integer('threshold_cents'),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.distributor, t.subscriptionId] }),
+    check('usage_settings_option_ck', oneOf(t.option, USAGE_OPTIONS)),
   ],
 );
 

@@ -171,7 +171,8 @@ export async function bindProduct(
     by: string;
   },
 ): Promise<ProductMapping> {
-  const values = newMapping(scope, v);
+  // Binding (again) resumes its usage sync.
+  const values = { ...newMapping(scope, v), usageSync: true };
   const [row] = await db
     .insert(productMappings)
     .values(values)
@@ -195,7 +196,14 @@ export async function unbindProduct(
 ): Promise<ProductMapping | undefined> {
   const [row] = await db
     .update(productMappings)
-    .set({ status: 'unmapped', cwCatalogItemId: null, cwCatalogIdentifier: null, updatedAt: new Date() })
+    .set({
+      status: 'unmapped',
+      cwCatalogItemId: null,
+      cwCatalogIdentifier: null,
+      // Unbinding stops its usage sync; only binding it again resumes it.
+      usageSync: false,
+      updatedAt: new Date(),
+    })
     .where(and(inScope(productMappings, scope), eq(productMappings.id, mappingId)))
     .returning();
   return row;
@@ -284,6 +292,13 @@ export const productMappingsOf = (db: Database, scope: Scope, distributorProduct
         eq(productMappings.subProduct, ''),
       ),
     );
+
+/** A usage product's binding and its sub-products', mapped or not. */
+export const productBindingsWithSubProducts = (db: Database, scope: Scope, distributorProductId: string) =>
+  db
+    .select()
+    .from(productMappings)
+    .where(and(inScope(productMappings, scope), eq(productMappings.distributorProductId, distributorProductId)));
 
 /**
  * Where the tenant's other distributors bill: the agreements their subscriptions are mapped to,

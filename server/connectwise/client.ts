@@ -253,6 +253,9 @@ export function createCwClient(options: CwClientOptions) {
       search: (query: ListQuery = {}) => list('/procurement/catalog', cwCatalogItemSchema, query),
       get: (id: number) => get(`/procurement/catalog/${id}`, cwCatalogItemSchema),
       create: (item: NewCwCatalogItem) => write('POST', '/procurement/catalog', item, cwCatalogItemSchema),
+      /** Changes only the fields given (description, prices, customer description). */
+      patch: (id: number, operations: PatchOperation[]) =>
+        write('PATCH', `/procurement/catalog/${id}`, operations, cwCatalogItemSchema),
       /** The setup tables a catalog item refers to, for the export form's choices. */
       async setup() {
         const [categories, subcategories, types, unitsOfMeasure] = await Promise.all([

@@ -42,6 +42,11 @@ export interface Distributor {
   /** Starts the marker of every line its sync writes (`p8s`, `ion`): markers of two distributors never meet. */
   readonly markerPrefix: string;
   readonly capabilities: DistributorCapabilities;
+  /**
+   * The day of the month from which last month's usage is final and can be billed (Pax8: the
+   * 4th, once it has struck the month's usage and invoiced it). Only with `capabilities.usage`.
+   */
+  readonly usageFinalDay?: number;
   /** Checks the credentials; throws a VendorError naming what is wrong. */
   verify(): Promise<void>;
   companies(): Promise<Parsed<DistributorCompany>>;

@@ -17,6 +17,7 @@ import { planRoutes } from './plans.ts';
 import { productRoutes } from './products.ts';
 import { serviceRoutes } from './services.ts';
 import { syncRoutes } from './sync.ts';
+import { usageRoutes } from './usage.ts';
 
 /**
  * The pod's API. `POST /session` is the only route without a session; every route after the
@@ -127,6 +128,7 @@ export function apiRoutes(deps: ApiDeps) {
       .route('/', productRoutes(deps))
       .route('/', serviceRoutes(deps))
       .route('/', planRoutes(deps))
+      .route('/', usageRoutes(deps))
       .route('/', adjustmentRoutes(deps))
       .route('/', historyRoutes(deps))
       .route('/', connectionRoutes(deps))

@@ -11,7 +11,7 @@ import { confirmReviewedPlan, retryOperation, type WriteContext, waiveOperation 
 import { zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 
-const writeContext = (ctx: RequestContext, deps: ApiDeps): WriteContext => ({
+export const writeContext = (ctx: RequestContext, deps: ApiDeps): WriteContext => ({
   db: ctx.db,
   tenant: ctx.tenant,
   distributor: ctx.kind,

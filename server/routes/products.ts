@@ -25,6 +25,10 @@ export interface ProductRow {
   mappingId: string | null;
   cwCatalogItemId: number | null;
   cwCatalogIdentifier: string | null;
+  /** Whether its usage is synced: off until bound, and a member may turn it off. */
+  usageSync: boolean;
+  /** Markup over cost for its usage, in hundredths of a percent. */
+  markupBp: number | null;
 }
 
 async function productName(ctx: RequestContext, id: string): Promise<string> {
@@ -93,6 +97,8 @@ export function productRoutes(deps: ApiDeps) {
               mappingId: m?.id ?? null,
               cwCatalogItemId: m?.status === 'mapped' ? (m.cwCatalogItemId ?? null) : null,
               cwCatalogIdentifier: m?.status === 'mapped' ? (m.cwCatalogIdentifier ?? null) : null,
+              usageSync: m?.status === 'mapped' && m.usageSync,
+              markupBp: m?.markupBp ?? null,
             });
           }
         }

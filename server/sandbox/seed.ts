@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { GUIDE_COMPANIES, looseVariant, NAME_PARTS, PRODUCT_SEEDS, type ProductSeed } from './catalog-data.ts';
 import { generateIonWorld } from './ion/seed.ts';
+import { addUsage } from './usage-seed.ts';
 import type {
   CwAdditionRecord,
   CwAgreementRecord,
@@ -152,6 +153,20 @@ export function generateWorld(options: SeedOptions): World {
     productClass: 'Bundle',
     vendorSku: null,
   });
+  // Proofpoint's sub-products, as an MSP that bills them apart keeps them (the guide's step 6a).
+  const proofpoint = products.find((p) => seedOf.get(p.id)!.key === 'proofpoint');
+  for (const sp of proofpoint ? seedOf.get(proofpoint.id)!.usage!.subProducts.slice(0, 4) : []) {
+    const tier = sp.name.split(' - ')[1]!;
+    catalog.push({
+      ...catalogItem(++catalogId, seedOf.get(proofpoint!.id)!, proofpoint!, stamp),
+      identifier: `PPT-ESS-${tier.toUpperCase()}`,
+      description: `Proofpoint Essentials Email Security (${tier})`,
+      price: sp.unitPrice,
+      cost: sp.unitCost,
+      manufacturerPartNumber: null,
+      vendorSku: null,
+    });
+  }
 
   const cw: CwWorld = {
     companyId: 'sandbox',
@@ -396,7 +411,7 @@ export function generateWorld(options: SeedOptions): World {
       pax8.subscriptions.push(sub.current);
       pax8.history[sub.current.id] = sub.history;
 
-      if (s.usage) addUsage(rng, today, pax8, company, sub.current, s);
+      if (s.usage) addUsage(rng, today, pax8, company, sub.current, s, ci === 0);
 
       // Already-billed state in ConnectWise: the quantity as of the start of this month.
       const cwCompany = cwCompanyByPax8.get(company.id);
@@ -565,60 +580,6 @@ function termEnd(start: DateTime, months: number, today: DateTime): DateTime {
   let end = start.plus({ months });
   while (end <= today) end = end.plus({ months });
   return end;
-}
-
-function addUsage(
-  rng: Rng,
-  today: DateTime,
-  pax8: Pax8World,
-  company: Pax8CompanyRecord,
-  sub: Pax8SubscriptionRecord,
-  s: ProductSeed,
-) {
-  for (const monthsBack of [1, 0]) {
-    const month = today.minus({ months: monthsBack }).startOf('month');
-    const lastDay = monthsBack === 0 ? today.minus({ days: 1 }) : month.endOf('month').startOf('day');
-    const summaryId = rng.uuid();
-    let charges = 0;
-    let partner = 0;
-    for (const sp of s.usage!.subProducts) {
-      if (!rng.chance(0.7)) continue;
-      const quantity = rng.int(3, 90);
-      // Two daily totals: the later one is the one that bills.
-      for (const day of [lastDay.minus({ days: 1 }), lastDay]) {
-        if (day < month) continue;
-        const q = day.equals(lastDay) ? quantity : Math.max(1, quantity - rng.int(0, 3));
-        pax8.usageLines.push({
-          usageSummaryId: summaryId,
-          usageDate: day.toISODate()!,
-          productName: sp.name,
-          productId: sub.productId,
-          unitOfMeasure: s.unit,
-          quantity: q,
-          currentCharges: money(q * sp.unitPrice),
-          currentProfit: money(q * (sp.unitPrice - sp.unitCost)),
-          partnerTotal: money(q * sp.unitCost),
-          unitPrice: sp.unitPrice,
-          currencyCode: 'USD',
-          isTrial: false,
-        });
-      }
-      charges += quantity * sp.unitPrice;
-      partner += quantity * sp.unitCost;
-    }
-    pax8.usageSummaries.push({
-      id: summaryId,
-      companyId: company.id,
-      productId: sub.productId,
-      subscriptionId: sub.id,
-      resourceGroup: company.website?.replace(/^www\./, '') ?? company.name,
-      vendorName: s.vendorName,
-      currentCharges: money(charges),
-      partnerTotal: money(partner),
-      currencyCode: 'USD',
-      isTrial: false,
-    });
-  }
 }
 
 /** Last month's invoice: one item per active subscription, billed on the 4th as Pax8 does. */

@@ -7,8 +7,8 @@ export interface OthersBilling {
   items: Map<number, Set<string>>;
 }
 
-/** An engine marker: a distributor's prefix and 16 hex digits. */
-const MARKER = /^([a-z0-9]{2,12}):[0-9a-f]{16}$/;
+/** An engine marker: a distributor's prefix and 16 hex digits (24 on a usage line, naming its subscription). */
+const MARKER = /^([a-z0-9]{2,12}):(?:[0-9a-f]{8})?[0-9a-f]{16}$/;
 
 /**
  * The agreement's lines as one distributor's sync may read them: a line another distributor's

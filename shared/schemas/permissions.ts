@@ -2,7 +2,13 @@
  * What a member may do here, read from her ConnectWise security role. The server checks it
  * before acting; the pod reads it with the session and disables what she cannot do, saying why.
  */
-export const ACTIONS = ['writeAdditions', 'changeSettings', 'exportProducts', 'createCompanies'] as const;
+export const ACTIONS = [
+  'writeAdditions',
+  'changeSettings',
+  'exportProducts',
+  'editProducts',
+  'createCompanies',
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** A security-role level as Manage shows it. */
@@ -54,6 +60,7 @@ export function permissionsFrom(role: string, settings: RoleSetting[]): Permissi
     writeAdditions: may(agreements, 'addLevel', 'editLevel'),
     changeSettings: agreements?.editLevel === 'All' && agreements.addLevel !== 'None',
     exportProducts: may(catalog, 'addLevel'),
+    editProducts: may(catalog, 'editLevel'),
     createCompanies: may(companies, 'addLevel'),
   };
   const lacks = (what: string) =>
@@ -66,6 +73,7 @@ export function permissionsFrom(role: string, settings: RoleSetting[]): Permissi
       'editing all agreements (Finance › Agreements), which sync settings and the schedule need',
     );
   if (!allowed.exportProducts) reasons.exportProducts = lacks('adding catalog items (Procurement › Product Catalog)');
+  if (!allowed.editProducts) reasons.editProducts = lacks('editing catalog items (Procurement › Product Catalog)');
   if (!allowed.createCompanies) reasons.createCompanies = lacks('adding companies (Companies › Company Maintenance)');
   return { role, allowed, reasons };
 }

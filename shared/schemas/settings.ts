@@ -25,6 +25,20 @@ export const syncRulesSchema = z.object({
       ),
     0,
   ),
+  /**
+   * The day of the month from which last month's usage is billed (Pax8 invoices on the 4th).
+   * Never before the distributor's own final day: an earlier day only waits.
+   */
+  arrearsDay: z._default(
+    z
+      .number()
+      .check(
+        z.int('the arrears day is a day of the month'),
+        z.gte(1, 'the arrears day is between 1 and 28'),
+        z.lte(28, 'the arrears day is between 1 and 28'),
+      ),
+    4,
+  ),
 });
 export type SyncRules = z.infer<typeof syncRulesSchema>;
 

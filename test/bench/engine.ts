@@ -21,6 +21,7 @@ const RULES = {
   cancellation: 'last-day-of-month',
   proration: 'separate-one-time',
   prorateMinimumCents: 0,
+  arrearsDay: 4,
 } as const;
 
 function subscriptionOf(id: string, quantity: number): Subscription {

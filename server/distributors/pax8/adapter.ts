@@ -38,6 +38,7 @@ export function createPax8Distributor(api: Pax8Api): Distributor {
     displayName: 'Pax8',
     markerPrefix: 'p8s',
     capabilities: { usage: true, invoices: true, history: true, createCompany: true },
+    usageFinalDay: 4,
     async verify() {
       await api.token();
       await api.get('/companies', { page: 0, size: 1 });

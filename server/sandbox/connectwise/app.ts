@@ -31,6 +31,9 @@ const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
  * A ConnectWise Manage stand-in with Manage's URLs, credential checks, JSON shapes, paging and
  * validation errors, plus member login so a host page can sign members in as Manage does.
  */
+/** Catalog fields a PATCH may replace. */
+const CATALOG_WRITABLE = ['description', 'customerDescription', 'price', 'cost'] as const;
+
 export function createCwSandbox(options: CwSandboxOptions) {
   const world = options.world;
   const control = options.control ?? createControl({ rateLimitPerMinute: 1000 });
@@ -395,6 +398,44 @@ export function createCwSandbox(options: CwSandboxOptions) {
     };
     world.catalog.push(record);
     return c.json(record, 201);
+  });
+  api.patch('/procurement/catalog/:id', async (c) => {
+    allow(c, 'catalog-edit', 'edit catalog items');
+    const item = byId(world.catalog, c.req.param('id'), 'Catalog item');
+    const ops = await c.req.json().catch(() => null);
+    if (!Array.isArray(ops)) throw new CwRequestError(400, 'InvalidObject', 'PATCH takes a JSON array of operations.');
+    const next: Record<string, unknown> = { ...item };
+    for (const op of ops as { op?: string; path?: string; value?: unknown }[]) {
+      const path = (op.path ?? '').replace(/^\//, '');
+      if (op.op !== 'replace' || !(CATALOG_WRITABLE as readonly string[]).includes(path))
+        return invalidObject(c, 'catalogItem', [
+          { code: 'InvalidField', message: `${path} is not a writable field.`, resource: 'catalogItem', field: path },
+        ]);
+      next[path] = op.value;
+    }
+    const errors = [
+      ...(typeof next.description !== 'string' || next.description.length === 0 || next.description.length > 60
+        ? [
+            {
+              code: 'InvalidField',
+              message: 'description is required, 60 characters at most.',
+              resource: 'catalogItem',
+              field: 'description',
+            },
+          ]
+        : []),
+      ...(['price', 'cost'] as const)
+        .filter((f) => typeof next[f] !== 'number' || (next[f] as number) < 0)
+        .map((f) => ({
+          code: 'InvalidField',
+          message: `${f} must be a number of 0 or more.`,
+          resource: 'catalogItem',
+          field: f,
+        })),
+    ];
+    if (errors.length) return invalidObject(c, 'catalogItem', errors);
+    Object.assign(item, next, { _info: stamp(c) });
+    return c.json(item);
   });
   api.get('/procurement/categories', (c) => listCollection(c, world.categories));
   api.get('/procurement/subcategories', (c) => listCollection(c, world.subcategories));

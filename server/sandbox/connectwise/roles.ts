@@ -66,6 +66,7 @@ export const WRITE_NEEDS = {
   'addition-edit': { fn: 'Agreements', level: 'editLevel' },
   company: { fn: 'Company Maintenance', level: 'addLevel' },
   catalog: { fn: 'Product Catalog', level: 'addLevel' },
+  'catalog-edit': { fn: 'Product Catalog', level: 'editLevel' },
   hosted: { fn: 'Table Setup', level: 'editLevel' },
 } as const;
 

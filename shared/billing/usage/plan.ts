@@ -99,6 +99,10 @@ export function shortName(name: string): string {
   return `${head!.split(' ')[0]} ${tail}`;
 }
 
+/** "1stwestinsurance.com - 1stwestinsurance.com - Proofpoint Business": domain, resource, sub-product. */
+export const multiProductName = (resourceGroup: string, productName: string) =>
+  `${resourceGroup} - ${resourceGroup} - ${shortName(productName)}`;
+
 /** The latest daily total of each line wins: a month's usage is its last day's. */
 export function latestLines(lines: readonly UsageLine[]): UsageLine[] {
   const byName = new Map<string, UsageLine>();
@@ -150,10 +154,10 @@ export function planUsage(input: UsagePlanInput): UsagePlan {
 }
 
 function whyBlocked(input: UsagePlanInput): string | null {
-  const name = USAGE_OPTION_NAMES[input.option];
-  if (input.option !== 'multi-products' && !input.product)
-    return `${name} bills on ${input.subscription.productName}'s own ConnectWise product; bind it on the Products page first.`;
-  if (input.option !== 'multi-products' && input.product && !input.product.sync)
+  // Nothing is created or synced for a product nobody bound, nor for one whose sync is off.
+  if (!input.product)
+    return `${input.subscription.productName} is not bound to a ConnectWise product; bind it on the Products page first.`;
+  if (!input.product.sync)
     return `Usage sync is off for ${input.subscription.productName}; turn it on on the Products page to bill it.`;
   if (input.option === 'flat-rate' && input.flatPriceCents === null)
     return 'Flat Rate bills a price you set: enter the monthly price first.';
@@ -245,6 +249,9 @@ function keepRecurring(ctx: Ctx, identity: string, after: AdditionDraft, name: s
     return;
   }
   if (existing) {
+    // A period's figures corrected after a first write (a late count) are written once more,
+    // under a key of their own: the same figures are never written twice.
+    const updateKey = `${key}:${after.quantity}:${after.unitPrice.cents}:${after.unitCost.cents}`;
     const before: AdditionDraft = {
       ...after,
       quantity: existing.quantity,
@@ -258,7 +265,7 @@ function keepRecurring(ctx: Ctx, identity: string, after: AdditionDraft, name: s
     // An update pushes the new figures only: a description someone edited stays theirs.
     const kept = { ...after, effectiveDate: before.effectiveDate, invoiceDescription: before.invoiceDescription };
     ctx.operations.push({
-      key,
+      key: updateKey,
       marker: existing.marker!,
       type: 'update-recurring',
       kind: 'usage',
@@ -277,7 +284,7 @@ function keepRecurring(ctx: Ctx, identity: string, after: AdditionDraft, name: s
       status: 'Updating',
       syncedQuantity: existing.quantity,
       reason: 'Updates the quantity and figures of the line synced before.',
-      opKey: key,
+      opKey: updateKey,
     });
     return;
   }
@@ -305,9 +312,16 @@ function keepRecurring(ctx: Ctx, identity: string, after: AdditionDraft, name: s
   });
 }
 
-/** The recurring lines' effective date: the subscription's start, never before the agreement's. */
+/**
+ * The recurring lines' effective date: the subscription's start, as the guide has it, but
+ * never in a period ConnectWise has invoiced (it refuses those) nor before the agreement.
+ */
 const recurringStart = (input: UsagePlanInput) =>
-  maxDay(input.subscription.startDate ?? input.period.from, input.agreement.startDate);
+  maxDay(
+    input.subscription.startDate ?? input.period.from,
+    input.agreement.startDate,
+    firstOpenDay(input.agreement, input.today),
+  );
 
 function skipped(ctx: Ctx, name: string, l: UsageLine, reason: string) {
   const price = customerPrice(l.partnerTotal, l.charges, ctx.input.markupBp);
@@ -332,7 +346,7 @@ function planMultiProducts(ctx: Ctx) {
   const start = recurringStart(input);
   for (const s of input.reading.summaries) {
     for (const l of latestLines(s.lines)) {
-      const name = `${s.resourceGroup} - ${s.resourceGroup} - ${shortName(l.productName)}`;
+      const name = multiProductName(s.resourceGroup, l.productName);
       if (l.quantity <= 0) continue;
       const binding = input.subProducts.get(l.productName);
       if (!binding) {

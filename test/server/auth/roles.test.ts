@@ -58,12 +58,19 @@ describe('ConnectWise roles decide', () => {
     });
     expect((await tech('GET', '/session')).body.permissions).toMatchObject({
       role: 'Technician',
-      allowed: { writeAdditions: true, changeSettings: false, exportProducts: false, createCompanies: false },
+      allowed: {
+        writeAdditions: true,
+        changeSettings: false,
+        exportProducts: false,
+        editProducts: false,
+        createCompanies: false,
+      },
     });
     expect((await jdoe('GET', '/session')).body.permissions.allowed).toEqual({
       writeAdditions: true,
       changeSettings: true,
       exportProducts: true,
+      editProducts: true,
       createCompanies: true,
     });
   });

@@ -15,6 +15,7 @@ const LCM: SyncRules = {
   cancellation: 'last-day-of-month',
   proration: 'connectwise-prorates',
   prorateMinimumCents: 0,
+  arrearsDay: 4,
 };
 const prorating = agreement({
   prorates: true,

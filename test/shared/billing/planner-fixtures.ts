@@ -11,6 +11,7 @@ export const GUIDE_RULES: SyncRules = {
   cancellation: 'last-day-of-month',
   proration: 'separate-one-time',
   prorateMinimumCents: 0,
+  arrearsDay: 4,
 };
 export const LABEL = 'Pax8 - Microsoft Office 365 Enterprise E3 - Includ';
 

@@ -115,7 +115,10 @@ describe('Multi Products', () => {
     expect(plan.status).toBe('ok');
     const [bus, adv] = plan.operations.map((o) => o.after);
     expect(plan.operations.map((o) => o.type)).toEqual(['create-recurring', 'create-recurring']);
-    expect(bus).toMatchObject({ catalogItemId: 2056, quantity: 44, effectiveDate: '2020-07-01', recurring: true });
+    // ConnectWise has invoiced up to February: the line starts there, not at the subscription's start.
+    expect(bus).toMatchObject({ catalogItemId: 2056, quantity: 44, effectiveDate: '2021-02-01', recurring: true });
+    const open = planUsage(input({ agreement: { ...agreement, nextInvoiceDate: '2020-07-01T00:00:00Z' } }));
+    expect(open.operations[0]!.after.effectiveDate).toBe('2020-07-01');
     expect([bus!.totalCost.cents, bus!.totalPrice.cents]).toEqual([7876, 14300]);
     expect(bus!.invoiceDescription).toBe('1stwestinsurance.com - 1stwestinsurance.com - Proofpoint Business');
     expect([adv!.quantity, adv!.totalCost.cents, adv!.totalPrice.cents]).toEqual([15, 3660, 4500]);

@@ -1,0 +1,201 @@
+import { Hono } from 'hono';
+import { z } from 'zod/mini';
+import { listProductMappings } from '../../db/queries/mappings.ts';
+import { saveUsageSettings, setProductMarkup, setUsageSync } from '../../db/queries/usage.ts';
+import { amountToCents, centsToAmount } from '../../shared/money.ts';
+import { productMarkupSchema, USAGE_OPTIONS, usageSettingsSchema } from '../../shared/schemas/usage.ts';
+import { auditedWrite } from '../audit.ts';
+import { mayWrite } from '../auth/guard.ts';
+import type { AppEnv } from '../auth/session.ts';
+import type { PatchOperation } from '../connectwise/types.ts';
+import { AppError } from '../errors.ts';
+import { loadUsage, reviewUsage } from '../sync/usage.ts';
+import { executeOperations } from '../sync/writer.ts';
+import { uuidParam, zv } from '../validate.ts';
+import { type ApiDeps, requestContext } from './context.ts';
+import { writeContext } from './plans.ts';
+
+const subscriptionParam = z.object({ id: z.string().check(z.minLength(1)) });
+const optionQuery = z.object({ option: z.optional(z.enum(USAGE_OPTIONS)) });
+const confirmSchema = z.object({
+  subscriptionId: z.string().check(z.minLength(1)),
+  option: z.enum(USAGE_OPTIONS),
+  basis: z.string().check(z.minLength(1, 'confirm the plan you reviewed: its basis is missing')),
+});
+const catalogEditSchema = z.object({
+  description: z
+    .string()
+    .check(z.minLength(1, 'the description is required'), z.maxLength(60, 'the description is 60 characters at most')),
+  customerDescription: z.string().check(z.maxLength(6000, 'the customer description is 6,000 characters at most')),
+  priceCents: z.number().check(z.int('the price is in whole cents'), z.gte(0, 'the price cannot be negative')),
+  costCents: z.number().check(z.int('the cost is in whole cents'), z.gte(0, 'the cost cannot be negative')),
+});
+
+/**
+ * Usage billed in arrears: the review with its four options and the usage panel, the member's
+ * settings, confirming through the exactly-once writer, each product's usage sync switch and
+ * markup, and editing a bound catalog item in ConnectWise as the member.
+ */
+export function usageRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>()
+    .get('/subscriptions/:id/usage-plan', zv('param', subscriptionParam), zv('query', optionQuery), async (c) => {
+      const ctx = await requestContext(deps, c);
+      const loaded = await loadUsage(ctx.db, ctx.tenant, ctx.cw, ctx.distributor, c.req.valid('param').id, ctx.today, {
+        option: c.req.valid('query').option,
+        withCurrent: true,
+      });
+      const { plan, panel } = reviewUsage(loaded);
+      return c.json(
+        {
+          plan,
+          panel,
+          period: loaded.input.period,
+          settings: loaded.settings,
+          context: {
+            subscription: loaded.input.subscription,
+            companyName: loaded.companyName,
+            agreement: loaded.input.agreement,
+            subProductsBound: loaded.input.subProducts.size,
+          },
+        },
+        200,
+      );
+    })
+    .put(
+      '/subscriptions/:id/usage-settings',
+      mayWrite(deps, 'writeAdditions'),
+      zv('param', subscriptionParam),
+      zv('json', usageSettingsSchema),
+      async (c) => {
+        const ctx = await requestContext(deps, c);
+        const id = c.req.valid('param').id;
+        // Only a subscription the tenant's distributor has and bills by usage can hold usage settings.
+        await loadUsage(ctx.db, ctx.tenant, ctx.cw, ctx.distributor, id, ctx.today);
+        const row = await saveUsageSettings(ctx.db, ctx.scope, id, c.req.valid('json'), ctx.by);
+        return c.json(row, 200);
+      },
+    )
+    .post('/usage-plans/confirm', mayWrite(deps, 'writeAdditions'), zv('json', confirmSchema), async (c) => {
+      const ctx = await requestContext(deps, c);
+      const request = c.req.valid('json');
+      const loaded = await loadUsage(ctx.db, ctx.tenant, ctx.cw, ctx.distributor, request.subscriptionId, ctx.today, {
+        option: request.option,
+      });
+      const { plan } = reviewUsage(loaded);
+      if (plan.status !== 'ok') throw new AppError('conflict', plan.reason!, { reason: plan.status });
+      if (plan.basis !== request.basis)
+        throw new AppError(
+          'conflict',
+          'The usage or ConnectWise changed since this review was opened; nothing was written. Review the new plan.',
+          { reason: 'stale_plan' },
+        );
+      const outcomes = await executeOperations(
+        writeContext(ctx, deps),
+        {
+          subscriptionId: request.subscriptionId,
+          cwAgreementId: loaded.input.agreement.id,
+          basis: plan.basis,
+          confirmedBy: ctx.actor.name,
+        },
+        plan.operations,
+        { companyName: loaded.companyName, productName: loaded.input.subscription.productName },
+      );
+      // The member's choice of option is kept for the next month and the scheduled run.
+      await saveUsageSettings(ctx.db, ctx.scope, request.subscriptionId, { option: request.option }, ctx.by);
+      ctx.invalidate(`additions:${loaded.input.agreement.id}`);
+      return c.json({ outcomes }, 200);
+    })
+    .put(
+      '/product-mappings/:id/usage-sync',
+      mayWrite(deps, 'writeAdditions'),
+      zv('param', uuidParam),
+      zv('json', z.object({ on: z.boolean() })),
+      async (c) => {
+        const ctx = await requestContext(deps, c);
+        const row = await setUsageSync(ctx.db, ctx.scope, c.req.valid('param').id, c.req.valid('json').on);
+        if (!row)
+          throw new AppError('conflict', 'Only a bound product has a usage sync to turn on or off; bind it first.', {
+            reason: 'unbound',
+          });
+        return c.json(row, 200);
+      },
+    )
+    .put(
+      '/product-mappings/:id/markup',
+      mayWrite(deps, 'writeAdditions'),
+      zv('param', uuidParam),
+      zv('json', productMarkupSchema),
+      async (c) => {
+        const ctx = await requestContext(deps, c);
+        const row = await setProductMarkup(ctx.db, ctx.scope, c.req.valid('param').id, c.req.valid('json').markupBp);
+        if (!row) throw new AppError('not_found', 'No such product binding.');
+        return c.json(row, 200);
+      },
+    )
+    .get(
+      '/catalog-items/:id',
+      zv('param', z.object({ id: z.coerce.number().check(z.int(), z.positive()) })),
+      async (c) => {
+        const ctx = await requestContext(deps, c);
+        const id = c.req.valid('param').id;
+        // Only items a product of this tenant is bound to are shown here.
+        if (!(await listProductMappings(ctx.db, ctx.scope)).some((m) => m.cwCatalogItemId === id))
+          throw new AppError('not_found', 'No product of yours is bound to that catalog item.');
+        const item = await ctx.cw.catalog.get(id);
+        return c.json(
+          {
+            id: item.id,
+            identifier: item.identifier,
+            description: item.description,
+            customerDescription: item.customerDescription ?? '',
+            priceCents: item.price == null ? 0 : amountToCents(item.price),
+            costCents: item.cost == null ? 0 : amountToCents(item.cost),
+          },
+          200,
+        );
+      },
+    )
+    .patch(
+      '/catalog-items/:id',
+      mayWrite(deps, 'editProducts'),
+      zv('param', z.object({ id: z.coerce.number().check(z.int(), z.positive()) })),
+      zv('json', catalogEditSchema),
+      async (c) => {
+        const ctx = await requestContext(deps, c);
+        const id = c.req.valid('param').id;
+        if (!(await listProductMappings(ctx.db, ctx.scope)).some((m) => m.cwCatalogItemId === id))
+          throw new AppError('not_found', 'No product of yours is bound to that catalog item.');
+        const input = c.req.valid('json');
+        const item = await ctx.cw.catalog.get(id);
+        const wanted: Record<string, string | number> = {
+          description: input.description,
+          customerDescription: input.customerDescription,
+          price: centsToAmount(input.priceCents),
+          cost: centsToAmount(input.costCents),
+        };
+        const current: Record<string, unknown> = {
+          description: item.description,
+          customerDescription: item.customerDescription ?? '',
+          price: item.price ?? 0,
+          cost: item.cost ?? 0,
+        };
+        // Only what changed is sent, so a field someone else edited meanwhile is left alone.
+        const ops: PatchOperation[] = Object.entries(wanted)
+          .filter(([k, v]) => current[k] !== v)
+          .map(([path, value]) => ({ op: 'replace', path, value }));
+        if (ops.length === 0) return c.json({ id, changed: [] }, 200);
+        await auditedWrite(
+          ctx.db,
+          ctx.tenant.id,
+          ctx.actor,
+          {
+            action: 'catalog.update',
+            requestSummary: { method: 'PATCH', path: `/procurement/catalog/${id}`, body: ops },
+            productName: item.description,
+          },
+          () => ctx.cw.catalog.patch(id, ops),
+        );
+        return c.json({ id, changed: ops.map((o) => o.path) }, 200);
+      },
+    );
+}

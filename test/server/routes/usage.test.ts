@@ -1,0 +1,289 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Clock, pinnedDayClock } from '../../../server/clock.ts';
+import { parseMicros } from '../../../shared/money.ts';
+import { type Caller, signedIn } from '../../helpers/api.ts';
+import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
+
+/**
+ * Usage billed in arrears through the API, on the sandbox's October: Oxford Senior Living's
+ * Proofpoint domain (the guide's 44 Business and 15 Advanced endpoints) and Gibson, Pott, and
+ * York's Azure plan.
+ */
+describe('usage and arrears', () => {
+  let stack: Stack;
+  let jdoe: Caller;
+  let day = SANDBOX_TODAY;
+  const clock: Clock = { now: () => pinnedDayClock(day).now() };
+  const world = () => stack.sandboxes.world;
+  beforeAll(async () => {
+    stack = await startStack({ clock });
+    jdoe = await signedIn(stack, 'jdoe');
+  });
+  afterAll(async () => stack?.close());
+
+  const item = (identifier: string) => world().cw.catalog.find((i) => i.identifier === identifier)!;
+
+  /** Binds the company and the usage product (and the sub-products given), and maps the subscription. */
+  async function mapUsage(
+    company: string,
+    cwName: string,
+    productSku: string,
+    subProducts: Record<string, string> = {},
+  ) {
+    const pax8 = world().pax8.companies.find((c) => c.name === company)!;
+    const cw = world().cw.companies.find((c) => c.name === cwName)!;
+    expect(
+      (await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: cw.id })).status,
+    ).toBe(201);
+    const product = world().pax8.products.find((p) => p.sku === productSku)!;
+    const sub = world().pax8.subscriptions.find((s) => s.companyId === pax8.id && s.productId === product.id)!;
+    const top = await jdoe('POST', '/product-mappings', {
+      distributorProductId: product.id,
+      cwCatalogItemId: item(productSku).id,
+    });
+    expect(top.status).toBe(201);
+    const bound: Record<string, string> = {};
+    for (const [name, identifier] of Object.entries(subProducts)) {
+      const res = await jdoe('POST', '/product-mappings', {
+        distributorProductId: product.id,
+        subProduct: name,
+        cwCatalogItemId: item(identifier).id,
+      });
+      expect(res.status).toBe(201);
+      bound[name] = res.body.id;
+    }
+    const agreement = world().cw.agreements.find(
+      (a) =>
+        a.company.id === cw.id &&
+        !a.cancelledFlag &&
+        a.agreementStatus === 'Active' &&
+        a.billingCycle.name === 'Monthly',
+    )!;
+    expect(
+      (await jdoe('PUT', '/service-mappings', { subscriptionId: sub.id, cwAgreementId: agreement.id })).status,
+    ).toBe(200);
+    return { sub, agreement, product, topId: top.body.id as string, bound };
+  }
+
+  const own = (agreementId: number) =>
+    world().cw.additions.filter(
+      (a) => a.agreementId === agreementId && /^p8s:[0-9a-f]{24}$/.test(a.serialNumber ?? ''),
+    );
+
+  let proofpoint: Awaited<ReturnType<typeof mapUsage>>;
+
+  it('plans the guide’s figures to the cent with Multi Products, and skips an unbound sub-product saying why', async () => {
+    proofpoint = await mapUsage('Oxford Senior Living', 'Oxford Senior Living', 'PPT-ESS-USAGE', {
+      'Proofpoint Essentials - Business': 'PPT-ESS-BUSINESS',
+      'Proofpoint Essentials - Advanced': 'PPT-ESS-ADVANCED',
+    });
+    const res = await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`);
+    expect(res.status).toBe(200);
+    const { plan, period } = res.body;
+    expect(period).toMatchObject({ month: '2026-10', final: true });
+    expect(plan.option).toBe('multi-products');
+    const creates = plan.rows.filter((r) => r.status === 'Creating');
+    expect(creates.map((r) => [r.name, r.quantity, r.unitCost.cents, r.unitPrice.cents, r.total.cents])).toEqual([
+      ['oxfordseniorliving.com - oxfordseniorliving.com - Proofpoint Advanced', 15, 244, 300, 4500],
+      ['oxfordseniorliving.com - oxfordseniorliving.com - Proofpoint Business', 44, 179, 325, 14300],
+    ]);
+    expect(plan.operations.map((o) => o.after.totalCost.cents).sort()).toEqual([3660, 7876]);
+    const skipped = plan.rows.filter((r) => r.status === 'Skipped');
+    expect(skipped.length).toBeGreaterThan(0);
+    for (const r of skipped)
+      expect(r.reason).toMatch(/is not bound to a ConnectWise product; bind it on the Products page/);
+    expect(res.body.panel[0]).toMatchObject({ resourceGroup: 'oxfordseniorliving.com', status: 'Active' });
+  });
+
+  it('writes the lines once: confirming, then a second run, write nothing more', async () => {
+    const plan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`)).body.plan;
+    const res = await jdoe('POST', '/usage-plans/confirm', {
+      subscriptionId: proofpoint.sub.id,
+      option: 'multi-products',
+      basis: plan.basis,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.outcomes, JSON.stringify(res.body.outcomes)).toHaveLength(2);
+    expect(
+      res.body.outcomes.map((o) => o.state),
+      JSON.stringify(res.body.outcomes),
+    ).toEqual(['confirmed', 'confirmed']);
+    const lines = own(proofpoint.agreement.id);
+    expect(lines.map((a) => [a.quantity, a.unitPrice, a.unitCost, a.invoiceDescription]).sort()).toEqual([
+      [15, 3, 2.44, 'oxfordseniorliving.com - oxfordseniorliving.com - Proofpoint Advanced'],
+      [44, 3.25, 1.79, 'oxfordseniorliving.com - oxfordseniorliving.com - Proofpoint Business'],
+    ]);
+    // Confirming the same review again writes nothing: the keys are written.
+    const again = await jdoe('POST', '/usage-plans/confirm', {
+      subscriptionId: proofpoint.sub.id,
+      option: 'multi-products',
+      basis: plan.basis,
+    });
+    expect(again.status).toBe(409);
+    const replan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`)).body.plan;
+    expect(replan.operations).toEqual([]);
+    expect(replan.rows.filter((r) => r.status !== 'Skipped').map((r) => r.status)).toEqual(['Unchanged', 'Unchanged']);
+    const second = await jdoe('POST', '/usage-plans/confirm', {
+      subscriptionId: proofpoint.sub.id,
+      option: 'multi-products',
+      basis: replan.basis,
+    });
+    expect(second.body.outcomes).toEqual([]);
+    expect(own(proofpoint.agreement.id)).toHaveLength(2);
+  });
+
+  it('a month with one changed sub-product updates only that line', async () => {
+    const summary = world().pax8.usageSummaries.find((u) => u.subscriptionId === proofpoint.sub.id)!;
+    const last = world().pax8.usageLines.find(
+      (l) => l.usageSummaryId === summary.id && l.usageDate === '2026-10-31' && l.productName.endsWith('Business'),
+    )!;
+    Object.assign(last, { quantity: 46, partnerTotal: 82.34, currentCharges: 149.5 });
+    const before = own(proofpoint.agreement.id).map((a) => ({ ...a }));
+    const plan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`)).body.plan;
+    expect(plan.operations.map((o) => [o.type, o.after.quantity])).toEqual([['update-recurring', 46]]);
+    const res = await jdoe('POST', '/usage-plans/confirm', {
+      subscriptionId: proofpoint.sub.id,
+      option: 'multi-products',
+      basis: plan.basis,
+    });
+    expect(
+      res.body.outcomes.map((o) => o.state),
+      JSON.stringify([res.body.outcomes, plan.operations]),
+    ).toEqual(['confirmed']);
+    const after = own(proofpoint.agreement.id);
+    const business = after.find((a) => a.invoiceDescription!.endsWith('Business'))!;
+    const advanced = after.find((a) => a.invoiceDescription!.endsWith('Advanced'))!;
+    expect(business.quantity, JSON.stringify(after)).toBe(46);
+    expect(advanced).toEqual(before.find((a) => a.id === advanced.id));
+  });
+
+  it('writes nothing before the period is final, and says from when it is', async () => {
+    day = '2026-11-03';
+    try {
+      const res = await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`);
+      expect(res.body.plan).toMatchObject({
+        status: 'waiting',
+        operations: [],
+        reason: "October 2026's usage is final from 11/04/2026; nothing is written before then.",
+      });
+      const confirm = await jdoe('POST', '/usage-plans/confirm', {
+        subscriptionId: proofpoint.sub.id,
+        option: 'multi-products',
+        basis: res.body.plan.basis,
+      });
+      expect(confirm.status).toBe(409);
+      expect(confirm.body.message).toMatch(/final from 11\/04\/2026/);
+    } finally {
+      day = SANDBOX_TODAY;
+    }
+  });
+
+  it('skips a sub-product whose sync is off, holds a product whose sync is off, and unbinding turns it off until bound again', async () => {
+    const business = proofpoint.bound['Proofpoint Essentials - Business']!;
+    expect((await jdoe('PUT', `/product-mappings/${business}/usage-sync`, { on: false })).status).toBe(200);
+    let plan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`)).body.plan;
+    expect(plan.rows.find((r) => r.name.endsWith('Business'))?.status).toBe('Skipped');
+    // Its line is not this option's any more: it would end, and a person sees that in the review.
+    expect(plan.operations.map((o) => o.type)).toEqual(['cancel-addition']);
+    expect((await jdoe('PUT', `/product-mappings/${business}/usage-sync`, { on: true })).status).toBe(200);
+
+    expect((await jdoe('PUT', `/product-mappings/${proofpoint.topId}/usage-sync`, { on: false })).status).toBe(200);
+    plan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`)).body.plan;
+    expect(plan).toMatchObject({ status: 'blocked', operations: [] });
+    expect(plan.reason).toMatch(/Usage sync is off for Proofpoint Essentials/);
+
+    expect((await jdoe('DELETE', `/product-mappings/${proofpoint.topId}`)).status).toBe(200);
+    const switched = await jdoe('PUT', `/product-mappings/${proofpoint.topId}/usage-sync`, { on: true });
+    expect(switched.status).toBe(409);
+    const products = (await jdoe('GET', '/products')).body.rows;
+    expect(products.find((r) => r.distributorProductId === proofpoint.product.id && r.subProduct === '')).toMatchObject(
+      {
+        status: 'unmapped',
+        usageSync: false,
+      },
+    );
+    const rebound = await jdoe('POST', '/product-mappings', {
+      distributorProductId: proofpoint.product.id,
+      cwCatalogItemId: item('PPT-ESS-USAGE').id,
+    });
+    expect(rebound.body.usageSync).toBe(true);
+    plan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`)).body.plan;
+    expect(plan.status).toBe('ok');
+  });
+
+  it('bills an Azure month as one line whose price is the marked-up total, to the cent', async () => {
+    const azure = await mapUsage('Gibson, Pott, and York LLC', 'Gibson Pott & York', 'MST-AZR-PLAN');
+    expect((await jdoe('PUT', `/product-mappings/${azure.topId}/markup`, { markupBp: 1500 })).status).toBe(200);
+    const res = await jdoe('GET', `/subscriptions/${azure.sub.id}/usage-plan`);
+    const { plan } = res.body;
+    expect(plan.option).toBe('usage-summary');
+    const summary = world().pax8.usageSummaries.find((u) => u.subscriptionId === azure.sub.id)!;
+    const october = world().pax8.usageLines.filter(
+      (l) => l.usageSummaryId === summary.id && l.usageDate === '2026-10-31',
+    );
+    const cost = october.reduce((n, l) => n + parseMicros(l.partnerTotal), 0);
+    // cost × 1.15 in cents, rounded half up, by integer arithmetic.
+    const expected = Number((BigInt(cost) * 115n + 500_000n) / 1_000_000n);
+    expect(plan.operations).toHaveLength(1);
+    const after = plan.operations[0]!.after;
+    // November is invoiced in advance already, so October's usage bills in December, the first open month.
+    expect(azure.agreement.nextInvoiceDate?.slice(0, 10)).toBe('2026-12-01');
+    expect(after).toMatchObject({
+      quantity: 1,
+      effectiveDate: '2026-12-01',
+      cancelledDate: '2026-12-31',
+      recurring: false,
+    });
+    expect(after.unitPrice.cents).toBe(expected);
+    for (const l of october) expect(after.invoiceDescription).toContain(l.productName);
+    const confirm = await jdoe('POST', '/usage-plans/confirm', {
+      subscriptionId: azure.sub.id,
+      option: 'usage-summary',
+      basis: plan.basis,
+    });
+    expect(confirm.body.outcomes.map((o) => o.state)).toEqual(['confirmed']);
+    const line = own(azure.agreement.id)[0]!;
+    expect(Math.round(line.unitPrice * 100)).toBe(expected);
+    expect((await jdoe('GET', `/subscriptions/${azure.sub.id}/usage-plan`)).body.plan.operations).toEqual([]);
+  });
+
+  it('keeps a member’s option, flat price and threshold, and refuses a bad one naming the field', async () => {
+    const id = proofpoint.sub.id;
+    const bad = await jdoe('PUT', `/subscriptions/${id}/usage-settings`, { flatPriceCents: -5 });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/flat price cannot be negative/);
+    const saved = await jdoe('PUT', `/subscriptions/${id}/usage-settings`, {
+      thresholdCents: 10_000,
+      flatPriceCents: 25_000,
+    });
+    expect(saved.status).toBe(200);
+    const flat = (await jdoe('GET', `/subscriptions/${id}/usage-plan?option=flat-rate`)).body;
+    expect(flat.plan.rows.find((r) => r.status === 'Creating')).toMatchObject({
+      quantity: 1,
+      total: { cents: 25_000 },
+    });
+    expect(flat.plan.overThreshold).toBe(true);
+    expect(flat.panel[0]).toMatchObject({ thresholdCents: 10_000, overThreshold: true });
+  });
+
+  it('edits the bound catalog item in ConnectWise as the member, and a member whose role cannot is told so', async () => {
+    const target = item('PPT-ESS-BUSINESS');
+    const got = await jdoe('GET', `/catalog-items/${target.id}`);
+    expect(got.body).toMatchObject({ description: 'Proofpoint Essentials Email Security (Business)', priceCents: 325 });
+    const res = await jdoe('PATCH', `/catalog-items/${target.id}`, {
+      description: 'Email Security - Business',
+      customerDescription: got.body.customerDescription,
+      priceCents: 350,
+      costCents: 179,
+    });
+    expect(res.body.changed).toEqual(['description', 'price']);
+    expect(target).toMatchObject({ description: 'Email Security - Business', price: 3.5, cost: 1.79 });
+    expect(target._info.updatedBy).toBe('jdoe');
+    const tech = await signedIn(stack, 'amarkov');
+    const refused = await tech('PATCH', `/catalog-items/${target.id}`, { ...got.body, description: 'x' });
+    expect(refused.status).toBe(403);
+    const unbound = world().cw.catalog.find((i) => i.identifier === 'M365-ONBOARD-BUNDLE')!;
+    expect((await jdoe('GET', `/catalog-items/${unbound.id}`)).status).toBe(404);
+  });
+});
