@@ -6,6 +6,8 @@ import type { Logger } from '../logger.ts';
 export const JOBS_SCHEMA = 'pgboss';
 /** One queue for every tenant's sync; each job is keyed by its tenant. */
 export const SYNC_QUEUE = 'tenant-sync';
+/** Last month's usage, billed once its period is final: a queue of its own, keyed by tenant too. */
+export const ARREARS_QUEUE = 'tenant-arrears';
 
 /** How quickly a lost worker's job is noticed and handed to another (tests make it shorter). */
 export interface EngineTimings {
@@ -63,13 +65,15 @@ export async function startEngine(
     expireInSeconds: 3 * 60 * 60,
   } as const;
   const { policy: _fixed, ...changeable } = queue;
-  if (await boss.getQueue(SYNC_QUEUE)) await boss.updateQueue(SYNC_QUEUE, changeable);
-  else {
-    // Several processes may start at once; whichever creates the queue first wins, the rest update.
-    await boss.createQueue(SYNC_QUEUE, queue).catch(async (error) => {
-      if (!(await boss.getQueue(SYNC_QUEUE))) throw error;
-      await boss.updateQueue(SYNC_QUEUE, changeable);
-    });
+  for (const name of [SYNC_QUEUE, ARREARS_QUEUE]) {
+    if (await boss.getQueue(name)) await boss.updateQueue(name, changeable);
+    else {
+      // Several processes may start at once; whichever creates the queue first wins, the rest update.
+      await boss.createQueue(name, queue).catch(async (error) => {
+        if (!(await boss.getQueue(name))) throw error;
+        await boss.updateQueue(name, changeable);
+      });
+    }
   }
   return boss;
 }

@@ -140,7 +140,7 @@ function isOutage(error: unknown): boolean {
 }
 
 /** An outage worth trying again: the network, a vendor's 5xx or rate limit, the database gone. */
-function isTransient(error: unknown): boolean {
+export function isTransient(error: unknown): boolean {
   return error instanceof VendorError ? error.retryable : isOutage(error);
 }
 

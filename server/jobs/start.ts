@@ -7,7 +7,7 @@ import { createVendors, type Vendors } from '../tenants/vendors.ts';
 import { sharedPacers } from './budget.ts';
 import { DEFAULT_TIMINGS, type EngineTimings, startEngine } from './engine.ts';
 import type { RunDeps } from './run.ts';
-import { type SyncJobs, syncJobs, workSyncJobs } from './sync-jobs.ts';
+import { type SyncJobs, syncJobs, workArrearsJobs, workSyncJobs } from './sync-jobs.ts';
 
 export interface JobsDeps {
   database: DatabaseHandle;
@@ -50,7 +50,10 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
     logger: deps.logger,
     pacer: sharedPacers(deps.database.db, deps.budgetPerMinute, { windowMs: deps.budgetWindowMs }),
   };
-  if (deps.work) await workSyncJobs(boss, { ...runDeps, secrets: deps.secrets, ...deps.work });
+  if (deps.work) {
+    await workSyncJobs(boss, { ...runDeps, secrets: deps.secrets, ...deps.work });
+    await workArrearsJobs(boss, { ...runDeps, ...deps.work });
+  }
   return {
     boss,
     sync,

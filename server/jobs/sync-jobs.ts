@@ -6,7 +6,8 @@ import { allTenants, getTenant } from '../../db/queries/tenants.ts';
 import type { TenantSettings } from '../../shared/schemas/settings.ts';
 import { sessionCwAuth } from '../auth/session.ts';
 import type { SecretBox } from '../crypto.ts';
-import { SYNC_QUEUE, SYNC_RETRY_LIMIT } from './engine.ts';
+import { runTenantArrears } from './arrears.ts';
+import { ARREARS_QUEUE, SYNC_QUEUE, SYNC_RETRY_LIMIT } from './engine.ts';
 import { type RunDeps, type RunOptions, type RunResult, runTenantSync } from './run.ts';
 
 /** What a sync job carries: never credentials, only where to find them. */
@@ -18,6 +19,9 @@ export interface SyncJobData {
   sessionId?: string;
 }
 
+/** When the arrears job looks at last month: daily at 06:00 in the tenant's time zone. */
+export const ARREARS_SCHEDULE = '0 6 * * *';
+
 /**
  * Sending, scheduling and checking sync jobs. The same calls serve the server, `npm run worker`
  * and `npm run sync`; only where jobs are worked differs.
@@ -27,18 +31,26 @@ export function syncJobs(boss: PgBoss) {
     boss.previewSchedule(cron, { tz: timeZone, count, from: new Date() }).map((d) => d.toISOString());
   /** The tenant's schedule as pg-boss holds it: fired in her time zone while auto-sync is on. */
   async function apply(tenantId: string, settings: Pick<TenantSettings, 'autoSync' | 'schedule' | 'timeZone'>) {
-    if (!settings.autoSync) return boss.unschedule(SYNC_QUEUE, tenantId);
+    if (!settings.autoSync) {
+      await boss.unschedule(ARREARS_QUEUE, tenantId);
+      return boss.unschedule(SYNC_QUEUE, tenantId);
+    }
     const data: SyncJobData = { tenantId, trigger: 'scheduled', requestedBy: 'schedule' };
-    await boss.schedule(SYNC_QUEUE, settings.schedule, data, {
-      tz: settings.timeZone,
-      key: tenantId,
-      singletonKey: tenantId,
-    });
+    const options = { tz: settings.timeZone, key: tenantId, singletonKey: tenantId };
+    await boss.schedule(SYNC_QUEUE, settings.schedule, data, options);
+    // Every morning in her time zone; before the arrears day (or while the month is not final)
+    // it writes nothing and says so, and once it has billed a month, a second run writes nothing.
+    await boss.schedule(ARREARS_QUEUE, ARREARS_SCHEDULE, data, options);
   }
   return {
     apply,
     /** Queues a tenant's sync; null when one is already waiting for that tenant (jobs never stack). */
     enqueue: (data: SyncJobData) => boss.send(SYNC_QUEUE, data, { singletonKey: data.tenantId }),
+    /** Queues a tenant's arrears run now (`npm run sync -- --arrears`, tests); null when one waits. */
+    enqueueArrears: (tenantId: string, requestedBy: string) =>
+      boss.send(ARREARS_QUEUE, { tenantId, trigger: 'scheduled', requestedBy } satisfies SyncJobData, {
+        singletonKey: tenantId,
+      }),
 
     /**
      * The next times `cron` fires in `timeZone`, by the very parser that will fire it; throws, in
@@ -92,6 +104,24 @@ export async function workSyncJobs(
       }
       const attempt = { number: job!.retryCount + 1, of: SYNC_RETRY_LIMIT + 1 };
       const result = await runTenantSync(deps, tenant, { ...options, attempt });
+      if (result.outcome === 'failed' && result.transient) throw new Error(result.error ?? 'the run failed');
+      return result;
+    },
+  );
+}
+
+/**
+ * Works arrears jobs in this process: one tenant's run of last month's usage under the API
+ * member. An outage is thrown for pg-boss to retry; a run that ended completes.
+ */
+export async function workArrearsJobs(boss: PgBoss, deps: RunDeps & { localConcurrency?: number }): Promise<string> {
+  return boss.work<SyncJobData, RunResult | { skipped: string }>(
+    ARREARS_QUEUE,
+    { localConcurrency: deps.localConcurrency ?? 2, pollingIntervalSeconds: 1 },
+    async ([job]) => {
+      const tenant = await getTenant(deps.db, job!.data.tenantId);
+      if (!tenant) return { skipped: 'the tenant is no longer registered' };
+      const result = await runTenantArrears(deps, tenant, { trigger: 'scheduled', requestedBy: job!.data.requestedBy });
       if (result.outcome === 'failed' && result.transient) throw new Error(result.error ?? 'the run failed');
       return result;
     },

@@ -13,6 +13,7 @@ import * as runs from '../../db/queries/runs.ts';
 import * as sessions from '../../db/queries/sessions.ts';
 import * as settings from '../../db/queries/settings.ts';
 import * as status from '../../db/queries/status.ts';
+import * as usage from '../../db/queries/usage.ts';
 import * as schema from '../../db/schema.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import {
@@ -155,6 +156,11 @@ describe("scoped reads see only their own tenant's rows, and of those only their
     expect(await mappings.serviceMappingFor(db(), SA, B_ONLY.sub)).toBeUndefined();
     expect((await mappings.serviceMappingFor(db(), SA, SHARED.sub))?.tenantId).toBe(A);
     onlyA(await mappings.productMappingsOf(db(), SA, SHARED.product));
+    onlyA(await mappings.productBindingsWithSubProducts(db(), SA, SHARED.product));
+    expect(await mappings.productBindingsWithSubProducts(db(), SA, B_ONLY.product)).toEqual([]);
+    const settingsOf = await usage.usageSettingsFor(db(), SA, [SHARED.sub, B_ONLY.sub]);
+    onlyA([...settingsOf.values()]);
+    expect([...settingsOf.keys()]).toEqual([SHARED.sub]);
     expect(await mappings.productMappingsOf(db(), SA, B_ONLY.product)).toEqual([]);
     expect([...(await mappings.ignoredIds(db(), SA))]).toEqual([SHARED.sub]);
     // What A's other distributor bills, for lines two distributors might share: A's Ion, never B.
@@ -229,6 +235,11 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     expect((await mappings.companyMappingByDistributor(d, SA, SHARED.company))?.defaultAgreementId).toBe(999);
     await mappings.unbindCompany(d, SA, ids[B]![B_ONLY.sub]!);
     await mappings.unbindProduct(d, SA, ids[B]![`product:${B_ONLY.product}`]!);
+    expect(await usage.setUsageSync(d, SA, ids[B]![`product:${SHARED.product}`]!, false)).toBeUndefined();
+    expect(await usage.setProductMarkup(d, SA, ids[B]![`product:${SHARED.product}`]!, 500)).toBeUndefined();
+    expect((await usage.setUsageSync(d, SA, ids[A]![`product:${SHARED.product}`]!, false))?.tenantId).toBe(A);
+    expect((await usage.setProductMarkup(d, SA, ids[A]![`product:${SHARED.product}`]!, 500))?.tenantId).toBe(A);
+    expect((await usage.saveUsageSettings(d, SA, SHARED.sub, { markupBp: 1000 }, 'A')).tenantId).toBe(A);
     await mappings.unmapService(d, SA, B_ONLY.sub);
     await operations.appendAdditionId(d, SA, SHARED.sub, 2);
     await operations.appendAdditionId(d, SA, B_ONLY.sub, 2);
@@ -363,7 +374,7 @@ describe('sessions', () => {
 describe('coverage', () => {
   it('exercises every tenant-scoped query in db/queries', () => {
     const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
-    const modules = { adjustments, budgets, connections, mappings, operations, reports, runs, settings, status };
+    const modules = { adjustments, budgets, connections, mappings, operations, reports, runs, settings, status, usage };
     const missing = Object.entries(modules).flatMap(([name, mod]) =>
       Object.entries(mod)
         .filter(([, v]) => typeof v === 'function')

@@ -50,6 +50,14 @@ export async function seedTenantRows(
       cwCatalogItemId: 7,
     })
     .returning();
+  await d.insert(schema.usageSettings).values({
+    tenantId,
+    distributor,
+    subscriptionId: k.sub,
+    option: 'usage-summary',
+    thresholdCents: 100,
+    updatedBy: tag,
+  });
   await d.insert(schema.serviceMappings).values({
     tenantId,
     distributor,

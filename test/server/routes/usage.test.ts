@@ -4,6 +4,7 @@ import { parseMicros } from '../../../shared/money.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
 import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
+import { mapUsage as mapUsage_, PROOFPOINT_TIERS, usageLines } from '../../helpers/usage.ts';
 
 /**
  * Usage billed in arrears through the API, on the sandbox's October: Oxford Senior Living's
@@ -24,60 +25,14 @@ describe('usage and arrears', () => {
 
   const item = (identifier: string) => world().cw.catalog.find((i) => i.identifier === identifier)!;
 
-  /** Binds the company and the usage product (and the sub-products given), and maps the subscription. */
-  async function mapUsage(
-    company: string,
-    cwName: string,
-    productSku: string,
-    subProducts: Record<string, string> = {},
-  ) {
-    const pax8 = world().pax8.companies.find((c) => c.name === company)!;
-    const cw = world().cw.companies.find((c) => c.name === cwName)!;
-    expect(
-      (await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: cw.id })).status,
-    ).toBe(201);
-    const product = world().pax8.products.find((p) => p.sku === productSku)!;
-    const sub = world().pax8.subscriptions.find((s) => s.companyId === pax8.id && s.productId === product.id)!;
-    const top = await jdoe('POST', '/product-mappings', {
-      distributorProductId: product.id,
-      cwCatalogItemId: item(productSku).id,
-    });
-    expect(top.status).toBe(201);
-    const bound: Record<string, string> = {};
-    for (const [name, identifier] of Object.entries(subProducts)) {
-      const res = await jdoe('POST', '/product-mappings', {
-        distributorProductId: product.id,
-        subProduct: name,
-        cwCatalogItemId: item(identifier).id,
-      });
-      expect(res.status).toBe(201);
-      bound[name] = res.body.id;
-    }
-    const agreement = world().cw.agreements.find(
-      (a) =>
-        a.company.id === cw.id &&
-        !a.cancelledFlag &&
-        a.agreementStatus === 'Active' &&
-        a.billingCycle.name === 'Monthly',
-    )!;
-    expect(
-      (await jdoe('PUT', '/service-mappings', { subscriptionId: sub.id, cwAgreementId: agreement.id })).status,
-    ).toBe(200);
-    return { sub, agreement, product, topId: top.body.id as string, bound };
-  }
-
-  const own = (agreementId: number) =>
-    world().cw.additions.filter(
-      (a) => a.agreementId === agreementId && /^p8s:[0-9a-f]{24}$/.test(a.serialNumber ?? ''),
-    );
+  const mapUsage = (company: string, cwName: string, sku: string, subProducts?: Record<string, string>) =>
+    mapUsage_(stack, jdoe, company, cwName, sku, subProducts);
+  const own = (agreementId: number) => usageLines(stack, agreementId);
 
   let proofpoint: Awaited<ReturnType<typeof mapUsage>>;
 
   it('plans the guide’s figures to the cent with Multi Products, and skips an unbound sub-product saying why', async () => {
-    proofpoint = await mapUsage('Oxford Senior Living', 'Oxford Senior Living', 'PPT-ESS-USAGE', {
-      'Proofpoint Essentials - Business': 'PPT-ESS-BUSINESS',
-      'Proofpoint Essentials - Advanced': 'PPT-ESS-ADVANCED',
-    });
+    proofpoint = await mapUsage('Oxford Senior Living', 'Oxford Senior Living', 'PPT-ESS-USAGE', PROOFPOINT_TIERS);
     const res = await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`);
     expect(res.status).toBe(200);
     const { plan, period } = res.body;

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { serviceMappingsFor } from '../../db/queries/mappings.ts';
+import { closeInterruptedRuns, insertRun, updateRun } from '../../db/queries/runs.ts';
+import { getSettings } from '../../db/queries/settings.ts';
+import type { Tenant } from '../../db/queries/tenants.ts';
+import { monthName, usDay } from '../../shared/billing/calendar.ts';
+import { arrearsPeriod } from '../../shared/billing/usage/period.ts';
+import { planUsage } from '../../shared/billing/usage/plan.ts';
+import { toIsoDay } from '../../shared/dates.ts';
+import type { Actor } from '../audit.ts';
+import { mapLimit } from '../http/limit.ts';
+import { DEFAULT_USAGE_FINAL_DAY, isUsage, loadUsage } from '../sync/usage.ts';
+import { executeOperations, holdOperations, type WriteContext } from '../sync/writer.ts';
+import { isTransient, type RunDeps, type RunResult } from './run.ts';
+
+export interface ArrearsOptions {
+  /** `scheduled` by the tenant's arrears schedule, or `command` from a shell; both under the API member. */
+  trigger: 'scheduled' | 'command';
+  requestedBy: string;
+}
+
+const ACTOR_NAME = 'Arrears sync';
+
+/**
+ * Bills last month's usage for every mapped usage subscription, once its period is final (on
+ * or after the tenant's arrears day, never before the distributor's). Under the API member,
+ * with the same planner, writer and unattended rules as the seat sync: usage lines are written
+ * when the settings allow `usage` unattended; a month past its threshold, a blocked plan or a
+ * kind not allowed waits for a person. Keys hold the period, so a second run writes nothing.
+ */
+export async function runTenantArrears(deps: RunDeps, tenant: Tenant, options: ArrearsOptions): Promise<RunResult> {
+  const now = () => deps.clock.now().toJSDate();
+  const today = toIsoDay(deps.clock.now());
+  const runId = randomUUID();
+  const settings = await getSettings(deps.db, tenant.id);
+  const checkOnly = settings.approvedBy === null;
+  await insertRun(deps.db, tenant.id, {
+    id: runId,
+    trigger: options.trigger,
+    actor: ACTOR_NAME,
+    status: 'running',
+    startedAt: now(),
+  });
+  await closeInterruptedRuns(deps.db, tenant.id, runId, now());
+  let writes = 0;
+  let failures = 0;
+  let needsReview = 0;
+  const notes: string[] = [];
+  try {
+    const pacer = deps.pacer?.(tenant.id);
+    const cw = deps.vendors.apiMemberCw(tenant, pacer ? { beforeAttempt: async () => void (await pacer.take()) } : {});
+    const actor: Actor = { type: 'scheduled', memberId: null, name: ACTOR_NAME };
+    const allowed = settings.unattendedKinds.includes('usage');
+    for (const d of await deps.vendors.distributors(tenant)) {
+      if (!d.distributor.capabilities.usage) continue;
+      const period = arrearsPeriod(
+        today,
+        d.distributor.usageFinalDay ?? DEFAULT_USAGE_FINAL_DAY,
+        settings.rules.arrearsDay,
+      );
+      if (!period.final) {
+        notes.push(
+          `${d.displayName}: ${monthName(period.from)}'s usage is final from ${usDay(period.finalFrom)}; nothing was written.`,
+        );
+        continue;
+      }
+      const scope = { tenantId: tenant.id, distributor: d.kind };
+      const usage = (await d.distributor.subscriptions()).items.filter((s) => isUsage(s) && s.status === 'Active');
+      const mapped = new Map(
+        (
+          await serviceMappingsFor(
+            deps.db,
+            scope,
+            usage.map((s) => s.id),
+          )
+        )
+          .filter((m) => m.status === 'mapped')
+          .map((m) => [m.subscriptionId, m]),
+      );
+      const ctx: WriteContext = { db: deps.db, tenant, distributor: d.kind, actor, cw, now, syncRunId: runId };
+      await updateRun(deps.db, tenant.id, runId, { companiesTotal: mapped.size });
+      let done = 0;
+      await mapLimit(
+        usage.filter((s) => mapped.has(s.id)),
+        deps.concurrency ?? 6,
+        async (subscription) => {
+          try {
+            const loaded = await loadUsage(deps.db, tenant, cw, d.distributor, subscription.id, today, {
+              subscription,
+            });
+            const plan = planUsage(loaded.input);
+            const header = {
+              subscriptionId: subscription.id,
+              cwAgreementId: loaded.input.agreement.id,
+              basis: plan.basis,
+              confirmedBy: ACTOR_NAME,
+            };
+            const held = plan.status !== 'ok' || plan.overThreshold || !allowed || checkOnly;
+            if (plan.status === 'blocked' || (plan.operations.length > 0 && held)) needsReview++;
+            if (plan.operations.length === 0) return;
+            if (held) return void (await holdOperations(ctx, header, plan.operations));
+            const outcomes = await executeOperations(
+              ctx,
+              header,
+              plan.operations,
+              {
+                companyName: loaded.companyName,
+                productName: subscription.productName,
+              },
+              { settleAbandoned: false },
+            );
+            writes += outcomes.filter((o) => (o.state === 'confirmed' || o.state === 'adopted') && !o.already).length;
+            failures += outcomes.filter(
+              (o) => o.state === 'failed' || o.state === 'unknown' || o.state === 'skipped',
+            ).length;
+          } catch (error) {
+            // One subscription that cannot be planned (a paused mapping, a wrong company) waits
+            // for a person; the others are still billed.
+            needsReview++;
+            deps.logger.warn('arrears: a subscription could not be planned', {
+              tenant: tenant.id,
+              subscription: subscription.id,
+              error,
+            });
+          } finally {
+            done++;
+            await updateRun(deps.db, tenant.id, runId, { companiesDone: done, needsReview });
+          }
+        },
+      );
+    }
+    const outcome = failures > 0 ? 'partial' : 'succeeded';
+    if (checkOnly)
+      notes.unshift(
+        'Nothing was written: unattended runs write only after a member whose ConnectWise role may edit agreements saves the sync settings.',
+      );
+    else if (!allowed && needsReview > 0)
+      notes.unshift(
+        'Usage lines wait for a person: "Usage (arrears)" is not among the kinds written without a person in the settings.',
+      );
+    await updateRun(deps.db, tenant.id, runId, {
+      status: outcome,
+      writes,
+      failures,
+      needsReview,
+      error: notes.join(' ') || null,
+      finishedAt: now(),
+    });
+    return { runId, outcome, writes, failures, needsReview };
+  } catch (error) {
+    deps.logger.error('arrears run failed', { tenant: tenant.id, runId, error });
+    const message = (error as Error).message ?? String(error);
+    await updateRun(deps.db, tenant.id, runId, { status: 'failed', error: message, needsReview, finishedAt: now() });
+    return { runId, outcome: 'failed', writes, failures, needsReview, error: message, transient: isTransient(error) };
+  }
+}

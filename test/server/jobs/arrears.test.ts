@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getTenant } from '../../../db/queries/tenants.ts';
+import { type Clock, pinnedDayClock } from '../../../server/clock.ts';
+import { runTenantArrears } from '../../../server/jobs/arrears.ts';
+import { ARREARS_QUEUE } from '../../../server/jobs/engine.ts';
+import { type Caller, signedIn } from '../../helpers/api.ts';
+import { saveSettings } from '../../helpers/mapped.ts';
+import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
+import { mapUsage, PROOFPOINT_TIERS, usageLines } from '../../helpers/usage.ts';
+
+/** The arrears job: last month's usage billed on a schedule, once final, exactly once. */
+describe('the arrears job', () => {
+  let stack: Stack;
+  let jdoe: Caller;
+  let day = SANDBOX_TODAY;
+  const clock: Clock = { now: () => pinnedDayClock(day).now() };
+  let proofpoint: Awaited<ReturnType<typeof mapUsage>>;
+  let azure: Awaited<ReturnType<typeof mapUsage>>;
+  const run = async () => {
+    const tenant = (await getTenant(stack.database.db, stack.tenantId))!;
+    return runTenantArrears({ ...stack.jobs.runDeps, clock }, tenant, {
+      trigger: 'scheduled',
+      requestedBy: 'schedule',
+    });
+  };
+  const written = () => [...usageLines(stack, proofpoint.agreement.id), ...usageLines(stack, azure.agreement.id)];
+
+  beforeAll(async () => {
+    stack = await startStack({ clock });
+    jdoe = await signedIn(stack, 'jdoe');
+    proofpoint = await mapUsage(
+      stack,
+      jdoe,
+      'Oxford Senior Living',
+      'Oxford Senior Living',
+      'PPT-ESS-USAGE',
+      PROOFPOINT_TIERS,
+    );
+    azure = await mapUsage(stack, jdoe, 'Gibson, Pott, and York LLC', 'Gibson Pott & York', 'MST-AZR-PLAN');
+    expect((await saveSettings(jdoe, { autoSync: true, unattendedKinds: ['usage'] })).status).toBe(200);
+  });
+  afterAll(async () => stack?.close());
+
+  it('is scheduled daily with the sync, and stops with it', async () => {
+    const schedules = await stack.jobs.boss.getSchedules();
+    expect(
+      schedules
+        .filter((s) => s.key === stack.tenantId)
+        .map((s) => s.name)
+        .sort(),
+    ).toContain(ARREARS_QUEUE);
+  });
+
+  it('writes nothing before the period is final, and says from when it is', async () => {
+    day = '2026-11-03';
+    try {
+      const result = await run();
+      expect(result).toMatchObject({ outcome: 'succeeded', writes: 0 });
+      const runs = (await jdoe('GET', '/sync/runs')).body;
+      expect(JSON.stringify(runs)).toContain("October 2026's usage is final from 11/04/2026; nothing was written.");
+      expect(written()).toEqual([]);
+    } finally {
+      day = SANDBOX_TODAY;
+    }
+  });
+
+  it('holds a month past its threshold for a person, bills the rest, and a second run writes nothing', async () => {
+    expect((await jdoe('PUT', `/subscriptions/${azure.sub.id}/usage-settings`, { thresholdCents: 100 })).status).toBe(
+      200,
+    );
+    const first = await run();
+    expect(first).toMatchObject({ outcome: 'succeeded', writes: 2, needsReview: 1 });
+    expect(
+      usageLines(stack, proofpoint.agreement.id)
+        .map((a) => a.quantity)
+        .sort(),
+    ).toEqual([15, 44]);
+    expect(usageLines(stack, azure.agreement.id)).toEqual([]);
+
+    expect((await jdoe('PUT', `/subscriptions/${azure.sub.id}/usage-settings`, { thresholdCents: null })).status).toBe(
+      200,
+    );
+    const second = await run();
+    expect(second).toMatchObject({ writes: 1, needsReview: 0 });
+    expect(usageLines(stack, azure.agreement.id)).toHaveLength(1);
+
+    const count = written().length;
+    const third = await run();
+    expect(third).toMatchObject({ writes: 0, failures: 0 });
+    expect(written()).toHaveLength(count);
+  });
+
+  it('waits for a person when usage lines are not allowed unattended, and names the setting', async () => {
+    expect((await saveSettings(jdoe, { autoSync: true, unattendedKinds: [] })).status).toBe(200);
+    const summary = stack.sandboxes.world.pax8.usageSummaries.find((u) => u.subscriptionId === proofpoint.sub.id)!;
+    const line = stack.sandboxes.world.pax8.usageLines.find(
+      (l) => l.usageSummaryId === summary.id && l.usageDate === '2026-10-31' && l.productName.endsWith('Advanced'),
+    )!;
+    Object.assign(line, { quantity: 18, partnerTotal: 43.92, currentCharges: 54 });
+    const result = await run();
+    expect(result).toMatchObject({ writes: 0, needsReview: 1 });
+    const runs = (await jdoe('GET', '/sync/runs')).body;
+    expect(JSON.stringify(runs)).toContain('Usage (arrears)');
+    expect(
+      usageLines(stack, proofpoint.agreement.id)
+        .map((a) => a.quantity)
+        .sort(),
+    ).toEqual([15, 44]);
+  });
+});
