@@ -508,6 +508,9 @@ export const subscriptionStatus = pgTable(
     /** Monthly price ConnectWise would bill minus what the distributor's quantity and price make, in cents. */
     monthlyDifference: integer('monthly_difference'),
     unitPrice: integer('unit_price'),
+    /** A usage subscription's last final month (`2026-10`) and its charges at the customer's price, in cents. */
+    usagePeriod: text('usage_period'),
+    usageTotalCents: integer('usage_total_cents'),
     reason: text('reason'),
     /** What a person does next: map it, bind its product, or create an agreement in Manage first. */
     nextStep: text('next_step', { enum: NEXT_STEPS }),

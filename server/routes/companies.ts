@@ -30,7 +30,7 @@ import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
-import { assessCompany } from '../sync/assess.ts';
+import { assessCompany, usageMonthOf } from '../sync/assess.ts';
 import { boundProducts, overBillingIn } from '../sync/over-billing.ts';
 import { cwIdText, uuidParam, zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
@@ -134,6 +134,7 @@ async function subscriptionRows(
         ? { id: product.id, cwCatalogItemId: product.cwCatalogItemId, cwCatalogIdentifier: product.cwCatalogIdentifier }
         : null,
       usage: a.usage,
+      usageMonth: usageMonthOf(a),
       notes: a.waived.map(
         (w) =>
           `${w.summary.title.replace(/^Creating /, '')} ${formatCents(w.summary.totalPrice.cents)} waived by ${w.waivedBy} on ${w.waivedAt?.toISOString().slice(0, 10) ?? ''}${w.waivedReason ? `: ${w.waivedReason}` : ''}`,

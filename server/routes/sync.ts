@@ -17,7 +17,7 @@ import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { toAgreementView } from '../connectwise/views.ts';
 import { AppError } from '../errors.ts';
-import { assessCompany, statusRow } from '../sync/assess.ts';
+import { assessCompany, statusRow, usageMonthOf } from '../sync/assess.ts';
 import { readSubscription } from '../sync/load.ts';
 import { boundProducts, overBillingIn, overBillingKey, overBillingRow } from '../sync/over-billing.ts';
 import { cwIdText, uuidParam, zv } from '../validate.ts';
@@ -91,7 +91,7 @@ export function syncRoutes(deps: ApiDeps) {
         const company = (await listCompanyMappings(ctx.db, ctx.scope)).find(
           (m) => m.status === 'mapped' && m.cwCompanyId === agreement.company.id,
         );
-        if (!company) return c.json({ bound: false, rows: [], inSync: 0 }, 200);
+        if (!company) return c.json({ bound: false, rows: [], usage: [], inSync: 0 }, 200);
         const [assessed, products, additions] = await Promise.all([
           assessCompany(ctx, company.distributorCompanyId, agreement.company.id),
           listProductMappings(ctx.db, ctx.scope).then(boundProducts),
@@ -151,7 +151,16 @@ export function syncRoutes(deps: ApiDeps) {
             operations: 0,
           })),
         ].sort(byMoneyAtRisk);
-        return c.json({ bound: true, rows, inSync: here.filter((a) => a.state === 'in-sync').length }, 200);
+        // Usage subscriptions billed here, in sync or not, with last month's figures.
+        const usage = here
+          .filter((a) => a.usage && a.mapping?.status === 'mapped')
+          .map((a) => ({
+            subscriptionId: a.subscription.id,
+            productName: a.subscription.productName,
+            state: a.state,
+            month: usageMonthOf(a),
+          }));
+        return c.json({ bound: true, rows, usage, inSync: here.filter((a) => a.state === 'in-sync').length }, 200);
       })
       .post(
         '/subscriptions/:id/ignore',
@@ -212,6 +221,9 @@ export function syncRoutes(deps: ApiDeps) {
               cwQuantity: s.cwQuantity,
               distributorQuantity: s.distributorQuantity,
               monthlyDifference: s.monthlyDifference,
+              /** A usage subscription's last month and what it comes to at the customer's price. */
+              usagePeriod: s.usagePeriod,
+              usageTotalCents: s.usageTotalCents,
               reason: s.reason,
               outOfSyncSince: s.outOfSyncSince?.toISOString() ?? null,
               checkedAt: s.checkedAt.toISOString(),

@@ -5,6 +5,7 @@ import {
   listProductMappings,
   listServiceMappings,
   otherDistributorsBilling,
+  type ProductMapping,
   type ServiceMapping,
 } from '../../db/queries/mappings.ts';
 import {
@@ -18,15 +19,18 @@ import type { Scope } from '../../db/queries/scope.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import type { StatusRow } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
+import { usageSettingsFor } from '../../db/queries/usage.ts';
 import { type AdditionView, billingAdditions } from '../../shared/billing/additions.ts';
 import { agreementChoices, isYearlyTerm } from '../../shared/billing/agreements.ts';
 import { cycleMonths } from '../../shared/billing/plan/context.ts';
 import { type PlanInput, type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
 import { decideSyncState, type SyncFacts } from '../../shared/billing/sync-state.ts';
 import { findUpgrades } from '../../shared/billing/upgrades.ts';
+import { arrearsPeriod } from '../../shared/billing/usage/period.ts';
+import { planUsage, type UsagePlan } from '../../shared/billing/usage/plan.ts';
 import { microsToCents } from '../../shared/money.ts';
 import type { ParseProblem, Subscription } from '../../shared/schemas/distributor.ts';
-import type { AgreementView } from '../../shared/schemas/mapping.ts';
+import type { AgreementView, UsageMonthFigures } from '../../shared/schemas/mapping.ts';
 import type { DriftEntry } from '../../shared/schemas/plans.ts';
 import type { SyncRules } from '../../shared/schemas/settings.ts';
 import type { CwClient } from '../connectwise/client.ts';
@@ -37,6 +41,7 @@ import { mapLimit } from '../http/limit.ts';
 import { driftIn, goneMarkers } from './drift.ts';
 import { ownLines, sharedLineBlocker } from './shared-lines.ts';
 import { waiverOf } from './states.ts';
+import { DEFAULT_USAGE_FINAL_DAY, readUsage, usagePlanInput } from './usage.ts';
 
 export type AssessedState = 'in-sync' | 'out-of-sync' | 'unmapped' | 'needs-review';
 
@@ -67,6 +72,8 @@ export interface Assessment {
   facts?: Partial<SyncFacts>;
   /** What a person does next when it waits for one: map it, bind its product, or create an agreement first. */
   nextStep: NextStep | null;
+  /** A usage subscription's last final month and its plan for it. */
+  usagePlan?: UsagePlan | null;
 }
 
 export type NextStep = 'map' | 'bind-product' | 'create-agreement';
@@ -245,6 +252,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
   };
 
   const toPlan: Assessment[] = [];
+  const usageToPlan: Assessment[] = [];
   const results = subscriptions.map((s) => {
     const a = base(s);
     const m = a.mapping;
@@ -281,6 +289,11 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
       quantity: s.quantity,
       zeroActive: s.quantity === 0 && !ended && s.status === 'Active',
     };
+    if (a.usage && early.problems!.length === 0) {
+      // Usage is compared month by month, from its final usage: below, with one read each.
+      usageToPlan.push(a);
+      return a;
+    }
     if (a.usage || early.problems!.length > 0 || s.quantity === null || early.zeroActive) return decide(early);
     const list = ownLines(additions.get(m.cwAgreementId) ?? [], distributor.markerPrefix);
     const mine = (writtenOf.get(s.id) ?? []).filter((r) => r.cwAgreementId === m.cwAgreementId);
@@ -380,12 +393,75 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
     Object.assign(a, { state: d.state === 'ignored' ? 'in-sync' : d.state, reason: d.reason });
   });
   await supersedeOperations(db, tenant.id, superseded);
+  await assessUsage(deps, usageToPlan, products, additions);
   await explainUnmapped(deps, results, agreements);
   const read = [...additions].flatMap(([id, list]) => {
     const agreement = agreements.get(id);
     return agreement ? [{ agreement, additions: list }] : [];
   });
   return { assessed: results, unreadable, agreements: read };
+}
+
+/**
+ * Usage subscriptions against their last month: its usage as of its last day (one read of the
+ * summaries and one of each summary's lines), planned with the member's option. The state says
+ * whether that month is billed, and the row carries the month and what it comes to.
+ */
+async function assessUsage(
+  deps: AssessDeps,
+  list: Assessment[],
+  products: readonly ProductMapping[],
+  additions: Map<number, AdditionView[]>,
+) {
+  if (list.length === 0) return;
+  const { db, tenant, distributor, today } = deps;
+  const scope: Scope = { tenantId: tenant.id, distributor: distributor.kind };
+  const stored = await usageSettingsFor(
+    db,
+    scope,
+    list.map((a) => a.subscription.id),
+  );
+  const period = arrearsPeriod(today, distributor.usageFinalDay ?? DEFAULT_USAGE_FINAL_DAY, deps.rules.arrearsDay);
+  await mapLimit(list, deps.concurrency ?? 6, async (a) => {
+    const [reading] = await readUsage(distributor, a.subscription.id, [period.to]);
+    const input = usagePlanInput({
+      subscription: a.subscription,
+      bindings: products,
+      own: stored.get(a.subscription.id),
+      period,
+      reading: reading!,
+      agreement: a.agreement!,
+      additions: additions.get(a.agreement!.id) ?? [],
+      today,
+      distributor,
+    });
+    const plan = planUsage(input);
+    a.usagePlan = plan;
+    a.monthlyDifference = plan.pending.reduce(
+      (n, op) =>
+        n + op.after.totalPrice.cents * (op.type === 'cancel-addition' ? 0 : 1) - (op.before?.totalPrice.cents ?? 0),
+      0,
+    );
+    const unbilled = plan.rows
+      .filter((r) => r.status === 'Skipped' && !/sync is off/.test(r.reason))
+      .map((r) => `${r.name}: ${r.reason}`);
+    const d = decideSyncState({
+      ...NO_FACTS,
+      mapping: 'mapped',
+      usage: true,
+      distributorName: distributor.displayName,
+      usagePlan: {
+        status: plan.status,
+        reason: plan.reason,
+        titles: plan.pending.map((o) => o.title),
+        unbilled,
+        overThreshold: plan.overThreshold
+          ? (plan.notes.find((n) => n.includes('threshold')) ?? 'Past its threshold.')
+          : null,
+      },
+    });
+    Object.assign(a, { state: d.state, reason: d.reason });
+  });
 }
 
 /**
@@ -438,6 +514,19 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return out;
 }
 
+/** A usage subscription's last month, as the tab and the pod show it. */
+export function usageMonthOf(a: Assessment): UsageMonthFigures | null {
+  const plan = a.usagePlan;
+  if (!plan || plan.status === 'blocked') return null;
+  return {
+    period: plan.period,
+    final: plan.status === 'ok',
+    totalCents: plan.totalCents,
+    costCents: plan.costCents,
+    changeCents: a.monthlyDifference ?? 0,
+  };
+}
+
 /** An assessment as the status row the report, the pod and the history read. */
 export function statusRow(a: Assessment, checkedAt: Date): Omit<StatusRow, 'tenantId' | 'distributor'> {
   const inSync = a.state === 'in-sync';
@@ -457,6 +546,8 @@ export function statusRow(a: Assessment, checkedAt: Date): Omit<StatusRow, 'tena
     distributorQuantity: a.subscription.quantity,
     monthlyDifference: inSync ? 0 : a.monthlyDifference,
     unitPrice: a.subscription.unitPrice === null ? null : microsToCents(a.subscription.unitPrice),
+    usagePeriod: a.usagePlan?.period ?? null,
+    usageTotalCents: a.usagePlan?.status === 'blocked' ? null : (a.usagePlan?.totalCents ?? null),
     reason: inSync ? null : a.reason,
     productId: a.subscription.productId,
     nextStep: inSync ? null : a.nextStep,

@@ -30,9 +30,7 @@ export function usagePanel(loaded: LoadedUsage, plan: UsagePlan): UsagePanelRow[
     const recurring =
       plan.option === 'multi-products'
         ? now.reduce((n, l) => {
-            const row = plan.rows.find(
-              (r) => r.name.endsWith(l.productName.split(' - ').at(-1)!) && r.name.startsWith(s.resourceGroup),
-            );
+            const row = plan.rows.find((r) => r.name === multiProductName(s.resourceGroup, l.productName));
             return n + (row ? row.unitPrice.cents * l.quantity : 0);
           }, 0)
         : plan.option === 'flat-rate'

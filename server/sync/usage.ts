@@ -1,13 +1,16 @@
 import type { Database } from '../../db/client.ts';
+import type { ProductMapping } from '../../db/queries/mappings.ts';
 import { companyMappingById, productBindingsWithSubProducts, serviceMappingFor } from '../../db/queries/mappings.ts';
 import type { Scope } from '../../db/queries/scope.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
-import { usageSettingsFor } from '../../db/queries/usage.ts';
+import { type UsageSettingsRow, usageSettingsFor } from '../../db/queries/usage.ts';
+import type { AdditionView } from '../../shared/billing/additions.ts';
 import { arrearsPeriod, currentUsageDay } from '../../shared/billing/usage/period.ts';
 import { latestLines, planUsage, type UsageBinding, type UsagePlanInput } from '../../shared/billing/usage/plan.ts';
 import type { Subscription } from '../../shared/schemas/distributor.ts';
-import type { UsageOption, UsageReading } from '../../shared/schemas/usage.ts';
+import type { AgreementView } from '../../shared/schemas/mapping.ts';
+import type { UsageOption, UsagePeriod, UsageReading } from '../../shared/schemas/usage.ts';
 import type { CwClient } from '../connectwise/client.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
@@ -109,13 +112,6 @@ export async function loadUsage(
     usageSettingsFor(db, mine, [subscriptionId]),
     getSettings(db, tenant.id),
   ]);
-  const bound = bindings.filter((b) => b.status === 'mapped' && b.cwCatalogItemId !== null);
-  const top = bound.find((b) => b.subProduct === '');
-  const binding = (b: (typeof bound)[number]): UsageBinding => ({
-    catalogItemId: b.cwCatalogItemId!,
-    sync: b.usageSync,
-  });
-  const subProducts = new Map(bound.filter((b) => b.subProduct !== '').map((b) => [b.subProduct, binding(b)]));
   const own = stored.get(subscriptionId);
   const period = arrearsPeriod(today, distributor.usageFinalDay ?? DEFAULT_USAGE_FINAL_DAY, settings.rules.arrearsDay);
   const currentDay = options.withCurrent ? currentUsageDay(today) : null;
@@ -130,7 +126,19 @@ export async function loadUsage(
       `Agreement ${agreement.name} belongs to another ConnectWise company than the one this subscription's company is bound to. Nothing was written; choose one of its own agreements.`,
       { reason: 'wrong_company' },
     );
-  const option = options.option ?? own?.option ?? (subProducts.size > 0 ? 'multi-products' : 'usage-summary');
+  const input = usagePlanInput({
+    subscription,
+    bindings,
+    own,
+    option: options.option,
+    period,
+    reading: readings[0]!,
+    agreement: toAgreementView(agreement),
+    additions: additions.map(toAdditionView),
+    today,
+    distributor,
+  });
+  const top = bindings.find((b) => b.subProduct === '' && b.status === 'mapped');
   return {
     companyName: company?.cwCompanyName ?? company?.distributorCompanyName ?? '',
     current: currentDay ? readings[1]! : null,
@@ -141,21 +149,52 @@ export async function loadUsage(
       productMarkupBp: top?.markupBp ?? null,
       thresholdCents: own?.thresholdCents ?? null,
     },
-    input: {
-      subscription: { id: subscription.id, productName: subscription.productName, startDate: subscription.startDate },
-      option,
-      period,
-      reading: readings[0]!,
-      product: top ? binding(top) : null,
-      subProducts,
-      markupBp: own?.markupBp ?? top?.markupBp ?? null,
-      flatPriceCents: own?.flatPriceCents ?? null,
-      thresholdCents: own?.thresholdCents ?? null,
-      agreement: toAgreementView(agreement),
-      additions: ownLines(additions.map(toAdditionView), distributor.markerPrefix),
-      today,
-      distributor: { name: distributor.displayName, markerPrefix: distributor.markerPrefix },
+    input,
+  };
+}
+
+/**
+ * The usage planner's input from what is stored and read: the product's binding and its
+ * sub-products' with their sync switches, the member's option (else Multi Products where
+ * sub-products are bound, Usage Summary otherwise), the company's markup over the product's,
+ * and the agreement's lines this distributor's sync may read.
+ */
+export function usagePlanInput(v: {
+  subscription: Subscription;
+  bindings: readonly ProductMapping[];
+  own: UsageSettingsRow | undefined;
+  option?: UsageOption;
+  period: UsagePeriod;
+  reading: UsageReading;
+  agreement: AgreementView;
+  additions: readonly AdditionView[];
+  today: string;
+  distributor: Distributor;
+}): UsagePlanInput {
+  const bound = v.bindings.filter(
+    (b) => b.distributorProductId === v.subscription.productId && b.status === 'mapped' && b.cwCatalogItemId !== null,
+  );
+  const top = bound.find((b) => b.subProduct === '');
+  const binding = (b: ProductMapping): UsageBinding => ({ catalogItemId: b.cwCatalogItemId!, sync: b.usageSync });
+  const subProducts = new Map(bound.filter((b) => b.subProduct !== '').map((b) => [b.subProduct, binding(b)]));
+  return {
+    subscription: {
+      id: v.subscription.id,
+      productName: v.subscription.productName,
+      startDate: v.subscription.startDate,
     },
+    option: v.option ?? v.own?.option ?? (subProducts.size > 0 ? 'multi-products' : 'usage-summary'),
+    period: v.period,
+    reading: v.reading,
+    product: top ? binding(top) : null,
+    subProducts,
+    markupBp: v.own?.markupBp ?? top?.markupBp ?? null,
+    flatPriceCents: v.own?.flatPriceCents ?? null,
+    thresholdCents: v.own?.thresholdCents ?? null,
+    agreement: v.agreement,
+    additions: ownLines(v.additions, v.distributor.markerPrefix),
+    today: v.today,
+    distributor: { name: v.distributor.displayName, markerPrefix: v.distributor.markerPrefix },
   };
 }
 

@@ -29,6 +29,19 @@ export interface SyncFacts {
   historyProblems: readonly string[];
   /** The distributor's name, as the reasons give it. */
   distributorName: string;
+  /** A usage subscription's plan for its last month, when it could be made. */
+  usagePlan?: UsageFacts | null;
+}
+
+/** What the usage planner found for last month (shared/billing/usage/plan.ts). */
+export interface UsageFacts {
+  status: 'ok' | 'waiting' | 'blocked';
+  reason: string | null;
+  /** Operations it would write (or, while the month is not final, will once it is). */
+  titles: readonly string[];
+  /** Usage nobody bills: a sub-product with usage that is not bound, with why. */
+  unbilled: readonly string[];
+  overThreshold: string | null;
 }
 
 export interface SyncDecision {
@@ -47,8 +60,7 @@ export function decideSyncState(f: SyncFacts): SyncDecision {
   if (f.mapping === 'paused') return { state: 'unmapped', reason: 'The company is unbound; its mapping is paused.' };
   if (f.mapping === 'none') return { state: 'unmapped', reason: 'Not mapped to an agreement yet.' };
   if (f.blocker) return { state: 'needs-review', reason: f.blocker };
-  if (f.usage)
-    return { state: 'needs-review', reason: 'Billed in arrears from usage; review its usage before invoicing.' };
+  if (f.usage) return usageState(f);
   if (f.problems.length > 0)
     return {
       state: 'needs-review',
@@ -78,4 +90,21 @@ export function decideSyncState(f: SyncFacts): SyncDecision {
     return { state: 'out-of-sync', reason: `ConnectWise differs from ${f.distributorName}.` };
   if (titles.length === 0 && owed.length === 0) return { state: 'in-sync', reason: null };
   return { state: 'out-of-sync', reason: [...titles, ...owed].join('; ') };
+}
+
+/**
+ * A usage subscription is in sync when last month's usage is billed as its option says, or a
+ * person turned its product's sync off. Usage that no line bills (an unbound sub-product), a
+ * month past its threshold or a plan that cannot be made wait for a person; a month-over-month
+ * change is out of sync, and says when it can be billed if its month is not final yet.
+ */
+function usageState(f: SyncFacts): SyncDecision {
+  const u = f.usagePlan;
+  if (!u) return { state: 'needs-review', reason: 'Billed in arrears from usage; review its usage before invoicing.' };
+  if (u.status === 'blocked') return { state: 'needs-review', reason: u.reason };
+  if (u.unbilled.length > 0) return { state: 'needs-review', reason: u.unbilled.join(' ') };
+  if (u.overThreshold) return { state: 'needs-review', reason: u.overThreshold };
+  if (u.titles.length === 0) return { state: 'in-sync', reason: null };
+  const when = u.status === 'waiting' && u.reason ? ` ${u.reason}` : '';
+  return { state: 'out-of-sync', reason: `${u.titles.join('; ')}.${when}` };
 }

@@ -60,6 +60,8 @@ export interface SubscriptionRow {
   agreementId: number | null;
   productMapping: { id: string; cwCatalogItemId: number | null; cwCatalogIdentifier: string | null } | null;
   usage: boolean;
+  /** A usage subscription's last month: which, its charges as billed, and what writing it would change. */
+  usageMonth: UsageMonthFigures | null;
   /** Decisions a person made about this subscription ("Prorated addition $19.35 waived by Jane Doe: …"). */
   notes: string[];
 }
@@ -163,3 +165,15 @@ export const newDistributorCompanySchema = z.object({
   website: filled('a website'),
 });
 export type NewDistributorCompanyInput = z.infer<typeof newDistributorCompanySchema>;
+
+/** Last month's usage as the tab and the pod show it. */
+export interface UsageMonthFigures {
+  /** `2026-10` */
+  period: string;
+  final: boolean;
+  /** At the customer's price, as its option bills it. */
+  totalCents: number;
+  costCents: number;
+  /** What writing it changes on ConnectWise's monthly bill (0 when billed). */
+  changeCents: number;
+}

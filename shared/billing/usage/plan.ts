@@ -56,7 +56,11 @@ export interface UsagePlan {
   status: 'ok' | 'waiting' | 'blocked';
   reason: string | null;
   option: UsageOption;
+  /** The month it bills: `2026-10`. */
+  period: string;
   operations: Operation[];
+  /** What it would write once its month is final (the same as `operations` once it is). */
+  pending: Operation[];
   rows: UsageRow[];
   notes: string[];
   /** The period's charges to the customer, as planned. */
@@ -143,7 +147,9 @@ export function planUsage(input: UsagePlanInput): UsagePlan {
     status: blocked ? 'blocked' : waiting ? 'waiting' : 'ok',
     reason,
     option: input.option,
+    period: input.period.month,
     operations: blocked || waiting ? [] : ctx.operations,
+    pending: blocked ? [] : ctx.operations,
     rows: ctx.rows,
     notes: ctx.notes,
     totalCents,
@@ -189,18 +195,15 @@ function usageBasis(input: UsagePlanInput): string {
 
 const unitCostOf = (l: UsageLine): Micros => (l.quantity === 0 ? 0 : Math.round(l.partnerTotal / l.quantity));
 
-function draft(
-  input: UsagePlanInput,
-  v: {
-    catalogItemId: number;
-    quantity: number;
-    unitPrice: Derived;
-    unitCost: Derived;
-    effectiveDate: string;
-    cancelledDate: string | null;
-    description: string;
-  },
-): AdditionDraft {
+function draft(v: {
+  catalogItemId: number;
+  quantity: number;
+  unitPrice: Derived;
+  unitCost: Derived;
+  effectiveDate: string;
+  cancelledDate: string | null;
+  description: string;
+}): AdditionDraft {
   return {
     catalogItemId: v.catalogItemId,
     quantity: v.quantity,
@@ -362,7 +365,7 @@ function planMultiProducts(ctx: Ctx) {
         input.markupBp === null
           ? costOf(l.unitPrice)
           : customerPrice(unitCostOf(l), l.unitPrice, input.markupBp, l.quantity);
-      const after = draft(input, {
+      const after = draft({
         catalogItemId: binding.catalogItemId,
         quantity: l.quantity,
         unitPrice,
@@ -382,7 +385,7 @@ function planFlatRate(ctx: Ctx) {
   const lines = input.reading.summaries.flatMap((s) => latestLines(s.lines));
   const cost = lines.reduce((n, l) => n + l.partnerTotal, 0);
   const name = `${input.subscription.productName} - flat rate`;
-  const after = draft(input, {
+  const after = draft({
     catalogItemId: input.product!.catalogItemId,
     quantity: 1,
     unitPrice: { cents: input.flatPriceCents!, derivation: `${formatCents(input.flatPriceCents!)} flat rate` },
@@ -434,7 +437,7 @@ function planOneTime(ctx: Ctx, perLine: boolean) {
           : customerPrice(unitCostOf(only), only.unitPrice, input.markupBp, only.quantity)
         : customerPrice(cost, listed, input.markupBp);
       const unitCost = costOf(each ? unitCostOf(only) : cost);
-      const after = draft(input, {
+      const after = draft({
         catalogItemId: binding.catalogItemId,
         quantity,
         unitPrice,
@@ -500,7 +503,7 @@ function endOtherLines(ctx: Ctx) {
   );
   for (const line of lines) {
     if (ctx.kept.has(line.id) || line.cancelledDate) continue;
-    const before = draft(input, {
+    const before = draft({
       catalogItemId: line.catalogItemId,
       quantity: line.quantity,
       unitPrice: costOf(line.unitPrice ?? 0),

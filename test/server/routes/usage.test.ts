@@ -241,4 +241,50 @@ describe('usage and arrears', () => {
     const unbound = world().cw.catalog.find((i) => i.identifier === 'M365-ONBOARD-BUNDLE')!;
     expect((await jdoe('GET', `/catalog-items/${unbound.id}`)).status).toBe(404);
   });
+
+  it('one honest state: unbilled usage waits for a person, a change is out of sync, and a billed month is in sync and off the report', async () => {
+    const pod = () => jdoe('GET', `/agreements/${proofpoint.agreement.id}/unsynced`);
+    const reported = async () =>
+      (await jdoe('GET', '/reports/unsynced')).body.rows.find((r) => r.subscriptionId === proofpoint.sub.id);
+    // The threshold set above would hold this month for a person on its own.
+    await jdoe('PUT', `/subscriptions/${proofpoint.sub.id}/usage-settings`, { thresholdCents: null });
+    let answer = (await pod()).body;
+    // Beginner and Professional have usage no line bills: that is money, so a person looks.
+    let row = answer.rows.find((r) => r.subscriptionId === proofpoint.sub.id);
+    expect(row).toMatchObject({ state: 'needs-review' });
+    expect(row?.reason).toMatch(/Proofpoint Beginner: Proofpoint Essentials - Beginner is not bound/);
+    expect(await reported()).toMatchObject({ arrears: true, state: 'needs-review', usagePeriod: '2026-10' });
+
+    for (const tier of ['Beginner', 'Professional'])
+      await jdoe('POST', '/product-mappings', {
+        distributorProductId: proofpoint.product.id,
+        subProduct: `Proofpoint Essentials - ${tier}`,
+        cwCatalogItemId: item(`PPT-ESS-${tier.toUpperCase()}`).id,
+      });
+    answer = (await pod()).body;
+    row = answer.rows.find((r) => r.subscriptionId === proofpoint.sub.id);
+    expect(row?.state, row?.reason ?? '').toBe('out-of-sync');
+    expect(row?.reason).toMatch(/Create oxfordseniorliving\.com - oxfordseniorliving\.com - Proofpoint Beginner/);
+    const plan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan?option=multi-products`)).body.plan;
+    const added = plan.operations.reduce((n, o) => n + o.after.totalPrice.cents, 0);
+    expect(row?.monthlyDifference).toBe(added);
+    await jdoe('POST', '/usage-plans/confirm', {
+      subscriptionId: proofpoint.sub.id,
+      option: 'multi-products',
+      basis: plan.basis,
+    });
+
+    answer = (await pod()).body;
+    expect(answer.rows.find((r) => r.subscriptionId === proofpoint.sub.id)).toBeUndefined();
+    expect(answer.usage.find((u) => u.subscriptionId === proofpoint.sub.id)).toMatchObject({
+      state: 'in-sync',
+      month: { period: '2026-10', final: true, totalCents: plan.totalCents, changeCents: 0 },
+    });
+    expect(await reported()).toBeUndefined();
+    const tab = (await jdoe('GET', `/companies/${proofpoint.agreement.company.id}/tab`)).body;
+    expect(tab.subscriptions.find((r) => r.id === proofpoint.sub.id)).toMatchObject({
+      state: 'in-sync',
+      usageMonth: { period: '2026-10', totalCents: plan.totalCents },
+    });
+  });
 });
