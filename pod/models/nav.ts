@@ -5,7 +5,8 @@ export type View =
   | { page: 'company' }
   | { page: 'companies' }
   | { page: 'products'; focusProductId?: string }
-  | { page: 'review'; subscriptionId: string }
+  /** `usage`: a usage subscription, reviewed by its last month's usage. */
+  | { page: 'review'; subscriptionId: string; usage?: boolean }
   | { page: 'log'; operations?: string[]; subscription?: string; run?: string }
   | { page: 'report' }
   | { page: 'settings' }

@@ -46,3 +46,17 @@ export const unbindProduct = (mappingId: string) =>
   save(() => read(api['product-mappings'][':id'].$delete({ param: { id: mappingId } })));
 export const exportProduct = (input: ExportProductInput) =>
   save(() => read(api['catalog-items'].$post({ json: input })));
+
+/** Turns a bound product's usage sync on or off. */
+export const setUsageSync = (mappingId: string, on: boolean) =>
+  save(() => read(api['product-mappings'][':id']['usage-sync'].$put({ param: { id: mappingId }, json: { on } })));
+/** The product's markup over cost for its usage, in hundredths of a percent; null for the distributor's prices. */
+export const setProductMarkup = (mappingId: string, markupBp: number | null) =>
+  save(() => read(api['product-mappings'][':id'].markup.$put({ param: { id: mappingId }, json: { markupBp } })));
+
+/** A bound catalog item's details as ConnectWise holds them now. */
+export const catalogItem = (id: number) => read(api['catalog-items'][':id'].$get({ param: { id: String(id) } }));
+export type CatalogItemDetails = Awaited<ReturnType<typeof catalogItem>>;
+/** Writes the changed details to ConnectWise as the member. */
+export const editCatalogItem = (id: number, json: Omit<CatalogItemDetails, 'id' | 'identifier'>) =>
+  save(() => read(api['catalog-items'][':id'].$patch({ param: { id: String(id) }, json })));

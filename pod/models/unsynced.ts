@@ -8,9 +8,12 @@ export type PodRow = Extract<
   { rows: unknown }
 >['rows'][number];
 
+/** A usage subscription billed on the agreement, with last month's figures. */
+export type PodUsage = Answer<(typeof api.agreements)[':id']['unsynced']['$get']>['usage'][number];
+
 export const podList = signal<
   | { kind: 'loading' }
-  | { kind: 'ready'; bound: boolean; rows: PodRow[]; inSync: number }
+  | { kind: 'ready'; bound: boolean; rows: PodRow[]; usage: PodUsage[]; inSync: number }
   | { kind: 'error'; message: string }
   | null
 >(null);

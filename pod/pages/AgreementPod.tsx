@@ -12,6 +12,7 @@ import { ignore, loadPod, type PodRow, podList, podMessage, syncFromPod } from '
 // The review and the Log open inside the pod only when a row or a sync's results lead there.
 const ReviewPage = lazyPage(() => import('./ReviewPage.tsx').then((m) => m.ReviewPage));
 const LogPage = lazyPage(() => import('./LogPage.tsx').then((m) => m.LogPage));
+const UsageReviewPage = lazyPage(() => import('./UsageReviewPage.tsx').then((m) => m.UsageReviewPage));
 
 const STATE: Record<string, string> = {
   'out-of-sync': 'Out of sync',
@@ -26,26 +27,28 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
   // onLoad (first load and every refresh) sets the screen again; reload the list each time.
   useEffect(() => void loadPod(agreementId), [agreementId, screen.value]);
   const [confirming, setConfirming] = useState<string | null>(null);
-  const [reviewing, setReviewing] = useState<string | null>(null);
+  const [reviewing, setReviewing] = useState<{ id: string; usage: boolean } | null>(null);
   const [logging, setLogging] = useState<string[] | null>(null);
   const state = podList.value;
   if (logging) return <LogPage operations={logging} onBack={() => setLogging(null)} />;
+  const backFromReview = () => {
+    setReviewing(null);
+    void hostBridge()
+      ?.request('refreshScreen')
+      .catch(() => undefined);
+    void loadPod(agreementId);
+  };
+  if (reviewing?.usage) return <UsageReviewPage subscriptionId={reviewing.id} onBack={backFromReview} />;
   if (reviewing) {
     // The full review, in the pod; after it, Manage refreshes the agreement's additions.
     return (
       <ReviewPage
-        subscriptionId={reviewing}
+        subscriptionId={reviewing.id}
         onOpenLog={(operations) => {
           setReviewing(null);
           setLogging(operations);
         }}
-        onBack={() => {
-          setReviewing(null);
-          void hostBridge()
-            ?.request('refreshScreen')
-            .catch(() => undefined);
-          void loadPod(agreementId);
-        }}
+        onBack={backFromReview}
       />
     );
   }
@@ -152,7 +155,7 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
                       row={r}
                       confirming={confirming === r.subscriptionId}
                       setConfirming={setConfirming}
-                      review={() => setReviewing(r.subscriptionId)}
+                      review={() => setReviewing({ id: r.subscriptionId, usage: r.usage })}
                     />
                   </td>
                 </tr>
@@ -172,6 +175,23 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
             </details>
           )}
         </>
+      )}
+      {state.usage.length > 0 && (
+        <details class="small" data-testid="pod-usage">
+          <summary>Usage billed here, last month</summary>
+          <ul>
+            {state.usage.map((u) => (
+              <li key={u.subscriptionId}>
+                <button type="button" class="link" onClick={() => setReviewing({ id: u.subscriptionId, usage: true })}>
+                  {u.productName}
+                </button>
+                {u.month
+                  ? `: ${formatCents(u.month.totalCents)}${u.month.final ? '' : ' so far'}${u.state === 'in-sync' ? ', billed' : ''}`
+                  : ''}
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
     </section>
   );
@@ -211,6 +231,19 @@ function RowActions(props: {
       <span class="muted small" title={r.reason ?? undefined}>
         Correct it in Manage, or map
       </span>
+    );
+  if (r.usage)
+    return (
+      <>
+        {r.state !== 'unmapped' && (
+          <button type="button" class={r.state === 'out-of-sync' ? 'primary' : ''} onClick={props.review}>
+            Review usage…
+          </button>
+        )}
+        <ActionButton action="writeAdditions" onClick={() => void ignore(r.subscriptionId)}>
+          Hide from reports
+        </ActionButton>
+      </>
     );
   return (
     <>

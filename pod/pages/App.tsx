@@ -10,6 +10,7 @@ import { CompanyTab } from './CompanyTab.tsx';
 
 // The first screens load with the pod; the other pages when first opened.
 const ReviewPage = lazyPage(() => import('./ReviewPage.tsx').then((m) => m.ReviewPage));
+const UsageReviewPage = lazyPage(() => import('./UsageReviewPage.tsx').then((m) => m.UsageReviewPage));
 const CompaniesPage = lazyPage(() => import('./CompaniesPage.tsx').then((m) => m.CompaniesPage));
 const ProductsPage = lazyPage(() => import('./ProductsPage.tsx').then((m) => m.ProductsPage));
 const LogPage = lazyPage(() => import('./LogPage.tsx').then((m) => m.LogPage));
@@ -109,7 +110,12 @@ export function App() {
           {v.page === 'company' && <CompanyTab cwCompanyId={where.id} />}
           {v.page === 'companies' && <CompaniesPage />}
           {v.page === 'products' && <ProductsPage focusProductId={v.focusProductId} />}
-          {v.page === 'review' && <ReviewPage subscriptionId={v.subscriptionId} />}
+          {v.page === 'review' &&
+            (v.usage ? (
+              <UsageReviewPage subscriptionId={v.subscriptionId} />
+            ) : (
+              <ReviewPage subscriptionId={v.subscriptionId} />
+            ))}
           {v.page === 'log' && <LogPage operations={v.operations} subscription={v.subscription} run={v.run} />}
           {v.page === 'report' && <ReportPage />}
           {v.page === 'settings' && <SettingsPage />}

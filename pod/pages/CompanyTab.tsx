@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { agreementChoices, autoAgreement } from '../../shared/billing/agreements.ts';
+import { monthName } from '../../shared/billing/calendar.ts';
+import { formatCents } from '../../shared/money.ts';
 import type { SubscriptionRow } from '../../shared/schemas/mapping.ts';
 import { detailOf } from '../api.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { Details } from '../components/Details.tsx';
-import { day, money, STATE_LABEL, stateTone } from '../components/format.ts';
+import { day, money, STATE_LABEL, signedMoney, stateTone } from '../components/format.ts';
 import { lazyPage } from '../components/Lazy.tsx';
 import { Notice } from '../components/Notice.tsx';
 import {
@@ -381,17 +383,38 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
               {n}
             </div>
           ))}
-          {sub.agreementId !== null && productBound && (sub.state === 'out-of-sync' || sub.state === 'mapped') && (
+          {sub.usageMonth && (
+            <div class="small" data-testid="usage-month">
+              {monthName(`${sub.usageMonth.period}-01`)}: {formatCents(sub.usageMonth.totalCents)}
+              {sub.usageMonth.final ? '' : ' so far'}
+              {sub.usageMonth.changeCents !== 0 ? ` (${signedMoney(sub.usageMonth.changeCents)} to write)` : ''}
+            </div>
+          )}
+          {sub.usage && sub.agreementId !== null && productBound && sub.state !== 'unmapped' && (
             <div>
               <button
                 type="button"
-                class="primary"
-                onClick={() => (view.value = { page: 'review', subscriptionId: sub.id })}
+                class={sub.state === 'in-sync' ? '' : 'primary'}
+                onClick={() => (view.value = { page: 'review', subscriptionId: sub.id, usage: true })}
               >
-                Review sync…
+                Review usage…
               </button>
             </div>
           )}
+          {!sub.usage &&
+            sub.agreementId !== null &&
+            productBound &&
+            (sub.state === 'out-of-sync' || sub.state === 'mapped') && (
+              <div>
+                <button
+                  type="button"
+                  class="primary"
+                  onClick={() => (view.value = { page: 'review', subscriptionId: sub.id })}
+                >
+                  Review sync…
+                </button>
+              </div>
+            )}
         </td>
       </tr>
       {history && (

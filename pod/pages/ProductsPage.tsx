@@ -7,6 +7,7 @@ import { Chips } from '../components/Chips.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { Field } from '../components/Field.tsx';
 import { Notice } from '../components/Notice.tsx';
+import { EditCatalogPanel, MarkupField, UsageSyncSwitch } from '../components/UsageProductControls.tsx';
 import { dname } from '../models/distributor.ts';
 import type { FormError } from '../models/forms.ts';
 import {
@@ -26,7 +27,7 @@ import {
   unbindProduct,
 } from '../models/products.ts';
 
-type Panel = { kind: 'bind' | 'export'; row: ProductRow } | { kind: 'unbind'; row: ProductRow } | null;
+type Panel = { kind: 'bind' | 'export' | 'edit' | 'unbind'; row: ProductRow } | null;
 
 /** The distributor's products in use, mapped to catalog items; usage products bind each sub-product. */
 export function ProductsPage(props: { focusProductId?: string | undefined }) {
@@ -59,7 +60,7 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
   };
   return (
     <section>
-      <RoleNote actions={['writeAdditions', 'exportProducts']} />
+      <RoleNote actions={['writeAdditions', 'exportProducts', 'editProducts']} />
       <Chips counts={data.counts} value={productFilter.value} onChange={(k) => (productFilter.value = k)} />
       <input
         class="search"
@@ -75,6 +76,7 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
       )}
       {panel?.kind === 'bind' && <BindPanel row={panel.row} onDone={() => setPanel(null)} />}
       {panel?.kind === 'export' && <ExportPanel row={panel.row} onDone={() => setPanel(null)} />}
+      {panel?.kind === 'edit' && <EditCatalogPanel row={panel.row} onDone={() => setPanel(null)} />}
       {panel?.kind === 'unbind' && (
         <Confirm
           confirmLabel="Unbind"
@@ -85,7 +87,7 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
           }}
         >
           Unbind {panel.row.name} from {panel.row.cwCatalogIdentifier}? Subscriptions of this product will not sync
-          until it is bound again.
+          until it is bound again{panel.row.usage ? ', and its usage sync turns off until then' : ''}.
         </Confirm>
       )}
       {rows.length === 0 ? (
@@ -99,6 +101,7 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
               <th class="num">Subs</th>
               <th>Status</th>
               <th>ConnectWise item</th>
+              <th>Usage sync</th>
               <th />
             </tr>
           </thead>
@@ -119,11 +122,20 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
                     </span>
                   </td>
                   <td>{r.cwCatalogIdentifier ?? '—'}</td>
+                  <td>
+                    {r.usage && <UsageSyncSwitch row={r} />}
+                    {r.usage && !r.subProduct && <MarkupField row={r} />}
+                  </td>
                   <td class="actions">
                     {r.status === 'mapped' ? (
-                      <ActionButton action="writeAdditions" onClick={() => setPanel({ kind: 'unbind', row: r })}>
-                        Unbind…
-                      </ActionButton>
+                      <>
+                        <ActionButton action="editProducts" onClick={() => setPanel({ kind: 'edit', row: r })}>
+                          Edit in ConnectWise…
+                        </ActionButton>
+                        <ActionButton action="writeAdditions" onClick={() => setPanel({ kind: 'unbind', row: r })}>
+                          Unbind…
+                        </ActionButton>
+                      </>
                     ) : (
                       <>
                         <ActionButton action="writeAdditions" onClick={() => setPanel({ kind: 'bind', row: r })}>
@@ -158,6 +170,7 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
                           <span class="status neutral">unmapped</span>
                         </td>
                         <td>—</td>
+                        <td />
                         <td class="actions">
                           <button
                             type="button"

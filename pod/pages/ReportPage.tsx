@@ -232,13 +232,13 @@ function NextActions(props: { row: ReportRow; linked?: boolean; startMapping: ()
     );
   return (
     <>
-      {r.state === 'out-of-sync' && (
+      {(r.state === 'out-of-sync' || (r.arrears && r.state === 'needs-review' && r.cwAgreementId !== null)) && (
         <button
           type="button"
           class="primary"
-          onClick={() => (view.value = { page: 'review', subscriptionId: r.subscriptionId })}
+          onClick={() => (view.value = { page: 'review', subscriptionId: r.subscriptionId, usage: r.arrears })}
         >
-          Review &amp; sync…
+          {r.arrears ? 'Review usage…' : 'Review & sync…'}
         </button>
       )}
       {r.state === 'unmapped' && r.fix === 'map' && r.cwCompanyId && (

@@ -136,6 +136,7 @@ export function syncRoutes(deps: ApiDeps) {
                 a.cwQuantity !== null && a.subscription.quantity !== null && a.cwQuantity > a.subscription.quantity,
               outOfSyncSince: since.get(a.subscription.id)?.toISOString() ?? null,
               operations: a.plan?.status === 'ok' ? a.plan.operations.length : 0,
+              usage: a.usage,
             })),
           ...overBilled.map((o) => ({
             subscriptionId: overBillingKey(o),
@@ -149,6 +150,7 @@ export function syncRoutes(deps: ApiDeps) {
             overBilling: true,
             outOfSyncSince: null,
             operations: 0,
+            usage: false,
           })),
         ].sort(byMoneyAtRisk);
         // Usage subscriptions billed here, in sync or not, with last month's figures.
