@@ -8,6 +8,8 @@ import { arrearsPeriod } from '../../shared/billing/usage/period.ts';
 import { planUsage } from '../../shared/billing/usage/plan.ts';
 import { toIsoDay } from '../../shared/dates.ts';
 import type { Actor } from '../audit.ts';
+import { where } from '../connectwise/conditions.ts';
+import type { CwAgreement } from '../connectwise/types.ts';
 import { mapLimit } from '../http/limit.ts';
 import { DEFAULT_USAGE_FINAL_DAY, isUsage, loadUsage } from '../sync/usage.ts';
 import { executeOperations, holdOperations, type WriteContext } from '../sync/writer.ts';
@@ -78,6 +80,16 @@ export async function runTenantArrears(deps: RunDeps, tenant: Tenant, options: A
           .map((m) => [m.subscriptionId, m]),
       );
       const ctx: WriteContext = { db: deps.db, tenant, distributor: d.kind, actor, cw, now, syncRunId: runId };
+      // ConnectWise is read in bulk: agreements 150 a request, each agreement's additions once.
+      // One read serves every subscription on an agreement: each plans only the lines its own
+      // markers name, so another's writes in this run change nothing it reads.
+      const agreementIds = [...new Set([...mapped.values()].map((m) => m.cwAgreementId))];
+      const agreements = new Map<number, CwAgreement>();
+      for (let i = 0; i < agreementIds.length; i += 150)
+        for (const a of await cw.agreements.list({ conditions: where.in('id', agreementIds.slice(i, i + 150)) }))
+          agreements.set(a.id, a);
+      const lists = await mapLimit([...agreements.keys()], deps.concurrency ?? 6, (id) => cw.additions.list(id));
+      const additions = new Map([...agreements.keys()].map((id, i) => [id, lists[i]!]));
       await updateRun(deps.db, tenant.id, runId, { companiesTotal: mapped.size });
       let done = 0;
       await mapLimit(
@@ -85,8 +97,11 @@ export async function runTenantArrears(deps: RunDeps, tenant: Tenant, options: A
         deps.concurrency ?? 6,
         async (subscription) => {
           try {
+            const agreementId = mapped.get(subscription.id)!.cwAgreementId;
             const loaded = await loadUsage(deps.db, tenant, cw, d.distributor, subscription.id, today, {
               subscription,
+              agreement: agreements.get(agreementId),
+              additions: additions.get(agreementId),
             });
             const plan = planUsage(loaded.input);
             const header = {

@@ -76,6 +76,39 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
           world.pax8.history[sub.id]!.push({ ...sub });
           return c.json(sub);
         });
+        /**
+         * Changes a usage line's count for a day, as Pax8's nightly endpoint counts would, keeping
+         * its charges at the line's own rates: `{ subscriptionId, productName, usageDate, quantity }`.
+         */
+        admin.post('/usage-lines', async (c) => {
+          const body = (await c.req.json().catch(() => null)) as {
+            subscriptionId?: string;
+            productName?: string;
+            usageDate?: string;
+            quantity?: number;
+          } | null;
+          if (!body || !Number.isInteger(body.quantity) || body.quantity! < 0)
+            return c.json({ message: 'quantity: a whole number of 0 or more' }, 400);
+          const summaries = new Set(
+            world.pax8.usageSummaries.filter((u) => u.subscriptionId === body.subscriptionId).map((u) => u.id),
+          );
+          const lines = world.pax8.usageLines.filter(
+            (l) =>
+              summaries.has(l.usageSummaryId) && l.productName === body.productName && l.usageDate === body.usageDate,
+          );
+          if (lines.length === 0) return c.json({ message: 'no such usage line' }, 404);
+          const money = (n: number) => Math.round(n * 1_000_000) / 1_000_000;
+          for (const l of lines) {
+            const cost = l.quantity === 0 ? 0 : l.partnerTotal / l.quantity;
+            Object.assign(l, {
+              quantity: body.quantity,
+              partnerTotal: money(cost * body.quantity!),
+              currentCharges: money(l.unitPrice * body.quantity!),
+              currentProfit: money((l.unitPrice - cost) * body.quantity!),
+            });
+          }
+          return c.json(lines);
+        });
         admin.put('/quirks', async (c) => {
           const parsed = quirksSchema.safeParse(await c.req.json().catch(() => null));
           if (!parsed.success)

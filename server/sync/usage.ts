@@ -12,6 +12,7 @@ import type { Subscription } from '../../shared/schemas/distributor.ts';
 import type { AgreementView } from '../../shared/schemas/mapping.ts';
 import type { UsageOption, UsagePeriod, UsageReading } from '../../shared/schemas/usage.ts';
 import type { CwClient } from '../connectwise/client.ts';
+import type { CwAddition, CwAgreement } from '../connectwise/types.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { AppError } from '../errors.ts';
@@ -75,7 +76,14 @@ export async function loadUsage(
   distributor: Distributor,
   subscriptionId: string,
   today: string,
-  options: { option?: UsageOption; withCurrent?: boolean; subscription?: Subscription } = {},
+  options: {
+    option?: UsageOption;
+    withCurrent?: boolean;
+    /** Already read by the caller (the arrears run reads them in bulk); read here otherwise. */
+    subscription?: Subscription;
+    agreement?: CwAgreement;
+    additions?: readonly CwAddition[];
+  } = {},
 ): Promise<LoadedUsage> {
   if (!distributor.capabilities.usage)
     throw new AppError(
@@ -117,8 +125,10 @@ export async function loadUsage(
   const currentDay = options.withCurrent ? currentUsageDay(today) : null;
   const [readings, agreement, additions] = await Promise.all([
     readUsage(distributor, subscriptionId, [period.to, ...(currentDay ? [currentDay] : [])]),
-    cw.agreements.get(mapping.cwAgreementId),
-    cw.additions.list(mapping.cwAgreementId),
+    options.agreement?.id === mapping.cwAgreementId ? options.agreement : cw.agreements.get(mapping.cwAgreementId),
+    options.additions && options.agreement?.id === mapping.cwAgreementId
+      ? options.additions
+      : cw.additions.list(mapping.cwAgreementId),
   ]);
   if (company?.cwCompanyId !== agreement.company.id)
     throw new AppError(

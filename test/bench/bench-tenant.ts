@@ -101,7 +101,7 @@ export async function setupBenchTenant(
   await db.insert(tenantSettings).values({
     tenantId: tenant.id,
     autoSync: true,
-    unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'],
+    unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate', 'usage'],
     approvedBy: 'Benchmark Admin (bench)',
   });
   return tenant.id;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { benchArrears } from './arrears.ts';
 import { benchEngine } from './engine.ts';
 import { benchJob } from './job.ts';
 import { benchMapping } from './mapping.ts';
@@ -32,6 +33,7 @@ await section('The pod in headless Chromium', benchPod);
 await section('Mapping', benchMapping);
 await section('Addition engine', benchEngine);
 await section('Scheduled sync, 500 companies / 5,000 subscriptions, 50 ms latency', () => benchJob());
+await section('Arrears job, 500 usage subscriptions (1,000 lines), 50 ms latency', () => benchArrears());
 await section('Scale-out on Postgres: 200 tenants × 25 subscriptions, 50 ms latency', benchScale);
 
 const missed = all.filter((f) => f.pass === false);

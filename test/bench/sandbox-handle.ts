@@ -15,7 +15,10 @@ export interface BenchVendors {
 }
 
 /** Starts sandbox-process.ts and waits for its URLs. */
-export function startBenchVendors(latencyMs: number, world: 'reads' | 'job' = 'reads'): Promise<BenchVendors> {
+export function startBenchVendors(
+  latencyMs: number,
+  world: 'reads' | 'job' | 'arrears' = 'reads',
+): Promise<BenchVendors> {
   const entry = fileURLToPath(new URL('./sandbox-process.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', entry, String(latencyMs), world], {
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,4 +1,5 @@
 import { startSandboxes } from '../../server/sandbox/start.ts';
+import { arrearsBenchWorld } from './arrears-world.ts';
 import { benchWorld, jobBenchWorld } from './bench-world.ts';
 
 /**
@@ -6,7 +7,8 @@ import { benchWorld, jobBenchWorld } from './bench-world.ts';
  * not the sandbox sharing its thread. Prints its URLs as one JSON line, then serves until killed.
  */
 const latencyMs = Number(process.argv[2] ?? 50);
-const world = process.argv[3] === 'job' ? jobBenchWorld() : benchWorld();
+const world =
+  process.argv[3] === 'job' ? jobBenchWorld() : process.argv[3] === 'arrears' ? arrearsBenchWorld() : benchWorld();
 // NOTE: Manage's own 1000/min limit is off here: these figures measure the client, not pacing.
 const sandboxes = await startSandboxes({ today: world.today, world, latencyMs, cwRateLimitPerMinute: null });
 process.stdout.write(

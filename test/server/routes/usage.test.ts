@@ -89,11 +89,17 @@ describe('usage and arrears', () => {
   });
 
   it('a month with one changed sub-product updates only that line', async () => {
-    const summary = world().pax8.usageSummaries.find((u) => u.subscriptionId === proofpoint.sub.id)!;
-    const last = world().pax8.usageLines.find(
-      (l) => l.usageSummaryId === summary.id && l.usageDate === '2026-10-31' && l.productName.endsWith('Business'),
-    )!;
-    Object.assign(last, { quantity: 46, partnerTotal: 82.34, currentCharges: 149.5 });
+    // Pax8 recounts Business for October's last day: 46 endpoints.
+    const res0 = await fetch(`${stack.sandboxes.pax8.url}/__sandbox/usage-lines`, {
+      method: 'POST',
+      body: JSON.stringify({
+        subscriptionId: proofpoint.sub.id,
+        productName: 'Proofpoint Essentials - Business',
+        usageDate: '2026-10-31',
+        quantity: 46,
+      }),
+    });
+    expect(res0.status).toBe(200);
     const before = own(proofpoint.agreement.id).map((a) => ({ ...a }));
     const plan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`)).body.plan;
     expect(plan.operations.map((o) => [o.type, o.after.quantity])).toEqual([['update-recurring', 46]]);
