@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { productMappings } from '../../../db/schema.ts';
 import { type Clock, pinnedDayClock } from '../../../server/clock.ts';
 import { parseMicros } from '../../../shared/money.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
@@ -154,7 +156,14 @@ describe('usage and arrears', () => {
     expect(plan).toMatchObject({ status: 'blocked', operations: [] });
     expect(plan.reason).toMatch(/Usage sync is off for Proofpoint Essentials/);
 
+    // On again, then unbound: unbinding turns it off by itself.
+    expect((await jdoe('PUT', `/product-mappings/${proofpoint.topId}/usage-sync`, { on: true })).status).toBe(200);
     expect((await jdoe('DELETE', `/product-mappings/${proofpoint.topId}`)).status).toBe(200);
+    const [stored] = await stack.database.db
+      .select()
+      .from(productMappings)
+      .where(eq(productMappings.id, proofpoint.topId));
+    expect(stored).toMatchObject({ status: 'unmapped', usageSync: false });
     const switched = await jdoe('PUT', `/product-mappings/${proofpoint.topId}/usage-sync`, { on: true });
     expect(switched.status).toBe(409);
     const products = (await jdoe('GET', '/products')).body.rows;

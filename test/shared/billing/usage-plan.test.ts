@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AdditionView } from '../../../shared/billing/additions.ts';
 import { markerFor } from '../../../shared/billing/operations.ts';
+import { markedUp } from '../../../shared/billing/usage/markup.ts';
 import { arrearsPeriod } from '../../../shared/billing/usage/period.ts';
 import { planUsage, shortName, type UsagePlanInput } from '../../../shared/billing/usage/plan.ts';
 import { parseMicros } from '../../../shared/money.ts';
@@ -106,6 +107,16 @@ describe('an arrears period', () => {
       finalFrom: '2021-03-31',
       final: true,
     });
+  });
+});
+
+describe('markup', () => {
+  it('rounds the marked-up cost half away from zero to the cent, once', () => {
+    // $10.005 with no markup is $10.01; $0.994 + 0.5% is $0.99897 → $1.00; a credit rounds the same way.
+    expect(markedUp(10_005_000, 0)).toBe(1001);
+    expect(markedUp(994_000, 50)).toBe(100);
+    expect(markedUp(-10_005_000, 0)).toBe(-1001);
+    expect(markedUp(10_004_999, 0)).toBe(1000);
   });
 });
 
