@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
+import { monthName } from '../../shared/billing/calendar.ts';
+import { formatCents } from '../../shared/money.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { age, day, signedMoney, when } from '../components/format.ts';
 import { MapInline } from '../components/MapInline.tsx';
@@ -85,6 +87,10 @@ export function ReportPage() {
             rows={data.rows.filter((r) => !r.arrears && r.state !== 'over-billing')}
           />
           <Group title="Arrears (usage) subscriptions" rows={data.rows.filter((r) => r.arrears)} />
+          <p class="muted small">
+            Usage appears here only when last month differs from what ConnectWise bills, or a person must look; a
+            customer whose usage did not change keeps its recurring lines and is not listed.
+          </p>
           <h2>Hidden from reports</h2>
           {data.ignored.length === 0 ? (
             <p class="muted">None.</p>
@@ -186,6 +192,11 @@ function Row({ row: r, linked }: { row: ReportRow; linked?: boolean }) {
           {STATE[r.state] ?? r.state}
         </span>
         {r.reason && <div class="small muted">{r.reason}</div>}
+        {r.usagePeriod && r.usageTotalCents !== null && (
+          <div class="small" data-testid="usage-month">
+            {monthName(`${r.usagePeriod}-01`)}: {formatCents(r.usageTotalCents)}
+          </div>
+        )}
       </td>
       <td>
         {r.cwAgreementName ?? '—'}

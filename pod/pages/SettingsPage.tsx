@@ -188,6 +188,26 @@ export function SettingsPage() {
                 : 'Smaller prorates and credits are left out; each review names the ones it skips.'}
             </span>
           </label>
+          <label class="field">
+            <span>Bill last month's usage from day</span>
+            <input
+              type="number"
+              min="1"
+              max="28"
+              name="arrearsDay"
+              class="small-input"
+              value={form.rules.arrearsDay}
+              onChange={(e) => {
+                const day = Number(e.currentTarget.value);
+                if (Number.isInteger(day) && day >= 1 && day <= 28)
+                  setForm({ ...form, rules: { ...form.rules, arrearsDay: day } });
+              }}
+            />
+            <span class="muted small">
+              The arrears job bills a month's usage from this day of the next month, and never before the distributor
+              says it is final (Pax8: the 4th).
+            </span>
+          </label>
         </div>
         <div class="actions">
           <ActionButton action="changeSettings" class="primary" onClick={() => void saveSettings(form)}>

@@ -129,8 +129,9 @@ export async function runTenantArrears(deps: RunDeps, tenant: Tenant, options: A
               (o) => o.state === 'failed' || o.state === 'unknown' || o.state === 'skipped',
             ).length;
           } catch (error) {
-            // One subscription that cannot be planned (a paused mapping, a wrong company) waits
-            // for a person; the others are still billed.
+            // An outage fails the run, for the engine to retry; one subscription that cannot be
+            // planned (a paused mapping, a wrong company) waits for a person, and the others are billed.
+            if (isTransient(error)) throw error;
             needsReview++;
             deps.logger.warn('arrears: a subscription could not be planned', {
               tenant: tenant.id,

@@ -48,7 +48,7 @@ export function syncJobs(boss: PgBoss) {
     enqueue: (data: SyncJobData) => boss.send(SYNC_QUEUE, data, { singletonKey: data.tenantId }),
     /** Queues a tenant's arrears run now (`npm run sync -- --arrears`, tests); null when one waits. */
     enqueueArrears: (tenantId: string, requestedBy: string) =>
-      boss.send(ARREARS_QUEUE, { tenantId, trigger: 'scheduled', requestedBy } satisfies SyncJobData, {
+      boss.send(ARREARS_QUEUE, { tenantId, trigger: 'command', requestedBy } satisfies SyncJobData, {
         singletonKey: tenantId,
       }),
 
@@ -121,7 +121,8 @@ export async function workArrearsJobs(boss: PgBoss, deps: RunDeps & { localConcu
     async ([job]) => {
       const tenant = await getTenant(deps.db, job!.data.tenantId);
       if (!tenant) return { skipped: 'the tenant is no longer registered' };
-      const result = await runTenantArrears(deps, tenant, { trigger: 'scheduled', requestedBy: job!.data.requestedBy });
+      const trigger = job!.data.trigger === 'command' ? 'command' : 'scheduled';
+      const result = await runTenantArrears(deps, tenant, { trigger, requestedBy: job!.data.requestedBy });
       if (result.outcome === 'failed' && result.transient) throw new Error(result.error ?? 'the run failed');
       return result;
     },

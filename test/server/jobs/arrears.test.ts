@@ -4,8 +4,9 @@ import { type Clock, pinnedDayClock } from '../../../server/clock.ts';
 import { runTenantArrears } from '../../../server/jobs/arrears.ts';
 import { ARREARS_QUEUE } from '../../../server/jobs/engine.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
+import { jobReaches } from '../../helpers/jobs.ts';
 import { saveSettings } from '../../helpers/mapped.ts';
-import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
+import { SANDBOX_TODAY, setFaults } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 import { mapUsage, PROOFPOINT_TIERS, usageLines } from '../../helpers/usage.ts';
 
@@ -107,5 +108,29 @@ describe('the arrears job', () => {
         .map((a) => a.quantity)
         .sort(),
     ).toEqual([15, 44]);
+  });
+
+  it('runs as a job on the engine, and a run from the command line is attributed to it', async () => {
+    const id = await stack.jobs.sync.enqueueArrears(stack.tenantId, 'command line');
+    expect(id).toBeTruthy();
+    const job = await jobReaches(stack.jobs.boss, id!, undefined, 60_000, ARREARS_QUEUE);
+    expect(job.state).toBe('completed');
+    const runs = (await jdoe('GET', '/sync/runs')).body;
+    expect(JSON.stringify(runs)).toContain('"trigger":"command"');
+  });
+
+  it('a Pax8 outage fails the run for the engine to retry, and the review says who failed, never a 500', async () => {
+    await setFaults(stack.sandboxes.pax8.url, { rules: [{ path: 'usage-lines', status500: 1000 }] });
+    try {
+      const count = written().length;
+      const result = await run();
+      expect(result).toMatchObject({ outcome: 'failed', transient: true, writes: 0 });
+      expect(written()).toHaveLength(count);
+      const review = await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`);
+      expect(review.status).toBeGreaterThanOrEqual(502);
+      expect(review.body.message).toMatch(/Pax8/);
+    } finally {
+      await setFaults(stack.sandboxes.pax8.url, { rules: [] });
+    }
   });
 });
