@@ -46,18 +46,7 @@ export async function loadPlanInput(
   options?: PlanInput['options'],
 ): Promise<Loaded> {
   const mine: Scope = { tenantId: tenant.id, distributor: distributor.kind };
-  const mapping = await serviceMappingFor(db, mine, subscriptionId);
-  if (!mapping) {
-    // An id the tenant's distributor does not know is "not found", not "not mapped yet".
-    await readSubscription(distributor, subscriptionId);
-    throw new AppError('conflict', 'This subscription is not mapped to an agreement yet; choose its agreement first.', {
-      reason: 'unmapped',
-    });
-  }
-  if (mapping.status === 'paused')
-    throw new AppError('conflict', "The company is unbound, so this subscription's mapping is paused.", {
-      reason: 'paused',
-    });
+  const mapping = await mappedService(db, mine, distributor, subscriptionId);
   // The subscription as the distributor has it now, read with its company's others: whether it
   // is one side of a full upgrade shows only beside them.
   const company = mapping.companyMappingId ? await companyMappingById(db, mine, mapping.companyMappingId) : undefined;
@@ -124,6 +113,23 @@ export async function loadPlanInput(
       distributor: { name: distributor.displayName, markerPrefix: distributor.markerPrefix },
     },
   };
+}
+
+/** A subscription's mapping to its agreement, or the 409 (or 404) that says why it cannot be planned. */
+export async function mappedService(db: Database, scope: Scope, distributor: Distributor, subscriptionId: string) {
+  const mapping = await serviceMappingFor(db, scope, subscriptionId);
+  if (!mapping) {
+    // An id the tenant's distributor does not know is "not found", not "not mapped yet".
+    await readSubscription(distributor, subscriptionId);
+    throw new AppError('conflict', 'This subscription is not mapped to an agreement yet; choose its agreement first.', {
+      reason: 'unmapped',
+    });
+  }
+  if (mapping.status === 'paused')
+    throw new AppError('conflict', "The company is unbound, so this subscription's mapping is paused.", {
+      reason: 'paused',
+    });
+  return mapping;
 }
 
 /** One subscription from the tenant's distributor, or a 404 that says what the distributor said. */

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import type { ProductMapping } from '../../db/queries/mappings.ts';
-import { companyMappingById, productBindingsWithSubProducts, serviceMappingFor } from '../../db/queries/mappings.ts';
+import { companyMappingById, productBindingsWithSubProducts } from '../../db/queries/mappings.ts';
 import type { Scope } from '../../db/queries/scope.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
@@ -17,7 +17,7 @@ import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { AppError } from '../errors.ts';
 import { mapLimit } from '../http/limit.ts';
-import { readSubscription } from './load.ts';
+import { mappedService, readSubscription } from './load.ts';
 import { ownLines } from './shared-lines.ts';
 import { usagePanel } from './usage-panel.ts';
 
@@ -94,17 +94,7 @@ export async function loadUsage(
       },
     );
   const mine: Scope = { tenantId: tenant.id, distributor: distributor.kind };
-  const mapping = await serviceMappingFor(db, mine, subscriptionId);
-  if (!mapping) {
-    await readSubscription(distributor, subscriptionId);
-    throw new AppError('conflict', 'This subscription is not mapped to an agreement yet; choose its agreement first.', {
-      reason: 'unmapped',
-    });
-  }
-  if (mapping.status === 'paused')
-    throw new AppError('conflict', "The company is unbound, so this subscription's mapping is paused.", {
-      reason: 'paused',
-    });
+  const mapping = await mappedService(db, mine, distributor, subscriptionId);
   const subscription = options.subscription ?? (await readSubscription(distributor, subscriptionId));
   if (!isUsage(subscription))
     throw new AppError(

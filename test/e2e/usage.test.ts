@@ -5,7 +5,7 @@ import { type Caller, signedIn } from '../helpers/api.ts';
 import { hasBrowser, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { SANDBOX_TODAY } from '../helpers/sandbox.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
-import { mapUsage, PROOFPOINT_TIERS, usageLines } from '../helpers/usage.ts';
+import { mapGuideUsage, type mapUsage, usageLines } from '../helpers/usage.ts';
 
 /**
  * A billing lead walks last month's usage in the tab: Oxford Senior Living's Proofpoint with
@@ -25,15 +25,7 @@ describe.runIf(hasBrowser)('usage reviews in the tab', () => {
     stack = await startStack({ clock: pinnedDayClock(SANDBOX_TODAY) });
     browser = await launchBrowser();
     jdoe = await signedIn(stack, 'jdoe');
-    proofpoint = await mapUsage(
-      stack,
-      jdoe,
-      'Oxford Senior Living',
-      'Oxford Senior Living',
-      'PPT-ESS-USAGE',
-      PROOFPOINT_TIERS,
-    );
-    azure = await mapUsage(stack, jdoe, 'Gibson, Pott, and York LLC', 'Gibson Pott & York', 'MST-AZR-PLAN');
+    ({ proofpoint, azure } = await mapGuideUsage(stack, jdoe));
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, stack.hostUrl, 'jdoe');
   });

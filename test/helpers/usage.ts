@@ -59,3 +59,17 @@ export const usageLines = (stack: Stack, agreementId: number) =>
   stack.sandboxes.world.cw.additions.filter(
     (a) => a.agreementId === agreementId && /^p8s:[0-9a-f]{24}$/.test(a.serialNumber ?? ''),
   );
+
+/** The two usage subscriptions the guides walk: Oxford Senior Living's Proofpoint (tiers bound) and Gibson, Pott, and York's Azure plan. */
+export async function mapGuideUsage(stack: Stack, call: Caller) {
+  const proofpoint = await mapUsage(
+    stack,
+    call,
+    'Oxford Senior Living',
+    'Oxford Senior Living',
+    'PPT-ESS-USAGE',
+    PROOFPOINT_TIERS,
+  );
+  const azure = await mapUsage(stack, call, 'Gibson, Pott, and York LLC', 'Gibson Pott & York', 'MST-AZR-PLAN');
+  return { proofpoint, azure };
+}

@@ -291,20 +291,16 @@ function keepRecurring(ctx: Ctx, identity: string, after: AdditionDraft, name: s
     });
     return;
   }
-  ctx.operations.push({
-    key,
-    marker: markerOf(input, identity),
-    type: 'create-recurring',
-    kind: 'usage',
-    title: `Create ${name}`,
-    reason: `${monthName(input.period.from)}'s usage: ${after.quantity}.`,
-    additionId: null,
-    before: null,
-    after,
-    dependsOn: null,
-    effectiveDateEditable: true,
-    extraMonths: null,
-  });
+  ctx.operations.push(
+    creation(
+      key,
+      markerOf(input, identity),
+      'create-recurring',
+      `Create ${name}`,
+      `${monthName(input.period.from)}'s usage: ${after.quantity}.`,
+      after,
+    ),
+  );
   ctx.rows.push({
     ...base,
     ...figures,
@@ -325,6 +321,29 @@ const recurringStart = (input: UsagePlanInput) =>
     input.agreement.startDate,
     firstOpenDay(input.agreement, input.today),
   );
+
+/** A new addition the usage sync writes. */
+const creation = (
+  key: string,
+  marker: string,
+  type: 'create-recurring' | 'create-usage',
+  title: string,
+  reason: string,
+  after: AdditionDraft,
+): Operation => ({
+  key,
+  marker,
+  type,
+  kind: 'usage',
+  title,
+  reason,
+  additionId: null,
+  before: null,
+  after,
+  dependsOn: null,
+  effectiveDateEditable: true,
+  extraMonths: null,
+});
 
 function skipped(ctx: Ctx, name: string, l: UsageLine, reason: string) {
   const price = customerPrice(l.partnerTotal, l.charges, ctx.input.markupBp);
@@ -471,20 +490,16 @@ function planOneTime(ctx: Ctx, perLine: boolean) {
         });
         continue;
       }
-      ctx.operations.push({
-        key: g.id,
-        marker: markerOf(input, g.id),
-        type: 'create-usage',
-        kind: 'usage',
-        title: `Bill ${month}: ${only ? only.productName : s.resourceGroup}`,
-        reason: `${month}'s usage, billed once in ${monthName(when.from)}.`,
-        additionId: null,
-        before: null,
-        after,
-        dependsOn: null,
-        effectiveDateEditable: true,
-        extraMonths: null,
-      });
+      ctx.operations.push(
+        creation(
+          g.id,
+          markerOf(input, g.id),
+          'create-usage',
+          `Bill ${month}: ${only ? only.productName : s.resourceGroup}`,
+          `${month}'s usage, billed once in ${monthName(when.from)}.`,
+          after,
+        ),
+      );
       ctx.rows.push({ ...row, status: 'Creating', syncedQuantity: null, reason: 'A one-time line.', opKey: g.id });
     }
   }

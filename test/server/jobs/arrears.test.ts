@@ -8,7 +8,7 @@ import { jobReaches } from '../../helpers/jobs.ts';
 import { saveSettings } from '../../helpers/mapped.ts';
 import { SANDBOX_TODAY, setFaults } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
-import { mapUsage, PROOFPOINT_TIERS, usageLines } from '../../helpers/usage.ts';
+import { mapGuideUsage, type mapUsage, usageLines } from '../../helpers/usage.ts';
 
 /** The arrears job: last month's usage billed on a schedule, once final, exactly once. */
 describe('the arrears job', () => {
@@ -30,15 +30,7 @@ describe('the arrears job', () => {
   beforeAll(async () => {
     stack = await startStack({ clock });
     jdoe = await signedIn(stack, 'jdoe');
-    proofpoint = await mapUsage(
-      stack,
-      jdoe,
-      'Oxford Senior Living',
-      'Oxford Senior Living',
-      'PPT-ESS-USAGE',
-      PROOFPOINT_TIERS,
-    );
-    azure = await mapUsage(stack, jdoe, 'Gibson, Pott, and York LLC', 'Gibson Pott & York', 'MST-AZR-PLAN');
+    ({ proofpoint, azure } = await mapGuideUsage(stack, jdoe));
     expect((await saveSettings(jdoe, { autoSync: true, unattendedKinds: ['usage'] })).status).toBe(200);
   });
   afterAll(async () => stack?.close());
