@@ -371,12 +371,19 @@ function planMultiProducts(ctx: Ctx) {
       const name = multiProductName(s.resourceGroup, l.productName);
       if (l.quantity <= 0) continue;
       const binding = input.subProducts.get(l.productName);
-      if (!binding) {
-        skipped(ctx, name, l, `${l.productName} is not bound to a ConnectWise product; bind it on the Products page.`);
-        continue;
-      }
-      if (!binding.sync) {
-        skipped(ctx, name, l, `Usage sync is off for ${l.productName}; turn it on on the Products page.`);
+      if (!binding || !binding.sync) {
+        // Not synced is not ended: a line written before stays as it is, untouched, until its
+        // product is bound (or its sync turned on) again.
+        const line = ownLine(input, identityOf(input, s.resourceGroup, l.productName));
+        if (line) ctx.kept.add(line.id);
+        skipped(
+          ctx,
+          name,
+          l,
+          binding
+            ? `Usage sync is off for ${l.productName}; turn it on on the Products page.${line ? ` Its line (addition ${line.id}) is left as it is.` : ''}`
+            : `${l.productName} is not bound to a ConnectWise product; bind it on the Products page.`,
+        );
         continue;
       }
       const unitCost = costOf(unitCostOf(l));

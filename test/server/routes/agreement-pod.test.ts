@@ -141,6 +141,11 @@ describe('the agreement pod', () => {
     const rows = (await jdoe('GET', `/agreements/${agreementId}/unsynced`)).body.rows;
     expect(rows.some((r) => r.subscriptionId === ids.decrease)).toBe(false);
     const other = world().cw.agreements.find((a) => a.company.name === 'Tampa Office Supply')!;
-    expect((await jdoe('GET', `/agreements/${other.id}/unsynced`)).body).toEqual({ bound: false, rows: [], inSync: 0 });
+    expect((await jdoe('GET', `/agreements/${other.id}/unsynced`)).body).toEqual({
+      bound: false,
+      rows: [],
+      usage: [],
+      inSync: 0,
+    });
   });
 });

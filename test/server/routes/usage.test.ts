@@ -147,8 +147,11 @@ describe('usage and arrears', () => {
     expect((await jdoe('PUT', `/product-mappings/${business}/usage-sync`, { on: false })).status).toBe(200);
     let plan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`)).body.plan;
     expect(plan.rows.find((r) => r.name.endsWith('Business'))?.status).toBe('Skipped');
-    // Its line is not this option's any more: it would end, and a person sees that in the review.
-    expect(plan.operations.map((o) => o.type)).toEqual(['cancel-addition']);
+    // Nothing is written for it, and the line it billed before is left as it is, not ended.
+    expect(plan.operations).toEqual([]);
+    expect(plan.rows.find((r) => r.name.endsWith('Business'))?.reason).toMatch(
+      /Its line \(addition \d+\) is left as it is/,
+    );
     expect((await jdoe('PUT', `/product-mappings/${business}/usage-sync`, { on: true })).status).toBe(200);
 
     expect((await jdoe('PUT', `/product-mappings/${proofpoint.topId}/usage-sync`, { on: false })).status).toBe(200);

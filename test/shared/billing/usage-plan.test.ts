@@ -180,6 +180,17 @@ describe('Multi Products', () => {
     expect(plan.rows).toHaveLength(2);
   });
 
+  it('leaves a line whose sub-product’s sync was turned off as it is', () => {
+    const additions = written(planUsage(input()));
+    const off = new Map([
+      [business, { catalogItemId: 2056, sync: false }],
+      [advanced, { catalogItemId: 1310, sync: true }],
+    ]);
+    const plan = planUsage(input({ additions, subProducts: off }));
+    expect(plan.operations).toEqual([]);
+    expect(plan.rows.map((r) => r.status)).toEqual(['Skipped', 'Unchanged']);
+  });
+
   it('ends a line whose sub-product had no usage this period', () => {
     const additions = written(planUsage(input()));
     const next = input({ additions });
