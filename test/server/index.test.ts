@@ -47,7 +47,9 @@ describe('server entry point', () => {
     expect(h2.body.database.migration?.tag).toBe(h1.body.database.migration?.tag);
     // The key made on the first start is reused, so stored secrets stay readable.
     expect(second.output()).not.toMatch(/generated a sandbox encryption key/);
-  });
+    // Two cold starts of the whole product (sandbox world, migrations, job engine) on PGlite: on
+    // a shared two-core machine running the rest of the suite, that can take more than 30 s.
+  }, 90_000);
 
   it.runIf(testDriver === 'postgres')('uses Postgres when DATABASE_URL is set', async () => {
     const database = await createEmptyDatabase();

@@ -371,7 +371,7 @@ function planMultiProducts(ctx: Ctx) {
       const name = multiProductName(s.resourceGroup, l.productName);
       if (l.quantity <= 0) continue;
       const binding = input.subProducts.get(l.productName);
-      if (!binding || !binding.sync) {
+      if (!binding?.sync) {
         // Not synced is not ended: a line written before stays as it is, untouched, until its
         // product is bound (or its sync turned on) again.
         const line = ownLine(input, identityOf(input, s.resourceGroup, l.productName));
