@@ -12,7 +12,7 @@ import { where } from '../connectwise/conditions.ts';
 import type { CwAgreement } from '../connectwise/types.ts';
 import { mapLimit } from '../http/limit.ts';
 import { DEFAULT_USAGE_FINAL_DAY, isUsage, loadUsage } from '../sync/usage.ts';
-import { executeOperations, holdOperations, type WriteContext } from '../sync/writer.ts';
+import { executeOperations, holdOperations, settleAbandoned, type WriteContext } from '../sync/writer.ts';
 import { isTransient, type RunDeps, type RunResult } from './run.ts';
 
 export interface ArrearsOptions {
@@ -53,6 +53,9 @@ export async function runTenantArrears(deps: RunDeps, tenant: Tenant, options: A
     const cw = deps.vendors.apiMemberCw(tenant, pacer ? { beforeAttempt: async () => void (await pacer.take()) } : {});
     const actor: Actor = { type: 'scheduled', memberId: null, name: ACTOR_NAME };
     const allowed = settings.unattendedKinds.includes('usage');
+    // Writes an earlier run left unsettled (its worker stopped, or no answer came), of every
+    // distributor: re-read and adopted if they landed, before anything is planned again.
+    await settleAbandoned({ db: deps.db, tenant, distributor: '', actor, cw, now, syncRunId: runId });
     for (const d of await deps.vendors.distributors(tenant)) {
       if (!d.distributor.capabilities.usage) continue;
       const period = arrearsPeriod(

@@ -117,7 +117,9 @@ export async function workSyncJobs(
 export async function workArrearsJobs(boss: PgBoss, deps: RunDeps & { localConcurrency?: number }): Promise<string> {
   return boss.work<SyncJobData, RunResult | { skipped: string }>(
     ARREARS_QUEUE,
-    { localConcurrency: deps.localConcurrency ?? 2, pollingIntervalSeconds: 1 },
+    // A daily job that waits for a month to be final need not be picked up within the second:
+    // polling less often leaves the database to the sync queue.
+    { localConcurrency: deps.localConcurrency ?? 2, pollingIntervalSeconds: 5 },
     async ([job]) => {
       const tenant = await getTenant(deps.db, job!.data.tenantId);
       if (!tenant) return { skipped: 'the tenant is no longer registered' };

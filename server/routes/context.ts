@@ -9,6 +9,7 @@ import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { AppError } from '../errors.ts';
 import type { SyncJobs } from '../jobs/sync-jobs.ts';
+import { readUsage } from '../sync/usage.ts';
 import type { Vendors } from '../tenants/vendors.ts';
 
 export interface ApiDeps extends SessionDeps {
@@ -77,6 +78,15 @@ export async function requestContext(deps: ApiDeps, c: Context<AppEnv>) {
           .subscription(id)
           .catch(() => ({ items: [] }))
       ).items[0],
+    /**
+     * A usage subscription's lines as of a day, for the tab and the pod: a final month's usage
+     * does not move between two looks a minute apart. The review and the arrears job read fresh.
+     */
+    distributorUsage: (subscriptionId: string, day: string) =>
+      deps.cache.get(
+        t(`usage:${subscriptionId}:${day}`),
+        async () => (await readUsage(need(), subscriptionId, [day]))[0]!,
+      ),
     distributorPricing: (productId: string) =>
       deps.cache.get(t(`pricing:${productId}`), () => need().pricing(productId)),
     get distributor() {

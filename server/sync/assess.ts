@@ -33,6 +33,7 @@ import type { ParseProblem, Subscription } from '../../shared/schemas/distributo
 import type { AgreementView, UsageMonthFigures } from '../../shared/schemas/mapping.ts';
 import type { DriftEntry } from '../../shared/schemas/plans.ts';
 import type { SyncRules } from '../../shared/schemas/settings.ts';
+import type { UsageReading } from '../../shared/schemas/usage.ts';
 import type { CwClient } from '../connectwise/client.ts';
 import { where } from '../connectwise/conditions.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
@@ -136,6 +137,8 @@ export interface AssessDeps {
   additionsOf?: (agreementId: number) => Promise<AdditionView[]>;
   /** Agreements already read (the bound company's, from the member's recent reads); others are read here. */
   knownAgreements?: () => Promise<readonly AgreementView[]>;
+  /** How a usage subscription's lines on a day are read (the tab and the pod reuse recent reads). */
+  usageOf?: (subscriptionId: string, day: string) => Promise<UsageReading>;
 }
 
 export interface AssessScope {
@@ -423,7 +426,9 @@ async function assessUsage(
   );
   const period = arrearsPeriod(today, distributor.usageFinalDay ?? DEFAULT_USAGE_FINAL_DAY, deps.rules.arrearsDay);
   await mapLimit(list, deps.concurrency ?? 6, async (a) => {
-    const [reading] = await readUsage(distributor, a.subscription.id, [period.to]);
+    const reading = deps.usageOf
+      ? await deps.usageOf(a.subscription.id, period.to)
+      : (await readUsage(distributor, a.subscription.id, [period.to]))[0];
     const input = usagePlanInput({
       subscription: a.subscription,
       bindings: products,
@@ -597,8 +602,9 @@ export function unreadableRow(u: UnreadableRecord, checkedAt: Date): Omit<Status
 
 /** One bound distributor company's subscriptions, assessed with the tenant's own sync rules (the tab, the pod). */
 export async function assessCompany(
-  deps: Omit<AssessDeps, 'rules' | 'additionsOf' | 'knownAgreements'> & {
+  deps: Omit<AssessDeps, 'rules' | 'additionsOf' | 'knownAgreements' | 'usageOf'> & {
     cwAdditions?: AssessDeps['additionsOf'];
+    distributorUsage?: AssessDeps['usageOf'];
     cwAgreements?: (cwCompanyId: number) => Promise<readonly AgreementView[]>;
   },
   distributorCompanyId: string,
@@ -607,7 +613,13 @@ export async function assessCompany(
   const settings = await getSettings(deps.db, deps.tenant.id);
   const known = cwCompanyId !== undefined && deps.cwAgreements ? () => deps.cwAgreements!(cwCompanyId) : undefined;
   const { assessed } = await assessTenant(
-    { ...deps, rules: settings.rules, additionsOf: deps.cwAdditions, knownAgreements: known },
+    {
+      ...deps,
+      rules: settings.rules,
+      additionsOf: deps.cwAdditions,
+      knownAgreements: known,
+      usageOf: deps.distributorUsage,
+    },
     { distributorCompanyIds: [distributorCompanyId] },
   );
   return assessed;

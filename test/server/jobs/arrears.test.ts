@@ -1,12 +1,14 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTenant } from '../../../db/queries/tenants.ts';
+import { adjustmentLog } from '../../../db/schema.ts';
 import { type Clock, pinnedDayClock } from '../../../server/clock.ts';
 import { runTenantArrears } from '../../../server/jobs/arrears.ts';
 import { ARREARS_QUEUE } from '../../../server/jobs/engine.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
 import { jobReaches } from '../../helpers/jobs.ts';
 import { saveSettings } from '../../helpers/mapped.ts';
-import { SANDBOX_TODAY, setFaults } from '../../helpers/sandbox.ts';
+import { FAST_RETRY, SANDBOX_TODAY, setFaults } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 import { mapGuideUsage, type mapUsage, usageLines } from '../../helpers/usage.ts';
 
@@ -28,7 +30,8 @@ describe('the arrears job', () => {
   const written = () => [...usageLines(stack, proofpoint.agreement.id), ...usageLines(stack, azure.agreement.id)];
 
   beforeAll(async () => {
-    stack = await startStack({ clock });
+    // A short ConnectWise timeout, so a write whose answer is lost is noticed quickly.
+    stack = await startStack({ clock, cw: { timeoutMs: 1500, retry: FAST_RETRY } });
     jdoe = await signedIn(stack, 'jdoe');
     ({ proofpoint, azure } = await mapGuideUsage(stack, jdoe));
     expect((await saveSettings(jdoe, { autoSync: true, unattendedKinds: ['usage'] })).status).toBe(200);
@@ -62,8 +65,15 @@ describe('the arrears job', () => {
     expect((await jdoe('PUT', `/subscriptions/${azure.sub.id}/usage-settings`, { thresholdCents: 100 })).status).toBe(
       200,
     );
-    const first = await run();
+    // ConnectWise takes the first line and its answer is lost: the writer re-reads and adopts it.
+    await setFaults(stack.hostUrl, {
+      rules: [{ method: 'POST', path: `/agreements/${proofpoint.agreement.id}/additions$`, timeoutAfterCommit: 1 }],
+    });
+    const first = await run().finally(() => setFaults(stack.hostUrl, { rules: [] }));
     expect(first).toMatchObject({ outcome: 'succeeded', writes: 2, needsReview: 1 });
+    // The lost answer is in the Log as such, and the line it was about was adopted, not written again.
+    const log = await stack.database.db.select().from(adjustmentLog).where(eq(adjustmentLog.syncRunId, first.runId));
+    expect(log.map((l) => l.outcome).sort()).toEqual(['success', 'success', 'unknown']);
     expect(
       usageLines(stack, proofpoint.agreement.id)
         .map((a) => a.quantity)
