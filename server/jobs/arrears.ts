@@ -4,14 +4,13 @@ import { closeInterruptedRuns, insertRun, updateRun } from '../../db/queries/run
 import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { monthName, usDay } from '../../shared/billing/calendar.ts';
-import { arrearsPeriod } from '../../shared/billing/usage/period.ts';
 import { planUsage } from '../../shared/billing/usage/plan.ts';
 import { toIsoDay } from '../../shared/dates.ts';
 import type { Actor } from '../audit.ts';
 import { where } from '../connectwise/conditions.ts';
 import type { CwAgreement } from '../connectwise/types.ts';
 import { mapLimit } from '../http/limit.ts';
-import { DEFAULT_USAGE_FINAL_DAY, isUsage, loadUsage } from '../sync/usage.ts';
+import { isUsage, loadUsage, usagePeriodOf } from '../sync/usage.ts';
 import { executeOperations, holdOperations, settleAbandoned, type WriteContext } from '../sync/writer.ts';
 import { isTransient, type RunDeps, type RunResult } from './run.ts';
 
@@ -58,11 +57,7 @@ export async function runTenantArrears(deps: RunDeps, tenant: Tenant, options: A
     await settleAbandoned({ db: deps.db, tenant, distributor: '', actor, cw, now, syncRunId: runId });
     for (const d of await deps.vendors.distributors(tenant)) {
       if (!d.distributor.capabilities.usage) continue;
-      const period = arrearsPeriod(
-        today,
-        d.distributor.usageFinalDay ?? DEFAULT_USAGE_FINAL_DAY,
-        settings.rules.arrearsDay,
-      );
+      const period = usagePeriodOf(d.distributor, today, settings.rules);
       if (!period.final) {
         notes.push(
           `${d.displayName}: ${monthName(period.from)}'s usage is final from ${usDay(period.finalFrom)}; nothing was written.`,
@@ -103,6 +98,7 @@ export async function runTenantArrears(deps: RunDeps, tenant: Tenant, options: A
             const agreementId = mapped.get(subscription.id)!.cwAgreementId;
             const loaded = await loadUsage(deps.db, tenant, cw, d.distributor, subscription.id, today, {
               subscription,
+              period,
               agreement: agreements.get(agreementId),
               additions: additions.get(agreementId),
             });

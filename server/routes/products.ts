@@ -8,6 +8,7 @@ import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { where } from '../connectwise/conditions.ts';
 import { AppError } from '../errors.ts';
+import { isUsage } from '../sync/usage.ts';
 import { uuidParam, zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 
@@ -74,7 +75,7 @@ export function productRoutes(deps: ApiDeps) {
             usage: true,
           };
           entry.count++;
-          entry.usage &&= s.unitPrice === 0 && s.unitCost === 0;
+          entry.usage &&= isUsage(s);
           inUse.set(s.productId, entry);
         }
         for (const m of mappings)

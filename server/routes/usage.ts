@@ -9,10 +9,10 @@ import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import type { PatchOperation } from '../connectwise/types.ts';
 import { AppError } from '../errors.ts';
-import { loadUsage, reviewUsage } from '../sync/usage.ts';
+import { loadUsage, reviewUsage, usageSubscription } from '../sync/usage.ts';
 import { executeOperations } from '../sync/writer.ts';
 import { uuidParam, zv } from '../validate.ts';
-import { type ApiDeps, requestContext } from './context.ts';
+import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 import { writeContext } from './plans.ts';
 
 const subscriptionParam = z.object({ id: z.string().check(z.minLength(1)) });
@@ -30,6 +30,12 @@ const catalogEditSchema = z.object({
   priceCents: z.number().check(z.int('the price is in whole cents'), z.gte(0, 'the price cannot be negative')),
   costCents: z.number().check(z.int('the cost is in whole cents'), z.gte(0, 'the cost cannot be negative')),
 });
+
+/** Only a catalog item a product of this tenant is bound to is shown or edited here. */
+async function mustBeBound(ctx: RequestContext, catalogItemId: number) {
+  if (!(await listProductMappings(ctx.db, ctx.scope)).some((m) => m.cwCatalogItemId === catalogItemId))
+    throw new AppError('not_found', 'No product of yours is bound to that catalog item.');
+}
 
 /**
  * Usage billed in arrears: the review with its four options and the usage panel, the member's
@@ -69,8 +75,8 @@ export function usageRoutes(deps: ApiDeps) {
       async (c) => {
         const ctx = await requestContext(deps, c);
         const id = c.req.valid('param').id;
-        // Only a subscription the tenant's distributor has and bills by usage can hold usage settings.
-        await loadUsage(ctx.db, ctx.tenant, ctx.cw, ctx.distributor, id, ctx.today);
+        // Only a mapped subscription the tenant's distributor bills by usage can hold usage settings.
+        await usageSubscription(ctx.db, ctx.scope, ctx.distributor, id, await ctx.distributorSubscription(id));
         const row = await saveUsageSettings(ctx.db, ctx.scope, id, c.req.valid('json'), ctx.by);
         return c.json(row, 200);
       },
@@ -138,9 +144,7 @@ export function usageRoutes(deps: ApiDeps) {
       async (c) => {
         const ctx = await requestContext(deps, c);
         const id = c.req.valid('param').id;
-        // Only items a product of this tenant is bound to are shown here.
-        if (!(await listProductMappings(ctx.db, ctx.scope)).some((m) => m.cwCatalogItemId === id))
-          throw new AppError('not_found', 'No product of yours is bound to that catalog item.');
+        await mustBeBound(ctx, id);
         const item = await ctx.cw.catalog.get(id);
         return c.json(
           {
@@ -163,8 +167,7 @@ export function usageRoutes(deps: ApiDeps) {
       async (c) => {
         const ctx = await requestContext(deps, c);
         const id = c.req.valid('param').id;
-        if (!(await listProductMappings(ctx.db, ctx.scope)).some((m) => m.cwCatalogItemId === id))
-          throw new AppError('not_found', 'No product of yours is bound to that catalog item.');
+        await mustBeBound(ctx, id);
         const input = c.req.valid('json');
         const item = await ctx.cw.catalog.get(id);
         const wanted: Record<string, string | number> = {

@@ -8,6 +8,7 @@ import { createIonSandbox, type IonSandbox } from './ion/app.ts';
 import { createPax8Sandbox, type Pax8Quirks, type Pax8Sandbox } from './pax8/app.ts';
 import { generateWorld, type SeedOptions } from './seed.ts';
 import { listen, type RunningServer } from './serve.ts';
+import { money } from './usage-seed.ts';
 import type { World } from './world.ts';
 
 export interface SandboxOptions extends SeedOptions {
@@ -97,7 +98,6 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
               summaries.has(l.usageSummaryId) && l.productName === body.productName && l.usageDate === body.usageDate,
           );
           if (lines.length === 0) return c.json({ message: 'no such usage line' }, 404);
-          const money = (n: number) => Math.round(n * 1_000_000) / 1_000_000;
           for (const l of lines) {
             const cost = l.quantity === 0 ? 0 : l.partnerTotal / l.quantity;
             Object.assign(l, {

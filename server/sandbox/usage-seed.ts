@@ -5,7 +5,8 @@ import type { Pax8CompanyRecord, Pax8SubscriptionRecord, Pax8UsageLineRecord, Pa
 
 type Rng = ReturnType<typeof prng>;
 
-const money = (n: number) => Math.round(n * 1_000_000) / 1_000_000;
+/** A dollar amount as Pax8 serves usage money: to the micro-dollar. */
+export const money = (n: number) => Math.round(n * 1_000_000) / 1_000_000;
 
 /** The guide's Proofpoint figures: 44 × $1.79 / $3.25 and 15 × $2.44 / $3.00. */
 const GUIDE_USAGE: Record<string, [quantity: number, cost: number, price: number]> = {

@@ -26,7 +26,6 @@ import { cycleMonths } from '../../shared/billing/plan/context.ts';
 import { type PlanInput, type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
 import { decideSyncState, type SyncFacts } from '../../shared/billing/sync-state.ts';
 import { findUpgrades } from '../../shared/billing/upgrades.ts';
-import { arrearsPeriod } from '../../shared/billing/usage/period.ts';
 import { planUsage, type UsagePlan } from '../../shared/billing/usage/plan.ts';
 import { microsToCents } from '../../shared/money.ts';
 import type { ParseProblem, Subscription } from '../../shared/schemas/distributor.ts';
@@ -42,7 +41,7 @@ import { mapLimit } from '../http/limit.ts';
 import { driftIn, goneMarkers } from './drift.ts';
 import { ownLines, sharedLineBlocker } from './shared-lines.ts';
 import { waiverOf } from './states.ts';
-import { DEFAULT_USAGE_FINAL_DAY, readUsage, usagePlanInput } from './usage.ts';
+import { isUsage, readUsage, usagePeriodOf, usagePlanInput } from './usage.ts';
 
 export type AssessedState = 'in-sync' | 'out-of-sync' | 'unmapped' | 'needs-review';
 
@@ -237,7 +236,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
       cwCompanyId: company?.cwCompanyId ?? null,
       mapping: byService.get(s.id) ?? null,
       agreement: null,
-      usage: s.unitPrice === 0 && s.unitCost === 0,
+      usage: isUsage(s),
       ignored: ignored.has(s.id),
       state: 'unmapped',
       cwQuantity: null,
@@ -424,7 +423,7 @@ async function assessUsage(
     scope,
     list.map((a) => a.subscription.id),
   );
-  const period = arrearsPeriod(today, distributor.usageFinalDay ?? DEFAULT_USAGE_FINAL_DAY, deps.rules.arrearsDay);
+  const period = usagePeriodOf(distributor, today, deps.rules);
   await mapLimit(list, deps.concurrency ?? 6, async (a) => {
     const reading = deps.usageOf
       ? await deps.usageOf(a.subscription.id, period.to)

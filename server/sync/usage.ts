@@ -10,6 +10,7 @@ import { arrearsPeriod, currentUsageDay } from '../../shared/billing/usage/perio
 import { latestLines, planUsage, type UsageBinding, type UsagePlanInput } from '../../shared/billing/usage/plan.ts';
 import type { Subscription } from '../../shared/schemas/distributor.ts';
 import type { AgreementView } from '../../shared/schemas/mapping.ts';
+import type { SyncRules } from '../../shared/schemas/settings.ts';
 import type { UsageOption, UsagePeriod, UsageReading } from '../../shared/schemas/usage.ts';
 import type { CwClient } from '../connectwise/client.ts';
 import type { CwAddition, CwAgreement } from '../connectwise/types.ts';
@@ -61,6 +62,38 @@ export interface LoadedUsage {
   };
 }
 
+/** The month a distributor's usage is billed for on `today`, final from its day or the tenant's, whichever is later. */
+export const usagePeriodOf = (distributor: Distributor, today: string, rules: Pick<SyncRules, 'arrearsDay'>) =>
+  arrearsPeriod(today, distributor.usageFinalDay ?? DEFAULT_USAGE_FINAL_DAY, rules.arrearsDay);
+
+/**
+ * A mapped usage subscription of the tenant's distributor, or the 409 (or 404) that says why
+ * its usage cannot be billed: no usage at this distributor, not mapped, paused, or billed by seat.
+ */
+export async function usageSubscription(
+  db: Database,
+  scope: Scope,
+  distributor: Distributor,
+  subscriptionId: string,
+  known?: Subscription,
+) {
+  if (!distributor.capabilities.usage)
+    throw new AppError(
+      'conflict',
+      `${distributor.displayName} does not report usage, so there is nothing to bill in arrears.`,
+      { reason: 'no_usage' },
+    );
+  const mapping = await mappedService(db, scope, distributor, subscriptionId);
+  const subscription = known ?? (await readSubscription(distributor, subscriptionId));
+  if (!isUsage(subscription))
+    throw new AppError(
+      'conflict',
+      `${subscription.productName} is billed by seat, not in arrears; review it as a seat subscription.`,
+      { reason: 'not_usage' },
+    );
+  return { mapping, subscription };
+}
+
 /** Whether a subscription bills in arrears: Pax8 serves usage products with $0 rates. */
 export const isUsage = (s: Pick<Subscription, 'unitPrice' | 'unitCost'>) => s.unitPrice === 0 && s.unitCost === 0;
 
@@ -79,39 +112,28 @@ export async function loadUsage(
   options: {
     option?: UsageOption;
     withCurrent?: boolean;
-    /** Already read by the caller (the arrears run reads them in bulk); read here otherwise. */
+    /** Already read or worked out by the caller (the arrears run, once for all); here otherwise. */
     subscription?: Subscription;
+    period?: UsagePeriod;
     agreement?: CwAgreement;
     additions?: readonly CwAddition[];
   } = {},
 ): Promise<LoadedUsage> {
-  if (!distributor.capabilities.usage)
-    throw new AppError(
-      'conflict',
-      `${distributor.displayName} does not report usage, so there is nothing to bill in arrears.`,
-      {
-        reason: 'no_usage',
-      },
-    );
   const mine: Scope = { tenantId: tenant.id, distributor: distributor.kind };
-  const mapping = await mappedService(db, mine, distributor, subscriptionId);
-  const subscription = options.subscription ?? (await readSubscription(distributor, subscriptionId));
-  if (!isUsage(subscription))
-    throw new AppError(
-      'conflict',
-      `${subscription.productName} is billed by seat, not in arrears; review it as a seat subscription.`,
-      {
-        reason: 'not_usage',
-      },
-    );
-  const [company, bindings, stored, settings] = await Promise.all([
+  const { mapping, subscription } = await usageSubscription(
+    db,
+    mine,
+    distributor,
+    subscriptionId,
+    options.subscription,
+  );
+  const [company, bindings, stored, period] = await Promise.all([
     mapping.companyMappingId ? companyMappingById(db, mine, mapping.companyMappingId) : undefined,
     productBindingsWithSubProducts(db, mine, subscription.productId),
     usageSettingsFor(db, mine, [subscriptionId]),
-    getSettings(db, tenant.id),
+    options.period ?? getSettings(db, tenant.id).then((settings) => usagePeriodOf(distributor, today, settings.rules)),
   ]);
   const own = stored.get(subscriptionId);
-  const period = arrearsPeriod(today, distributor.usageFinalDay ?? DEFAULT_USAGE_FINAL_DAY, settings.rules.arrearsDay);
   const currentDay = options.withCurrent ? currentUsageDay(today) : null;
   const [readings, agreement, additions] = await Promise.all([
     readUsage(distributor, subscriptionId, [period.to, ...(currentDay ? [currentDay] : [])]),

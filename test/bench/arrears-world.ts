@@ -1,4 +1,5 @@
 import { generateWorld } from '../../server/sandbox/seed.ts';
+import { money } from '../../server/sandbox/usage-seed.ts';
 import type { Pax8SubscriptionRecord, World } from '../../server/sandbox/world.ts';
 import { BENCH_TODAY, type jobMappings } from './bench-world.ts';
 
@@ -8,8 +9,6 @@ export const ARREARS_TIERS = [
   { name: 'Proofpoint Essentials - Business', identifier: 'PPT-ESS-BUSINESS', cost: 1.79, price: 3.25 },
   { name: 'Proofpoint Essentials - Advanced', identifier: 'PPT-ESS-ADVANCED', cost: 2.44, price: 3 },
 ];
-
-const money = (n: number) => Math.round(n * 1_000_000) / 1_000_000;
 
 /**
  * The arrears benchmark tenant: 500 Proofpoint subscriptions spread over the companies that
