@@ -114,4 +114,11 @@ describe('a tenant with Pax8 and StreamOne Ion connected', () => {
     expect(ids(pax8Report).some((id) => /^\d+-\d+$/.test(id))).toBe(false);
     expect(ids(pax8Report).length).toBeGreaterThan(0);
   });
+
+  it('says StreamOne Ion reports no usage, rather than planning arrears it cannot read', async () => {
+    const res = await ion('GET', '/subscriptions/any/usage-plan');
+    expect(res.status).toBe(409);
+    expect(res.body.details.reason).toBe('no_usage');
+    expect(res.body.message).toMatch(/StreamOne Ion does not report usage/);
+  });
 });

@@ -4,6 +4,7 @@ import { productMappings } from '../../../db/schema.ts';
 import { type Clock, pinnedDayClock } from '../../../server/clock.ts';
 import { parseMicros } from '../../../shared/money.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
+import { mapSubscription } from '../../helpers/mapped.ts';
 import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 import { mapUsage as mapUsage_, PROOFPOINT_TIERS, usageLines } from '../../helpers/usage.ts';
@@ -51,6 +52,16 @@ describe('usage and arrears', () => {
     for (const r of skipped)
       expect(r.reason).toMatch(/is not bound to a ConnectWise product; bind it on the Products page/);
     expect(res.body.panel[0]).toMatchObject({ resourceGroup: 'oxfordseniorliving.com', status: 'Active' });
+    // This month so far is November 21st's lines at Pax8's prices, projected over November's 30 days.
+    const summary = world().pax8.usageSummaries.find((u) => u.subscriptionId === proofpoint.sub.id)!;
+    const sofar = world()
+      .pax8.usageLines.filter((l) => l.usageSummaryId === summary.id && l.usageDate === '2026-11-21')
+      .reduce((n, l) => n + Math.round(l.currentCharges * 100), 0);
+    expect(res.body.panel[0]).toMatchObject({
+      currentCents: sofar,
+      projectedCents: Math.round((sofar * 30) / 21),
+      lastMonthCents: 4500 + 14300 + 5600 + 45100,
+    });
   });
 
   it('writes the lines once: confirming, then a second run, write nothing more', async () => {
@@ -304,5 +315,15 @@ describe('usage and arrears', () => {
       state: 'in-sync',
       usageMonth: { period: '2026-10', totalCents: plan.totalCents },
     });
+  });
+
+  it('refuses a seat subscription, saying it is billed by seat, and stores no usage settings for it', async () => {
+    const seat = await mapSubscription(stack, jdoe, 'Ace Chemical Processing Plant');
+    const plan = await jdoe('GET', `/subscriptions/${seat.sub.id}/usage-plan`);
+    expect(plan.status).toBe(409);
+    expect(plan.body.details.reason).toBe('not_usage');
+    const saved = await jdoe('PUT', `/subscriptions/${seat.sub.id}/usage-settings`, { thresholdCents: 100 });
+    expect(saved.status).toBe(409);
+    expect(saved.body.message).toMatch(/billed by seat/);
   });
 });
