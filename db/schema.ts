@@ -18,13 +18,20 @@ import type { NewCwAddition, PatchOperation } from '../server/connectwise/types.
 import { OPERATION_TYPES } from '../shared/billing/operations.ts';
 import type { Derived } from '../shared/billing/proration.ts';
 import { MAPPING_STATUSES } from '../shared/schemas/mapping.ts';
+import type { NotificationSettings } from '../shared/schemas/notifications.ts';
 import type { Permissions } from '../shared/schemas/permissions.ts';
 import { OPERATION_STATES } from '../shared/schemas/plans.ts';
 import {
+  type AdjustmentLine,
+  RECONCILE_DECISIONS,
+  RECONCILE_STATUSES,
+  type ReconcileFigures,
+} from '../shared/schemas/reconcile.ts';
+import {
   OPERATION_KINDS,
-  type OperationKind,
   type SyncRules,
   type TenantSettings,
+  type UnattendedKind,
 } from '../shared/schemas/settings.ts';
 import { USAGE_OPTIONS } from '../shared/schemas/usage.ts';
 
@@ -126,7 +133,7 @@ export const tenantSettings = pgTable('tenant_settings', {
   schedule: text('schedule').notNull().default('0 0 * * *'),
   timeZone: text('time_zone').notNull().default('UTC'),
   /** Operation kinds the scheduled job may write without a person: shared/schemas/settings.ts. */
-  unattendedKinds: jsonb('unattended_kinds').$type<OperationKind[]>().notNull().default(sql`'[]'::jsonb`),
+  unattendedKinds: jsonb('unattended_kinds').$type<UnattendedKind[]>().notNull().default(sql`'[]'::jsonb`),
   /** Sync rules (effective dates, cancellation, proration style); validated by shared schemas. */
   rules: jsonb('rules').$type<Partial<SyncRules>>().notNull().default(sql`'{}'::jsonb`),
   updatedBy: text('updated_by'),
@@ -559,3 +566,95 @@ export const requestBudgets = pgTable('request_budgets', {
   windowStart: at('window_start').notNull(),
   used: integer('used').notNull(),
 });
+
+/**
+ * Each subscription's billing period against the distributor's invoice: its status, the
+ * figures compared, and the person's decision (or the tolerance's) with who and when.
+ */
+export const reconciliations = pgTable(
+  'reconciliations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    distributor: text('distributor').notNull(),
+    subscriptionId: text('subscription_id').notNull(),
+    /** `2026-10`: the month the invoice bills. */
+    period: text('period').notNull(),
+    companyName: text('company_name').notNull(),
+    cwCompanyId: integer('cw_company_id'),
+    productName: text('product_name').notNull(),
+    cwAgreementId: integer('cw_agreement_id'),
+    status: text('status', { enum: RECONCILE_STATUSES }).notNull(),
+    reason: text('reason').notNull(),
+    figures: jsonb('figures').$type<ReconcileFigures>(),
+    adjustment: jsonb('adjustment').$type<AdjustmentLine>(),
+    withinTolerance: boolean('within_tolerance').notNull().default(false),
+    decision: text('decision', { enum: RECONCILE_DECISIONS }),
+    decidedBy: text('decided_by'),
+    decidedAt: at('decided_at'),
+    note: text('note'),
+    /** The write an Accept made: one key per subscription and period, so it is posted once. */
+    opKey: text('op_key'),
+    checkedAt: at('checked_at').notNull(),
+    statusChangedAt: at('status_changed_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('reconciliations_key_uq').on(t.tenantId, t.distributor, t.subscriptionId, t.period),
+    index('reconciliations_period_idx').on(t.tenantId, t.period),
+    check('reconciliations_status_ck', oneOf(t.status, RECONCILE_STATUSES)),
+    check('reconciliations_decision_ck', oneOf(t.decision, RECONCILE_DECISIONS)),
+  ],
+);
+
+/** Every status change and decision of a reconciliation: what the digest reports and the page lists. */
+export const reconciliationEvents = pgTable(
+  'reconciliation_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    reconciliationId: uuid('reconciliation_id')
+      .notNull()
+      .references(() => reconciliations.id, { onDelete: 'cascade' }),
+    at: at('at').notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    note: text('note'),
+  },
+  (t) => [index('reconciliation_events_tenant_idx').on(t.tenantId, t.at)],
+);
+
+/** Who hears about what, and how; changed by members allowed to change settings. */
+export const notificationSettings = pgTable('notification_settings', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  settings: jsonb('settings').$type<NotificationSettings>().notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: updatedAt(),
+});
+
+/** Every digest sent (or tried): to whom, what, and whether the email and the ticket went. */
+export const digests = pgTable(
+  'digests',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    at: at('at').notNull().defaultNow(),
+    /** `daily`, `after-run` or `test`. */
+    trigger: text('trigger').notNull(),
+    recipients: jsonb('recipients').$type<string[]>().notNull(),
+    subject: text('subject').notNull(),
+    items: integer('items').notNull(),
+    emailed: boolean('emailed').notNull(),
+    ticketId: integer('ticket_id'),
+    error: text('error'),
+  },
+  (t) => [index('digests_tenant_at_idx').on(t.tenantId, t.at)],
+);

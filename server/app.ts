@@ -10,6 +10,7 @@ import { sharedPacers } from './jobs/budget.ts';
 import type { RunDeps } from './jobs/run.ts';
 import type { SyncJobs } from './jobs/sync-jobs.ts';
 import type { Logger } from './logger.ts';
+import type { Mailer } from './notify/mailer.ts';
 import { podRoutes } from './pod-static.ts';
 import { apiRoutes } from './routes/api.ts';
 import type { ApiDeps } from './routes/context.ts';
@@ -37,6 +38,8 @@ export interface AppDeps {
   syncBudgetPerMinute?: number;
   /** The job engine's sync jobs: queued by "Sync now", scheduled from the settings. */
   jobs: SyncJobs;
+  /** Sends digests and the Settings page's test. */
+  mailer?: Mailer;
 }
 
 /** Builds the whole HTTP surface from its dependencies; index.ts only wires and serves. */
@@ -56,6 +59,8 @@ export function createApp(deps: AppDeps) {
     cache: createTtlCache(deps.readCacheMs ?? 60_000),
     jobs: deps.jobs,
     sandbox: deps.sandbox,
+    mailer: deps.mailer,
+    logger: deps.logger,
     setupFetch: deps.cw?.fetch,
   };
   const pacer = sharedPacers(deps.database.db, deps.syncBudgetPerMinute ?? 600);
@@ -65,6 +70,7 @@ export function createApp(deps: AppDeps) {
     clock: deps.clock,
     logger: deps.logger,
     pacer,
+    mailer: deps.mailer,
   });
   const app = new Hono()
     .onError(errorHandler(deps.logger))

@@ -88,6 +88,15 @@ const schema = z.object({
   SANDBOX_CW_PORT: port(8788),
   SANDBOX_PAX8_PORT: port(8789),
   SANDBOX_ION_PORT: port(8790),
+  /** The sandbox's mail catcher: SMTP, and the page its inbox is read on. */
+  SANDBOX_SMTP_PORT: port(2525),
+  SANDBOX_INBOX_PORT: port(8791),
+  /** Where digests are sent: `smtp://user:password@host:587` (or `smtps://`). A secret: never logged. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'use an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Distributor sync <sync@localhost>'),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -9,7 +9,7 @@ import { bootstrapSandboxTenant } from './sandbox/bootstrap.ts';
 import { type RunningSandboxes, startSandboxes } from './sandbox/start.ts';
 
 const runtime = await openRuntime();
-const { env, logger, database, secrets, clock, version, publicUrl } = runtime;
+const { env, logger, database, secrets, clock, version, publicUrl, mailer } = runtime;
 
 const configuredOrigins = [...MANAGE_CLOUD_ORIGINS, ...env.CW_HOST_ORIGINS];
 const hostOrigins = hostOriginsFor(database.db, configuredOrigins);
@@ -26,6 +26,7 @@ const app = createApp({
   hostOrigins,
   syncBudgetPerMinute: env.SYNC_BUDGET_PER_MINUTE,
   jobs: jobs.sync,
+  mailer,
 });
 
 const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => void announce(info.port));
@@ -44,7 +45,11 @@ async function announce(port: number) {
       cwPort: env.SANDBOX_CW_PORT,
       pax8Port: env.SANDBOX_PAX8_PORT,
       ionPort: env.SANDBOX_ION_PORT,
+      smtpPort: env.SANDBOX_SMTP_PORT,
+      inboxPort: env.SANDBOX_INBOX_PORT,
     });
+    // Digests go to the sandbox's inbox unless a real mail server is configured.
+    if (!env.SMTP_URL) mailer.use(sandboxes.mail.smtpUrl);
     const { registered } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, base, { ion: true });
     logger.info('sandbox ready', {
       connectwise: sandboxes.cw.url,
@@ -60,6 +65,7 @@ async function announce(port: number) {
       '',
       `  Sandbox Pax8 API:           ${sandboxes.pax8.baseUrl}`,
       `  Sandbox StreamOne Ion API:  ${sandboxes.ion.url}/api/v3 (account ${sandboxes.world.ion.accountId})`,
+      `  Sandbox inbox (digests):    ${sandboxes.mail.inboxUrl}${env.SMTP_URL ? ' (unused: SMTP_URL is set)' : ''}`,
     );
   }
   lines.push(`  Pod:                        ${base}/pod/`, `  Health:                     ${base}/healthz`);

@@ -7,6 +7,7 @@ import { type Clock, pinnedDayClock, systemClock } from './clock.ts';
 import { createSecretBox, loadOrCreateSandboxKey, parseSecretKey, type SecretBox } from './crypto.ts';
 import { type Env, EnvError, parseEnv } from './env.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { type Mailer, smtpMailer } from './notify/mailer.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -17,6 +18,8 @@ export interface Runtime {
   secrets: SecretBox;
   clock: Clock;
   version: string;
+  /** Sends digests; sandbox mode points it at the mail catcher once that has started. */
+  mailer: Mailer;
   /** Where members' browsers reach this server. */
   publicUrl: (port: number) => string;
 }
@@ -54,6 +57,7 @@ export async function openRuntime(): Promise<Runtime> {
     secrets: createSecretBox(key),
     clock: env.SANDBOX_TODAY ? pinnedDayClock(env.SANDBOX_TODAY) : systemClock,
     version,
+    mailer: smtpMailer(env.MAIL_FROM, env.SMTP_URL),
     publicUrl: (port) => (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
   };
 }

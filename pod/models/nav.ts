@@ -9,6 +9,7 @@ export type View =
   | { page: 'review'; subscriptionId: string; usage?: boolean }
   | { page: 'log'; operations?: string[]; subscription?: string; run?: string }
   | { page: 'report' }
+  | { page: 'reconcile' }
   | { page: 'settings' }
   | { page: 'connections' };
 export const view = signal<View>({ page: 'company' });

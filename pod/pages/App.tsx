@@ -15,6 +15,7 @@ const CompaniesPage = lazyPage(() => import('./CompaniesPage.tsx').then((m) => m
 const ProductsPage = lazyPage(() => import('./ProductsPage.tsx').then((m) => m.ProductsPage));
 const LogPage = lazyPage(() => import('./LogPage.tsx').then((m) => m.LogPage));
 const ReportPage = lazyPage(() => import('./ReportPage.tsx').then((m) => m.ReportPage));
+const ReconcilePage = lazyPage(() => import('./ReconcilePage.tsx').then((m) => m.ReconcilePage));
 const SettingsPage = lazyPage(() => import('./SettingsPage.tsx').then((m) => m.SettingsPage));
 const ConnectionsPage = lazyPage(() => import('./ConnectionsPage.tsx').then((m) => m.ConnectionsPage));
 
@@ -23,6 +24,7 @@ const PAGES = [
   { key: 'companies', label: 'Companies' },
   { key: 'products', label: 'Products' },
   { key: 'report', label: 'Unsynced' },
+  { key: 'reconcile', label: 'Reconcile' },
   { key: 'log', label: 'Log' },
   { key: 'settings', label: 'Settings' },
   { key: 'connections', label: 'Connections' },
@@ -118,6 +120,7 @@ export function App() {
             ))}
           {v.page === 'log' && <LogPage operations={v.operations} subscription={v.subscription} run={v.run} />}
           {v.page === 'report' && <ReportPage />}
+          {v.page === 'reconcile' && <ReconcilePage />}
           {v.page === 'settings' && <SettingsPage />}
           {v.page === 'connections' && <ConnectionsPage />}
         </Tabs>

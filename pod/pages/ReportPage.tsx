@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { monthName } from '../../shared/billing/calendar.ts';
 import { formatCents } from '../../shared/money.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
+import { CompanyLink } from '../components/CompanyLink.tsx';
 import { age, day, signedMoney, when } from '../components/format.ts';
 import { MapInline } from '../components/MapInline.tsx';
 import { Notice } from '../components/Notice.tsx';
@@ -169,22 +170,13 @@ function Group(props: { title: string; rows: ReportRow[]; linked?: boolean; hide
   );
 }
 
-/** Opens the company in Manage, where its distributor tab is. */
-const openCompany = (id: number) => void hostBridge()?.request('openScreen', { screen: 'company', id, newTab: true });
-
 function Row({ row: r, linked }: { row: ReportRow; linked?: boolean }) {
   const [mapping, setMapping] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   return (
     <tr data-testid="report-row" data-state={r.state} data-subscription={r.subscriptionId}>
       <td>
-        {r.cwCompanyId ? (
-          <button type="button" class="link" onClick={() => openCompany(r.cwCompanyId!)}>
-            {r.companyName}
-          </button>
-        ) : (
-          r.companyName
-        )}
+        <CompanyLink id={r.cwCompanyId} name={r.companyName} />
       </td>
       <td class="subscription">
         {r.productName} <span class="muted small">{r.billingTerm}</span>{' '}

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { centsToDecimal, parseCents } from '../../shared/money.ts';
-import { OPERATION_KINDS, type OperationKind, type TenantSettings } from '../../shared/schemas/settings.ts';
+import { type TenantSettings, UNATTENDED_KINDS, type UnattendedKind } from '../../shared/schemas/settings.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
+import { CentsInput } from '../components/CentsInput.tsx';
 import { when } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
+import { NotificationsPanel } from '../components/NotificationsPanel.tsx';
 import { RunProgress } from '../components/RunProgress.tsx';
 import { NextRuns, SchedulePicker } from '../components/SchedulePicker.tsx';
 import { may } from '../models/session.ts';
@@ -21,7 +22,7 @@ import {
   syncNow,
 } from '../models/sync-settings.ts';
 
-const KIND_LABEL: Record<OperationKind, string> = {
+const KIND_LABEL: Record<UnattendedKind, string> = {
   increase: 'Increases',
   decrease: 'Decreases',
   cancellation: 'Cancellations',
@@ -126,7 +127,7 @@ export function SettingsPage() {
         {s && <NextRuns runs={s.nextRuns} timeZone={s.timeZone} />}
         <p>
           Written without a person:{' '}
-          {OPERATION_KINDS.map((k) => (
+          {UNATTENDED_KINDS.map((k) => (
             <label key={k} class="check-inline">
               <input
                 type="checkbox"
@@ -167,19 +168,11 @@ export function SettingsPage() {
             <span>Skip prorates under</span>
             <span class="inline">
               $
-              <input
-                type="number"
-                min="0"
-                max="1000"
-                step="0.01"
+              <CentsInput
                 name="prorateMinimum"
-                class="small-input"
-                value={centsToDecimal(form.rules.prorateMinimumCents)}
-                onChange={(e) => {
-                  const text = e.currentTarget.value.trim() || '0';
-                  if (/^\d+(\.\d{1,2})?$/.test(text))
-                    setForm({ ...form, rules: { ...form.rules, prorateMinimumCents: parseCents(text) } });
-                }}
+                max={1000}
+                value={form.rules.prorateMinimumCents}
+                onCents={(c) => setForm({ ...form, rules: { ...form.rules, prorateMinimumCents: c } })}
               />
             </span>
             <span class="muted small">
@@ -208,6 +201,33 @@ export function SettingsPage() {
               says it is final (Pax8: the 4th).
             </span>
           </label>
+          <label class="field">
+            <span>Accept reconciliation differences up to</span>
+            <span class="inline">
+              $
+              <CentsInput
+                name="reconcileToleranceCents"
+                max={1000}
+                value={form.rules.reconcileToleranceCents}
+                onCents={(c) => setForm({ ...form, rules: { ...form.rules, reconcileToleranceCents: c } })}
+              />
+              or
+              {/* A percentage with two decimals is a whole number of basis points, as cents are of dollars. */}
+              <CentsInput
+                name="reconcileTolerancePercent"
+                label="Tolerance as a percentage"
+                max={100}
+                value={form.rules.reconcileToleranceBp}
+                onCents={(bp) => setForm({ ...form, rules: { ...form.rules, reconcileToleranceBp: bp } })}
+              />
+              %
+            </span>
+            <span class="muted small">
+              {form.rules.reconcileToleranceCents === 0 && form.rules.reconcileToleranceBp === 0
+                ? 'Every difference waits for a person.'
+                : 'Smaller differences are accepted without a person and not posted; each is logged as accepted by the tolerance.'}
+            </span>
+          </label>
         </div>
         <div class="actions">
           <ActionButton action="changeSettings" class="primary" onClick={() => void saveSettings(form)}>
@@ -216,6 +236,7 @@ export function SettingsPage() {
           {s?.updatedBy && <span class="muted small">Last saved by {s.updatedBy}</span>}
         </div>
       </fieldset>
+      <NotificationsPanel />
       <h2>Run</h2>
       <div class="actions">
         <ActionButton action="writeAdditions" disabled={busy} onClick={() => void syncNow('sync')}>

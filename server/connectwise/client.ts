@@ -12,6 +12,7 @@ import {
   type CwCompanyInfo,
   cwAdditionSchema,
   cwAgreementSchema,
+  cwBoardSchema,
   cwCatalogItemSchema,
   cwCompanyInfoSchema,
   cwCompanySchema,
@@ -22,10 +23,12 @@ import {
   cwNamedSchema,
   cwRoleSettingSchema,
   cwSystemInfoSchema,
+  cwTicketSchema,
   type NewCwAddition,
   type NewCwCatalogItem,
   type NewCwCompany,
   type NewCwHostedSetup,
+  type NewCwTicket,
   type PatchOperation,
 } from './types.ts';
 
@@ -266,6 +269,12 @@ export function createCwClient(options: CwClientOptions) {
         ]);
         return { categories, subcategories, types, unitsOfMeasure };
       },
+    },
+
+    service: {
+      boards: () =>
+        list('/service/boards', cwBoardSchema, { conditions: where.eq('inactiveFlag', false), orderBy: 'name asc' }),
+      createTicket: (ticket: NewCwTicket) => write('POST', '/service/tickets', ticket, cwTicketSchema),
     },
 
     hostedSetups: {

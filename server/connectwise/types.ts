@@ -243,3 +243,23 @@ export interface PatchOperation {
 
 /** A setup-table row: category, subcategory, type, unit of measure. */
 export const cwNamedSchema = z.object({ id: z.number().int(), name: z.string() });
+
+/** A service board, where tickets are worked. */
+export const cwBoardSchema = z.object({ id: z.number().int(), name: z.string(), inactiveFlag: z.boolean().optional() });
+export type CwBoard = z.output<typeof cwBoardSchema>;
+
+export const cwTicketSchema = z.object({
+  id: z.number().int(),
+  summary: z.string(),
+  board: cwNamedSchema.nullish(),
+  company: z.object({ id: z.number().int() }).passthrough().nullish(),
+});
+export type CwTicket = z.output<typeof cwTicketSchema>;
+
+/** A new service ticket: Manage's summary is 100 characters at most. */
+export interface NewCwTicket {
+  summary: string;
+  board: { id: number };
+  company: { id: number };
+  initialDescription: string;
+}

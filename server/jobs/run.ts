@@ -16,6 +16,7 @@ import { mapLimit } from '../http/limit.ts';
 import { sleep } from '../http/retry.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import type { Logger } from '../logger.ts';
+import type { Mailer } from '../notify/mailer.ts';
 import { type Assessment, assessTenant, statusRow, type TenantAssessment, unreadableRow } from '../sync/assess.ts';
 import { boundProducts, overBillingIn, overBillingRow } from '../sync/over-billing.ts';
 import {
@@ -37,6 +38,8 @@ export interface RunDeps {
   /** The tenant's ConnectWise request budget, shared by every process that works the tenant. */
   pacer?: (tenantId: string) => Pacer;
   concurrency?: number;
+  /** Sends the tenant's digest after a run, when its settings ask for one. */
+  mailer?: Mailer;
 }
 
 export interface RunOptions {

@@ -3,6 +3,7 @@ import type { DatabaseHandle } from '../../db/client.ts';
 import type { Clock } from '../clock.ts';
 import type { SecretBox } from '../crypto.ts';
 import type { Logger } from '../logger.ts';
+import type { Mailer } from '../notify/mailer.ts';
 import { createVendors, type Vendors } from '../tenants/vendors.ts';
 import { sharedPacers } from './budget.ts';
 import { DEFAULT_TIMINGS, type EngineTimings, startEngine } from './engine.ts';
@@ -22,6 +23,7 @@ export interface JobsDeps {
   timings?: EngineTimings;
   /** Budget windows (tests shorten them). */
   budgetWindowMs?: number;
+  mailer?: Mailer;
 }
 
 export interface Jobs {
@@ -49,6 +51,7 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
     clock: deps.clock,
     logger: deps.logger,
     pacer: sharedPacers(deps.database.db, deps.budgetPerMinute, { windowMs: deps.budgetWindowMs }),
+    mailer: deps.mailer,
   };
   if (deps.work) {
     await workSyncJobs(boss, { ...runDeps, secrets: deps.secrets, ...deps.work });
@@ -69,7 +72,7 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
  * once (`true`), a given number (`npm run sync` works one), or none.
  */
 export function startJobsFor(
-  runtime: Pick<JobsDeps, 'database' | 'logger' | 'clock' | 'secrets'> & {
+  runtime: Pick<JobsDeps, 'database' | 'logger' | 'clock' | 'secrets' | 'mailer'> & {
     env: { SYNC_BUDGET_PER_MINUTE: number; JOB_CONCURRENCY: number };
   },
   work: boolean | number,
@@ -79,6 +82,7 @@ export function startJobsFor(
     logger: runtime.logger,
     clock: runtime.clock,
     secrets: runtime.secrets,
+    mailer: runtime.mailer,
     vendors: createVendors({ db: runtime.database.db, secrets: runtime.secrets }),
     budgetPerMinute: runtime.env.SYNC_BUDGET_PER_MINUTE,
     work: work === false ? undefined : { localConcurrency: work === true ? runtime.env.JOB_CONCURRENCY : work },

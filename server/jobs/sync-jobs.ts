@@ -6,8 +6,10 @@ import { allTenants, getTenant } from '../../db/queries/tenants.ts';
 import type { TenantSettings } from '../../shared/schemas/settings.ts';
 import { sessionCwAuth } from '../auth/session.ts';
 import type { SecretBox } from '../crypto.ts';
+import { digestIfDue } from '../notify/digest.ts';
 import { runTenantArrears } from './arrears.ts';
 import { ARREARS_QUEUE, SYNC_QUEUE, SYNC_RETRY_LIMIT } from './engine.ts';
+import { reconcileTenant } from './reconcile.ts';
 import { type RunDeps, type RunOptions, type RunResult, runTenantSync } from './run.ts';
 
 /** What a sync job carries: never credentials, only where to find them. */
@@ -105,6 +107,7 @@ export async function workSyncJobs(
       const attempt = { number: job!.retryCount + 1, of: SYNC_RETRY_LIMIT + 1 };
       const result = await runTenantSync(deps, tenant, { ...options, attempt });
       if (result.outcome === 'failed' && result.transient) throw new Error(result.error ?? 'the run failed');
+      if (data.trigger === 'scheduled') await digestIfDue(deps, tenant, 'after-run');
       return result;
     },
   );
@@ -126,6 +129,9 @@ export async function workArrearsJobs(boss: PgBoss, deps: RunDeps & { localConcu
       const trigger = job!.data.trigger === 'command' ? 'command' : 'scheduled';
       const result = await runTenantArrears(deps, tenant, { trigger, requestedBy: job!.data.requestedBy });
       if (result.outcome === 'failed' && result.transient) throw new Error(result.error ?? 'the run failed');
+      // The daily job also reconciles last month against the invoices, then sends a daily digest.
+      await reconcileTenant(deps, tenant);
+      await digestIfDue(deps, tenant, 'daily');
       return result;
     },
   );

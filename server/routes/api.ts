@@ -13,8 +13,10 @@ import { connectionRoutes } from './connections.ts';
 import type { ApiDeps } from './context.ts';
 import { distributorCompanyRoutes } from './distributor-companies.ts';
 import { historyRoutes } from './history.ts';
+import { notificationRoutes } from './notifications.ts';
 import { planRoutes } from './plans.ts';
 import { productRoutes } from './products.ts';
+import { reconciliationRoutes } from './reconciliations.ts';
 import { serviceRoutes } from './services.ts';
 import { syncRoutes } from './sync.ts';
 import { usageRoutes } from './usage.ts';
@@ -129,6 +131,8 @@ export function apiRoutes(deps: ApiDeps) {
       .route('/', serviceRoutes(deps))
       .route('/', planRoutes(deps))
       .route('/', usageRoutes(deps))
+      .route('/', reconciliationRoutes(deps))
+      .route('/', notificationRoutes(deps))
       .route('/', adjustmentRoutes(deps))
       .route('/', historyRoutes(deps))
       .route('/', connectionRoutes(deps))

@@ -9,6 +9,8 @@ import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { AppError } from '../errors.ts';
 import type { SyncJobs } from '../jobs/sync-jobs.ts';
+import type { Logger } from '../logger.ts';
+import type { Mailer } from '../notify/mailer.ts';
 import { readUsage } from '../sync/usage.ts';
 import type { Vendors } from '../tenants/vendors.ts';
 
@@ -21,6 +23,9 @@ export interface ApiDeps extends SessionDeps {
   sandbox: boolean;
   /** How credential checks reach the vendors (tests pass their own). */
   setupFetch?: typeof fetch;
+  /** Sends digests and the Settings page's test. */
+  mailer?: Mailer;
+  logger: Logger;
 }
 
 /**

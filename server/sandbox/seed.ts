@@ -241,6 +241,12 @@ export function generateWorld(options: SeedOptions): World {
     subcategories: CW_SUBCATEGORIES,
     productTypes: CW_TYPES,
     unitsOfMeasure: CW_UOMS,
+    boards: [
+      { id: 1, name: 'Help Desk', inactiveFlag: false },
+      { id: 2, name: 'Billing', inactiveFlag: false },
+      { id: 3, name: 'Projects (closed)', inactiveFlag: true },
+    ],
+    tickets: [],
   };
   const pax8: Pax8World = {
     clientId: 'sandbox-client',
@@ -582,6 +588,33 @@ function termEnd(start: DateTime, months: number, today: DateTime): DateTime {
   return end;
 }
 
+/**
+ * The final invoice is not always what was synced: on three subscriptions of different
+ * customers, seats added after the sync, a price change, and a credit, for reconciliation.
+ */
+function varyInvoice(items: Pax8InvoiceItemRecord[]) {
+  const seats = items.filter((i) => i.type === 'subscription' && i.term === 'Monthly' && i.quantity > 0);
+  const picked: Pax8InvoiceItemRecord[] = [];
+  for (const i of seats) if (picked.length < 3 && !picked.some((p) => p.companyId === i.companyId)) picked.push(i);
+  const [more, dearer, credited] = picked;
+  if (more) Object.assign(more, { quantity: more.quantity + 3 });
+  if (dearer) Object.assign(dearer, { cost: money(dearer.cost * 1.1) });
+  for (const i of [more, dearer])
+    if (i) Object.assign(i, { total: money(i.price * i.quantity), costTotal: money(i.cost * i.quantity) });
+  if (credited)
+    items.push({
+      ...credited,
+      id: `${credited.id.slice(0, -4)}cr01`,
+      type: 'credit',
+      quantity: 1,
+      price: -credited.cost,
+      cost: -credited.cost,
+      total: -credited.cost,
+      costTotal: -credited.cost,
+      term: 'One-Time',
+    });
+}
+
 /** Last month's invoice: one item per active subscription, billed on the 4th as Pax8 does. */
 function addInvoices(rng: Rng, today: DateTime, pax8: Pax8World) {
   const month = today.minus({ months: 1 }).startOf('month');
@@ -619,6 +652,7 @@ function addInvoices(rng: Rng, today: DateTime, pax8: Pax8World) {
             : sub.billingTerm,
     });
   }
+  varyInvoice(items);
   const total = money(items.reduce((sum, i) => sum + i.costTotal, 0));
   pax8.invoices.push({
     id: invoiceId,

@@ -5,7 +5,9 @@ import { type CwSandbox, createCwSandbox } from './connectwise/app.ts';
 import { createControl } from './faults.ts';
 import { ionAdmin } from './ion/admin.ts';
 import { createIonSandbox, type IonSandbox } from './ion/app.ts';
+import { type MailCatcher, startMailCatcher } from './mail/catcher.ts';
 import { createPax8Sandbox, type Pax8Quirks, type Pax8Sandbox } from './pax8/app.ts';
+import { invoiceAdmin } from './pax8/invoice-admin.ts';
 import { generateWorld, type SeedOptions } from './seed.ts';
 import { listen, type RunningServer } from './serve.ts';
 import { money } from './usage-seed.ts';
@@ -15,6 +17,9 @@ export interface SandboxOptions extends SeedOptions {
   cwPort?: number;
   pax8Port?: number;
   ionPort?: number;
+  /** The mail catcher's SMTP and inbox ports (0: any free one). */
+  smtpPort?: number;
+  inboxPort?: number;
   /** Latency added to every vendor call (the benchmarks use 50 ms). */
   latencyMs?: number;
   /** Manage's per-minute limit; null turns it off. */
@@ -28,6 +33,8 @@ export interface RunningSandboxes {
   cw: CwSandbox & { url: string; site: string };
   pax8: Pax8Sandbox & { url: string; baseUrl: string; tokenUrl: string };
   ion: IonSandbox & { url: string };
+  /** Where digests go in sandbox mode, and where a person reads them. */
+  mail: MailCatcher;
   close: () => Promise<void>;
 }
 
@@ -66,6 +73,7 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
       '/__sandbox',
       adminRoutes(pax8.control, (admin) => {
         admin.get('/quirks', (c) => c.json(pax8.quirks));
+        invoiceAdmin(world.pax8)(admin);
         /** Changes a subscription's seats as a partner would in the Pax8 portal, on the sandbox's today unless `at` says otherwise. */
         admin.post('/subscriptions/:id/quantity', async (c) => {
           const change = await quantityChange(c, world.today);
@@ -142,6 +150,13 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
     throw error;
   }
   const [cwServer, pax8Server, ionServer] = servers as [RunningServer, RunningServer, RunningServer];
+  let mail: MailCatcher;
+  try {
+    mail = await startMailCatcher({ smtpPort: options.smtpPort, httpPort: options.inboxPort });
+  } catch (error) {
+    await Promise.all(servers.map((s) => s.close()));
+    throw error;
+  }
   return {
     world,
     cw: Object.assign(cw, { url: cwServer.url, site: new URL(cwServer.url).host }),
@@ -151,8 +166,9 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
       tokenUrl: `${pax8Server.url}/oauth/token`,
     }),
     ion: Object.assign(ion, { url: ionServer.url }),
+    mail,
     close: async () => {
-      await Promise.all(servers.map((s) => s.close()));
+      await Promise.all([...servers.map((s) => s.close()), mail.close()]);
     },
   };
 }

@@ -147,6 +147,18 @@ export interface CwWorld {
   subcategories: (Ref & { category: Ref })[];
   productTypes: Ref[];
   unitsOfMeasure: Ref[];
+  /** Service boards, and the tickets opened on them (the product's digests, when asked). */
+  boards: { id: number; name: string; inactiveFlag: boolean }[];
+  tickets: CwTicketRecord[];
+}
+
+export interface CwTicketRecord {
+  id: number;
+  summary: string;
+  board: Ref;
+  company: { id: number; identifier: string; name: string };
+  initialDescription: string;
+  _info: { lastUpdated: string; updatedBy: string };
 }
 
 export interface Pax8CompanyRecord {
@@ -270,7 +282,7 @@ export interface Pax8InvoiceRecord {
 export interface Pax8InvoiceItemRecord {
   id: string;
   invoiceId: string;
-  type: 'subscription' | 'prorate' | 'one-time' | 'usage';
+  type: 'subscription' | 'prorate' | 'one-time' | 'usage' | 'credit';
   companyId: string;
   companyName: string;
   subscriptionId: string;

@@ -14,6 +14,8 @@ export const OPERATION_TYPES = [
   'create-extra-months',
   /** A usage period billed once (Azure, a usage summary or line). */
   'create-usage',
+  /** A reconciliation's difference, posted once when a person accepts it. */
+  'create-adjustment',
 ] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
 

@@ -2,8 +2,12 @@ import { z } from 'zod/mini';
 
 /** Operation kinds the scheduled job may write without a person. */
 /** `usage`: a usage subscription's arrears lines, written from a final period. */
-export const OPERATION_KINDS = ['increase', 'decrease', 'cancellation', 'prorate', 'usage'] as const;
+/** Kinds the scheduled job may write without a person, when the settings allow each. */
+export const UNATTENDED_KINDS = ['increase', 'decrease', 'cancellation', 'prorate', 'usage'] as const;
+/** Every kind of write; a reconciliation's adjustment is posted only by a person's Accept. */
+export const OPERATION_KINDS = [...UNATTENDED_KINDS, 'reconciliation'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
+export type UnattendedKind = (typeof UNATTENDED_KINDS)[number];
 
 /** The connector guide's sync rules, with its defaults. */
 export const syncRulesSchema = z.object({
@@ -39,6 +43,30 @@ export const syncRulesSchema = z.object({
       ),
     4,
   ),
+  /**
+   * A reconciliation difference at most this many cents (or this share of what ConnectWise
+   * should bill, in basis points) is accepted without a person and logged as such; 0 is off.
+   */
+  reconcileToleranceCents: z._default(
+    z
+      .number()
+      .check(
+        z.int('the tolerance is a whole number of cents'),
+        z.gte(0, 'the tolerance cannot be negative'),
+        z.lte(100_000, 'the tolerance is at most $1,000.00'),
+      ),
+    0,
+  ),
+  reconcileToleranceBp: z._default(
+    z
+      .number()
+      .check(
+        z.int('the tolerance is a whole number of hundredths of a percent'),
+        z.gte(0, 'the tolerance cannot be negative'),
+        z.lte(10_000, 'the tolerance is at most 100%'),
+      ),
+    0,
+  ),
 });
 export type SyncRules = z.infer<typeof syncRulesSchema>;
 
@@ -59,7 +87,7 @@ export const tenantSettingsSchema = z.object({
       }
     }, 'timeZone must be an IANA zone such as UTC or America/New_York'),
   ),
-  unattendedKinds: z.array(z.enum(OPERATION_KINDS)).check(z.maxLength(OPERATION_KINDS.length, 'list each kind once')),
+  unattendedKinds: z.array(z.enum(UNATTENDED_KINDS)).check(z.maxLength(UNATTENDED_KINDS.length, 'list each kind once')),
   rules: syncRulesSchema,
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;

@@ -22,6 +22,8 @@ const RULES = {
   proration: 'separate-one-time',
   prorateMinimumCents: 0,
   arrearsDay: 4,
+  reconcileToleranceCents: 0,
+  reconcileToleranceBp: 0,
 } as const;
 
 function subscriptionOf(id: string, quantity: number): Subscription {

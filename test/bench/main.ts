@@ -4,6 +4,7 @@ import { benchEngine } from './engine.ts';
 import { benchJob } from './job.ts';
 import { benchMapping } from './mapping.ts';
 import { benchPod } from './pod.ts';
+import { benchReconcile } from './reconcile.ts';
 import { type Figure, printFigures } from './report.ts';
 import { benchScale } from './scale.ts';
 import { benchVendorReads } from './vendor-reads.ts';
@@ -34,6 +35,7 @@ await section('Mapping', benchMapping);
 await section('Addition engine', benchEngine);
 await section('Scheduled sync, 500 companies / 5,000 subscriptions, 50 ms latency', () => benchJob());
 await section('Arrears job, 500 usage subscriptions (1,000 lines), 50 ms latency', () => benchArrears());
+await section("Reconciliation: October's invoice, 5,000 subscriptions, 50 ms latency", benchReconcile);
 await section('Scale-out on Postgres: 200 tenants × 25 subscriptions, 50 ms latency', benchScale);
 
 const missed = all.filter((f) => f.pass === false);

@@ -7,7 +7,9 @@ import * as adjustments from '../../db/queries/adjustments.ts';
 import * as budgets from '../../db/queries/budgets.ts';
 import * as connections from '../../db/queries/connections.ts';
 import * as mappings from '../../db/queries/mappings.ts';
+import * as notifications from '../../db/queries/notifications.ts';
 import * as operations from '../../db/queries/operations.ts';
+import * as reconciliations from '../../db/queries/reconciliations.ts';
 import * as reports from '../../db/queries/reports.ts';
 import * as runs from '../../db/queries/runs.ts';
 import * as sessions from '../../db/queries/sessions.ts';
@@ -15,6 +17,7 @@ import * as settings from '../../db/queries/settings.ts';
 import * as status from '../../db/queries/status.ts';
 import * as usage from '../../db/queries/usage.ts';
 import * as schema from '../../db/schema.ts';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../shared/schemas/notifications.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import {
   B_ONLY,
@@ -172,6 +175,21 @@ describe("scoped reads see only their own tenant's rows, and of those only their
     expect([...others.items.keys()]).toEqual([7]);
   });
 
+  it('reconciliations and notifications', async () => {
+    onlyA(await reconciliations.reconciliationsOf(db(), SA, '2026-10'));
+    expect(await reconciliations.reconciliationsOf(db(), SA, '2026-10', [B_ONLY.sub])).toEqual([]);
+    onlyTenantA(await reconciliations.reconciliationsBetween(db(), A, '2026-01', '2026-12'));
+    onlyTenantA(await reconciliations.awaitingReview(db(), A));
+    const mine = ids[A]![`reconciliation:${SHARED.sub}`]!;
+    onlyTenantA(await reconciliations.eventsOf(db(), A, [mine, ids[B]![`reconciliation:${SHARED.sub}`]!]));
+    const changes = await reconciliations.changesSince(db(), A, new Date(0));
+    expect(changes.map((c) => c.companyName).sort()).toEqual(['Company A', 'Company A-ion', 'Company A-ion']);
+    expect((await reconciliations.recurringBefore(db(), SA, [1, 2, 3], '2026-01-01')).size).toBe(0);
+    expect((await notifications.getNotificationSettings(db(), A)).recipients).toEqual(['A@example.com']);
+    expect((await notifications.recentDigests(db(), A)).map((d) => d.subject).sort()).toEqual(['A', 'A-ion', 'A-ion']);
+    expect(await notifications.lastDigestAt(db(), A)).toEqual(new Date('2026-11-20T12:00:00Z'));
+  });
+
   it('operations, statuses, reports, runs, settings and the log', async () => {
     onlyA(await operations.outstandingOperations(db(), SA));
     expect(await operations.outstandingOperations(db(), SA, [B_ONLY.sub])).toEqual([]);
@@ -229,6 +247,31 @@ describe("scoped reads see only their own tenant's rows, and of those only their
 describe('tenant-scoped writes leave every other tenant as it was', () => {
   it('change only A, whatever keys they are given', async () => {
     const d = db();
+    const now = new Date('2026-11-21T00:00:00Z');
+    await reconciliations.saveChecked(
+      d,
+      SA,
+      '2026-10',
+      [SHARED.sub, B_ONLY.sub].map((sub) => ({
+        subscriptionId: sub,
+        period: '2026-10',
+        companyName: 'A',
+        productName: 'A',
+        status: 'rejected' as const,
+        reason: 'checked by A',
+        checkedAt: now,
+      })),
+      'A',
+      now,
+    );
+    await reconciliations.decide(
+      d,
+      SA,
+      [{ id: ids[B]![`reconciliation:${SHARED.sub}`]!, status: 'review', toStatus: 'rejected' }],
+      { decision: 'rejected', by: 'A', note: 'A', at: now },
+    );
+    await notifications.saveNotificationSettings(d, A, { ...DEFAULT_NOTIFICATION_SETTINGS, recipients: [] }, 'A');
+    await notifications.insertDigest(d, A, { trigger: 'test', recipients: [], subject: 'A', items: 0, emailed: false });
     const claimNow = { owner: 'me', now: new Date(), leaseUntil: new Date(Date.now() + 60_000) };
     await mappings.setDefaultAgreement(d, SA, ids[B]![SHARED.sub]!, 999);
     await mappings.setDefaultAgreement(d, SA, ids[A]![SHARED.sub]!, 999);
@@ -374,7 +417,20 @@ describe('sessions', () => {
 describe('coverage', () => {
   it('exercises every tenant-scoped query in db/queries', () => {
     const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
-    const modules = { adjustments, budgets, connections, mappings, operations, reports, runs, settings, status, usage };
+    const modules = {
+      adjustments,
+      budgets,
+      connections,
+      mappings,
+      notifications,
+      operations,
+      reconciliations,
+      reports,
+      runs,
+      settings,
+      status,
+      usage,
+    };
     const missing = Object.entries(modules).flatMap(([name, mod]) =>
       Object.entries(mod)
         .filter(([, v]) => typeof v === 'function')

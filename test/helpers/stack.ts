@@ -8,6 +8,7 @@ import { MANAGE_CLOUD_ORIGINS } from '../../server/env.ts';
 import { hostOriginsFor } from '../../server/http/host-origins.ts';
 import type { EngineTimings } from '../../server/jobs/engine.ts';
 import { type Jobs, startJobs } from '../../server/jobs/start.ts';
+import { smtpMailer } from '../../server/notify/mailer.ts';
 import { bootstrapSandboxTenant } from '../../server/sandbox/bootstrap.ts';
 import { listen } from '../../server/sandbox/serve.ts';
 import type { RunningSandboxes, SandboxOptions } from '../../server/sandbox/start.ts';
@@ -57,7 +58,9 @@ export async function startStack(
   const secrets = createSecretBox(randomBytes(32));
   const logger = captureLogger();
   const clock = options.clock ?? systemClock;
+  const mailer = smtpMailer('Distributor sync <sync@localhost>', sandboxes.mail.smtpUrl);
   const jobs = await startJobs({
+    mailer,
     database,
     logger,
     clock,
@@ -80,6 +83,7 @@ export async function startStack(
     cw: options.cw,
     distributors: options.distributors,
     jobs: jobs.sync,
+    mailer,
   });
   const server = await listen(app, 0);
   const appUrl = `http://localhost:${server.port}`;

@@ -3,6 +3,7 @@ import { and, eq, getTableName } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.ts';
 import * as schema from '../../db/schema.ts';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../shared/schemas/notifications.ts';
 
 /**
  * Rows for one tenant in every tenant-scoped table, keyed so that two tenants can hold the very
@@ -170,6 +171,48 @@ export async function seedTenantRows(
       expiresAt: now,
     })
     .onConflictDoNothing();
+  const [reconciliation] = await d
+    .insert(schema.reconciliations)
+    .values({
+      tenantId,
+      distributor,
+      subscriptionId: k.sub,
+      period: '2026-10',
+      companyName: `Company ${tag}`,
+      productName: `Product ${tag}`,
+      cwAgreementId: k.agreement,
+      status: 'review',
+      reason: `Differs ${tag}`,
+      checkedAt: now,
+      statusChangedAt: now,
+    })
+    .returning({ id: schema.reconciliations.id });
+  await d.insert(schema.reconciliationEvents).values({
+    tenantId,
+    reconciliationId: reconciliation!.id,
+    at: now,
+    actor: tag,
+    fromStatus: null,
+    toStatus: 'review',
+  });
+  await d
+    .insert(schema.notificationSettings)
+    .values({
+      tenantId,
+      settings: { ...DEFAULT_NOTIFICATION_SETTINGS, recipients: [`${tag}@example.com`] },
+      updatedBy: tag,
+    })
+    .onConflictDoNothing();
+  await d.insert(schema.digests).values({
+    tenantId,
+    at: now,
+    trigger: 'daily',
+    recipients: [`${tag}@example.com`],
+    subject: tag,
+    items: 1,
+    emailed: true,
+  });
+  ids[`reconciliation:${k.sub}`] = reconciliation!.id;
   ids[k.sub] = company!.id;
   ids[`product:${k.product}`] = product!.id;
   ids[`run:${k.sub}`] = runId;

@@ -263,6 +263,49 @@ export function createCwSandbox(options: CwSandboxOptions) {
     return c.json(record, 201);
   });
 
+  // Service boards and tickets: where the product's digest opens a ticket when a tenant asks.
+  api.get('/service/boards', (c) => listCollection(c, world.boards));
+  api.get('/service/tickets', (c) => listCollection(c, world.tickets));
+  api.post('/service/tickets', async (c) => {
+    allow(c, 'ticket', 'add service tickets');
+    const body = await json(c);
+    const board = world.boards.find((b) => b.id === (body.board as { id?: number } | undefined)?.id);
+    const company = world.companies.find((x) => x.id === (body.company as { id?: number } | undefined)?.id);
+    const summary = typeof body.summary === 'string' ? body.summary : '';
+    const errors = [
+      ...(summary.length === 0
+        ? [{ code: 'NullValue', message: 'summary may not be null', resource: 'ticket', field: 'summary' }]
+        : []),
+      ...(summary.length > 100
+        ? [
+            {
+              code: 'InvalidField',
+              message: 'summary may be at most 100 characters',
+              resource: 'ticket',
+              field: 'summary',
+            },
+          ]
+        : []),
+      ...(!board || board.inactiveFlag
+        ? [{ code: 'InvalidField', message: 'board is not an active board', resource: 'ticket', field: 'board' }]
+        : []),
+      ...(!company
+        ? [{ code: 'InvalidField', message: 'company not found', resource: 'ticket', field: 'company' }]
+        : []),
+    ];
+    if (errors.length) return invalidObject(c, 'ticket', errors);
+    const record = {
+      id: ++nextId,
+      summary,
+      board: { id: board!.id, name: board!.name },
+      company: { id: company!.id, identifier: company!.identifier, name: company!.name },
+      initialDescription: typeof body.initialDescription === 'string' ? body.initialDescription : '',
+      _info: stamp(c),
+    };
+    world.tickets.push(record);
+    return c.json(record, 201);
+  });
+
   // Agreements and their additions
   api.get('/finance/agreements', (c) => listCollection(c, world.agreements));
   api.get('/finance/agreements/count', (c) => countCollection(c, world.agreements));

@@ -34,6 +34,7 @@ export const SANDBOX_ROLES: { id: number; name: RoleName; settings: ReturnType<t
       row('Procurement', 'Product Catalog', ALL),
       row('Companies', 'Company Maintenance', ALL),
       row('System', 'Table Setup', ALL),
+      row('Service Desk', 'Service Tickets', ALL),
     ],
   },
   {
@@ -44,6 +45,7 @@ export const SANDBOX_ROLES: { id: number; name: RoleName; settings: ReturnType<t
       row('Procurement', 'Product Catalog', READ),
       row('Companies', 'Company Maintenance', READ),
       row('System', 'Table Setup', ['None', 'None', 'None', 'None']),
+      row('Service Desk', 'Service Tickets', READ),
     ],
   },
   {
@@ -54,6 +56,7 @@ export const SANDBOX_ROLES: { id: number; name: RoleName; settings: ReturnType<t
       row('Procurement', 'Product Catalog', READ),
       row('Companies', 'Company Maintenance', READ),
       row('System', 'Table Setup', ['None', 'None', 'None', 'None']),
+      row('Service Desk', 'Service Tickets', ['All', 'Mine', 'None', 'All']),
     ],
   },
 ];
@@ -68,6 +71,7 @@ export const WRITE_NEEDS = {
   catalog: { fn: 'Product Catalog', level: 'addLevel' },
   'catalog-edit': { fn: 'Product Catalog', level: 'editLevel' },
   hosted: { fn: 'Table Setup', level: 'editLevel' },
+  ticket: { fn: 'Service Tickets', level: 'addLevel' },
 } as const;
 
 export function roleAllows(role: RoleName, what: keyof typeof WRITE_NEEDS): boolean {

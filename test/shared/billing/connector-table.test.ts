@@ -16,6 +16,8 @@ const LCM: SyncRules = {
   proration: 'connectwise-prorates',
   prorateMinimumCents: 0,
   arrearsDay: 4,
+  reconcileToleranceCents: 0,
+  reconcileToleranceBp: 0,
 };
 const prorating = agreement({
   prorates: true,

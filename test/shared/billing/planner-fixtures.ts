@@ -12,6 +12,8 @@ export const GUIDE_RULES: SyncRules = {
   proration: 'separate-one-time',
   prorateMinimumCents: 0,
   arrearsDay: 4,
+  reconcileToleranceCents: 0,
+  reconcileToleranceBp: 0,
 };
 export const LABEL = 'Pax8 - Microsoft Office 365 Enterprise E3 - Includ';
 

@@ -1,0 +1,30 @@
+import { centsToDecimal, parseCents } from '../../shared/money.ts';
+
+/**
+ * A dollar amount typed as a decimal and kept in cents; text that is not an amount with at
+ * most two decimals is left unsaved.
+ */
+export function CentsInput(props: {
+  name: string;
+  value: number;
+  max: number;
+  label?: string;
+  onCents: (cents: number) => void;
+}) {
+  return (
+    <input
+      type="number"
+      min="0"
+      max={props.max}
+      step="0.01"
+      name={props.name}
+      aria-label={props.label}
+      class="small-input"
+      value={centsToDecimal(props.value)}
+      onChange={(e) => {
+        const text = e.currentTarget.value.trim() || '0';
+        if (/^\d+(\.\d{1,2})?$/.test(text)) props.onCents(parseCents(text));
+      }}
+    />
+  );
+}

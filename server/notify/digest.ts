@@ -1,0 +1,196 @@
+import type { Database } from '../../db/client.ts';
+import { ignoredIds, listCompanyMappings, listServiceMappings } from '../../db/queries/mappings.ts';
+import { getNotificationSettings, insertDigest, lastDigestAt } from '../../db/queries/notifications.ts';
+import { outstandingOperations } from '../../db/queries/operations.ts';
+import { awaitingReview, changesSince } from '../../db/queries/reconciliations.ts';
+import type { Tenant } from '../../db/queries/tenants.ts';
+import { addDays, monthName, usDay } from '../../shared/billing/calendar.ts';
+import { formatCents } from '../../shared/money.ts';
+import type { NotificationSettings, NotifyEvent } from '../../shared/schemas/notifications.ts';
+import { RECONCILE_STATUS_LABEL, type ReconcileStatus } from '../../shared/schemas/reconcile.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
+import type { Vendors } from '../tenants/vendors.ts';
+import type { Mailer } from './mailer.ts';
+import { fill, renderDigest } from './templates.ts';
+
+export interface DigestDeps {
+  db: Database;
+  vendors: Vendors;
+  clock: Clock;
+  logger: Logger;
+  mailer?: Mailer;
+}
+
+export type DigestTrigger = 'daily' | 'after-run' | 'test';
+
+export interface DigestOutcome {
+  sent: boolean;
+  emailed: boolean;
+  ticketId: number | null;
+  items: number;
+  subject: string;
+  /** What went wrong, in a member's words; the rest still went. */
+  error: string | null;
+  sections: { event: NotifyEvent; lines: Record<string, string>[] }[];
+}
+
+const status = (s: string | null) => (s ? (RECONCILE_STATUS_LABEL[s as ReconcileStatus] ?? s) : 'New');
+
+/**
+ * What a digest lists, per event: subscriptions no agreement takes, writes that failed,
+ * reconciliations pending review, commitments renewing within 30 days (NCE annual terms) and
+ * reconciliation status changes since the last digest. Every connected distributor's.
+ */
+export async function collectDigest(deps: DigestDeps, tenant: Tenant, events: readonly NotifyEvent[]) {
+  const today = deps.clock.now().toISODate()!;
+  const want = new Set(events);
+  const lines: Record<NotifyEvent, Record<string, string>[]> = {
+    unmapped: [],
+    'failed-writes': [],
+    'pending-review': [],
+    renewals: [],
+    'reconciliation-changes': [],
+  };
+  for (const d of await deps.vendors.distributors(tenant)) {
+    const scope = { tenantId: tenant.id, distributor: d.kind };
+    const needsSubscriptions = want.has('unmapped') || want.has('renewals');
+    const [subs, companies, services, hidden] = needsSubscriptions
+      ? await Promise.all([
+          d.distributor.subscriptions(),
+          listCompanyMappings(deps.db, scope),
+          listServiceMappings(deps.db, scope),
+          ignoredIds(deps.db, scope),
+        ])
+      : [{ items: [] }, [], [], new Set<string>()];
+    const companyName = new Map(
+      companies.map((c) => [c.distributorCompanyId, c.cwCompanyName ?? c.distributorCompanyName]),
+    );
+    const mapped = new Set(services.filter((m) => m.status === 'mapped').map((m) => m.subscriptionId));
+    const bound = new Set(companies.filter((c) => c.cwCompanyId !== null).map((c) => c.distributorCompanyId));
+    for (const s of subs.items) {
+      if (s.status !== 'Active' || hidden.has(s.id)) continue;
+      const base = {
+        CustomerOrg: companyName.get(s.companyId) ?? s.companyId,
+        PlanName: s.productName,
+        SubscriptionID: s.id,
+        Distributor: d.displayName,
+      };
+      if (want.has('unmapped') && !mapped.has(s.id))
+        lines.unmapped.push({ ...base, MappingStatus: bound.has(s.companyId) ? 'Unmapped' : 'Company not bound' });
+      const end = s.commitment?.endDate?.slice(0, 10);
+      if (want.has('renewals') && end && end >= today && end <= addDays(today, 30))
+        lines.renewals.push({ ...base, Term: s.commitment!.term, RenewalDate: usDay(end) });
+    }
+    if (want.has('failed-writes'))
+      for (const o of await outstandingOperations(deps.db, scope))
+        if (o.state === 'failed' || o.state === 'unknown')
+          lines['failed-writes'].push({
+            CustomerOrg: d.displayName,
+            Title: o.summary.title,
+            SubscriptionID: o.subscriptionId,
+            State: o.state === 'unknown' ? 'no answer' : 'failed',
+            Error: o.error ?? 'ConnectWise refused it',
+          });
+  }
+  if (want.has('pending-review'))
+    for (const r of await awaitingReview(deps.db, tenant.id))
+      lines['pending-review'].push({
+        CustomerOrg: r.companyName,
+        PlanName: r.productName,
+        SubscriptionID: r.subscriptionId,
+        Period: monthName(`${r.period}-01`),
+        BillingReconciliationStatus: status(r.status),
+        Difference: formatCents(r.figures?.differenceCents ?? 0),
+      });
+  if (want.has('reconciliation-changes')) {
+    const since = (await lastDigestAt(deps.db, tenant.id)) ?? new Date(0);
+    for (const c of await changesSince(deps.db, tenant.id, since))
+      lines['reconciliation-changes'].push({
+        CustomerOrg: c.companyName,
+        PlanName: c.productName,
+        SubscriptionID: c.subscriptionId,
+        Period: monthName(`${c.period}-01`),
+        PreviousStatus: status(c.fromStatus),
+        BillingReconciliationStatus: status(c.toStatus),
+      });
+  }
+  return events.filter((e) => lines[e].length > 0).map((event) => ({ event, lines: lines[event] }));
+}
+
+/**
+ * Sends the tenant's digest by email and, when the tenant asked for one, as a ConnectWise
+ * service ticket on its board under the API member. Each channel's failure is recorded and
+ * named without stopping the other. `test` sends even when the cadence is off.
+ */
+export async function sendDigest(
+  deps: DigestDeps,
+  tenant: Tenant,
+  trigger: DigestTrigger,
+  override?: NotificationSettings,
+): Promise<DigestOutcome> {
+  const settings = override ?? (await getNotificationSettings(deps.db, tenant.id));
+  const sections = await collectDigest(deps, tenant, settings.events);
+  const items = sections.reduce((n, s) => n + s.lines.length, 0);
+  const params = {
+    CompanyName: tenant.name,
+    PSAConnector: 'ConnectWise',
+    Date: usDay(deps.clock.now().toISODate()!),
+    ItemCount: String(items),
+  };
+  const subject = `${trigger === 'test' ? '[Test] ' : ''}${fill(settings.subject, params)}`;
+  const { text, html } = renderDigest(sections, params);
+  const errors: string[] = [];
+  let emailed = false;
+  if (settings.recipients.length > 0) {
+    if (!deps.mailer?.configured) errors.push('No mail server is set up (SMTP_URL), so no email was sent.');
+    else
+      try {
+        await deps.mailer.send({ to: settings.recipients, subject, text, html });
+        emailed = true;
+      } catch (error) {
+        errors.push((error as Error).message);
+      }
+  }
+  let ticketId: number | null = null;
+  if (settings.ticket.enabled && settings.ticket.boardId && settings.ticket.companyId)
+    try {
+      const cw = deps.vendors.apiMemberCw(tenant);
+      const ticket = await cw.service.createTicket({
+        summary: subject.slice(0, 100),
+        board: { id: settings.ticket.boardId },
+        company: { id: settings.ticket.companyId },
+        initialDescription: text.slice(0, 8000),
+      });
+      ticketId = ticket.id;
+    } catch (error) {
+      errors.push(`ConnectWise did not open the ticket: ${(error as Error).message}`);
+    }
+  const error = errors.join(' ') || null;
+  await insertDigest(deps.db, tenant.id, {
+    at: deps.clock.now().toJSDate(),
+    trigger,
+    recipients: settings.recipients,
+    subject,
+    items,
+    emailed,
+    ticketId,
+    error,
+  });
+  if (error) deps.logger.warn('digest: a channel failed', { tenant: tenant.id, error });
+  return { sent: emailed || ticketId !== null, emailed, ticketId, items, subject, error, sections };
+}
+
+/** After a scheduled run (`after-run`) or the daily job (`daily`): sends when the tenant's cadence says so. */
+export async function digestIfDue(deps: DigestDeps, tenant: Tenant, moment: 'daily' | 'after-run') {
+  const settings = await getNotificationSettings(deps.db, tenant.id);
+  if (settings.cadence !== moment) return null;
+  if (settings.recipients.length === 0 && !settings.ticket.enabled) return null;
+  try {
+    return await sendDigest(deps, tenant, moment, settings);
+  } catch (error) {
+    // A digest never fails the run it follows: what it lists is still on the pages.
+    deps.logger.error('digest: could not be put together', { tenant: tenant.id, error });
+    return null;
+  }
+}

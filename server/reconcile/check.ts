@@ -1,0 +1,297 @@
+import type { Database } from '../../db/client.ts';
+import { listCompanyMappings, listProductMappings, listServiceMappings } from '../../db/queries/mappings.ts';
+import { operationsByKey } from '../../db/queries/operations.ts';
+import {
+  decide,
+  type ReconciliationRecord,
+  reconciliationsOf,
+  recurringBefore,
+  saveChecked,
+} from '../../db/queries/reconciliations.ts';
+import type { Scope } from '../../db/queries/scope.ts';
+import { getSettings } from '../../db/queries/settings.ts';
+import type { Tenant } from '../../db/queries/tenants.ts';
+import type { AdditionView } from '../../shared/billing/additions.ts';
+import { addDays, addMonths, endOfMonth, isoOf, parts, usDay } from '../../shared/billing/calendar.ts';
+import { markerFor } from '../../shared/billing/operations.ts';
+import { type Comparison, compareInvoice } from '../../shared/billing/reconcile/compare.ts';
+import type { InvoiceItem, Subscription } from '../../shared/schemas/distributor.ts';
+import type { AgreementView } from '../../shared/schemas/mapping.ts';
+import type { ReconcileStatus, ReconciliationRow } from '../../shared/schemas/reconcile.ts';
+import type { CwClient } from '../connectwise/client.ts';
+import { where } from '../connectwise/conditions.ts';
+import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
+import type { Distributor } from '../distributors/types.ts';
+import { mapLimit } from '../http/limit.ts';
+import { ownLines } from '../sync/shared-lines.ts';
+import { isWritten } from '../sync/states.ts';
+
+export interface ReconcileContext {
+  db: Database;
+  tenant: Tenant;
+  cw: CwClient;
+  distributor: Distributor;
+  today: string;
+  now: () => Date;
+  /** Who the check's status changes are recorded under: a member, or the schedule. */
+  actor: string;
+  concurrency?: number;
+}
+
+/** One subscription's comparison and what Accept needs to post it. */
+export interface Checked {
+  subscriptionId: string;
+  comparison: Comparison;
+  agreement: AgreementView | null;
+  catalogItemId: number | null;
+  productName: string;
+  companyName: string;
+}
+
+export interface PeriodCheck {
+  period: string;
+  /** From this day the distributor's invoice for the period is expected. */
+  cutover: string;
+  due: boolean;
+  rows: ReconciliationRow[];
+  checked: Map<string, Checked>;
+}
+
+const scopeOf = (ctx: ReconcileContext): Scope => ({ tenantId: ctx.tenant.id, distributor: ctx.distributor.kind });
+
+/** The key (and so the marker) of the one line Accept posts for a subscription and period. */
+export const adjustmentKey = (subscriptionId: string, period: string) => `reconcile:${subscriptionId}:${period}`;
+
+/** The distributor invoices a month on its final day of the next (Pax8: the 4th), else on the 1st. */
+export function cutoverOf(distributor: Distributor, period: string): string {
+  const [y, m] = parts(addMonths(`${period}-01`, 1));
+  return isoOf(y, m, distributor.usageFinalDay ?? 1);
+}
+
+/** The period an invoice line bills: its start, or the month before its invoice. */
+const periodOfLine = (l: InvoiceItem, invoiceDate: string) => (l.startPeriod ?? addMonths(invoiceDate, -1)).slice(0, 7);
+
+/** Whether a subscription was billable in the period at all: started by its end, not ended before it. */
+const activeIn = (s: Subscription, period: string) =>
+  (s.startDate ?? '').slice(0, 10) <= endOfMonth(`${period}-01`) &&
+  (!s.endDate || s.endDate.slice(0, 10) >= `${period}-01`) &&
+  s.status !== 'Cancelled';
+
+/**
+ * Reconciles a period: the distributor's invoice lines, per subscription, against what
+ * ConnectWise bills on each mapped agreement. ConnectWise is read in bulk: agreements 150 a
+ * request, each agreement's additions once. Rows keep a person's decision; a difference within
+ * the tenant's tolerance is accepted automatically and recorded as such.
+ */
+export async function checkPeriod(
+  ctx: ReconcileContext,
+  period: string,
+  only?: readonly string[],
+): Promise<PeriodCheck> {
+  const cutover = cutoverOf(ctx.distributor, period);
+  if (ctx.today < cutover) return { period, cutover, due: false, rows: [], checked: new Map() };
+  const scope = scopeOf(ctx);
+  const [settings, services, companies, products, subs, lines] = await Promise.all([
+    getSettings(ctx.db, ctx.tenant.id),
+    listServiceMappings(ctx.db, scope),
+    listCompanyMappings(ctx.db, scope),
+    listProductMappings(ctx.db, scope),
+    ctx.distributor.subscriptions(),
+    invoiceLines(ctx.distributor, period, cutover),
+  ]);
+  const wanted = only ? new Set(only) : null;
+  const mapped = services.filter((m) => m.status === 'mapped' && (!wanted || wanted.has(m.subscriptionId)));
+  const subscriptions = new Map(subs.items.map((s) => [s.id, s]));
+  const companyOf = new Map(companies.map((c) => [c.id, c]));
+  const itemsOf = new Map<string, Set<number>>();
+  for (const p of products)
+    if (p.status === 'mapped' && p.cwCatalogItemId !== null)
+      itemsOf.set(p.distributorProductId, (itemsOf.get(p.distributorProductId) ?? new Set()).add(p.cwCatalogItemId));
+  // Only what the period can bill: subscriptions on the invoice, or active in the month.
+  const inScope = mapped.filter((m) => {
+    const s = subscriptions.get(m.subscriptionId);
+    return lines.bySubscription.has(m.subscriptionId) || (s !== undefined && activeIn(s, period));
+  });
+  const { agreements, additions } = await readConnectWise(ctx, [...new Set(inScope.map((m) => m.cwAgreementId))]);
+  const before = await recurringBefore(
+    ctx.db,
+    scope,
+    [...additions.values()].flat().map((a) => a.id),
+    endOfMonth(`${period}-01`),
+  );
+  const asInPeriod = new Map(
+    [...before].map(([id, v]) => [id, { quantity: v.quantity, unitPrice: v.unitPriceCents * 10_000 }]),
+  );
+  const tolerance = { cents: settings.rules.reconcileToleranceCents, bp: settings.rules.reconcileToleranceBp };
+  const checked = new Map<string, Checked>();
+  for (const m of inScope) {
+    const s = subscriptions.get(m.subscriptionId);
+    const invoice = lines.bySubscription.get(m.subscriptionId) ?? null;
+    const productId = s?.productId ?? invoice?.[0]?.productId ?? '';
+    const items = itemsOf.get(productId) ?? new Set<number>();
+    const agreement = agreements.get(m.cwAgreementId) ?? null;
+    const onAgreement = ownLines(additions.get(m.cwAgreementId) ?? [], ctx.distributor.markerPrefix).filter((a) =>
+      items.has(a.catalogItemId),
+    );
+    const comparison = compareInvoice({
+      period,
+      distributorName: ctx.distributor.displayName,
+      cutover,
+      invoiceLines: invoice,
+      invoiceThere: lines.invoiceThere,
+      additions: onAgreement,
+      asInPeriod,
+      adjustmentMarker: markerFor(adjustmentKey(m.subscriptionId, period), ctx.distributor.markerPrefix),
+      tolerance,
+    });
+    const company = m.companyMappingId ? companyOf.get(m.companyMappingId) : undefined;
+    checked.set(m.subscriptionId, {
+      subscriptionId: m.subscriptionId,
+      comparison,
+      agreement: agreement ? toAgreementView(agreement) : null,
+      catalogItemId: [...items][0] ?? null,
+      productName: s?.productName ?? invoice?.[0]?.productName ?? m.subscriptionId,
+      companyName: company?.cwCompanyName ?? company?.distributorCompanyName ?? '',
+    });
+  }
+  const stored = new Map(
+    (await reconciliationsOf(ctx.db, scope, period, only)).map((r) => [r.subscriptionId, r] as const),
+  );
+  const ops = await operationsByKey(
+    ctx.db,
+    scope,
+    [...stored.values()].flatMap((r) => (r.opKey ? [r.opKey] : [])),
+  );
+  const now = ctx.now();
+  const finals = [...checked.values()].map((c) => {
+    const old = stored.get(c.subscriptionId);
+    const final = withDecision(c.comparison, old, old?.opKey ? ops.get(old.opKey) : undefined);
+    return {
+      subscriptionId: c.subscriptionId,
+      period,
+      companyName: c.companyName,
+      cwCompanyId: c.agreement?.companyId ?? null,
+      productName: c.productName,
+      cwAgreementId: c.agreement?.id ?? null,
+      status: final.status,
+      reason: final.reason,
+      figures: c.comparison.figures,
+      adjustment: c.comparison.adjustment,
+      withinTolerance: c.comparison.withinTolerance,
+      checkedAt: now,
+    };
+  });
+  await saveChecked(ctx.db, scope, period, finals, ctx.actor, now);
+  // A difference within the tolerance is accepted without a person, and recorded as such.
+  const auto = (await reconciliationsOf(ctx.db, scope, period, only)).filter(
+    (r) => r.withinTolerance && r.decision === null,
+  );
+  await decide(
+    ctx.db,
+    scope,
+    auto.map((r) => ({ id: r.id, status: 'review' as const, toStatus: 'reconciled' as const })),
+    { decision: 'auto', by: 'Tolerance rule', note: auto[0]?.reason ?? null, at: now },
+  );
+  return { period, cutover, due: true, rows: await rowsOf(ctx.db, scope, period, only), checked };
+}
+
+/** A person's decision, and the write an Accept made, over what the invoice and ConnectWise say now. */
+function withDecision(
+  c: Comparison,
+  old: ReconciliationRecord | undefined,
+  op:
+    | {
+        state: string;
+        error: string | null;
+        additionId: number | null;
+        summary: { totalPrice: { derivation: string } };
+      }
+    | undefined,
+): { status: ReconcileStatus; reason: string } {
+  if (!old?.decision || old.decision === 'auto') return c;
+  const when = old.decidedAt ? ` on ${usDay(old.decidedAt.toISOString().slice(0, 10))}` : '';
+  if (old.decision === 'rejected')
+    return { status: 'rejected', reason: `Rejected by ${old.decidedBy}${when}: ${old.note ?? 'no reason given'}.` };
+  // What was posted is the write's own figure: a later check finds no difference left to name.
+  const posted = op?.summary.totalPrice.derivation ?? old.adjustment?.derivation ?? 'the difference';
+  if (op && isWritten(op.state as never))
+    return {
+      status: 'reconciled',
+      reason: `Accepted by ${old.decidedBy}${when}; ${posted} posted${op.additionId ? ` as addition #${op.additionId}` : ''}.`,
+    };
+  if (op && (op.state === 'failed' || op.state === 'unknown' || op.state === 'skipped'))
+    return {
+      status: 'review',
+      reason: `Accepted by ${old.decidedBy}${when}, but ConnectWise did not take the line: ${op.error ?? 'no answer came'}. Accept again to retry it.`,
+    };
+  return { status: 'review', reason: `Accepted by ${old.decidedBy}${when}; the line is being written.` };
+}
+
+/** The stored rows of a period with the state of the write each Accept made. */
+export async function rowsOf(
+  db: Database,
+  scope: Scope,
+  period: string,
+  only?: readonly string[],
+): Promise<ReconciliationRow[]> {
+  const rows = await reconciliationsOf(db, scope, period, only);
+  const ops = await operationsByKey(
+    db,
+    scope,
+    rows.flatMap((r) => (r.opKey ? [r.opKey] : [])),
+  );
+  return rows.map((r) => {
+    const op = r.opKey ? ops.get(r.opKey) : undefined;
+    return {
+      subscriptionId: r.subscriptionId,
+      period: r.period,
+      status: r.status,
+      reason: r.reason,
+      companyName: r.companyName,
+      cwCompanyId: r.cwCompanyId,
+      productName: r.productName,
+      cwAgreementId: r.cwAgreementId,
+      figures: r.figures,
+      adjustment: r.adjustment,
+      withinTolerance: r.withinTolerance,
+      decision: r.decision,
+      decidedBy: r.decidedBy,
+      decidedAt: r.decidedAt?.toISOString() ?? null,
+      note: r.note,
+      opKey: r.opKey,
+      opState: op?.state ?? null,
+      opError: op?.error ?? null,
+      checkedAt: r.checkedAt.toISOString(),
+    };
+  });
+}
+
+/** The period's invoice lines by subscription, from every invoice dated from its start to well past the cut-over. */
+async function invoiceLines(distributor: Distributor, period: string, cutover: string) {
+  const bySubscription = new Map<string, InvoiceItem[]>();
+  if (!distributor.capabilities.invoices) return { bySubscription, invoiceThere: false };
+  const invoices = (await distributor.invoices({ from: `${period}-01`, to: addDays(cutover, 45) })).items;
+  let invoiceThere = false;
+  for (const invoice of invoices) {
+    const items = (await distributor.invoiceItems(invoice.id)).items;
+    for (const l of items) {
+      if (periodOfLine(l, invoice.invoiceDate) !== period) continue;
+      invoiceThere = true;
+      if (!l.subscriptionId) continue;
+      bySubscription.set(l.subscriptionId, [...(bySubscription.get(l.subscriptionId) ?? []), l]);
+    }
+  }
+  return { bySubscription, invoiceThere };
+}
+
+/** The agreements, 150 a request, and each one's additions once. */
+async function readConnectWise(ctx: ReconcileContext, agreementIds: readonly number[]) {
+  const agreements = new Map<number, Awaited<ReturnType<CwClient['agreements']['get']>>>();
+  for (let i = 0; i < agreementIds.length; i += 150)
+    for (const a of await ctx.cw.agreements.list({ conditions: where.in('id', agreementIds.slice(i, i + 150)) }))
+      agreements.set(a.id, a);
+  const ids = [...agreements.keys()];
+  const lists = await mapLimit(ids, ctx.concurrency ?? 6, (id) => ctx.cw.additions.list(id));
+  const additions = new Map<number, AdditionView[]>(ids.map((id, i) => [id, lists[i]!.map(toAdditionView)]));
+  return { agreements, additions };
+}

@@ -1,0 +1,49 @@
+import type { Database } from '../../db/client.ts';
+import { reconciliationsBetween } from '../../db/queries/reconciliations.ts';
+import { addMonths } from '../../shared/billing/calendar.ts';
+import { totalsOf } from '../../shared/billing/reconcile/compare.ts';
+
+export interface PictureLine {
+  name: string;
+  licences: number;
+  costCents: number;
+  billedCents: number;
+  marginCents: number;
+  leakageCents: number;
+}
+
+/** The last twelve periods, oldest first, ending with `period`. */
+export const twelveMonths = (period: string) =>
+  Array.from({ length: 12 }, (_, i) => addMonths(`${period}-01`, i - 11).slice(0, 7));
+
+/**
+ * A month's picture from its reconciliations, every distributor's: per company and in total,
+ * the distributor's cost, what ConnectWise billed, the margin and the leakage still unbilled;
+ * and per customer, licences and margin over the last twelve months for the chart.
+ */
+export async function monthPicture(db: Database, tenantId: string, period: string) {
+  const months = twelveMonths(period);
+  const rows = await reconciliationsBetween(db, tenantId, months[0]!, period);
+  const byCompany = new Map<string, typeof rows>();
+  for (const r of rows.filter((r) => r.period === period))
+    byCompany.set(r.companyName, [...(byCompany.get(r.companyName) ?? []), r]);
+  const companies: PictureLine[] = [...byCompany]
+    .map(([name, list]) => ({ name, ...totalsOf(list) }))
+    .sort((a, b) => b.leakageCents - a.leakageCents || b.costCents - a.costCents || a.name.localeCompare(b.name));
+  const series = (list: typeof rows) =>
+    months.map((m) => {
+      const t = totalsOf(list.filter((r) => r.period === m));
+      return { period: m, licences: t.licences, marginCents: t.marginCents };
+    });
+  const names = [...new Set(rows.map((r) => r.companyName))].sort();
+  return {
+    period,
+    months,
+    companies,
+    total: totalsOf(rows.filter((r) => r.period === period)),
+    chart: {
+      total: series(rows),
+      customers: names.map((name) => ({ name, points: series(rows.filter((r) => r.companyName === name)) })),
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pinnedDayClock } from '../../../server/clock.ts';
+import { ARREARS_QUEUE } from '../../../server/jobs/engine.ts';
+import { type Caller, signedIn } from '../../helpers/api.ts';
+import { jobReaches } from '../../helpers/jobs.ts';
+import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
+import { setInvoiceLine } from '../../helpers/reconcile.ts';
+import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
+
+/** The digest: what it lists, by email to the sandbox inbox, and as a ticket in the sandbox ConnectWise. */
+describe('notifications', () => {
+  let stack: Stack;
+  let jdoe: Caller;
+  let kpark: Caller;
+  beforeAll(async () => {
+    stack = await startStack({ clock: pinnedDayClock(SANDBOX_TODAY) });
+    jdoe = await signedIn(stack, 'jdoe');
+    kpark = await signedIn(stack, 'kpark');
+  });
+  afterAll(async () => stack?.close());
+
+  const inbox = () => stack.sandboxes.mail.messages;
+  const settings = (over: Record<string, unknown> = {}) => ({
+    cadence: 'daily',
+    recipients: ['billing@sandbox-msp.example', 'owner@sandbox-msp.example'],
+    events: ['unmapped', 'failed-writes', 'pending-review', 'renewals', 'reconciliation-changes'],
+    ticket: { enabled: false, boardId: null, companyId: null },
+    subject: 'Action needed in {PSAConnector}: {ItemCount} items on {Date}',
+    ...over,
+  });
+
+  it('refuses incomplete settings by field, and a member who may not change settings', async () => {
+    const bad = await jdoe(
+      'PUT',
+      '/notification-settings',
+      settings({ ticket: { enabled: true, boardId: null, companyId: null } }),
+    );
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('ticket.boardId');
+    const email = await jdoe('PUT', '/notification-settings', settings({ recipients: ['not-an-address'] }));
+    expect(email.status).toBe(400);
+    expect(JSON.stringify(email.body)).toContain('recipients');
+    const finance = await kpark('PUT', '/notification-settings', settings());
+    expect(finance.status).toBe(403);
+  });
+
+  it('sends the digest to the sandbox inbox with the right items, and opens a ticket when asked', async () => {
+    const m = setBilling(stack, await mapSubscription(stack, jdoe, 'Granite Auto Group, P.C.'), 1, [['2026-09-01', 8]]);
+    await setInvoiceLine(stack, { subscriptionId: m.sub.id, period: '2026-10', quantity: 8 });
+    expect((await jdoe('GET', '/reconciliations?period=2026-10')).status).toBe(200);
+    const boards = await jdoe('GET', '/service-boards');
+    expect(boards.body.boards.map((b: { name: string }) => b.name)).toEqual(['Billing', 'Help Desk']);
+    const billing = boards.body.boards.find((b: { name: string }) => b.name === 'Billing')!;
+    const own = stack.sandboxes.world.cw.companies[0]!;
+    const saved = await jdoe(
+      'PUT',
+      '/notification-settings',
+      settings({ ticket: { enabled: true, boardId: billing.id, companyId: own.id } }),
+    );
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(saved.body.updatedBy).toMatch(/^Jane Doe/);
+
+    // The daily job reconciles last month, then sends the digest.
+    const id = await stack.jobs.sync.enqueueArrears(stack.tenantId, 'test');
+    await jobReaches(stack.jobs.boss, id!, undefined, 60_000, ARREARS_QUEUE);
+    await expect.poll(() => inbox().length, { timeout: 15_000 }).toBe(1);
+    const mail = inbox()[0]!;
+    expect(mail.to).toEqual(['billing@sandbox-msp.example', 'owner@sandbox-msp.example']);
+    expect(mail.subject).toMatch(/^Action needed in ConnectWise: \d+ items on 11\/22\/2026$/);
+    expect(mail.text).toContain('Reconciliations pending review: accept or reject before invoicing');
+    expect(mail.text).toContain(
+      `Granite Auto Group, P.C. · ${m.sub.productName} · ${m.sub.id} · October 2026 · Pending Review · difference $`,
+    );
+    expect(mail.text).toContain('Unmapped subscriptions');
+    expect(mail.text).toContain('Billing reconciliation status changes');
+    expect(mail.text).toContain(`${m.sub.id} · October 2026: New → Pending Review`);
+    const tickets = stack.sandboxes.world.cw.tickets;
+    expect(tickets).toHaveLength(1);
+    expect(tickets[0]).toMatchObject({ board: { name: 'Billing' }, company: { id: own.id }, summary: mail.subject });
+    expect(tickets[0]!.initialDescription).toContain('Pending Review');
+    // Status changes are told once: the next digest has none of those already sent.
+    const test = await jdoe('POST', '/notifications/test', settings({ events: ['reconciliation-changes'] }));
+    expect(test.status, JSON.stringify(test.body)).toBe(200);
+    expect(test.body).toMatchObject({ emailed: true, items: 0 });
+    expect(inbox().at(-1)!.subject).toMatch(/^\[Test\] /);
+    const log = await jdoe('GET', '/notification-settings');
+    expect(log.body.digests.map((d: { trigger: string }) => d.trigger)).toEqual(['test', 'daily']);
+    expect(log.body.digests[1]).toMatchObject({ emailed: true, ticketId: tickets[0]!.id, error: null });
+  });
+
+  it('names a mail server that refuses, and still records the digest', async () => {
+    stack.sandboxes.mail.messages.length = 0;
+    const res = await jdoe('POST', '/notifications/test', settings({ recipients: ['billing@sandbox-msp.example'] }));
+    expect(res.body.emailed).toBe(true);
+    const boards = await jdoe(
+      'POST',
+      '/notifications/test',
+      settings({ ticket: { enabled: true, boardId: 3, companyId: 1 } }),
+    );
+    expect(boards.status).toBe(200);
+    expect(boards.body.ticketId).toBeNull();
+    expect(boards.body.error).toMatch(/^ConnectWise did not open the ticket: .*board/);
+  });
+});

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pinnedDayClock } from '../../../server/clock.ts';
+import { type Caller, signedIn } from '../../helpers/api.ts';
+import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
+import { linesOf, setInvoiceLine } from '../../helpers/reconcile.ts';
+import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
+
+/**
+ * Reconciliation through the API on the sandbox's October (today is 11/22/2026; Pax8 invoiced
+ * October on 11/04): ConnectWise bills 1 seat where the invoice bills 8.
+ */
+describe('billing reconciliation', () => {
+  let stack: Stack;
+  let jdoe: Caller;
+  let finance: Caller;
+  beforeAll(async () => {
+    stack = await startStack({ clock: pinnedDayClock(SANDBOX_TODAY) });
+    jdoe = await signedIn(stack, 'jdoe');
+    finance = await signedIn(stack, 'kpark');
+  });
+  afterAll(async () => stack?.close());
+
+  const rowOf = async (period: string, subscriptionId: string) => {
+    const res = await jdoe('GET', `/reconciliations?period=${period}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const row = res.body.rows.find((r: { subscriptionId: string }) => r.subscriptionId === subscriptionId);
+    if (!row) throw new Error(`no row for ${subscriptionId} in ${period}`);
+    return row;
+  };
+
+  let one: Awaited<ReturnType<typeof mapSubscription>>;
+  let two: Awaited<ReturnType<typeof mapSubscription>>;
+
+  it('shows ConnectWise 1 against invoice 8 as Pending Review with +7', async () => {
+    one = setBilling(stack, await mapSubscription(stack, jdoe, 'Granite Auto Group, P.C.'), 1, [['2026-09-01', 8]]);
+    await setInvoiceLine(stack, { subscriptionId: one.sub.id, period: '2026-10', quantity: 8 });
+    const row = await rowOf('2026-10', one.sub.id);
+    expect(row).toMatchObject({ status: 'review', decision: null });
+    expect(row.figures).toMatchObject({ quantityDifference: 7 });
+    expect(row.adjustment).toMatchObject({ quantity: 7 });
+    const price = Math.round(one.sub.price * 100);
+    expect(row.figures?.differenceCents).toBe(7 * price);
+    expect(row.reason).toContain('Pax8 invoiced 8 for October 2026; ConnectWise bills 1.');
+  });
+
+  it('posts +7 once when accepted, and nothing more when accepted again', async () => {
+    const before = linesOf(stack, one.agreement.id, one.item.id).length;
+    const res = await jdoe('POST', '/reconciliations/accept', { period: '2026-10', subscriptionIds: [one.sub.id] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.outcomes.map((o: { state: string }) => o.state)).toEqual(['confirmed']);
+    const lines = linesOf(stack, one.agreement.id, one.item.id);
+    expect(lines).toHaveLength(before + 1);
+    const posted = lines.at(-1)!;
+    expect(posted.quantity).toBe(7);
+    expect(posted.invoiceDescription).toMatch(/^Reconciliation October 2026/);
+    const row = res.body.rows.find((r: { subscriptionId: string }) => r.subscriptionId === one.sub.id)!;
+    expect(row).toMatchObject({ status: 'reconciled', decision: 'accepted', opState: 'confirmed' });
+    expect(row.decidedBy).toMatch(/^Jane Doe/);
+    expect(row.reason).toMatch(
+      new RegExp(
+        `^Accepted by Jane Doe.* on \\d\\d/\\d\\d/2026; \\+7 × \\$[\\d.]+ = \\$[\\d,.]+ posted as addition #${posted.id}\\.$`,
+      ),
+    );
+
+    const again = await jdoe('POST', '/reconciliations/accept', { period: '2026-10', subscriptionIds: [one.sub.id] });
+    expect(again.status).toBe(200);
+    expect(again.body.outcomes).toEqual([]);
+    expect(again.body.skipped[0]?.reason).toMatch(/^Accepted by Jane Doe/);
+    expect(linesOf(stack, one.agreement.id, one.item.id)).toHaveLength(before + 1);
+    // A fresh check still counts the posted line, wherever it is dated.
+    expect(await rowOf('2026-10', one.sub.id)).toMatchObject({ status: 'reconciled' });
+  });
+
+  it('writes nothing on Reject, and keeps who rejected it and why', async () => {
+    two = setBilling(stack, await mapSubscription(stack, jdoe, 'Meridian Auto Group LLC'), 2, [['2026-09-01', 5]]);
+    await setInvoiceLine(stack, { subscriptionId: two.sub.id, period: '2026-10', quantity: 5 });
+    expect(await rowOf('2026-10', two.sub.id)).toMatchObject({ status: 'review' });
+    const before = stack.sandboxes.world.cw.additions.length;
+    const res = await jdoe('POST', '/reconciliations/reject', {
+      period: '2026-10',
+      subscriptionIds: [two.sub.id],
+      reason: 'Customer is on a fixed 2-seat deal',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(stack.sandboxes.world.cw.additions).toHaveLength(before);
+    const row = await rowOf('2026-10', two.sub.id);
+    expect(row).toMatchObject({ status: 'rejected', decision: 'rejected', note: 'Customer is on a fixed 2-seat deal' });
+    expect(row.decidedBy).toMatch(/^Jane Doe/);
+    expect(row.reason).toMatch(/^Rejected by Jane Doe.* on \d\d\/\d\d\/\d{4}: Customer is on a fixed 2-seat deal\.$/);
+    const history = await jdoe('GET', `/reconciliations/history?period=2026-10&subscriptionId=${two.sub.id}`);
+    expect(history.body.events[0]!).toMatchObject({ from: 'review', to: 'rejected' });
+    expect(history.body.events[0]!.actor).toMatch(/^Jane Doe/);
+  });
+
+  it('keeps a period whose invoice is missing Pending, with its reason', async () => {
+    const row = await rowOf('2026-09', one.sub.id);
+    expect(row.status).toBe('pending');
+    expect(row.reason).toBe(
+      "The cut-over date (10/04/2026) has passed, but Pax8's invoice for September 2026 is not there yet; it is checked again on every run.",
+    );
+    const future = await jdoe('GET', '/reconciliations?period=2026-11');
+    expect(future.body).toMatchObject({ due: false, cutover: '2026-12-04', rows: [] });
+  });
+
+  it('lets only members who may write additions decide, and refuses bad input by field', async () => {
+    const refused = await finance('POST', '/reconciliations/accept', {
+      period: '2026-10',
+      subscriptionIds: [one.sub.id],
+    });
+    expect(refused.status).toBe(403);
+    const bad = await jdoe('POST', '/reconciliations/reject', { period: '2026-13', subscriptionIds: [], reason: '' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/period/);
+  });
+});
