@@ -186,12 +186,13 @@ export async function checkPeriod(
   const auto = (await reconciliationsOf(ctx.db, scope, period, only)).filter(
     (r) => r.withinTolerance && r.decision === null,
   );
-  await decide(
-    ctx.db,
-    scope,
-    auto.map((r) => ({ id: r.id, status: 'review' as const, toStatus: 'reconciled' as const })),
-    { decision: 'auto', by: 'Tolerance rule', note: auto[0]?.reason ?? null, at: now },
-  );
+  for (const r of auto)
+    await decide(ctx.db, scope, [{ id: r.id, status: r.status, toStatus: 'reconciled' }], {
+      decision: 'auto',
+      by: 'Tolerance rule',
+      note: r.reason,
+      at: now,
+    });
   return { period, cutover, due: true, rows: await rowsOf(ctx.db, scope, period, only), checked };
 }
 

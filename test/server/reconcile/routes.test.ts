@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedDayClock } from '../../../server/clock.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
-import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
+import { mapSubscription, saveSettings, setBilling } from '../../helpers/mapped.ts';
 import { linesOf, setInvoiceLine } from '../../helpers/reconcile.ts';
 import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
@@ -91,6 +91,33 @@ describe('billing reconciliation', () => {
     const history = await jdoe('GET', `/reconciliations/history?period=2026-10&subscriptionId=${two.sub.id}`);
     expect(history.body.events[0]!).toMatchObject({ from: 'review', to: 'rejected' });
     expect(history.body.events[0]!.actor).toMatch(/^Jane Doe/);
+  });
+
+  it('accepts a difference within the tolerance without a person, posts nothing, and logs it as such', async () => {
+    const three = setBilling(stack, await mapSubscription(stack, jdoe, 'Ace Chemical Processing Plant'), 5, [['2026-09-01', 5]]);
+    // Pax8's cost went up a cent a seat: 5 cents more cost, about as much more due.
+    await setInvoiceLine(stack, {
+      subscriptionId: three.sub.id,
+      period: '2026-10',
+      quantity: 5,
+      cost: three.sub.partnerCost + 0.01,
+    });
+    expect(await rowOf('2026-10', three.sub.id)).toMatchObject({ status: 'review', withinTolerance: false });
+    const saved = await saveSettings(jdoe, { rules: { reconcileToleranceCents: 25 } });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const before = stack.sandboxes.world.cw.additions.length;
+    const row = await rowOf('2026-10', three.sub.id);
+    expect(row).toMatchObject({
+      status: 'reconciled',
+      decision: 'auto',
+      decidedBy: 'Tolerance rule',
+      withinTolerance: true,
+    });
+    expect(row.reason).toMatch(/^Accepted within the tolerance: a difference of \$0\.\d\d is not posted\.$/);
+    expect(stack.sandboxes.world.cw.additions).toHaveLength(before);
+    const history = await jdoe('GET', `/reconciliations/history?period=2026-10&subscriptionId=${three.sub.id}`);
+    expect(history.body.events[0]).toMatchObject({ actor: 'Tolerance rule', to: 'reconciled' });
+    await saveSettings(jdoe, { rules: {} });
   });
 
   it('keeps a period whose invoice is missing Pending, with its reason', async () => {
