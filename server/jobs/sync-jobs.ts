@@ -1,5 +1,6 @@
 import type { PgBoss } from 'pg-boss';
 import type { Database } from '../../db/client.ts';
+import { getNotificationSettings } from '../../db/queries/notifications.ts';
 import { liveSessionById } from '../../db/queries/sessions.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import { allTenants, getTenant } from '../../db/queries/tenants.ts';
@@ -31,18 +32,24 @@ export const ARREARS_SCHEDULE = '0 6 * * *';
 export function syncJobs(boss: PgBoss) {
   const preview = (cron: string, timeZone: string, count = 3) =>
     boss.previewSchedule(cron, { tz: timeZone, count, from: new Date() }).map((d) => d.toISOString());
-  /** The tenant's schedule as pg-boss holds it: fired in her time zone while auto-sync is on. */
-  async function apply(tenantId: string, settings: Pick<TenantSettings, 'autoSync' | 'schedule' | 'timeZone'>) {
-    if (!settings.autoSync) {
-      await boss.unschedule(ARREARS_QUEUE, tenantId);
-      return boss.unschedule(SYNC_QUEUE, tenantId);
-    }
+  /**
+   * The tenant's schedules as pg-boss holds them, fired in her time zone: the sync while
+   * auto-sync is on; the daily job while auto-sync is on or she wants a daily digest (it then
+   * only reconciles and sends the digest, and bills no usage).
+   */
+  async function apply(
+    tenantId: string,
+    settings: Pick<TenantSettings, 'autoSync' | 'schedule' | 'timeZone'>,
+    dailyDigest = false,
+  ) {
     const data: SyncJobData = { tenantId, trigger: 'scheduled', requestedBy: 'schedule' };
     const options = { tz: settings.timeZone, key: tenantId, singletonKey: tenantId };
-    await boss.schedule(SYNC_QUEUE, settings.schedule, data, options);
+    if (settings.autoSync) await boss.schedule(SYNC_QUEUE, settings.schedule, data, options);
+    else await boss.unschedule(SYNC_QUEUE, tenantId);
     // Every morning in her time zone; before the arrears day (or while the month is not final)
     // it writes nothing and says so, and once it has billed a month, a second run writes nothing.
-    await boss.schedule(ARREARS_QUEUE, ARREARS_SCHEDULE, data, options);
+    if (settings.autoSync || dailyDigest) await boss.schedule(ARREARS_QUEUE, ARREARS_SCHEDULE, data, options);
+    else await boss.unschedule(ARREARS_QUEUE, tenantId);
   }
   return {
     apply,
@@ -68,7 +75,8 @@ export function syncJobs(boss: PgBoss) {
     async reconcile(db: Database, onError: (tenantId: string, error: unknown) => void) {
       for (const tenant of await allTenants(db)) {
         try {
-          await apply(tenant.id, await getSettings(db, tenant.id));
+          const daily = (await getNotificationSettings(db, tenant.id)).cadence === 'daily';
+          await apply(tenant.id, await getSettings(db, tenant.id), daily);
         } catch (error) {
           onError(tenant.id, error);
         }
@@ -127,8 +135,13 @@ export async function workArrearsJobs(boss: PgBoss, deps: RunDeps & { localConcu
       const tenant = await getTenant(deps.db, job!.data.tenantId);
       if (!tenant) return { skipped: 'the tenant is no longer registered' };
       const trigger = job!.data.trigger === 'command' ? 'command' : 'scheduled';
-      const result = await runTenantArrears(deps, tenant, { trigger, requestedBy: job!.data.requestedBy });
-      if (result.outcome === 'failed' && result.transient) throw new Error(result.error ?? 'the run failed');
+      // Scheduled for a daily digest alone (auto-sync off), the job bills no usage.
+      const billing = trigger === 'command' || (await getSettings(deps.db, tenant.id)).autoSync;
+      const result = billing
+        ? await runTenantArrears(deps, tenant, { trigger, requestedBy: job!.data.requestedBy })
+        : { skipped: 'auto-sync is off: usage is not billed on the schedule' };
+      if ('outcome' in result && result.outcome === 'failed' && result.transient)
+        throw new Error(result.error ?? 'the run failed');
       // The daily job also reconciles last month against the invoices, then sends a daily digest.
       await reconcileTenant(deps, tenant);
       await digestIfDue(deps, tenant, 'daily');

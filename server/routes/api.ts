@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { getNotificationSettings } from '../../db/queries/notifications.ts';
 import { getSettings, saveSettings, settingsHistory } from '../../db/queries/settings.ts';
 import { memberAuthenticationSchema, type RecordSummary, recordParamsSchema } from '../../shared/schemas/session.ts';
 import { type TenantSettingsView, tenantSettingsSchema } from '../../shared/schemas/settings.ts';
@@ -123,7 +124,8 @@ export function apiRoutes(deps: ApiDeps) {
           { ...settings, unattendedKinds: [...new Set(settings.unattendedKinds)] },
           `${member.name} (${member.id})`,
         );
-        await deps.jobs.apply(tenant.id, saved);
+        const daily = (await getNotificationSettings(deps.database.db, tenant.id)).cadence === 'daily';
+        await deps.jobs.apply(tenant.id, saved, daily);
         return c.json(withNextRuns(saved), 200);
       })
       .route('/', companyRoutes(deps))

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { getNotificationSettings, recentDigests, saveNotificationSettings } from '../../db/queries/notifications.ts';
+import { getSettings } from '../../db/queries/settings.ts';
 import { type NotificationSettings, notificationSettingsSchema } from '../../shared/schemas/notifications.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
@@ -49,7 +50,10 @@ export function notificationRoutes(deps: ApiDeps) {
         const ctx = await requestContext(deps, c);
         const settings = c.req.valid('json');
         mustBeComplete(settings);
-        return c.json(await saveNotificationSettings(ctx.db, ctx.tenant.id, settings, ctx.by), 200);
+        const saved = await saveNotificationSettings(ctx.db, ctx.tenant.id, settings, ctx.by);
+        // A daily digest needs the daily job, even while scheduled sync is off.
+        await deps.jobs.apply(ctx.tenant.id, await getSettings(ctx.db, ctx.tenant.id), settings.cadence === 'daily');
+        return c.json(saved, 200);
       },
     )
     .post(

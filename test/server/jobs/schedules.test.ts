@@ -1,6 +1,6 @@
 import { TestClock } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TIMINGS, JOBS_SCHEMA, SYNC_QUEUE, startEngine } from '../../../server/jobs/engine.ts';
+import { ARREARS_QUEUE, DEFAULT_TIMINGS, JOBS_SCHEMA, SYNC_QUEUE, startEngine } from '../../../server/jobs/engine.ts';
 import { syncJobs } from '../../../server/jobs/sync-jobs.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { captureLogger } from '../../helpers/logger.ts';
@@ -66,5 +66,18 @@ describe('schedules in the tenant time zone', () => {
     expect(() => jobs.preview('99 * * * *', 'UTC')).toThrow();
     expect(() => jobs.preview('0 9 * * *', 'Mars/Olympus')).toThrow();
     expect(() => jobs.preview('0 9 * * 1-5', 'Europe/Berlin')).not.toThrow();
+  });
+
+  it('keeps the daily job for a daily digest while auto-sync is off, and drops it when neither wants it', async () => {
+    const jobs = syncJobs(boss);
+    const settings = { autoSync: false, schedule: '0 9 * * *', timeZone: 'America/New_York' };
+    await jobs.apply(tenantId, settings, true);
+    expect(await boss.getSchedule(SYNC_QUEUE, tenantId)).toBeNull();
+    expect(await boss.getSchedule(ARREARS_QUEUE, tenantId)).toMatchObject({
+      cron: '0 6 * * *',
+      timezone: 'America/New_York',
+    });
+    await jobs.apply(tenantId, settings, false);
+    expect(await boss.getSchedule(ARREARS_QUEUE, tenantId)).toBeNull();
   });
 });

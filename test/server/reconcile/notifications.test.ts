@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedDayClock } from '../../../server/clock.ts';
-import { ARREARS_QUEUE } from '../../../server/jobs/engine.ts';
+import { ARREARS_QUEUE, SYNC_QUEUE } from '../../../server/jobs/engine.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
 import { jobReaches } from '../../helpers/jobs.ts';
 import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
@@ -60,6 +60,9 @@ describe('notifications', () => {
     );
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     expect(saved.body.updatedBy).toMatch(/^Jane Doe/);
+    // A daily digest keeps the daily job scheduled, though scheduled sync is off.
+    expect(await stack.jobs.boss.getSchedule(ARREARS_QUEUE, stack.tenantId)).not.toBeNull();
+    expect(await stack.jobs.boss.getSchedule(SYNC_QUEUE, stack.tenantId)).toBeNull();
 
     // The daily job reconciles last month, then sends the digest.
     const id = await stack.jobs.sync.enqueueArrears(stack.tenantId, 'test');
@@ -87,6 +90,22 @@ describe('notifications', () => {
     const log = await jdoe('GET', '/notification-settings');
     expect(log.body.digests.map((d: { trigger: string }) => d.trigger)).toEqual(['test', 'daily']);
     expect(log.body.digests[1]).toMatchObject({ emailed: true, ticketId: tickets[0]!.id, error: null });
+  });
+
+  it('on the schedule with auto-sync off, the daily job sends the digest and bills no usage', async () => {
+    const runs = async () => (await jdoe('GET', '/sync/runs')).body.length;
+    const before = await runs();
+    const mails = inbox().length;
+    const id = await stack.jobs.boss.send(ARREARS_QUEUE, {
+      tenantId: stack.tenantId,
+      trigger: 'scheduled',
+      requestedBy: 'schedule',
+    });
+    const job = await jobReaches(stack.jobs.boss, id!, undefined, 60_000, ARREARS_QUEUE);
+    expect(job.output).toMatchObject({ skipped: 'auto-sync is off: usage is not billed on the schedule' });
+    await expect.poll(() => inbox().length, { timeout: 15_000 }).toBe(mails + 1);
+    expect(inbox().at(-1)!.subject).toMatch(/^Action needed in ConnectWise/);
+    expect(await runs()).toBe(before);
   });
 
   it('names a mail server that refuses, and still records the digest', async () => {

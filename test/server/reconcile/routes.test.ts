@@ -94,7 +94,9 @@ describe('billing reconciliation', () => {
   });
 
   it('accepts a difference within the tolerance without a person, posts nothing, and logs it as such', async () => {
-    const three = setBilling(stack, await mapSubscription(stack, jdoe, 'Ace Chemical Processing Plant'), 5, [['2026-09-01', 5]]);
+    const three = setBilling(stack, await mapSubscription(stack, jdoe, 'Ace Chemical Processing Plant'), 5, [
+      ['2026-09-01', 5],
+    ]);
     // Pax8's cost went up a cent a seat: 5 cents more cost, about as much more due.
     await setInvoiceLine(stack, {
       subscriptionId: three.sub.id,
