@@ -15,6 +15,8 @@ export interface BearerGetOptions {
   retry?: RetryPolicy;
   fetch?: typeof fetch;
   onRequest?: (event: RequestEvent) => void;
+  /** Headers a vendor needs besides the token (Sophos Central's `X-Partner-ID`). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function bearerGet(o: BearerGetOptions): Promise<unknown> {
       vendorName: o.vendorName,
       method: 'GET',
       url: o.url.toString(),
-      headers: { Authorization: `Bearer ${await o.token()}`, Accept: 'application/json' },
+      headers: { Authorization: `Bearer ${await o.token()}`, Accept: 'application/json', ...o.headers },
       timeoutMs: o.timeoutMs,
       retry: o.retry,
       fetch: o.fetch,

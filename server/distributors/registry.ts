@@ -3,6 +3,7 @@ import type { RetryPolicy } from '../http/retry.ts';
 import type { RequestEvent } from '../http/send.ts';
 import { ionKind } from './ion/kind.ts';
 import { pax8Kind } from './pax8/kind.ts';
+import { sophosKind } from './sophos/kind.ts';
 import type { Distributor } from './types.ts';
 
 /** Credentials as stored: each kind's own fields, all text. */
@@ -52,7 +53,7 @@ export interface DistributorKind {
 }
 
 /** Every distributor the product can connect, by kind. Adding one is adding its line. */
-export const DISTRIBUTOR_KINDS: readonly DistributorKind[] = [pax8Kind, ionKind];
+export const DISTRIBUTOR_KINDS: readonly DistributorKind[] = [pax8Kind, ionKind, sophosKind];
 
 export function distributorKind(kind: string): DistributorKind | undefined {
   return DISTRIBUTOR_KINDS.find((k) => k.kind === kind);

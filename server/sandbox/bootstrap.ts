@@ -35,6 +35,14 @@ export const sandboxIonCredentials = (s: RunningSandboxes) => ({
   baseUrl: s.ion.url,
 });
 
+/** Sophos Central's connection to the sandbox: its partner API credentials. */
+export const sandboxSophosCredentials = (s: RunningSandboxes) => ({
+  clientId: s.world.sophos.clientId,
+  clientSecret: s.world.sophos.clientSecret,
+  tokenUrl: s.sophos.tokenUrl,
+  apiUrl: s.sophos.url,
+});
+
 /**
  * What an MSP admin does once, done for the demo: register the tenant (testing both
  * connections) and create the tab and pod in the sandbox ConnectWise's Hosted API table.
@@ -43,12 +51,18 @@ export async function bootstrapSandboxTenant(
   deps: { db: Database; secrets: SecretBox },
   s: RunningSandboxes,
   publicOrigin: string,
-  /** StreamOne Ion is connected as well as Pax8 (the demo connects both). */
-  options: { ion?: boolean } = {},
+  /** StreamOne Ion (and Sophos Central) are connected as well as Pax8 (the demo connects all three). */
+  options: { ion?: boolean; sophos?: boolean } = {},
 ): Promise<{ setup: SetupResult; registered: RegisterOutcome[] }> {
   const setup = await setupTenant(
     { db: deps.db, secrets: deps.secrets, sandbox: true },
-    { ...sandboxTenantInput(s), ...(options.ion ? { distributors: { ion: sandboxIonCredentials(s) } } : {}) },
+    {
+      ...sandboxTenantInput(s),
+      distributors: {
+        ...(options.ion ? { ion: sandboxIonCredentials(s) } : {}),
+        ...(options.sophos ? { sophos: sandboxSophosCredentials(s) } : {}),
+      },
+    },
   );
   const api = s.world.cw.apiMembers[0]!;
   const cw = createCwClient({

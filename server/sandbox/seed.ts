@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { GUIDE_COMPANIES, looseVariant, NAME_PARTS, PRODUCT_SEEDS, type ProductSeed } from './catalog-data.ts';
 import { generateIonWorld } from './ion/seed.ts';
+import { seedSophos } from './sophos/seed.ts';
 import { addUsage } from './usage-seed.ts';
 import type {
   CwAdditionRecord,
@@ -167,6 +168,21 @@ export function generateWorld(options: SeedOptions): World {
       vendorSku: null,
     });
   }
+  // Two Sophos products an MSP already sells, for mapping Sophos Central's usage to existing ones.
+  for (const [identifier, description, price, cost] of [
+    ['SOPHOS-IXA', 'Sophos Intercept X Advanced (per user)', 6.5, 3.9],
+    ['SOPHOS-EMAIL', 'Sophos Email Advanced (per mailbox)', 3, 1.6],
+  ] as const)
+    catalog.push({
+      ...catalogItem(++catalogId, PRODUCT_SEEDS[0]!, products[0]!, stamp),
+      identifier,
+      description,
+      customerDescription: description,
+      price,
+      cost,
+      manufacturerPartNumber: null,
+      vendorSku: null,
+    });
 
   const cw: CwWorld = {
     companyId: 'sandbox',
@@ -466,7 +482,8 @@ export function generateWorld(options: SeedOptions): World {
 
   addInvoices(rng, today, pax8);
   const ion = generateIonWorld({ seed, today: isoDay(today), cwCompanies: cw.companies });
-  return { today: isoDay(today), seed, cw, pax8, ion };
+  const sophos = seedSophos(cw, isoDay(today));
+  return { today: isoDay(today), seed, cw, pax8, ion, sophos };
 }
 
 function catalogItem(

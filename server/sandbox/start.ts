@@ -10,6 +10,7 @@ import { createPax8Sandbox, type Pax8Quirks, type Pax8Sandbox } from './pax8/app
 import { invoiceAdmin } from './pax8/invoice-admin.ts';
 import { generateWorld, type SeedOptions } from './seed.ts';
 import { listen, type RunningServer } from './serve.ts';
+import { createSophosSandbox, type SophosSandbox } from './sophos/app.ts';
 import { money } from './usage-seed.ts';
 import type { World } from './world.ts';
 
@@ -17,6 +18,7 @@ export interface SandboxOptions extends SeedOptions {
   cwPort?: number;
   pax8Port?: number;
   ionPort?: number;
+  sophosPort?: number;
   /** The mail catcher's SMTP and inbox ports (0: any free one). */
   smtpPort?: number;
   inboxPort?: number;
@@ -33,6 +35,7 @@ export interface RunningSandboxes {
   cw: CwSandbox & { url: string; site: string };
   pax8: Pax8Sandbox & { url: string; baseUrl: string; tokenUrl: string };
   ion: IonSandbox & { url: string };
+  sophos: SophosSandbox & { url: string; tokenUrl: string };
   /** Where digests go in sandbox mode, and where a person reads them. */
   mail: MailCatcher;
   close: () => Promise<void>;
@@ -66,6 +69,12 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
     control: createControl({ faults: structuredClone(latency) }),
   });
   const ion = createIonSandbox({ world: world.ion, control: createControl({ faults: structuredClone(latency) }) });
+  let sophosUrl = '';
+  const sophos = createSophosSandbox({
+    world: world.sophos,
+    control: createControl({ faults: structuredClone(latency) }),
+    apiHost: () => sophosUrl,
+  });
 
   const cwApp = new Hono().route('/__sandbox', adminRoutes(cw.control)).route('/', cw.app);
   const pax8App = new Hono()
@@ -139,17 +148,25 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
       ),
     )
     .route('/', ion.app);
+  const sophosApp = new Hono().route('/__sandbox', adminRoutes(sophos.control)).route('/', sophos.app);
 
   const servers: RunningServer[] = [];
   try {
     servers.push(await listen(cwApp, options.cwPort ?? 0));
     servers.push(await listen(pax8App, options.pax8Port ?? 0));
     servers.push(await listen(ionApp, options.ionPort ?? 0));
+    servers.push(await listen(sophosApp, options.sophosPort ?? 0));
   } catch (error) {
     await Promise.all(servers.map((s) => s.close()));
     throw error;
   }
-  const [cwServer, pax8Server, ionServer] = servers as [RunningServer, RunningServer, RunningServer];
+  const [cwServer, pax8Server, ionServer, sophosServer] = servers as [
+    RunningServer,
+    RunningServer,
+    RunningServer,
+    RunningServer,
+  ];
+  sophosUrl = sophosServer.url;
   let mail: MailCatcher;
   try {
     mail = await startMailCatcher({ smtpPort: options.smtpPort, httpPort: options.inboxPort });
@@ -166,6 +183,7 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
       tokenUrl: `${pax8Server.url}/oauth/token`,
     }),
     ion: Object.assign(ion, { url: ionServer.url }),
+    sophos: Object.assign(sophos, { url: sophosServer.url, tokenUrl: `${sophosServer.url}/api/v2/oauth2/token` }),
     mail,
     close: async () => {
       await Promise.all([...servers.map((s) => s.close()), mail.close()]);

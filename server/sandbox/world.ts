@@ -1,4 +1,5 @@
 import type { IonWorld } from './ion/world.ts';
+import type { SophosWorld } from './sophos/world.ts';
 
 /**
  * The sandbox's state: one ConnectWise instance and one Pax8 partner that describe the same
@@ -321,4 +322,5 @@ export interface World {
   cw: CwWorld;
   pax8: Pax8World;
   ion: IonWorld;
+  sophos: SophosWorld;
 }

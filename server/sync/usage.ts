@@ -7,12 +7,20 @@ import type { Tenant } from '../../db/queries/tenants.ts';
 import { type UsageSettingsRow, usageSettingsFor } from '../../db/queries/usage.ts';
 import type { AdditionView } from '../../shared/billing/additions.ts';
 import { arrearsPeriod, currentUsageDay } from '../../shared/billing/usage/period.ts';
-import { latestLines, planUsage, type UsageBinding, type UsagePlanInput } from '../../shared/billing/usage/plan.ts';
+import {
+  latestLines,
+  planUsage,
+  type UsageBinding,
+  type UsagePlanInput,
+  unpriced,
+} from '../../shared/billing/usage/plan.ts';
+import { microsToCents, parseMicros } from '../../shared/money.ts';
 import type { Subscription } from '../../shared/schemas/distributor.ts';
 import type { AgreementView } from '../../shared/schemas/mapping.ts';
 import type { SyncRules } from '../../shared/schemas/settings.ts';
 import type { UsageOption, UsagePeriod, UsageReading } from '../../shared/schemas/usage.ts';
 import type { CwClient } from '../connectwise/client.ts';
+import { where } from '../connectwise/conditions.ts';
 import type { CwAddition, CwAgreement } from '../connectwise/types.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
@@ -148,7 +156,9 @@ export async function loadUsage(
       `Agreement ${agreement.name} belongs to another ConnectWise company than the one this subscription's company is bound to. Nothing was written; choose one of its own agreements.`,
       { reason: 'wrong_company' },
     );
+  const catalogPrices = await catalogPricesFor(cw, readings[0]!, bindings);
   const input = usagePlanInput({
+    catalogPrices,
     subscription,
     bindings,
     own,
@@ -182,6 +192,7 @@ export async function loadUsage(
  * and the agreement's lines this distributor's sync may read.
  */
 export function usagePlanInput(v: {
+  catalogPrices?: ReadonlyMap<number, { priceCents: number; costCents: number }>;
   subscription: Subscription;
   bindings: readonly ProductMapping[];
   own: UsageSettingsRow | undefined;
@@ -197,7 +208,11 @@ export function usagePlanInput(v: {
     (b) => b.distributorProductId === v.subscription.productId && b.status === 'mapped' && b.cwCatalogItemId !== null,
   );
   const top = bound.find((b) => b.subProduct === '');
-  const binding = (b: ProductMapping): UsageBinding => ({ catalogItemId: b.cwCatalogItemId!, sync: b.usageSync });
+  const binding = (b: ProductMapping): UsageBinding => ({
+    catalogItemId: b.cwCatalogItemId!,
+    sync: b.usageSync,
+    ...(v.catalogPrices?.has(b.cwCatalogItemId!) ? { catalogPrice: v.catalogPrices.get(b.cwCatalogItemId!)! } : {}),
+  });
   const subProducts = new Map(bound.filter((b) => b.subProduct !== '').map((b) => [b.subProduct, binding(b)]));
   return {
     subscription: {
@@ -218,6 +233,25 @@ export function usagePlanInput(v: {
     today: v.today,
     distributor: { name: v.distributor.displayName, markerPrefix: v.distributor.markerPrefix },
   };
+}
+
+/**
+ * The prices of the ConnectWise products bound to sub-products the distributor counted but did
+ * not price, in one read: none for a distributor that prices its usage (Pax8), so its reads do not grow.
+ */
+async function catalogPricesFor(cw: CwClient, reading: UsageReading, bindings: readonly ProductMapping[]) {
+  const names = new Set(
+    reading.summaries.flatMap((s) => s.lines.filter((l) => unpriced(l) && l.quantity > 0).map((l) => l.productName)),
+  );
+  const ids = [
+    ...new Set(
+      bindings.filter((b) => names.has(b.subProduct) && b.cwCatalogItemId !== null).map((b) => b.cwCatalogItemId!),
+    ),
+  ];
+  if (ids.length === 0) return new Map<number, { priceCents: number; costCents: number }>();
+  const items = await cw.catalog.search({ conditions: where.in('id', ids) });
+  const cents = (n: number | null | undefined) => microsToCents(parseMicros(n ?? 0));
+  return new Map(items.map((i) => [i.id, { priceCents: cents(i.price), costCents: cents(i.cost) }]));
 }
 
 /** The plan and the panel for a review. */

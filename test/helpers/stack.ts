@@ -46,6 +46,8 @@ export async function startStack(
     /** Options for the app's Pax8 client (a short timeout, to see a lost answer quickly). */
     /** Connect the sandbox StreamOne Ion too, as `npm start` does. */
     ion?: boolean;
+    /** Connect the sandbox Sophos Central too. */
+    sophos?: boolean;
     distributors?: AppDeps['distributors'];
     /** Work sync jobs in this process (default); false leaves them queued for other workers. */
     work?: boolean;
@@ -89,6 +91,7 @@ export async function startStack(
   const appUrl = `http://localhost:${server.port}`;
   const { setup } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, appUrl, {
     ion: options.ion,
+    sophos: options.sophos,
   });
   return {
     appUrl,

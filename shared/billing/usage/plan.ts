@@ -13,7 +13,16 @@ import { costOf, customerPrice } from './markup.ts';
 export interface UsageBinding {
   catalogItemId: number;
   sync: boolean;
+  /**
+   * The ConnectWise product's own price and cost, for a distributor that reports counts but no
+   * prices (Sophos Central): its lines bill at the product's price.
+   */
+  catalogPrice?: { priceCents: number; costCents: number };
 }
+
+/** A line the distributor counted but did not price. */
+export const unpriced = (l: { unitPrice: number; charges: number; partnerTotal: number }) =>
+  l.unitPrice === 0 && l.charges === 0 && l.partnerTotal === 0;
 
 export interface UsagePlanInput {
   subscription: { id: string; productName: string; startDate: string | null };
@@ -161,6 +170,9 @@ export function planUsage(input: UsagePlanInput): UsagePlan {
 
 function whyBlocked(input: UsagePlanInput): string | null {
   // Nothing is created or synced for a product nobody bound, nor for one whose sync is off.
+  // Multi Products bills each sub-product by its own binding and switch (Sophos Central's
+  // products): there, the product itself need not be bound.
+  if (!input.product && input.option === 'multi-products' && input.subProducts.size > 0) return null;
   if (!input.product)
     return `${input.subscription.productName} is not bound to a ConnectWise product; bind it on the Products page first.`;
   if (!input.product.sync)
@@ -386,9 +398,13 @@ function planMultiProducts(ctx: Ctx) {
         );
         continue;
       }
-      const unitCost = costOf(unitCostOf(l));
-      const unitPrice =
-        input.markupBp === null
+      const listed = unpriced(l) ? binding.catalogPrice : undefined;
+      const unitCost = listed
+        ? { cents: listed.costCents, derivation: `${formatCents(listed.costCents)} (ConnectWise product cost)` }
+        : costOf(unitCostOf(l));
+      const unitPrice = listed
+        ? { cents: listed.priceCents, derivation: `${formatCents(listed.priceCents)} (ConnectWise product price)` }
+        : input.markupBp === null
           ? costOf(l.unitPrice)
           : customerPrice(unitCostOf(l), l.unitPrice, input.markupBp, l.quantity);
       const after = draft({

@@ -1,0 +1,149 @@
+import { DateTime } from 'luxon';
+import type { Parsed, UsageLine } from '../../../shared/schemas/distributor.ts';
+import { VendorError } from '../../http/vendor-error.ts';
+import type { Distributor } from '../types.ts';
+import type { SophosApi } from './api.ts';
+import { SOPHOS } from './errors.ts';
+import { toCompanies, toSubscriptions, toUsageLines, USAGE_PRODUCT } from './transform.ts';
+
+const none = <T>(): Parsed<T> => ({ items: [], problems: [] });
+
+function unsupported(what: string): never {
+  throw new VendorError({
+    ...SOPHOS,
+    code: 'not_found',
+    method: 'GET',
+    path: '/partner/v1',
+    message: `Sophos Central's Partner API has no ${what}.`,
+  });
+}
+
+/**
+ * Sophos Central behind the product's distributor interface: tenants are its companies; a
+ * usage-billed tenant is one monthly usage subscription whose sub-products are the Sophos
+ * products it used, counted from the partner's billing usage for the month.
+ */
+export function createSophosDistributor(api: SophosApi, now: () => number = Date.now): Distributor {
+  // A month's billing usage lists every tenant: read once per month, not once per tenant.
+  const months = new Map<string, Promise<unknown[]>>();
+  const usageOf = (day: string) => {
+    const [year, month] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
+    const key = `${year}-${month}`;
+    let found = months.get(key);
+    if (!found) {
+      found = api.list(`/partner/v1/billing/usage/${year}/${month}`).catch((error: unknown) => {
+        months.delete(key);
+        throw error;
+      });
+      months.set(key, found);
+    }
+    return found;
+  };
+  const tenants = () => api.list('/partner/v1/tenants');
+  const lastMonthStart = () =>
+    DateTime.fromMillis(now(), { zone: 'utc' }).minus({ months: 1 }).startOf('month').toISODate()!;
+  return {
+    kind: 'sophos',
+    displayName: 'Sophos Central',
+    markerPrefix: 'sop',
+    capabilities: { usage: true, invoices: false, history: false, createCompany: false },
+    // Sophos closes a month's usage by its billing cut-over, the 6th (as StreamOne Ion's table has it).
+    usageFinalDay: 6,
+    async verify() {
+      await api.token();
+      await api.whoami();
+      await api.get('/partner/v1/tenants', { page: 1, pageSize: 1 });
+    },
+    companies: async () => toCompanies(await tenants()),
+    products: async () => ({
+      items: [
+        {
+          id: USAGE_PRODUCT.id,
+          name: USAGE_PRODUCT.name,
+          vendorName: 'Sophos',
+          sku: null,
+          vendorSku: null,
+          description: 'Billed monthly in arrears by what each tenant used, per Sophos product.',
+          requiresCommitment: false,
+        },
+      ],
+      problems: [],
+    }),
+    pricing: async (productId) => ({
+      items:
+        productId === USAGE_PRODUCT.id
+          ? [
+              {
+                productId,
+                billingTerm: 'Monthly',
+                commitmentTerm: null,
+                commitmentMonths: null,
+                unit: null,
+                unitCost: 0,
+                unitPrice: 0,
+                usage: true,
+              },
+            ]
+          : [],
+      problems: [],
+    }),
+    async subscriptions(filter = {}) {
+      const all = toSubscriptions(await tenants(), lastMonthStart());
+      return {
+        ...all,
+        items: all.items.filter(
+          (s) =>
+            (!filter.companyId || s.companyId === filter.companyId) &&
+            (!filter.productId || s.productId === filter.productId) &&
+            (!filter.status || s.status === filter.status),
+        ),
+      };
+    },
+    async subscription(id) {
+      const all = toSubscriptions(await tenants(), lastMonthStart());
+      const found = all.items.filter((s) => s.id === id);
+      if (found.length === 0)
+        throw new VendorError({
+          ...SOPHOS,
+          code: 'not_found',
+          method: 'GET',
+          path: '/partner/v1/tenants',
+          message: `Sophos Central has no usage-billed tenant ${id}.`,
+        });
+      return { items: found, problems: [] };
+    },
+    subscriptionHistory: async () => none(),
+    async usageSummaries(subscriptionId) {
+      const sub = (await this.subscription(subscriptionId)).items[0]!;
+      const name = (await this.companies()).items.find((c) => c.id === sub.companyId)?.name ?? sub.companyId;
+      return {
+        items: [
+          {
+            id: subscriptionId,
+            companyId: sub.companyId,
+            productId: USAGE_PRODUCT.id,
+            subscriptionId,
+            resourceGroup: name,
+            charges: 0,
+            partnerTotal: 0,
+          },
+        ],
+        problems: [],
+      };
+    },
+    usageLines: async (summaryId, usageDate): Promise<Parsed<UsageLine>> =>
+      toUsageLines(await usageOf(usageDate), summaryId, usageDate),
+    invoices: async () => unsupported('invoices'),
+    invoiceItems: async () => unsupported('invoices'),
+    async subProducts(subscriptions, today) {
+      const names = new Set<string>();
+      const ids = new Set(subscriptions.map((s) => s.id));
+      const month = DateTime.fromISO(today, { zone: 'utc' });
+      for (const day of [month, month.minus({ months: 1 })]) {
+        const raw = await usageOf(day.toISODate()!);
+        for (const id of ids) for (const l of toUsageLines(raw, id, day.toISODate()!).items) names.add(l.productName);
+      }
+      return [...names].sort();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import type { DistributorCompany, Parsed, Subscription, UsageLine } from '../../../shared/schemas/distributor.ts';
+import { each, reader } from '../parse.ts';
+import { type SophosUsage, sophosTenantSchema, sophosUsageSchema } from './types.ts';
+
+/** The one product a usage tenant is billed by; its sub-products are the Sophos products it uses. */
+export const USAGE_PRODUCT = { id: 'central-usage', name: 'Sophos Central monthly usage' } as const;
+
+export function toCompanies(raw: readonly unknown[]): Parsed<DistributorCompany> {
+  return each('tenant', raw, sophosTenantSchema, (t) => ({
+    id: t.id,
+    name: t.showAs || t.name || t.id,
+    website: null,
+    phone: null,
+    address: {
+      street: t.contact?.address?.address1 ?? null,
+      city: t.contact?.address?.city ?? null,
+      region: t.contact?.address?.state ?? null,
+      postalCode: t.contact?.address?.postalCode ?? null,
+      country: t.contact?.address?.countryCode ?? null,
+    },
+    externalId: null,
+    status: t.status === 'active' || !t.status ? 'Active' : 'Inactive',
+    updatedAt: null,
+  }));
+}
+
+/**
+ * A usage-billed tenant as one monthly usage subscription, keyed by the tenant: what it used
+ * last month is billed per product, in arrears. Tenants on term licences or trials are not billed here.
+ */
+export function toSubscriptions(raw: readonly unknown[], from: string): Parsed<Subscription> {
+  const parsed = each('tenant', raw, sophosTenantSchema, (t) =>
+    t.billingType === 'usage'
+      ? ({
+          id: t.id,
+          companyId: t.id,
+          productId: USAGE_PRODUCT.id,
+          productName: USAGE_PRODUCT.name,
+          parentId: null,
+          quantity: 1,
+          status: t.status === 'suspended' ? 'Cancelled' : 'Active',
+          billingTerm: 'Monthly',
+          startDate: from,
+          endDate: null,
+          createdAt: null,
+          updatedAt: null,
+          // $0 rates are how the core knows a subscription is billed by usage.
+          unitPrice: 0,
+          unitCost: 0,
+          currency: 'USD',
+          commitment: null,
+        } satisfies Subscription)
+      : undefined,
+  );
+  return parsed;
+}
+
+/**
+ * A month's usage of one tenant as usage lines, one per product, dated `day`. Sophos gives
+ * counts, not prices: the price is the bound ConnectWise product's. A licence no tenant is
+ * assigned is never billed to a guess: it is reported as a problem of every tenant's reading.
+ */
+export function toUsageLines(raw: readonly unknown[], tenantId: string, day: string): Parsed<UsageLine> {
+  const unassigned: SophosUsage[] = [];
+  const parsed = each('usage', raw, sophosUsageSchema, (u, problems) => {
+    if (!u.tenant?.id) {
+      unassigned.push(u);
+      return undefined;
+    }
+    if (u.tenant.id !== tenantId) return undefined;
+    // Unknown is not zero: a line without a readable count is left out and reported, never billed as 0.
+    const quantity = reader('usage', u.sku ?? null, problems).quantity('quantity', u.quantity);
+    if (quantity === null) return undefined;
+    return {
+      summaryId: tenantId,
+      usageDate: day,
+      productId: u.sku ?? u.productCode ?? '',
+      productName: u.productDescription ?? u.productCode ?? 'Sophos product',
+      unit: u.unitOfMeasure ?? null,
+      quantity,
+      unitPrice: 0,
+      charges: 0,
+      partnerTotal: 0,
+    } satisfies UsageLine;
+  });
+  for (const u of unassigned)
+    parsed.problems.push({
+      resource: 'usage',
+      id: u.sku ?? null,
+      field: 'tenant',
+      value: null,
+      message: `${u.quantity} × ${u.productDescription ?? u.productCode} is assigned to no tenant, so it is billed to nobody: assign the licence to its customer in Sophos Central.`,
+      effect: 'dropped',
+      label: u.productDescription ?? undefined,
+    });
+  return parsed;
+}

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getTenant } from '../../../db/queries/tenants.ts';
+import { pinnedDayClock } from '../../../server/clock.ts';
+import { runTenantArrears } from '../../../server/jobs/arrears.ts';
+import { type Caller, signedIn } from '../../helpers/api.ts';
+import { allowEverythingUnattended, saveSettings } from '../../helpers/mapped.ts';
+import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
+
+/**
+ * Sophos Central's usage, as its PSA integration guide has it: each Sophos product mapped to an
+ * existing ConnectWise product or added as a new one, one recurring line per company and
+ * product at last month's count and the ConnectWise product's price, the sync switch per
+ * product, and an unassigned firewall licence reported, never billed. Today is 11/22/2026, so
+ * October is final (Sophos closes a month on the 6th).
+ */
+describe('Sophos Central usage', () => {
+  let stack: Stack;
+  let jdoe: Caller;
+  const day = pinnedDayClock(SANDBOX_TODAY);
+  beforeAll(async () => {
+    stack = await startStack({ clock: day, sophos: true });
+    jdoe = await signedIn(stack, 'jdoe', { distributor: 'sophos' });
+  });
+  afterAll(async () => stack?.close());
+
+  const world = () => stack.sandboxes.world;
+  const tenant = () =>
+    world().sophos.tenants.find(
+      (t) => t.billingType === 'usage' && world().cw.companies.some((c) => c.name === t.name),
+    )!;
+  const lines = (agreementId: number) =>
+    world().cw.additions.filter(
+      (a) => a.agreementId === agreementId && /^sop:[0-9a-f]{24}$/.test(a.serialNumber ?? ''),
+    );
+  let agreementId = 0;
+  let emailMapping = '';
+  const ixa = 'Central Intercept X Advanced';
+  const email = 'Central Email Advanced';
+
+  it('maps one product to an existing ConnectWise product, adds another as a new one, and maps the tenant', async () => {
+    const t = tenant();
+    const cw = world().cw.companies.find((c) => c.name === t.name)!;
+    expect((await jdoe('POST', '/company-mappings', { distributorCompanyId: t.id, cwCompanyId: cw.id })).status).toBe(
+      201,
+    );
+    const existing = world().cw.catalog.find((i) => i.identifier === 'SOPHOS-IXA')!;
+    const bound = await jdoe('POST', '/product-mappings', {
+      distributorProductId: 'central-usage',
+      subProduct: ixa,
+      cwCatalogItemId: existing.id,
+    });
+    expect(bound.status, JSON.stringify(bound.body)).toBe(201);
+    const setup = world().cw;
+    const added = await jdoe('POST', '/catalog-items', {
+      distributorProductId: 'central-usage',
+      subProduct: email,
+      identifier: 'SOPHOS-CEMA',
+      description: 'Sophos Central Email Advanced',
+      customerDescription: 'Email security, per mailbox',
+      priceCents: 275,
+      costCents: 140,
+      subcategoryId: setup.subcategories[0]!.id,
+      typeId: setup.productTypes[0]!.id,
+      productClass: 'Service',
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    emailMapping = added.body.mapping.id;
+    expect(world().cw.catalog.some((i) => i.identifier === 'SOPHOS-CEMA')).toBe(true);
+    const agreement = world().cw.agreements.find(
+      (a) =>
+        a.company.id === cw.id &&
+        !a.cancelledFlag &&
+        a.agreementStatus === 'Active' &&
+        a.billingCycle.name === 'Monthly',
+    )!;
+    agreementId = agreement.id;
+    expect((await jdoe('PUT', '/service-mappings', { subscriptionId: t.id, cwAgreementId: agreement.id })).status).toBe(
+      200,
+    );
+  });
+
+  it('plans one line per product at October’s count and the ConnectWise product’s price', async () => {
+    const t = tenant();
+    const res = await jdoe('GET', `/subscriptions/${t.id}/usage-plan`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const { plan } = res.body;
+    expect(plan.option).toBe('multi-products');
+    const count = (name: string) =>
+      world().sophos.usage.find(
+        (u) => u.year === 2026 && u.month === 10 && u.tenant?.id === t.id && u.productDescription === name,
+      )!.quantity;
+    const creating = plan.rows.filter((r) => r.status === 'Creating');
+    const row = (name: string) => creating.find((r) => r.name.endsWith(` - ${name}`))!;
+    expect(creating).toHaveLength(2);
+    expect([row(ixa).quantity, row(ixa).unitPrice.cents, row(ixa).unitCost.cents]).toEqual([count(ixa), 650, 390]);
+    expect([row(email).quantity, row(email).unitPrice.cents, row(email).unitCost.cents]).toEqual([
+      count(email),
+      275,
+      140,
+    ]);
+    expect(row(ixa).name).toBe(`${t.showAs} - ${t.showAs} - ${ixa}`);
+    expect(creating.find((r) => r.name.endsWith(ixa))!.unitPrice.derivation).toBe('$6.50 (ConnectWise product price)');
+  });
+
+  it('writes nothing for a product whose sync is off, and the month once when it is on; a second run writes nothing', async () => {
+    const t = tenant();
+    expect((await jdoe('PUT', `/product-mappings/${emailMapping}/usage-sync`, { on: false })).status).toBe(200);
+    await allowEverythingUnattended(jdoe);
+    await saveSettings(jdoe, {
+      autoSync: true,
+      unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate', 'usage'],
+    });
+    const tenantRow = (await getTenant(stack.database.db, stack.tenantId))!;
+    const run = () =>
+      runTenantArrears({ ...stack.jobs.runDeps, clock: day }, tenantRow, { trigger: 'command', requestedBy: 'test' });
+    const first = await run();
+    expect(first.outcome, JSON.stringify(first)).toBe('succeeded');
+    expect(lines(agreementId).map((a) => a.product.identifier)).toEqual(['SOPHOS-IXA']);
+
+    expect((await jdoe('PUT', `/product-mappings/${emailMapping}/usage-sync`, { on: true })).status).toBe(200);
+    const second = await run();
+    expect(second.writes).toBe(1);
+    expect(
+      lines(agreementId)
+        .map((a) => a.product.identifier)
+        .sort(),
+    ).toEqual(['SOPHOS-CEMA', 'SOPHOS-IXA']);
+    const third = await run();
+    expect(third.writes).toBe(0);
+    expect(lines(agreementId)).toHaveLength(2);
+    expect(t.id).toBeTruthy();
+  });
+
+  it('reports the firewall licence no tenant is assigned, and bills it to nobody', async () => {
+    const res = await jdoe('GET', `/subscriptions/${tenant().id}/usage-plan`);
+    expect(JSON.stringify(res.body)).not.toMatch(/XGS 2100[^"]*"[^}]*"status":"Creating"/);
+    expect(
+      world().cw.additions.some((a) => /XGS/.test(a.invoiceDescription ?? '') && a.serialNumber?.startsWith('sop:')),
+    ).toBe(false);
+  });
+});
