@@ -88,6 +88,7 @@ const schema = z.object({
   SANDBOX_CW_PORT: port(8788),
   SANDBOX_PAX8_PORT: port(8789),
   SANDBOX_ION_PORT: port(8790),
+  SANDBOX_SOPHOS_PORT: port(8792),
   /** The sandbox's mail catcher: SMTP, and the page its inbox is read on. */
   SANDBOX_SMTP_PORT: port(2525),
   SANDBOX_INBOX_PORT: port(8791),

@@ -45,12 +45,16 @@ async function announce(port: number) {
       cwPort: env.SANDBOX_CW_PORT,
       pax8Port: env.SANDBOX_PAX8_PORT,
       ionPort: env.SANDBOX_ION_PORT,
+      sophosPort: env.SANDBOX_SOPHOS_PORT,
       smtpPort: env.SANDBOX_SMTP_PORT,
       inboxPort: env.SANDBOX_INBOX_PORT,
     });
     // Digests go to the sandbox's inbox unless a real mail server is configured.
     if (!env.SMTP_URL) mailer.use(sandboxes.mail.smtpUrl);
-    const { registered } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, base, { ion: true });
+    const { registered } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, base, {
+      ion: true,
+      sophos: true,
+    });
     logger.info('sandbox ready', {
       connectwise: sandboxes.cw.url,
       pax8: sandboxes.pax8.baseUrl,
@@ -65,6 +69,7 @@ async function announce(port: number) {
       '',
       `  Sandbox Pax8 API:           ${sandboxes.pax8.baseUrl}`,
       `  Sandbox StreamOne Ion API:  ${sandboxes.ion.url}/api/v3 (account ${sandboxes.world.ion.accountId})`,
+      `  Sandbox Sophos Central API: ${sandboxes.sophos.url}`,
       `  Sandbox inbox (digests):    ${sandboxes.mail.inboxUrl}${env.SMTP_URL ? ' (unused: SMTP_URL is set)' : ''}`,
     );
   }

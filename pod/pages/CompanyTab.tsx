@@ -297,7 +297,7 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
   const auto = autoAgreement(choices, data.defaultAgreementId);
   const [chosen, setChosen] = useState<number | null>(sub.agreementId ?? auto);
   const eligible = choices.filter((c) => c.eligible);
-  const productBound = sub.productMapping?.cwCatalogItemId != null;
+  const productBound = sub.productMapping?.cwCatalogItemId != null || (sub.usage && sub.subProductsBound);
   const [history, setHistory] = useState(false);
   return (
     <>

@@ -172,8 +172,8 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
                         <td>—</td>
                         <td />
                         <td class="actions">
-                          <button
-                            type="button"
+                          <ActionButton
+                            action="writeAdditions"
                             onClick={() =>
                               setPanel({
                                 kind: 'bind',
@@ -182,7 +182,18 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
                             }
                           >
                             Bind…
-                          </button>
+                          </ActionButton>
+                          <ActionButton
+                            action="exportProducts"
+                            onClick={() =>
+                              setPanel({
+                                kind: 'export',
+                                row: { ...r, subProduct: name, name, sku: null, status: 'unmapped', mappingId: null },
+                              })
+                            }
+                          >
+                            Export…
+                          </ActionButton>
                         </td>
                       </tr>
                     ))}

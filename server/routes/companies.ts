@@ -133,6 +133,13 @@ async function subscriptionRows(
       productMapping: product
         ? { id: product.id, cwCatalogItemId: product.cwCatalogItemId, cwCatalogIdentifier: product.cwCatalogIdentifier }
         : null,
+      subProductsBound: products.some(
+        (p) =>
+          p.distributorProductId === s.productId &&
+          p.subProduct !== '' &&
+          p.status === 'mapped' &&
+          p.cwCatalogItemId !== null,
+      ),
       usage: a.usage,
       usageMonth: usageMonthOf(a),
       notes: a.waived.map(

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { type Env, EnvError, parseEnv } from '../env.ts';
 import { startSandboxes } from './start.ts';
 
-/** `npm run sandbox [-- --cw-port N --pax8-port N --ion-port N --seed N --companies N --subscriptions N --today YYYY-MM-DD --latency MS]` */
+/** `npm run sandbox [-- --cw-port N --pax8-port N --ion-port N --sophos-port N --seed N --companies N --subscriptions N --today YYYY-MM-DD --latency MS]` */
 let env: Env;
 try {
   env = parseEnv(process.env);
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     'cw-port': { type: 'string' },
     'pax8-port': { type: 'string' },
     'ion-port': { type: 'string' },
+    'sophos-port': { type: 'string' },
     seed: { type: 'string' },
     companies: { type: 'string' },
     subscriptions: { type: 'string' },
@@ -47,9 +48,10 @@ const sandboxes = await startSandboxes({
   cwPort: int('cw-port', values['cw-port'], env.SANDBOX_CW_PORT),
   pax8Port: int('pax8-port', values['pax8-port'], env.SANDBOX_PAX8_PORT),
   ionPort: int('ion-port', values['ion-port'], env.SANDBOX_ION_PORT),
+  sophosPort: int('sophos-port', values['sophos-port'], env.SANDBOX_SOPHOS_PORT),
   latencyMs: int('latency', values.latency, 0),
 });
-const { world, cw, pax8, ion } = sandboxes;
+const { world, cw, pax8, ion, sophos, mail } = sandboxes;
 const apiMember = world.cw.apiMembers[0]!;
 process.stdout.write(
   [
@@ -69,6 +71,12 @@ process.stdout.write(
     `StreamOne Ion ${ion.url}/api/v3`,
     `  token URL ${ion.url}/oauth/token, account ${world.ion.accountId}, refresh token ${world.ion.initialRefreshToken} (single use)`,
     `  a new refresh token, as the portal's "Request New Credentials": POST ${ion.url}/__sandbox/credentials`,
+    '',
+    `Sophos Central ${sophos.url} (whoami, partner API)`,
+    `  token URL ${sophos.tokenUrl}, client id ${world.sophos.clientId}, client secret ${world.sophos.clientSecret}`,
+    `  ${world.sophos.tenants.length} tenants; usage for last month and this month, one firewall licence assigned to no tenant`,
+    '',
+    `Mail catcher  ${mail.smtpUrl}, inbox ${mail.inboxUrl}`,
     '',
   ].join('\n'),
 );

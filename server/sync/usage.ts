@@ -44,14 +44,16 @@ export async function readUsage(
 ): Promise<UsageReading[]> {
   const summaries = (await distributor.usageSummaries(subscriptionId)).items;
   const perDay = await Promise.all(
-    days.map(async (day) => ({
-      day,
-      summaries: await mapLimit(summaries, 4, async (s) => ({
-        id: s.id,
-        resourceGroup: s.resourceGroup || s.id,
-        lines: latestLines((await distributor.usageLines(s.id, day)).items),
-      })),
-    })),
+    days.map(async (day) => {
+      const problems = new Set<string>();
+      const read = await mapLimit(summaries, 4, async (s) => {
+        const lines = await distributor.usageLines(s.id, day);
+        // A line no customer owns is never billed to a guess; the review says so.
+        for (const p of lines.problems) if (p.effect === 'dropped' && p.field === 'tenant') problems.add(p.message);
+        return { id: s.id, resourceGroup: s.resourceGroup || s.id, lines: latestLines(lines.items) };
+      });
+      return { day, summaries: read, ...(problems.size > 0 ? { problems: [...problems] } : {}) };
+    }),
   );
   return perDay;
 }

@@ -59,6 +59,8 @@ export interface SubscriptionRow {
   error: string | null;
   agreementId: number | null;
   productMapping: { id: string; cwCatalogItemId: number | null; cwCatalogIdentifier: string | null } | null;
+  /** Some sub-product of a usage product is bound: Multi Products bills by those alone. */
+  subProductsBound: boolean;
   usage: boolean;
   /** A usage subscription's last month: which, its charges as billed, and what writing it would change. */
   usageMonth: UsageMonthFigures | null;

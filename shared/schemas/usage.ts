@@ -29,6 +29,8 @@ export interface UsageSummaryReading {
 export interface UsageReading {
   day: string;
   summaries: UsageSummaryReading[];
+  /** What the distributor sent that bills nobody (a licence assigned to no tenant), in its words. */
+  problems?: string[];
 }
 
 /** A calendar month billed in arrears, and from when its usage is final. */

@@ -142,6 +142,7 @@ export function planUsage(input: UsagePlanInput): UsagePlan {
     .filter((r) => r.status !== 'Skipped')
     .reduce((n, r) => n + Math.round(r.unitCost.cents * r.quantity), 0);
   const overThreshold = input.thresholdCents !== null && totalCents > input.thresholdCents;
+  ctx.notes.push(...(input.reading.problems ?? []));
   if (overThreshold)
     ctx.notes.push(
       `${monthName(input.period.from)} comes to ${formatCents(totalCents)}, past this customer's ${formatCents(input.thresholdCents!)} threshold: the scheduled sync holds it for a person.`,

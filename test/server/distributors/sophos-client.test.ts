@@ -134,3 +134,38 @@ describe('Sophos Central, against its sandbox', () => {
     );
   });
 });
+
+describe('Sophos Central on the Connections page', () => {
+  it('is connected, tested and removed like the other distributors', async () => {
+    const { startStack } = await import('../../helpers/stack.ts');
+    const { signedIn } = await import('../../helpers/api.ts');
+    const { sandboxSophosCredentials } = await import('../../../server/sandbox/bootstrap.ts');
+    const stack = await startStack();
+    try {
+      const jdoe = await signedIn(stack, 'jdoe');
+      const wrong = await jdoe('PUT', '/connections', {
+        distributors: { sophos: { ...sandboxSophosCredentials(stack.sandboxes), clientSecret: 'wrong' } },
+      });
+      expect(wrong.status).toBe(400);
+      expect(JSON.stringify(wrong.body)).toMatch(/Sophos Central did not accept the credentials/);
+      const connected = await jdoe('PUT', '/connections', {
+        distributors: { sophos: sandboxSophosCredentials(stack.sandboxes) },
+      });
+      expect(connected.status, JSON.stringify(connected.body)).toBe(200);
+      const listed = await jdoe('GET', '/connections');
+      const sophos = listed.body.distributors.find((d: { kind: string }) => d.kind === 'sophos')!;
+      expect(sophos).toMatchObject({ displayName: 'Sophos Central', connected: true });
+      expect(JSON.stringify(listed.body)).not.toContain(stack.sandboxes.world.sophos.clientSecret);
+      const tested = await jdoe('POST', '/connections/test');
+      expect(tested.status).toBe(200);
+      expect(JSON.stringify(tested.body)).toMatch(/sophos/);
+      expect((await jdoe('DELETE', '/connections/sophos')).status).toBe(200);
+      const after = await jdoe('GET', '/connections');
+      expect(after.body.distributors.find((d: { kind: string }) => d.kind === 'sophos')).toMatchObject({
+        connected: false,
+      });
+    } finally {
+      await stack.close();
+    }
+  });
+});

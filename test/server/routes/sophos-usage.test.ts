@@ -134,7 +134,11 @@ describe('Sophos Central usage', () => {
 
   it('reports the firewall licence no tenant is assigned, and bills it to nobody', async () => {
     const res = await jdoe('GET', `/subscriptions/${tenant().id}/usage-plan`);
-    expect(JSON.stringify(res.body)).not.toMatch(/XGS 2100[^"]*"[^}]*"status":"Creating"/);
+    expect(res.body.plan.notes).toContain(
+      '1 × Xstream Protection XGS 2100 Monthly is assigned to no tenant, so it is billed to nobody: assign the licence to its customer in Sophos Central.',
+    );
+    const unassigned = world().sophos.usage.find((u) => u.tenant === null && u.year === 2026 && u.month === 10)!;
+    expect(unassigned.sku).toBe('XT2D1CSAA');
     expect(
       world().cw.additions.some((a) => /XGS/.test(a.invoiceDescription ?? '') && a.serialNumber?.startsWith('sop:')),
     ).toBe(false);
