@@ -8,6 +8,9 @@ import { toCompanies, toSubscriptions, toUsageLines, USAGE_PRODUCT } from './tra
 
 const none = <T>(): Parsed<T> => ({ items: [], problems: [] });
 
+/** How long a read is reused. */
+export const READ_REUSE_MS = 60_000;
+
 function unsupported(what: string): never {
   throw new VendorError({
     ...SOPHOS,
@@ -24,22 +27,37 @@ function unsupported(what: string): never {
  * products it used, counted from the partner's billing usage for the month.
  */
 export function createSophosDistributor(api: SophosApi, now: () => number = Date.now): Distributor {
-  // A month's billing usage lists every tenant: read once per month, not once per tenant.
-  const months = new Map<string, Promise<unknown[]>>();
+  // The client lives as long as the connection, so what it reads is kept only briefly: long
+  // enough for one run or one review to read a month (which lists every tenant) and the
+  // tenants once, not once per tenant; never so long that a new count or tenant is missed.
+  const reads = new Map<string, { at: number; value: Promise<unknown[]> }>();
+  const shortly = (key: string, read: () => Promise<unknown[]>) => {
+    const kept = reads.get(key);
+    if (kept && now() - kept.at < READ_REUSE_MS) return kept.value;
+    const value = read().catch((error: unknown) => {
+      reads.delete(key);
+      throw error;
+    });
+    reads.set(key, { at: now(), value });
+    return value;
+  };
   const usageOf = (day: string) => {
     const [year, month] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
-    const key = `${year}-${month}`;
-    let found = months.get(key);
-    if (!found) {
-      found = api.list(`/partner/v1/billing/usage/${year}/${month}`).catch((error: unknown) => {
-        months.delete(key);
-        throw error;
+    return shortly(`usage:${year}-${month}`, () => api.list(`/partner/v1/billing/usage/${year}/${month}`));
+  };
+  const tenants = () => shortly('tenants', () => api.list('/partner/v1/tenants'));
+  const usageSubscription = async (id: string) => {
+    const found = toSubscriptions(await tenants(), lastMonthStart()).items.filter((s) => s.id === id);
+    if (found.length === 0)
+      throw new VendorError({
+        ...SOPHOS,
+        code: 'not_found',
+        method: 'GET',
+        path: '/partner/v1/tenants',
+        message: `Sophos Central has no usage-billed tenant ${id}.`,
       });
-      months.set(key, found);
-    }
     return found;
   };
-  const tenants = () => api.list('/partner/v1/tenants');
   const lastMonthStart = () =>
     DateTime.fromMillis(now(), { zone: 'utc' }).minus({ months: 1 }).startOf('month').toISODate()!;
   return {
@@ -99,23 +117,11 @@ export function createSophosDistributor(api: SophosApi, now: () => number = Date
         ),
       };
     },
-    async subscription(id) {
-      const all = toSubscriptions(await tenants(), lastMonthStart());
-      const found = all.items.filter((s) => s.id === id);
-      if (found.length === 0)
-        throw new VendorError({
-          ...SOPHOS,
-          code: 'not_found',
-          method: 'GET',
-          path: '/partner/v1/tenants',
-          message: `Sophos Central has no usage-billed tenant ${id}.`,
-        });
-      return { items: found, problems: [] };
-    },
+    subscription: async (id) => ({ items: await usageSubscription(id), problems: [] }),
     subscriptionHistory: async () => none(),
     async usageSummaries(subscriptionId) {
-      const sub = (await this.subscription(subscriptionId)).items[0]!;
-      const name = (await this.companies()).items.find((c) => c.id === sub.companyId)?.name ?? sub.companyId;
+      const sub = (await usageSubscription(subscriptionId))[0]!;
+      const name = toCompanies(await tenants()).items.find((c) => c.id === sub.companyId)?.name ?? sub.companyId;
       return {
         items: [
           {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { READ_REUSE_MS } from '../../../server/distributors/sophos/adapter.ts';
 import { sophosKind } from '../../../server/distributors/sophos/kind.ts';
 import type { RequestEvent } from '../../../server/http/send.ts';
 import type { RunningSandboxes } from '../../../server/sandbox/start.ts';
@@ -13,6 +14,7 @@ beforeAll(async () => {
 afterAll(async () => s.close());
 beforeEach(async () => setFaults(s.sophos.url, { rules: [] }));
 
+let clock = Date.parse(`${SANDBOX_TODAY}T12:00:00Z`);
 const sophosFor = (over: Record<string, string> = {}) => {
   const events: RequestEvent[] = [];
   const credentials = sophosKind.credentials.parse({
@@ -26,7 +28,7 @@ const sophosFor = (over: Record<string, string> = {}) => {
   const distributor = sophosKind.open(credentials, store, {
     retry: FAST_RETRY,
     onRequest: (e) => events.push(e),
-    now: () => Date.parse(`${SANDBOX_TODAY}T12:00:00Z`),
+    now: () => clock,
   });
   return { distributor, events };
 };
@@ -121,6 +123,22 @@ describe('Sophos Central, against its sandbox', () => {
       'Central Intercept X Advanced for Server',
       'Xstream Protection XGS 2100 Monthly',
     ]);
+  });
+
+  it('reuses a read for a minute only: the client lives as long as the connection', async () => {
+    const { distributor, events } = sophosFor();
+    const tenant = s.world.sophos.tenants.find((t) => t.billingType === 'usage')!;
+    const record = s.world.sophos.usage.find((u) => u.year === 2026 && u.month === 11 && u.tenant?.id === tenant.id)!;
+    const count = async () =>
+      (await distributor.usageLines(tenant.id, SANDBOX_TODAY)).items.find(
+        (l) => l.productName === record.productDescription,
+      )?.quantity;
+    const before = await count();
+    record.quantity += 5;
+    expect(await count()).toBe(before);
+    clock += READ_REUSE_MS;
+    expect(await count()).toBe(before! + 5);
+    expect(events.filter((e) => e.url.includes('/billing/usage/2026/11')).length).toBeGreaterThan(1);
   });
 
   it('retries a read that failed with a 500, and says it has no invoices', async () => {
