@@ -139,7 +139,14 @@ export async function saveChecked(
 export async function decide(
   db: Database,
   scope: Scope,
-  rows: readonly { id: string; status: ReconcileStatus; toStatus: ReconcileStatus; opKey?: string | null }[],
+  rows: readonly {
+    id: string;
+    status: ReconcileStatus;
+    toStatus: ReconcileStatus;
+    opKey?: string | null;
+    /** How the row reads after the decision, when the decision alone says it (a rejection). */
+    reason?: string;
+  }[],
   decision: { decision: ReconcileDecision; by: string; note: string | null; at: Date },
 ): Promise<void> {
   if (rows.length === 0) return;
@@ -154,6 +161,7 @@ export async function decide(
           note: decision.note,
           status: row.toStatus,
           opKey: row.opKey ?? null,
+          ...(row.reason ? { reason: row.reason } : {}),
           ...(row.toStatus !== row.status ? { statusChangedAt: decision.at } : {}),
         })
         .where(and(inScope(reconciliations, scope), eq(reconciliations.id, row.id)));

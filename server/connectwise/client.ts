@@ -35,6 +35,8 @@ import {
 /** The Accept version the client is written against; Manage answers in that shape. */
 export const CW_API_VERSION = '2022.1';
 export const CW_MAX_PAGE_SIZE = 1000;
+/** Ids one `conditions` read names at most. */
+export const AGREEMENTS_PER_READ = 150;
 
 export interface CwClientOptions extends SiteAddress {
   companyId: string;
@@ -224,6 +226,17 @@ export function createCwClient(options: CwClientOptions) {
           orderBy: 'id asc',
         }),
       get: (id: number) => get(`/finance/agreements/${id}`, cwAgreementSchema),
+      /** Agreements by id, 150 a request (the `conditions` a URL can carry): bulk reads' one way to find them. */
+      async byIds(ids: readonly number[]) {
+        const found: z.output<typeof cwAgreementSchema>[] = [];
+        for (let i = 0; i < ids.length; i += AGREEMENTS_PER_READ)
+          found.push(
+            ...(await list('/finance/agreements', cwAgreementSchema, {
+              conditions: where.in('id', ids.slice(i, i + AGREEMENTS_PER_READ)),
+            })),
+          );
+        return found;
+      },
     },
 
     additions: {

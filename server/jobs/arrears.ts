@@ -7,10 +7,9 @@ import { monthName, usDay } from '../../shared/billing/calendar.ts';
 import { planUsage } from '../../shared/billing/usage/plan.ts';
 import { toIsoDay } from '../../shared/dates.ts';
 import type { Actor } from '../audit.ts';
-import { where } from '../connectwise/conditions.ts';
 import type { CwAgreement } from '../connectwise/types.ts';
 import { mapLimit } from '../http/limit.ts';
-import { isUsage, loadUsage, usagePeriodOf } from '../sync/usage.ts';
+import { type CatalogPrices, isUsage, loadUsage, usagePeriodOf } from '../sync/usage.ts';
 import { executeOperations, holdOperations, settleAbandoned, type WriteContext } from '../sync/writer.ts';
 import { isTransient, type RunDeps, type RunResult } from './run.ts';
 
@@ -82,12 +81,11 @@ export async function runTenantArrears(deps: RunDeps, tenant: Tenant, options: A
       // One read serves every subscription on an agreement: each plans only the lines its own
       // markers name, so another's writes in this run change nothing it reads.
       const agreementIds = [...new Set([...mapped.values()].map((m) => m.cwAgreementId))];
-      const agreements = new Map<number, CwAgreement>();
-      for (let i = 0; i < agreementIds.length; i += 150)
-        for (const a of await cw.agreements.list({ conditions: where.in('id', agreementIds.slice(i, i + 150)) }))
-          agreements.set(a.id, a);
+      const agreements = new Map<number, CwAgreement>((await cw.agreements.byIds(agreementIds)).map((a) => [a.id, a]));
       const lists = await mapLimit([...agreements.keys()], deps.concurrency ?? 6, (id) => cw.additions.list(id));
       const additions = new Map([...agreements.keys()].map((id, i) => [id, lists[i]!]));
+      // Catalog prices (for a distributor that counts without pricing) are read once for the run.
+      const catalogPrices: CatalogPrices = new Map();
       await updateRun(deps.db, tenant.id, runId, { companiesTotal: mapped.size });
       let done = 0;
       await mapLimit(
@@ -101,6 +99,7 @@ export async function runTenantArrears(deps: RunDeps, tenant: Tenant, options: A
               period,
               agreement: agreements.get(agreementId),
               additions: additions.get(agreementId),
+              catalogPrices,
             });
             const plan = planUsage(loaded.input);
             const header = {

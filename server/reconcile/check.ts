@@ -19,7 +19,6 @@ import type { InvoiceItem, Subscription } from '../../shared/schemas/distributor
 import type { AgreementView } from '../../shared/schemas/mapping.ts';
 import type { ReconcileStatus, ReconciliationRow } from '../../shared/schemas/reconcile.ts';
 import type { CwClient } from '../connectwise/client.ts';
-import { where } from '../connectwise/conditions.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { mapLimit } from '../http/limit.ts';
@@ -154,9 +153,22 @@ export async function checkPeriod(
       companyName: company?.cwCompanyName ?? company?.distributorCompanyName ?? '',
     });
   }
-  const stored = new Map(
-    (await reconciliationsOf(ctx.db, scope, period, only)).map((r) => [r.subscriptionId, r] as const),
-  );
+  return { period, cutover, due: true, rows: await record(ctx, period, checked, only), checked };
+}
+
+/**
+ * Stores what a check compared, each row with the decision a person made and what the write an
+ * Accept made became, accepts what is within the tolerance, and answers the rows. After an
+ * Accept it runs again on the same comparisons: nothing is read from the vendors twice.
+ */
+export async function record(
+  ctx: ReconcileContext,
+  period: string,
+  checked: ReadonlyMap<string, Checked>,
+  only?: readonly string[],
+): Promise<ReconciliationRow[]> {
+  const scope = scopeOf(ctx);
+  const stored = new Map((await reconciliationsOf(ctx.db, scope, period, only)).map((r) => [r.subscriptionId, r]));
   const ops = await operationsByKey(
     ctx.db,
     scope,
@@ -182,10 +194,9 @@ export async function checkPeriod(
     };
   });
   await saveChecked(ctx.db, scope, period, finals, ctx.actor, now);
+  const records = await reconciliationsOf(ctx.db, scope, period, only);
   // A difference within the tolerance is accepted without a person, and recorded as such.
-  const auto = (await reconciliationsOf(ctx.db, scope, period, only)).filter(
-    (r) => r.withinTolerance && r.decision === null,
-  );
+  const auto = records.filter((r) => r.withinTolerance && r.decision === null);
   for (const r of auto)
     await decide(ctx.db, scope, [{ id: r.id, status: r.status, toStatus: 'reconciled' }], {
       decision: 'auto',
@@ -193,8 +204,13 @@ export async function checkPeriod(
       note: r.reason,
       at: now,
     });
-  return { period, cutover, due: true, rows: await rowsOf(ctx.db, scope, period, only), checked };
+  if (auto.length > 0) return rowsOf(ctx.db, scope, period, only);
+  return records.map((r) => toRow(r, r.opKey ? ops.get(r.opKey) : undefined));
 }
+
+/** How a rejected difference reads. */
+export const rejectedReason = (by: string | null, at: Date | null, note: string | null) =>
+  `Rejected by ${by}${at ? ` on ${usDay(at.toISOString().slice(0, 10))}` : ''}: ${note ?? 'no reason given'}.`;
 
 /** A person's decision, and the write an Accept made, over what the invoice and ConnectWise say now. */
 function withDecision(
@@ -212,7 +228,7 @@ function withDecision(
   if (!old?.decision || old.decision === 'auto') return c;
   const when = old.decidedAt ? ` on ${usDay(old.decidedAt.toISOString().slice(0, 10))}` : '';
   if (old.decision === 'rejected')
-    return { status: 'rejected', reason: `Rejected by ${old.decidedBy}${when}: ${old.note ?? 'no reason given'}.` };
+    return { status: 'rejected', reason: rejectedReason(old.decidedBy, old.decidedAt, old.note) };
   // What was posted is the write's own figure: a later check finds no difference left to name.
   const posted = op?.summary.totalPrice.derivation ?? old.adjustment?.derivation ?? 'the difference';
   if (op && isWritten(op.state as never))
@@ -241,30 +257,31 @@ export async function rowsOf(
     scope,
     rows.flatMap((r) => (r.opKey ? [r.opKey] : [])),
   );
-  return rows.map((r) => {
-    const op = r.opKey ? ops.get(r.opKey) : undefined;
-    return {
-      subscriptionId: r.subscriptionId,
-      period: r.period,
-      status: r.status,
-      reason: r.reason,
-      companyName: r.companyName,
-      cwCompanyId: r.cwCompanyId,
-      productName: r.productName,
-      cwAgreementId: r.cwAgreementId,
-      figures: r.figures,
-      adjustment: r.adjustment,
-      withinTolerance: r.withinTolerance,
-      decision: r.decision,
-      decidedBy: r.decidedBy,
-      decidedAt: r.decidedAt?.toISOString() ?? null,
-      note: r.note,
-      opKey: r.opKey,
-      opState: op?.state ?? null,
-      opError: op?.error ?? null,
-      checkedAt: r.checkedAt.toISOString(),
-    };
-  });
+  return rows.map((r) => toRow(r, r.opKey ? ops.get(r.opKey) : undefined));
+}
+
+function toRow(r: ReconciliationRecord, op: { state: string; error: string | null } | undefined): ReconciliationRow {
+  return {
+    subscriptionId: r.subscriptionId,
+    period: r.period,
+    status: r.status,
+    reason: r.reason,
+    companyName: r.companyName,
+    cwCompanyId: r.cwCompanyId,
+    productName: r.productName,
+    cwAgreementId: r.cwAgreementId,
+    figures: r.figures,
+    adjustment: r.adjustment,
+    withinTolerance: r.withinTolerance,
+    decision: r.decision,
+    decidedBy: r.decidedBy,
+    decidedAt: r.decidedAt?.toISOString() ?? null,
+    note: r.note,
+    opKey: r.opKey,
+    opState: op?.state ?? null,
+    opError: op?.error ?? null,
+    checkedAt: r.checkedAt.toISOString(),
+  };
 }
 
 /** The period's invoice lines by subscription, from every invoice dated from its start to well past the cut-over. */
@@ -287,10 +304,7 @@ async function invoiceLines(distributor: Distributor, period: string, cutover: s
 
 /** The agreements, 150 a request, and each one's additions once. */
 async function readConnectWise(ctx: ReconcileContext, agreementIds: readonly number[]) {
-  const agreements = new Map<number, Awaited<ReturnType<CwClient['agreements']['get']>>>();
-  for (let i = 0; i < agreementIds.length; i += 150)
-    for (const a of await ctx.cw.agreements.list({ conditions: where.in('id', agreementIds.slice(i, i + 150)) }))
-      agreements.set(a.id, a);
+  const agreements = new Map((await ctx.cw.agreements.byIds(agreementIds)).map((a) => [a.id, a]));
   const ids = [...agreements.keys()];
   const lists = await mapLimit(ids, ctx.concurrency ?? 6, (id) => ctx.cw.additions.list(id));
   const additions = new Map<number, AdditionView[]>(ids.map((id, i) => [id, lists[i]!.map(toAdditionView)]));

@@ -7,7 +7,15 @@ import type { OperationOutcome } from '../../shared/schemas/plans.ts';
 import type { ReconciliationRow } from '../../shared/schemas/reconcile.ts';
 import { AppError } from '../errors.ts';
 import { executeOperations, type WriteContext } from '../sync/writer.ts';
-import { adjustmentKey, type Checked, checkPeriod, type ReconcileContext, rowsOf } from './check.ts';
+import {
+  adjustmentKey,
+  type Checked,
+  checkPeriod,
+  type ReconcileContext,
+  record,
+  rejectedReason,
+  rowsOf,
+} from './check.ts';
 
 const money = (cents: number, derivation: string) => ({ cents, derivation });
 
@@ -123,9 +131,8 @@ export async function acceptDifferences(
       )),
     );
   }
-  // Read again, so each row says what its line became.
-  const after = await checkPeriod(ctx, period, subscriptionIds);
-  return { rows: after.rows, outcomes, skipped };
+  // Recorded again on the same comparisons, so each row says what its line became.
+  return { rows: await record(ctx, period, check.checked, subscriptionIds), outcomes, skipped };
 }
 
 /** Rejects the differences: nothing is written; who rejected and why is kept. */
@@ -145,18 +152,21 @@ export async function rejectDifferences(
       subscriptionId: id,
       reason: rows.find((r) => r.subscriptionId === id)?.reason ?? 'It has no difference waiting for review.',
     }));
+  // A rejection needs nothing from the vendors: the row keeps its figures and says who and why.
+  const at = ctx.now();
+  const note = reason.trim();
   await decide(
     ctx.db,
     scope,
-    open.map((r) => ({ id: r.id, status: r.status, toStatus: 'rejected' as const })),
-    { decision: 'rejected', by, note: reason.trim(), at: ctx.now() },
+    open.map((r) => ({
+      id: r.id,
+      status: r.status,
+      toStatus: 'rejected' as const,
+      reason: rejectedReason(by, at, note),
+    })),
+    { decision: 'rejected', by, note, at },
   );
-  const after = await checkPeriod(ctx, period, subscriptionIds);
-  return {
-    rows: after.rows.length > 0 ? after.rows : await rowsOf(ctx.db, scope, period, subscriptionIds),
-    outcomes: [],
-    skipped,
-  };
+  return { rows: await rowsOf(ctx.db, scope, period, subscriptionIds), outcomes: [], skipped };
 }
 
 function notDue(ctx: ReconcileContext, cutover: string, period: string) {

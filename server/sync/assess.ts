@@ -219,10 +219,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
   const agreements = new Map<number, AgreementView>();
   for (const a of (await deps.knownAgreements?.()) ?? []) agreements.set(a.id, a);
   const unread = agreementIds.filter((id) => !agreements.has(id));
-  for (let i = 0; i < unread.length; i += CHUNK) {
-    for (const a of await cw.agreements.list({ conditions: where.in('id', unread.slice(i, i + CHUNK)) }))
-      agreements.set(a.id, toAgreementView(a));
-  }
+  for (const a of await cw.agreements.byIds(unread)) agreements.set(a.id, toAgreementView(a));
   const additionLists = await mapLimit(agreementIds, deps.concurrency ?? 6, async (id) =>
     deps.additionsOf ? deps.additionsOf(id) : (await cw.additions.list(id)).map(toAdditionView),
   );

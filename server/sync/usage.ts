@@ -127,6 +127,8 @@ export async function loadUsage(
     period?: UsagePeriod;
     agreement?: CwAgreement;
     additions?: readonly CwAddition[];
+    /** Catalog prices already read in this run, shared by its subscriptions (filled as they are read). */
+    catalogPrices?: CatalogPrices;
   } = {},
 ): Promise<LoadedUsage> {
   const mine: Scope = { tenantId: tenant.id, distributor: distributor.kind };
@@ -158,7 +160,7 @@ export async function loadUsage(
       `Agreement ${agreement.name} belongs to another ConnectWise company than the one this subscription's company is bound to. Nothing was written; choose one of its own agreements.`,
       { reason: 'wrong_company' },
     );
-  const catalogPrices = await catalogPricesFor(cw, readings[0]!, bindings);
+  const catalogPrices = await catalogPricesFor(cw, readings[0]!, bindings, options.catalogPrices);
   const input = usagePlanInput({
     catalogPrices,
     subscription,
@@ -237,11 +239,21 @@ export function usagePlanInput(v: {
   };
 }
 
+type CatalogPrice = { priceCents: number; costCents: number } | undefined;
+/** Catalog items' prices by id, as read (or being read) once for a whole run. */
+export type CatalogPrices = Map<number, Promise<CatalogPrice>>;
+
 /**
  * The prices of the ConnectWise products bound to sub-products the distributor counted but did
- * not price, in one read: none for a distributor that prices its usage (Pax8), so its reads do not grow.
+ * not price, in one read: none for a distributor that prices its usage (Pax8), so its reads do
+ * not grow. A run shares what it has read (`known`), so its subscriptions read each item once.
  */
-async function catalogPricesFor(cw: CwClient, reading: UsageReading, bindings: readonly ProductMapping[]) {
+async function catalogPricesFor(
+  cw: CwClient,
+  reading: UsageReading,
+  bindings: readonly ProductMapping[],
+  known: CatalogPrices = new Map(),
+) {
   const names = new Set(
     reading.summaries.flatMap((s) => s.lines.filter((l) => unpriced(l) && l.quantity > 0).map((l) => l.productName)),
   );
@@ -250,10 +262,26 @@ async function catalogPricesFor(cw: CwClient, reading: UsageReading, bindings: r
       bindings.filter((b) => names.has(b.subProduct) && b.cwCatalogItemId !== null).map((b) => b.cwCatalogItemId!),
     ),
   ];
-  if (ids.length === 0) return new Map<number, { priceCents: number; costCents: number }>();
-  const items = await cw.catalog.search({ conditions: where.in('id', ids) });
-  const cents = (n: number | null | undefined) => microsToCents(parseMicros(n ?? 0));
-  return new Map(items.map((i) => [i.id, { priceCents: cents(i.price), costCents: cents(i.cost) }]));
+  const missing = ids.filter((id) => !known.has(id));
+  if (missing.length > 0) {
+    const cents = (n: number | null | undefined) => microsToCents(parseMicros(n ?? 0));
+    const read = cw.catalog
+      .search({ conditions: where.in('id', missing) })
+      .then((items) => new Map(items.map((i) => [i.id, { priceCents: cents(i.price), costCents: cents(i.cost) }])));
+    for (const id of missing) {
+      const price = read.then((m) => m.get(id));
+      // Awaited below or by another subscription; a failure surfaces there, never unhandled,
+      // and is not kept: the next subscription asks again.
+      price.catch(() => known.delete(id));
+      known.set(id, price);
+    }
+  }
+  const prices = new Map<number, { priceCents: number; costCents: number }>();
+  for (const id of ids) {
+    const price = await known.get(id)!;
+    if (price) prices.set(id, price);
+  }
+  return prices;
 }
 
 /** The plan and the panel for a review. */

@@ -4,7 +4,7 @@ import { VendorError } from '../../http/vendor-error.ts';
 import type { Distributor } from '../types.ts';
 import type { SophosApi } from './api.ts';
 import { SOPHOS } from './errors.ts';
-import { toCompanies, toSubscriptions, toUsageLines, USAGE_PRODUCT } from './transform.ts';
+import { toCompanies, toMonthUsage, toSubscriptions, toUsageLines, USAGE_PRODUCT } from './transform.ts';
 
 const none = <T>(): Parsed<T> => ({ items: [], problems: [] });
 
@@ -30,10 +30,10 @@ export function createSophosDistributor(api: SophosApi, now: () => number = Date
   // The client lives as long as the connection, so what it reads is kept only briefly: long
   // enough for one run or one review to read a month (which lists every tenant) and the
   // tenants once, not once per tenant; never so long that a new count or tenant is missed.
-  const reads = new Map<string, { at: number; value: Promise<unknown[]> }>();
-  const shortly = (key: string, read: () => Promise<unknown[]>) => {
+  const reads = new Map<string, { at: number; value: Promise<unknown> }>();
+  const shortly = <T>(key: string, read: () => Promise<T>): Promise<T> => {
     const kept = reads.get(key);
-    if (kept && now() - kept.at < READ_REUSE_MS) return kept.value;
+    if (kept && now() - kept.at < READ_REUSE_MS) return kept.value as Promise<T>;
     const value = read().catch((error: unknown) => {
       reads.delete(key);
       throw error;
@@ -41,9 +41,12 @@ export function createSophosDistributor(api: SophosApi, now: () => number = Date
     reads.set(key, { at: now(), value });
     return value;
   };
+  // Parsed once per read, so each tenant's reading only looks its lines up.
   const usageOf = (day: string) => {
     const [year, month] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
-    return shortly(`usage:${year}-${month}`, () => api.list(`/partner/v1/billing/usage/${year}/${month}`));
+    return shortly(`usage:${year}-${month}`, async () =>
+      toMonthUsage(await api.list(`/partner/v1/billing/usage/${year}/${month}`)),
+    );
   };
   const tenants = () => shortly('tenants', () => api.list('/partner/v1/tenants'));
   const usageSubscription = async (id: string) => {
@@ -146,8 +149,8 @@ export function createSophosDistributor(api: SophosApi, now: () => number = Date
       const ids = new Set(subscriptions.map((s) => s.id));
       const month = DateTime.fromISO(today, { zone: 'utc' });
       for (const day of [month, month.minus({ months: 1 })]) {
-        const raw = await usageOf(day.toISODate()!);
-        for (const id of ids) for (const l of toUsageLines(raw, id, day.toISODate()!).items) names.add(l.productName);
+        const usage = await usageOf(day.toISODate()!);
+        for (const id of ids) for (const l of usage.byTenant.get(id) ?? []) names.add(l.productName);
       }
       return [...names].sort();
     },

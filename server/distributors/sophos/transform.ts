@@ -1,4 +1,10 @@
-import type { DistributorCompany, Parsed, Subscription, UsageLine } from '../../../shared/schemas/distributor.ts';
+import type {
+  DistributorCompany,
+  Parsed,
+  ParseProblem,
+  Subscription,
+  UsageLine,
+} from '../../../shared/schemas/distributor.ts';
 import { each, reader } from '../parse.ts';
 import { type SophosUsage, sophosTenantSchema, sophosUsageSchema } from './types.ts';
 
@@ -55,25 +61,30 @@ export function toSubscriptions(raw: readonly unknown[], from: string): Parsed<S
   return parsed;
 }
 
+/** A month's billing usage, read once for every tenant: each tenant's lines, and what bills nobody. */
+export interface MonthUsage {
+  byTenant: Map<string, Omit<UsageLine, 'summaryId' | 'usageDate'>[]>;
+  problems: ParseProblem[];
+}
+
 /**
- * A month's usage of one tenant as usage lines, one per product, dated `day`. Sophos gives
- * counts, not prices: the price is the bound ConnectWise product's. A licence no tenant is
- * assigned is never billed to a guess: it is reported as a problem of every tenant's reading.
+ * A month's usage as lines per tenant, one per product. Sophos gives counts, not prices: the
+ * price is the bound ConnectWise product's. A licence no tenant is assigned is never billed to a
+ * guess: it is reported as a problem of every tenant's reading.
  */
-export function toUsageLines(raw: readonly unknown[], tenantId: string, day: string): Parsed<UsageLine> {
+export function toMonthUsage(raw: readonly unknown[]): MonthUsage {
   const unassigned: SophosUsage[] = [];
-  const parsed = each('usage', raw, sophosUsageSchema, (u, problems) => {
+  const byTenant: MonthUsage['byTenant'] = new Map();
+  const { problems } = each('usage', raw, sophosUsageSchema, (u, problems) => {
     if (!u.tenant?.id) {
       unassigned.push(u);
       return undefined;
     }
-    if (u.tenant.id !== tenantId) return undefined;
     // Unknown is not zero: a line without a readable count is left out and reported, never billed as 0.
     const quantity = reader('usage', u.sku ?? null, problems).quantity('quantity', u.quantity);
     if (quantity === null) return undefined;
-    return {
-      summaryId: tenantId,
-      usageDate: day,
+    const lines = byTenant.get(u.tenant.id) ?? [];
+    lines.push({
       productId: u.sku ?? u.productCode ?? '',
       productName: u.productDescription ?? u.productCode ?? 'Sophos product',
       unit: u.unitOfMeasure ?? null,
@@ -81,10 +92,12 @@ export function toUsageLines(raw: readonly unknown[], tenantId: string, day: str
       unitPrice: 0,
       charges: 0,
       partnerTotal: 0,
-    } satisfies UsageLine;
+    });
+    byTenant.set(u.tenant.id, lines);
+    return undefined;
   });
   for (const u of unassigned)
-    parsed.problems.push({
+    problems.push({
       resource: 'usage',
       id: u.sku ?? null,
       field: 'tenant',
@@ -93,5 +106,11 @@ export function toUsageLines(raw: readonly unknown[], tenantId: string, day: str
       effect: 'dropped',
       label: u.productDescription ?? undefined,
     });
-  return parsed;
+  return { byTenant, problems };
 }
+
+/** One tenant's lines of a month, dated `day`. */
+export const toUsageLines = (month: MonthUsage, tenantId: string, day: string): Parsed<UsageLine> => ({
+  items: (month.byTenant.get(tenantId) ?? []).map((l) => ({ ...l, summaryId: tenantId, usageDate: day })),
+  problems: month.problems,
+});
