@@ -248,7 +248,7 @@ export type CatalogPrices = Map<number, Promise<CatalogPrice>>;
  * not price, in one read: none for a distributor that prices its usage (Pax8), so its reads do
  * not grow. A run shares what it has read (`known`), so its subscriptions read each item once.
  */
-async function catalogPricesFor(
+export async function catalogPricesFor(
   cw: CwClient,
   reading: UsageReading,
   bindings: readonly ProductMapping[],

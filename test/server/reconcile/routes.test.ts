@@ -84,6 +84,10 @@ describe('billing reconciliation', () => {
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(stack.sandboxes.world.cw.additions).toHaveLength(before);
+    // The answer already reads as rejected, before any check runs again.
+    expect(res.body.rows.find((r: { subscriptionId: string }) => r.subscriptionId === two.sub.id)?.reason).toMatch(
+      /^Rejected by Jane Doe.* on \d\d\/\d\d\/\d{4}: Customer is on a fixed 2-seat deal\.$/,
+    );
     const row = await rowOf('2026-10', two.sub.id);
     expect(row).toMatchObject({ status: 'rejected', decision: 'rejected', note: 'Customer is on a fixed 2-seat deal' });
     expect(row.decidedBy).toMatch(/^Jane Doe/);
