@@ -109,6 +109,11 @@ async function subscriptionRows(
     ctx.distributor.displayName,
   );
   const byProduct = new Map(products.filter((p) => p.subProduct === '').map((p) => [p.distributorProductId, p]));
+  const withSubProducts = new Set(
+    products
+      .filter((p) => p.subProduct !== '' && p.status === 'mapped' && p.cwCatalogItemId !== null)
+      .map((p) => p.distributorProductId),
+  );
   const rows = assessed.map((a): SubscriptionRow => {
     const s = a.subscription;
     const product = byProduct.get(s.productId);
@@ -133,13 +138,7 @@ async function subscriptionRows(
       productMapping: product
         ? { id: product.id, cwCatalogItemId: product.cwCatalogItemId, cwCatalogIdentifier: product.cwCatalogIdentifier }
         : null,
-      subProductsBound: products.some(
-        (p) =>
-          p.distributorProductId === s.productId &&
-          p.subProduct !== '' &&
-          p.status === 'mapped' &&
-          p.cwCatalogItemId !== null,
-      ),
+      subProductsBound: withSubProducts.has(s.productId),
       usage: a.usage,
       usageMonth: usageMonthOf(a),
       notes: a.waived.map(
