@@ -58,7 +58,8 @@ export interface Distributor {
   usageSummaries(subscriptionId: string): Promise<Parsed<UsageSummary>>;
   usageLines(summaryId: string, usageDate: string): Promise<Parsed<UsageLine>>;
   invoices(range: { from: string; to: string; companyId?: string }): Promise<Parsed<Invoice>>;
-  invoiceItems(invoiceId: string): Promise<Parsed<InvoiceItem>>;
+  /** An invoice's lines; its date lets a distributor that reports lines by date read that day only. */
+  invoiceItems(invoice: Pick<Invoice, 'id' | 'invoiceDate'>): Promise<Parsed<InvoiceItem>>;
   /**
    * The sub-products a usage product bills by (Proofpoint Essentials - Business, - Advanced, …),
    * as this distributor names them for some of its subscriptions, on and before `today`. Absent

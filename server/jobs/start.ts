@@ -41,7 +41,7 @@ export interface Jobs {
  */
 export async function startJobs(deps: JobsDeps): Promise<Jobs> {
   const boss = await startEngine(deps.database, deps.logger, deps.timings ?? DEFAULT_TIMINGS);
-  const sync = syncJobs(boss);
+  const sync = syncJobs(boss, deps.clock);
   await sync.reconcile(deps.database.db, (tenantId, error) =>
     deps.logger.error('a tenant schedule could not be applied', { tenant: tenantId, error }),
   );

@@ -6,6 +6,7 @@ import { getSettings } from '../../db/queries/settings.ts';
 import { allTenants, getTenant } from '../../db/queries/tenants.ts';
 import type { TenantSettings } from '../../shared/schemas/settings.ts';
 import { sessionCwAuth } from '../auth/session.ts';
+import type { Clock } from '../clock.ts';
 import type { SecretBox } from '../crypto.ts';
 import { digestIfDue } from '../notify/digest.ts';
 import { runTenantArrears } from './arrears.ts';
@@ -29,9 +30,9 @@ export const ARREARS_SCHEDULE = '0 6 * * *';
  * Sending, scheduling and checking sync jobs. The same calls serve the server, `npm run worker`
  * and `npm run sync`; only where jobs are worked differs.
  */
-export function syncJobs(boss: PgBoss) {
+export function syncJobs(boss: PgBoss, clock: Clock) {
   const preview = (cron: string, timeZone: string, count = 3) =>
-    boss.previewSchedule(cron, { tz: timeZone, count, from: new Date() }).map((d) => d.toISOString());
+    boss.previewSchedule(cron, { tz: timeZone, count, from: clock.now().toJSDate() }).map((d) => d.toISOString());
   /**
    * The tenant's schedules as pg-boss holds them, fired in her time zone: the sync while
    * auto-sync is on; the daily job while auto-sync is on or she wants a daily digest (it then

@@ -291,7 +291,7 @@ async function invoiceLines(distributor: Distributor, period: string, cutover: s
   const invoices = (await distributor.invoices({ from: `${period}-01`, to: addDays(cutover, 45) })).items;
   let invoiceThere = false;
   for (const invoice of invoices) {
-    const items = (await distributor.invoiceItems(invoice.id)).items;
+    const items = (await distributor.invoiceItems(invoice)).items;
     for (const l of items) {
       if (periodOfLine(l, invoice.invoiceDate) !== period) continue;
       invoiceThere = true;

@@ -100,7 +100,7 @@ export function syncRoutes(deps: ApiDeps) {
         const here = assessed.filter(
           (a) => (a.mapping?.cwAgreementId === agreementId && a.mapping.status === 'mapped') || !a.mapping,
         );
-        const now = new Date();
+        const now = deps.clock.now().toJSDate();
         const view = toAgreementView(agreement);
         const overBilled = overBillingIn(
           products,

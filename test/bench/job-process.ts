@@ -140,7 +140,7 @@ try {
     podDir: '/none',
     hostOrigins: async () => [],
     // The report reads; nothing here queues or schedules a job.
-    jobs: syncJobs(jobsEngine),
+    jobs: syncJobs(jobsEngine, clock),
   });
   const login = (await (
     await fetch(`http://${vendors.cwSite}/${world.cw.codebase}login/login.aspx?response=json`, {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { type AppDeps, createApp } from '../../server/app.ts';
-import { type Clock, systemClock } from '../../server/clock.ts';
+import { type Clock, pinnedDayClock } from '../../server/clock.ts';
 import type { CwOverrides } from '../../server/connectwise/factory.ts';
 import { createSecretBox } from '../../server/crypto.ts';
 import { MANAGE_CLOUD_ORIGINS } from '../../server/env.ts';
@@ -15,7 +15,7 @@ import type { RunningSandboxes, SandboxOptions } from '../../server/sandbox/star
 import { createVendors } from '../../server/tenants/vendors.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 import { captureLogger } from './logger.ts';
-import { startTestSandboxes } from './sandbox.ts';
+import { SANDBOX_TODAY, startTestSandboxes } from './sandbox.ts';
 
 export interface Stack {
   /** Where the pod and API are served (the plugin's origin). */
@@ -28,6 +28,8 @@ export interface Stack {
   secrets: ReturnType<typeof createSecretBox>;
   logger: ReturnType<typeof captureLogger>;
   tenantId: string;
+  /** The product's clock: pinned to the sandboxes' day unless the test gave its own. */
+  clock: Clock;
   /** The job engine, working sync jobs in this process unless asked not to. */
   jobs: Jobs;
   close: () => Promise<void>;
@@ -59,7 +61,9 @@ export async function startStack(
   const sandboxes = await startTestSandboxes(options.sandbox);
   const secrets = createSecretBox(randomBytes(32));
   const logger = captureLogger();
-  const clock = options.clock ?? systemClock;
+  // The product's day is the sandboxes' day unless a test says otherwise: a world generated
+  // around one date read by a product living on another is no day a real MSP has.
+  const clock = options.clock ?? pinnedDayClock(options.sandbox?.today ?? SANDBOX_TODAY);
   const mailer = smtpMailer('Distributor sync <sync@localhost>', sandboxes.mail.smtpUrl);
   const jobs = await startJobs({
     mailer,
@@ -102,6 +106,7 @@ export async function startStack(
     secrets,
     logger,
     tenantId: setup.tenant.id,
+    clock,
     jobs,
     close: async () => {
       await server.close();

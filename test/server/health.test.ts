@@ -28,7 +28,7 @@ function build(overrides: Partial<Parameters<typeof createApp>[0]> = {}) {
     sandbox: true,
     podDir,
     hostOrigins: async () => ['https://na.myconnectwise.net', 'https://cw.example.com'],
-    jobs: syncJobs(engine),
+    jobs: syncJobs(engine, systemClock),
     ...overrides,
   });
 }

@@ -106,13 +106,12 @@ export function createIonDistributor(api: IonApi): Distributor {
         : rows;
       return toInvoices(mine);
     },
-    async invoiceItems(invoiceId) {
-      // The report is read by date; an invoice id alone says no date, so the last year is read.
-      const to = new Date().toISOString().slice(0, 10);
-      const from = new Date(Date.now() - 400 * 86_400_000).toISOString().slice(0, 10);
-      const rows = await api.reportRows(BILLING_REPORT, { startDate: from, endDate: to });
+    async invoiceItems(invoice) {
+      // The report is read by invoice date: the invoice's own day holds all of its lines.
+      const day = invoice.invoiceDate;
+      const rows = await api.reportRows(BILLING_REPORT, { startDate: day, endDate: day });
       const items = toInvoiceItems(rows);
-      return { items: items.items.filter((i) => i.invoiceId === invoiceId), problems: items.problems };
+      return { items: items.items.filter((i) => i.invoiceId === invoice.id), problems: items.problems };
     },
   };
 }

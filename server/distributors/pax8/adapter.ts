@@ -103,6 +103,6 @@ export function createPax8Distributor(api: Pax8Api): Distributor {
       toUsageLines(await api.list(`/usage-summaries/${enc(summaryId)}/usage-lines`, { usageDate }), summaryId),
     invoices: async ({ from, to, companyId }) =>
       toInvoices(await api.list('/invoices', { invoiceDateRangeStart: from, invoiceDateRangeEnd: to, companyId })),
-    invoiceItems: async (invoiceId) => toInvoiceItems(await api.list(`/invoices/${enc(invoiceId)}/items`), invoiceId),
+    invoiceItems: async ({ id }) => toInvoiceItems(await api.list(`/invoices/${enc(id)}/items`), id),
   };
 }

@@ -195,7 +195,7 @@ describe('StreamOne Ion reads', () => {
     const first = invoices.items[0]!;
     const mine = lines.filter((l) => l.invoiceId === first.id);
     expect(first.total).toBe(mine.reduce((n, l) => n + Math.round(l.total * 1_000_000), 0));
-    const items = await distributor.invoiceItems(first.id);
+    const items = await distributor.invoiceItems(first);
     expect(items.items).toHaveLength(mine.length);
     const line = mine[0]!;
     expect(items.items.find((i) => i.subscriptionId === `${line.customerId}-${line.subscriptionId}`)).toMatchObject({

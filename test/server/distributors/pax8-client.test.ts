@@ -102,7 +102,7 @@ describe('Pax8 usage and invoices', () => {
     const { distributor } = pax8For(s);
     const invoices = await distributor.invoices({ from: '2026-11-01', to: '2026-11-30' });
     expect(invoices.items).toHaveLength(1);
-    const items = await distributor.invoiceItems(invoices.items[0]!.id);
+    const items = await distributor.invoiceItems(invoices.items[0]!);
     const world = s.world.pax8.invoiceItems;
     expect(items.items.length).toBe(world.length);
     const first = world[0]!;

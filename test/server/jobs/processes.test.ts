@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustmentLog, syncRuns } from '../../../db/schema.ts';
-import { systemClock } from '../../../server/clock.ts';
+import { pinnedDayClock } from '../../../server/clock.ts';
 import { createSecretBox } from '../../../server/crypto.ts';
 import { type Jobs, startJobs } from '../../../server/jobs/start.ts';
 import { bootstrapSandboxTenant } from '../../../server/sandbox/bootstrap.ts';
@@ -15,7 +15,7 @@ import { createTestDatabase, type TestDatabase, testDriver } from '../../helpers
 import { jobReaches } from '../../helpers/jobs.ts';
 import { captureLogger } from '../../helpers/logger.ts';
 import { runTs } from '../../helpers/process.ts';
-import { setFaults, startTestSandboxes } from '../../helpers/sandbox.ts';
+import { SANDBOX_TODAY, setFaults, startTestSandboxes } from '../../helpers/sandbox.ts';
 
 /**
  * Real worker processes on the real Postgres: the queue keeps one sync per tenant at a time
@@ -31,6 +31,8 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
     APP_SECRET_KEY: key,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'proc-')),
     LOG_LEVEL: 'error',
+    // The workers live on the sandboxes' day, as this process does.
+    SANDBOX_TODAY,
   });
   let tenantId: string;
   let jobs!: Jobs;
@@ -111,7 +113,7 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
     jobs = await startJobs({
       database,
       logger: captureLogger(),
-      clock: systemClock,
+      clock: pinnedDayClock(SANDBOX_TODAY),
       secrets,
       vendors: createVendors({ db: database.db, secrets }),
       budgetPerMinute: 600,

@@ -1,5 +1,6 @@
 import { TestClock } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../server/clock.ts';
 import { ARREARS_QUEUE, DEFAULT_TIMINGS, JOBS_SCHEMA, SYNC_QUEUE, startEngine } from '../../../server/jobs/engine.ts';
 import { syncJobs } from '../../../server/jobs/sync-jobs.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts';
@@ -45,7 +46,7 @@ describe('schedules in the tenant time zone', () => {
   };
 
   it('fires at 9:00 New York time on both sides of the change to daylight saving', async () => {
-    const jobs = syncJobs(boss);
+    const jobs = syncJobs(boss, systemClock);
     await jobs.apply(tenantId, { autoSync: true, schedule: '0 9 * * *', timeZone: 'America/New_York' });
     await walkTo('2027-03-13T14:02:00Z');
     expect(await fired()).toEqual(['2027-03-13T14:00:00.000Z']);
@@ -60,7 +61,7 @@ describe('schedules in the tenant time zone', () => {
   }, 120_000);
 
   it('turning auto-sync off removes the schedule; a schedule pg-boss cannot read is refused', async () => {
-    const jobs = syncJobs(boss);
+    const jobs = syncJobs(boss, systemClock);
     await jobs.apply(tenantId, { autoSync: false, schedule: '0 9 * * *', timeZone: 'America/New_York' });
     expect(await boss.getSchedule(SYNC_QUEUE, tenantId)).toBeNull();
     expect(() => jobs.preview('99 * * * *', 'UTC')).toThrow();
@@ -69,7 +70,7 @@ describe('schedules in the tenant time zone', () => {
   });
 
   it('keeps the daily job for a daily digest while auto-sync is off, and drops it when neither wants it', async () => {
-    const jobs = syncJobs(boss);
+    const jobs = syncJobs(boss, systemClock);
     const settings = { autoSync: false, schedule: '0 9 * * *', timeZone: 'America/New_York' };
     await jobs.apply(tenantId, settings, true);
     expect(await boss.getSchedule(SYNC_QUEUE, tenantId)).toBeNull();

@@ -61,10 +61,9 @@ describe('the unsynced report', () => {
     ).toBe(0);
     // A restart: a new server on the same database.
     const { createApp } = await import('../../../server/app.ts');
-    const { systemClock } = await import('../../../server/clock.ts');
     const restarted = createApp({
       database: stack.database,
-      clock: systemClock,
+      clock: stack.clock,
       logger: stack.logger,
       secrets: stack.secrets,
       version: 'restart',

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriptionStatus, syncOperations } from '../../../db/schema.ts';
-import { pinnedDayClock, systemClock } from '../../../server/clock.ts';
+import { pinnedDayClock } from '../../../server/clock.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { allowEverythingUnattended, mapSubscription, setBilling } from '../../helpers/mapped.ts';
-import { FAST_RETRY, setFaults } from '../../helpers/sandbox.ts';
+import { FAST_RETRY, SANDBOX_TODAY, setFaults } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
 /** A person's "no" is recorded with who, when and why, and is never offered again. */
@@ -21,7 +21,7 @@ const stateOf = async (id: string) =>
 
 /** The server's calendar, moved on when a test needs a later month. */
 let shiftedDay: string | null = null;
-const clock = { now: () => (shiftedDay ? pinnedDayClock(shiftedDay).now() : systemClock.now()) };
+const clock = { now: () => pinnedDayClock(shiftedDay ?? SANDBOX_TODAY).now() };
 
 beforeAll(async () => {
   stack = await startStack({

@@ -262,7 +262,7 @@ describe('exactly once', () => {
     const [row] = await stack.database.db.select().from(syncOperations).where(eq(syncOperations.opKey, prorate.key));
     await stack.database.db
       .update(syncOperations)
-      .set({ state: 'sending', owner: 'dead-process', leaseUntil: new Date(Date.now() - 1_000) })
+      .set({ state: 'sending', owner: 'dead-process', leaseUntil: stack.clock.now().minus({ seconds: 1 }).toJSDate() })
       .where(eq(syncOperations.id, row!.id));
     const count = marked(sc.agreement.id).length;
     // A member's confirmation of another plan leaves it to the run...
