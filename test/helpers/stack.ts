@@ -55,9 +55,11 @@ export async function startStack(
     work?: boolean;
     /** The job engine's timings: quick ones for tests unless a benchmark wants production's. */
     timings?: EngineTimings;
+    /** A database to use and leave open (several stacks in one file); a fresh one otherwise. */
+    database?: TestDatabase;
   } = {},
 ): Promise<Stack> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const sandboxes = await startTestSandboxes(options.sandbox);
   const secrets = createSecretBox(randomBytes(32));
   const logger = captureLogger();
@@ -112,7 +114,7 @@ export async function startStack(
       await server.close();
       await jobs.stop(5_000);
       await sandboxes.close();
-      await database.close();
+      if (!options.database) await database.close();
     },
   };
 }
