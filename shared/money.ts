@@ -10,16 +10,22 @@ const SCALE = 1_000_000;
 
 export class MoneyError extends Error {}
 
-/** Exact parse of a decimal (`25`, `17.6`, `0.096`, `"9.82"`); more than 6 places is an error. */
-export function parseMicros(value: number | string): Micros {
+/**
+ * Exact parse of a decimal (`25`, `17.6`, `0.096`, `"9.82"`). More than 6 places is an error,
+ * unless `round` says the amount is a vendor's (StreamOne Ion prices carry 7 decimals): then
+ * it is rounded to the micro once, here, half away from zero, from its decimal digits.
+ */
+export function parseMicros(value: number | string, options: { round?: boolean } = {}): Micros {
   const text = typeof value === 'number' ? numberText(value) : value.trim();
   const m = text.match(/^(-)?(\d+)(?:\.(\d+))?$/);
   if (!m) throw new MoneyError(`"${text}" is not a decimal amount`);
   const [, sign, whole, frac = ''] = m;
-  if (frac.length > 6) throw new MoneyError(`"${text}" has more than 6 decimal places`);
-  const micros = Number(whole) * SCALE + Number(frac.padEnd(6, '0'));
+  if (frac.length > 6 && !options.round) throw new MoneyError(`"${text}" has more than 6 decimal places`);
+  // The 7th digit decides: 5 or more rounds the magnitude up, whatever the sign.
+  const up = frac.length > 6 && frac.charCodeAt(6) >= 53 ? 1 : 0;
+  const micros = Number(whole) * SCALE + Number(frac.slice(0, 6).padEnd(6, '0')) + up;
   if (!Number.isSafeInteger(micros)) throw new MoneyError(`"${text}" is too large`);
-  return sign ? -micros : micros;
+  return sign && micros !== 0 ? -micros : micros;
 }
 
 function numberText(n: number): string {

@@ -47,6 +47,8 @@ export const cwAgreementSchema = z.object({
   periodType: z.string().nullish(),
   parentAgreement: ref.nullish(),
   taxable: z.boolean().optional(),
+  /** Manage's multi-currency reference (`CurrencyReference`: id, symbol, currencyCode, name…). */
+  currency: z.object({ currencyCode: z.string().nullish() }).passthrough().nullish(),
   _info: info,
 });
 export type CwAgreement = z.infer<typeof cwAgreementSchema>;

@@ -16,6 +16,7 @@ export const toAgreementView = (a: CwAgreement): AgreementView => ({
   billStartDate: a.billStartDate ?? null,
   nextInvoiceDate: a.nextInvoiceDate ?? null,
   prorates: a.prorateFlag,
+  currency: a.currency?.currencyCode?.toUpperCase() ?? null,
 });
 
 export const toAdditionView = (a: CwAddition): AdditionView => ({

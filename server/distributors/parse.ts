@@ -28,7 +28,7 @@ export function reader(resource: string, id: string | null, problems: ParseProbl
     money(field: string, value: unknown): Micros | null {
       if (value === undefined || value === null || value === '') return null;
       try {
-        if (typeof value === 'number' || typeof value === 'string') return parseMicros(value);
+        if (typeof value === 'number' || typeof value === 'string') return parseMicros(value, { round: true });
       } catch (error) {
         if (!(error instanceof MoneyError)) throw error;
       }
@@ -49,8 +49,8 @@ export function reader(resource: string, id: string | null, problems: ParseProbl
     /** Vendors' specs and live answers disagree on the case of enums; accept any case. */
     oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], fallback: T): T {
       if (typeof value === 'string') {
-        const key = value.replace(/[\s_]/g, '').toLowerCase();
-        const hit = allowed.find((a) => a.replace(/[\s_]/g, '').toLowerCase() === key);
+        const key = value.replace(/[\s_-]/g, '').toLowerCase();
+        const hit = allowed.find((a) => a.replace(/[\s_-]/g, '').toLowerCase() === key);
         if (hit) return hit;
       }
       note(field, value, `not one of ${allowed.join(', ')}; read as ${fallback}`);

@@ -47,6 +47,12 @@ export interface Distributor {
    * 4th, once it has struck the month's usage and invoiced it). Only with `capabilities.usage`.
    */
   readonly usageFinalDay?: number;
+  /**
+   * Whether its usage lines carry prices (Pax8: yes, so a $0 line is free) or only counts
+   * (Sophos Central: each line bills at the bound ConnectWise product's price). Only with
+   * `capabilities.usage`.
+   */
+  readonly usageLinesPriced?: boolean;
   /** Checks the credentials; throws a VendorError naming what is wrong. */
   verify(): Promise<void>;
   companies(): Promise<Parsed<DistributorCompany>>;

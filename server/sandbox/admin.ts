@@ -83,3 +83,19 @@ export async function quantityChange(c: Context, today: string): Promise<{ quant
     return c.json({ message: 'quantity must be a whole number of at least 1; at, if given, an ISO date-time' }, 400);
   return { quantity: parsed.data.quantity, at: parsed.data.at ?? `${today}T12:00:00Z` };
 }
+
+/**
+ * `PUT /paging {limit}`: the most records one page holds, whatever a client asks, as a server
+ * that caps its pages does; how a test puts a few records on several pages.
+ */
+export function pagingAdmin(paging: { limit: number }) {
+  return (admin: Hono) => {
+    admin.put('/paging', async (c) => {
+      const body = (await c.req.json().catch(() => null)) as { limit?: unknown } | null;
+      if (!body || !Number.isInteger(body.limit) || (body.limit as number) < 1)
+        return c.json({ message: 'limit: a whole number of 1 or more' }, 400);
+      paging.limit = body.limit as number;
+      return c.json(paging);
+    });
+  };
+}

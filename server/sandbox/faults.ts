@@ -61,7 +61,8 @@ const HOLD_MS = 120_000;
  */
 export function faultMiddleware(
   control: SandboxControl,
-  render: { tooMany: (c: Context, retryAfter: number) => Response; failed: (c: Context) => Response },
+  /** `retryAfter`: seconds to name in `Retry-After`; undefined where the rule asks for none. */
+  render: { tooMany: (c: Context, retryAfter: number | undefined) => Response; failed: (c: Context) => Response },
   actorOf: (c: Context) => string | null = () => null,
 ): MiddlewareHandler {
   return async (c, next) => {
@@ -91,7 +92,7 @@ export function faultMiddleware(
     if (r429) {
       r429.status429! -= 1;
       record(429, '429');
-      return render.tooMany(c, r429.retryAfterSeconds ?? 1);
+      return render.tooMany(c, r429.retryAfterSeconds);
     }
     const r500 = rules.find((r) => (r.status500 ?? 0) > 0);
     if (r500) {

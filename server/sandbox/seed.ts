@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { GUIDE_COMPANIES, looseVariant, NAME_PARTS, PRODUCT_SEEDS, type ProductSeed } from './catalog-data.ts';
 import { generateIonWorld } from './ion/seed.ts';
+import type { IonWorld } from './ion/world.ts';
 import { seedSophos } from './sophos/seed.ts';
 import { addUsage } from './usage-seed.ts';
 import type {
@@ -376,6 +377,7 @@ export function generateWorld(options: SeedOptions): World {
         periodType: 'Current',
         parentAgreement: null,
         taxable: true,
+        currency: currencyRef('USD'),
         _info: stamp,
         ...over,
       };
@@ -482,6 +484,7 @@ export function generateWorld(options: SeedOptions): World {
 
   addInvoices(rng, today, pax8);
   const ion = generateIonWorld({ seed, today: isoDay(today), cwCompanies: cw.companies });
+  addCurrencyAgreements(cw, ion);
   const sophos = seedSophos(cw, isoDay(today));
   return { today: isoDay(today), seed, cw, pax8, ion, sophos };
 }
@@ -599,6 +602,47 @@ function makeSubscription(
   return { current: { ...history.at(-1)! }, history };
 }
 
+/** Manage's multi-currency reference, as an agreement carries it. */
+export const currencyRef = (code: string) => ({
+  id: code === 'USD' ? 1 : 2,
+  symbol: code === 'USD' ? '$' : 'kr',
+  currencyCode: code,
+  name: code === 'USD' ? 'US Dollar' : code,
+});
+
+/**
+ * An MSP that bills a customer in another currency keeps an agreement in it: each company
+ * with an Ion subscription in another currency gets one beside its USD agreement.
+ */
+function addCurrencyAgreements(cw: CwWorld, ion: IonWorld) {
+  const names = new Map(ion.customers.map((c) => [c.id ?? c.name.split('/').at(-1), c.customerOrganization]));
+  for (const s of ion.subscriptions.filter((x) => x.currency !== 'USD')) {
+    const company = cw.companies.find((c) => c.name === names.get(s.customerId));
+    const base = cw.agreements.find((a) => a.company.id === company?.id && !a.cancelledFlag);
+    if (
+      !company ||
+      !base ||
+      cw.agreements.some((a) => a.company.id === company.id && a.currency.currencyCode === s.currency)
+    )
+      continue;
+    cw.agreements.push({
+      ...base,
+      id: Math.max(...cw.agreements.map((a) => a.id)) + 1,
+      name: `${company.name.slice(0, 30)} Nordic (${s.currency})`,
+      currency: currencyRef(s.currency),
+    });
+  }
+}
+
+/** How an invoice item names a subscription's term: usage in arrears, years with a space. */
+export function invoiceTerm(sub: Pick<Pax8SubscriptionRecord, 'price' | 'billingTerm'>): Pax8InvoiceItemRecord['term'] {
+  if (sub.price === 0) return 'Arrears';
+  if (sub.billingTerm === 'Trial' || sub.billingTerm === 'Activation') return 'One-Time';
+  if (sub.billingTerm === '2-Year') return '2 Year';
+  if (sub.billingTerm === '3-Year') return '3 Year';
+  return sub.billingTerm as Pax8InvoiceItemRecord['term'];
+}
+
 function termEnd(start: DateTime, months: number, today: DateTime): DateTime {
   let end = start.plus({ months });
   while (end <= today) end = end.plus({ months });
@@ -621,8 +665,7 @@ function varyInvoice(items: Pax8InvoiceItemRecord[]) {
   if (credited)
     items.push({
       ...credited,
-      id: `${credited.id.slice(0, -4)}cr01`,
-      type: 'credit',
+      type: 'service-credit',
       quantity: 1,
       price: -credited.cost,
       cost: -credited.cost,
@@ -644,10 +687,11 @@ function addInvoices(rng: Rng, today: DateTime, pax8: Pax8World) {
     const quantity =
       [...pax8.history[sub.id]!].reverse().find((h) => DateTime.fromISO(h.updatedDate) <= month.endOf('month'))
         ?.quantity ?? sub.quantity;
+    // Pax8 sends items without an id; the draw is kept so the rest of the world stays as it was.
+    rng.uuid();
     items.push({
-      id: rng.uuid(),
       invoiceId,
-      type: sub.price === 0 ? 'usage' : 'subscription',
+      type: 'subscription',
       companyId: sub.companyId,
       companyName: names.get(sub.companyId) ?? '',
       subscriptionId: sub.id,
@@ -661,12 +705,7 @@ function addInvoices(rng: Rng, today: DateTime, pax8: Pax8World) {
       cost: sub.partnerCost,
       total: money(sub.price * quantity),
       costTotal: money(sub.partnerCost * quantity),
-      term:
-        sub.price === 0
-          ? 'Arrears'
-          : sub.billingTerm === 'Trial' || sub.billingTerm === 'Activation'
-            ? 'One-Time'
-            : sub.billingTerm,
+      term: invoiceTerm(sub),
     });
   }
   varyInvoice(items);

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { adminRoutes, quantityChange } from './admin.ts';
+import { adminRoutes, pagingAdmin, quantityChange } from './admin.ts';
 import { type CwSandbox, createCwSandbox } from './connectwise/app.ts';
 import { createControl } from './faults.ts';
 import { ionAdmin } from './ion/admin.ts';
@@ -148,7 +148,9 @@ export async function startSandboxes(options: SandboxOptions): Promise<RunningSa
       ),
     )
     .route('/', ion.app);
-  const sophosApp = new Hono().route('/__sandbox', adminRoutes(sophos.control)).route('/', sophos.app);
+  const sophosApp = new Hono()
+    .route('/__sandbox', adminRoutes(sophos.control, pagingAdmin(sophos.paging)))
+    .route('/', sophos.app);
 
   const servers: RunningServer[] = [];
   try {

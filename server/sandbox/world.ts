@@ -69,6 +69,8 @@ export interface CwAgreementRecord {
   periodType: string;
   parentAgreement: Ref | null;
   taxable: boolean;
+  /** Manage's multi-currency reference. */
+  currency: { id: number; symbol: string; currencyCode: string; name: string };
   _info: { lastUpdated: string; updatedBy: string };
 }
 
@@ -273,17 +275,28 @@ export interface Pax8InvoiceRecord {
   id: string;
   invoiceDate: string;
   dueDate: string;
-  status: 'Paid' | 'Unpaid' | 'Overdue' | 'Void';
+  status: 'Paid' | 'Unpaid' | 'Overdue' | 'Void' | 'Carried';
   total: number;
   balance: number;
   partnerName: string;
   companyIds: string[];
 }
 
+/**
+ * An invoice item as Pax8's official examples show one: no `id` of its own, a documented
+ * `type`, and a `term` written with a space (`2 Year`); `Arrears` for usage.
+ */
 export interface Pax8InvoiceItemRecord {
-  id: string;
   invoiceId: string;
-  type: 'subscription' | 'prorate' | 'one-time' | 'usage' | 'credit';
+  type:
+    | 'rebate'
+    | 'prorate'
+    | 'subscription'
+    | 'payment-credit'
+    | 'one-time'
+    | 'service-charge'
+    | 'service-credit'
+    | 'invoice-credit';
   companyId: string;
   companyName: string;
   subscriptionId: string;
@@ -297,7 +310,7 @@ export interface Pax8InvoiceItemRecord {
   cost: number;
   total: number;
   costTotal: number;
-  term: 'Monthly' | 'Annual' | 'Arrears' | '2-Year' | '3-Year' | 'One-Time';
+  term: 'Monthly' | 'Annual' | 'Arrears' | '2 Year' | '3 Year' | 'One-Time';
 }
 
 export interface Pax8World {

@@ -7,13 +7,7 @@ import type { Tenant } from '../../db/queries/tenants.ts';
 import { type UsageSettingsRow, usageSettingsFor } from '../../db/queries/usage.ts';
 import type { AdditionView } from '../../shared/billing/additions.ts';
 import { arrearsPeriod, currentUsageDay } from '../../shared/billing/usage/period.ts';
-import {
-  latestLines,
-  planUsage,
-  type UsageBinding,
-  type UsagePlanInput,
-  unpriced,
-} from '../../shared/billing/usage/plan.ts';
+import { latestLines, planUsage, type UsageBinding, type UsagePlanInput } from '../../shared/billing/usage/plan.ts';
 import { microsToCents, parseMicros } from '../../shared/money.ts';
 import type { Subscription } from '../../shared/schemas/distributor.ts';
 import type { AgreementView } from '../../shared/schemas/mapping.ts';
@@ -104,8 +98,8 @@ export async function usageSubscription(
   return { mapping, subscription };
 }
 
-/** Whether a subscription bills in arrears: Pax8 serves usage products with $0 rates. */
-export const isUsage = (s: Pick<Subscription, 'unitPrice' | 'unitCost'>) => s.unitPrice === 0 && s.unitCost === 0;
+/** Whether a subscription bills in arrears, as its distributor's adapter says: never from its amounts. */
+export const isUsage = (s: Pick<Subscription, 'billing'>) => s.billing === 'usage';
 
 /**
  * Everything the usage planner needs for one subscription, read fresh: the mapping, the
@@ -160,7 +154,7 @@ export async function loadUsage(
       `Agreement ${agreement.name} belongs to another ConnectWise company than the one this subscription's company is bound to. Nothing was written; choose one of its own agreements.`,
       { reason: 'wrong_company' },
     );
-  const catalogPrices = await catalogPricesFor(cw, readings[0]!, bindings, options.catalogPrices);
+  const catalogPrices = await catalogPricesFor(cw, distributor, readings[0]!, bindings, options.catalogPrices);
   const input = usagePlanInput({
     catalogPrices,
     subscription,
@@ -223,6 +217,7 @@ export function usagePlanInput(v: {
       id: v.subscription.id,
       productName: v.subscription.productName,
       startDate: v.subscription.startDate,
+      currency: v.subscription.currency,
     },
     option: v.option ?? v.own?.option ?? (subProducts.size > 0 ? 'multi-products' : 'usage-summary'),
     period: v.period,
@@ -235,7 +230,11 @@ export function usagePlanInput(v: {
     agreement: v.agreement,
     additions: ownLines(v.additions, v.distributor.markerPrefix),
     today: v.today,
-    distributor: { name: v.distributor.displayName, markerPrefix: v.distributor.markerPrefix },
+    distributor: {
+      name: v.distributor.displayName,
+      markerPrefix: v.distributor.markerPrefix,
+      linesPriced: v.distributor.usageLinesPriced ?? true,
+    },
   };
 }
 
@@ -250,12 +249,14 @@ export type CatalogPrices = Map<number, Promise<CatalogPrice>>;
  */
 export async function catalogPricesFor(
   cw: CwClient,
+  distributor: Pick<Distributor, 'usageLinesPriced'>,
   reading: UsageReading,
   bindings: readonly ProductMapping[],
   known: CatalogPrices = new Map(),
 ) {
+  if (distributor.usageLinesPriced !== false) return new Map<number, { priceCents: number; costCents: number }>();
   const names = new Set(
-    reading.summaries.flatMap((s) => s.lines.filter((l) => unpriced(l) && l.quantity > 0).map((l) => l.productName)),
+    reading.summaries.flatMap((s) => s.lines.filter((l) => l.quantity > 0).map((l) => l.productName)),
   );
   const ids = [
     ...new Set(

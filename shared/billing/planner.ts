@@ -1,6 +1,7 @@
 import { formatCents } from '../money.ts';
 import { billingAdditions } from './additions.ts';
 import { agreementClosed } from './agreements.ts';
+import { currencyMismatch } from './currency.ts';
 import { type Operation, shortHash } from './operations.ts';
 import { hasEnded, planCancellation } from './plan/cancellation.ts';
 import { changesOf, planWindowChanges } from './plan/changes.ts';
@@ -45,6 +46,8 @@ export function planBasis(input: PlanInput): string {
       s.endDate,
       s.status,
       s.commitment?.endDate,
+      s.currency,
+      input.agreement.currency ?? '',
       ...(s.upgrade ? [`${s.upgrade.direction}:${s.upgrade.other}`] : []),
       ...relevant,
     ].join('~'),
@@ -122,7 +125,7 @@ function whyNotPlannable(input: PlanInput): string | null {
     return `${input.distributor.name} did not say how many seats this subscription has; nothing is planned until it does.`;
   if (s.unitPrice === null || s.unitCost === null)
     return `${input.distributor.name} did not give this subscription's price or cost.`;
-  return null;
+  return currencyMismatch(input.distributor.name, s.currency, agreement);
 }
 
 /**

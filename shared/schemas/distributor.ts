@@ -76,8 +76,19 @@ export interface Subscription {
   updatedAt: string | null;
   unitPrice: Micros | null;
   unitCost: Micros | null;
+  /** ISO 4217, as the distributor bills it (the partner account's currency). */
   currency: string;
+  /**
+   * How it bills: per seat, or by last month's usage in arrears. Each adapter says so from its
+   * vendor's own field; the core never infers it from $0 amounts.
+   */
+  billing: 'seat' | 'usage';
   commitment: { term: string; endDate: string | null } | null;
+  /**
+   * Until when its seats can still be reduced or it can be cancelled (Microsoft's new
+   * commerce: 168 hours from purchase or renewal), where the distributor says; null otherwise.
+   */
+  cancellableUntil: string | null;
   /** A full upgrade this subscription is one side of, as the core found it (shared/billing/upgrades.ts). */
   upgrade?: { direction: 'out' | 'in'; other: string; at: string } | null;
 }
@@ -123,10 +134,22 @@ export interface Invoice {
   total: Micros;
 }
 
+/**
+ * What an invoice line is, for the core, whatever the distributor calls it: `seats` and
+ * `usage` carry the month's quantity; `prorate` and `charge` add to what is due; `credit`
+ * (credits and rebates) reduces it by its amount, whatever its sign; `payment` is money paid
+ * against the invoice, not a price of anything, and is left out. See `docs/billing.md`.
+ */
+export const INVOICE_LINE_KINDS = ['seats', 'usage', 'prorate', 'charge', 'credit', 'payment'] as const;
+export type InvoiceLineKind = (typeof INVOICE_LINE_KINDS)[number];
+
 export interface InvoiceItem {
+  /** The adapter's key for the line (a distributor may send none: Pax8 keys by invoice, subscription, type and period). */
   id: string;
   invoiceId: string;
+  /** The distributor's own word for it, as a person reads it on the invoice. */
   type: string;
+  kind: InvoiceLineKind;
   companyId: string;
   subscriptionId: string | null;
   productId: string | null;

@@ -15,6 +15,8 @@ export interface AgreementView {
   billStartDate: string | null;
   nextInvoiceDate: string | null;
   prorates: boolean;
+  /** ISO 4217, from Manage's multi-currency `currency.currencyCode`; absent when it names none. */
+  currency?: string | null;
 }
 
 export const MAPPING_STATUSES = ['mapped', 'unmapped', 'failed'] as const;

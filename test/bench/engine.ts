@@ -43,6 +43,8 @@ function subscriptionOf(id: string, quantity: number): Subscription {
     unitPrice: parseMicros(25),
     unitCost: parseMicros(20),
     currency: 'USD',
+    billing: 'seat',
+    cancellableUntil: null,
     commitment: null,
   };
 }
@@ -73,7 +75,7 @@ function benchPlanning(): Figure[] {
     ],
     rules: RULES,
     today: '2026-11-22',
-    distributor: { name: 'Pax8', markerPrefix: 'p8s' },
+    distributor: { name: 'Pax8', markerPrefix: 'p8s', linesPriced: true },
   }));
   const runs: number[] = [];
   let ops = 0;

@@ -62,7 +62,7 @@ export async function benchReconcile(): Promise<Figure[]> {
     const second = await run();
     const agreements = new Set(first.rows.map((r) => r.cwAgreementId)).size;
     const minimum = Math.ceil(agreements / 150) + agreements;
-    const lines = world.pax8.invoiceItems.filter((i) => i.type !== 'credit').length;
+    const lines = world.pax8.invoiceItems.filter((i) => i.type === 'subscription').length;
     const count = (s: string) => second.rows.filter((r) => r.status === s).length;
     return [
       {

@@ -1,5 +1,6 @@
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customerIdOf } from '../../server/distributors/ion/transform.ts';
 import { hasBrowser, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 
@@ -17,7 +18,9 @@ describe.runIf(hasBrowser)('StreamOne Ion, from connecting it to the first lines
   const customer = () => world().ion.customers.find((c) => c.customerOrganization === 'Oxford Senior Living')!;
   const cwCompany = () => world().cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
   const subscription = () =>
-    world().ion.subscriptions.find((s) => s.customerId === customer().id && s.subscriptionBillingCycle === 'monthly')!;
+    world().ion.subscriptions.find(
+      (s) => s.customerId === customerIdOf(customer()) && s.subscriptionBillingCycle === 'monthly',
+    )!;
 
   beforeAll(async () => {
     stack = await startStack();
@@ -88,7 +91,7 @@ describe.runIf(hasBrowser)('StreamOne Ion, from connecting it to the first lines
 
   it('maps the subscription to the monthly agreement, reviews it and writes it', async () => {
     await tab.getByRole('tab', { name: 'This company' }).click();
-    const id = `${customer().id}-${subscription().id}`;
+    const id = `${customerIdOf(customer())}-${subscription().id}`;
     const row = tab.locator(`[data-testid="subscription"][data-subscription="${id}"]`);
     await expect.poll(() => row.getByTestId('state').textContent()).toBe('Unmapped');
     const agreement = world().cw.agreements.find(

@@ -27,6 +27,16 @@ describe('money', () => {
     expect(() => parseMicros('0.0000001')).toThrow(/more than 6 decimal places/);
   });
 
+  it("rounds a vendor's seventh decimal once, half away from zero, from its digits", () => {
+    // StreamOne Ion's sample price, and its line total that binary floating point cannot hold.
+    expect(parseMicros(63.8452759, { round: true })).toBe(63_845_276);
+    expect(parseMicros('63.8452754', { round: true })).toBe(63_845_275);
+    expect(parseMicros('-0.0000005', { round: true })).toBe(-1);
+    expect(parseMicros('-0.0000004', { round: true })).toBe(0);
+    expect(parseMicros(811.94534500000009, { round: true })).toBe(811_945_345);
+    expect(parseMicros('2.9999995', { round: true })).toBe(3_000_000);
+  });
+
   it('rounds half away from zero to cents', () => {
     expect(microsToCents(21_425_000)).toBe(2143);
     expect(microsToCents(21_424_999)).toBe(2142);

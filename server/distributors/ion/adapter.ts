@@ -62,10 +62,9 @@ export function createIonDistributor(api: IonApi): Distributor {
       return toPricing(await api.get(`/products/${enc(parts.productId)}`), productId);
     },
     async subscriptions(filter = {}) {
-      // One customer's through its own list; everyone's through the account's, in far fewer pages.
-      const all = filter.companyId
-        ? await paged(`/customers/${enc(filter.companyId)}/subscriptions`, 'items', {}, toSubscriptions)
-        : await paged('/subscriptions', 'items', {}, toSubscriptions);
+      // The account's list, filtered to one customer where asked: it pages by limit and offset.
+      const parts = await api.offsetPages('/subscriptions', { customerId: filter.companyId }, toSubscriptions);
+      const all = { items: parts.flatMap((p) => p.items), problems: parts.flatMap((p) => p.problems) };
       return {
         ...all,
         items: all.items.filter(

@@ -5,7 +5,7 @@ import { bearerGet } from '../bearer-get.ts';
 import type { DistributorIo } from '../registry.ts';
 import { tokenCache } from '../token-cache.ts';
 import { ION, ionError, RECONNECT } from './errors.ts';
-import { ionPageSchema, ionReportPageSchema, ionTokenSchema } from './types.ts';
+import { ionOffsetPageSchema, ionPageSchema, ionReportPageSchema, ionTokenSchema } from './types.ts';
 
 /** Ion answers at most 100 records a page. */
 export const ION_PAGE_SIZE = 100;
@@ -159,6 +159,41 @@ export function createIonApi(options: IonApiOptions) {
   }
 
   /**
+   * Every page of a list paged by `pagination.limit` / `pagination.offset` (the account's
+   * subscriptions), until `paginationResponse.totalSize` is reached or a page comes back empty.
+   * A page that repeats the one before (an offset the server ignored) ends the read instead of
+   * counting its records twice.
+   */
+  async function offsetPages<T>(
+    path: string,
+    query: Record<string, string | number | undefined>,
+    map: (records: unknown[]) => T,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    let previous = '';
+    for (let offset = 0, total = Number.POSITIVE_INFINITY; offset < total; ) {
+      const raw = await get(path, { ...query, 'pagination.limit': ION_PAGE_SIZE, 'pagination.offset': offset });
+      const body = ionOffsetPageSchema.safeParse(raw);
+      if (!body.success)
+        throw new VendorError({
+          ...ION,
+          code: 'bad_response',
+          method: 'GET',
+          path,
+          message: `StreamOne Ion answered ${path} without an items list.`,
+        });
+      const { items, paginationResponse } = body.data;
+      const page = JSON.stringify(items);
+      if (items.length === 0 || page === previous) break;
+      previous = page;
+      out.push(map(items));
+      offset += items.length;
+      total = paginationResponse?.totalSize ?? Number.POSITIVE_INFINITY;
+    }
+    return out;
+  }
+
+  /**
    * Every page of a report's data. Reports are paged by number, not by token: the first page
    * says how many there are.
    */
@@ -181,7 +216,7 @@ export function createIonApi(options: IonApiOptions) {
     return rows;
   }
 
-  return { token, get, pages, reportRows };
+  return { token, get, pages, offsetPages, reportRows };
 }
 
 export type IonApi = ReturnType<typeof createIonApi>;

@@ -5,6 +5,7 @@ import type {
   DistributorProduct,
   Invoice,
   InvoiceItem,
+  InvoiceLineKind,
   Parsed,
   ParseProblem,
   ProductPrice,
@@ -31,13 +32,30 @@ export function splitProductKey(key: string): { productId: string; skuId: string
   return at > 0 ? { productId: key.slice(0, at), skuId: key.slice(at + 1) } : undefined;
 }
 
+/** A customer's id: its own `id`, else the last segment of its `name` path. */
+export const customerIdOf = (c: { id?: string | null; name?: string | null }): string | null =>
+  c.id || c.name?.split('/').filter(Boolean).at(-1) || null;
+
 export function toCompanies(raw: readonly unknown[]): Parsed<DistributorCompany> {
   return each('customer', raw, ionCustomerSchema, (c, problems) => {
-    const r = reader('customer', c.id, problems);
+    const id = customerIdOf(c);
+    if (!id) {
+      problems.push({
+        resource: 'customer',
+        id: null,
+        field: 'name',
+        value: c.name ?? null,
+        message: 'neither an id nor a name path (accounts/{account}/customers/{id}); the customer cannot be addressed',
+        effect: 'dropped',
+        ...(c.customerOrganization ? { label: c.customerOrganization } : {}),
+      });
+      return undefined;
+    }
+    const r = reader('customer', id, problems);
     const a = c.customerAddress ?? {};
     return {
-      id: c.id,
-      name: r.text('customerOrganization', c.customerOrganization) ?? r.text('customerName', c.customerName) ?? c.id,
+      id,
+      name: r.text('customerOrganization', c.customerOrganization) ?? r.text('customerName', c.customerName) ?? id,
       website: null,
       phone: r.text('customerPhone', c.customerPhone),
       address: {
@@ -136,6 +154,14 @@ function subscription(s: z.output<typeof ionSubscriptionSchema>, problems: Parse
   const annual = String(s.subscriptionBillingTerm ?? '').toUpperCase() === 'P1Y';
   // An active subscription that renews has no end: its end date is the term's, when it renews.
   const ends = status !== 'Active' || s.autoRenew === false;
+  const billingType = String(s.subscriptionBillingType ?? '').toLowerCase();
+  if (billingType !== 'license' && billingType !== 'usage')
+    r.note(
+      'subscriptionBillingType',
+      s.subscriptionBillingType ?? null,
+      'not license or usage; read as license (per seat)',
+    );
+  if (!s.currency) r.note('currency', s.currency ?? null, 'missing; read as USD');
   return {
     id: key,
     companyId: s.customerId,
@@ -151,10 +177,21 @@ function subscription(s: z.output<typeof ionSubscriptionSchema>, problems: Parse
     updatedAt: r.instant('lastUpdatedDate', s.lastUpdatedDate),
     unitPrice: r.money('price', s.price),
     unitCost: r.money('cost', s.cost),
-    currency: s.currency ?? 'USD',
+    currency: (s.currency || 'USD').toUpperCase(),
+    billing: billingType === 'usage' ? 'usage' : 'seat',
     commitment: annual ? { term: '1-Year', endDate: termEnd } : null,
+    cancellableUntil: r.instant('cancellationAllowedUntilDate', s.cancellationAllowedUntilDate),
   };
 }
+
+/** Ion's charge types as the core counts them; anything else adds to what is due as a charge. */
+const ION_CHARGE_KINDS: Record<string, InvoiceLineKind> = {
+  recurring: 'seats',
+  usage: 'usage',
+  prorate: 'prorate',
+  credit: 'credit',
+  refund: 'credit',
+};
 
 /** The billing report's rows as invoice items: each names the subscription as the sync keys it. */
 export function toInvoiceItems(raw: readonly unknown[]): Parsed<InvoiceItem> {
@@ -165,6 +202,7 @@ export function toInvoiceItems(raw: readonly unknown[]): Parsed<InvoiceItem> {
       id,
       invoiceId: l.invoiceId,
       type: l.chargeType ?? 'unknown',
+      kind: ION_CHARGE_KINDS[(l.chargeType ?? '').toLowerCase()] ?? 'charge',
       companyId: l.customerId,
       subscriptionId: l.subscriptionId ? subscriptionKey(l.customerId, l.subscriptionId) : null,
       productId: l.productId && l.skuId ? productKey(l.productId, l.skuId) : null,

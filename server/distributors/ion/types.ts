@@ -17,8 +17,26 @@ export const ionErrorSchema = z.object({
   error_description: z.string().optional(),
 });
 
-/** A page: the list under its own key, and a `nextPageToken` that is empty on the last page. */
+/**
+ * A token-paged list (customers, products): the list under its own key, and a `nextPageToken`
+ * that is empty on the last page. Source: the SDK's `v3/customers/customers.py`.
+ */
 export const ionPageSchema = z.object({ nextPageToken: z.string().optional().nullable() }).passthrough();
+
+/**
+ * The account-wide subscription list, paged by `pagination.limit` / `pagination.offset`: the
+ * answer carries `paginationResponse.totalSize` and no page token. Sources: the SDK's
+ * `v3/subscriptions/subscriptions.py`; cloudmindsab/td-synnex
+ * `ion-api-v3/07.subscriptions/api-responses/get-subscriptions-response.json`.
+ */
+export const ionOffsetPageSchema = z.object({
+  items: z.array(z.unknown()),
+  paginationResponse: z
+    .object({ totalSize: z.coerce.number().int().min(0) })
+    .partial()
+    .optional()
+    .nullable(),
+});
 
 /** A page of a report's data: rows of the report's own columns, and page-number paging. */
 export const ionReportPageSchema = z.object({
@@ -48,8 +66,13 @@ export const ionBillingLineSchema = z.object({
   costTotal: z.unknown(),
 });
 
+/**
+ * A customer. Ion names it by its path, `accounts/{accountId}/customers/{customerId}`, and a
+ * list item may carry no separate `id`: the SDK takes the id from `name` (`v3/customers/customers.py`).
+ */
 export const ionCustomerSchema = z.object({
-  id: z.union([z.string(), z.number()]).transform(String),
+  name: z.string().optional().nullable(),
+  id: z.union([z.string(), z.number()]).transform(String).optional().nullable(),
   customerOrganization: z.string().optional().nullable(),
   customerName: z.string().optional().nullable(),
   customerEmail: z.string().optional().nullable(),
@@ -107,6 +130,10 @@ export const ionSubscriptionSchema = z.object({
   subscriptionPurchasedDate: z.unknown(),
   subscriptionBillingCycle: z.unknown(),
   subscriptionBillingTerm: z.unknown(),
+  /** `license` or `usage`: how Ion bills it. */
+  subscriptionBillingType: z.unknown(),
+  /** The end of Microsoft's new-commerce window for reducing or cancelling it. */
+  cancellationAllowedUntilDate: z.unknown(),
   ccpProductInfo: z
     .object({ productDisplayName: z.string().optional(), skuDisplayName: z.string().optional() })
     .partial()

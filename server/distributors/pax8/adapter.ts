@@ -37,6 +37,7 @@ export function createPax8Distributor(api: Pax8Api): Distributor {
     kind: 'pax8',
     displayName: 'Pax8',
     markerPrefix: 'p8s',
+    usageLinesPriced: true,
     capabilities: { usage: true, invoices: true, history: true, createCompany: true },
     usageFinalDay: 4,
     async verify() {

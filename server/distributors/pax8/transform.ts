@@ -6,6 +6,7 @@ import {
   type DistributorProduct,
   type Invoice,
   type InvoiceItem,
+  type InvoiceLineKind,
   type Parsed,
   type ParseProblem,
   type ProductPrice,
@@ -92,10 +93,16 @@ export function toPricing(raw: readonly unknown[], productId: string): Parsed<Pr
       unit: p.unitOfMeasurement ?? null,
       unitCost,
       unitPrice,
-      usage: unitCost === 0 && unitPrice === 0,
+      usage: usageBilled(unitPrice, unitCost),
     };
   });
 }
+
+/**
+ * Pax8 serves a usage (arrears) product's subscription with $0 rates and no flag of its own
+ * (`docs/pax8.md`): that is Pax8's convention, so it is read here and nowhere else.
+ */
+const usageBilled = (price: number | null, cost: number | null) => price === 0 && cost === 0;
 
 function commitmentOf(r: ReturnType<typeof reader>, value: unknown): Subscription['commitment'] {
   if (value === undefined || value === null) return null;
@@ -126,6 +133,8 @@ function subscription(s: z.output<typeof pax8SubscriptionSchema>, problems: Pars
     });
     return undefined;
   }
+  const unitPrice = r.money('price', s.price);
+  const unitCost = r.money('partnerCost', s.partnerCost);
   return {
     id: s.id,
     companyId,
@@ -139,10 +148,13 @@ function subscription(s: z.output<typeof pax8SubscriptionSchema>, problems: Pars
     endDate: r.instant('endDate', s.endDate),
     createdAt: r.instant('createdDate', s.createdDate),
     updatedAt: r.instant('updatedDate', s.updatedDate),
-    unitPrice: r.money('price', s.price),
-    unitCost: r.money('partnerCost', s.partnerCost),
+    unitPrice,
+    unitCost,
     currency: s.currencyCode ?? 'USD',
+    billing: usageBilled(unitPrice, unitCost) ? 'usage' : 'seat',
     commitment: commitmentOf(r, s.commitmentTerm ?? s.commitment),
+    // Pax8 sends no reduction window of its own; the commitment work derives one from the dates.
+    cancellableUntil: null,
   };
 }
 
@@ -246,13 +258,51 @@ export function toInvoices(raw: readonly unknown[]): Parsed<Invoice> {
   });
 }
 
+/** Pax8's documented item types, as the core counts them (`docs/billing.md`). */
+const ITEM_KINDS: Record<string, InvoiceLineKind> = {
+  subscription: 'seats',
+  prorate: 'prorate',
+  'one-time': 'charge',
+  'service-charge': 'charge',
+  rebate: 'credit',
+  'service-credit': 'credit',
+  'invoice-credit': 'credit',
+  // Money paid against the invoice: not a price of anything billed.
+  'payment-credit': 'payment',
+};
+
+/** `2 Year` and `2-Year` alike; `Arrears` is usage billed after the month. */
+function termOf(term: string | null | undefined): string {
+  const t = (term ?? '').trim();
+  const years = t.match(/^(\d)[\s-]*years?$/i);
+  if (years) return `${years[1]}-Year`;
+  return t || 'Unknown';
+}
+
 export function toInvoiceItems(raw: readonly unknown[], invoiceId: string): Parsed<InvoiceItem> {
+  const keys = new Map<string, number>();
   return each('invoiceItem', raw, pax8InvoiceItemSchema, (i, problems) => {
-    const r = reader('invoiceItem', i.id, problems);
+    const invoice = (typeof i.invoiceId === 'string' && i.invoiceId) || invoiceId;
+    const type = (i.type ?? '').toLowerCase();
+    const start = typeof i.startPeriod === 'string' ? i.startPeriod.slice(0, 10) : '';
+    // No id in Pax8's examples: the line's key is what it is for; a second alike gets a count.
+    const base = i.id ?? [invoice, i.subscriptionId ?? i.productId ?? '', type, start].join(':');
+    const seen = keys.get(base) ?? 0;
+    keys.set(base, seen + 1);
+    const id = seen === 0 ? base : `${base}#${seen + 1}`;
+    const r = reader('invoiceItem', id, problems);
+    const term = termOf(i.term);
+    let kind = ITEM_KINDS[type];
+    if (!kind) {
+      r.note('type', i.type ?? null, 'not a documented Pax8 item type; counted as a charge');
+      kind = 'charge';
+    }
+    if (kind === 'seats' && term === 'Arrears') kind = 'usage';
     return {
-      id: i.id,
-      invoiceId: r.text('invoiceId', i.invoiceId) ?? invoiceId,
+      id,
+      invoiceId: invoice,
       type: i.type ?? 'unknown',
+      kind,
       companyId: r.text('companyId', i.companyId) ?? '',
       subscriptionId: i.subscriptionId ?? null,
       productId: i.productId ?? null,
@@ -264,7 +314,7 @@ export function toInvoiceItems(raw: readonly unknown[], invoiceId: string): Pars
       cost: r.money('cost', i.cost) ?? 0,
       total: r.money('total', i.total) ?? 0,
       costTotal: r.money('costTotal', i.costTotal) ?? 0,
-      term: i.term ?? 'Unknown',
+      term,
     };
   });
 }

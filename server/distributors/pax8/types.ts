@@ -113,8 +113,15 @@ export const pax8InvoiceSchema = z.looseObject({
   total: loose,
 });
 
+/**
+ * An invoice item. Pax8's official examples (`invoice-items`, `draft-invoice-items` in its
+ * partner OpenAPI's `components.examples`) carry no `id`: items are keyed by invoice,
+ * subscription, type and period. `type` is one of `rebate`, `prorate`, `subscription`,
+ * `payment-credit`, `one-time`, `service-charge`, `service-credit`, `invoice-credit`; `term`
+ * reads `Monthly`, `Annual`, `2 Year`, `3 Year`, `Arrears`….
+ */
 export const pax8InvoiceItemSchema = z.looseObject({
-  id: z.string(),
+  id: z.string().nullish(),
   invoiceId: loose,
   type: text,
   companyId: loose,

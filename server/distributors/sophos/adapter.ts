@@ -67,6 +67,7 @@ export function createSophosDistributor(api: SophosApi, now: () => number = Date
     kind: 'sophos',
     displayName: 'Sophos Central',
     markerPrefix: 'sop',
+    usageLinesPriced: false,
     capabilities: { usage: true, invoices: false, history: false, createCompany: false },
     // Sophos closes a month's usage by its billing cut-over, the 6th (as StreamOne Ion's table has it).
     usageFinalDay: 6,

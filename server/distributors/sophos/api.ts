@@ -114,23 +114,54 @@ export function createSophosApi(options: SophosApiOptions) {
     return getJson(url, { 'X-Partner-ID': who.id });
   }
 
-  /** Every page of a list: the first asks for the total, the rest are read with bounded concurrency. */
+  /**
+   * Every page of a list. The first asks for the total. A key-paged list (billing usage) is
+   * followed by `pages.nextKey`, one page after another; a page-numbered one (tenants) reads
+   * the rest with bounded concurrency. A page that repeats one already read (a server that
+   * ignored how the next was asked for) ends the read: its records are never counted twice.
+   */
   async function list(path: string, query: Record<string, string | number | undefined> = {}): Promise<unknown[]> {
-    const read = async (page: number) => {
+    const read = async (at: { page?: number; pageFromKey?: string }) => {
       const body = sophosPageSchema.safeParse(
-        await get(path, { ...query, page, pageSize: SOPHOS_PAGE_SIZE, ...(page === 1 ? { pageTotal: 'true' } : {}) }),
+        await get(path, {
+          ...query,
+          ...at,
+          pageSize: SOPHOS_PAGE_SIZE,
+          ...(at.pageFromKey ? {} : { pageTotal: 'true' }),
+        }),
       );
       if (!body.success) throw badResponse('GET', path, `Sophos Central answered ${path} without an items list.`);
       return body.data;
     };
-    const first = await read(1);
+    const first = await read({});
+    const seen = new Set([JSON.stringify(first.items)]);
+    const pages = [first.items];
+    if (first.pages?.nextKey) {
+      const keys = new Set<string>();
+      for (let key: string | null | undefined = first.pages.nextKey; key && !keys.has(key); ) {
+        keys.add(key);
+        const next = await read({ pageFromKey: key });
+        const text = JSON.stringify(next.items);
+        if (next.items.length === 0 || seen.has(text)) break;
+        seen.add(text);
+        pages.push(next.items);
+        key = next.pages?.nextKey;
+      }
+      return pages.flat();
+    }
     const total = first.pages?.total ?? 1;
     const rest = await mapLimit(
       Array.from({ length: Math.max(0, total - 1) }, (_, i) => i + 2),
       options.concurrency ?? 6,
-      async (page) => (await read(page)).items,
+      async (page) => (await read({ page })).items,
     );
-    return [first.items, ...rest].flat();
+    for (const items of rest) {
+      const text = JSON.stringify(items);
+      if (seen.has(text)) continue;
+      seen.add(text);
+      pages.push(items);
+    }
+    return pages.flat();
   }
 
   return { token: tokens.token, whoami, get, list };

@@ -50,11 +50,13 @@ export function toSubscriptions(raw: readonly unknown[], from: string): Parsed<S
           endDate: null,
           createdAt: null,
           updatedAt: null,
-          // $0 rates are how the core knows a subscription is billed by usage.
+          // Sophos prices nothing per tenant: its usage is priced from the bound ConnectWise product.
           unitPrice: 0,
           unitCost: 0,
           currency: 'USD',
+          billing: 'usage',
           commitment: null,
+          cancellableUntil: null,
         } satisfies Subscription)
       : undefined,
   );
@@ -76,24 +78,25 @@ export function toMonthUsage(raw: readonly unknown[]): MonthUsage {
   const unassigned: SophosUsage[] = [];
   const byTenant: MonthUsage['byTenant'] = new Map();
   const { problems } = each('usage', raw, sophosUsageSchema, (u, problems) => {
-    if (!u.tenant?.id) {
+    if (!u.accountId) {
       unassigned.push(u);
       return undefined;
     }
     // Unknown is not zero: a line without a readable count is left out and reported, never billed as 0.
-    const quantity = reader('usage', u.sku ?? null, problems).quantity('quantity', u.quantity);
+    const quantity = reader('usage', u.sku ?? null, problems).quantity('billableQuantity', u.billableQuantity);
     if (quantity === null) return undefined;
-    const lines = byTenant.get(u.tenant.id) ?? [];
+    const lines = byTenant.get(u.accountId) ?? [];
     lines.push({
       productId: u.sku ?? u.productCode ?? '',
       productName: u.productDescription ?? u.productCode ?? 'Sophos product',
-      unit: u.unitOfMeasure ?? null,
+      // The sources show no unit of measure; the product group says what is counted.
+      unit: u.productGroup ?? null,
       quantity,
       unitPrice: 0,
       charges: 0,
       partnerTotal: 0,
     });
-    byTenant.set(u.tenant.id, lines);
+    byTenant.set(u.accountId, lines);
     return undefined;
   });
   for (const u of unassigned)
@@ -102,7 +105,7 @@ export function toMonthUsage(raw: readonly unknown[]): MonthUsage {
       id: u.sku ?? null,
       field: 'tenant',
       value: null,
-      message: `${u.quantity} × ${u.productDescription ?? u.productCode} is assigned to no tenant, so it is billed to nobody: assign the licence to its customer in Sophos Central.`,
+      message: `${u.billableQuantity} × ${u.productDescription ?? u.productCode} is assigned to no tenant, so it is billed to nobody: assign the licence to its customer in Sophos Central.`,
       effect: 'dropped',
       label: u.productDescription ?? undefined,
     });

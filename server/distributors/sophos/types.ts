@@ -20,10 +20,18 @@ export const sophosErrorSchema = z
   .object({ error: z.string(), errorCode: z.string(), message: z.string(), correlationId: z.string() })
   .partial();
 
-/** A page: `items`, and `pages` whose `total` is there when asked for with `pageTotal=true`. */
+/**
+ * A page: `items`, and `pages`, whose `total` is there when asked for with `pageTotal=true` and
+ * whose `nextKey` leads to the next page of a key-paged list (`pageFromKey`). Sources:
+ * xasz/ISCPP `app/Services/SCService.php` (key paging for billing usage, page numbers for
+ * tenants); jancotanis/sophos `lib/sophos/pagination.rb` (page numbers).
+ */
 export const sophosPageSchema = z.object({
   items: z.array(z.unknown()),
-  pages: z.object({ current: z.number().int(), total: z.number().int().optional() }).partial().optional(),
+  pages: z
+    .object({ current: z.number().int(), total: z.number().int(), nextKey: z.string().nullish() })
+    .partial()
+    .optional(),
 });
 
 export const sophosTenantSchema = z.object({
@@ -49,12 +57,27 @@ export const sophosTenantSchema = z.object({
     .nullish(),
 });
 
+/**
+ * An item of `/partner/v1/billing/usage/{year}/{month}`, with the fields two clients that run
+ * against the live API read (xasz/ISCPP `app/Services/SCService.php`; a Sophos Central MCP
+ * server's billing tools). `billableQuantity` is what is billed; `netPrice` is the order
+ * line's total, shared by every customer on it. How a licence assigned to no tenant looks is
+ * not shown by either: an item without `accountId` is taken as unassigned.
+ */
 export const sophosUsageSchema = z.object({
-  tenant: z.object({ id: z.string(), name: z.string().nullish() }).nullish(),
+  accountId: z.string().nullish(),
+  assignedAccountIdentifier: z.string().nullish(),
   productCode: z.string().nullish(),
   sku: z.string().nullish(),
   productDescription: z.string().nullish(),
-  unitOfMeasure: z.string().nullish(),
-  quantity: z.unknown(),
+  productGroup: z.string().nullish(),
+  orderedQuantity: z.unknown(),
+  actualQuantity: z.unknown(),
+  billableQuantity: z.unknown(),
+  unitPrice: z.unknown(),
+  netPrice: z.unknown(),
+  billingStartDate: z.string().nullish(),
+  billingEndDate: z.string().nullish(),
+  orderLineItemNumber: z.union([z.string(), z.number()]).nullish(),
 });
 export type SophosUsage = z.output<typeof sophosUsageSchema>;

@@ -99,7 +99,7 @@ export function createCwSandbox(options: CwSandboxOptions) {
       control,
       {
         tooMany: (c, retryAfter) => {
-          c.header('Retry-After', String(retryAfter));
+          c.header('Retry-After', String(retryAfter ?? 1));
           return c.json(
             { error: 'ConnectWiseAPI', message: 'Too many requests. Please slow down and retry later.' },
             429,

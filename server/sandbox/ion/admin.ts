@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { quantityChange } from '../admin.ts';
+import { pagingAdmin, quantityChange } from '../admin.ts';
 import type { IonSandbox } from './app.ts';
 
 /**
@@ -11,6 +11,7 @@ export function ionAdmin(ion: IonSandbox, today: () => string) {
     admin.post('/credentials', (c) =>
       c.json({ accountId: ion.world.accountId, refreshToken: ion.issueRefreshToken() }),
     );
+    pagingAdmin(ion.paging)(admin);
     admin.post('/subscriptions/:id/quantity', async (c) => {
       const change = await quantityChange(c, today());
       if (change instanceof Response) return change;

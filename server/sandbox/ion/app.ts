@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Context, Hono } from 'hono';
+import { customerIdOf } from '../../distributors/ion/transform.ts';
+import { ionCustomerSchema, ionOffsetPageSchema, ionSubscriptionSchema } from '../../distributors/ion/types.ts';
 import { createControl, faultMiddleware, type SandboxControl } from '../faults.ts';
 import { ION_BILLING_REPORT, type IonWorld } from './world.ts';
 
@@ -10,6 +12,18 @@ export interface IonSandboxOptions {
   accessTokenLifetimeSeconds?: number;
   /** Ion's refresh tokens last 32 days, and each can be used once. */
   refreshTokenLifetimeSeconds?: number;
+}
+
+/**
+ * Every record the sandbox serves is checked against the schema the adapter reads it with, so
+ * the two cannot drift apart: a drift answers 500 with what failed, and the tests fail with it.
+ */
+function wire<T>(schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, records: readonly T[]) {
+  for (const r of records) {
+    const parsed = schema.safeParse(r);
+    if (!parsed.success) throw new Error(`sandbox answer drifted from the adapter's schema: ${String(parsed.error)}`);
+  }
+  return records;
 }
 
 const MAX_PAGE_SIZE = 100;
@@ -41,6 +55,8 @@ export function createIonSandbox(options: IonSandboxOptions) {
   const accessLifetime = options.accessTokenLifetimeSeconds ?? 7200;
   const refreshLifetime = options.refreshTokenLifetimeSeconds ?? 32 * 86_400;
   const accessTokens = new Map<string, number>();
+  /** The most records one page of the subscription list holds, whatever is asked. */
+  const paging = { limit: MAX_PAGE_SIZE };
   const refreshTokens = new Map<string, { expiresAt: number; used: boolean }>();
   refreshTokens.set(world.initialRefreshToken, { expiresAt: control.now() + refreshLifetime * 1000, used: false });
 
@@ -82,7 +98,7 @@ export function createIonSandbox(options: IonSandboxOptions) {
     '*',
     faultMiddleware(control, {
       tooMany: (c, retryAfter) => {
-        c.header('Retry-After', String(retryAfter));
+        c.header('Retry-After', String(retryAfter ?? 1));
         return c.json({ code: 'RESOURCE_EXHAUSTED', message: 'Too many requests', details: [] }, 429);
       },
       failed: (c) => ionError(c, 500, 'INTERNAL', 'Internal error'),
@@ -111,14 +127,31 @@ export function createIonSandbox(options: IonSandboxOptions) {
     const next = offset + size < rows.length ? tokenFor(offset + size) : '';
     return c.json({ [key]: rows.slice(offset, offset + size), nextPageToken: next, ...envelope(rows.length) });
   }
-  const customer = (c: Context) => world.customers.find((x) => x.id === c.req.param('customerId'));
+  const customer = (c: Context) => world.customers.find((x) => customerIdOf(x) === c.req.param('customerId'));
   const noCustomer = (c: Context) =>
     ionError(c, 404, 'NOT_FOUND', `Customer ${c.req.param('customerId')} was not found`);
   const subscriptionsPage = (c: Context, rows: IonWorld['subscriptions']) =>
-    paged(c, rows, 'items', (totalSize) => ({ paginationResponse: { totalSize } }));
+    paged(c, wire(ionSubscriptionSchema, rows), 'items', (totalSize) => ({ paginationResponse: { totalSize } }));
+  /**
+   * The account's subscriptions page by `pagination.limit` (10 unless asked) and
+   * `pagination.offset`, with `paginationResponse.totalSize` and no page token. A page is capped
+   * at `paging.limit`, as a server that caps its pages does whatever it is asked.
+   */
+  function offsetPage(c: Context, rows: IonWorld['subscriptions']) {
+    const limit = Number(c.req.query('pagination.limit') ?? DEFAULT_PAGE_SIZE);
+    const offset = Number(c.req.query('pagination.offset') ?? 0);
+    if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(offset) || offset < 0)
+      return ionError(c, 400, 'INVALID_ARGUMENT', 'pagination.limit must be 1 or more, pagination.offset 0 or more');
+    const size = Math.min(limit, paging.limit);
+    const body = {
+      items: wire(ionSubscriptionSchema, rows.slice(offset, offset + size)),
+      paginationResponse: { totalSize: rows.length },
+    };
+    return c.json(wire(ionOffsetPageSchema, [body])[0]!);
+  }
 
   v3.get('/accounts/:accountId/customers', (c) =>
-    paged(c, world.customers, 'customers', (totalSize) => ({ totalSize })),
+    paged(c, wire(ionCustomerSchema, world.customers), 'customers', (totalSize) => ({ totalSize })),
   );
   v3.get('/accounts/:accountId/customers/:customerId', (c) => {
     const found = customer(c);
@@ -140,8 +173,8 @@ export function createIonSandbox(options: IonSandboxOptions) {
   });
   // Every subscription of the account, for readers that want them all without a call per customer.
   v3.get('/accounts/:accountId/subscriptions', (c) => {
-    const { customerId, status } = c.req.query();
-    return subscriptionsPage(
+    const { customerId, subscriptionStatus: status } = c.req.query();
+    return offsetPage(
       c,
       world.subscriptions.filter(
         (s) => (!customerId || s.customerId === customerId) && (!status || s.subscriptionStatus === status),
@@ -185,7 +218,7 @@ export function createIonSandbox(options: IonSandboxOptions) {
   v3.notFound((c) => ionError(c, 404, 'NOT_FOUND', `No resource at ${c.req.path}`));
   app.route('/api/v3', v3);
 
-  return { app, control, world, issueRefreshToken };
+  return { app, control, world, issueRefreshToken, paging };
 }
 
 export type IonSandbox = ReturnType<typeof createIonSandbox>;

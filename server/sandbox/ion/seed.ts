@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { customerIdOf } from '../../distributors/ion/transform.ts';
 import { prng } from '../seed.ts';
 import type { CwCompanyRecord } from '../world.ts';
 import type {
@@ -79,6 +80,72 @@ function catalog(): IonProductRecord[] {
   ];
 }
 
+/**
+ * Two subscriptions shaped as TD SYNNEX's own sample answer shows them (cloudmindsab/td-synnex
+ * `ion-api-v3/07.subscriptions/api-responses/get-subscriptions-response.json`): a price with
+ * seven decimals, and one in SEK, the partner account's currency there. Drawn from no random
+ * sequence, so the rest of the world stays as it was.
+ */
+function vendorShaped(
+  customers: IonCustomerRecord[],
+  existing: IonSubscriptionRecord[],
+  products: IonProductRecord[],
+  today: DateTime,
+  iso: (d: DateTime) => string,
+): IonSubscriptionRecord[] {
+  const product = products[0]!;
+  const sku = product.skus[0]!;
+  const pl = sku.plans[0]!;
+  const shaped = (
+    customer: IonCustomerRecord,
+    n: number,
+    price: number,
+    cost: number,
+    currency: string,
+    seats: number,
+  ): IonSubscriptionRecord => {
+    const start = today.minus({ months: 3 }).startOf('month').set({ hour: 16, minute: 29 });
+    let end = start;
+    while (end <= today) end = end.plus({ months: 1 });
+    return {
+      ...existing[0]!,
+      id: String(3_363_009 + n),
+      customerId: customerIdOf(customer)!,
+      subscriptionId: `5eed${String(n).padStart(4, '0')}-0000-4000-8000-00000000000${n}`,
+      subscriptionName: sku.displayName,
+      ccpProductId: product.id,
+      ccpSkuId: sku.id,
+      ccpPlanId: pl.id,
+      subscriptionTotalLicenses: String(seats),
+      subscriptionPurchasedDate: iso(start),
+      subscriptionStartDate: iso(start),
+      subscriptionEndDate: iso(end),
+      cancellationAllowedUntilDate: iso(start.plus({ days: 7 })),
+      subscriptionBillingType: 'license',
+      subscriptionBillingCycle: 'monthly',
+      subscriptionBillingTerm: 'P1M',
+      ccpProductInfo: {
+        productId: product.id,
+        productDisplayName: product.displayName,
+        skuId: sku.id,
+        skuDisplayName: sku.displayName,
+        planId: pl.id,
+        planDisplayName: pl.displayName,
+      },
+      customerName: customer.customerOrganization,
+      lastUpdatedDate: iso(start.plus({ days: 1 })),
+      price,
+      cost,
+      currency,
+      renewalDate: iso(end),
+    };
+  };
+  return [
+    shaped(customers[1]!, 1, 63.8452759, 57.4607483, 'USD', 3),
+    shaped(customers[4]!, 2, 495.494843, 445.9453587, 'SEK', 9),
+  ];
+}
+
 /** Customers at Ion only, so the mapping screen has something with no ConnectWise twin. */
 const ION_ONLY = ['Blue Harbor Dental', 'Northwind Traders'];
 
@@ -119,6 +186,11 @@ export function generateIonWorld(options: { seed: number; today: string; cwCompa
       updateTime: iso(created.plus({ days: 3 })),
     };
   });
+  // Ion's list items may carry no separate `id` (the SDK reads it from `name`): every third
+  // customer here, and Oxford Senior Living, which the guides walk.
+  customers.forEach((c, i) => {
+    if (i % 3 === 2 || c.customerOrganization === 'Oxford Senior Living') delete c.id;
+  });
 
   const skus = products.flatMap((p) => p.skus.flatMap((sku) => sku.plans.map((pl) => ({ product: p, sku, plan: pl }))));
   const subscriptions: IonSubscriptionRecord[] = [];
@@ -137,7 +209,7 @@ export function generateIonWorld(options: { seed: number; today: string; cwCompa
       const updated = rng.chance(0.3) ? today.minus({ days: rng.int(1, 20) }) : start.plus({ days: 1 });
       subscriptions.push({
         id: String(2_277_242 + subscriptions.length * 31),
-        customerId: customer.id,
+        customerId: customerIdOf(customer)!,
         resellerId: ACCOUNT_ID,
         subscriptionId: rng.uuid(),
         subscriptionName: sku.displayName,
@@ -174,6 +246,7 @@ export function generateIonWorld(options: { seed: number; today: string; cwCompa
       });
     }
   });
+  subscriptions.push(...vendorShaped(customers, subscriptions, products, today, iso));
   // The partner's invoice for each of the last two months: one recurring line per subscription.
   const money = (n: number) => Math.round(n * 100) / 100;
   const billingLines: IonBillingLineRecord[] = [1, 2].flatMap((back) => {

@@ -7,7 +7,8 @@
 export interface IonCustomerRecord {
   /** `accounts/{accountId}/customers/{id}`: Ion names a customer by its path. */
   name: string;
-  id: string;
+  /** Absent on some list items, as Ion serves them: the id is then read from `name`. */
+  id?: string;
   customerOrganization: string;
   customerName: string;
   customerEmail: string;

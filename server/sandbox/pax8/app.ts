@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
+import { pax8InvoiceItemSchema } from '../../distributors/pax8/types.ts';
 import { createControl, faultMiddleware, type SandboxControl } from '../faults.ts';
 import type { Pax8CompanyRecord, Pax8SubscriptionRecord, Pax8World } from '../world.ts';
 
@@ -100,8 +101,9 @@ export function createPax8Sandbox(options: Pax8SandboxOptions) {
   v1.use(
     '*',
     faultMiddleware(control, {
+      // Pax8 documents its 429 without Retry-After: the header is sent only when a rule names it.
       tooMany: (c, retryAfter) => {
-        c.header('Retry-After', String(retryAfter));
+        if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter));
         return c.json(
           { type: 'TOO_MANY_REQUESTS', message: 'Rate limit exceeded', instance: c.req.path, status: 429, details: [] },
           429,
@@ -257,10 +259,10 @@ export function createPax8Sandbox(options: Pax8SandboxOptions) {
   });
   v1.get('/invoices/:id/items', (c) => {
     if (!world.invoices.some((i) => i.id === c.req.param('id'))) return notFound(c, 'Invoice');
-    return paged(
-      c,
-      world.invoiceItems.filter((i) => i.invoiceId === c.req.param('id')),
-    );
+    const items = world.invoiceItems.filter((i) => i.invoiceId === c.req.param('id'));
+    // Served only as the adapter reads them: a drift between the two fails here, loudly.
+    for (const item of items) pax8InvoiceItemSchema.parse(item);
+    return paged(c, items);
   });
   v1.notFound((c) => pax8Error(c, 404, 'NOT_FOUND', `No resource at ${c.req.path}`));
   app.route('/v1', v1);

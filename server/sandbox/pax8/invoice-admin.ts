@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { DateTime } from 'luxon';
+import { invoiceTerm } from '../seed.ts';
 import { money } from '../usage-seed.ts';
 import type { Pax8InvoiceItemRecord, Pax8World } from '../world.ts';
 
@@ -14,6 +15,8 @@ interface InvoiceLineChange {
   cost?: number;
   /** A credit Pax8 posts against the subscription, as a positive amount of cost. */
   credit?: number;
+  /** A prorate line for seats added in the month: how many, at what cost each for the part of the month. */
+  prorate?: { quantity: number; cost: number };
 }
 
 /** The invoice for a period, dated the 4th of the next month as Pax8's are; made when missing. */
@@ -63,13 +66,12 @@ export function invoiceAdmin(world: Pax8World) {
       const start = `${body.period}-01`;
       const end = DateTime.fromISO(start, { zone: 'utc' }).endOf('month').toISODate()!;
       let line = world.invoiceItems.find(
-        (i) => i.invoiceId === invoice.id && i.subscriptionId === sub.id && i.type !== 'credit',
+        (i) => i.invoiceId === invoice.id && i.subscriptionId === sub.id && i.type === 'subscription',
       );
       if (!line) {
         line = {
-          id: randomUUID(),
           invoiceId: invoice.id,
-          type: sub.price === 0 ? 'usage' : 'subscription',
+          type: 'subscription',
           companyId: sub.companyId,
           companyName: world.companies.find((co) => co.id === sub.companyId)?.name ?? '',
           subscriptionId: sub.id,
@@ -83,19 +85,28 @@ export function invoiceAdmin(world: Pax8World) {
           cost: sub.partnerCost,
           total: 0,
           costTotal: 0,
-          term: sub.billingTerm === 'Trial' || sub.billingTerm === 'Activation' ? 'One-Time' : sub.billingTerm,
-        } as Pax8InvoiceItemRecord;
+          term: invoiceTerm(sub),
+        } satisfies Pax8InvoiceItemRecord;
         world.invoiceItems.push(line);
       }
       if (body.quantity !== undefined) line.quantity = body.quantity;
       if (body.cost !== undefined) line.cost = money(body.cost);
       line.total = money(line.price * line.quantity);
       line.costTotal = money(line.cost * line.quantity);
+      if (body.prorate)
+        world.invoiceItems.push({
+          ...line,
+          type: 'prorate',
+          quantity: body.prorate.quantity,
+          price: money(body.prorate.cost),
+          cost: money(body.prorate.cost),
+          total: money(body.prorate.cost * body.prorate.quantity),
+          costTotal: money(body.prorate.cost * body.prorate.quantity),
+        });
       if (body.credit)
         world.invoiceItems.push({
           ...line,
-          id: randomUUID(),
-          type: 'credit',
+          type: 'service-credit',
           quantity: 1,
           price: -body.credit,
           cost: -body.credit,

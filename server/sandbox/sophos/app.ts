@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Context, Hono } from 'hono';
+import { sophosUsageSchema } from '../../distributors/sophos/types.ts';
 import { createControl, faultMiddleware, type SandboxControl } from '../faults.ts';
 import type { SophosWorld } from './world.ts';
 
@@ -11,6 +12,14 @@ export interface SophosSandboxOptions {
 }
 
 const MAX_PAGE_SIZE = 100;
+/** Key-paged lists take pages of up to 1000. */
+const MAX_KEYED_PAGE_SIZE = 1000;
+
+/** Every item served is checked against the schema the adapter reads it with: a drift fails loudly. */
+function wire<T>(items: T[]): T[] {
+  for (const item of items) sophosUsageSchema.parse(item);
+  return items;
+}
 const DEFAULT_PAGE_SIZE = 50;
 
 type Status = 400 | 401 | 403 | 404 | 429 | 500;
@@ -31,13 +40,16 @@ function sophosError(c: Context, status: Status, error: string, message: string)
 
 /**
  * A Sophos Central stand-in: the client-credentials grant at `/api/v2/oauth2/token`, `whoami`
- * (the partner's id and API host), and the partner calls with `X-Partner-ID`: tenants and a
- * month's billing usage, page-numbered from 1 with `pageTotal=true` giving the total.
+ * (the partner's id and API host), and the partner calls with `X-Partner-ID`: tenants,
+ * page-numbered from 1 with `pageTotal=true` giving the total, and a month's billing usage,
+ * paged by key (`pageFromKey`, `pages.nextKey`).
  */
 export function createSophosSandbox(options: SophosSandboxOptions) {
   const world = options.world;
   const control = options.control ?? createControl();
   const tokens = new Map<string, number>();
+  /** The most usage items one page holds, whatever is asked. */
+  const paging = { limit: MAX_KEYED_PAGE_SIZE };
   const app = new Hono();
 
   app.post('/api/v2/oauth2/token', async (c) => {
@@ -67,7 +79,7 @@ export function createSophosSandbox(options: SophosSandboxOptions) {
     '*',
     faultMiddleware(control, {
       tooMany: (c, retryAfter) => {
-        c.header('Retry-After', String(retryAfter));
+        c.header('Retry-After', String(retryAfter ?? 1));
         return sophosError(c, 429, 'tooManyRequests', 'Too many requests');
       },
       failed: (c) => sophosError(c, 500, 'internalServerError', 'Internal server error'),
@@ -103,20 +115,48 @@ export function createSophosSandbox(options: SophosSandboxOptions) {
     });
   }
 
+  /**
+   * Key-paged lists (billing usage): the first page, then `pageFromKey` from the answer's
+   * `pages.nextKey`. A `page` number is ignored, as a key-paged endpoint ignores it: asking
+   * for page 2 answers page 1 again.
+   */
+  function keyPaged<T>(c: Context, rows: readonly T[]) {
+    const size = Number(c.req.query('pageSize') ?? DEFAULT_PAGE_SIZE);
+    if (!Number.isInteger(size) || size < 1 || size > MAX_KEYED_PAGE_SIZE)
+      return sophosError(c, 400, 'badRequest', `pageSize must be between 1 and ${MAX_KEYED_PAGE_SIZE}`);
+    const key = c.req.query('pageFromKey');
+    const from = key ? Number(Buffer.from(key, 'base64url').toString().replace(/^k:/, '')) : 0;
+    if (!Number.isInteger(from) || from < 0) return sophosError(c, 400, 'badRequest', 'pageFromKey is not valid');
+    const take = Math.min(size, paging.limit);
+    const next = from + take < rows.length ? Buffer.from(`k:${from + take}`).toString('base64url') : undefined;
+    const withTotal = c.req.query('pageTotal') === 'true';
+    return c.json({
+      pages: {
+        size,
+        maxSize: MAX_KEYED_PAGE_SIZE,
+        ...(withTotal ? { total: Math.max(1, Math.ceil(rows.length / size)), items: rows.length } : {}),
+        ...(next ? { fromKey: key ?? null, nextKey: next } : {}),
+      },
+      items: rows.slice(from, from + take),
+    });
+  }
+
   api.get('/partner/v1/tenants', (c) => paged(c, world.tenants));
   api.get('/partner/v1/billing/usage/:year/:month', (c) => {
     const year = Number(c.req.param('year'));
     const month = Number(c.req.param('month'));
     if (!Number.isInteger(year) || !Number.isInteger(month) || month < 1 || month > 12)
       return sophosError(c, 400, 'badRequest', 'year and month must be a year and a month number');
-    return paged(
+    return keyPaged(
       c,
-      world.usage.filter((u) => u.year === year && u.month === month),
+      wire(
+        world.usage.filter((u) => u.year === year && u.month === month).map(({ year: _y, month: _m, ...item }) => item),
+      ),
     );
   });
   api.notFound((c) => sophosError(c, 404, 'notFound', `No resource at ${c.req.path}`));
   app.route('/', api);
-  return { app, control, world };
+  return { app, control, world, paging };
 }
 
 export type SophosSandbox = ReturnType<typeof createSophosSandbox>;

@@ -4,19 +4,33 @@ import type { SophosTenantRecord, SophosUsageRecord, SophosWorld } from './world
 
 /** The products the seeded tenants use each month: endpoint, server, email and firewall. */
 export const SOPHOS_PRODUCTS = [
-  { productCode: 'CIXA', sku: 'CIXA1CSAA', productDescription: 'Central Intercept X Advanced', unit: 'Users' },
+  {
+    productCode: 'CIXA',
+    sku: 'CIXA1CSAA',
+    productDescription: 'Central Intercept X Advanced',
+    group: 'Endpoint',
+    unitPrice: 2.15,
+  },
   {
     productCode: 'SVRCIXA',
     sku: 'SVRCIXA1CSAA',
     productDescription: 'Central Intercept X Advanced for Server',
-    unit: 'Servers',
+    group: 'Server',
+    unitPrice: 5.4,
   },
-  { productCode: 'CEMADV', sku: 'CEMA1CSAA', productDescription: 'Central Email Advanced', unit: 'Mailboxes' },
+  {
+    productCode: 'CEMADV',
+    sku: 'CEMA1CSAA',
+    productDescription: 'Central Email Advanced',
+    group: 'Email',
+    unitPrice: 1.6,
+  },
   {
     productCode: 'XGS2100',
     sku: 'XT2D1CSAA',
     productDescription: 'Xstream Protection XGS 2100 Monthly',
-    unit: 'Appliances',
+    group: 'Firewall',
+    unitPrice: 48,
   },
 ] as const;
 
@@ -62,20 +76,31 @@ export function seedSophos(cw: CwWorld, today: string): SophosWorld {
   const now = DateTime.fromISO(today, { zone: 'utc' });
   const usage: SophosUsageRecord[] = [];
   for (const when of [now.minus({ months: 1 }), now]) {
-    const base = { year: when.year, month: when.month };
+    const month = when.startOf('month');
+    const first = usage.length;
+    // One order line per product and month: its net price is the whole line's, every tenant's.
+    const line = (p: (typeof SOPHOS_PRODUCTS)[number], quantity: number, tenant?: SophosTenantRecord) => ({
+      year: when.year,
+      month: when.month,
+      ...(tenant ? { accountId: tenant.id, assignedAccountIdentifier: tenant.showAs } : {}),
+      productCode: p.productCode,
+      sku: p.sku,
+      productDescription: p.productDescription,
+      productGroup: p.group,
+      orderedQuantity: quantity,
+      // What the endpoints reported can run ahead of what is billed; the bill is billableQuantity.
+      actualQuantity: quantity + (quantity % 3),
+      billableQuantity: quantity,
+      unitPrice: p.unitPrice,
+      netPrice: 0,
+      billingStartDate: month.toISODate()!,
+      billingEndDate: month.endOf('month').toISODate()!,
+      orderLineItemNumber: `${month.toFormat('yyyyMM')}-${p.productCode}`,
+    });
     tenants
       .filter((t) => t.billingType === 'usage')
       .forEach((t, i) => {
-        const use = (p: (typeof SOPHOS_PRODUCTS)[number], quantity: number) =>
-          usage.push({
-            ...base,
-            tenant: { id: t.id, name: t.showAs },
-            productCode: p.productCode,
-            sku: p.sku,
-            productDescription: p.productDescription,
-            unitOfMeasure: p.unit,
-            quantity,
-          });
+        const use = (p: (typeof SOPHOS_PRODUCTS)[number], quantity: number) => usage.push(line(p, quantity, t));
         // This month's counts run a little ahead of last month's, as usage grows.
         const grow = when.month === now.month ? 1 : 0;
         use(SOPHOS_PRODUCTS[0], 10 + ((i * 7) % 40) + grow);
@@ -84,16 +109,12 @@ export function seedSophos(cw: CwWorld, today: string): SophosWorld {
         if (i % 4 === 0) use(SOPHOS_PRODUCTS[3], 1);
       });
     // A firewall licence bought but not assigned to any tenant: reported, never billed.
-    const fw = SOPHOS_PRODUCTS[3];
-    usage.push({
-      ...base,
-      tenant: null,
-      productCode: fw.productCode,
-      sku: fw.sku,
-      productDescription: fw.productDescription,
-      unitOfMeasure: fw.unit,
-      quantity: 1,
-    });
+    usage.push(line(SOPHOS_PRODUCTS[3], 1));
+    const month$ = usage.slice(first);
+    for (const u of month$) {
+      const onLine = month$.filter((x) => x.orderLineItemNumber === u.orderLineItemNumber);
+      u.netPrice = Math.round(onLine.reduce((n, x) => n + x.billableQuantity * x.unitPrice, 0) * 100) / 100;
+    }
   }
   return { clientId: 'sophos-sandbox-client', clientSecret: 'sophos-sandbox-secret', partnerId, tenants, usage };
 }

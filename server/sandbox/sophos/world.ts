@@ -13,17 +13,33 @@ export interface SophosTenantRecord {
   contact: { address: { address1: string; city: string; state: string; postalCode: string; countryCode: string } };
 }
 
-/** One line of a month's billing usage: a tenant's (or no tenant's) use of one product. */
+/**
+ * One item of a month's billing usage, as the Partner API sends it (`accountId`,
+ * `billableQuantity`, …: see the adapter's `sophosUsageSchema` for the sources), with the
+ * month it belongs to for the sandbox's own filtering (`year`, `month`, not served).
+ */
 export interface SophosUsageRecord {
   year: number;
   month: number;
-  /** Absent for a licence no tenant is assigned (a Firewall licence not yet given to a customer). */
-  tenant: { id: string; name: string } | null;
+  /** The tenant's id; absent for a licence assigned to no tenant (a firewall not yet given to a customer). */
+  accountId?: string;
+  /** The tenant's name. */
+  assignedAccountIdentifier?: string;
   productCode: string;
   sku: string;
   productDescription: string;
-  unitOfMeasure: string;
-  quantity: number;
+  productGroup: string;
+  orderedQuantity: number;
+  actualQuantity: number;
+  /** What is billed for the month. */
+  billableQuantity: number;
+  /** Sophos's unit price to the partner. */
+  unitPrice: number;
+  /** The order line's total, shared by every customer on the line: never a customer's. */
+  netPrice: number;
+  billingStartDate: string;
+  billingEndDate: string;
+  orderLineItemNumber: string;
 }
 
 export interface SophosWorld {

@@ -1,5 +1,5 @@
 import { type Cents, formatCents, type Micros, microsToCents } from '../../money.ts';
-import type { InvoiceItem } from '../../schemas/distributor.ts';
+import type { InvoiceItem, InvoiceLineKind } from '../../schemas/distributor.ts';
 import type { AdjustmentLine, ReconcileFigures, ReconcileStatus } from '../../schemas/reconcile.ts';
 import { type AdditionView, isOneTime } from '../additions.ts';
 import { endOfMonth, monthName, usDay } from '../calendar.ts';
@@ -38,7 +38,13 @@ export interface Comparison {
   withinTolerance: boolean;
 }
 
-const QUANTITY_TYPES = new Set(['subscription', 'usage']);
+const QUANTITY_KINDS = new Set<InvoiceLineKind>(['seats', 'usage']);
+
+/** A line's amount as it counts toward what is due: credits reduce, payments do not count. */
+export function dueAmount(l: Pick<InvoiceItem, 'kind'>, amount: Micros): Micros {
+  if (l.kind === 'payment') return 0;
+  return l.kind === 'credit' ? -Math.abs(amount) : amount;
+}
 const periodEnd = (period: string) => endOfMonth(`${period}-01`);
 const inPeriod = (day: string | null, period: string) => day !== null && day.slice(0, 7) === period;
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
@@ -114,10 +120,10 @@ export function compareInvoice(input: ReconcileInput): Comparison {
       withinTolerance: false,
     };
   const lines = input.invoiceLines;
-  const invoiceQuantity = lines.filter((l) => QUANTITY_TYPES.has(l.type)).reduce((n, l) => n + (l.quantity ?? 0), 0);
-  const invoiceCost = lines.reduce((n, l) => n + l.costTotal, 0);
-  const invoicePrice = lines.reduce((n, l) => n + l.total, 0);
-  const seatLine = lines.find((l) => QUANTITY_TYPES.has(l.type));
+  const invoiceQuantity = lines.filter((l) => QUANTITY_KINDS.has(l.kind)).reduce((n, l) => n + (l.quantity ?? 0), 0);
+  const invoiceCost = lines.reduce((n, l) => n + dueAmount(l, l.costTotal), 0);
+  const invoicePrice = lines.reduce((n, l) => n + dueAmount(l, l.total), 0);
+  const seatLine = lines.find((l) => QUANTITY_KINDS.has(l.kind));
   const cw = billed(input);
   const billedCents = microsToCents(cw.billedMicros);
   const cwCostCents = microsToCents(cw.costMicros);

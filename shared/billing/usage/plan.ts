@@ -4,6 +4,7 @@ import type { AgreementView } from '../../schemas/mapping.ts';
 import { USAGE_OPTION_NAMES, type UsageOption, type UsagePeriod, type UsageReading } from '../../schemas/usage.ts';
 import type { AdditionView } from '../additions.ts';
 import { addMonths, endOfMonth, monthName, usDay } from '../calendar.ts';
+import { currencyMismatch } from '../currency.ts';
 import { type AdditionDraft, markerFor, type Operation, shortHash } from '../operations.ts';
 import { firstOpenDay, maxDay } from '../plan/context.ts';
 import { type Derived, lineTotal } from '../proration.ts';
@@ -20,12 +21,9 @@ export interface UsageBinding {
   catalogPrice?: { priceCents: number; costCents: number };
 }
 
-/** A line the distributor counted but did not price. */
-export const unpriced = (l: { unitPrice: number; charges: number; partnerTotal: number }) =>
-  l.unitPrice === 0 && l.charges === 0 && l.partnerTotal === 0;
-
 export interface UsagePlanInput {
-  subscription: { id: string; productName: string; startDate: string | null };
+  /** `currency`: what the distributor bills it in (ISO 4217); compared with the agreement's. */
+  subscription: { id: string; productName: string; startDate: string | null; currency?: string };
   option: UsageOption;
   period: UsagePeriod;
   /** The period's usage as of its last day. */
@@ -41,7 +39,8 @@ export interface UsagePlanInput {
   agreement: AgreementView;
   additions: readonly AdditionView[];
   today: string;
-  distributor: { name: string; markerPrefix: string };
+  /** `linesPriced`: its usage lines carry prices; otherwise they are counts, billed at the bound product's price. */
+  distributor: { name: string; markerPrefix: string; linesPriced: boolean };
 }
 
 /** One row of the review, as Pax8's multi-product screen shows it. */
@@ -170,6 +169,10 @@ export function planUsage(input: UsagePlanInput): UsagePlan {
 }
 
 function whyBlocked(input: UsagePlanInput): string | null {
+  const currency = input.subscription.currency
+    ? currencyMismatch(input.distributor.name, input.subscription.currency, input.agreement)
+    : null;
+  if (currency) return currency;
   // Nothing is created or synced for a product nobody bound, nor for one whose sync is off.
   // Multi Products bills each sub-product by its own binding and switch (Sophos Central's
   // products): there, the product itself need not be bound.
@@ -399,7 +402,7 @@ function planMultiProducts(ctx: Ctx) {
         );
         continue;
       }
-      const listed = unpriced(l) ? binding.catalogPrice : undefined;
+      const listed = input.distributor.linesPriced ? undefined : binding.catalogPrice;
       const unitCost = listed
         ? { cents: listed.costCents, derivation: `${formatCents(listed.costCents)} (ConnectWise product cost)` }
         : costOf(unitCostOf(l));

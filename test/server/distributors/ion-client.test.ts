@@ -138,7 +138,11 @@ describe('StreamOne Ion reads', () => {
     expect(subs.problems).toEqual([]);
     const reads = events.filter((e) => e.url.includes('/subscriptions'));
     expect(reads).toHaveLength(Math.ceil(total / 100));
-    expect(reads.every((e) => new URL(e.url).searchParams.get('pageSize') === '100')).toBe(true);
+    // Ion's account-wide list pages by limit and offset, not by page token.
+    expect(reads.map((e) => new URL(e.url).searchParams.get('pagination.offset'))).toEqual(
+      reads.map((_, i) => String(i * 100)),
+    );
+    expect(reads.every((e) => new URL(e.url).searchParams.get('pagination.limit') === '100')).toBe(true);
   });
 
   it('turns customers, SKUs and subscriptions into the common model', async () => {

@@ -95,11 +95,9 @@ describe('Sophos Central, against its sandbox', () => {
     const [summary] = (await distributor.usageSummaries(tenant.id)).items;
     expect(summary).toMatchObject({ id: tenant.id, resourceGroup: tenant.showAs });
     const lines = await distributor.usageLines(tenant.id, '2026-10-31');
-    const expected = s.world.sophos.usage.filter(
-      (u) => u.year === 2026 && u.month === 10 && u.tenant?.id === tenant.id,
-    );
+    const expected = s.world.sophos.usage.filter((u) => u.year === 2026 && u.month === 10 && u.accountId === tenant.id);
     expect(lines.items.map((l) => [l.productName, l.quantity]).sort()).toEqual(
-      expected.map((u) => [u.productDescription, u.quantity]).sort(),
+      expected.map((u) => [u.productDescription, u.billableQuantity]).sort(),
     );
     expect(lines.items.map((l) => l.productName)).toEqual(
       expect.arrayContaining(['Central Intercept X Advanced', 'Central Email Advanced']),
@@ -128,13 +126,13 @@ describe('Sophos Central, against its sandbox', () => {
   it('reuses a read for a minute only: the client lives as long as the connection', async () => {
     const { distributor, events } = sophosFor();
     const tenant = s.world.sophos.tenants.find((t) => t.billingType === 'usage')!;
-    const record = s.world.sophos.usage.find((u) => u.year === 2026 && u.month === 11 && u.tenant?.id === tenant.id)!;
+    const record = s.world.sophos.usage.find((u) => u.year === 2026 && u.month === 11 && u.accountId === tenant.id)!;
     const count = async () =>
       (await distributor.usageLines(tenant.id, SANDBOX_TODAY)).items.find(
         (l) => l.productName === record.productDescription,
       )?.quantity;
     const before = await count();
-    record.quantity += 5;
+    record.billableQuantity += 5;
     expect(await count()).toBe(before);
     clock += READ_REUSE_MS;
     expect(await count()).toBe(before! + 5);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTenant } from '../../../db/queries/tenants.ts';
+import { customerIdOf } from '../../../server/distributors/ion/transform.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { mapSubscription } from '../../helpers/mapped.ts';
@@ -26,12 +27,12 @@ describe('a tenant with Pax8 and StreamOne Ion connected', () => {
     const customer = world().ion.customers.find((c) => c.customerOrganization === 'Oxford Senior Living')!;
     const cwCompany = world().cw.companies.find((c) => c.name === customer.customerOrganization)!;
     const bound = await ion('POST', '/company-mappings', {
-      distributorCompanyId: customer.id,
+      distributorCompanyId: customerIdOf(customer)!,
       cwCompanyId: cwCompany.id,
     });
     expect(bound.status).toBe(201);
     const sub = world().ion.subscriptions.find(
-      (s) => s.customerId === customer.id && s.subscriptionBillingCycle === 'monthly',
+      (s) => s.customerId === customerIdOf(customer) && s.subscriptionBillingCycle === 'monthly',
     )!;
     const productId = `${sub.ccpProductId}:${sub.ccpSkuId}`;
     expect(
@@ -44,7 +45,7 @@ describe('a tenant with Pax8 and StreamOne Ion connected', () => {
         a.agreementStatus === 'Active' &&
         a.billingCycle.name === 'Monthly',
     )!;
-    const id = `${customer.id}-${sub.id}`;
+    const id = `${customerIdOf(customer)}-${sub.id}`;
     const mapped = await ion('PUT', '/service-mappings', { subscriptionId: id, cwAgreementId: agreement.id });
     expect(mapped.status).toBe(200);
     return { customer, cwCompany, sub, id, productId, agreement };
@@ -78,8 +79,10 @@ describe('a tenant with Pax8 and StreamOne Ion connected', () => {
     ).toBe(201);
     // The same ConnectWise company is bound once at each distributor.
     const companies = await ion('GET', '/companies');
-    expect(companies.body.rows.map((r) => r.distributorCompanyId)).toContain(m.customer.id);
-    expect((await pax8('GET', '/companies')).body.rows.map((r) => r.distributorCompanyId)).not.toContain(m.customer.id);
+    expect(companies.body.rows.map((r) => r.distributorCompanyId)).toContain(customerIdOf(m.customer));
+    expect((await pax8('GET', '/companies')).body.rows.map((r) => r.distributorCompanyId)).not.toContain(
+      customerIdOf(m.customer),
+    );
 
     const plan = okPlan((await ion('GET', `/subscriptions/${m.id}/plan`)).body.plan);
     expect(plan.operations.length).toBeGreaterThan(0);

@@ -20,6 +20,12 @@ describe('Sophos Central usage', () => {
   const day = pinnedDayClock(SANDBOX_TODAY);
   beforeAll(async () => {
     stack = await startStack({ clock: day, sophos: true });
+    // A few items a page, so a month's usage spans many key-paged pages, as a large partner's does.
+    const paging = await fetch(`${stack.sandboxes.sophos.url}/__sandbox/paging`, {
+      method: 'PUT',
+      body: JSON.stringify({ limit: 3 }),
+    });
+    expect(paging.status).toBe(200);
     jdoe = await signedIn(stack, 'jdoe', { distributor: 'sophos' });
   });
   afterAll(async () => stack?.close());
@@ -88,8 +94,8 @@ describe('Sophos Central usage', () => {
     expect(plan.option).toBe('multi-products');
     const count = (name: string) =>
       world().sophos.usage.find(
-        (u) => u.year === 2026 && u.month === 10 && u.tenant?.id === t.id && u.productDescription === name,
-      )!.quantity;
+        (u) => u.year === 2026 && u.month === 10 && u.accountId === t.id && u.productDescription === name,
+      )!.billableQuantity;
     const creating = plan.rows.filter((r) => r.status === 'Creating');
     const row = (name: string) => creating.find((r) => r.name.endsWith(` - ${name}`))!;
     expect(creating).toHaveLength(2);
@@ -137,10 +143,43 @@ describe('Sophos Central usage', () => {
     expect(res.body.plan.notes).toContain(
       '1 × Xstream Protection XGS 2100 Monthly is assigned to no tenant, so it is billed to nobody: assign the licence to its customer in Sophos Central.',
     );
-    const unassigned = world().sophos.usage.find((u) => u.tenant === null && u.year === 2026 && u.month === 10)!;
+    const unassigned = world().sophos.usage.find(
+      (u) => u.accountId === undefined && u.year === 2026 && u.month === 10,
+    )!;
     expect(unassigned.sku).toBe('XT2D1CSAA');
     expect(
       world().cw.additions.some((a) => /XGS/.test(a.invoiceDescription ?? '') && a.serialNumber?.startsWith('sop:')),
     ).toBe(false);
+  });
+
+  it('bills two tenants whose usage is spread over key-paged pages each its billableQuantity, once', async () => {
+    const usageTenants = world().sophos.tenants.filter(
+      (t) => t.billingType === 'usage' && world().cw.companies.some((c) => c.name === t.name),
+    );
+    const second = usageTenants[1]!;
+    const cw = world().cw.companies.find((c) => c.name === second.name)!;
+    expect(
+      (await jdoe('POST', '/company-mappings', { distributorCompanyId: second.id, cwCompanyId: cw.id })).status,
+    ).toBe(201);
+    const agreement = world().cw.agreements.find(
+      (a) => a.company.id === cw.id && !a.cancelledFlag && a.billingCycle.name === 'Monthly',
+    )!;
+    expect(
+      (await jdoe('PUT', '/service-mappings', { subscriptionId: second.id, cwAgreementId: agreement.id })).status,
+    ).toBe(200);
+    const october = world().sophos.usage.filter((u) => u.year === 2026 && u.month === 10);
+    expect(october.length).toBeGreaterThan(6);
+    for (const t of [tenant(), second]) {
+      const plan = (await jdoe('GET', `/subscriptions/${t.id}/usage-plan`)).body.plan;
+      const mine = october.filter((u) => u.accountId === t.id && [ixa, email].includes(u.productDescription));
+      // The bill is billableQuantity; what the endpoints reported (actualQuantity) is not.
+      expect(mine.some((u) => u.actualQuantity !== u.billableQuantity)).toBe(true);
+      expect(
+        plan.rows
+          .filter((r) => r.name.endsWith(ixa) || r.name.endsWith(email))
+          .map((r) => [r.name.split(' - ').at(-1), r.quantity])
+          .sort(),
+      ).toEqual(mine.map((u) => [u.productDescription, u.billableQuantity]).sort());
+    }
   });
 });

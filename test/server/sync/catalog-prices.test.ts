@@ -34,18 +34,22 @@ describe('catalog prices for unpriced usage', () => {
       cwCatalogItemId: s.world.cw.catalog.find((i) => i.identifier === identifier)!.id,
     }) as ProductMapping;
 
-  it('reads each item once for a whole run, and nothing for lines the distributor priced', async () => {
+  /** Sophos Central counts; Pax8 prices its usage lines, so a $0 line of Pax8's is free. */
+  const SOPHOS = { usageLinesPriced: false };
+  const PAX8 = { usageLinesPriced: true };
+
+  it('reads each item once for a whole run, and nothing for a distributor that prices its lines', async () => {
     const { client, events } = cwClientFor(s);
     const bindings = [binding('Intercept X', 'SOPHOS-IXA'), binding('Email', 'SOPHOS-EMAIL')];
     const run: CatalogPrices = new Map();
-    const first = await catalogPricesFor(client, reading([line('Intercept X'), line('Email')]), bindings, run);
+    const first = await catalogPricesFor(client, SOPHOS, reading([line('Intercept X'), line('Email')]), bindings, run);
     const ixa = s.world.cw.catalog.find((i) => i.identifier === 'SOPHOS-IXA')!;
     expect(first.get(ixa.id)).toEqual({ priceCents: 650, costCents: 390 });
-    await catalogPricesFor(client, reading([line('Intercept X')]), bindings, run);
-    await catalogPricesFor(client, reading([line('Email')]), bindings, run);
+    await catalogPricesFor(client, SOPHOS, reading([line('Intercept X')]), bindings, run);
+    await catalogPricesFor(client, SOPHOS, reading([line('Email')]), bindings, run);
     const reads = events.filter((e) => e.url.includes('/procurement/catalog'));
     expect(reads).toHaveLength(1);
-    expect(await catalogPricesFor(client, reading([line('Intercept X', 6)]), bindings)).toEqual(new Map());
+    expect(await catalogPricesFor(client, PAX8, reading([line('Intercept X', 6)]), bindings)).toEqual(new Map());
     expect(events.filter((e) => e.url.includes('/procurement/catalog'))).toHaveLength(1);
   });
 });

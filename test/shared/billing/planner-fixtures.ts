@@ -35,6 +35,8 @@ export function subscription(over: Partial<Subscription> & { price?: number; cos
     unitPrice: parseMicros(price),
     unitCost: parseMicros(cost),
     currency: 'USD',
+    billing: 'seat',
+    cancellableUntil: null,
     commitment: null,
     ...rest,
   };

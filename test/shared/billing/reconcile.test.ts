@@ -8,6 +8,7 @@ const item = (over: Partial<InvoiceItem> = {}): InvoiceItem => ({
   id: 'i1',
   invoiceId: 'inv',
   type: 'subscription',
+  kind: 'seats',
   companyId: 'c',
   subscriptionId: 's',
   productId: 'p',
@@ -82,7 +83,8 @@ describe('reconciling a period against the invoice', () => {
   it('a credit lowers what is due, and is posted as a credit line', () => {
     const credit = item({
       id: 'cr',
-      type: 'credit',
+      type: 'service-credit',
+      kind: 'credit',
       quantity: 1,
       price: -4.8 * M,
       cost: -4.8 * M,
@@ -92,6 +94,21 @@ describe('reconciling a period against the invoice', () => {
     const c = compareInvoice(input({ invoiceLines: [item(), credit], additions: [line({ quantity: 8 })] }));
     expect(c.figures).toMatchObject({ quantityDifference: 0, differenceCents: -600, costDifferenceCents: -480 });
     expect(c.adjustment).toMatchObject({ quantity: -1, unitPriceCents: 600, unitCostCents: 480 });
+  });
+
+  it("counts Pax8's item types by the written rule: prorates add, rebates reduce whatever their sign, payments do not count", () => {
+    const eight = [line({ quantity: 8 })];
+    const rebate = item({ id: 'rb', type: 'rebate', kind: 'credit', quantity: 1, total: 4.8 * M, costTotal: 4.8 * M });
+    expect(compareInvoice(input({ invoiceLines: [item(), rebate], additions: eight })).figures).toMatchObject({
+      differenceCents: -600,
+    });
+    const paid = item({ id: 'pc', type: 'payment-credit', kind: 'payment', quantity: 1, costTotal: -38.4 * M });
+    expect(compareInvoice(input({ invoiceLines: [item(), paid], additions: eight })).status).toBe('reconciled');
+    const prorate = item({ id: 'pr', type: 'prorate', kind: 'prorate', quantity: 2, costTotal: 4.8 * M });
+    expect(compareInvoice(input({ invoiceLines: [item(), prorate], additions: eight })).figures).toMatchObject({
+      quantityDifference: 0,
+      differenceCents: 600,
+    });
   });
 
   it('no difference is Reconciled; within the tolerance is accepted and not posted', () => {

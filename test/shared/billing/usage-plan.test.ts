@@ -70,7 +70,7 @@ function input(over: Partial<UsagePlanInput> = {}): UsagePlanInput {
     agreement,
     additions: [],
     today,
-    distributor: { name: 'Pax8', markerPrefix: 'p8s' },
+    distributor: { name: 'Pax8', markerPrefix: 'p8s', linesPriced: true },
     ...over,
   };
 }
@@ -135,6 +135,24 @@ describe('Multi Products', () => {
     expect([adv!.quantity, adv!.totalCost.cents, adv!.totalPrice.cents]).toEqual([15, 3660, 4500]);
     expect(plan.rows.map((r) => r.status)).toEqual(['Creating', 'Creating']);
     expect(plan.totalCents).toBe(18800);
+  });
+
+  it("bills a $0 line of a distributor that prices its lines at $0, and one that only counts at the product's price", () => {
+    const free = line(business, 44, '0', '0');
+    const reading = { day: '2020-12-31', summaries: [{ id: 's1', resourceGroup: 'a.com', lines: [free] }] };
+    const listed = { catalogItemId: 2056, sync: true, catalogPrice: { priceCents: 650, costCents: 390 } };
+    const at = (linesPriced: boolean) =>
+      planUsage(
+        input({
+          reading,
+          subProducts: new Map([[business, listed]]),
+          distributor: { name: 'X', markerPrefix: 'x', linesPriced },
+        }),
+      ).operations[0]!.after;
+    expect([at(true).unitPrice.cents, at(true).unitCost.cents]).toEqual([0, 0]);
+    expect([at(false).unitPrice.cents, at(false).unitCost.cents, at(false).totalPrice.cents]).toEqual([
+      650, 390, 28600,
+    ]);
   });
 
   it('writes nothing for a month with no change, and updates only the sub-product that changed', () => {
