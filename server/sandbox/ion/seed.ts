@@ -87,6 +87,7 @@ function catalog(): IonProductRecord[] {
  * sequence, so the rest of the world stays as it was.
  */
 function vendorShaped(
+  /** Customers with a ConnectWise twin. */
   customers: IonCustomerRecord[],
   existing: IonSubscriptionRecord[],
   products: IonProductRecord[],
@@ -140,9 +141,10 @@ function vendorShaped(
       renewalDate: iso(end),
     };
   };
+  // On customers with a ConnectWise twin: the first, and the last (another, where there are two).
   return [
-    shaped(customers[1]!, 1, 63.8452759, 57.4607483, 'USD', 3),
-    shaped(customers[4]!, 2, 495.494843, 445.9453587, 'SEK', 9),
+    shaped(customers[0]!, 1, 63.8452759, 57.4607483, 'USD', 3),
+    shaped(customers.at(-1)!, 2, 495.494843, 445.9453587, 'SEK', 9),
   ];
 }
 
@@ -246,7 +248,7 @@ export function generateIonWorld(options: { seed: number; today: string; cwCompa
       });
     }
   });
-  subscriptions.push(...vendorShaped(customers, subscriptions, products, today, iso));
+  subscriptions.push(...vendorShaped(customers.slice(0, twins.length), subscriptions, products, today, iso));
   // The partner's invoice for each of the last two months: one recurring line per subscription.
   const money = (n: number) => Math.round(n * 100) / 100;
   const billingLines: IonBillingLineRecord[] = [1, 2].flatMap((back) => {
