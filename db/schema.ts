@@ -545,8 +545,11 @@ export const connectionChecks = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     /** `connectwise` (the API member) or a distributor's kind (`pax8`). */
     connection: text('connection').notNull(),
-    /** `test` (the stored credentials were tried), `rotate` (new ones were entered) or `disconnect`. */
-    action: text('action', { enum: ['test', 'rotate', 'disconnect'] }).notNull(),
+    /**
+     * `test` (the stored credentials were tried), `rotate` (new ones were entered), `disconnect`,
+     * or `configure` (a setting of the connection was chosen: StreamOne Ion's billing report).
+     */
+    action: text('action', { enum: ['test', 'rotate', 'disconnect', 'configure'] }).notNull(),
     ok: boolean('ok').notNull(),
     message: text('message'),
     checkedBy: text('checked_by').notNull(),

@@ -59,12 +59,15 @@ export function replaceRotatedCredentials(
   tenantId: string,
   kind: string,
   stillCurrent: (credentialsEnc: string) => boolean,
-  next: string,
+  next: (credentialsEnc: string) => string,
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [locked] = await tx.select().from(tenantDistributors).where(row(tenantId, kind)).for('update');
     if (!locked || !stillCurrent(locked.credentialsEnc)) return false;
-    await tx.update(tenantDistributors).set({ credentialsEnc: next, updatedAt: new Date() }).where(row(tenantId, kind));
+    await tx
+      .update(tenantDistributors)
+      .set({ credentialsEnc: next(locked.credentialsEnc), updatedAt: new Date() })
+      .where(row(tenantId, kind));
     return true;
   });
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Answer, ApiError, api, read } from '../api.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
+import { BillingReportPicker } from '../components/BillingReportPicker.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { when } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
@@ -180,6 +181,11 @@ export function ConnectionsPage() {
           ))}
         </tbody>
       </table>
+      {connected
+        .filter((d) => d.invoicesFromReport)
+        .map((d) => (
+          <BillingReportPicker key={d.kind} kind={d.kind} displayName={d.displayName} />
+        ))}
       {connected.length === 0 && (
         <Notice tone="info" title="No distributor is connected.">
           Nothing can be mapped or synced until one is: enter its credentials below.

@@ -17,6 +17,8 @@ export interface BearerGetOptions {
   onRequest?: (event: RequestEvent) => void;
   /** Headers a vendor needs besides the token (Sophos Central's `X-Partner-ID`). */
   headers?: Record<string, string>;
+  /** A read asked for by POST with a JSON body (StreamOne Ion's report data). */
+  post?: unknown;
 }
 
 /**
@@ -28,9 +30,15 @@ export async function bearerGet(o: BearerGetOptions): Promise<unknown> {
     send({
       vendor: o.vendor,
       vendorName: o.vendorName,
-      method: 'GET',
+      method: o.post === undefined ? 'GET' : 'POST',
       url: o.url.toString(),
-      headers: { Authorization: `Bearer ${await o.token()}`, Accept: 'application/json', ...o.headers },
+      headers: {
+        Authorization: `Bearer ${await o.token()}`,
+        Accept: 'application/json',
+        ...(o.post === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...o.headers,
+      },
+      ...(o.post === undefined ? {} : { body: JSON.stringify(o.post), readOnly: true }),
       timeoutMs: o.timeoutMs,
       retry: o.retry,
       fetch: o.fetch,
@@ -52,7 +60,7 @@ export async function bearerGet(o: BearerGetOptions): Promise<unknown> {
       vendor: o.vendor,
       vendorName: o.vendorName,
       code: 'bad_response',
-      method: 'GET',
+      method: o.post === undefined ? 'GET' : 'POST',
       path: o.url.pathname,
       message: `${o.vendorName} answered ${o.url.pathname} with something that is not JSON.`,
     });

@@ -34,8 +34,11 @@ export interface DistributorIo {
 /** Where a connection's credentials live, for a distributor that rotates them on use. */
 export interface CredentialStore {
   read(): Promise<Credentials>;
-  /** Stores `next` only if the stored credentials still pass `stillCurrent`; false otherwise. */
-  replace(stillCurrent: (stored: Credentials) => boolean, next: Credentials): Promise<boolean>;
+  /**
+   * Stores `next(stored)` only if the stored credentials still pass `stillCurrent`; false
+   * otherwise. `next` starts from what is stored, so a setting saved meanwhile is kept.
+   */
+  replace(stillCurrent: (stored: Credentials) => boolean, next: (stored: Credentials) => Credentials): Promise<boolean>;
 }
 
 /** What the core knows of a kind of distributor: its name, its connection form, and its client. */
@@ -49,6 +52,8 @@ export interface DistributorKind {
   urlFields: string[];
   /** Checking the credentials spends them (a single-use refresh token): check them last. */
   singleUse: boolean;
+  /** Its invoices are read from a report the admin chooses on the Connections page (StreamOne Ion). */
+  invoicesFromReport?: boolean;
   open(credentials: Credentials, store: CredentialStore, io: DistributorIo): Distributor;
 }
 

@@ -73,6 +73,11 @@ export interface Distributor {
    */
   subProducts?(subscriptions: readonly Subscription[], today: string): Promise<string[]>;
   /**
+   * The reports the partner made in the distributor's portal, one of which the admin chooses as
+   * the billing report invoices are read from (StreamOne Ion). Absent where invoices have an API.
+   */
+  billingReports?(): Promise<{ id: string; name: string; category: string | null }[]>;
+  /**
    * Creates a company at the distributor, remembering the ConnectWise company in `externalId`
    * so a write whose answer was lost can be found again instead of made twice.
    */

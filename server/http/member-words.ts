@@ -6,6 +6,7 @@ import type { VendorError } from './vendor-error.ts';
  */
 export function inMemberWords(error: VendorError): string {
   const who = error.vendorName;
+  if (error.fix) return error.fix;
   switch (error.code) {
     case 'validation': {
       const fields = error.fields.map((f) => `${f.field}: ${f.message}`).join('; ');

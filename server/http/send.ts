@@ -27,6 +27,8 @@ export interface SendOptions {
   /** Awaited before every attempt; the scheduled job paces requests under a per-minute budget with it. */
   beforeAttempt?: () => Promise<void>;
   random?: () => number;
+  /** A POST that only reads (StreamOne Ion's report data): retried as a read is. */
+  readOnly?: boolean;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -42,7 +44,7 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 export async function send(options: SendOptions): Promise<Response> {
   const policy = options.retry ?? DEFAULT_RETRY;
   const doFetch = options.fetch ?? fetch;
-  const isRead = READ_METHODS.has(options.method);
+  const isRead = READ_METHODS.has(options.method) || options.readOnly === true;
   const path = new URL(options.url).pathname;
   const fail = (init: Omit<ConstructorParameters<typeof VendorError>[0], 'vendor' | 'method' | 'path'>) =>
     new VendorError({ vendor: options.vendor, vendorName: options.vendorName, method: options.method, path, ...init });

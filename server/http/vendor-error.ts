@@ -37,6 +37,11 @@ export interface VendorErrorInit {
   fields?: VendorFieldError[];
   vendorCode?: string;
   retryAfterMs?: number;
+  /**
+   * What the member must change, in her words, where the refusal comes from her setup (a
+   * report to choose, a column to add) rather than from the vendor: shown as it is.
+   */
+  fix?: string;
 }
 
 export class VendorError extends Error {
@@ -49,6 +54,7 @@ export class VendorError extends Error {
   readonly fields: VendorFieldError[];
   readonly vendorCode: string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly fix: string | undefined;
 
   constructor(init: VendorErrorInit) {
     super(init.message);
@@ -62,6 +68,7 @@ export class VendorError extends Error {
     this.fields = init.fields ?? [];
     this.vendorCode = init.vendorCode;
     this.retryAfterMs = init.retryAfterMs;
+    this.fix = init.fix;
   }
 
   /** Whether the same call could succeed later without anyone changing anything. */

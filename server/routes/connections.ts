@@ -1,7 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod/mini';
 import { lastSuccess, recentChecks, recordChecks } from '../../db/queries/connections.ts';
-import { connectDistributor, connectedDistributors, disconnectDistributor } from '../../db/queries/distributors.ts';
+import {
+  connectDistributor,
+  connectedDistributors,
+  disconnectDistributor,
+  replaceRotatedCredentials,
+} from '../../db/queries/distributors.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { DISTRIBUTOR_KINDS, distributorKind } from '../distributors/registry.ts';
@@ -9,7 +14,7 @@ import { AppError, type FieldError, invalidInput } from '../errors.ts';
 import { inMemberWords } from '../http/member-words.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import { checkDistributor, withSpentTokens } from '../tenants/connect-distributor.ts';
-import { openApiKeys, openConnection, sealDistributor } from '../tenants/secrets.ts';
+import { openApiKeys, openConnection, openDistributor, sealDistributor } from '../tenants/secrets.ts';
 import { setupTenant } from '../tenants/setup.ts';
 import { zv } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
@@ -23,6 +28,7 @@ const rotateSchema = z.object({
   pax8: z.optional(z.record(z.string(), z.string())),
 });
 const kindParam = z.object({ kind: z.string().check(z.minLength(1)) });
+const reportSchema = z.object({ reportId: z.string().check(z.minLength(1, 'choose a report')) });
 
 /** A key shown as its last four characters: enough to tell which one is in use, never the key. */
 const hint = (value: string | undefined) => (value ? `…${value.slice(-4)}` : null);
@@ -37,181 +43,247 @@ export function connectionRoutes(deps: ApiDeps) {
   const failed = (error: unknown) => (error instanceof VendorError ? inMemberWords(error) : (error as Error).message);
   const nameOf = (connection: string) =>
     connection === 'connectwise' ? 'ConnectWise' : (distributorKind(connection)?.displayName ?? connection);
-  return new Hono<AppEnv>()
-    .get('/connections', async (c) => {
-      const { tenant } = c.get('auth');
-      const keys = openApiKeys(deps.secrets, tenant);
-      const [checks, cwOk, rows] = await Promise.all([
-        recentChecks(db(), tenant.id),
-        lastSuccess(db(), tenant.id, 'connectwise'),
-        connectedDistributors(db(), tenant.id),
-      ]);
-      const distributors = await Promise.all(
-        DISTRIBUTOR_KINDS.map(async (kind) => {
-          const row = rows.find((r) => r.kind === kind.kind);
-          const stored = row ? openConnection(deps.secrets, row) : undefined;
-          return {
-            kind: kind.kind,
-            displayName: kind.displayName,
-            connected: Boolean(row),
-            connectedAt: row?.connectedAt.toISOString() ?? null,
-            connectedBy: row?.connectedBy ?? null,
-            lastSuccess: row ? ((await lastSuccess(db(), tenant.id, kind.kind))?.toISOString() ?? null) : null,
-            fields: kind.fields.map((f) => ({
-              name: f.name,
-              label: f.label,
-              secret: f.secret,
-              optional: Boolean(f.optional),
-              help: f.help ?? null,
-              shown: stored ? (f.secret ? hint(stored[f.name]) : (stored[f.name] ?? null)) : null,
-            })),
-          };
-        }),
-      );
-      return c.json(
-        {
-          connectwise: {
-            site: `${tenant.protocol}://${tenant.site}`,
-            companyId: tenant.companyId,
-            clientId: tenant.clientId,
-            publicKey: hint(keys?.publicKey),
-            lastSuccess: cwOk?.toISOString() ?? null,
-          },
-          distributors,
-          checks: checks.map((k) => ({
-            id: k.id,
-            connection: k.connection,
-            name: nameOf(k.connection),
-            action: k.action,
-            ok: k.ok,
-            message: k.message,
-            checkedBy: k.checkedBy,
-            checkedAt: k.checkedAt.toISOString(),
-          })),
-        },
-        200,
-      );
-    })
-    .post('/connections/test', mayWrite(deps, 'changeSettings'), async (c) => {
-      const { tenant, member } = c.get('auth');
-      const by = `${member.name} (${member.id})`;
-      const connected = await deps.vendors.distributors(tenant);
-      const results = await Promise.all([
-        deps.vendors
-          .apiMemberCw(tenant)
-          .system.myMember()
-          .then(
-            (m) => ({ connection: 'connectwise', ok: true, message: `The API member ${m.identifier} signed in.` }),
-            (error: unknown) => ({ connection: 'connectwise', ok: false, message: failed(error) }),
-          ),
-        ...connected.map((d) =>
-          d.distributor.verify().then(
-            () => ({ connection: d.kind, ok: true, message: `${d.displayName} accepted the stored credentials.` }),
-            (error: unknown) => ({ connection: d.kind, ok: false, message: failed(error) }),
-          ),
-        ),
-      ]);
-      await recordChecks(
-        db(),
-        tenant.id,
-        results.map((r) => ({ ...r, action: 'test' as const, checkedBy: by })),
-      );
-      return c.json({ results: results.map((r) => ({ ...r, name: nameOf(r.connection) })) }, 200);
-    })
-    .put('/connections', mayWrite(deps, 'changeSettings'), zv('json', rotateSchema), async (c) => {
-      const { tenant, member } = c.get('auth');
-      const by = `${member.name} (${member.id})`;
-      const body = c.req.valid('json');
-      const given = { ...body.distributors, ...(body.pax8 ? { pax8: body.pax8 } : {}) };
-      if (!body.apiMember && Object.keys(given).length === 0)
-        throw new AppError('invalid_input', 'Enter new API member keys, new distributor credentials, or both.', {
-          fields: [{ field: 'apiMember', message: 'nothing to change' }],
-        });
-      const keys = openApiKeys(deps.secrets, tenant);
-      if (!keys) throw new AppError('conflict', 'This tenant has no stored credentials; run tenant setup again.');
-      const rows = await connectedDistributors(db(), tenant.id);
-      const rotated = [...(body.apiMember ? ['connectwise'] : []), ...Object.keys(given)];
-      // Each connection rotated is recorded, whichever way it went.
-      const recordRotation = (ok: boolean, message: string) =>
-        recordChecks(
-          db(),
-          tenant.id,
-          rotated.map((connection) => ({ connection, action: 'rotate' as const, ok, message, checkedBy: by })),
+  /** A connected distributor whose invoices come from a report the admin chooses. */
+  async function reportsOf(tenant: Parameters<typeof deps.vendors.distributors>[0], kind: string) {
+    const connected = (await deps.vendors.distributors(tenant)).find((d) => d.kind === kind);
+    if (!connected) throw new AppError('not_found', `${nameOf(kind)} is not connected.`, { field: 'kind' });
+    if (!connected.distributor.billingReports)
+      throw new AppError('conflict', `${nameOf(kind)}'s invoices come from its API: there is no report to choose.`, {
+        field: 'kind',
+      });
+    const row = (await connectedDistributors(db(), tenant.id)).find((r) => r.kind === kind)!;
+    return { distributor: connected.distributor, stored: openConnection(deps.secrets, row) };
+  }
+  return (
+    new Hono<AppEnv>()
+      .get('/connections', async (c) => {
+        const { tenant } = c.get('auth');
+        const keys = openApiKeys(deps.secrets, tenant);
+        const [checks, cwOk, rows] = await Promise.all([
+          recentChecks(db(), tenant.id),
+          lastSuccess(db(), tenant.id, 'connectwise'),
+          connectedDistributors(db(), tenant.id),
+        ]);
+        const distributors = await Promise.all(
+          DISTRIBUTOR_KINDS.map(async (kind) => {
+            const row = rows.find((r) => r.kind === kind.kind);
+            const stored = row ? openConnection(deps.secrets, row) : undefined;
+            return {
+              kind: kind.kind,
+              displayName: kind.displayName,
+              connected: Boolean(row),
+              invoicesFromReport: Boolean(kind.invoicesFromReport),
+              connectedAt: row?.connectedAt.toISOString() ?? null,
+              connectedBy: row?.connectedBy ?? null,
+              lastSuccess: row ? ((await lastSuccess(db(), tenant.id, kind.kind))?.toISOString() ?? null) : null,
+              fields: kind.fields.map((f) => ({
+                name: f.name,
+                label: f.label,
+                secret: f.secret,
+                optional: Boolean(f.optional),
+                help: f.help ?? null,
+                shown: stored ? (f.secret ? hint(stored[f.name]) : (stored[f.name] ?? null)) : null,
+              })),
+            };
+          }),
         );
-      const refused = async (problems: FieldError[]) => {
-        await recordRotation(
-          false,
-          `New credentials refused, nothing stored: ${problems.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
-        );
-        return invalidInput(problems);
-      };
-
-      // Distributors first, each against its stored values for the fields left out.
-      const checked = [];
-      const problems: FieldError[] = [];
-      for (const [kind, entered] of Object.entries(given)) {
-        const row = rows.find((r) => r.kind === kind);
-        const stored = row ? openConnection(deps.secrets, row) : {};
-        const result = await checkDistributor(
-          kind,
-          { ...stored, ...entered },
-          { sandbox: deps.sandbox, fetch: deps.setupFetch },
-        );
-        if ('problems' in result) problems.push(...result.problems);
-        else checked.push(result);
-      }
-      if (problems.length > 0) throw await refused(withSpentTokens(problems, checked));
-      if (body.apiMember) {
-        try {
-          await setupTenant(
-            { db: db(), secrets: deps.secrets, sandbox: deps.sandbox, fetch: deps.setupFetch },
-            {
-              name: tenant.name,
+        return c.json(
+          {
+            connectwise: {
               site: `${tenant.protocol}://${tenant.site}`,
               companyId: tenant.companyId,
               clientId: tenant.clientId,
-              ...keys,
-              ...body.apiMember,
-              ...(tenant.allowedOrigin ? { allowedOrigin: tenant.allowedOrigin } : {}),
+              publicKey: hint(keys?.publicKey),
+              lastSuccess: cwOk?.toISOString() ?? null,
             },
-          );
-        } catch (error) {
-          if (error instanceof AppError) {
-            // Named as the form names them: the API member's keys sit under `apiMember`.
-            const fields = ((error.details.fields as FieldError[] | undefined) ?? []).map((f) =>
-              f.field === 'publicKey' || f.field === 'privateKey' ? { ...f, field: `apiMember.${f.field}` } : f,
-            );
-            throw await refused(withSpentTokens(fields, checked));
-          }
-          throw error;
-        }
-      }
-      for (const d of checked)
-        await connectDistributor(
+            distributors,
+            checks: checks.map((k) => ({
+              id: k.id,
+              connection: k.connection,
+              name: nameOf(k.connection),
+              action: k.action,
+              ok: k.ok,
+              message: k.message,
+              checkedBy: k.checkedBy,
+              checkedAt: k.checkedAt.toISOString(),
+            })),
+          },
+          200,
+        );
+      })
+      .post('/connections/test', mayWrite(deps, 'changeSettings'), async (c) => {
+        const { tenant, member } = c.get('auth');
+        const by = `${member.name} (${member.id})`;
+        const connected = await deps.vendors.distributors(tenant);
+        const results = await Promise.all([
+          deps.vendors
+            .apiMemberCw(tenant)
+            .system.myMember()
+            .then(
+              (m) => ({ connection: 'connectwise', ok: true, message: `The API member ${m.identifier} signed in.` }),
+              (error: unknown) => ({ connection: 'connectwise', ok: false, message: failed(error) }),
+            ),
+          ...connected.map((d) =>
+            d.distributor.verify().then(
+              () => ({ connection: d.kind, ok: true, message: `${d.displayName} accepted the stored credentials.` }),
+              (error: unknown) => ({ connection: d.kind, ok: false, message: failed(error) }),
+            ),
+          ),
+        ]);
+        await recordChecks(
           db(),
           tenant.id,
-          d.kind,
-          sealDistributor(deps.secrets, tenant.id, d.kind, d.credentials),
-          by,
+          results.map((r) => ({ ...r, action: 'test' as const, checkedBy: by })),
         );
-      await recordRotation(true, 'New credentials tested and stored, encrypted.');
-      return c.json({ rotated }, 200);
-    })
-    .delete('/connections/:kind', mayWrite(deps, 'changeSettings'), zv('param', kindParam), async (c) => {
-      const { tenant, member } = c.get('auth');
-      const { kind } = c.req.valid('param');
-      if (!(await disconnectDistributor(db(), tenant.id, kind)))
-        throw new AppError('not_found', `${nameOf(kind)} is not connected.`, { field: 'kind' });
-      await recordChecks(db(), tenant.id, [
-        {
-          connection: kind,
-          action: 'disconnect',
-          ok: true,
-          message:
-            'Disconnected: its credentials were deleted. Its mappings are kept, and work again if it is connected again.',
-          checkedBy: `${member.name} (${member.id})`,
+        return c.json({ results: results.map((r) => ({ ...r, name: nameOf(r.connection) })) }, 200);
+      })
+      .put('/connections', mayWrite(deps, 'changeSettings'), zv('json', rotateSchema), async (c) => {
+        const { tenant, member } = c.get('auth');
+        const by = `${member.name} (${member.id})`;
+        const body = c.req.valid('json');
+        const given = { ...body.distributors, ...(body.pax8 ? { pax8: body.pax8 } : {}) };
+        if (!body.apiMember && Object.keys(given).length === 0)
+          throw new AppError('invalid_input', 'Enter new API member keys, new distributor credentials, or both.', {
+            fields: [{ field: 'apiMember', message: 'nothing to change' }],
+          });
+        const keys = openApiKeys(deps.secrets, tenant);
+        if (!keys) throw new AppError('conflict', 'This tenant has no stored credentials; run tenant setup again.');
+        const rows = await connectedDistributors(db(), tenant.id);
+        const rotated = [...(body.apiMember ? ['connectwise'] : []), ...Object.keys(given)];
+        // Each connection rotated is recorded, whichever way it went.
+        const recordRotation = (ok: boolean, message: string) =>
+          recordChecks(
+            db(),
+            tenant.id,
+            rotated.map((connection) => ({ connection, action: 'rotate' as const, ok, message, checkedBy: by })),
+          );
+        const refused = async (problems: FieldError[]) => {
+          await recordRotation(
+            false,
+            `New credentials refused, nothing stored: ${problems.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+          );
+          return invalidInput(problems);
+        };
+
+        // Distributors first, each against its stored values for the fields left out.
+        const checked = [];
+        const problems: FieldError[] = [];
+        for (const [kind, entered] of Object.entries(given)) {
+          const row = rows.find((r) => r.kind === kind);
+          const stored = row ? openConnection(deps.secrets, row) : {};
+          const result = await checkDistributor(
+            kind,
+            { ...stored, ...entered },
+            { sandbox: deps.sandbox, fetch: deps.setupFetch },
+          );
+          if ('problems' in result) problems.push(...result.problems);
+          else checked.push(result);
+        }
+        if (problems.length > 0) throw await refused(withSpentTokens(problems, checked));
+        if (body.apiMember) {
+          try {
+            await setupTenant(
+              { db: db(), secrets: deps.secrets, sandbox: deps.sandbox, fetch: deps.setupFetch },
+              {
+                name: tenant.name,
+                site: `${tenant.protocol}://${tenant.site}`,
+                companyId: tenant.companyId,
+                clientId: tenant.clientId,
+                ...keys,
+                ...body.apiMember,
+                ...(tenant.allowedOrigin ? { allowedOrigin: tenant.allowedOrigin } : {}),
+              },
+            );
+          } catch (error) {
+            if (error instanceof AppError) {
+              // Named as the form names them: the API member's keys sit under `apiMember`.
+              const fields = ((error.details.fields as FieldError[] | undefined) ?? []).map((f) =>
+                f.field === 'publicKey' || f.field === 'privateKey' ? { ...f, field: `apiMember.${f.field}` } : f,
+              );
+              throw await refused(withSpentTokens(fields, checked));
+            }
+            throw error;
+          }
+        }
+        for (const d of checked)
+          await connectDistributor(
+            db(),
+            tenant.id,
+            d.kind,
+            sealDistributor(deps.secrets, tenant.id, d.kind, d.credentials),
+            by,
+          );
+        await recordRotation(true, 'New credentials tested and stored, encrypted.');
+        return c.json({ rotated }, 200);
+      })
+      /** The reports a distributor's portal holds, to choose the billing report invoices are read from. */
+      .get(
+        '/connections/:kind/billing-reports',
+        mayWrite(deps, 'changeSettings'),
+        zv('param', kindParam),
+        async (c) => {
+          const { tenant } = c.get('auth');
+          const { kind } = c.req.valid('param');
+          const { distributor, stored } = await reportsOf(tenant, kind);
+          const reports = await distributor.billingReports!();
+          return c.json({ reports, chosen: stored.billingReportId ?? null }, 200);
         },
-      ]);
-      return c.json({ disconnected: kind }, 200);
-    });
+      )
+      .put(
+        '/connections/:kind/billing-report',
+        mayWrite(deps, 'changeSettings'),
+        zv('param', kindParam),
+        zv('json', reportSchema),
+        async (c) => {
+          const { tenant, member } = c.get('auth');
+          const { kind } = c.req.valid('param');
+          const { reportId } = c.req.valid('json');
+          const { distributor } = await reportsOf(tenant, kind);
+          const report = (await distributor.billingReports!()).find((r) => r.id === reportId);
+          if (!report)
+            throw invalidInput([
+              { field: 'reportId', message: `not one of ${nameOf(kind)}'s reports: choose one from the list` },
+            ]);
+          const saved = await replaceRotatedCredentials(
+            db(),
+            tenant.id,
+            kind,
+            () => true,
+            (sealed) =>
+              sealDistributor(deps.secrets, tenant.id, kind, {
+                ...openDistributor(deps.secrets, tenant.id, kind, sealed),
+                billingReportId: report.id,
+              }),
+          );
+          if (!saved) throw new AppError('not_found', `${nameOf(kind)} is not connected.`, { field: 'kind' });
+          await recordChecks(db(), tenant.id, [
+            {
+              connection: kind,
+              action: 'configure',
+              ok: true,
+              message: `Invoices are read from the report "${report.name}".`,
+              checkedBy: `${member.name} (${member.id})`,
+            },
+          ]);
+          return c.json({ chosen: report.id, name: report.name }, 200);
+        },
+      )
+      .delete('/connections/:kind', mayWrite(deps, 'changeSettings'), zv('param', kindParam), async (c) => {
+        const { tenant, member } = c.get('auth');
+        const { kind } = c.req.valid('param');
+        if (!(await disconnectDistributor(db(), tenant.id, kind)))
+          throw new AppError('not_found', `${nameOf(kind)} is not connected.`, { field: 'kind' });
+        await recordChecks(db(), tenant.id, [
+          {
+            connection: kind,
+            action: 'disconnect',
+            ok: true,
+            message:
+              'Disconnected: its credentials were deleted. Its mappings are kept, and work again if it is connected again.',
+            checkedBy: `${member.name} (${member.id})`,
+          },
+        ]);
+        return c.json({ disconnected: kind }, 200);
+      })
+  );
 }

@@ -64,7 +64,7 @@ export async function verifyDistributor(
       read: async () => current,
       replace: async (stillCurrent, next) => {
         if (!stillCurrent(current)) return false;
-        current = next;
+        current = next(current);
         rotates = true;
         return true;
       },

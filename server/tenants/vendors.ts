@@ -57,7 +57,13 @@ export function createVendors(options: VendorOptions) {
         row.tenantId,
         row.kind,
         (sealed) => stillCurrent(openDistributor(options.secrets, row.tenantId, row.kind, sealed)),
-        sealDistributor(options.secrets, row.tenantId, row.kind, next),
+        (sealed) =>
+          sealDistributor(
+            options.secrets,
+            row.tenantId,
+            row.kind,
+            next(openDistributor(options.secrets, row.tenantId, row.kind, sealed)),
+          ),
       ),
   });
 

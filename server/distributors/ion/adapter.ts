@@ -1,22 +1,22 @@
+import { addDays } from '../../../shared/billing/calendar.ts';
 import type { Parsed } from '../../../shared/schemas/distributor.ts';
 import { VendorError } from '../../http/vendor-error.ts';
 import type { Distributor } from '../types.ts';
 import type { IonApi } from './api.ts';
+import { type BillingReportLine, toBillingInvoices, toBillingReportLines } from './billing-report.ts';
 import { ION } from './errors.ts';
 import {
   splitProductKey,
   splitSubscriptionKey,
+  subscriptionKey,
   toCompanies,
-  toInvoiceItems,
-  toInvoices,
   toPricing,
   toProducts,
   toSubscriptions,
 } from './transform.ts';
+import { ionReportSchema, ionSubscriptionSchema } from './types.ts';
 
 const enc = encodeURIComponent;
-/** The report that holds the partner's invoice lines. */
-const BILLING_REPORT = 'billing-invoice-lines';
 const none = <T>(): Parsed<T> => ({ items: [], problems: [] });
 
 /** What Ion's v3 API does not offer; the capabilities say so, so the core never asks. */
@@ -30,8 +30,75 @@ function unsupported(what: string): never {
   });
 }
 
+const CHOOSE_REPORT =
+  "Choose StreamOne Ion's billing report on the Connections page: reconciliation reads the month's invoice lines from it.";
+
+/** How long a billing report read serves the invoice reads that follow it. */
+const REPORT_REUSE_MS = 60_000;
+
 /** StreamOne Ion behind the product's distributor interface: HTTP from api.ts, shapes from transform.ts. */
-export function createIonDistributor(api: IonApi): Distributor {
+export function createIonDistributor(
+  api: IonApi,
+  /** The connection's settings as stored now: the billing report the admin chose. */
+  settings: () => Promise<{ billingReportId?: string }> = async () => ({}),
+  now: () => number = Date.now,
+): Distributor {
+  let recent: { at: number; lines: Parsed<BillingReportLine> } | undefined;
+  /** The chosen report's lines for a range, each keyed to its subscription as the sync keys it. */
+  async function billingLines(from: string, to: string): Promise<Parsed<BillingReportLine>> {
+    const { billingReportId } = await settings();
+    if (!billingReportId)
+      throw new VendorError({
+        ...ION,
+        code: 'conflict',
+        method: 'GET',
+        path: '/reports',
+        message: CHOOSE_REPORT,
+        fix: CHOOSE_REPORT,
+      });
+    const [reports, keys] = await Promise.all([
+      api.reports(),
+      api.offsetPages('/subscriptions', {}, (raw) =>
+        raw.flatMap((s) => {
+          const p = ionSubscriptionSchema.safeParse(s);
+          return p.success
+            ? [
+                [
+                  `${p.data.customerId}:${p.data.subscriptionId ?? p.data.id}`,
+                  subscriptionKey(p.data.customerId, p.data.id),
+                ] as const,
+              ]
+            : [];
+        }),
+      ),
+    ]);
+    const chosen = reports
+      .map((r) => ionReportSchema.safeParse(r))
+      .find((r) => r.success && r.data.reportId === billingReportId);
+    if (!chosen?.success)
+      throw new VendorError({
+        ...ION,
+        code: 'not_found',
+        method: 'GET',
+        path: '/reports',
+        message: `The billing report chosen on the Connections page (${billingReportId}) is no longer in StreamOne Ion. Choose another there.`,
+        fix: `The billing report chosen on the Connections page (${billingReportId}) is no longer in StreamOne Ion. Choose another there.`,
+      });
+    const report = {
+      id: chosen.data.reportId,
+      name: chosen.data.displayName ?? chosen.data.reportId,
+      category: chosen.data.category ?? null,
+    };
+    const byProvider = new Map(keys.flat());
+    const csv = await api.reportCsv(report, { from, to });
+    const lines = toBillingReportLines(
+      csv,
+      report,
+      (customerId, providerId) => byProvider.get(`${customerId}:${providerId}`) ?? null,
+    );
+    recent = { at: now(), lines };
+    return lines;
+  }
   const paged = async <T>(
     path: string,
     key: string,
@@ -97,20 +164,25 @@ export function createIonDistributor(api: IonApi): Distributor {
     },
     usageSummaries: () => unsupported('usage summaries'),
     usageLines: () => unsupported('usage lines'),
-    // Ion's invoices are its billing report's rows, grouped by invoice.
+    // Ion's invoices are the lines of the billing report the admin chose on Connections.
     async invoices({ from, to, companyId }) {
-      const rows = await api.reportRows(BILLING_REPORT, { startDate: from, endDate: to });
-      const mine = companyId
-        ? rows.filter((r) => String((r as { customerId?: unknown }).customerId) === companyId)
-        : rows;
-      return toInvoices(mine);
+      const lines = await billingLines(from, to);
+      const mine = companyId ? lines.items.filter((l) => l.companyId === companyId) : lines.items;
+      return { items: toBillingInvoices(mine), problems: lines.problems };
     },
     async invoiceItems(invoice) {
-      // The report is read by invoice date: the invoice's own day holds all of its lines.
-      const day = invoice.invoiceDate;
-      const rows = await api.reportRows(BILLING_REPORT, { startDate: day, endDate: day });
-      const items = toInvoiceItems(rows);
-      return { items: items.items.filter((i) => i.invoiceId === invoice.id), problems: items.problems };
+      // Read with the invoices, moments ago; else the month before the invoice, and its own.
+      const fresh = recent && now() - recent.at < REPORT_REUSE_MS ? recent.lines : undefined;
+      const lines = fresh ?? (await billingLines(addDays(invoice.invoiceDate, -62), invoice.invoiceDate));
+      return { items: lines.items.filter((l) => l.invoiceId === invoice.id), problems: lines.problems };
+    },
+    async billingReports() {
+      return (await api.reports()).flatMap((raw) => {
+        const r = ionReportSchema.safeParse(raw);
+        return r.success
+          ? [{ id: r.data.reportId, name: r.data.displayName ?? r.data.reportId, category: r.data.category ?? null }]
+          : [];
+      });
     },
   };
 }

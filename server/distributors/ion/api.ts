@@ -5,7 +5,13 @@ import { bearerGet } from '../bearer-get.ts';
 import type { DistributorIo } from '../registry.ts';
 import { tokenCache } from '../token-cache.ts';
 import { ION, ionError, RECONNECT } from './errors.ts';
-import { ionOffsetPageSchema, ionPageSchema, ionReportPageSchema, ionTokenSchema } from './types.ts';
+import {
+  ionOffsetPageSchema,
+  ionPageSchema,
+  ionReportCsvSchema,
+  ionReportListSchema,
+  ionTokenSchema,
+} from './types.ts';
 
 /** Ion answers at most 100 records a page. */
 export const ION_PAGE_SIZE = 100;
@@ -193,30 +199,58 @@ export function createIonApi(options: IonApiOptions) {
     return out;
   }
 
-  /**
-   * Every page of a report's data. Reports are paged by number, not by token: the first page
-   * says how many there are.
-   */
-  async function reportRows(reportId: string, query: Record<string, string | undefined>): Promise<unknown[]> {
-    const path = `/reports/${encodeURIComponent(reportId)}/data`;
-    const rows: unknown[] = [];
-    for (let page = 1, pages = 1; page <= pages; page++) {
-      const body = ionReportPageSchema.safeParse(await get(path, { ...query, page, pageSize: ION_PAGE_SIZE }));
-      if (!body.success)
-        throw new VendorError({
-          ...ION,
-          code: 'bad_response',
-          method: 'GET',
-          path,
-          message: `StreamOne Ion answered ${path} without a data list.`,
-        });
-      rows.push(...body.data.data);
-      pages = body.data.pagination?.totalPages ?? 1;
-    }
-    return rows;
+  /** The account's reports, as its portal lists them. */
+  async function reports(): Promise<unknown[]> {
+    const body = ionReportListSchema.safeParse(await get('/reports'));
+    if (!body.success)
+      throw new VendorError({
+        ...ION,
+        code: 'bad_response',
+        method: 'GET',
+        path: '/reports',
+        message: 'StreamOne Ion answered /reports without a reports list.',
+      });
+    return body.data.reports;
   }
 
-  return { token, get, pages, offsetPages, reportRows };
+  /**
+   * A report's data for a fixed date range, as CSV under the report template's headings: it
+   * is asked for by POST, and read as a read (retried) since it changes nothing.
+   */
+  async function reportCsv(report: { id: string; category: string | null }, range: { from: string; to: string }) {
+    const path = `/reports/${encodeURIComponent(report.id)}/reportDataCsv`;
+    const url = new URL(`${root}/api/v3/accounts/${encodeURIComponent(options.accountId)}${path}`);
+    const answer = await bearerGet({
+      ...http,
+      url,
+      token,
+      forgetToken: tokens.forget,
+      toError: (res, text) => ionError('POST', url.toString(), res, text),
+      post: {
+        report_id: report.id,
+        ...(report.category ? { category: report.category } : {}),
+        specs: {
+          date_range_option: {
+            selected_range: {
+              fixed_date_range: { start_date: `${range.from}T00:00:00Z`, end_date: `${range.to}T23:59:59Z` },
+            },
+          },
+        },
+      },
+    });
+    const body = ionReportCsvSchema.safeParse(answer);
+    if (!body.success)
+      throw new VendorError({
+        ...ION,
+        code: 'bad_response',
+        method: 'POST',
+        path,
+        message: `StreamOne Ion answered ${path} without the report's results.`,
+      });
+    return body.data.results;
+  }
+
+  return { token, get, pages, offsetPages, reports, reportCsv };
 }
 
 export type IonApi = ReturnType<typeof createIonApi>;

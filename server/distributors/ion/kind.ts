@@ -32,8 +32,11 @@ export const ionKind: DistributorKind = {
     accountId: required('the StreamOne Ion account id is required (Quick Access › Account Information)'),
     refreshToken: required('a StreamOne Ion refresh token is required (Settings › Users › Request New Credentials)'),
     baseUrl: z.url().default('https://ion.tdsynnex.com'),
+    /** The report invoices are read from, chosen on the Connections page from the account's reports. */
+    billingReportId: z.string().optional(),
   }),
   singleUse: true,
+  invoicesFromReport: true,
   urlFields: ['baseUrl'],
   open: (c, store, io) =>
     createIonDistributor(
@@ -43,9 +46,14 @@ export const ionKind: DistributorKind = {
         tokens: {
           read: async () => (await store.read()).refreshToken ?? '',
           replace: (used, next) =>
-            store.replace((stored) => stored.refreshToken === used, { ...c, refreshToken: next }),
+            store.replace(
+              (stored) => stored.refreshToken === used,
+              (stored) => ({ ...stored, refreshToken: next }),
+            ),
         },
         ...io,
       }),
+      async () => ({ billingReportId: (await store.read()).billingReportId }),
+      io.now,
     ),
 };

@@ -3,9 +3,6 @@ import type {
   BillingTerm,
   DistributorCompany,
   DistributorProduct,
-  Invoice,
-  InvoiceItem,
-  InvoiceLineKind,
   Parsed,
   ParseProblem,
   ProductPrice,
@@ -13,7 +10,7 @@ import type {
   SubscriptionStatus,
 } from '../../../shared/schemas/distributor.ts';
 import { each, reader } from '../parse.ts';
-import { ionBillingLineSchema, ionCustomerSchema, ionProductSchema, ionSubscriptionSchema } from './types.ts';
+import { ionCustomerSchema, ionProductSchema, ionSubscriptionSchema } from './types.ts';
 
 /**
  * Ion names a subscription within its customer, and reading one needs both ids, so the
@@ -181,63 +178,6 @@ function subscription(s: z.output<typeof ionSubscriptionSchema>, problems: Parse
     billing: billingType === 'usage' ? 'usage' : 'seat',
     commitment: annual ? { term: '1-Year', endDate: termEnd } : null,
     cancellableUntil: r.instant('cancellationAllowedUntilDate', s.cancellationAllowedUntilDate),
-  };
-}
-
-/** Ion's charge types as the core counts them; anything else adds to what is due as a charge. */
-const ION_CHARGE_KINDS: Record<string, InvoiceLineKind> = {
-  recurring: 'seats',
-  usage: 'usage',
-  prorate: 'prorate',
-  credit: 'credit',
-  refund: 'credit',
-};
-
-/** The billing report's rows as invoice items: each names the subscription as the sync keys it. */
-export function toInvoiceItems(raw: readonly unknown[]): Parsed<InvoiceItem> {
-  return each('invoiceItem', raw, ionBillingLineSchema, (l, problems) => {
-    const id = [l.invoiceId, l.subscriptionId ?? '', l.chargeType ?? '', l.chargeStartDate ?? ''].join(':');
-    const r = reader('invoiceItem', id, problems);
-    return {
-      id,
-      invoiceId: l.invoiceId,
-      type: l.chargeType ?? 'unknown',
-      kind: ION_CHARGE_KINDS[(l.chargeType ?? '').toLowerCase()] ?? 'charge',
-      companyId: l.customerId,
-      subscriptionId: l.subscriptionId ? subscriptionKey(l.customerId, l.subscriptionId) : null,
-      productId: l.productId && l.skuId ? productKey(l.productId, l.skuId) : null,
-      productName: l.productName ?? '',
-      startPeriod: l.chargeStartDate?.slice(0, 10) ?? null,
-      endPeriod: l.chargeEndDate?.slice(0, 10) ?? null,
-      quantity: r.quantity('quantity', l.quantity),
-      price: r.money('unitPrice', l.unitPrice) ?? 0,
-      cost: r.money('unitCost', l.unitCost) ?? 0,
-      total: r.money('total', l.total) ?? 0,
-      costTotal: r.money('costTotal', l.costTotal) ?? 0,
-      term: 'Monthly',
-    };
-  });
-}
-
-/** Invoices as their lines make them: one per invoice id, dated and totalled from its lines. */
-export function toInvoices(raw: readonly unknown[]): Parsed<Invoice> {
-  const lines = toInvoiceItems(raw);
-  const dates = new Map<string, string>();
-  for (const entry of raw) {
-    const row = ionBillingLineSchema.safeParse(entry);
-    if (row.success) dates.set(row.data.invoiceId, row.data.invoiceDate.slice(0, 10));
-  }
-  const totals = new Map<string, number>();
-  for (const l of lines.items) totals.set(l.invoiceId, (totals.get(l.invoiceId) ?? 0) + l.total);
-  return {
-    items: [...totals.entries()].map(([id, total]) => ({
-      id,
-      invoiceDate: dates.get(id) ?? '',
-      dueDate: null,
-      status: 'Issued',
-      total,
-    })),
-    problems: lines.problems,
   };
 }
 

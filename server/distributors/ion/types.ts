@@ -38,33 +38,25 @@ export const ionOffsetPageSchema = z.object({
     .nullable(),
 });
 
-/** A page of a report's data: rows of the report's own columns, and page-number paging. */
-export const ionReportPageSchema = z.object({
-  data: z.array(z.unknown()),
-  pagination: z
-    .object({ totalPages: z.number().int().min(0) })
-    .partial()
-    .optional(),
+/**
+ * The account's reports: `GET /accounts/{a}/reports` answers `{"reports":[…]}`. A report's id
+ * is numeric text the partner's portal gave it when the report was made from a template.
+ * Sources: the SDK's `v3/reports/reports.py`; cloudmindsab/td-synnex
+ * `streamone-ion/api-v3/09.reports/reposrts_response.json`.
+ */
+export const ionReportListSchema = z.object({ reports: z.array(z.unknown()).default([]) });
+export const ionReportSchema = z.object({
+  reportId: z.union([z.string(), z.number()]).transform(String),
+  displayName: z.string().nullish(),
+  category: z.string().nullish(),
 });
 
-/** A row of the billing report: one charge on the partner's invoice. */
-export const ionBillingLineSchema = z.object({
-  invoiceId: z.union([z.string(), z.number()]).transform(String),
-  invoiceDate: z.string(),
-  customerId: z.union([z.string(), z.number()]).transform(String),
-  subscriptionId: z.union([z.string(), z.number()]).transform(String).optional().nullable(),
-  productId: z.string().optional().nullable(),
-  skuId: z.string().optional().nullable(),
-  productName: z.string().optional().nullable(),
-  chargeType: z.string().optional().nullable(),
-  chargeStartDate: z.string().optional().nullable(),
-  chargeEndDate: z.string().optional().nullable(),
-  quantity: z.unknown(),
-  unitPrice: z.unknown(),
-  unitCost: z.unknown(),
-  total: z.unknown(),
-  costTotal: z.unknown(),
-});
+/**
+ * A report's data: `POST …/reports/{id}/reportDataCsv` with a `specs.date_range_option` body
+ * answers `{"results": <csv>}`, whose columns are the report template's headings ("Customer
+ * ID", "Seller Cost (SEK)", …). Source: the SDK's `v3/reports/reports.py`.
+ */
+export const ionReportCsvSchema = z.object({ results: z.string() });
 
 /**
  * A customer. Ion names it by its path, `accounts/{accountId}/customers/{customerId}`, and a
@@ -120,6 +112,8 @@ export const ionProductSchema = z.object({
 export const ionSubscriptionSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
   customerId: z.union([z.string(), z.number()]).transform(String),
+  /** The provider's own id (Microsoft's subscription GUID): what billing reports name it by. */
+  subscriptionId: z.string().nullish(),
   ccpProductId: z.string(),
   ccpSkuId: z.string(),
   ccpPlanId: z.string().optional().nullable(),

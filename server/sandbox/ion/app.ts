@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { customerIdOf } from '../../distributors/ion/transform.ts';
-import { ionCustomerSchema, ionOffsetPageSchema, ionSubscriptionSchema } from '../../distributors/ion/types.ts';
+import {
+  ionCustomerSchema,
+  ionOffsetPageSchema,
+  ionReportCsvSchema,
+  ionReportListSchema,
+  ionSubscriptionSchema,
+} from '../../distributors/ion/types.ts';
 import { createControl, faultMiddleware, type SandboxControl } from '../faults.ts';
-import { ION_BILLING_REPORT, type IonWorld } from './world.ts';
+import { ION_REPORTS, reportCsv } from './reports.ts';
+import type { IonWorld } from './world.ts';
 
 export interface IonSandboxOptions {
   world: IonWorld;
@@ -194,26 +201,23 @@ export function createIonSandbox(options: IonSandboxOptions) {
     const found = world.products.find((p) => p.id === c.req.param('productId'));
     return found ? c.json(found) : ionError(c, 404, 'NOT_FOUND', `Product ${c.req.param('productId')} was not found`);
   });
-  v3.get('/accounts/:accountId/reports', (c) => c.json([{ ...ION_BILLING_REPORT, frequency: 'Monthly' }]));
-  // Report data is paged by number (`page` from 1, `pageSize` up to 100), unlike the lists above.
-  v3.get('/accounts/:accountId/reports/:reportId/data', (c) => {
-    if (c.req.param('reportId') !== ION_BILLING_REPORT.id)
-      return ionError(c, 404, 'NOT_FOUND', `Report ${c.req.param('reportId')} was not found`);
-    const { startDate, endDate } = c.req.query();
-    const isDate = (d: string | undefined) => d === undefined || /^\d{4}-\d{2}-\d{2}$/.test(d);
-    if (!isDate(startDate) || !isDate(endDate))
-      return ionError(c, 400, 'INVALID_ARGUMENT', 'startDate and endDate must be YYYY-MM-DD');
-    const page = Number(c.req.query('page') ?? 1);
-    const pageSize = Number(c.req.query('pageSize') ?? 100);
-    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE)
-      return ionError(c, 400, 'INVALID_ARGUMENT', `page must be 1 or more, pageSize between 1 and ${MAX_PAGE_SIZE}`);
-    const rows = world.billingLines.filter(
-      (l) => (!startDate || l.invoiceDate >= startDate) && (!endDate || l.invoiceDate <= endDate),
-    );
-    return c.json({
-      data: rows.slice((page - 1) * pageSize, page * pageSize),
-      pagination: { page, pageSize, totalRecords: rows.length, totalPages: Math.ceil(rows.length / pageSize) },
-    });
+  v3.get('/accounts/:accountId/reports', (c) => c.json(wire(ionReportListSchema, [{ reports: ION_REPORTS }])[0]!));
+  // A report's data is asked for by POST, for a date range, and comes back as CSV.
+  v3.post('/accounts/:accountId/reports/:reportId/reportDataCsv', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as {
+      specs?: {
+        date_range_option?: { selected_range?: { fixed_date_range?: { start_date?: string; end_date?: string } } };
+      };
+    } | null;
+    const range = body?.specs?.date_range_option?.selected_range?.fixed_date_range;
+    const day = (d: string | undefined) => (d && /^\d{4}-\d{2}-\d{2}/.test(d) ? d.slice(0, 10) : undefined);
+    const from = day(range?.start_date);
+    const to = day(range?.end_date);
+    if (!from || !to)
+      return ionError(c, 400, 'INVALID_ARGUMENT', 'specs.date_range_option.selected_range needs a fixed_date_range');
+    const results = reportCsv(world, c.req.param('reportId'), from, to);
+    if (results === undefined) return ionError(c, 404, 'NOT_FOUND', `Report ${c.req.param('reportId')} was not found`);
+    return c.json(wire(ionReportCsvSchema, [{ results }])[0]!);
   });
   v3.notFound((c) => ionError(c, 404, 'NOT_FOUND', `No resource at ${c.req.path}`));
   app.route('/api/v3', v3);

@@ -98,9 +98,6 @@ export interface IonBillingLineRecord {
   currency: string;
 }
 
-/** The reports Ion lists; the billing one holds the invoice lines. */
-export const ION_BILLING_REPORT = { id: 'billing-invoice-lines', name: 'Billing: invoice lines', category: 'Billing' };
-
 export interface IonWorld {
   accountId: string;
   /** The refresh token the portal's "Request New Credentials" gave at the start. */

@@ -3,6 +3,7 @@ import { createIonDistributor } from '../../../server/distributors/ion/adapter.t
 import { createIonApi, type IonApiOptions, type RefreshTokenStore } from '../../../server/distributors/ion/api.ts';
 import type { RequestEvent } from '../../../server/http/send.ts';
 import type { RunningSandboxes } from '../../../server/sandbox/start.ts';
+import { parseMicros } from '../../../shared/money.ts';
 import { vendorFailure as failure } from '../../helpers/failure.ts';
 import { FAST_RETRY, setFaults, startTestSandboxes } from '../../helpers/sandbox.ts';
 
@@ -188,31 +189,46 @@ describe('StreamOne Ion reads', () => {
     expect(events.filter((e) => e.status === 500)).toHaveLength(1);
   });
 
-  it('reads invoices from the billing report, page by page, each line keyed to its subscription', async () => {
-    const { distributor, events } = await ionFor();
+  it('reads invoices from the billing report the admin chose, its columns found by heading, each line keyed to its subscription', async () => {
+    const { api, events } = await ionFor();
+    const range = { from: '2000-01-01', to: '2100-01-01' };
+    const chosen = (billingReportId?: string) => createIonDistributor(api, async () => ({ billingReportId }));
+    expect((await failure(chosen().invoices(range))).message).toMatch(
+      /^Choose StreamOne Ion's billing report on the Connections page/,
+    );
+    expect((await failure(chosen('1').invoices(range))).message).toMatch(/\(1\) is no longer in StreamOne Ion/);
+    expect((await failure(chosen('49041').invoices(range))).message).toMatch(
+      /"Invoice summary" has no "Subscription ID" column\. Add it to the report in the Ion portal/,
+    );
+    const distributor = chosen('49038');
     const lines = s.world.ion.billingLines;
-    expect(lines.length).toBeGreaterThan(100);
-    const invoices = await distributor.invoices({ from: '2000-01-01', to: '2100-01-01' });
+    const before = events.filter((e) => e.url.endsWith('/reportDataCsv')).length;
+    const invoices = await distributor.invoices(range);
+    expect(invoices.problems).toEqual([]);
     expect(invoices.items.map((i) => i.id).sort()).toEqual([...new Set(lines.map((l) => l.invoiceId))].sort());
-    const reads = events.filter((e) => e.url.includes('/reports/'));
-    expect(reads).toHaveLength(Math.ceil(lines.length / 100));
     const first = invoices.items[0]!;
     const mine = lines.filter((l) => l.invoiceId === first.id);
-    expect(first.total).toBe(mine.reduce((n, l) => n + Math.round(l.total * 1_000_000), 0));
+    expect(first.total).toBe(mine.reduce((n, l) => n + parseMicros(l.total, { round: true }), 0));
     const items = await distributor.invoiceItems(first);
+    // The invoice's lines come from the report read a moment ago: one POST for both.
+    expect(events.filter((e) => e.url.endsWith('/reportDataCsv')).length - before).toBe(1);
+    expect(events.find((e) => e.url.endsWith('/reportDataCsv'))?.method).toBe('POST');
     expect(items.items).toHaveLength(mine.length);
     const line = mine[0]!;
     expect(items.items.find((i) => i.subscriptionId === `${line.customerId}-${line.subscriptionId}`)).toMatchObject({
       companyId: line.customerId,
+      kind: 'seats',
       productId: `${line.productId}:${line.skuId}`,
       quantity: line.quantity,
       startPeriod: line.chargeStartDate,
     });
     // One customer's invoices only.
-    const theirs = await distributor.invoices({ from: '2000-01-01', to: '2100-01-01', companyId: line.customerId });
+    const theirs = await distributor.invoices({ ...range, companyId: line.customerId });
     expect(theirs.items.every((i) => i.total > 0)).toBe(true);
     expect(theirs.items.reduce((n, i) => n + i.total, 0)).toBe(
-      lines.filter((l) => l.customerId === line.customerId).reduce((n, l) => n + Math.round(l.total * 1_000_000), 0),
+      lines
+        .filter((l) => l.customerId === line.customerId)
+        .reduce((n, l) => n + parseMicros(l.total, { round: true }), 0),
     );
   });
 

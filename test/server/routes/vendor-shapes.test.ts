@@ -77,6 +77,38 @@ describe('StreamOne Ion as its API really answers', () => {
     expect(written.map((a) => [a.quantity, a.unitPrice, a.unitCost])).toEqual([[3, 63.85, 57.46]]);
   });
 
+  it('reconciles a month from the billing report the admin chose on Connections, naming what is missing until then', async () => {
+    const shaped = world().ion.subscriptions.find((s) => s.price === 63.8452759)!;
+    const id = `${shaped.customerId}-${shaped.id}`;
+    const unchosen = await ion('GET', '/reconciliations?period=2026-10');
+    expect(unchosen.status).toBe(409);
+    expect(unchosen.body.message).toMatch(/Choose StreamOne Ion's billing report on the Connections page/);
+    const listed = await ion('GET', '/connections/ion/billing-reports');
+    expect(listed.status).toBe(200);
+    expect(listed.body.chosen).toBeNull();
+    expect(listed.body.reports.map((r) => r.id)).toEqual(['49038', '49041', '49052']);
+    const stranger = await ion('PUT', '/connections/ion/billing-report', { reportId: '77' });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.details.fields[0]).toMatchObject({ field: 'reportId' });
+    expect((await ion('PUT', '/connections/ion/billing-report', { reportId: '49041' })).status).toBe(200);
+    const lacking = await ion('GET', '/reconciliations?period=2026-10');
+    expect(lacking.status).toBeGreaterThanOrEqual(400);
+    expect(lacking.status).toBeLessThan(500);
+    expect(JSON.stringify(lacking.body)).toMatch(/has no \\"Subscription ID\\" column/);
+    expect((await ion('PUT', '/connections/ion/billing-report', { reportId: '49038' })).status).toBe(200);
+    expect((await ion('GET', '/connections/ion/billing-reports')).body.chosen).toBe('49038');
+    const month = await ion('GET', '/reconciliations?period=2026-10');
+    expect(month.status, JSON.stringify(month.body)).toBe(200);
+    expect(month.body.due).toBe(true);
+    const row = month.body.rows.find((r) => r.subscriptionId === id)!;
+    // October's line: 3 seats at 57.4607483 each, 172.38 on the report.
+    expect(row.figures?.invoice).toMatchObject({ quantity: 3, costCents: 17238 });
+    expect(['review', 'reconciled']).toContain(row.status);
+    // The chosen report survives the refresh token's rotation on every grant.
+    const log = await ion('GET', '/connections');
+    expect(JSON.stringify(log.body.checks)).toContain('Invoices are read from the report');
+  });
+
   it('holds a SEK subscription mapped to a USD agreement, naming both currencies, and writes nothing', async () => {
     const sek = world().ion.subscriptions.find((s) => s.currency === 'SEK')!;
     const before = world().cw.additions.length;
