@@ -79,6 +79,9 @@ export const cwAdditionSchema = z.object({
   margin: z.number().optional(),
   agreementStatus: z.string().nullish(),
   sequenceNumber: z.number().optional(),
+  /** What Manage has invoiced of the line so far, and whether it prorates the current period. */
+  billedQuantity: z.number().nullish(),
+  prorateCurrentPeriodFlag: z.boolean().nullish(),
   _info: info,
 });
 export type CwAddition = z.infer<typeof cwAdditionSchema>;
