@@ -48,6 +48,24 @@ export function formatCents(cents: Cents): string {
   return `${sign}$${whole}.${String(abs % 100).padStart(2, '0')}`;
 }
 
+/**
+ * An amount in its currency: `$1,234.56` for US dollars (every screen's default), otherwise
+ * the amount and the ISO code, `1,234.56 SEK`, so two currencies can never look alike.
+ */
+export function formatMoney(cents: Cents, currency = 'USD'): string {
+  if (currency === 'USD') return formatCents(cents);
+  const text = formatCents(cents);
+  return `${text.startsWith('-') ? '-' : ''}${text.replace(/^-?\$/, '')} ${currency}`;
+}
+
+/** Amounts added up per currency, never across: `$1,527.50 + 2,000.00 SEK`. */
+export function sumByCurrency(amounts: readonly { cents: Cents; currency?: string | null }[]): string {
+  const totals = new Map<string, Cents>();
+  for (const a of amounts) totals.set(a.currency ?? 'USD', (totals.get(a.currency ?? 'USD') ?? 0) + a.cents);
+  if (totals.size === 0) return formatCents(0);
+  return [...totals].map(([currency, cents]) => formatMoney(cents, currency)).join(' + ');
+}
+
 /** `25.00` — the decimal form ConnectWise and CSV exports take. */
 export function centsToDecimal(cents: Cents): string {
   const sign = cents < 0 ? '-' : '';

@@ -1,10 +1,11 @@
-import { formatCents } from '../../shared/money.ts';
+import { formatMoney } from '../../shared/money.ts';
 
-export const money = (cents: number | null) => (cents === null ? '—' : formatCents(cents));
+/** An amount in its currency (US dollars unless named), or "—" when unknown. */
+export const money = (cents: number | null, currency?: string) => (cents === null ? '—' : formatMoney(cents, currency));
 
 /** A difference with its sign, "+$50.00" or "-$32.00", or "—" when unknown. */
-export const signedMoney = (cents: number | null) =>
-  cents === null ? '—' : `${cents > 0 ? '+' : ''}${formatCents(cents)}`;
+export const signedMoney = (cents: number | null, currency?: string) =>
+  cents === null ? '—' : `${cents > 0 ? '+' : ''}${formatMoney(cents, currency)}`;
 
 /**
  * One date format across the pod, the one Manage shows US partners: `11/30/2026`. Calendar days

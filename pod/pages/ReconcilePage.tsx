@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { monthName } from '../../shared/billing/calendar.ts';
-import { formatCents } from '../../shared/money.ts';
+import { sumByCurrency } from '../../shared/money.ts';
 import { RECONCILE_STATUS_LABEL, RECONCILE_STATUSES, type ReconcileStatus } from '../../shared/schemas/reconcile.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { CompanyLink } from '../components/CompanyLink.tsx';
@@ -47,7 +47,12 @@ export function ReconcilePage() {
   const shown = filter === 'all' ? rows : rows.filter((r) => r.status === filter);
   const open = shown.filter((r) => r.status === 'review');
   const chosen = rows.filter((r) => picked.has(r.subscriptionId) && r.status === 'review');
-  const total = chosen.reduce((n, r) => n + (r.figures?.differenceCents ?? 0), 0);
+  // Each currency totalled on its own, with the sign a difference reads with: "+$42.00".
+  const summed = sumByCurrency(
+    chosen.map((r) => ({ cents: r.figures?.differenceCents ?? 0, currency: r.figures?.currency })),
+  );
+  const total =
+    chosen.some((r) => (r.figures?.differenceCents ?? 0) > 0) && !summed.startsWith('-') ? `+${summed}` : summed;
   const toggle = (id: string) => {
     const next = new Set(picked);
     if (next.has(id)) next.delete(id);
@@ -148,7 +153,7 @@ export function ReconcilePage() {
           <div class="sticky-foot">
             <p class="totals">
               <span data-testid="picked-count">{chosen.length} selected</span>
-              <span>difference {signedMoney(total)}</span>
+              <span>difference {total}</span>
             </p>
             {asking === null && (
               <div class="inline">
@@ -177,8 +182,8 @@ export function ReconcilePage() {
                   void accept(chosen.map((r) => r.subscriptionId)).then(() => setPicked(new Set()));
                 }}
               >
-                Post {chosen.length} {chosen.length === 1 ? 'difference' : 'differences'} ({signedMoney(total)}) to
-                ConnectWise as one-time lines, each named for {data?.month}? Each is posted once, as you.
+                Post {chosen.length} {chosen.length === 1 ? 'difference' : 'differences'} ({total}) to ConnectWise as
+                one-time lines, each named for {data?.month}? Each is posted once, as you.
               </Confirm>
             )}
             {asking === 'reject' && (
@@ -223,15 +228,19 @@ export function ReconcilePage() {
       {picture.value && (
         <section data-testid="month-picture">
           <h2>{data?.month ?? period.value}: the month's picture</h2>
-          <p class="totals" data-testid="picture-total">
-            <span>Distributor cost {money(picture.value.total.costCents)}</span>
-            <span>ConnectWise billed {money(picture.value.total.billedCents)}</span>
-            <span>Margin {money(picture.value.total.marginCents)}</span>
-            <span>Unbilled leakage {money(picture.value.total.leakageCents)}</span>
-            <button type="button" class="link" onClick={() => void downloadCsv('month-picture.csv')}>
-              Export CSV
-            </button>
-          </p>
+          {(picture.value.totals.length > 0 ? picture.value.totals : [picture.value.total]).map((t, i) => (
+            <p class="totals" data-testid="picture-total" key={t.currency}>
+              <span>Distributor cost {money(t.costCents, t.currency)}</span>
+              <span>ConnectWise billed {money(t.billedCents, t.currency)}</span>
+              <span>Margin {money(t.marginCents, t.currency)}</span>
+              <span>Unbilled leakage {money(t.leakageCents, t.currency)}</span>
+              {i === 0 && (
+                <button type="button" class="link" onClick={() => void downloadCsv('month-picture.csv')}>
+                  Export CSV
+                </button>
+              )}
+            </p>
+          ))}
           {picture.value.companies.length > 0 && (
             <table class="dense">
               <thead>
@@ -246,13 +255,13 @@ export function ReconcilePage() {
               </thead>
               <tbody>
                 {picture.value.companies.map((c) => (
-                  <tr key={c.name}>
+                  <tr key={`${c.name}:${c.currency}`}>
                     <td>{c.name}</td>
                     <td>{c.licences}</td>
-                    <td>{money(c.costCents)}</td>
-                    <td>{money(c.billedCents)}</td>
-                    <td>{money(c.marginCents)}</td>
-                    <td class={c.leakageCents > 0 ? 'warn' : ''}>{money(c.leakageCents)}</td>
+                    <td>{money(c.costCents, c.currency)}</td>
+                    <td>{money(c.billedCents, c.currency)}</td>
+                    <td>{money(c.marginCents, c.currency)}</td>
+                    <td class={c.leakageCents > 0 ? 'warn' : ''}>{money(c.leakageCents, c.currency)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -304,13 +313,13 @@ function Row(props: { row: ReconcileRow; picked: boolean; onPick: (id: string) =
       </td>
       <td>{f?.invoice?.quantity ?? '—'}</td>
       <td>{f ? f.cw.quantity : '—'}</td>
-      <td>{money(f?.invoice?.costCents ?? null)}</td>
-      <td>{money(f?.cw.billedCents ?? null)}</td>
+      <td>{money(f?.invoice?.costCents ?? null, f?.currency)}</td>
+      <td>{money(f?.cw.billedCents ?? null, f?.currency)}</td>
       <td data-testid="difference">
-        {f && f.differenceCents !== 0 ? signedMoney(f.differenceCents) : '—'}
+        {f && f.differenceCents !== 0 ? signedMoney(f.differenceCents, f.currency) : '—'}
         {r.adjustment && r.status === 'review' && <div class="muted small">{r.adjustment.derivation}</div>}
       </td>
-      <td>{money(f?.marginCents ?? null)}</td>
+      <td>{money(f?.marginCents ?? null, f?.currency)}</td>
       <td class="small">
         {r.reason}
         {said && (
@@ -335,7 +344,7 @@ function BeforeYouInvoice() {
       {s.review.length > 0 && (
         <p>
           {s.review.length} {s.review.length === 1 ? 'difference waits' : 'differences wait'} for review (
-          {formatCents(s.review.reduce((n, r) => n + r.differenceCents, 0))}), in{' '}
+          {sumByCurrency(s.review.map((r) => ({ cents: r.differenceCents, currency: r.currency })))}), in{' '}
           {[...new Set(s.review.map((r) => monthName(`${r.period}-01`)))].join(', ')}.
         </p>
       )}

@@ -5,7 +5,7 @@ import { outstandingOperations } from '../../db/queries/operations.ts';
 import { awaitingReview, changesSince } from '../../db/queries/reconciliations.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { addDays, monthName, usDay } from '../../shared/billing/calendar.ts';
-import { formatCents } from '../../shared/money.ts';
+import { formatMoney } from '../../shared/money.ts';
 import type { NotificationSettings, NotifyEvent } from '../../shared/schemas/notifications.ts';
 import { RECONCILE_STATUS_LABEL, type ReconcileStatus } from '../../shared/schemas/reconcile.ts';
 import type { Clock } from '../clock.ts';
@@ -101,7 +101,7 @@ export async function collectDigest(deps: DigestDeps, tenant: Tenant, events: re
         SubscriptionID: r.subscriptionId,
         Period: monthName(`${r.period}-01`),
         BillingReconciliationStatus: status(r.status),
-        Difference: formatCents(r.figures?.differenceCents ?? 0),
+        Difference: formatMoney(r.figures?.differenceCents ?? 0, r.figures?.currency),
       });
   if (want.has('reconciliation-changes')) {
     const since = (await lastDigestAt(deps.db, tenant.id)) ?? new Date(0);

@@ -142,6 +142,8 @@ export async function checkPeriod(
       asInPeriod,
       adjustmentMarker: markerFor(adjustmentKey(m.subscriptionId, period), ctx.distributor.markerPrefix),
       tolerance,
+      currency: s?.currency ?? 'USD',
+      agreementCurrency: agreement ? (toAgreementView(agreement).currency ?? null) : null,
     });
     const company = m.companyMappingId ? companyOf.get(m.companyMappingId) : undefined;
     checked.set(m.subscriptionId, {

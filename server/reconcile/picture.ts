@@ -1,10 +1,12 @@
 import type { Database } from '../../db/client.ts';
 import { reconciliationsBetween } from '../../db/queries/reconciliations.ts';
 import { addMonths } from '../../shared/billing/calendar.ts';
-import { totalsOf } from '../../shared/billing/reconcile/compare.ts';
+import { currencyOf, totalsByCurrency, totalsOf } from '../../shared/billing/reconcile/compare.ts';
 
 export interface PictureLine {
   name: string;
+  /** ISO 4217: a customer billed in two currencies has a line in each, never one that adds them. */
+  currency: string;
   licences: number;
   costCents: number;
   billedCents: number;
@@ -25,14 +27,22 @@ export async function monthPicture(db: Database, tenantId: string, period: strin
   const months = twelveMonths(period);
   const rows = await reconciliationsBetween(db, tenantId, months[0]!, period);
   const byCompany = new Map<string, typeof rows>();
-  for (const r of rows.filter((r) => r.period === period))
-    byCompany.set(r.companyName, [...(byCompany.get(r.companyName) ?? []), r]);
+  for (const r of rows.filter((r) => r.period === period)) {
+    const key = `${r.companyName}\u0000${currencyOf(r)}`;
+    byCompany.set(key, [...(byCompany.get(key) ?? []), r]);
+  }
   const companies: PictureLine[] = [...byCompany]
-    .map(([name, list]) => ({ name, ...totalsOf(list) }))
+    .map(([key, list]) => {
+      const [name = '', currency = 'USD'] = key.split('\u0000');
+      return { name, currency, ...totalsOf(list) };
+    })
     .sort((a, b) => b.leakageCents - a.leakageCents || b.costCents - a.costCents || a.name.localeCompare(b.name));
+  const totals = totalsByCurrency(rows.filter((r) => r.period === period));
+  // The chart draws margin in one currency: the one most of the month's rows are in.
+  const main = totals[0]?.currency ?? 'USD';
   const series = (list: typeof rows) =>
     months.map((m) => {
-      const t = totalsOf(list.filter((r) => r.period === m));
+      const t = totalsOf(list.filter((r) => r.period === m && currencyOf(r) === main));
       return { period: m, licences: t.licences, marginCents: t.marginCents };
     });
   const names = [...new Set(rows.map((r) => r.companyName))].sort();
@@ -40,8 +50,11 @@ export async function monthPicture(db: Database, tenantId: string, period: strin
     period,
     months,
     companies,
-    total: totalsOf(rows.filter((r) => r.period === period)),
+    /** The month's totals in its main currency; `totals` has one per currency, main first. */
+    total: totals[0] ?? { currency: main, ...totalsOf([]) },
+    totals,
     chart: {
+      currency: main,
       total: series(rows),
       customers: names.map((name) => ({ name, points: series(rows.filter((r) => r.companyName === name)) })),
     },

@@ -3,6 +3,7 @@ import { z } from 'zod/mini';
 import { outstandingOperations } from '../../db/queries/operations.ts';
 import { awaitingReview, eventsOf, reconciliationsOf } from '../../db/queries/reconciliations.ts';
 import { addMonths, monthName } from '../../shared/billing/calendar.ts';
+import { currencyOf } from '../../shared/billing/reconcile/compare.ts';
 import { centsToDecimal } from '../../shared/money.ts';
 import {
   acceptSchema,
@@ -173,10 +174,20 @@ export function reconciliationRoutes(deps: ApiDeps) {
       const { period = lastMonth(ctx.today) } = c.req.valid('query');
       const picture = await monthPicture(ctx.db, ctx.tenant.id, period);
       const csv = toCsv(
-        ['Period', 'Company', 'Licences', 'Distributor cost', 'ConnectWise billed', 'Margin', 'Unbilled leakage'],
-        [...picture.companies, { name: 'Total', ...picture.total }].map((r) => [
+        [
+          'Period',
+          'Company',
+          'Currency',
+          'Licences',
+          'Distributor cost',
+          'ConnectWise billed',
+          'Margin',
+          'Unbilled leakage',
+        ],
+        [...picture.companies, ...picture.totals.map((t) => ({ name: 'Total', ...t }))].map((r) => [
           period,
           r.name,
+          r.currency,
           r.licences,
           centsToDecimal(r.costCents),
           centsToDecimal(r.billedCents),
@@ -209,6 +220,7 @@ export function reconciliationRoutes(deps: ApiDeps) {
             companyName: r.companyName,
             productName: r.productName,
             differenceCents: r.figures?.differenceCents ?? 0,
+            currency: currencyOf(r),
             reason: r.reason,
           })),
           writes: stuck

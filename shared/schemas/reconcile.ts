@@ -25,6 +25,8 @@ export const periodSchema = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 
 
 /** Figures of one comparison, all money in cents. */
 export interface ReconcileFigures {
+  /** ISO 4217, what both sides are in; absent on rows checked before it was recorded (US dollars). */
+  currency?: string;
   invoice: { quantity: number; costCents: number; priceCents: number; unitCostCents: number | null } | null;
   cw: {
     quantity: number;

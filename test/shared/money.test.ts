@@ -4,11 +4,13 @@ import {
   centsToAmount,
   centsToDecimal,
   formatCents,
+  formatMoney,
   MoneyError,
   microsToCents,
   microsToDecimal,
   parseCents,
   parseMicros,
+  sumByCurrency,
 } from '../../shared/money.ts';
 
 describe('money', () => {
@@ -42,6 +44,15 @@ describe('money', () => {
     expect(microsToCents(21_424_999)).toBe(2142);
     expect(microsToCents(-5_000)).toBe(-1);
     expect(microsToCents(96_000)).toBe(10);
+  });
+
+  it('names a currency other than US dollars, and adds amounts per currency only', () => {
+    expect(formatMoney(123456, 'SEK')).toBe('1,234.56 SEK');
+    expect(formatMoney(-50, 'EUR')).toBe('-0.50 EUR');
+    expect(formatMoney(4286)).toBe('$42.86');
+    expect(sumByCurrency([{ cents: 100, currency: 'USD' }, { cents: 250, currency: 'SEK' }, { cents: 50 }])).toBe(
+      '$1.50 + 2.50 SEK',
+    );
   });
 
   it('formats', () => {

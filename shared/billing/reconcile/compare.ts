@@ -28,6 +28,10 @@ export interface ReconcileInput {
   /** The marker of the line Accept posts for this subscription and period, wherever it is dated. */
   adjustmentMarker: string;
   tolerance: Tolerance;
+  /** The subscription's currency, as the distributor invoices it. */
+  currency: string;
+  /** The agreement's, where Manage names one. */
+  agreementCurrency: string | null;
 }
 
 export interface Comparison {
@@ -119,6 +123,14 @@ export function compareInvoice(input: ReconcileInput): Comparison {
       adjustment: null,
       withinTolerance: false,
     };
+  if (input.agreementCurrency && input.agreementCurrency !== input.currency)
+    return {
+      status: 'review',
+      reason: `${d} invoices this subscription in ${input.currency}, but its agreement bills in ${input.agreementCurrency}. Amounts of two currencies are never compared or posted: map it to an agreement in ${input.currency}, then check again.`,
+      figures: null,
+      adjustment: null,
+      withinTolerance: false,
+    };
   const lines = input.invoiceLines;
   const invoiceQuantity = lines.filter((l) => QUANTITY_KINDS.has(l.kind)).reduce((n, l) => n + (l.quantity ?? 0), 0);
   const invoiceCost = lines.reduce((n, l) => n + dueAmount(l, l.costTotal), 0);
@@ -136,6 +148,7 @@ export function compareInvoice(input: ReconcileInput): Comparison {
         ? scaledCents(invoiceCost, cw.unitPrice, cw.unitCost)
         : invoiceQuantity * priceCents;
   const figures: ReconcileFigures = {
+    currency: input.currency,
     invoice: {
       quantity: invoiceQuantity,
       costCents: invoiceCostCents,
@@ -222,7 +235,7 @@ function differenceReason(f: ReconcileFigures, d: string, month: string, line: A
   return parts.join(' ');
 }
 
-/** Figures of a period's rows, added up: what the month's picture and its CSV show. */
+/** Figures of a period's rows of one currency, added up: what the month's picture and its CSV show. */
 export function totalsOf(rows: readonly { figures: ReconcileFigures | null; status: ReconcileStatus }[]) {
   let cost = 0;
   let billedCents = 0;
@@ -237,4 +250,21 @@ export function totalsOf(rows: readonly { figures: ReconcileFigures | null; stat
     if (r.status === 'review' && r.figures.differenceCents > 0) leakage += r.figures.differenceCents;
   }
   return { costCents: cost, billedCents, marginCents: billedCents - cost, leakageCents: leakage, licences };
+}
+
+/** A row's currency: what its figures were compared in. */
+export const currencyOf = (r: { figures: ReconcileFigures | null }) => r.figures?.currency ?? 'USD';
+
+/**
+ * Totals per currency, the one with the most rows first: amounts of two currencies are never
+ * added together. Rows without figures (nothing compared) count in none.
+ */
+export function totalsByCurrency<R extends { figures: ReconcileFigures | null; status: ReconcileStatus }>(
+  rows: readonly R[],
+) {
+  const groups = new Map<string, R[]>();
+  for (const r of rows.filter((x) => x.figures)) groups.set(currencyOf(r), [...(groups.get(currencyOf(r)) ?? []), r]);
+  return [...groups]
+    .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
+    .map(([currency, list]) => ({ currency, ...totalsOf(list) }));
 }

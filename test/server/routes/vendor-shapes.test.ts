@@ -124,6 +124,12 @@ describe('StreamOne Ion as its API really answers', () => {
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect(refused.status).toBeLessThan(500);
     expect(world().cw.additions.length).toBe(before);
+    // Reconciling it against the USD agreement compares nothing across currencies.
+    const held = (await ion('GET', '/reconciliations?period=2026-10')).body.rows.find(
+      (r) => r.subscriptionId === m.id,
+    )!;
+    expect(held).toMatchObject({ status: 'review', figures: null });
+    expect(held.reason).toMatch(/in SEK, but its agreement bills in USD/);
     // On the company's agreement in SEK, it plans as any other.
     const remapped = await ion('PUT', '/service-mappings', {
       subscriptionId: m.id,
@@ -131,6 +137,20 @@ describe('StreamOne Ion as its API really answers', () => {
     });
     expect(remapped.status).toBe(200);
     expect((await ion('GET', `/subscriptions/${m.id}/plan`)).body.plan.status).toBe('ok');
+    // The month's picture totals each currency on its own, never one amount of both.
+    const month = await ion('GET', '/reconciliations?period=2026-10');
+    const row = month.body.rows.find((r) => r.subscriptionId === m.id)!;
+    expect(row.figures?.currency).toBe('SEK');
+    const picture = await ion('GET', '/month-picture?period=2026-10');
+    expect(picture.status).toBe(200);
+    const sekTotal = picture.body.totals.find((t) => t.currency === 'SEK')!;
+    expect(sekTotal.costCents).toBe(row.figures!.invoice!.costCents);
+    expect(picture.body.totals.map((t) => t.currency).sort()).toEqual(['SEK', 'USD']);
+    const usd = month.body.rows.filter((r) => r.figures && (r.figures.currency ?? 'USD') === 'USD');
+    expect(picture.body.totals.find((t) => t.currency === 'USD')!.costCents).toBe(
+      usd.reduce((n, r) => n + (r.figures!.invoice?.costCents ?? 0), 0),
+    );
+    expect(picture.body.companies.find((c) => c.currency === 'SEK')?.name).toBe(m.cw.name);
   });
 });
 

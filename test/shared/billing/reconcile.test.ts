@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AdditionView } from '../../../shared/billing/additions.ts';
-import { compareInvoice, type ReconcileInput, totalsOf } from '../../../shared/billing/reconcile/compare.ts';
+import {
+  compareInvoice,
+  type ReconcileInput,
+  totalsByCurrency,
+  totalsOf,
+} from '../../../shared/billing/reconcile/compare.ts';
 import type { InvoiceItem } from '../../../shared/schemas/distributor.ts';
 
 const M = 1_000_000;
@@ -48,6 +53,8 @@ const input = (over: Partial<ReconcileInput> = {}): ReconcileInput => ({
   asInPeriod: new Map(),
   adjustmentMarker: 'p8s:adj',
   tolerance: { cents: 0, bp: 0 },
+  currency: 'USD',
+  agreementCurrency: 'USD',
   ...over,
 });
 
@@ -109,6 +116,13 @@ describe('reconciling a period against the invoice', () => {
       quantityDifference: 0,
       differenceCents: 600,
     });
+  });
+
+  it('compares nothing across currencies: a SEK invoice against a USD agreement waits for a person, with both named', () => {
+    const c = compareInvoice(input({ currency: 'SEK', agreementCurrency: 'USD' }));
+    expect(c).toMatchObject({ status: 'review', figures: null, adjustment: null });
+    expect(c.reason).toContain('in SEK, but its agreement bills in USD');
+    expect(compareInvoice(input({ currency: 'SEK', agreementCurrency: 'SEK' })).figures?.currency).toBe('SEK');
   });
 
   it('no difference is Reconciled; within the tolerance is accepted and not posted', () => {
@@ -175,5 +189,19 @@ describe('reconciling a period against the invoice', () => {
       leakageCents: 4200,
       licences: 24,
     });
+  });
+});
+
+describe('totals across currencies', () => {
+  it('adds each currency on its own, the one with most rows first, never one amount of both', () => {
+    const usd = compareInvoice(input({ additions: [line({ quantity: 1 })] }));
+    const sek = compareInvoice(
+      input({ currency: 'SEK', agreementCurrency: 'SEK', additions: [line({ quantity: 1 })] }),
+    );
+    const totals = totalsByCurrency([usd, usd, sek]);
+    expect(totals.map((t) => [t.currency, t.costCents])).toEqual([
+      ['USD', 2 * 3840],
+      ['SEK', 3840],
+    ]);
   });
 });
