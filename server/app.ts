@@ -45,6 +45,7 @@ export interface AppDeps {
 /** Builds the whole HTTP surface from its dependencies; index.ts only wires and serves. */
 export function createApp(deps: AppDeps) {
   const vendors = createVendors({
+    now: () => deps.clock.now().toJSDate(),
     db: deps.database.db,
     secrets: deps.secrets,
     cw: deps.cw,

@@ -51,10 +51,15 @@ async function announce(port: number) {
     });
     // Digests go to the sandbox's inbox unless a real mail server is configured.
     if (!env.SMTP_URL) mailer.use(sandboxes.mail.smtpUrl);
-    const { registered } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, base, {
-      ion: true,
-      sophos: true,
-    });
+    const { registered } = await bootstrapSandboxTenant(
+      { now: () => clock.now().toJSDate(), db: database.db, secrets },
+      sandboxes,
+      base,
+      {
+        ion: true,
+        sophos: true,
+      },
+    );
     logger.info('sandbox ready', {
       connectwise: sandboxes.cw.url,
       pax8: sandboxes.pax8.baseUrl,

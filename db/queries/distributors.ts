@@ -33,8 +33,10 @@ export async function connectDistributor(
   kind: string,
   credentialsEnc: string,
   connectedBy: string,
+  /** When the write happens, by the clock the caller was given. */
+  at: Date,
 ): Promise<void> {
-  const now = new Date();
+  const now = at;
   await db
     .insert(tenantDistributors)
     .values({ tenantId, kind, credentialsEnc, connectedBy, connectedAt: now, updatedAt: now })
@@ -60,13 +62,15 @@ export function replaceRotatedCredentials(
   kind: string,
   stillCurrent: (credentialsEnc: string) => boolean,
   next: (credentialsEnc: string) => string,
+  /** When the write happens, by the clock the caller was given. */
+  at: Date,
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [locked] = await tx.select().from(tenantDistributors).where(row(tenantId, kind)).for('update');
     if (!locked || !stillCurrent(locked.credentialsEnc)) return false;
     await tx
       .update(tenantDistributors)
-      .set({ credentialsEnc: next(locked.credentialsEnc), updatedAt: new Date() })
+      .set({ credentialsEnc: next(locked.credentialsEnc), updatedAt: at })
       .where(row(tenantId, kind));
     return true;
   });

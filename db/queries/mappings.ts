@@ -11,13 +11,13 @@ export type ServiceMapping = typeof serviceMappings.$inferSelect;
 // Every query takes its scope: no row of another tenant, or of another distributor, can be read or changed.
 
 /** A mapping a person made now: in its scope, mapped, with no error from an earlier try. */
-const newMapping = <V extends { by: string }>(scope: Scope, v: V) => ({
+const newMapping = <V extends { by: string }>(scope: Scope, v: V, at: Date) => ({
   ...owned(scope),
   ...v,
   createdBy: v.by,
   status: 'mapped' as const,
   lastError: null,
-  updatedAt: new Date(),
+  updatedAt: at,
 });
 
 export const listCompanyMappings = (db: Database, scope: Scope) =>
@@ -81,6 +81,8 @@ export async function bindCompany(
     by: string;
     agreementIds: readonly number[];
   },
+  /** When the write happens, by the clock the caller was given. */
+  at: Date,
 ): Promise<CompanyMapping> {
   return db.transaction(async (tx) => {
     const values = {
@@ -92,7 +94,7 @@ export async function bindCompany(
       status: 'mapped' as const,
       lastError: null,
       createdBy: v.by,
-      updatedAt: new Date(),
+      updatedAt: at,
     };
     const [row] = await tx
       .insert(companyMappings)
@@ -107,7 +109,7 @@ export async function bindCompany(
     await tx.delete(serviceMappings).where(and(mine, not(here)));
     await tx
       .update(serviceMappings)
-      .set({ status: 'mapped', updatedAt: new Date() })
+      .set({ status: 'mapped', updatedAt: at })
       .where(and(mine, here, eq(serviceMappings.status, 'paused')));
     return row!;
   });
@@ -118,6 +120,8 @@ export async function unbindCompany(
   db: Database,
   scope: Scope,
   mappingId: string,
+  /** When the write happens, by the clock the caller was given. */
+  at: Date,
 ): Promise<{ mapping: CompanyMapping; paused: number } | undefined> {
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -127,14 +131,14 @@ export async function unbindCompany(
         cwCompanyId: null,
         cwCompanyName: null,
         defaultAgreementId: null,
-        updatedAt: new Date(),
+        updatedAt: at,
       })
       .where(and(inScope(companyMappings, scope), eq(companyMappings.id, mappingId)))
       .returning();
     if (!row) return undefined;
     const paused = await tx
       .update(serviceMappings)
-      .set({ status: 'paused', updatedAt: new Date() })
+      .set({ status: 'paused', updatedAt: at })
       .where(and(inScope(serviceMappings, scope), eq(serviceMappings.companyMappingId, mappingId)))
       .returning({ id: serviceMappings.id });
     return { mapping: row, paused: paused.length };
@@ -149,10 +153,16 @@ export async function countServiceMappings(db: Database, scope: Scope, companyMa
   return row?.n ?? 0;
 }
 
-export async function setDefaultAgreement(db: Database, scope: Scope, mappingId: string, agreementId: number | null) {
+export async function setDefaultAgreement(
+  db: Database,
+  scope: Scope,
+  mappingId: string,
+  agreementId: number | null,
+  at: Date,
+) {
   await db
     .update(companyMappings)
-    .set({ defaultAgreementId: agreementId, updatedAt: new Date() })
+    .set({ defaultAgreementId: agreementId, updatedAt: at })
     .where(and(inScope(companyMappings, scope), eq(companyMappings.id, mappingId)));
 }
 
@@ -170,9 +180,11 @@ export async function bindProduct(
     cwCatalogIdentifier: string;
     by: string;
   },
+  /** When the write happens, by the clock the caller was given. */
+  at: Date,
 ): Promise<ProductMapping> {
   // Binding (again) resumes its usage sync.
-  const values = { ...newMapping(scope, v), usageSync: true };
+  const values = { ...newMapping(scope, v, at), usageSync: true };
   const [row] = await db
     .insert(productMappings)
     .values(values)
@@ -193,6 +205,8 @@ export async function unbindProduct(
   db: Database,
   scope: Scope,
   mappingId: string,
+  /** When the write happens, by the clock the caller was given. */
+  at: Date,
 ): Promise<ProductMapping | undefined> {
   const [row] = await db
     .update(productMappings)
@@ -202,7 +216,7 @@ export async function unbindProduct(
       cwCatalogIdentifier: null,
       // Unbinding stops its usage sync; only binding it again resumes it.
       usageSync: false,
-      updatedAt: new Date(),
+      updatedAt: at,
     })
     .where(and(inScope(productMappings, scope), eq(productMappings.id, mappingId)))
     .returning();
@@ -231,8 +245,10 @@ export async function mapService(
     cwAgreementId: number;
     by: string;
   },
+  /** When the write happens, by the clock the caller was given. */
+  at: Date,
 ): Promise<ServiceMapping> {
-  const values = newMapping(scope, v);
+  const values = newMapping(scope, v, at);
   const [row] = await db
     .insert(serviceMappings)
     .values(values)
@@ -245,7 +261,7 @@ export async function mapService(
         cwAgreementId: v.cwAgreementId,
         status: 'mapped',
         lastError: null,
-        updatedAt: new Date(),
+        updatedAt: at,
       },
     })
     .returning();

@@ -30,8 +30,10 @@ export async function saveNotificationSettings(
   tenantId: string,
   settings: NotificationSettings,
   updatedBy: string,
+  /** When the write happens, by the clock the caller was given. */
+  at: Date,
 ): Promise<NotificationSettingsView> {
-  const values = { tenantId, settings, updatedBy, updatedAt: new Date() };
+  const values = { tenantId, settings, updatedBy, updatedAt: at };
   await db
     .insert(notificationSettings)
     .values(values)

@@ -92,10 +92,12 @@ export async function finishOperation(
     errorCode?: string | null;
     error?: string | null;
   },
+  /** When the write happens, by the clock the caller was given. */
+  at: Date,
 ) {
   await db
     .update(syncOperations)
-    .set({ ...v, owner: null, leaseUntil: null, updatedAt: new Date() })
+    .set({ ...v, owner: null, leaseUntil: null, updatedAt: at })
     .where(and(eq(syncOperations.tenantId, tenantId), eq(syncOperations.id, id)));
 }
 
@@ -153,7 +155,13 @@ export async function operationsToSettle(
     );
 }
 
-export async function appendAdditionId(db: Database, scope: Scope, subscriptionId: string, additionId: number) {
+export async function appendAdditionId(
+  db: Database,
+  scope: Scope,
+  subscriptionId: string,
+  additionId: number,
+  at: Date,
+) {
   await db
     .update(serviceMappings)
     .set({
@@ -161,7 +169,7 @@ export async function appendAdditionId(db: Database, scope: Scope, subscriptionI
       additionIds: sql`(select coalesce(jsonb_agg(v order by n), '[]'::jsonb) from (
         select v, n from jsonb_array_elements(${serviceMappings.additionIds} || ${JSON.stringify([additionId])}::jsonb)
           with ordinality as e(v, n) order by n desc limit ${ADDITION_IDS_KEPT}) kept)`,
-      updatedAt: new Date(),
+      updatedAt: at,
     })
     .where(and(inScope(serviceMappings, scope), eq(serviceMappings.subscriptionId, subscriptionId)));
 }
@@ -209,11 +217,16 @@ export const writtenOperations = (db: Database, scope: Scope, subscriptionIds?: 
   operationsIn(db, scope, ['confirmed', 'adopted'], subscriptionIds);
 
 /** A later plan replaced these before they were written. Only operations nobody is sending. */
-export async function supersedeOperations(db: Database, tenantId: string, ids: readonly string[]): Promise<void> {
+export async function supersedeOperations(
+  db: Database,
+  tenantId: string,
+  ids: readonly string[],
+  at: Date,
+): Promise<void> {
   if (ids.length === 0) return;
   await db
     .update(syncOperations)
-    .set({ state: 'superseded', updatedAt: new Date() })
+    .set({ state: 'superseded', updatedAt: at })
     .where(
       and(
         eq(syncOperations.tenantId, tenantId),
@@ -229,10 +242,12 @@ export async function updateOperationRequest(
   tenantId: string,
   id: string,
   request: OperationRow['request'],
+  /** When the write happens, by the clock the caller was given. */
+  at: Date,
 ): Promise<void> {
   await db
     .update(syncOperations)
-    .set({ request, updatedAt: new Date() })
+    .set({ request, updatedAt: at })
     .where(
       and(
         eq(syncOperations.tenantId, tenantId),

@@ -34,8 +34,10 @@ export async function saveSettings(
   tenantId: string,
   settings: TenantSettings,
   updatedBy: string,
+  /** When the write happens, by the clock the caller was given. */
+  at: Date,
 ): Promise<TenantSettingsView> {
-  const values = { ...settings, tenantId, updatedBy, approvedBy: updatedBy, updatedAt: new Date() };
+  const values = { ...settings, tenantId, updatedBy, approvedBy: updatedBy, updatedAt: at };
   await db.transaction(async (tx) => {
     const [old] = await tx.select().from(tenantSettings).where(eq(tenantSettings.tenantId, tenantId)).limit(1);
     await tx.insert(tenantSettings).values(values).onConflictDoUpdate({ target: tenantSettings.tenantId, set: values });

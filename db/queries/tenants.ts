@@ -35,14 +35,14 @@ export async function getTenant(db: Database, id: string): Promise<Tenant | unde
 }
 
 /** Creates the tenant, or updates the one with the same site and company id. */
-export async function upsertTenant(db: Database, tenant: NewTenant & { id: string }): Promise<Tenant> {
+export async function upsertTenant(db: Database, tenant: NewTenant & { id: string }, at: Date): Promise<Tenant> {
   const values = { ...tenant, site: normaliseSite(tenant.site) };
   const [row] = await db
     .insert(tenants)
     .values(values)
     .onConflictDoUpdate({
       target: [tenants.site, tenants.companyId],
-      set: { ...values, id: sql`${tenants.id}`, updatedAt: new Date() },
+      set: { ...values, id: sql`${tenants.id}`, updatedAt: at },
     })
     .returning();
   return row!;

@@ -27,6 +27,8 @@ export async function saveUsageSettings(
   subscriptionId: string,
   input: UsageSettingsInput,
   by: string,
+  /** When the write happens, by the clock the caller was given. */
+  at: Date,
 ): Promise<UsageSettingsRow> {
   const set = {
     ...(input.option !== undefined && { option: input.option }),
@@ -34,7 +36,7 @@ export async function saveUsageSettings(
     ...(input.markupBp !== undefined && { markupBp: input.markupBp }),
     ...(input.thresholdCents !== undefined && { thresholdCents: input.thresholdCents }),
     updatedBy: by,
-    updatedAt: new Date(),
+    updatedAt: at,
   };
   const [row] = await db
     .insert(usageSettings)
@@ -48,10 +50,10 @@ export async function saveUsageSettings(
 }
 
 /** Turns a bound product's usage sync on or off; an unbound one stays off until it is bound. */
-export async function setUsageSync(db: Database, scope: Scope, mappingId: string, on: boolean) {
+export async function setUsageSync(db: Database, scope: Scope, mappingId: string, on: boolean, at: Date) {
   const [row] = await db
     .update(productMappings)
-    .set({ usageSync: on, updatedAt: new Date() })
+    .set({ usageSync: on, updatedAt: at })
     .where(
       and(inScope(productMappings, scope), eq(productMappings.id, mappingId), eq(productMappings.status, 'mapped')),
     )
@@ -60,10 +62,16 @@ export async function setUsageSync(db: Database, scope: Scope, mappingId: string
 }
 
 /** The product's markup, for every company that has none of its own. */
-export async function setProductMarkup(db: Database, scope: Scope, mappingId: string, markupBp: number | null) {
+export async function setProductMarkup(
+  db: Database,
+  scope: Scope,
+  mappingId: string,
+  markupBp: number | null,
+  at: Date,
+) {
   const [row] = await db
     .update(productMappings)
-    .set({ markupBp, updatedAt: new Date() })
+    .set({ markupBp, updatedAt: at })
     .where(and(inScope(productMappings, scope), eq(productMappings.id, mappingId)))
     .returning();
   return row;

@@ -7,15 +7,13 @@ export type ReconcileRow = ReconcileAnswer['rows'][number];
 export type Picture = Answer<(typeof api)['month-picture']['$get']>;
 export type BeforeInvoice = Answer<(typeof api)['before-invoice']['$get']>;
 
-/** Last month, the newest period a distributor has invoiced. */
-export const lastMonth = () => {
-  const d = new Date();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() - 1);
-  return d.toISOString().slice(0, 7);
-};
-
-export const period = signal<string>(lastMonth());
+/**
+ * The month shown. Empty until the server answers with the tenant's last month: "last month"
+ * is the product's calendar, not the browser's, which may be on another day or zone.
+ */
+export const period = signal<string>('');
+/** The period and distributor last read, so a page that opens again does not check twice. */
+let loaded = '';
 export const reconcile = signal<ReconcileAnswer | null>(null);
 export const picture = signal<Picture | null>(null);
 export const stuck = signal<BeforeInvoice | null>(null);
@@ -30,11 +28,15 @@ function failed(error: unknown) {
 }
 
 /** Checks the period against the invoice (a fresh read of both sides), then the picture and what is stuck. */
-export async function loadReconcile() {
+export async function loadReconcile(options: { distributor?: string; unlessLoaded?: boolean } = {}) {
+  if (options.unlessLoaded && loaded === `${period.value}|${options.distributor ?? ''}`) return;
   checking.value = true;
   try {
-    const query = { period: period.value };
-    reconcile.value = await read(api.reconciliations.$get({ query }));
+    const answer = await read(api.reconciliations.$get({ query: period.value ? { period: period.value } : {} }));
+    reconcile.value = answer;
+    loaded = `${answer.period}|${options.distributor ?? ''}`;
+    if (!period.value) period.value = answer.period;
+    const query = { period: answer.period };
     const [p, s] = await Promise.all([read(api['month-picture'].$get({ query })), read(api['before-invoice'].$get())]);
     picture.value = p;
     stuck.value = s;

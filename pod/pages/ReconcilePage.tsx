@@ -40,7 +40,7 @@ export function ReconcilePage() {
   const [customer, setCustomer] = useState('');
   useEffect(() => {
     setPicked(new Set());
-    void loadReconcile();
+    void loadReconcile({ distributor: current.value?.kind, unlessLoaded: true });
   }, [period.value, current.value?.kind]);
   const data = reconcile.value;
   const rows = data?.rows ?? [];

@@ -85,7 +85,12 @@ for (const kind of DISTRIBUTOR_KINDS) {
 const runtime = await openRuntime();
 try {
   const result = await setupTenant(
-    { db: runtime.database.db, secrets: runtime.secrets, sandbox: runtime.env.SANDBOX },
+    {
+      db: runtime.database.db,
+      secrets: runtime.secrets,
+      sandbox: runtime.env.SANDBOX,
+      now: () => runtime.clock.now().toJSDate(),
+    },
     {
       name: values.name,
       site: values.site,

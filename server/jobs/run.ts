@@ -220,6 +220,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
         reads.push({
           connected: d,
           assessment: await assessTenant({
+            now: () => deps.clock.now().toJSDate(),
             db: deps.db,
             tenant,
             cw,

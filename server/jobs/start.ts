@@ -83,7 +83,11 @@ export function startJobsFor(
     clock: runtime.clock,
     secrets: runtime.secrets,
     mailer: runtime.mailer,
-    vendors: createVendors({ db: runtime.database.db, secrets: runtime.secrets }),
+    vendors: createVendors({
+      now: () => runtime.clock.now().toJSDate(),
+      db: runtime.database.db,
+      secrets: runtime.secrets,
+    }),
     budgetPerMinute: runtime.env.SYNC_BUDGET_PER_MINUTE,
     work: work === false ? undefined : { localConcurrency: work === true ? runtime.env.JOB_CONCURRENCY : work },
   });

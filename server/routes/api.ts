@@ -123,6 +123,7 @@ export function apiRoutes(deps: ApiDeps) {
           tenant.id,
           { ...settings, unattendedKinds: [...new Set(settings.unattendedKinds)] },
           `${member.name} (${member.id})`,
+          deps.clock.now().toJSDate(),
         );
         const daily = (await getNotificationSettings(deps.database.db, tenant.id)).cadence === 'daily';
         await deps.jobs.apply(tenant.id, saved, daily);

@@ -62,14 +62,19 @@ export async function bind(ctx: RequestContext, distributorCompanyId: string, cw
   }
   try {
     const agreements = await ctx.cwAgreements(cwCompanyId);
-    return await bindCompany(ctx.db, ctx.scope, {
-      distributorCompanyId,
-      distributorCompanyName: theirs.name,
-      cwCompanyId,
-      cwCompanyName: cwCompany.name,
-      by: ctx.by,
-      agreementIds: agreements.map((a) => a.id),
-    });
+    return await bindCompany(
+      ctx.db,
+      ctx.scope,
+      {
+        distributorCompanyId,
+        distributorCompanyName: theirs.name,
+        cwCompanyId,
+        cwCompanyName: cwCompany.name,
+        by: ctx.by,
+        agreementIds: agreements.map((a) => a.id),
+      },
+      ctx.now(),
+    );
   } catch (error) {
     // Two members binding at once: the unique index decides, and the loser is told plainly.
     if (!isUniqueViolation(error, 'company_mappings_cw_bound_uq')) throw error;
@@ -371,7 +376,7 @@ export function companyRoutes(deps: ApiDeps) {
       })
       .delete('/company-mappings/:id', mayWrite(deps, 'writeAdditions'), zv('param', mappingIdParam), async (c) => {
         const ctx = await requestContext(deps, c);
-        const result = await unbindCompany(ctx.db, ctx.scope, c.req.valid('param').id);
+        const result = await unbindCompany(ctx.db, ctx.scope, c.req.valid('param').id, ctx.now());
         if (!result) throw new AppError('not_found', 'No such company binding.');
         return c.json({ paused: result.paused }, 200);
       })
@@ -384,7 +389,9 @@ export function companyRoutes(deps: ApiDeps) {
             if (item.cwCompanyId === null) {
               const m = await companyMappingByDistributor(ctx.db, ctx.scope, item.distributorCompanyId);
               const paused =
-                m && m.status === 'mapped' ? ((await unbindCompany(ctx.db, ctx.scope, m.id))?.paused ?? 0) : 0;
+                m && m.status === 'mapped'
+                  ? ((await unbindCompany(ctx.db, ctx.scope, m.id, ctx.now()))?.paused ?? 0)
+                  : 0;
               results.push({
                 distributorCompanyId: item.distributorCompanyId,
                 ok: true as const,
@@ -430,7 +437,7 @@ export function companyRoutes(deps: ApiDeps) {
                 },
               ]);
           }
-          await setDefaultAgreement(ctx.db, ctx.scope, mapping.id, agreementId);
+          await setDefaultAgreement(ctx.db, ctx.scope, mapping.id, agreementId, ctx.now());
           return c.json({ ok: true }, 200);
         },
       )
@@ -453,15 +460,20 @@ export function companyRoutes(deps: ApiDeps) {
           () => ctx.cw.companies.create({ ...company, site: { name: 'Main' } }),
         );
         ctx.invalidate('companies');
-        const mapping = await bindCompany(ctx.db, ctx.scope, {
-          distributorCompanyId,
-          distributorCompanyName: pax8.name,
-          cwCompanyId: created.id,
-          cwCompanyName: created.name,
-          by: ctx.by,
-          // A company created just now has no agreements: earlier mappings go back to "choose".
-          agreementIds: [],
-        });
+        const mapping = await bindCompany(
+          ctx.db,
+          ctx.scope,
+          {
+            distributorCompanyId,
+            distributorCompanyName: pax8.name,
+            cwCompanyId: created.id,
+            cwCompanyName: created.name,
+            by: ctx.by,
+            // A company created just now has no agreements: earlier mappings go back to "choose".
+            agreementIds: [],
+          },
+          ctx.now(),
+        );
         return c.json(
           { company: { id: created.id, name: created.name, identifier: created.identifier }, mapping },
           201,

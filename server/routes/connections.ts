@@ -183,7 +183,13 @@ export function connectionRoutes(deps: ApiDeps) {
         if (body.apiMember) {
           try {
             await setupTenant(
-              { db: db(), secrets: deps.secrets, sandbox: deps.sandbox, fetch: deps.setupFetch },
+              {
+                now: () => deps.clock.now().toJSDate(),
+                db: db(),
+                secrets: deps.secrets,
+                sandbox: deps.sandbox,
+                fetch: deps.setupFetch,
+              },
               {
                 name: tenant.name,
                 site: `${tenant.protocol}://${tenant.site}`,
@@ -212,6 +218,7 @@ export function connectionRoutes(deps: ApiDeps) {
             d.kind,
             sealDistributor(deps.secrets, tenant.id, d.kind, d.credentials),
             by,
+            deps.clock.now().toJSDate(),
           );
         await recordRotation(true, 'New credentials tested and stored, encrypted.');
         return c.json({ rotated }, 200);
@@ -254,6 +261,7 @@ export function connectionRoutes(deps: ApiDeps) {
                 ...openDistributor(deps.secrets, tenant.id, kind, sealed),
                 billingReportId: report.id,
               }),
+            deps.clock.now().toJSDate(),
           );
           if (!saved) throw new AppError('not_found', `${nameOf(kind)} is not connected.`, { field: 'kind' });
           await recordChecks(db(), tenant.id, [

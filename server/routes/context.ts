@@ -67,6 +67,8 @@ export async function requestContext(deps: ApiDeps, c: Context<AppEnv>) {
     actor,
     db: deps.database.db,
     today: toIsoDay(deps.clock.now()),
+    /** When a write happens, by the clock the app was given. */
+    now: () => deps.clock.now().toJSDate(),
     by: `${member.name} (${member.id})`,
     /** The distributor this request is about: its kind is on every row it reads or writes. */
     kind,

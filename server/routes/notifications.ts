@@ -50,7 +50,7 @@ export function notificationRoutes(deps: ApiDeps) {
         const ctx = await requestContext(deps, c);
         const settings = c.req.valid('json');
         mustBeComplete(settings);
-        const saved = await saveNotificationSettings(ctx.db, ctx.tenant.id, settings, ctx.by);
+        const saved = await saveNotificationSettings(ctx.db, ctx.tenant.id, settings, ctx.by, ctx.now());
         // A daily digest needs the daily job, even while scheduled sync is off.
         await deps.jobs.apply(ctx.tenant.id, await getSettings(ctx.db, ctx.tenant.id), settings.cadence === 'daily');
         return c.json(saved, 200);

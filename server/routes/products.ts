@@ -182,19 +182,24 @@ export function productRoutes(deps: ApiDeps) {
             `${item.identifier} is a bundle; ConnectWise cannot add bundles to agreements.`,
             { fields: [{ field: 'cwCatalogItemId', message: 'bundles cannot be agreement additions' }] },
           );
-        const mapping = await bindProduct(ctx.db, ctx.scope, {
-          distributorProductId: input.distributorProductId,
-          subProduct: input.subProduct,
-          distributorProductName: input.subProduct || name,
-          cwCatalogItemId: item.id,
-          cwCatalogIdentifier: item.identifier,
-          by: ctx.by,
-        });
+        const mapping = await bindProduct(
+          ctx.db,
+          ctx.scope,
+          {
+            distributorProductId: input.distributorProductId,
+            subProduct: input.subProduct,
+            distributorProductName: input.subProduct || name,
+            cwCatalogItemId: item.id,
+            cwCatalogIdentifier: item.identifier,
+            by: ctx.by,
+          },
+          ctx.now(),
+        );
         return c.json(mapping, 201);
       })
       .delete('/product-mappings/:id', mayWrite(deps, 'writeAdditions'), zv('param', uuidParam), async (c) => {
         const ctx = await requestContext(deps, c);
-        const row = await unbindProduct(ctx.db, ctx.scope, c.req.valid('param').id);
+        const row = await unbindProduct(ctx.db, ctx.scope, c.req.valid('param').id, ctx.now());
         if (!row) throw new AppError('not_found', 'No such product binding.');
         return c.json(row, 200);
       })
@@ -228,14 +233,19 @@ export function productRoutes(deps: ApiDeps) {
           },
           () => ctx.cw.catalog.create(body),
         );
-        const mapping = await bindProduct(ctx.db, ctx.scope, {
-          distributorProductId: input.distributorProductId,
-          subProduct: input.subProduct,
-          distributorProductName: input.subProduct || name,
-          cwCatalogItemId: item.id,
-          cwCatalogIdentifier: item.identifier,
-          by: ctx.by,
-        });
+        const mapping = await bindProduct(
+          ctx.db,
+          ctx.scope,
+          {
+            distributorProductId: input.distributorProductId,
+            subProduct: input.subProduct,
+            distributorProductName: input.subProduct || name,
+            cwCatalogItemId: item.id,
+            cwCatalogIdentifier: item.identifier,
+            by: ctx.by,
+          },
+          ctx.now(),
+        );
         return c.json(
           { item: { id: item.id, identifier: item.identifier, description: item.description }, mapping },
           201,

@@ -56,13 +56,18 @@ export function serviceRoutes(deps: ApiDeps) {
         throw new AppError('invalid_input', 'No such product mapping.', {
           fields: [{ field: 'productMappingId', message: 'not found' }],
         });
-      const mapping = await mapService(ctx.db, ctx.scope, {
-        subscriptionId: sub.id,
-        companyMappingId: company.id,
-        productMappingId: product?.id ?? null,
-        cwAgreementId: input.cwAgreementId,
-        by: ctx.by,
-      });
+      const mapping = await mapService(
+        ctx.db,
+        ctx.scope,
+        {
+          subscriptionId: sub.id,
+          companyMappingId: company.id,
+          productMappingId: product?.id ?? null,
+          cwAgreementId: input.cwAgreementId,
+          by: ctx.by,
+        },
+        ctx.now(),
+      );
       return c.json(mapping, 200);
     })
     .delete(

@@ -77,7 +77,7 @@ export function usageRoutes(deps: ApiDeps) {
         const id = c.req.valid('param').id;
         // Only a mapped subscription the tenant's distributor bills by usage can hold usage settings.
         await usageSubscription(ctx.db, ctx.scope, ctx.distributor, id, await ctx.distributorSubscription(id));
-        const row = await saveUsageSettings(ctx.db, ctx.scope, id, c.req.valid('json'), ctx.by);
+        const row = await saveUsageSettings(ctx.db, ctx.scope, id, c.req.valid('json'), ctx.by, ctx.now());
         return c.json(row, 200);
       },
     )
@@ -107,7 +107,7 @@ export function usageRoutes(deps: ApiDeps) {
         { companyName: loaded.companyName, productName: loaded.input.subscription.productName },
       );
       // The member's choice of option is kept for the next month and the scheduled run.
-      await saveUsageSettings(ctx.db, ctx.scope, request.subscriptionId, { option: request.option }, ctx.by);
+      await saveUsageSettings(ctx.db, ctx.scope, request.subscriptionId, { option: request.option }, ctx.by, ctx.now());
       ctx.invalidate(`additions:${loaded.input.agreement.id}`);
       return c.json({ outcomes }, 200);
     })
@@ -118,7 +118,7 @@ export function usageRoutes(deps: ApiDeps) {
       zv('json', z.object({ on: z.boolean() })),
       async (c) => {
         const ctx = await requestContext(deps, c);
-        const row = await setUsageSync(ctx.db, ctx.scope, c.req.valid('param').id, c.req.valid('json').on);
+        const row = await setUsageSync(ctx.db, ctx.scope, c.req.valid('param').id, c.req.valid('json').on, ctx.now());
         if (!row)
           throw new AppError('conflict', 'Only a bound product has a usage sync to turn on or off; bind it first.', {
             reason: 'unbound',
@@ -133,7 +133,13 @@ export function usageRoutes(deps: ApiDeps) {
       zv('json', productMarkupSchema),
       async (c) => {
         const ctx = await requestContext(deps, c);
-        const row = await setProductMarkup(ctx.db, ctx.scope, c.req.valid('param').id, c.req.valid('json').markupBp);
+        const row = await setProductMarkup(
+          ctx.db,
+          ctx.scope,
+          c.req.valid('param').id,
+          c.req.valid('json').markupBp,
+          ctx.now(),
+        );
         if (!row) throw new AppError('not_found', 'No such product binding.');
         return c.json(row, 200);
       },

@@ -48,14 +48,14 @@ export const sandboxSophosCredentials = (s: RunningSandboxes) => ({
  * connections) and create the tab and pod in the sandbox ConnectWise's Hosted API table.
  */
 export async function bootstrapSandboxTenant(
-  deps: { db: Database; secrets: SecretBox },
+  deps: { db: Database; secrets: SecretBox; now: () => Date },
   s: RunningSandboxes,
   publicOrigin: string,
   /** StreamOne Ion (and Sophos Central) are connected as well as Pax8 (the demo connects all three). */
   options: { ion?: boolean; sophos?: boolean } = {},
 ): Promise<{ setup: SetupResult; registered: RegisterOutcome[] }> {
   const setup = await setupTenant(
-    { db: deps.db, secrets: deps.secrets, sandbox: true },
+    { db: deps.db, secrets: deps.secrets, sandbox: true, now: deps.now },
     {
       ...sandboxTenantInput(s),
       distributors: {

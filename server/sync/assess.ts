@@ -130,6 +130,8 @@ export interface AssessDeps {
   cw: CwClient;
   distributor: Distributor;
   today: string;
+  /** When a write happens (operations a later plan replaced), by the clock the caller was given. */
+  now: () => Date;
   rules: SyncRules;
   concurrency?: number;
   /** How an agreement's additions are read (the tab and the pod reuse a member's recent reads). */
@@ -391,7 +393,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
     });
     Object.assign(a, { state: d.state === 'ignored' ? 'in-sync' : d.state, reason: d.reason });
   });
-  await supersedeOperations(db, tenant.id, superseded);
+  await supersedeOperations(db, tenant.id, superseded, deps.now());
   await assessUsage(deps, usageToPlan, products, additions);
   await explainUnmapped(deps, results, agreements);
   const read = [...additions].flatMap(([id, list]) => {

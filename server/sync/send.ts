@@ -66,19 +66,20 @@ export async function settleWritten(
   additionId: number,
   settling = false,
 ): Promise<void> {
-  await finishOperation(ctx.db, ctx.tenant.id, row.id, { state, additionId, error: null, errorCode: null });
+  await finishOperation(ctx.db, ctx.tenant.id, row.id, { state, additionId, error: null, errorCode: null }, ctx.now());
   if (row.request.method === 'POST')
     await appendAdditionId(
       ctx.db,
       { tenantId: ctx.tenant.id, distributor: row.distributor },
       row.subscriptionId,
       additionId,
+      ctx.now(),
     );
   await attribute(ctx, row, 'writes', settling);
 }
 
 async function settleFailed(ctx: WriteContext, row: OperationRow, errorCode: string, error: string) {
-  await finishOperation(ctx.db, ctx.tenant.id, row.id, { state: 'failed', errorCode, error });
+  await finishOperation(ctx.db, ctx.tenant.id, row.id, { state: 'failed', errorCode, error }, ctx.now());
   await attribute(ctx, row, 'failures', false);
 }
 
@@ -126,11 +127,17 @@ export async function resolveByRereading(
     id = await findOwnWrite(ctx.cw, row);
   } catch (error) {
     const message = uncheckedMessage((error as Error).message);
-    await finishOperation(ctx.db, ctx.tenant.id, row.id, {
-      state: 'unknown',
-      errorCode: 'unknown_outcome',
-      error: message,
-    });
+    await finishOperation(
+      ctx.db,
+      ctx.tenant.id,
+      row.id,
+      {
+        state: 'unknown',
+        errorCode: 'unknown_outcome',
+        error: message,
+      },
+      ctx.now(),
+    );
     return outcomeOf(row, { state: 'unknown', error: message, detail: (error as Error).message });
   }
   if (id !== null) {
@@ -139,7 +146,7 @@ export async function resolveByRereading(
     return outcomeOf(row, { state: 'adopted', additionId: id });
   }
   if (notFound.state === 'failed') await settleFailed(ctx, row, 'not_written', notFound.message);
-  else await finishOperation(ctx.db, ctx.tenant.id, row.id, { state: 'planned', error: notFound.message });
+  else await finishOperation(ctx.db, ctx.tenant.id, row.id, { state: 'planned', error: notFound.message }, ctx.now());
   return outcomeOf(row, { state: notFound.state, error: notFound.message, detail: notFound.detail ?? null });
 }
 

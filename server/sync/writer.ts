@@ -176,7 +176,7 @@ async function writeInTurn(
   if (row.state === 'unknown') return outcomeOf(row, { state: 'unknown', error: row.error, already: true });
   if (dependency && !isWritten(dependency.state as OperationRow['state'])) {
     const error = `Not sent: "${dependency.title}" did not succeed.`;
-    await finishOperation(ctx.db, ctx.tenant.id, row.id, { state: 'skipped', error });
+    await finishOperation(ctx.db, ctx.tenant.id, row.id, { state: 'skipped', error }, ctx.now());
     return outcomeOf(row, { state: 'skipped', error });
   }
   const claimed = await claim(ctx, row.opKey, ['planned', 'failed', 'skipped']);
@@ -261,11 +261,17 @@ export async function retryOperation(ctx: WriteContext, opKey: string): Promise<
   } catch (error) {
     // Could not check: give the operation back as it was, and send nothing.
     const reason = (error as Error).message;
-    await finishOperation(ctx.db, ctx.tenant.id, claimed.id, {
-      state: row.state,
-      errorCode: row.errorCode,
-      error: row.state === 'unknown' ? uncheckedMessage(reason) : row.error,
-    });
+    await finishOperation(
+      ctx.db,
+      ctx.tenant.id,
+      claimed.id,
+      {
+        state: row.state,
+        errorCode: row.errorCode,
+        error: row.state === 'unknown' ? uncheckedMessage(reason) : row.error,
+      },
+      ctx.now(),
+    );
     throw new AppError(
       'conflict',
       `Nothing was sent: ConnectWise could not be checked for this write first (${reason}). Try again when ConnectWise answers.`,
@@ -328,7 +334,7 @@ export async function sendStored(
     // A one-time line is dated the first open month, as the planner dates it; if ConnectWise has
     // invoiced that month since, it moves to the month now open, so the amount is still billed.
     const request = redated(row.request, firstOpen);
-    if (request !== row.request) await updateOperationRequest(ctx.db, ctx.tenant.id, row.id, request);
+    if (request !== row.request) await updateOperationRequest(ctx.db, ctx.tenant.id, row.id, request, ctx.now());
     const claimed = await claim(ctx, row.opKey, ['planned', 'failed', 'skipped']);
     outcomes.push(
       claimed

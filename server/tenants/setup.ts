@@ -50,6 +50,8 @@ export interface SetupDeps {
   timeoutMs?: number;
   /** Who entered the credentials, kept with each distributor connection. */
   connectedBy?: string;
+  /** When the tenant and its connections are stored, by the clock the caller was given. */
+  now: () => Date;
 }
 
 export interface SetupResult {
@@ -165,17 +167,21 @@ export async function setupTenant(deps: SetupDeps, raw: unknown): Promise<SetupR
 
   const id = existing?.id ?? randomUUID();
   const tenant = await deps.db.transaction(async (tx) => {
-    const row = await upsertTenant(tx, {
-      id,
-      name: input.name,
-      site: site.host,
-      protocol: site.protocol,
-      companyId: input.companyId,
-      codebase: connectwise.codebase,
-      clientId: input.clientId,
-      apiKeysEnc: sealApiKeys(deps.secrets, id, { publicKey: input.publicKey, privateKey: input.privateKey }),
-      allowedOrigin: input.allowedOrigin ? new URL(input.allowedOrigin).origin : null,
-    });
+    const row = await upsertTenant(
+      tx,
+      {
+        id,
+        name: input.name,
+        site: site.host,
+        protocol: site.protocol,
+        companyId: input.companyId,
+        codebase: connectwise.codebase,
+        clientId: input.clientId,
+        apiKeysEnc: sealApiKeys(deps.secrets, id, { publicKey: input.publicKey, privateKey: input.privateKey }),
+        allowedOrigin: input.allowedOrigin ? new URL(input.allowedOrigin).origin : null,
+      },
+      deps.now(),
+    );
     for (const d of checked)
       await connectDistributor(
         tx,
@@ -183,6 +189,7 @@ export async function setupTenant(deps: SetupDeps, raw: unknown): Promise<SetupR
         d.kind,
         sealDistributor(deps.secrets, id, d.kind, d.credentials),
         deps.connectedBy ?? 'tenant setup',
+        deps.now(),
       );
     return row;
   });

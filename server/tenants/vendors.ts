@@ -26,6 +26,8 @@ export interface VendorOptions {
   cw?: CwOverrides;
   /** How every distributor client talks (tests count and speed up calls through it). */
   distributors?: DistributorIo;
+  /** When a rotated credential is stored, by the clock the process was given. */
+  now: () => Date;
 }
 
 /** A distributor a tenant has connected, with its client. */
@@ -64,6 +66,7 @@ export function createVendors(options: VendorOptions) {
             row.kind,
             next(openDistributor(options.secrets, row.tenantId, row.kind, sealed)),
           ),
+        options.now(),
       ),
   });
 

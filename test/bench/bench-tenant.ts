@@ -51,7 +51,7 @@ export async function setupBenchTenant(
 ): Promise<string> {
   const { pax8, ...cw } = vendor;
   const { tenant } = await setupTenant(
-    { db, secrets, sandbox: true },
+    { now: () => new Date(), db, secrets, sandbox: true },
     { ...cw, pax8: { ...pax8, audience: 'https://api.pax8.com' } },
   );
   const companyIds = new Map<string, string>();

@@ -102,7 +102,11 @@ async function benchExecution(): Promise<Figure[]> {
   const database = await createTestDatabase();
   try {
     const secrets = createSecretBox(randomBytes(32));
-    const { setup } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, 'http://localhost');
+    const { setup } = await bootstrapSandboxTenant(
+      { now: () => new Date(), db: database.db, secrets },
+      sandboxes,
+      'http://localhost',
+    );
     const api = world.cw.apiMembers[0]!;
     let calls = 0;
     const cw = createCwClient({

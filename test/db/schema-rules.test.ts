@@ -30,6 +30,7 @@ const bindTo = (distributorCompanyId: string, cwCompanyId: number) =>
       by: 'test',
       agreementIds: [],
     },
+    new Date(),
   );
 
 describe('the schema states its rules', () => {
@@ -73,7 +74,8 @@ describe('the schema states its rules', () => {
       companyMappingId: company!.id,
       cwAgreementId: 1,
     });
-    for (let id = 1; id <= 25; id++) await appendAdditionId(db(), { tenantId, distributor: 'pax8' }, 's-1', id);
+    for (let id = 1; id <= 25; id++)
+      await appendAdditionId(db(), { tenantId, distributor: 'pax8' }, 's-1', id, new Date());
     const [row] = await db()
       .select()
       .from(schema.serviceMappings)

@@ -270,36 +270,52 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
       [{ id: ids[B]![`reconciliation:${SHARED.sub}`]!, status: 'review', toStatus: 'rejected' }],
       { decision: 'rejected', by: 'A', note: 'A', at: now },
     );
-    await notifications.saveNotificationSettings(d, A, { ...DEFAULT_NOTIFICATION_SETTINGS, recipients: [] }, 'A');
+    await notifications.saveNotificationSettings(
+      d,
+      A,
+      { ...DEFAULT_NOTIFICATION_SETTINGS, recipients: [] },
+      'A',
+      new Date(),
+    );
     await notifications.insertDigest(d, A, { trigger: 'test', recipients: [], subject: 'A', items: 0, emailed: false });
     const claimNow = { owner: 'me', now: new Date(), leaseUntil: new Date(Date.now() + 60_000) };
-    await mappings.setDefaultAgreement(d, SA, ids[B]![SHARED.sub]!, 999);
-    await mappings.setDefaultAgreement(d, SA, ids[A]![SHARED.sub]!, 999);
+    await mappings.setDefaultAgreement(d, SA, ids[B]![SHARED.sub]!, 999, new Date());
+    await mappings.setDefaultAgreement(d, SA, ids[A]![SHARED.sub]!, 999, new Date());
     expect((await mappings.companyMappingByDistributor(d, SA, SHARED.company))?.defaultAgreementId).toBe(999);
-    await mappings.unbindCompany(d, SA, ids[B]![B_ONLY.sub]!);
-    await mappings.unbindProduct(d, SA, ids[B]![`product:${B_ONLY.product}`]!);
-    expect(await usage.setUsageSync(d, SA, ids[B]![`product:${SHARED.product}`]!, false)).toBeUndefined();
-    expect(await usage.setProductMarkup(d, SA, ids[B]![`product:${SHARED.product}`]!, 500)).toBeUndefined();
-    expect((await usage.setUsageSync(d, SA, ids[A]![`product:${SHARED.product}`]!, false))?.tenantId).toBe(A);
-    expect((await usage.setProductMarkup(d, SA, ids[A]![`product:${SHARED.product}`]!, 500))?.tenantId).toBe(A);
-    expect((await usage.saveUsageSettings(d, SA, SHARED.sub, { markupBp: 1000 }, 'A')).tenantId).toBe(A);
+    await mappings.unbindCompany(d, SA, ids[B]![B_ONLY.sub]!, new Date());
+    await mappings.unbindProduct(d, SA, ids[B]![`product:${B_ONLY.product}`]!, new Date());
+    expect(await usage.setUsageSync(d, SA, ids[B]![`product:${SHARED.product}`]!, false, new Date())).toBeUndefined();
+    expect(await usage.setProductMarkup(d, SA, ids[B]![`product:${SHARED.product}`]!, 500, new Date())).toBeUndefined();
+    expect((await usage.setUsageSync(d, SA, ids[A]![`product:${SHARED.product}`]!, false, new Date()))?.tenantId).toBe(
+      A,
+    );
+    expect(
+      (await usage.setProductMarkup(d, SA, ids[A]![`product:${SHARED.product}`]!, 500, new Date()))?.tenantId,
+    ).toBe(A);
+    expect((await usage.saveUsageSettings(d, SA, SHARED.sub, { markupBp: 1000 }, 'A', new Date())).tenantId).toBe(A);
     await mappings.unmapService(d, SA, B_ONLY.sub);
-    await operations.appendAdditionId(d, SA, SHARED.sub, 2);
-    await operations.appendAdditionId(d, SA, B_ONLY.sub, 2);
+    await operations.appendAdditionId(d, SA, SHARED.sub, 2, new Date());
+    await operations.appendAdditionId(d, SA, B_ONLY.sub, 2, new Date());
     expect(await operations.claimOperation(d, SA, B_ONLY.op, ['sending'], claimNow)).toBeUndefined();
     const claimed = await operations.claimOperation(d, SA, SHARED.op, ['sending'], claimNow);
     expect(claimed?.tenantId).toBe(A);
     const bOp = (await operations.operationsByKey(d, SB, [SHARED.op])).get(SHARED.op)!;
     expect(await operations.renewOperationLease(d, A, bOp.id, 'me', new Date())).toBe(false);
     expect(await operations.renewOperationLease(d, A, claimed!.id, 'me', new Date(Date.now() + 60_000))).toBe(true);
-    await operations.finishOperation(d, A, bOp.id, { state: 'confirmed' });
-    await operations.finishOperation(d, A, claimed!.id, { state: 'confirmed' });
+    await operations.finishOperation(d, A, bOp.id, { state: 'confirmed' }, new Date());
+    await operations.finishOperation(d, A, claimed!.id, { state: 'confirmed' }, new Date());
     const bFailed = (await operations.operationsByKey(d, SB, [`${SHARED.op}-failed`])).get(`${SHARED.op}-failed`)!;
     onlyA(await operations.waiveOperations(d, SA, [`${SHARED.op}-failed`], { by: 'A', at: new Date(), reason: 'r' }));
     onlyA(await operations.waivedOperations(d, SA));
     expect(await operations.waivedOperations(d, SA, [B_ONLY.sub])).toEqual([]);
-    await operations.supersedeOperations(d, A, [bFailed.id]);
-    await operations.updateOperationRequest(d, A, bFailed.id, { method: 'PATCH', additionId: 1, patch: [] });
+    await operations.supersedeOperations(d, A, [bFailed.id], new Date());
+    await operations.updateOperationRequest(
+      d,
+      A,
+      bFailed.id,
+      { method: 'PATCH', additionId: 1, patch: [] },
+      new Date(),
+    );
     onlyA(await operations.writtenOperations(d, SA));
     expect(await operations.writtenOperations(d, SA, [B_ONLY.sub])).toEqual([]);
     await reports.restoreSubscription(d, SA, B_ONLY.sub);
@@ -329,7 +345,13 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
         checkedAt: new Date(),
       },
     ]);
-    await settings.saveSettings(d, A, { ...(await settings.getSettings(d, A)), schedule: '1 1 * * *' }, 'A');
+    await settings.saveSettings(
+      d,
+      A,
+      { ...(await settings.getSettings(d, A)), schedule: '1 1 * * *' },
+      'A',
+      new Date(),
+    );
     await adjustments.insertAdjustment(d, A, {
       actorType: 'member',
       actorName: 'A',
@@ -349,15 +371,20 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     await operations.insertOperations(d, SA, [{ ...bOp, id: undefined, planId, opKey: SHARED.op }]);
     expect(await budgets.claimBudget(d, A, new Date('2026-11-20T00:00:00Z'), 2, 4)).toBe(2);
     // Unbinding and binding A's own company again pauses and resumes only A's mappings.
-    await mappings.unbindCompany(d, SA, ids[A]![SHARED.sub]!);
-    await mappings.bindCompany(d, SA, {
-      distributorCompanyId: SHARED.company,
-      distributorCompanyName: 'Company A',
-      cwCompanyId: SHARED.cwCompany,
-      cwCompanyName: 'CW A',
-      by: 'A',
-      agreementIds: [SHARED.agreement],
-    });
+    await mappings.unbindCompany(d, SA, ids[A]![SHARED.sub]!, new Date());
+    await mappings.bindCompany(
+      d,
+      SA,
+      {
+        distributorCompanyId: SHARED.company,
+        distributorCompanyName: 'Company A',
+        cwCompanyId: SHARED.cwCompany,
+        cwCompanyName: 'CW A',
+        by: 'A',
+        agreementIds: [SHARED.agreement],
+      },
+      new Date(),
+    );
 
     // A's own rows did change where asked...
     expect((await mappings.serviceMappingFor(d, SA, SHARED.sub))?.additionIds).toEqual([1, 2]);
@@ -371,29 +398,44 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
 
   it('binding and mapping for A never touch B, even on the same keys', async () => {
     const d = db();
-    await mappings.bindCompany(d, SA, {
-      distributorCompanyId: B_ONLY.company,
-      distributorCompanyName: 'A copy',
-      cwCompanyId: 300,
-      cwCompanyName: 'A copy',
-      by: 'A',
-      agreementIds: [SHARED.agreement],
-    });
-    await mappings.bindProduct(d, SA, {
-      distributorProductId: B_ONLY.product,
-      subProduct: '',
-      distributorProductName: 'A copy',
-      cwCatalogItemId: 8,
-      cwCatalogIdentifier: 'X',
-      by: 'A',
-    });
-    await mappings.mapService(d, SA, {
-      subscriptionId: B_ONLY.sub,
-      companyMappingId: ids[A]![SHARED.sub]!,
-      productMappingId: null,
-      cwAgreementId: 700,
-      by: 'A',
-    });
+    await mappings.bindCompany(
+      d,
+      SA,
+      {
+        distributorCompanyId: B_ONLY.company,
+        distributorCompanyName: 'A copy',
+        cwCompanyId: 300,
+        cwCompanyName: 'A copy',
+        by: 'A',
+        agreementIds: [SHARED.agreement],
+      },
+      new Date(),
+    );
+    await mappings.bindProduct(
+      d,
+      SA,
+      {
+        distributorProductId: B_ONLY.product,
+        subProduct: '',
+        distributorProductName: 'A copy',
+        cwCatalogItemId: 8,
+        cwCatalogIdentifier: 'X',
+        by: 'A',
+      },
+      new Date(),
+    );
+    await mappings.mapService(
+      d,
+      SA,
+      {
+        subscriptionId: B_ONLY.sub,
+        companyMappingId: ids[A]![SHARED.sub]!,
+        productMappingId: null,
+        cwAgreementId: 700,
+        by: 'A',
+      },
+      new Date(),
+    );
     expect(await rowsOfB()).toEqual(before);
     expect(await rowsOfAIon()).toEqual(beforeIon);
   });

@@ -73,7 +73,7 @@ export async function startStack(
     logger,
     clock,
     secrets,
-    vendors: createVendors({ db: database.db, secrets, cw: options.cw }),
+    vendors: createVendors({ now: () => clock.now().toJSDate(), db: database.db, secrets, cw: options.cw }),
     budgetPerMinute: 600,
     work: options.work === false ? undefined : { localConcurrency: 2 },
     timings: options.timings ?? TEST_TIMINGS,
@@ -95,10 +95,15 @@ export async function startStack(
   });
   const server = await listen(app, 0);
   const appUrl = `http://localhost:${server.port}`;
-  const { setup } = await bootstrapSandboxTenant({ db: database.db, secrets }, sandboxes, appUrl, {
-    ion: options.ion,
-    sophos: options.sophos,
-  });
+  const { setup } = await bootstrapSandboxTenant(
+    { now: () => clock.now().toJSDate(), db: database.db, secrets },
+    sandboxes,
+    appUrl,
+    {
+      ion: options.ion,
+      sophos: options.sophos,
+    },
+  );
   return {
     appUrl,
     hostUrl: sandboxes.cw.url,

@@ -211,7 +211,11 @@ describe('tenant scoping', () => {
   it('keeps two tenants in one database apart', async () => {
     // Register B's sandbox as a second tenant of A's server.
     const { bootstrapSandboxTenant } = await import('../../../server/sandbox/bootstrap.ts');
-    const { setup } = await bootstrapSandboxTenant({ db: a.database.db, secrets: a.secrets }, b.sandboxes, a.appUrl);
+    const { setup } = await bootstrapSandboxTenant(
+      { now: () => new Date(), db: a.database.db, secrets: a.secrets },
+      b.sandboxes,
+      a.appUrl,
+    );
     expect(setup.tenant.id).not.toBe(a.tenantId);
     const ta = await signIn(a, 'nross');
     const claimB = await claimFor(b, 'nross');

@@ -41,7 +41,11 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
   beforeAll(async () => {
     [s, database] = await Promise.all([startTestSandboxes({ companies: 12, subscriptions: 60 }), createTestDatabase()]);
     const secrets = createSecretBox(Buffer.from(key, 'base64'));
-    const { setup } = await bootstrapSandboxTenant({ db: database.db, secrets }, s, 'http://localhost');
+    const { setup } = await bootstrapSandboxTenant(
+      { now: () => new Date(), db: database.db, secrets },
+      s,
+      'http://localhost',
+    );
     tenantId = setup.tenant.id;
     // Map every subscription whose product has a catalog item, and let the sync write everything.
     const { companyMappings, productMappings, serviceMappings, tenantSettings } = await import('../../../db/schema.ts');
@@ -115,7 +119,7 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
       logger: captureLogger(),
       clock: pinnedDayClock(SANDBOX_TODAY),
       secrets,
-      vendors: createVendors({ db: database.db, secrets }),
+      vendors: createVendors({ now: () => new Date(), db: database.db, secrets }),
       budgetPerMinute: 600,
     });
   });

@@ -131,6 +131,7 @@ describe('the scheduled sync', () => {
         audience: 'a',
       }),
       'test',
+      new Date(),
     );
     try {
       const hung = await stack.jobs.sync.enqueue({ tenantId: stuck, trigger: 'check', requestedBy: 'test' });

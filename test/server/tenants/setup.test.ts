@@ -24,7 +24,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-const deps = () => ({ db: database.db, secrets, sandbox: true, timeoutMs: 3000 });
+const deps = () => ({ db: database.db, secrets, sandbox: true, timeoutMs: 3000, now: () => new Date() });
 async function problems(input: unknown, sandbox = true): Promise<FieldError[]> {
   try {
     await setupTenant({ ...deps(), sandbox }, input);
@@ -39,7 +39,11 @@ describe('tenant setup', () => {
   it('tests both connections, stores secrets sealed, and updates on a second run', async () => {
     const first = await setupTenant(deps(), sandboxTenantInput(s));
     expect(first.created).toBe(true);
-    expect(first.connectwise).toMatchObject({ companyName: 'Sandbox MSP', codebase: 'v2025_1/', apiMember: 'Pax8' });
+    expect(first.connectwise).toMatchObject({
+      companyName: 'Sandbox MSP',
+      codebase: 'v2025_1/',
+      apiMember: 'Pax8',
+    });
     expect(first.distributors).toEqual([
       { kind: 'pax8', displayName: 'Pax8', companies: s.world.pax8.companies.length },
     ]);

@@ -33,14 +33,19 @@ describe('a rotating distributor credential in the database', () => {
   async function ionTenant(name: string) {
     const id = await insertTenant(database.db, name);
     const creds = { accountId: s.world.ion.accountId, refreshToken: await newRefreshToken(), baseUrl: s.ion.url };
-    await connectDistributor(database.db, id, 'ion', sealDistributor(secrets, id, 'ion', creds), 'test');
+    await connectDistributor(database.db, id, 'ion', sealDistributor(secrets, id, 'ion', creds), 'test', new Date());
     return { tenant: (await getTenant(database.db, id))!, creds };
   }
   const stored = async (tenantId: string) =>
     openConnection(secrets, (await connectedDistributor(database.db, tenantId, 'ion'))!);
   /** A server process of its own: its own clients and caches, the same database. */
   const process = (events: RequestEvent[] = []) =>
-    createVendors({ db: database.db, secrets, distributors: { retry: FAST_RETRY, onRequest: (e) => events.push(e) } });
+    createVendors({
+      now: () => new Date(),
+      db: database.db,
+      secrets,
+      distributors: { retry: FAST_RETRY, onRequest: (e) => events.push(e) },
+    });
 
   it('stores each new refresh token, sealed, and two processes granting at once both get through', async () => {
     const { tenant, creds } = await ionTenant('Two Processes MSP');
@@ -84,6 +89,7 @@ describe('a rotating distributor credential in the database', () => {
       'ion',
       sealDistributor(secrets, tenant.id, 'ion', { ...creds, refreshToken: fresh }),
       'Jane Doe (jdoe)',
+      new Date(),
     );
     await expect((await vendors.distributor(tenant, 'ion')).distributor.verify()).resolves.toBeUndefined();
   });
