@@ -658,6 +658,14 @@ export const digests = pgTable(
     emailed: boolean('emailed').notNull(),
     ticketId: integer('ticket_id'),
     error: text('error'),
+    /**
+     * The tenant's calendar day a daily digest is for, claimed before it is sent: a second
+     * daily run that day (a command-line run, a retry) finds it taken and sends nothing.
+     */
+    day: text('day'),
   },
-  (t) => [index('digests_tenant_at_idx').on(t.tenantId, t.at)],
+  (t) => [
+    index('digests_tenant_at_idx').on(t.tenantId, t.at),
+    uniqueIndex('digests_tenant_daily_uq').on(t.tenantId, t.day).where(sql`${t.trigger} = 'daily'`),
+  ],
 );

@@ -49,12 +49,54 @@ export async function insertDigest(
   await db.insert(digests).values({ ...digest, tenantId });
 }
 
+/**
+ * Claims the tenant's daily digest for `day` before anything is sent: the claimed row's id for
+ * the one run that claims it, null for any other that day, whatever runs the daily job.
+ */
+export async function claimDailyDigest(db: Database, tenantId: string, day: string, at: Date): Promise<number | null> {
+  const [row] = await db
+    .insert(digests)
+    .values({
+      tenantId,
+      day,
+      at,
+      trigger: 'daily',
+      recipients: [],
+      subject: '',
+      items: 0,
+      emailed: false,
+      error: 'Claimed; sending did not finish.',
+    })
+    .onConflictDoNothing()
+    .returning({ id: digests.id });
+  return row?.id ?? null;
+}
+
+/** What a claimed daily digest did, once sent. */
+export async function finishDigest(
+  db: Database,
+  tenantId: string,
+  id: number,
+  digest: Omit<typeof digests.$inferInsert, 'tenantId' | 'id' | 'day' | 'trigger'>,
+): Promise<void> {
+  await db
+    .update(digests)
+    .set(digest)
+    .where(and(eq(digests.tenantId, tenantId), eq(digests.id, id)));
+}
+
 /** When the last real digest went: the status changes it reports are those since then. */
-export async function lastDigestAt(db: Database, tenantId: string): Promise<Date | null> {
+export async function lastDigestAt(db: Database, tenantId: string, except: number | null = null): Promise<Date | null> {
   const [row] = await db
     .select({ at: digests.at })
     .from(digests)
-    .where(and(eq(digests.tenantId, tenantId), ne(digests.trigger, 'test')))
+    .where(
+      and(
+        eq(digests.tenantId, tenantId),
+        ne(digests.trigger, 'test'),
+        except === null ? undefined : ne(digests.id, except),
+      ),
+    )
     .orderBy(desc(digests.at))
     .limit(1);
   return row?.at ?? null;

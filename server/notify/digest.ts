@@ -1,8 +1,15 @@
 import type { Database } from '../../db/client.ts';
 import { ignoredIds, listCompanyMappings, listServiceMappings } from '../../db/queries/mappings.ts';
-import { getNotificationSettings, insertDigest, lastDigestAt } from '../../db/queries/notifications.ts';
+import {
+  claimDailyDigest,
+  finishDigest,
+  getNotificationSettings,
+  insertDigest,
+  lastDigestAt,
+} from '../../db/queries/notifications.ts';
 import { outstandingOperations } from '../../db/queries/operations.ts';
 import { awaitingReview, changesSince } from '../../db/queries/reconciliations.ts';
+import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { addDays, monthName, usDay } from '../../shared/billing/calendar.ts';
 import { formatMoney } from '../../shared/money.ts';
@@ -42,7 +49,13 @@ const status = (s: string | null) => (s ? (RECONCILE_STATUS_LABEL[s as Reconcile
  * reconciliations pending review, commitments renewing within 30 days (NCE annual terms) and
  * reconciliation status changes since the last digest. Every connected distributor's.
  */
-export async function collectDigest(deps: DigestDeps, tenant: Tenant, events: readonly NotifyEvent[]) {
+export async function collectDigest(
+  deps: DigestDeps,
+  tenant: Tenant,
+  events: readonly NotifyEvent[],
+  /** This digest's own claim, which is not a digest sent before it. */
+  claimed: number | null = null,
+) {
   const today = deps.clock.now().toISODate()!;
   const want = new Set(events);
   const lines: Record<NotifyEvent, Record<string, string>[]> = {
@@ -104,7 +117,7 @@ export async function collectDigest(deps: DigestDeps, tenant: Tenant, events: re
         Difference: formatMoney(r.figures?.differenceCents ?? 0, r.figures?.currency),
       });
   if (want.has('reconciliation-changes')) {
-    const since = (await lastDigestAt(deps.db, tenant.id)) ?? new Date(0);
+    const since = (await lastDigestAt(deps.db, tenant.id, claimed)) ?? new Date(0);
     for (const c of await changesSince(deps.db, tenant.id, since))
       lines['reconciliation-changes'].push({
         CustomerOrg: c.companyName,
@@ -126,11 +139,34 @@ export async function collectDigest(deps: DigestDeps, tenant: Tenant, events: re
 export async function sendDigest(
   deps: DigestDeps,
   tenant: Tenant,
+  trigger: 'test',
+  override?: NotificationSettings,
+): Promise<DigestOutcome>;
+export async function sendDigest(
+  deps: DigestDeps,
+  tenant: Tenant,
   trigger: DigestTrigger,
   override?: NotificationSettings,
-): Promise<DigestOutcome> {
+): Promise<DigestOutcome | null>;
+/** Null when the day's daily digest was claimed by another run already. */
+export async function sendDigest(
+  deps: DigestDeps,
+  tenant: Tenant,
+  trigger: DigestTrigger,
+  override?: NotificationSettings,
+): Promise<DigestOutcome | null> {
   const settings = override ?? (await getNotificationSettings(deps.db, tenant.id));
-  const sections = await collectDigest(deps, tenant, settings.events);
+  // The daily digest goes once per day in the tenant's zone: the day is claimed before sending,
+  // so a second daily run (a command-line run, a retry) sends nothing, and a run that dies
+  // after the claim loses that day's digest rather than sending it twice.
+  let claimed: number | null = null;
+  if (trigger === 'daily') {
+    const { timeZone } = await getSettings(deps.db, tenant.id);
+    const day = deps.clock.now().setZone(timeZone).toISODate()!;
+    claimed = await claimDailyDigest(deps.db, tenant.id, day, deps.clock.now().toJSDate());
+    if (claimed === null) return null;
+  }
+  const sections = await collectDigest(deps, tenant, settings.events, claimed);
   const items = sections.reduce((n, s) => n + s.lines.length, 0);
   const params = {
     CompanyName: tenant.name,
@@ -167,16 +203,17 @@ export async function sendDigest(
       errors.push(`ConnectWise did not open the ticket: ${(error as Error).message}`);
     }
   const error = errors.join(' ') || null;
-  await insertDigest(deps.db, tenant.id, {
+  const record = {
     at: deps.clock.now().toJSDate(),
-    trigger,
     recipients: settings.recipients,
     subject,
     items,
     emailed,
     ticketId,
     error,
-  });
+  };
+  if (claimed !== null) await finishDigest(deps.db, tenant.id, claimed, record);
+  else await insertDigest(deps.db, tenant.id, { ...record, trigger });
   if (error) deps.logger.warn('digest: a channel failed', { tenant: tenant.id, error });
   return { sent: emailed || ticketId !== null, emailed, ticketId, items, subject, error, sections };
 }

@@ -10,11 +10,13 @@ import { type Stack, startStack } from '../../helpers/stack.ts';
 
 /** The digest: what it lists, by email to the sandbox inbox, and as a ticket in the sandbox ConnectWise. */
 describe('notifications', () => {
+  /** The product's day: a later test moves it on, as the next day's daily job would run. */
+  let day = SANDBOX_TODAY;
   let stack: Stack;
   let jdoe: Caller;
   let kpark: Caller;
   beforeAll(async () => {
-    stack = await startStack({ clock: pinnedDayClock(SANDBOX_TODAY) });
+    stack = await startStack({ clock: { now: () => pinnedDayClock(day).now() } });
     jdoe = await signedIn(stack, 'jdoe');
     kpark = await signedIn(stack, 'kpark');
   });
@@ -82,6 +84,11 @@ describe('notifications', () => {
     expect(tickets).toHaveLength(1);
     expect(tickets[0]).toMatchObject({ board: { name: 'Billing' }, company: { id: own.id }, summary: mail.subject });
     expect(tickets[0]!.initialDescription).toContain('Pending Review');
+    // The daily job again the same day (a command-line run, a retry): nothing is sent twice.
+    const again = await stack.jobs.sync.enqueueArrears(stack.tenantId, 'test');
+    await jobReaches(stack.jobs.boss, again!, undefined, 60_000, ARREARS_QUEUE);
+    expect(inbox()).toHaveLength(1);
+    expect(stack.sandboxes.world.cw.tickets).toHaveLength(1);
     // Status changes are told once: the next digest has none of those already sent.
     const test = await jdoe('POST', '/notifications/test', settings({ events: ['reconciliation-changes'] }));
     expect(test.status, JSON.stringify(test.body)).toBe(200);
@@ -96,6 +103,8 @@ describe('notifications', () => {
     const runs = async () => (await jdoe('GET', '/sync/runs')).body.length;
     const before = await runs();
     const mails = inbox().length;
+    // The next day's job: the day before's digest went already.
+    day = '2026-11-23';
     const id = await stack.jobs.boss.send(ARREARS_QUEUE, {
       tenantId: stack.tenantId,
       trigger: 'scheduled',
@@ -105,6 +114,7 @@ describe('notifications', () => {
     expect(job.output).toMatchObject({ skipped: 'auto-sync is off: usage is not billed on the schedule' });
     await expect.poll(() => inbox().length, { timeout: 15_000 }).toBe(mails + 1);
     expect(inbox().at(-1)!.subject).toMatch(/^Action needed in ConnectWise/);
+    day = SANDBOX_TODAY;
     expect(await runs()).toBe(before);
   });
 
