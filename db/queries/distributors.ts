@@ -75,3 +75,23 @@ export function replaceRotatedCredentials(
     return true;
   });
 }
+
+/**
+ * Runs `fn` in a transaction holding the connection's row lock: every other process that asks
+ * for the same lock waits, so a single-use credential is spent by one of them at a time.
+ */
+export function withConnectionLocked<T>(
+  db: Database,
+  tenantId: string,
+  kind: string,
+  fn: (tx: Database) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx
+      .select({ id: tenantDistributors.tenantId })
+      .from(tenantDistributors)
+      .where(row(tenantId, kind))
+      .for('update');
+    return fn(tx as unknown as Database);
+  });
+}

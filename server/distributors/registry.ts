@@ -39,6 +39,11 @@ export interface CredentialStore {
    * otherwise. `next` starts from what is stored, so a setting saved meanwhile is kept.
    */
   replace(stillCurrent: (stored: Credentials) => boolean, next: (stored: Credentials) => Credentials): Promise<boolean>;
+  /**
+   * Runs `fn` with the stored credentials locked against every other process (a row lock),
+   * reading and replacing through the store it is given: one rotation at a time per tenant.
+   */
+  lock?<T>(fn: (store: CredentialStore) => Promise<T>): Promise<T>;
 }
 
 /** What the core knows of a kind of distributor: its name, its connection form, and its client. */

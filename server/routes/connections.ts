@@ -170,7 +170,12 @@ export function connectionRoutes(deps: ApiDeps) {
         const problems: FieldError[] = [];
         for (const [kind, entered] of Object.entries(given)) {
           const row = rows.find((r) => r.kind === kind);
-          const stored = row ? openConnection(deps.secrets, row) : {};
+          // A shared access token belongs to the credentials it was granted for: new ones start without it.
+          const {
+            accessToken: _token,
+            accessTokenExpiresAt: _expires,
+            ...stored
+          } = row ? openConnection(deps.secrets, row) : ({} as Record<string, string>);
           const result = await checkDistributor(
             kind,
             { ...stored, ...entered },

@@ -19,6 +19,7 @@ const ruleSchema = z.object({
   status429: z.number().int().min(0).optional(),
   retryAfterSeconds: z.number().int().min(0).optional(),
   status500: z.number().int().min(0).optional(),
+  status503: z.number().int().min(0).optional(),
   timeoutAfterCommit: z.number().int().min(0).optional(),
 });
 const configSchema = z.object({

@@ -13,6 +13,8 @@ export interface FaultRule {
   status429?: number;
   retryAfterSeconds?: number;
   status500?: number;
+  /** Answers 503 this many times: the service says it did not take the request. */
+  status503?: number;
   timeoutAfterCommit?: number;
 }
 
@@ -99,6 +101,12 @@ export function faultMiddleware(
       r500.status500! -= 1;
       record(500, '500');
       return render.failed(c);
+    }
+    const r503 = rules.find((r) => (r.status503 ?? 0) > 0);
+    if (r503) {
+      r503.status503! -= 1;
+      record(503, '503');
+      return c.json({ message: 'Service unavailable' }, 503);
     }
 
     await next();

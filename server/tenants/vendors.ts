@@ -4,6 +4,7 @@ import {
   connectedDistributors,
   replaceRotatedCredentials,
   type TenantDistributor,
+  withConnectionLocked,
 } from '../../db/queries/distributors.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { CwAuth } from '../connectwise/auth.ts';
@@ -47,15 +48,15 @@ export function createVendors(options: VendorOptions) {
   const clients = new Map<string, { connectedAt: number; distributor: Distributor }>();
 
   /** The stored credentials, read again each time: a rotating token changes under the client. */
-  const storeFor = (row: TenantDistributor): CredentialStore => ({
+  const storeFor = (row: TenantDistributor, db: Database = options.db): CredentialStore => ({
     async read() {
-      const current = await connectedDistributor(options.db, row.tenantId, row.kind);
+      const current = await connectedDistributor(db, row.tenantId, row.kind);
       if (!current) throw new AppError('conflict', 'This distributor was disconnected; connect it again.');
       return openConnection(options.secrets, current);
     },
     replace: (stillCurrent, next) =>
       replaceRotatedCredentials(
-        options.db,
+        db,
         row.tenantId,
         row.kind,
         (sealed) => stillCurrent(openDistributor(options.secrets, row.tenantId, row.kind, sealed)),
@@ -68,6 +69,13 @@ export function createVendors(options: VendorOptions) {
           ),
         options.now(),
       ),
+    // Only the outermost store locks: inside the lock, the transaction already holds the row.
+    ...(db === options.db
+      ? {
+          lock: <T>(fn: (store: CredentialStore) => Promise<T>) =>
+            withConnectionLocked(options.db, row.tenantId, row.kind, (tx) => fn(storeFor(row, tx))),
+        }
+      : {}),
   });
 
   function open(row: TenantDistributor): Connected {

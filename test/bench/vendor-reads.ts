@@ -64,9 +64,9 @@ export async function benchVendorReads(concurrency: number): Promise<Figure[]> {
           baseUrl: vendors.ion,
           accountId: vendors.ionAccount,
           tokens: {
-            read: async () => refreshToken,
+            read: async () => ({ refreshToken }),
             replace: async (_used, next) => {
-              refreshToken = next;
+              refreshToken = next.refreshToken;
               return true;
             },
           },

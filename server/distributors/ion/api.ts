@@ -16,18 +16,30 @@ import {
 /** Ion answers at most 100 records a page. */
 export const ION_PAGE_SIZE = 100;
 
+/** What is stored for the connection's tokens: the refresh token, and the access token processes share. */
+export interface IonTokens {
+  refreshToken: string;
+  /** An access token a process got, shared by every process until shortly before it expires. */
+  accessToken?: { token: string; expiresAt: number };
+}
+
 /**
- * Where the refresh token lives. Ion's refresh tokens are single-use: each grant returns the
- * next one, and it must be stored before anything else happens, or the connection is lost.
+ * Where the tokens live. Ion's refresh tokens are single-use: each grant returns the next one,
+ * and it must be stored before anything else happens, or the connection is lost.
  */
 export interface RefreshTokenStore {
-  /** The refresh token as stored now (another process may have used and replaced it). */
-  read(): Promise<string>;
+  /** The tokens as stored now (another process may have used and replaced them). */
+  read(): Promise<IonTokens>;
   /**
-   * Replaces `used` with `next`, only if `used` is still the stored one. False when another
+   * Replaces the tokens, only if `used` is still the stored refresh token. False when another
    * process replaced it first.
    */
-  replace(used: string, next: string): Promise<boolean>;
+  replace(used: string, next: IonTokens): Promise<boolean>;
+  /**
+   * Runs `fn` with the stored tokens locked, so one grant per tenant is made at a time across
+   * processes (a row lock); `fn` reads and replaces through the store it is given.
+   */
+  lock?<T>(fn: (store: RefreshTokenStore) => Promise<T>): Promise<T>;
 }
 
 export interface IonApiOptions extends DistributorIo {
@@ -40,6 +52,11 @@ export interface IonApiOptions extends DistributorIo {
 /** How long a refused grant waits for another process's rotation to land before calling the token lost. */
 const ROTATION_LOOKS = 5;
 const ROTATION_WAIT_MS = 200;
+/** A new refresh token's store is tried this many times, backing off, before the process keeps it in memory. */
+const STORE_TRIES = 4;
+const STORE_WAIT_MS = 150;
+/** A shared access token is used while it has this long left. */
+const SHARED_MARGIN_MS = 5 * 60_000;
 
 /**
  * StreamOne Ion's HTTP layer: the refresh-token grant (rotating the stored refresh token on
@@ -77,28 +94,75 @@ export function createIonApi(options: IonApiOptions) {
   }
 
   /** Whether the stored token changed from `used`, looking a few times over a second. */
-  async function rotatedSince(used: string): Promise<boolean> {
+  async function rotatedSince(store: RefreshTokenStore, used: string): Promise<boolean> {
     for (let look = 0; look < ROTATION_LOOKS; look++) {
-      if ((await options.tokens.read()) !== used) return true;
+      if ((await store.read()).refreshToken !== used) return true;
       await sleep(ROTATION_WAIT_MS);
     }
     return false;
   }
 
-  async function fetchToken() {
+  /**
+   * A refresh token Ion issued that could not be stored yet: kept in this process, used for
+   * the next grant, and stored before anything else is done with the connection.
+   */
+  let unsaved: { used: string; next: IonTokens } | undefined;
+
+  /** Stores `unsaved`, retrying with backoff; true once stored (or replaced by a newer one). */
+  async function storeUnsaved(store: RefreshTokenStore): Promise<boolean> {
+    for (let attempt = 1; unsaved && attempt <= STORE_TRIES; attempt++) {
+      try {
+        const current = await store.read();
+        // Stored already, or another process went on from it: nothing of ours is pending.
+        if (current.refreshToken === unsaved.next.refreshToken || current.refreshToken !== unsaved.used) {
+          if (current.refreshToken === unsaved.next.refreshToken) unsaved = undefined;
+          else if (await store.replace(current.refreshToken, unsaved.next).catch(() => false)) unsaved = undefined;
+          return unsaved === undefined;
+        }
+        if (await store.replace(unsaved.used, unsaved.next)) {
+          unsaved = undefined;
+          return true;
+        }
+      } catch {
+        // The database did not take it: try again, then keep it in memory.
+      }
+      if (attempt < STORE_TRIES) await sleep(STORE_WAIT_MS * attempt);
+    }
+    return unsaved === undefined;
+  }
+
+  async function fetchTokenWith(store: RefreshTokenStore) {
+    if (unsaved) await storeUnsaved(store);
     for (let tries = 0; ; tries++) {
-      const stored = await options.tokens.read();
-      if (refused && refused.refreshToken === stored) throw refused.error;
+      const stored = await store.read();
+      // Another process's access token, while it is good: no grant, no spent refresh token.
+      if (!unsaved && stored.accessToken && stored.accessToken.expiresAt - SHARED_MARGIN_MS > now())
+        return {
+          token: stored.accessToken.token,
+          expiresInSeconds: Math.floor((stored.accessToken.expiresAt - now()) / 1000),
+        };
+      const refreshToken = unsaved?.next.refreshToken ?? stored.refreshToken;
+      if (refused && refused.refreshToken === refreshToken) throw refused.error;
       let answer: Awaited<ReturnType<typeof grant>>;
       try {
-        answer = await grant(stored);
+        answer = await grant(refreshToken);
       } catch (error) {
         if (!(error instanceof VendorError)) throw error;
         if (error.code === 'authentication') {
           // Another process may have used it a moment ago and be storing the next one: use that.
-          if (tries < 2 && (await rotatedSince(stored))) continue;
-          refused = { refreshToken: stored, error };
+          if (!unsaved && tries < 2 && (await rotatedSince(store, refreshToken))) continue;
+          refused = { refreshToken, error };
         }
+        // A 503 is Ion saying it did not take the request: the token was not spent, the connection stands.
+        if (error.code === 'unknown_outcome' && error.status === 503)
+          throw new VendorError({
+            ...ION,
+            code: 'server',
+            status: 503,
+            method: 'POST',
+            path: '/oauth/token',
+            message: 'StreamOne Ion is unavailable for now; the connection is unchanged. Try again in a few minutes.',
+          });
         if (error.code === 'unknown_outcome')
           throw new VendorError({
             ...ION,
@@ -109,11 +173,19 @@ export function createIonApi(options: IonApiOptions) {
           });
         throw error;
       }
-      // Stored before the access token is used for anything, so a crash cannot lose it.
-      await options.tokens.replace(stored, answer.refresh_token);
+      // Kept in memory first, then stored before the access token is used for anything.
+      const expiresAt = now() + answer.expires_in * 1000;
+      unsaved = {
+        used: unsaved?.used ?? stored.refreshToken,
+        next: { refreshToken: answer.refresh_token, accessToken: { token: answer.access_token, expiresAt } },
+      };
+      await storeUnsaved(store);
       return { token: answer.access_token, expiresInSeconds: answer.expires_in };
     }
   }
+
+  /** One grant per tenant at a time, across processes, where the store can lock. */
+  const fetchToken = () => (options.tokens.lock ? options.tokens.lock(fetchTokenWith) : fetchTokenWith(options.tokens));
 
   // Concurrent callers share one grant: two would spend the same single-use token.
   const tokens = tokenCache(fetchToken, now);

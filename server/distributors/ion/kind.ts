@@ -1,9 +1,37 @@
 import { z } from 'zod';
-import type { DistributorKind } from '../registry.ts';
+import type { CredentialStore, DistributorKind } from '../registry.ts';
 import { createIonDistributor } from './adapter.ts';
-import { createIonApi } from './api.ts';
+import { createIonApi, type RefreshTokenStore } from './api.ts';
 
 const required = (message: string) => z.string({ error: message }).min(1, message);
+
+/** The connection's tokens as the credentials keep them: the refresh token, and the shared access token. */
+function tokensIn(store: CredentialStore): RefreshTokenStore {
+  return {
+    async read() {
+      const c = await store.read();
+      const expiresAt = Number(c.accessTokenExpiresAt);
+      return {
+        refreshToken: c.refreshToken ?? '',
+        ...(c.accessToken && Number.isFinite(expiresAt) ? { accessToken: { token: c.accessToken, expiresAt } } : {}),
+      };
+    },
+    replace: (used, next) =>
+      store.replace(
+        (stored) => stored.refreshToken === used,
+        (stored) => ({
+          ...stored,
+          refreshToken: next.refreshToken,
+          ...(next.accessToken
+            ? { accessToken: next.accessToken.token, accessTokenExpiresAt: String(next.accessToken.expiresAt) }
+            : {}),
+        }),
+      ),
+    ...(store.lock
+      ? { lock: <T>(fn: (s: RefreshTokenStore) => Promise<T>) => store.lock!((locked) => fn(tokensIn(locked))) }
+      : {}),
+  };
+}
 
 /**
  * TD SYNNEX StreamOne Ion: the reseller account id and a refresh token from the Ion portal
@@ -34,6 +62,9 @@ export const ionKind: DistributorKind = {
     baseUrl: z.url().default('https://ion.tdsynnex.com'),
     /** The report invoices are read from, chosen on the Connections page from the account's reports. */
     billingReportId: z.string().optional(),
+    /** The access token every process shares until it nearly expires, kept sealed with the rest. */
+    accessToken: z.string().optional(),
+    accessTokenExpiresAt: z.string().optional(),
   }),
   singleUse: true,
   invoicesFromReport: true,
@@ -43,14 +74,7 @@ export const ionKind: DistributorKind = {
       createIonApi({
         baseUrl: c.baseUrl!,
         accountId: c.accountId!,
-        tokens: {
-          read: async () => (await store.read()).refreshToken ?? '',
-          replace: (used, next) =>
-            store.replace(
-              (stored) => stored.refreshToken === used,
-              (stored) => ({ ...stored, refreshToken: next }),
-            ),
-        },
+        tokens: tokensIn(store),
         ...io,
       }),
       async () => ({ billingReportId: (await store.read()).billingReportId }),

@@ -75,6 +75,15 @@ export function createIonSandbox(options: IonSandboxOptions) {
   }
 
   const app = new Hono();
+  // The shared faults, on the token grant as on the API: a rule's path says which.
+  const faults = faultMiddleware(control, {
+    tooMany: (c, retryAfter) => {
+      c.header('Retry-After', String(retryAfter ?? 1));
+      return c.json({ code: 'RESOURCE_EXHAUSTED', message: 'Too many requests', details: [] }, 429);
+    },
+    failed: (c) => ionError(c, 500, 'INTERNAL', 'Internal error'),
+  });
+  app.use('/oauth/*', faults);
   app.post('/oauth/token', async (c) => {
     const type = c.req.header('content-type') ?? '';
     const body: Record<string, unknown> = type.includes('application/json')
@@ -101,16 +110,7 @@ export function createIonSandbox(options: IonSandboxOptions) {
   });
 
   const v3 = new Hono();
-  v3.use(
-    '*',
-    faultMiddleware(control, {
-      tooMany: (c, retryAfter) => {
-        c.header('Retry-After', String(retryAfter ?? 1));
-        return c.json({ code: 'RESOURCE_EXHAUSTED', message: 'Too many requests', details: [] }, 429);
-      },
-      failed: (c) => ionError(c, 500, 'INTERNAL', 'Internal error'),
-    }),
-  );
+  v3.use('*', faults);
   v3.use('*', async (c, next) => {
     const bearer = (c.req.header('Authorization') ?? '').match(/^Bearer\s+(.+)$/i)?.[1];
     const expires = bearer ? accessTokens.get(bearer) : undefined;

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createIonDistributor } from '../../../server/distributors/ion/adapter.ts';
-import { createIonApi, type IonApiOptions, type RefreshTokenStore } from '../../../server/distributors/ion/api.ts';
+import {
+  createIonApi,
+  type IonApiOptions,
+  type IonTokens,
+  type RefreshTokenStore,
+} from '../../../server/distributors/ion/api.ts';
 import type { RequestEvent } from '../../../server/http/send.ts';
 import type { RunningSandboxes } from '../../../server/sandbox/start.ts';
 import { parseMicros } from '../../../shared/money.ts';
@@ -18,18 +23,26 @@ beforeEach(async () => {
   s.ion.control.now = () => Date.now();
 });
 
-/** A stored refresh token as the database keeps it: read, and replaced only if unchanged. */
+/** The stored tokens as the database keeps them: read, and replaced only if unchanged. */
 function memoryStore(initial: string) {
   const store = {
     value: initial,
+    access: undefined as IonTokens['accessToken'],
     replaced: [] as string[],
-    async read() {
-      return store.value;
+    /** How many stores fail next, as a database that does not answer. */
+    failing: 0,
+    async read(): Promise<IonTokens> {
+      return { refreshToken: store.value, ...(store.access ? { accessToken: store.access } : {}) };
     },
-    async replace(used: string, next: string) {
+    async replace(used: string, next: IonTokens) {
+      if (store.failing > 0) {
+        store.failing--;
+        throw new Error('the database did not answer');
+      }
       if (store.value !== used) return false;
-      store.value = next;
-      store.replaced.push(next);
+      store.value = next.refreshToken;
+      store.access = next.accessToken;
+      store.replaced.push(next.refreshToken);
       return true;
     },
   };
@@ -66,9 +79,15 @@ describe('StreamOne Ion refresh tokens', () => {
     expect(store.value).not.toBe(first);
     expect(store.replaced).toHaveLength(1);
 
-    // A restarted process has no access token: it grants with the stored, rotated token.
+    // A restarted process uses the shared access token while it is good: no grant, nothing spent.
     const b = await ionFor(store);
     await expect(b.distributor.companies()).resolves.toMatchObject({ problems: [] });
+    expect(grants(b.events)).toBe(0);
+    expect(store.replaced).toHaveLength(1);
+    // Without one, it grants with the stored, rotated token.
+    store.access = undefined;
+    const c = await ionFor(store);
+    await expect(c.distributor.companies()).resolves.toMatchObject({ problems: [] });
     expect(store.replaced).toHaveLength(2);
     // The first token is spent: Ion refuses it, as it refuses any reused refresh token.
     const reused = await failure((await ionFor(memoryStore(first))).distributor.verify());
@@ -87,20 +106,55 @@ describe('StreamOne Ion refresh tokens', () => {
     expect((store as ReturnType<typeof memoryStore>).replaced).toHaveLength(2);
   });
 
+  it('keeps a new refresh token whose store failed, and stores it before the next grant: the connection survives', async () => {
+    let clock = 1_000_000;
+    const store = memoryStore(await newRefreshToken());
+    const spent = store.value;
+    store.failing = 10;
+    const { distributor, events } = await ionFor(store, { now: () => clock });
+    // The grant worked and its store did not: the call still succeeds, on the token kept in memory.
+    await expect(distributor.companies()).resolves.toMatchObject({ problems: [] });
+    expect(store.value).toBe(spent);
+    // The database answers again: the kept token is stored first, then used; nothing says "reconnect".
+    store.failing = 0;
+    clock += 7_200_000;
+    await expect(distributor.companies()).resolves.toMatchObject({ problems: [] });
+    expect(store.value).not.toBe(spent);
+    expect(grants(events)).toBe(2);
+    // A process started now goes on from what is stored.
+    store.access = undefined;
+    await expect((await ionFor(store)).distributor.verify()).resolves.toBeUndefined();
+  });
+
+  it('a 503 on the grant spends nothing: the connection stands and the next try works', async () => {
+    const store = memoryStore(await newRefreshToken());
+    const before = store.value;
+    await setFaults(s.ion.url, { rules: [{ method: 'POST', path: '^/oauth/token$', status503: 1 }] });
+    const { distributor } = await ionFor(store);
+    const error = await failure(distributor.companies());
+    expect(error.message).toBe(
+      'StreamOne Ion is unavailable for now; the connection is unchanged. Try again in a few minutes.',
+    );
+    expect(store.value).toBe(before);
+    await expect(distributor.companies()).resolves.toMatchObject({ problems: [] });
+    expect(store.value).not.toBe(before);
+  });
+
   it('shares one grant between concurrent calls, since two would spend the same token', async () => {
     const { distributor, events } = await ionFor();
     await Promise.all([distributor.companies(), distributor.products(), distributor.subscriptions()]);
     expect(grants(events)).toBe(1);
   });
 
-  it('two processes sharing the stored token both get through: the one refused takes the token the other stored', async () => {
+  it('two processes sharing the stored tokens both get through: the one refused takes the access token the other stored', async () => {
     const store = memoryStore(await newRefreshToken());
     const [a, b] = [await ionFor(store), await ionFor(store)];
     await expect(Promise.all([a.distributor.verify(), b.distributor.verify()])).resolves.toEqual([
       undefined,
       undefined,
     ]);
-    expect(grants(a.events) + grants(b.events)).toBe(3);
+    // Without a lock both grant once; the refused one then uses the shared access token, not a third grant.
+    expect(grants(a.events) + grants(b.events)).toBe(2);
   });
 
   it('a reused refresh token is a clear "reconnect" error, and is not presented again until it changes', async () => {

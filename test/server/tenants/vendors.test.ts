@@ -65,6 +65,25 @@ describe('a rotating distributor credential in the database', () => {
     });
   });
 
+  it('three processes starting at once make one grant between them: the row is locked, the access token shared', async () => {
+    const { tenant, creds } = await ionTenant('Three Processes MSP');
+    const events: RequestEvent[] = [];
+    const processes = [process(events), process(events), process(events)];
+    const clients = await Promise.all(processes.map((p) => p.distributor(tenant, 'ion')));
+    await expect(Promise.all(clients.map((c) => c.distributor.verify()))).resolves.toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(events.filter((e) => e.url.endsWith('/oauth/token'))).toHaveLength(1);
+    const after = await stored(tenant.id);
+    expect(after.refreshToken).not.toBe(creds.refreshToken);
+    // The shared access token is sealed with the rest, never in clear.
+    const row = (await connectedDistributor(database.db, tenant.id, 'ion'))!;
+    expect(after.accessToken).toBeTruthy();
+    expect(row.credentialsEnc).not.toContain(after.accessToken!);
+  });
+
   it('a lost refresh token is one clear error, not a retry loop, until an admin reconnects', async () => {
     const { tenant, creds } = await ionTenant('Lost Token MSP');
     // Someone used the token elsewhere (another tool, a copy of the database): it is spent.
