@@ -598,8 +598,13 @@ export const reconciliations = pgTable(
     decidedBy: text('decided_by'),
     decidedAt: at('decided_at'),
     note: text('note'),
-    /** The write an Accept made: one key per subscription and period, so it is posted once. */
+    /**
+     * The write the last Accept made: one key per subscription, period and revision, so a
+     * revision is posted once and a later one gets a key of its own.
+     */
     opKey: text('op_key'),
+    /** The figures the decision was made on: a later answer that differs reopens the row. */
+    decidedFigures: jsonb('decided_figures').$type<ReconcileFigures>(),
     checkedAt: at('checked_at').notNull(),
     statusChangedAt: at('status_changed_at').notNull(),
   },

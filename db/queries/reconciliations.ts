@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, gte, inArray, lte } from 'drizzle-orm';
-import type { ReconcileDecision, ReconcileStatus } from '../../shared/schemas/reconcile.ts';
+import type { ReconcileDecision, ReconcileFigures, ReconcileStatus } from '../../shared/schemas/reconcile.ts';
 import type { Database } from '../client.ts';
 import { reconciliationEvents, reconciliations, syncOperations } from '../schema.ts';
 import { inScope, owned, type Scope } from './scope.ts';
@@ -146,6 +146,8 @@ export async function decide(
     opKey?: string | null;
     /** How the row reads after the decision, when the decision alone says it (a rejection). */
     reason?: string;
+    /** The figures decided on. */
+    figures?: ReconcileFigures | null;
   }[],
   decision: { decision: ReconcileDecision; by: string; note: string | null; at: Date },
 ): Promise<void> {
@@ -161,6 +163,7 @@ export async function decide(
           note: decision.note,
           status: row.toStatus,
           opKey: row.opKey ?? null,
+          ...(row.figures !== undefined ? { decidedFigures: row.figures } : {}),
           ...(row.reason ? { reason: row.reason } : {}),
           ...(row.toStatus !== row.status ? { statusChangedAt: decision.at } : {}),
         })

@@ -12,12 +12,13 @@ import type { Scope } from '../../db/queries/scope.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { AdditionView } from '../../shared/billing/additions.ts';
-import { addDays, addMonths, endOfMonth, isoOf, parts, usDay } from '../../shared/billing/calendar.ts';
+import { addDays, addMonths, endOfMonth, isoOf, monthName, parts, usDay } from '../../shared/billing/calendar.ts';
 import { markerFor } from '../../shared/billing/operations.ts';
 import { type Comparison, compareInvoice } from '../../shared/billing/reconcile/compare.ts';
+import { formatMoney } from '../../shared/money.ts';
 import type { InvoiceItem, Subscription } from '../../shared/schemas/distributor.ts';
 import type { AgreementView } from '../../shared/schemas/mapping.ts';
-import type { ReconcileStatus, ReconciliationRow } from '../../shared/schemas/reconcile.ts';
+import type { ReconcileFigures, ReconcileStatus, ReconciliationRow } from '../../shared/schemas/reconcile.ts';
 import type { CwClient } from '../connectwise/client.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
@@ -58,8 +59,17 @@ export interface PeriodCheck {
 
 const scopeOf = (ctx: ReconcileContext): Scope => ({ tenantId: ctx.tenant.id, distributor: ctx.distributor.kind });
 
-/** The key (and so the marker) of the one line Accept posts for a subscription and period. */
-export const adjustmentKey = (subscriptionId: string, period: string) => `reconcile:${subscriptionId}:${period}`;
+/**
+ * The key (and so the marker) of the line an Accept posts for a subscription, period and
+ * revision: the first keeps the key every earlier release wrote; a revision the distributor
+ * made after it gets a key of its own, so each is posted once and none re-sends another's.
+ */
+export const adjustmentKey = (subscriptionId: string, period: string, revision = 1, kind?: 'seats' | 'amount') =>
+  `reconcile:${subscriptionId}:${period}${revision > 1 ? `:r${revision}` : ''}${revision > 1 && kind ? `:${kind}` : ''}`;
+
+/** Which revision an Accept's key posted: 0 when none was. */
+export const revisionOf = (opKey: string | null) =>
+  opKey === null ? 0 : Number(opKey.match(/:r(\d+)(:seats|:amount)?$/)?.[1] ?? 1);
 
 /** The distributor invoices a month on its final day of the next (Pax8: the 4th), else on the 1st. */
 export function cutoverOf(distributor: Distributor, period: string): string {
@@ -111,7 +121,23 @@ export async function checkPeriod(
     const s = subscriptions.get(m.subscriptionId);
     return lines.bySubscription.has(m.subscriptionId) || (s !== undefined && activeIn(s, period));
   });
-  const { agreements, additions } = await readConnectWise(ctx, [...new Set(inScope.map((m) => m.cwAgreementId))]);
+  const [{ agreements, additions }, decided] = await Promise.all([
+    readConnectWise(ctx, [...new Set(inScope.map((m) => m.cwAgreementId))]),
+    reconciliationsOf(ctx.db, scope, period, only),
+  ]);
+  const revisions = new Map(decided.map((r) => [r.subscriptionId, revisionOf(r.opKey)]));
+  // Every revision's line counts as billed, and the next one too, in case its answer was lost.
+  const markersOf = (subscriptionId: string) => {
+    const markers = new Map<string, 'seats' | 'amount' | 'either'>();
+    const marker = (revision: number, kind?: 'seats' | 'amount') =>
+      markerFor(adjustmentKey(subscriptionId, period, revision, kind), ctx.distributor.markerPrefix);
+    markers.set(marker(1), 'either');
+    for (let r = 2; r <= (revisions.get(subscriptionId) ?? 0) + 1; r++) {
+      markers.set(marker(r, 'seats'), 'seats');
+      markers.set(marker(r, 'amount'), 'amount');
+    }
+    return markers;
+  };
   const before = await recurringBefore(
     ctx.db,
     scope,
@@ -140,7 +166,7 @@ export async function checkPeriod(
       invoiceThere: lines.invoiceThere,
       additions: onAgreement,
       asInPeriod,
-      adjustmentMarker: markerFor(adjustmentKey(m.subscriptionId, period), ctx.distributor.markerPrefix),
+      adjustmentMarkers: markersOf(m.subscriptionId),
       tolerance,
       currency: s?.currency ?? 'USD',
       agreementCurrency: agreement ? (toAgreementView(agreement).currency ?? null) : null,
@@ -179,7 +205,10 @@ export async function record(
   const now = ctx.now();
   const finals = [...checked.values()].map((c) => {
     const old = stored.get(c.subscriptionId);
-    const final = withDecision(c.comparison, old, old?.opKey ? ops.get(old.opKey) : undefined);
+    const final = withDecision(c.comparison, old, old?.opKey ? ops.get(old.opKey) : undefined, {
+      distributor: ctx.distributor.displayName,
+      period,
+    });
     return {
       subscriptionId: c.subscriptionId,
       period,
@@ -214,7 +243,26 @@ export async function record(
 export const rejectedReason = (by: string | null, at: Date | null, note: string | null) =>
   `Rejected by ${by}${at ? ` on ${usDay(at.toISOString().slice(0, 10))}` : ''}: ${note ?? 'no reason given'}.`;
 
-/** A person's decision, and the write an Accept made, over what the invoice and ConnectWise say now. */
+/** Whether the distributor's answer moved since a decision was made on it (a recount, a revised invoice). */
+export function revised(decidedOn: ReconcileFigures | null | undefined, now: ReconcileFigures | null): boolean {
+  if (!decidedOn?.invoice || !now?.invoice) return false;
+  return decidedOn.invoice.quantity !== now.invoice.quantity || decidedOn.invoice.costCents !== now.invoice.costCents;
+}
+
+/** "from 8 to 10" or "from $38.40 to $33.60": what the distributor changed since. */
+function revisedFrom(was: ReconcileFigures, now: ReconcileFigures): string {
+  if (was.invoice!.quantity !== now.invoice!.quantity)
+    return `from ${was.invoice!.quantity} to ${now.invoice!.quantity}`;
+  const cur = now.currency;
+  return `from ${formatMoney(was.invoice!.costCents, cur)} to ${formatMoney(now.invoice!.costCents, cur)}`;
+}
+
+/**
+ * A person's decision, and the write an Accept made, over what the invoice and ConnectWise say
+ * now. A later answer is never hidden behind the decision: when the comparison leaves a
+ * difference after an Accept's line was posted, or the invoice moved after a Reject, the row
+ * reopens as Pending Review with what remains, named as the distributor's revision.
+ */
 function withDecision(
   c: Comparison,
   old: ReconciliationRecord | undefined,
@@ -226,22 +274,43 @@ function withDecision(
         summary: { totalPrice: { derivation: string } };
       }
     | undefined,
+  names: { distributor: string; period: string },
 ): { status: ReconcileStatus; reason: string } {
   if (!old?.decision || old.decision === 'auto') return c;
   const when = old.decidedAt ? ` on ${usDay(old.decidedAt.toISOString().slice(0, 10))}` : '';
-  if (old.decision === 'rejected')
+  const month = monthName(`${names.period}-01`);
+  const moved = revised(old.decidedFigures, c.figures);
+  const revision = (verb: string) =>
+    `${names.distributor} revised ${month} ${revisedFrom(old.decidedFigures!, c.figures!)} after ${old.decidedBy} ${verb}.`;
+  if (old.decision === 'rejected') {
+    if (moved && c.status === 'review') return { status: 'review', reason: `${revision('rejected it')} ${c.reason}` };
     return { status: 'rejected', reason: rejectedReason(old.decidedBy, old.decidedAt, old.note) };
+  }
   // What was posted is the write's own figure: a later check finds no difference left to name.
   const posted = op?.summary.totalPrice.derivation ?? old.adjustment?.derivation ?? 'the difference';
-  if (op && isWritten(op.state as never))
+  if (op && isWritten(op.state as never)) {
+    // The comparison the Accept was made on, seen again before its line was read back: the line
+    // posted is exactly what it showed, so nothing remains.
+    const sameAsDecided =
+      !moved && old.decidedFigures !== null && c.figures?.differenceCents === old.decidedFigures.differenceCents;
+    if (c.status === 'review' && !sameAsDecided)
+      return {
+        status: 'review',
+        reason: moved
+          ? `${revision(`accepted ${posted}`)} ${c.reason}`
+          : `Accepted by ${old.decidedBy}${when} and ${posted} posted, but a difference remains. ${c.reason}`,
+      };
     return {
       status: 'reconciled',
       reason: `Accepted by ${old.decidedBy}${when}; ${posted} posted${op.additionId ? ` as addition #${op.additionId}` : ''}.`,
     };
+  }
   if (op && (op.state === 'failed' || op.state === 'unknown' || op.state === 'skipped'))
     return {
       status: 'review',
-      reason: `Accepted by ${old.decidedBy}${when}, but ConnectWise did not take the line: ${op.error ?? 'no answer came'}. Accept again to retry it.`,
+      reason: moved
+        ? `${revision('accepted')} ConnectWise did not take that line (${op.error ?? 'no answer came'}); Accept again to post what is due now. ${c.reason}`
+        : `Accepted by ${old.decidedBy}${when}, but ConnectWise did not take the line: ${op.error ?? 'no answer came'}. Accept again to retry it.`,
     };
   return { status: 'review', reason: `Accepted by ${old.decidedBy}${when}; the line is being written.` };
 }

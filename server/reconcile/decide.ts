@@ -1,3 +1,4 @@
+import { operationsByKey, supersedeOperations } from '../../db/queries/operations.ts';
 import { decide, reconciliationsOf } from '../../db/queries/reconciliations.ts';
 import { endOfMonth, monthName } from '../../shared/billing/calendar.ts';
 import { type AdditionDraft, markerFor, type Operation } from '../../shared/billing/operations.ts';
@@ -6,6 +7,7 @@ import { formatCents } from '../../shared/money.ts';
 import type { OperationOutcome } from '../../shared/schemas/plans.ts';
 import type { ReconciliationRow } from '../../shared/schemas/reconcile.ts';
 import { AppError } from '../errors.ts';
+import { isWritten } from '../sync/states.ts';
 import { executeOperations, type WriteContext } from '../sync/writer.ts';
 import {
   adjustmentKey,
@@ -14,6 +16,8 @@ import {
   type ReconcileContext,
   record,
   rejectedReason,
+  revised,
+  revisionOf,
   rowsOf,
 } from './check.ts';
 
@@ -24,10 +28,16 @@ const money = (cents: number, derivation: string) => ({ cents, derivation });
  * ConnectWise has not invoiced yet (Manage refuses a line in an invoiced one), and named for
  * the period it settles. Its key holds the subscription and period, so it is written once.
  */
-export function adjustmentOperation(c: Checked, period: string, today: string, markerPrefix: string): Operation {
+export function adjustmentOperation(
+  c: Checked,
+  period: string,
+  today: string,
+  markerPrefix: string,
+  revision = 1,
+): Operation {
   const line = c.comparison.adjustment!;
   const f = c.comparison.figures!;
-  const key = adjustmentKey(c.subscriptionId, period);
+  const key = adjustmentKey(c.subscriptionId, period, revision, line.kind);
   const month = monthName(`${period}-01`);
   const effective = maxDay(`${period}-01`, firstOpenDay(c.agreement!, today));
   const total = line.quantity * line.unitPriceCents;
@@ -41,7 +51,7 @@ export function adjustmentOperation(c: Checked, period: string, today: string, m
     effectiveDate: effective,
     cancelledDate: endOfMonth(effective),
     invoiceDescription:
-      `Reconciliation ${month}: ${c.productName} (invoiced ${f.invoice?.quantity ?? 0}, billed ${f.cw.quantity})`.slice(
+      `Reconciliation ${month}${revision > 1 ? ` (revision ${revision})` : ''}: ${c.productName} (invoiced ${f.invoice?.quantity ?? 0}, billed ${f.cw.quantity})`.slice(
         0,
         200,
       ),
@@ -91,6 +101,11 @@ export async function acceptDifferences(
   const stored = new Map(
     (await reconciliationsOf(ctx.db, scope, period, subscriptionIds)).map((r) => [r.subscriptionId, r]),
   );
+  const previous = await operationsByKey(
+    ctx.db,
+    scope,
+    [...stored.values()].flatMap((r) => (r.opKey ? [r.opKey] : [])),
+  );
   const outcomes: OperationOutcome[] = [];
   const skipped: DecisionResult['skipped'] = [];
   for (const id of subscriptionIds) {
@@ -108,15 +123,29 @@ export async function acceptDifferences(
       skipped.push({ subscriptionId: id, reason: 'There is no difference left to post.' });
       continue;
     }
-    const op = adjustmentOperation(c, period, ctx.today, ctx.distributor.markerPrefix);
+    // Each Accept posts what remains now. A posted revision is never sent again: a later one
+    // gets the next key. A line ConnectWise refused is retried as it was only while the
+    // invoice still says what it said; otherwise it is set aside and what is due now is posted.
+    const last = row.opKey ? previous.get(row.opKey) : undefined;
+    let revision = Math.max(1, revisionOf(row.opKey));
+    if (last && isWritten(last.state)) revision += 1;
+    else if (
+      last &&
+      (last.state === 'failed' || last.state === 'skipped') &&
+      revised(row.decidedFigures, c.comparison.figures)
+    ) {
+      await supersedeOperations(ctx.db, ctx.tenant.id, [last.id], ctx.now());
+      revision += 1;
+    }
+    const op = adjustmentOperation(c, period, ctx.today, ctx.distributor.markerPrefix, revision);
     // The decision is stored before the write, with the line it posts: an Accept whose answer is
     // lost is still an Accept, and the writer settles the line by its key.
-    await decide(ctx.db, scope, [{ id: row.id, status: row.status, toStatus: 'review', opKey: op.key }], {
-      decision: 'accepted',
-      by,
-      note: `Posts ${c.comparison.adjustment.derivation}.`,
-      at: ctx.now(),
-    });
+    await decide(
+      ctx.db,
+      scope,
+      [{ id: row.id, status: row.status, toStatus: 'review', opKey: op.key, figures: c.comparison.figures }],
+      { decision: 'accepted', by, note: `Posts ${c.comparison.adjustment.derivation}.`, at: ctx.now() },
+    );
     outcomes.push(
       ...(await executeOperations(
         write,
@@ -145,7 +174,14 @@ export async function rejectDifferences(
 ): Promise<DecisionResult> {
   const scope = { tenantId: ctx.tenant.id, distributor: ctx.distributor.kind };
   const rows = await reconciliationsOf(ctx.db, scope, period, subscriptionIds);
-  const open = rows.filter((r) => r.status === 'review' && !(r.decision === 'accepted' && r.opKey));
+  // A revision that reopened an accepted row may be rejected; a line still being written may not.
+  const lines = await operationsByKey(
+    ctx.db,
+    scope,
+    rows.flatMap((r) => (r.opKey ? [r.opKey] : [])),
+  );
+  const settled = (r: (typeof rows)[number]) => !r.opKey || isWritten(lines.get(r.opKey)?.state ?? 'planned');
+  const open = rows.filter((r) => r.status === 'review' && !(r.decision === 'accepted' && !settled(r)));
   const skipped = subscriptionIds
     .filter((id) => !open.some((r) => r.subscriptionId === id))
     .map((id) => ({
@@ -163,6 +199,7 @@ export async function rejectDifferences(
       status: r.status,
       toStatus: 'rejected' as const,
       reason: rejectedReason(by, at, note),
+      figures: r.figures,
     })),
     { decision: 'rejected', by, note, at },
   );

@@ -52,6 +52,8 @@ export interface AdjustmentLine {
   unitPriceCents: number;
   unitCostCents: number;
   derivation: string;
+  /** `seats` at the agreement's price (+7 × $6.00), or one line of an `amount`; absent on rows of earlier checks. */
+  kind?: 'seats' | 'amount';
 }
 
 export interface ReconciliationRow {

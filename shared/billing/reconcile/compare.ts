@@ -25,8 +25,12 @@ export interface ReconcileInput {
   additions: readonly AdditionView[];
   /** A recurring line's quantity and price during the period, where the sync changed it since. */
   asInPeriod: ReadonlyMap<number, { quantity: number; unitPrice: Micros | null }>;
-  /** The marker of the line Accept posts for this subscription and period, wherever it is dated. */
-  adjustmentMarker: string;
+  /**
+   * The markers of the lines Accepts posted for this subscription and period (one per
+   * revision), wherever dated, with what each posts: seats, or an amount only. `either` is a
+   * line of the first release, told apart by its price.
+   */
+  adjustmentMarkers: ReadonlyMap<string, 'seats' | 'amount' | 'either'>;
   tolerance: Tolerance;
   /** The subscription's currency, as the distributor invoices it. */
   currency: string;
@@ -73,10 +77,15 @@ function billed(input: ReconcileInput) {
   let unitCost: Micros = 0;
   let lines = 0;
   let latest = '';
+  const adjustments: AdditionView[] = [];
   for (const a of input.additions) {
-    const adjustment = a.marker === input.adjustmentMarker;
-    if (isOneTime(a) || adjustment) {
-      if (!adjustment && !inPeriod(a.effectiveDate, input.period)) continue;
+    const adjustment = a.marker !== null && input.adjustmentMarkers.has(a.marker);
+    if (adjustment) {
+      adjustments.push(a);
+      continue;
+    }
+    if (isOneTime(a)) {
+      if (!inPeriod(a.effectiveDate, input.period)) continue;
       billedMicros += a.quantity * (a.unitPrice ?? 0);
       costMicros += a.quantity * (a.unitCost ?? 0);
       lines++;
@@ -96,6 +105,15 @@ function billed(input: ReconcileInput) {
       unitPrice = price;
       unitCost = a.unitCost ?? 0;
     }
+  }
+  // Lines Accepts posted for the period count wherever they are dated; one of seats at the
+  // agreement's price ("+7 × $6.00") counts as seats too, one of an amount as money only.
+  for (const a of adjustments) {
+    billedMicros += a.quantity * (a.unitPrice ?? 0);
+    costMicros += a.quantity * (a.unitCost ?? 0);
+    const kind = input.adjustmentMarkers.get(a.marker!);
+    if (kind === 'seats' || (kind === 'either' && lines > 0 && a.unitPrice === unitPrice)) quantity += a.quantity;
+    lines++;
   }
   return { quantity, billedMicros, costMicros, unitPrice, unitCost, lines };
 }
@@ -196,6 +214,7 @@ export function adjustmentOf(f: ReconcileFigures): AdjustmentLine {
   if (q !== 0 && f.differenceCents === q * f.cw.unitPriceCents && f.cw.lines > 0) {
     const unitCost = Math.round(f.costDifferenceCents / q);
     return {
+      kind: 'seats',
       quantity: q,
       unitPriceCents: f.cw.unitPriceCents,
       unitCostCents: Math.max(0, unitCost),
@@ -205,6 +224,7 @@ export function adjustmentOf(f: ReconcileFigures): AdjustmentLine {
   const sign = f.differenceCents < 0 || (f.differenceCents === 0 && f.costDifferenceCents < 0) ? -1 : 1;
   const sameSign = Math.sign(f.costDifferenceCents) === sign;
   return {
+    kind: 'amount',
     quantity: sign,
     unitPriceCents: Math.abs(f.differenceCents),
     unitCostCents: sameSign ? Math.abs(f.costDifferenceCents) : 0,

@@ -3,7 +3,7 @@ import { pinnedDayClock } from '../../../server/clock.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
 import { mapSubscription, saveSettings, setBilling } from '../../helpers/mapped.ts';
 import { linesOf, setInvoiceLine } from '../../helpers/reconcile.ts';
-import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
+import { SANDBOX_TODAY, setFaults } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
 /**
@@ -70,6 +70,94 @@ describe('billing reconciliation', () => {
     expect(linesOf(stack, one.agreement.id, one.item.id)).toHaveLength(before + 1);
     // A fresh check still counts the posted line, wherever it is dated.
     expect(await rowOf('2026-10', one.sub.id)).toMatchObject({ status: 'reconciled' });
+  });
+
+  it('reopens an accepted month when Pax8 revises it up, and a second Accept posts only what remains, once', async () => {
+    const price = Math.round(one.sub.price * 100);
+    const before = linesOf(stack, one.agreement.id, one.item.id).length;
+    await setInvoiceLine(stack, { subscriptionId: one.sub.id, period: '2026-10', quantity: 10 });
+    const row = await rowOf('2026-10', one.sub.id);
+    expect(row).toMatchObject({ status: 'review', decision: 'accepted' });
+    expect(row.reason).toMatch(/^Pax8 revised October 2026 from 8 to 10 after Jane Doe \(jdoe\) accepted \+7 × /);
+    expect(row.figures).toMatchObject({ quantityDifference: 2, differenceCents: 2 * price });
+    // Before you invoice and the month's leakage count it.
+    const stuck = await jdoe('GET', '/before-invoice');
+    expect(stuck.body.review.map((r: { subscriptionId: string }) => r.subscriptionId)).toContain(one.sub.id);
+    const picture = await jdoe('GET', '/month-picture?period=2026-10');
+    expect(picture.body.total.leakageCents).toBeGreaterThanOrEqual(2 * price);
+    const res = await jdoe('POST', '/reconciliations/accept', { period: '2026-10', subscriptionIds: [one.sub.id] });
+    expect(res.body.outcomes.map((o: { state: string }) => o.state)).toEqual(['confirmed']);
+    const lines = linesOf(stack, one.agreement.id, one.item.id);
+    expect(lines).toHaveLength(before + 1);
+    expect(lines.at(-1)).toMatchObject({ quantity: 2, unitPrice: price / 100 });
+    expect(lines.at(-1)!.invoiceDescription).toMatch(/^Reconciliation October 2026 \(revision 2\)/);
+    expect(await rowOf('2026-10', one.sub.id)).toMatchObject({ status: 'reconciled' });
+    const again = await jdoe('POST', '/reconciliations/accept', { period: '2026-10', subscriptionIds: [one.sub.id] });
+    expect(again.body.outcomes).toEqual([]);
+    expect(linesOf(stack, one.agreement.id, one.item.id)).toHaveLength(before + 1);
+  });
+
+  it('reopens it again for a late credit, and posts the credit once', async () => {
+    const before = linesOf(stack, one.agreement.id, one.item.id).length;
+    await setInvoiceLine(stack, { subscriptionId: one.sub.id, period: '2026-10', credit: one.sub.partnerCost });
+    const row = await rowOf('2026-10', one.sub.id);
+    expect(row.status).toBe('review');
+    expect(row.reason).toMatch(
+      /^Pax8 revised October 2026 from \$[\d,.]+ to \$[\d,.]+ after Jane Doe \(jdoe\) accepted/,
+    );
+    expect(row.figures!.differenceCents).toBeLessThan(0);
+    const res = await jdoe('POST', '/reconciliations/accept', { period: '2026-10', subscriptionIds: [one.sub.id] });
+    expect(res.body.outcomes.map((o: { state: string }) => o.state)).toEqual(['confirmed']);
+    const lines = linesOf(stack, one.agreement.id, one.item.id);
+    expect(lines).toHaveLength(before + 1);
+    expect(lines.at(-1)!.quantity * lines.at(-1)!.unitPrice).toBeLessThan(0);
+    expect(await rowOf('2026-10', one.sub.id)).toMatchObject({ status: 'reconciled' });
+  });
+
+  it('a retried Accept after the invoice moved posts what is due now, never the stale amount', async () => {
+    const world = stack.sandboxes.world;
+    const used = new Set(['Granite Auto Group, P.C.', 'Meridian Auto Group LLC', 'Ace Chemical Processing Plant']);
+    const name = world.pax8.companies.find(
+      (p) =>
+        !used.has(p.name) &&
+        world.cw.companies.some((c) => c.name === p.name) &&
+        world.pax8.subscriptions.some(
+          (s) =>
+            s.companyId === p.id &&
+            s.billingTerm === 'Monthly' &&
+            s.status === 'Active' &&
+            s.price > 0 &&
+            world.cw.catalog.some((i) => i.identifier === world.pax8.products.find((x) => x.id === s.productId)?.sku),
+        ),
+    )!.name;
+    const four = setBilling(stack, await mapSubscription(stack, jdoe, name), 2, [['2026-09-01', 5]]);
+    await setInvoiceLine(stack, { subscriptionId: four.sub.id, period: '2026-10', quantity: 5 });
+    const price = Math.round(four.sub.price * 100);
+    await setFaults(stack.hostUrl, {
+      rules: [{ method: 'POST', path: `/finance/agreements/${four.agreement.id}/additions`, status500: 1 }],
+    });
+    const failed = await jdoe('POST', '/reconciliations/accept', { period: '2026-10', subscriptionIds: [four.sub.id] });
+    expect(failed.body.outcomes.map((o: { state: string }) => o.state)).toEqual(['failed']);
+    await setFaults(stack.hostUrl, { rules: [] });
+    // Pax8 moves the month to 7 seats before anyone retries.
+    await setInvoiceLine(stack, { subscriptionId: four.sub.id, period: '2026-10', quantity: 7 });
+    const row = await rowOf('2026-10', four.sub.id);
+    expect(row).toMatchObject({ status: 'review' });
+    expect(row.reason).toMatch(/^Pax8 revised October 2026 from 5 to 7 after Jane Doe \(jdoe\) accepted\./);
+    expect(row.figures).toMatchObject({ differenceCents: 5 * price });
+    const retried = await jdoe('POST', '/reconciliations/accept', {
+      period: '2026-10',
+      subscriptionIds: [four.sub.id],
+    });
+    expect(retried.body.outcomes.map((o: { state: string }) => o.state)).toEqual(['confirmed']);
+    const posted = linesOf(stack, four.agreement.id, four.item.id).filter((a) =>
+      a.invoiceDescription?.startsWith('Reconciliation October 2026'),
+    );
+    expect(posted.map((a) => a.quantity)).toEqual([5]);
+    expect(await rowOf('2026-10', four.sub.id)).toMatchObject({ status: 'reconciled' });
+    // The stale +3 is set aside in the Log, not left to be retried.
+    const log = await jdoe('GET', '/adjustments');
+    expect(JSON.stringify(log.body)).not.toMatch(/"state":"failed"[^}]*Reconcile October 2026/);
   });
 
   it('writes nothing on Reject, and keeps who rejected it and why', async () => {

@@ -51,7 +51,7 @@ const input = (over: Partial<ReconcileInput> = {}): ReconcileInput => ({
   invoiceThere: true,
   additions: [line()],
   asInPeriod: new Map(),
-  adjustmentMarker: 'p8s:adj',
+  adjustmentMarkers: new Map([['p8s:adj', 'either' as const]]),
   tolerance: { cents: 0, bp: 0 },
   currency: 'USD',
   agreementCurrency: 'USD',
@@ -70,6 +70,7 @@ describe('reconciling a period against the invoice', () => {
       marginCents: 600 - 3840,
     });
     expect(c.adjustment).toEqual({
+      kind: 'seats',
       quantity: 7,
       unitPriceCents: 600,
       unitCostCents: 480,
