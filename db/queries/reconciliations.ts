@@ -233,7 +233,9 @@ export function awaitingReview(db: Database, tenantId: string) {
 
 /**
  * A recurring line's quantity and price before the sync changed it after a day: how the line
- * stood in a period that has ended. The earliest change after the day holds the "before".
+ * stood in a period that has ended. What counts is when the change was made (the write's own
+ * record), not the effective date it carries: a change made on 12/06 with an effective date in
+ * November was not what ConnectWise billed in November. The earliest such change holds the "before".
  */
 export async function recurringBefore(
   db: Database,
@@ -243,7 +245,7 @@ export async function recurringBefore(
 ): Promise<Map<number, { quantity: number; unitPriceCents: number }>> {
   if (additionIds.length === 0) return new Map();
   const rows = await db
-    .select({ additionId: syncOperations.additionId, summary: syncOperations.summary })
+    .select({ additionId: syncOperations.additionId, summary: syncOperations.summary, made: syncOperations.updatedAt })
     .from(syncOperations)
     .where(
       and(
@@ -255,7 +257,7 @@ export async function recurringBefore(
     );
   const found = new Map<number, { day: string; quantity: number; unitPriceCents: number }>();
   for (const r of rows) {
-    const day = r.summary.effectiveDate;
+    const day = r.made.toISOString().slice(0, 10);
     const before = r.summary.before;
     if (r.additionId === null || !before || day <= after) continue;
     const seen = found.get(r.additionId);
