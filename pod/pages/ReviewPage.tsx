@@ -221,10 +221,15 @@ export function ReviewPage({
                     Exclude all from this sync
                   </button>
                   <span class="grow" />
+                  {unexplained(plan.operations) > 0 && (
+                    <span class="bad-text small" role="alert" data-testid="waive-reason-needed">
+                      Say why each change left out is waived.
+                    </span>
+                  )}
                   <ActionButton
                     action="writeAdditions"
                     class="primary"
-                    disabled={confirming.value}
+                    disabled={confirming.value || unexplained(plan.operations) > 0}
                     onClick={() => void confirm(subscriptionId)}
                   >
                     {confirming.value ? 'Writing…' : 'Confirm sync'}
@@ -241,6 +246,10 @@ export function ReviewPage({
     </section>
   );
 }
+
+/** Changes left out with no reason yet: a waiver needs one, and the Log keeps it. */
+const unexplained = (ops: Operation[]) =>
+  ops.filter((o) => edits.value[o.key]?.include === false && !(edits.value[o.key]?.reason ?? '').trim()).length;
 
 /** Includes or excludes every change at once; an excluded change is waived with her name. */
 function includeAll(ops: Operation[], include: boolean) {
@@ -540,12 +549,22 @@ function Money({ value, label, onChange }: { value: number; label: string; onCha
 }
 
 function Results({ ops, openLog }: { ops: Operation[]; openLog: (operations: string[]) => void }) {
-  const list = outcomes.value ?? [];
+  const all = outcomes.value ?? [];
+  // Changes she left out were waived, not written: said apart, with what they would have billed.
+  const waived = all.filter((o) => o.waived);
+  const list = all.filter((o) => !o.waived);
   const ok = list.filter((o) => o.state === 'confirmed' || o.state === 'adopted').length;
   const failed = list.filter((o) => o.state !== 'confirmed' && o.state !== 'adopted');
   const period = (key: string) => ops.find((x) => x.key === key)?.after.proratedPeriod;
   return (
     <div data-testid="results">
+      {waived.length > 0 && (
+        <p class="notice" data-testid="waived-result">
+          {waived.length} {waived.length === 1 ? 'change' : 'changes'} waived:{' '}
+          {formatCents(waived.reduce((n, o) => n + (o.waived?.amountCents ?? 0), 0))}, not billed (
+          {waived.map((o) => `${o.title}: ${o.waived?.reason}`).join('; ')}).
+        </p>
+      )}
       <div class={`notice ${ok === list.length ? 'ok' : 'error'}`} role="status">
         {ok} of {list.length} written to ConnectWise
         {failed.length === 0

@@ -220,12 +220,23 @@ export async function confirmReviewedPlan(
   // offered again.
   const kept = new Set(ops.map((o) => o.key));
   const excluded = plan.operations.filter((o) => !kept.has(o.key));
+  const waivedOutcomes: OperationOutcome[] = [];
   if (excluded.length > 0) {
     await persistPlan(ctx, header, excluded);
-    for (const op of excluded)
-      await waiveOperation(ctx, op.key, request.edits[op.key]?.reason || 'Excluded in review.', meta);
+    for (const op of excluded) {
+      // A change taken along with the one excluded has no reason of its own: it shares that one's.
+      const reason =
+        request.edits[op.key]?.reason?.trim() ||
+        (op.dependsOn && request.edits[op.dependsOn]?.reason?.trim()) ||
+        'Excluded in review.';
+      const row = await waiveOperation(ctx, op.key, reason, meta);
+      waivedOutcomes.push({
+        ...outcomeOf(row, { state: 'waived' }),
+        waived: { amountCents: op.after.totalPrice.cents, reason },
+      });
+    }
   }
-  const outcomes = await executeOperations(ctx, header, ops, meta);
+  const outcomes = [...waivedOutcomes, ...(await executeOperations(ctx, header, ops, meta))];
   // What was owed from earlier and is no longer planned (its month has moved on) is sent too,
   // re-dated to the first open month, unless the member excluded (waived) it.
   const planned = new Set(plan.operations.map((o) => o.key));
@@ -381,12 +392,16 @@ export async function waiveOperation(
     actorName: ctx.actor.name,
     action: 'operation.waive',
     operationKey: opKey,
+    distributor: row.distributor,
     syncRunId: ctx.syncRunId ?? null,
     subscriptionId: row.subscriptionId,
     cwAgreementId: row.cwAgreementId,
     companyName: meta.companyName ?? null,
     productName: meta.productName ?? null,
-    requestSummary: { note: `Waived: ${row.summary.title} (${row.summary.totalPrice.derivation})`, reason },
+    requestSummary: {
+      note: `Waived by ${ctx.actor.name}: ${row.summary.title} (${row.summary.totalPrice.derivation}). ${reason}`,
+      reason,
+    },
     outcome: 'success',
   });
   return waived;

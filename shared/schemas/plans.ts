@@ -1,39 +1,50 @@
 import { z } from 'zod/mini';
 
 /** What a member may change on an operation before confirming it. Money is in cents. */
-export const operationEditSchema = z.object({
-  include: z.boolean(),
-  /** Why a person leaves it out: an excluded operation is waived, with who, when and this. */
-  reason: z.optional(z.string().check(z.maxLength(500, 'at most 500 characters'))),
-  quantity: z.optional(
-    z.number().check(z.refine((n) => Number.isFinite(n) && n !== 0, 'quantity must be a number other than 0')),
-  ),
-  unitPrice: z.optional(
-    z
-      .number()
-      .check(
-        z.int('use whole cents'),
-        z.gte(0, 'a price cannot be negative'),
-        z.lte(99_999_999, 'at most $999,999.99'),
-      ),
-  ),
-  unitCost: z.optional(
-    z
-      .number()
-      .check(z.int('use whole cents'), z.gte(0, 'a cost cannot be negative'), z.lte(99_999_999, 'at most $999,999.99')),
-  ),
-  billCustomer: z.optional(z.enum(['Billable', 'DoNotBill', 'NoCharge'])),
-  taxable: z.optional(z.boolean()),
-  effectiveDate: z.optional(z.iso.date('use a date such as 2021-03-01')),
-  invoiceDescription: z.optional(
-    z
-      .string()
-      .check(
-        z.minLength(1, 'an invoice description is required'),
-        z.maxLength(6000, 'ConnectWise allows at most 6,000 characters'),
-      ),
-  ),
-});
+export const operationEditSchema = z
+  .object({
+    include: z.boolean(),
+    /** Why a person leaves it out: an excluded operation is waived, with who, when and this. Required to exclude. */
+    reason: z.optional(z.string().check(z.maxLength(500, 'at most 500 characters'))),
+    quantity: z.optional(
+      z.number().check(z.refine((n) => Number.isFinite(n) && n !== 0, 'quantity must be a number other than 0')),
+    ),
+    unitPrice: z.optional(
+      z
+        .number()
+        .check(
+          z.int('use whole cents'),
+          z.gte(0, 'a price cannot be negative'),
+          z.lte(99_999_999, 'at most $999,999.99'),
+        ),
+    ),
+    unitCost: z.optional(
+      z
+        .number()
+        .check(
+          z.int('use whole cents'),
+          z.gte(0, 'a cost cannot be negative'),
+          z.lte(99_999_999, 'at most $999,999.99'),
+        ),
+    ),
+    billCustomer: z.optional(z.enum(['Billable', 'DoNotBill', 'NoCharge'])),
+    taxable: z.optional(z.boolean()),
+    effectiveDate: z.optional(z.iso.date('use a date such as 2021-03-01')),
+    invoiceDescription: z.optional(
+      z
+        .string()
+        .check(
+          z.minLength(1, 'an invoice description is required'),
+          z.maxLength(6000, 'ConnectWise allows at most 6,000 characters'),
+        ),
+    ),
+  })
+  .check(
+    z.refine((e) => e.include || (e.reason ?? '').trim().length > 0, {
+      message: 'say why it is left out: a change left out is waived, and the Log keeps the reason',
+      path: ['reason'],
+    }),
+  );
 export type OperationEdit = z.infer<typeof operationEditSchema>;
 
 export const confirmPlanSchema = z.object({
@@ -84,6 +95,8 @@ export interface OperationOutcome {
   fields: { field: string; message: string }[];
   /** Already written by an earlier confirmation; nothing was sent now. */
   already: boolean;
+  /** A change the member left out, waived: what it would have billed, and why. */
+  waived?: { amountCents: number; reason: string };
 }
 
 export interface DriftEntry {

@@ -67,6 +67,9 @@ describe.runIf(hasBrowser)('the pod in the frames Manage gives it', () => {
     await tab.getByRole('button', { name: 'Exclude all from this sync' }).click();
     expect(await tab.getByTestId('totals').textContent()).toMatch(/^0 of 2 included.*Recurring \$0\.00/);
     expect(await tab.getByLabel('Why it is excluded from this sync').count()).toBe(2);
+    // A change left out is waived: Confirm waits until each says why.
+    await expect.poll(() => tab.getByTestId('waive-reason-needed').isVisible()).toBe(true);
+    expect(await tab.getByRole('button', { name: 'Confirm sync' }).isDisabled()).toBe(true);
     await tab.getByRole('button', { name: 'Include all' }).click();
     expect(await tab.getByTestId('totals').textContent()).toMatch(/^2 of 2 included/);
   });

@@ -42,12 +42,29 @@ describe('waiving', () => {
     ]);
     const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
     const prorate = okPlan(review.body.plan).operations.find((o) => o.type === 'create-prorate')!;
+    // Leaving a change out is a waiver: without a reason it is refused, by field, and nothing is written.
+    const unexplained = await jdoe('POST', '/plans/confirm', {
+      subscriptionId: m.sub.id,
+      basis: review.body.plan.basis,
+      edits: { [prorate.key]: { include: false } },
+    });
+    expect(unexplained.status).toBe(400);
+    expect(unexplained.body.details.fields[0]!.field).toMatch(/reason$/);
+    expect(unexplained.body.details.fields[0]!.message).toMatch(/^say why it is left out/);
     const confirmed = await jdoe('POST', '/plans/confirm', {
       subscriptionId: m.sub.id,
       basis: review.body.plan.basis,
       edits: { [prorate.key]: { include: false, reason: 'Agreed with the customer: no charge for November.' } },
     });
-    expect(confirmed.body.outcomes.map((o) => o.state)).toEqual(['confirmed']);
+    expect(confirmed.body.outcomes.map((o) => o.state)).toEqual(['waived', 'confirmed']);
+    // The result names the waiver and what it would have billed.
+    expect(confirmed.body.outcomes[0]).toMatchObject({
+      key: prorate.key,
+      waived: {
+        amountCents: prorate.after.totalPrice.cents,
+        reason: 'Agreed with the customer: no charge for November.',
+      },
+    });
     const [row] = await stack.database.db.select().from(syncOperations).where(eq(syncOperations.opKey, prorate.key));
     expect(row).toMatchObject({
       state: 'waived',
@@ -66,7 +83,9 @@ describe('waiving', () => {
     const log = (await jdoe('GET', '/adjustments')).body.find(
       (l) => l.action === 'operation.waive' && l.operationKey === prorate.key,
     );
-    expect(log).toMatchObject({ actorName: 'Jane Doe', outcome: 'success' });
+    // The Log shows the waiver's amount and reason, not dashes.
+    expect(log).toMatchObject({ actorName: 'Jane Doe', outcome: 'success', amount: prorate.after.totalPrice.cents });
+    expect(log?.note).toContain('Agreed with the customer: no charge for November.');
   });
 
   it('a failed write keeps the subscription out of sync until it is retried or waived from the Log', async () => {

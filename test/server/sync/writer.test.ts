@@ -256,6 +256,7 @@ describe('exactly once', () => {
       edits: {
         [okPlan(review.body.plan).operations.find((o) => o.type !== 'create-prorate')!.key]: {
           include: false,
+          reason: 'Left for the crash to write',
         },
       },
     });
