@@ -493,6 +493,13 @@ function planOneTime(ctx: Ctx, perLine: boolean) {
         description: name,
       });
       const existing = ownLine(input, g.id);
+      // Lines billing a recount of the month after it was written: `:recount:1`, `:2`, … .
+      const recounts: AdditionView[] = [];
+      for (let n = 1; existing; n++) {
+        const line = ownLine(input, `${g.id}:recount:${n}`);
+        if (!line) break;
+        recounts.push(line);
+      }
       const row = {
         name,
         usageDate:
@@ -508,12 +515,62 @@ function planOneTime(ctx: Ctx, perLine: boolean) {
       };
       if (existing) {
         ctx.kept.add(existing.id);
+        for (const r of recounts) ctx.kept.add(r.id);
+        const written = [existing, ...recounts];
+        const billed = written.reduce((n, l) => n + l.quantity * microsToCents(l.unitPrice ?? 0), 0);
+        const billedCost = written.reduce((n, l) => n + l.quantity * microsToCents(l.unitCost ?? 0), 0);
+        const remaining = after.totalPrice.cents - billed;
+        if (remaining === 0) {
+          ctx.rows.push({
+            ...row,
+            status: 'Unchanged',
+            syncedQuantity: existing.quantity,
+            reason: `Written for ${month} already (addition ${existing.id}).`,
+            opKey: null,
+          });
+          continue;
+        }
+        // A recount after the month was billed: the line ConnectWise has may be invoiced already,
+        // so what changed is billed once more as a line of the difference (a credit when less).
+        const key = `${g.id}:recount:${recounts.length + 1}`;
+        const sign = remaining < 0 ? -1 : 1;
+        const costLeft = after.totalCost.cents - billedCost;
+        const diff = draft({
+          catalogItemId: binding.catalogItemId,
+          quantity: sign,
+          unitPrice: {
+            cents: Math.abs(remaining),
+            derivation: `${formatCents(after.totalPrice.cents)} now − ${formatCents(billed)} billed`,
+          },
+          unitCost: {
+            cents: Math.abs(costLeft),
+            derivation: `${formatCents(after.totalCost.cents)} now − ${formatCents(billedCost)} billed`,
+          },
+          effectiveDate: when.from,
+          cancelledDate: when.to,
+          description: `${name} (recount)`.slice(0, 200),
+        });
+        const reason = `${input.distributor.name} recounted ${month} after it was billed: ${formatCents(billed)} written, ${formatCents(after.totalPrice.cents)} now; the ${remaining > 0 ? 'difference' : 'credit'} of ${formatCents(Math.abs(remaining))} is billed once.`;
+        ctx.operations.push(
+          creation(
+            key,
+            markerOf(input, key),
+            'create-usage',
+            `Bill ${month}'s recount: ${only ? only.productName : s.resourceGroup}`,
+            reason,
+            diff,
+          ),
+        );
         ctx.rows.push({
           ...row,
-          status: 'Unchanged',
+          quantity: sign,
+          unitPrice: diff.unitPrice,
+          unitCost: diff.unitCost,
+          total: diff.totalPrice,
+          status: 'Creating',
           syncedQuantity: existing.quantity,
-          reason: `Written for ${month} already (addition ${existing.id}).`,
-          opKey: null,
+          reason,
+          opKey: key,
         });
         continue;
       }

@@ -264,6 +264,31 @@ describe('Azure and the one-time options', () => {
     expect(again.operations).toEqual([]);
   });
 
+  it('bills a recount after the month was written once more, as a line of the difference, and then nothing', () => {
+    const base = { option: 'usage-summary' as const, subProducts: new Map(), markupBp: 1500 };
+    const first = planUsage(input({ ...base, reading: azure }));
+    const additions = written(first);
+    // Pax8 recounts a meter: 800 VM hours where 744 were billed.
+    const recount = meters(
+      { ...line('Virtual Machines D2s v3 (vm-web-01)', 800, '0.096', '0.12'), unit: 'Hours' },
+      { ...line('Storage LRS (stcontoso)', 512, '0.0184', '0.023'), unit: 'GB' },
+    );
+    const again = planUsage(input({ ...base, reading: recount, additions }));
+    expect(again.rows.map((r) => r.status)).toEqual(['Creating']);
+    const op = again.operations[0]!;
+    // (800 × 0.096 + 9.4208) × 1.15 = $99.15472 → $99.15; $92.97 was billed: +$6.18 once more.
+    expect([op.after.quantity, op.after.totalPrice.cents]).toEqual([1, 618]);
+    expect(op.reason).toBe(
+      'Pax8 recounted December 2020 after it was billed: $92.97 written, $99.15 now; the difference of $6.18 is billed once.',
+    );
+    const settled = planUsage(input({ ...base, reading: recount, additions: [...additions, ...written(again, 950)] }));
+    expect(settled.operations).toEqual([]);
+    expect(settled.rows.map((r) => r.status)).toEqual(['Unchanged']);
+    // A recount down is a credit of the difference.
+    const down = planUsage(input({ ...base, reading: azure, additions: [...additions, ...written(again, 950)] }));
+    expect(down.operations.map((o) => [o.after.quantity, o.after.unitPrice.cents])).toEqual([[-1, 618]]);
+  });
+
   it('bills one line per usage line with Usage Lines, and a member’s price with Flat Rate', () => {
     const lines = planUsage(input({ option: 'usage-lines', reading: azure, subProducts: new Map() }));
     expect(lines.operations.map((o) => [o.after.quantity, o.after.totalPrice.cents])).toEqual([
