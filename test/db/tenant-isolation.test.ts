@@ -278,6 +278,24 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
       new Date(),
     );
     await notifications.insertDigest(d, A, { trigger: 'test', recipients: [], subject: 'A', items: 0, emailed: false });
+    // A tenant's daily digest claims its own day once; finishing it in another tenant's name changes nothing.
+    const claimA = await notifications.claimDailyDigest(d, A, '2026-11-22', new Date());
+    expect(claimA).not.toBeNull();
+    expect(await notifications.claimDailyDigest(d, A, '2026-11-22', new Date())).toBeNull();
+    await notifications.finishDigest(d, B, claimA!, {
+      at: new Date(),
+      recipients: [],
+      subject: 'B',
+      items: 0,
+      emailed: false,
+    });
+    await notifications.finishDigest(d, A, claimA!, {
+      at: new Date(),
+      recipients: [],
+      subject: 'A',
+      items: 0,
+      emailed: true,
+    });
     const claimNow = { owner: 'me', now: new Date(), leaseUntil: new Date(Date.now() + 60_000) };
     await mappings.setDefaultAgreement(d, SA, ids[B]![SHARED.sub]!, 999, new Date());
     await mappings.setDefaultAgreement(d, SA, ids[A]![SHARED.sub]!, 999, new Date());

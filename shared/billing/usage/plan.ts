@@ -2,7 +2,7 @@ import { formatCents, type Micros, microsToCents } from '../../money.ts';
 import type { UsageLine } from '../../schemas/distributor.ts';
 import type { AgreementView } from '../../schemas/mapping.ts';
 import { USAGE_OPTION_NAMES, type UsageOption, type UsagePeriod, type UsageReading } from '../../schemas/usage.ts';
-import type { AdditionView } from '../additions.ts';
+import { type AdditionView, isOneTime } from '../additions.ts';
 import { addMonths, endOfMonth, monthName, usDay } from '../calendar.ts';
 import { currencyMismatch } from '../currency.ts';
 import { type AdditionDraft, markerFor, type Operation, shortHash } from '../operations.ts';
@@ -85,6 +85,8 @@ interface Ctx {
   notes: string[];
   /** Own lines accounted for; the rest of this subscription's recurring lines end. */
   kept: Set<number>;
+  /** Another option's recurring lines that bill this period: they end after the month they bill it in. */
+  billing?: { lines: Set<number>; to: string };
 }
 
 const identityOf = (input: UsagePlanInput, ...parts: string[]) => ['usage', input.subscription.id, ...parts].join(':');
@@ -127,7 +129,7 @@ export function latestLines(lines: readonly UsageLine[]): UsageLine[] {
 
 /** Plans one usage subscription's additions for an arrears period. Pure, like the seat planner. */
 export function planUsage(input: UsagePlanInput): UsagePlan {
-  const ctx: Ctx = { input, rows: [], operations: [], notes: [], kept: new Set() };
+  const ctx: Ctx = { input, rows: [], operations: [], notes: [], kept: new Set(), billing: undefined };
   const basis = usageBasis(input);
   const blocked = whyBlocked(input);
   if (blocked === null) {
@@ -457,9 +459,52 @@ function planOneTime(ctx: Ctx, perLine: boolean) {
   const { input } = ctx;
   const when = billingMonth(input);
   const month = monthName(input.period.from);
+  // A recurring line of another option (Multi Products, Flat Rate) in force in the billing
+  // month bills this period already: switching bills from the next period, never this one twice.
+  const mark = subscriptionMark(input);
+  const recurring = input.additions.filter(
+    (a) =>
+      a.agreementId === input.agreement.id &&
+      a.marker?.startsWith(mark) &&
+      !isOneTime(a) &&
+      (a.effectiveDate ?? '').slice(0, 10) <= when.to &&
+      (!a.cancelledDate || a.cancelledDate.slice(0, 10) >= when.from),
+  );
+  if (recurring.length > 0) {
+    ctx.billing = { lines: new Set(recurring.map((a) => a.id)), to: when.to };
+    ctx.notes.push(
+      `${month}'s usage is billed in ${monthName(when.from)} by the lines synced before (${recurring.map((a) => `addition ${a.id}`).join(', ')}), which end after that month; ${USAGE_OPTION_NAMES[input.option]} bills from the next period, so no month is billed twice.`,
+    );
+    return;
+  }
   for (const s of input.reading.summaries) {
     const lines = latestLines(s.lines).filter((l) => l.quantity > 0 || l.partnerTotal !== 0);
     if (lines.length === 0) continue;
+    // The other one-time option billed this period already (Usage Summary ↔ Usage Lines).
+    const other = perLine
+      ? [ownLine(input, identityOf(input, input.period.month, s.resourceGroup))]
+      : lines.map((l) => ownLine(input, identityOf(input, input.period.month, s.resourceGroup, l.productName)));
+    const billed = other.filter((a): a is AdditionView => a !== null);
+    if (billed.length > 0) {
+      for (const a of billed) ctx.kept.add(a.id);
+      ctx.rows.push({
+        name: `${s.resourceGroup} - ${month}`,
+        status: 'Unchanged',
+        usageDate: null,
+        effectiveDate: billed[0]!.effectiveDate?.slice(0, 10) ?? null,
+        syncedQuantity: billed.reduce((n, a) => n + a.quantity, 0),
+        quantity: billed.reduce((n, a) => n + a.quantity, 0),
+        unitCost: costOf(billed[0]!.unitCost ?? 0),
+        unitPrice: costOf(billed[0]!.unitPrice ?? 0),
+        total: {
+          cents: billed.reduce((n, a) => n + a.quantity * microsToCents(a.unitPrice ?? 0), 0),
+          derivation: 'billed already',
+        },
+        reason: `${month} is billed already under ${USAGE_OPTION_NAMES[perLine ? 'usage-summary' : 'usage-lines']} (${billed.map((a) => `addition ${a.id}`).join(', ')}); ${USAGE_OPTION_NAMES[input.option]} bills from the next period, so it is not billed twice.`,
+        opKey: null,
+      });
+      continue;
+    }
     const groups = perLine
       ? lines.map((l) => ({ id: identityOf(input, input.period.month, s.resourceGroup, l.productName), lines: [l] }))
       : [{ id: identityOf(input, input.period.month, s.resourceGroup), lines }];
@@ -601,7 +646,12 @@ function endOtherLines(ctx: Ctx) {
     (a) => a.agreementId === input.agreement.id && a.marker?.startsWith(mark) && a.marker.length === mark.length + 16,
   );
   for (const line of lines) {
-    if (ctx.kept.has(line.id) || line.cancelledDate) continue;
+    if (ctx.kept.has(line.id) || isOneTime(line)) continue;
+    // ConnectWise takes no end before a line's start; a line that bills this period ends after it.
+    const start = line.effectiveDate?.slice(0, 10) ?? input.period.from;
+    const endOn = maxDay(maxDay(end, start), ctx.billing?.lines.has(line.id) ? ctx.billing.to : end);
+    // A line that already ends by then is checked, not skipped: nothing to do; one that ends later ends sooner.
+    if (line.cancelledDate && line.cancelledDate.slice(0, 10) <= endOn) continue;
     const before = draft({
       catalogItemId: line.catalogItemId,
       quantity: line.quantity,
@@ -611,7 +661,7 @@ function endOtherLines(ctx: Ctx) {
       cancelledDate: null,
       description: line.invoiceDescription ?? '',
     });
-    const key = identityOf(input, 'end', String(line.id), input.period.month);
+    const key = identityOf(input, 'end', String(line.id), input.period.month, endOn);
     const name = line.invoiceDescription ?? `addition ${line.id}`;
     ctx.operations.push({
       key,
@@ -619,10 +669,12 @@ function endOtherLines(ctx: Ctx) {
       type: 'cancel-addition',
       kind: 'usage',
       title: `End ${name}`,
-      reason: `Nothing of ${monthName(input.period.from)}'s usage bills on this line under ${USAGE_OPTION_NAMES[input.option]}; it ends on ${usDay(end)}.`,
+      reason: ctx.billing?.lines.has(line.id)
+        ? `It bills ${monthName(input.period.from)}'s usage in ${monthName(endOn)}; ${USAGE_OPTION_NAMES[input.option]} takes over after that, so it ends on ${usDay(endOn)}.`
+        : `Nothing of ${monthName(input.period.from)}'s usage bills on this line under ${USAGE_OPTION_NAMES[input.option]}; it ends on ${usDay(endOn)}${endOn > end ? ', the day it starts (ConnectWise takes no earlier end)' : ''}.`,
       additionId: line.id,
       before,
-      after: { ...before, cancelledDate: end },
+      after: { ...before, cancelledDate: endOn },
       dependsOn: null,
       effectiveDateEditable: false,
       extraMonths: null,
@@ -636,7 +688,7 @@ function endOtherLines(ctx: Ctx) {
       quantity: 0,
       unitCost: before.unitCost,
       unitPrice: before.unitPrice,
-      total: { cents: 0, derivation: `ends ${usDay(end)}` },
+      total: { cents: 0, derivation: `ends ${usDay(endOn)}` },
       reason: 'Nothing of this period bills on it.',
       opKey: key,
     });

@@ -214,8 +214,10 @@ describe('Multi Products', () => {
     const next = input({ additions });
     next.reading = { ...next.reading, summaries: [next.reading.summaries[0]!] };
     const plan = planUsage(next);
+    // The line starts on 02/01 (ConnectWise has invoiced January): it ends the day it starts,
+    // the earliest end ConnectWise takes, not on 01/31, which it refuses.
     expect(plan.operations.map((o) => [o.type, o.additionId, o.after.cancelledDate])).toEqual([
-      ['cancel-addition', 901, '2021-01-31'],
+      ['cancel-addition', 901, '2021-02-01'],
     ]);
   });
 
@@ -303,15 +305,40 @@ describe('Azure and the one-time options', () => {
     expect(planUsage(input({ option: 'flat-rate' })).status).toBe('blocked');
   });
 
-  it('ends the Multi Products lines when the member switches to another option', () => {
+  it('switching from Multi Products in the same month never bills the month twice', () => {
     const additions = written(planUsage(input()));
     const plan = planUsage(input({ option: 'usage-summary', additions }));
-    expect(plan.operations.map((o) => o.type).sort()).toEqual([
-      'cancel-addition',
-      'cancel-addition',
-      'create-usage',
-      'create-usage',
+    // The recurring lines bill December's usage in February: they end after February, and Usage
+    // Summary bills from the next period.
+    expect(plan.operations.map((o) => [o.type, o.after.cancelledDate])).toEqual([
+      ['cancel-addition', '2021-02-28'],
+      ['cancel-addition', '2021-02-28'],
     ]);
+    expect(plan.notes.join(' ')).toMatch(/December 2020's usage is billed in February 2021 by the lines synced before/);
+    // Every end is on or after the line's start, as ConnectWise requires.
+    for (const op of plan.operations) expect(op.after.cancelledDate! >= op.after.effectiveDate).toBe(true);
+  });
+
+  it('switching between Usage Summary and Usage Lines in the same month never bills the month twice', () => {
+    const azure = {
+      day: '2020-12-31',
+      summaries: [
+        { id: 'a', resourceGroup: 'contoso-prod', lines: [line('Virtual Machines (vm-01)', 744, '0.096', '0.12')] },
+      ],
+    };
+    const base = { reading: azure, subProducts: new Map() };
+    const summary = written(planUsage(input({ ...base, option: 'usage-summary' })));
+    const lines = planUsage(input({ ...base, option: 'usage-lines', additions: summary }));
+    expect(lines.operations).toEqual([]);
+    expect(lines.rows[0]!.reason).toMatch(/^December 2020 is billed already under Usage Summary \(addition 900\)/);
+    const back = planUsage(
+      input({
+        ...base,
+        option: 'usage-summary',
+        additions: written(planUsage(input({ ...base, option: 'usage-lines' }))),
+      }),
+    );
+    expect(back.operations).toEqual([]);
   });
 
   it('flags a month past the customer’s threshold', () => {
