@@ -125,14 +125,7 @@ function vendorShaped(
       subscriptionBillingType: 'license',
       subscriptionBillingCycle: 'monthly',
       subscriptionBillingTerm: 'P1M',
-      ccpProductInfo: {
-        productId: product.id,
-        productDisplayName: product.displayName,
-        skuId: sku.id,
-        skuDisplayName: sku.displayName,
-        planId: pl.id,
-        planDisplayName: pl.displayName,
-      },
+      ccpProductInfo: productInfo(product, sku, pl),
       customerName: customer.customerOrganization,
       lastUpdatedDate: iso(start.plus({ days: 1 })),
       price,
@@ -147,6 +140,20 @@ function vendorShaped(
     shaped(customers.at(-1)!, 2, 495.494843, 445.9453587, 'SEK', 9),
   ];
 }
+
+/** How a subscription names its product, SKU and plan. */
+const productInfo = (
+  product: IonProductRecord,
+  sku: IonProductRecord['skus'][number],
+  pl: IonPlanRecord,
+): IonSubscriptionRecord['ccpProductInfo'] => ({
+  productId: product.id,
+  productDisplayName: product.displayName,
+  skuId: sku.id,
+  skuDisplayName: sku.displayName,
+  planId: pl.id,
+  planDisplayName: pl.displayName,
+});
 
 /** Customers at Ion only, so the mapping screen has something with no ConnectWise twin. */
 const ION_ONLY = ['Blue Harbor Dental', 'Northwind Traders'];
@@ -229,14 +236,7 @@ export function generateIonWorld(options: { seed: number; today: string; cwCompa
         subscriptionBillingCycle: pl.billingCycle,
         subscriptionBillingTerm: pl.billingTerm,
         subscriptionRenewStatus: 'ENABLED',
-        ccpProductInfo: {
-          productId: product.id,
-          productDisplayName: product.displayName,
-          skuId: sku.id,
-          skuDisplayName: sku.displayName,
-          planId: pl.id,
-          planDisplayName: pl.displayName,
-        },
+        ccpProductInfo: productInfo(product, sku, pl),
         isTrial: false,
         autoRenew: true,
         customerName: customer.customerOrganization,
