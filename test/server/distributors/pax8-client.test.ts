@@ -163,6 +163,24 @@ describe('Pax8 errors', () => {
     expect(events.filter((e) => e.url.includes('/v1/products')).map((e) => e.status)).toEqual([500, 500, 200]);
   });
 
+  it('backs off a 429 that names no Retry-After, as Pax8 documents it, and gets through', async () => {
+    await setFaults(s.pax8.url, { rules: [{ path: '/v1/invoices', status429: 2 }] });
+    const answers: { status?: number; retryAfter?: string | null }[] = [];
+    const { distributor, events } = pax8For(s, {
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        answers.push({ status: res.status, retryAfter: res.headers.get('retry-after') });
+        return res;
+      },
+    });
+    expect((await distributor.invoices({ from: '2026-11-01', to: '2026-11-30' })).items).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 429)).toEqual([
+      { status: 429, retryAfter: null },
+      { status: 429, retryAfter: null },
+    ]);
+    expect(events.filter((e) => e.url.includes('/v1/invoices')).map((e) => e.status)).toEqual([429, 429, 200]);
+  });
+
   it("reports a missing record as not_found with Pax8's message", async () => {
     const error = await failure(pax8For(s).distributor.subscriptionHistory('no-such-id'));
     expect(error.code).toBe('not_found');
