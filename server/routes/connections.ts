@@ -170,6 +170,22 @@ export function connectionRoutes(deps: ApiDeps) {
         const problems: FieldError[] = [];
         for (const [kind, entered] of Object.entries(given)) {
           const row = rows.find((r) => r.kind === kind);
+          // A stored secret is only ever sent to the URL it was stored with: a new URL needs it again.
+          const known = distributorKind(kind);
+          if (row && known) {
+            const current = openConnection(deps.secrets, row);
+            const moved = known.urlFields.some((f) => entered[f] !== undefined && entered[f] !== current[f]);
+            const missing = known.fields.filter((f) => f.secret && !entered[f.name]?.trim());
+            if (moved && missing.length > 0) {
+              problems.push(
+                ...missing.map((f) => ({
+                  field: `${kind}.${f.name}`,
+                  message: `enter the ${known.displayName} ${f.label} again: a changed URL never receives the stored one`,
+                })),
+              );
+              continue;
+            }
+          }
           // A shared access token belongs to the credentials it was granted for: new ones start without it.
           const {
             accessToken: _token,

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectedDistributors } from '../../../db/queries/distributors.ts';
 import { getTenant } from '../../../db/queries/tenants.ts';
@@ -69,6 +71,42 @@ describe('connections', () => {
     );
     expect(refused).toMatchObject({ connection: 'pax8', ok: false });
     expect(refused?.message).not.toContain('not-the-secret');
+  });
+
+  it('never sends a stored secret to a URL it was not stored with: a changed URL needs the secret again', async () => {
+    // A listener on loopback standing for wherever someone points the connection.
+    const received: string[] = [];
+    const listener = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        received.push(`${req.method} ${req.url} ${body}`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((done) => listener.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    try {
+      const before = (await connectedDistributors(stack.database.db, stack.tenantId))[0]!.credentialsEnc;
+      const res = await jdoe('PUT', '/connections', { pax8: { baseUrl: `${url}/v1`, tokenUrl: `${url}/oauth/token` } });
+      // Before the fix the listener got Pax8's stored client secret in a token request.
+      expect(received).toEqual([]);
+      expect(res.status).toBe(400);
+      expect(res.body.details.fields).toEqual([
+        {
+          field: 'pax8.clientSecret',
+          message: 'enter the Pax8 client secret again: a changed URL never receives the stored one',
+        },
+      ]);
+      expect((await connectedDistributors(stack.database.db, stack.tenantId))[0]!.credentialsEnc).toBe(before);
+      // The same URL as stored, with no secret entered, is not a change of endpoint.
+      const same = await jdoe('PUT', '/connections', { pax8: { clientId: world().pax8.clientId } });
+      expect(same.status).toBe(200);
+    } finally {
+      listener.close();
+    }
   });
 
   it('rotates the API member keys: tested, stored encrypted, and used from then on', async () => {
