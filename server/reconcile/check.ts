@@ -181,7 +181,7 @@ export async function checkPeriod(
       companyName: company?.cwCompanyName ?? company?.distributorCompanyName ?? '',
     });
   }
-  return { period, cutover, due: true, rows: await record(ctx, period, checked, only), checked };
+  return { period, cutover, due: true, rows: await record(ctx, period, checked, only, decided), checked };
 }
 
 /**
@@ -194,9 +194,13 @@ export async function record(
   period: string,
   checked: ReadonlyMap<string, Checked>,
   only?: readonly string[],
+  /** The stored rows, where the check read them already; read here otherwise (after a decision). */
+  known?: readonly ReconciliationRecord[],
 ): Promise<ReconciliationRow[]> {
   const scope = scopeOf(ctx);
-  const stored = new Map((await reconciliationsOf(ctx.db, scope, period, only)).map((r) => [r.subscriptionId, r]));
+  const stored = new Map(
+    (known ?? (await reconciliationsOf(ctx.db, scope, period, only))).map((r) => [r.subscriptionId, r]),
+  );
   const ops = await operationsByKey(
     ctx.db,
     scope,

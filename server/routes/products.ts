@@ -55,6 +55,27 @@ async function subProducts(ctx: RequestContext, productId: string): Promise<stri
   return (await ctx.distributor.subProducts?.(subs, ctx.today)) ?? [];
 }
 
+/** Binds a distributor product (or one of its sub-products) to a catalog item, as the member. */
+const bindTo = (
+  ctx: RequestContext,
+  input: { distributorProductId: string; subProduct: string },
+  name: string,
+  item: { id: number; identifier: string },
+) =>
+  bindProduct(
+    ctx.db,
+    ctx.scope,
+    {
+      distributorProductId: input.distributorProductId,
+      subProduct: input.subProduct,
+      distributorProductName: input.subProduct || name,
+      cwCatalogItemId: item.id,
+      cwCatalogIdentifier: item.identifier,
+      by: ctx.by,
+    },
+    ctx.now(),
+  );
+
 export function productRoutes(deps: ApiDeps) {
   return (
     new Hono<AppEnv>()
@@ -182,19 +203,7 @@ export function productRoutes(deps: ApiDeps) {
             `${item.identifier} is a bundle; ConnectWise cannot add bundles to agreements.`,
             { fields: [{ field: 'cwCatalogItemId', message: 'bundles cannot be agreement additions' }] },
           );
-        const mapping = await bindProduct(
-          ctx.db,
-          ctx.scope,
-          {
-            distributorProductId: input.distributorProductId,
-            subProduct: input.subProduct,
-            distributorProductName: input.subProduct || name,
-            cwCatalogItemId: item.id,
-            cwCatalogIdentifier: item.identifier,
-            by: ctx.by,
-          },
-          ctx.now(),
-        );
+        const mapping = await bindTo(ctx, input, name, item);
         return c.json(mapping, 201);
       })
       .delete('/product-mappings/:id', mayWrite(deps, 'writeAdditions'), zv('param', uuidParam), async (c) => {
@@ -233,19 +242,7 @@ export function productRoutes(deps: ApiDeps) {
           },
           () => ctx.cw.catalog.create(body),
         );
-        const mapping = await bindProduct(
-          ctx.db,
-          ctx.scope,
-          {
-            distributorProductId: input.distributorProductId,
-            subProduct: input.subProduct,
-            distributorProductName: input.subProduct || name,
-            cwCatalogItemId: item.id,
-            cwCatalogIdentifier: item.identifier,
-            by: ctx.by,
-          },
-          ctx.now(),
-        );
+        const mapping = await bindTo(ctx, input, name, item);
         return c.json(
           { item: { id: item.id, identifier: item.identifier, description: item.description }, mapping },
           201,

@@ -44,6 +44,14 @@ export function createIonDistributor(
   now: () => number = Date.now,
 ): Distributor {
   let recent: { at: number; lines: Parsed<BillingReportLine> } | undefined;
+  /** The account's reports, as the Connections page offers them. */
+  const listReports = async () =>
+    (await api.reports()).flatMap((raw) => {
+      const r = ionReportSchema.safeParse(raw);
+      return r.success
+        ? [{ id: r.data.reportId, name: r.data.displayName ?? r.data.reportId, category: r.data.category ?? null }]
+        : [];
+    });
   /** The chosen report's lines for a range, each keyed to its subscription as the sync keys it. */
   async function billingLines(from: string, to: string): Promise<Parsed<BillingReportLine>> {
     const { billingReportId } = await settings();
@@ -57,7 +65,7 @@ export function createIonDistributor(
         fix: CHOOSE_REPORT,
       });
     const [reports, keys] = await Promise.all([
-      api.reports(),
+      listReports(),
       api.offsetPages('/subscriptions', {}, (raw) =>
         raw.flatMap((s) => {
           const p = ionSubscriptionSchema.safeParse(s);
@@ -72,23 +80,11 @@ export function createIonDistributor(
         }),
       ),
     ]);
-    const chosen = reports
-      .map((r) => ionReportSchema.safeParse(r))
-      .find((r) => r.success && r.data.reportId === billingReportId);
-    if (!chosen?.success)
-      throw new VendorError({
-        ...ION,
-        code: 'not_found',
-        method: 'GET',
-        path: '/reports',
-        message: `The billing report chosen on the Connections page (${billingReportId}) is no longer in StreamOne Ion. Choose another there.`,
-        fix: `The billing report chosen on the Connections page (${billingReportId}) is no longer in StreamOne Ion. Choose another there.`,
-      });
-    const report = {
-      id: chosen.data.reportId,
-      name: chosen.data.displayName ?? chosen.data.reportId,
-      category: chosen.data.category ?? null,
-    };
+    const report = reports.find((r) => r.id === billingReportId);
+    if (!report) {
+      const gone = `The billing report chosen on the Connections page (${billingReportId}) is no longer in StreamOne Ion. Choose another there.`;
+      throw new VendorError({ ...ION, code: 'not_found', method: 'GET', path: '/reports', message: gone, fix: gone });
+    }
     const byProvider = new Map(keys.flat());
     const csv = await api.reportCsv(report, { from, to });
     const lines = toBillingReportLines(
@@ -176,13 +172,6 @@ export function createIonDistributor(
       const lines = fresh ?? (await billingLines(addDays(invoice.invoiceDate, -62), invoice.invoiceDate));
       return { items: lines.items.filter((l) => l.invoiceId === invoice.id), problems: lines.problems };
     },
-    async billingReports() {
-      return (await api.reports()).flatMap((raw) => {
-        const r = ionReportSchema.safeParse(raw);
-        return r.success
-          ? [{ id: r.data.reportId, name: r.data.displayName ?? r.data.reportId, category: r.data.category ?? null }]
-          : [];
-      });
-    },
+    billingReports: listReports,
   };
 }

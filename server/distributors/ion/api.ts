@@ -58,6 +58,16 @@ const STORE_WAIT_MS = 150;
 /** A shared access token is used while it has this long left. */
 const SHARED_MARGIN_MS = 5 * 60_000;
 
+/** Ion answered 2xx without what the call reads: `what` names it ("an items list"). */
+const badAnswer = (method: string, path: string, what: string) =>
+  new VendorError({
+    ...ION,
+    code: 'bad_response',
+    method,
+    path,
+    message: `StreamOne Ion answered ${path} without ${what}.`,
+  });
+
 /**
  * StreamOne Ion's HTTP layer: the refresh-token grant (rotating the stored refresh token on
  * every use), bearer calls with the shared retry rules, and token-paged lists.
@@ -108,27 +118,20 @@ export function createIonApi(options: IonApiOptions) {
    */
   let unsaved: { used: string; next: IonTokens } | undefined;
 
-  /** Stores `unsaved`, retrying with backoff; true once stored (or replaced by a newer one). */
-  async function storeUnsaved(store: RefreshTokenStore): Promise<boolean> {
+  /**
+   * Stores `unsaved`, retrying with backoff. Whatever is stored now is replaced: the token we
+   * used, or one another process stored meanwhile (ours was issued after it, and is as good).
+   */
+  async function storeUnsaved(store: RefreshTokenStore): Promise<void> {
     for (let attempt = 1; unsaved && attempt <= STORE_TRIES; attempt++) {
       try {
-        const current = await store.read();
-        // Stored already, or another process went on from it: nothing of ours is pending.
-        if (current.refreshToken === unsaved.next.refreshToken || current.refreshToken !== unsaved.used) {
-          if (current.refreshToken === unsaved.next.refreshToken) unsaved = undefined;
-          else if (await store.replace(current.refreshToken, unsaved.next).catch(() => false)) unsaved = undefined;
-          return unsaved === undefined;
-        }
-        if (await store.replace(unsaved.used, unsaved.next)) {
-          unsaved = undefined;
-          return true;
-        }
+        const { refreshToken: current } = await store.read();
+        if (current === unsaved.next.refreshToken || (await store.replace(current, unsaved.next))) unsaved = undefined;
       } catch {
         // The database did not take it: try again, then keep it in memory.
       }
-      if (attempt < STORE_TRIES) await sleep(STORE_WAIT_MS * attempt);
+      if (unsaved && attempt < STORE_TRIES) await sleep(STORE_WAIT_MS * attempt);
     }
-    return unsaved === undefined;
   }
 
   async function fetchTokenWith(store: RefreshTokenStore) {
@@ -219,14 +222,7 @@ export function createIonApi(options: IonApiOptions) {
     do {
       const body = ionPageSchema.safeParse(await get(path, { ...query, pageSize: ION_PAGE_SIZE, pageToken }));
       const records = body.success ? (body.data as Record<string, unknown>)[key] : undefined;
-      if (!body.success || !Array.isArray(records))
-        throw new VendorError({
-          ...ION,
-          code: 'bad_response',
-          method: 'GET',
-          path,
-          message: `StreamOne Ion answered ${path} without a ${key} list.`,
-        });
+      if (!body.success || !Array.isArray(records)) throw badAnswer('GET', path, `a ${key} list`);
       out.push(map(records));
       pageToken = body.data.nextPageToken || undefined;
       // A page token seen before would loop for ever; Ion has been known to repeat the last one.
@@ -252,14 +248,7 @@ export function createIonApi(options: IonApiOptions) {
     for (let offset = 0, total = Number.POSITIVE_INFINITY; offset < total; ) {
       const raw = await get(path, { ...query, 'pagination.limit': ION_PAGE_SIZE, 'pagination.offset': offset });
       const body = ionOffsetPageSchema.safeParse(raw);
-      if (!body.success)
-        throw new VendorError({
-          ...ION,
-          code: 'bad_response',
-          method: 'GET',
-          path,
-          message: `StreamOne Ion answered ${path} without an items list.`,
-        });
+      if (!body.success) throw badAnswer('GET', path, 'an items list');
       const { items, paginationResponse } = body.data;
       const page = JSON.stringify(items);
       if (items.length === 0 || page === previous) break;
@@ -274,14 +263,7 @@ export function createIonApi(options: IonApiOptions) {
   /** The account's reports, as its portal lists them. */
   async function reports(): Promise<unknown[]> {
     const body = ionReportListSchema.safeParse(await get('/reports'));
-    if (!body.success)
-      throw new VendorError({
-        ...ION,
-        code: 'bad_response',
-        method: 'GET',
-        path: '/reports',
-        message: 'StreamOne Ion answered /reports without a reports list.',
-      });
+    if (!body.success) throw badAnswer('GET', '/reports', 'a reports list');
     return body.data.reports;
   }
 
@@ -311,14 +293,7 @@ export function createIonApi(options: IonApiOptions) {
       },
     });
     const body = ionReportCsvSchema.safeParse(answer);
-    if (!body.success)
-      throw new VendorError({
-        ...ION,
-        code: 'bad_response',
-        method: 'POST',
-        path,
-        message: `StreamOne Ion answered ${path} without the report's results.`,
-      });
+    if (!body.success) throw badAnswer('POST', path, "the report's results");
     return body.data.results;
   }
 
