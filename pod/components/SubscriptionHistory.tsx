@@ -59,6 +59,18 @@ export function SubscriptionHistory({ subscriptionId }: { subscriptionId: string
           </tbody>
         </table>
       )}
+      {state.invoicedMonths.length > 0 && (
+        <ul class="small" data-testid="invoiced-months">
+          {state.invoicedMonths.map((m) => (
+            <li key={`${m.from}-${m.status}`} data-status={m.status}>
+              <span class={`status ${m.status === 'waived' ? 'neutral' : 'bad'}`}>
+                {m.status === 'waived' ? 'Not billed, waived' : 'Not billed yet'}
+              </span>{' '}
+              {m.note}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

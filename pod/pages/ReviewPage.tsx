@@ -146,8 +146,11 @@ export function ReviewPage({
               {plan.waived.map((w) => (
                 <li key={w.key}>
                   {w.title.replace(/^Creating /, '')} {formatCents(w.totalPrice.cents)}
-                  {w.proratedPeriod ? ` for ${day(w.proratedPeriod.from)}–${day(w.proratedPeriod.to)}` : ''} waived by{' '}
-                  {w.by} on {day(w.at)}
+                  {w.proratedPeriod ? ` for ${day(w.proratedPeriod.from)}–${day(w.proratedPeriod.to)}` : ''}
+                  {w.extraMonths
+                    ? ` for ${w.extraMonths.months} month${w.extraMonths.months > 1 ? 's' : ''} from ${day(w.extraMonths.from)}, not billed,`
+                    : ''}{' '}
+                  waived by {w.by} on {day(w.at)}
                   {w.reason ? `: ${w.reason}` : ''}
                 </li>
               ))}
@@ -330,6 +333,12 @@ function OperationRows({ op, data }: { op: Operation; data: ReviewData }) {
         </td>
         <td>
           <strong>{op.title}.</strong> <span class="muted">{op.reason}</span>
+          {data.refused[op.key] && (
+            <div class="bad-text small" data-testid="refused-before">
+              ConnectWise refused this on {day(data.refused[op.key]!.at)}: {data.refused[op.key]!.error} It is sent
+              again only when you confirm.
+            </div>
+          )}
           {!included && (
             <input
               class="waive-reason"

@@ -243,6 +243,12 @@ function UsageLines({ data }: { data: UsageData }) {
             <td>
               {row.name}
               <div class="muted small">{row.reason}</div>
+              {row.opKey && data.refused[row.opKey] && (
+                <div class="bad-text small" data-testid="refused-before">
+                  ConnectWise refused this on {day(data.refused[row.opKey]!.at)}: {data.refused[row.opKey]!.error} It is
+                  sent again only when you confirm.
+                </div>
+              )}
             </td>
             <td>
               <span class={`status ${row.status === 'Skipped' ? 'bad' : row.status === 'Unchanged' ? 'ok' : 'warn'}`}>

@@ -120,7 +120,7 @@ export async function runTenantArrears(deps: RunDeps, tenant: Tenant, options: A
                 companyName: loaded.companyName,
                 productName: subscription.productName,
               },
-              { settleAbandoned: false },
+              { settleAbandoned: false, unattended: true },
             );
             writes += outcomes.filter((o) => (o.state === 'confirmed' || o.state === 'adopted') && !o.already).length;
             failures += outcomes.filter(

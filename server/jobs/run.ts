@@ -107,7 +107,9 @@ async function syncSubscription(
     held.push(why(row) ?? `"${row.summary.title}" failed earlier (${row.error ?? row.state}) and waits for a person.`);
   await holdOperations(ctx, header, toHold);
   const outcomes = [
-    ...(toWrite.length > 0 ? await executeOperations(ctx, header, toWrite, meta, { settleAbandoned: false }) : []),
+    ...(toWrite.length > 0
+      ? await executeOperations(ctx, header, toWrite, meta, { settleAbandoned: false, unattended: true })
+      : []),
     ...(await sendStored(ctx, stored, meta, firstOpenDay(a.agreement!, today))),
   ];
   const ok = outcomes.filter((o) => (o.state === 'confirmed' || o.state === 'adopted') && !o.already).length;

@@ -1,8 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod/mini';
 import { serviceMappingFor } from '../../db/queries/mappings.ts';
+import { type OperationRow, outstandingOperations, waivedOperations } from '../../db/queries/operations.ts';
 import { billingAdditions } from '../../shared/billing/additions.ts';
-import { planSubscription } from '../../shared/billing/planner.ts';
+import { monthName } from '../../shared/billing/calendar.ts';
+import { invoicedAheadOf } from '../../shared/billing/operations.ts';
+import { type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
 import { formatCents } from '../../shared/money.ts';
 import type { SubscriptionSnapshot } from '../../shared/schemas/distributor.ts';
 import type { AppEnv } from '../auth/session.ts';
@@ -12,6 +15,15 @@ import { zv } from '../validate.ts';
 import { type ApiDeps, requestContext } from './context.ts';
 
 export type ChangeStatus = 'billed' | 'unbilled' | 'waived' | 'not-mapped';
+
+/** Months ConnectWise invoiced ahead without the subscription, on its first sync: owed, or waived by a person. */
+export interface InvoicedMonths {
+  from: string;
+  months: number;
+  amountCents: number;
+  status: 'unbilled' | 'waived';
+  note: string;
+}
 
 export interface HistoryChange {
   at: string;
@@ -40,6 +52,7 @@ export function historyRoutes(deps: ApiDeps) {
           productName: subscription.productName,
           cwQuantity: null,
           changes: withDeltas(history.items).map((h) => ({ ...h, status: 'not-mapped' as ChangeStatus, note })),
+          invoicedMonths: [] as InvoicedMonths[],
         },
         200,
       );
@@ -92,8 +105,49 @@ export function historyRoutes(deps: ApiDeps) {
         };
       return { ...h, status: 'billed', note: null };
     });
-    return c.json({ productName: s.productName, cwQuantity, changes: rows }, 200);
+    const [owed, waived] = await Promise.all([
+      outstandingOperations(ctx.db, ctx.scope, [id]),
+      waivedOperations(ctx.db, ctx.scope, [id]),
+    ]);
+    return c.json(
+      { productName: s.productName, cwQuantity, changes: rows, invoicedMonths: invoicedMonthsOf(plan, owed, waived) },
+      200,
+    );
   });
+}
+
+/**
+ * Months invoiced without the subscription are never read as billed: while the line is owed
+ * it says so with its amount, and once a person leaves it out, who waived how much and why.
+ * Waivers are read from the log, since the plan stops offering the line once the recurring
+ * one is written.
+ */
+function invoicedMonthsOf(plan: PlanResult, owed: readonly OperationRow[], waived: readonly OperationRow[]) {
+  const span = (m: { from: string; months: number }) =>
+    `${monthName(m.from)}${m.months > 1 ? ` and ${m.months - 1} more` : ''}`;
+  const rows = new Map<string, InvoicedMonths>();
+  const planned = plan.status === 'ok' ? plan.operations.map((o) => [o.key, o.after.totalPrice.cents] as const) : [];
+  for (const [key, cents] of [...planned, ...owed.map((r) => [r.opKey, r.summary.totalPrice.cents] as const)]) {
+    const months = invoicedAheadOf(key);
+    if (months && !rows.has(key))
+      rows.set(key, {
+        ...months,
+        amountCents: cents,
+        status: 'unbilled',
+        note: `${span(months)}: invoiced without this subscription; not billed yet: ${formatCents(cents)} waits to be written.`,
+      });
+  }
+  for (const r of waived) {
+    const months = invoicedAheadOf(r.opKey);
+    if (months)
+      rows.set(r.opKey, {
+        ...months,
+        amountCents: r.summary.totalPrice.cents,
+        status: 'waived',
+        note: `${span(months)}: not billed: ${formatCents(r.summary.totalPrice.cents)}, waived by ${r.waivedBy ?? 'someone'}${r.waivedReason ? `: ${r.waivedReason.replace(/\.$/, '')}` : ''}.`,
+      });
+  }
+  return [...rows.values()];
 }
 
 /** Snapshots oldest first, each with the change it made to the quantity. */

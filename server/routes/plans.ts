@@ -7,7 +7,7 @@ import { confirmPlanSchema } from '../../shared/schemas/plans.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { loadPlanInput } from '../sync/load.ts';
-import { confirmReviewedPlan, retryOperation, type WriteContext, waiveOperation } from '../sync/writer.ts';
+import { confirmReviewedPlan, refusalsOf, retryOperation, type WriteContext, waiveOperation } from '../sync/writer.ts';
 import { zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 
@@ -53,11 +53,14 @@ export function planRoutes(deps: ApiDeps) {
         const current = input.additions.filter(
           (a) => a.catalogItemId === input.product.catalogItemId && !a.cancelledDate,
         );
+        // What ConnectWise refused before is shown with its reason; the member decides to send it again.
+        const refused = await refusalsOf(ctx.db, ctx.scope, [...keys]);
         return c.json(
           {
             plan,
             drift,
             carried,
+            refused,
             context: {
               subscription: {
                 id: input.subscription.id,

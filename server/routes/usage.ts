@@ -10,7 +10,7 @@ import type { AppEnv } from '../auth/session.ts';
 import type { PatchOperation } from '../connectwise/types.ts';
 import { AppError } from '../errors.ts';
 import { loadUsage, reviewUsage, usageSubscription } from '../sync/usage.ts';
-import { executeOperations } from '../sync/writer.ts';
+import { executeOperations, refusalsOf } from '../sync/writer.ts';
 import { uuidParam, zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 import { writeContext } from './plans.ts';
@@ -51,10 +51,16 @@ export function usageRoutes(deps: ApiDeps) {
         withCurrent: true,
       });
       const { plan, panel } = reviewUsage(loaded);
+      const refused = await refusalsOf(
+        ctx.db,
+        ctx.scope,
+        plan.status === 'ok' ? plan.operations.map((o) => o.key) : [],
+      );
       return c.json(
         {
           plan,
           panel,
+          refused,
           period: loaded.input.period,
           settings: loaded.settings,
           context: {

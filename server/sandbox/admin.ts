@@ -21,6 +21,9 @@ const ruleSchema = z.object({
   status500: z.number().int().min(0).optional(),
   status503: z.number().int().min(0).optional(),
   timeoutAfterCommit: z.number().int().min(0).optional(),
+  refuse: z.number().int().min(0).optional(),
+  refuseField: z.string().max(100).optional(),
+  refuseMessage: z.string().max(500).optional(),
 });
 const configSchema = z.object({
   latencyMs: z.number().int().min(0).default(0),

@@ -16,6 +16,10 @@ export interface FaultRule {
   /** Answers 503 this many times: the service says it did not take the request. */
   status503?: number;
   timeoutAfterCommit?: number;
+  /** Refuses the request this many times with the vendor's validation error on `refuseField`. */
+  refuse?: number;
+  refuseField?: string;
+  refuseMessage?: string;
 }
 
 export interface FaultConfig {
@@ -64,7 +68,11 @@ const HOLD_MS = 120_000;
 export function faultMiddleware(
   control: SandboxControl,
   /** `retryAfter`: seconds to name in `Retry-After`; undefined where the rule asks for none. */
-  render: { tooMany: (c: Context, retryAfter: number | undefined) => Response; failed: (c: Context) => Response },
+  render: {
+    tooMany: (c: Context, retryAfter: number | undefined) => Response;
+    failed: (c: Context) => Response;
+    refused?: (c: Context, field: string, message: string) => Response;
+  },
   actorOf: (c: Context) => string | null = () => null,
 ): MiddlewareHandler {
   return async (c, next) => {
@@ -101,6 +109,14 @@ export function faultMiddleware(
       r500.status500! -= 1;
       record(500, '500');
       return render.failed(c);
+    }
+    const refusal = rules.find((r) => (r.refuse ?? 0) > 0);
+    if (refusal) {
+      refusal.refuse! -= 1;
+      record(400, 'refuse');
+      const field = refusal.refuseField ?? 'id';
+      const message = refusal.refuseMessage ?? `${field} is invalid.`;
+      return render.refused ? render.refused(c, field, message) : c.json({ message }, 400);
     }
     const r503 = rules.find((r) => (r.status503 ?? 0) > 0);
     if (r503) {

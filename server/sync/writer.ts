@@ -148,7 +148,7 @@ export async function executeOperations(
   plan: PlanHeader,
   ops: readonly Operation[],
   meta: WriteMeta = {},
-  options: { settleAbandoned?: boolean } = {},
+  options: { settleAbandoned?: boolean; unattended?: boolean } = {},
 ): Promise<OperationOutcome[]> {
   // A run settles the tenant's abandoned writes once at its start; a confirmation, its own here.
   if (options.settleAbandoned !== false)
@@ -160,6 +160,18 @@ export async function executeOperations(
   const outcomes = new Map<string, OperationOutcome>();
   for (const op of ops) {
     const row = rows.get(op.key)!;
+    // What ConnectWise refused is not sent again by a run: the same body would be refused again.
+    if (options.unattended && refused(row)) {
+      outcomes.set(
+        op.key,
+        outcomeOf(row, {
+          state: 'failed',
+          error: `ConnectWise refused this before (${row.error ?? row.errorCode}); it is not sent again without a person.`,
+          already: true,
+        }),
+      );
+      continue;
+    }
     outcomes.set(op.key, await writeInTurn(ctx, row, op.dependsOn ? outcomes.get(op.dependsOn) : undefined, meta));
   }
   return ops.map((o) => outcomes.get(o.key)!);
@@ -325,6 +337,22 @@ function redated(request: OperationRow['request'], firstOpen: string): Operation
 
 /** Errors after which sending the same request again may succeed: nothing about the request was refused. */
 const TRANSIENT = new Set(['network', 'rate_limited', 'server', 'not_written', 'internal']);
+
+/** An operation ConnectWise answered with a refusal: the same request would be refused again. */
+export const refused = (row: OperationRow) => row.state === 'failed' && !TRANSIENT.has(row.errorCode ?? '');
+
+/**
+ * ConnectWise's refusals of the operations a review is about to offer again, by key, so the
+ * member sees why it failed before she confirms it once more.
+ */
+export async function refusalsOf(db: Database, scope: Scope, keys: readonly string[]) {
+  const rows = await operationsByKey(db, scope, keys);
+  const out: Record<string, { error: string; at: string }> = {};
+  for (const row of rows.values())
+    if (refused(row))
+      out[row.opKey] = { error: row.error ?? row.errorCode ?? 'refused', at: row.updatedAt.toISOString() };
+  return out;
+}
 
 /** Whether an operation planned or failed earlier may be sent again without a person. */
 export const resendable = (row: OperationRow) =>

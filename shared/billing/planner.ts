@@ -6,6 +6,7 @@ import { type Operation, shortHash } from './operations.ts';
 import { hasEnded, planCancellation } from './plan/cancellation.ts';
 import { changesOf, planWindowChanges } from './plan/changes.ts';
 import { type PlanContext, type PlanInput, planContext, type SyncedChange, type WaivedChange } from './plan/context.ts';
+import { planInvoicedAhead } from './plan/invoiced.ts';
 import { planRecurring } from './plan/recurring.ts';
 
 export type { AdditionDraft, Operation } from './operations.ts';
@@ -111,6 +112,7 @@ export function planSubscription(input: PlanInput): PlanResult {
   const changes = changesOf(ctx);
   const startDay = (s.startDate ?? changes[0]?.at ?? today).slice(0, 10);
   planRecurring(ctx, existing, startDay);
+  if (!existing) planInvoicedAhead(ctx, changes);
   planWindowChanges(ctx, changes, startDay);
   return result();
 }

@@ -106,6 +106,10 @@ export function createCwSandbox(options: CwSandboxOptions) {
           );
         },
         failed: (c) => cwErrorResponse(c, 500, 'UnexpectedError', 'An unexpected error has occurred on the server.'),
+        refused: (c, field, message) =>
+          invalidObject(c, 'agreementAddition', [
+            { code: 'InvalidField', message, resource: 'agreementAddition', field },
+          ]),
       },
       (c) => actorName(c as Context<Env>),
     ),

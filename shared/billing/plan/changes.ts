@@ -26,9 +26,7 @@ export function changesOf(ctx: PlanContext): Change[] {
  * prorates, changes become one delta line per effective date instead.
  */
 export function planWindowChanges(ctx: PlanContext, changes: readonly Change[], startDay: string): void {
-  // From the month before the invoiced one, or before this month when the agreement is
-  // invoiced ahead (a yearly agreement billed to December still owes September's change).
-  const windowStart = minDay(addMonths(ctx.invoicedMonth, -1), addMonths(firstOfMonth(ctx.input.today), -1));
+  const windowStart = windowStartOf(ctx);
   // The table's "purchase date": a change within two days of the start just sets the quantity.
   const purchaseWindowEnd = addDays(startDay, 2);
   const deltas = new Map<string, { delta: number; last: Change }>();
@@ -47,6 +45,17 @@ export function planWindowChanges(ctx: PlanContext, changes: readonly Change[], 
   }
   for (const [effective, { delta, last }] of deltas) planDeltaLine(ctx, effective, delta, last);
 }
+
+/**
+ * From the month before the invoiced one, or before this month when the agreement is invoiced
+ * ahead (a yearly agreement billed to December still owes September's change).
+ */
+export const windowStartOf = (ctx: PlanContext) =>
+  minDay(addMonths(ctx.invoicedMonth, -1), addMonths(firstOfMonth(ctx.input.today), -1));
+
+/** The changes the window bills each with a prorate and extra months (never where Manage prorates). */
+export const proratedChanges = (ctx: PlanContext, changes: readonly Change[]) =>
+  ctx.connectwiseProrates ? [] : changes.filter((c) => c.at >= windowStartOf(ctx) && c.at < ctx.firstOpen);
 
 const minDay = (a: string, b: string) => (a < b ? a : b);
 
@@ -99,38 +108,44 @@ function planExtraMonths(ctx: PlanContext, change: Change, delta: number): void 
   const from = addMonths(firstOfMonth(change.at), 1);
   const extraKey = ctx.key('extra', change.at, change.from, change.to, from, months);
   if (ctx.written(extraKey)) return;
-  const { unitPrice, unitCost, firstOpen } = ctx;
-  const total = lineTotal(unitPrice.cents * months, delta);
-  const fromMonth = monthName(from);
-  const times = `× ${months} month${months > 1 ? 's' : ''}`;
   ctx.op({
     key: extraKey,
     type: 'create-extra-months',
     kind: 'prorate',
     title: 'Creating extra months addition',
-    reason: `${fromMonth}${months > 1 ? ` and ${months - 1} more` : ''} ${months > 1 ? 'were' : 'was'} already invoiced at ${change.from}; the ${delta} added ${delta === 1 ? 'seat is' : 'seats are'} back-billed.`,
-    after: {
-      ...ctx.draft(
-        delta,
-        {
-          cents: unitPrice.cents * months,
-          derivation: `${unitPrice.derivation} ${times} = ${formatCents(unitPrice.cents * months)}`,
-        },
-        {
-          cents: unitCost.cents * months,
-          derivation: `${unitCost.derivation} ${times} = ${formatCents(unitCost.cents * months)}`,
-        },
-        {
-          effectiveDate: firstOpen,
-          cancelledDate: endOfMonth(firstOpen),
-          recurring: false,
-          invoiceDescription: `${ctx.input.product.label} - ${fromMonth}${months > 1 ? ` (+${months - 1} months)` : ''}`,
-        },
-      ),
-      totalPrice: total,
-    },
+    reason: `${monthName(from)}${months > 1 ? ` and ${months - 1} more` : ''} ${months > 1 ? 'were' : 'was'} already invoiced at ${change.from}; the ${delta} added ${delta === 1 ? 'seat is' : 'seats are'} back-billed.`,
+    after: extraMonthsLine(ctx, delta, from, months),
     extraMonths: { from, months },
   });
+}
+
+/**
+ * The guide's "Configure Extra Months Addition": `quantity` seats for `months` whole months
+ * from `from`, one line at the month's price × months, billed in the first open month.
+ */
+export function extraMonthsLine(ctx: PlanContext, quantity: number, from: string, months: number) {
+  const { unitPrice, unitCost, firstOpen } = ctx;
+  const times = `× ${months} month${months > 1 ? 's' : ''}`;
+  return {
+    ...ctx.draft(
+      quantity,
+      {
+        cents: unitPrice.cents * months,
+        derivation: `${unitPrice.derivation} ${times} = ${formatCents(unitPrice.cents * months)}`,
+      },
+      {
+        cents: unitCost.cents * months,
+        derivation: `${unitCost.derivation} ${times} = ${formatCents(unitCost.cents * months)}`,
+      },
+      {
+        effectiveDate: firstOpen,
+        cancelledDate: endOfMonth(firstOpen),
+        recurring: false,
+        invoiceDescription: `${ctx.input.product.label} - ${monthName(from)}${months > 1 ? ` (+${months - 1} months)` : ''}`,
+      },
+    ),
+    totalPrice: lineTotal(unitPrice.cents * months, quantity),
+  };
 }
 
 /**

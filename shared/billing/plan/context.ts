@@ -33,6 +33,8 @@ export interface WaivedChange extends Waiver {
   title: string;
   totalPrice: Derived;
   proratedPeriod: { from: string; to: string } | null;
+  /** Whole months it back-billed, for a waived extra-months line. */
+  extraMonths: { from: string; months: number } | null;
 }
 
 export interface SyncedChange {
@@ -198,6 +200,7 @@ export function planContext(input: PlanInput, s: PlanContext['s']): PlanContext 
           title: full.title,
           totalPrice: full.after.totalPrice,
           proratedPeriod: full.after.proratedPeriod,
+          extraMonths: full.extraMonths,
         });
       else operations.push(full);
       return full;

@@ -445,6 +445,15 @@ function planFlatRate(ctx: Ctx) {
   keepRecurring(ctx, identityOf(input, 'flat'), after, name, input.reading.day);
 }
 
+/** The markers of the recurring lines Multi Products and Flat Rate write for this subscription. */
+function recurringMarkers(input: UsagePlanInput): Set<string> {
+  const identities = [identityOf(input, 'flat')];
+  for (const s of input.reading.summaries)
+    for (const name of new Set(s.lines.map((l) => l.productName)))
+      identities.push(identityOf(input, s.resourceGroup, name));
+  return new Set(identities.map((i) => markerOf(input, i)));
+}
+
 /** The month a one-time line bills in: the one after the period, or the first ConnectWise has not invoiced. */
 function billingMonth(input: UsagePlanInput): { from: string; to: string } {
   const from = maxDay(addMonths(input.period.from, 1), firstOpenDay(input.agreement, input.today));
@@ -461,12 +470,14 @@ function planOneTime(ctx: Ctx, perLine: boolean) {
   const month = monthName(input.period.from);
   // A recurring line of another option (Multi Products, Flat Rate) in force in the billing
   // month bills this period already: switching bills from the next period, never this one twice.
-  const mark = subscriptionMark(input);
+  // Known by their markers, not their dates: a recurring line ended after one month reads
+  // like a one-time line.
+  const markers = recurringMarkers(input);
   const recurring = input.additions.filter(
     (a) =>
       a.agreementId === input.agreement.id &&
-      a.marker?.startsWith(mark) &&
-      !isOneTime(a) &&
+      a.marker !== null &&
+      markers.has(a.marker) &&
       (a.effectiveDate ?? '').slice(0, 10) <= when.to &&
       (!a.cancelledDate || a.cancelledDate.slice(0, 10) >= when.from),
   );

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriptionStatus, syncOperations } from '../../../db/schema.ts';
 import { pinnedDayClock } from '../../../server/clock.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
+import { formatCents } from '../../../shared/money.ts';
 import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { allowEverythingUnattended, mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY, SANDBOX_TODAY, setFaults } from '../../helpers/sandbox.ts';
@@ -166,5 +167,86 @@ describe('owed from earlier, in the review', () => {
       shiftedDay = null;
       agreement.nextInvoiceDate = nextInvoice;
     }
+  });
+});
+
+describe('a first sync on an agreement invoiced ahead', () => {
+  // The month moved on above, and the session with it.
+  beforeAll(async () => {
+    jdoe = await signedIn(stack, 'jdoe');
+  });
+  /** A customer whose Cloud agreement ConnectWise has invoiced through December, mapped there. */
+  const mapAhead = async (nth: number) => {
+    const ahead = world().cw.agreements.filter((a) => a.name.endsWith('(invoiced ahead)') && !a.cancelledFlag);
+    const names = ahead.map((a) => world().cw.companies.find((c) => c.id === a.company.id)!.name);
+    const name = names.filter((n) => world().pax8.companies.some((c) => c.name === n))[nth]!;
+    const m = await mapSubscription(stack, jdoe, name);
+    const agreement = ahead.find((a) => a.company.id === m.cwCompany.id)!;
+    const mapped = await jdoe('PUT', '/service-mappings', { subscriptionId: m.sub.id, cwAgreementId: agreement.id });
+    expect(mapped.status).toBe(200);
+    return { ...m, agreement };
+  };
+  const linesOf = (m: { agreement: { id: number }; item: { id: number } }) =>
+    world().cw.additions.filter((a) => a.agreementId === m.agreement.id && a.product.id === m.item.id);
+
+  it('offers December, invoiced without it, with the amount; left out, it is waived with the reason and never read as billed', async () => {
+    const m = setBilling(stack, await mapAhead(0), null, [['2025-03-01', 50]]);
+    const unit = Math.round(m.sub.price * 100);
+    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const plan = okPlan(review.body.plan);
+    const invoiced = plan.operations.find((o) => o.key.includes(':invoiced:'))!;
+    expect(invoiced).toMatchObject({
+      type: 'create-extra-months',
+      extraMonths: { from: '2026-12-01', months: 1 },
+      after: { quantity: 50, effectiveDate: '2027-01-01', totalPrice: { cents: 50 * unit } },
+    });
+    const confirmed = await jdoe('POST', '/plans/confirm', {
+      subscriptionId: m.sub.id,
+      basis: plan.basis,
+      edits: { [invoiced.key]: { include: false, reason: 'Billed on a manual invoice.' } },
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.outcomes.find((o) => o.key === invoiced.key)).toMatchObject({
+      state: 'waived',
+      waived: { amountCents: 50 * unit, reason: 'Billed on a manual invoice.' },
+    });
+    // ConnectWise holds the recurring line only, from January.
+    expect(linesOf(m).map((a) => [a.quantity, a.effectiveDate?.slice(0, 10)])).toEqual([[50, '2027-01-01']]);
+    const history = await jdoe('GET', `/subscriptions/${m.sub.id}/history`);
+    expect(history.body.invoicedMonths).toEqual([
+      expect.objectContaining({
+        status: 'waived',
+        amountCents: 50 * unit,
+        note: `December 2026: not billed: ${formatCents(50 * unit)}, waived by Jane Doe: Billed on a manual invoice.`,
+      }),
+    ]);
+    expect(okPlan((await jdoe('GET', `/subscriptions/${m.sub.id}/plan`)).body.plan).operations).toEqual([]);
+  });
+
+  it('a run holds it for a person and the subscription is not in sync; confirmed, ConnectWise bills December once', async () => {
+    const m = setBilling(stack, await mapAhead(1), null, [['2025-03-01', 40]]);
+    const unit = Math.round(m.sub.price * 100);
+    await run();
+    expect(await stateOf(m.sub.id)).toMatchObject({
+      state: 'needs-review',
+      reason: expect.stringContaining('Back-billing extra months is a decision for a person.'),
+    });
+    expect(linesOf(m).map((a) => a.quantity)).toEqual([40]);
+    const history = await jdoe('GET', `/subscriptions/${m.sub.id}/history`);
+    expect(history.body.invoicedMonths).toEqual([
+      expect.objectContaining({ status: 'unbilled', note: expect.stringMatching(/^December 2026: invoiced without/) }),
+    ]);
+    const review = okPlan((await jdoe('GET', `/subscriptions/${m.sub.id}/plan`)).body.plan);
+    const confirmed = await jdoe('POST', '/plans/confirm', {
+      subscriptionId: m.sub.id,
+      basis: review.basis,
+      edits: {},
+    });
+    expect(confirmed.body.outcomes.map((o) => o.state)).toEqual(['confirmed']);
+    const extra = linesOf(m).find((a) => a.quantity === 40 && a.cancelledDate)!;
+    expect([extra.unitPrice * 100, extra.effectiveDate?.slice(0, 10)]).toEqual([unit, '2027-01-01']);
+    await run();
+    expect(linesOf(m)).toHaveLength(2);
+    expect((await stateOf(m.sub.id)).state).toBe('in-sync');
   });
 });

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { planSubscription } from '../../../shared/billing/planner.ts';
-import { addition, agreement, brief, GUIDE_RULES, history, input, ok, subscription } from './planner-fixtures.ts';
+import {
+  addition,
+  agreement,
+  brief,
+  GUIDE_RULES,
+  history,
+  input,
+  LABEL,
+  ok,
+  subscription,
+} from './planner-fixtures.ts';
 
 describe('an agreement invoiced ahead', () => {
   it('yearly, next invoice 2021-01-01: +2 seats on 2020-09-10 → prorate $25.00 × 20/30 = $16.67 each, extra months Oct–Dec $75.00 each', () => {
@@ -45,6 +55,98 @@ describe('an agreement invoiced ahead', () => {
       ),
     );
     expect(brief(plan).map((o) => o[0])).toEqual(['update-recurring', 'create-prorate']);
+  });
+});
+
+describe('a first sync on an agreement invoiced ahead', () => {
+  const ahead = agreement({ name: 'Meridian Cloud', nextInvoiceDate: '2027-01-01T00:00:00Z' });
+
+  it('50 seats since 2025 and no addition, invoiced through December: December is offered, 50 × $25.00 = $1,250.00', () => {
+    const plan = ok(
+      planSubscription(
+        input({
+          subscription: subscription({ quantity: 50, startDate: '2025-03-01T00:00:00.000Z' }),
+          history: history([['2025-03-01', 50]]),
+          agreement: ahead,
+          today: '2026-11-22',
+        }),
+      ),
+    );
+    expect(brief(plan)).toEqual([
+      ['create-recurring', 50, 2500, '2027-01-01', null],
+      ['create-extra-months', 50, 2500, '2027-01-01', '2027-01-31'],
+    ]);
+    const invoiced = plan.operations[1]!;
+    expect(invoiced.after.totalPrice.cents).toBe(125_000);
+    expect(invoiced.extraMonths).toEqual({ from: '2026-12-01', months: 1 });
+    expect(invoiced.reason).toMatch(/invoiced Meridian Cloud through 12\/31\/2026 without this subscription/);
+    expect(invoiced.after.invoiceDescription).toBe(`${LABEL} - December 2026`);
+  });
+
+  it('seats a change in the window added are back-billed by that change alone: 48 → 50 on 11/10 offers 48 for December', () => {
+    const plan = ok(
+      planSubscription(
+        input({
+          subscription: subscription({ quantity: 50, startDate: '2025-03-01T00:00:00.000Z' }),
+          history: history([
+            ['2025-03-01', 48],
+            ['2026-11-10', 50],
+          ]),
+          agreement: ahead,
+          today: '2026-11-22',
+        }),
+      ),
+    );
+    const extras = plan.operations.filter((o) => o.type === 'create-extra-months');
+    expect(extras.map((o) => [o.after.quantity, o.after.totalPrice.cents])).toEqual([
+      [48, 120_000],
+      [2, 5000],
+    ]);
+    // Every month ahead is billed at 50 seats, once.
+    expect(extras.reduce((n, o) => n + o.after.quantity, 0)).toBe(50);
+  });
+
+  it('nothing is offered when the subscription started within the window, nor on an agreement invoiced for this month only', () => {
+    const started = ok(
+      planSubscription(
+        input({
+          subscription: subscription({ quantity: 5, startDate: '2026-11-10T00:00:00.000Z' }),
+          history: history([['2026-11-10', 5]]),
+          agreement: ahead,
+          today: '2026-11-22',
+        }),
+      ),
+    );
+    expect(started.operations.filter((o) => o.type === 'create-extra-months').map((o) => o.after.quantity)).toEqual([
+      5,
+    ]);
+    const monthly = ok(planSubscription(input({ history: history([['2020-06-01', 2]]) })));
+    expect(brief(monthly)).toEqual([['create-recurring', 2, 2500, '2020-10-01', null]]);
+  });
+
+  it('once written it is not offered again, and a waiver reads with its amount', () => {
+    const base = input({
+      subscription: subscription({ quantity: 50, startDate: '2025-03-01T00:00:00.000Z' }),
+      history: history([['2025-03-01', 50]]),
+      agreement: ahead,
+      today: '2026-11-22',
+    });
+    const key = ok(planSubscription(base)).operations[1]!.key;
+    const waived = ok(
+      planSubscription({
+        ...base,
+        waived: [{ key, by: 'Jane Doe', at: '2026-11-22T10:00:00Z', reason: 'Billed by hand' }],
+      }),
+    );
+    expect(waived.operations.map((o) => o.type)).toEqual(['create-recurring']);
+    expect(waived.waived).toMatchObject([
+      {
+        by: 'Jane Doe',
+        reason: 'Billed by hand',
+        totalPrice: { cents: 125_000 },
+        extraMonths: { from: '2026-12-01', months: 1 },
+      },
+    ]);
   });
 });
 
