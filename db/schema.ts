@@ -154,10 +154,17 @@ export const settingsChanges = pgTable(
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
+    /**
+     * What was changed: `settings` (the tenant's), or a value the API member bills with
+     * unattended: `markup:<binding id>`, `usage-sync:<binding id>`, `usage:<subscription id>`.
+     */
+    subject: text('subject').notNull().default('settings'),
+    /** The subject in the member's words ("Markup of Proofpoint Essentials"); null for the tenant's settings. */
+    label: text('label'),
     changedBy: text('changed_by').notNull(),
     changedAt: at('changed_at').notNull().defaultNow(),
-    before: jsonb('before').$type<Partial<TenantSettings> | null>(),
-    after: jsonb('after').$type<TenantSettings>().notNull(),
+    before: jsonb('before').$type<Record<string, unknown> | null>(),
+    after: jsonb('after').$type<Record<string, unknown>>().notNull(),
   },
   (t) => [index('settings_changes_tenant_idx').on(t.tenantId, t.changedAt)],
 );
@@ -219,6 +226,8 @@ export const productMappings = pgTable(
     usageSync: boolean('usage_sync').notNull().default(true),
     /** Markup over cost for its usage, in hundredths of a percent; null bills the distributor's prices. */
     markupBp: integer('markup_bp'),
+    /** Who saved the markup, with the settings right; null on a markup saved before that right was checked. */
+    markupApprovedBy: text('markup_approved_by'),
     lastError: text('last_error'),
     createdBy: text('created_by'),
     createdAt: createdAt(),
@@ -283,6 +292,11 @@ export const usageSettings = pgTable(
     markupBp: integer('markup_bp'),
     thresholdCents: integer('threshold_cents'),
     updatedBy: text('updated_by').notNull(),
+    /**
+     * Who saved these values with the settings right: the arrears run bills only with approved
+     * values. Null on rows saved before that right was checked.
+     */
+    approvedBy: text('approved_by'),
     updatedAt: updatedAt(),
   },
   (t) => [

@@ -60,6 +60,25 @@ export async function saveSettings(
   return getSettings(db, tenantId);
 }
 
+/**
+ * Keeps one change to a value the API member bills with unattended (a markup, a usage
+ * setting, a sync switch), with who and before/after, in the settings history.
+ */
+export async function recordSettingChange(
+  db: Pick<Database, 'insert'>,
+  change: {
+    tenantId: string;
+    subject: string;
+    label: string;
+    changedBy: string;
+    changedAt: Date;
+    before: Record<string, unknown> | null;
+    after: Record<string, unknown>;
+  },
+) {
+  await db.insert(settingsChanges).values(change);
+}
+
 /** The latest saves of a tenant's settings, newest first. */
 export async function settingsHistory(db: Database, tenantId: string, limit = 20) {
   return db

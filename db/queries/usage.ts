@@ -3,6 +3,7 @@ import type { UsageSettingsInput } from '../../shared/schemas/usage.ts';
 import type { Database } from '../client.ts';
 import { productMappings, usageSettings } from '../schema.ts';
 import { inScope, owned, type Scope } from './scope.ts';
+import { recordSettingChange } from './settings.ts';
 
 export type UsageSettingsRow = typeof usageSettings.$inferSelect;
 
@@ -20,7 +21,12 @@ export async function usageSettingsFor(
   return new Map(rows.map((r) => [r.subscriptionId, r]));
 }
 
-/** Saves what a member set for one usage subscription; fields left out keep their value. */
+/**
+ * Saves what a member set for one usage subscription; fields left out keep their value. The
+ * change is kept in the settings history. `approved` when the member holds the settings right:
+ * the arrears run bills only with approved values, so a change by anyone else (a Technician's
+ * option in her own review) leaves the row unapproved until a member who may saves it again.
+ */
 export async function saveUsageSettings(
   db: Database,
   scope: Scope,
@@ -29,6 +35,7 @@ export async function saveUsageSettings(
   by: string,
   /** When the write happens, by the clock the caller was given. */
   at: Date,
+  change: { approved: boolean; label: string },
 ): Promise<UsageSettingsRow> {
   const set = {
     ...(input.option !== undefined && { option: input.option }),
@@ -37,42 +44,104 @@ export async function saveUsageSettings(
     ...(input.thresholdCents !== undefined && { thresholdCents: input.thresholdCents }),
     updatedBy: by,
     updatedAt: at,
+    approvedBy: change.approved ? by : null,
   };
-  const [row] = await db
-    .insert(usageSettings)
-    .values({ ...owned(scope), subscriptionId, ...set })
-    .onConflictDoUpdate({
-      target: [usageSettings.tenantId, usageSettings.distributor, usageSettings.subscriptionId],
-      set,
-    })
-    .returning();
-  return row!;
+  return db.transaction(async (tx) => {
+    const [old] = await tx
+      .select()
+      .from(usageSettings)
+      .where(and(inScope(usageSettings, scope), eq(usageSettings.subscriptionId, subscriptionId)))
+      .for('update');
+    const [row] = await tx
+      .insert(usageSettings)
+      .values({ ...owned(scope), subscriptionId, ...set })
+      .onConflictDoUpdate({
+        target: [usageSettings.tenantId, usageSettings.distributor, usageSettings.subscriptionId],
+        set,
+      })
+      .returning();
+    await recordSettingChange(tx, {
+      tenantId: scope.tenantId,
+      subject: `usage:${subscriptionId}`,
+      label: change.label,
+      changedBy: by,
+      changedAt: at,
+      before: old ? valuesOf(old) : null,
+      after: { ...valuesOf(row!), ...(change.approved ? {} : { approved: false }) },
+    });
+    return row!;
+  });
 }
+
+const valuesOf = (r: UsageSettingsRow) => ({
+  option: r.option,
+  flatPriceCents: r.flatPriceCents,
+  markupBp: r.markupBp,
+  thresholdCents: r.thresholdCents,
+});
 
 /** Turns a bound product's usage sync on or off; an unbound one stays off until it is bound. */
-export async function setUsageSync(db: Database, scope: Scope, mappingId: string, on: boolean, at: Date) {
-  const [row] = await db
-    .update(productMappings)
-    .set({ usageSync: on, updatedAt: at })
-    .where(
-      and(inScope(productMappings, scope), eq(productMappings.id, mappingId), eq(productMappings.status, 'mapped')),
-    )
-    .returning();
-  return row;
+export async function setUsageSync(db: Database, scope: Scope, mappingId: string, on: boolean, by: string, at: Date) {
+  return db.transaction(async (tx) => {
+    const [old] = await tx
+      .select()
+      .from(productMappings)
+      .where(and(inScope(productMappings, scope), eq(productMappings.id, mappingId)))
+      .for('update');
+    const [row] = await tx
+      .update(productMappings)
+      .set({ usageSync: on, updatedAt: at })
+      .where(
+        and(inScope(productMappings, scope), eq(productMappings.id, mappingId), eq(productMappings.status, 'mapped')),
+      )
+      .returning();
+    if (row && old!.usageSync !== on)
+      await recordSettingChange(tx, {
+        tenantId: scope.tenantId,
+        subject: `usage-sync:${mappingId}`,
+        label: `Usage sync of ${bindingName(row)}`,
+        changedBy: by,
+        changedAt: at,
+        before: { usageSync: old!.usageSync },
+        after: { usageSync: on },
+      });
+    return row;
+  });
 }
 
-/** The product's markup, for every company that has none of its own. */
+/** The product's markup, for every company that has none of its own, saved by a member with the settings right. */
 export async function setProductMarkup(
   db: Database,
   scope: Scope,
   mappingId: string,
   markupBp: number | null,
+  by: string,
   at: Date,
 ) {
-  const [row] = await db
-    .update(productMappings)
-    .set({ markupBp, updatedAt: at })
-    .where(and(inScope(productMappings, scope), eq(productMappings.id, mappingId)))
-    .returning();
-  return row;
+  return db.transaction(async (tx) => {
+    const [old] = await tx
+      .select()
+      .from(productMappings)
+      .where(and(inScope(productMappings, scope), eq(productMappings.id, mappingId)))
+      .for('update');
+    if (!old) return undefined;
+    const [row] = await tx
+      .update(productMappings)
+      .set({ markupBp, markupApprovedBy: by, updatedAt: at })
+      .where(and(inScope(productMappings, scope), eq(productMappings.id, mappingId)))
+      .returning();
+    await recordSettingChange(tx, {
+      tenantId: scope.tenantId,
+      subject: `markup:${mappingId}`,
+      label: `Markup of ${bindingName(row!)}`,
+      changedBy: by,
+      changedAt: at,
+      before: { markupBp: old.markupBp },
+      after: { markupBp },
+    });
+    return row;
+  });
 }
+
+const bindingName = (r: typeof productMappings.$inferSelect) =>
+  r.subProduct ? `${r.distributorProductName} - ${r.subProduct}` : r.distributorProductName;

@@ -10,6 +10,7 @@ import {
   setProductMarkup,
   setUsageSync,
 } from '../models/products.ts';
+import { whyNot } from '../models/session.ts';
 import { ActionButton } from './Allowed.tsx';
 import { Notice } from './Notice.tsx';
 
@@ -21,14 +22,17 @@ export function UsageSyncSwitch({ row }: { row: ProductRow }) {
   const [error, setError] = useState<FormError | null>(null);
   const bound = row.status === 'mapped' && row.mappingId !== null;
   return (
-    <label class="check-inline" title={bound ? '' : 'Bind it first: usage is synced only for a bound product.'}>
+    <label
+      class="check-inline"
+      title={bound ? (whyNot('changeSettings') ?? '') : 'Bind it first: usage is synced only for a bound product.'}
+    >
       <input
         type="checkbox"
         role="switch"
         aria-checked={row.usageSync}
         aria-label={`Usage sync for ${row.name}`}
         checked={row.usageSync}
-        disabled={!bound}
+        disabled={!bound || whyNot('changeSettings') !== null}
         onChange={async (e) => setError(await setUsageSync(row.mappingId!, e.currentTarget.checked))}
       />{' '}
       {row.usageSync ? 'On' : 'Off'}
@@ -64,9 +68,9 @@ export function MarkupField({ row }: { row: ProductRow }) {
           onInput={(e) => setText(e.currentTarget.value)}
         />
       </label>
-      <button type="submit" class="small">
+      <ActionButton action="changeSettings" type="submit" class="small">
         Set
-      </button>
+      </ActionButton>
       {row.markupBp !== null && <span class="muted small">{formatPercent(row.markupBp)}</span>}
       {error && <span class="bad-text small">{error}</span>}
     </form>

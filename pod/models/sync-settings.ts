@@ -1,4 +1,5 @@
 import { computed, signal } from '@preact/signals';
+import { formatPercent } from '../../shared/billing/usage/markup.ts';
 import { formatCents } from '../../shared/money.ts';
 import type { TenantSettings } from '../../shared/schemas/settings.ts';
 import { type Answer, ApiError, api, read } from '../api.ts';
@@ -112,6 +113,16 @@ const shown = (v: unknown) =>
         : String(v);
 
 /** What one save changed, field by field ("schedule: 0 0 * * * → 30 2 * * *"). */
+/** Money in cents and markups in basis points, as the member typed them. */
+const valueOf = (key: string, v: unknown) =>
+  v === null || v === undefined
+    ? 'none'
+    : key.endsWith('Cents')
+      ? formatCents(Number(v))
+      : key.endsWith('Bp')
+        ? formatPercent(Number(v))
+        : shown(v);
+
 export function describeChange(change: SettingsChange): string {
   const before = (change.before ?? {}) as Record<string, unknown>;
   const after = change.after as unknown as Record<string, unknown>;
@@ -128,7 +139,11 @@ export function describeChange(change: SettingsChange): string {
     .map((k) =>
       k === 'rules.prorateMinimumCents'
         ? `prorate minimum: ${formatCents(Number(b[k] ?? 0))} → ${formatCents(Number(a[k]))}`
-        : `${k}: ${shown(b[k])} → ${shown(a[k])}`,
+        : `${k}: ${valueOf(k, b[k])} → ${valueOf(k, a[k])}`,
     );
-  return change.before === null ? 'first save' : parts.join('; ') || 'saved without changes';
+  const what =
+    change.before === null && change.subject === 'settings'
+      ? 'first save'
+      : parts.join('; ') || 'saved without changes';
+  return change.label ? `${change.label}: ${what}` : what;
 }

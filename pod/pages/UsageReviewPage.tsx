@@ -59,7 +59,7 @@ export function UsageReviewPage({ subscriptionId, onBack }: { subscriptionId: st
   const done = usageOutcomes.value;
   return (
     <section data-testid="usage-review">
-      <RoleNote actions={['writeAdditions']} />
+      <RoleNote actions={['writeAdditions', 'changeSettings']} />
       <div class="review-head">
         {back}
         <h2>
@@ -85,6 +85,11 @@ export function UsageReviewPage({ subscriptionId, onBack }: { subscriptionId: st
       </div>
       <p class="muted small">{OPTION_HELP[plan.option]}</p>
       <SettingsRow subscriptionId={subscriptionId} data={r.data} />
+      {r.data.unapproved && (
+        <p class="notice error" role="note" data-testid="usage-unapproved">
+          The arrears run holds this subscription for a person: {r.data.unapproved}
+        </p>
+      )}
       {usageError.value && (
         <div class="notice error" role="alert" data-testid="usage-error">
           {usageError.value.message}
@@ -203,7 +208,7 @@ function SettingsRow({ subscriptionId, data }: { subscriptionId: string; data: U
           onInput={(e) => setThreshold(e.currentTarget.value)}
         />
       </label>
-      <ActionButton action="writeAdditions" disabled={usageBusy.value} onClick={save}>
+      <ActionButton action="changeSettings" disabled={usageBusy.value} onClick={save}>
         Save and re-plan
       </ActionButton>
       {bad && (

@@ -108,7 +108,10 @@ export async function runTenantArrears(deps: RunDeps, tenant: Tenant, options: A
               basis: plan.basis,
               confirmedBy: ACTOR_NAME,
             };
-            const held = plan.status !== 'ok' || plan.overThreshold || !allowed || checkOnly;
+            const held =
+              plan.status !== 'ok' || plan.overThreshold || !allowed || checkOnly || loaded.unapproved !== null;
+            if (loaded.unapproved && plan.operations.length > 0)
+              notes.push(`${loaded.companyName} ${subscription.productName}: ${loaded.unapproved}`);
             if (plan.status === 'blocked' || (plan.operations.length > 0 && held)) needsReview++;
             if (plan.operations.length === 0) return;
             if (held) return void (await holdOperations(ctx, header, plan.operations));

@@ -94,12 +94,14 @@ export function apiRoutes(deps: ApiDeps) {
       .get('/settings', async (c) =>
         c.json(withNextRuns(await getSettings(deps.database.db, c.get('auth').tenant.id)), 200),
       )
-      /** Who changed the settings, when, and from what: the newest twenty saves. */
+      /** Who changed the settings (and the markups, usage settings and switches the runs bill with), when, and from what: the newest twenty saves. */
       .get('/settings/history', async (c) => {
         const rows = await settingsHistory(deps.database.db, c.get('auth').tenant.id);
         return c.json(
           rows.map((r) => ({
             id: r.id,
+            subject: r.subject,
+            label: r.label,
             changedBy: r.changedBy,
             changedAt: r.changedAt.toISOString(),
             before: r.before,

@@ -63,6 +63,7 @@ export function usageRoutes(deps: ApiDeps) {
           refused,
           period: loaded.input.period,
           settings: loaded.settings,
+          unapproved: loaded.unapproved,
           context: {
             subscription: loaded.input.subscription,
             companyName: loaded.companyName,
@@ -75,15 +76,25 @@ export function usageRoutes(deps: ApiDeps) {
     })
     .put(
       '/subscriptions/:id/usage-settings',
-      mayWrite(deps, 'writeAdditions'),
+      // What the arrears run bills with unattended is a setting: only the settings right saves it.
+      mayWrite(deps, 'changeSettings'),
       zv('param', subscriptionParam),
       zv('json', usageSettingsSchema),
       async (c) => {
         const ctx = await requestContext(deps, c);
         const id = c.req.valid('param').id;
         // Only a mapped subscription the tenant's distributor bills by usage can hold usage settings.
-        await usageSubscription(ctx.db, ctx.scope, ctx.distributor, id, await ctx.distributorSubscription(id));
-        const row = await saveUsageSettings(ctx.db, ctx.scope, id, c.req.valid('json'), ctx.by, ctx.now());
+        const { subscription } = await usageSubscription(
+          ctx.db,
+          ctx.scope,
+          ctx.distributor,
+          id,
+          await ctx.distributorSubscription(id),
+        );
+        const row = await saveUsageSettings(ctx.db, ctx.scope, id, c.req.valid('json'), ctx.by, ctx.now(), {
+          approved: true,
+          label: usageLabel(subscription.productName, id),
+        });
         return c.json(row, 200);
       },
     )
@@ -112,19 +123,40 @@ export function usageRoutes(deps: ApiDeps) {
         plan.operations,
         { companyName: loaded.companyName, productName: loaded.input.subscription.productName },
       );
-      // The member's choice of option is kept for the next month and the scheduled run.
-      await saveUsageSettings(ctx.db, ctx.scope, request.subscriptionId, { option: request.option }, ctx.by, ctx.now());
+      // A different option is kept for the next month and the scheduled run: approved when the
+      // member holds the settings right; otherwise the run holds the subscription until a member
+      // who may confirms it (never switching back on its own, never billing with it unattended).
+      if (request.option !== loaded.standingOption)
+        await saveUsageSettings(
+          ctx.db,
+          ctx.scope,
+          request.subscriptionId,
+          { option: request.option },
+          ctx.by,
+          ctx.now(),
+          {
+            approved: c.get('auth').permissions.allowed.changeSettings,
+            label: usageLabel(loaded.input.subscription.productName, request.subscriptionId),
+          },
+        );
       ctx.invalidate(`additions:${loaded.input.agreement.id}`);
       return c.json({ outcomes }, 200);
     })
     .put(
       '/product-mappings/:id/usage-sync',
-      mayWrite(deps, 'writeAdditions'),
+      mayWrite(deps, 'changeSettings'),
       zv('param', uuidParam),
       zv('json', z.object({ on: z.boolean() })),
       async (c) => {
         const ctx = await requestContext(deps, c);
-        const row = await setUsageSync(ctx.db, ctx.scope, c.req.valid('param').id, c.req.valid('json').on, ctx.now());
+        const row = await setUsageSync(
+          ctx.db,
+          ctx.scope,
+          c.req.valid('param').id,
+          c.req.valid('json').on,
+          ctx.by,
+          ctx.now(),
+        );
         if (!row)
           throw new AppError('conflict', 'Only a bound product has a usage sync to turn on or off; bind it first.', {
             reason: 'unbound',
@@ -134,7 +166,7 @@ export function usageRoutes(deps: ApiDeps) {
     )
     .put(
       '/product-mappings/:id/markup',
-      mayWrite(deps, 'writeAdditions'),
+      mayWrite(deps, 'changeSettings'),
       zv('param', uuidParam),
       zv('json', productMarkupSchema),
       async (c) => {
@@ -144,6 +176,7 @@ export function usageRoutes(deps: ApiDeps) {
           ctx.scope,
           c.req.valid('param').id,
           c.req.valid('json').markupBp,
+          ctx.by,
           ctx.now(),
         );
         if (!row) throw new AppError('not_found', 'No such product binding.');
@@ -214,3 +247,7 @@ export function usageRoutes(deps: ApiDeps) {
       },
     );
 }
+
+/** A usage subscription's settings, as the settings history names them. */
+const usageLabel = (productName: string, subscriptionId: string) =>
+  `Usage settings of ${productName} (${subscriptionId})`;

@@ -64,6 +64,14 @@ export interface LoadedUsage {
     productMarkupBp: number | null;
     thresholdCents: number | null;
   };
+  /** The option the arrears run bills with: the saved one, else the default for its bindings. */
+  standingOption: UsageOption;
+  /**
+   * Why the arrears run may not bill with these values unattended: a markup or usage setting
+   * saved before the settings right was checked. Null when every value was saved by a member
+   * with that right (or none was set).
+   */
+  unapproved: string | null;
 }
 
 /** The month a distributor's usage is billed for on `today`, final from its day or the tenant's, whichever is later. */
@@ -180,8 +188,31 @@ export async function loadUsage(
       thresholdCents: own?.thresholdCents ?? null,
     },
     input,
+    standingOption: own?.option ?? defaultOption(input.subProducts),
+    unapproved: unapprovedValues(own, top, subscription.productName),
   };
 }
+
+/** Values set without the settings right, which the arrears run does not bill with unattended. */
+function unapprovedValues(
+  own: UsageSettingsRow | undefined,
+  top: ProductMapping | undefined,
+  productName: string,
+): string | null {
+  const why: string[] = [];
+  const set = own && [own.option, own.flatPriceCents, own.markupBp, own.thresholdCents].some((v) => v !== null);
+  if (set && own.approvedBy === null)
+    why.push(`the usage settings of ${productName} were saved by ${own.updatedBy} without the settings right`);
+  if (top && top.markupBp !== null && top.markupApprovedBy === null)
+    why.push(`the markup of ${top.distributorProductName} was saved without the settings right`);
+  return why.length === 0
+    ? null
+    : `${why.join('; and ')}. A member whose role may change settings saves them again before the arrears run bills with them.`;
+}
+
+/** Without a member's choice: Multi Products where sub-products are bound, Usage Summary otherwise. */
+const defaultOption = (subProducts: ReadonlyMap<string, unknown>): UsageOption =>
+  subProducts.size > 0 ? 'multi-products' : 'usage-summary';
 
 /**
  * The usage planner's input from what is stored and read: the product's binding and its
@@ -219,7 +250,7 @@ export function usagePlanInput(v: {
       startDate: v.subscription.startDate,
       currency: v.subscription.currency,
     },
-    option: v.option ?? v.own?.option ?? (subProducts.size > 0 ? 'multi-products' : 'usage-summary'),
+    option: v.option ?? v.own?.option ?? defaultOption(subProducts),
     period: v.period,
     reading: v.reading,
     product: top ? binding(top) : null,

@@ -302,15 +302,26 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     expect((await mappings.companyMappingByDistributor(d, SA, SHARED.company))?.defaultAgreementId).toBe(999);
     await mappings.unbindCompany(d, SA, ids[B]![B_ONLY.sub]!, new Date());
     await mappings.unbindProduct(d, SA, ids[B]![`product:${B_ONLY.product}`]!, new Date());
-    expect(await usage.setUsageSync(d, SA, ids[B]![`product:${SHARED.product}`]!, false, new Date())).toBeUndefined();
-    expect(await usage.setProductMarkup(d, SA, ids[B]![`product:${SHARED.product}`]!, 500, new Date())).toBeUndefined();
-    expect((await usage.setUsageSync(d, SA, ids[A]![`product:${SHARED.product}`]!, false, new Date()))?.tenantId).toBe(
-      A,
-    );
     expect(
-      (await usage.setProductMarkup(d, SA, ids[A]![`product:${SHARED.product}`]!, 500, new Date()))?.tenantId,
+      await usage.setUsageSync(d, SA, ids[B]![`product:${SHARED.product}`]!, false, 'x', new Date()),
+    ).toBeUndefined();
+    expect(
+      await usage.setProductMarkup(d, SA, ids[B]![`product:${SHARED.product}`]!, 500, 'x', new Date()),
+    ).toBeUndefined();
+    expect(
+      (await usage.setUsageSync(d, SA, ids[A]![`product:${SHARED.product}`]!, false, 'x', new Date()))?.tenantId,
     ).toBe(A);
-    expect((await usage.saveUsageSettings(d, SA, SHARED.sub, { markupBp: 1000 }, 'A', new Date())).tenantId).toBe(A);
+    expect(
+      (await usage.setProductMarkup(d, SA, ids[A]![`product:${SHARED.product}`]!, 500, 'x', new Date()))?.tenantId,
+    ).toBe(A);
+    expect(
+      (
+        await usage.saveUsageSettings(d, SA, SHARED.sub, { markupBp: 1000 }, 'A', new Date(), {
+          approved: true,
+          label: 'x',
+        })
+      ).tenantId,
+    ).toBe(A);
     await mappings.unmapService(d, SA, B_ONLY.sub);
     await operations.appendAdditionId(d, SA, SHARED.sub, 2, new Date());
     await operations.appendAdditionId(d, SA, B_ONLY.sub, 2, new Date());
