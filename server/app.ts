@@ -50,6 +50,7 @@ export function createApp(deps: AppDeps) {
     secrets: deps.secrets,
     cw: deps.cw,
     distributors: deps.distributors,
+    sandbox: deps.sandbox,
   });
   const apiDeps: ApiDeps = {
     database: deps.database,

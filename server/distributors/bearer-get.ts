@@ -15,6 +15,7 @@ export interface BearerGetOptions {
   retry?: RetryPolicy;
   fetch?: typeof fetch;
   onRequest?: (event: RequestEvent) => void;
+  ownHosts?: RegExp;
   /** Headers a vendor needs besides the token (Sophos Central's `X-Partner-ID`). */
   headers?: Record<string, string>;
   /** A read asked for by POST with a JSON body (StreamOne Ion's report data). */
@@ -42,6 +43,7 @@ export async function bearerGet(o: BearerGetOptions): Promise<unknown> {
       timeoutMs: o.timeoutMs,
       retry: o.retry,
       fetch: o.fetch,
+      ownHosts: o.ownHosts,
       toError: o.toError,
       onRequest: o.onRequest,
     });

@@ -24,6 +24,8 @@ export interface CredentialField {
 /** How a distributor's client talks: tests and benchmarks count and speed up its calls. */
 export interface DistributorIo {
   fetch?: typeof fetch;
+  /** The distributor's own hosts: error text from any other is not shown (see `send`). */
+  ownHosts?: RegExp;
   retry?: RetryPolicy;
   timeoutMs?: number;
   concurrency?: number;

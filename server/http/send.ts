@@ -1,3 +1,4 @@
+import { OutboundRefused } from './outbound.ts';
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy, retryAfterMs, sleep } from './retry.ts';
 import { isTimeout, wasNeverSent } from './timeout.ts';
 import { type Vendor, VendorError } from './vendor-error.ts';
@@ -29,6 +30,11 @@ export interface SendOptions {
   random?: () => number;
   /** A POST that only reads (StreamOne Ion's report data): retried as a read is. */
   readOnly?: boolean;
+  /**
+   * The vendor's own hosts: an error's text from any other host (a URL a member typed) is
+   * replaced by a fixed message, so nothing another server says is echoed back or stored.
+   */
+  ownHosts?: RegExp;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -66,8 +72,14 @@ export async function send(options: SendOptions): Promise<Response> {
         headers: options.headers,
         body: options.body,
         signal: AbortSignal.timeout(options.timeoutMs),
+        redirect: 'manual',
       });
     } catch (error) {
+      if (error instanceof OutboundRefused)
+        throw fail({
+          code: 'network',
+          message: `${options.vendorName ?? options.vendor} was not called: ${error.message}.`,
+        });
       const reason = isTimeout(error) ? `no answer within ${options.timeoutMs} ms` : (error as Error).message;
       options.onRequest?.({ vendor: options.vendor, method: options.method, url: options.url, attempt, error: reason });
       if (!isRead && !wasNeverSent(error)) {
@@ -91,8 +103,15 @@ export async function send(options: SendOptions): Promise<Response> {
       status: response.status,
     });
     if (response.ok) return response;
+    // A redirect is not followed: the request (and its credentials) goes only where it was sent.
+    if (response.status >= 300 && response.status < 400)
+      throw fail({
+        code: 'network',
+        status: response.status,
+        message: `${options.vendorName ?? options.vendor} answered with a redirect (HTTP ${response.status}), which is not followed. Check the URL.`,
+      });
 
-    const error = options.toError(response, await response.text());
+    const error = ownText(options, options.toError(response, await response.text()), response.status, fail);
     if (response.status === 429) {
       await waitOrThrow(attempt, error, retryAfterMs(response.headers.get('retry-after')));
     } else if (response.status >= 500 && isRead) {
@@ -108,4 +127,25 @@ export async function send(options: SendOptions): Promise<Response> {
       throw error;
     }
   }
+}
+
+const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
+/** The vendor's error, or a fixed message where the answer came from a host that is not the vendor's. */
+function ownText(
+  options: SendOptions,
+  error: VendorError,
+  status: number,
+  fail: (init: Omit<ConstructorParameters<typeof VendorError>[0], 'vendor' | 'method' | 'path'>) => VendorError,
+): VendorError {
+  const host = new URL(options.url).hostname;
+  // Loopback is reached only in sandbox mode: outside it, such a URL is refused before sending.
+  if (!options.ownHosts || options.ownHosts.test(host) || LOOPBACK_HOST.test(host)) return error;
+  const name = options.vendorName ?? options.vendor;
+  return fail({
+    code: error.code,
+    status,
+    retryAfterMs: error.retryAfterMs,
+    message: `${host} answered HTTP ${status}; what it said is not shown, as ${host} is not one of ${name}'s own addresses`,
+  });
 }

@@ -73,7 +73,7 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
  */
 export function startJobsFor(
   runtime: Pick<JobsDeps, 'database' | 'logger' | 'clock' | 'secrets' | 'mailer'> & {
-    env: { SYNC_BUDGET_PER_MINUTE: number; JOB_CONCURRENCY: number };
+    env: { SYNC_BUDGET_PER_MINUTE: number; JOB_CONCURRENCY: number; SANDBOX: boolean };
   },
   work: boolean | number,
 ): Promise<Jobs> {
@@ -87,6 +87,7 @@ export function startJobsFor(
       now: () => runtime.clock.now().toJSDate(),
       db: runtime.database.db,
       secrets: runtime.secrets,
+      sandbox: runtime.env.SANDBOX,
     }),
     budgetPerMinute: runtime.env.SYNC_BUDGET_PER_MINUTE,
     work: work === false ? undefined : { localConcurrency: work === true ? runtime.env.JOB_CONCURRENCY : work },

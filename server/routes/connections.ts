@@ -97,13 +97,16 @@ export function connectionRoutes(deps: ApiDeps) {
               lastSuccess: cwOk?.toISOString() ?? null,
             },
             distributors,
+            // What a check said can name hosts and credentials' owners: only for members with the Connections right.
             checks: checks.map((k) => ({
               id: k.id,
               connection: k.connection,
               name: nameOf(k.connection),
               action: k.action,
               ok: k.ok,
-              message: k.message,
+              message: c.get('auth').permissions.allowed.changeSettings
+                ? k.message
+                : 'Details are shown to members whose ConnectWise role may change settings.',
               checkedBy: k.checkedBy,
               checkedAt: k.checkedAt.toISOString(),
             })),

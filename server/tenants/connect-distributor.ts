@@ -1,5 +1,6 @@
 import { type Credentials, type DistributorKind, distributorKind } from '../distributors/registry.ts';
 import type { FieldError } from '../errors.ts';
+import { outbound } from '../http/outbound.ts';
 import { LOOPBACK, vendorProblem, whitespaceProblems } from './checks.ts';
 import type { SetupDeps } from './setup.ts';
 
@@ -100,7 +101,8 @@ export async function checkDistributor(
   deps: Pick<SetupDeps, 'sandbox' | 'fetch' | 'timeoutMs'>,
 ): Promise<CheckedDistributor | { problems: FieldError[] }> {
   const valid = validateDistributor(kind, raw, deps.sandbox);
-  return 'problems' in valid ? valid : verifyDistributor(valid.kind, valid.credentials, deps);
+  if ('problems' in valid) return valid;
+  return verifyDistributor(valid.kind, valid.credentials, { ...deps, fetch: outbound(deps.sandbox, deps.fetch) });
 }
 
 /**

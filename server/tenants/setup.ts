@@ -8,6 +8,7 @@ import type { SiteCache } from '../connectwise/site.ts';
 import type { SecretBox } from '../crypto.ts';
 import { DISTRIBUTOR_KINDS } from '../distributors/registry.ts';
 import { AppError, type FieldError, invalidInput } from '../errors.ts';
+import { outbound } from '../http/outbound.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import { LOOPBACK, siteAddress, vendorProblem, whitespaceProblems } from './checks.ts';
 import {
@@ -102,7 +103,7 @@ export async function setupTenant(deps: SetupDeps, raw: unknown): Promise<SetupR
     companyId: input.companyId,
     clientId: input.clientId,
     auth: { kind: 'apiMember', publicKey: input.publicKey, privateKey: input.privateKey },
-    fetch: deps.fetch,
+    fetch: outbound(deps.sandbox, deps.fetch),
     siteCache: deps.siteCache,
     timeoutMs: deps.timeoutMs ?? 15_000,
     retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1_000, budgetMs: 2_000 },
@@ -158,7 +159,10 @@ export async function setupTenant(deps: SetupDeps, raw: unknown): Promise<SetupR
   for (const last of [false, true]) {
     if (last && problems.length > 0) break;
     for (const v of valid.filter((x) => x.kind.singleUse === last)) {
-      const result = await verifyDistributor(v.kind, v.credentials, deps);
+      const result = await verifyDistributor(v.kind, v.credentials, {
+        ...deps,
+        fetch: outbound(deps.sandbox, deps.fetch),
+      });
       if ('problems' in result) problems.push(...result.problems);
       else checked.push(result);
     }

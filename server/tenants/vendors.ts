@@ -19,6 +19,7 @@ import {
 } from '../distributors/registry.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { AppError } from '../errors.ts';
+import { outbound } from '../http/outbound.ts';
 import { openApiKeys, openConnection, openDistributor, sealDistributor } from './secrets.ts';
 
 export interface VendorOptions {
@@ -29,6 +30,8 @@ export interface VendorOptions {
   distributors?: DistributorIo;
   /** When a rotated credential is stored, by the clock the process was given. */
   now: () => Date;
+  /** Sandbox mode reaches loopback sandboxes; otherwise every request goes to public addresses only. */
+  sandbox: boolean;
 }
 
 /** A distributor a tenant has connected, with its client. */
@@ -45,6 +48,10 @@ export interface Connected {
  */
 export function createVendors(options: VendorOptions) {
   const siteCache: SiteCache = options.cw?.siteCache ?? new Map();
+  const io = {
+    cw: { ...options.cw, fetch: outbound(options.sandbox, options.cw?.fetch) },
+    distributors: { ...options.distributors, fetch: outbound(options.sandbox, options.distributors?.fetch) },
+  };
   const clients = new Map<string, { connectedAt: number; distributor: Distributor }>();
 
   /** The stored credentials, read again each time: a rotating token changes under the client. */
@@ -85,7 +92,7 @@ export function createVendors(options: VendorOptions) {
     const key = `${row.tenantId}:${row.kind}`;
     const known = clients.get(key);
     if (!known || known.connectedAt !== row.connectedAt.getTime()) {
-      const distributor = kind.open(openConnection(options.secrets, row), storeFor(row), options.distributors ?? {});
+      const distributor = kind.open(openConnection(options.secrets, row), storeFor(row), io.distributors);
       clients.set(key, { connectedAt: row.connectedAt.getTime(), distributor });
     }
     return { kind: row.kind, displayName: kind.displayName, distributor: clients.get(key)!.distributor };
@@ -93,14 +100,14 @@ export function createVendors(options: VendorOptions) {
 
   return {
     cw(tenant: Tenant, auth: CwAuth, extra: CwOverrides = {}) {
-      return cwForTenant(tenant, auth, { ...options.cw, siteCache, ...extra });
+      return cwForTenant(tenant, auth, { ...io.cw, siteCache, ...extra });
     },
     /** The integration's own API member, for work no person started (the scheduled sync). */
     apiMemberCw(tenant: Tenant, extra: CwOverrides = {}) {
       const keys = openApiKeys(options.secrets, tenant);
       if (!keys)
         throw new AppError('conflict', `Tenant ${tenant.name} has no API member keys; run tenant setup again.`);
-      return cwForTenant(tenant, { kind: 'apiMember', ...keys }, { ...options.cw, siteCache, ...extra });
+      return cwForTenant(tenant, { kind: 'apiMember', ...keys }, { ...io.cw, siteCache, ...extra });
     },
     /** Every distributor the tenant has connected, the first connected first. */
     async distributors(tenant: Tenant): Promise<Connected[]> {

@@ -52,6 +52,7 @@ export async function benchArrears(budget = 2000): Promise<Figure[]> {
     const tenant = (await db.select().from(tenants).where(eq(tenants.id, tenantId)))[0]!;
     const calls = { cw: 0, cwWrites: 0, pax8: 0 };
     const counted = createVendors({
+      sandbox: true,
       now: () => new Date(),
       db,
       secrets,

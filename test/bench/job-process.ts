@@ -42,6 +42,7 @@ try {
 
   const calls = { cw: 0, pax8: 0 };
   const counted = createVendors({
+    sandbox: true,
     now: () => new Date(),
     db,
     secrets,

@@ -18,6 +18,7 @@ const database = await openDatabase({ driver: 'postgres', url, max: 4 });
 const [tenant] = await database.db.select().from(tenants).where(eq(tenants.id, tenantId));
 const calls = { cw: 0, pax8: 0 };
 const vendors = createVendors({
+  sandbox: true,
   now: () => new Date(),
   db: database.db,
   secrets: createSecretBox(parseSecretKey(key)),

@@ -33,6 +33,7 @@ export async function benchReconcile(): Promise<Figure[]> {
     const tenant = (await db.select().from(tenants).where(eq(tenants.id, tenantId)))[0]!;
     const calls = { cw: 0, pax8: 0 };
     const counted = createVendors({
+      sandbox: true,
       now: () => new Date(),
       db,
       secrets,

@@ -74,7 +74,12 @@ async function round(workers: number): Promise<Round> {
     logger,
     clock: pinnedDayClock(BENCH_TODAY),
     secrets,
-    vendors: createVendors({ now: () => new Date(), db: database.db, secrets }),
+    vendors: createVendors({
+      sandbox: true,
+      now: () => new Date(),
+      db: database.db,
+      secrets,
+    }),
     budgetPerMinute: BUDGET,
   });
   const env = {

@@ -77,7 +77,14 @@ export function createIonApi(options: IonApiOptions) {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const root = options.baseUrl.replace(/\/$/, '');
   const tokenUrl = `${root}/oauth/token`;
-  const http = { ...ION, timeoutMs, retry: options.retry, fetch: options.fetch, onRequest: options.onRequest };
+  const http = {
+    ...ION,
+    timeoutMs,
+    retry: options.retry,
+    fetch: options.fetch,
+    onRequest: options.onRequest,
+    ownHosts: options.ownHosts,
+  };
   /** Once Ion has refused the stored refresh token, it is not presented again until it changes. */
   let refused: { refreshToken: string; error: VendorError } | undefined;
 

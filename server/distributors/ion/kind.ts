@@ -38,6 +38,9 @@ function tokensIn(store: CredentialStore): RefreshTokenStore {
  * (Settings › Users › the integration user › Request New Credentials). The token is single
  * use, so the stored one is replaced on every grant.
  */
+/** Where the vendor answers from: error text from any other host is not shown. */
+const OWN_HOSTS = /(^|\.)(tdsynnex\.com|streamone\.cloud|techdata\.com)$/;
+
 export const ionKind: DistributorKind = {
   kind: 'ion',
   displayName: 'StreamOne Ion',
@@ -76,6 +79,7 @@ export const ionKind: DistributorKind = {
         accountId: c.accountId!,
         tokens: tokensIn(store),
         ...io,
+        ownHosts: OWN_HOSTS,
       }),
       async () => ({ billingReportId: (await store.read()).billingReportId }),
       io.now,

@@ -35,6 +35,7 @@ export function createPax8Api(options: Pax8ApiOptions) {
     retry: options.retry,
     fetch: options.fetch,
     onRequest: options.onRequest,
+    ownHosts: options.ownHosts,
   };
 
   async function fetchToken() {
@@ -150,6 +151,7 @@ export function createPax8Api(options: Pax8ApiOptions) {
       fetch: options.fetch,
       toError: (res, text) => pax8Error('POST', url, res, text),
       onRequest: options.onRequest,
+      ownHosts: options.ownHosts,
     });
     return response.json().catch(() => {
       throw new VendorError({

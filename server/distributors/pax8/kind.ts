@@ -6,6 +6,9 @@ import { createPax8Api } from './api.ts';
 const required = (message: string) => z.string({ error: message }).min(1, message);
 
 /** Pax8: OAuth client credentials from the Pax8 portal's Integrations page. */
+/** Where the vendor answers from: error text from any other host is not shown. */
+const OWN_HOSTS = /(^|\.)pax8\.com$/;
+
 export const pax8Kind: DistributorKind = {
   kind: 'pax8',
   displayName: 'Pax8',
@@ -34,6 +37,7 @@ export const pax8Kind: DistributorKind = {
         tokenUrl: c.tokenUrl!,
         audience: c.audience!,
         ...io,
+        ownHosts: OWN_HOSTS,
       }),
     ),
 };

@@ -34,6 +34,7 @@ export function createSophosApi(options: SophosApiOptions) {
     retry: options.retry,
     fetch: options.fetch,
     onRequest: options.onRequest,
+    ownHosts: options.ownHosts,
   };
 
   async function grant() {

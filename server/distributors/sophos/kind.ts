@@ -6,6 +6,9 @@ import { createSophosApi } from './api.ts';
 const required = (message: string) => z.string({ error: message }).min(1, message);
 
 /** Sophos Central: partner API credentials from Sophos Central Partner › Settings › API Credentials. */
+/** Where the vendor answers from: error text from any other host is not shown. */
+const OWN_HOSTS = /(^|\.)sophos\.com$/;
+
 export const sophosKind: DistributorKind = {
   kind: 'sophos',
   displayName: 'Sophos Central',
@@ -36,6 +39,7 @@ export const sophosKind: DistributorKind = {
         tokenUrl: c.tokenUrl!,
         apiUrl: c.apiUrl!,
         ...io,
+        ownHosts: OWN_HOSTS,
       }),
       io.now,
     ),

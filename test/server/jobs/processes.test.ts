@@ -119,7 +119,12 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
       logger: captureLogger(),
       clock: pinnedDayClock(SANDBOX_TODAY),
       secrets,
-      vendors: createVendors({ now: () => new Date(), db: database.db, secrets }),
+      vendors: createVendors({
+        sandbox: true,
+        now: () => new Date(),
+        db: database.db,
+        secrets,
+      }),
       budgetPerMinute: 600,
     });
   });

@@ -127,4 +127,16 @@ describe('connections', () => {
     expect((await jdoe('POST', '/connections/test')).body.results[0]).toMatchObject({ ok: true });
     expect((await jdoe('GET', '/connections')).body.connectwise.publicKey).toBe('…0001');
   });
+
+  it("shows what a check said only to members with the Connections right", async () => {
+    await jdoe('POST', '/connections/test');
+    const finance = await signedIn(stack, 'kpark');
+    const checks = (await finance('GET', '/connections')).body.checks as { message: string }[];
+    expect(checks.length).toBeGreaterThan(0);
+    for (const k of checks)
+      expect(k.message).toBe('Details are shown to members whose ConnectWise role may change settings.');
+    expect(((await jdoe('GET', '/connections')).body.checks as { message: string }[])[0]!.message).toMatch(
+      /signed in|accepted/,
+    );
+  });
 });

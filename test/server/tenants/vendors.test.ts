@@ -41,6 +41,7 @@ describe('a rotating distributor credential in the database', () => {
   /** A server process of its own: its own clients and caches, the same database. */
   const process = (events: RequestEvent[] = []) =>
     createVendors({
+      sandbox: true,
       now: () => new Date(),
       db: database.db,
       secrets,
