@@ -40,6 +40,8 @@ export interface AppDeps {
   jobs: SyncJobs;
   /** Sends digests and the Settings page's test. */
   mailer?: Mailer;
+  /** The proxies whose `X-Forwarded-For` is believed (`TRUST_PROXY`). */
+  trustProxy?: readonly string[];
 }
 
 /** Builds the whole HTTP surface from its dependencies; index.ts only wires and serves. */
@@ -64,6 +66,7 @@ export function createApp(deps: AppDeps) {
     mailer: deps.mailer,
     logger: deps.logger,
     setupFetch: deps.cw?.fetch,
+    trustProxy: deps.trustProxy,
   };
   const pacer = sharedPacers(deps.database.db, deps.syncBudgetPerMinute ?? 600);
   const runDeps = (): RunDeps => ({

@@ -66,6 +66,29 @@ const schema = z.object({
     )
     .optional(),
   CW_HOST_ORIGINS: originList,
+  /**
+   * The proxies in front of this server (addresses, CIDR ranges, or `loopback`), comma-separated:
+   * only a request arriving from one of them has its `X-Forwarded-For` believed.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((s) =>
+      (s ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^(loopback|[0-9a-fA-F:.]+(\/\d{1,3})?)$/,
+            'use proxy addresses or ranges such as 10.0.0.5 or 10.0.0.0/8, or loopback',
+          ),
+      ),
+    ),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'use debug, info, warn or error' }).default('info'),
   SYNC_BUDGET_PER_MINUTE: z.coerce
     .number({ error: 'use a whole number of requests per minute' })

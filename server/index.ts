@@ -27,6 +27,7 @@ const app = createApp({
   syncBudgetPerMinute: env.SYNC_BUDGET_PER_MINUTE,
   jobs: jobs.sync,
   mailer,
+  trustProxy: env.TRUST_PROXY,
 });
 
 const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => void announce(info.port));

@@ -7,6 +7,7 @@ import { mayWrite } from '../auth/guard.ts';
 import { type AppEnv, createMemberSession, memberCw, requireSession } from '../auth/session.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import { createRateLimiter } from '../http/rate-limit.ts';
+import { clientAddressOf, createSignInLimit, trustedProxies } from '../http/sign-in-limit.ts';
 import { zv } from '../validate.ts';
 import { adjustmentRoutes } from './adjustments.ts';
 import { companyRoutes } from './companies.ts';
@@ -32,23 +33,33 @@ export function apiRoutes(deps: ApiDeps) {
     ...settings,
     nextRuns: settings.autoSync ? safePreview(() => deps.jobs.preview(settings.schedule, settings.timeZone)) : [],
   });
-  // Sign-in attempts are counted before any ConnectWise call: per client, and per instance.
-  const perClient = createRateLimiter(20, 60_000);
-  const perInstance = createRateLimiter(60, 60_000);
+  // Sign-ins are paced before any ConnectWise call, per client address: every attempt (a
+  // ceiling on what one address may cost in ConnectWise calls), and failures with a growing
+  // wait. Nothing is counted per instance, so strangers cannot lock members out.
+  const perClient = createRateLimiter(30, 60_000);
+  const failures = createSignInLimit();
+  const proxies = trustedProxies(deps.trustProxy ?? []);
   return (
     new Hono<AppEnv>()
       .post('/session', zv('json', memberAuthenticationSchema), async (c) => {
         const claim = c.req.valid('json');
-        const client = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || clientAddress(c) || 'unknown';
-        const wait =
-          perClient.hit(client) ?? perInstance.hit(`${claim.site.toLowerCase()}|${claim.companyid.toLowerCase()}`);
+        const client = clientAddressOf(socketAddress(c), c.req.header('x-forwarded-for'), proxies);
+        const wait = failures.wait(client) ?? perClient.hit(client);
         if (wait !== null) {
           c.header('Retry-After', String(wait));
           throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${wait} seconds.`, {
             retryAfterSeconds: wait,
           });
         }
-        return c.json(await createMemberSession(deps, claim), 201);
+        try {
+          const session = await createMemberSession(deps, claim);
+          failures.succeeded(client);
+          return c.json(session, 201);
+        } catch (error) {
+          // A refusal of what the client sent counts against it; an outage of ConnectWise does not.
+          if (error instanceof AppError && error.status < 500) failures.failed(client);
+          throw error;
+        }
       })
       .use('*', requireSession(deps))
       .get('/session', (c) => {
@@ -147,7 +158,7 @@ export function apiRoutes(deps: ApiDeps) {
 }
 
 /** The connecting client's address, when the server runs on Node (absent in tests' in-process requests). */
-function clientAddress(c: { env: unknown }): string | undefined {
+function socketAddress(c: { env: unknown }): string | undefined {
   return (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
 }
 

@@ -26,6 +26,8 @@ export interface ApiDeps extends SessionDeps {
   /** Sends digests and the Settings page's test. */
   mailer?: Mailer;
   logger: Logger;
+  /** The proxies whose `X-Forwarded-For` is believed (`TRUST_PROXY`); none by default. */
+  trustProxy?: readonly string[];
 }
 
 /**

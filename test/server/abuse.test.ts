@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { neutralise, toCsv } from '../../server/routes/csv.ts';
 import { type Caller, okPlan, signedIn } from '../helpers/api.ts';
 import { mapSubscription, saveSettings, setBilling } from '../helpers/mapped.ts';
+import { memberAuth } from '../helpers/sandbox.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
 
 /** Attacks the review replayed against a running server, and the safe answer each now gets. */
@@ -71,31 +73,65 @@ describe('abuse', () => {
     expect(nulBody.body.details.fields[0]).toMatchObject({ field: 'json.timeZone' });
   });
 
-  it('sign-in attempts are limited per client before any ConnectWise call: 429 with Retry-After', async () => {
-    const logged = async () =>
-      ((await (await fetch(`${stack.hostUrl}/__sandbox/requests`)).json()) as { path: string }[]).filter((r) =>
-        r.path.endsWith('/system/myMembers/info'),
-      ).length;
-    const before = await logged();
-    const attempt = () =>
-      stack.app.request('/api/session', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
-        body: JSON.stringify({
-          site: stack.sandboxes.cw.site,
-          companyid: stack.sandboxes.world.cw.companyId,
-          memberid: 'jdoe',
-          memberHash: 'bogus',
-        }),
-      });
+  /** A sign-in over a real socket from a loopback address of its own (127.0.0.0/8 is all this machine). */
+  const signInFrom = (from: string, claim: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; retryAfter: string | undefined }>((resolve, reject) => {
+      const body = JSON.stringify(claim);
+      const req = request(
+        `${stack.appUrl.replace('localhost', '127.0.0.1')}/api/session`,
+        {
+          method: 'POST',
+          localAddress: from,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'] as string }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  const bogus = () => ({
+    site: stack.sandboxes.cw.site,
+    companyid: stack.sandboxes.world.cw.companyId,
+    memberid: 'jdoe',
+    memberHash: 'bogus',
+  });
+  const verifications = async () =>
+    ((await (await fetch(`${stack.hostUrl}/__sandbox/requests`)).json()) as { path: string }[]).filter((r) =>
+      r.path.endsWith('/system/myMembers/info'),
+    ).length;
+
+  it('failed sign-ins back off per client before any ConnectWise call: 429 with Retry-After', async () => {
+    const before = await verifications();
     const statuses: number[] = [];
-    for (let i = 0; i < 30; i++) statuses.push((await attempt()).status);
-    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
-    expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
-    const limited = await attempt();
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    // Only the 20 allowed attempts reached ConnectWise.
-    expect((await logged()) - before).toBeLessThanOrEqual(20);
+    for (let i = 0; i < 12; i++) statuses.push((await signInFrom('127.0.0.2', bogus())).status);
+    // Five mistakes are free; then the client waits, and nothing more reaches ConnectWise.
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
+    expect(Number((await signInFrom('127.0.0.2', bogus())).retryAfter)).toBeGreaterThan(0);
+    expect((await verifications()) - before).toBe(5);
+  });
+
+  it('64 bogus sign-ins from four other addresses do not stop a member signing in from a fifth', async () => {
+    for (const from of ['127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'])
+      for (let i = 0; i < 16; i++) await signInFrom(from, bogus());
+    const auth = (await memberAuth(stack.sandboxes, 'jdoe')) as { memberHash: string; memberContext: string };
+    const real = await signInFrom('127.0.0.7', {
+      ...bogus(),
+      memberHash: auth.memberHash,
+      memberContext: auth.memberContext,
+    });
+    expect(real.status).toBe(201);
+  });
+
+  it('a forged X-Forwarded-For is counted as the socket it came on', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++)
+      statuses.push((await signInFrom('127.0.0.8', bogus(), { 'x-forwarded-for': `203.0.113.${i + 1}` })).status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
   });
 
   it("confirm edits with negative quantities or prices, and another company's agreement as a default, answer 400 and change nothing", async () => {
