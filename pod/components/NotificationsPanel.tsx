@@ -6,6 +6,7 @@ import {
   type NotificationSettings,
 } from '../../shared/schemas/notifications.ts';
 import { type Answer, api, read } from '../api.ts';
+import { whyNot } from '../models/session.ts';
 import { ActionButton } from './Allowed.tsx';
 import { when } from './format.ts';
 import { Notice } from './Notice.tsx';
@@ -183,6 +184,17 @@ export function NotificationsPanel() {
               ))}
             </select>
           </label>
+          {boards && boards.companies.length === 0 && (
+            <p class="bad-text small" role="note">
+              No company of yours was found in Manage: give your own company the company type “Owner”. The digest names
+              every customer, so its ticket is never opened on a customer.
+            </p>
+          )}
+          {whyNot('openTickets') && (
+            <p class="notice role small" role="note" data-testid="ticket-role-note">
+              {whyNot('openTickets')}
+            </p>
+          )}
         </div>
       )}
       <div class="actions">

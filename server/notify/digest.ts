@@ -19,6 +19,7 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { Vendors } from '../tenants/vendors.ts';
 import type { Mailer } from './mailer.ts';
+import { oneLine, ownCompanies } from './own-company.ts';
 import { fill, renderDigest } from './templates.ts';
 
 export interface DigestDeps {
@@ -174,7 +175,7 @@ export async function sendDigest(
     Date: usDay(deps.clock.now().toISODate()!),
     ItemCount: String(items),
   };
-  const subject = `${trigger === 'test' ? '[Test] ' : ''}${fill(settings.subject, params)}`;
+  const subject = oneLine(`${trigger === 'test' ? '[Test] ' : ''}${fill(settings.subject, params)}`);
   const { text, html } = renderDigest(sections, params);
   const errors: string[] = [];
   let emailed = false;
@@ -192,6 +193,12 @@ export async function sendDigest(
   if (settings.ticket.enabled && settings.ticket.boardId && settings.ticket.companyId)
     try {
       const cw = deps.vendors.apiMemberCw(tenant);
+      // Checked again as it is sent: settings saved before this rule may name a customer.
+      const own = await ownCompanies(cw, tenant.companyId);
+      if (!own.some((c) => c.id === settings.ticket.companyId))
+        throw new Error(
+          `company #${settings.ticket.companyId} is not your own company in Manage, and the digest names every customer; choose your own company again under Notifications`,
+        );
       const ticket = await cw.service.createTicket({
         summary: subject.slice(0, 100),
         board: { id: settings.ticket.boardId },

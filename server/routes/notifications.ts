@@ -1,11 +1,13 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { getNotificationSettings, recentDigests, saveNotificationSettings } from '../../db/queries/notifications.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import { type NotificationSettings, notificationSettingsSchema } from '../../shared/schemas/notifications.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
-import { AppError } from '../errors.ts';
+import { AppError, invalidInput } from '../errors.ts';
+import { createRateLimiter } from '../http/rate-limit.ts';
 import { sendDigest } from '../notify/digest.ts';
+import { ownCompanies } from '../notify/own-company.ts';
 import { zv } from '../validate.ts';
 import { type ApiDeps, requestContext } from './context.ts';
 
@@ -22,10 +24,39 @@ function mustBeComplete(s: NotificationSettings) {
 }
 
 /**
+ * A ticket is opened by the API member on the company saved here, so the member saving it must
+ * herself be allowed to open service tickets, and the company must be the MSP's own.
+ */
+async function mayOpenTickets(
+  c: Context<AppEnv>,
+  ctx: Awaited<ReturnType<typeof requestContext>>,
+  settings: NotificationSettings,
+) {
+  if (!settings.ticket.enabled) return;
+  const { permissions } = c.get('auth');
+  if (!permissions.allowed.openTickets)
+    throw new AppError('forbidden', permissions.reasons.openTickets ?? 'Your ConnectWise role may not open tickets.', {
+      reason: 'role',
+      action: 'openTickets',
+      role: permissions.role,
+    });
+  const own = await ownCompanies(ctx.cw, ctx.tenant.companyId);
+  if (!own.some((x) => x.id === settings.ticket.companyId))
+    throw invalidInput([
+      {
+        field: 'ticket.companyId',
+        message:
+          'choose your own company from the list: the digest names every customer, so its ticket never goes on a customer',
+      },
+    ]);
+}
+
+/**
  * Notifications: who gets the digest, of what and how often, and the ConnectWise board its
  * ticket goes on; changed only by members allowed to change settings, with a test send.
  */
 export function notificationRoutes(deps: ApiDeps) {
+  const tests = createRateLimiter(3, 10 * 60_000);
   const digestDeps = (ctx: Awaited<ReturnType<typeof requestContext>>) => ({
     db: ctx.db,
     vendors: deps.vendors,
@@ -50,6 +81,7 @@ export function notificationRoutes(deps: ApiDeps) {
         const ctx = await requestContext(deps, c);
         const settings = c.req.valid('json');
         mustBeComplete(settings);
+        await mayOpenTickets(c, ctx, settings);
         const saved = await saveNotificationSettings(ctx.db, ctx.tenant.id, settings, ctx.by, ctx.now());
         // A daily digest needs the daily job, even while scheduled sync is off.
         await deps.jobs.apply(ctx.tenant.id, await getSettings(ctx.db, ctx.tenant.id), settings.cadence === 'daily');
@@ -68,14 +100,26 @@ export function notificationRoutes(deps: ApiDeps) {
             fields: [{ field: 'recipients', message: 'add a recipient or turn on tickets first' }],
           });
         mustBeComplete({ ...settings, cadence: 'off' });
+        await mayOpenTickets(c, ctx, settings);
+        // A test goes out at most a few times a tenant in ten minutes: it mails and opens tickets.
+        const wait = tests.hit(ctx.tenant.id);
+        if (wait !== null) {
+          c.header('Retry-After', String(wait));
+          throw new AppError('rate_limited', `A test was sent just now; send another in ${wait} seconds.`, {
+            retryAfterSeconds: wait,
+          });
+        }
         const outcome = await sendDigest(digestDeps(ctx), ctx.tenant, 'test', settings);
         return c.json(outcome, 200);
       },
     )
     .get('/service-boards', async (c) => {
       const ctx = await requestContext(deps, c);
-      // The ticket's company is chosen beside its board: usually the MSP's own company in Manage.
-      const [boards, companies] = await Promise.all([ctx.cw.service.boards(), ctx.cwCompanies()]);
+      // The ticket's company is chosen beside its board, from the MSP's own companies only.
+      const [boards, companies] = await Promise.all([
+        ctx.cw.service.boards(),
+        ownCompanies(ctx.cw, ctx.tenant.companyId),
+      ]);
       return c.json(
         {
           boards: boards.map((b) => ({ id: b.id, name: b.name })),

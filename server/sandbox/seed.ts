@@ -486,6 +486,14 @@ export function generateWorld(options: SeedOptions): World {
   const ion = generateIonWorld({ seed, today: isoDay(today), cwCompanies: cw.companies });
   addCurrencyAgreements(cw, ion);
   const sophos = seedSophos(cw, isoDay(today));
+  // The MSP's own company in Manage (type Owner), last so no customer's ids move: where the
+  // digest's ticket goes.
+  cw.companies.push({
+    ...makeCwCompany('Sandbox MSP', 'https://sandbox-msp.example', TAMPA),
+    id: Math.max(...cw.companies.map((c) => c.id)) + 1,
+    identifier: cw.companyId,
+    types: [{ id: 2, name: 'Owner' }],
+  });
   return { today: isoDay(today), seed, cw, pax8, ion, sophos };
 }
 

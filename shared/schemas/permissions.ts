@@ -8,6 +8,7 @@ export const ACTIONS = [
   'exportProducts',
   'editProducts',
   'createCompanies',
+  'openTickets',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -19,6 +20,7 @@ const ROLE_FUNCTIONS = {
   agreements: { module: 'Finance', fn: 'Agreements' },
   catalog: { module: 'Procurement', fn: 'Product Catalog' },
   companies: { module: 'Companies', fn: 'Company Maintenance' },
+  tickets: { module: 'Service Desk', fn: 'Service Tickets' },
 } as const;
 
 export interface RoleSetting {
@@ -38,12 +40,11 @@ export interface Permissions {
   reasons: Partial<Record<Action, string>>;
 }
 
+/** Manage writes some module identifiers without their space (`ServiceDesk`): compared without spaces. */
+const same = (a: string, b: string) => a.replace(/\s+/g, '').toLowerCase() === b.replace(/\s+/g, '').toLowerCase();
+
 const find = (settings: RoleSetting[], f: { module: string; fn: string }) =>
-  settings.find(
-    (s) =>
-      s.moduleIdentifier.toLowerCase() === f.module.toLowerCase() &&
-      s.moduleFunctionName.toLowerCase() === f.fn.toLowerCase(),
-  );
+  settings.find((s) => same(s.moduleIdentifier, f.module) && same(s.moduleFunctionName, f.fn));
 
 /**
  * From a role's settings to what she may do. A function missing from the role counts as None.
@@ -54,6 +55,7 @@ export function permissionsFrom(role: string, settings: RoleSetting[]): Permissi
   const agreements = find(settings, ROLE_FUNCTIONS.agreements);
   const catalog = find(settings, ROLE_FUNCTIONS.catalog);
   const companies = find(settings, ROLE_FUNCTIONS.companies);
+  const tickets = find(settings, ROLE_FUNCTIONS.tickets);
   const may = (s: RoleSetting | undefined, ...levels: (keyof RoleSetting)[]) =>
     s !== undefined && levels.every((l) => s[l] !== 'None');
   const allowed: Record<Action, boolean> = {
@@ -62,6 +64,7 @@ export function permissionsFrom(role: string, settings: RoleSetting[]): Permissi
     exportProducts: may(catalog, 'addLevel'),
     editProducts: may(catalog, 'editLevel'),
     createCompanies: may(companies, 'addLevel'),
+    openTickets: may(tickets, 'addLevel'),
   };
   const lacks = (what: string) =>
     `Your ConnectWise security role (${role}) does not allow ${what}. An administrator can change the role in ConnectWise under System › Security Roles.`;
@@ -75,5 +78,7 @@ export function permissionsFrom(role: string, settings: RoleSetting[]): Permissi
   if (!allowed.exportProducts) reasons.exportProducts = lacks('adding catalog items (Procurement › Product Catalog)');
   if (!allowed.editProducts) reasons.editProducts = lacks('editing catalog items (Procurement › Product Catalog)');
   if (!allowed.createCompanies) reasons.createCompanies = lacks('adding companies (Companies › Company Maintenance)');
+  if (!allowed.openTickets)
+    reasons.openTickets = lacks('adding service tickets (Service Desk › Service Tickets), which a digest ticket needs');
   return { role, allowed, reasons };
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustmentLog, tenantSettings } from '../../../db/schema.ts';
 import type { Clock } from '../../../server/clock.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
+import { permissionsFrom } from '../../../shared/schemas/permissions.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
 import { jobReaches } from '../../helpers/jobs.ts';
 import { allowEverythingUnattended, mapSubscription, saveSettings, setBilling } from '../../helpers/mapped.ts';
@@ -53,8 +54,17 @@ describe('ConnectWise roles decide', () => {
     const tech = await signedIn(stack, 'amarkov');
     expect((await kpark('GET', '/session')).body.permissions).toMatchObject({
       role: 'Finance',
-      allowed: { writeAdditions: false, changeSettings: false, exportProducts: false, createCompanies: false },
-      reasons: { writeAdditions: expect.stringMatching(/Finance › Agreements/) },
+      allowed: {
+        writeAdditions: false,
+        changeSettings: false,
+        exportProducts: false,
+        createCompanies: false,
+        openTickets: false,
+      },
+      reasons: {
+        writeAdditions: expect.stringMatching(/Finance › Agreements/),
+        openTickets: expect.stringMatching(/Service Desk › Service Tickets/),
+      },
     });
     expect((await tech('GET', '/session')).body.permissions).toMatchObject({
       role: 'Technician',
@@ -64,6 +74,7 @@ describe('ConnectWise roles decide', () => {
         exportProducts: false,
         editProducts: false,
         createCompanies: false,
+        openTickets: true,
       },
     });
     expect((await jdoe('GET', '/session')).body.permissions.allowed).toEqual({
@@ -72,6 +83,7 @@ describe('ConnectWise roles decide', () => {
       exportProducts: true,
       editProducts: true,
       createCompanies: true,
+      openTickets: true,
     });
   });
 
@@ -247,5 +259,37 @@ describe('sessions follow ConnectWise', () => {
     } finally {
       await setRole('nross', 'Admin');
     }
+  });
+});
+
+describe('the ticket right', () => {
+  it('is read from Service Desk › Service Tickets, however Manage spells the module', () => {
+    const settings = (moduleIdentifier: string, addLevel: 'All' | 'None') => [
+      {
+        moduleIdentifier: 'Finance',
+        moduleFunctionName: 'Agreements',
+        addLevel: 'All' as const,
+        editLevel: 'All' as const,
+        deleteLevel: 'All' as const,
+        inquireLevel: 'All' as const,
+      },
+      {
+        moduleIdentifier,
+        moduleFunctionName: 'Service Tickets',
+        addLevel,
+        editLevel: 'None' as const,
+        deleteLevel: 'None' as const,
+        inquireLevel: 'All' as const,
+      },
+    ];
+    expect(permissionsFrom('Billing', settings('ServiceDesk', 'All')).allowed).toMatchObject({
+      changeSettings: true,
+      openTickets: true,
+    });
+    const without = permissionsFrom('Billing', settings('Service Desk', 'None'));
+    expect(without.allowed).toMatchObject({ changeSettings: true, openTickets: false });
+    expect(without.reasons.openTickets).toMatch(
+      /^Your ConnectWise security role \(Billing\) does not allow adding service tickets/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedDayClock } from '../../../server/clock.ts';
 import { ARREARS_QUEUE, SYNC_QUEUE } from '../../../server/jobs/engine.ts';
+import { sendDigest } from '../../../server/notify/digest.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
 import { jobReaches } from '../../helpers/jobs.ts';
 import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
@@ -54,7 +55,9 @@ describe('notifications', () => {
     const boards = await jdoe('GET', '/service-boards');
     expect(boards.body.boards.map((b: { name: string }) => b.name)).toEqual(['Billing', 'Help Desk']);
     const billing = boards.body.boards.find((b: { name: string }) => b.name === 'Billing')!;
-    const own = stack.sandboxes.world.cw.companies[0]!;
+    // Only the MSP's own company is offered for the ticket.
+    expect(boards.body.companies).toEqual([{ id: expect.any(Number), name: 'Sandbox MSP' }]);
+    const own = boards.body.companies[0] as { id: number };
     const saved = await jdoe(
       'PUT',
       '/notification-settings',
@@ -122,13 +125,84 @@ describe('notifications', () => {
     stack.sandboxes.mail.messages.length = 0;
     const res = await jdoe('POST', '/notifications/test', settings({ recipients: ['billing@sandbox-msp.example'] }));
     expect(res.body.emailed).toBe(true);
+    const own = (await jdoe('GET', '/service-boards')).body.companies[0] as { id: number };
     const boards = await jdoe(
       'POST',
       '/notifications/test',
-      settings({ ticket: { enabled: true, boardId: 3, companyId: 1 } }),
+      settings({ ticket: { enabled: true, boardId: 3, companyId: own.id } }),
     );
     expect(boards.status).toBe(200);
     expect(boards.body.ticketId).toBeNull();
     expect(boards.body.error).toMatch(/^ConnectWise did not open the ticket: .*board/);
+  });
+
+  describe('the digest ticket goes to the MSP only', () => {
+    const customer = () => stack.sandboxes.world.cw.companies.find((c) => c.name === 'Granite Auto Group, P.C.')!;
+    const billing = async () =>
+      ((await jdoe('GET', '/service-boards')).body.boards as { id: number; name: string }[]).find(
+        (b) => b.name === 'Billing',
+      )!;
+
+    it("refuses a customer's company for the ticket, by field, on save and on a test, and opens nothing", async () => {
+      const before = stack.sandboxes.world.cw.tickets.length;
+      const onCustomer = settings({
+        ticket: { enabled: true, boardId: (await billing()).id, companyId: customer().id },
+      });
+      for (const res of [
+        await jdoe('PUT', '/notification-settings', onCustomer),
+        await jdoe('POST', '/notifications/test', onCustomer),
+      ]) {
+        expect(res.status).toBe(400);
+        expect(res.body.details.fields).toEqual([
+          { field: 'ticket.companyId', message: expect.stringMatching(/^choose your own company from the list/) },
+        ]);
+      }
+      expect(stack.sandboxes.world.cw.tickets).toHaveLength(before);
+    });
+
+    it('a ticket company saved before this rule is checked again as the digest goes out', async () => {
+      const before = stack.sandboxes.world.cw.tickets.length;
+      const tenant = (await stack.database.db.query.tenants.findFirst())!;
+      const outcome = await sendDigest(
+        { db: stack.database.db, vendors: stack.app.runDeps().vendors, clock: stack.clock, logger: stack.logger },
+        tenant,
+        'test',
+        {
+          ...settings(),
+          recipients: [],
+          ticket: { enabled: true, boardId: (await billing()).id, companyId: customer().id },
+        } as never,
+      );
+      expect(outcome.ticketId).toBeNull();
+      expect(outcome.error).toMatch(/is not your own company in Manage/);
+      expect(stack.sandboxes.world.cw.tickets).toHaveLength(before);
+    });
+
+    it('a subject with CR/LF reaches the mail and the ticket on one line, and tests are throttled per tenant', async () => {
+      const own = (await jdoe('GET', '/service-boards')).body.companies[0] as { id: number };
+      const sneaky = settings({
+        subject: 'Digest\r\nBcc: everyone@example.com\r\n{Date}',
+        recipients: ['billing@sandbox-msp.example'],
+        ticket: { enabled: true, boardId: (await billing()).id, companyId: own.id },
+      });
+      // Tests sent above count against this tenant's throttle: a server of its own, on the same database.
+      const fresh = await startStack({ database: stack.database });
+      const admin = await signedIn(fresh, 'jdoe');
+      try {
+        let res = await admin('POST', '/notifications/test', sneaky);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        expect(fresh.sandboxes.mail.messages.at(-1)!.subject).toBe(
+          '[Test] Digest Bcc: everyone@example.com 11/22/2026',
+        );
+        expect(fresh.sandboxes.world.cw.tickets.at(-1)!.summary).toBe(
+          '[Test] Digest Bcc: everyone@example.com 11/22/2026',
+        );
+        for (let i = 0; i < 3; i++) res = await admin('POST', '/notifications/test', sneaky);
+        expect(res.status).toBe(429);
+        expect(Number(res.body.details.retryAfterSeconds)).toBeGreaterThan(0);
+      } finally {
+        await fresh.close();
+      }
+    });
   });
 });

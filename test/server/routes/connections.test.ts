@@ -128,7 +128,7 @@ describe('connections', () => {
     expect((await jdoe('GET', '/connections')).body.connectwise.publicKey).toBe('…0001');
   });
 
-  it("shows what a check said only to members with the Connections right", async () => {
+  it('shows what a check said only to members with the Connections right', async () => {
     await jdoe('POST', '/connections/test');
     const finance = await signedIn(stack, 'kpark');
     const checks = (await finance('GET', '/connections')).body.checks as { message: string }[];
