@@ -15,6 +15,25 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /**
+ * Everything the pod loads comes from this origin: its script and stylesheet, and its calls to
+ * the API (same origin); no inline script, no plugins, no other page may be its base or take
+ * its forms; only Manage may frame it.
+ */
+export const podPolicy = (origins: readonly string[]) =>
+  [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors ${["'self'", ...origins].join(' ')}`,
+  ].join('; ');
+
+/**
  * The built pod, served from the same origin as the API so the iframe needs no CORS. Manage
  * frames it, so framing is allowed by a `frame-ancestors` list of Manage origins; the legacy
  * X-Frame-Options header cannot express a list and is never sent. The app shell carries the
@@ -46,7 +65,7 @@ export function podRoutes(podDir: string, hostOrigins: (tenantId: string | null)
         const origins = await hostOrigins(tenant && UUID.test(tenant) ? tenant.toLowerCase() : null);
         c.set('origins', origins);
         await next();
-        c.header('Content-Security-Policy', `frame-ancestors ${["'self'", ...origins].join(' ')}`);
+        c.header('Content-Security-Policy', podPolicy(origins));
         c.header('X-Content-Type-Options', 'nosniff');
         c.header('Referrer-Policy', 'no-referrer');
       })

@@ -28,12 +28,17 @@ describe.runIf(hasBrowser)('the pod in the frames Manage gives it', () => {
   let stack: Stack;
   let page: Page;
   let scene: Awaited<ReturnType<typeof oxfordScene>>;
+  const violations: string[] = [];
   beforeAll(async () => {
     scene = await oxfordScene();
     stack = scene.stack;
     // ConnectWise bills 47 seats of Exchange Online; Pax8 has 43, on a 2-year term mapped nowhere.
     await overBill(stack, await signedIn(stack, 'jdoe'), scene.mapped, 47, 43);
     page = await scene.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // The pod runs under its full Content-Security-Policy: Chromium reports each violation here.
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
     await signIn(page, stack.hostUrl, 'jdoe');
   });
   afterAll(async () => scene?.close());
@@ -124,5 +129,14 @@ describe.runIf(hasBrowser)('the pod in the frames Manage gives it', () => {
     await fresh.waitForSelector('[data-testid="pod-row"]');
     expect(await fresh.$$('[data-testid="pod-row"][data-state="over-billing"]')).toHaveLength(0);
     expect((await report()).some((r) => r.state === 'over-billing')).toBe(false);
+  });
+
+  it('ran every screen above under the full policy, with nothing refused', async () => {
+    const res = await fetch(`${stack.appUrl}/pod/?tenant=${stack.tenantId}`);
+    const policy = res.headers.get('content-security-policy')!;
+    for (const part of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'"])
+      expect(policy).toContain(part);
+    expect(policy).toContain(`frame-ancestors 'self'`);
+    expect(violations).toEqual([]);
   });
 });
