@@ -17,6 +17,7 @@ import {
 import type { NewCwAddition, PatchOperation } from '../server/connectwise/types.ts';
 import { OPERATION_TYPES } from '../shared/billing/operations.ts';
 import type { Derived } from '../shared/billing/proration.ts';
+import { ASSESSED_STATES } from '../shared/billing/states.ts';
 import { MAPPING_STATUSES } from '../shared/schemas/mapping.ts';
 import type { NotificationSettings } from '../shared/schemas/notifications.ts';
 import type { Permissions } from '../shared/schemas/permissions.ts';
@@ -27,12 +28,7 @@ import {
   RECONCILE_STATUSES,
   type ReconcileFigures,
 } from '../shared/schemas/reconcile.ts';
-import {
-  OPERATION_KINDS,
-  type SyncRules,
-  type TenantSettings,
-  type UnattendedKind,
-} from '../shared/schemas/settings.ts';
+import { OPERATION_KINDS, type SyncRules, type UnattendedKind } from '../shared/schemas/settings.ts';
 import { USAGE_OPTIONS } from '../shared/schemas/usage.ts';
 
 /** A subscription mapping also pauses while its company is unbound. */
@@ -42,7 +38,6 @@ export const RUN_STATUSES = ['running', 'succeeded', 'partial', 'failed'] as con
 export const ACTOR_TYPES = ['member', 'scheduled'] as const;
 export const WRITE_OUTCOMES = ['success', 'failure', 'unknown'] as const;
 export const NEXT_STEPS = ['map', 'bind-product', 'create-agreement'] as const;
-export const ASSESSED_STATES = ['in-sync', 'out-of-sync', 'unmapped', 'needs-review', 'over-billing'] as const;
 /** The sync keeps at most this many addition ids per subscription; the operations hold the full history. */
 export const ADDITION_IDS_KEPT = 20;
 

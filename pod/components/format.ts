@@ -1,3 +1,4 @@
+import { STATE, type SubscriptionState } from '../../shared/billing/states.ts';
 import { formatMoney } from '../../shared/money.ts';
 
 /** An amount in its currency (US dollars unless named), or "—" when unknown. */
@@ -43,20 +44,8 @@ export function age(iso: string | null, now = Date.now()): string {
   return days <= 0 ? 'today' : `${days} day${days === 1 ? '' : 's'}`;
 }
 
-export const STATE_LABEL: Record<string, string> = {
-  unmapped: 'Unmapped',
-  mapped: 'Mapped, not written',
-  'in-sync': 'In sync',
-  'out-of-sync': 'Out of sync',
-  ignored: 'Hidden from reports',
-  failed: 'Failed',
-};
-
-export const stateTone = (state: string) =>
-  state === 'in-sync'
-    ? 'ok'
-    : state === 'out-of-sync' || state === 'failed'
-      ? 'bad'
-      : state === 'mapped'
-        ? 'warn'
-        : 'neutral';
+/** A state's label and tone, from the one vocabulary in `shared/billing/states.ts`. */
+export { stateLabel } from '../../shared/billing/states.ts';
+export const stateTone = (state: string) => STATE[state as SubscriptionState]?.tone ?? 'neutral';
+/** What a state means, for a tooltip beside its label. */
+export const stateExplain = (state: string) => STATE[state as SubscriptionState]?.explain ?? '';

@@ -112,9 +112,8 @@ const shown = (v: unknown) =>
         ? v.join(', ') || 'none'
         : String(v);
 
-/** What one save changed, field by field ("schedule: 0 0 * * * → 30 2 * * *"). */
 /** Money in cents and markups in basis points, as the member typed them. */
-const valueOf = (key: string, v: unknown) =>
+const shownValue = (key: string, v: unknown) =>
   v === null || v === undefined
     ? 'none'
     : key.endsWith('Cents')
@@ -123,6 +122,7 @@ const valueOf = (key: string, v: unknown) =>
         ? formatPercent(Number(v))
         : shown(v);
 
+/** What one save changed, field by field ("schedule: 0 0 * * * → 30 2 * * *"). */
 export function describeChange(change: SettingsChange): string {
   const before = (change.before ?? {}) as Record<string, unknown>;
   const after = change.after as unknown as Record<string, unknown>;
@@ -139,7 +139,7 @@ export function describeChange(change: SettingsChange): string {
     .map((k) =>
       k === 'rules.prorateMinimumCents'
         ? `prorate minimum: ${formatCents(Number(b[k] ?? 0))} → ${formatCents(Number(a[k]))}`
-        : `${k}: ${valueOf(k, b[k])} → ${valueOf(k, a[k])}`,
+        : `${k}: ${shownValue(k, b[k])} → ${shownValue(k, a[k])}`,
     );
   const what =
     change.before === null && change.subject === 'settings'

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { stateLabel } from '../../shared/billing/states.ts';
 import { formatCents } from '../../shared/money.ts';
 import { ActionButton } from '../components/Allowed.tsx';
 import { Details } from '../components/Details.tsx';
@@ -13,14 +14,6 @@ import { ignore, loadPod, type PodRow, podList, podMessage, syncFromPod } from '
 const ReviewPage = lazyPage(() => import('./ReviewPage.tsx').then((m) => m.ReviewPage));
 const LogPage = lazyPage(() => import('./LogPage.tsx').then((m) => m.LogPage));
 const UsageReviewPage = lazyPage(() => import('./UsageReviewPage.tsx').then((m) => m.UsageReviewPage));
-
-const STATE: Record<string, string> = {
-  'out-of-sync': 'Out of sync',
-  'over-billing': 'Over-billing?',
-  'needs-review': 'Needs a person',
-  unmapped: 'Not mapped',
-  mapped: 'Not written',
-};
 
 /** The pod on an agreement: the subscriptions whose ConnectWise additions differ from the distributor's. */
 export function AgreementPod({ agreementId }: { agreementId: number }) {
@@ -141,7 +134,7 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
                       class={`status ${r.overBilling || r.state === 'out-of-sync' ? 'bad' : 'neutral'}`}
                       title={r.reason ?? undefined}
                     >
-                      {r.overBilling && r.state === 'out-of-sync' ? 'Billed too many' : (STATE[r.state] ?? r.state)}
+                      {r.overBilling && r.state === 'out-of-sync' ? 'Billed too many' : stateLabel(r.state)}
                     </span>
                   </td>
                   <td class="num">{r.cwQuantity ?? '—'}</td>

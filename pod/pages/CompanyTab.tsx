@@ -7,7 +7,7 @@ import { detailOf } from '../api.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { Details } from '../components/Details.tsx';
-import { day, money, STATE_LABEL, signedMoney, stateTone } from '../components/format.ts';
+import { day, money, signedMoney, stateExplain, stateLabel, stateTone } from '../components/format.ts';
 import { lazyPage } from '../components/Lazy.tsx';
 import { Notice } from '../components/Notice.tsx';
 import {
@@ -261,7 +261,7 @@ function Bound({ data }: { data: TabData }) {
       </h2>
       <p class="muted summary">
         {Object.entries(counts)
-          .map(([k, n]) => `${n} ${STATE_LABEL[k]?.toLowerCase()}`)
+          .map(([k, n]) => `${n} ${stateLabel(k).toLowerCase()}`)
           .join(' · ') || `This ${dname()} company has no subscriptions.`}
         <label class="check">
           <input type="checkbox" checked={showExpired} onChange={(e) => setShowExpired(e.currentTarget.checked)} /> Show
@@ -374,8 +374,8 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
           )}
         </td>
         <td>
-          <span class={`status ${stateTone(sub.state)}`} data-testid="state">
-            {STATE_LABEL[sub.state]}
+          <span class={`status ${stateTone(sub.state)}`} data-testid="state" title={stateExplain(sub.state)}>
+            {stateLabel(sub.state)}
           </span>
           {(sub.difference || sub.error) && <div class="small muted">{sub.difference ?? sub.error}</div>}
           {sub.notes.map((n) => (

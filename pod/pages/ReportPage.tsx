@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { monthName } from '../../shared/billing/calendar.ts';
+import { stateLabel } from '../../shared/billing/states.ts';
 import { formatCents } from '../../shared/money.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { CompanyLink } from '../components/CompanyLink.tsx';
@@ -27,14 +28,6 @@ const VIEWS: [ReportView, string][] = [
   ['linked', 'Linked'],
   ['unlinked', 'Unlinked'],
 ];
-
-const STATE: Record<string, string> = {
-  'out-of-sync': 'Out of sync',
-  'over-billing': 'Possible over-billing',
-  'needs-review': 'Needs a person',
-  unmapped: 'Not mapped',
-  'in-sync': 'In sync',
-};
 
 /** The guide's Unsynced Subscriptions page, and IDSync's linked and unlinked reports. */
 export function ReportPage() {
@@ -181,7 +174,7 @@ function Row({ row: r, linked }: { row: ReportRow; linked?: boolean }) {
       <td class="subscription">
         {r.productName} <span class="muted small">{r.billingTerm}</span>{' '}
         <span class={`status ${r.state === 'out-of-sync' || r.state === 'over-billing' ? 'bad' : 'neutral'}`}>
-          {STATE[r.state] ?? r.state}
+          {stateLabel(r.state)}
         </span>
         {r.reason && <div class="small muted">{r.reason}</div>}
         {r.usagePeriod && r.usageTotalCents !== null && (

@@ -12,6 +12,7 @@ import {
 } from '../../db/queries/reports.ts';
 import { recentRuns, runKinds } from '../../db/queries/runs.ts';
 import { dropOverBillingExcept, saveStatuses, statusesFor } from '../../db/queries/status.ts';
+import { type AssessedState, stateLabel } from '../../shared/billing/states.ts';
 import { centsToDecimal } from '../../shared/money.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
@@ -126,7 +127,7 @@ export function syncRoutes(deps: ApiDeps) {
             .map((a) => ({
               subscriptionId: a.subscription.id,
               productName: a.subscription.productName,
-              state: a.state as PodState,
+              state: a.state as AssessedState,
               mapped: a.mapping !== null,
               cwQuantity: a.cwQuantity,
               distributorQuantity: a.subscription.quantity,
@@ -141,7 +142,7 @@ export function syncRoutes(deps: ApiDeps) {
           ...overBilled.map((o) => ({
             subscriptionId: overBillingKey(o),
             productName: o.productName,
-            state: 'over-billing' as PodState,
+            state: 'over-billing' as AssessedState,
             mapped: false,
             cwQuantity: o.cwQuantity,
             distributorQuantity: o.distributorQuantity,
@@ -256,7 +257,7 @@ export function syncRoutes(deps: ApiDeps) {
                 r.productName,
                 r.billingTerm,
                 r.arrears ? 'yes' : 'no',
-                r.state,
+                stateLabel(r.state),
                 r.cwAgreementName,
                 r.cwAgreementId,
                 r.cwAdditionId,
@@ -303,7 +304,6 @@ const STATE_ORDER: Record<string, number> = {
   unmapped: 3,
   mapped: 4,
 };
-type PodState = 'out-of-sync' | 'over-billing' | 'needs-review' | 'unmapped' | 'in-sync';
 function byMoneyAtRisk(
   a: { state: string; monthlyDifference: number | null },
   b: { state: string; monthlyDifference: number | null },

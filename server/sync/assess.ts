@@ -22,8 +22,11 @@ import type { Tenant } from '../../db/queries/tenants.ts';
 import { usageSettingsFor } from '../../db/queries/usage.ts';
 import { type AdditionView, billingAdditions } from '../../shared/billing/additions.ts';
 import { agreementChoices, isYearlyTerm } from '../../shared/billing/agreements.ts';
+import { describeMoney, operationMoney } from '../../shared/billing/operation-money.ts';
+import type { Operation } from '../../shared/billing/operations.ts';
 import { cycleMonths } from '../../shared/billing/plan/context.ts';
 import { type PlanInput, type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
+import type { AssessedState } from '../../shared/billing/states.ts';
 import { decideSyncState, type SyncFacts } from '../../shared/billing/sync-state.ts';
 import { findUpgrades } from '../../shared/billing/upgrades.ts';
 import { planUsage, type UsagePlan } from '../../shared/billing/usage/plan.ts';
@@ -43,7 +46,7 @@ import { ownLines, sharedLineBlocker } from './shared-lines.ts';
 import { waiverOf } from './states.ts';
 import { isUsage, readUsage, usagePeriodOf, usagePlanInput } from './usage.ts';
 
-export type AssessedState = 'in-sync' | 'out-of-sync' | 'unmapped' | 'needs-review';
+export type { AssessedState };
 
 export interface Assessment {
   subscription: Subscription;
@@ -366,9 +369,11 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
     const planned = new Set(a.plan.status === 'ok' ? a.plan.operations.map((o) => o.key) : []);
     // A planned operation that already failed (or could not be checked) says so.
     const earlier = new Map(a.carried.filter((r) => r.state !== 'planned').map((r) => [r.opKey, r]));
-    const titled = (o: { key: string; title: string }) => {
+    // Each change with its money, so the tab and the report show what a decision is worth.
+    const titled = (o: Operation) => {
       const row = earlier.get(o.key);
-      return row ? `${o.title} (${row.state}${row.error ? `: ${row.error}` : ''})` : o.title;
+      const money = describeMoney(operationMoney(o));
+      return row ? `${o.title} (${money}; ${row.state}${row.error ? `: ${row.error}` : ''})` : `${o.title} (${money})`;
     };
     const carried: OperationRow[] = [];
     for (const row of a.carried) {

@@ -22,16 +22,9 @@ export interface AgreementView {
 export const MAPPING_STATUSES = ['mapped', 'unmapped', 'failed'] as const;
 export type MappingStatus = (typeof MAPPING_STATUSES)[number];
 
-export const SUBSCRIPTION_STATES = [
-  'unmapped',
-  'mapped',
-  'in-sync',
-  'out-of-sync',
-  'needs-review',
-  'ignored',
-  'failed',
-] as const;
-export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
+export { SUBSCRIPTION_STATES, type SubscriptionState } from '../billing/states.ts';
+
+import type { SubscriptionState } from '../billing/states.ts';
 
 export interface CompanyRow {
   distributorCompanyId: string;
