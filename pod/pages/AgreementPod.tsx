@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { describeMoney } from '../../shared/billing/operation-money.ts';
 import { stateLabel } from '../../shared/billing/states.ts';
 import { formatCents } from '../../shared/money.ts';
 import { ActionButton } from '../components/Allowed.tsx';
@@ -20,6 +21,9 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
   // onLoad (first load and every refresh) sets the screen again; reload the list each time.
   useEffect(() => void loadPod(agreementId), [agreementId, screen.value]);
   const [confirming, setConfirming] = useState<string | null>(null);
+  // A sync's result is brought into view when it arrives, whatever was scrolled to confirm it.
+  const messageRef = useRef<HTMLDivElement>(null);
+  useEffect(() => messageRef.current?.scrollIntoView({ block: 'nearest' }), [podMessage.value?.text]);
   const [reviewing, setReviewing] = useState<{ id: string; usage: boolean } | null>(null);
   const [logging, setLogging] = useState<string[] | null>(null);
   const state = podList.value;
@@ -62,7 +66,13 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
     .map((r) => r.outOfSyncSince)
     .filter((d): d is string => d !== null)
     .sort()[0];
-  const atRisk = state.rows.reduce((n, r) => n + Math.abs(r.monthlyDifference ?? 0), 0);
+  // Money a line here may bill already (an unbound item, an unmapped subscription) is shown apart.
+  const atRisk = state.rows
+    .filter((r) => !r.possiblyBilled)
+    .reduce((n, r) => n + Math.abs(r.monthlyDifference ?? 0), 0);
+  const maybeBilled = state.rows
+    .filter((r) => r.possiblyBilled)
+    .reduce((n, r) => n + Math.abs(r.monthlyDifference ?? 0), 0);
   return (
     <section data-testid="agreement-pod">
       {podMessage.value && (
@@ -70,6 +80,7 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
           class={`notice ${podMessage.value.tone === 'ok' ? 'ok' : 'error'}`}
           role="status"
           data-testid="pod-message"
+          ref={messageRef}
         >
           {podMessage.value.text}
           {podMessage.value.operations && ' '}
@@ -91,7 +102,12 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
             <strong>
               {state.rows.length} need{state.rows.length === 1 ? 's' : ''} attention
             </strong>
-            <span>{formatCents(atRisk)} a month at stake</span>
+            <span data-testid="at-stake">{formatCents(atRisk)} a month at stake</span>
+            {maybeBilled > 0 && (
+              <span data-testid="possibly-billed" title="Bind or map these products to tell">
+                {formatCents(maybeBilled)} possibly billed already
+              </span>
+            )}
             {oldest && (
               <span data-testid="oldest-change" title={day(oldest)}>
                 oldest unbilled change {age(oldest)} old
@@ -119,7 +135,7 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
               </tr>
             </thead>
             <tbody>
-              {state.rows.map((r: PodRow) => (
+              {state.rows.map((r: PodRow) => [
                 <tr
                   key={r.subscriptionId}
                   data-testid="pod-row"
@@ -137,22 +153,44 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
                       {r.overBilling && r.state === 'out-of-sync' ? 'Billed too many' : stateLabel(r.state)}
                     </span>
                   </td>
-                  <td class="num">{r.cwQuantity ?? '—'}</td>
-                  <td class="num">{r.distributorQuantity ?? '?'}</td>
-                  <td class="num">{signedMoney(r.monthlyDifference)}</td>
-                  <td title={r.outOfSyncSince ? `since ${day(r.outOfSyncSince)}` : undefined}>
+                  <td class="num" data-label="CW">
+                    {r.cwQuantity ?? '—'}
+                  </td>
+                  <td class="num" data-label={dname()}>
+                    {r.distributorQuantity ?? '?'}
+                  </td>
+                  <td class="num money" data-label="Monthly" title={r.possiblyBilled ?? undefined}>
+                    {signedMoney(r.monthlyDifference)}
+                    {r.possiblyBilled && <span class="muted">?</span>}
+                  </td>
+                  <td data-label="Unbilled" title={r.outOfSyncSince ? `since ${day(r.outOfSyncSince)}` : undefined}>
                     {r.outOfSyncSince ? age(r.outOfSyncSince) : '—'}
                   </td>
                   <td class="actions">
-                    <RowActions
-                      row={r}
-                      confirming={confirming === r.subscriptionId}
-                      setConfirming={setConfirming}
-                      review={() => setReviewing({ id: r.subscriptionId, usage: r.usage })}
-                    />
+                    {confirming !== r.subscriptionId && (
+                      <RowActions
+                        row={r}
+                        confirm={() => setConfirming(r.subscriptionId)}
+                        review={() => setReviewing({ id: r.subscriptionId, usage: r.usage })}
+                      />
+                    )}
                   </td>
-                </tr>
-              ))}
+                </tr>,
+                confirming === r.subscriptionId && (
+                  <tr key={`${r.subscriptionId}-confirm`} class="confirm-row">
+                    <td colSpan={7}>
+                      <ConfirmSync
+                        row={r}
+                        onConfirm={() => {
+                          setConfirming(null);
+                          void syncFromPod(r.subscriptionId);
+                        }}
+                        onCancel={() => setConfirming(null)}
+                      />
+                    </td>
+                  </tr>
+                ),
+              ])}
             </tbody>
           </table>
           {state.rows.some((r) => r.reason) && (
@@ -190,34 +228,54 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
   );
 }
 
-function RowActions(props: {
-  row: PodRow;
-  confirming: boolean;
-  setConfirming: (id: string | null) => void;
-  review: () => void;
-}) {
+/**
+ * The pod's "are you sure": each change by name with its money, and the total a month and
+ * once, in a row of its own under the subscription so it stays in view at the pod's width.
+ */
+function ConfirmSync(props: { row: PodRow; onConfirm: () => void; onCancel: () => void }) {
   const r = props.row;
-  if (props.confirming)
-    return (
-      <>
-        <span class="small">
-          Write {r.operations} change{r.operations === 1 ? '' : 's'} to ConnectWise?
-        </span>
-        <button
-          type="button"
-          class="primary"
-          onClick={() => {
-            props.setConfirming(null);
-            void syncFromPod(r.subscriptionId);
-          }}
-        >
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.scrollIntoView({ block: 'nearest' }), []);
+  const sum = (per: 'month' | 'once') =>
+    r.changes.filter((c) => c.money.per === per).reduce((n, c) => n + c.money.cents, 0);
+  const monthly = sum('month');
+  const once = sum('once');
+  return (
+    <div
+      class="pod-confirm"
+      ref={ref}
+      role="alertdialog"
+      aria-label={`Write ${r.productName} to ConnectWise`}
+      data-testid="pod-confirm"
+    >
+      <strong>
+        Write {r.changes.length} change{r.changes.length === 1 ? '' : 's'} for {r.productName} to ConnectWise?
+      </strong>
+      <ul>
+        {r.changes.map((c) => (
+          <li key={c.title}>
+            {c.title}: <span class="num">{describeMoney(c.money)}</span>
+          </li>
+        ))}
+      </ul>
+      <p data-testid="pod-confirm-total">
+        In all: {describeMoney({ cents: monthly, per: 'month' })}
+        {once !== 0 && ` and ${describeMoney({ cents: once, per: 'once' })}`}.
+      </p>
+      <div class="actions">
+        <button type="button" class="primary" onClick={props.onConfirm}>
           Confirm
         </button>
-        <button type="button" onClick={() => props.setConfirming(null)}>
+        <button type="button" onClick={props.onCancel}>
           Cancel
         </button>
-      </>
-    );
+      </div>
+    </div>
+  );
+}
+
+function RowActions(props: { row: PodRow; confirm: () => void; review: () => void }) {
+  const r = props.row;
   // Over-billing is a ConnectWise line with no subscription behind it: the fix is in Manage or a mapping.
   if (r.state === 'over-billing')
     return (
@@ -241,7 +299,7 @@ function RowActions(props: {
   return (
     <>
       {r.state === 'out-of-sync' && (
-        <ActionButton action="writeAdditions" class="primary" onClick={() => props.setConfirming(r.subscriptionId)}>
+        <ActionButton action="writeAdditions" class="primary" onClick={props.confirm}>
           Sync…
         </ActionButton>
       )}

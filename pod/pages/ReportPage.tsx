@@ -73,8 +73,16 @@ export function ReportPage() {
           {reportError.value}
         </Notice>
       )}
-      {data && reportView.value === 'unsynced' ? (
+      {data && !data.lastChecked ? (
+        <p class="muted" data-testid="not-checked">
+          Not checked yet: press Re-check now to compare every subscription with ConnectWise.
+        </p>
+      ) : data && reportView.value === 'unsynced' ? (
         <>
+          <p class="report-total" data-testid="report-total">
+            <strong>{data.rows.length} to look at before invoicing</strong> · {formatCents(atStake(data.rows))} a month
+            at stake
+          </p>
           <Group title="Possible over-billing" rows={data.rows.filter((r) => r.state === 'over-billing')} hideEmpty />
           <Group
             title="Non-arrears subscriptions"
@@ -126,6 +134,26 @@ export function ReportPage() {
   );
 }
 
+/** The money at stake in some rows: each row's monthly difference, whichever way it goes. */
+const atStake = (rows: readonly ReportRow[]) => rows.reduce((n, r) => n + Math.abs(r.monthlyDifference ?? 0), 0);
+
+/** A reason on one line; the rest, where there is more, behind a disclosure. */
+function Reason({ text }: { text: string }) {
+  const cut = text.search(/[.;:] /);
+  if (cut < 0 || cut > 140)
+    return (
+      <div class="small muted one-line" title={text}>
+        {text}
+      </div>
+    );
+  return (
+    <details class="small muted reason">
+      <summary>{text.slice(0, cut + 1)}</summary>
+      {text.slice(cut + 2)}
+    </details>
+  );
+}
+
 function Group(props: { title: string; rows: ReportRow[]; linked?: boolean; hideEmpty?: boolean }) {
   const { rows } = props;
   if (rows.length === 0 && props.hideEmpty) return null;
@@ -133,6 +161,12 @@ function Group(props: { title: string; rows: ReportRow[]; linked?: boolean; hide
     <>
       <h2>
         {props.title} <span class="muted">({rows.length})</span>
+        {rows.length > 0 && (
+          <span class="muted small" data-testid="group-total">
+            {' '}
+            · {formatCents(atStake(rows))} a month at stake
+          </span>
+        )}
       </h2>
       {rows.length === 0 ? (
         <p class="muted">None.</p>
@@ -176,7 +210,7 @@ function Row({ row: r, linked }: { row: ReportRow; linked?: boolean }) {
         <span class={`status ${r.state === 'out-of-sync' || r.state === 'over-billing' ? 'bad' : 'neutral'}`}>
           {stateLabel(r.state)}
         </span>
-        {r.reason && <div class="small muted">{r.reason}</div>}
+        {r.reason && <Reason text={r.reason} />}
         {r.usagePeriod && r.usageTotalCents !== null && (
           <div class="small" data-testid="usage-month">
             {monthName(`${r.usagePeriod}-01`)}: {formatCents(r.usageTotalCents)}

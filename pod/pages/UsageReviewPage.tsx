@@ -130,6 +130,11 @@ export function UsageReviewPage({ subscriptionId, onBack }: { subscriptionId: st
               {monthName(period.from)} to ConnectWise <strong>{formatCents(plan.totalCents)}</strong>{' '}
               <span class="muted">cost {formatCents(plan.costCents)}</span>
             </span>
+            {skippedCents(plan.rows) > 0 && (
+              <span class="bad-text" data-testid="usage-skipped-total">
+                not billed: {formatCents(skippedCents(plan.rows))} of skipped lines (see why above)
+              </span>
+            )}
           </p>
           <div class="actions">
             <span class="grow" />
@@ -152,6 +157,10 @@ export function UsageReviewPage({ subscriptionId, onBack }: { subscriptionId: st
 }
 
 /** Markup for this company (over the product's), Flat Rate's price and the threshold, saved with her name. */
+/** What the skipped lines would have billed: usage nobody is charged for until a person acts. */
+const skippedCents = (rows: UsageData['plan']['rows']) =>
+  rows.filter((r) => r.status === 'Skipped').reduce((n, r) => n + r.total.cents, 0);
+
 function SettingsRow({ subscriptionId, data }: { subscriptionId: string; data: UsageData }) {
   const s = data.settings;
   const [markup, setMarkup] = useState(s.markupBp === null ? '' : String(s.markupBp / 100));

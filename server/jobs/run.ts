@@ -260,7 +260,8 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
       await mapLimit([...byCompany.values()], deps.concurrency ?? 6, async (list) => {
         for (const a of list) {
           if (a.ignored || a.state !== 'out-of-sync' || a.plan?.status !== 'ok' || checkOnly) {
-            if (a.state === 'needs-review' && !a.ignored) needsReview++;
+            // Whatever the run does not write is left for a person: the report lists each one.
+            if (a.state !== 'in-sync' && !a.ignored) needsReview++;
             continue;
           }
           const result = await syncSubscription(ctx, a, allowed, actorName, today);

@@ -12,10 +12,11 @@ import { awaitingReview, changesSince } from '../../db/queries/reconciliations.t
 import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { addDays, monthName, usDay } from '../../shared/billing/calendar.ts';
-import { formatMoney } from '../../shared/money.ts';
+import { formatCents, formatMoney, microsToCents } from '../../shared/money.ts';
 import type { NotificationSettings, NotifyEvent } from '../../shared/schemas/notifications.ts';
 import { RECONCILE_STATUS_LABEL, type ReconcileStatus } from '../../shared/schemas/reconcile.ts';
 import type { Clock } from '../clock.ts';
+import { manageRecordLink } from '../connectwise/record-link.ts';
 import type { Logger } from '../logger.ts';
 import type { Vendors } from '../tenants/vendors.ts';
 import type { Mailer } from './mailer.ts';
@@ -68,7 +69,7 @@ export async function collectDigest(
   };
   for (const d of await deps.vendors.distributors(tenant)) {
     const scope = { tenantId: tenant.id, distributor: d.kind };
-    const needsSubscriptions = want.has('unmapped') || want.has('renewals');
+    const needsSubscriptions = want.has('unmapped') || want.has('renewals') || want.has('failed-writes');
     const [subs, companies, services, hidden] = needsSubscriptions
       ? await Promise.all([
           d.distributor.subscriptions(),
@@ -77,30 +78,58 @@ export async function collectDigest(
           ignoredIds(deps.db, scope),
         ])
       : [{ items: [] }, [], [], new Set<string>()];
-    const companyName = new Map(
-      companies.map((c) => [c.distributorCompanyId, c.cwCompanyName ?? c.distributorCompanyName]),
+    // Every company by name, bound or not: a digest never shows a distributor's raw id.
+    const distributorCompanies = needsSubscriptions ? (await d.distributor.companies()).items : [];
+    const companyName = new Map([
+      ...distributorCompanies.map((c) => [c.id, c.name] as const),
+      ...companies.map((c) => [c.distributorCompanyId, c.cwCompanyName ?? c.distributorCompanyName] as const),
+    ]);
+    const cwCompanyOf = new Map(
+      companies.filter((c) => c.cwCompanyId !== null).map((c) => [c.distributorCompanyId, c.cwCompanyId!]),
     );
+    const subscriptionOf = new Map(subs.items.map((s) => [s.id, s]));
+    const monthly = (s: (typeof subs.items)[number]) =>
+      s.quantity === null || s.unitPrice === null
+        ? 'an unknown amount'
+        : formatMoney(s.quantity * microsToCents(s.unitPrice), s.currency);
+    // The company screen holds the plugin's tab: where the line is dealt with.
+    const linkOf = (distributorCompanyId: string): Record<string, string> => {
+      const cw = cwCompanyOf.get(distributorCompanyId);
+      return cw === undefined ? {} : { Link: manageRecordLink(tenant, 'company', cw) };
+    };
     const mapped = new Set(services.filter((m) => m.status === 'mapped').map((m) => m.subscriptionId));
     const bound = new Set(companies.filter((c) => c.cwCompanyId !== null).map((c) => c.distributorCompanyId));
     for (const s of subs.items) {
       if (s.status !== 'Active' || hidden.has(s.id)) continue;
       const base = {
-        CustomerOrg: companyName.get(s.companyId) ?? s.companyId,
+        CustomerOrg: companyName.get(s.companyId) ?? `a ${d.displayName} company not listed`,
         PlanName: s.productName,
         SubscriptionID: s.id,
         Distributor: d.displayName,
+        Amount: monthly(s),
+        ...linkOf(s.companyId),
       };
       if (want.has('unmapped') && !mapped.has(s.id))
-        lines.unmapped.push({ ...base, MappingStatus: bound.has(s.companyId) ? 'Unmapped' : 'Company not bound' });
+        lines.unmapped.push({
+          ...base,
+          MappingStatus: bound.has(s.companyId) ? 'Unmapped' : 'Company not bound to ConnectWise',
+        });
       const end = s.commitment?.endDate?.slice(0, 10);
       if (want.has('renewals') && end && end >= today && end <= addDays(today, 30))
         lines.renewals.push({ ...base, Term: s.commitment!.term, RenewalDate: usDay(end) });
     }
+    const companyNameOfSubscription = (id: string) => {
+      const sub = subscriptionOf.get(id);
+      return (sub && companyName.get(sub.companyId)) ?? d.displayName;
+    };
     if (want.has('failed-writes'))
       for (const o of await outstandingOperations(deps.db, scope))
         if (o.state === 'failed' || o.state === 'unknown')
           lines['failed-writes'].push({
-            CustomerOrg: d.displayName,
+            CustomerOrg: companyNameOfSubscription(o.subscriptionId),
+            PlanName: subscriptionOf.get(o.subscriptionId)?.productName ?? `${d.displayName} subscription`,
+            Amount: formatCents(o.summary.totalPrice.cents),
+            Link: manageRecordLink(tenant, 'agreement', o.cwAgreementId),
             Title: o.summary.title,
             SubscriptionID: o.subscriptionId,
             State: o.state === 'unknown' ? 'no answer' : 'failed',
@@ -116,6 +145,7 @@ export async function collectDigest(
         Period: monthName(`${r.period}-01`),
         BillingReconciliationStatus: status(r.status),
         Difference: formatMoney(r.figures?.differenceCents ?? 0, r.figures?.currency),
+        ...(r.cwAgreementId ? { Link: manageRecordLink(tenant, 'agreement', r.cwAgreementId) } : {}),
       });
   if (want.has('reconciliation-changes')) {
     const since = (await lastDigestAt(deps.db, tenant.id, claimed)) ?? new Date(0);

@@ -3,28 +3,29 @@ import type { NotifyEvent } from '../../shared/schemas/notifications.ts';
 /**
  * The digest's templates, with named parameters as StreamOne Ion's notification templates
  * have ({CompanyName}, {SubscriptionID}, {BillingReconciliationStatus}…): a heading and a
- * line per event. A parameter with no value is left visible, so a wrong name is noticed.
+ * line per event, in the member's words (company and product names, amounts); a line's `Link`
+ * opens its place in Manage. A parameter with no value is left visible, so a wrong name is noticed.
  */
 export const TEMPLATES: Record<NotifyEvent, { heading: string; line: string }> = {
   unmapped: {
     heading: 'Unmapped subscriptions: they do not sync to {PSAConnector} until mapped',
-    line: '{CustomerOrg} · {PlanName} · {SubscriptionID} · {MappingStatus}',
+    line: '{CustomerOrg} · {PlanName} · {MappingStatus} · {Amount} a month not billed',
   },
   'failed-writes': {
     heading: 'Writes that failed: retry them from the Log once fixed',
-    line: '{CustomerOrg} · {Title} · {State}: {Error}',
+    line: '{CustomerOrg} · {PlanName} · {Title} ({Amount}) · {State}: {Error}',
   },
   'pending-review': {
     heading: 'Reconciliations pending review: accept or reject before invoicing',
-    line: '{CustomerOrg} · {PlanName} · {SubscriptionID} · {Period} · {BillingReconciliationStatus} · difference {Difference}',
+    line: '{CustomerOrg} · {PlanName} · {Period} · {BillingReconciliationStatus} · difference {Difference}',
   },
   renewals: {
     heading: 'Commitments renewing in the next 30 days',
-    line: '{CustomerOrg} · {PlanName} · {SubscriptionID} · {Term} renews on {RenewalDate}',
+    line: '{CustomerOrg} · {PlanName} · {Term} renews on {RenewalDate} · {Amount} a month',
   },
   'reconciliation-changes': {
     heading: 'Billing reconciliation status changes',
-    line: '{CustomerOrg} · {PlanName} · {SubscriptionID} · {Period}: {PreviousStatus} → {BillingReconciliationStatus}',
+    line: '{CustomerOrg} · {PlanName} · {Period}: {PreviousStatus} → {BillingReconciliationStatus}',
   },
 };
 
@@ -46,11 +47,14 @@ export function renderDigest(
   const intro = fill(INTRO, params);
   const parts = sections.map((s) => ({
     heading: fill(TEMPLATES[s.event].heading, params),
-    lines: s.lines.map((l) => fill(TEMPLATES[s.event].line, { ...params, ...l })),
+    lines: s.lines.map((l) => ({ text: fill(TEMPLATES[s.event].line, { ...params, ...l }), link: l.Link ?? null })),
   }));
   const text = [
     intro,
-    ...parts.map((p) => `${p.heading} (${p.lines.length})\n${p.lines.map((l) => `  - ${l}`).join('\n')}`),
+    ...parts.map(
+      (p) =>
+        `${p.heading} (${p.lines.length})\n${p.lines.map((l) => `  - ${l.text}${l.link ? `\n    ${l.link}` : ''}`).join('\n')}`,
+    ),
     parts.length === 0 ? 'Nothing needs attention today.' : '',
   ]
     .filter(Boolean)
@@ -59,7 +63,12 @@ export function renderDigest(
     `<p>${escapeHtml(intro).replace(/\n/g, '<br>')}</p>`,
     ...parts.map(
       (p) =>
-        `<h3>${escapeHtml(p.heading)} (${p.lines.length})</h3><ul>${p.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
+        `<h3>${escapeHtml(p.heading)} (${p.lines.length})</h3><ul>${p.lines
+          .map(
+            (l) =>
+              `<li>${escapeHtml(l.text)}${l.link ? ` <a href="${escapeHtml(l.link)}">Open in Manage</a>` : ''}</li>`,
+          )
+          .join('')}</ul>`,
     ),
     parts.length === 0 ? '<p>Nothing needs attention today.</p>' : '',
   ].join('\n');

@@ -12,6 +12,7 @@ import {
 } from '../../db/queries/reports.ts';
 import { recentRuns, runKinds } from '../../db/queries/runs.ts';
 import { dropOverBillingExcept, saveStatuses, statusesFor } from '../../db/queries/status.ts';
+import { operationMoney } from '../../shared/billing/operation-money.ts';
 import { type AssessedState, stateLabel } from '../../shared/billing/states.ts';
 import { centsToDecimal } from '../../shared/money.ts';
 import { mayWrite } from '../auth/guard.ts';
@@ -121,6 +122,19 @@ export function syncRoutes(deps: ApiDeps) {
         ]);
         await dropOverBillingExcept(ctx.db, ctx.scope, agreementId, overBilled.map(overBillingKey));
         const since = new Map((await statusesFor(ctx.db, ctx.scope)).map((s) => [s.subscriptionId, s.outOfSyncSince]));
+        // Money a line on this agreement may bill already is not money at stake until a person says.
+        const itemOf = (productId: string) =>
+          products.find((p) => p.distributorProductIds.includes(productId))?.catalogItemId ?? null;
+        const possiblyBilled = (a: (typeof here)[number]): string | null => {
+          if (a.mapping?.status === 'mapped' && a.nextStep !== 'bind-product') return null;
+          const item = itemOf(a.subscription.productId);
+          if (item === null)
+            return 'Possibly billed already under a catalog item not bound yet: bind the product to tell.';
+          const line = additions.find((x) => x.catalogItemId === item && !x.cancelledDate);
+          return line
+            ? `Possibly billed already by addition #${line.id} (${line.quantity} on this agreement): map it to tell.`
+            : null;
+        };
         const rows = [
           ...here
             .filter((a) => a.state !== 'in-sync' && !a.ignored)
@@ -137,6 +151,12 @@ export function syncRoutes(deps: ApiDeps) {
                 a.cwQuantity !== null && a.subscription.quantity !== null && a.cwQuantity > a.subscription.quantity,
               outOfSyncSince: since.get(a.subscription.id)?.toISOString() ?? null,
               operations: a.plan?.status === 'ok' ? a.plan.operations.length : 0,
+              // What Sync… would write, each with its money: the pod's confirmation names them.
+              changes:
+                a.plan?.status === 'ok'
+                  ? a.plan.operations.map((o) => ({ title: o.title, money: operationMoney(o) }))
+                  : [],
+              possiblyBilled: possiblyBilled(a),
               usage: a.usage,
             })),
           ...overBilled.map((o) => ({
@@ -151,6 +171,8 @@ export function syncRoutes(deps: ApiDeps) {
             overBilling: true,
             outOfSyncSince: null,
             operations: 0,
+            changes: [] as { title: string; money: { cents: number; per: 'month' | 'once' } }[],
+            possiblyBilled: null as string | null,
             usage: false,
           })),
         ].sort(byMoneyAtRisk);

@@ -10,6 +10,14 @@ import type { LoadedUsage } from './usage.ts';
 const priced = (lines: readonly UsageLine[], bp: number | null) =>
   lines.reduce((n, l) => n + (bp === null ? microsToCents(l.charges) : markedUp(l.partnerTotal, bp)), 0);
 
+/** Units that count things (users, mailboxes, devices): a day's line is the month's count, not a day's use. */
+const COUNTED =
+  /^(users?|mailbox(es)?|devices?|servers?|endpoints?|seats?|licen[cs]es?|each|domains?|workstations?|computers?|mobiles?)$/i;
+
+/** Whether a usage line accrues by the day (Azure's meters) rather than counting (Proofpoint's users). */
+export const accruesDaily = (l: Pick<UsageLine, 'unit' | 'counted'>) =>
+  !l.counted && !COUNTED.test((l.unit ?? '').trim());
+
 /**
  * Pax8's Usages table, per domain or resource group: this month so far and projected to its
  * end, the threshold, last month as billed, what the recurring lines would bill at this month's
@@ -21,10 +29,13 @@ export function usagePanel(loaded: LoadedUsage, plan: UsagePlan): UsagePanelRow[
   return input.reading.summaries.map((s) => {
     const now = current?.summaries.find((c) => c.id === s.id)?.lines ?? [];
     const currentCents = priced(now, bp);
+    // Only what accrues by the day (metered use) is projected over the month; a count of
+    // users or devices bills the month at today's count, so it is its own projection.
     let projectedCents = currentCents;
     if (current) {
       const [y, m, d] = parts(current.day);
-      projectedCents = Math.round((currentCents * daysInMonth(y, m)) / d);
+      const accrued = priced(now.filter(accruesDaily), bp);
+      projectedCents = currentCents - accrued + Math.round((accrued * daysInMonth(y, m)) / d);
     }
     const lastMonthCents = s.lines.length > 0 ? priced(s.lines, bp) : null;
     const recurring =

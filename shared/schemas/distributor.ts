@@ -120,6 +120,8 @@ export interface UsageLine {
   /** The sub-product (Proofpoint Essentials - Business, …). */
   productName: string;
   unit: string | null;
+  /** The line counts things billed by the month (Sophos's licensed endpoints), whatever its unit says. */
+  counted?: boolean;
   quantity: number;
   unitPrice: Micros;
   charges: Micros;

@@ -418,7 +418,18 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     // A's own rows did change where asked...
     expect((await mappings.serviceMappingFor(d, SA, SHARED.sub))?.additionIds).toEqual([1, 2]);
     expect((await settings.getSettings(d, A)).schedule).toBe('1 1 * * *');
-    expect((await settings.settingsHistory(d, A)).map((h) => h.changedBy)).toEqual(['A']);
+    await settings.recordSettingChange(d, {
+      tenantId: A,
+      subject: 'markup:x',
+      label: 'Markup of X',
+      changedBy: 'A',
+      changedAt: new Date(),
+      before: null,
+      after: { markupBp: 1 },
+    });
+    expect(
+      (await settings.settingsHistory(d, A)).filter((h) => h.subject === 'settings').map((h) => h.changedBy),
+    ).toEqual(['A']);
     expect(await settings.settingsHistory(d, B)).toEqual([]);
     // ...and not one row of B, nor of A's other distributor, did.
     expect(await rowsOfB()).toEqual(before);

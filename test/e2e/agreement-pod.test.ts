@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedIn } from '../helpers/api.ts';
 import { hasBrowser, screenshot, signIn } from '../helpers/browser.ts';
@@ -45,8 +45,19 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
     await expect.poll(() => row.count()).toBe(1);
 
     await row.getByRole('button', { name: 'Sync…' }).click();
-    expect(await row.textContent()).toMatch(/Write 2 changes to ConnectWise\?/);
-    await row.getByRole('button', { name: 'Confirm' }).click();
+    // The confirmation names the product, each change with its money, and the total.
+    const confirm = pod.getByTestId('pod-confirm');
+    expect(await confirm.textContent()).toMatch(
+      new RegExp(`^Write 2 changes for ${mapped.sub.productName.replace(/[()]/g, '.')} to ConnectWise\\?`),
+    );
+    expect(await confirm.locator('li').allTextContents()).toEqual([
+      `Updating current ConnectWise addition: +$${(mapped.sub.price * 2).toFixed(2)} a month`,
+      expect.stringMatching(/^Creating prorated addition: \$\d+\.\d\d once$/),
+    ]);
+    expect(await pod.getByTestId('pod-confirm-total').textContent()).toMatch(
+      /^In all: \+\$\d+\.\d\d a month and \$\d+\.\d\d once\.$/,
+    );
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
 
     // The pod asked Manage to refresh: the host's grid shows the new lines, and onLoad reloads the pod.
     await expect
@@ -84,7 +95,7 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
       // The page is already on this agreement: reload it, as the member would.
       await page.reload();
       await row.getByRole('button', { name: 'Sync…' }).click();
-      await row.getByRole('button', { name: 'Confirm' }).click();
+      await pod.getByTestId('pod-confirm').getByRole('button', { name: 'Confirm' }).click();
       const message = pod.getByTestId('pod-message');
       await expect
         .poll(() => message.textContent(), { timeout: 30_000 })
@@ -111,4 +122,57 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
       await setFaults(stack.hostUrl, { rules: [] });
     }
   }, 60_000);
+
+  /** Whether an element lies wholly inside the frame's viewport, across and down. */
+  const visibleIn = (frame: Frame, selector: string) =>
+    frame.$eval(selector, (el) => {
+      const r = el.getBoundingClientRect();
+      return (
+        r.left >= 0 && r.right <= window.innerWidth && r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0
+      );
+    });
+
+  for (const width of [460, 400]) {
+    it(`fits Manage's pod at ${width} × 280: no horizontal scroll, the money and Confirm in view`, async () => {
+      // Pax8 moves again, so the row is back with changes to confirm.
+      await fetch(`${stack.sandboxes.pax8.url}/__sandbox/subscriptions/${mapped.sub.id}/quantity`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ quantity: 9 + (width % 7) }),
+      });
+      await page.goto(`${stack.hostUrl}/#/agreement/${mapped.agreement.id}`);
+      await page.reload();
+      await page.$eval(
+        '#pod-0',
+        (el, w) => {
+          (el as HTMLElement).style.width = `${w}px`;
+        },
+        width,
+      );
+      const frame = (await (await page.waitForSelector('iframe[title="Unsynced subscriptions"]')).contentFrame())!;
+      await frame.waitForSelector(`[data-testid="pod-row"][data-subscription="${mapped.sub.id}"]`);
+      const box = await page.$eval('iframe[title="Unsynced subscriptions"]', (el) =>
+        el.getBoundingClientRect().toJSON(),
+      );
+      expect(Math.round(box.width)).toBeLessThanOrEqual(width);
+      expect(Math.round(box.height)).toBe(280);
+      const overflow = () =>
+        frame.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(await overflow()).toBe(0);
+      expect(await visibleIn(frame, '[data-testid="at-stake"]')).toBe(true);
+      const row = `[data-testid="pod-row"][data-subscription="${mapped.sub.id}"]`;
+      expect(await visibleIn(frame, `${row} td.money`)).toBe(true);
+      await frame.click(`${row} button:has-text("Sync…")`);
+      await frame.waitForSelector('[data-testid="pod-confirm"]');
+      expect(await overflow()).toBe(0);
+      for (const part of ['[data-testid="pod-confirm-total"]', '[data-testid="pod-confirm"] button.primary'])
+        expect(await visibleIn(frame, part), part).toBe(true);
+      await screenshot(page, `pod-${width}-confirming`);
+      await frame.click('[data-testid="pod-confirm"] button.primary');
+      await frame.waitForSelector('[data-testid="pod-message"]');
+      expect(await overflow()).toBe(0);
+      expect(await visibleIn(frame, '[data-testid="pod-message"]')).toBe(true);
+      await screenshot(page, `pod-${width}-result`);
+    });
+  }
 });

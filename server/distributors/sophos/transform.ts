@@ -91,6 +91,8 @@ export function toMonthUsage(raw: readonly unknown[]): MonthUsage {
       productName: u.productDescription ?? u.productCode ?? 'Sophos product',
       // The sources show no unit of measure; the product group says what is counted.
       unit: u.productGroup ?? null,
+      // Licensed endpoints and users: billed by the month at the count, never by the day.
+      counted: true,
       quantity,
       unitPrice: 0,
       charges: 0,

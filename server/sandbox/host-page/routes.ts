@@ -13,6 +13,12 @@ export function hostPageRoutes(world: CwWorld, hashes: Map<string, string>) {
   return (
     new Hono()
       .get('/', (c) => c.html(HOST_PAGE_HTML))
+      // Manage's record links (a digest's "Open in Manage") land on the screen they name.
+      .get('/v4_6_release/services/system_io/router/openrecord.rails', (c) => {
+        const id = Number(c.req.query('recid'));
+        const screen = c.req.query('recordType') === 'AgreementFV' ? 'agreement' : 'company';
+        return Number.isInteger(id) && id > 0 ? c.redirect(`/#/${screen}/${id}`) : c.text('No such record.', 404);
+      })
       .get('/__host/host.js', (c) =>
         c.body(HOST_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' }),
       )

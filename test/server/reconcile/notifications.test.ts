@@ -78,11 +78,20 @@ describe('notifications', () => {
     expect(mail.subject).toMatch(/^Action needed in ConnectWise: \d+ items on 11\/22\/2026$/);
     expect(mail.text).toContain('Reconciliations pending review: accept or reject before invoicing');
     expect(mail.text).toContain(
-      `Granite Auto Group, P.C. · ${m.sub.productName} · ${m.sub.id} · October 2026 · Pending Review · difference $`,
+      `Granite Auto Group, P.C. · ${m.sub.productName} · October 2026 · Pending Review · difference $`,
     );
     expect(mail.text).toContain('Unmapped subscriptions');
+    // In the member's words: names and amounts, never a distributor's raw ids, and a link to Manage.
+    const unmapped = mail.text.split('Unmapped subscriptions')[1]!.split('\n\n')[0]!;
+    expect(unmapped).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}/);
+    expect(unmapped).toMatch(/ · \$[\d,]+\.\d\d a month not billed/);
+    const link = `${stack.sandboxes.cw.url}/v4_6_release/services/system_io/router/openrecord.rails?recordType=AgreementFV&recid=${m.agreement.id}&companyName=${stack.sandboxes.world.cw.companyId}`;
+    expect(mail.text).toContain(link);
+    expect(mail.html).toContain('>Open in Manage</a>');
+    const opened = await fetch(link, { redirect: 'manual' });
+    expect(opened.headers.get('location')).toBe(`/#/agreement/${m.agreement.id}`);
     expect(mail.text).toContain('Billing reconciliation status changes');
-    expect(mail.text).toContain(`${m.sub.id} · October 2026: New → Pending Review`);
+    expect(mail.text).toContain(`${m.sub.productName} · October 2026: New → Pending Review`);
     const tickets = stack.sandboxes.world.cw.tickets;
     expect(tickets).toHaveLength(1);
     expect(tickets[0]).toMatchObject({ board: { name: 'Billing' }, company: { id: own.id }, summary: mail.subject });
