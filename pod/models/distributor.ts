@@ -33,10 +33,15 @@ const remember = (kind: string) => {
   }
 };
 
-export async function loadDistributors() {
-  const { connected } = await read(api.distributors.$get());
+/**
+ * On a company's tab, the distributor this company is bound to comes first (the member's last
+ * choice where the company is bound to several); elsewhere, the member's last choice.
+ */
+export async function loadDistributors(cwCompanyId?: number) {
+  const { connected, boundHere } = await read(api.distributors.$get({ query: cwCompanyId ? { cwCompanyId } : {} }));
   distributors.value = connected;
-  use(remembered());
+  const last = remembered();
+  use(boundHere.length > 0 && !boundHere.includes(last ?? '') ? boundHere[0]! : last);
 }
 
 function use(kind: string | null) {

@@ -106,7 +106,7 @@ export async function boot(win: Window = window) {
     const info = await read(api.session.$post({ json: auth as never }));
     setBearer(info.token);
     // Every page is about one distributor: which ones there are is known before any shows.
-    await loadDistributors();
+    await loadDistributors(screen.value?.screen === 'company' ? screen.value.id : undefined);
     session.value = info;
     phase.value = { kind: 'ready' };
     await loadRecord();

@@ -71,8 +71,8 @@ export function CompaniesPage() {
             void unbindRow(id);
           }}
         >
-          Unbind {unbinding.name} from {unbinding.cwCompanyName}? Its subscription mappings are kept but paused until it
-          is bound again.
+          Unbind {dname()}'s {unbinding.name} from {unbinding.cwCompanyName} in ConnectWise? Its {dname()} subscription
+          mappings are kept but paused until it is bound again; other distributors' are not touched.
         </Confirm>
       )}
       {creating && <CreateCompany row={creating} onDone={() => setCreating(null)} />}

@@ -240,8 +240,9 @@ function Bound({ data }: { data: TabData }) {
             void unbind(binding.mappingId);
           }}
         >
-          Unbind {data.cwCompany.name} from {binding.name}? Its {confirm} subscription mapping{confirm === 1 ? '' : 's'}{' '}
-          will be kept but paused: nothing is synced for this company until it is bound again.
+          Unbind {data.cwCompany.name} from {dname()}'s {binding.name}? Its {confirm} {dname()} subscription mapping
+          {confirm === 1 ? '' : 's'} will be kept but paused: nothing from {dname()} is synced for this company until it
+          is bound again. Other distributors are not touched.
         </Confirm>
       )}
       {data.overBilling.length > 0 && (

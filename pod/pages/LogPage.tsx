@@ -27,7 +27,30 @@ const ACTION: Record<string, string> = {
   'operation.waive': 'Waived',
 };
 
-/** Every write attempted against ConnectWise: who, what, and ConnectWise's answer. */
+/** What a record id in the Log names: an addition's and an agreement's ids look alike. */
+const RECORD: Record<string, string> = {
+  addition: 'addition',
+  company: 'company',
+  'distributor-company': 'company',
+  pax8company: 'company',
+  catalog: 'catalog item',
+};
+
+/** An attempt that failed is not named as done: "Creating an addition failed", not "Addition created". */
+const ATTEMPT: Record<string, string> = {
+  'addition.create': 'Creating an addition',
+  'addition.update': 'Updating an addition',
+  'addition.adopt': 'Adopting an addition',
+  'company.create': 'Creating a company',
+  'distributor-company.create': 'Creating a company at the distributor',
+  'pax8company.create': 'Creating a company at the distributor',
+  'catalog.create': 'Creating a catalog item',
+};
+const actionWords = (action: string, outcome: string) =>
+  outcome === 'success' || !ATTEMPT[action]
+    ? (ACTION[action] ?? action)
+    : `${ATTEMPT[action]} ${outcome === 'unknown' ? 'got no answer' : 'failed'}`;
+
 /** Where the operation behind a failed or unanswered attempt stands now, in a member's words. */
 const OP_STATE_NOTE: Record<string, string> = {
   unknown:
@@ -152,8 +175,8 @@ export function LogPage(props: { operations?: string[]; subscription?: string; r
                 <td>{when(r.at)}</td>
                 <td>{r.actorType === 'scheduled' ? 'Scheduled sync' : r.actorName}</td>
                 <td>
-                  {ACTION[r.action] ?? r.action}
-                  {r.cwRecordId ? ` #${r.cwRecordId}` : ''}
+                  {actionWords(r.action, r.outcome)}
+                  {r.cwRecordId ? ` (${RECORD[r.action.split('.')[0]!] ?? 'record'} #${r.cwRecordId})` : ''}
                   {r.title && <div class="small muted">{r.title}</div>}
                 </td>
                 <td>{r.companyName ?? '—'}</td>

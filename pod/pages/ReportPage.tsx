@@ -149,7 +149,7 @@ function Reason({ text }: { text: string }) {
   return (
     <details class="small muted reason">
       <summary>{text.slice(0, cut + 1)}</summary>
-      {text.slice(cut + 2)}
+      {text.slice(cut + 1)}
     </details>
   );
 }

@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { z } from 'zod/mini';
+import { listCompanyMappings } from '../../db/queries/mappings.ts';
 import { getNotificationSettings } from '../../db/queries/notifications.ts';
 import { getSettings, saveSettings, settingsHistory } from '../../db/queries/settings.ts';
 import { memberAuthenticationSchema, type RecordSummary, recordParamsSchema } from '../../shared/schemas/session.ts';
@@ -75,20 +77,41 @@ export function apiRoutes(deps: ApiDeps) {
         );
       })
       /** The distributors the tenant buys from, for the pod's switch: the first is the default. */
-      .get('/distributors', async (c) => {
-        const { tenant } = c.get('auth');
-        const connected = await deps.vendors.distributors(tenant);
-        return c.json(
-          {
-            connected: connected.map((d) => ({
-              kind: d.kind,
-              displayName: d.displayName,
-              capabilities: d.distributor.capabilities,
-            })),
-          },
-          200,
-        );
-      })
+      .get(
+        '/distributors',
+        zv('query', z.object({ cwCompanyId: z.optional(z.coerce.number().check(z.int(), z.positive())) })),
+        async (c) => {
+          const { tenant } = c.get('auth');
+          const connected = await deps.vendors.distributors(tenant);
+          // On a company screen: the distributors whose company is bound to it, so the tab opens on one.
+          const cwCompanyId = c.req.valid('query').cwCompanyId;
+          const boundHere =
+            cwCompanyId === undefined
+              ? []
+              : (
+                  await Promise.all(
+                    connected.map(async (d) =>
+                      (
+                        await listCompanyMappings(deps.database.db, { tenantId: tenant.id, distributor: d.kind })
+                      ).some((m) => m.status === 'mapped' && m.cwCompanyId === cwCompanyId)
+                        ? d.kind
+                        : null,
+                    ),
+                  )
+                ).filter((k): k is string => k !== null);
+          return c.json(
+            {
+              connected: connected.map((d) => ({
+                kind: d.kind,
+                displayName: d.displayName,
+                capabilities: d.distributor.capabilities,
+              })),
+              boundHere,
+            },
+            200,
+          );
+        },
+      )
       .get('/records/:screen/:id', zv('param', recordParamsSchema), async (c) => {
         const { screen, id } = c.req.valid('param');
         const cw = memberCw(c, deps);

@@ -105,7 +105,15 @@ describe.runIf(hasBrowser)('the pod in the frames Manage gives it', () => {
     );
     // The unmapped rows say what they would bill, and the oldest unbilled change is dated by Pax8, not by the check.
     const unmapped = pod.locator('[data-testid="pod-row"][data-state="unmapped"]').first();
-    expect(await unmapped.locator('td').nth(4).textContent()).toMatch(/^\+\$[\d,]+\.\d\d$/);
+    expect(await unmapped.locator('td').nth(4).textContent()).toMatch(/^\+\$[\d,]+\.\d\d\??$/);
+    // What a line here may bill already is not counted as at stake: it is named apart.
+    expect(await pod.getByTestId('possibly-billed').textContent()).toMatch(/^\$[\d,]+\.\d\d possibly billed already$/);
+    const cents = (t: string) => Math.round(Number(t.replace(/[^\d.]/g, '')) * 100);
+    const money = await pod.$$eval('[data-testid="pod-row"] td.money', (els) => els.map((e) => e.textContent ?? ''));
+    expect(money.some((m) => m.endsWith('?'))).toBe(true);
+    // The headline adds up the rows that are surely at stake, and only those.
+    const sure = money.filter((m) => !m.endsWith('?')).reduce((n, m) => n + cents(m), 0);
+    expect(cents((await pod.getByTestId('at-stake').textContent())!)).toBe(sure);
     const outOfSync = pod.locator(`[data-testid="pod-row"][data-subscription="${scene.mapped.sub.id}"]`);
     expect(await outOfSync.locator('td').nth(5).getAttribute('title')).toBe('since 11/12/2026');
     await screenshot(page, 'frames-agreement-pod');
@@ -129,6 +137,38 @@ describe.runIf(hasBrowser)('the pod in the frames Manage gives it', () => {
     await fresh.waitForSelector('[data-testid="pod-row"]');
     expect(await fresh.$$('[data-testid="pod-row"][data-state="over-billing"]')).toHaveLength(0);
     expect((await report()).some((r) => r.state === 'over-billing')).toBe(false);
+  });
+
+  it("shows every page of the tab at Manage's 1306 × 709 without a horizontal scroll", async () => {
+    await page.setViewportSize({ width: 1600, height: 900 });
+    await page.goto(`${stack.hostUrl}/#/company/${scene.mapped.cwCompany.id}/tab/Distributors`);
+    await page.$eval('iframe[title="Distributors"]', (el) => {
+      Object.assign((el as HTMLElement).style, { width: '1306px', height: '709px' });
+    });
+    const tab = await hostedFrame(page, 'Distributors');
+    await tab.waitForSelector('[data-testid="bound"]');
+    const pages: [string, string][] = [
+      ['This company', '[data-testid="bound"]'],
+      ['Companies', '[data-testid="companies"]'],
+      ['Products', '[data-testid="products"]'],
+      ['Unsynced', '[data-testid="checked-at"]'],
+      ['Reconcile', '[data-testid="reconcile"]'],
+      ['Log', '[data-testid="log"]'],
+      ['Settings', '[data-testid="settings-form"]'],
+      ['Connections', '[data-testid="connection-status"]'],
+    ];
+    const wide: string[] = [];
+    for (const [name, ready] of pages) {
+      await tab.getByRole('tab', { name }).click();
+      await tab.waitForSelector(ready);
+      const over = await tab.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      if (over > 0) wide.push(`${name}: ${over} px too wide`);
+      await screenshot(page, `tab-1306-${name.toLowerCase().replace(/\s+/g, '-')}`);
+    }
+    expect(wide).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('ran every screen above under the full policy, with nothing refused', async () => {

@@ -45,7 +45,7 @@ describe.runIf(hasBrowser)('a failed prorate is never shown as in sync', () => {
     await setFaults(stack.hostUrl, { rules: [] });
 
     await tab.getByRole('button', { name: '← Back to the company' }).click();
-    await expect.poll(() => row().textContent()).toMatch(/Creating prorated addition \(failed/);
+    await expect.poll(() => row().textContent()).toMatch(/Creating prorated addition \(\$[\d,.]+ once; failed/);
     expect(await row().getByTestId('state').textContent()).toBe('Out of sync');
     await screenshot(page, 'honest-state-tab');
 
@@ -59,7 +59,7 @@ describe.runIf(hasBrowser)('a failed prorate is never shown as in sync', () => {
     await tab.getByRole('tab', { name: 'Unsynced' }).click();
     const reportRow = tab.getByTestId('report-row').filter({ hasText: 'Granite Auto Group' });
     await expect.poll(() => reportRow.count()).toBeGreaterThan(0);
-    expect(await reportRow.first().textContent()).toMatch(/Creating prorated addition \(failed/);
+    expect(await reportRow.first().textContent()).toMatch(/Creating prorated addition \(\$[\d,.]+ once; failed/);
     await screenshot(page, 'honest-state-report');
 
     // The agreement pod.

@@ -93,7 +93,7 @@ describe.runIf(hasBrowser)('StreamOne Ion, from connecting it to the first lines
     await tab.getByRole('tab', { name: 'This company' }).click();
     const id = `${customerIdOf(customer())}-${subscription().id}`;
     const row = tab.locator(`[data-testid="subscription"][data-subscription="${id}"]`);
-    await expect.poll(() => row.getByTestId('state').textContent()).toBe('Unmapped');
+    await expect.poll(() => row.getByTestId('state').textContent()).toBe('Not mapped');
     const agreement = world().cw.agreements.find(
       (a) =>
         a.company.id === cwCompany().id &&

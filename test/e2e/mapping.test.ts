@@ -34,7 +34,7 @@ describe.runIf(hasBrowser)('mapping from the Distributors tab', () => {
 
   it('maps a subscription to an agreement, and its status changes', async () => {
     const row = pod.getByTestId('subscription').first();
-    expect(await row.getByTestId('state').textContent()).toBe('Unmapped');
+    expect(await row.getByTestId('state').textContent()).toBe('Not mapped');
     const select = row.locator('select');
     const value = await select.evaluate(
       (el: HTMLSelectElement) => [...el.options].find((o) => o.value && !o.disabled)!.value,
@@ -43,7 +43,7 @@ describe.runIf(hasBrowser)('mapping from the Distributors tab', () => {
     await row.getByRole('button', { name: 'Map' }).click();
     await expect
       .poll(() => pod.getByTestId('subscription').first().getByTestId('state').textContent())
-      .not.toBe('Unmapped');
+      .not.toBe('Not mapped');
     await screenshot(page, 'mapping-subscription-mapped');
   });
 

@@ -124,4 +124,21 @@ describe('a tenant with Pax8 and StreamOne Ion connected', () => {
     expect(res.body.details.reason).toBe('no_usage');
     expect(res.body.message).toMatch(/StreamOne Ion does not report usage/);
   });
+
+  it('on a company screen, names the distributors whose company is bound to it, so the tab opens on one', async () => {
+    const customer = world().ion.customers.find((c) => c.customerOrganization !== 'Oxford Senior Living')!;
+    const cwCompany =
+      world().cw.companies.find((c) => c.name === customer.customerOrganization) ?? world().cw.companies.at(-2)!;
+    expect(
+      (
+        await ion('POST', '/company-mappings', {
+          distributorCompanyId: customerIdOf(customer)!,
+          cwCompanyId: cwCompany.id,
+        })
+      ).status,
+    ).toBe(201);
+    expect((await pax8('GET', `/distributors?cwCompanyId=${cwCompany.id}`)).body.boundHere).toEqual(['ion']);
+    expect((await pax8('GET', '/distributors')).body.boundHere).toEqual([]);
+    expect((await pax8('GET', '/distributors?cwCompanyId=abc')).status).toBe(400);
+  });
 });
