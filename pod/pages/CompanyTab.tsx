@@ -378,6 +378,12 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
           <span class={`status ${stateTone(sub.state)}`} data-testid="state" title={stateExplain(sub.state)}>
             {stateLabel(sub.state)}
           </span>
+          {sub.monthlyDifference !== null && sub.monthlyDifference !== 0 && (
+            <strong class="small" data-testid="monthly-difference">
+              {' '}
+              {signedMoney(sub.monthlyDifference)} a month
+            </strong>
+          )}
           {(sub.difference || sub.error) && <div class="small muted">{sub.difference ?? sub.error}</div>}
           {sub.notes.map((n) => (
             <div key={n} class="small muted" data-testid="note">

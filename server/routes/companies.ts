@@ -138,6 +138,7 @@ async function subscriptionRows(
       status: s.status,
       state: a.ignored ? 'ignored' : a.state,
       difference: a.state === 'out-of-sync' ? [seats, a.reason].filter(Boolean).join(': ') || null : null,
+      monthlyDifference: a.state === 'in-sync' || a.ignored ? null : a.monthlyDifference,
       error: a.state === 'needs-review' || (a.state === 'unmapped' && a.mapping) ? a.reason : null,
       agreementId: mapped || a.mapping?.status === 'paused' ? (a.mapping?.cwAgreementId ?? null) : null,
       productMapping: product

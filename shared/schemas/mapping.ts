@@ -51,6 +51,8 @@ export interface SubscriptionRow {
   state: SubscriptionState;
   /** What differs, for out-of-sync rows ("ConnectWise 5 seats, Pax8 7"). */
   difference: string | null;
+  /** What it changes a month, as the pod and the Unsynced report show it (cents; null when settled or unknown). */
+  monthlyDifference: number | null;
   error: string | null;
   agreementId: number | null;
   productMapping: { id: string; cwCatalogItemId: number | null; cwCatalogIdentifier: string | null } | null;

@@ -44,6 +44,25 @@ describe('the unsynced report', () => {
     expect(res.body.rows.every((r) => typeof r.arrears === 'boolean')).toBe(true);
   });
 
+  it('the report, the pod and the tab show the same money for the same subscription', async () => {
+    const report = (await jdoe('GET', '/reports/unsynced')).body.rows.find(
+      (r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id,
+    );
+    const pod = (await jdoe('GET', `/agreements/${oxford.agreement.id}/unsynced`)).body.rows.find(
+      (r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id,
+    );
+    const tab = (await jdoe('GET', `/companies/${oxford.cwCompany.id}/tab`)).body.subscriptions.find(
+      (r: { id: string }) => r.id === oxford.sub.id,
+    );
+    // Pax8 went from 3 to 5 seats: two seats a month more.
+    const twoSeats = Math.round(oxford.sub.price * 100) * 2;
+    expect([report.monthlyDifference, pod.monthlyDifference, tab.monthlyDifference]).toEqual([
+      twoSeats,
+      twoSeats,
+      twoSeats,
+    ]);
+  });
+
   it('ignoring removes a subscription until it is restored, and survives later syncs and a restart', async () => {
     expect((await jdoe('POST', `/subscriptions/${oxford.sub.id}/ignore`, { reason: 'billed by hand' })).status).toBe(
       200,
