@@ -1,6 +1,7 @@
-import { and, desc, eq, gte, ilike, inArray, lte } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, inArray, isNotNull, lte } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { adjustmentLog, syncOperations } from '../schema.ts';
+import type { Scope } from './scope.ts';
 
 export type NewAdjustment = Omit<typeof adjustmentLog.$inferInsert, 'tenantId' | 'id' | 'at'>;
 
@@ -32,6 +33,27 @@ export const entryOperation = and(
 
 export async function insertAdjustment(db: Database, tenantId: string, entry: NewAdjustment): Promise<void> {
   await db.insert(adjustmentLog).values({ ...entry, tenantId });
+}
+
+/**
+ * The company and product an operation's earlier entries named: a retry or a waiver from the
+ * Log carries them on, so its entry is not left without them.
+ */
+export async function namesForOperation(db: Database, scope: Scope, operationKey: string) {
+  const [row] = await db
+    .select({ companyName: adjustmentLog.companyName, productName: adjustmentLog.productName })
+    .from(adjustmentLog)
+    .where(
+      and(
+        eq(adjustmentLog.tenantId, scope.tenantId),
+        eq(adjustmentLog.distributor, scope.distributor),
+        eq(adjustmentLog.operationKey, operationKey),
+        isNotNull(adjustmentLog.companyName),
+      ),
+    )
+    .orderBy(desc(adjustmentLog.at))
+    .limit(1);
+  return { companyName: row?.companyName ?? undefined, productName: row?.productName ?? undefined };
 }
 
 /** The tenant's adjustment log, newest first, with the state of the operation each entry wrote. */

@@ -1,3 +1,4 @@
+import { signal } from '@preact/signals';
 import { STATE, type SubscriptionState } from '../../shared/billing/states.ts';
 import { formatMoney } from '../../shared/money.ts';
 
@@ -16,7 +17,19 @@ export const day = (iso: string | null | undefined) =>
   iso ? `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}` : '—';
 
 /** An instant, with its zone said: `11/30/2026 14:05 UTC`. */
-export const when = (iso: string | null | undefined) => (iso ? `${day(iso)} ${iso.slice(11, 16)} UTC` : '—');
+/** The tenant's time zone, from its settings: set at sign-in and when the settings are saved. */
+export const tenantZone = signal<string>('UTC');
+
+/** An instant as the tenant reads it: in its zone, named ("11/22/2026 09:30 America/New_York"). */
+export const when = (iso: string | null | undefined) =>
+  iso
+    ? tenantZone.value === 'UTC'
+      ? `${day(iso)} ${iso.slice(11, 16)} UTC`
+      : `${whenIn(iso, tenantZone.value)} ${shortZone(tenantZone.value)}`
+    : '—';
+
+/** "New York" for America/New_York: enough to tell the zone without a long name. */
+const shortZone = (zone: string) => zone.split('/').at(-1)!.replace(/_/g, ' ');
 
 /** An instant in a named zone, in the same day format: `Tue 12/01/2026 02:30`. */
 export function whenIn(iso: string, timeZone: string): string {

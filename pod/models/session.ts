@@ -5,6 +5,7 @@ import type { RecordSummary, SessionInfo } from '../../shared/schemas/session.ts
 import { ApiError, api, read, setBearer } from '../api.ts';
 import { BridgeError, createHostBridge, type HostBridge } from '../bridge/host-bridge.ts';
 import { onLoadData, type ScreenObject } from '../bridge/protocol.ts';
+import { tenantZone } from '../components/format.ts';
 import { readPodConfig } from '../config.ts';
 import { loadDistributors } from './distributor.ts';
 
@@ -105,6 +106,7 @@ export async function boot(win: Window = window) {
     const auth = await bridge.request<Record<string, unknown>>('getMemberAuthentication');
     const info = await read(api.session.$post({ json: auth as never }));
     setBearer(info.token);
+    tenantZone.value = info.timeZone;
     // Every page is about one distributor: which ones there are is known before any shows.
     await loadDistributors(screen.value?.screen === 'company' ? screen.value.id : undefined);
     session.value = info;

@@ -3,6 +3,7 @@ import { formatPercent } from '../../shared/billing/usage/markup.ts';
 import { formatCents } from '../../shared/money.ts';
 import type { TenantSettings } from '../../shared/schemas/settings.ts';
 import { type Answer, ApiError, api, read } from '../api.ts';
+import { tenantZone } from '../components/format.ts';
 import { type FormError, formError } from './forms.ts';
 import { fail } from './session.ts';
 
@@ -42,6 +43,7 @@ export async function saveSettings(next: TenantSettings) {
   saved.value = false;
   try {
     settings.value = await read(api.settings.$put({ json: next }));
+    tenantZone.value = settings.value.timeZone;
     settingsError.value = null;
     saved.value = true;
     changes.value = await read(api.settings.history.$get());

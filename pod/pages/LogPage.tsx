@@ -170,7 +170,7 @@ export function LogPage(props: { operations?: string[]; subscription?: string; r
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
+            {byOperation(rows).map(({ row: r, earlier }) => (
               <tr key={r.id} data-testid="log-row" data-outcome={r.outcome}>
                 <td>{when(r.at)}</td>
                 <td>{r.actorType === 'scheduled' ? 'Scheduled sync' : r.actorName}</td>
@@ -178,9 +178,25 @@ export function LogPage(props: { operations?: string[]; subscription?: string; r
                   {actionWords(r.action, r.outcome)}
                   {r.cwRecordId ? ` (${RECORD[r.action.split('.')[0]!] ?? 'record'} #${r.cwRecordId})` : ''}
                   {r.title && <div class="small muted">{r.title}</div>}
+                  {earlier.length > 0 && (
+                    <details class="small" data-testid="log-attempts">
+                      <summary>
+                        {earlier.length} earlier attempt{earlier.length === 1 ? '' : 's'}
+                      </summary>
+                      <ul>
+                        {earlier.map((e) => (
+                          <li key={e.id}>
+                            {when(e.at)} · {e.actorType === 'scheduled' ? 'Scheduled sync' : e.actorName} ·{' '}
+                            {actionWords(e.action, e.outcome)}
+                            {e.errorMessage ? `: ${e.errorMessage}` : ''}
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  )}
                 </td>
-                <td>{r.companyName ?? '—'}</td>
-                <td>{r.productName ?? '—'}</td>
+                <td>{r.companyName ?? earlier.find((e) => e.companyName)?.companyName ?? '—'}</td>
+                <td>{r.productName ?? earlier.find((e) => e.productName)?.productName ?? '—'}</td>
                 <td class="num" data-testid="log-quantity">
                   {change(r.beforeQuantity, r.quantity, String)}
                 </td>
@@ -226,6 +242,25 @@ export function LogPage(props: { operations?: string[]; subscription?: string; r
       )}
     </section>
   );
+}
+
+/**
+ * One row per operation: its latest attempt, which alone offers Retry and Waive, with the
+ * earlier ones folded under it. Entries of no operation (a company created) stand alone.
+ */
+function byOperation<R extends { id: number; operationKey: string | null }>(rows: readonly R[]) {
+  const out: { row: R; earlier: R[] }[] = [];
+  const seen = new Map<string, { row: R; earlier: R[] }>();
+  for (const r of rows) {
+    const group = r.operationKey ? seen.get(r.operationKey) : undefined;
+    if (group) group.earlier.push(r);
+    else {
+      const fresh = { row: r, earlier: [] as R[] };
+      out.push(fresh);
+      if (r.operationKey) seen.set(r.operationKey, fresh);
+    }
+  }
+  return out;
 }
 
 /** "4 → 6" for an update, "6" for a new line, "—" for entries that bill nothing. */

@@ -56,7 +56,9 @@ export function apiRoutes(deps: ApiDeps) {
         try {
           const session = await createMemberSession(deps, claim);
           failures.succeeded(client);
-          return c.json(session, 201);
+          // Times in the pod read in the tenant's zone, as its settings name it.
+          const { timeZone } = await getSettings(deps.database.db, session.tenant.id);
+          return c.json({ ...session, timeZone }, 201);
         } catch (error) {
           // A refusal of what the client sent counts against it; an outage of ConnectWise does not.
           if (error instanceof AppError && error.status < 500) failures.failed(client);

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client.ts';
-import { insertAdjustment } from '../../db/queries/adjustments.ts';
+import { insertAdjustment, namesForOperation } from '../../db/queries/adjustments.ts';
 import {
   finishOperation,
   insertOperations,
@@ -268,6 +268,7 @@ export async function confirmReviewedPlan(
  * cannot be checked nothing is sent at all.
  */
 export async function retryOperation(ctx: WriteContext, opKey: string): Promise<OperationOutcome> {
+  const meta = await namesForOperation(ctx.db, scopeOf(ctx), opKey);
   const row = (await operationsByKey(ctx.db, scopeOf(ctx), [opKey])).get(opKey);
   if (!row) throw new AppError('not_found', 'No such operation.');
   if (isWritten(row.state)) return outcomeOf(row, { state: row.state, additionId: row.additionId, already: true });
@@ -303,10 +304,10 @@ export async function retryOperation(ctx: WriteContext, opKey: string): Promise<
   }
   if (landed !== null) {
     await settleWritten(ctx, claimed, 'adopted', landed);
-    await logAdoption(ctx, claimed, landed, {});
+    await logAdoption(ctx, claimed, landed, meta);
     return outcomeOf(row, { state: 'adopted', additionId: landed, already: true });
   }
-  return sendOperation(ctx, claimed, {});
+  return sendOperation(ctx, claimed, meta);
 }
 
 /**
@@ -397,10 +398,11 @@ export async function waiveOperation(
   ctx: WriteContext,
   opKey: string,
   reason: string,
-  meta: WriteMeta = {},
+  given: WriteMeta = {},
 ): Promise<OperationRow> {
   const row = (await operationsByKey(ctx.db, scopeOf(ctx), [opKey])).get(opKey);
   if (!row) throw new AppError('not_found', 'No such operation.');
+  const meta = given.companyName ? given : { ...(await namesForOperation(ctx.db, scopeOf(ctx), opKey)), ...given };
   const [waived] = await waiveOperations(ctx.db, scopeOf(ctx), [opKey], {
     by: ctx.actor.name,
     at: ctx.now(),

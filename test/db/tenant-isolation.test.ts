@@ -228,6 +228,11 @@ describe("scoped reads see only their own tenant's rows, and of those only their
     // The whole Log is every distributor's, each entry joined only to its own distributor's operation.
     const all = await adjustments.listAdjustments(db(), A, {});
     expect(all.map((l) => `${l.actorName}:${l.distributor}`).sort()).toEqual(['A-ion:ion', 'A-ion:ion', 'A:pax8']);
+    // A retry's names come from its own tenant's and distributor's entries for that key.
+    expect(
+      (await adjustments.namesForOperation(db(), { tenantId: A, distributor: 'ion' }, SHARED.op)).companyName,
+    ).toBe('Company A-ion');
+    expect((await adjustments.namesForOperation(db(), SA, SHARED.op)).companyName).not.toMatch(/B|ion/);
   });
 
   it("the last check time is the tenant's own", async () => {

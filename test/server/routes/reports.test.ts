@@ -56,7 +56,7 @@ describe('the unsynced report', () => {
     );
     // Pax8 went from 3 to 5 seats: two seats a month more.
     const twoSeats = Math.round(oxford.sub.price * 100) * 2;
-    expect([report.monthlyDifference, pod.monthlyDifference, tab.monthlyDifference]).toEqual([
+    expect([report!.monthlyDifference, pod!.monthlyDifference, tab!.monthlyDifference]).toEqual([
       twoSeats,
       twoSeats,
       twoSeats,

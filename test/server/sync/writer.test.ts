@@ -223,6 +223,11 @@ describe('exactly once', () => {
     const retried = await jdoe('POST', `/operations/${encodeURIComponent(failed.key)}/retry`);
     expect(retried.body.state).toBe('confirmed');
     expect(marked(sc.agreement.id).length).toBe(4);
+    // The retry's entry names the company and product, as the first attempt's did.
+    const after = (await jdoe('GET', '/adjustments')).body.filter((l) => l.operationKey === failed.key);
+    expect(after).toHaveLength(2);
+    for (const l of after) expect([l.companyName, l.productName]).toEqual([entry.companyName, entry.productName]);
+    expect(entry.productName).toBe(sc.sub.productName);
     expect(okPlan((await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`)).body.plan).operations).toEqual([]);
   });
 
