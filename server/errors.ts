@@ -57,8 +57,24 @@ export function fieldErrors(error: $ZodError, prefix?: string): FieldError[] {
 }
 
 export function invalidInput(fields: FieldError[]): AppError {
-  const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
-  return new AppError('invalid_input', `Invalid input: ${summary}`, { fields });
+  const summary = fields.map((f) => `${fieldWords(f.field)}: ${f.message}`).join('; ');
+  return new AppError('invalid_input', `Please check ${summary}.`, { fields });
+}
+
+/**
+ * A field's path as a member reads it: `json.recipients.1` is "recipient 2",
+ * `json.ticket.companyId` "ticket company". The fields list keeps the path for the form.
+ */
+export function fieldWords(path: string): string {
+  const parts = path.replace(/^(json|query|param)\./, '').split('.');
+  const words: string[] = [];
+  for (const p of parts) {
+    if (/^\d+$/.test(p)) {
+      const last = words.pop() ?? 'item';
+      words.push(`${last.replace(/s$/, '')} ${Number(p) + 1}`);
+    } else words.push(p.replace(/Id$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
+  }
+  return words.join(' ');
 }
 
 /** Turns anything thrown in a route into `{ code, message, details }` with the right status. */

@@ -7,6 +7,7 @@ import { Notice } from '../components/Notice.tsx';
 import { NotificationsPanel } from '../components/NotificationsPanel.tsx';
 import { RunProgress } from '../components/RunProgress.tsx';
 import { NextRuns, SchedulePicker } from '../components/SchedulePicker.tsx';
+import { TimeZonePicker } from '../components/TimeZonePicker.tsx';
 import { may } from '../models/session.ts';
 import {
   activeRun,
@@ -114,15 +115,11 @@ export function SettingsPage() {
             error={err?.fields.schedule}
             onChange={(schedule) => setForm({ ...form, schedule })}
           />
-          <label class="field">
-            <span>Time zone</span>
-            <input
-              value={form.timeZone}
-              aria-invalid={Boolean(err?.fields.timeZone)}
-              onInput={(e) => setForm({ ...form, timeZone: e.currentTarget.value })}
-            />
-            {err?.fields.timeZone && <span class="field-error">{err.fields.timeZone}</span>}
-          </label>
+          <TimeZonePicker
+            value={form.timeZone}
+            error={err?.fields.timeZone}
+            onChange={(timeZone) => setForm({ ...form, timeZone })}
+          />
         </div>
         {s && <NextRuns runs={s.nextRuns} timeZone={s.timeZone} />}
         <p>

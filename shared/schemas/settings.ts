@@ -85,7 +85,7 @@ export const tenantSettingsSchema = z.object({
       } catch {
         return false;
       }
-    }, 'timeZone must be an IANA zone such as UTC or America/New_York'),
+    }, 'choose a time zone from the list, such as America/New_York'),
   ),
   unattendedKinds: z.array(z.enum(UNATTENDED_KINDS)).check(z.maxLength(UNATTENDED_KINDS.length, 'list each kind once')),
   rules: syncRulesSchema,

@@ -226,8 +226,8 @@ describe('exactly once', () => {
     // The retry's entry names the company and product, as the first attempt's did.
     const after = (await jdoe('GET', '/adjustments')).body.filter((l) => l.operationKey === failed.key);
     expect(after).toHaveLength(2);
-    for (const l of after) expect([l.companyName, l.productName]).toEqual([entry.companyName, entry.productName]);
-    expect(entry.productName).toBe(sc.sub.productName);
+    for (const l of after) expect([l.companyName, l.productName]).toEqual([entry!.companyName, entry!.productName]);
+    expect(entry!.productName).toBe(sc.sub.productName);
     expect(okPlan((await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`)).body.plan).operations).toEqual([]);
   });
 
