@@ -6,6 +6,7 @@ import {
   type NotificationSettings,
 } from '../../shared/schemas/notifications.ts';
 import { type Answer, api, read } from '../api.ts';
+import { formError } from '../models/forms.ts';
 import { whyNot } from '../models/session.ts';
 import { ActionButton } from './Allowed.tsx';
 import { when } from './format.ts';
@@ -33,6 +34,24 @@ export function NotificationsPanel() {
   const [boards, setBoards] = useState<Boards | null>(null);
   const [recipients, setRecipients] = useState('');
   const [message, setMessage] = useState<{ tone: 'info' | 'error'; text: string } | null>(null);
+  // What the server refused, by field, shown beside each field in the member's words.
+  const [errs, setErrs] = useState<Record<string, string>>({});
+  const refused = (error: unknown) => {
+    const f = formError(error);
+    setErrs(f.fields);
+    setMessage({
+      tone: 'error',
+      text: Object.keys(f.fields).length > 0 ? 'Nothing was saved: check the fields marked below.' : f.message,
+    });
+  };
+  /** The message for a field, or for the first entry of a list ("recipients.1" → recipient 2, by its address). */
+  const errorFor = (field: string, list?: readonly string[]) => {
+    if (errs[field]) return errs[field];
+    const item = Object.keys(errs).find((k) => k.startsWith(`${field}.`));
+    if (!item) return undefined;
+    const i = Number(item.split('.')[1]);
+    return `${list?.[i] ?? `entry ${i + 1}`}: ${errs[item]}`;
+  };
   const load = async () => {
     try {
       const got = await read(api['notification-settings'].$get());
@@ -69,10 +88,11 @@ export function NotificationsPanel() {
   const save = async () => {
     try {
       await read(api['notification-settings'].$put({ json: withRecipients() }));
+      setErrs({});
       setMessage({ tone: 'info', text: 'Notifications saved.' });
       await load();
     } catch (error) {
-      setMessage({ tone: 'error', text: (error as Error).message });
+      refused(error);
     }
   };
   const test = async () => {
@@ -86,9 +106,10 @@ export function NotificationsPanel() {
         tone: sent.error ? 'error' : 'info',
         text: `Test digest (${sent.items} items): ${where.join('; ') || 'not sent'}.${sent.error ? ` ${sent.error}` : ''}`,
       });
+      setErrs({});
       await load();
     } catch (error) {
-      setMessage({ tone: 'error', text: (error as Error).message });
+      refused(error);
     }
   };
   const set = (over: Partial<NotificationSettings>) => setForm({ ...form, ...over });
@@ -118,8 +139,14 @@ export function NotificationsPanel() {
           name="recipients"
           value={recipients}
           placeholder="billing@example.com, owner@example.com"
+          aria-invalid={Boolean(errorFor('recipients'))}
           onInput={(e) => setRecipients(e.currentTarget.value)}
         />
+        {errorFor('recipients', withRecipients().recipients) && (
+          <span class="field-error" data-testid="recipients-error">
+            {errorFor('recipients', withRecipients().recipients)}
+          </span>
+        )}
       </label>
       <fieldset class="field">
         <legend>It lists</legend>
@@ -140,7 +167,13 @@ export function NotificationsPanel() {
       </fieldset>
       <label class="field">
         <span>Subject</span>
-        <input name="subject" value={form.subject} onInput={(e) => set({ subject: e.currentTarget.value })} />
+        <input
+          name="subject"
+          value={form.subject}
+          aria-invalid={Boolean(errs.subject)}
+          onInput={(e) => set({ subject: e.currentTarget.value })}
+        />
+        {errs.subject && <span class="field-error">{errs.subject}</span>}
         <span class="muted small">Named parameters: {PARAMS.join(' ')}</span>
       </label>
       <label class="inline">
@@ -184,6 +217,11 @@ export function NotificationsPanel() {
               ))}
             </select>
           </label>
+          {(errs['ticket.boardId'] || errs['ticket.companyId']) && (
+            <p class="field-error" data-testid="ticket-error">
+              {errs['ticket.boardId'] ?? errs['ticket.companyId']}
+            </p>
+          )}
           {boards && boards.companies.length === 0 && (
             <p class="bad-text small" role="note">
               No company of yours was found in Manage: give your own company the company type “Owner”. The digest names

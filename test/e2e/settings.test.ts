@@ -75,4 +75,20 @@ describe.runIf(hasBrowser)('the schedule and a run from Settings', () => {
     );
     await screenshot(page, 'settings-prorate-minimum');
   });
+
+  it('names a bad recipient beside the field, in the words of the form, and saves nothing', async () => {
+    const tab = page.frameLocator('iframe[title="Distributors"]');
+    await tab.getByRole('tab', { name: 'Settings' }).click();
+    const panel = tab.getByTestId('notifications');
+    await panel.getByLabel('Send a digest').selectOption('daily');
+    await panel.getByLabel('Recipients').fill('billing@sandbox-msp.example, not-an-address');
+    await panel.getByRole('button', { name: 'Save notifications' }).click();
+    await expect
+      .poll(() => panel.getByTestId('recipients-error').textContent())
+      .toBe('not-an-address: use an address such as billing@example.com');
+    expect(await panel.getByTestId('notify-message').textContent()).toBe(
+      'Nothing was saved: check the fields marked below.',
+    );
+    await screenshot(page, 'settings-field-error');
+  });
 });
