@@ -72,7 +72,13 @@ export function fieldWords(path: string): string {
     if (/^\d+$/.test(p)) {
       const last = words.pop() ?? 'item';
       words.push(`${last.replace(/s$/, '')} ${Number(p) + 1}`);
-    } else words.push(p.replace(/Id$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
+    } else
+      words.push(
+        p
+          .replace(/Id$/, '')
+          .replace(/([a-z])([A-Z])/g, '$1 $2')
+          .toLowerCase(),
+      );
   }
   return words.join(' ');
 }

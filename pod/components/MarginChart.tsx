@@ -3,7 +3,8 @@ import { formatCents } from '../../shared/money.ts';
 export interface ChartPoint {
   period: string;
   licences: number;
-  marginCents: number;
+  /** Null for a month with nothing reconciled: no point is drawn, rather than an invented $0.00. */
+  marginCents: number | null;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -20,13 +21,19 @@ export function MarginChart(props: { points: readonly ChartPoint[]; title: strin
   const inner = { w: w - pad.l - pad.r, h: h - pad.t - pad.b };
   const step = inner.w / Math.max(props.points.length, 1);
   const maxLic = Math.max(1, ...props.points.map((p) => p.licences));
-  const margins = props.points.map((p) => p.marginCents);
+  const margins = props.points.map((p) => p.marginCents).filter((m): m is number => m !== null);
   const hi = Math.max(0, ...margins);
   const lo = Math.min(0, ...margins);
   const span = hi - lo || 1;
   const y = (cents: number) => pad.t + ((hi - cents) / span) * inner.h;
+  // The line breaks over months without figures: each run of known months is drawn apart.
   const line = props.points
-    .map((p, i) => `${i === 0 ? 'M' : 'L'}${(pad.l + step * (i + 0.5)).toFixed(1)},${y(p.marginCents).toFixed(1)}`)
+    .map((p, i) =>
+      p.marginCents === null
+        ? ''
+        : `${i === 0 || props.points[i - 1]!.marginCents === null ? 'M' : 'L'}${(pad.l + step * (i + 0.5)).toFixed(1)},${y(p.marginCents).toFixed(1)}`,
+    )
+    .filter(Boolean)
     .join(' ');
   return (
     <figure class="chart" data-testid="margin-chart">
@@ -45,7 +52,11 @@ export function MarginChart(props: { points: readonly ChartPoint[]; title: strin
                 class="bar"
                 data-licences={p.licences}
               >
-                <title>{`${label(p.period)}: ${p.licences} licences, margin ${formatCents(p.marginCents)}`}</title>
+                <title>
+                  {p.marginCents === null
+                    ? `${label(p.period)}: nothing reconciled`
+                    : `${label(p.period)}: ${p.licences} licences, margin ${formatCents(p.marginCents)}`}
+                </title>
               </rect>
               <text x={pad.l + step * (i + 0.5)} y={h - 6} class="tick">
                 {label(p.period)}
@@ -54,13 +65,14 @@ export function MarginChart(props: { points: readonly ChartPoint[]; title: strin
           );
         })}
         <path d={line} class="margin" />
-        <text x={4} y={pad.t + 8} class="tick">
+        {/* Axis labels anchored inside the chart's margins, so none is cut at the edge. */}
+        <text x={pad.l - 4} y={pad.t + 8} class="tick end" data-testid="licence-axis">
           {maxLic}
         </text>
-        <text x={w - pad.r + 4} y={y(hi) + 8} class="tick">
+        <text x={w - pad.r + 4} y={y(hi) + 8} class="tick start">
           {formatCents(hi)}
         </text>
-        <text x={w - pad.r + 4} y={y(lo)} class="tick">
+        <text x={w - pad.r + 4} y={y(lo)} class="tick start">
           {formatCents(lo)}
         </text>
       </svg>

@@ -42,8 +42,10 @@ export async function monthPicture(db: Database, tenantId: string, period: strin
   const main = totals[0]?.currency ?? 'USD';
   const series = (list: typeof rows) =>
     months.map((m) => {
-      const t = totalsOf(list.filter((r) => r.period === m && currencyOf(r) === main));
-      return { period: m, licences: t.licences, marginCents: t.marginCents };
+      const month = list.filter((r) => r.period === m && currencyOf(r) === main);
+      const t = totalsOf(month);
+      // A month with nothing reconciled has no figures: drawn as a gap, never as $0.00.
+      return { period: m, licences: t.licences, marginCents: month.length > 0 ? t.marginCents : null };
     });
   const names = [...new Set(rows.map((r) => r.companyName))].sort();
   return {

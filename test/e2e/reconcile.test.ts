@@ -75,7 +75,16 @@ describe.runIf(hasBrowser)("a month's reconciliation in the tab", () => {
     // The month's picture adds up, and its chart has twelve months.
     const picture = tab.getByTestId('month-picture');
     expect(await picture.textContent()).toContain('October 2026: the month');
-    expect(await tab.getByTestId('margin-chart').locator('rect.bar').count()).toBe(12);
+    const chart = tab.getByTestId('margin-chart');
+    expect(await chart.locator('rect.bar').count()).toBe(12);
+    // Only October is reconciled: the other months are named as such, and the line is one point, not a run of $0.00.
+    const titles = await chart.locator('rect.bar title').allTextContents();
+    expect(titles.filter((t) => t.endsWith('nothing reconciled'))).toHaveLength(11);
+    expect(await chart.locator('path.margin').getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+$/);
+    // The licence axis's label sits wholly inside the chart.
+    const axis = await chart.getByTestId('licence-axis').boundingBox();
+    const svg = await chart.locator('svg').boundingBox();
+    expect(axis!.x).toBeGreaterThanOrEqual(svg!.x);
     await tab.getByRole('button', { name: 'Pending Review' }).first().click();
     await screenshot(page, 'reconcile-decided');
 
