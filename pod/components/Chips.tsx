@@ -5,7 +5,8 @@ type Key = keyof typeof LABELS;
  * The clickable counts above a list; each filters the list to its status. They are toggle
  * buttons, not tabs: the list below stays one list whichever filter is on.
  */
-export function Chips(props: { counts: Record<Key, number>; value: Key; onChange: (k: Key) => void }) {
+/** `value` null: none is on (a list focused on one record by a link). */
+export function Chips(props: { counts: Record<Key, number>; value: Key | null; onChange: (k: Key) => void }) {
   return (
     <fieldset class="chips">
       <legend class="visually-hidden">Filter by status</legend>

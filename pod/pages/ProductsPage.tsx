@@ -10,6 +10,7 @@ import { Notice } from '../components/Notice.tsx';
 import { EditCatalogPanel, MarkupField, UsageSyncSwitch } from '../components/UsageProductControls.tsx';
 import { dname } from '../models/distributor.ts';
 import type { FormError } from '../models/forms.ts';
+import { view } from '../models/nav.ts';
 import {
   bindProduct,
   type CatalogHit,
@@ -47,10 +48,15 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
     );
   if (!data) return <p class="muted">Reading {dname()} products…</p>;
   const q = productSearch.value.trim().toLowerCase();
-  const rows = data.rows
-    .filter((r) => !props.focusProductId || r.distributorProductId === props.focusProductId || q)
-    .filter((r) => productFilter.value === 'all' || r.status === productFilter.value)
-    .filter((r) => !q || `${r.name} ${r.sku ?? ''} ${r.vendorName}`.toLowerCase().includes(q));
+  // Opened for one product ("Bind product…"): that product alone, whatever filter was chosen
+  // before, and no filter shown as chosen; searching or a filter goes back to the whole list.
+  const focused =
+    props.focusProductId && !q ? data.rows.find((r) => r.distributorProductId === props.focusProductId) : undefined;
+  const rows = focused
+    ? [focused]
+    : data.rows
+        .filter((r) => productFilter.value === 'all' || r.status === productFilter.value)
+        .filter((r) => !q || `${r.name} ${r.sku ?? ''} ${r.vendorName}`.toLowerCase().includes(q));
   const showSubs = async (row: ProductRow) => {
     try {
       setSubs({ ...subs, [row.distributorProductId]: await subProductsOf(row.distributorProductId) });
@@ -61,7 +67,22 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
   return (
     <section>
       <RoleNote actions={['writeAdditions', 'exportProducts', 'editProducts']} />
-      <Chips counts={data.counts} value={productFilter.value} onChange={(k) => (productFilter.value = k)} />
+      <Chips
+        counts={data.counts}
+        value={focused ? null : productFilter.value}
+        onChange={(k) => {
+          productFilter.value = k;
+          if (focused) view.value = { page: 'products' };
+        }}
+      />
+      {focused && (
+        <p class="notice" data-testid="products-focus">
+          Showing {focused.name} only.{' '}
+          <button type="button" class="link" onClick={() => (view.value = { page: 'products' })}>
+            Show every product
+          </button>
+        </p>
+      )}
       <input
         class="search"
         value={productSearch.value}

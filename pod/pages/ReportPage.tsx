@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { monthName } from '../../shared/billing/calendar.ts';
-import { stateLabel } from '../../shared/billing/states.ts';
 import { formatCents } from '../../shared/money.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { CompanyLink } from '../components/CompanyLink.tsx';
-import { age, day, signedMoney, when } from '../components/format.ts';
+import { age, day, signedMoney, stateExplain, stateLabel, stateTone, when } from '../components/format.ts';
 import { MapInline } from '../components/MapInline.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { RunProgress } from '../components/RunProgress.tsx';
@@ -200,15 +199,17 @@ function Group(props: { title: string; rows: ReportRow[]; linked?: boolean; hide
 function Row({ row: r, linked }: { row: ReportRow; linked?: boolean }) {
   const [mapping, setMapping] = useState(false);
   const [done, setDone] = useState<string | null>(null);
+  // Mapped from its row: the row says so at once, until the next check says where it stands.
+  const state = done ? 'mapped' : r.state;
   return (
-    <tr data-testid="report-row" data-state={r.state} data-subscription={r.subscriptionId}>
+    <tr data-testid="report-row" data-state={state} data-subscription={r.subscriptionId}>
       <td>
         <CompanyLink id={r.cwCompanyId} name={r.companyName} />
       </td>
       <td class="subscription">
         {r.productName} <span class="muted small">{r.billingTerm}</span>{' '}
-        <span class={`status ${r.state === 'out-of-sync' || r.state === 'over-billing' ? 'bad' : 'neutral'}`}>
-          {stateLabel(r.state)}
+        <span class={`status ${stateTone(state)}`} title={stateExplain(state)} data-testid="state">
+          {stateLabel(state)}
         </span>
         {r.reason && <Reason text={r.reason} />}
         {r.usagePeriod && r.usageTotalCents !== null && (

@@ -47,6 +47,22 @@ describe.runIf(hasBrowser)('mapping from the Distributors tab', () => {
     await screenshot(page, 'mapping-subscription-mapped');
   });
 
+  it('"Bind product…" opens Products on that product alone, with no filter shown as chosen', async () => {
+    await pod.getByRole('tab', { name: 'Products' }).click();
+    await pod.getByTestId('chip-mapped').click();
+    await pod.getByRole('tab', { name: 'This company' }).click();
+    const unbound = pod.getByTestId('subscription').filter({ has: pod.getByRole('button', { name: 'Bind product…' }) });
+    await expect.poll(() => unbound.count()).toBeGreaterThan(0);
+    await unbound.first().getByRole('button', { name: 'Bind product…' }).click();
+    await expect.poll(() => pod.getByTestId('products-focus').count()).toBe(1);
+    expect(await pod.locator('[data-testid="products"] > tbody > tr').count()).toBe(1);
+    expect(await pod.locator('fieldset.chips button[aria-pressed="true"]').count()).toBe(0);
+    await pod.getByRole('button', { name: 'Show every product' }).click();
+    await expect.poll(() => pod.getByTestId('products-focus').count()).toBe(0);
+    await pod.getByTestId('chip-all').click();
+    await pod.getByRole('tab', { name: 'This company' }).click();
+  });
+
   it('moves between pages with the keyboard, as a tab list does', async () => {
     const tabs = pod.getByRole('tablist', { name: 'Distributor sync pages' });
     const company = tabs.getByRole('tab', { name: 'This company' });

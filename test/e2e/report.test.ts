@@ -80,6 +80,8 @@ describe.runIf(hasBrowser)('the unsynced report leads to the next action', () =>
     await picked.locator('select').selectOption({ index: 1 });
     await picked.getByRole('button', { name: 'Map', exact: true }).click();
     await expect.poll(() => picked.getByTestId('next').textContent()).toMatch(/now bills on agreement #\d+/);
+    // The row says at once that it is mapped, not "Not mapped" until the next check.
+    expect(await picked.getByTestId('state').textContent()).toBe('Mapped, not written');
 
     // Re-check: the list follows what was just done.
     await tab.getByRole('button', { name: 'Re-check now' }).click();
