@@ -52,14 +52,15 @@ describe('usage and arrears', () => {
     for (const r of skipped)
       expect(r.reason).toMatch(/is not bound to a ConnectWise product; bind it on the Products page/);
     expect(res.body.panel[0]).toMatchObject({ resourceGroup: 'oxfordseniorliving.com', status: 'Active' });
-    // This month so far is November 21st's lines at Pax8's prices, projected over November's 30 days.
+    // This month so far is November 21st's lines at Pax8's prices. They count users, billed by the
+    // month at the count: the projection is the month so far (never × 30 ÷ 21, as docs/billing.md says).
     const summary = world().pax8.usageSummaries.find((u) => u.subscriptionId === proofpoint.sub.id)!;
     const sofar = world()
       .pax8.usageLines.filter((l) => l.usageSummaryId === summary.id && l.usageDate === '2026-11-21')
       .reduce((n, l) => n + Math.round(l.currentCharges * 100), 0);
     expect(res.body.panel[0]).toMatchObject({
       currentCents: sofar,
-      projectedCents: Math.round((sofar * 30) / 21),
+      projectedCents: sofar,
       lastMonthCents: 4500 + 14300 + 5600 + 45100,
     });
   });
@@ -220,6 +221,9 @@ describe('usage and arrears', () => {
       recurring: false,
     });
     expect(after.unitPrice.cents).toBe(expected);
+    // Azure's meters accrue by the day: this month so far is projected over November's 30 days.
+    const panel = res.body.panel[0]!;
+    expect(panel.projectedCents).toBe(Math.round((panel.currentCents * 30) / 21));
     for (const l of october) expect(after.invoiceDescription).toContain(l.productName);
     const confirm = await jdoe('POST', '/usage-plans/confirm', {
       subscriptionId: azure.sub.id,
