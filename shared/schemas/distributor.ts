@@ -140,7 +140,7 @@ export interface Invoice {
  * What an invoice line is, for the core, whatever the distributor calls it: `seats` and
  * `usage` carry the month's quantity; `prorate` and `charge` add to what is due; `credit`
  * (credits and rebates) reduces it by its amount, whatever its sign; `payment` is money paid
- * against the invoice, not a price of anything, and is left out. See `docs/billing.md`.
+ * against the invoice, not a price of anything, and is left out. See `shared/billing/billing-rules.md`.
  */
 export const INVOICE_LINE_KINDS = ['seats', 'usage', 'prorate', 'charge', 'credit', 'payment'] as const;
 export type InvoiceLineKind = (typeof INVOICE_LINE_KINDS)[number];

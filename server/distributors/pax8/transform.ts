@@ -258,7 +258,7 @@ export function toInvoices(raw: readonly unknown[]): Parsed<Invoice> {
   });
 }
 
-/** Pax8's documented item types, as the core counts them (`docs/billing.md`). */
+/** Pax8's documented item types, as the core counts them (`shared/billing/billing-rules.md`). */
 const ITEM_KINDS: Record<string, InvoiceLineKind> = {
   subscription: 'seats',
   prorate: 'prorate',

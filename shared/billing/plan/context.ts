@@ -100,7 +100,7 @@ export interface PlanContext {
 
 /**
  * How many months an agreement bills at once: a yearly agreement invoices a year ahead, so its
- * recurring line carries a year's price (docs/billing.md).
+ * recurring line carries a year's price (shared/billing/billing-rules.md).
  */
 export function cycleMonths(agreement: Pick<AgreementView, 'billingCycle'>): number {
   const cycle = agreement.billingCycle ?? '';

@@ -53,7 +53,7 @@ describe('usage and arrears', () => {
       expect(r.reason).toMatch(/is not bound to a ConnectWise product; bind it on the Products page/);
     expect(res.body.panel[0]).toMatchObject({ resourceGroup: 'oxfordseniorliving.com', status: 'Active' });
     // This month so far is November 21st's lines at Pax8's prices. They count users, billed by the
-    // month at the count: the projection is the month so far (never × 30 ÷ 21, as docs/billing.md says).
+    // month at the count: the projection is the month so far, never × 30 ÷ 21 (shared/billing/billing-rules.md).
     const summary = world().pax8.usageSummaries.find((u) => u.subscriptionId === proofpoint.sub.id)!;
     const sofar = world()
       .pax8.usageLines.filter((l) => l.usageSummaryId === summary.id && l.usageDate === '2026-11-21')

@@ -269,7 +269,7 @@ describe('a cancellation after ConnectWise invoiced later months', () => {
   });
 });
 
-describe('which unit price an agreement carries (docs/billing.md)', () => {
+describe('which unit price an agreement carries (shared/billing/billing-rules.md)', () => {
   const created = (billingTerm: 'Monthly' | 'Annual' | '2-Year' | '3-Year', billingCycle: string) =>
     ok(
       planSubscription(
