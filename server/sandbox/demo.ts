@@ -1,0 +1,62 @@
+import type { Database } from '../../db/client.ts';
+import type { Clock } from '../clock.ts';
+import type { SecretBox } from '../crypto.ts';
+import type { Env } from '../env.ts';
+import type { Logger } from '../logger.ts';
+import type { Mailer } from '../notify/mailer.ts';
+import { bootstrapSandboxTenant } from './bootstrap.ts';
+import { startSandboxes } from './start.ts';
+
+/**
+ * Sandbox mode's vendors on loopback, generated around "today", with the demo tenant registered
+ * against them: what `npm start` shows. Loaded by the server only in sandbox mode, so a
+ * deployment never loads a sandbox module. Answers the lines to print and how to stop them.
+ */
+export async function startDemo(deps: {
+  env: Env;
+  clock: Clock;
+  db: Database;
+  secrets: SecretBox;
+  mailer: Mailer;
+  logger: Logger;
+  base: string;
+}) {
+  const { env, clock } = deps;
+  const sandboxes = await startSandboxes({
+    today: clock.now().toISODate()!,
+    cwPort: env.SANDBOX_CW_PORT,
+    pax8Port: env.SANDBOX_PAX8_PORT,
+    ionPort: env.SANDBOX_ION_PORT,
+    sophosPort: env.SANDBOX_SOPHOS_PORT,
+    smtpPort: env.SANDBOX_SMTP_PORT,
+    inboxPort: env.SANDBOX_INBOX_PORT,
+  });
+  // Digests go to the sandbox's inbox unless a real mail server is configured.
+  if (!env.SMTP_URL) deps.mailer.use(sandboxes.mail.smtpUrl);
+  const { registered } = await bootstrapSandboxTenant(
+    { now: () => clock.now().toJSDate(), db: deps.db, secrets: deps.secrets },
+    sandboxes,
+    deps.base,
+    { ion: true, sophos: true },
+  );
+  deps.logger.info('sandbox ready', {
+    connectwise: sandboxes.cw.url,
+    pax8: sandboxes.pax8.baseUrl,
+    ion: sandboxes.ion.url,
+    today: sandboxes.world.today,
+    hosted: registered.map((r) => `${r.description}: ${r.action}`),
+  });
+  return {
+    close: () => sandboxes.close(),
+    lines: [
+      '',
+      `  Open ConnectWise (sandbox): ${sandboxes.cw.url}/`,
+      '    sign in as jdoe, nross, kpark or amarkov (password "sandbox"), open a company, then its Distributors tab',
+      '',
+      `  Sandbox Pax8 API:           ${sandboxes.pax8.baseUrl}`,
+      `  Sandbox StreamOne Ion API:  ${sandboxes.ion.url}/api/v3 (account ${sandboxes.world.ion.accountId})`,
+      `  Sandbox Sophos Central API: ${sandboxes.sophos.url}`,
+      `  Sandbox inbox (digests):    ${sandboxes.mail.inboxUrl}${env.SMTP_URL ? ' (unused: SMTP_URL is set)' : ''}`,
+    ],
+  };
+}
