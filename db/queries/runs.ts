@@ -43,15 +43,18 @@ export async function countOnRun(
 export const recentRuns = (db: Database, tenantId: string, limit = 20) =>
   db.select().from(syncRuns).where(eq(syncRuns.tenantId, tenantId)).orderBy(desc(syncRuns.startedAt)).limit(limit);
 
-/** Runs left `running` by a process that stopped: accounted for as interrupted. */
-export async function closeInterruptedRuns(db: Database, tenantId: string, except: string, now: Date) {
+/**
+ * Runs left `running` by a process that stopped: accounted for as interrupted, ending at
+ * `endedBy` (the start of the run that found them), so the history never shows two overlap.
+ */
+export async function closeInterruptedRuns(db: Database, tenantId: string, except: string, endedBy: Date) {
   await db
     .update(syncRuns)
     .set({
       status: 'failed',
       error:
         'Interrupted: the run stopped before it could record its end (its process was stopped, or the database was unreachable). Its writes are counted above; the next run settled what it had started, and nothing was written twice.',
-      finishedAt: now,
+      finishedAt: endedBy,
     })
     .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.status, 'running'), sql`${syncRuns.id} <> ${except}`));
 }

@@ -34,14 +34,16 @@ export async function runTenantArrears(deps: RunDeps, tenant: Tenant, options: A
   const runId = randomUUID();
   const settings = await getSettings(deps.db, tenant.id);
   const checkOnly = settings.approvedBy === null;
+  const startedAt = now();
   await insertRun(deps.db, tenant.id, {
     id: runId,
     trigger: options.trigger,
     actor: ACTOR_NAME,
     status: 'running',
-    startedAt: now(),
+    startedAt,
   });
-  await closeInterruptedRuns(deps.db, tenant.id, runId, now());
+  // A run that stopped ends, at the latest, when this one starts: never overlapping it.
+  await closeInterruptedRuns(deps.db, tenant.id, runId, startedAt);
   let writes = 0;
   let failures = 0;
   let needsReview = 0;

@@ -185,14 +185,16 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
   const unapproved = unattended && settings.approvedBy === null;
   const checkOnly = options.trigger === 'check' || unapproved;
   const actorName = runActorName(options);
+  const startedAt = now();
   await insertRun(deps.db, tenant.id, {
     id: runId,
     trigger: options.trigger,
     actor: actorName,
     status: 'running',
-    startedAt: now(),
+    startedAt,
   });
-  await closeInterruptedRuns(deps.db, tenant.id, runId, now());
+  // A run that stopped ends, at the latest, when this one starts: never overlapping it.
+  await closeInterruptedRuns(deps.db, tenant.id, runId, startedAt);
   const progress = (v: RunProgress) => updateRun(deps.db, tenant.id, runId, v);
   let writes = 0;
   let failures = 0;

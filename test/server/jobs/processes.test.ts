@@ -189,6 +189,9 @@ describe.runIf(testDriver === 'postgres')('sync runs across server processes', (
       expect(runs.map((r) => r.status).sort()).toEqual(['failed', 'succeeded']);
       const killed = runs.find((r) => r.status === 'failed')!;
       expect(killed.error).toMatch(/Interrupted/);
+      // It ends, at the latest, when the run that took over began: the history shows no overlap.
+      const retry = runs.find((r) => r.status === 'succeeded')!;
+      expect(killed.finishedAt!.getTime()).toBeLessThanOrEqual(retry.startedAt.getTime());
       // What the killed run wrote before it died is in its history, not lost with it.
       expect(killed.writes).toBeGreaterThan(0);
       // Nothing is missing either: one more run finds nothing left to write.
