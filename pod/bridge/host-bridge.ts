@@ -110,7 +110,11 @@ export function createHostBridge(options: BridgeOptions) {
         else send({ message: 'ready' });
       });
     },
-    request<T = unknown>(name: HostedRequest, args?: Record<string, unknown>): Promise<T> {
+    /**
+     * Asks Manage for something. With a schema, the answer is checked before anyone uses it: a
+     * malformed answer is refused, naming what is wrong, never handed on as if it were right.
+     */
+    request<T = unknown>(name: HostedRequest, args?: Record<string, unknown>, schema?: z.ZodMiniType<T>): Promise<T> {
       if (!frameId) return Promise.reject(new BridgeError('not connected to ConnectWise'));
       return new Promise<T>((resolve, reject) => {
         const key = name.toLowerCase();
@@ -121,7 +125,15 @@ export function createHostBridge(options: BridgeOptions) {
         }, options.requestTimeoutMs ?? 5000);
         const done = (data: unknown) => {
           clearTimeout(timer);
-          resolve(data as T);
+          if (!schema) return resolve(data as T);
+          const parsed = z.safeParse(schema, data);
+          if (parsed.success) resolve(parsed.data);
+          else
+            reject(
+              new BridgeError(
+                `ConnectWise answered ${name} in a form this page cannot read: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+              ),
+            );
         };
         waiting.set(key, [...(waiting.get(key) ?? []), done]);
         send(args ? { hosted_request: name, frameID: frameId, args } : { hosted_request: name, frameID: frameId });

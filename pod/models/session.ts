@@ -2,6 +2,7 @@ import { signal } from '@preact/signals';
 import { z } from 'zod/mini';
 import type { Action } from '../../shared/schemas/permissions.ts';
 import type { RecordSummary, SessionInfo } from '../../shared/schemas/session.ts';
+import { memberAuthenticationSchema } from '../../shared/schemas/session.ts';
 import { ApiError, api, read, setBearer } from '../api.ts';
 import { BridgeError, createHostBridge, type HostBridge } from '../bridge/host-bridge.ts';
 import { onLoadData, type ScreenObject } from '../bridge/protocol.ts';
@@ -103,8 +104,8 @@ export async function boot(win: Window = window) {
   }
   phase.value = { kind: 'signing-in' };
   try {
-    const auth = await bridge.request<Record<string, unknown>>('getMemberAuthentication');
-    const info = await read(api.session.$post({ json: auth as never }));
+    const auth = await bridge.request('getMemberAuthentication', undefined, memberAuthenticationSchema);
+    const info = await read(api.session.$post({ json: auth }));
     setBearer(info.token);
     tenantZone.value = info.timeZone;
     // Every page is about one distributor: which ones there are is known before any shows.

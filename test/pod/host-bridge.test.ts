@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHostBridge } from '../../pod/bridge/host-bridge.ts';
+import { memberAuthenticationSchema } from '../../shared/schemas/session.ts';
 
 /** Just enough of a framed window: a parent that records what the pod posts, and message delivery. */
 function framedWindow() {
@@ -65,6 +66,21 @@ describe('host bridge', () => {
     w.deliver(JSON.stringify({ response: 'getMemberAuthentication', data: { wrong: true } }), MANAGE);
     w.deliver(JSON.stringify({ response: 'getmemberauthentication', data: { memberid: 'jdoe' } }), MANAGE);
     await expect(auth).resolves.toEqual({ memberid: 'jdoe' });
+  });
+
+  it("checks an answer against the request's schema: a malformed one is refused, naming what is wrong", async () => {
+    const w = framedWindow();
+    const bridge = createHostBridge({ win: w.win, allowedOrigins: [MANAGE] });
+    const connected = bridge.connect();
+    w.deliver(JSON.stringify({ MessageFrameID: 'f2' }), MANAGE);
+    await connected;
+    const bad = bridge.request('getMemberAuthentication', undefined, memberAuthenticationSchema);
+    w.deliver(JSON.stringify({ response: 'getmemberauthentication', data: { memberid: 'jdoe' } }), MANAGE);
+    await expect(bad).rejects.toThrow(/cannot read: site: .*companyid: .*memberHash: /);
+    const good = bridge.request('getMemberAuthentication', undefined, memberAuthenticationSchema);
+    const claim = { site: 'na.myconnectwise.net', companyid: 'msp', memberid: 'jdoe', memberHash: 'h' };
+    w.deliver(JSON.stringify({ response: 'getmemberauthentication', data: claim }), MANAGE);
+    await expect(good).resolves.toEqual(claim);
   });
 
   it('sends openScreen, setDirty and refreshScreen with their args, as Manage expects', async () => {
