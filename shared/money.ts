@@ -98,6 +98,18 @@ export function parseCents(text: string): Cents {
   return micros / 10_000;
 }
 
+/**
+ * A percentage as a member types it ("15", "12.5", "-10") in basis points (1500, 1250, -1000),
+ * read from its digits, never through a float: at most two decimal places.
+ */
+export function parsePercentBp(text: string): number {
+  const t = text.trim().replace(/%$/, '').trim();
+  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(t);
+  if (!m) throw new MoneyError(`"${text.trim()}" is not a percentage such as 15 or 12.5 (at most 2 decimal places)`);
+  const bp = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
+  return m[1] ? -bp : bp;
+}
+
 /** Cents as the decimal number ConnectWise's JSON takes (`1935` → `19.35`): for outgoing bodies only. */
 export function centsToAmount(cents: Cents): number {
   return Number(centsToDecimal(cents));

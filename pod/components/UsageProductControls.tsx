@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatPercent } from '../../shared/billing/usage/markup.ts';
-import { centsToDecimal, parseCents } from '../../shared/money.ts';
+import { centsToDecimal, parseCents, parsePercentBp } from '../../shared/money.ts';
 import type { FormError } from '../models/forms.ts';
 import {
   type CatalogItemDetails,
@@ -51,8 +51,12 @@ export function MarkupField({ row }: { row: ProductRow }) {
       class="inline"
       onSubmit={async (e) => {
         e.preventDefault();
-        const bp = text.trim() === '' ? null : Math.round(Number(text) * 100);
-        if (bp !== null && !Number.isFinite(bp)) return setError('A percentage, such as 15 or 12.5.');
+        let bp: number | null;
+        try {
+          bp = text.trim() === '' ? null : parsePercentBp(text);
+        } catch (bad) {
+          return setError((bad as Error).message);
+        }
         const failed = await setProductMarkup(row.mappingId!, bp);
         setError(failed?.message ?? null);
       }}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { monthName } from '../../shared/billing/calendar.ts';
 import { formatPercent } from '../../shared/billing/usage/markup.ts';
-import { formatCents, parseCents } from '../../shared/money.ts';
+import { formatCents, parseCents, parsePercentBp } from '../../shared/money.ts';
 import { USAGE_OPTION_NAMES, USAGE_OPTIONS, type UsageOption } from '../../shared/schemas/usage.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Details } from '../components/Details.tsx';
@@ -169,8 +169,7 @@ function SettingsRow({ subscriptionId, data }: { subscriptionId: string; data: U
   const [bad, setBad] = useState<string | null>(null);
   const save = () => {
     try {
-      const pct = markup.trim() === '' ? null : Math.round(Number(markup) * 100);
-      if (pct !== null && !Number.isFinite(pct)) throw new Error('The markup is a percentage, such as 15 or 12.5.');
+      const pct = markup.trim() === '' ? null : parsePercentBp(markup);
       const cents = (text: string) => (text.trim() === '' ? null : parseCents(text.replace(/[$,]/g, '')));
       setBad(null);
       void saveUsageSettings(subscriptionId, {

@@ -10,6 +10,7 @@ import {
   microsToDecimal,
   parseCents,
   parseMicros,
+  parsePercentBp,
   sumByCurrency,
 } from '../../shared/money.ts';
 
@@ -82,6 +83,16 @@ describe('amounts at the boundaries', () => {
     expect(parseCents('-0.5')).toBe(-50);
     expect(() => parseCents('19.355')).toThrow('more than 2 decimal places');
     expect(() => parseCents('abc')).toThrow(MoneyError);
+  });
+
+  it('reads a percentage to basis points from its digits, never through a float', () => {
+    expect(parsePercentBp('15')).toBe(1500);
+    expect(parsePercentBp('12.5')).toBe(1250);
+    // 0.29 × 100 is 28.999999999999996 in floating point; the digits say 29.
+    expect(parsePercentBp('0.29')).toBe(29);
+    expect(parsePercentBp('-10 %')).toBe(-1000);
+    expect(() => parsePercentBp('12.345')).toThrow(/at most 2 decimal places/);
+    expect(() => parsePercentBp('lots')).toThrow(MoneyError);
   });
 
   it('writes cents back as the decimal ConnectWise takes', () => {
