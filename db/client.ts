@@ -13,7 +13,11 @@ export type Driver = 'pglite' | 'postgres';
 export type DatabaseConfig =
   | { driver: 'postgres'; url: string; max?: number }
   | { driver: 'pglite'; dataDir: string }
-  | { driver: 'pglite'; memory: true };
+  | {
+      driver: 'pglite';
+      memory: true /** A data directory dumped by PGlite, to start from instead of an empty one. */;
+      loadDataDir?: Blob;
+    };
 
 export interface DatabaseHandle {
   db: Database;
@@ -41,7 +45,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
   }
   let client: PGlite;
   if ('memory' in config) {
-    client = new PGlite();
+    client = config.loadDataDir ? new PGlite({ loadDataDir: config.loadDataDir }) : new PGlite();
   } else {
     mkdirSync(config.dataDir, { recursive: true });
     client = new PGlite(config.dataDir);
