@@ -42,6 +42,8 @@ export interface AppDeps {
   mailer?: Mailer;
   /** The proxies whose `X-Forwarded-For` is believed (`TRUST_PROXY`). */
   trustProxy?: readonly string[];
+  /** How long a member's write holds its claim without renewal (default 60 s). */
+  writeLeaseMs?: number;
 }
 
 /** Builds the whole HTTP surface from its dependencies; index.ts only wires and serves. */
@@ -67,6 +69,7 @@ export function createApp(deps: AppDeps) {
     logger: deps.logger,
     setupFetch: deps.cw?.fetch,
     trustProxy: deps.trustProxy,
+    writeLeaseMs: deps.writeLeaseMs,
   };
   const pacer = sharedPacers(deps.database.db, deps.syncBudgetPerMinute ?? 600);
   const runDeps = (): RunDeps => ({

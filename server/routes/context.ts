@@ -28,6 +28,8 @@ export interface ApiDeps extends SessionDeps {
   logger: Logger;
   /** The proxies whose `X-Forwarded-For` is believed (`TRUST_PROXY`); none by default. */
   trustProxy?: readonly string[];
+  /** How long a member's write holds its claim without renewal (60 s; tests scale it down). */
+  writeLeaseMs?: number;
 }
 
 /**

@@ -18,6 +18,7 @@ export const writeContext = (ctx: RequestContext, deps: ApiDeps): WriteContext =
   actor: ctx.actor,
   cw: ctx.cw,
   now: () => deps.clock.now().toJSDate(),
+  ...(deps.writeLeaseMs ? { leaseMs: deps.writeLeaseMs } : {}),
 });
 
 /** Review, confirm and audit: the plan for a subscription, writing it, and the adjustment log. */

@@ -45,7 +45,6 @@ export async function startStack(
     clock?: Clock;
     sessionTtlMinutes?: number;
     cw?: CwOverrides;
-    /** Options for the app's Pax8 client (a short timeout, to see a lost answer quickly). */
     /** Connect the sandbox StreamOne Ion too, as `npm start` does. */
     ion?: boolean;
     /** Connect the sandbox Sophos Central too. */
@@ -57,6 +56,8 @@ export async function startStack(
     timings?: EngineTimings;
     /** A database to use and leave open (several stacks in one file); a fresh one otherwise. */
     database?: TestDatabase;
+    /** A member's write claim, without renewal (60 s): scaled down with the client's limits. */
+    writeLeaseMs?: number;
   } = {},
 ): Promise<Stack> {
   const database = options.database ?? (await createTestDatabase());
@@ -96,6 +97,7 @@ export async function startStack(
     sessionTtlMinutes: options.sessionTtlMinutes,
     cw: options.cw,
     distributors: options.distributors,
+    writeLeaseMs: options.writeLeaseMs,
     jobs: jobs.sync,
     mailer,
   });
