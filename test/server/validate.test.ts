@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { z as zm } from 'zod/mini';
-import { AppError, errorHandler } from '../../server/errors.ts';
+import { AppError, errorHandler, fieldWords } from '../../server/errors.ts';
 import { zv } from '../../server/validate.ts';
 import { captureLogger } from '../helpers/logger.ts';
 
@@ -43,7 +43,10 @@ describe('request validation', () => {
     const body = (await res.json()) as { code: string; message: string; details: { fields: { field: string }[] } };
     expect(body.code).toBe('invalid_input');
     expect(body.details.fields.map((f) => f.field).sort()).toEqual(['json.name', 'json.quantity']);
-    expect(body.message).toMatch(/json\.quantity/);
+    // The message names each field in the member's words; the fields list keeps their paths.
+    expect(body.message).toMatch(/^Please check quantity: .*; name: /);
+    expect(fieldWords('json.recipients.1')).toBe('recipient 2');
+    expect(fieldWords('json.ticket.companyId')).toBe('ticket company');
   });
 
   it('works with zod/mini schemas shared with the pod', async () => {
