@@ -68,3 +68,10 @@ export async function bearerGet(o: BearerGetOptions): Promise<unknown> {
     });
   }
 }
+
+/** A URL under `base` with the query's non-empty values set. */
+export function urlWithQuery(base: string, query: Record<string, string | number | undefined> = {}): URL {
+  const url = new URL(base);
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+  return url;
+}

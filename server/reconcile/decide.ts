@@ -1,7 +1,7 @@
 import { operationsByKey, supersedeOperations } from '../../db/queries/operations.ts';
 import { decide, reconciliationsOf } from '../../db/queries/reconciliations.ts';
 import { endOfMonth, monthName } from '../../shared/billing/calendar.ts';
-import { type AdditionDraft, markerFor, type Operation } from '../../shared/billing/operations.ts';
+import { type AdditionDraft, markerFor, newAddition, type Operation } from '../../shared/billing/operations.ts';
 import { firstOpenDay, maxDay } from '../../shared/billing/plan/context.ts';
 import { formatCents } from '../../shared/money.ts';
 import type { OperationOutcome } from '../../shared/schemas/plans.ts';
@@ -60,20 +60,15 @@ export function adjustmentOperation(
     recurring: false,
     proratedPeriod: null,
   };
-  return {
+  return newAddition({
     key,
     marker: markerFor(key, markerPrefix),
     type: 'create-adjustment',
     kind: 'reconciliation',
     title: `Reconcile ${month}: ${c.productName}`,
     reason: c.comparison.reason,
-    additionId: null,
-    before: null,
     after,
-    dependsOn: null,
-    effectiveDateEditable: true,
-    extraMonths: null,
-  };
+  });
 }
 
 export interface DecisionResult {

@@ -92,3 +92,23 @@ export function invoicedAheadOf(key: string): { from: string; months: number } |
   const [from, months] = rest?.split(':') ?? [];
   return from && months ? { from, months: Number(months) } : null;
 }
+
+/** A new addition, with nothing before it and nothing it waits on: usage lines, reconciliation posts. */
+export function newAddition(o: {
+  key: string;
+  marker: string;
+  type: OperationType;
+  kind: OperationKind;
+  title: string;
+  reason: string;
+  after: AdditionDraft;
+}): Operation {
+  return {
+    ...o,
+    additionId: null,
+    before: null,
+    dependsOn: null,
+    effectiveDateEditable: true,
+    extraMonths: null,
+  };
+}

@@ -1,7 +1,7 @@
 import { sleep } from '../../http/retry.ts';
 import { send } from '../../http/send.ts';
 import { VendorError } from '../../http/vendor-error.ts';
-import { bearerGet } from '../bearer-get.ts';
+import { bearerGet, urlWithQuery } from '../bearer-get.ts';
 import type { DistributorIo } from '../registry.ts';
 import { tokenCache } from '../token-cache.ts';
 import { ION, ionError, RECONNECT } from './errors.ts';
@@ -202,8 +202,7 @@ export function createIonApi(options: IonApiOptions) {
   const token = tokens.token;
 
   async function get(path: string, query: Record<string, string | number | undefined> = {}): Promise<unknown> {
-    const url = new URL(`${root}/api/v3/accounts/${encodeURIComponent(options.accountId)}${path}`);
-    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    const url = urlWithQuery(`${root}/api/v3/accounts/${encodeURIComponent(options.accountId)}${path}`, query);
     return bearerGet({
       ...http,
       url,

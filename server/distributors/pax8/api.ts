@@ -1,7 +1,7 @@
 import { mapLimit } from '../../http/limit.ts';
 import { send } from '../../http/send.ts';
 import { VendorError } from '../../http/vendor-error.ts';
-import { bearerGet } from '../bearer-get.ts';
+import { bearerGet, urlWithQuery } from '../bearer-get.ts';
 import type { DistributorIo } from '../registry.ts';
 import { tokenCache } from '../token-cache.ts';
 import { pax8Error } from './errors.ts';
@@ -82,8 +82,7 @@ export function createPax8Api(options: Pax8ApiOptions) {
   const token = tokens.token;
 
   async function get(path: string, query: Record<string, string | number | undefined> = {}): Promise<unknown> {
-    const url = new URL(`${options.baseUrl.replace(/\/$/, '')}${path}`);
-    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    const url = urlWithQuery(`${options.baseUrl.replace(/\/$/, '')}${path}`, query);
     return bearerGet({
       ...http,
       url,

@@ -5,7 +5,7 @@ import { USAGE_OPTION_NAMES, type UsageOption, type UsagePeriod, type UsageReadi
 import { type AdditionView, isOneTime } from '../additions.ts';
 import { addMonths, endOfMonth, monthName, usDay } from '../calendar.ts';
 import { currencyMismatch } from '../currency.ts';
-import { type AdditionDraft, markerFor, type Operation, shortHash } from '../operations.ts';
+import { type AdditionDraft, markerFor, newAddition, type Operation, shortHash } from '../operations.ts';
 import { firstOpenDay, maxDay } from '../plan/context.ts';
 import { type Derived, lineTotal } from '../proration.ts';
 import { costOf, customerPrice } from './markup.ts';
@@ -348,20 +348,7 @@ const creation = (
   title: string,
   reason: string,
   after: AdditionDraft,
-): Operation => ({
-  key,
-  marker,
-  type,
-  kind: 'usage',
-  title,
-  reason,
-  additionId: null,
-  before: null,
-  after,
-  dependsOn: null,
-  effectiveDateEditable: true,
-  extraMonths: null,
-});
+): Operation => newAddition({ key, marker, type, kind: 'usage', title, reason, after });
 
 function skipped(ctx: Ctx, name: string, l: UsageLine, reason: string) {
   const price = customerPrice(l.partnerTotal, l.charges, ctx.input.markupBp);
