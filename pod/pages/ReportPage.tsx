@@ -220,7 +220,7 @@ function Row({ row: r, linked }: { row: ReportRow; linked?: boolean }) {
       </td>
       <td>
         {r.cwAgreementName ?? '—'}
-        {r.cwAdditionId ? <span class="muted small"> #{r.cwAdditionId}</span> : ''}
+        {r.cwAdditionId ? <span class="muted small"> · addition #{r.cwAdditionId}</span> : ''}
       </td>
       <td class="num">{r.cwQuantity ?? '—'}</td>
       <td class="num">{r.distributorQuantity ?? '?'}</td>

@@ -136,7 +136,7 @@ export function ReviewPage({
               {plan.synced.map((s) => (
                 <span key={s.additionId} class="status ok synced">
                   ⛓ synced {day(s.at)} {s.delta > 0 ? '+' : ''}
-                  {s.delta} (#{s.additionId})
+                  {s.delta} (addition #{s.additionId})
                 </span>
               ))}
             </p>
@@ -599,7 +599,7 @@ function Results({ ops, openLog }: { ops: Operation[]; openLog: (operations: str
                 </span>
                 {o.already ? <span class="muted small"> already done</span> : ''}
               </td>
-              <td>{o.additionId ? `#${o.additionId}` : ''}</td>
+              <td>{o.additionId ? `addition #${o.additionId}` : ''}</td>
               <td class="bad-text">
                 {o.error}
                 {o.fields.map((f) => (
