@@ -52,6 +52,8 @@ export interface CredentialStore {
 export interface DistributorKind {
   kind: string;
   displayName: string;
+  /** What the markers of the lines it writes start with: unique among the kinds. */
+  markerPrefix: string;
   fields: CredentialField[];
   /** Entered credentials, checked, with defaults filled in; each message names the fix. */
   credentials: z.ZodType<Credentials, Record<string, unknown>>;

@@ -36,6 +36,9 @@ const CHOOSE_REPORT =
 /** How long a billing report read serves the invoice reads that follow it. */
 const REPORT_REUSE_MS = 60_000;
 
+/** What its markers start with (`ion:` + a hash): unique among the kinds, a test holds it. */
+export const ION_MARKER_PREFIX = 'ion';
+
 /** StreamOne Ion behind the product's distributor interface: HTTP from api.ts, shapes from transform.ts. */
 export function createIonDistributor(
   api: IonApi,
@@ -107,7 +110,7 @@ export function createIonDistributor(
   return {
     kind: 'ion',
     displayName: 'StreamOne Ion',
-    markerPrefix: 'ion',
+    markerPrefix: ION_MARKER_PREFIX,
     capabilities: { usage: false, invoices: true, history: false, createCompany: false },
     async verify() {
       await api.token();

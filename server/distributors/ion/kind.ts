@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CredentialStore, DistributorKind } from '../registry.ts';
-import { createIonDistributor } from './adapter.ts';
+import { createIonDistributor, ION_MARKER_PREFIX } from './adapter.ts';
 import { createIonApi, type RefreshTokenStore } from './api.ts';
 
 const required = (message: string) => z.string({ error: message }).min(1, message);
@@ -43,6 +43,7 @@ const OWN_HOSTS = /(^|\.)(tdsynnex\.com|streamone\.cloud|techdata\.com)$/;
 
 export const ionKind: DistributorKind = {
   kind: 'ion',
+  markerPrefix: ION_MARKER_PREFIX,
   displayName: 'StreamOne Ion',
   fields: [
     {

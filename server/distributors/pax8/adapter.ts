@@ -18,6 +18,9 @@ import {
 
 const enc = encodeURIComponent;
 
+/** What its markers start with (`p8s:` + a hash): unique among the kinds, a test holds it. */
+export const PAX8_MARKER_PREFIX = 'p8s';
+
 /** Pax8 behind the product's distributor interface: HTTP from api.ts, shapes from transform.ts. */
 export function createPax8Distributor(api: Pax8Api): Distributor {
   const content = async (path: string, query: Record<string, string | undefined> = {}) => {
@@ -36,7 +39,7 @@ export function createPax8Distributor(api: Pax8Api): Distributor {
   return {
     kind: 'pax8',
     displayName: 'Pax8',
-    markerPrefix: 'p8s',
+    markerPrefix: PAX8_MARKER_PREFIX,
     usageLinesPriced: true,
     capabilities: { usage: true, invoices: true, history: true, createCompany: true },
     usageFinalDay: 4,

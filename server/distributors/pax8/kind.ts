@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DistributorKind } from '../registry.ts';
-import { createPax8Distributor } from './adapter.ts';
+import { createPax8Distributor, PAX8_MARKER_PREFIX } from './adapter.ts';
 import { createPax8Api } from './api.ts';
 
 const required = (message: string) => z.string({ error: message }).min(1, message);
@@ -11,6 +11,7 @@ const OWN_HOSTS = /(^|\.)pax8\.com$/;
 
 export const pax8Kind: DistributorKind = {
   kind: 'pax8',
+  markerPrefix: PAX8_MARKER_PREFIX,
   displayName: 'Pax8',
   fields: [
     { name: 'clientId', label: 'client id', secret: false },

@@ -21,6 +21,9 @@ function unsupported(what: string): never {
   });
 }
 
+/** What its markers start with (`sop:` + a hash): unique among the kinds, a test holds it. */
+export const SOPHOS_MARKER_PREFIX = 'sop';
+
 /**
  * Sophos Central behind the product's distributor interface: tenants are its companies; a
  * usage-billed tenant is one monthly usage subscription whose sub-products are the Sophos
@@ -66,7 +69,7 @@ export function createSophosDistributor(api: SophosApi, now: () => number = Date
   return {
     kind: 'sophos',
     displayName: 'Sophos Central',
-    markerPrefix: 'sop',
+    markerPrefix: SOPHOS_MARKER_PREFIX,
     usageLinesPriced: false,
     capabilities: { usage: true, invoices: false, history: false, createCompany: false },
     // Sophos closes a month's usage by its billing cut-over, the 6th (as StreamOne Ion's table has it).

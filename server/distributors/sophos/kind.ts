@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DistributorKind } from '../registry.ts';
-import { createSophosDistributor } from './adapter.ts';
+import { createSophosDistributor, SOPHOS_MARKER_PREFIX } from './adapter.ts';
 import { createSophosApi } from './api.ts';
 
 const required = (message: string) => z.string({ error: message }).min(1, message);
@@ -11,6 +11,7 @@ const OWN_HOSTS = /(^|\.)sophos\.com$/;
 
 export const sophosKind: DistributorKind = {
   kind: 'sophos',
+  markerPrefix: SOPHOS_MARKER_PREFIX,
   displayName: 'Sophos Central',
   fields: [
     {
