@@ -63,6 +63,11 @@ export interface DistributorKind {
   singleUse: boolean;
   /** Its invoices are read from a report the admin chooses on the Connections page (StreamOne Ion). */
   invoicesFromReport?: boolean;
+  /**
+   * Contexts its credentials were sealed with by earlier releases, tried after the current one
+   * (Pax8's, moved from the tenant row), until an admin next enters them.
+   */
+  legacySealContexts?: readonly string[];
   open(credentials: Credentials, store: CredentialStore, io: DistributorIo): Distributor;
 }
 

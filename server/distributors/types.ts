@@ -43,10 +43,11 @@ export interface Distributor {
   readonly markerPrefix: string;
   readonly capabilities: DistributorCapabilities;
   /**
-   * The day of the month from which last month's usage is final and can be billed (Pax8: the
-   * 4th, once it has struck the month's usage and invoiced it). Only with `capabilities.usage`.
+   * The day of the month from which last month is final: its usage can be billed and its
+   * invoice reconciled (Pax8: the 4th, once it has struck the month's usage and invoiced it;
+   * Sophos Central: the 6th; StreamOne Ion: the 1st). Each kind declares its own.
    */
-  readonly usageFinalDay?: number;
+  readonly usageFinalDay: number;
   /**
    * Whether its usage lines carry prices (Pax8: yes, so a $0 line is free) or only counts
    * (Sophos Central: each line bills at the bound ConnectWise product's price). Only with

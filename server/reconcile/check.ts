@@ -71,10 +71,10 @@ export const adjustmentKey = (subscriptionId: string, period: string, revision =
 export const revisionOf = (opKey: string | null) =>
   opKey === null ? 0 : Number(opKey.match(/:r(\d+)(:seats|:amount)?$/)?.[1] ?? 1);
 
-/** The distributor invoices a month on its final day of the next (Pax8: the 4th), else on the 1st. */
+/** The distributor invoices a month on its final day of the next (Pax8: the 4th; Ion: the 1st). */
 export function cutoverOf(distributor: Distributor, period: string): string {
   const [y, m] = parts(addMonths(`${period}-01`, 1));
-  return isoOf(y, m, distributor.usageFinalDay ?? 1);
+  return isoOf(y, m, distributor.usageFinalDay);
 }
 
 /** The period an invoice line bills: its start, or the month before its invoice. */

@@ -24,9 +24,6 @@ import { mappedService, readSubscription } from './load.ts';
 import { ownLines } from './shared-lines.ts';
 import { usagePanel } from './usage-panel.ts';
 
-/** Pax8 strikes a month's usage on the 3rd and invoices on the 4th: the default final day. */
-export const DEFAULT_USAGE_FINAL_DAY = 4;
-
 /**
  * A subscription's usage as of some days: its summaries once, then each summary's lines on
  * each day (the lines of a day are that day's running totals). The fewest reads there are.
@@ -76,7 +73,7 @@ export interface LoadedUsage {
 
 /** The month a distributor's usage is billed for on `today`, final from its day or the tenant's, whichever is later. */
 export const usagePeriodOf = (distributor: Distributor, today: string, rules: Pick<SyncRules, 'arrearsDay'>) =>
-  arrearsPeriod(today, distributor.usageFinalDay ?? DEFAULT_USAGE_FINAL_DAY, rules.arrearsDay);
+  arrearsPeriod(today, distributor.usageFinalDay, rules.arrearsDay);
 
 /**
  * A mapped usage subscription of the tenant's distributor, or the 409 (or 404) that says why

@@ -1,7 +1,7 @@
 import type { TenantDistributor } from '../../db/queries/distributors.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { SecretBox } from '../crypto.ts';
-import type { Credentials } from '../distributors/registry.ts';
+import { type Credentials, distributorKind } from '../distributors/registry.ts';
 
 export interface ApiMemberKeys {
   publicKey: string;
@@ -28,10 +28,16 @@ export function openDistributor(box: SecretBox, tenantId: string, kind: string, 
   try {
     return JSON.parse(box.open(sealed, context(tenantId, `distributor:${kind}`))) as Credentials;
   } catch (error) {
-    // Pax8 credentials moved from the tenant row keep the context they were sealed with, until
-    // an admin next enters credentials.
-    if (kind !== 'pax8') throw error;
-    return JSON.parse(box.open(sealed, context(tenantId, 'distributor_credentials'))) as Credentials;
+    // Credentials an earlier release sealed keep the context they were sealed with, as their
+    // kind declares, until an admin next enters them.
+    for (const legacy of distributorKind(kind)?.legacySealContexts ?? []) {
+      try {
+        return JSON.parse(box.open(sealed, context(tenantId, legacy))) as Credentials;
+      } catch {
+        // Not this one either.
+      }
+    }
+    throw error;
   }
 }
 

@@ -111,6 +111,8 @@ export function createIonDistributor(
     kind: 'ion',
     displayName: 'StreamOne Ion',
     markerPrefix: ION_MARKER_PREFIX,
+    // Ion closes a month with its invoice on the 1st of the next.
+    usageFinalDay: 1,
     capabilities: { usage: false, invoices: true, history: false, createCompany: false },
     async verify() {
       await api.token();

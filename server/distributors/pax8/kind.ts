@@ -12,6 +12,8 @@ const OWN_HOSTS = /(^|\.)pax8\.com$/;
 export const pax8Kind: DistributorKind = {
   kind: 'pax8',
   markerPrefix: PAX8_MARKER_PREFIX,
+  // The first release kept one tenant's Pax8 credentials on its row, sealed under this context.
+  legacySealContexts: ['distributor_credentials'],
   displayName: 'Pax8',
   fields: [
     { name: 'clientId', label: 'client id', secret: false },
