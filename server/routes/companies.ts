@@ -182,7 +182,7 @@ export function companyRoutes(deps: ApiDeps) {
       /** The companies page: every company at the distributor, mapped, unmapped or failed, with a suggestion for the unmapped. */
       .get('/companies', async (c) => {
         const ctx = await requestContext(deps, c);
-        const [pax8, cwCompanies, mappings] = await Promise.all([
+        const [listed, cwCompanies, mappings] = await Promise.all([
           ctx.distributorCompanies(),
           ctx.cwCompanies(),
           listCompanyMappings(ctx.db, ctx.scope),
@@ -190,7 +190,7 @@ export function companyRoutes(deps: ApiDeps) {
         const taken = new Set(mappings.filter((m) => m.status === 'mapped').map((m) => m.cwCompanyId));
         const matcher = createMatcher(cwCompanies.filter((x) => !taken.has(x.id)));
         const byDistributor = new Map(mappings.map((m) => [m.distributorCompanyId, m]));
-        const rows: CompanyRow[] = pax8.items.map((p) => {
+        const rows: CompanyRow[] = listed.items.map((p) => {
           const m = byDistributor.get(p.id);
           const status: MappingStatus =
             m?.status === 'mapped' ? 'mapped' : m?.status === 'failed' ? 'failed' : 'unmapped';
@@ -218,7 +218,7 @@ export function companyRoutes(deps: ApiDeps) {
         });
         const counts = { all: rows.length, mapped: 0, unmapped: 0, failed: 0 };
         for (const r of rows) counts[r.status]++;
-        return c.json({ rows, counts, problems: pax8.problems.length }, 200);
+        return c.json({ rows, counts, problems: listed.problems.length }, 200);
       })
       /** The Distributors tab of one ConnectWise company: its binding, or suggestions to bind it. */
       .get('/companies/:cwCompanyId/tab', zv('param', cwIdParam), async (c) => {
@@ -229,7 +229,7 @@ export function companyRoutes(deps: ApiDeps) {
           companyMappingByCw(ctx.db, ctx.scope, cwCompanyId),
         ]);
         if (!mapping) {
-          const [pax8, mappings] = await Promise.all([
+          const [listed, mappings] = await Promise.all([
             ctx.distributorCompanies(),
             listCompanyMappings(ctx.db, ctx.scope),
           ]);
@@ -237,7 +237,7 @@ export function companyRoutes(deps: ApiDeps) {
             mappings.filter((m) => m.status === 'mapped').map((m) => [m.distributorCompanyId, m] as const),
           );
           const candidates = (free: boolean) =>
-            pax8.items
+            listed.items
               .filter((p) => boundTo.has(p.id) !== free)
               .map((p) => ({ id: p.id, name: p.name, website: p.website, place: placeAtDistributor(p) }));
           const here = { postalCode: cwCompany.zip, city: cwCompany.city };
@@ -446,8 +446,8 @@ export function companyRoutes(deps: ApiDeps) {
       .post('/cw-companies', mayWrite(deps, 'createCompanies'), zv('json', newCompanySchema), async (c) => {
         const ctx = await requestContext(deps, c);
         const { distributorCompanyId, ...company } = c.req.valid('json');
-        const pax8 = (await ctx.distributorCompanies()).items.find((x) => x.id === distributorCompanyId);
-        if (!pax8)
+        const theirs = (await ctx.distributorCompanies()).items.find((x) => x.id === distributorCompanyId);
+        if (!theirs)
           throw new AppError('not_found', `${ctx.distributor.displayName} has no company ${distributorCompanyId}.`);
         const created = await auditedWrite(
           ctx.db,
@@ -466,7 +466,7 @@ export function companyRoutes(deps: ApiDeps) {
           ctx.scope,
           {
             distributorCompanyId,
-            distributorCompanyName: pax8.name,
+            distributorCompanyName: theirs.name,
             cwCompanyId: created.id,
             cwCompanyName: created.name,
             by: ctx.by,
