@@ -45,7 +45,9 @@ const run = async (entry: string, args: string[], env: Record<string, string> = 
   return { code, output: proc.output() };
 };
 
-describe('admin commands', () => {
+// Each command is a process of its own opening the embedded database: slow on a loaded
+// machine (a CI run beside other test files), not stuck.
+describe('admin commands', { timeout: 120_000 }, () => {
   it('npm run tenant names the flag to fix, and saves nothing', async () => {
     const { code, output } = await run('server/cli/tenant.ts', tenantArgs(), secrets({ CW_PRIVATE_KEY: 'wrong ' }));
     expect(code).toBe(1);
