@@ -148,7 +148,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   // unless someone says, by name, that it should not.
   if (env.SANDBOX && !env.SANDBOX_FORCE && !isLoopback(env.HOST)) {
     throw new EnvError([
-      `SANDBOX: sandbox mode (the default) runs only on a loopback HOST, and HOST is ${env.HOST}. For a deployment set SANDBOX=false; to show the sandbox to others on purpose set SANDBOX_FORCE=true.`,
+      `SANDBOX: sandbox mode (the default) runs only on a loopback HOST, and HOST is ${env.HOST}. For a ` +
+        `deployment set SANDBOX=false; to show the sandbox to others on purpose set SANDBOX_FORCE=true.`,
     ]);
   }
   if (!env.SANDBOX && !env.APP_SECRET_KEY) {

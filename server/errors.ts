@@ -109,7 +109,8 @@ export function errorHandler(logger: Logger) {
       {
         code: 'internal',
         message:
-          'Something went wrong in the sync server; nothing more was done with this request, and it has been logged. Try again, and if it happens again, tell your administrator.',
+          'Something went wrong in the sync server; nothing more was done with this request, and it has been ' +
+          'logged. Try again, and if it happens again, tell your administrator.',
         details: {},
       },
       500,

@@ -53,7 +53,8 @@ export async function closeInterruptedRuns(db: Database, tenantId: string, excep
     .set({
       status: 'failed',
       error:
-        'Interrupted: the run stopped before it could record its end (its process was stopped, or the database was unreachable). Its writes are counted above; the next run settled what it had started, and nothing was written twice.',
+        'Interrupted: the run stopped before it could record its end (its process was stopped, or the database ' +
+        'was unreachable). Its writes are counted above; the next run settled what it had started, and nothing was written twice.',
       finishedAt: endedBy,
     })
     .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.status, 'running'), sql`${syncRuns.id} <> ${except}`));

@@ -131,7 +131,8 @@ export function createHostBridge(options: BridgeOptions) {
           else
             reject(
               new BridgeError(
-                `ConnectWise answered ${name} in a form this page cannot read: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+                `ConnectWise answered ${name} in a form this page cannot read: ` +
+                  `${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
               ),
             );
         };

@@ -71,7 +71,10 @@ const OP_STATE_NOTE: Record<string, string> = {
 function opStateNote(state: string | null | undefined): string {
   const note = OP_STATE_NOTE[state ?? ''] ?? '';
   if ((state === 'failed' || state === 'skipped') && !may('writeAdditions'))
-    return `${state === 'failed' ? 'Not written.' : 'Not sent, because the step before it failed.'} A member whose ConnectWise role may write agreement additions can retry or waive it.`;
+    return (
+      `${state === 'failed' ? 'Not written.' : 'Not sent, because the step before it failed.'} A member ` +
+      `whose ConnectWise role may write agreement additions can retry or waive it.`
+    );
   return note;
 }
 

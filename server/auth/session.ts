@@ -52,7 +52,8 @@ export const REVERIFY_MS = 5 * 60_000;
 const notConfirmed = () =>
   refused(
     'member_not_verified',
-    'ConnectWise did not confirm your sign-in. Reload the tab; if it keeps happening, sign out of ConnectWise and in again, or ask an administrator whether this instance is set up here.',
+    'ConnectWise did not confirm your sign-in. Reload the tab; if it keeps happening, sign out of ConnectWise ' +
+      'and in again, or ask an administrator whether this instance is set up here.',
   );
 const revoked = () =>
   refused(

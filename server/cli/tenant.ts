@@ -61,7 +61,8 @@ if (secretFlags.length > 0) {
     `Tenant not saved:\n${secretFlags
       .map(
         (f) =>
-          `  --${f.flag}: secrets are not taken as flags (npm prints them back, and shells keep them); set ${f.variable} in the environment, or leave it out to be asked`,
+          `  --${f.flag}: secrets are not taken as flags (npm prints them back, and shells keep them); set ` +
+          `${f.variable} in the environment, or leave it out to be asked`,
       )
       .join('\n')}\n`,
   );
@@ -105,7 +106,8 @@ try {
   process.stdout.write(
     [
       `${result.created ? 'Registered' : 'Updated'} tenant "${result.tenant.name}" (${result.tenant.site}, company ${result.tenant.companyId}).`,
-      `  ConnectWise: ${result.connectwise.companyName}, ${result.connectwise.version}, codebase ${result.connectwise.codebase}, API member ${result.connectwise.apiMember}`,
+      `  ConnectWise: ${result.connectwise.companyName}, ${result.connectwise.version}, codebase ` +
+        `${result.connectwise.codebase}, API member ${result.connectwise.apiMember}`,
       ...result.distributors.map((d) => `  ${d.displayName}: connected, ${d.companies} companies visible`),
       '  Next: npm run register -- --company <id> to add the Distributors tab and pod to ConnectWise.',
       '',

@@ -27,7 +27,10 @@ export function inMemberWords(error: VendorError): string {
     case 'unknown_outcome':
       return `${who} did not confirm the write, so it may or may not have been made. It is checked before anything is sent again, so nothing is billed twice.`;
     case 'bad_response':
-      return `${who} answered with something the sync could not read. Nothing was changed by this request; try again later, and if it persists, send the details to support.`;
+      return (
+        `${who} answered with something the sync could not read. Nothing was changed by this request; try ` +
+        `again later, and if it persists, send the details to support.`
+      );
     default:
       return `${who} could not be reached or had a problem of its own. Nothing was changed by this request; try again in a few minutes.`;
   }

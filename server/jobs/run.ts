@@ -315,7 +315,8 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
           ...reads.map((r) => {
             const n = unreadableOf(r);
             return n > 0
-              ? `${n} ${n === 1 ? 'record' : 'records'} could not be read; each is listed in the unsynced report with the value ${r.connected.displayName} sent.`
+              ? `${n} ${n === 1 ? 'record' : 'records'} could not be read; each is listed in the unsynced ` +
+                  `report with the value ${r.connected.displayName} sent.`
               : null;
           }),
         ]

@@ -227,7 +227,8 @@ export async function sendDigest(
       const own = await ownCompanies(cw, tenant.companyId);
       if (!own.some((c) => c.id === settings.ticket.companyId))
         throw new Error(
-          `company #${settings.ticket.companyId} is not your own company in Manage, and the digest names every customer; choose your own company again under Notifications`,
+          `company #${settings.ticket.companyId} is not your own company in Manage, and the digest names every ` +
+            `customer; choose your own company again under Notifications`,
         );
       const ticket = await cw.service.createTicket({
         summary: subject.slice(0, 100),

@@ -30,7 +30,8 @@ export const TEMPLATES: Record<NotifyEvent, { heading: string; line: string }> =
 };
 
 export const INTRO =
-  'Hello {CompanyName},\n\nThere are subscriptions in your account that need attention in {PSAConnector}. Anything left in these lists may bill wrongly or not at all.';
+  'Hello {CompanyName},\n\nThere are subscriptions in your account that need attention in {PSAConnector}. ' +
+  'Anything left in these lists may bill wrongly or not at all.';
 
 /** Fills `{Name}` parameters; unknown ones stay as written. */
 export const fill = (template: string, params: Readonly<Record<string, string>>) =>

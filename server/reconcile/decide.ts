@@ -50,11 +50,10 @@ export function adjustmentOperation(
     totalCost: money(line.quantity * line.unitCostCents, `${line.quantity} × ${formatCents(line.unitCostCents)}`),
     effectiveDate: effective,
     cancelledDate: endOfMonth(effective),
-    invoiceDescription:
-      `Reconciliation ${month}${revision > 1 ? ` (revision ${revision})` : ''}: ${c.productName} (invoiced ${f.invoice?.quantity ?? 0}, billed ${f.cw.quantity})`.slice(
-        0,
-        200,
-      ),
+    invoiceDescription: (
+      `Reconciliation ${month}${revision > 1 ? ` (revision ${revision})` : ''}: ${c.productName} (invoiced ` +
+      `${f.invoice?.quantity ?? 0}, billed ${f.cw.quantity})`
+    ).slice(0, 200),
     billCustomer: 'Billable',
     taxable: true,
     recurring: false,

@@ -149,7 +149,8 @@ async function subscriptionRows(
       usageMonth: usageMonthOf(a),
       notes: a.waived.map(
         (w) =>
-          `${w.summary.title.replace(/^Creating /, '')} ${formatCents(w.summary.totalPrice.cents)} waived by ${w.waivedBy} on ${w.waivedAt?.toISOString().slice(0, 10) ?? ''}${w.waivedReason ? `: ${w.waivedReason}` : ''}`,
+          `${w.summary.title.replace(/^Creating /, '')} ${formatCents(w.summary.totalPrice.cents)} waived by ` +
+          `${w.waivedBy} on ${w.waivedAt?.toISOString().slice(0, 10) ?? ''}${w.waivedReason ? `: ${w.waivedReason}` : ''}`,
       ),
     };
   });

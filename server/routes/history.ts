@@ -144,7 +144,9 @@ function invoicedMonthsOf(plan: PlanResult, owed: readonly OperationRow[], waive
         ...months,
         amountCents: r.summary.totalPrice.cents,
         status: 'waived',
-        note: `${span(months)}: not billed: ${formatCents(r.summary.totalPrice.cents)}, waived by ${r.waivedBy ?? 'someone'}${r.waivedReason ? `: ${r.waivedReason.replace(/\.$/, '')}` : ''}.`,
+        note:
+          `${span(months)}: not billed: ${formatCents(r.summary.totalPrice.cents)}, waived by ` +
+          `${r.waivedBy ?? 'someone'}${r.waivedReason ? `: ${r.waivedReason.replace(/\.$/, '')}` : ''}.`,
       });
   }
   return [...rows.values()];

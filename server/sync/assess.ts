@@ -204,7 +204,9 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
       subscriptionId: id,
       companyId: null,
       productName: list.find((p) => p.label)?.label ?? null,
-      reason: `${distributor.displayName} sent this subscription in a form the sync cannot read: ${list.map(describeProblem).join('; ')}. Nothing is written for it until ${distributor.displayName}'s record is corrected.`,
+      reason:
+        `${distributor.displayName} sent this subscription in a form the sync cannot read: ` +
+        `${list.map(describeProblem).join('; ')}. Nothing is written for it until ${distributor.displayName}'s record is corrected.`,
     }));
   const byService = new Map(services.map((m) => [m.subscriptionId, m]));
   const catalogOf = new Map(
@@ -285,7 +287,9 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
     }
     if (a.agreement.companyId !== a.cwCompanyId)
       return decide({
-        blocker: `Agreement ${a.agreement.name} belongs to another ConnectWise company than the one this ${distributor.displayName} company is bound to. Nothing is written; choose one of its own agreements.`,
+        blocker:
+          `Agreement ${a.agreement.name} belongs to another ConnectWise company than the one this ` +
+          `${distributor.displayName} company is bound to. Nothing is written; choose one of its own agreements.`,
       });
     const ended = s.endDate !== null && s.endDate.slice(0, 10) <= today;
     const early: Partial<SyncFacts> = {

@@ -73,7 +73,9 @@ function lineDrift(
       additionId: a.id,
       kind: 'gone',
       marker: row.marker,
-      message: `Addition #${a.id} (${title}), written by the sync, was ended in ConnectWise${by}${on} (cancelled ${usDay(cwEnd)}). Re-create it, or leave it ended.`,
+      message:
+        `Addition #${a.id} (${title}), written by the sync, was ended in ConnectWise${by}${on} ` +
+        `(cancelled ${usDay(cwEnd)}). Re-create it, or leave it ended.`,
     };
   const changes: string[] = [];
   if (a.quantity !== expected.quantity) changes.push(`quantity ${expected.quantity} → ${a.quantity}`);

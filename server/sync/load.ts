@@ -78,7 +78,9 @@ export async function loadPlanInput(
   if (company?.cwCompanyId !== agreement.company.id)
     throw new AppError(
       'conflict',
-      `Agreement ${agreement.name} belongs to another ConnectWise company than the one ${company?.distributorCompanyName ?? `this ${distributor.displayName} company`} is bound to${company?.cwCompanyName ? ` (${company.cwCompanyName})` : ''}. Nothing was written; choose one of its own agreements.`,
+      `Agreement ${agreement.name} belongs to another ConnectWise company than the one ` +
+        `${company?.distributorCompanyName ?? `this ${distributor.displayName} company`} is bound ` +
+        `to${company?.cwCompanyName ? ` (${company.cwCompanyName})` : ''}. Nothing was written; choose one of its own agreements.`,
       { reason: 'wrong_company' },
     );
   // Lines another distributor's sync wrote are its own; an unmarked one it may bill is not taken over.
@@ -146,7 +148,8 @@ export async function readSubscription(distributor: Distributor, subscriptionId:
   if (!subscription)
     throw new AppError(
       'not_found',
-      `${distributor.displayName} did not return subscription ${subscriptionId}: ${subs.problems.map((p) => `${p.field} ${p.message}`).join('; ') || 'not found'}.`,
+      `${distributor.displayName} did not return subscription ${subscriptionId}: ` +
+        `${subs.problems.map((p) => `${p.field} ${p.message}`).join('; ') || 'not found'}.`,
     );
   return subscription;
 }

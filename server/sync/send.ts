@@ -108,7 +108,8 @@ export async function logAdoption(ctx: WriteContext, row: OperationRow, addition
 
 /** Why an operation is still `unknown`: the write had no answer and the re-read failed too. */
 export const uncheckedMessage = (reason: string) =>
-  `ConnectWise gave no answer, and checking whether the write landed failed too (${reason}). It is checked again before anything else happens to it, and cannot be retried until then.`;
+  `ConnectWise gave no answer, and checking whether the write landed failed too (${reason}). It is checked ` +
+  `again before anything else happens to it, and cannot be retried until then.`;
 
 /**
  * After an unknown outcome, or a writer that stopped: re-read and adopt our own write if it

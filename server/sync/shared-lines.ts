@@ -37,5 +37,9 @@ export function sharedLineBlocker(
   const both = [...(onAgreement ?? [])].filter((d) => onItem?.has(d));
   if (both.length === 0) return null;
   const names = both.map((d) => distributorKind(d)?.displayName ?? d).join(' and ');
-  return `Agreement ${agreement.name} may bill this product for ${names} too: the line ConnectWise has was not written by the sync, so it is not taken over. Bind this product to a catalog item of its own, or map it to another agreement; nothing is written until then.`;
+  return (
+    `Agreement ${agreement.name} may bill this product for ${names} too: the line ConnectWise has was not ` +
+    `written by the sync, so it is not taken over. Bind this product to a catalog item of its own, or map it ` +
+    `to another agreement; nothing is written until then.`
+  );
 }

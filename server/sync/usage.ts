@@ -156,7 +156,8 @@ export async function loadUsage(
   if (company?.cwCompanyId !== agreement.company.id)
     throw new AppError(
       'conflict',
-      `Agreement ${agreement.name} belongs to another ConnectWise company than the one this subscription's company is bound to. Nothing was written; choose one of its own agreements.`,
+      `Agreement ${agreement.name} belongs to another ConnectWise company than the one this subscription's ` +
+        `company is bound to. Nothing was written; choose one of its own agreements.`,
       { reason: 'wrong_company' },
     );
   const catalogPrices = await catalogPricesFor(cw, distributor, readings[0]!, bindings, options.catalogPrices);

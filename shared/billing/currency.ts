@@ -7,5 +7,8 @@ import type { AgreementView } from '../schemas/mapping.ts';
  */
 export function currencyMismatch(distributor: string, currency: string, agreement: AgreementView): string | null {
   if (!agreement.currency || agreement.currency === currency.toUpperCase()) return null;
-  return `${distributor} bills this subscription in ${currency.toUpperCase()}, but agreement ${agreement.name} bills in ${agreement.currency}. Nothing is written across currencies: map it to an agreement in ${currency.toUpperCase()}, or bill it by hand.`;
+  return (
+    `${distributor} bills this subscription in ${currency.toUpperCase()}, but agreement ${agreement.name} ` +
+    `bills in ${agreement.currency}. Nothing is written across currencies: map it to an agreement in ${currency.toUpperCase()}, or bill it by hand.`
+  );
 }

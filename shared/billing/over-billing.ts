@@ -85,11 +85,13 @@ export function overBillingOn(input: {
       distributorQuantity: seats,
       extraSeats: Math.max(extra, 0),
       monthlyDifference: monthly,
-      reason: `Possible over-billing: ConnectWise bills ${billed} seat${billed === 1 ? '' : 's'} of ${product.label} on ${agreement.name} with no ${distributorName} subscription mapped behind ${billed === 1 ? 'it' : 'them'}; ${behind}.${
-        extra > 0
-          ? ` ${extra} seat${extra === 1 ? '' : 's'} (${formatCents(-monthly)} a month) may be billed too many.`
-          : ''
-      } Map the subscription to this agreement, or correct the addition in Manage.`,
+      reason:
+        `Possible over-billing: ConnectWise bills ${billed} seat${billed === 1 ? '' : 's'} of ${product.label} ` +
+        `on ${agreement.name} with no ${distributorName} subscription mapped behind ${billed === 1 ? 'it' : 'them'}; ${behind}.${
+          extra > 0
+            ? ` ${extra} seat${extra === 1 ? '' : 's'} (${formatCents(-monthly)} a month) may be billed too many.`
+            : ''
+        } Map the subscription to this agreement, or correct the addition in Manage.`,
     });
   }
   return found;

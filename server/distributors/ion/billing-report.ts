@@ -76,7 +76,11 @@ export function toBillingReportLines(
   const index = (c: Column) => COLUMNS[c].map((h) => at.get(normal(h))).find((i) => i !== undefined);
   const missing = REQUIRED.filter((c) => index(c) === undefined);
   if (missing.length > 0) {
-    const fix = `StreamOne Ion's billing report "${report.name}" has no ${missing.map((c) => `"${COLUMNS[c].join('" or "')}"`).join(', ')} column. Add ${missing.length > 1 ? 'them' : 'it'} to the report in the Ion portal (Reports › edit the report's columns), or choose another billing report on the Connections page.`;
+    const fix =
+      `StreamOne Ion's billing report "${report.name}" has no ` +
+      `${missing.map((c) => `"${COLUMNS[c].join('" or "')}"`).join(', ')} column. Add ` +
+      `${missing.length > 1 ? 'them' : 'it'} to the report in the Ion portal (Reports › edit the report's ` +
+      `columns), or choose another billing report on the Connections page.`;
     throw new VendorError({
       ...ION,
       code: 'conflict',

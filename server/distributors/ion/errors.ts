@@ -5,7 +5,8 @@ export const ION = { vendor: 'ion', vendorName: 'StreamOne Ion' } as const;
 
 /** What a person does when Ion no longer accepts the stored refresh token. */
 export const RECONNECT =
-  'Reconnect StreamOne Ion: in the Ion portal, under Settings › Users, request new OAuth credentials for the integration user and enter the refresh token on the Connections page.';
+  'Reconnect StreamOne Ion: in the Ion portal, under Settings › Users, request new OAuth credentials for the ' +
+  'integration user and enter the refresh token on the Connections page.';
 
 /** Reads Ion's `{code,message}` bodies and the token endpoint's `{error,error_description}`. */
 export function ionError(method: string, url: string, response: Response, text: string): VendorError {

@@ -97,7 +97,9 @@ export function createSophosApi(options: SophosApiOptions) {
           code: 'permission',
           method: 'GET',
           path: url.pathname,
-          message: `These Sophos Central credentials belong to a ${parsed.data.idType}, not a partner: create them in Sophos Central Partner › Settings › API Credentials.`,
+          message:
+            `These Sophos Central credentials belong to a ${parsed.data.idType}, not a partner: create ` +
+            `them in Sophos Central Partner › Settings › API Credentials.`,
         });
       return { id: parsed.data.id, host: parsed.data.apiHosts.global };
     })().catch((error: unknown) => {

@@ -107,7 +107,9 @@ export function toMonthUsage(raw: readonly unknown[]): MonthUsage {
       id: u.sku ?? null,
       field: 'tenant',
       value: null,
-      message: `${u.billableQuantity} × ${u.productDescription ?? u.productCode} is assigned to no tenant, so it is billed to nobody: assign the licence to its customer in Sophos Central.`,
+      message:
+        `${u.billableQuantity} × ${u.productDescription ?? u.productCode} is assigned to no tenant, so ` +
+        `it is billed to nobody: assign the licence to its customer in Sophos Central.`,
       effect: 'dropped',
       label: u.productDescription ?? undefined,
     });

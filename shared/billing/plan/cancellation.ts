@@ -32,7 +32,8 @@ export function planCancellation(ctx: PlanContext, existing: AdditionView, ended
       reason: endedOn
         ? `${input.distributor.name} has 0 seats as of ${usDay(end)}; the addition stops at the end of that month (${usDay(cancelOn)}).`
         : s.upgrade?.direction === 'out'
-          ? `${input.distributor.name} upgraded the subscription to another product on ${usDay(end)}; this addition stops at the end of that month (${usDay(cancelOn)}).`
+          ? `${input.distributor.name} upgraded the subscription to another product on ${usDay(end)}; this ` +
+            `addition stops at the end of that month (${usDay(cancelOn)}).`
           : `${input.distributor.name} ends the subscription on ${usDay(end)}; the addition stops at the end of that month (${usDay(cancelOn)}).`,
       additionId: existing.id,
       before: ctx.fromView(existing),
@@ -94,7 +95,10 @@ function planInvoicedMonthsCredit(ctx: PlanContext, existing: AdditionView, end:
     type: 'create-credit',
     kind: 'cancellation',
     title: 'Creating credit for months invoiced after the end',
-    reason: `The subscription ended on ${usDay(end)}, but ${fromMonth}${months > 1 ? ` and ${months - 1} more` : ''} ${months > 1 ? 'were' : 'was'} already invoiced; ${months > 1 ? 'they are' : 'it is'} credited.`,
+    reason:
+      `The subscription ended on ${usDay(end)}, but ` +
+      `${fromMonth}${months > 1 ? ` and ${months - 1} more` : ''} ${months > 1 ? 'were' : 'was'} already ` +
+      `invoiced; ${months > 1 ? 'they are' : 'it is'} credited.`,
     after: ctx.draft(
       q,
       {

@@ -88,7 +88,9 @@ function planProrate(ctx: PlanContext, change: Change, delta: number): void {
       type: delta > 0 ? 'create-prorate' : 'create-credit',
       kind: 'prorate',
       title: delta > 0 ? 'Creating prorated addition' : 'Creating prorated credit',
-      reason: `${delta > 0 ? 'Increase' : 'Decrease'} of ${Math.abs(delta)} on ${usDay(change.at)} (to ${change.to}); the rest of that month was invoiced at ${change.from}.`,
+      reason:
+        `${delta > 0 ? 'Increase' : 'Decrease'} of ${Math.abs(delta)} on ${usDay(change.at)} (to ` +
+        `${change.to}); the rest of that month was invoiced at ${change.from}.`,
       after: ctx.draft(delta, price.unit, cost.unit, {
         effectiveDate: firstOpen,
         cancelledDate: endOfMonth(firstOpen),
@@ -113,7 +115,9 @@ function planExtraMonths(ctx: PlanContext, change: Change, delta: number): void 
     type: 'create-extra-months',
     kind: 'prorate',
     title: 'Creating extra months addition',
-    reason: `${monthName(from)}${months > 1 ? ` and ${months - 1} more` : ''} ${months > 1 ? 'were' : 'was'} already invoiced at ${change.from}; the ${delta} added ${delta === 1 ? 'seat is' : 'seats are'} back-billed.`,
+    reason:
+      `${monthName(from)}${months > 1 ? ` and ${months - 1} more` : ''} ${months > 1 ? 'were' : 'was'} ` +
+      `already invoiced at ${change.from}; the ${delta} added ${delta === 1 ? 'seat is' : 'seats are'} back-billed.`,
     after: extraMonthsLine(ctx, delta, from, months),
     extraMonths: { from, months },
   });
@@ -184,7 +188,9 @@ function planDeltaLine(ctx: PlanContext, effective: string, delta: number, last:
       type: 'create-delta',
       kind,
       title: `Creating ${positive ? 'increase' : 'decrease'} line`,
-      reason: `${positive ? 'Increase' : 'Decrease'} of ${Math.abs(delta)} (last change ${usDay(last.at)}); ConnectWise prorates it from ${usDay(effective)} to ${usDay(endOfMonth(effective))}.`,
+      reason:
+        `${positive ? 'Increase' : 'Decrease'} of ${Math.abs(delta)} (last change ${usDay(last.at)}); ` +
+        `ConnectWise prorates it from ${usDay(effective)} to ${usDay(endOfMonth(effective))}.`,
       after,
     });
   }

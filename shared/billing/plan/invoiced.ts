@@ -34,7 +34,11 @@ export function planInvoicedAhead(ctx: PlanContext, changes: readonly Change[]):
     type: 'create-extra-months',
     kind: 'increase',
     title: 'Back-billing months invoiced without it',
-    reason: `ConnectWise has invoiced ${ctx.input.agreement.name} through ${usDay(endOfMonth(ctx.invoicedMonth))} without this subscription: ${monthName(from)}${months > 1 ? ` and ${months - 1} more` : ''} at ${seats} ${seats === 1 ? 'seat' : 'seats'}, ${formatCents(line.totalPrice.cents)}. Leave it out only if it was billed some other way.`,
+    reason:
+      `ConnectWise has invoiced ${ctx.input.agreement.name} through ` +
+      `${usDay(endOfMonth(ctx.invoicedMonth))} without this subscription: ` +
+      `${monthName(from)}${months > 1 ? ` and ${months - 1} more` : ''} at ${seats} ` +
+      `${seats === 1 ? 'seat' : 'seats'}, ${formatCents(line.totalPrice.cents)}. Leave it out only if it was billed some other way.`,
     after: line,
     extraMonths: { from, months },
   });

@@ -19,7 +19,10 @@ export function planRecurring(ctx: PlanContext, existing: AdditionView | null, s
       type: 'create-recurring',
       kind: 'increase',
       title: 'Creating new ConnectWise addition',
-      reason: `${s.upgrade?.direction === 'in' ? `Upgraded from another product on ${usDay(s.upgrade.at)}; n` : 'N'}othing in ConnectWise bills this subscription yet: ${s.quantity} ${s.quantity === 1 ? 'seat' : 'seats'} from ${usDay(effective)}${termEnd ? `, ending with the term on ${usDay(termEnd)}` : ''}.`,
+      reason:
+        `${s.upgrade?.direction === 'in' ? `Upgraded from another product on ${usDay(s.upgrade.at)}; n` : 'N'}` +
+        `othing in ConnectWise bills this subscription yet: ${s.quantity} ${s.quantity === 1 ? 'seat' : 'seats'} ` +
+        `from ${usDay(effective)}${termEnd ? `, ending with the term on ${usDay(termEnd)}` : ''}.`,
       after: ctx.draft(s.quantity, ctx.recurringPrice, ctx.recurringCost, {
         effectiveDate: effective,
         cancelledDate: termEnd,

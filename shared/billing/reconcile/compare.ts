@@ -144,7 +144,9 @@ export function compareInvoice(input: ReconcileInput): Comparison {
   if (input.agreementCurrency && input.agreementCurrency !== input.currency)
     return {
       status: 'review',
-      reason: `${d} invoices this subscription in ${input.currency}, but its agreement bills in ${input.agreementCurrency}. Amounts of two currencies are never compared or posted: map it to an agreement in ${input.currency}, then check again.`,
+      reason:
+        `${d} invoices this subscription in ${input.currency}, but its agreement bills in ` +
+        `${input.agreementCurrency}. Amounts of two currencies are never compared or posted: map it to an agreement in ${input.currency}, then check again.`,
       figures: null,
       adjustment: null,
       withinTolerance: false,

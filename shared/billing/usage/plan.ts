@@ -146,7 +146,8 @@ export function planUsage(input: UsagePlanInput): UsagePlan {
   ctx.notes.push(...(input.reading.problems ?? []));
   if (overThreshold)
     ctx.notes.push(
-      `${monthName(input.period.from)} comes to ${formatCents(totalCents)}, past this customer's ${formatCents(input.thresholdCents!)} threshold: the scheduled sync holds it for a person.`,
+      `${monthName(input.period.from)} comes to ${formatCents(totalCents)}, past this customer's ` +
+        `${formatCents(input.thresholdCents!)} threshold: the scheduled sync holds it for a person.`,
     );
   const waiting = !input.period.final;
   const reason =
@@ -471,7 +472,9 @@ function planOneTime(ctx: Ctx, perLine: boolean) {
   if (recurring.length > 0) {
     ctx.billing = { lines: new Set(recurring.map((a) => a.id)), to: when.to };
     ctx.notes.push(
-      `${month}'s usage is billed in ${monthName(when.from)} by the lines synced before (${recurring.map((a) => `addition ${a.id}`).join(', ')}), which end after that month; ${USAGE_OPTION_NAMES[input.option]} bills from the next period, so no month is billed twice.`,
+      `${month}'s usage is billed in ${monthName(when.from)} by the lines synced before ` +
+        `(${recurring.map((a) => `addition ${a.id}`).join(', ')}), which end after that month; ` +
+        `${USAGE_OPTION_NAMES[input.option]} bills from the next period, so no month is billed twice.`,
     );
     return;
   }
@@ -498,7 +501,10 @@ function planOneTime(ctx: Ctx, perLine: boolean) {
           cents: billed.reduce((n, a) => n + a.quantity * microsToCents(a.unitPrice ?? 0), 0),
           derivation: 'billed already',
         },
-        reason: `${month} is billed already under ${USAGE_OPTION_NAMES[perLine ? 'usage-summary' : 'usage-lines']} (${billed.map((a) => `addition ${a.id}`).join(', ')}); ${USAGE_OPTION_NAMES[input.option]} bills from the next period, so it is not billed twice.`,
+        reason:
+          `${month} is billed already under ` +
+          `${USAGE_OPTION_NAMES[perLine ? 'usage-summary' : 'usage-lines']} ` +
+          `(${billed.map((a) => `addition ${a.id}`).join(', ')}); ${USAGE_OPTION_NAMES[input.option]} bills from the next period, so it is not billed twice.`,
         opKey: null,
       });
       continue;
@@ -593,7 +599,10 @@ function planOneTime(ctx: Ctx, perLine: boolean) {
           cancelledDate: when.to,
           description: `${name} (recount)`.slice(0, 200),
         });
-        const reason = `${input.distributor.name} recounted ${month} after it was billed: ${formatCents(billed)} written, ${formatCents(after.totalPrice.cents)} now; the ${remaining > 0 ? 'difference' : 'credit'} of ${formatCents(Math.abs(remaining))} is billed once.`;
+        const reason =
+          `${input.distributor.name} recounted ${month} after it was billed: ` +
+          `${formatCents(billed)} written, ${formatCents(after.totalPrice.cents)} now; the ` +
+          `${remaining > 0 ? 'difference' : 'credit'} of ${formatCents(Math.abs(remaining))} is billed once.`;
         ctx.operations.push(
           creation(
             key,
@@ -668,8 +677,10 @@ function endOtherLines(ctx: Ctx) {
       kind: 'usage',
       title: `End ${name}`,
       reason: ctx.billing?.lines.has(line.id)
-        ? `It bills ${monthName(input.period.from)}'s usage in ${monthName(endOn)}; ${USAGE_OPTION_NAMES[input.option]} takes over after that, so it ends on ${usDay(endOn)}.`
-        : `Nothing of ${monthName(input.period.from)}'s usage bills on this line under ${USAGE_OPTION_NAMES[input.option]}; it ends on ${usDay(endOn)}${endOn > end ? ', the day it starts (ConnectWise takes no earlier end)' : ''}.`,
+        ? `It bills ${monthName(input.period.from)}'s usage in ${monthName(endOn)}; ` +
+          `${USAGE_OPTION_NAMES[input.option]} takes over after that, so it ends on ${usDay(endOn)}.`
+        : `Nothing of ${monthName(input.period.from)}'s usage bills on this line under ` +
+          `${USAGE_OPTION_NAMES[input.option]}; it ends on ${usDay(endOn)}${endOn > end ? ', the day it starts (ConnectWise takes no earlier end)' : ''}.`,
       additionId: line.id,
       before,
       after: { ...before, cancelledDate: endOn },
