@@ -33,16 +33,20 @@ const origin = z.url({ error: 'use an origin such as https://manage.example.com'
   return parsed.origin;
 });
 
-const originList = z
-  .string()
-  .optional()
-  .transform((s) =>
-    (s ?? '')
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(origin));
+/** A comma-separated list, each entry checked by `item`; unset is an empty list. */
+const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .optional()
+    .transform((s) =>
+      (s ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+
+const originList = commaList(origin);
 
 const schema = z.object({
   SANDBOX: bool(true),
@@ -70,25 +74,14 @@ const schema = z.object({
    * The proxies in front of this server (addresses, CIDR ranges, or `loopback`), comma-separated:
    * only a request arriving from one of them has its `X-Forwarded-For` believed.
    */
-  TRUST_PROXY: z
-    .string()
-    .optional()
-    .transform((s) =>
-      (s ?? '')
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(
-        z
-          .string()
-          .regex(
-            /^(loopback|[0-9a-fA-F:.]+(\/\d{1,3})?)$/,
-            'use proxy addresses or ranges such as 10.0.0.5 or 10.0.0.0/8, or loopback',
-          ),
+  TRUST_PROXY: commaList(
+    z
+      .string()
+      .regex(
+        /^(loopback|[0-9a-fA-F:.]+(\/\d{1,3})?)$/,
+        'use proxy addresses or ranges such as 10.0.0.5 or 10.0.0.0/8, or loopback',
       ),
-    ),
+  ),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'use debug, info, warn or error' }).default('info'),
   SYNC_BUDGET_PER_MINUTE: z.coerce
     .number({ error: 'use a whole number of requests per minute' })

@@ -80,14 +80,20 @@ const valuesOf = (r: UsageSettingsRow) => ({
   thresholdCents: r.thresholdCents,
 });
 
+/** A product binding, locked against other saves until the transaction ends: its "before" stays true. */
+async function lockedBinding(tx: Pick<Database, 'select'>, scope: Scope, mappingId: string) {
+  const [row] = await tx
+    .select()
+    .from(productMappings)
+    .where(and(inScope(productMappings, scope), eq(productMappings.id, mappingId)))
+    .for('update');
+  return row;
+}
+
 /** Turns a bound product's usage sync on or off; an unbound one stays off until it is bound. */
 export async function setUsageSync(db: Database, scope: Scope, mappingId: string, on: boolean, by: string, at: Date) {
   return db.transaction(async (tx) => {
-    const [old] = await tx
-      .select()
-      .from(productMappings)
-      .where(and(inScope(productMappings, scope), eq(productMappings.id, mappingId)))
-      .for('update');
+    const old = await lockedBinding(tx, scope, mappingId);
     const [row] = await tx
       .update(productMappings)
       .set({ usageSync: on, updatedAt: at })
@@ -119,11 +125,7 @@ export async function setProductMarkup(
   at: Date,
 ) {
   return db.transaction(async (tx) => {
-    const [old] = await tx
-      .select()
-      .from(productMappings)
-      .where(and(inScope(productMappings, scope), eq(productMappings.id, mappingId)))
-      .for('update');
+    const old = await lockedBinding(tx, scope, mappingId);
     if (!old) return undefined;
     const [row] = await tx
       .update(productMappings)
