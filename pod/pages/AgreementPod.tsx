@@ -4,7 +4,7 @@ import { stateLabel } from '../../shared/billing/states.ts';
 import { formatCents } from '../../shared/money.ts';
 import { ActionButton } from '../components/Allowed.tsx';
 import { Details } from '../components/Details.tsx';
-import { age, day, signedMoney } from '../components/format.ts';
+import { age, day, signedMoney, stateTone } from '../components/format.ts';
 import { lazyPage } from '../components/Lazy.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { dname } from '../models/distributor.ts';
@@ -146,10 +146,7 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
                     <span>{r.productName}</span>
                   </td>
                   <td>
-                    <span
-                      class={`status ${r.overBilling || r.state === 'out-of-sync' ? 'bad' : 'neutral'}`}
-                      title={r.reason ?? undefined}
-                    >
+                    <span class={`status ${r.overBilling ? 'bad' : stateTone(r.state)}`} title={r.reason ?? undefined}>
                       {r.overBilling && r.state === 'out-of-sync' ? 'Billed too many' : stateLabel(r.state)}
                     </span>
                   </td>

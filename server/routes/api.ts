@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod/mini';
-import { listCompanyMappings } from '../../db/queries/mappings.ts';
+import { companyMappingByCw } from '../../db/queries/mappings.ts';
 import { getNotificationSettings } from '../../db/queries/notifications.ts';
 import { getSettings, saveSettings, settingsHistory } from '../../db/queries/settings.ts';
 import { memberAuthenticationSchema, type RecordSummary, recordParamsSchema } from '../../shared/schemas/session.ts';
@@ -93,9 +93,11 @@ export function apiRoutes(deps: ApiDeps) {
               : (
                   await Promise.all(
                     connected.map(async (d) =>
-                      (
-                        await listCompanyMappings(deps.database.db, { tenantId: tenant.id, distributor: d.kind })
-                      ).some((m) => m.status === 'mapped' && m.cwCompanyId === cwCompanyId)
+                      (await companyMappingByCw(
+                        deps.database.db,
+                        { tenantId: tenant.id, distributor: d.kind },
+                        cwCompanyId,
+                      ))
                         ? d.kind
                         : null,
                     ),

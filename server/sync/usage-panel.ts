@@ -15,8 +15,7 @@ const COUNTED =
   /^(users?|mailbox(es)?|devices?|servers?|endpoints?|seats?|licen[cs]es?|each|domains?|workstations?|computers?|mobiles?)$/i;
 
 /** Whether a usage line accrues by the day (Azure's meters) rather than counting (Proofpoint's users). */
-export const accruesDaily = (l: Pick<UsageLine, 'unit' | 'counted'>) =>
-  !l.counted && !COUNTED.test((l.unit ?? '').trim());
+const accruesDaily = (l: Pick<UsageLine, 'unit' | 'counted'>) => !l.counted && !COUNTED.test((l.unit ?? '').trim());
 
 /**
  * Pax8's Usages table, per domain or resource group: this month so far and projected to its

@@ -22,7 +22,3 @@ export function describeMoney(m: { cents: number; per: 'month' | 'once' }): stri
   if (m.per === 'once') return `${formatCents(m.cents)} once`;
   return `${m.cents > 0 ? '+' : m.cents < 0 ? '−' : ''}${formatCents(Math.abs(m.cents))} a month`;
 }
-
-/** An operation's title with what it changes: "Creating prorated addition ($17.50 once)". */
-export const titledWithMoney = (op: Parameters<typeof operationMoney>[0] & { title: string }) =>
-  `${op.title} (${describeMoney(operationMoney(op))})`;

@@ -83,10 +83,9 @@ export const markerFor = (key: string, prefix: string) => `${prefix}:${shortHash
  */
 export const againKey = (key: string) => `${key}:again`;
 
-/** The extra-months line for months invoiced ahead without the subscription, on its first sync. */
-export const isInvoicedAhead = (key: string) => key.includes(':invoiced:');
-
-/** The months such a line back-bills, from its key (`…:invoiced:<from>:<months>:<seats>`). */
+/**
+ * The months the extra-months line for months invoiced ahead without the subscription (on its
+ * first sync) back-bills, from its key (`…:invoiced:<from>:<months>:<seats>`). */
 export function invoicedAheadOf(key: string): { from: string; months: number } | null {
   const [, rest] = key.split(':invoiced:');
   const [from, months] = rest?.split(':') ?? [];
