@@ -29,11 +29,13 @@ export interface ApiErrorBody {
 }
 
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ApiErrorBody,
-  ) {
+  readonly status: number;
+  readonly body: ApiErrorBody;
+
+  constructor(status: number, body: ApiErrorBody) {
     super(body.message);
+    this.status = status;
+    this.body = body;
   }
 
   /** The vendor's own account of the failure (method, path, status), shown behind a toggle. */

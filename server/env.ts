@@ -119,9 +119,12 @@ const schema = z.object({
 export type Env = z.infer<typeof schema>;
 
 export class EnvError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
     super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'EnvError';
+    this.problems = problems;
   }
 }
 

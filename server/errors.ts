@@ -35,13 +35,14 @@ export interface ErrorBody {
 
 /** An error we raise on purpose: its code is stable and its message is safe to show a member. */
 export class AppError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'AppError';
+    this.code = code;
+    this.details = details;
   }
 
   get status(): ContentfulStatusCode {

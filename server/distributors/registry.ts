@@ -1,79 +1,26 @@
-import type { z } from 'zod';
-import type { RetryPolicy } from '../http/retry.ts';
-import type { RequestEvent } from '../http/send.ts';
+export type { CredentialField, CredentialStore, Credentials, DistributorIo, DistributorKind } from './kind-contract.ts';
+
 import { ionKind } from './ion/kind.ts';
+import type { Credentials, DistributorKind } from './kind-contract.ts';
 import { pax8Kind } from './pax8/kind.ts';
 import { sophosKind } from './sophos/kind.ts';
-import type { Distributor } from './types.ts';
-
-/** Credentials as stored: each kind's own fields, all text. */
-export type Credentials = Record<string, string>;
-
-/** One field of a kind's connection form: how it is labelled, and whether it is a secret. */
-export interface CredentialField {
-  name: string;
-  /** As it reads after the distributor's name: "client id", "API URL". */
-  label: string;
-  /** Secrets are shown as their last four characters, never whole. */
-  secret: boolean;
-  /** Has a default; the form leaves it out unless a person changes it. */
-  optional?: boolean;
-  help?: string;
-}
-
-/** How a distributor's client talks: tests and benchmarks count and speed up its calls. */
-export interface DistributorIo {
-  fetch?: typeof fetch;
-  /** The distributor's own hosts: error text from any other is not shown (see `send`). */
-  ownHosts?: RegExp;
-  retry?: RetryPolicy;
-  timeoutMs?: number;
-  concurrency?: number;
-  onRequest?: (event: RequestEvent) => void;
-  now?: () => number;
-}
-
-/** Where a connection's credentials live, for a distributor that rotates them on use. */
-export interface CredentialStore {
-  read(): Promise<Credentials>;
-  /**
-   * Stores `next(stored)` only if the stored credentials still pass `stillCurrent`; false
-   * otherwise. `next` starts from what is stored, so a setting saved meanwhile is kept.
-   */
-  replace(stillCurrent: (stored: Credentials) => boolean, next: (stored: Credentials) => Credentials): Promise<boolean>;
-  /**
-   * Runs `fn` with the stored credentials locked against every other process (a row lock),
-   * reading and replacing through the store it is given: one rotation at a time per tenant.
-   */
-  lock?<T>(fn: (store: CredentialStore) => Promise<T>): Promise<T>;
-}
-
-/** What the core knows of a kind of distributor: its name, its connection form, and its client. */
-export interface DistributorKind {
-  kind: string;
-  displayName: string;
-  /** What the markers of the lines it writes start with: unique among the kinds. */
-  markerPrefix: string;
-  fields: CredentialField[];
-  /** Entered credentials, checked, with defaults filled in; each message names the fix. */
-  credentials: z.ZodType<Credentials, Record<string, unknown>>;
-  /** The fields that hold URLs: https unless they point at a loopback sandbox. */
-  urlFields: string[];
-  /** Checking the credentials spends them (a single-use refresh token): check them last. */
-  singleUse: boolean;
-  /** Its invoices are read from a report the admin chooses on the Connections page (StreamOne Ion). */
-  invoicesFromReport?: boolean;
-  /**
-   * Contexts its credentials were sealed with by earlier releases, tried after the current one
-   * (Pax8's, moved from the tenant row), until an admin next enters them.
-   */
-  legacySealContexts?: readonly string[];
-  open(credentials: Credentials, store: CredentialStore, io: DistributorIo): Distributor;
-}
 
 /** Every distributor the product can connect, by kind. Adding one is adding its line. */
 export const DISTRIBUTOR_KINDS: readonly DistributorKind[] = [pax8Kind, ionKind, sophosKind];
 
 export function distributorKind(kind: string): DistributorKind | undefined {
   return DISTRIBUTOR_KINDS.find((k) => k.kind === kind);
+}
+
+/**
+ * The credentials a setup or rotation body gives, by kind: its `distributors`, and any kind's
+ * earlier top-level spelling (see `legacyInputKey`). What each holds is checked by its kind.
+ */
+export function credentialsGiven(body: Record<string, unknown>): Record<string, Credentials> {
+  const given = { ...((body.distributors ?? {}) as Record<string, Credentials>) };
+  for (const k of DISTRIBUTOR_KINDS) {
+    const legacy = k.legacyInputKey ? body[k.legacyInputKey] : undefined;
+    if (legacy && typeof legacy === 'object') given[k.kind] = legacy as Credentials;
+  }
+  return given;
 }

@@ -9,7 +9,7 @@ import {
 } from '../../db/queries/distributors.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
-import { DISTRIBUTOR_KINDS, distributorKind } from '../distributors/registry.ts';
+import { credentialsGiven, DISTRIBUTOR_KINDS, distributorKind } from '../distributors/registry.ts';
 import { AppError, type FieldError, invalidInput } from '../errors.ts';
 import { inMemberWords } from '../http/member-words.ts';
 import { VendorError } from '../http/vendor-error.ts';
@@ -20,12 +20,11 @@ import { zv } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 
 const secret = z.string().check(z.minLength(1, 'enter the new value, or leave the whole group out to keep it'));
-const rotateSchema = z.object({
+/** Unknown fields are kept: a kind's earlier spelling of its credentials is one (`credentialsGiven`). */
+const rotateSchema = z.looseObject({
   apiMember: z.optional(z.object({ publicKey: secret, privateKey: secret })),
   /** New credentials by distributor kind; fields left out keep their stored values. */
   distributors: z.optional(z.record(z.string(), z.record(z.string(), z.string()))),
-  /** The first release's spelling of `distributors.pax8`. */
-  pax8: z.optional(z.record(z.string(), z.string())),
 });
 const kindParam = z.object({ kind: z.string().check(z.minLength(1)) });
 const reportSchema = z.object({ reportId: z.string().check(z.minLength(1, 'choose a report')) });
@@ -144,7 +143,7 @@ export function connectionRoutes(deps: ApiDeps) {
         const { tenant, member } = c.get('auth');
         const by = `${member.name} (${member.id})`;
         const body = c.req.valid('json');
-        const given = { ...body.distributors, ...(body.pax8 ? { pax8: body.pax8 } : {}) };
+        const given = credentialsGiven(body);
         if (!body.apiMember && Object.keys(given).length === 0)
           throw new AppError('invalid_input', 'Enter new API member keys, new distributor credentials, or both.', {
             fields: [{ field: 'apiMember', message: 'nothing to change' }],

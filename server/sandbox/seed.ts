@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { GUIDE_COMPANIES, looseVariant, NAME_PARTS, PRODUCT_SEEDS, type ProductSeed } from './catalog-data.ts';
 import { generateIonWorld } from './ion/seed.ts';
 import type { IonWorld } from './ion/world.ts';
+import { prng } from './prng.ts';
 import { seedSophos } from './sophos/seed.ts';
 import { addUsage } from './usage-seed.ts';
 import type {
@@ -29,27 +30,7 @@ export interface SeedOptions {
   today: string;
 }
 
-/** mulberry32: small, fast, and the same sequence on every machine for a given seed. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
-    chance: (p: number) => next() < p,
-    uuid: () => {
-      const hex = Array.from({ length: 32 }, () => Math.floor(next() * 16).toString(16)).join('');
-      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-    },
-  };
-}
+export { prng } from './prng.ts';
 
 type Rng = ReturnType<typeof prng>;
 

@@ -13,7 +13,7 @@ import { auditedWrite } from '../audit.ts';
 import { inMemberWords, vendorDetail } from '../http/member-words.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import { findOwnWrite } from './reread.ts';
-import { scopeOf, type WriteContext, type WriteMeta } from './writer.ts';
+import { scopeOf, type WriteContext, type WriteMeta } from './write-context.ts';
 
 /** How long a claim holds without renewal; the writer renews it every third of that. */
 export const DEFAULT_LEASE_MS = 60_000;

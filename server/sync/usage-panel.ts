@@ -4,7 +4,7 @@ import { multiProductName, type UsagePlan } from '../../shared/billing/usage/pla
 import { microsToCents } from '../../shared/money.ts';
 import type { UsageLine } from '../../shared/schemas/distributor.ts';
 import type { UsagePanelRow } from '../../shared/schemas/usage.ts';
-import type { LoadedUsage } from './usage.ts';
+import type { LoadedUsage } from './loaded-usage.ts';
 
 /** A day's lines at the customer's price: the markup over cost when one is set, else the distributor's. */
 const priced = (lines: readonly UsageLine[], bp: number | null) =>

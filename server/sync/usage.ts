@@ -21,6 +21,7 @@ import type { Distributor } from '../distributors/types.ts';
 import { AppError } from '../errors.ts';
 import { mapLimit } from '../http/limit.ts';
 import { mappedService, readSubscription } from './load.ts';
+import type { LoadedUsage } from './loaded-usage.ts';
 import { ownLines } from './shared-lines.ts';
 import { usagePanel } from './usage-panel.ts';
 
@@ -49,27 +50,7 @@ export async function readUsage(
   return perDay;
 }
 
-export interface LoadedUsage {
-  input: UsagePlanInput;
-  /** This month so far, for the panel; null on the first of the month. */
-  current: UsageReading | null;
-  companyName: string;
-  settings: {
-    option: UsageOption | null;
-    flatPriceCents: number | null;
-    markupBp: number | null;
-    productMarkupBp: number | null;
-    thresholdCents: number | null;
-  };
-  /** The option the arrears run bills with: the saved one, else the default for its bindings. */
-  standingOption: UsageOption;
-  /**
-   * Why the arrears run may not bill with these values unattended: a markup or usage setting
-   * saved before the settings right was checked. Null when every value was saved by a member
-   * with that right (or none was set).
-   */
-  unapproved: string | null;
-}
+export type { LoadedUsage } from './loaded-usage.ts';
 
 /** The month a distributor's usage is billed for on `today`, final from its day or the tenant's, whichever is later. */
 export const usagePeriodOf = (distributor: Distributor, today: string, rules: Pick<SyncRules, 'arrearsDay'>) =>

@@ -12,15 +12,12 @@ import {
   waiveOperations,
 } from '../../db/queries/operations.ts';
 import type { Scope } from '../../db/queries/scope.ts';
-import type { Tenant } from '../../db/queries/tenants.ts';
 import type { OperationSummary } from '../../db/schema.ts';
 import { endOfMonth } from '../../shared/billing/calendar.ts';
 import { type Operation, shortHash } from '../../shared/billing/operations.ts';
 import { firstOpenDay } from '../../shared/billing/plan/context.ts';
 import { type PlanInput, type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
 import type { ConfirmPlanInput, OperationOutcome } from '../../shared/schemas/plans.ts';
-import type { Actor } from '../audit.ts';
-import type { CwClient } from '../connectwise/client.ts';
 import { AppError } from '../errors.ts';
 import { findDrift } from './drift.ts';
 import { applyEdits } from './edits.ts';
@@ -40,27 +37,9 @@ import { isWritten } from './states.ts';
 export { findDrift } from './drift.ts';
 export { applyEdits } from './edits.ts';
 
-export interface WriteContext {
-  db: Database;
-  tenant: Tenant;
-  /** The distributor kind the subscriptions written for belong to. */
-  distributor: string;
-  actor: Actor;
-  cw: CwClient;
-  now: () => Date;
-  syncRunId?: string;
-  /** How long a claim lasts without renewal (default 60 s); its writer renews it every third of that. */
-  leaseMs?: number;
-}
+export { scopeOf, type WriteContext, type WriteMeta } from './write-context.ts';
 
-/** Whose operations a write context reads and writes. */
-export const scopeOf = (ctx: WriteContext): Scope => ({ tenantId: ctx.tenant.id, distributor: ctx.distributor });
-
-/** Names for the adjustment log. */
-export interface WriteMeta {
-  companyName?: string;
-  productName?: string;
-}
+import { scopeOf, type WriteContext, type WriteMeta } from './write-context.ts';
 
 export interface PlanHeader {
   subscriptionId: string;

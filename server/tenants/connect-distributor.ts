@@ -2,7 +2,7 @@ import { type Credentials, type DistributorKind, distributorKind } from '../dist
 import type { FieldError } from '../errors.ts';
 import { outbound } from '../http/outbound.ts';
 import { LOOPBACK, vendorProblem, whitespaceProblems } from './checks.ts';
-import type { SetupDeps } from './setup.ts';
+import type { SetupDeps } from './setup-deps.ts';
 
 export interface CheckedDistributor {
   kind: string;

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Database } from '../../db/client.ts';
 import { connectDistributor } from '../../db/queries/distributors.ts';
 import { findTenantBySite, type Tenant, upsertTenant } from '../../db/queries/tenants.ts';
 import { createCwClient } from '../connectwise/client.ts';
-import type { SiteCache } from '../connectwise/site.ts';
-import type { SecretBox } from '../crypto.ts';
-import { DISTRIBUTOR_KINDS } from '../distributors/registry.ts';
+import { credentialsGiven, DISTRIBUTOR_KINDS } from '../distributors/registry.ts';
 import { AppError, type FieldError, invalidInput } from '../errors.ts';
 import { outbound } from '../http/outbound.ts';
 import { VendorError } from '../http/vendor-error.ts';
@@ -18,11 +15,13 @@ import {
   withSpentTokens,
 } from './connect-distributor.ts';
 import { sealApiKeys, sealDistributor } from './secrets.ts';
+import type { SetupDeps } from './setup-deps.ts';
 
 /** A required text field whose message is the same whether it is absent or empty. */
 const required = (message: string) => z.string({ error: message }).min(1, message);
 
-export const tenantSetupSchema = z.object({
+/** Unknown fields are kept: a kind's earlier spelling of its credentials is one (`credentialsGiven`). */
+export const tenantSetupSchema = z.looseObject({
   name: required("give the tenant a name, e.g. the MSP's name"),
   /** `na.myconnectwise.net`, or a self-hosted URL such as `https://cw.example.com`. */
   site: required('the ConnectWise site is required, e.g. na.myconnectwise.net'),
@@ -34,26 +33,12 @@ export const tenantSetupSchema = z.object({
   privateKey: required("the API member's private key is required"),
   /** Credentials by distributor kind (`pax8`, `ion`), each checked against its kind's own form. */
   distributors: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-  /** The first release's spelling of `distributors.pax8`, still taken. */
-  pax8: z.record(z.string(), z.unknown()).optional(),
   /** Origin of a self-hosted Manage that will frame the pod. */
   allowedOrigin: z.url().optional(),
 });
 export type TenantSetupInput = z.input<typeof tenantSetupSchema>;
 
-export interface SetupDeps {
-  db: Database;
-  secrets: SecretBox;
-  /** Sandbox mode allows plain http to loopback hosts; nothing else may skip TLS. */
-  sandbox: boolean;
-  fetch?: typeof fetch;
-  siteCache?: SiteCache;
-  timeoutMs?: number;
-  /** Who entered the credentials, kept with each distributor connection. */
-  connectedBy?: string;
-  /** When the tenant and its connections are stored, by the clock the caller was given. */
-  now: () => Date;
-}
+export type { SetupDeps } from './setup-deps.ts';
 
 export interface SetupResult {
   tenant: Tenant;
@@ -70,12 +55,12 @@ export interface SetupResult {
  */
 export async function setupTenant(deps: SetupDeps, raw: unknown): Promise<SetupResult> {
   const parsed = tenantSetupSchema.safeParse(raw);
-  const { distributors: _d, pax8: _p, ...own } = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const body = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const legacy = new Set(DISTRIBUTOR_KINDS.map((k) => k.legacyInputKey));
+  const own = Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'distributors' && !legacy.has(k)));
   const spaces = whitespaceProblems(own);
   // Each distributor's fields are checked against its own kind's form, with everything else.
-  const given = parsed.success
-    ? { ...parsed.data.distributors, ...(parsed.data.pax8 ? { pax8: parsed.data.pax8 } : {}) }
-    : {};
+  const given = parsed.success ? credentialsGiven(parsed.data) : {};
   const validated = Object.entries(given).map(([kind, fields]) => validateDistributor(kind, fields, deps.sandbox));
   const invalid = validated.flatMap((v) => ('problems' in v ? v.problems : []));
   const address = parsed.success ? siteAddress(parsed.data.site, deps.sandbox) : undefined;

@@ -13,6 +13,7 @@ import { syncJobs } from '../../server/jobs/sync-jobs.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createVendors } from '../../server/tenants/vendors.ts';
 import { createTestDatabase } from '../helpers/db.ts';
+import { LAUNCHER } from '../helpers/process.ts';
 import { benchVendorTenant, setupBenchTenant } from './bench-tenant.ts';
 import { BENCH_TODAY, jobBenchWorld, jobMappings } from './bench-world.ts';
 import { median, startBenchVendors } from './sandbox-handle.ts';
@@ -92,11 +93,9 @@ try {
         peakMb: process.resourceUsage().maxRSS / 1024,
       };
     }
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', syncEntry, database.url, tenant.id, key, String(BUDGET)],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const child = spawn(process.execPath, [LAUNCHER, syncEntry, database.url, tenant.id, key, String(BUDGET)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     await new Promise((resolve) => child.on('exit', resolve));

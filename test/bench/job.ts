@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { LAUNCHER } from '../helpers/process.ts';
 import type { Figure } from './report.ts';
 
 /** The scheduled-sync benchmark, run in job-process.ts so the memory measured is the sync's. */
 export async function benchJob(budget = 1000): Promise<Figure[]> {
   const entry = fileURLToPath(new URL('./job-process.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, String(budget)], {
+  const child = spawn(process.execPath, [LAUNCHER, entry, String(budget)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { LAUNCHER } from '../helpers/process.ts';
 
 export interface BenchVendors {
   cw: string;
@@ -20,7 +21,7 @@ export function startBenchVendors(
   world: 'reads' | 'job' | 'arrears' = 'reads',
 ): Promise<BenchVendors> {
   const entry = fileURLToPath(new URL('./sandbox-process.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, String(latencyMs), world], {
+  const child = spawn(process.execPath, [LAUNCHER, entry, String(latencyMs), world], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -15,6 +15,7 @@ import { startJobs } from '../../server/jobs/start.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createVendors } from '../../server/tenants/vendors.ts';
 import { createTestDatabase } from '../helpers/db.ts';
+import { LAUNCHER } from '../helpers/process.ts';
 import { type BenchVendorTenant, setupBenchTenant } from './bench-tenant.ts';
 import { BENCH_TODAY, type jobMappings } from './bench-world.ts';
 import type { Figure } from './report.ts';
@@ -50,13 +51,7 @@ const nextLine = (rl: Interface) => new Promise<string>((resolve) => rl.once('li
 async function round(workers: number): Promise<Round> {
   const vendorsProcess = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('./scale-vendors.ts', import.meta.url)),
-      String(TENANTS),
-      String(LATENCY_MS),
-    ],
+    [LAUNCHER, fileURLToPath(new URL('./scale-vendors.ts', import.meta.url)), String(TENANTS), String(LATENCY_MS)],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const vendorLines = lines(vendorsProcess);
@@ -94,7 +89,7 @@ async function round(workers: number): Promise<Round> {
     JOB_CONCURRENCY: String(PER_WORKER),
   };
   const children = Array.from({ length: workers }, () =>
-    spawn(process.execPath, ['--import', 'tsx', join(root, 'server/worker.ts')], {
+    spawn(process.execPath, [LAUNCHER, join(root, 'server/worker.ts')], {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
+/** How npm scripts run the server's entry points: Node's own type stripping (tsx only on an old Node). */
+export const LAUNCHER = fileURLToPath(new URL('../../server/launch.mjs', import.meta.url));
+
 export interface RunningProcess {
   child: ChildProcess;
   output: () => string;
@@ -14,7 +17,7 @@ export interface RunningProcess {
 
 /** Runs one of the project's TypeScript entry points in its own process, as npm scripts do. */
 export function runTs(entry: string, env: Record<string, string>, args: string[] = []): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const child = spawn(process.execPath, [LAUNCHER, entry, ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -86,7 +86,9 @@ describe('admin commands', { timeout: 120_000 }, () => {
   it('on a terminal, npm run tenant asks for each secret and never shows what is typed', async () => {
     // `script` gives the command a real terminal, as an administrator's shell would.
     const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
-    const command = [process.execPath, '--import', 'tsx', 'server/cli/tenant.ts', ...tenantArgs()].map(quote).join(' ');
+    const command = [process.execPath, 'server/launch.mjs', 'server/cli/tenant.ts', ...tenantArgs()]
+      .map(quote)
+      .join(' ');
     const child = spawn('script', ['-qec', command, '/dev/null'], {
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },

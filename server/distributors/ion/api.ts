@@ -2,7 +2,7 @@ import { sleep } from '../../http/retry.ts';
 import { send } from '../../http/send.ts';
 import { VendorError } from '../../http/vendor-error.ts';
 import { bearerGet, urlWithQuery } from '../bearer-get.ts';
-import type { DistributorIo } from '../registry.ts';
+import type { DistributorIo } from '../kind-contract.ts';
 import { tokenCache } from '../token-cache.ts';
 import { ION, ionError, RECONNECT } from './errors.ts';
 import {

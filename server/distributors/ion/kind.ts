@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CredentialStore, DistributorKind } from '../registry.ts';
+import type { CredentialStore, DistributorKind } from '../kind-contract.ts';
 import { createIonDistributor, ION_MARKER_PREFIX } from './adapter.ts';
 import { createIonApi, type RefreshTokenStore } from './api.ts';
 

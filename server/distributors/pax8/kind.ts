@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DistributorKind } from '../registry.ts';
+import type { DistributorKind } from '../kind-contract.ts';
 import { createPax8Distributor, PAX8_MARKER_PREFIX } from './adapter.ts';
 import { createPax8Api } from './api.ts';
 
@@ -14,6 +14,8 @@ export const pax8Kind: DistributorKind = {
   markerPrefix: PAX8_MARKER_PREFIX,
   // The first release kept one tenant's Pax8 credentials on its row, sealed under this context.
   legacySealContexts: ['distributor_credentials'],
+  // The first release took them as `pax8` beside the ConnectWise keys.
+  legacyInputKey: 'pax8',
   displayName: 'Pax8',
   fields: [
     { name: 'clientId', label: 'client id', secret: false },

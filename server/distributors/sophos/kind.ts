@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DistributorKind } from '../registry.ts';
+import type { DistributorKind } from '../kind-contract.ts';
 import { createSophosDistributor, SOPHOS_MARKER_PREFIX } from './adapter.ts';
 import { createSophosApi } from './api.ts';
 

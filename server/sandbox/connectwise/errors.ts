@@ -23,12 +23,19 @@ export function invalidObject(c: Context, resource: string, errors: CwFieldProbl
 }
 
 export class CwRequestError extends Error {
+  readonly status: 400 | 401 | 403 | 404 | 409;
+  readonly code: string;
+  readonly errors: CwFieldProblem[] | null;
+
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409,
-    readonly code: string,
+    status: 400 | 401 | 403 | 404 | 409,
+    code: string,
     message: string,
-    readonly errors: CwFieldProblem[] | null = null,
+    errors: CwFieldProblem[] | null = null,
   ) {
     super(message);
+    this.status = status;
+    this.code = code;
+    this.errors = errors;
   }
 }

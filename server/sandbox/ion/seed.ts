@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { customerIdOf } from '../../distributors/ion/transform.ts';
-import { prng } from '../seed.ts';
+import { prng } from '../prng.ts';
 import type { CwCompanyRecord } from '../world.ts';
 import type {
   IonBillingLineRecord,

@@ -1,0 +1,74 @@
+import type { z } from 'zod';
+import type { RetryPolicy } from '../http/retry.ts';
+import type { RequestEvent } from '../http/send.ts';
+import type { Distributor } from './types.ts';
+
+/** Credentials as stored: each kind's own fields, all text. */
+export type Credentials = Record<string, string>;
+
+/** One field of a kind's connection form: how it is labelled, and whether it is a secret. */
+export interface CredentialField {
+  name: string;
+  /** As it reads after the distributor's name: "client id", "API URL". */
+  label: string;
+  /** Secrets are shown as their last four characters, never whole. */
+  secret: boolean;
+  /** Has a default; the form leaves it out unless a person changes it. */
+  optional?: boolean;
+  help?: string;
+}
+
+/** How a distributor's client talks: tests and benchmarks count and speed up its calls. */
+export interface DistributorIo {
+  fetch?: typeof fetch;
+  /** The distributor's own hosts: error text from any other is not shown (see `send`). */
+  ownHosts?: RegExp;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  concurrency?: number;
+  onRequest?: (event: RequestEvent) => void;
+  now?: () => number;
+}
+
+/** Where a connection's credentials live, for a distributor that rotates them on use. */
+export interface CredentialStore {
+  read(): Promise<Credentials>;
+  /**
+   * Stores `next(stored)` only if the stored credentials still pass `stillCurrent`; false
+   * otherwise. `next` starts from what is stored, so a setting saved meanwhile is kept.
+   */
+  replace(stillCurrent: (stored: Credentials) => boolean, next: (stored: Credentials) => Credentials): Promise<boolean>;
+  /**
+   * Runs `fn` with the stored credentials locked against every other process (a row lock),
+   * reading and replacing through the store it is given: one rotation at a time per tenant.
+   */
+  lock?<T>(fn: (store: CredentialStore) => Promise<T>): Promise<T>;
+}
+
+/** What the core knows of a kind of distributor: its name, its connection form, and its client. */
+export interface DistributorKind {
+  kind: string;
+  displayName: string;
+  /** What the markers of the lines it writes start with: unique among the kinds. */
+  markerPrefix: string;
+  fields: CredentialField[];
+  /** Entered credentials, checked, with defaults filled in; each message names the fix. */
+  credentials: z.ZodType<Credentials, Record<string, unknown>>;
+  /** The fields that hold URLs: https unless they point at a loopback sandbox. */
+  urlFields: string[];
+  /** Checking the credentials spends them (a single-use refresh token): check them last. */
+  singleUse: boolean;
+  /** Its invoices are read from a report the admin chooses on the Connections page (StreamOne Ion). */
+  invoicesFromReport?: boolean;
+  /**
+   * Contexts its credentials were sealed with by earlier releases, tried after the current one
+   * (Pax8's, moved from the tenant row), until an admin next enters them.
+   */
+  legacySealContexts?: readonly string[];
+  /**
+   * The top-level field earlier releases took its credentials in (`pax8` beside `distributors`),
+   * still read by tenant setup and rotation.
+   */
+  legacyInputKey?: string;
+  open(credentials: Credentials, store: CredentialStore, io: DistributorIo): Distributor;
+}
