@@ -102,9 +102,6 @@ const schema = z.object({
   SANDBOX_FORCE: bool(false),
   SANDBOX_TODAY: z.iso.date({ error: 'use an ISO date such as 2026-11-22' }).optional(),
   SANDBOX_CW_PORT: port(8788),
-  SANDBOX_PAX8_PORT: port(8789),
-  SANDBOX_ION_PORT: port(8790),
-  SANDBOX_SOPHOS_PORT: port(8792),
   /** The sandbox's mail catcher: SMTP, and the page its inbox is read on. */
   SANDBOX_SMTP_PORT: port(2525),
   SANDBOX_INBOX_PORT: port(8791),
@@ -116,7 +113,13 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Distributor sync <sync@localhost>'),
 });
 
-export type Env = z.infer<typeof schema>;
+/** Each distributor sandbox's port variable (`SANDBOX_PAX8_PORT`): named by the sandbox registry, read here. */
+const SANDBOX_PORT_VARIABLE = /^SANDBOX_(?!CW_|SMTP_|INBOX_)[A-Z0-9]+_PORT$/;
+
+export type Env = z.infer<typeof schema> & {
+  /** The distributor sandboxes' port variables that are set, by name; each sandbox has its default. */
+  sandboxPorts: Record<string, number>;
+};
 
 export class EnvError extends Error {
   readonly problems: string[];
@@ -136,10 +139,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   // Empty strings are how shells and CI leave a variable "unset"; treat them so.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
-  if (!result.success) {
-    throw new EnvError(result.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+  const ports = z
+    .record(z.string().regex(SANDBOX_PORT_VARIABLE), port(0))
+    .safeParse(Object.fromEntries(Object.entries(cleaned).filter(([k]) => SANDBOX_PORT_VARIABLE.test(k))));
+  if (!result.success || !ports.success) {
+    const issues = [...(result.error?.issues ?? []), ...(ports.error?.issues ?? [])];
+    throw new EnvError(issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
   }
-  const env = result.data;
+  const env: Env = { ...result.data, sandboxPorts: ports.data };
   // The sandbox signs anyone in as demo members against test vendors: it stays on this machine
   // unless someone says, by name, that it should not.
   if (env.SANDBOX && !env.SANDBOX_FORCE && !isLoopback(env.HOST)) {

@@ -5,8 +5,26 @@ import type { Credentials, DistributorKind } from './kind-contract.ts';
 import { pax8Kind } from './pax8/kind.ts';
 import { sophosKind } from './sophos/kind.ts';
 
+const kinds: DistributorKind[] = [pax8Kind, ionKind, sophosKind];
+
 /** Every distributor the product can connect, by kind. Adding one is adding its line. */
-export const DISTRIBUTOR_KINDS: readonly DistributorKind[] = [pax8Kind, ionKind, sophosKind];
+export const DISTRIBUTOR_KINDS: readonly DistributorKind[] = kinds;
+
+/**
+ * Adds a kind while the process runs (a test's throwaway kind shows a distributor needs nothing
+ * more than this); answers how to take it out again. A kind or marker prefix in use is refused.
+ */
+export function addDistributorKind(kind: DistributorKind): () => void {
+  if (kinds.some((k) => k.kind === kind.kind))
+    throw new Error(`a distributor kind "${kind.kind}" is already registered`);
+  if (kinds.some((k) => k.markerPrefix === kind.markerPrefix))
+    throw new Error(`the marker prefix "${kind.markerPrefix}" is already another kind's`);
+  kinds.push(kind);
+  return () => {
+    const at = kinds.indexOf(kind);
+    if (at >= 0) kinds.splice(at, 1);
+  };
+}
 
 export function distributorKind(kind: string): DistributorKind | undefined {
   return DISTRIBUTOR_KINDS.find((k) => k.kind === kind);

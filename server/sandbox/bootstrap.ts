@@ -4,10 +4,11 @@ import type { SecretBox } from '../crypto.ts';
 import { readManifest } from '../tenants/manifest.ts';
 import { type RegisterOutcome, registerHostedEntries } from '../tenants/register.ts';
 import { type SetupResult, setupTenant } from '../tenants/setup.ts';
+import { SANDBOXES, type SandboxKey, sandboxEntries } from './registry.ts';
 import type { RunningSandboxes } from './start.ts';
 
-/** The tenant-setup input for the sandbox ConnectWise and Pax8. */
-export function sandboxTenantInput(s: RunningSandboxes) {
+/** The tenant-setup input for the sandbox ConnectWise and the distributors named (Pax8 unless told otherwise). */
+export function sandboxTenantInput(s: RunningSandboxes, connect: SandboxConnections = {}) {
   const api = s.world.cw.apiMembers[0]!;
   return {
     name: s.world.cw.companyName,
@@ -16,32 +17,28 @@ export function sandboxTenantInput(s: RunningSandboxes) {
     clientId: s.world.cw.clientId,
     publicKey: api.publicKey,
     privateKey: api.privateKey,
-    pax8: {
-      clientId: s.world.pax8.clientId,
-      clientSecret: s.world.pax8.clientSecret,
-      baseUrl: s.pax8.baseUrl,
-      tokenUrl: s.pax8.tokenUrl,
-      audience: 'https://api.pax8.com',
-    },
+    distributors: Object.fromEntries(
+      sandboxEntries()
+        .filter(([key]) => connect[key] ?? key === 'pax8')
+        .map(([key, sandbox]) => [sandbox.kind, sandbox.credentials(s[key], s.world)]),
+    ),
     // The sandbox host page is served by the sandbox ConnectWise, as Manage serves its own.
     allowedOrigin: s.cw.url,
   };
 }
 
+/** Which distributor sandboxes the demo tenant connects, by kind: Pax8 unless `pax8: false`. */
+export type SandboxConnections = Partial<Record<SandboxKey, boolean>>;
+
+/** A distributor sandbox's connection as an admin would enter it (StreamOne Ion's: a refresh token issued now). */
+export const sandboxCredentials = (s: RunningSandboxes, key: SandboxKey) =>
+  SANDBOXES[key].credentials(s[key] as never, s.world);
+
 /** StreamOne Ion's connection to the sandbox: a refresh token issued now, as the Ion portal issues one. */
-export const sandboxIonCredentials = (s: RunningSandboxes) => ({
-  accountId: s.world.ion.accountId,
-  refreshToken: s.ion.issueRefreshToken(),
-  baseUrl: s.ion.url,
-});
+export const sandboxIonCredentials = (s: RunningSandboxes) => sandboxCredentials(s, 'ion');
 
 /** Sophos Central's connection to the sandbox: its partner API credentials. */
-export const sandboxSophosCredentials = (s: RunningSandboxes) => ({
-  clientId: s.world.sophos.clientId,
-  clientSecret: s.world.sophos.clientSecret,
-  tokenUrl: s.sophos.tokenUrl,
-  apiUrl: s.sophos.url,
-});
+export const sandboxSophosCredentials = (s: RunningSandboxes) => sandboxCredentials(s, 'sophos');
 
 /**
  * What an MSP admin does once, done for the demo: register the tenant (testing both
@@ -51,18 +48,12 @@ export async function bootstrapSandboxTenant(
   deps: { db: Database; secrets: SecretBox; now: () => Date },
   s: RunningSandboxes,
   publicOrigin: string,
-  /** StreamOne Ion (and Sophos Central) are connected as well as Pax8 (the demo connects all three). */
-  options: { ion?: boolean; sophos?: boolean } = {},
+  /** The distributors connected besides Pax8 (the demo connects every one). */
+  connect: SandboxConnections = {},
 ): Promise<{ setup: SetupResult; registered: RegisterOutcome[] }> {
   const setup = await setupTenant(
     { db: deps.db, secrets: deps.secrets, sandbox: true, now: deps.now },
-    {
-      ...sandboxTenantInput(s),
-      distributors: {
-        ...(options.ion ? { ion: sandboxIonCredentials(s) } : {}),
-        ...(options.sophos ? { sophos: sandboxSophosCredentials(s) } : {}),
-      },
-    },
+    sandboxTenantInput(s, connect),
   );
   const api = s.world.cw.apiMembers[0]!;
   const cw = createCwClient({

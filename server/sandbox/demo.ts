@@ -5,6 +5,7 @@ import type { Env } from '../env.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailer } from '../notify/mailer.ts';
 import { bootstrapSandboxTenant } from './bootstrap.ts';
+import { sandboxEntries, sandboxPorts } from './registry.ts';
 import { startSandboxes } from './start.ts';
 
 /**
@@ -25,9 +26,7 @@ export async function startDemo(deps: {
   const sandboxes = await startSandboxes({
     today: clock.now().toISODate()!,
     cwPort: env.SANDBOX_CW_PORT,
-    pax8Port: env.SANDBOX_PAX8_PORT,
-    ionPort: env.SANDBOX_ION_PORT,
-    sophosPort: env.SANDBOX_SOPHOS_PORT,
+    ports: sandboxPorts(env),
     smtpPort: env.SANDBOX_SMTP_PORT,
     inboxPort: env.SANDBOX_INBOX_PORT,
   });
@@ -37,12 +36,11 @@ export async function startDemo(deps: {
     { now: () => clock.now().toJSDate(), db: deps.db, secrets: deps.secrets },
     sandboxes,
     deps.base,
-    { ion: true, sophos: true },
+    Object.fromEntries(sandboxEntries().map(([key]) => [key, true])),
   );
   deps.logger.info('sandbox ready', {
     connectwise: sandboxes.cw.url,
-    pax8: sandboxes.pax8.baseUrl,
-    ion: sandboxes.ion.url,
+    ...Object.fromEntries(sandboxEntries().map(([key]) => [key, sandboxes[key].url])),
     today: sandboxes.world.today,
     hosted: registered.map((r) => `${r.description}: ${r.action}`),
   });
@@ -53,9 +51,10 @@ export async function startDemo(deps: {
       `  Open ConnectWise (sandbox): ${sandboxes.cw.url}/`,
       '    sign in as jdoe, nross, kpark or amarkov (password "sandbox"), open a company, then its Distributors tab',
       '',
-      `  Sandbox Pax8 API:           ${sandboxes.pax8.baseUrl}`,
-      `  Sandbox StreamOne Ion API:  ${sandboxes.ion.url}/api/v3 (account ${sandboxes.world.ion.accountId})`,
-      `  Sandbox Sophos Central API: ${sandboxes.sophos.url}`,
+      ...sandboxEntries().flatMap(([key, sandbox]) => [
+        ...sandbox.describe(sandboxes[key], sandboxes.world).map((line) => `  ${line}`),
+        '',
+      ]),
       `  Sandbox inbox (digests):    ${sandboxes.mail.inboxUrl}${env.SMTP_URL ? ' (unused: SMTP_URL is set)' : ''}`,
     ],
   };

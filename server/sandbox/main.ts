@@ -1,9 +1,13 @@
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { type Env, EnvError, parseEnv } from '../env.ts';
+import { sandboxEntries, sandboxPorts } from './registry.ts';
 import { startSandboxes } from './start.ts';
 
-/** `npm run sandbox [-- --cw-port N --pax8-port N --ion-port N --sophos-port N --seed N --companies N --subscriptions N --today YYYY-MM-DD --latency MS]` */
+/**
+ * `npm run sandbox [-- --cw-port N --<kind>-port N … --seed N --companies N --subscriptions N --today YYYY-MM-DD --latency MS]`,
+ * one `--<kind>-port` for each distributor's sandbox (`--pax8-port`, `--ion-port`, `--sophos-port`).
+ */
 let env: Env;
 try {
   env = parseEnv(process.env);
@@ -15,9 +19,7 @@ try {
 const { values } = parseArgs({
   options: {
     'cw-port': { type: 'string' },
-    'pax8-port': { type: 'string' },
-    'ion-port': { type: 'string' },
-    'sophos-port': { type: 'string' },
+    ...Object.fromEntries(sandboxEntries().map(([key]) => [`${key}-port`, { type: 'string' as const }])),
     seed: { type: 'string' },
     companies: { type: 'string' },
     subscriptions: { type: 'string' },
@@ -46,16 +48,19 @@ const sandboxes = await startSandboxes({
   companies: int('companies', values.companies, 12),
   subscriptions: values.subscriptions === undefined ? undefined : int('subscriptions', values.subscriptions, 48),
   cwPort: int('cw-port', values['cw-port'], env.SANDBOX_CW_PORT),
-  pax8Port: int('pax8-port', values['pax8-port'], env.SANDBOX_PAX8_PORT),
-  ionPort: int('ion-port', values['ion-port'], env.SANDBOX_ION_PORT),
-  sophosPort: int('sophos-port', values['sophos-port'], env.SANDBOX_SOPHOS_PORT),
+  ports: Object.fromEntries(
+    Object.entries(sandboxPorts(env)).map(([key, port]) => [
+      key,
+      int(`${key}-port`, (values as Record<string, string | undefined>)[`${key}-port`], port),
+    ]),
+  ),
   latencyMs: int('latency', values.latency, 0),
 });
-const { world, cw, pax8, ion, sophos, mail } = sandboxes;
+const { world, cw, mail } = sandboxes;
 const apiMember = world.cw.apiMembers[0]!;
 process.stdout.write(
   [
-    `Sandbox world for ${world.today}: ${world.pax8.companies.length} Pax8 companies, ${world.pax8.subscriptions.length} subscriptions, ${world.ion.customers.length} StreamOne Ion customers, ${world.cw.companies.length} ConnectWise companies, ${world.cw.agreements.length} agreements.`,
+    `Sandbox world for ${world.today}: ${world.cw.companies.length} ConnectWise companies, ${world.cw.agreements.length} agreements.`,
     '',
     `ConnectWise  ${cw.url}`,
     `  site ${cw.site} (http), company id "${world.cw.companyId}", clientId ${world.cw.clientId}`,
@@ -63,19 +68,7 @@ process.stdout.write(
     `  members (password "sandbox"): ${world.cw.members.map((m) => `${m.identifier} (${m.role}${m.inactive ? ', inactive' : ''})`).join(', ')}`,
     `  faults and request log: ${cw.url}/__sandbox/faults, ${cw.url}/__sandbox/requests`,
     '',
-    `Pax8         ${pax8.baseUrl}`,
-    `  token URL ${pax8.tokenUrl}, audience https://api.pax8.com`,
-    `  client id ${world.pax8.clientId}, client secret ${world.pax8.clientSecret}`,
-    `  quirks: ${pax8.url}/__sandbox/quirks`,
-    '',
-    `StreamOne Ion ${ion.url}/api/v3`,
-    `  token URL ${ion.url}/oauth/token, account ${world.ion.accountId}, refresh token ${world.ion.initialRefreshToken} (single use)`,
-    `  a new refresh token, as the portal's "Request New Credentials": POST ${ion.url}/__sandbox/credentials`,
-    '',
-    `Sophos Central ${sophos.url} (whoami, partner API)`,
-    `  token URL ${sophos.tokenUrl}, client id ${world.sophos.clientId}, client secret ${world.sophos.clientSecret}`,
-    `  ${world.sophos.tenants.length} tenants; usage for last month and this month, one firewall licence assigned to no tenant`,
-    '',
+    ...sandboxEntries().flatMap(([key, sandbox]) => [...sandbox.describe(sandboxes[key], world), '']),
     `Mail catcher  ${mail.smtpUrl}, inbox ${mail.inboxUrl}`,
     '',
   ].join('\n'),

@@ -2,9 +2,9 @@ import { DateTime } from 'luxon';
 import { GUIDE_COMPANIES, looseVariant, NAME_PARTS, PRODUCT_SEEDS, type ProductSeed } from './catalog-data.ts';
 import { generateIonWorld } from './ion/seed.ts';
 import type { IonWorld } from './ion/world.ts';
+import { addUsage } from './pax8/usage-seed.ts';
 import { prng } from './prng.ts';
 import { seedSophos } from './sophos/seed.ts';
-import { addUsage } from './usage-seed.ts';
 import type {
   CwAdditionRecord,
   CwAgreementRecord,

@@ -1,5 +1,5 @@
+import { money } from '../../server/sandbox/pax8/usage-seed.ts';
 import { generateWorld } from '../../server/sandbox/seed.ts';
-import { money } from '../../server/sandbox/usage-seed.ts';
 import type { Pax8SubscriptionRecord, World } from '../../server/sandbox/world.ts';
 import { BENCH_TODAY, type jobMappings } from './bench-world.ts';
 

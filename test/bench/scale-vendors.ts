@@ -30,7 +30,6 @@ for (let i = 0; i < tenants; i++) {
     latencyMs,
     cwRateLimitPerMinute: 1000,
     cwPort: 0,
-    pax8Port: 0,
   });
   running.push(s);
   out.push({

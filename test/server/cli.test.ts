@@ -9,6 +9,10 @@ import type { RunningSandboxes } from '../../server/sandbox/start.ts';
 import { runTs } from '../helpers/process.ts';
 import { startTestSandboxes } from '../helpers/sandbox.ts';
 
+/** The sandbox Pax8's connection as the setup input carries it (its defaults filled). */
+const pax8Of = (i: ReturnType<typeof sandboxTenantInput>) =>
+  i.distributors.pax8 as { clientId: string; clientSecret: string; baseUrl: string; tokenUrl: string };
+
 let s: RunningSandboxes;
 const dataDir = mkdtempSync(join(tmpdir(), 'cli-'));
 beforeAll(async () => {
@@ -24,9 +28,9 @@ function tenantArgs(overrides: Record<string, string> = {}) {
     '--company': i.companyId,
     '--client-id': i.clientId,
     '--public-key': i.publicKey,
-    '--pax8-client-id': i.pax8.clientId,
-    '--pax8-base-url': i.pax8.baseUrl,
-    '--pax8-token-url': i.pax8.tokenUrl,
+    '--pax8-client-id': pax8Of(i).clientId,
+    '--pax8-base-url': pax8Of(i).baseUrl,
+    '--pax8-token-url': pax8Of(i).tokenUrl,
     '--origin': i.allowedOrigin,
     ...overrides,
   };
@@ -36,7 +40,7 @@ function tenantArgs(overrides: Record<string, string> = {}) {
 /** The secrets, as an administrator passes them: in the environment, never on the command line. */
 const secrets = (over: Record<string, string> = {}) => {
   const i = sandboxTenantInput(s);
-  return { CW_PRIVATE_KEY: i.privateKey, PAX8_CLIENT_SECRET: i.pax8.clientSecret, ...over };
+  return { CW_PRIVATE_KEY: i.privateKey, PAX8_CLIENT_SECRET: pax8Of(i).clientSecret, ...over };
 };
 
 const run = async (entry: string, args: string[], env: Record<string, string> = {}) => {

@@ -69,7 +69,7 @@ describe('tenant setup', () => {
     const found = await problems({
       ...input,
       privateKey: `${input.privateKey} `,
-      pax8: { ...input.pax8, clientSecret: ` ${input.pax8.clientSecret}` },
+      pax8: { ...input.distributors.pax8!, clientSecret: ` ${input.distributors.pax8!.clientSecret}` },
     });
     expect(found).toEqual([
       { field: 'privateKey', message: expect.stringMatching(/^has a trailing space; remove it/) },
@@ -79,7 +79,11 @@ describe('tenant setup', () => {
 
   it('reports wrong keys on both sides, together', async () => {
     const input = sandboxTenantInput(s);
-    const found = await problems({ ...input, privateKey: 'wrong', pax8: { ...input.pax8, clientSecret: 'wrong' } });
+    const found = await problems({
+      ...input,
+      privateKey: 'wrong',
+      pax8: { ...input.distributors.pax8!, clientSecret: 'wrong' },
+    });
     expect(found.map((f) => f.field)).toEqual(['publicKey', 'privateKey', 'pax8.clientId', 'pax8.clientSecret']);
     expect(found[0]!.message).toMatch(/ConnectWise did not accept the credentials/);
     expect(found[2]!.message).toMatch(/Pax8 did not accept the client id and secret/);

@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
-import type { ProductSeed } from './catalog-data.ts';
-import type { prng } from './prng.ts';
-import type { Pax8CompanyRecord, Pax8SubscriptionRecord, Pax8UsageLineRecord, Pax8World } from './world.ts';
+import type { ProductSeed } from '../catalog-data.ts';
+import type { prng } from '../prng.ts';
+import type { Pax8CompanyRecord, Pax8SubscriptionRecord, Pax8UsageLineRecord, Pax8World } from '../world.ts';
 
 type Rng = ReturnType<typeof prng>;
 
