@@ -30,7 +30,7 @@ export function loadEnvOrExit(): Env {
     return parseEnv(process.env);
   } catch (error) {
     if (error instanceof EnvError) {
-      process.stderr.write(`${error.message}\nSee README.md, "Environment variables".\n`);
+      process.stderr.write(`${error.message}\nSee server/README.md, "Environment variables".\n`);
       process.exit(1);
     }
     throw error;

@@ -151,7 +151,7 @@ export async function reverify(deps: SessionDeps, auth: SessionContext): Promise
 /**
  * Requires `Authorization: Bearer <token>`. The token lives only in the pod's memory, so no
  * browser sends it on its own: a request forged from another site carries no credentials,
- * which is why no CSRF token is needed (see README, "Sessions"). A session ConnectWise has not
+ * which is why no CSRF token is needed (see `server/auth/README.md`, "Sessions"). A session ConnectWise has not
  * confirmed for five minutes is confirmed again before the request goes on.
  */
 export function requireSession(deps: SessionDeps): MiddlewareHandler<AppEnv> {

@@ -58,7 +58,7 @@ export function planBasis(input: PlanInput): string {
 /**
  * Plans the ConnectWise additions that make the agreement bill what the distributor says the
  * customer has. Pure: the same inputs always give the same operations, each with its reason,
- * its figures' derivations and a stable key. See README "How additions are planned".
+ * its figures' derivations and a stable key. See `shared/billing/README.md`, "How additions are planned and written".
  *
  * The steps: refuse what cannot be planned; on a subscription that ended, cancel (and credit);
  * otherwise bring the recurring line in line, then bill the changes ConnectWise has not.

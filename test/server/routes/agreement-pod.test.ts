@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pinnedDayClock } from '../../../server/clock.ts';
 import type { Pax8SubscriptionRecord } from '../../../server/sandbox/world.ts';
 import { type Caller, signedIn } from '../../helpers/api.ts';
+import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
 let stack: Stack;
@@ -8,6 +10,10 @@ let jdoe: Caller;
 const world = () => stack.sandboxes.world;
 const ids: Record<string, string> = {};
 let agreementId: number;
+/** The product's clock, moved on by the tests that need time to pass instead of waiting for it. */
+const day = pinnedDayClock(SANDBOX_TODAY);
+let later = 0;
+const clock = { now: () => day.now().plus({ milliseconds: later }) };
 
 /**
  * Ace Chemical's agreement bills one product for six subscriptions, each in a different
@@ -15,7 +21,7 @@ let agreementId: number;
  * and one in sync.
  */
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ clock });
   jdoe = await signedIn(stack, 'jdoe');
   const w = world();
   const pax8 = w.pax8.companies.find((c) => c.name === 'Ace Chemical Processing Plant')!;
@@ -130,7 +136,7 @@ describe('the agreement pod', () => {
 
   it('keeps the first time it saw each one out of sync', async () => {
     const first = (await jdoe('GET', `/agreements/${agreementId}/unsynced`)).body.rows;
-    await new Promise((r) => setTimeout(r, 20));
+    later += 60_000;
     const second = (await jdoe('GET', `/agreements/${agreementId}/unsynced`)).body.rows;
     for (const r of second)
       expect(r.outOfSyncSince).toBe(first.find((f) => f.subscriptionId === r.subscriptionId)!.outOfSyncSince);
