@@ -75,3 +75,20 @@ export function urlWithQuery(base: string, query: Record<string, string | number
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
   return url;
 }
+
+export type Query = Record<string, string | number | undefined>;
+
+/**
+ * A distributor's reads: a URL and its query, with its bearer token, the shared retry rules, and
+ * its own reading of an error answer. Each vendor's client says only where its paths live.
+ */
+export function bearerReader(
+  o: Omit<BearerGetOptions, 'url' | 'toError' | 'headers' | 'post'> & {
+    toError: (method: 'GET', url: string, response: Response, text: string) => VendorError;
+  },
+) {
+  return (base: string, query: Query = {}, headers?: Record<string, string>): Promise<unknown> => {
+    const url = urlWithQuery(base, query);
+    return bearerGet({ ...o, url, headers, toError: (res, text) => o.toError('GET', url.toString(), res, text) });
+  };
+}

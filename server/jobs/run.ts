@@ -1,23 +1,28 @@
-import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
 import { listProductMappings } from '../../db/queries/mappings.ts';
-import { closeInterruptedRuns, insertRun, type RunProgress, updateRun } from '../../db/queries/runs.ts';
+import type { Scope } from '../../db/queries/scope.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import { dropUnseenStatuses, saveStatuses } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { firstOpenDay } from '../../shared/billing/plan/context.ts';
 import type { PlanResult } from '../../shared/billing/planner.ts';
+import { decideAfterWrite } from '../../shared/billing/sync-state.ts';
 import { toIsoDay } from '../../shared/dates.ts';
 import type { Actor } from '../audit.ts';
 import type { Clock } from '../clock.ts';
 import type { CwAuth } from '../connectwise/auth.ts';
 import { AppError } from '../errors.ts';
 import { mapLimit } from '../http/limit.ts';
-import { sleep } from '../http/retry.ts';
-import { VendorError } from '../http/vendor-error.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailer } from '../notify/mailer.ts';
-import { type Assessment, assessTenant, statusRow, type TenantAssessment, unreadableRow } from '../sync/assess.ts';
+import {
+  type AssessDeps,
+  type Assessment,
+  assessTenant,
+  statusRow,
+  type TenantAssessment,
+  unreadableRow,
+} from '../sync/assess.ts';
 import { boundProducts, overBillingIn, overBillingRow } from '../sync/over-billing.ts';
 import {
   executeOperations,
@@ -29,6 +34,9 @@ import {
 } from '../sync/writer.ts';
 import type { Connected, Vendors } from '../tenants/vendors.ts';
 import type { Pacer } from './budget.ts';
+import { describeFailure, isTransient, type RunResult, recordedRun } from './recorded-run.ts';
+
+export { isTransient } from './recorded-run.ts';
 
 export interface RunDeps {
   db: Database;
@@ -56,16 +64,7 @@ export interface RunOptions {
   attempt?: { number: number; of: number };
 }
 
-export interface RunResult {
-  runId: string;
-  outcome: 'succeeded' | 'partial' | 'failed';
-  writes: number;
-  failures: number;
-  needsReview: number;
-  /** Why a failed run stopped, and whether trying again later can help (an outage, not a refusal). */
-  error?: string;
-  transient?: boolean;
-}
+export type { RunResult } from './recorded-run.ts';
 
 /** Operations a person must decide, whatever the settings allow. */
 function needsPerson(op: { type: string }): string | null {
@@ -113,52 +112,89 @@ async function syncSubscription(
     ...(await sendStored(ctx, stored, meta, firstOpenDay(a.agreement!, today))),
   ];
   const ok = outcomes.filter((o) => (o.state === 'confirmed' || o.state === 'adopted') && !o.already).length;
-  const bad = outcomes.filter((o) => o.state === 'failed' || o.state === 'skipped' || o.state === 'unknown').length;
-  const busy = outcomes.filter((o) => o.state === 'in-progress');
-  if (bad === 0 && held.length === 0 && busy.length === 0) a.state = 'in-sync';
-  else if (bad === 0 && held.length === 0) {
-    // Another writer holds these: not in sync until its answer is in.
-    a.state = 'out-of-sync';
-    a.reason = `${busy.map((o) => o.title).join('; ')}: being written by another run or confirmation right now.`;
-  } else {
-    a.state = 'needs-review';
-    a.reason = [
-      ...held,
-      ...outcomes.filter((o) => o.error && o.state !== 'in-progress').map((o) => `${o.title}: ${o.error}`),
-    ].join(' ');
-  }
-  return { writes: ok, failures: bad };
+  const failed = outcomes.filter((o) => o.state === 'failed' || o.state === 'skipped' || o.state === 'unknown');
+  const decided = decideAfterWrite({
+    held,
+    failed,
+    busy: outcomes.filter((o) => o.state === 'in-progress').map((o) => o.title),
+  });
+  a.state = decided.state as Assessment['state'];
+  a.reason = decided.reason;
+  return { writes: ok, failures: failed.length };
 }
 
-/** A database that stopped answering is named as such, not as a crash of the server. */
-function describeFailure(error: unknown): string {
-  const message = (error as Error).message ?? String(error);
-  return isOutage(error)
-    ? `The database was unavailable during the run (${message}). Nothing was written twice; the next run settles what this one started.`
-    : message;
+const runActorName = (options: RunOptions) =>
+  options.trigger === 'scheduled'
+    ? 'Scheduled sync'
+    : options.trigger === 'command'
+      ? 'Command line sync'
+      : `${options.trigger === 'check' ? 'Check' : 'Sync now'} by ${options.requestedBy}`;
+
+/** What a run found, saved for the reports: every subscription's state, and where ConnectWise bills more than the distributor. */
+async function saveRunStatuses(
+  db: Database,
+  on: { scope: Scope; displayName: string; today: string; checkedAt: Date },
+  { assessed, unreadable, agreements }: TenantAssessment,
+  byCompany: Map<string, Assessment[]>,
+) {
+  const products = boundProducts(await listProductMappings(db, on.scope));
+  const overBilled = [...byCompany.values()].flatMap((list) => {
+    const first = list[0]!;
+    const own = agreements.filter((x) => x.agreement.companyId === first.cwCompanyId);
+    return overBillingIn(products, list, own, on.today, on.displayName).map((o) =>
+      overBillingRow(
+        o,
+        {
+          distributorCompanyId: first.subscription.companyId,
+          companyName: first.companyName,
+          cwCompanyId: first.cwCompanyId,
+        },
+        own.find((x) => x.agreement.id === o.agreementId)!.agreement.name,
+        on.checkedAt,
+      ),
+    );
+  });
+  await saveStatuses(db, on.scope, [
+    ...assessed.map((a) => statusRow(a, on.checkedAt)),
+    ...unreadable.map((u) => unreadableRow(u, on.checkedAt)),
+    ...overBilled,
+  ]);
+  await dropUnseenStatuses(db, on.scope, on.checkedAt);
 }
 
-/** The network or the database went away (by its error code), as opposed to a refusal. */
-function isOutage(error: unknown): boolean {
-  const e = error as { code?: string; cause?: { code?: string } };
-  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P0[1-3]|08\d{3}|CONNECTION_)/.test(e.code ?? e.cause?.code ?? '');
+/** What one run read of each connected distributor, and the distributors that refused it. */
+interface RunReads {
+  reads: { connected: Connected; assessment: TenantAssessment }[];
+  refused: { connected: Connected; error: unknown }[];
 }
 
-/** An outage worth trying again: the network, a vendor's 5xx or rate limit, the database gone. */
-export function isTransient(error: unknown): boolean {
-  return error instanceof VendorError ? error.retryable : isOutage(error);
-}
-
-/** Records a run's end; while the database is unavailable, tries again for up to a minute. */
-async function recordEnd(progress: (v: RunProgress) => Promise<void>, v: RunProgress) {
-  for (let wait = 500; ; wait *= 2) {
+async function assessEach(
+  deps: RunDeps,
+  on: Pick<AssessDeps, 'tenant' | 'cw' | 'today' | 'rules'>,
+  connected: readonly Connected[],
+): Promise<RunReads> {
+  // Each distributor is read on its own: one that refuses its credentials is reported and
+  // skipped, and the others are still synced. A passing outage fails the run, to be retried.
+  const reads: { connected: Connected; assessment: TenantAssessment }[] = [];
+  const refused: { connected: Connected; error: unknown }[] = [];
+  for (const d of connected) {
     try {
-      return await progress(v);
+      reads.push({
+        connected: d,
+        assessment: await assessTenant({
+          now: () => deps.clock.now().toJSDate(),
+          db: deps.db,
+          ...on,
+          distributor: d.distributor,
+          concurrency: deps.concurrency,
+        }),
+      });
     } catch (error) {
-      if (wait > 32_000) throw error;
-      await sleep(wait);
+      if (isTransient(error) || connected.length === 1) throw error;
+      refused.push({ connected: d, error });
     }
   }
+  return { reads, refused };
 }
 
 /**
@@ -167,39 +203,18 @@ async function recordEnd(progress: (v: RunProgress) => Promise<void>, v: RunProg
  * (conflicts, hand edits, extra months, kinds not allowed) in the unsynced report with the
  * reason. Exactly-once writes make a run that was interrupted safe to run again.
  */
-const runActorName = (options: RunOptions) =>
-  options.trigger === 'scheduled'
-    ? 'Scheduled sync'
-    : options.trigger === 'command'
-      ? 'Command line sync'
-      : `${options.trigger === 'check' ? 'Check' : 'Sync now'} by ${options.requestedBy}`;
-
 export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunOptions): Promise<RunResult> {
   if (options.trigger === 'manual' && !options.member)
     throw new Error('A manual sync writes as the member who asked; pass her credentials.');
   const now = () => deps.clock.now().toJSDate();
-  const runId = randomUUID();
   const settings = await getSettings(deps.db, tenant.id);
   // The API member writes on the schedule only what a member allowed to edit agreements set up.
   const unattended = options.trigger === 'scheduled' || options.trigger === 'command';
   const unapproved = unattended && settings.approvedBy === null;
   const checkOnly = options.trigger === 'check' || unapproved;
   const actorName = runActorName(options);
-  const startedAt = now();
-  await insertRun(deps.db, tenant.id, {
-    id: runId,
-    trigger: options.trigger,
-    actor: actorName,
-    status: 'running',
-    startedAt,
-  });
-  // A run that stopped ends, at the latest, when this one starts: never overlapping it.
-  await closeInterruptedRuns(deps.db, tenant.id, runId, startedAt);
-  const progress = (v: RunProgress) => updateRun(deps.db, tenant.id, runId, v);
-  let writes = 0;
-  let failures = 0;
-  let needsReview = 0;
-  try {
+  const start = { trigger: options.trigger, actor: actorName, label: 'sync run', attempt: options.attempt };
+  return recordedRun(deps, tenant, start, async (run) => {
     const pacer = deps.pacer?.(tenant.id);
     const paced = pacer ? { beforeAttempt: async () => void (await pacer.take()) } : {};
     const member = options.trigger === 'manual' ? options.member : undefined;
@@ -207,7 +222,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     const actor: Actor = member
       ? { type: 'member', memberId: member.memberId, name: actorName }
       : { type: 'scheduled', memberId: null, name: actorName };
-    const base = { db: deps.db, tenant, actor, cw, now, syncRunId: runId };
+    const base = { db: deps.db, tenant, actor, cw, now, syncRunId: run.id };
     // Writes an earlier run left unsettled, of every distributor: each row names its own.
     await settleAbandoned({ ...base, distributor: '' });
     const today = toIsoDay(deps.clock.now());
@@ -215,30 +230,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     if (connected.length === 0)
       throw new AppError('conflict', 'No distributor is connected; an admin connects one on the Connections page.');
 
-    // Each distributor is read on its own: one that refuses its credentials is reported and
-    // skipped, and the others are still synced. A passing outage fails the run, to be retried.
-    const reads: { connected: Connected; assessment: TenantAssessment }[] = [];
-    const refused: { connected: Connected; error: unknown }[] = [];
-    for (const d of connected) {
-      try {
-        reads.push({
-          connected: d,
-          assessment: await assessTenant({
-            now: () => deps.clock.now().toJSDate(),
-            db: deps.db,
-            tenant,
-            cw,
-            distributor: d.distributor,
-            today,
-            rules: settings.rules,
-            concurrency: deps.concurrency,
-          }),
-        });
-      } catch (error) {
-        if (isTransient(error) || connected.length === 1) throw error;
-        refused.push({ connected: d, error });
-      }
-    }
+    const { reads, refused } = await assessEach(deps, { tenant, cw, today, rules: settings.rules }, connected);
     if (reads.length === 0) throw refused[0]!.error;
     const companiesOf = (assessed: Assessment[]) => {
       const byCompany = new Map<string, Assessment[]>();
@@ -249,7 +241,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     const unreadableOf = ({ assessment: t }: (typeof reads)[number]) =>
       t.unreadable.length + t.assessed.filter((a) => a.problems.length > 0).length;
     const companiesTotal = reads.reduce((n, r) => n + companiesOf(r.assessment.assessed).size, 0);
-    await progress({ companiesTotal, unreadable: reads.reduce((n, r) => n + unreadableOf(r), 0) });
+    await run.progress({ companiesTotal, unreadable: reads.reduce((n, r) => n + unreadableOf(r), 0) });
 
     const allowed = new Set(settings.unattendedKinds);
     let companiesDone = 0;
@@ -263,50 +255,30 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
         for (const a of list) {
           if (a.ignored || a.state !== 'out-of-sync' || a.plan?.status !== 'ok' || checkOnly) {
             // Whatever the run does not write is left for a person: the report lists each one.
-            if (a.state !== 'in-sync' && !a.ignored) needsReview++;
+            if (a.state !== 'in-sync' && !a.ignored) run.counts.needsReview++;
             continue;
           }
           const result = await syncSubscription(ctx, a, allowed, actorName, today);
-          writes += result.writes;
-          failures += result.failures;
-          if ((a.state as Assessment['state']) === 'needs-review') needsReview++;
+          run.counts.writes += result.writes;
+          run.counts.failures += result.failures;
+          if ((a.state as Assessment['state']) === 'needs-review') run.counts.needsReview++;
         }
         companiesDone++;
         // Saved as it happens: a run stopped halfway still shows how far it got.
-        await progress({ companiesDone, needsReview });
+        await run.progress({ companiesDone, needsReview: run.counts.needsReview });
       });
 
-      const checkedAt = now();
-      const products = boundProducts(await listProductMappings(deps.db, scope));
-      const overBilled = [...byCompany.values()].flatMap((list) => {
-        const first = list[0]!;
-        const own = agreements.filter((x) => x.agreement.companyId === first.cwCompanyId);
-        return overBillingIn(products, list, own, today, d.displayName).map((o) =>
-          overBillingRow(
-            o,
-            {
-              distributorCompanyId: first.subscription.companyId,
-              companyName: first.companyName,
-              cwCompanyId: first.cwCompanyId,
-            },
-            own.find((x) => x.agreement.id === o.agreementId)!.agreement.name,
-            checkedAt,
-          ),
-        );
-      });
-      await saveStatuses(deps.db, scope, [
-        ...assessed.map((a) => statusRow(a, checkedAt)),
-        ...unreadable.map((u) => unreadableRow(u, checkedAt)),
-        ...overBilled,
-      ]);
-      await dropUnseenStatuses(deps.db, scope, checkedAt);
+      await saveRunStatuses(
+        deps.db,
+        { scope, displayName: d.displayName, today, checkedAt: now() },
+        assessment,
+        byCompany,
+      );
     }
-    const outcome = failures > 0 || refused.length > 0 ? 'partial' : 'succeeded';
-    await progress({
-      status: outcome,
-      companiesDone: companiesTotal,
-      needsReview,
-      error:
+    return {
+      outcome: run.counts.failures > 0 || refused.length > 0 ? 'partial' : 'succeeded',
+      progress: { companiesDone: companiesTotal },
+      note:
         [
           unapproved
             ? 'Nothing was written: unattended runs write only after a member whose ConnectWise role may edit agreements saves the sync settings.'
@@ -322,32 +294,6 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
         ]
           .filter(Boolean)
           .join(' ') || null,
-      finishedAt: now(),
-    });
-    return { runId, outcome, writes, failures, needsReview };
-  } catch (error) {
-    deps.logger.error('sync run failed', { tenant: tenant.id, runId, error });
-    const again = options.attempt && isTransient(error);
-    await recordEnd(progress, {
-      status: 'failed',
-      error:
-        describeFailure(error) +
-        (!again
-          ? ''
-          : options.attempt!.number < options.attempt!.of
-            ? ` It will be tried again automatically (attempt ${options.attempt!.number} of ${options.attempt!.of}).`
-            : ` Given up after ${options.attempt!.of} attempts; the next scheduled run or Sync now starts afresh.`),
-      needsReview,
-      finishedAt: now(),
-    });
-    return {
-      runId,
-      outcome: 'failed',
-      writes,
-      failures,
-      needsReview,
-      error: describeFailure(error),
-      transient: isTransient(error),
     };
-  }
+  });
 }

@@ -25,47 +25,42 @@ import { serviceRoutes } from './services.ts';
 import { syncRoutes } from './sync.ts';
 import { usageRoutes } from './usage.ts';
 
-/**
- * The pod's API. `POST /session` is the only route without a session; every route after the
- * `requireSession` line is scoped to the caller's tenant and acts as the caller.
- */
-export function apiRoutes(deps: ApiDeps) {
-  /** The settings, with the next three times the schedule fires (none while auto-sync is off). */
-  const withNextRuns = (settings: TenantSettingsView) => ({
-    ...settings,
-    nextRuns: settings.autoSync ? safePreview(() => deps.jobs.preview(settings.schedule, settings.timeZone)) : [],
-  });
+/** Signing in: the only route without a session, paced per client address. */
+function signInRoutes(deps: ApiDeps) {
   // Sign-ins are paced before any ConnectWise call, per client address: every attempt (a
   // ceiling on what one address may cost in ConnectWise calls), and failures with a growing
   // wait. Nothing is counted per instance, so strangers cannot lock members out.
   const perClient = createRateLimiter(30, 60_000);
   const failures = createSignInLimit();
   const proxies = trustedProxies(deps.trustProxy ?? []);
+  return new Hono<AppEnv>().post('/session', zv('json', memberAuthenticationSchema), async (c) => {
+    const claim = c.req.valid('json');
+    const client = clientAddressOf(socketAddress(c), c.req.header('x-forwarded-for'), proxies);
+    const wait = failures.wait(client) ?? perClient.hit(client);
+    if (wait !== null) {
+      c.header('Retry-After', String(wait));
+      throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${wait} seconds.`, {
+        retryAfterSeconds: wait,
+      });
+    }
+    try {
+      const session = await createMemberSession(deps, claim);
+      failures.succeeded(client);
+      // Times in the pod read in the tenant's zone, as its settings name it.
+      const { timeZone } = await getSettings(deps.database.db, session.tenant.id);
+      return c.json({ ...session, timeZone }, 201);
+    } catch (error) {
+      // A refusal of what the client sent counts against it; an outage of ConnectWise does not.
+      if (error instanceof AppError && error.status < 500) failures.failed(client);
+      throw error;
+    }
+  });
+}
+
+/** The signed-in member's session and the names of the Manage records a page links to. */
+function memberRoutes(deps: ApiDeps) {
   return (
     new Hono<AppEnv>()
-      .post('/session', zv('json', memberAuthenticationSchema), async (c) => {
-        const claim = c.req.valid('json');
-        const client = clientAddressOf(socketAddress(c), c.req.header('x-forwarded-for'), proxies);
-        const wait = failures.wait(client) ?? perClient.hit(client);
-        if (wait !== null) {
-          c.header('Retry-After', String(wait));
-          throw new AppError('rate_limited', `Too many sign-in attempts. Try again in ${wait} seconds.`, {
-            retryAfterSeconds: wait,
-          });
-        }
-        try {
-          const session = await createMemberSession(deps, claim);
-          failures.succeeded(client);
-          // Times in the pod read in the tenant's zone, as its settings name it.
-          const { timeZone } = await getSettings(deps.database.db, session.tenant.id);
-          return c.json({ ...session, timeZone }, 201);
-        } catch (error) {
-          // A refusal of what the client sent counts against it; an outage of ConnectWise does not.
-          if (error instanceof AppError && error.status < 500) failures.failed(client);
-          throw error;
-        }
-      })
-      .use('*', requireSession(deps))
       .get('/session', (c) => {
         const { member, tenant, session, permissions } = c.get('auth');
         return c.json(
@@ -129,6 +124,18 @@ export function apiRoutes(deps: ApiDeps) {
         }
         return c.json(summary, 200);
       })
+  );
+}
+
+/** The tenant's settings, their history, and saving them (the schedule checked by the scheduler itself). */
+function settingsRoutes(deps: ApiDeps) {
+  /** The settings, with the next three times the schedule fires (none while auto-sync is off). */
+  const withNextRuns = (settings: TenantSettingsView) => ({
+    ...settings,
+    nextRuns: settings.autoSync ? safePreview(() => deps.jobs.preview(settings.schedule, settings.timeZone)) : [],
+  });
+  return (
+    new Hono<AppEnv>()
       .get('/settings', async (c) =>
         c.json(withNextRuns(await getSettings(deps.database.db, c.get('auth').tenant.id)), 200),
       )
@@ -169,19 +176,31 @@ export function apiRoutes(deps: ApiDeps) {
         await deps.jobs.apply(tenant.id, saved, daily);
         return c.json(withNextRuns(saved), 200);
       })
-      .route('/', companyRoutes(deps))
-      .route('/', productRoutes(deps))
-      .route('/', serviceRoutes(deps))
-      .route('/', planRoutes(deps))
-      .route('/', usageRoutes(deps))
-      .route('/', reconciliationRoutes(deps))
-      .route('/', notificationRoutes(deps))
-      .route('/', adjustmentRoutes(deps))
-      .route('/', historyRoutes(deps))
-      .route('/', connectionRoutes(deps))
-      .route('/', distributorCompanyRoutes(deps))
-      .route('/', syncRoutes(deps))
   );
+}
+
+/**
+ * The pod's API. `POST /session` is the only route without a session; every route after the
+ * `requireSession` line is scoped to the caller's tenant and acts as the caller.
+ */
+export function apiRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>()
+    .route('/', signInRoutes(deps))
+    .use('*', requireSession(deps))
+    .route('/', memberRoutes(deps))
+    .route('/', settingsRoutes(deps))
+    .route('/', companyRoutes(deps))
+    .route('/', productRoutes(deps))
+    .route('/', serviceRoutes(deps))
+    .route('/', planRoutes(deps))
+    .route('/', usageRoutes(deps))
+    .route('/', reconciliationRoutes(deps))
+    .route('/', notificationRoutes(deps))
+    .route('/', adjustmentRoutes(deps))
+    .route('/', historyRoutes(deps))
+    .route('/', connectionRoutes(deps))
+    .route('/', distributorCompanyRoutes(deps))
+    .route('/', syncRoutes(deps));
 }
 
 /** The connecting client's address, when the server runs on Node (absent in tests' in-process requests). */

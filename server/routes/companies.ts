@@ -177,7 +177,80 @@ const placeAtDistributor = (p: DistributorCompany): Place => ({
   city: p.address.city,
 });
 
-export function companyRoutes(deps: ApiDeps) {
+/**
+ * The tab of a ConnectWise company bound to no company at the distributor: the distributor's
+ * unbound companies that look like it, best first, and the close matches bound elsewhere.
+ */
+async function unboundTab(ctx: RequestContext, cwCompany: Awaited<ReturnType<RequestContext['cwCompany']>>) {
+  const [listed, mappings] = await Promise.all([ctx.distributorCompanies(), listCompanyMappings(ctx.db, ctx.scope)]);
+  const boundTo = new Map(
+    mappings.filter((m) => m.status === 'mapped').map((m) => [m.distributorCompanyId, m] as const),
+  );
+  const candidates = (free: boolean) =>
+    listed.items
+      .filter((p) => boundTo.has(p.id) !== free)
+      .map((p) => ({ id: p.id, name: p.name, website: p.website, place: placeAtDistributor(p) }));
+  const here = { postalCode: cwCompany.zip, city: cwCompany.city };
+  const suggestions = byPlace(
+    createMatcher(candidates(true)).suggest(cwCompany.name, cwCompany.website, 5),
+    here,
+    (s) => s.candidate.place,
+  )
+    .filter((s) => s.score >= MIN_SCORE)
+    .map((s) => ({
+      distributorCompanyId: s.candidate.id as string,
+      name: s.candidate.name,
+      website: s.candidate.website ?? null,
+      city: s.candidate.place.city ?? null,
+      score: s.score,
+      reasons: s.reasons,
+    }));
+  // A close match already bound to another ConnectWise company (two "Arcadia Tech"s, say)
+  // is named with where it is bound, rather than silently left out.
+  const alreadyBound = byPlace(
+    createMatcher(candidates(false))
+      .suggest(cwCompany.name, cwCompany.website, 3)
+      .filter((s) => s.score >= 80),
+    here,
+    (s) => s.candidate.place,
+  ).map((s) => {
+    const m = boundTo.get(s.candidate.id as string)!;
+    return {
+      name: s.candidate.name,
+      score: s.score,
+      boundToCwCompanyId: m.cwCompanyId,
+      boundToCwCompanyName: m.cwCompanyName,
+    };
+  });
+  return {
+    today: ctx.today,
+    cwCompany: { id: cwCompany.id, name: cwCompany.name },
+    // What "Create in …" starts from: the company as ConnectWise has it; only where the distributor can create one.
+    newDistributorCompany: !ctx.distributor.capabilities.createCompany
+      ? null
+      : {
+          name: cwCompany.name,
+          street: cwCompany.addressLine1 ?? '',
+          street2: cwCompany.addressLine2 ?? '',
+          city: cwCompany.city ?? '',
+          stateOrProvince: cwCompany.state ?? '',
+          postalCode: cwCompany.zip ?? '',
+          country: countryCode(cwCompany.country?.name),
+          phone: cwCompany.phoneNumber ?? '',
+          website: cwCompany.website ?? '',
+        },
+    binding: null,
+    suggestions,
+    alreadyBound,
+    agreements: [],
+    defaultAgreementId: null,
+    subscriptions: [],
+    overBilling: [],
+  };
+}
+
+/** The companies page, one company's tab, and the lists a binding is chosen from. */
+function companyPages(deps: ApiDeps) {
   return (
     new Hono<AppEnv>()
       /** The companies page: every company at the distributor, mapped, unmapped or failed, with a suggestion for the unmapped. */
@@ -229,79 +302,7 @@ export function companyRoutes(deps: ApiDeps) {
           ctx.cwCompany(cwCompanyId),
           companyMappingByCw(ctx.db, ctx.scope, cwCompanyId),
         ]);
-        if (!mapping) {
-          const [listed, mappings] = await Promise.all([
-            ctx.distributorCompanies(),
-            listCompanyMappings(ctx.db, ctx.scope),
-          ]);
-          const boundTo = new Map(
-            mappings.filter((m) => m.status === 'mapped').map((m) => [m.distributorCompanyId, m] as const),
-          );
-          const candidates = (free: boolean) =>
-            listed.items
-              .filter((p) => boundTo.has(p.id) !== free)
-              .map((p) => ({ id: p.id, name: p.name, website: p.website, place: placeAtDistributor(p) }));
-          const here = { postalCode: cwCompany.zip, city: cwCompany.city };
-          const suggestions = byPlace(
-            createMatcher(candidates(true)).suggest(cwCompany.name, cwCompany.website, 5),
-            here,
-            (s) => s.candidate.place,
-          )
-            .filter((s) => s.score >= MIN_SCORE)
-            .map((s) => ({
-              distributorCompanyId: s.candidate.id as string,
-              name: s.candidate.name,
-              website: s.candidate.website ?? null,
-              city: s.candidate.place.city ?? null,
-              score: s.score,
-              reasons: s.reasons,
-            }));
-          // A close match already bound to another ConnectWise company (two "Arcadia Tech"s, say)
-          // is named with where it is bound, rather than silently left out.
-          const alreadyBound = byPlace(
-            createMatcher(candidates(false))
-              .suggest(cwCompany.name, cwCompany.website, 3)
-              .filter((s) => s.score >= 80),
-            here,
-            (s) => s.candidate.place,
-          ).map((s) => {
-            const m = boundTo.get(s.candidate.id as string)!;
-            return {
-              name: s.candidate.name,
-              score: s.score,
-              boundToCwCompanyId: m.cwCompanyId,
-              boundToCwCompanyName: m.cwCompanyName,
-            };
-          });
-          return c.json(
-            {
-              today: ctx.today,
-              cwCompany: { id: cwCompany.id, name: cwCompany.name },
-              // What "Create in …" starts from: the company as ConnectWise has it; only where the distributor can create one.
-              newDistributorCompany: !ctx.distributor.capabilities.createCompany
-                ? null
-                : {
-                    name: cwCompany.name,
-                    street: cwCompany.addressLine1 ?? '',
-                    street2: cwCompany.addressLine2 ?? '',
-                    city: cwCompany.city ?? '',
-                    stateOrProvince: cwCompany.state ?? '',
-                    postalCode: cwCompany.zip ?? '',
-                    country: countryCode(cwCompany.country?.name),
-                    phone: cwCompany.phoneNumber ?? '',
-                    website: cwCompany.website ?? '',
-                  },
-              binding: null,
-              suggestions,
-              alreadyBound,
-              agreements: [],
-              defaultAgreementId: null,
-              subscriptions: [],
-              overBilling: [],
-            },
-            200,
-          );
-        }
+        if (!mapping) return c.json(await unboundTab(ctx, cwCompany), 200);
         const [agreements, { rows: subscriptions, overBilling }] = await Promise.all([
           ctx.cwAgreements(cwCompanyId),
           subscriptionRows(ctx, mapping.distributorCompanyId, cwCompanyId),
@@ -365,6 +366,47 @@ export function companyRoutes(deps: ApiDeps) {
           200,
         );
       })
+  );
+}
+
+/** Several companies bound or cleared at once: each row answers for itself, and one refusal stops no other. */
+async function bindInBulk(ctx: RequestContext, items: { distributorCompanyId: string; cwCompanyId: number | null }[]) {
+  const results = [];
+  for (const item of items) {
+    try {
+      if (item.cwCompanyId === null) {
+        const m = await companyMappingByDistributor(ctx.db, ctx.scope, item.distributorCompanyId);
+        const paused =
+          m && m.status === 'mapped' ? ((await unbindCompany(ctx.db, ctx.scope, m.id, ctx.now()))?.paused ?? 0) : 0;
+        results.push({
+          distributorCompanyId: item.distributorCompanyId,
+          ok: true as const,
+          message: m?.status === 'mapped' ? `Unbound; ${paused} subscription mapping(s) paused` : 'Was not bound',
+        });
+      } else {
+        const m = await bind(ctx, item.distributorCompanyId, item.cwCompanyId);
+        results.push({
+          distributorCompanyId: item.distributorCompanyId,
+          ok: true as const,
+          message: `Bound to ${m.cwCompanyName}`,
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof AppError || error instanceof VendorError)) throw error;
+      results.push({
+        distributorCompanyId: item.distributorCompanyId,
+        ok: false as const,
+        message: error.message,
+      });
+    }
+  }
+  return results;
+}
+
+/** Binding a distributor company to a ConnectWise company, unbinding it, and creating one to bind. */
+function companyBindings(deps: ApiDeps) {
+  return (
+    new Hono<AppEnv>()
       .post('/company-mappings', mayWrite(deps, 'writeAdditions'), zv('json', bindCompanySchema), async (c) => {
         const { distributorCompanyId, cwCompanyId } = c.req.valid('json');
         return c.json(await bind(await requestContext(deps, c), distributorCompanyId, cwCompanyId), 201);
@@ -385,38 +427,7 @@ export function companyRoutes(deps: ApiDeps) {
       /** Several companies bound or cleared at once; each row answers for itself. */
       .post('/company-mappings/bulk', mayWrite(deps, 'writeAdditions'), zv('json', bulkCompaniesSchema), async (c) => {
         const ctx = await requestContext(deps, c);
-        const results = [];
-        for (const item of c.req.valid('json').items) {
-          try {
-            if (item.cwCompanyId === null) {
-              const m = await companyMappingByDistributor(ctx.db, ctx.scope, item.distributorCompanyId);
-              const paused =
-                m && m.status === 'mapped'
-                  ? ((await unbindCompany(ctx.db, ctx.scope, m.id, ctx.now()))?.paused ?? 0)
-                  : 0;
-              results.push({
-                distributorCompanyId: item.distributorCompanyId,
-                ok: true as const,
-                message: m?.status === 'mapped' ? `Unbound; ${paused} subscription mapping(s) paused` : 'Was not bound',
-              });
-            } else {
-              const m = await bind(ctx, item.distributorCompanyId, item.cwCompanyId);
-              results.push({
-                distributorCompanyId: item.distributorCompanyId,
-                ok: true as const,
-                message: `Bound to ${m.cwCompanyName}`,
-              });
-            }
-          } catch (error) {
-            if (!(error instanceof AppError || error instanceof VendorError)) throw error;
-            results.push({
-              distributorCompanyId: item.distributorCompanyId,
-              ok: false as const,
-              message: error.message,
-            });
-          }
-        }
-        return c.json({ results }, 200);
+        return c.json({ results: await bindInBulk(ctx, c.req.valid('json').items) }, 200);
       })
       .put(
         '/company-mappings/:id/default-agreement',
@@ -482,4 +493,9 @@ export function companyRoutes(deps: ApiDeps) {
         );
       })
   );
+}
+
+/** Companies: the pages that list and suggest them, and the bindings between the two sides. */
+export function companyRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>().route('/', companyPages(deps)).route('/', companyBindings(deps));
 }

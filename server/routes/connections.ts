@@ -32,12 +32,8 @@ const reportSchema = z.object({ reportId: z.string().check(z.minLength(1, 'choos
 /** A key shown as its last four characters: enough to tell which one is in use, never the key. */
 const hint = (value: string | undefined) => (value ? `…${value.slice(-4)}` : null);
 
-/**
- * The admin's Connections page: what the tenant connects with (never a secret), when each
- * connection last worked, a test of the stored credentials, rotation, and connecting or
- * disconnecting a distributor. New credentials are tested before anything is stored.
- */
-export function connectionRoutes(deps: ApiDeps) {
+/** What every connections route uses: the database, a failure in member words, a connection's name, a report-reading distributor. */
+function connectionTools(deps: ApiDeps) {
   const db = () => deps.database.db;
   const failed = (error: unknown) => (error instanceof VendorError ? inMemberWords(error) : (error as Error).message);
   const nameOf = (connection: string) =>
@@ -53,199 +49,221 @@ export function connectionRoutes(deps: ApiDeps) {
     const row = (await connectedDistributors(db(), tenant.id)).find((r) => r.kind === kind)!;
     return { distributor: connected.distributor, stored: openConnection(deps.secrets, row) };
   }
-  return (
-    new Hono<AppEnv>()
-      .get('/connections', async (c) => {
-        const { tenant } = c.get('auth');
-        const keys = openApiKeys(deps.secrets, tenant);
-        const [checks, cwOk, rows] = await Promise.all([
-          recentChecks(db(), tenant.id),
-          lastSuccess(db(), tenant.id, 'connectwise'),
-          connectedDistributors(db(), tenant.id),
-        ]);
-        const distributors = await Promise.all(
-          DISTRIBUTOR_KINDS.map(async (kind) => {
-            const row = rows.find((r) => r.kind === kind.kind);
-            const stored = row ? openConnection(deps.secrets, row) : undefined;
-            return {
-              kind: kind.kind,
-              displayName: kind.displayName,
-              connected: Boolean(row),
-              invoicesFromReport: Boolean(kind.invoicesFromReport),
-              connectedAt: row?.connectedAt.toISOString() ?? null,
-              connectedBy: row?.connectedBy ?? null,
-              lastSuccess: row ? ((await lastSuccess(db(), tenant.id, kind.kind))?.toISOString() ?? null) : null,
-              fields: kind.fields.map((f) => ({
-                name: f.name,
-                label: f.label,
-                secret: f.secret,
-                optional: Boolean(f.optional),
-                help: f.help ?? null,
-                shown: stored ? (f.secret ? hint(stored[f.name]) : (stored[f.name] ?? null)) : null,
-              })),
-            };
-          }),
+  return { db, failed, nameOf, reportsOf };
+}
+
+/** What the tenant connects with and a test of the stored credentials. */
+function connectionStatusRoutes(deps: ApiDeps) {
+  const { db, failed, nameOf } = connectionTools(deps);
+  return new Hono<AppEnv>()
+    .get('/connections', async (c) => {
+      const { tenant } = c.get('auth');
+      const keys = openApiKeys(deps.secrets, tenant);
+      const [checks, cwOk, rows] = await Promise.all([
+        recentChecks(db(), tenant.id),
+        lastSuccess(db(), tenant.id, 'connectwise'),
+        connectedDistributors(db(), tenant.id),
+      ]);
+      const distributors = await Promise.all(
+        DISTRIBUTOR_KINDS.map(async (kind) => {
+          const row = rows.find((r) => r.kind === kind.kind);
+          const stored = row ? openConnection(deps.secrets, row) : undefined;
+          return {
+            kind: kind.kind,
+            displayName: kind.displayName,
+            connected: Boolean(row),
+            invoicesFromReport: Boolean(kind.invoicesFromReport),
+            connectedAt: row?.connectedAt.toISOString() ?? null,
+            connectedBy: row?.connectedBy ?? null,
+            lastSuccess: row ? ((await lastSuccess(db(), tenant.id, kind.kind))?.toISOString() ?? null) : null,
+            fields: kind.fields.map((f) => ({
+              name: f.name,
+              label: f.label,
+              secret: f.secret,
+              optional: Boolean(f.optional),
+              help: f.help ?? null,
+              shown: stored ? (f.secret ? hint(stored[f.name]) : (stored[f.name] ?? null)) : null,
+            })),
+          };
+        }),
+      );
+      return c.json(
+        {
+          connectwise: {
+            site: `${tenant.protocol}://${tenant.site}`,
+            companyId: tenant.companyId,
+            clientId: tenant.clientId,
+            publicKey: hint(keys?.publicKey),
+            lastSuccess: cwOk?.toISOString() ?? null,
+          },
+          distributors,
+          // What a check said can name hosts and credentials' owners: only for members with the Connections right.
+          checks: checks.map((k) => ({
+            id: k.id,
+            connection: k.connection,
+            name: nameOf(k.connection),
+            action: k.action,
+            ok: k.ok,
+            message: c.get('auth').permissions.allowed.changeSettings
+              ? k.message
+              : 'Details are shown to members whose ConnectWise role may change settings.',
+            checkedBy: k.checkedBy,
+            checkedAt: k.checkedAt.toISOString(),
+          })),
+        },
+        200,
+      );
+    })
+    .post('/connections/test', mayWrite(deps, 'changeSettings'), async (c) => {
+      const { tenant, member } = c.get('auth');
+      const by = `${member.name} (${member.id})`;
+      const connected = await deps.vendors.distributors(tenant);
+      const results = await Promise.all([
+        deps.vendors
+          .apiMemberCw(tenant)
+          .system.myMember()
+          .then(
+            (m) => ({ connection: 'connectwise', ok: true, message: `The API member ${m.identifier} signed in.` }),
+            (error: unknown) => ({ connection: 'connectwise', ok: false, message: failed(error) }),
+          ),
+        ...connected.map((d) =>
+          d.distributor.verify().then(
+            () => ({ connection: d.kind, ok: true, message: `${d.displayName} accepted the stored credentials.` }),
+            (error: unknown) => ({ connection: d.kind, ok: false, message: failed(error) }),
+          ),
+        ),
+      ]);
+      await recordChecks(
+        db(),
+        tenant.id,
+        results.map((r) => ({ ...r, action: 'test' as const, checkedBy: by })),
+      );
+      return c.json({ results: results.map((r) => ({ ...r, name: nameOf(r.connection) })) }, 200);
+    });
+}
+
+/** New credentials, tested before anything is stored: the API member's keys, a distributor's, or a new distributor. */
+function connectionRotationRoutes(deps: ApiDeps) {
+  const { db } = connectionTools(deps);
+  return new Hono<AppEnv>().put(
+    '/connections',
+    mayWrite(deps, 'changeSettings'),
+    zv('json', rotateSchema),
+    async (c) => {
+      const { tenant, member } = c.get('auth');
+      const by = `${member.name} (${member.id})`;
+      const body = c.req.valid('json');
+      const given = credentialsGiven(body);
+      if (!body.apiMember && Object.keys(given).length === 0)
+        throw new AppError('invalid_input', 'Enter new API member keys, new distributor credentials, or both.', {
+          fields: [{ field: 'apiMember', message: 'nothing to change' }],
+        });
+      const keys = openApiKeys(deps.secrets, tenant);
+      if (!keys) throw new AppError('conflict', 'This tenant has no stored credentials; run tenant setup again.');
+      const rows = await connectedDistributors(db(), tenant.id);
+      const rotated = [...(body.apiMember ? ['connectwise'] : []), ...Object.keys(given)];
+      // Each connection rotated is recorded, whichever way it went.
+      const recordRotation = (ok: boolean, message: string) =>
+        recordChecks(
+          db(),
+          tenant.id,
+          rotated.map((connection) => ({ connection, action: 'rotate' as const, ok, message, checkedBy: by })),
         );
-        return c.json(
-          {
-            connectwise: {
+      const refused = async (problems: FieldError[]) => {
+        await recordRotation(
+          false,
+          `New credentials refused, nothing stored: ${problems.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+        );
+        return invalidInput(problems);
+      };
+
+      // Distributors first, each against its stored values for the fields left out.
+      const checked = [];
+      const problems: FieldError[] = [];
+      for (const [kind, entered] of Object.entries(given)) {
+        const row = rows.find((r) => r.kind === kind);
+        // A stored secret is only ever sent to the URL it was stored with: a new URL needs it again.
+        const known = distributorKind(kind);
+        if (row && known) {
+          const current = openConnection(deps.secrets, row);
+          const moved = known.urlFields.some((f) => entered[f] !== undefined && entered[f] !== current[f]);
+          const missing = known.fields.filter((f) => f.secret && !entered[f.name]?.trim());
+          if (moved && missing.length > 0) {
+            problems.push(
+              ...missing.map((f) => ({
+                field: `${kind}.${f.name}`,
+                message: `enter the ${known.displayName} ${f.label} again: a changed URL never receives the stored one`,
+              })),
+            );
+            continue;
+          }
+        }
+        // A shared access token belongs to the credentials it was granted for: new ones start without it.
+        const {
+          accessToken: _token,
+          accessTokenExpiresAt: _expires,
+          ...stored
+        } = row ? openConnection(deps.secrets, row) : ({} as Record<string, string>);
+        const result = await checkDistributor(
+          kind,
+          { ...stored, ...entered },
+          { sandbox: deps.sandbox, fetch: deps.setupFetch },
+        );
+        if ('problems' in result) problems.push(...result.problems);
+        else checked.push(result);
+      }
+      if (problems.length > 0) throw await refused(withSpentTokens(problems, checked));
+      if (body.apiMember) {
+        try {
+          await setupTenant(
+            {
+              now: () => deps.clock.now().toJSDate(),
+              db: db(),
+              secrets: deps.secrets,
+              sandbox: deps.sandbox,
+              fetch: deps.setupFetch,
+            },
+            {
+              name: tenant.name,
               site: `${tenant.protocol}://${tenant.site}`,
               companyId: tenant.companyId,
               clientId: tenant.clientId,
-              publicKey: hint(keys?.publicKey),
-              lastSuccess: cwOk?.toISOString() ?? null,
+              ...keys,
+              ...body.apiMember,
+              ...(tenant.allowedOrigin ? { allowedOrigin: tenant.allowedOrigin } : {}),
             },
-            distributors,
-            // What a check said can name hosts and credentials' owners: only for members with the Connections right.
-            checks: checks.map((k) => ({
-              id: k.id,
-              connection: k.connection,
-              name: nameOf(k.connection),
-              action: k.action,
-              ok: k.ok,
-              message: c.get('auth').permissions.allowed.changeSettings
-                ? k.message
-                : 'Details are shown to members whose ConnectWise role may change settings.',
-              checkedBy: k.checkedBy,
-              checkedAt: k.checkedAt.toISOString(),
-            })),
-          },
-          200,
-        );
-      })
-      .post('/connections/test', mayWrite(deps, 'changeSettings'), async (c) => {
-        const { tenant, member } = c.get('auth');
-        const by = `${member.name} (${member.id})`;
-        const connected = await deps.vendors.distributors(tenant);
-        const results = await Promise.all([
-          deps.vendors
-            .apiMemberCw(tenant)
-            .system.myMember()
-            .then(
-              (m) => ({ connection: 'connectwise', ok: true, message: `The API member ${m.identifier} signed in.` }),
-              (error: unknown) => ({ connection: 'connectwise', ok: false, message: failed(error) }),
-            ),
-          ...connected.map((d) =>
-            d.distributor.verify().then(
-              () => ({ connection: d.kind, ok: true, message: `${d.displayName} accepted the stored credentials.` }),
-              (error: unknown) => ({ connection: d.kind, ok: false, message: failed(error) }),
-            ),
-          ),
-        ]);
-        await recordChecks(
+          );
+        } catch (error) {
+          if (error instanceof AppError) {
+            // Named as the form names them: the API member's keys sit under `apiMember`.
+            const fields = ((error.details.fields as FieldError[] | undefined) ?? []).map((f) =>
+              f.field === 'publicKey' || f.field === 'privateKey' ? { ...f, field: `apiMember.${f.field}` } : f,
+            );
+            throw await refused(withSpentTokens(fields, checked));
+          }
+          throw error;
+        }
+      }
+      for (const d of checked)
+        await connectDistributor(
           db(),
           tenant.id,
-          results.map((r) => ({ ...r, action: 'test' as const, checkedBy: by })),
+          d.kind,
+          sealDistributor(deps.secrets, tenant.id, d.kind, d.credentials),
+          by,
+          deps.clock.now().toJSDate(),
         );
-        return c.json({ results: results.map((r) => ({ ...r, name: nameOf(r.connection) })) }, 200);
-      })
-      .put('/connections', mayWrite(deps, 'changeSettings'), zv('json', rotateSchema), async (c) => {
-        const { tenant, member } = c.get('auth');
-        const by = `${member.name} (${member.id})`;
-        const body = c.req.valid('json');
-        const given = credentialsGiven(body);
-        if (!body.apiMember && Object.keys(given).length === 0)
-          throw new AppError('invalid_input', 'Enter new API member keys, new distributor credentials, or both.', {
-            fields: [{ field: 'apiMember', message: 'nothing to change' }],
-          });
-        const keys = openApiKeys(deps.secrets, tenant);
-        if (!keys) throw new AppError('conflict', 'This tenant has no stored credentials; run tenant setup again.');
-        const rows = await connectedDistributors(db(), tenant.id);
-        const rotated = [...(body.apiMember ? ['connectwise'] : []), ...Object.keys(given)];
-        // Each connection rotated is recorded, whichever way it went.
-        const recordRotation = (ok: boolean, message: string) =>
-          recordChecks(
-            db(),
-            tenant.id,
-            rotated.map((connection) => ({ connection, action: 'rotate' as const, ok, message, checkedBy: by })),
-          );
-        const refused = async (problems: FieldError[]) => {
-          await recordRotation(
-            false,
-            `New credentials refused, nothing stored: ${problems.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
-          );
-          return invalidInput(problems);
-        };
+      await recordRotation(true, 'New credentials tested and stored, encrypted.');
+      return c.json({ rotated }, 200);
+    },
+  );
+}
 
-        // Distributors first, each against its stored values for the fields left out.
-        const checked = [];
-        const problems: FieldError[] = [];
-        for (const [kind, entered] of Object.entries(given)) {
-          const row = rows.find((r) => r.kind === kind);
-          // A stored secret is only ever sent to the URL it was stored with: a new URL needs it again.
-          const known = distributorKind(kind);
-          if (row && known) {
-            const current = openConnection(deps.secrets, row);
-            const moved = known.urlFields.some((f) => entered[f] !== undefined && entered[f] !== current[f]);
-            const missing = known.fields.filter((f) => f.secret && !entered[f.name]?.trim());
-            if (moved && missing.length > 0) {
-              problems.push(
-                ...missing.map((f) => ({
-                  field: `${kind}.${f.name}`,
-                  message: `enter the ${known.displayName} ${f.label} again: a changed URL never receives the stored one`,
-                })),
-              );
-              continue;
-            }
-          }
-          // A shared access token belongs to the credentials it was granted for: new ones start without it.
-          const {
-            accessToken: _token,
-            accessTokenExpiresAt: _expires,
-            ...stored
-          } = row ? openConnection(deps.secrets, row) : ({} as Record<string, string>);
-          const result = await checkDistributor(
-            kind,
-            { ...stored, ...entered },
-            { sandbox: deps.sandbox, fetch: deps.setupFetch },
-          );
-          if ('problems' in result) problems.push(...result.problems);
-          else checked.push(result);
-        }
-        if (problems.length > 0) throw await refused(withSpentTokens(problems, checked));
-        if (body.apiMember) {
-          try {
-            await setupTenant(
-              {
-                now: () => deps.clock.now().toJSDate(),
-                db: db(),
-                secrets: deps.secrets,
-                sandbox: deps.sandbox,
-                fetch: deps.setupFetch,
-              },
-              {
-                name: tenant.name,
-                site: `${tenant.protocol}://${tenant.site}`,
-                companyId: tenant.companyId,
-                clientId: tenant.clientId,
-                ...keys,
-                ...body.apiMember,
-                ...(tenant.allowedOrigin ? { allowedOrigin: tenant.allowedOrigin } : {}),
-              },
-            );
-          } catch (error) {
-            if (error instanceof AppError) {
-              // Named as the form names them: the API member's keys sit under `apiMember`.
-              const fields = ((error.details.fields as FieldError[] | undefined) ?? []).map((f) =>
-                f.field === 'publicKey' || f.field === 'privateKey' ? { ...f, field: `apiMember.${f.field}` } : f,
-              );
-              throw await refused(withSpentTokens(fields, checked));
-            }
-            throw error;
-          }
-        }
-        for (const d of checked)
-          await connectDistributor(
-            db(),
-            tenant.id,
-            d.kind,
-            sealDistributor(deps.secrets, tenant.id, d.kind, d.credentials),
-            by,
-            deps.clock.now().toJSDate(),
-          );
-        await recordRotation(true, 'New credentials tested and stored, encrypted.');
-        return c.json({ rotated }, 200);
-      })
+/** The billing report a distributor's invoices are read from, and disconnecting a distributor. */
+function connectionReportRoutes(deps: ApiDeps) {
+  const { db, nameOf, reportsOf } = connectionTools(deps);
+  return (
+    new Hono<AppEnv>()
       /** The reports a distributor's portal holds, to choose the billing report invoices are read from. */
       .get(
         '/connections/:kind/billing-reports',
@@ -317,4 +335,16 @@ export function connectionRoutes(deps: ApiDeps) {
         return c.json({ disconnected: kind }, 200);
       })
   );
+}
+
+/**
+ * The admin's Connections page: what the tenant connects with (never a secret), when each
+ * connection last worked, a test of the stored credentials, rotation, and connecting or
+ * disconnecting a distributor. New credentials are tested before anything is stored.
+ */
+export function connectionRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>()
+    .route('/', connectionStatusRoutes(deps))
+    .route('/', connectionRotationRoutes(deps))
+    .route('/', connectionReportRoutes(deps));
 }

@@ -58,12 +58,10 @@ export function historyRoutes(deps: ApiDeps) {
       );
     };
     if (mapping?.status !== 'mapped') return unbilled('Not mapped to an agreement: nothing bills it in ConnectWise.');
-    const loaded = await loadPlanInput(ctx.db, ctx.tenant, ctx.cw, ctx.distributor, id, ctx.today).catch(
-      (error: unknown) => {
-        if (error instanceof AppError && error.details.reason === 'product_unmapped') return null;
-        throw error;
-      },
-    );
+    const loaded = await loadPlanInput(ctx, id).catch((error: unknown) => {
+      if (error instanceof AppError && error.details.reason === 'product_unmapped') return null;
+      throw error;
+    });
     if (!loaded) return unbilled('Its product is not bound to a ConnectWise catalog item, so nothing bills it yet.');
     const { input } = loaded;
     const s = input.subscription;

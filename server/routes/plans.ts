@@ -30,15 +30,9 @@ export function planRoutes(deps: ApiDeps) {
       zv('query', z.object({ recurring: z._default(z.enum(['update', 'replace']), 'update') })),
       async (c) => {
         const ctx = await requestContext(deps, c);
-        const { input, drift } = await loadPlanInput(
-          ctx.db,
-          ctx.tenant,
-          ctx.cw,
-          ctx.distributor,
-          c.req.valid('param').id,
-          ctx.today,
-          { recurring: c.req.valid('query').recurring },
-        );
+        const { input, drift } = await loadPlanInput(ctx, c.req.valid('param').id, {
+          recurring: c.req.valid('query').recurring,
+        });
         const plan = planSubscription(input);
         // Owed from earlier and no longer in the plan (its month has moved on): shown, and sent on confirm.
         const keys = new Set(plan.status === 'ok' ? plan.operations.map((o) => o.key) : []);
@@ -84,15 +78,7 @@ export function planRoutes(deps: ApiDeps) {
     .post('/plans/confirm', mayWrite(deps, 'writeAdditions'), zv('json', confirmPlanSchema), async (c) => {
       const ctx = await requestContext(deps, c);
       const request = c.req.valid('json');
-      const { input } = await loadPlanInput(
-        ctx.db,
-        ctx.tenant,
-        ctx.cw,
-        ctx.distributor,
-        request.subscriptionId,
-        ctx.today,
-        { recurring: request.recurring },
-      );
+      const { input } = await loadPlanInput(ctx, request.subscriptionId, { recurring: request.recurring });
       const company = await companyMappingByDistributor(ctx.db, ctx.scope, input.subscription.companyId);
       const outcomes = await confirmReviewedPlan(writeContext(ctx, deps), input, request, {
         companyName: company?.cwCompanyName ?? undefined,

@@ -76,7 +76,8 @@ const bindTo = (
     ctx.now(),
   );
 
-export function productRoutes(deps: ApiDeps) {
+/** The distributor's products with their bindings, sub-products and prices, and ConnectWise's catalog. */
+function productListRoutes(deps: ApiDeps) {
   return (
     new Hono<AppEnv>()
       /** The products page: products the tenant's subscriptions use, and any already mapped, with status. */
@@ -192,6 +193,13 @@ export function productRoutes(deps: ApiDeps) {
         );
       })
       .get('/catalog/setup', async (c) => c.json(await (await requestContext(deps, c)).catalogSetup(), 200))
+  );
+}
+
+/** Binding a product to a catalog item, unbinding it, and exporting one to ConnectWise's catalog. */
+function productBindingRoutes(deps: ApiDeps) {
+  return (
+    new Hono<AppEnv>()
       .post('/product-mappings', mayWrite(deps, 'writeAdditions'), zv('json', bindProductSchema), async (c) => {
         const ctx = await requestContext(deps, c);
         const input = c.req.valid('json');
@@ -249,4 +257,8 @@ export function productRoutes(deps: ApiDeps) {
         );
       })
   );
+}
+
+export function productRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>().route('/', productListRoutes(deps)).route('/', productBindingRoutes(deps));
 }

@@ -49,12 +49,8 @@ function mustHaveInvoices(ctx: RequestContext) {
     );
 }
 
-/**
- * Billing reconciliation: each subscription's period against the distributor's invoice, Accept
- * (posts the difference once) and Reject (writes nothing, keeps who and why), each row's
- * history, the month's picture with its chart and CSV, and what is stuck before invoicing.
- */
-export function reconciliationRoutes(deps: ApiDeps) {
+/** The month's reconciliation: its differences, accepting and rejecting them, their history and CSV. */
+function reconciliationDecisionRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>()
     .get('/reconciliations', zv('query', periodQuery), async (c) => {
       const ctx = await requestContext(deps, c);
@@ -163,7 +159,12 @@ export function reconciliationRoutes(deps: ApiDeps) {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="reconciliation-${period}.csv"`,
       });
-    })
+    });
+}
+
+/** The month's picture and what to check before the invoice run. */
+function monthPictureRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>()
     .get('/month-picture', zv('query', periodQuery), async (c) => {
       const ctx = await requestContext(deps, c);
       const { period = lastMonth(ctx.today) } = c.req.valid('query');
@@ -239,4 +240,13 @@ export function reconciliationRoutes(deps: ApiDeps) {
         200,
       );
     });
+}
+
+/**
+ * Billing reconciliation: each subscription's period against the distributor's invoice, Accept
+ * (posts the difference once) and Reject (writes nothing, keeps who and why), each row's
+ * history, the month's picture with its chart and CSV, and what is stuck before invoicing.
+ */
+export function reconciliationRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>().route('/', reconciliationDecisionRoutes(deps)).route('/', monthPictureRoutes(deps));
 }

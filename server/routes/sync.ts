@@ -8,6 +8,7 @@ import {
   type ReportView,
   reportStatuses,
   restoreSubscription,
+  type StatusRecord,
   statusesOf,
 } from '../../db/queries/reports.ts';
 import { recentRuns, runKinds } from '../../db/queries/runs.ts';
@@ -23,13 +24,178 @@ import { assessCompany, statusRow, usageMonthOf } from '../sync/assess.ts';
 import { readSubscription } from '../sync/load.ts';
 import { boundProducts, overBillingIn, overBillingKey, overBillingRow } from '../sync/over-billing.ts';
 import { cwIdText, uuidParam, zv } from '../validate.ts';
-import { type ApiDeps, requestContext } from './context.ts';
+import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 import { toCsv } from './csv.ts';
 
 const subParam = z.object({ id: z.string().check(z.minLength(1)) });
 
-/** Sync now and its history, the agreement pod's list, ignoring, and the reports with CSV. */
-export function syncRoutes(deps: ApiDeps) {
+/** The agreement pod's list: subscriptions billed on this agreement, or of its company and unmapped, that differ. */
+async function agreementUnsynced(ctx: RequestContext, agreementId: number) {
+  const agreement = await ctx.cw.agreements.get(agreementId);
+  const company = (await listCompanyMappings(ctx.db, ctx.scope)).find(
+    (m) => m.status === 'mapped' && m.cwCompanyId === agreement.company.id,
+  );
+  if (!company) return { bound: false, rows: [], usage: [], inSync: 0 };
+  const [assessed, products, additions] = await Promise.all([
+    assessCompany(ctx, company.distributorCompanyId, agreement.company.id),
+    listProductMappings(ctx.db, ctx.scope).then(boundProducts),
+    ctx.cwAdditions(agreementId),
+  ]);
+  const here = assessed.filter(
+    (a) => (a.mapping?.cwAgreementId === agreementId && a.mapping.status === 'mapped') || !a.mapping,
+  );
+  const now = ctx.now();
+  const view = toAgreementView(agreement);
+  const overBilled = overBillingIn(
+    products,
+    assessed,
+    [{ agreement: view, additions }],
+    ctx.today,
+    ctx.distributor.displayName,
+  );
+  const company$ = {
+    distributorCompanyId: company.distributorCompanyId,
+    companyName: company.distributorCompanyName,
+    cwCompanyId: agreement.company.id,
+  };
+  await saveStatuses(ctx.db, ctx.scope, [
+    ...here.map((a) => statusRow(a, now)),
+    ...overBilled.map((o) => overBillingRow(o, company$, agreement.name, now)),
+  ]);
+  await dropOverBillingExcept(ctx.db, ctx.scope, agreementId, overBilled.map(overBillingKey));
+  const since = new Map((await statusesFor(ctx.db, ctx.scope)).map((s) => [s.subscriptionId, s.outOfSyncSince]));
+  // Money a line on this agreement may bill already is not money at stake until a person says.
+  const itemOf = (productId: string) =>
+    products.find((p) => p.distributorProductIds.includes(productId))?.catalogItemId ?? null;
+  const possiblyBilled = (a: (typeof here)[number]): string | null => {
+    if (a.mapping?.status === 'mapped' && a.nextStep !== 'bind-product') return null;
+    const item = itemOf(a.subscription.productId);
+    if (item === null) return 'Possibly billed already under a catalog item not bound yet: bind the product to tell.';
+    const line = additions.find((x) => x.catalogItemId === item && !x.cancelledDate);
+    return line
+      ? `Possibly billed already by addition #${line.id} (${line.quantity} on this agreement): map it to tell.`
+      : null;
+  };
+  const rows = [
+    ...here
+      .filter((a) => a.state !== 'in-sync' && !a.ignored)
+      .map((a) => ({
+        subscriptionId: a.subscription.id,
+        productName: a.subscription.productName,
+        state: a.state as AssessedState,
+        mapped: a.mapping !== null,
+        cwQuantity: a.cwQuantity,
+        distributorQuantity: a.subscription.quantity,
+        monthlyDifference: a.monthlyDifference,
+        reason: a.reason,
+        overBilling:
+          a.cwQuantity !== null && a.subscription.quantity !== null && a.cwQuantity > a.subscription.quantity,
+        outOfSyncSince: since.get(a.subscription.id)?.toISOString() ?? null,
+        operations: a.plan?.status === 'ok' ? a.plan.operations.length : 0,
+        // What Sync… would write, each with its money: the pod's confirmation names them.
+        changes:
+          a.plan?.status === 'ok' ? a.plan.operations.map((o) => ({ title: o.title, money: operationMoney(o) })) : [],
+        possiblyBilled: possiblyBilled(a),
+        usage: a.usage,
+      })),
+    ...overBilled.map((o) => ({
+      subscriptionId: overBillingKey(o),
+      productName: o.productName,
+      state: 'over-billing' as AssessedState,
+      mapped: false,
+      cwQuantity: o.cwQuantity,
+      distributorQuantity: o.distributorQuantity,
+      monthlyDifference: o.monthlyDifference,
+      reason: o.reason,
+      overBilling: true,
+      outOfSyncSince: null,
+      operations: 0,
+      changes: [] as { title: string; money: { cents: number; per: 'month' | 'once' } }[],
+      possiblyBilled: null as string | null,
+      usage: false,
+    })),
+  ].sort(byMoneyAtRisk);
+  // Usage subscriptions billed here, in sync or not, with last month's figures.
+  const usage = here
+    .filter((a) => a.usage && a.mapping?.status === 'mapped')
+    .map((a) => ({
+      subscriptionId: a.subscription.id,
+      productName: a.subscription.productName,
+      state: a.state,
+      month: usageMonthOf(a),
+    }));
+  return { bound: true, rows, usage, inSync: here.filter((a) => a.state === 'in-sync').length };
+}
+
+/** One row of a report, as the pod and the CSV read it. */
+const reportRow = (s: StatusRecord) => ({
+  subscriptionId: s.subscriptionId,
+  companyName: s.companyName,
+  cwCompanyId: s.cwCompanyId,
+  productId: s.productId,
+  productName: s.productName,
+  billingTerm: s.billingTerm,
+  arrears: s.usage,
+  state: s.state,
+  /** What a person does next: map it, bind its product, or create an agreement in Manage. */
+  fix: s.nextStep,
+  cwAgreementId: s.cwAgreementId,
+  cwAgreementName: s.cwAgreementName,
+  cwAdditionId: s.cwAdditionId,
+  cwQuantity: s.cwQuantity,
+  distributorQuantity: s.distributorQuantity,
+  monthlyDifference: s.monthlyDifference,
+  /** A usage subscription's last month and what it comes to at the customer's price. */
+  usagePeriod: s.usagePeriod,
+  usageTotalCents: s.usageTotalCents,
+  reason: s.reason,
+  outOfSyncSince: s.outOfSyncSince?.toISOString() ?? null,
+  checkedAt: s.checkedAt.toISOString(),
+});
+
+/** A report as CSV: the columns a billing lead filters on, amounts as decimals, days as ISO dates. */
+function reportCsv(rows: ReturnType<typeof reportRow>[], distributorName: string) {
+  const day = (iso: string | null) => iso?.slice(0, 10) ?? '';
+  return toCsv(
+    [
+      'Company',
+      'Subscription',
+      'Product',
+      'Term',
+      'Arrears',
+      'State',
+      'ConnectWise agreement',
+      'Agreement id',
+      'Addition id',
+      'ConnectWise quantity',
+      `${distributorName} quantity`,
+      'Monthly difference',
+      'Reason',
+      'Out of sync since',
+      'Checked',
+    ],
+    rows.map((r) => [
+      r.companyName,
+      r.subscriptionId,
+      r.productName,
+      r.billingTerm,
+      r.arrears ? 'yes' : 'no',
+      stateLabel(r.state),
+      r.cwAgreementName,
+      r.cwAgreementId,
+      r.cwAdditionId,
+      r.cwQuantity,
+      r.distributorQuantity,
+      r.monthlyDifference === null ? '' : centsToDecimal(r.monthlyDifference),
+      r.reason,
+      day(r.outOfSyncSince),
+      day(r.checkedAt),
+    ]),
+  );
+}
+
+/** Sync now, and the history of runs. */
+function syncRunRoutes(deps: ApiDeps) {
   return (
     new Hono<AppEnv>()
       .post(
@@ -85,107 +251,18 @@ export function syncRoutes(deps: ApiDeps) {
         const kinds = await runKinds(deps.database.db, c.get('auth').tenant.id, [id]);
         return c.json(kinds.get(id) ?? {}, 200);
       })
+  );
+}
+
+/** The agreement pod's list, ignoring a subscription, and the reports (as CSV too). */
+function reportRoutes(deps: ApiDeps) {
+  return (
+    new Hono<AppEnv>()
       /** The agreement pod: subscriptions billed here, or of this company and unmapped, that differ. */
       .get('/agreements/:id/unsynced', zv('param', z.object({ id: cwIdText('ConnectWise agreement') })), async (c) => {
         const ctx = await requestContext(deps, c);
         const agreementId = Number(c.req.valid('param').id);
-        const agreement = await ctx.cw.agreements.get(agreementId);
-        const company = (await listCompanyMappings(ctx.db, ctx.scope)).find(
-          (m) => m.status === 'mapped' && m.cwCompanyId === agreement.company.id,
-        );
-        if (!company) return c.json({ bound: false, rows: [], usage: [], inSync: 0 }, 200);
-        const [assessed, products, additions] = await Promise.all([
-          assessCompany(ctx, company.distributorCompanyId, agreement.company.id),
-          listProductMappings(ctx.db, ctx.scope).then(boundProducts),
-          ctx.cwAdditions(agreementId),
-        ]);
-        const here = assessed.filter(
-          (a) => (a.mapping?.cwAgreementId === agreementId && a.mapping.status === 'mapped') || !a.mapping,
-        );
-        const now = deps.clock.now().toJSDate();
-        const view = toAgreementView(agreement);
-        const overBilled = overBillingIn(
-          products,
-          assessed,
-          [{ agreement: view, additions }],
-          ctx.today,
-          ctx.distributor.displayName,
-        );
-        const company$ = {
-          distributorCompanyId: company.distributorCompanyId,
-          companyName: company.distributorCompanyName,
-          cwCompanyId: agreement.company.id,
-        };
-        await saveStatuses(ctx.db, ctx.scope, [
-          ...here.map((a) => statusRow(a, now)),
-          ...overBilled.map((o) => overBillingRow(o, company$, agreement.name, now)),
-        ]);
-        await dropOverBillingExcept(ctx.db, ctx.scope, agreementId, overBilled.map(overBillingKey));
-        const since = new Map((await statusesFor(ctx.db, ctx.scope)).map((s) => [s.subscriptionId, s.outOfSyncSince]));
-        // Money a line on this agreement may bill already is not money at stake until a person says.
-        const itemOf = (productId: string) =>
-          products.find((p) => p.distributorProductIds.includes(productId))?.catalogItemId ?? null;
-        const possiblyBilled = (a: (typeof here)[number]): string | null => {
-          if (a.mapping?.status === 'mapped' && a.nextStep !== 'bind-product') return null;
-          const item = itemOf(a.subscription.productId);
-          if (item === null)
-            return 'Possibly billed already under a catalog item not bound yet: bind the product to tell.';
-          const line = additions.find((x) => x.catalogItemId === item && !x.cancelledDate);
-          return line
-            ? `Possibly billed already by addition #${line.id} (${line.quantity} on this agreement): map it to tell.`
-            : null;
-        };
-        const rows = [
-          ...here
-            .filter((a) => a.state !== 'in-sync' && !a.ignored)
-            .map((a) => ({
-              subscriptionId: a.subscription.id,
-              productName: a.subscription.productName,
-              state: a.state as AssessedState,
-              mapped: a.mapping !== null,
-              cwQuantity: a.cwQuantity,
-              distributorQuantity: a.subscription.quantity,
-              monthlyDifference: a.monthlyDifference,
-              reason: a.reason,
-              overBilling:
-                a.cwQuantity !== null && a.subscription.quantity !== null && a.cwQuantity > a.subscription.quantity,
-              outOfSyncSince: since.get(a.subscription.id)?.toISOString() ?? null,
-              operations: a.plan?.status === 'ok' ? a.plan.operations.length : 0,
-              // What Sync… would write, each with its money: the pod's confirmation names them.
-              changes:
-                a.plan?.status === 'ok'
-                  ? a.plan.operations.map((o) => ({ title: o.title, money: operationMoney(o) }))
-                  : [],
-              possiblyBilled: possiblyBilled(a),
-              usage: a.usage,
-            })),
-          ...overBilled.map((o) => ({
-            subscriptionId: overBillingKey(o),
-            productName: o.productName,
-            state: 'over-billing' as AssessedState,
-            mapped: false,
-            cwQuantity: o.cwQuantity,
-            distributorQuantity: o.distributorQuantity,
-            monthlyDifference: o.monthlyDifference,
-            reason: o.reason,
-            overBilling: true,
-            outOfSyncSince: null,
-            operations: 0,
-            changes: [] as { title: string; money: { cents: number; per: 'month' | 'once' } }[],
-            possiblyBilled: null as string | null,
-            usage: false,
-          })),
-        ].sort(byMoneyAtRisk);
-        // Usage subscriptions billed here, in sync or not, with last month's figures.
-        const usage = here
-          .filter((a) => a.usage && a.mapping?.status === 'mapped')
-          .map((a) => ({
-            subscriptionId: a.subscription.id,
-            productName: a.subscription.productName,
-            state: a.state,
-            month: usageMonthOf(a),
-          }));
-        return c.json({ bound: true, rows, usage, inSync: here.filter((a) => a.state === 'in-sync').length }, 200);
+        return c.json(await agreementUnsynced(ctx, agreementId), 200);
       })
       .post(
         '/subscriptions/:id/ignore',
@@ -229,68 +306,9 @@ export function syncRoutes(deps: ApiDeps) {
           const rows = statuses
             .filter((s) => !view.startsWith('unsynced') || !ignoredSet.has(s.subscriptionId))
             .sort((a, b) => a.companyName.localeCompare(b.companyName) || a.productName.localeCompare(b.productName))
-            .map((s) => ({
-              subscriptionId: s.subscriptionId,
-              companyName: s.companyName,
-              cwCompanyId: s.cwCompanyId,
-              productId: s.productId,
-              productName: s.productName,
-              billingTerm: s.billingTerm,
-              arrears: s.usage,
-              state: s.state,
-              /** What a person does next: map it, bind its product, or create an agreement in Manage. */
-              fix: s.nextStep,
-              cwAgreementId: s.cwAgreementId,
-              cwAgreementName: s.cwAgreementName,
-              cwAdditionId: s.cwAdditionId,
-              cwQuantity: s.cwQuantity,
-              distributorQuantity: s.distributorQuantity,
-              monthlyDifference: s.monthlyDifference,
-              /** A usage subscription's last month and what it comes to at the customer's price. */
-              usagePeriod: s.usagePeriod,
-              usageTotalCents: s.usageTotalCents,
-              reason: s.reason,
-              outOfSyncSince: s.outOfSyncSince?.toISOString() ?? null,
-              checkedAt: s.checkedAt.toISOString(),
-            }));
+            .map(reportRow);
           if (view.endsWith('.csv')) {
-            const day = (iso: string | null) => iso?.slice(0, 10) ?? '';
-            const csv = toCsv(
-              [
-                'Company',
-                'Subscription',
-                'Product',
-                'Term',
-                'Arrears',
-                'State',
-                'ConnectWise agreement',
-                'Agreement id',
-                'Addition id',
-                'ConnectWise quantity',
-                `${ctx.distributor.displayName} quantity`,
-                'Monthly difference',
-                'Reason',
-                'Out of sync since',
-                'Checked',
-              ],
-              rows.map((r) => [
-                r.companyName,
-                r.subscriptionId,
-                r.productName,
-                r.billingTerm,
-                r.arrears ? 'yes' : 'no',
-                stateLabel(r.state),
-                r.cwAgreementName,
-                r.cwAgreementId,
-                r.cwAdditionId,
-                r.cwQuantity,
-                r.distributorQuantity,
-                r.monthlyDifference === null ? '' : centsToDecimal(r.monthlyDifference),
-                r.reason,
-                day(r.outOfSyncSince),
-                day(r.checkedAt),
-              ]),
-            );
+            const csv = reportCsv(rows, ctx.distributor.displayName);
             return c.body(csv, 200, {
               'Content-Type': 'text/csv; charset=utf-8',
               'Content-Disposition': `attachment; filename="${view}"`,
@@ -316,6 +334,11 @@ export function syncRoutes(deps: ApiDeps) {
         },
       )
   );
+}
+
+/** Sync now and its history, the agreement pod's list, ignoring, and the reports with CSV. */
+export function syncRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>().route('/', syncRunRoutes(deps)).route('/', reportRoutes(deps));
 }
 
 /** What a person should look at first: what can be synced now, then the most money a month. */

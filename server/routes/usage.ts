@@ -37,16 +37,12 @@ async function mustBeBound(ctx: RequestContext, catalogItemId: number) {
     throw new AppError('not_found', 'No product of yours is bound to that catalog item.');
 }
 
-/**
- * Usage billed in arrears: the review with its four options and the usage panel, the member's
- * settings, confirming through the exactly-once writer, each product's usage sync switch and
- * markup, and editing a bound catalog item in ConnectWise as the member.
- */
-export function usageRoutes(deps: ApiDeps) {
+/** A usage subscription's review, its settings, and confirming what it bills. */
+function usageReviewRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>()
     .get('/subscriptions/:id/usage-plan', zv('param', subscriptionParam), zv('query', optionQuery), async (c) => {
       const ctx = await requestContext(deps, c);
-      const loaded = await loadUsage(ctx.db, ctx.tenant, ctx.cw, ctx.distributor, c.req.valid('param').id, ctx.today, {
+      const loaded = await loadUsage(ctx, c.req.valid('param').id, {
         option: c.req.valid('query').option,
         withCurrent: true,
       });
@@ -101,7 +97,7 @@ export function usageRoutes(deps: ApiDeps) {
     .post('/usage-plans/confirm', mayWrite(deps, 'writeAdditions'), zv('json', confirmSchema), async (c) => {
       const ctx = await requestContext(deps, c);
       const request = c.req.valid('json');
-      const loaded = await loadUsage(ctx.db, ctx.tenant, ctx.cw, ctx.distributor, request.subscriptionId, ctx.today, {
+      const loaded = await loadUsage(ctx, request.subscriptionId, {
         option: request.option,
       });
       const { plan } = reviewUsage(loaded);
@@ -141,7 +137,12 @@ export function usageRoutes(deps: ApiDeps) {
         );
       ctx.invalidate(`additions:${loaded.input.agreement.id}`);
       return c.json({ outcomes }, 200);
-    })
+    });
+}
+
+/** What a usage product bills with: its sub-products' sync switches, its markup, and its ConnectWise item. */
+function usageProductRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>()
     .put(
       '/product-mappings/:id/usage-sync',
       mayWrite(deps, 'changeSettings'),
@@ -246,6 +247,15 @@ export function usageRoutes(deps: ApiDeps) {
         return c.json({ id, changed: ops.map((o) => o.path) }, 200);
       },
     );
+}
+
+/**
+ * Usage billed in arrears: the review with its four options and the usage panel, the member's
+ * settings, confirming through the exactly-once writer, each product's usage sync switch and
+ * markup, and editing a bound catalog item in ConnectWise as the member.
+ */
+export function usageRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>().route('/', usageReviewRoutes(deps)).route('/', usageProductRoutes(deps));
 }
 
 /** A usage subscription's settings, as the settings history names them. */

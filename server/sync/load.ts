@@ -32,19 +32,25 @@ export interface Loaded {
   historyProblems: ParseProblem[];
 }
 
+/** Where one subscription's reads come from: the tenant's database, ConnectWise as the caller, its distributor, on a day. */
+export interface SubscriptionReads {
+  db: Database;
+  tenant: Tenant;
+  cw: CwClient;
+  distributor: Distributor;
+  today: string;
+}
+
 /**
  * Everything the planner needs for one subscription, read fresh: the sync must compare with
  * ConnectWise as it is now, never with a cached copy.
  */
 export async function loadPlanInput(
-  db: Database,
-  tenant: Tenant,
-  cw: CwClient,
-  distributor: Distributor,
+  reads: SubscriptionReads,
   subscriptionId: string,
-  today: string,
   options?: PlanInput['options'],
 ): Promise<Loaded> {
+  const { db, tenant, cw, distributor, today } = reads;
   const mine: Scope = { tenantId: tenant.id, distributor: distributor.kind };
   const mapping = await mappedService(db, mine, distributor, subscriptionId);
   // The subscription as the distributor has it now, read with its company's others: whether it

@@ -3,7 +3,6 @@ import type { ProductMapping } from '../../db/queries/mappings.ts';
 import { companyMappingById, productBindingsWithSubProducts } from '../../db/queries/mappings.ts';
 import type { Scope } from '../../db/queries/scope.ts';
 import { getSettings } from '../../db/queries/settings.ts';
-import type { Tenant } from '../../db/queries/tenants.ts';
 import { type UsageSettingsRow, usageSettingsFor } from '../../db/queries/usage.ts';
 import type { AdditionView } from '../../shared/billing/additions.ts';
 import { arrearsPeriod, currentUsageDay } from '../../shared/billing/usage/period.ts';
@@ -20,7 +19,7 @@ import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { AppError } from '../errors.ts';
 import { mapLimit } from '../http/limit.ts';
-import { mappedService, readSubscription } from './load.ts';
+import { mappedService, readSubscription, type SubscriptionReads } from './load.ts';
 import type { LoadedUsage } from './loaded-usage.ts';
 import { ownLines } from './shared-lines.ts';
 import { usagePanel } from './usage-panel.ts';
@@ -93,12 +92,8 @@ export const isUsage = (s: Pick<Subscription, 'billing'>) => s.billing === 'usag
  * day (and this month's so far when `withCurrent`), and ConnectWise's agreement as it is now.
  */
 export async function loadUsage(
-  db: Database,
-  tenant: Tenant,
-  cw: CwClient,
-  distributor: Distributor,
+  reads: SubscriptionReads,
   subscriptionId: string,
-  today: string,
   options: {
     option?: UsageOption;
     withCurrent?: boolean;
@@ -111,6 +106,7 @@ export async function loadUsage(
     catalogPrices?: CatalogPrices;
   } = {},
 ): Promise<LoadedUsage> {
+  const { db, tenant, cw, distributor, today } = reads;
   const mine: Scope = { tenantId: tenant.id, distributor: distributor.kind };
   const { mapping, subscription } = await usageSubscription(
     db,

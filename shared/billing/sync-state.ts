@@ -108,3 +108,31 @@ function usageState(f: SyncFacts): SyncDecision {
   const when = u.status === 'waiting' && u.reason ? ` ${u.reason}` : '';
   return { state: 'out-of-sync', reason: `${u.titles.join('; ')}.${when}` };
 }
+
+/** What an unattended run's writes for one subscription came to (server/jobs/run.ts). */
+export interface WriteFacts {
+  /** Why each operation it did not send waits for a person. */
+  held: readonly string[];
+  /** Operations that failed, were skipped or whose outcome is unknown, with what went wrong. */
+  failed: readonly { title: string; error: string | null }[];
+  /** Operations another writer is sending right now. */
+  busy: readonly string[];
+}
+
+/**
+ * The state a subscription is left in after a run wrote for it: in sync only when everything
+ * was written; out of sync while another writer still holds part of it; otherwise a person
+ * looks, told what was held and what failed.
+ */
+export function decideAfterWrite(f: WriteFacts): SyncDecision {
+  if (f.failed.length === 0 && f.held.length === 0 && f.busy.length === 0) return { state: 'in-sync', reason: null };
+  if (f.failed.length === 0 && f.held.length === 0)
+    return {
+      state: 'out-of-sync',
+      reason: `${f.busy.join('; ')}: being written by another run or confirmation right now.`,
+    };
+  return {
+    state: 'needs-review',
+    reason: [...f.held, ...f.failed.filter((o) => o.error).map((o) => `${o.title}: ${o.error}`)].join(' '),
+  };
+}

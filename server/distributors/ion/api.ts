@@ -1,7 +1,7 @@
 import { sleep } from '../../http/retry.ts';
 import { send } from '../../http/send.ts';
 import { VendorError } from '../../http/vendor-error.ts';
-import { bearerGet, urlWithQuery } from '../bearer-get.ts';
+import { bearerGet, bearerReader, type Query } from '../bearer-get.ts';
 import type { DistributorIo } from '../kind-contract.ts';
 import { tokenCache } from '../token-cache.ts';
 import { ION, ionError, RECONNECT } from './errors.ts';
@@ -201,16 +201,9 @@ export function createIonApi(options: IonApiOptions) {
   const tokens = tokenCache(fetchToken, now);
   const token = tokens.token;
 
-  async function get(path: string, query: Record<string, string | number | undefined> = {}): Promise<unknown> {
-    const url = urlWithQuery(`${root}/api/v3/accounts/${encodeURIComponent(options.accountId)}${path}`, query);
-    return bearerGet({
-      ...http,
-      url,
-      token,
-      forgetToken: tokens.forget,
-      toError: (res, text) => ionError('GET', url.toString(), res, text),
-    });
-  }
+  const read = bearerReader({ ...http, token, forgetToken: tokens.forget, toError: ionError });
+  const get = (path: string, query: Query = {}) =>
+    read(`${root}/api/v3/accounts/${encodeURIComponent(options.accountId)}${path}`, query);
 
   /**
    * Every page of a list whose records sit under `key`, each handed to `map` as it arrives.

@@ -1,7 +1,7 @@
 import { mapLimit } from '../../http/limit.ts';
 import { send } from '../../http/send.ts';
 import { VendorError } from '../../http/vendor-error.ts';
-import { bearerGet, urlWithQuery } from '../bearer-get.ts';
+import { bearerReader, type Query } from '../bearer-get.ts';
 import type { DistributorIo } from '../kind-contract.ts';
 import { tokenCache } from '../token-cache.ts';
 import { pax8Error } from './errors.ts';
@@ -81,16 +81,8 @@ export function createPax8Api(options: Pax8ApiOptions) {
   const tokens = tokenCache(fetchToken, now);
   const token = tokens.token;
 
-  async function get(path: string, query: Record<string, string | number | undefined> = {}): Promise<unknown> {
-    const url = urlWithQuery(`${options.baseUrl.replace(/\/$/, '')}${path}`, query);
-    return bearerGet({
-      ...http,
-      url,
-      token,
-      forgetToken: tokens.forget,
-      toError: (res, text) => pax8Error('GET', url.toString(), res, text),
-    });
-  }
+  const read = bearerReader({ ...http, token, forgetToken: tokens.forget, toError: pax8Error });
+  const get = (path: string, query: Query = {}) => read(`${options.baseUrl.replace(/\/$/, '')}${path}`, query);
 
   /**
    * Every page of a paged list, each handed to `map` as it arrives so that transforming one

@@ -1,7 +1,7 @@
 import { mapLimit } from '../../http/limit.ts';
 import { send } from '../../http/send.ts';
 import { VendorError } from '../../http/vendor-error.ts';
-import { bearerGet } from '../bearer-get.ts';
+import { bearerReader, type Query } from '../bearer-get.ts';
 import type { DistributorIo } from '../kind-contract.ts';
 import { tokenCache } from '../token-cache.ts';
 import { SOPHOS, sophosError } from './errors.ts';
@@ -73,22 +73,14 @@ export function createSophosApi(options: SophosApiOptions) {
   }
   const tokens = tokenCache(grant, now);
 
-  const getJson = (url: URL, headers: Record<string, string> = {}) =>
-    bearerGet({
-      ...http,
-      url,
-      headers,
-      token: tokens.token,
-      forgetToken: tokens.forget,
-      toError: (res, text) => sophosError('GET', url.toString(), res, text),
-    });
+  const read = bearerReader({ ...http, token: tokens.token, forgetToken: tokens.forget, toError: sophosError });
 
   let partner: Promise<{ id: string; host: string }> | undefined;
   /** The partner behind the credentials, asked once: credentials of a tenant or an organization are refused. */
   function whoami() {
     partner ??= (async () => {
       const url = new URL('/whoami/v1', options.apiUrl);
-      const parsed = sophosWhoamiSchema.safeParse(await getJson(url));
+      const parsed = sophosWhoamiSchema.safeParse(await read(url.toString()));
       if (!parsed.success)
         throw badResponse('GET', url.pathname, 'Sophos Central answered whoami without an id and API host.');
       if (parsed.data.idType !== 'partner')
@@ -110,11 +102,9 @@ export function createSophosApi(options: SophosApiOptions) {
   }
 
   /** A partner call, with the partner's id. */
-  async function get(path: string, query: Record<string, string | number | undefined> = {}): Promise<unknown> {
+  async function get(path: string, query: Query = {}): Promise<unknown> {
     const who = await whoami();
-    const url = new URL(path, who.host);
-    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
-    return getJson(url, { 'X-Partner-ID': who.id });
+    return read(new URL(path, who.host).toString(), query, { 'X-Partner-ID': who.id });
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideSyncState, type SyncFacts } from '../../../shared/billing/sync-state.ts';
+import { decideAfterWrite, decideSyncState, type SyncFacts } from '../../../shared/billing/sync-state.ts';
 
 const facts = (over: Partial<SyncFacts> = {}): SyncFacts => ({
   distributorName: 'Pax8',
@@ -97,5 +97,31 @@ describe('the one sync state', () => {
       expect(f.owed).toEqual([]);
       expect(f.matches || (f.plan?.status === 'ok' && f.plan.titles.length === 0)).toBe(true);
     }
+  });
+});
+
+describe('the state a run leaves after writing', () => {
+  it('is in sync only when everything was written', () => {
+    expect(decideAfterWrite({ held: [], failed: [], busy: [] })).toEqual({ state: 'in-sync', reason: null });
+  });
+
+  it('stays out of sync while another writer holds part of it', () => {
+    expect(decideAfterWrite({ held: [], failed: [], busy: ['Updating #8601'] })).toEqual({
+      state: 'out-of-sync',
+      reason: 'Updating #8601: being written by another run or confirmation right now.',
+    });
+  });
+
+  it('waits for a person, told what was held and what failed, when anything was held or failed', () => {
+    const d = decideAfterWrite({
+      held: ['Back-billing extra months is a decision for a person.'],
+      failed: [{ title: 'Creating prorate', error: 'ConnectWise refused it.' }],
+      busy: ['Updating #8601'],
+    });
+    expect(d.state).toBe('needs-review');
+    expect(d.reason).toBe(
+      'Back-billing extra months is a decision for a person. Creating prorate: ConnectWise refused it.',
+    );
+    expect(decideAfterWrite({ held: [], failed: [{ title: 'x', error: null }], busy: [] }).state).toBe('needs-review');
   });
 });
