@@ -20,20 +20,17 @@ import { getSettings } from '../../db/queries/settings.ts';
 import type { StatusRow } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { usageSettingsFor } from '../../db/queries/usage.ts';
-import { type AdditionView, billingAdditions } from '../../shared/billing/additions.ts';
+import type { AdditionView } from '../../shared/billing/additions.ts';
 import { agreementChoices, isYearlyTerm } from '../../shared/billing/agreements.ts';
 import { describeMoney, operationMoney } from '../../shared/billing/operation-money.ts';
 import type { Operation } from '../../shared/billing/operations.ts';
-import { cycleMonths } from '../../shared/billing/plan/context.ts';
-import { type PlanInput, type PlanResult, planSubscription } from '../../shared/billing/planner.ts';
+import { planSubscription } from '../../shared/billing/planner.ts';
 import type { AssessedState } from '../../shared/billing/states.ts';
-import { decideSyncState, type SyncFacts } from '../../shared/billing/sync-state.ts';
+import { decideSyncState } from '../../shared/billing/sync-state.ts';
 import { findUpgrades } from '../../shared/billing/upgrades.ts';
-import { planUsage, type UsagePlan } from '../../shared/billing/usage/plan.ts';
+import { planUsage } from '../../shared/billing/usage/plan.ts';
 import { microsToCents } from '../../shared/money.ts';
-import type { ParseProblem, Subscription } from '../../shared/schemas/distributor.ts';
 import type { AgreementView, UsageMonthFigures } from '../../shared/schemas/mapping.ts';
-import type { DriftEntry } from '../../shared/schemas/plans.ts';
 import type { SyncRules } from '../../shared/schemas/settings.ts';
 import type { UsageReading } from '../../shared/schemas/usage.ts';
 import type { CwClient } from '../connectwise/client.ts';
@@ -41,62 +38,12 @@ import { where } from '../connectwise/conditions.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { mapLimit } from '../http/limit.ts';
-import { driftIn, goneMarkers } from './drift.ts';
-import { ownLines, sharedLineBlocker } from './shared-lines.ts';
-import { waiverOf } from './states.ts';
-import { isUsage, readUsage, usagePeriodOf, usagePlanInput } from './usage.ts';
+import { type AssessInputs, type Assessment, assessOne, describeProblem, NO_FACTS, owedOf } from './assessment.ts';
+import { readUsage, usagePeriodOf, usagePlanInput } from './usage.ts';
 
+export type { Assessment, NextStep } from './assessment.ts';
+export { describeProblem } from './assessment.ts';
 export type { AssessedState };
-
-export interface Assessment {
-  subscription: Subscription;
-  companyName: string;
-  cwCompanyId: number | null;
-  mapping: ServiceMapping | null;
-  agreement: AgreementView | null;
-  usage: boolean;
-  ignored: boolean;
-  state: AssessedState;
-  cwQuantity: number | null;
-  cwAdditionId: number | null;
-  monthlyDifference: number | null;
-  reason: string | null;
-  plan: PlanResult | null;
-  input: PlanInput | null;
-  /** Lines the sync wrote that someone changed or removed: always for a person. */
-  drift: DriftEntry[];
-  /** Operations planned earlier and not yet written (nor waived), that the current plan no longer includes. */
-  carried: OperationRow[];
-  /** Values of this record the distributor sent that could not be read. */
-  problems: ParseProblem[];
-  /** Changes a person waived on this subscription: shown with who, and not owed. */
-  waived: OperationRow[];
-  /** What the state was decided from, before the plan (the plan's part is added when it is made). */
-  facts?: Partial<SyncFacts>;
-  /** What a person does next when it waits for one: map it, bind its product, or create an agreement first. */
-  nextStep: NextStep | null;
-  /** A usage subscription's last final month and its plan for it. */
-  usagePlan?: UsagePlan | null;
-}
-
-export type NextStep = 'map' | 'bind-product' | 'create-agreement';
-
-const NO_FACTS: Omit<SyncFacts, 'distributorName'> = {
-  ignored: false,
-  mapping: 'none',
-  blocker: null,
-  problems: [],
-  usage: false,
-  quantity: null,
-  zeroActive: false,
-  matches: false,
-  drift: [],
-  owed: [],
-  plan: null,
-  historyProblems: [],
-};
-
-const owedOf = (r: OperationRow) => ({ title: r.summary.title, state: r.state, error: r.error });
 
 /** A distributor record that could not be read whole, as the report and run history show it. */
 export interface UnreadableRecord {
@@ -124,7 +71,6 @@ const RE_DERIVED = new Set<string>([
 ]);
 
 /** A problem, as a person reads it: the field, the value the distributor sent, and what it means. */
-export const describeProblem = (p: ParseProblem) => `${p.field} ${JSON.stringify(p.value) ?? 'missing'} (${p.message})`;
 
 /** What an assessment reads from: the tenant's database, its ConnectWise and its distributor. */
 export interface AssessDeps {
@@ -151,6 +97,67 @@ export interface AssessScope {
 }
 
 const CHUNK = 150;
+
+/** Invoices read the same whoever writes them: each line is labelled with its catalog item's description, as the review shows it. */
+async function labelWithCatalog(cw: CwClient, toPlan: Assessment[]) {
+  const itemIds = [...new Set(toPlan.map((a) => a.input!.product.catalogItemId))];
+  const labels = new Map<number, string>();
+  for (let i = 0; i < itemIds.length; i += CHUNK) {
+    for (const item of await cw.catalog.search({
+      conditions: where.in('id', itemIds.slice(i, i + CHUNK)),
+      fields: 'id,identifier,description',
+    }))
+      labels.set(item.id, item.description.slice(0, 50));
+  }
+  for (const a of toPlan) a.input!.product.label = labels.get(a.input!.product.catalogItemId) ?? a.input!.product.label;
+}
+
+/**
+ * Only what differs needs its history (for prorates) and a plan: each is planned and its state
+ * decided with the plan. Answers the earlier operations the plans replaced, to be superseded.
+ */
+async function planDiffering(deps: AssessDeps, toPlan: Assessment[]): Promise<string[]> {
+  const superseded: string[] = [];
+  await mapLimit(toPlan, deps.concurrency ?? 6, async (a) => {
+    const history = await deps.distributor.subscriptionHistory(a.subscription.id);
+    a.input!.history = history.items;
+    a.plan = planSubscription(a.input!);
+    // Earlier operations the plan no longer has: a line's target state is re-derived, so a stale
+    // one is replaced; a one-time line (a prorate, a credit, extra months) stays owed.
+    const planned = new Set(a.plan.status === 'ok' ? a.plan.operations.map((o) => o.key) : []);
+    // A planned operation that already failed (or could not be checked) says so.
+    const earlier = new Map(a.carried.filter((r) => r.state !== 'planned').map((r) => [r.opKey, r]));
+    // Each change with its money, so the tab and the report show what a decision is worth.
+    const titled = (o: Operation) => {
+      const row = earlier.get(o.key);
+      const money = describeMoney(operationMoney(o));
+      return row ? `${o.title} (${money}; ${row.state}${row.error ? `: ${row.error}` : ''})` : `${o.title} (${money})`;
+    };
+    const carried: OperationRow[] = [];
+    for (const row of a.carried) {
+      if (planned.has(row.opKey)) continue;
+      if (RE_DERIVED.has(row.type) && (row.state === 'planned' || row.state === 'failed' || row.state === 'skipped'))
+        superseded.push(row.id);
+      else carried.push(row);
+    }
+    if (a.plan.status === 'ok') a.carried = carried;
+    const d = decideSyncState({
+      ...NO_FACTS,
+      mapping: 'mapped',
+      ...a.facts,
+      usage: a.usage,
+      owed: a.carried.filter((r) => !planned.has(r.opKey)).map(owedOf),
+      plan:
+        a.plan.status === 'ok'
+          ? { status: 'ok', titles: a.plan.operations.map(titled) }
+          : { status: 'blocked', reason: a.plan.reason },
+      historyProblems: history.problems.map(describeProblem),
+      distributorName: deps.distributor.displayName,
+    });
+    Object.assign(a, { state: d.state === 'ignored' ? 'in-sync' : d.state, reason: d.reason });
+  });
+  return superseded;
+}
 
 /**
  * Compares every subscription of the bound companies with ConnectWise. Reads are batched:
@@ -232,176 +239,32 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
   );
   const additions = new Map<number, AdditionView[]>(agreementIds.map((id, i) => [id, additionLists[i]!]));
 
-  const base = (s: Subscription): Assessment => {
-    const company = bound.get(s.companyId);
-    return {
-      subscription: s,
-      companyName: company?.distributorCompanyName ?? s.companyId,
-      cwCompanyId: company?.cwCompanyId ?? null,
-      mapping: byService.get(s.id) ?? null,
-      agreement: null,
-      usage: isUsage(s),
-      ignored: ignored.has(s.id),
-      state: 'unmapped',
-      cwQuantity: null,
-      cwAdditionId: null,
-      monthlyDifference: null,
-      reason: null,
-      plan: null,
-      input: null,
-      drift: [],
-      carried: [],
-      problems: problemsOf.get(s.id) ?? [],
-      waived: waivedOf.get(s.id) ?? [],
-      nextStep: null,
-    };
+  const inputs: AssessInputs = {
+    today,
+    rules: deps.rules,
+    distributor,
+    bound,
+    byService,
+    ignored,
+    problemsOf,
+    waivedOf,
+    outstandingOf,
+    writtenOf,
+    catalogOf,
+    agreements,
+    additions,
+    others,
   };
-
   const toPlan: Assessment[] = [];
   const usageToPlan: Assessment[] = [];
   const results = subscriptions.map((s) => {
-    const a = base(s);
-    const m = a.mapping;
-    const decide = (facts: Partial<SyncFacts>) => {
-      const d = decideSyncState({
-        ...NO_FACTS,
-        mapping: 'mapped',
-        ...facts,
-        usage: a.usage,
-        distributorName: distributor.displayName,
-      });
-      return Object.assign(a, { state: d.state === 'ignored' ? 'in-sync' : d.state, reason: d.reason });
-    };
-    if (m?.status !== 'mapped') {
-      // Nothing bills it yet: the whole subscription is the monthly difference, where known.
-      if (!a.usage && s.status === 'Active' && s.quantity !== null && s.unitPrice !== null)
-        a.monthlyDifference = s.quantity * microsToCents(s.unitPrice);
-      return decide({ mapping: m?.status === 'paused' ? 'paused' : 'none' });
-    }
-    a.agreement = agreements.get(m.cwAgreementId) ?? null;
-    const product = catalogOf.get(s.productId);
-    if (!a.agreement) return decide({ blocker: `Agreement ${m.cwAgreementId} was not found in ConnectWise.` });
-    if (!product) {
-      a.nextStep = 'bind-product';
-      return decide({ blocker: 'The product is not bound to a ConnectWise catalog item.' });
-    }
-    if (a.agreement.companyId !== a.cwCompanyId)
-      return decide({
-        blocker:
-          `Agreement ${a.agreement.name} belongs to another ConnectWise company than the one this ` +
-          `${distributor.displayName} company is bound to. Nothing is written; choose one of its own agreements.`,
-      });
-    const ended = s.endDate !== null && s.endDate.slice(0, 10) <= today;
-    const early: Partial<SyncFacts> = {
-      problems: a.problems.map(describeProblem),
-      quantity: s.quantity,
-      zeroActive: s.quantity === 0 && !ended && s.status === 'Active',
-    };
-    if (a.usage && early.problems!.length === 0) {
-      // Usage is compared month by month, from its final usage: below, with one read each.
-      usageToPlan.push(a);
-      return a;
-    }
-    if (a.usage || early.problems!.length > 0 || s.quantity === null || early.zeroActive) return decide(early);
-    const list = ownLines(additions.get(m.cwAgreementId) ?? [], distributor.markerPrefix);
-    const mine = (writtenOf.get(s.id) ?? []).filter((r) => r.cwAgreementId === m.cwAgreementId);
-    a.drift = driftIn(list, mine);
-    a.carried = outstandingOf.get(s.id) ?? [];
-    const current = billingAdditions(list, product.cwCatalogItemId!, today, s.commitment?.endDate ?? null);
-    const shared = sharedLineBlocker(others, a.agreement, product.cwCatalogItemId!, current);
-    if (shared) return decide({ ...early, blocker: shared });
-    const addition = current[0];
-    a.cwQuantity = addition?.quantity ?? 0;
-    a.cwAdditionId = addition?.id ?? null;
-    // The line carries a price for the agreement's billing cycle (a yearly one, a year's); the
-    // report's difference is per month either way.
-    const cycle = cycleMonths(a.agreement);
-    const price = s.unitPrice === null ? 0 : microsToCents(s.unitPrice);
-    const cwMonthly = addition ? Math.round(microsToCents(addition.unitPrice ?? 0) / cycle) : 0;
-    a.monthlyDifference = s.quantity * price - (addition ? addition.quantity * cwMonthly : 0);
-    const lineMatches =
-      current.length === 1 &&
-      !ended &&
-      addition!.quantity === s.quantity &&
-      microsToCents(addition!.unitPrice ?? 0) === microsToCents((s.unitPrice ?? 0) * cycle) &&
-      microsToCents(addition!.unitCost ?? 0) === microsToCents((s.unitCost ?? 0) * cycle) &&
-      (addition!.cancelledDate?.slice(0, 10) ?? null) === (s.commitment?.endDate?.slice(0, 10) ?? null);
-    a.facts = {
-      ...early,
-      matches: lineMatches || (ended && current.length === 0),
-      drift: a.drift.map((d) => d.message),
-      owed: a.carried.map(owedOf),
-    };
-    // A matching line settles it only when nothing planned earlier is owed and nothing the
-    // sync wrote was changed by hand; otherwise the planner is asked, with the history.
-    if (a.facts.matches && a.drift.length === 0 && a.carried.length === 0) return decide(a.facts);
-    a.input = {
-      subscription: s,
-      history: [],
-      product: { catalogItemId: product.cwCatalogItemId!, label: product.cwCatalogIdentifier ?? s.productName },
-      agreement: a.agreement,
-      additions: list,
-      rules: deps.rules,
-      today,
-      gone: goneMarkers(list, mine),
-      waived: a.waived.map(waiverOf),
-      distributor: { name: distributor.displayName, markerPrefix: distributor.markerPrefix },
-    };
-    toPlan.push(a);
-    return a;
+    const { assessment, next } = assessOne(s, inputs);
+    if (next === 'plan') toPlan.push(assessment);
+    if (next === 'usage') usageToPlan.push(assessment);
+    return assessment;
   });
-  // Invoices read the same whoever writes them: the catalog item's description, as the review shows it.
-  const itemIds = [...new Set(toPlan.map((a) => a.input!.product.catalogItemId))];
-  const labels = new Map<number, string>();
-  for (let i = 0; i < itemIds.length; i += CHUNK) {
-    for (const item of await cw.catalog.search({
-      conditions: where.in('id', itemIds.slice(i, i + CHUNK)),
-      fields: 'id,identifier,description',
-    }))
-      labels.set(item.id, item.description.slice(0, 50));
-  }
-  for (const a of toPlan) a.input!.product.label = labels.get(a.input!.product.catalogItemId) ?? a.input!.product.label;
-
-  // Only what differs needs its history (for prorates) and a plan.
-  const superseded: string[] = [];
-  await mapLimit(toPlan, deps.concurrency ?? 6, async (a) => {
-    const history = await distributor.subscriptionHistory(a.subscription.id);
-    a.input!.history = history.items;
-    a.plan = planSubscription(a.input!);
-    // Earlier operations the plan no longer has: a line's target state is re-derived, so a stale
-    // one is replaced; a one-time line (a prorate, a credit, extra months) stays owed.
-    const planned = new Set(a.plan.status === 'ok' ? a.plan.operations.map((o) => o.key) : []);
-    // A planned operation that already failed (or could not be checked) says so.
-    const earlier = new Map(a.carried.filter((r) => r.state !== 'planned').map((r) => [r.opKey, r]));
-    // Each change with its money, so the tab and the report show what a decision is worth.
-    const titled = (o: Operation) => {
-      const row = earlier.get(o.key);
-      const money = describeMoney(operationMoney(o));
-      return row ? `${o.title} (${money}; ${row.state}${row.error ? `: ${row.error}` : ''})` : `${o.title} (${money})`;
-    };
-    const carried: OperationRow[] = [];
-    for (const row of a.carried) {
-      if (planned.has(row.opKey)) continue;
-      if (RE_DERIVED.has(row.type) && (row.state === 'planned' || row.state === 'failed' || row.state === 'skipped'))
-        superseded.push(row.id);
-      else carried.push(row);
-    }
-    if (a.plan.status === 'ok') a.carried = carried;
-    const d = decideSyncState({
-      ...NO_FACTS,
-      mapping: 'mapped',
-      ...a.facts,
-      usage: a.usage,
-      owed: a.carried.filter((r) => !planned.has(r.opKey)).map(owedOf),
-      plan:
-        a.plan.status === 'ok'
-          ? { status: 'ok', titles: a.plan.operations.map(titled) }
-          : { status: 'blocked', reason: a.plan.reason },
-      historyProblems: history.problems.map(describeProblem),
-      distributorName: distributor.displayName,
-    });
-    Object.assign(a, { state: d.state === 'ignored' ? 'in-sync' : d.state, reason: d.reason });
-  });
+  await labelWithCatalog(cw, toPlan);
+  const superseded = await planDiffering(deps, toPlan);
   await supersedeOperations(db, tenant.id, superseded, deps.now());
   await assessUsage(deps, usageToPlan, products, additions);
   await explainUnmapped(deps, results, agreements);

@@ -1,0 +1,216 @@
+import type { CompanyMapping, ProductMapping, ServiceMapping } from '../../db/queries/mappings.ts';
+import type { OperationRow } from '../../db/queries/operations.ts';
+import { type AdditionView, billingAdditions } from '../../shared/billing/additions.ts';
+import { cycleMonths } from '../../shared/billing/plan/context.ts';
+import type { PlanInput, PlanResult } from '../../shared/billing/planner.ts';
+import type { AssessedState } from '../../shared/billing/states.ts';
+import { decideSyncState, type SyncFacts } from '../../shared/billing/sync-state.ts';
+import type { UsagePlan } from '../../shared/billing/usage/plan.ts';
+import { microsToCents } from '../../shared/money.ts';
+import type { ParseProblem, Subscription } from '../../shared/schemas/distributor.ts';
+import type { AgreementView } from '../../shared/schemas/mapping.ts';
+import type { DriftEntry } from '../../shared/schemas/plans.ts';
+import type { SyncRules } from '../../shared/schemas/settings.ts';
+import type { Distributor } from '../distributors/types.ts';
+import { driftIn, goneMarkers } from './drift.ts';
+import { type OthersBilling, ownLines, sharedLineBlocker } from './shared-lines.ts';
+import { waiverOf } from './states.ts';
+import { isUsage } from './usage.ts';
+
+/**
+ * One subscription's assessment, decided from what a run (or a page) read: the part of the
+ * comparison with ConnectWise that does no I/O. `assess.ts` reads; this decides.
+ */
+
+export interface Assessment {
+  subscription: Subscription;
+  companyName: string;
+  cwCompanyId: number | null;
+  mapping: ServiceMapping | null;
+  agreement: AgreementView | null;
+  usage: boolean;
+  ignored: boolean;
+  state: AssessedState;
+  cwQuantity: number | null;
+  cwAdditionId: number | null;
+  monthlyDifference: number | null;
+  reason: string | null;
+  plan: PlanResult | null;
+  input: PlanInput | null;
+  /** Lines the sync wrote that someone changed or removed: always for a person. */
+  drift: DriftEntry[];
+  /** Operations planned earlier and not yet written (nor waived), that the current plan no longer includes. */
+  carried: OperationRow[];
+  /** Values of this record the distributor sent that could not be read. */
+  problems: ParseProblem[];
+  /** Changes a person waived on this subscription: shown with who, and not owed. */
+  waived: OperationRow[];
+  /** What the state was decided from, before the plan (the plan's part is added when it is made). */
+  facts?: Partial<SyncFacts>;
+  /** What a person does next when it waits for one: map it, bind its product, or create an agreement first. */
+  nextStep: NextStep | null;
+  /** A usage subscription's last final month and its plan for it. */
+  usagePlan?: UsagePlan | null;
+}
+
+export type NextStep = 'map' | 'bind-product' | 'create-agreement';
+
+export const NO_FACTS: Omit<SyncFacts, 'distributorName'> = {
+  ignored: false,
+  mapping: 'none',
+  blocker: null,
+  problems: [],
+  usage: false,
+  quantity: null,
+  zeroActive: false,
+  matches: false,
+  drift: [],
+  owed: [],
+  plan: null,
+  historyProblems: [],
+};
+
+export const owedOf = (r: OperationRow) => ({ title: r.summary.title, state: r.state, error: r.error });
+
+export const describeProblem = (p: ParseProblem) => `${p.field} ${JSON.stringify(p.value) ?? 'missing'} (${p.message})`;
+
+/** What a run read, as one subscription's decision needs it. */
+export interface AssessInputs {
+  today: string;
+  rules: SyncRules;
+  distributor: Pick<Distributor, 'displayName' | 'markerPrefix'>;
+  /** Bound distributor companies, by their id. */
+  bound: Map<string, CompanyMapping>;
+  byService: Map<string, ServiceMapping>;
+  ignored: Set<string>;
+  problemsOf: Map<string, ParseProblem[]>;
+  waivedOf: Map<string, OperationRow[]>;
+  outstandingOf: Map<string, OperationRow[]>;
+  writtenOf: Map<string, OperationRow[]>;
+  /** Mapped products (not sub-products) with their catalog item, by distributor product id. */
+  catalogOf: Map<string, ProductMapping>;
+  agreements: Map<number, AgreementView>;
+  additions: Map<number, AdditionView[]>;
+  others: OthersBilling;
+}
+
+function base(s: Subscription, k: AssessInputs): Assessment {
+  const company = k.bound.get(s.companyId);
+  return {
+    subscription: s,
+    companyName: company?.distributorCompanyName ?? s.companyId,
+    cwCompanyId: company?.cwCompanyId ?? null,
+    mapping: k.byService.get(s.id) ?? null,
+    agreement: null,
+    usage: isUsage(s),
+    ignored: k.ignored.has(s.id),
+    state: 'unmapped',
+    cwQuantity: null,
+    cwAdditionId: null,
+    monthlyDifference: null,
+    reason: null,
+    plan: null,
+    input: null,
+    drift: [],
+    carried: [],
+    problems: k.problemsOf.get(s.id) ?? [],
+    waived: k.waivedOf.get(s.id) ?? [],
+    nextStep: null,
+  };
+}
+
+/**
+ * One subscription decided from what the run read, with no I/O: its state when that is settled
+ * without a plan (unmapped, blocked, in sync, a problem for a person), or its planner input and
+ * `next`: `plan` (it differs; its history and a plan decide) or `usage` (compared month by month).
+ */
+export function assessOne(s: Subscription, k: AssessInputs): { assessment: Assessment; next: 'plan' | 'usage' | null } {
+  const a = base(s, k);
+  const m = a.mapping;
+  const decide = (facts: Partial<SyncFacts>) => {
+    const d = decideSyncState({
+      ...NO_FACTS,
+      mapping: 'mapped',
+      ...facts,
+      usage: a.usage,
+      distributorName: k.distributor.displayName,
+    });
+    return Object.assign(a, { state: d.state === 'ignored' ? 'in-sync' : d.state, reason: d.reason });
+  };
+  const settled = (facts: Partial<SyncFacts>) => ({ assessment: decide(facts), next: null });
+  if (m?.status !== 'mapped') {
+    // Nothing bills it yet: the whole subscription is the monthly difference, where known.
+    if (!a.usage && s.status === 'Active' && s.quantity !== null && s.unitPrice !== null)
+      a.monthlyDifference = s.quantity * microsToCents(s.unitPrice);
+    return settled({ mapping: m?.status === 'paused' ? 'paused' : 'none' });
+  }
+  a.agreement = k.agreements.get(m.cwAgreementId) ?? null;
+  const product = k.catalogOf.get(s.productId);
+  if (!a.agreement) return settled({ blocker: `Agreement ${m.cwAgreementId} was not found in ConnectWise.` });
+  if (!product) {
+    a.nextStep = 'bind-product';
+    return settled({ blocker: 'The product is not bound to a ConnectWise catalog item.' });
+  }
+  if (a.agreement.companyId !== a.cwCompanyId)
+    return settled({
+      blocker:
+        `Agreement ${a.agreement.name} belongs to another ConnectWise company than the one this ` +
+        `${k.distributor.displayName} company is bound to. Nothing is written; choose one of its own agreements.`,
+    });
+  const ended = s.endDate !== null && s.endDate.slice(0, 10) <= k.today;
+  const early: Partial<SyncFacts> = {
+    problems: a.problems.map(describeProblem),
+    quantity: s.quantity,
+    zeroActive: s.quantity === 0 && !ended && s.status === 'Active',
+  };
+  if (a.usage && early.problems!.length === 0) {
+    // Usage is compared month by month, from its final usage: below, with one read each.
+    return { assessment: a, next: 'usage' };
+  }
+  if (a.usage || early.problems!.length > 0 || s.quantity === null || early.zeroActive) return settled(early);
+  const list = ownLines(k.additions.get(m.cwAgreementId) ?? [], k.distributor.markerPrefix);
+  const mine = (k.writtenOf.get(s.id) ?? []).filter((r) => r.cwAgreementId === m.cwAgreementId);
+  a.drift = driftIn(list, mine);
+  a.carried = k.outstandingOf.get(s.id) ?? [];
+  const current = billingAdditions(list, product.cwCatalogItemId!, k.today, s.commitment?.endDate ?? null);
+  const shared = sharedLineBlocker(k.others, a.agreement, product.cwCatalogItemId!, current);
+  if (shared) return settled({ ...early, blocker: shared });
+  const addition = current[0];
+  a.cwQuantity = addition?.quantity ?? 0;
+  a.cwAdditionId = addition?.id ?? null;
+  // The line carries a price for the agreement's billing cycle (a yearly one, a year's); the
+  // report's difference is per month either way.
+  const cycle = cycleMonths(a.agreement);
+  const price = s.unitPrice === null ? 0 : microsToCents(s.unitPrice);
+  const cwMonthly = addition ? Math.round(microsToCents(addition.unitPrice ?? 0) / cycle) : 0;
+  a.monthlyDifference = s.quantity * price - (addition ? addition.quantity * cwMonthly : 0);
+  const lineMatches =
+    current.length === 1 &&
+    !ended &&
+    addition!.quantity === s.quantity &&
+    microsToCents(addition!.unitPrice ?? 0) === microsToCents((s.unitPrice ?? 0) * cycle) &&
+    microsToCents(addition!.unitCost ?? 0) === microsToCents((s.unitCost ?? 0) * cycle) &&
+    (addition!.cancelledDate?.slice(0, 10) ?? null) === (s.commitment?.endDate?.slice(0, 10) ?? null);
+  a.facts = {
+    ...early,
+    matches: lineMatches || (ended && current.length === 0),
+    drift: a.drift.map((d) => d.message),
+    owed: a.carried.map(owedOf),
+  };
+  // A matching line settles it only when nothing planned earlier is owed and nothing the
+  // sync wrote was changed by hand; otherwise the planner is asked, with the history.
+  if (a.facts.matches && a.drift.length === 0 && a.carried.length === 0) return settled(a.facts);
+  a.input = {
+    subscription: s,
+    history: [],
+    product: { catalogItemId: product.cwCatalogItemId!, label: product.cwCatalogIdentifier ?? s.productName },
+    agreement: a.agreement,
+    additions: list,
+    rules: k.rules,
+    today: k.today,
+    gone: goneMarkers(list, mine),
+    waived: a.waived.map(waiverOf),
+    distributor: { name: k.distributor.displayName, markerPrefix: k.distributor.markerPrefix },
+  };
+  return { assessment: a, next: 'plan' };
+}
