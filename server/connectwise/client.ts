@@ -66,15 +66,9 @@ export interface ListQuery {
 
 type Query = Record<string, string | number | undefined>;
 
-/**
- * A small typed ConnectWise Manage client on `fetch`: site discovery, both kinds of
- * credentials, paging through `Link`, retries by the rules in http/send.ts, and zod-checked
- * answers so a surprising record is reported, not half-used.
- */
-export function createCwClient(options: CwClientOptions) {
-  const siteCache = options.siteCache ?? new Map<string, CwCompanyInfo>();
+/** ConnectWise's HTTP as every call makes it: its headers and credentials, the retry rules, and a zod-checked answer. */
+function cwHttp(options: CwClientOptions) {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const concurrency = options.concurrency ?? 6;
   const common = {
     clientId: options.clientId,
     Accept: `application/vnd.connectwise.com+json; version=${CW_API_VERSION}`,
@@ -136,6 +130,13 @@ export function createCwClient(options: CwClientOptions) {
     });
   }
 
+  return { raw, parse };
+}
+
+/** Requests under the site's API base (found once per site and company): one record, a write, or every page of a list. */
+function cwRequests(options: CwClientOptions) {
+  const siteCache = options.siteCache ?? new Map<string, CwCompanyInfo>();
+  const { raw, parse } = cwHttp(options);
   let discovering: Promise<CwCompanyInfo> | undefined;
   async function companyInfo(): Promise<CwCompanyInfo> {
     const key = `${options.protocol}://${options.site}|${options.companyId.toLowerCase()}`;
@@ -197,6 +198,17 @@ export function createCwClient(options: CwClientOptions) {
     return out;
   }
 
+  return { companyInfo, get, write, list };
+}
+
+/**
+ * A small typed ConnectWise Manage client on `fetch`: site discovery, both kinds of
+ * credentials, paging through `Link`, retries by the rules in http/send.ts, and zod-checked
+ * answers so a surprising record is reported, not half-used.
+ */
+export function createCwClient(options: CwClientOptions) {
+  const concurrency = options.concurrency ?? 6;
+  const { companyInfo, get, write, list } = cwRequests(options);
   return {
     companyInfo,
     apiBaseUrl: async () => apiBaseUrl(options, await companyInfo()),

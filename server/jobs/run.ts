@@ -246,7 +246,7 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     const allowed = new Set(settings.unattendedKinds);
     let companiesDone = 0;
     for (const { connected: d, assessment } of reads) {
-      const { assessed, unreadable, agreements } = assessment;
+      const { assessed } = assessment;
       const ctx: WriteContext = { ...base, distributor: d.kind };
       const scope = { tenantId: tenant.id, distributor: d.kind };
       const byCompany = companiesOf(assessed);

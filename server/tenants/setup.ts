@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { connectDistributor } from '../../db/queries/distributors.ts';
 import { findTenantBySite, type Tenant, upsertTenant } from '../../db/queries/tenants.ts';
-import { createCwClient } from '../connectwise/client.ts';
+import { type CwClient, createCwClient } from '../connectwise/client.ts';
 import { credentialsGiven, DISTRIBUTOR_KINDS } from '../distributors/registry.ts';
 import { AppError, type FieldError, invalidInput } from '../errors.ts';
 import { outbound } from '../http/outbound.ts';
@@ -46,6 +46,57 @@ export interface SetupResult {
   connectwise: { companyName: string; codebase: string; version: string; apiMember: string };
   /** The distributors connected by this setup, and how many companies each lets the sync see. */
   distributors: { kind: string; displayName: string; companies: number }[];
+}
+
+/**
+ * ConnectWise as the API member sees it: the company exists at the site, the keys and the
+ * clientId are accepted. Each problem is added to `problems`, named by the field to fix.
+ */
+async function checkConnectWise(
+  cw: CwClient,
+  companyId: string,
+  site: { host: string; protocol: 'https' | 'http' },
+  problems: FieldError[],
+): Promise<SetupResult['connectwise'] | undefined> {
+  let connectwise: SetupResult['connectwise'] | undefined;
+  try {
+    const info = await cw.companyInfo().catch((error: unknown) => {
+      if (error instanceof VendorError && error.code === 'not_found') {
+        throw new AppError('invalid_input', 'companyId not found', {
+          fields: [
+            {
+              field: 'companyId',
+              message: `ConnectWise at ${site.host} has no company "${companyId}"; use the company id members log in with`,
+            },
+          ],
+        });
+      }
+      throw error;
+    });
+    const system = await cw.system.info();
+    const member = await cw.system.myMember();
+    connectwise = {
+      companyName: info.CompanyName,
+      codebase: info.Codebase,
+      version: system.version,
+      apiMember: member.identifier,
+    };
+  } catch (error) {
+    if (error instanceof AppError) problems.push(...((error.details.fields as FieldError[]) ?? []));
+    else {
+      const isClientId = error instanceof VendorError && /clientId/i.test(error.message);
+      problems.push(
+        ...(isClientId
+          ? [{ field: 'clientId', message: `ConnectWise refused the clientId: ${(error as VendorError).message}` }]
+          : vendorProblem(error, {
+              auth: ['publicKey', 'privateKey'],
+              site: 'site',
+              what: `ConnectWise at ${site.protocol}://${site.host}`,
+            })),
+      );
+    }
+  }
+  return connectwise;
 }
 
 /**
@@ -93,44 +144,7 @@ export async function setupTenant(deps: SetupDeps, raw: unknown): Promise<SetupR
     timeoutMs: deps.timeoutMs ?? 15_000,
     retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1_000, budgetMs: 2_000 },
   });
-  let connectwise: SetupResult['connectwise'] | undefined;
-  try {
-    const info = await cw.companyInfo().catch((error: unknown) => {
-      if (error instanceof VendorError && error.code === 'not_found') {
-        throw new AppError('invalid_input', 'companyId not found', {
-          fields: [
-            {
-              field: 'companyId',
-              message: `ConnectWise at ${site.host} has no company "${input.companyId}"; use the company id members log in with`,
-            },
-          ],
-        });
-      }
-      throw error;
-    });
-    const system = await cw.system.info();
-    const member = await cw.system.myMember();
-    connectwise = {
-      companyName: info.CompanyName,
-      codebase: info.Codebase,
-      version: system.version,
-      apiMember: member.identifier,
-    };
-  } catch (error) {
-    if (error instanceof AppError) problems.push(...((error.details.fields as FieldError[]) ?? []));
-    else {
-      const isClientId = error instanceof VendorError && /clientId/i.test(error.message);
-      problems.push(
-        ...(isClientId
-          ? [{ field: 'clientId', message: `ConnectWise refused the clientId: ${(error as VendorError).message}` }]
-          : vendorProblem(error, {
-              auth: ['publicKey', 'privateKey'],
-              site: 'site',
-              what: `ConnectWise at ${site.protocol}://${site.host}`,
-            })),
-      );
-    }
-  }
+  const connectwise = await checkConnectWise(cw, input.companyId, site, problems);
 
   const existing = await findTenantBySite(deps.db, site.host, input.companyId);
   if (Object.keys(given).length === 0 && !existing)

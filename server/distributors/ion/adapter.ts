@@ -39,13 +39,11 @@ const REPORT_REUSE_MS = 60_000;
 /** What its markers start with (`ion:` + a hash): unique among the kinds, a test holds it. */
 export const ION_MARKER_PREFIX = 'ion';
 
-/** StreamOne Ion behind the product's distributor interface: HTTP from api.ts, shapes from transform.ts. */
-export function createIonDistributor(
-  api: IonApi,
-  /** The connection's settings as stored now: the billing report the admin chose. */
-  settings: () => Promise<{ billingReportId?: string }> = async () => ({}),
-  now: () => number = Date.now,
-): Distributor {
+/**
+ * StreamOne Ion's invoices come from a billing report the admin chooses: the account's reports,
+ * and the chosen one's lines for a range, each keyed to its subscription as the sync keys it.
+ */
+function ionBillingReport(api: IonApi, settings: () => Promise<{ billingReportId?: string }>, now: () => number) {
   let recent: { at: number; lines: Parsed<BillingReportLine> } | undefined;
   /** The account's reports, as the Connections page offers them. */
   const listReports = async () =>
@@ -98,6 +96,17 @@ export function createIonDistributor(
     recent = { at: now(), lines };
     return lines;
   }
+  return { listReports, billingLines, recent: () => recent };
+}
+
+/** StreamOne Ion behind the product's distributor interface: HTTP from api.ts, shapes from transform.ts. */
+export function createIonDistributor(
+  api: IonApi,
+  /** The connection's settings as stored now: the billing report the admin chose. */
+  settings: () => Promise<{ billingReportId?: string }> = async () => ({}),
+  now: () => number = Date.now,
+): Distributor {
+  const report = ionBillingReport(api, settings, now);
   const paged = async <T>(
     path: string,
     key: string,
@@ -167,16 +176,17 @@ export function createIonDistributor(
     usageLines: () => unsupported('usage lines'),
     // Ion's invoices are the lines of the billing report the admin chose on Connections.
     async invoices({ from, to, companyId }) {
-      const lines = await billingLines(from, to);
+      const lines = await report.billingLines(from, to);
       const mine = companyId ? lines.items.filter((l) => l.companyId === companyId) : lines.items;
       return { items: toBillingInvoices(mine), problems: lines.problems };
     },
     async invoiceItems(invoice) {
       // Read with the invoices, moments ago; else the month before the invoice, and its own.
+      const recent = report.recent();
       const fresh = recent && now() - recent.at < REPORT_REUSE_MS ? recent.lines : undefined;
-      const lines = fresh ?? (await billingLines(addDays(invoice.invoiceDate, -62), invoice.invoiceDate));
+      const lines = fresh ?? (await report.billingLines(addDays(invoice.invoiceDate, -62), invoice.invoiceDate));
       return { items: lines.items.filter((l) => l.invoiceId === invoice.id), problems: lines.problems };
     },
-    billingReports: listReports,
+    billingReports: report.listReports,
   };
 }

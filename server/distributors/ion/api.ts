@@ -69,22 +69,15 @@ const badAnswer = (method: string, path: string, what: string) =>
   });
 
 /**
- * StreamOne Ion's HTTP layer: the refresh-token grant (rotating the stored refresh token on
- * every use), bearer calls with the shared retry rules, and token-paged lists.
+ * Ion's refresh-token grant: each use of the stored refresh token rotates it, so the new one is
+ * stored before the access token is used, one grant at a time per tenant where the store locks.
  */
-export function createIonApi(options: IonApiOptions) {
-  const now = options.now ?? Date.now;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const root = options.baseUrl.replace(/\/$/, '');
-  const tokenUrl = `${root}/oauth/token`;
-  const http = {
-    ...ION,
-    timeoutMs,
-    retry: options.retry,
-    fetch: options.fetch,
-    onRequest: options.onRequest,
-    ownHosts: options.ownHosts,
-  };
+function ionTokenGrant(
+  options: IonApiOptions,
+  http: Omit<Parameters<typeof send>[0], 'method' | 'url' | 'toError' | 'headers'>,
+  tokenUrl: string,
+  now: () => number,
+) {
   /** Once Ion has refused the stored refresh token, it is not presented again until it changes. */
   let refused: { refreshToken: string; error: VendorError } | undefined;
 
@@ -196,6 +189,27 @@ export function createIonApi(options: IonApiOptions) {
 
   /** One grant per tenant at a time, across processes, where the store can lock. */
   const fetchToken = () => (options.tokens.lock ? options.tokens.lock(fetchTokenWith) : fetchTokenWith(options.tokens));
+  return fetchToken;
+}
+
+/**
+ * StreamOne Ion's HTTP layer: the refresh-token grant (rotating the stored refresh token on
+ * every use), bearer calls with the shared retry rules, and token-paged lists.
+ */
+export function createIonApi(options: IonApiOptions) {
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const root = options.baseUrl.replace(/\/$/, '');
+  const tokenUrl = `${root}/oauth/token`;
+  const http = {
+    ...ION,
+    timeoutMs,
+    retry: options.retry,
+    fetch: options.fetch,
+    onRequest: options.onRequest,
+    ownHosts: options.ownHosts,
+  };
+  const fetchToken = ionTokenGrant(options, http, tokenUrl, now);
 
   // Concurrent callers share one grant: two would spend the same single-use token.
   const tokens = tokenCache(fetchToken, now);

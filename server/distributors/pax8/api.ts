@@ -20,24 +20,11 @@ export interface Pax8ApiOptions extends DistributorIo {
   clientSecret: string;
 }
 
-/**
- * Pax8's HTTP layer: a cached client-credentials token, bearer calls with the shared retry
- * rules, and every page of a list (size 200, the rest fetched with bounded concurrency once
- * the first page says how many there are).
- */
-export function createPax8Api(options: Pax8ApiOptions) {
-  const now = options.now ?? Date.now;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const http = {
-    vendor: 'pax8',
-    vendorName: 'Pax8',
-    timeoutMs,
-    retry: options.retry,
-    fetch: options.fetch,
-    onRequest: options.onRequest,
-    ownHosts: options.ownHosts,
-  };
-
+/** Pax8's client-credentials grant: one token request, its answer checked. */
+function pax8TokenRequest(
+  options: Pax8ApiOptions,
+  http: Omit<Parameters<typeof send>[0], 'method' | 'url' | 'toError' | 'headers'>,
+) {
   async function fetchToken() {
     const response = await send({
       ...http,
@@ -78,6 +65,28 @@ export function createPax8Api(options: Pax8ApiOptions) {
     }
     return { token: parsed.data.access_token, expiresInSeconds: parsed.data.expires_in };
   }
+  return fetchToken;
+}
+
+/**
+ * Pax8's HTTP layer: a cached client-credentials token, bearer calls with the shared retry
+ * rules, and every page of a list (size 200, the rest fetched with bounded concurrency once
+ * the first page says how many there are).
+ */
+export function createPax8Api(options: Pax8ApiOptions) {
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const http = {
+    vendor: 'pax8',
+    vendorName: 'Pax8',
+    timeoutMs,
+    retry: options.retry,
+    fetch: options.fetch,
+    onRequest: options.onRequest,
+    ownHosts: options.ownHosts,
+  };
+
+  const fetchToken = pax8TokenRequest(options, http);
   const tokens = tokenCache(fetchToken, now);
   const token = tokens.token;
 

@@ -24,12 +24,8 @@ function unsupported(what: string): never {
 /** What its markers start with (`sop:` + a hash): unique among the kinds, a test holds it. */
 export const SOPHOS_MARKER_PREFIX = 'sop';
 
-/**
- * Sophos Central behind the product's distributor interface: tenants are its companies; a
- * usage-billed tenant is one monthly usage subscription whose sub-products are the Sophos
- * products it used, counted from the partner's billing usage for the month.
- */
-export function createSophosDistributor(api: SophosApi, now: () => number = Date.now): Distributor {
+/** What the Sophos Central adapter reads: tenants and a month's billing usage, each kept briefly and shared by its readers. */
+function sophosReads(api: SophosApi, now: () => number) {
   // The client lives as long as the connection, so what it reads is kept only briefly: long
   // enough for one run or one review to read a month (which lists every tenant) and the
   // tenants once, not once per tenant; never so long that a new count or tenant is missed.
@@ -66,6 +62,16 @@ export function createSophosDistributor(api: SophosApi, now: () => number = Date
   };
   const lastMonthStart = () =>
     DateTime.fromMillis(now(), { zone: 'utc' }).minus({ months: 1 }).startOf('month').toISODate()!;
+  return { usageOf, tenants, usageSubscription, lastMonthStart };
+}
+
+/**
+ * Sophos Central behind the product's distributor interface: tenants are its companies; a
+ * usage-billed tenant is one monthly usage subscription whose sub-products are the Sophos
+ * products it used, counted from the partner's billing usage for the month.
+ */
+export function createSophosDistributor(api: SophosApi, now: () => number = Date.now): Distributor {
+  const { usageOf, tenants, usageSubscription, lastMonthStart } = sophosReads(api, now);
   return {
     kind: 'sophos',
     displayName: 'Sophos Central',

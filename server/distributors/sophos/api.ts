@@ -21,22 +21,11 @@ export interface SophosApiOptions extends DistributorIo {
 const badResponse = (method: string, path: string, message: string) =>
   new VendorError({ ...SOPHOS, code: 'bad_response', method, path, message });
 
-/**
- * Sophos Central's HTTP layer: the client-credentials grant (form-encoded, `scope=token`), then
- * `whoami` once for the partner's id and API host, then partner calls with `X-Partner-ID`,
- * page-numbered from 1 with the total asked for on the first page.
- */
-export function createSophosApi(options: SophosApiOptions) {
-  const now = options.now ?? Date.now;
-  const http = {
-    ...SOPHOS,
-    timeoutMs: options.timeoutMs ?? 30_000,
-    retry: options.retry,
-    fetch: options.fetch,
-    onRequest: options.onRequest,
-    ownHosts: options.ownHosts,
-  };
-
+/** Sophos Central's client-credentials grant at id.sophos.com: one token request, its answer checked. */
+function sophosTokenRequest(
+  options: SophosApiOptions,
+  http: Omit<Parameters<typeof send>[0], 'method' | 'url' | 'toError' | 'headers'>,
+) {
   async function grant() {
     const response = await send({
       ...http,
@@ -71,6 +60,26 @@ export function createSophosApi(options: SophosApiOptions) {
       );
     return { token: parsed.data.access_token, expiresInSeconds: parsed.data.expires_in };
   }
+  return grant;
+}
+
+/**
+ * Sophos Central's HTTP layer: the client-credentials grant (form-encoded, `scope=token`), then
+ * `whoami` once for the partner's id and API host, then partner calls with `X-Partner-ID`,
+ * page-numbered from 1 with the total asked for on the first page.
+ */
+export function createSophosApi(options: SophosApiOptions) {
+  const now = options.now ?? Date.now;
+  const http = {
+    ...SOPHOS,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    retry: options.retry,
+    fetch: options.fetch,
+    onRequest: options.onRequest,
+    ownHosts: options.ownHosts,
+  };
+
+  const grant = sophosTokenRequest(options, http);
   const tokens = tokenCache(grant, now);
 
   const read = bearerReader({ ...http, token: tokens.token, forgetToken: tokens.forget, toError: sophosError });

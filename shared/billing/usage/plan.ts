@@ -448,6 +448,111 @@ function billingMonth(input: UsagePlanInput): { from: string; to: string } {
   return { from, to: endOfMonth(from) };
 }
 
+/** The other one-time option (Usage Summary ↔ Usage Lines) billed this period already: shown, not billed twice. */
+function billedByTheOther(ctx: Ctx, resourceGroup: string, month: string, perLine: boolean, billed: AdditionView[]) {
+  const { input } = ctx;
+  for (const a of billed) ctx.kept.add(a.id);
+  ctx.rows.push({
+    name: `${resourceGroup} - ${month}`,
+    status: 'Unchanged',
+    usageDate: null,
+    effectiveDate: billed[0]!.effectiveDate?.slice(0, 10) ?? null,
+    syncedQuantity: billed.reduce((n, a) => n + a.quantity, 0),
+    quantity: billed.reduce((n, a) => n + a.quantity, 0),
+    unitCost: costOf(billed[0]!.unitCost ?? 0),
+    unitPrice: costOf(billed[0]!.unitPrice ?? 0),
+    total: {
+      cents: billed.reduce((n, a) => n + a.quantity * microsToCents(a.unitPrice ?? 0), 0),
+      derivation: 'billed already',
+    },
+    reason:
+      `${month} is billed already under ` +
+      `${USAGE_OPTION_NAMES[perLine ? 'usage-summary' : 'usage-lines']} ` +
+      `(${billed.map((a) => `addition ${a.id}`).join(', ')}); ${USAGE_OPTION_NAMES[input.option]} bills from the next period, so it is not billed twice.`,
+    opKey: null,
+  });
+}
+
+/**
+ * A one-time line written before: unchanged when what it bills still holds; otherwise a recount
+ * after the month was billed, whose difference (a credit when less) is billed once more as a
+ * line of its own, since the line ConnectWise has may be invoiced already.
+ */
+function billAgain(
+  ctx: Ctx,
+  l: {
+    id: string;
+    /** What the line bills, as its title names it: the product of a usage line, or the resource group. */
+    label: string;
+    catalogItemId: number;
+    existing: AdditionView;
+    recounts: AdditionView[];
+    after: ReturnType<typeof draft>;
+    row: Omit<UsageRow, 'status' | 'syncedQuantity' | 'reason' | 'opKey'>;
+    month: string;
+    when: { from: string; to: string };
+    name: string;
+  },
+) {
+  const { existing, recounts, after, row, month, when, name } = l;
+  const input = ctx.input;
+  ctx.kept.add(existing.id);
+  for (const r of recounts) ctx.kept.add(r.id);
+  const written = [existing, ...recounts];
+  const billed = written.reduce((n, l) => n + l.quantity * microsToCents(l.unitPrice ?? 0), 0);
+  const billedCost = written.reduce((n, l) => n + l.quantity * microsToCents(l.unitCost ?? 0), 0);
+  const remaining = after.totalPrice.cents - billed;
+  if (remaining === 0) {
+    ctx.rows.push({
+      ...row,
+      status: 'Unchanged',
+      syncedQuantity: existing.quantity,
+      reason: `Written for ${month} already (addition ${existing.id}).`,
+      opKey: null,
+    });
+    return;
+  }
+  // A recount after the month was billed: the line ConnectWise has may be invoiced already,
+  // so what changed is billed once more as a line of the difference (a credit when less).
+  const key = `${l.id}:recount:${recounts.length + 1}`;
+  const sign = remaining < 0 ? -1 : 1;
+  const costLeft = after.totalCost.cents - billedCost;
+  const diff = draft({
+    catalogItemId: l.catalogItemId,
+    quantity: sign,
+    unitPrice: {
+      cents: Math.abs(remaining),
+      derivation: `${formatCents(after.totalPrice.cents)} now − ${formatCents(billed)} billed`,
+    },
+    unitCost: {
+      cents: Math.abs(costLeft),
+      derivation: `${formatCents(after.totalCost.cents)} now − ${formatCents(billedCost)} billed`,
+    },
+    effectiveDate: when.from,
+    cancelledDate: when.to,
+    description: `${name} (recount)`.slice(0, 200),
+  });
+  const reason =
+    `${input.distributor.name} recounted ${month} after it was billed: ` +
+    `${formatCents(billed)} written, ${formatCents(after.totalPrice.cents)} now; the ` +
+    `${remaining > 0 ? 'difference' : 'credit'} of ${formatCents(Math.abs(remaining))} is billed once.`;
+  ctx.operations.push(
+    creation(key, markerOf(input, key), 'create-usage', `Bill ${month}'s recount: ${l.label}`, reason, diff),
+  );
+  ctx.rows.push({
+    ...row,
+    quantity: sign,
+    unitPrice: diff.unitPrice,
+    unitCost: diff.unitCost,
+    total: diff.totalPrice,
+    status: 'Creating',
+    syncedQuantity: existing.quantity,
+    reason,
+    opKey: key,
+  });
+  return;
+}
+
 /**
  * One-time lines for the period, quantity 1 at the marked-up total (Usage Summary) or one per
  * usage line (Usage Lines), billed once in the month after: an Azure month is one line.
@@ -487,26 +592,7 @@ function planOneTime(ctx: Ctx, perLine: boolean) {
       : lines.map((l) => ownLine(input, identityOf(input, input.period.month, s.resourceGroup, l.productName)));
     const billed = other.filter((a): a is AdditionView => a !== null);
     if (billed.length > 0) {
-      for (const a of billed) ctx.kept.add(a.id);
-      ctx.rows.push({
-        name: `${s.resourceGroup} - ${month}`,
-        status: 'Unchanged',
-        usageDate: null,
-        effectiveDate: billed[0]!.effectiveDate?.slice(0, 10) ?? null,
-        syncedQuantity: billed.reduce((n, a) => n + a.quantity, 0),
-        quantity: billed.reduce((n, a) => n + a.quantity, 0),
-        unitCost: costOf(billed[0]!.unitCost ?? 0),
-        unitPrice: costOf(billed[0]!.unitPrice ?? 0),
-        total: {
-          cents: billed.reduce((n, a) => n + a.quantity * microsToCents(a.unitPrice ?? 0), 0),
-          derivation: 'billed already',
-        },
-        reason:
-          `${month} is billed already under ` +
-          `${USAGE_OPTION_NAMES[perLine ? 'usage-summary' : 'usage-lines']} ` +
-          `(${billed.map((a) => `addition ${a.id}`).join(', ')}); ${USAGE_OPTION_NAMES[input.option]} bills from the next period, so it is not billed twice.`,
-        opKey: null,
-      });
+      billedByTheOther(ctx, s.resourceGroup, month, perLine, billed);
       continue;
     }
     const groups = perLine
@@ -563,66 +649,17 @@ function planOneTime(ctx: Ctx, perLine: boolean) {
         total: after.totalPrice,
       };
       if (existing) {
-        ctx.kept.add(existing.id);
-        for (const r of recounts) ctx.kept.add(r.id);
-        const written = [existing, ...recounts];
-        const billed = written.reduce((n, l) => n + l.quantity * microsToCents(l.unitPrice ?? 0), 0);
-        const billedCost = written.reduce((n, l) => n + l.quantity * microsToCents(l.unitCost ?? 0), 0);
-        const remaining = after.totalPrice.cents - billed;
-        if (remaining === 0) {
-          ctx.rows.push({
-            ...row,
-            status: 'Unchanged',
-            syncedQuantity: existing.quantity,
-            reason: `Written for ${month} already (addition ${existing.id}).`,
-            opKey: null,
-          });
-          continue;
-        }
-        // A recount after the month was billed: the line ConnectWise has may be invoiced already,
-        // so what changed is billed once more as a line of the difference (a credit when less).
-        const key = `${g.id}:recount:${recounts.length + 1}`;
-        const sign = remaining < 0 ? -1 : 1;
-        const costLeft = after.totalCost.cents - billedCost;
-        const diff = draft({
+        billAgain(ctx, {
+          id: g.id,
+          label: only ? only.productName : s.resourceGroup,
           catalogItemId: binding.catalogItemId,
-          quantity: sign,
-          unitPrice: {
-            cents: Math.abs(remaining),
-            derivation: `${formatCents(after.totalPrice.cents)} now − ${formatCents(billed)} billed`,
-          },
-          unitCost: {
-            cents: Math.abs(costLeft),
-            derivation: `${formatCents(after.totalCost.cents)} now − ${formatCents(billedCost)} billed`,
-          },
-          effectiveDate: when.from,
-          cancelledDate: when.to,
-          description: `${name} (recount)`.slice(0, 200),
-        });
-        const reason =
-          `${input.distributor.name} recounted ${month} after it was billed: ` +
-          `${formatCents(billed)} written, ${formatCents(after.totalPrice.cents)} now; the ` +
-          `${remaining > 0 ? 'difference' : 'credit'} of ${formatCents(Math.abs(remaining))} is billed once.`;
-        ctx.operations.push(
-          creation(
-            key,
-            markerOf(input, key),
-            'create-usage',
-            `Bill ${month}'s recount: ${only ? only.productName : s.resourceGroup}`,
-            reason,
-            diff,
-          ),
-        );
-        ctx.rows.push({
-          ...row,
-          quantity: sign,
-          unitPrice: diff.unitPrice,
-          unitCost: diff.unitCost,
-          total: diff.totalPrice,
-          status: 'Creating',
-          syncedQuantity: existing.quantity,
-          reason,
-          opKey: key,
+          existing,
+          recounts,
+          after,
+          row,
+          month,
+          when,
+          name,
         });
         continue;
       }
