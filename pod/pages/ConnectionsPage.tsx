@@ -1,29 +1,25 @@
-import { useEffect, useState } from 'preact/hooks';
-import { type Answer, ApiError, api, read } from '../api.ts';
+import { useEffect } from 'preact/hooks';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { BillingReportPicker } from '../components/BillingReportPicker.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { when } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
-import { loadDistributors } from '../models/distributor.ts';
-import { type FormError, formError } from '../models/forms.ts';
-import { fail, may } from '../models/session.ts';
-
-type Connections = Answer<typeof api.connections.$get>;
-type DistributorConnection = Connections['distributors'][number];
-
-/** Entered values by field: `apiMember.publicKey`, `pax8.clientSecret`, `ion.refreshToken`… */
-type Entered = Record<string, string>;
-
-/** What was entered for one group of fields, or nothing when all of them were left empty. */
-function group(entered: Entered, prefix: string): Record<string, string> | undefined {
-  const values = Object.fromEntries(
-    Object.entries(entered)
-      .filter(([key, value]) => key.startsWith(`${prefix}.`) && value !== '')
-      .map(([key, value]) => [key.slice(prefix.length + 1), value]),
-  );
-  return Object.keys(values).length > 0 ? values : undefined;
-}
+import {
+  type Connections,
+  connections,
+  connectionsBusy,
+  connectionsError,
+  connectionsSaid,
+  type DistributorConnection,
+  disconnectDistributor,
+  entered,
+  openConnections,
+  removing,
+  rotationError,
+  storeCredentials,
+  testConnections,
+} from '../models/connections.ts';
+import { may } from '../models/session.ts';
 
 /** How a connected distributor is shown: its fields as stored, secrets by their last four characters. */
 const summary = (d: DistributorConnection) =>
@@ -38,118 +34,46 @@ const summary = (d: DistributorConnection) =>
  * again, not even to her.
  */
 export function ConnectionsPage() {
-  const [data, setData] = useState<Connections | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [said, setSaid] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
-  const [error, setError] = useState<FormError | null>(null);
-  const [entered, setEntered] = useState<Entered>({});
-  const [removing, setRemoving] = useState<DistributorConnection | null>(null);
-  const load = () =>
-    read(api.connections.$get()).then(setData, (e: Error) => {
-      if (e instanceof ApiError && e.needsReload) return fail(e);
-      setLoadError(e.message);
-    });
-  useEffect(() => void load(), []);
-  if (loadError)
+  useEffect(() => void openConnections(), []);
+  const data = connections.value;
+  if (connectionsError.value)
     return (
       <Notice tone="error" title="Could not read the connections.">
-        {loadError}
+        {connectionsError.value}
       </Notice>
     );
   if (!data) return <p class="muted">Reading the connections…</p>;
-  const connected = data.distributors.filter((d) => d.connected);
-
-  const test = async () => {
-    setBusy('test');
-    try {
-      const { results } = await read(api.connections.test.$post());
-      const bad = results.filter((r) => !r.ok);
-      setSaid(
-        bad.length === 0
-          ? { tone: 'ok', text: 'Every connection works.' }
-          : { tone: 'error', text: bad.map((r) => `${r.name}: ${r.message}`).join(' ') },
-      );
-    } catch (e) {
-      setSaid({ tone: 'error', text: (e as Error).message });
-    }
-    setBusy(null);
-    await load();
-  };
-  const store = async (e: Event) => {
-    e.preventDefault();
-    setBusy('rotate');
-    setError(null);
-    const apiMember = group(entered, 'apiMember');
-    const distributors = Object.fromEntries(
-      data.distributors.flatMap((d) => {
-        const values = group(entered, d.kind);
-        return values ? [[d.kind, values]] : [];
-      }),
-    );
-    const json = {
-      ...(apiMember
-        ? { apiMember: { publicKey: apiMember.publicKey ?? '', privateKey: apiMember.privateKey ?? '' } }
-        : {}),
-      ...(Object.keys(distributors).length > 0 ? { distributors } : {}),
-    };
-    try {
-      const { rotated } = await read(api.connections.$put({ json }));
-      const names = rotated.map((r) =>
-        r === 'connectwise' ? 'ConnectWise' : (data.distributors.find((d) => d.kind === r)?.displayName ?? r),
-      );
-      setSaid({ tone: 'ok', text: `Tested and stored: ${names.join(' and ')}.` });
-      setEntered({});
-      // A distributor connected now is one the switch offers from now on.
-      await loadDistributors();
-    } catch (failure) {
-      if (failure instanceof ApiError && failure.needsReload) return fail(failure);
-      setError(formError(failure));
-      setSaid(null);
-    }
-    setBusy(null);
-    await load();
-  };
-  const disconnect = async (d: DistributorConnection) => {
-    setRemoving(null);
-    setBusy('disconnect');
-    try {
-      await read(api.connections[':kind'].$delete({ param: { kind: d.kind } }));
-      setSaid({ tone: 'ok', text: `${d.displayName} is disconnected; its credentials were deleted.` });
-      await loadDistributors();
-    } catch (e) {
-      setSaid({ tone: 'error', text: (e as Error).message });
-    }
-    setBusy(null);
-    await load();
-  };
-  const field = (key: string, label: string, secret: boolean, hint?: string | null, placeholder?: string) => {
-    const id = `connection-${key.replace('.', '-')}`;
-    const common = {
-      id,
-      name: key,
-      autoComplete: 'off',
-      placeholder,
-      value: entered[key] ?? '',
-      'aria-invalid': Boolean(error?.fields[key]),
-      onInput: (e: Event) => setEntered({ ...entered, [key]: (e.currentTarget as HTMLInputElement).value }),
-    };
-    return (
-      <div class="field" key={key}>
-        <label htmlFor={id}>{label}</label>
-        {secret ? <input type="password" {...common} /> : <input type="text" {...common} />}
-        {hint && <span class="small muted">{hint}</span>}
-        {error?.fields[key] && (
-          <span class="field-error" role="alert">
-            {error.fields[key]}
-          </span>
-        )}
-      </div>
-    );
-  };
+  const said = connectionsSaid.value;
   return (
     <section data-testid="connections">
       <RoleNote actions={['changeSettings']} />
+      <ConnectionStatus data={data} />
+      <div class="actions">
+        <ActionButton
+          action="changeSettings"
+          disabled={connectionsBusy.value !== null}
+          onClick={() => void testConnections()}
+        >
+          {connectionsBusy.value === 'test' ? 'Testing…' : 'Test every connection'}
+        </ActionButton>
+      </div>
+      {said && (
+        <div class={`notice ${said.tone === 'ok' ? 'ok' : 'error'}`} role="status" data-testid="connections-said">
+          {said.text}
+        </div>
+      )}
+      <RotationForm data={data} />
+      <ConnectionHistory checks={data.checks} />
+    </section>
+  );
+}
+
+/** Each connection as stored, when it last worked, and disconnecting a distributor after a confirmation. */
+function ConnectionStatus({ data }: { data: Connections }) {
+  const connected = data.distributors.filter((d) => d.connected);
+  const pending = removing.value;
+  return (
+    <>
       <table class="detail" data-testid="connection-status">
         <tbody>
           <tr>
@@ -173,7 +97,13 @@ export function ConnectionsPage() {
                 {d.lastSuccess ? `Last worked ${when(d.lastSuccess)}` : 'Not tested here yet'}
               </td>
               <td>
-                <ActionButton action="changeSettings" disabled={busy !== null} onClick={() => setRemoving(d)}>
+                <ActionButton
+                  action="changeSettings"
+                  disabled={connectionsBusy.value !== null}
+                  onClick={() => {
+                    removing.value = d;
+                  }}
+                >
                   Disconnect…
                 </ActionButton>
               </td>
@@ -191,26 +121,62 @@ export function ConnectionsPage() {
           Nothing can be mapped or synced until one is: enter its credentials below.
         </Notice>
       )}
-      {removing && (
+      {pending && (
         <Confirm
-          confirmLabel={`Disconnect ${removing.displayName}`}
-          onConfirm={() => void disconnect(removing)}
-          onCancel={() => setRemoving(null)}
+          confirmLabel={`Disconnect ${pending.displayName}`}
+          onConfirm={() => void disconnectDistributor(pending)}
+          onCancel={() => {
+            removing.value = null;
+          }}
         >
-          Disconnect {removing.displayName}? Its stored credentials are deleted and its subscriptions are no longer read
+          Disconnect {pending.displayName}? Its stored credentials are deleted and its subscriptions are no longer read
           or synced. Mappings and the Log are kept, and work again if it is connected again.
         </Confirm>
       )}
-      <div class="actions">
-        <ActionButton action="changeSettings" disabled={busy !== null} onClick={() => void test()}>
-          {busy === 'test' ? 'Testing…' : 'Test every connection'}
-        </ActionButton>
-      </div>
-      {said && (
-        <div class={`notice ${said.tone === 'ok' ? 'ok' : 'error'}`} role="status" data-testid="connections-said">
-          {said.text}
-        </div>
+    </>
+  );
+}
+
+/** One credential as the admin types it: a secret is a password field, and a refusal is named beside it. */
+function CredentialField(props: {
+  name: string;
+  label: string;
+  secret: boolean;
+  hint?: string | null;
+  placeholder?: string;
+}) {
+  const id = `connection-${props.name.replace('.', '-')}`;
+  const refused = rotationError.value?.fields[props.name];
+  const common = {
+    id,
+    name: props.name,
+    autoComplete: 'off',
+    placeholder: props.placeholder,
+    value: entered.value[props.name] ?? '',
+    'aria-invalid': Boolean(refused),
+    onInput: (e: Event) => {
+      entered.value = { ...entered.value, [props.name]: (e.currentTarget as HTMLInputElement).value };
+    },
+  };
+  return (
+    <div class="field">
+      <label htmlFor={id}>{props.label}</label>
+      {props.secret ? <input type="password" {...common} /> : <input type="text" {...common} />}
+      {props.hint && <span class="small muted">{props.hint}</span>}
+      {refused && (
+        <span class="field-error" role="alert">
+          {refused}
+        </span>
       )}
+    </div>
+  );
+}
+
+/** New credentials for ConnectWise or any distributor: only what changes is filled in, and all of it is tested first. */
+function RotationForm({ data }: { data: Connections }) {
+  const error = rotationError.value;
+  return (
+    <>
       <h2>Connect or rotate credentials</h2>
       <p class="muted small">
         Fill in only what changes. New values are tested before anything is stored; a refused value is named below and
@@ -221,13 +187,18 @@ export function ConnectionsPage() {
           {error.message}
         </Notice>
       )}
-      <form onSubmit={(e) => void store(e)}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void storeCredentials();
+        }}
+      >
         <fieldset class="plain" disabled={!may('changeSettings')}>
           <fieldset>
             <legend>ConnectWise API member</legend>
             <div class="grid">
-              {field('apiMember.publicKey', 'API member public key', false)}
-              {field('apiMember.privateKey', 'API member private key', true)}
+              <CredentialField name="apiMember.publicKey" label="API member public key" secret={false} />
+              <CredentialField name="apiMember.privateKey" label="API member private key" secret />
             </div>
           </fieldset>
           {data.distributors.map((d) => (
@@ -236,30 +207,39 @@ export function ConnectionsPage() {
                 {d.displayName} {d.connected ? '' : '(not connected)'}
               </legend>
               <div class="grid">
-                {d.fields.map((f) =>
-                  field(
-                    `${d.kind}.${f.name}`,
-                    `${d.displayName} ${f.label}`,
-                    f.secret,
-                    f.help,
-                    f.optional ? (f.shown ?? 'default') : undefined,
-                  ),
-                )}
+                {d.fields.map((f) => (
+                  <CredentialField
+                    key={f.name}
+                    name={`${d.kind}.${f.name}`}
+                    label={`${d.displayName} ${f.label}`}
+                    secret={f.secret}
+                    hint={f.help}
+                    placeholder={f.optional ? (f.shown ?? 'default') : undefined}
+                  />
+                ))}
               </div>
             </fieldset>
           ))}
-          <ActionButton action="changeSettings" type="submit" class="primary" disabled={busy !== null}>
-            {busy === 'rotate' ? 'Testing…' : 'Test and store'}
+          <ActionButton action="changeSettings" type="submit" class="primary" disabled={connectionsBusy.value !== null}>
+            {connectionsBusy.value === 'rotate' ? 'Testing…' : 'Test and store'}
           </ActionButton>
         </fieldset>
       </form>
+    </>
+  );
+}
+
+/** Every test, rotation and disconnection, newest first, with who did it and what the vendor said. */
+function ConnectionHistory({ checks }: { checks: Connections['checks'] }) {
+  return (
+    <>
       <h2>History</h2>
-      {data.checks.length === 0 ? (
+      {checks.length === 0 ? (
         <p class="muted">No test or rotation yet.</p>
       ) : (
         <table data-testid="connection-checks">
           <tbody>
-            {data.checks.map((k) => (
+            {checks.map((k) => (
               <tr key={k.id}>
                 <td>{when(k.checkedAt)}</td>
                 <td>{k.checkedBy}</td>
@@ -275,6 +255,6 @@ export function ConnectionsPage() {
           </tbody>
         </table>
       )}
-    </section>
+    </>
   );
 }
