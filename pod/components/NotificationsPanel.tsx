@@ -1,19 +1,30 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import {
   DIGEST_CADENCES,
   NOTIFY_EVENT_LABEL,
   NOTIFY_EVENTS,
   type NotificationSettings,
 } from '../../shared/schemas/notifications.ts';
-import { type Answer, api, read } from '../api.ts';
-import { formError } from '../models/forms.ts';
+import {
+  boards,
+  notifyErrorFor as errorFor,
+  type LoadedNotifications,
+  loadBoards,
+  notifications,
+  notifyErrors,
+  notifyForm,
+  notifyMessage,
+  openNotifications,
+  recipientsText,
+  saveNotifications,
+  editNotifications as set,
+  testNotifications,
+  typedRecipients,
+} from '../models/notifications.ts';
 import { whyNot } from '../models/session.ts';
 import { ActionButton } from './Allowed.tsx';
 import { when } from './format.ts';
 import { Notice } from './Notice.tsx';
-
-type Loaded = Answer<(typeof api)['notification-settings']['$get']>;
-type Boards = Answer<(typeof api)['service-boards']['$get']>;
 
 const CADENCE_LABEL: Record<(typeof DIGEST_CADENCES)[number], string> = {
   off: 'Off',
@@ -29,90 +40,20 @@ const PARAMS = ['{CompanyName}', '{PSAConnector}', '{Date}', '{ItemCount}'];
  * Members whose role may not change settings see it, disabled, with the reason.
  */
 export function NotificationsPanel() {
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [form, setForm] = useState<NotificationSettings | null>(null);
-  const [boards, setBoards] = useState<Boards | null>(null);
-  const [recipients, setRecipients] = useState('');
-  const [message, setMessage] = useState<{ tone: 'info' | 'error'; text: string } | null>(null);
-  // What the server refused, by field, shown beside each field in the member's words.
-  const [errs, setErrs] = useState<Record<string, string>>({});
-  const refused = (error: unknown) => {
-    const f = formError(error);
-    setErrs(f.fields);
-    setMessage({
-      tone: 'error',
-      text: Object.keys(f.fields).length > 0 ? 'Nothing was saved: check the fields marked below.' : f.message,
-    });
-  };
-  /** The message for a field, or for the first entry of a list ("recipients.1" → recipient 2, by its address). */
-  const errorFor = (field: string, list?: readonly string[]) => {
-    if (errs[field]) return errs[field];
-    const item = Object.keys(errs).find((k) => k.startsWith(`${field}.`));
-    if (!item) return undefined;
-    const i = Number(item.split('.')[1]);
-    return `${list?.[i] ?? `entry ${i + 1}`}: ${errs[item]}`;
-  };
-  const load = async () => {
-    try {
-      const got = await read(api['notification-settings'].$get());
-      setLoaded(got);
-      const { updatedBy: _b, updatedAt: _a, ...settings } = got.settings;
-      setForm(settings);
-      setRecipients(settings.recipients.join(', '));
-    } catch (error) {
-      setMessage({ tone: 'error', text: (error as Error).message });
-    }
-  };
+  useEffect(() => void openNotifications(), []);
+  const form = notifyForm.value;
   useEffect(() => {
-    void load();
-  }, []);
-  useEffect(() => {
-    if (form?.ticket.enabled && !boards)
-      void read(api['service-boards'].$get())
-        .then(setBoards)
-        .catch((error: Error) => setMessage({ tone: 'error', text: error.message }));
+    if (form?.ticket.enabled) void loadBoards();
   }, [form?.ticket.enabled]);
+  const message = notifyMessage.value;
   if (!form)
     return message ? (
       <Notice tone="error" title="Could not load the notifications.">
         {message.text}
       </Notice>
     ) : null;
-  const withRecipients = (): NotificationSettings => ({
-    ...form,
-    recipients: recipients
-      .split(/[,;\s]+/)
-      .map((r) => r.trim())
-      .filter(Boolean),
-  });
-  const save = async () => {
-    try {
-      await read(api['notification-settings'].$put({ json: withRecipients() }));
-      setErrs({});
-      setMessage({ tone: 'info', text: 'Notifications saved.' });
-      await load();
-    } catch (error) {
-      refused(error);
-    }
-  };
-  const test = async () => {
-    try {
-      const sent = await read(api.notifications.test.$post({ json: withRecipients() }));
-      const where = [
-        sent.emailed ? `emailed to ${withRecipients().recipients.join(', ')}` : null,
-        sent.ticketId ? `ticket #${sent.ticketId} opened` : null,
-      ].filter(Boolean);
-      setMessage({
-        tone: sent.error ? 'error' : 'info',
-        text: `Test digest (${sent.items} items): ${where.join('; ') || 'not sent'}.${sent.error ? ` ${sent.error}` : ''}`,
-      });
-      setErrs({});
-      await load();
-    } catch (error) {
-      refused(error);
-    }
-  };
-  const set = (over: Partial<NotificationSettings>) => setForm({ ...form, ...over });
+  const loaded = notifications.value;
+  const errs = notifyErrors.value;
   return (
     <fieldset data-testid="notifications">
       <legend>Notifications</legend>
@@ -137,14 +78,16 @@ export function NotificationsPanel() {
         <span>Recipients</span>
         <input
           name="recipients"
-          value={recipients}
+          value={recipientsText.value}
           placeholder="billing@example.com, owner@example.com"
           aria-invalid={Boolean(errorFor('recipients'))}
-          onInput={(e) => setRecipients(e.currentTarget.value)}
+          onInput={(e) => {
+            recipientsText.value = e.currentTarget.value;
+          }}
         />
-        {errorFor('recipients', withRecipients().recipients) && (
+        {errorFor('recipients', typedRecipients()) && (
           <span class="field-error" data-testid="recipients-error">
-            {errorFor('recipients', withRecipients().recipients)}
+            {errorFor('recipients', typedRecipients())}
           </span>
         )}
       </label>
@@ -185,61 +128,12 @@ export function NotificationsPanel() {
         />
         Also open a ConnectWise service ticket
       </label>
-      {form.ticket.enabled && (
-        <div class="inline">
-          <label>
-            Board{' '}
-            <select
-              name="board"
-              value={form.ticket.boardId ?? ''}
-              onChange={(e) => set({ ticket: { ...form.ticket, boardId: Number(e.currentTarget.value) || null } })}
-            >
-              <option value="">Choose a board</option>
-              {boards?.boards.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            For company{' '}
-            <select
-              name="ticketCompany"
-              value={form.ticket.companyId ?? ''}
-              onChange={(e) => set({ ticket: { ...form.ticket, companyId: Number(e.currentTarget.value) || null } })}
-            >
-              <option value="">Choose your company</option>
-              {boards?.companies.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          {(errs['ticket.boardId'] || errs['ticket.companyId']) && (
-            <p class="field-error" data-testid="ticket-error">
-              {errs['ticket.boardId'] ?? errs['ticket.companyId']}
-            </p>
-          )}
-          {boards && boards.companies.length === 0 && (
-            <p class="bad-text small" role="note">
-              No company of yours was found in Manage: give your own company the company type “Owner”. The digest names
-              every customer, so its ticket is never opened on a customer.
-            </p>
-          )}
-          {whyNot('openTickets') && (
-            <p class="notice role small" role="note" data-testid="ticket-role-note">
-              {whyNot('openTickets')}
-            </p>
-          )}
-        </div>
-      )}
+      {form.ticket.enabled && <TicketPlace form={form} errs={errs} />}
       <div class="actions">
-        <ActionButton action="changeSettings" class="primary" onClick={() => void save()}>
+        <ActionButton action="changeSettings" class="primary" onClick={() => void saveNotifications()}>
           Save notifications
         </ActionButton>
-        <ActionButton action="changeSettings" onClick={() => void test()}>
+        <ActionButton action="changeSettings" onClick={() => void testNotifications()}>
           Send a test
         </ActionButton>
         {loaded?.settings.updatedBy && <span class="muted small">Last saved by {loaded.settings.updatedBy}</span>}
@@ -249,32 +143,91 @@ export function NotificationsPanel() {
           {message.text}
         </p>
       )}
-      {loaded && loaded.digests.length > 0 && (
-        <table class="dense" data-testid="digests">
-          <thead>
-            <tr>
-              <th>Sent</th>
-              <th>Why</th>
-              <th>Items</th>
-              <th>Email</th>
-              <th>Ticket</th>
-              <th>Problem</th>
-            </tr>
-          </thead>
-          <tbody>
-            {loaded.digests.map((d) => (
-              <tr key={d.id}>
-                <td>{when(d.at)}</td>
-                <td>{d.trigger}</td>
-                <td>{d.items}</td>
-                <td>{d.emailed ? d.recipients.join(', ') : '—'}</td>
-                <td>{d.ticketId ? `#${d.ticketId}` : '—'}</td>
-                <td>{d.error ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {loaded && loaded.digests.length > 0 && <SentDigests digests={loaded.digests} />}
     </fieldset>
+  );
+}
+
+/** Where a digest's ticket goes: a service board, on one of the MSP's own companies (never a customer). */
+function TicketPlace({ form, errs }: { form: NotificationSettings; errs: Record<string, string> }) {
+  return (
+    <div class="inline">
+      <label>
+        Board{' '}
+        <select
+          name="board"
+          value={form.ticket.boardId ?? ''}
+          onChange={(e) => set({ ticket: { ...form.ticket, boardId: Number(e.currentTarget.value) || null } })}
+        >
+          <option value="">Choose a board</option>
+          {boards.value?.boards.map((b) => (
+            <option key={b.id} value={b.id}>
+              {b.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        For company{' '}
+        <select
+          name="ticketCompany"
+          value={form.ticket.companyId ?? ''}
+          onChange={(e) => set({ ticket: { ...form.ticket, companyId: Number(e.currentTarget.value) || null } })}
+        >
+          <option value="">Choose your company</option>
+          {boards.value?.companies.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {(errs['ticket.boardId'] || errs['ticket.companyId']) && (
+        <p class="field-error" data-testid="ticket-error">
+          {errs['ticket.boardId'] ?? errs['ticket.companyId']}
+        </p>
+      )}
+      {boards.value && boards.value.companies.length === 0 && (
+        <p class="bad-text small" role="note">
+          No company of yours was found in Manage: give your own company the company type “Owner”. The digest names
+          every customer, so its ticket is never opened on a customer.
+        </p>
+      )}
+      {whyNot('openTickets') && (
+        <p class="notice role small" role="note" data-testid="ticket-role-note">
+          {whyNot('openTickets')}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The digests sent, newest first: when, why, how many items, and where each went. */
+function SentDigests({ digests }: { digests: LoadedNotifications['digests'] }) {
+  return (
+    <table class="dense" data-testid="digests">
+      <thead>
+        <tr>
+          <th>Sent</th>
+          <th>Why</th>
+          <th>Items</th>
+          <th>Email</th>
+          <th>Ticket</th>
+          <th>Problem</th>
+        </tr>
+      </thead>
+      <tbody>
+        {digests.map((d) => (
+          <tr key={d.id}>
+            <td>{when(d.at)}</td>
+            <td>{d.trigger}</td>
+            <td>{d.items}</td>
+            <td>{d.emailed ? d.recipients.join(', ') : '—'}</td>
+            <td>{d.ticketId ? `#${d.ticketId}` : '—'}</td>
+            <td>{d.error ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
