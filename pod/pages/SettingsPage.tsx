@@ -58,26 +58,6 @@ export function SettingsPage() {
     );
   if (!form) return <p class="muted">Reading the settings…</p>;
   const busy = activeRun.value !== null || queued.value;
-  const rule = <K extends keyof TenantSettings['rules']>(
-    k: K,
-    label: string,
-    options: [TenantSettings['rules'][K], string][],
-  ) => (
-    <label class="field" key={k}>
-      <span>{label}</span>
-      <select
-        name={k}
-        value={form.rules[k]}
-        onChange={(e) => setForm({ ...form, rules: { ...form.rules, [k]: e.currentTarget.value } })}
-      >
-        {options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
   return (
     <section data-testid="settings">
       {err && (
@@ -143,89 +123,7 @@ export function SettingsPage() {
           ))}
           <span class="muted small"> Conflicts, hand edits and extra months always wait for a person.</span>
         </p>
-        <h2>Sync rules</h2>
-        <div class="grid">
-          {rule('positiveChange', 'Effective date of an increase', [
-            ['actual-date', 'Actual date'],
-            ['first-of-current-month', 'First of the current month'],
-          ])}
-          {rule('negativeChange', 'Effective date of a decrease', [
-            ['actual-date', 'Actual date'],
-            ['first-of-next-month', 'First of the next month'],
-          ])}
-          {rule('cancellation', 'Cancellation', [
-            ['per-cancellation-date', 'Per cancellation date'],
-            ['last-day-of-month', 'Last day of the month'],
-          ])}
-          {rule('proration', 'Proration', [
-            ['separate-one-time', 'Separate one-time prorate addition'],
-            ['connectwise-prorates', 'Let ConnectWise prorate (prorating agreements)'],
-          ])}
-          <label class="field">
-            <span>Skip prorates under</span>
-            <span class="inline">
-              $
-              <CentsInput
-                name="prorateMinimum"
-                max={1000}
-                value={form.rules.prorateMinimumCents}
-                onCents={(c) => setForm({ ...form, rules: { ...form.rules, prorateMinimumCents: c } })}
-              />
-            </span>
-            <span class="muted small">
-              {form.rules.prorateMinimumCents === 0
-                ? 'Every prorate is written.'
-                : 'Smaller prorates and credits are left out; each review names the ones it skips.'}
-            </span>
-          </label>
-          <label class="field">
-            <span>Bill last month's usage from day</span>
-            <input
-              type="number"
-              min="1"
-              max="28"
-              name="arrearsDay"
-              class="small-input"
-              value={form.rules.arrearsDay}
-              onChange={(e) => {
-                const day = Number(e.currentTarget.value);
-                if (Number.isInteger(day) && day >= 1 && day <= 28)
-                  setForm({ ...form, rules: { ...form.rules, arrearsDay: day } });
-              }}
-            />
-            <span class="muted small">
-              The arrears job bills a month's usage from this day of the next month, and never before the distributor
-              says it is final (Pax8: the 4th).
-            </span>
-          </label>
-          <label class="field">
-            <span>Accept reconciliation differences up to</span>
-            <span class="inline">
-              $
-              <CentsInput
-                name="reconcileToleranceCents"
-                max={1000}
-                value={form.rules.reconcileToleranceCents}
-                onCents={(c) => setForm({ ...form, rules: { ...form.rules, reconcileToleranceCents: c } })}
-              />
-              or
-              {/* A percentage with two decimals is a whole number of basis points, as cents are of dollars. */}
-              <CentsInput
-                name="reconcileTolerancePercent"
-                label="Tolerance as a percentage"
-                max={100}
-                value={form.rules.reconcileToleranceBp}
-                onCents={(bp) => setForm({ ...form, rules: { ...form.rules, reconcileToleranceBp: bp } })}
-              />
-              %
-            </span>
-            <span class="muted small">
-              {form.rules.reconcileToleranceCents === 0 && form.rules.reconcileToleranceBp === 0
-                ? 'Every difference waits for a person.'
-                : 'Smaller differences are accepted without a person and not posted; each is logged as accepted by the tolerance.'}
-            </span>
-          </label>
-        </div>
+        <SyncRulesFields form={form} setForm={setForm} />
         <div class="actions">
           <ActionButton action="changeSettings" class="primary" onClick={() => void saveSettings(form)}>
             Save settings
@@ -244,6 +142,160 @@ export function SettingsPage() {
         </button>
       </div>
       <RunProgress />
+      <RunHistory />
+      <SettingsChanges />
+    </section>
+  );
+}
+
+/** What the settings form's parts are given: the form as edited, and how to change it. */
+interface FormProps {
+  form: TenantSettings;
+  setForm: (next: TenantSettings) => void;
+}
+
+/** One sync rule, chosen from its options. */
+function RuleSelect<K extends keyof TenantSettings['rules']>(
+  props: FormProps & { k: K; label: string; options: [TenantSettings['rules'][K], string][] },
+) {
+  const { form, setForm, k } = props;
+  return (
+    <label class="field">
+      <span>{props.label}</span>
+      <select
+        name={k}
+        value={form.rules[k] as string}
+        onChange={(e) => setForm({ ...form, rules: { ...form.rules, [k]: e.currentTarget.value } })}
+      >
+        {props.options.map(([v, text]) => (
+          <option key={String(v)} value={v as string}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The rules the planner writes by (effective dates, cancellation, proration) and the thresholds a run respects. */
+function SyncRulesFields({ form, setForm }: FormProps) {
+  return (
+    <>
+      <h2>Sync rules</h2>
+      <div class="grid">
+        <RuleSelect
+          form={form}
+          setForm={setForm}
+          k="positiveChange"
+          label="Effective date of an increase"
+          options={[
+            ['actual-date', 'Actual date'],
+            ['first-of-current-month', 'First of the current month'],
+          ]}
+        />
+        <RuleSelect
+          form={form}
+          setForm={setForm}
+          k="negativeChange"
+          label="Effective date of a decrease"
+          options={[
+            ['actual-date', 'Actual date'],
+            ['first-of-next-month', 'First of the next month'],
+          ]}
+        />
+        <RuleSelect
+          form={form}
+          setForm={setForm}
+          k="cancellation"
+          label="Cancellation"
+          options={[
+            ['per-cancellation-date', 'Per cancellation date'],
+            ['last-day-of-month', 'Last day of the month'],
+          ]}
+        />
+        <RuleSelect
+          form={form}
+          setForm={setForm}
+          k="proration"
+          label="Proration"
+          options={[
+            ['separate-one-time', 'Separate one-time prorate addition'],
+            ['connectwise-prorates', 'Let ConnectWise prorate (prorating agreements)'],
+          ]}
+        />
+        <label class="field">
+          <span>Skip prorates under</span>
+          <span class="inline">
+            $
+            <CentsInput
+              name="prorateMinimum"
+              max={1000}
+              value={form.rules.prorateMinimumCents}
+              onCents={(c) => setForm({ ...form, rules: { ...form.rules, prorateMinimumCents: c } })}
+            />
+          </span>
+          <span class="muted small">
+            {form.rules.prorateMinimumCents === 0
+              ? 'Every prorate is written.'
+              : 'Smaller prorates and credits are left out; each review names the ones it skips.'}
+          </span>
+        </label>
+        <label class="field">
+          <span>Bill last month's usage from day</span>
+          <input
+            type="number"
+            min="1"
+            max="28"
+            name="arrearsDay"
+            class="small-input"
+            value={form.rules.arrearsDay}
+            onChange={(e) => {
+              const day = Number(e.currentTarget.value);
+              if (Number.isInteger(day) && day >= 1 && day <= 28)
+                setForm({ ...form, rules: { ...form.rules, arrearsDay: day } });
+            }}
+          />
+          <span class="muted small">
+            The arrears job bills a month's usage from this day of the next month, and never before the distributor says
+            it is final (Pax8: the 4th).
+          </span>
+        </label>
+        <label class="field">
+          <span>Accept reconciliation differences up to</span>
+          <span class="inline">
+            $
+            <CentsInput
+              name="reconcileToleranceCents"
+              max={1000}
+              value={form.rules.reconcileToleranceCents}
+              onCents={(c) => setForm({ ...form, rules: { ...form.rules, reconcileToleranceCents: c } })}
+            />
+            or
+            {/* A percentage with two decimals is a whole number of basis points, as cents are of dollars. */}
+            <CentsInput
+              name="reconcileTolerancePercent"
+              label="Tolerance as a percentage"
+              max={100}
+              value={form.rules.reconcileToleranceBp}
+              onCents={(bp) => setForm({ ...form, rules: { ...form.rules, reconcileToleranceBp: bp } })}
+            />
+            %
+          </span>
+          <span class="muted small">
+            {form.rules.reconcileToleranceCents === 0 && form.rules.reconcileToleranceBp === 0
+              ? 'Every difference waits for a person.'
+              : 'Smaller differences are accepted without a person and not posted; each is logged as accepted by the tolerance.'}
+          </span>
+        </label>
+      </div>
+    </>
+  );
+}
+
+/** The runs, newest first: who started each, how far it got, what it wrote and what it left for a person. */
+function RunHistory() {
+  return (
+    <>
       <h2>History</h2>
       {runs.value.length === 0 ? (
         <p class="muted">No runs yet.</p>
@@ -284,6 +336,14 @@ export function SettingsPage() {
           </tbody>
         </table>
       )}
+    </>
+  );
+}
+
+/** Every save of these settings: when, by whom, and what changed. */
+function SettingsChanges() {
+  return (
+    <>
       <h2>Changes to these settings</h2>
       {changes.value.length === 0 ? (
         <p class="muted">Never saved: the defaults apply (auto-sync off).</p>
@@ -300,6 +360,6 @@ export function SettingsPage() {
           </tbody>
         </table>
       )}
-    </section>
+    </>
   );
 }
