@@ -35,9 +35,6 @@ const TONE: Record<ReconcileStatus, string> = { pending: 'neutral', review: 'war
 export function ReconcilePage() {
   const [filter, setFilter] = useState<ReconcileStatus | 'all'>('all');
   const [picked, setPicked] = useState<Set<string>>(new Set());
-  const [asking, setAsking] = useState<'accept' | 'reject' | null>(null);
-  const [why, setWhy] = useState('');
-  const [customer, setCustomer] = useState('');
   useEffect(() => {
     setPicked(new Set());
     void loadReconcile({ distributor: current.value?.kind, unlessLoaded: true });
@@ -62,26 +59,7 @@ export function ReconcilePage() {
   return (
     <section data-testid="reconcile">
       <RoleNote actions={['writeAdditions']} />
-      <div class="inline filters">
-        <label>
-          Month{' '}
-          <input
-            type="month"
-            value={period.value}
-            onChange={(e) => {
-              const v = (e.currentTarget as HTMLInputElement).value;
-              if (v) period.value = v;
-            }}
-          />
-        </label>
-        <button type="button" onClick={() => void loadReconcile()} disabled={checking.value}>
-          {checking.value ? 'Checking…' : 'Re-check'}
-        </button>
-        <button type="button" onClick={() => void downloadCsv('reconciliations.csv')}>
-          Export CSV
-        </button>
-        {rows[0] && <span class="muted small">Checked {when(rows[0].checkedAt)}</span>}
-      </div>
+      <MonthFilters checkedAt={rows[0]?.checkedAt} />
       {reconcileError.value && (
         <Notice tone="error" title="Could not reconcile this month.">
           {reconcileError.value}
@@ -150,140 +128,11 @@ export function ReconcilePage() {
               ))}
             </tbody>
           </table>
-          <div class="sticky-foot">
-            <p class="totals">
-              <span data-testid="picked-count">{chosen.length} selected</span>
-              <span>difference {total}</span>
-            </p>
-            {asking === null && (
-              <div class="inline">
-                <ActionButton
-                  action="writeAdditions"
-                  disabled={chosen.length === 0}
-                  onClick={() => setAsking('accept')}
-                >
-                  Accept…
-                </ActionButton>
-                <ActionButton
-                  action="writeAdditions"
-                  disabled={chosen.length === 0}
-                  onClick={() => setAsking('reject')}
-                >
-                  Reject…
-                </ActionButton>
-              </div>
-            )}
-            {asking === 'accept' && (
-              <Confirm
-                confirmLabel={`Post ${chosen.length} ${chosen.length === 1 ? 'line' : 'lines'}`}
-                onCancel={() => setAsking(null)}
-                onConfirm={() => {
-                  setAsking(null);
-                  void accept(chosen.map((r) => r.subscriptionId)).then(() => setPicked(new Set()));
-                }}
-              >
-                Post {chosen.length} {chosen.length === 1 ? 'difference' : 'differences'} ({total}) to ConnectWise as
-                one-time lines, each named for {data?.month}? Each is posted once, as you.
-              </Confirm>
-            )}
-            {asking === 'reject' && (
-              <div class="notice confirm" role="alertdialog" data-testid="reject-form">
-                <label>
-                  Why is {chosen.length === 1 ? 'this difference' : 'each of these differences'} rejected?{' '}
-                  <input
-                    value={why}
-                    maxLength={500}
-                    aria-label="Reason for rejecting"
-                    onInput={(e) => setWhy((e.currentTarget as HTMLInputElement).value)}
-                  />
-                </label>
-                <div class="actions">
-                  <button
-                    type="button"
-                    class="danger"
-                    disabled={why.trim().length < 3}
-                    onClick={() => {
-                      setAsking(null);
-                      void reject(
-                        chosen.map((r) => r.subscriptionId),
-                        why,
-                      ).then(() => {
-                        setPicked(new Set());
-                        setWhy('');
-                      });
-                    }}
-                  >
-                    Reject, writing nothing
-                  </button>
-                  <button type="button" onClick={() => setAsking(null)}>
-                    Cancel
-                  </button>
-                </div>
-              </div>
-            )}
-          </div>
+          <DecisionBar chosen={chosen} total={total} month={data?.month} onDone={() => setPicked(new Set())} />
         </>
       )}
       <BeforeYouInvoice />
-      {picture.value && (
-        <section data-testid="month-picture">
-          <h2>{data?.month ?? period.value}: the month's picture</h2>
-          {(picture.value.totals.length > 0 ? picture.value.totals : [picture.value.total]).map((t, i) => (
-            <p class="totals" data-testid="picture-total" key={t.currency}>
-              <span>Distributor cost {money(t.costCents, t.currency)}</span>
-              <span>ConnectWise billed {money(t.billedCents, t.currency)}</span>
-              <span>Margin {money(t.marginCents, t.currency)}</span>
-              <span>Unbilled leakage {money(t.leakageCents, t.currency)}</span>
-              {i === 0 && (
-                <button type="button" class="link" onClick={() => void downloadCsv('month-picture.csv')}>
-                  Export CSV
-                </button>
-              )}
-            </p>
-          ))}
-          {picture.value.companies.length > 0 && (
-            <table class="dense">
-              <thead>
-                <tr>
-                  <th>Company</th>
-                  <th>Licences</th>
-                  <th>Cost</th>
-                  <th>Billed</th>
-                  <th>Margin</th>
-                  <th>Leakage</th>
-                </tr>
-              </thead>
-              <tbody>
-                {picture.value.companies.map((c) => (
-                  <tr key={`${c.name}:${c.currency}`}>
-                    <td>{c.name}</td>
-                    <td>{c.licences}</td>
-                    <td>{money(c.costCents, c.currency)}</td>
-                    <td>{money(c.billedCents, c.currency)}</td>
-                    <td>{money(c.marginCents, c.currency)}</td>
-                    <td class={c.leakageCents > 0 ? 'warn' : ''}>{money(c.leakageCents, c.currency)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          <label>
-            Chart for{' '}
-            <select value={customer} onChange={(e) => setCustomer((e.currentTarget as HTMLSelectElement).value)}>
-              <option value="">Every customer</option>
-              {picture.value.chart.customers.map((c) => (
-                <option key={c.name} value={c.name}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <MarginChart
-            title={customer || 'Every customer'}
-            points={picture.value.chart.customers.find((c) => c.name === customer)?.points ?? picture.value.chart.total}
-          />
-        </section>
-      )}
+      {picture.value && <MonthPicture month={data?.month ?? period.value} />}
     </section>
   );
 }
@@ -357,5 +206,170 @@ function BeforeYouInvoice() {
         </p>
       )}
     </section>
+  );
+}
+
+/** The month's picture: cost, billed, margin and leakage in each currency, by company, and the margin chart. */
+function MonthPicture({ month }: { month: string }) {
+  const [customer, setCustomer] = useState('');
+  const p = picture.value;
+  if (!p) return null;
+  return (
+    <section data-testid="month-picture">
+      <h2>{month}: the month's picture</h2>
+      {(p.totals.length > 0 ? p.totals : [p.total]).map((t, i) => (
+        <p class="totals" data-testid="picture-total" key={t.currency}>
+          <span>Distributor cost {money(t.costCents, t.currency)}</span>
+          <span>ConnectWise billed {money(t.billedCents, t.currency)}</span>
+          <span>Margin {money(t.marginCents, t.currency)}</span>
+          <span>Unbilled leakage {money(t.leakageCents, t.currency)}</span>
+          {i === 0 && (
+            <button type="button" class="link" onClick={() => void downloadCsv('month-picture.csv')}>
+              Export CSV
+            </button>
+          )}
+        </p>
+      ))}
+      {p.companies.length > 0 && (
+        <table class="dense">
+          <thead>
+            <tr>
+              <th>Company</th>
+              <th>Licences</th>
+              <th>Cost</th>
+              <th>Billed</th>
+              <th>Margin</th>
+              <th>Leakage</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.companies.map((c) => (
+              <tr key={`${c.name}:${c.currency}`}>
+                <td>{c.name}</td>
+                <td>{c.licences}</td>
+                <td>{money(c.costCents, c.currency)}</td>
+                <td>{money(c.billedCents, c.currency)}</td>
+                <td>{money(c.marginCents, c.currency)}</td>
+                <td class={c.leakageCents > 0 ? 'warn' : ''}>{money(c.leakageCents, c.currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <label>
+        Chart for{' '}
+        <select value={customer} onChange={(e) => setCustomer((e.currentTarget as HTMLSelectElement).value)}>
+          <option value="">Every customer</option>
+          {p.chart.customers.map((c) => (
+            <option key={c.name} value={c.name}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <MarginChart
+        title={customer || 'Every customer'}
+        points={p.chart.customers.find((c) => c.name === customer)?.points ?? p.chart.total}
+      />
+    </section>
+  );
+}
+
+/** Accepting (posts each difference once, as the member) or rejecting (with a reason, writing nothing) what is selected. */
+function DecisionBar(props: { chosen: ReconcileRow[]; total: string; month: string | undefined; onDone: () => void }) {
+  const { chosen, total, month, onDone } = props;
+  const [asking, setAsking] = useState<'accept' | 'reject' | null>(null);
+  const [why, setWhy] = useState('');
+  return (
+    <div class="sticky-foot">
+      <p class="totals">
+        <span data-testid="picked-count">{chosen.length} selected</span>
+        <span>difference {total}</span>
+      </p>
+      {asking === null && (
+        <div class="inline">
+          <ActionButton action="writeAdditions" disabled={chosen.length === 0} onClick={() => setAsking('accept')}>
+            Accept…
+          </ActionButton>
+          <ActionButton action="writeAdditions" disabled={chosen.length === 0} onClick={() => setAsking('reject')}>
+            Reject…
+          </ActionButton>
+        </div>
+      )}
+      {asking === 'accept' && (
+        <Confirm
+          confirmLabel={`Post ${chosen.length} ${chosen.length === 1 ? 'line' : 'lines'}`}
+          onCancel={() => setAsking(null)}
+          onConfirm={() => {
+            setAsking(null);
+            void accept(chosen.map((r) => r.subscriptionId)).then(onDone);
+          }}
+        >
+          Post {chosen.length} {chosen.length === 1 ? 'difference' : 'differences'} ({total}) to ConnectWise as one-time
+          lines, each named for {month}? Each is posted once, as you.
+        </Confirm>
+      )}
+      {asking === 'reject' && (
+        <div class="notice confirm" role="alertdialog" data-testid="reject-form">
+          <label>
+            Why is {chosen.length === 1 ? 'this difference' : 'each of these differences'} rejected?{' '}
+            <input
+              value={why}
+              maxLength={500}
+              aria-label="Reason for rejecting"
+              onInput={(e) => setWhy((e.currentTarget as HTMLInputElement).value)}
+            />
+          </label>
+          <div class="actions">
+            <button
+              type="button"
+              class="danger"
+              disabled={why.trim().length < 3}
+              onClick={() => {
+                setAsking(null);
+                void reject(
+                  chosen.map((r) => r.subscriptionId),
+                  why,
+                ).then(() => {
+                  onDone();
+                  setWhy('');
+                });
+              }}
+            >
+              Reject, writing nothing
+            </button>
+            <button type="button" onClick={() => setAsking(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Which month is reconciled, a re-check, and the CSV. */
+function MonthFilters({ checkedAt }: { checkedAt: string | undefined }) {
+  return (
+    <div class="inline filters">
+      <label>
+        Month{' '}
+        <input
+          type="month"
+          value={period.value}
+          onChange={(e) => {
+            const v = (e.currentTarget as HTMLInputElement).value;
+            if (v) period.value = v;
+          }}
+        />
+      </label>
+      <button type="button" onClick={() => void loadReconcile()} disabled={checking.value}>
+        {checking.value ? 'Checking…' : 'Re-check'}
+      </button>
+      <button type="button" onClick={() => void downloadCsv('reconciliations.csv')}>
+        Export CSV
+      </button>
+      {checkedAt && <span class="muted small">Checked {when(checkedAt)}</span>}
+    </div>
   );
 }
