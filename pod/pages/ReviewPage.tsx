@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Operation } from '../../shared/billing/operations.ts';
 import { centsToDecimal, formatCents, microsToCents, parseCents } from '../../shared/money.ts';
@@ -5,6 +6,7 @@ import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Details } from '../components/Details.tsx';
 import { day } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
+import { BackLink, Reviewed } from '../components/ReviewState.tsx';
 import { dname } from '../models/distributor.ts';
 import { view } from '../models/nav.ts';
 import {
@@ -38,23 +40,30 @@ export function ReviewPage({
   const openLog = onOpenLog ?? ((operations: string[]) => (view.value = { page: 'log', operations }));
   const leave = onBack ?? (() => (view.value = { page: 'company' }));
   useEffect(() => void loadReview(subscriptionId), [subscriptionId]);
-  const r = review.value;
-  const back = (
-    <button type="button" class="link" onClick={leave}>
-      {onBack ? '← Back' : '← Back to the company'}
-    </button>
+  const back = <BackLink onBack={onBack} toCompany={leave} />;
+  return (
+    <Reviewed
+      state={review.value}
+      back={back}
+      reading={`Planning from ${dname()} and ConnectWise as they are now…`}
+      refused="Could not plan this subscription."
+    >
+      {(data) => <PlanReview data={data} back={back} leave={leave} subscriptionId={subscriptionId} openLog={openLog} />}
+    </Reviewed>
   );
-  if (!r || r.kind === 'loading') return <p class="muted">Planning from {dname()} and ConnectWise as they are now…</p>;
-  if (r.kind === 'error')
-    return (
-      <>
-        {back}
-        <Notice tone="error" title="Could not plan this subscription.">
-          {r.message}
-        </Notice>
-      </>
-    );
-  const { plan, context, drift } = r.data;
+}
+
+/** The plan as a member reviews it: hand edits it would write over, its options, its operations, and their results. */
+function PlanReview(props: {
+  data: ReviewData;
+  back: ComponentChildren;
+  /** Cancel: back to where the review was opened. */
+  leave: () => void;
+  subscriptionId: string;
+  openLog: (operations: string[]) => void;
+}) {
+  const { back, subscriptionId, openLog } = props;
+  const { plan, context, drift } = props.data;
   const done = outcomes.value;
   return (
     <section data-testid="review">
@@ -156,11 +165,11 @@ export function ReviewPage({
               ))}
             </ul>
           )}
-          {r.data.carried.length > 0 && (
+          {props.data.carried.length > 0 && (
             <section data-testid="carried">
               <h2>Still owed from earlier</h2>
               <ul>
-                {r.data.carried.map((c) => {
+                {props.data.carried.map((c) => {
                   const excluded = edits.value[c.key]?.include === false;
                   return (
                     <li key={c.key} class={excluded ? 'excluded' : ''}>
@@ -183,9 +192,9 @@ export function ReviewPage({
               </ul>
             </section>
           )}
-          {plan.operations.length === 0 && r.data.carried.length === 0 && drift.length === 0 ? (
+          {plan.operations.length === 0 && props.data.carried.length === 0 && drift.length === 0 ? (
             <Notice title="In sync.">ConnectWise already bills what {dname()} says. Nothing to write.</Notice>
-          ) : plan.operations.length === 0 && r.data.carried.length === 0 ? (
+          ) : plan.operations.length === 0 && props.data.carried.length === 0 ? (
             <Notice title="Nothing to write.">A line the sync wrote was changed in ConnectWise; see above.</Notice>
           ) : (
             <>
@@ -211,7 +220,7 @@ export function ReviewPage({
                   </tr>
                 </thead>
                 {plan.operations.map((op) => (
-                  <OperationRows key={op.key} op={op} data={r.data} />
+                  <OperationRows key={op.key} op={op} data={props.data} />
                 ))}
               </table>
               <footer class="sticky-foot" data-testid="review-foot">
@@ -237,7 +246,7 @@ export function ReviewPage({
                   >
                     {confirming.value ? 'Writing…' : 'Confirm sync'}
                   </ActionButton>
-                  <button type="button" onClick={leave}>
+                  <button type="button" onClick={props.leave}>
                     Cancel
                   </button>
                 </div>

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { monthName } from '../../shared/billing/calendar.ts';
 import { formatPercent } from '../../shared/billing/usage/markup.ts';
@@ -7,6 +8,7 @@ import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Details } from '../components/Details.tsx';
 import { day, money } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
+import { BackLink, Reviewed } from '../components/ReviewState.tsx';
 import { view } from '../models/nav.ts';
 import {
   confirmUsage,
@@ -39,23 +41,28 @@ export function UsageReviewPage({ subscriptionId, onBack }: { subscriptionId: st
     usageOption.value = null;
     void loadUsageReview(subscriptionId, null);
   }, [subscriptionId]);
-  const r = usageReview.value;
-  const back = (
-    <button type="button" class="link" onClick={leave}>
-      {onBack ? '← Back' : '← Back to the company'}
-    </button>
+  const back = <BackLink onBack={onBack} toCompany={leave} />;
+  return (
+    <Reviewed
+      state={usageReview.value}
+      back={back}
+      reading="Reading last month’s usage and ConnectWise…"
+      refused="Could not plan this usage."
+    >
+      {(data) => <UsagePlanReview data={data} back={back} leave={leave} subscriptionId={subscriptionId} />}
+    </Reviewed>
   );
-  if (!r || r.kind === 'loading') return <p class="muted">Reading last month’s usage and ConnectWise…</p>;
-  if (r.kind === 'error')
-    return (
-      <>
-        {back}
-        <Notice tone="error" title="Could not plan this usage.">
-          {r.message}
-        </Notice>
-      </>
-    );
-  const { plan, period, context } = r.data;
+}
+
+/** Last month's usage as a member reviews it: the option, the panel, the lines to write, and their results. */
+function UsagePlanReview(props: {
+  data: UsageData;
+  back: ComponentChildren;
+  leave: () => void;
+  subscriptionId: string;
+}) {
+  const { back, subscriptionId } = props;
+  const { plan, period, context } = props.data;
   const done = usageOutcomes.value;
   return (
     <section data-testid="usage-review">
@@ -84,10 +91,10 @@ export function UsageReviewPage({ subscriptionId, onBack }: { subscriptionId: st
         ))}
       </div>
       <p class="muted small">{OPTION_HELP[plan.option]}</p>
-      <SettingsRow subscriptionId={subscriptionId} data={r.data} />
-      {r.data.unapproved && (
+      <SettingsRow subscriptionId={subscriptionId} data={props.data} />
+      {props.data.unapproved && (
         <p class="notice error" role="note" data-testid="usage-unapproved">
-          The arrears run holds this subscription for a person: {r.data.unapproved}
+          The arrears run holds this subscription for a person: {props.data.unapproved}
         </p>
       )}
       {usageError.value && (
@@ -109,8 +116,8 @@ export function UsageReviewPage({ subscriptionId, onBack }: { subscriptionId: st
           {n}
         </p>
       ))}
-      <UsageLines data={r.data} />
-      <UsagePanel data={r.data} />
+      <UsageLines data={props.data} />
+      <UsagePanel data={props.data} />
       {done ? (
         <ul data-testid="usage-results">
           {done.map((o) => (
@@ -146,7 +153,7 @@ export function UsageReviewPage({ subscriptionId, onBack }: { subscriptionId: st
             >
               {usageBusy.value ? 'Writing…' : plan.operations.length === 0 ? 'Nothing to write' : 'Confirm sync'}
             </ActionButton>
-            <button type="button" onClick={leave}>
+            <button type="button" onClick={props.leave}>
               Cancel
             </button>
           </div>
