@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { Details } from './Details.tsx';
 import { Notice } from './Notice.tsx';
 
 /** A review being read: waiting for the plan, the plan, or why it could not be made. */
@@ -40,4 +41,21 @@ export function Reviewed<T>(props: {
       </>
     );
   return <>{props.children(r.data)}</>;
+}
+
+/** Why a confirmation wrote nothing, in the member's words, with the vendor's own account folded behind "Details". */
+export function WriteRefused({
+  error,
+  testId,
+}: {
+  error: { message: string; detail: string | null } | null;
+  testId: string;
+}) {
+  if (!error) return null;
+  return (
+    <div class="notice error" role="alert" data-testid={testId}>
+      {error.message}
+      <Details text={error.detail} />
+    </div>
+  );
 }

@@ -6,7 +6,7 @@ import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Details } from '../components/Details.tsx';
 import { day } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
-import { BackLink, Reviewed } from '../components/ReviewState.tsx';
+import { BackLink, Reviewed, WriteRefused } from '../components/ReviewState.tsx';
 import { dname } from '../models/distributor.ts';
 import { view } from '../models/nav.ts';
 import {
@@ -88,12 +88,7 @@ function PlanReview(props: {
           </ul>
         </div>
       )}
-      {confirmError.value && (
-        <div class="notice error" role="alert" data-testid="confirm-error">
-          {confirmError.value.message}
-          <Details text={confirmError.value.detail} />
-        </div>
-      )}
+      <WriteRefused error={confirmError.value} testId="confirm-error" />
       {plan.status === 'blocked' ? (
         <Notice tone="error" title="Nothing can be planned.">
           {plan.reason}
@@ -107,39 +102,7 @@ function PlanReview(props: {
               {n}
             </p>
           ))}
-          {plan.operations.some(
-            (o) =>
-              o.type === 'update-recurring' ||
-              (o.type === 'cancel-addition' &&
-                o.dependsOn === null &&
-                plan.operations.some((x) => x.dependsOn === o.key)),
-          ) && (
-            <div class="inline" role="radiogroup" aria-label="Previous addition found in ConnectWise">
-              <strong>Previous addition found in ConnectWise:</strong>
-              <label>
-                <input
-                  type="radio"
-                  checked={recurringMode.value === 'update'}
-                  onChange={() => {
-                    recurringMode.value = 'update';
-                    void loadReview(subscriptionId);
-                  }}
-                />{' '}
-                Update it
-              </label>
-              <label>
-                <input
-                  type="radio"
-                  checked={recurringMode.value === 'replace'}
-                  onChange={() => {
-                    recurringMode.value = 'replace';
-                    void loadReview(subscriptionId);
-                  }}
-                />{' '}
-                Create a new one and cancel the old
-              </label>
-            </div>
-          )}
+          <RecurringChoice operations={plan.operations} subscriptionId={subscriptionId} />
           {plan.synced.length > 0 && (
             <p class="muted" data-testid="synced">
               {plan.synced.map((s) => (
@@ -197,65 +160,111 @@ function PlanReview(props: {
           ) : plan.operations.length === 0 && props.data.carried.length === 0 ? (
             <Notice title="Nothing to write.">A line the sync wrote was changed in ConnectWise; see above.</Notice>
           ) : (
-            <>
-              <table class="dense" data-testid="review-grid">
-                <thead>
-                  <tr>
-                    <th class="pick">
-                      <input
-                        type="checkbox"
-                        aria-label="Include every change in this sync"
-                        checked={plan.operations.every((o) => edits.value[o.key]?.include !== false)}
-                        onChange={(ev) => includeAll(plan.operations, ev.currentTarget.checked)}
-                      />
-                    </th>
-                    <th>Change</th>
-                    <th class="num">Quantity</th>
-                    <th class="num">Unit price</th>
-                    <th class="num">Total price</th>
-                    <th>Effective</th>
-                    <th>
-                      <span class="visually-hidden">Details</span>
-                    </th>
-                  </tr>
-                </thead>
-                {plan.operations.map((op) => (
-                  <OperationRows key={op.key} op={op} data={props.data} />
-                ))}
-              </table>
-              <footer class="sticky-foot" data-testid="review-foot">
-                <Totals ops={plan.operations} />
-                <div class="actions">
-                  <button type="button" onClick={() => includeAll(plan.operations, true)}>
-                    Include all
-                  </button>
-                  <button type="button" onClick={() => includeAll(plan.operations, false)}>
-                    Exclude all from this sync
-                  </button>
-                  <span class="grow" />
-                  {unexplained(plan.operations) > 0 && (
-                    <span class="bad-text small" role="alert" data-testid="waive-reason-needed">
-                      Say why each change left out is waived.
-                    </span>
-                  )}
-                  <ActionButton
-                    action="writeAdditions"
-                    class="primary"
-                    disabled={confirming.value || unexplained(plan.operations) > 0}
-                    onClick={() => void confirm(subscriptionId)}
-                  >
-                    {confirming.value ? 'Writing…' : 'Confirm sync'}
-                  </ActionButton>
-                  <button type="button" onClick={props.leave}>
-                    Cancel
-                  </button>
-                </div>
-              </footer>
-            </>
+            <ChangeGrid data={props.data} subscriptionId={subscriptionId} leave={props.leave} />
           )}
         </>
       )}
     </section>
+  );
+}
+
+/** Whether a changed recurring line is updated in place or replaced (a new line, the old one cancelled): the guide's choice. */
+function RecurringChoice({ operations, subscriptionId }: { operations: Operation[]; subscriptionId: string }) {
+  const offered = operations.some(
+    (o) =>
+      o.type === 'update-recurring' ||
+      (o.type === 'cancel-addition' && o.dependsOn === null && operations.some((x) => x.dependsOn === o.key)),
+  );
+  if (!offered) return null;
+  return (
+    <div class="inline" role="radiogroup" aria-label="Previous addition found in ConnectWise">
+      <strong>Previous addition found in ConnectWise:</strong>
+      <label>
+        <input
+          type="radio"
+          checked={recurringMode.value === 'update'}
+          onChange={() => {
+            recurringMode.value = 'update';
+            void loadReview(subscriptionId);
+          }}
+        />{' '}
+        Update it
+      </label>
+      <label>
+        <input
+          type="radio"
+          checked={recurringMode.value === 'replace'}
+          onChange={() => {
+            recurringMode.value = 'replace';
+            void loadReview(subscriptionId);
+          }}
+        />{' '}
+        Create a new one and cancel the old
+      </label>
+    </div>
+  );
+}
+
+/** The changes to write, each with its details, their totals, and Confirm (what is left out must say why). */
+function ChangeGrid({ data, subscriptionId, leave }: { data: ReviewData; subscriptionId: string; leave: () => void }) {
+  const plan = data.plan;
+  if (plan.status !== 'ok') return null;
+  return (
+    <>
+      <table class="dense" data-testid="review-grid">
+        <thead>
+          <tr>
+            <th class="pick">
+              <input
+                type="checkbox"
+                aria-label="Include every change in this sync"
+                checked={plan.operations.every((o) => edits.value[o.key]?.include !== false)}
+                onChange={(ev) => includeAll(plan.operations, ev.currentTarget.checked)}
+              />
+            </th>
+            <th>Change</th>
+            <th class="num">Quantity</th>
+            <th class="num">Unit price</th>
+            <th class="num">Total price</th>
+            <th>Effective</th>
+            <th>
+              <span class="visually-hidden">Details</span>
+            </th>
+          </tr>
+        </thead>
+        {plan.operations.map((op) => (
+          <OperationRows key={op.key} op={op} data={data} />
+        ))}
+      </table>
+      <footer class="sticky-foot" data-testid="review-foot">
+        <Totals ops={plan.operations} />
+        <div class="actions">
+          <button type="button" onClick={() => includeAll(plan.operations, true)}>
+            Include all
+          </button>
+          <button type="button" onClick={() => includeAll(plan.operations, false)}>
+            Exclude all from this sync
+          </button>
+          <span class="grow" />
+          {unexplained(plan.operations) > 0 && (
+            <span class="bad-text small" role="alert" data-testid="waive-reason-needed">
+              Say why each change left out is waived.
+            </span>
+          )}
+          <ActionButton
+            action="writeAdditions"
+            class="primary"
+            disabled={confirming.value || unexplained(plan.operations) > 0}
+            onClick={() => void confirm(subscriptionId)}
+          >
+            {confirming.value ? 'Writing…' : 'Confirm sync'}
+          </ActionButton>
+          <button type="button" onClick={leave}>
+            Cancel
+          </button>
+        </div>
+      </footer>
+    </>
   );
 }
 
@@ -318,15 +327,7 @@ function OperationRows({ op, data }: { op: Operation; data: ReviewData }) {
   const e = edits.value[op.key];
   const included = e?.include !== false;
   const a = op.after;
-  const { quantity, unitPrice, unitCost, price, cost } = priced(op);
-  const description = e?.invoiceDescription ?? a.invoiceDescription;
-  const sub = data.context.subscription;
-  const recurring = a.recurring ? 'Recurring' : 'Non-Recurring';
-  const descriptions = {
-    Short: data.context.productLabel,
-    Long: `${data.context.productLabel} - ${sub.productName}`.slice(0, 6000),
-    ...(data.context.existingDescription ? { Existing: data.context.existingDescription } : {}),
-  };
+  const { quantity, unitPrice, price } = priced(op);
   const qtyBad = !Number.isFinite(quantity) || quantity === 0;
   const detailsId = `derivation-${op.key}`;
   return (
@@ -391,158 +392,183 @@ function OperationRows({ op, data }: { op: Operation; data: ReviewData }) {
       <tr id={detailsId} class="derivation" hidden={!open}>
         <td />
         <td colSpan={6}>
-          <table class="detail">
-            <thead>
-              <tr>
-                <th />
-                <th>{dname()}</th>
-                <th>ConnectWise</th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <th>Product name</th>
-                <td>{sub.productName}</td>
-                <td>{data.context.productLabel}</td>
-              </tr>
-              <tr>
-                <th>Invoice description</th>
-                <td>N/A</td>
-                <td>
-                  <div class="inline">
-                    {Object.entries(descriptions).map(([k, v]) => (
-                      <button
-                        key={k}
-                        type="button"
-                        class="link"
-                        onClick={() => edit(op.key, { invoiceDescription: v })}
-                      >
-                        {k}
-                      </button>
-                    ))}
-                  </div>
-                  <textarea
-                    rows={2}
-                    aria-label="Invoice description"
-                    value={description}
-                    onInput={(ev) => edit(op.key, { invoiceDescription: ev.currentTarget.value })}
-                  />
-                  <span class={description.length > 6000 ? 'count over' : 'count'}>{description.length}/6000</span>
-                </td>
-              </tr>
-              <tr>
-                <th>Term</th>
-                <td>{sub.billingTerm}</td>
-                <td>
-                  {a.recurring ? sub.billingTerm : 'One-Time'}
-                  {op.extraMonths && (
-                    <span class="muted">
-                      {' '}
-                      · from {day(op.extraMonths.from)}, {op.extraMonths.months} month
-                      {op.extraMonths.months > 1 ? 's' : ''}
-                    </span>
-                  )}
-                </td>
-              </tr>
-              <tr>
-                <th>Quantity</th>
-                <td>{sub.quantity ?? '?'} units</td>
-                <td>{units(quantity)}</td>
-              </tr>
-              <tr>
-                <th>Unit cost</th>
-                <td>{sub.unitCost === null ? '—' : formatCents(microsToCents(sub.unitCost))}</td>
-                <td>
-                  <Money value={unitCost} label="Unit cost" onChange={(c) => edit(op.key, { unitCost: c })} />{' '}
-                  <span class="muted small">{e?.unitCost === undefined ? a.unitCost.derivation : 'edited'}</span>
-                </td>
-              </tr>
-              <tr>
-                <th>Unit price</th>
-                <td>{sub.unitPrice === null ? '—' : formatCents(microsToCents(sub.unitPrice))}</td>
-                <td>
-                  <Money value={unitPrice} label="Unit price" onChange={(c) => edit(op.key, { unitPrice: c })} />{' '}
-                  <span class="muted small">{e?.unitPrice === undefined ? a.unitPrice.derivation : 'edited'}</span>
-                </td>
-              </tr>
-              <tr>
-                <th>{recurring} cost</th>
-                <td>{a.recurring ? '' : '$0.00'}</td>
-                <td data-testid="total-cost">
-                  {formatCents(cost)} ({formatCents(unitCost)} × {units(quantity)})
-                </td>
-              </tr>
-              <tr>
-                <th>Effective date</th>
-                <td />
-                <td>
-                  {op.effectiveDateEditable ? (
-                    <input
-                      type="date"
-                      aria-label="Effective date"
-                      value={e?.effectiveDate ?? a.effectiveDate}
-                      onInput={(ev) => edit(op.key, { effectiveDate: ev.currentTarget.value })}
-                    />
-                  ) : (
-                    <span>
-                      {day(a.effectiveDate)}{' '}
-                      <span class="muted small">Cannot be changed when updating an existing addition</span>
-                    </span>
-                  )}
-                </td>
-              </tr>
-              {a.cancelledDate && (
-                <tr>
-                  <th>End date</th>
-                  <td />
-                  <td>{day(a.cancelledDate)}</td>
-                </tr>
-              )}
-              {a.proratedPeriod && (
-                <tr>
-                  <th>Prorated period</th>
-                  <td>N/A</td>
-                  <td>
-                    {day(a.proratedPeriod.from)} - {day(a.proratedPeriod.to)}
-                  </td>
-                </tr>
-              )}
-              <tr>
-                <th>Bill customer</th>
-                <td>N/A</td>
-                <td>
-                  <select
-                    aria-label="Bill customer"
-                    value={e?.billCustomer ?? a.billCustomer}
-                    onChange={(ev) => edit(op.key, { billCustomer: ev.currentTarget.value as 'Billable' })}
-                  >
-                    {['Billable', 'DoNotBill', 'NoCharge'].map((b) => (
-                      <option key={b} value={b}>
-                        {b}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-              </tr>
-              <tr>
-                <th>Taxable</th>
-                <td>N/A</td>
-                <td>
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={e?.taxable ?? a.taxable}
-                      onChange={(ev) => edit(op.key, { taxable: ev.currentTarget.checked })}
-                    />{' '}
-                    Taxable
-                  </label>
-                </td>
-              </tr>
-            </tbody>
-          </table>
+          <OperationDetail op={op} data={data} />
         </td>
       </tr>
     </tbody>
+  );
+}
+
+/** An operation as the guide's Review Changes screen lays it out: the distributor's values beside ConnectWise's, each editable. */
+function OperationDetail({ op, data }: { op: Operation; data: ReviewData }) {
+  const e = edits.value[op.key];
+  const a = op.after;
+  const description = e?.invoiceDescription ?? a.invoiceDescription;
+  const sub = data.context.subscription;
+  const descriptions = {
+    Short: data.context.productLabel,
+    Long: `${data.context.productLabel} - ${sub.productName}`.slice(0, 6000),
+    ...(data.context.existingDescription ? { Existing: data.context.existingDescription } : {}),
+  };
+  return (
+    <table class="detail">
+      <thead>
+        <tr>
+          <th />
+          <th>{dname()}</th>
+          <th>ConnectWise</th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          <th>Product name</th>
+          <td>{sub.productName}</td>
+          <td>{data.context.productLabel}</td>
+        </tr>
+        <tr>
+          <th>Invoice description</th>
+          <td>N/A</td>
+          <td>
+            <div class="inline">
+              {Object.entries(descriptions).map(([k, v]) => (
+                <button key={k} type="button" class="link" onClick={() => edit(op.key, { invoiceDescription: v })}>
+                  {k}
+                </button>
+              ))}
+            </div>
+            <textarea
+              rows={2}
+              aria-label="Invoice description"
+              value={description}
+              onInput={(ev) => edit(op.key, { invoiceDescription: ev.currentTarget.value })}
+            />
+            <span class={description.length > 6000 ? 'count over' : 'count'}>{description.length}/6000</span>
+          </td>
+        </tr>
+        <tr>
+          <th>Term</th>
+          <td>{sub.billingTerm}</td>
+          <td>
+            {a.recurring ? sub.billingTerm : 'One-Time'}
+            {op.extraMonths && (
+              <span class="muted">
+                {' '}
+                · from {day(op.extraMonths.from)}, {op.extraMonths.months} month
+                {op.extraMonths.months > 1 ? 's' : ''}
+              </span>
+            )}
+          </td>
+        </tr>
+        <OperationFigureRows op={op} data={data} />
+      </tbody>
+    </table>
+  );
+}
+
+/** An operation's figures and flags beside what the distributor says: quantity, cost, price, dates, billing and tax. */
+function OperationFigureRows({ op, data }: { op: Operation; data: ReviewData }) {
+  const e = edits.value[op.key];
+  const a = op.after;
+  const { quantity, unitPrice, unitCost, cost } = priced(op);
+  const sub = data.context.subscription;
+  const recurring = a.recurring ? 'Recurring' : 'Non-Recurring';
+  return (
+    <>
+      <tr>
+        <th>Quantity</th>
+        <td>{sub.quantity ?? '?'} units</td>
+        <td>{units(quantity)}</td>
+      </tr>
+      <tr>
+        <th>Unit cost</th>
+        <td>{sub.unitCost === null ? '—' : formatCents(microsToCents(sub.unitCost))}</td>
+        <td>
+          <Money value={unitCost} label="Unit cost" onChange={(c) => edit(op.key, { unitCost: c })} />{' '}
+          <span class="muted small">{e?.unitCost === undefined ? a.unitCost.derivation : 'edited'}</span>
+        </td>
+      </tr>
+      <tr>
+        <th>Unit price</th>
+        <td>{sub.unitPrice === null ? '—' : formatCents(microsToCents(sub.unitPrice))}</td>
+        <td>
+          <Money value={unitPrice} label="Unit price" onChange={(c) => edit(op.key, { unitPrice: c })} />{' '}
+          <span class="muted small">{e?.unitPrice === undefined ? a.unitPrice.derivation : 'edited'}</span>
+        </td>
+      </tr>
+      <tr>
+        <th>{recurring} cost</th>
+        <td>{a.recurring ? '' : '$0.00'}</td>
+        <td data-testid="total-cost">
+          {formatCents(cost)} ({formatCents(unitCost)} × {units(quantity)})
+        </td>
+      </tr>
+      <tr>
+        <th>Effective date</th>
+        <td />
+        <td>
+          {op.effectiveDateEditable ? (
+            <input
+              type="date"
+              aria-label="Effective date"
+              value={e?.effectiveDate ?? a.effectiveDate}
+              onInput={(ev) => edit(op.key, { effectiveDate: ev.currentTarget.value })}
+            />
+          ) : (
+            <span>
+              {day(a.effectiveDate)}{' '}
+              <span class="muted small">Cannot be changed when updating an existing addition</span>
+            </span>
+          )}
+        </td>
+      </tr>
+      {a.cancelledDate && (
+        <tr>
+          <th>End date</th>
+          <td />
+          <td>{day(a.cancelledDate)}</td>
+        </tr>
+      )}
+      {a.proratedPeriod && (
+        <tr>
+          <th>Prorated period</th>
+          <td>N/A</td>
+          <td>
+            {day(a.proratedPeriod.from)} - {day(a.proratedPeriod.to)}
+          </td>
+        </tr>
+      )}
+      <tr>
+        <th>Bill customer</th>
+        <td>N/A</td>
+        <td>
+          <select
+            aria-label="Bill customer"
+            value={e?.billCustomer ?? a.billCustomer}
+            onChange={(ev) => edit(op.key, { billCustomer: ev.currentTarget.value as 'Billable' })}
+          >
+            {['Billable', 'DoNotBill', 'NoCharge'].map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+        </td>
+      </tr>
+      <tr>
+        <th>Taxable</th>
+        <td>N/A</td>
+        <td>
+          <label>
+            <input
+              type="checkbox"
+              checked={e?.taxable ?? a.taxable}
+              onChange={(ev) => edit(op.key, { taxable: ev.currentTarget.checked })}
+            />{' '}
+            Taxable
+          </label>
+        </td>
+      </tr>
+    </>
   );
 }
 

@@ -5,10 +5,9 @@ import { formatPercent } from '../../shared/billing/usage/markup.ts';
 import { formatCents, parseCents, parsePercentBp } from '../../shared/money.ts';
 import { USAGE_OPTION_NAMES, USAGE_OPTIONS, type UsageOption } from '../../shared/schemas/usage.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
-import { Details } from '../components/Details.tsx';
 import { day, money } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
-import { BackLink, Reviewed } from '../components/ReviewState.tsx';
+import { BackLink, Reviewed, WriteRefused } from '../components/ReviewState.tsx';
 import { view } from '../models/nav.ts';
 import {
   confirmUsage,
@@ -97,12 +96,7 @@ function UsagePlanReview(props: {
           The arrears run holds this subscription for a person: {props.data.unapproved}
         </p>
       )}
-      {usageError.value && (
-        <div class="notice error" role="alert" data-testid="usage-error">
-          {usageError.value.message}
-          <Details text={usageError.value.detail} />
-        </div>
-      )}
+      <WriteRefused error={usageError.value} testId="usage-error" />
       {plan.status === 'blocked' && (
         <Notice tone="error" title="Nothing can be written.">
           {plan.reason}
