@@ -60,3 +60,29 @@ export type CatalogItemDetails = Awaited<ReturnType<typeof catalogItem>>;
 /** Writes the changed details to ConnectWise as the member. */
 export const editCatalogItem = (id: number, json: Omit<CatalogItemDetails, 'id' | 'identifier'>) =>
   save(() => read(api['catalog-items'][':id'].$patch({ param: { id: String(id) }, json })));
+
+/** The panel open on the Products page: binding, exporting, editing or unbinding one product. */
+export type ProductPanel = { kind: 'bind' | 'export' | 'edit' | 'unbind'; row: ProductRow } | null;
+export const productPanel = signal<ProductPanel>(null);
+/** Sub-products a usage product bills by, as the distributor names them, once asked for. */
+export const subProductNames = signal<Record<string, string[]>>({});
+export const subProductsError = signal<string | null>(null);
+
+export async function showSubProducts(row: ProductRow) {
+  try {
+    subProductNames.value = {
+      ...subProductNames.value,
+      [row.distributorProductId]: await subProductsOf(row.distributorProductId),
+    };
+  } catch (failure) {
+    subProductsError.value = `Sub-products of ${row.name} could not be read: ${(failure as Error).message}`;
+  }
+}
+
+/** Opening the page starts with no panel open and nothing said about sub-products. */
+export function openProducts() {
+  productPanel.value = null;
+  subProductNames.value = {};
+  subProductsError.value = null;
+  return loadProducts();
+}

@@ -1,4 +1,3 @@
-import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { centsToDecimal, parseCents } from '../../shared/money.ts';
 import type { ExportProductInput } from '../../shared/schemas/mapping.ts';
@@ -17,25 +16,29 @@ import {
   catalogSetup,
   exportProduct,
   loadProducts,
+  openProducts,
+  type ProductPanel,
   type ProductRow,
   pricingOf,
   productFilter,
+  productPanel,
   productSearch,
   products,
   productsError,
   searchCatalog,
-  subProductsOf,
+  showSubProducts,
+  subProductNames,
+  subProductsError,
   unbindProduct,
 } from '../models/products.ts';
 
-type Panel = { kind: 'bind' | 'export' | 'edit' | 'unbind'; row: ProductRow } | null;
-
 /** The distributor's products in use, mapped to catalog items; usage products bind each sub-product. */
 export function ProductsPage(props: { focusProductId?: string | undefined }) {
-  useEffect(() => void loadProducts(), []);
-  const [panel, setPanel] = useState<Panel>(null);
-  const [subs, setSubs] = useState<Record<string, string[]>>({});
-  const [subsError, setSubsError] = useState<string | null>(null);
+  useEffect(() => void openProducts(), []);
+  const panel = productPanel.value;
+  const setPanel = (next: ProductPanel) => {
+    productPanel.value = next;
+  };
   const data = products.value;
   if (productsError.value)
     return (
@@ -57,13 +60,6 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
     : data.rows
         .filter((r) => productFilter.value === 'all' || r.status === productFilter.value)
         .filter((r) => !q || `${r.name} ${r.sku ?? ''} ${r.vendorName}`.toLowerCase().includes(q));
-  const showSubs = async (row: ProductRow) => {
-    try {
-      setSubs({ ...subs, [row.distributorProductId]: await subProductsOf(row.distributorProductId) });
-    } catch (failure) {
-      setSubsError(`Sub-products of ${row.name} could not be read: ${(failure as Error).message}`);
-    }
-  };
   return (
     <section>
       <RoleNote actions={['writeAdditions', 'exportProducts', 'editProducts']} />
@@ -90,9 +86,9 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
         placeholder="Search products, SKUs, vendors"
         aria-label="Search products"
       />
-      {subsError && (
+      {subProductsError.value && (
         <Notice tone="error" title="Could not read sub-products.">
-          {subsError}
+          {subProductsError.value}
         </Notice>
       )}
       {panel?.kind === 'bind' && <BindPanel row={panel.row} onDone={() => setPanel(null)} />}
@@ -128,97 +124,7 @@ export function ProductsPage(props: { focusProductId?: string | undefined }) {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <Fragment key={`${r.distributorProductId}:${r.subProduct}`}>
-                <tr data-testid="product-row" data-name={r.name} class={r.subProduct ? 'sub' : ''}>
-                  <td>
-                    {r.subProduct ? '↳ ' : ''}
-                    {r.name}
-                    {r.usage && !r.subProduct && <span class="muted small"> usage</span>}
-                  </td>
-                  <td>{r.subProduct ? '' : r.sku}</td>
-                  <td class="num">{r.subProduct ? '' : r.subscriptions}</td>
-                  <td>
-                    <span class={`status ${r.status === 'mapped' ? 'ok' : r.status === 'failed' ? 'bad' : 'neutral'}`}>
-                      {r.status}
-                    </span>
-                  </td>
-                  <td>{r.cwCatalogIdentifier ?? '—'}</td>
-                  <td>
-                    {r.usage && <UsageSyncSwitch row={r} />}
-                    {r.usage && !r.subProduct && <MarkupField row={r} />}
-                  </td>
-                  <td class="actions">
-                    {r.status === 'mapped' ? (
-                      <>
-                        <ActionButton action="editProducts" onClick={() => setPanel({ kind: 'edit', row: r })}>
-                          Edit in ConnectWise…
-                        </ActionButton>
-                        <ActionButton action="writeAdditions" onClick={() => setPanel({ kind: 'unbind', row: r })}>
-                          Unbind…
-                        </ActionButton>
-                      </>
-                    ) : (
-                      <>
-                        <ActionButton action="writeAdditions" onClick={() => setPanel({ kind: 'bind', row: r })}>
-                          Bind…
-                        </ActionButton>
-                        <ActionButton action="exportProducts" onClick={() => setPanel({ kind: 'export', row: r })}>
-                          Export…
-                        </ActionButton>
-                      </>
-                    )}
-                    {r.usage && !r.subProduct && (
-                      <button type="button" class="link" onClick={() => void showSubs(r)}>
-                        Sub-products
-                      </button>
-                    )}
-                  </td>
-                </tr>
-                {!r.subProduct &&
-                  subs[r.distributorProductId]
-                    ?.filter(
-                      (name) =>
-                        !data.rows.some(
-                          (x) => x.distributorProductId === r.distributorProductId && x.subProduct === name,
-                        ),
-                    )
-                    .map((name) => (
-                      <tr key={name} class="sub" data-testid="product-row" data-name={name}>
-                        <td>↳ {name}</td>
-                        <td />
-                        <td />
-                        <td>
-                          <span class="status neutral">unmapped</span>
-                        </td>
-                        <td>—</td>
-                        <td />
-                        <td class="actions">
-                          <ActionButton
-                            action="writeAdditions"
-                            onClick={() =>
-                              setPanel({
-                                kind: 'bind',
-                                row: { ...r, subProduct: name, name, status: 'unmapped', mappingId: null },
-                              })
-                            }
-                          >
-                            Bind…
-                          </ActionButton>
-                          <ActionButton
-                            action="exportProducts"
-                            onClick={() =>
-                              setPanel({
-                                kind: 'export',
-                                row: { ...r, subProduct: name, name, sku: null, status: 'unmapped', mappingId: null },
-                              })
-                            }
-                          >
-                            Export…
-                          </ActionButton>
-                        </td>
-                      </tr>
-                    ))}
-              </Fragment>
+              <ProductRows key={`${r.distributorProductId}:${r.subProduct}`} r={r} all={data.rows} />
             ))}
           </tbody>
         </table>
@@ -317,33 +223,7 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
   });
   const [loadError, setLoadError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    void (async () => {
-      let s: Awaited<ReturnType<typeof catalogSetup>>;
-      let p: Awaited<ReturnType<typeof pricingOf>>;
-      try {
-        [s, p] = await Promise.all([catalogSetup(), pricingOf(row.distributorProductId)]);
-        setLoadError(null);
-      } catch (failure) {
-        setLoadError((failure as Error).message);
-        return;
-      }
-      setSetup(s);
-      setPricing(p);
-      const first = p[0];
-      setForm((f) => ({
-        ...f,
-        subcategoryId: s.subcategories[0]?.id ?? 0,
-        typeId: s.types[0]?.id ?? 0,
-        unitOfMeasureId: s.unitsOfMeasure[0]?.id,
-      }));
-      if (first) setAmounts({ price: centsToDecimal(first.unitPrice), cost: centsToDecimal(first.unitCost) });
-    })();
-  }, [row.distributorProductId, attempt]);
-  const set = (k: keyof ExportProductInput) => (v: string) => setForm({ ...form, [k]: v });
-  const amount = (k: 'price' | 'cost') => (v: string) => setAmounts({ ...amounts, [k]: v });
-  const pick = (k: 'subcategoryId' | 'typeId' | 'categoryId' | 'unitOfMeasureId') => (e: Event) =>
-    setForm({ ...form, [k]: Number((e.currentTarget as HTMLSelectElement).value) });
+  useExportStart(row, attempt, { setSetup, setPricing, setLoadError, setForm, setAmounts });
   if (loadError)
     return (
       <div class="panel">
@@ -374,6 +254,121 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
     >
       <h2>Export {row.name} as a new catalog item</h2>
       {error && <div class="notice error">{error.message}</div>}
+      <ExportFields
+        form={form}
+        setForm={setForm}
+        amounts={amounts}
+        setAmounts={setAmounts}
+        pricing={pricing}
+        setup={setup}
+        error={error}
+      />
+      <div class="actions">
+        <button type="submit" class="primary">
+          Export and bind
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The typed price and cost as cents, or the field to fix. */
+function amountFields(amounts: { price: string; cost: string }) {
+  const fields: Record<string, string> = {};
+  const cents = (key: 'priceCents' | 'costCents', text: string) => {
+    try {
+      const value = parseCents(text);
+      if (value < 0) fields[key] = 'cannot be negative';
+      return value;
+    } catch {
+      fields[key] = 'use an amount such as 19.35';
+      return 0;
+    }
+  };
+  const out = { priceCents: cents('priceCents', amounts.price), costCents: cents('costCents', amounts.cost) };
+  return Object.keys(fields).length > 0 ? { fields } : out;
+}
+
+/** One of the catalog's own lists (subcategory, type, unit of measure), chosen by id. */
+function SetupSelect(props: {
+  label: string;
+  name: string;
+  value: number | undefined;
+  options: { id: number; name: string }[];
+  onChange: (e: Event) => void;
+}) {
+  return (
+    <label class="field">
+      <span>{props.label}</span>
+      <select name={props.name} value={props.value} onChange={props.onChange}>
+        {props.options.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** What the export form starts from: the catalog's setup, the distributor's pricing, and the first term's amounts. */
+function useExportStart(
+  row: ProductRow,
+  attempt: number,
+  to: {
+    setSetup: (s: Awaited<ReturnType<typeof catalogSetup>>) => void;
+    setPricing: (p: Awaited<ReturnType<typeof pricingOf>>) => void;
+    setLoadError: (e: string | null) => void;
+    setForm: (f: (prev: ExportProductInput) => ExportProductInput) => void;
+    setAmounts: (a: { price: string; cost: string }) => void;
+  },
+) {
+  const { setSetup, setPricing, setLoadError, setForm, setAmounts } = to;
+  useEffect(() => {
+    void (async () => {
+      let s: Awaited<ReturnType<typeof catalogSetup>>;
+      let p: Awaited<ReturnType<typeof pricingOf>>;
+      try {
+        [s, p] = await Promise.all([catalogSetup(), pricingOf(row.distributorProductId)]);
+        setLoadError(null);
+      } catch (failure) {
+        setLoadError((failure as Error).message);
+        return;
+      }
+      setSetup(s);
+      setPricing(p);
+      const first = p[0];
+      setForm((f) => ({
+        ...f,
+        subcategoryId: s.subcategories[0]?.id ?? 0,
+        typeId: s.types[0]?.id ?? 0,
+        unitOfMeasureId: s.unitsOfMeasure[0]?.id,
+      }));
+      if (first) setAmounts({ price: centsToDecimal(first.unitPrice), cost: centsToDecimal(first.unitCost) });
+    })();
+  }, [row.distributorProductId, attempt]);
+}
+
+/** The export form's fields, as the guide's export screen has them; amounts are typed as text and parsed on submit. */
+function ExportFields(props: {
+  form: ExportProductInput;
+  setForm: (f: ExportProductInput) => void;
+  amounts: { price: string; cost: string };
+  setAmounts: (a: { price: string; cost: string }) => void;
+  pricing: Awaited<ReturnType<typeof pricingOf>>;
+  setup: Awaited<ReturnType<typeof catalogSetup>>;
+  error: FormError | null;
+}) {
+  const { form, setForm, amounts, setAmounts, pricing, setup, error } = props;
+  const set = (k: keyof ExportProductInput) => (v: string) => setForm({ ...form, [k]: v });
+  const amount = (k: 'price' | 'cost') => (v: string) => setAmounts({ ...amounts, [k]: v });
+  const pick = (k: 'subcategoryId' | 'typeId' | 'categoryId' | 'unitOfMeasureId') => (e: Event) =>
+    setForm({ ...form, [k]: Number((e.currentTarget as HTMLSelectElement).value) });
+  return (
+    <>
       <div class="grid">
         <Field
           label="Description"
@@ -430,26 +425,14 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
           onInput={set('vendorSku')}
           error={error?.fields.vendorSku}
         />
-        <label class="field">
-          <span>Subcategory</span>
-          <select name="subcategoryId" value={form.subcategoryId} onChange={pick('subcategoryId')}>
-            {setup.subcategories.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="field">
-          <span>Type</span>
-          <select name="typeId" value={form.typeId} onChange={pick('typeId')}>
-            {setup.types.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SetupSelect
+          label="Subcategory"
+          name="subcategoryId"
+          value={form.subcategoryId}
+          options={setup.subcategories}
+          onChange={pick('subcategoryId')}
+        />
+        <SetupSelect label="Type" name="typeId" value={form.typeId} options={setup.types} onChange={pick('typeId')} />
         <label class="field">
           <span>Class</span>
           <select
@@ -466,16 +449,13 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
             ))}
           </select>
         </label>
-        <label class="field">
-          <span>Unit of measure</span>
-          <select name="unitOfMeasureId" value={form.unitOfMeasureId} onChange={pick('unitOfMeasureId')}>
-            {setup.unitsOfMeasure.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SetupSelect
+          label="Unit of measure"
+          name="unitOfMeasureId"
+          value={form.unitOfMeasureId}
+          options={setup.unitsOfMeasure}
+          onChange={pick('unitOfMeasureId')}
+        />
       </div>
       <Field
         label="Customer description"
@@ -486,31 +466,103 @@ function ExportPanel({ row, onDone }: { row: ProductRow; onDone: () => void }) {
         onInput={set('customerDescription')}
         error={error?.fields.customerDescription}
       />
-      <div class="actions">
-        <button type="submit" class="primary">
-          Export and bind
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </>
   );
 }
 
-/** The typed price and cost as cents, or the field to fix. */
-function amountFields(amounts: { price: string; cost: string }) {
-  const fields: Record<string, string> = {};
-  const cents = (key: 'priceCents' | 'costCents', text: string) => {
-    try {
-      const value = parseCents(text);
-      if (value < 0) fields[key] = 'cannot be negative';
-      return value;
-    } catch {
-      fields[key] = 'use an amount such as 19.35';
-      return 0;
-    }
+/** One product's row, with the actions its state allows, and its sub-products not bound yet when asked for. */
+function ProductRows({ r, all }: { r: ProductRow; all: ProductRow[] }) {
+  const open = (next: ProductPanel) => {
+    productPanel.value = next;
   };
-  const out = { priceCents: cents('priceCents', amounts.price), costCents: cents('costCents', amounts.cost) };
-  return Object.keys(fields).length > 0 ? { fields } : out;
+  return (
+    <>
+      <tr data-testid="product-row" data-name={r.name} class={r.subProduct ? 'sub' : ''}>
+        <td>
+          {r.subProduct ? '↳ ' : ''}
+          {r.name}
+          {r.usage && !r.subProduct && <span class="muted small"> usage</span>}
+        </td>
+        <td>{r.subProduct ? '' : r.sku}</td>
+        <td class="num">{r.subProduct ? '' : r.subscriptions}</td>
+        <td>
+          <span class={`status ${r.status === 'mapped' ? 'ok' : r.status === 'failed' ? 'bad' : 'neutral'}`}>
+            {r.status}
+          </span>
+        </td>
+        <td>{r.cwCatalogIdentifier ?? '—'}</td>
+        <td>
+          {r.usage && <UsageSyncSwitch row={r} />}
+          {r.usage && !r.subProduct && <MarkupField row={r} />}
+        </td>
+        <td class="actions">
+          {r.status === 'mapped' ? (
+            <>
+              <ActionButton action="editProducts" onClick={() => open({ kind: 'edit', row: r })}>
+                Edit in ConnectWise…
+              </ActionButton>
+              <ActionButton action="writeAdditions" onClick={() => open({ kind: 'unbind', row: r })}>
+                Unbind…
+              </ActionButton>
+            </>
+          ) : (
+            <>
+              <ActionButton action="writeAdditions" onClick={() => open({ kind: 'bind', row: r })}>
+                Bind…
+              </ActionButton>
+              <ActionButton action="exportProducts" onClick={() => open({ kind: 'export', row: r })}>
+                Export…
+              </ActionButton>
+            </>
+          )}
+          {r.usage && !r.subProduct && (
+            <button type="button" class="link" onClick={() => void showSubProducts(r)}>
+              Sub-products
+            </button>
+          )}
+        </td>
+      </tr>
+      {!r.subProduct &&
+        subProductNames.value[r.distributorProductId]
+          ?.filter(
+            (name) => !all.some((x) => x.distributorProductId === r.distributorProductId && x.subProduct === name),
+          )
+          .map((name) => (
+            <tr key={name} class="sub" data-testid="product-row" data-name={name}>
+              <td>↳ {name}</td>
+              <td />
+              <td />
+              <td>
+                <span class="status neutral">unmapped</span>
+              </td>
+              <td>—</td>
+              <td />
+              <td class="actions">
+                <ActionButton
+                  action="writeAdditions"
+                  onClick={() =>
+                    open({
+                      kind: 'bind',
+                      row: { ...r, subProduct: name, name, status: 'unmapped', mappingId: null },
+                    })
+                  }
+                >
+                  Bind…
+                </ActionButton>
+                <ActionButton
+                  action="exportProducts"
+                  onClick={() =>
+                    open({
+                      kind: 'export',
+                      row: { ...r, subProduct: name, name, sku: null, status: 'unmapped', mappingId: null },
+                    })
+                  }
+                >
+                  Export…
+                </ActionButton>
+              </td>
+            </tr>
+          ))}
+    </>
+  );
 }
