@@ -9,7 +9,15 @@ import { lazyPage } from '../components/Lazy.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { dname } from '../models/distributor.ts';
 import { hostBridge, screen } from '../models/session.ts';
-import { ignore, loadPod, type PodRow, podList, podMessage, syncFromPod } from '../models/unsynced.ts';
+import {
+  ignore,
+  loadPod,
+  type PodRow,
+  type PodUsage as PodUsageRow,
+  podList,
+  podMessage,
+  syncFromPod,
+} from '../models/unsynced.ts';
 
 // The review and the Log open inside the pod only when a row or a sync's results lead there.
 const ReviewPage = lazyPage(() => import('./ReviewPage.tsx').then((m) => m.ReviewPage));
@@ -20,7 +28,6 @@ const UsageReviewPage = lazyPage(() => import('./UsageReviewPage.tsx').then((m) 
 export function AgreementPod({ agreementId }: { agreementId: number }) {
   // onLoad (first load and every refresh) sets the screen again; reload the list each time.
   useEffect(() => void loadPod(agreementId), [agreementId, screen.value]);
-  const [confirming, setConfirming] = useState<string | null>(null);
   // A sync's result is brought into view when it arrives, whatever was scrolled to confirm it.
   const messageRef = useRef<HTMLDivElement>(null);
   useEffect(() => messageRef.current?.scrollIntoView({ block: 'nearest' }), [podMessage.value?.text]);
@@ -114,82 +121,7 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
               </span>
             )}
           </p>
-          <table class="pod-rows" data-testid="pod-rows">
-            <thead>
-              <tr>
-                <th>Product</th>
-                <th>State</th>
-                <th class="num">
-                  <abbr title="Quantity ConnectWise bills">CW</abbr>
-                </th>
-                <th class="num">{dname()}</th>
-                <th class="num">
-                  <abbr title="Monthly difference">Monthly</abbr>
-                </th>
-                <th>
-                  <abbr title="How long the oldest unbilled change has waited">Unbilled</abbr>
-                </th>
-                <th>
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.rows.map((r: PodRow) => [
-                <tr
-                  key={r.subscriptionId}
-                  data-testid="pod-row"
-                  data-subscription={r.subscriptionId}
-                  data-state={r.state}
-                >
-                  <td class="product" title={r.reason ?? r.productName}>
-                    <span>{r.productName}</span>
-                  </td>
-                  <td>
-                    <span class={`status ${r.overBilling ? 'bad' : stateTone(r.state)}`} title={r.reason ?? undefined}>
-                      {r.overBilling && r.state === 'out-of-sync' ? 'Billed too many' : stateLabel(r.state)}
-                    </span>
-                  </td>
-                  <td class="num" data-label="CW">
-                    {r.cwQuantity ?? '—'}
-                  </td>
-                  <td class="num" data-label={dname()}>
-                    {r.distributorQuantity ?? '?'}
-                  </td>
-                  <td class="num money" data-label="Monthly" title={r.possiblyBilled ?? undefined}>
-                    {signedMoney(r.monthlyDifference)}
-                    {r.possiblyBilled && <span class="muted">?</span>}
-                  </td>
-                  <td data-label="Unbilled" title={r.outOfSyncSince ? `since ${day(r.outOfSyncSince)}` : undefined}>
-                    {r.outOfSyncSince ? age(r.outOfSyncSince) : '—'}
-                  </td>
-                  <td class="actions">
-                    {confirming !== r.subscriptionId && (
-                      <RowActions
-                        row={r}
-                        confirm={() => setConfirming(r.subscriptionId)}
-                        review={() => setReviewing({ id: r.subscriptionId, usage: r.usage })}
-                      />
-                    )}
-                  </td>
-                </tr>,
-                confirming === r.subscriptionId && (
-                  <tr key={`${r.subscriptionId}-confirm`} class="confirm-row">
-                    <td colSpan={7}>
-                      <ConfirmSync
-                        row={r}
-                        onConfirm={() => {
-                          setConfirming(null);
-                          void syncFromPod(r.subscriptionId);
-                        }}
-                        onCancel={() => setConfirming(null)}
-                      />
-                    </td>
-                  </tr>
-                ),
-              ])}
-            </tbody>
-          </table>
+          <PodRows rows={state.rows} review={(r) => setReviewing({ id: r.subscriptionId, usage: r.usage })} />
           {state.rows.some((r) => r.reason) && (
             <details class="small">
               <summary>Why each row is here</summary>
@@ -204,24 +136,104 @@ export function AgreementPod({ agreementId }: { agreementId: number }) {
           )}
         </>
       )}
-      {state.usage.length > 0 && (
-        <details class="small" data-testid="pod-usage">
-          <summary>Usage billed here, last month</summary>
-          <ul>
-            {state.usage.map((u) => (
-              <li key={u.subscriptionId}>
-                <button type="button" class="link" onClick={() => setReviewing({ id: u.subscriptionId, usage: true })}>
-                  {u.productName}
-                </button>
-                {u.month
-                  ? `: ${formatCents(u.month.totalCents)}${u.month.final ? '' : ' so far'}${u.state === 'in-sync' ? ', billed' : ''}`
-                  : ''}
-              </li>
-            ))}
-          </ul>
-        </details>
-      )}
+      <PodUsage usage={state.usage} review={(id) => setReviewing({ id, usage: true })} />
     </section>
+  );
+}
+
+/** Usage billed on this agreement last month, each opening its usage review. */
+function PodUsage({ usage, review }: { usage: PodUsageRow[]; review: (subscriptionId: string) => void }) {
+  if (usage.length === 0) return null;
+  return (
+    <details class="small" data-testid="pod-usage">
+      <summary>Usage billed here, last month</summary>
+      <ul>
+        {usage.map((u) => (
+          <li key={u.subscriptionId}>
+            <button type="button" class="link" onClick={() => review(u.subscriptionId)}>
+              {u.productName}
+            </button>
+            {u.month
+              ? `: ${formatCents(u.month.totalCents)}${u.month.final ? '' : ' so far'}${u.state === 'in-sync' ? ', billed' : ''}`
+              : ''}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+/** The rows that need attention, each with its actions, and its confirmation in a row of its own under it. */
+function PodRows({ rows, review }: { rows: PodRow[]; review: (row: PodRow) => void }) {
+  const [confirming, setConfirming] = useState<string | null>(null);
+  return (
+    <table class="pod-rows" data-testid="pod-rows">
+      <thead>
+        <tr>
+          <th>Product</th>
+          <th>State</th>
+          <th class="num">
+            <abbr title="Quantity ConnectWise bills">CW</abbr>
+          </th>
+          <th class="num">{dname()}</th>
+          <th class="num">
+            <abbr title="Monthly difference">Monthly</abbr>
+          </th>
+          <th>
+            <abbr title="How long the oldest unbilled change has waited">Unbilled</abbr>
+          </th>
+          <th>
+            <span class="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r: PodRow) => [
+          <tr key={r.subscriptionId} data-testid="pod-row" data-subscription={r.subscriptionId} data-state={r.state}>
+            <td class="product" title={r.reason ?? r.productName}>
+              <span>{r.productName}</span>
+            </td>
+            <td>
+              <span class={`status ${r.overBilling ? 'bad' : stateTone(r.state)}`} title={r.reason ?? undefined}>
+                {r.overBilling && r.state === 'out-of-sync' ? 'Billed too many' : stateLabel(r.state)}
+              </span>
+            </td>
+            <td class="num" data-label="CW">
+              {r.cwQuantity ?? '—'}
+            </td>
+            <td class="num" data-label={dname()}>
+              {r.distributorQuantity ?? '?'}
+            </td>
+            <td class="num money" data-label="Monthly" title={r.possiblyBilled ?? undefined}>
+              {signedMoney(r.monthlyDifference)}
+              {r.possiblyBilled && <span class="muted">?</span>}
+            </td>
+            <td data-label="Unbilled" title={r.outOfSyncSince ? `since ${day(r.outOfSyncSince)}` : undefined}>
+              {r.outOfSyncSince ? age(r.outOfSyncSince) : '—'}
+            </td>
+            <td class="actions">
+              {confirming !== r.subscriptionId && (
+                <RowActions row={r} confirm={() => setConfirming(r.subscriptionId)} review={() => review(r)} />
+              )}
+            </td>
+          </tr>,
+          confirming === r.subscriptionId && (
+            <tr key={`${r.subscriptionId}-confirm`} class="confirm-row">
+              <td colSpan={7}>
+                <ConfirmSync
+                  row={r}
+                  onConfirm={() => {
+                    setConfirming(null);
+                    void syncFromPod(r.subscriptionId);
+                  }}
+                  onCancel={() => setConfirming(null)}
+                />
+              </td>
+            </tr>
+          ),
+        ])}
+      </tbody>
+    </table>
   );
 }
 
