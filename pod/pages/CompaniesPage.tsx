@@ -99,89 +99,103 @@ export function CompaniesPage() {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.distributorCompanyId} data-testid="company-row" data-name={r.name}>
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${r.name}`}
-                    checked={selected.value.has(r.distributorCompanyId)}
-                    onChange={() => toggle(r.distributorCompanyId)}
-                  />
-                </td>
-                <td>{r.name}</td>
-                <td>
-                  {r.cwCompanyId ? (
-                    <button
-                      type="button"
-                      class="link"
-                      onClick={() =>
-                        void hostBridge()?.request('openScreen', { newTab: true, screen: 'company', id: r.cwCompanyId })
-                      }
-                    >
-                      {r.cwCompanyName}
-                    </button>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td>
-                  <span class={`status ${r.status === 'mapped' ? 'ok' : r.status === 'failed' ? 'bad' : 'neutral'}`}>
-                    {r.status}
-                  </span>
-                  {results[r.distributorCompanyId] && (
-                    <div
-                      class={`small ${results[r.distributorCompanyId]!.ok ? 'ok-text' : 'bad-text'}`}
-                      data-testid="row-result"
-                    >
-                      {results[r.distributorCompanyId]!.message}
-                    </div>
-                  )}
-                </td>
-                <td>
-                  {r.suggestion ? (
-                    <>
-                      {r.suggestion.name} ({r.suggestion.score}%)
-                      <div class="muted small">{r.suggestion.reasons.join(', ')}</div>
-                    </>
-                  ) : r.status === 'unmapped' ? (
-                    <span class="muted">none</span>
-                  ) : (
-                    ''
-                  )}
-                </td>
-                <td>
-                  {r.status === 'mapped' ? (
-                    <ActionButton action="writeAdditions" onClick={() => setUnbinding(r)}>
-                      Unbind…
-                    </ActionButton>
-                  ) : (
-                    <span class="inline">
-                      {r.suggestion && (
-                        <ActionButton
-                          action="writeAdditions"
-                          class="primary"
-                          onClick={() =>
-                            void bindRow(r.distributorCompanyId, r.suggestion!.cwCompanyId, r.suggestion!.name)
-                          }
-                        >
-                          Bind
-                        </ActionButton>
-                      )}
-                      <BindTo row={r} />
-                      {!r.suggestion && (
-                        <ActionButton action="createCompanies" onClick={() => setCreating(r)}>
-                          Create in ConnectWise…
-                        </ActionButton>
-                      )}
-                    </span>
-                  )}
-                </td>
-              </tr>
+              <CompanyLine
+                key={r.distributorCompanyId}
+                r={r}
+                result={results[r.distributorCompanyId]}
+                onUnbind={() => setUnbinding(r)}
+                onCreate={() => setCreating(r)}
+              />
             ))}
           </tbody>
         </table>
       )}
     </section>
+  );
+}
+
+/** One distributor company: its binding, the last bulk action's word on it, its suggestion, and what can be done. */
+function CompanyLine(props: {
+  r: CompanyRow;
+  result: { ok: boolean; message: string } | undefined;
+  onUnbind: () => void;
+  onCreate: () => void;
+}) {
+  const { r, result, onUnbind, onCreate } = props;
+  return (
+    <tr data-testid="company-row" data-name={r.name}>
+      <td>
+        <input
+          type="checkbox"
+          aria-label={`Select ${r.name}`}
+          checked={selected.value.has(r.distributorCompanyId)}
+          onChange={() => toggle(r.distributorCompanyId)}
+        />
+      </td>
+      <td>{r.name}</td>
+      <td>
+        {r.cwCompanyId ? (
+          <button
+            type="button"
+            class="link"
+            onClick={() =>
+              void hostBridge()?.request('openScreen', { newTab: true, screen: 'company', id: r.cwCompanyId })
+            }
+          >
+            {r.cwCompanyName}
+          </button>
+        ) : (
+          '—'
+        )}
+      </td>
+      <td>
+        <span class={`status ${r.status === 'mapped' ? 'ok' : r.status === 'failed' ? 'bad' : 'neutral'}`}>
+          {r.status}
+        </span>
+        {result && (
+          <div class={`small ${result.ok ? 'ok-text' : 'bad-text'}`} data-testid="row-result">
+            {result.message}
+          </div>
+        )}
+      </td>
+      <td>
+        {r.suggestion ? (
+          <>
+            {r.suggestion.name} ({r.suggestion.score}%)
+            <div class="muted small">{r.suggestion.reasons.join(', ')}</div>
+          </>
+        ) : r.status === 'unmapped' ? (
+          <span class="muted">none</span>
+        ) : (
+          ''
+        )}
+      </td>
+      <td>
+        {r.status === 'mapped' ? (
+          <ActionButton action="writeAdditions" onClick={onUnbind}>
+            Unbind…
+          </ActionButton>
+        ) : (
+          <span class="inline">
+            {r.suggestion && (
+              <ActionButton
+                action="writeAdditions"
+                class="primary"
+                onClick={() => void bindRow(r.distributorCompanyId, r.suggestion!.cwCompanyId, r.suggestion!.name)}
+              >
+                Bind
+              </ActionButton>
+            )}
+            <BindTo row={r} />
+            {!r.suggestion && (
+              <ActionButton action="createCompanies" onClick={onCreate}>
+                Create in ConnectWise…
+              </ActionButton>
+            )}
+          </span>
+        )}
+      </td>
+    </tr>
   );
 }
 

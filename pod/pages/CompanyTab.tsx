@@ -374,55 +374,7 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
             <div class="muted small">{choices.filter((c) => !c.eligible).length} not offered; hover for why</div>
           )}
         </td>
-        <td>
-          <span class={`status ${stateTone(sub.state)}`} data-testid="state" title={stateExplain(sub.state)}>
-            {stateLabel(sub.state)}
-          </span>
-          {sub.monthlyDifference !== null && sub.monthlyDifference !== 0 && (
-            <strong class="small" data-testid="monthly-difference">
-              {' '}
-              {signedMoney(sub.monthlyDifference)} a month
-            </strong>
-          )}
-          {(sub.difference || sub.error) && <div class="small muted">{sub.difference ?? sub.error}</div>}
-          {sub.notes.map((n) => (
-            <div key={n} class="small muted" data-testid="note">
-              {n}
-            </div>
-          ))}
-          {sub.usageMonth && (
-            <div class="small" data-testid="usage-month">
-              {monthName(`${sub.usageMonth.period}-01`)}: {formatCents(sub.usageMonth.totalCents)}
-              {sub.usageMonth.final ? '' : ' so far'}
-              {sub.usageMonth.changeCents !== 0 ? ` (${signedMoney(sub.usageMonth.changeCents)} to write)` : ''}
-            </div>
-          )}
-          {sub.usage && sub.agreementId !== null && productBound && sub.state !== 'unmapped' && (
-            <div>
-              <button
-                type="button"
-                class={sub.state === 'in-sync' ? '' : 'primary'}
-                onClick={() => (view.value = { page: 'review', subscriptionId: sub.id, usage: true })}
-              >
-                Review usage…
-              </button>
-            </div>
-          )}
-          {!sub.usage &&
-            sub.agreementId !== null &&
-            productBound &&
-            (sub.state === 'out-of-sync' || sub.state === 'mapped') && (
-              <div>
-                <button
-                  type="button"
-                  class="primary"
-                  onClick={() => (view.value = { page: 'review', subscriptionId: sub.id })}
-                >
-                  Review sync…
-                </button>
-              </div>
-            )}
-        </td>
+        <SubscriptionState sub={sub} productBound={productBound} />
       </tr>
       {history && (
         <tr>
@@ -432,5 +384,60 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
         </tr>
       )}
     </>
+  );
+}
+
+/** A subscription's state with its money, why it differs, its usage month, and the review that settles it. */
+function SubscriptionState({ sub, productBound }: { sub: SubscriptionRow; productBound: boolean }) {
+  return (
+    <td>
+      <span class={`status ${stateTone(sub.state)}`} data-testid="state" title={stateExplain(sub.state)}>
+        {stateLabel(sub.state)}
+      </span>
+      {sub.monthlyDifference !== null && sub.monthlyDifference !== 0 && (
+        <strong class="small" data-testid="monthly-difference">
+          {' '}
+          {signedMoney(sub.monthlyDifference)} a month
+        </strong>
+      )}
+      {(sub.difference || sub.error) && <div class="small muted">{sub.difference ?? sub.error}</div>}
+      {sub.notes.map((n) => (
+        <div key={n} class="small muted" data-testid="note">
+          {n}
+        </div>
+      ))}
+      {sub.usageMonth && (
+        <div class="small" data-testid="usage-month">
+          {monthName(`${sub.usageMonth.period}-01`)}: {formatCents(sub.usageMonth.totalCents)}
+          {sub.usageMonth.final ? '' : ' so far'}
+          {sub.usageMonth.changeCents !== 0 ? ` (${signedMoney(sub.usageMonth.changeCents)} to write)` : ''}
+        </div>
+      )}
+      {sub.usage && sub.agreementId !== null && productBound && sub.state !== 'unmapped' && (
+        <div>
+          <button
+            type="button"
+            class={sub.state === 'in-sync' ? '' : 'primary'}
+            onClick={() => (view.value = { page: 'review', subscriptionId: sub.id, usage: true })}
+          >
+            Review usage…
+          </button>
+        </div>
+      )}
+      {!sub.usage &&
+        sub.agreementId !== null &&
+        productBound &&
+        (sub.state === 'out-of-sync' || sub.state === 'mapped') && (
+          <div>
+            <button
+              type="button"
+              class="primary"
+              onClick={() => (view.value = { page: 'review', subscriptionId: sub.id })}
+            >
+              Review sync…
+            </button>
+          </div>
+        )}
+    </td>
   );
 }

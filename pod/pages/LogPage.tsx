@@ -6,6 +6,7 @@ import { Notice } from '../components/Notice.tsx';
 import {
   downloadLogCsv,
   type LogFilters,
+  type LogRow,
   loadLog,
   logError,
   logFilters,
@@ -173,77 +174,82 @@ export function LogPage(props: { operations?: string[]; subscription?: string; r
             </tr>
           </thead>
           <tbody>
-            {byOperation(rows).map(({ row: r, earlier }) => (
-              <tr key={r.id} data-testid="log-row" data-outcome={r.outcome}>
-                <td>{when(r.at)}</td>
-                <td>{r.actorType === 'scheduled' ? 'Scheduled sync' : r.actorName}</td>
-                <td>
-                  {actionWords(r.action, r.outcome)}
-                  {r.cwRecordId ? ` (${RECORD[r.action.split('.')[0]!] ?? 'record'} #${r.cwRecordId})` : ''}
-                  {r.title && <div class="small muted">{r.title}</div>}
-                  {earlier.length > 0 && (
-                    <details class="small" data-testid="log-attempts">
-                      <summary>
-                        {earlier.length} earlier attempt{earlier.length === 1 ? '' : 's'}
-                      </summary>
-                      <ul>
-                        {earlier.map((e) => (
-                          <li key={e.id}>
-                            {when(e.at)} · {e.actorType === 'scheduled' ? 'Scheduled sync' : e.actorName} ·{' '}
-                            {actionWords(e.action, e.outcome)}
-                            {e.errorMessage ? `: ${e.errorMessage}` : ''}
-                          </li>
-                        ))}
-                      </ul>
-                    </details>
-                  )}
-                </td>
-                <td>{r.companyName ?? earlier.find((e) => e.companyName)?.companyName ?? '—'}</td>
-                <td>{r.productName ?? earlier.find((e) => e.productName)?.productName ?? '—'}</td>
-                <td class="num" data-testid="log-quantity">
-                  {change(r.beforeQuantity, r.quantity, String)}
-                </td>
-                <td class="num" data-testid="log-amount">
-                  {change(r.beforeAmount, r.amount, formatCents)}
-                </td>
-                <td>
-                  <span class={`status ${r.outcome === 'success' ? 'ok' : 'bad'}`}>
-                    {r.outcome === 'unknown' ? 'no answer' : r.outcome}
-                  </span>
-                  {r.errorMessage && (
-                    // ConnectWise's own words (paths, codes) are for whoever digs; the line says what happened.
-                    <details class="small" data-testid="log-details">
-                      <summary>
-                        {r.outcome === 'unknown' ? 'ConnectWise gave no clear answer' : 'ConnectWise refused it'}
-                      </summary>
-                      <span class="bad-text">{r.errorMessage}</span>
-                    </details>
-                  )}
-                  {r.outcome !== 'success' && r.operationKey && (
-                    <div class="small muted" data-testid="op-state">
-                      {opStateNote(r.opState)}
-                    </div>
-                  )}
-                  {r.operationKey && retryResults.value[r.operationKey] && (
-                    <div class="small">{retryResults.value[r.operationKey]}</div>
-                  )}
-                </td>
-                <td>
-                  {r.retryable && r.operationKey && (
-                    <>
-                      <ActionButton action="writeAdditions" onClick={() => void retry(r.operationKey!)}>
-                        Retry
-                      </ActionButton>{' '}
-                      <WaiveButton opKey={r.operationKey} />
-                    </>
-                  )}
-                </td>
-              </tr>
+            {byOperation(rows).map(({ row, earlier }) => (
+              <LogEntry key={row.id} r={row} earlier={earlier} />
             ))}
           </tbody>
         </table>
       )}
     </section>
+  );
+}
+
+/** One write as the Log shows it: who, what, the company and product, the change, its outcome, and its earlier attempts. */
+function LogEntry({ r, earlier }: { r: LogRow; earlier: LogRow[] }) {
+  return (
+    <tr data-testid="log-row" data-outcome={r.outcome}>
+      <td>{when(r.at)}</td>
+      <td>{r.actorType === 'scheduled' ? 'Scheduled sync' : r.actorName}</td>
+      <td>
+        {actionWords(r.action, r.outcome)}
+        {r.cwRecordId ? ` (${RECORD[r.action.split('.')[0]!] ?? 'record'} #${r.cwRecordId})` : ''}
+        {r.title && <div class="small muted">{r.title}</div>}
+        {earlier.length > 0 && (
+          <details class="small" data-testid="log-attempts">
+            <summary>
+              {earlier.length} earlier attempt{earlier.length === 1 ? '' : 's'}
+            </summary>
+            <ul>
+              {earlier.map((e) => (
+                <li key={e.id}>
+                  {when(e.at)} · {e.actorType === 'scheduled' ? 'Scheduled sync' : e.actorName} ·{' '}
+                  {actionWords(e.action, e.outcome)}
+                  {e.errorMessage ? `: ${e.errorMessage}` : ''}
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
+      </td>
+      <td>{r.companyName ?? earlier.find((e) => e.companyName)?.companyName ?? '—'}</td>
+      <td>{r.productName ?? earlier.find((e) => e.productName)?.productName ?? '—'}</td>
+      <td class="num" data-testid="log-quantity">
+        {change(r.beforeQuantity, r.quantity, String)}
+      </td>
+      <td class="num" data-testid="log-amount">
+        {change(r.beforeAmount, r.amount, formatCents)}
+      </td>
+      <td>
+        <span class={`status ${r.outcome === 'success' ? 'ok' : 'bad'}`}>
+          {r.outcome === 'unknown' ? 'no answer' : r.outcome}
+        </span>
+        {r.errorMessage && (
+          // ConnectWise's own words (paths, codes) are for whoever digs; the line says what happened.
+          <details class="small" data-testid="log-details">
+            <summary>{r.outcome === 'unknown' ? 'ConnectWise gave no clear answer' : 'ConnectWise refused it'}</summary>
+            <span class="bad-text">{r.errorMessage}</span>
+          </details>
+        )}
+        {r.outcome !== 'success' && r.operationKey && (
+          <div class="small muted" data-testid="op-state">
+            {opStateNote(r.opState)}
+          </div>
+        )}
+        {r.operationKey && retryResults.value[r.operationKey] && (
+          <div class="small">{retryResults.value[r.operationKey]}</div>
+        )}
+      </td>
+      <td>
+        {r.retryable && r.operationKey && (
+          <>
+            <ActionButton action="writeAdditions" onClick={() => void retry(r.operationKey!)}>
+              Retry
+            </ActionButton>{' '}
+            <WaiveButton opKey={r.operationKey} />
+          </>
+        )}
+      </td>
+    </tr>
   );
 }
 
