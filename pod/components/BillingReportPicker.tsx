@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, read } from '../api.ts';
+import { chooseBillingReport, readBillingReports } from '../models/connections.ts';
 import { ActionButton } from './Allowed.tsx';
 import { Notice } from './Notice.tsx';
 
@@ -19,7 +19,7 @@ export function BillingReportPicker({ kind, displayName }: { kind: string; displ
   const [said, setSaid] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    read(api.connections[':kind']['billing-reports'].$get({ param: { kind } })).then(
+    readBillingReports(kind).then(
       (r) => {
         setReports(
           [...r.reports].sort(
@@ -34,9 +34,7 @@ export function BillingReportPicker({ kind, displayName }: { kind: string; displ
   const save = async () => {
     setBusy(true);
     try {
-      const r = await read(
-        api.connections[':kind']['billing-report'].$put({ param: { kind }, json: { reportId: chosen } }),
-      );
+      const r = await chooseBillingReport(kind, chosen);
       setSaid({ tone: 'ok', text: `${displayName}'s invoices are read from "${r.name}".` });
     } catch (e) {
       setSaid({ tone: 'error', text: (e as Error).message });

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { NewDistributorCompanyInput } from '../../shared/schemas/mapping.ts';
-import { ApiError, api, read } from '../api.ts';
+import { ApiError } from '../api.ts';
+import { createDistributorCompany } from '../models/company-tab.ts';
 import { dname } from '../models/distributor.ts';
 import { type FormError, formError } from '../models/forms.ts';
 import { fail } from '../models/session.ts';
@@ -44,9 +45,7 @@ export function CreateDistributorCompany(props: {
         e.preventDefault();
         setSending(true);
         try {
-          const made = await read(
-            api['distributor-companies'].$post({ json: { ...draft, cwCompanyId: props.cwCompanyId } }),
-          );
+          const made = await createDistributorCompany({ ...draft, cwCompanyId: props.cwCompanyId });
           props.onDone(made.name);
         } catch (failure) {
           if (failure instanceof ApiError && failure.needsReload) return fail(failure);

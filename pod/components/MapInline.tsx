@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { agreementChoices, autoAgreement } from '../../shared/billing/agreements.ts';
+import type { agreementChoices } from '../../shared/billing/agreements.ts';
 import type { BillingTerm } from '../../shared/schemas/distributor.ts';
-import { api, read } from '../api.ts';
+import { agreementChoicesFor, mapFromList } from '../models/company-tab.ts';
 import { ActionButton } from './Allowed.tsx';
 
 /**
@@ -21,11 +21,8 @@ export function MapInline(props: {
     | { kind: 'error'; message: string }
   >({ kind: 'loading' });
   useEffect(() => {
-    read(api.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(props.cwCompanyId) } })).then(
-      (data) => {
-        const choices = agreementChoices(data.agreements, props.billingTerm as BillingTerm, data.today);
-        setState({ kind: 'ready', choices, chosen: autoAgreement(choices, data.defaultAgreementId) });
-      },
+    agreementChoicesFor(props.cwCompanyId, props.billingTerm as BillingTerm).then(
+      (ready) => setState({ kind: 'ready', ...ready }),
       (error: Error) => setState({ kind: 'error', message: error.message }),
     );
   }, [props.cwCompanyId]);
@@ -46,11 +43,7 @@ export function MapInline(props: {
         e.preventDefault();
         if (state.chosen === null) return;
         try {
-          await read(
-            api['service-mappings'].$put({
-              json: { subscriptionId: props.subscriptionId, cwAgreementId: state.chosen },
-            }),
-          );
+          await mapFromList(props.subscriptionId, state.chosen);
           props.onDone(
             `${props.productName} now bills on agreement #${state.chosen}. Re-check to see where it stands.`,
           );

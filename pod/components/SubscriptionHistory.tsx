@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type Answer, api, read } from '../api.ts';
+import { readHistory, type SubscriptionHistoryData } from '../models/company-tab.ts';
 import { dname } from '../models/distributor.ts';
 import { view } from '../models/nav.ts';
 import { day } from './format.ts';
 
-type History = Answer<(typeof api.subscriptions)[':id']['history']['$get']>;
+type History = SubscriptionHistoryData;
 
 const STATUS: Record<string, [string, string]> = {
   billed: ['Billed', 'ok'],
@@ -17,9 +17,7 @@ const STATUS: Record<string, [string, string]> = {
 export function SubscriptionHistory({ subscriptionId }: { subscriptionId: string }) {
   const [state, setState] = useState<History | { error: string } | null>(null);
   useEffect(() => {
-    read(api.subscriptions[':id'].history.$get({ param: { id: subscriptionId } })).then(setState, (error: Error) =>
-      setState({ error: error.message }),
-    );
+    readHistory(subscriptionId).then(setState, (error: Error) => setState({ error: error.message }));
   }, [subscriptionId]);
   if (!state) return <p class="muted small">Reading the history from {dname()}…</p>;
   if ('error' in state) return <p class="bad-text">{state.error}</p>;

@@ -1,4 +1,7 @@
 import { signal } from '@preact/signals';
+import { agreementChoices, autoAgreement } from '../../shared/billing/agreements.ts';
+import type { BillingTerm } from '../../shared/schemas/distributor.ts';
+import type { NewDistributorCompanyInput } from '../../shared/schemas/mapping.ts';
 import { type Answer, ApiError, api, detailOf, read } from '../api.ts';
 import { current as currentDistributor, dname } from './distributor.ts';
 import { fail } from './session.ts';
@@ -75,3 +78,24 @@ export const makeDefault = (mappingId: string, agreementId: number) =>
 export async function searchDistributor(q: string) {
   return read(api['distributor-companies'].$get({ query: { q } }));
 }
+
+/** The agreements one subscription may be mapped to (the unsynced report maps from a row): the tab's own choices. */
+export async function agreementChoicesFor(cwCompanyId: number, billingTerm: BillingTerm) {
+  const data = await read(api.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(cwCompanyId) } }));
+  const choices = agreementChoices(data.agreements, billingTerm, data.today);
+  return { choices, chosen: autoAgreement(choices, data.defaultAgreementId) };
+}
+
+/** Maps a subscription to an agreement from a list, without the tab's reload (the list re-checks instead). */
+export const mapFromList = (subscriptionId: string, cwAgreementId: number) =>
+  read(api['service-mappings'].$put({ json: { subscriptionId, cwAgreementId } }));
+
+export type SubscriptionHistoryData = Answer<(typeof api.subscriptions)[':id']['history']['$get']>;
+
+/** A subscription's quantity changes at the distributor, each with whether ConnectWise bills it. */
+export const readHistory = (subscriptionId: string) =>
+  read(api.subscriptions[':id'].history.$get({ param: { id: subscriptionId } }));
+
+/** Creates the distributor's company for a ConnectWise company and binds the two. */
+export const createDistributorCompany = (json: NewDistributorCompanyInput) =>
+  read(api['distributor-companies'].$post({ json }));

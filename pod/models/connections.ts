@@ -122,3 +122,10 @@ export const disconnectDistributor = (d: DistributorConnection) => {
     }
   });
 };
+
+/** The reports a distributor's portal holds (StreamOne Ion), and the one its invoices are read from. */
+export const readBillingReports = (kind: string) =>
+  read(api.connections[':kind']['billing-reports'].$get({ param: { kind } }));
+
+export const chooseBillingReport = (kind: string, reportId: string) =>
+  read(api.connections[':kind']['billing-report'].$put({ param: { kind }, json: { reportId } }));
