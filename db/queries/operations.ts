@@ -216,6 +216,25 @@ export const outstandingOperations = (db: Database, scope: Scope, subscriptionId
 export const writtenOperations = (db: Database, scope: Scope, subscriptionIds?: readonly string[]) =>
   operationsIn(db, scope, ['confirmed', 'adopted'], subscriptionIds);
 
+/**
+ * A subscription's history of operations in one read, as an assessment needs it: what is still
+ * owed, what was written (drift is measured against it), and what a person waived.
+ */
+export async function operationsOf(db: Database, scope: Scope, subscriptionIds?: readonly string[]) {
+  const rows = await operationsIn(
+    db,
+    scope,
+    [...OUTSTANDING_STATES, 'confirmed', 'adopted', 'waived'],
+    subscriptionIds,
+  );
+  const outstanding = new Set<string>(OUTSTANDING_STATES);
+  return {
+    outstanding: rows.filter((r) => outstanding.has(r.state)),
+    written: rows.filter((r) => r.state === 'confirmed' || r.state === 'adopted'),
+    waived: rows.filter((r) => r.state === 'waived'),
+  };
+}
+
 /** A later plan replaced these before they were written. Only operations nobody is sending. */
 export async function supersedeOperations(
   db: Database,

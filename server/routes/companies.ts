@@ -98,9 +98,9 @@ async function subscriptionRows(
   distributorCompanyId: string,
   cwCompanyId: number,
 ): Promise<{ rows: SubscriptionRow[]; overBilling: OverBilling[] }> {
-  const [assessed, products, agreements] = await Promise.all([
-    assessCompany(ctx, distributorCompanyId, cwCompanyId),
-    listProductMappings(ctx.db, ctx.scope),
+  const products = await listProductMappings(ctx.db, ctx.scope);
+  const [assessed, agreements] = await Promise.all([
+    assessCompany({ ...ctx, products }, distributorCompanyId, cwCompanyId),
     ctx.cwAgreements(cwCompanyId),
   ]);
   const bound = boundProducts(products);

@@ -8,13 +8,7 @@ import {
   type ProductMapping,
   type ServiceMapping,
 } from '../../db/queries/mappings.ts';
-import {
-  type OperationRow,
-  outstandingOperations,
-  supersedeOperations,
-  waivedOperations,
-  writtenOperations,
-} from '../../db/queries/operations.ts';
+import { type OperationRow, operationsOf, supersedeOperations } from '../../db/queries/operations.ts';
 import type { Scope } from '../../db/queries/scope.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import type { StatusRow } from '../../db/queries/status.ts';
@@ -89,6 +83,8 @@ export interface AssessDeps {
   knownAgreements?: () => Promise<readonly AgreementView[]>;
   /** How a usage subscription's lines on a day are read (the tab and the pod reuse recent reads). */
   usageOf?: (subscriptionId: string, day: string) => Promise<UsageReading>;
+  /** The product bindings, when the caller has read them already (the company tab). */
+  products?: readonly ProductMapping[];
 }
 
 export interface AssessScope {
@@ -170,7 +166,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
   const rows: Scope = { tenantId: tenant.id, distributor: distributor.kind };
   const [companies, products, services, ignored, others] = await Promise.all([
     listCompanyMappings(db, rows),
-    listProductMappings(db, rows),
+    deps.products ?? listProductMappings(db, rows),
     listServiceMappings(db, rows),
     ignoredIds(db, rows),
     otherDistributorsBilling(db, rows),
@@ -190,11 +186,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
     .map((s) => (upgrades.has(s.id) ? { ...s, upgrade: upgrades.get(s.id) } : s));
   // The history of what was written, owed and waived: for the subscriptions in scope only.
   const ids = wanted ? subscriptions.map((s) => s.id) : undefined;
-  const [outstanding, written, waived] = await Promise.all([
-    outstandingOperations(db, rows, ids),
-    writtenOperations(db, rows, ids),
-    waivedOperations(db, rows, ids),
-  ]);
+  const { outstanding, written, waived } = await operationsOf(db, rows, ids);
   const waivedOf = groupBy(waived, (r) => r.subscriptionId);
   const outstandingOf = groupBy(outstanding, (r) => r.subscriptionId);
   const writtenOf = groupBy(written, (r) => r.subscriptionId);

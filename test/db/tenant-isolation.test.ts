@@ -193,6 +193,10 @@ describe("scoped reads see only their own tenant's rows, and of those only their
   it('operations, statuses, reports, runs, settings and the log', async () => {
     onlyA(await operations.outstandingOperations(db(), SA));
     expect(await operations.outstandingOperations(db(), SA, [B_ONLY.sub])).toEqual([]);
+    const ofA = await operations.operationsOf(db(), SA);
+    onlyA([...ofA.outstanding, ...ofA.written, ...ofA.waived]);
+    const ofB = await operations.operationsOf(db(), SA, [B_ONLY.sub]);
+    expect([...ofB.outstanding, ...ofB.written, ...ofB.waived]).toEqual([]);
     const byKey = await operations.operationsByKey(db(), SA, [SHARED.op, B_ONLY.op]);
     expect([...byKey.values()].map((r) => r.tenantId)).toEqual([A]);
     onlyTenantA(await operations.operationsToSettle(db(), A, new Date('2026-11-30T00:00:00Z')));
