@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { benchArrears } from './arrears.ts';
 import { benchEngine } from './engine.ts';
+import { benchInvoiceFile } from './invoice-file.ts';
 import { benchJob } from './job.ts';
 import { benchMapping } from './mapping.ts';
 import { benchPod } from './pod.ts';
@@ -36,6 +37,7 @@ await section('Addition engine', benchEngine);
 await section('Scheduled sync, 500 companies / 5,000 subscriptions, 50 ms latency', () => benchJob());
 await section('Arrears job, 500 usage subscriptions (1,000 lines), 50 ms latency', () => benchArrears());
 await section("Reconciliation: October's invoice, 5,000 subscriptions, 50 ms latency", benchReconcile);
+await section("Invoice file: Microsoft's reconciliation file, 50,000 lines", benchInvoiceFile);
 await section('Scale-out on Postgres: 200 tenants × 25 subscriptions, 50 ms latency', benchScale);
 
 const missed = all.filter((f) => f.pass === false);
