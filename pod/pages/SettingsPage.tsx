@@ -31,6 +31,46 @@ const KIND_LABEL: Record<UnattendedKind, string> = {
   usage: 'Usage (arrears)',
 };
 
+/** The sync rules a member chooses, as the connector's rule table names them. */
+const SYNC_RULES: {
+  k: 'positiveChange' | 'negativeChange' | 'cancellation' | 'proration';
+  label: string;
+  options: [string, string][];
+}[] = [
+  {
+    k: 'positiveChange',
+    label: 'Effective date of an increase',
+    options: [
+      ['actual-date', 'Actual date'],
+      ['first-of-current-month', 'First of the current month'],
+    ],
+  },
+  {
+    k: 'negativeChange',
+    label: 'Effective date of a decrease',
+    options: [
+      ['actual-date', 'Actual date'],
+      ['first-of-next-month', 'First of the next month'],
+    ],
+  },
+  {
+    k: 'cancellation',
+    label: 'Cancellation',
+    options: [
+      ['per-cancellation-date', 'Per cancellation date'],
+      ['last-day-of-month', 'Last day of the month'],
+    ],
+  },
+  {
+    k: 'proration',
+    label: 'Proration',
+    options: [
+      ['separate-one-time', 'Separate one-time prorate addition'],
+      ['connectwise-prorates', 'Let ConnectWise prorate (prorating agreements)'],
+    ],
+  },
+];
+
 /** The global sync: when it runs, what it may write unattended, its rules, sync now and its history. */
 export function SettingsPage() {
   useEffect(() => void loadSettings(), []);
@@ -155,8 +195,8 @@ interface FormProps {
 }
 
 /** One sync rule, chosen from its options. */
-function RuleSelect<K extends keyof TenantSettings['rules']>(
-  props: FormProps & { k: K; label: string; options: [TenantSettings['rules'][K], string][] },
+function RuleSelect(
+  props: FormProps & { k: (typeof SYNC_RULES)[number]['k']; label: string; options: [string, string][] },
 ) {
   const { form, setForm, k } = props;
   return (
@@ -164,11 +204,11 @@ function RuleSelect<K extends keyof TenantSettings['rules']>(
       <span>{props.label}</span>
       <select
         name={k}
-        value={form.rules[k] as string}
+        value={form.rules[k]}
         onChange={(e) => setForm({ ...form, rules: { ...form.rules, [k]: e.currentTarget.value } })}
       >
         {props.options.map(([v, text]) => (
-          <option key={String(v)} value={v as string}>
+          <option key={v} value={v}>
             {text}
           </option>
         ))}
@@ -183,46 +223,9 @@ function SyncRulesFields({ form, setForm }: FormProps) {
     <>
       <h2>Sync rules</h2>
       <div class="grid">
-        <RuleSelect
-          form={form}
-          setForm={setForm}
-          k="positiveChange"
-          label="Effective date of an increase"
-          options={[
-            ['actual-date', 'Actual date'],
-            ['first-of-current-month', 'First of the current month'],
-          ]}
-        />
-        <RuleSelect
-          form={form}
-          setForm={setForm}
-          k="negativeChange"
-          label="Effective date of a decrease"
-          options={[
-            ['actual-date', 'Actual date'],
-            ['first-of-next-month', 'First of the next month'],
-          ]}
-        />
-        <RuleSelect
-          form={form}
-          setForm={setForm}
-          k="cancellation"
-          label="Cancellation"
-          options={[
-            ['per-cancellation-date', 'Per cancellation date'],
-            ['last-day-of-month', 'Last day of the month'],
-          ]}
-        />
-        <RuleSelect
-          form={form}
-          setForm={setForm}
-          k="proration"
-          label="Proration"
-          options={[
-            ['separate-one-time', 'Separate one-time prorate addition'],
-            ['connectwise-prorates', 'Let ConnectWise prorate (prorating agreements)'],
-          ]}
-        />
+        {SYNC_RULES.map((r) => (
+          <RuleSelect key={r.k} form={form} setForm={setForm} k={r.k} label={r.label} options={r.options} />
+        ))}
         <label class="field">
           <span>Skip prorates under</span>
           <span class="inline">
