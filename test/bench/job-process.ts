@@ -16,6 +16,7 @@ import { createTestDatabase } from '../helpers/db.ts';
 import { LAUNCHER } from '../helpers/process.ts';
 import { benchVendorTenant, setupBenchTenant } from './bench-tenant.ts';
 import { BENCH_TODAY, jobBenchWorld, jobMappings } from './bench-world.ts';
+import { peakRssMb } from './report.ts';
 import { median, startBenchVendors } from './sandbox-handle.ts';
 
 /**
@@ -90,7 +91,7 @@ try {
         cw: calls.cw,
         pax8: calls.pax8,
         result,
-        peakMb: process.resourceUsage().maxRSS / 1024,
+        peakMb: peakRssMb(),
       };
     }
     const child = spawn(process.execPath, [LAUNCHER, syncEntry, database.url, tenant.id, key, String(BUDGET)], {

@@ -8,6 +8,7 @@ import { runTenantSync } from '../../server/jobs/run.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createVendors } from '../../server/tenants/vendors.ts';
 import { BENCH_TODAY } from './bench-world.ts';
+import { peakRssMb } from './report.ts';
 
 /**
  * One scheduled sync of the benchmark tenant and nothing else, so this process's peak memory
@@ -41,6 +42,4 @@ const result = await runTenantSync(
 );
 const ms = performance.now() - started;
 await database.close();
-process.stdout.write(
-  `${JSON.stringify({ ms, cw: calls.cw, pax8: calls.pax8, result, peakMb: process.resourceUsage().maxRSS / 1024 })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ ms, cw: calls.cw, pax8: calls.pax8, result, peakMb: peakRssMb() })}\n`);

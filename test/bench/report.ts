@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+
 /** One measured figure and, where there is one, the target it is held to. */
 export interface Figure {
   name: string;
@@ -19,5 +21,13 @@ export function printFigures(title: string, figures: Figure[]) {
   }
 }
 
-/** Peak resident memory of this process so far, in MB. */
-export const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+/**
+ * Peak resident memory of this process so far, in MB. Not `maxRSS` where Linux says better: a
+ * spawned process starts with its parent's high-water mark (the benchmark's, hundreds of MB),
+ * while VmHWM counts only this program's memory since it started.
+ */
+export function peakRssMb(): number {
+  const status = existsSync('/proc/self/status') ? readFileSync('/proc/self/status', 'utf8') : '';
+  const kb = status.match(/^VmHWM:\s+(\d+) kB/m)?.[1];
+  return kb ? Number(kb) / 1024 : process.resourceUsage().maxRSS / 1024;
+}
