@@ -36,8 +36,6 @@ import type { Connected, Vendors } from '../tenants/vendors.ts';
 import type { Pacer } from './budget.ts';
 import { describeFailure, isTransient, type RunResult, recordedRun } from './recorded-run.ts';
 
-export { isTransient } from './recorded-run.ts';
-
 export interface RunDeps {
   db: Database;
   vendors: Vendors;

@@ -34,12 +34,6 @@ export type SandboxConnections = Partial<Record<SandboxKey, boolean>>;
 export const sandboxCredentials = (s: RunningSandboxes, key: SandboxKey) =>
   SANDBOXES[key].credentials(s[key] as never, s.world);
 
-/** StreamOne Ion's connection to the sandbox: a refresh token issued now, as the Ion portal issues one. */
-export const sandboxIonCredentials = (s: RunningSandboxes) => sandboxCredentials(s, 'ion');
-
-/** Sophos Central's connection to the sandbox: its partner API credentials. */
-export const sandboxSophosCredentials = (s: RunningSandboxes) => sandboxCredentials(s, 'sophos');
-
 /**
  * What an MSP admin does once, done for the demo: register the tenant (testing both
  * connections) and create the tab and pod in the sandbox ConnectWise's Hosted API table.

@@ -155,17 +155,17 @@ describe('Sophos Central on the Connections page', () => {
   it('is connected, tested and removed like the other distributors', async () => {
     const { startStack } = await import('../../helpers/stack.ts');
     const { signedIn } = await import('../../helpers/api.ts');
-    const { sandboxSophosCredentials } = await import('../../../server/sandbox/bootstrap.ts');
+    const { sandboxCredentials } = await import('../../../server/sandbox/bootstrap.ts');
     const stack = await startStack();
     try {
       const jdoe = await signedIn(stack, 'jdoe');
       const wrong = await jdoe('PUT', '/connections', {
-        distributors: { sophos: { ...sandboxSophosCredentials(stack.sandboxes), clientSecret: 'wrong' } },
+        distributors: { sophos: { ...sandboxCredentials(stack.sandboxes, 'sophos'), clientSecret: 'wrong' } },
       });
       expect(wrong.status).toBe(400);
       expect(JSON.stringify(wrong.body)).toMatch(/Sophos Central did not accept the credentials/);
       const connected = await jdoe('PUT', '/connections', {
-        distributors: { sophos: sandboxSophosCredentials(stack.sandboxes) },
+        distributors: { sophos: sandboxCredentials(stack.sandboxes, 'sophos') },
       });
       expect(connected.status, JSON.stringify(connected.body)).toBe(200);
       const listed = await jdoe('GET', '/connections');
