@@ -15,6 +15,8 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { NewCwAddition, PatchOperation } from '../server/connectwise/types.ts';
+import type { ColumnProfile } from '../server/distributors/files/profile.ts';
+import type { FileLine } from '../server/distributors/files/read.ts';
 import { OPERATION_TYPES } from '../shared/billing/operations.ts';
 import type { Derived } from '../shared/billing/proration.ts';
 import { ASSESSED_STATES } from '../shared/billing/states.ts';
@@ -682,4 +684,84 @@ export const digests = pgTable(
     index('digests_tenant_at_idx').on(t.tenantId, t.at),
     uniqueIndex('digests_tenant_daily_uq').on(t.tenantId, t.day).where(sql`${t.trigger} = 'daily'`),
   ],
+);
+
+/**
+ * A column profile an admin made for a vendor's file: each save is a new version, and an import
+ * keeps the version it was read with. The shipped profiles (Microsoft's, the generic one) are
+ * code, not rows.
+ */
+export const columnProfiles = pgTable(
+  'column_profiles',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** What a file source names it by: lower case, no spaces. */
+    key: text('key').notNull(),
+    version: integer('version').notNull(),
+    profile: jsonb('profile').$type<ColumnProfile>().notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('column_profiles_version_uq').on(t.tenantId, t.key, t.version)],
+);
+
+export const FILE_IMPORT_STATES = ['previewed', 'imported', 'superseded', 'discarded'] as const;
+
+/**
+ * A file uploaded to a file source: previewed first (its bytes sealed here until the member
+ * confirms or discards it), then imported, and superseded when a corrected file for the same
+ * invoice is imported. Imported twice, a file is known by its hash.
+ */
+export const fileImports = pgTable(
+  'file_imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    fileName: text('file_name').notNull(),
+    /** SHA-256 of the file's bytes. */
+    hash: text('hash').notNull(),
+    profileKey: text('profile_key').notNull(),
+    /** The profile as it was read with: a later version does not change what was imported. */
+    profile: jsonb('profile').$type<ColumnProfile>().notNull(),
+    state: text('state', { enum: FILE_IMPORT_STATES }).notNull(),
+    /** The invoices (or, without an invoice column, the months) it bills: a corrected file shares them. */
+    invoiceKeys: jsonb('invoice_keys').$type<string[]>().notNull(),
+    rows: integer('rows').notNull(),
+    lines: integer('lines').notNull(),
+    totals: jsonb('totals').$type<{ currency: string; amountCents: number; fileAmountCents: number }[]>().notNull(),
+    /** The uploaded bytes, sealed; cleared once the import is confirmed or discarded. */
+    fileEnc: text('file_enc'),
+    supersedes: uuid('supersedes'),
+    uploadedBy: text('uploaded_by').notNull(),
+    uploadedAt: at('uploaded_at').notNull().defaultNow(),
+    decidedBy: text('decided_by'),
+    decidedAt: at('decided_at'),
+  },
+  (t) => [
+    index('file_imports_tenant_idx').on(t.tenantId, t.uploadedAt),
+    // One imported copy of a file per tenant: a second import of the same bytes changes nothing.
+    uniqueIndex('file_imports_hash_uq').on(t.tenantId, t.hash).where(sql`${t.state} = 'imported'`),
+    check('file_imports_state_ck', oneOf(t.state, FILE_IMPORT_STATES)),
+  ],
+);
+
+/** One charge of an imported file, as its profile read it. */
+export const fileImportLines = pgTable(
+  'file_import_lines',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => fileImports.id, { onDelete: 'cascade' }),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    row: integer('row').notNull(),
+    line: jsonb('line').$type<FileLine>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.row] }), index('file_import_lines_tenant_idx').on(t.tenantId)],
 );

@@ -15,6 +15,7 @@ import { podRoutes } from './pod-static.ts';
 import { apiRoutes } from './routes/api.ts';
 import type { ApiDeps } from './routes/context.ts';
 import { healthRoutes } from './routes/health.ts';
+import { MAX_UPLOAD_BYTES, UPLOAD_PATH } from './routes/imports.ts';
 import { createVendors, type VendorOptions } from './tenants/vendors.ts';
 
 export interface AppDeps {
@@ -80,21 +81,30 @@ export function createApp(deps: AppDeps) {
     pacer,
     mailer: deps.mailer,
   });
+  const requestLimit = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: (c) => c.json({ code: 'too_large', message: 'The request body is larger than 1 MB.', details: {} }, 413),
+  });
+  const uploadLimit = bodyLimit({
+    maxSize: MAX_UPLOAD_BYTES,
+    onError: (c) =>
+      c.json(
+        {
+          code: 'too_large',
+          message: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. Split it by month or by invoice, or import it with npm run import.`,
+          details: { field: 'file', maxBytes: MAX_UPLOAD_BYTES },
+        },
+        413,
+      ),
+  });
   const app = new Hono()
     .onError(errorHandler(deps.logger))
     .notFound((c) =>
       c.json({ code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, details: {} }, 404),
     )
     .route('/healthz', healthRoutes(deps))
-    // No request needs more than a megabyte; a larger body is refused before it is read.
-    .use(
-      '/api/*',
-      bodyLimit({
-        maxSize: 1024 * 1024,
-        onError: (c) =>
-          c.json({ code: 'too_large', message: 'The request body is larger than 1 MB.', details: {} }, 413),
-      }),
-    )
+    // No request needs more than a megabyte but a file upload; a larger body is refused before it is read.
+    .use('/api/*', (c, next) => (c.req.path === UPLOAD_PATH ? uploadLimit(c, next) : requestLimit(c, next)))
     .route('/api', apiRoutes(apiDeps))
     .route('/pod', podRoutes(deps.podDir, deps.hostOrigins))
     .get('/', (c) => c.redirect('/pod/'));

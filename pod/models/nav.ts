@@ -11,5 +11,6 @@ export type View =
   | { page: 'report' }
   | { page: 'reconcile' }
   | { page: 'settings' }
-  | { page: 'connections' };
+  | { page: 'connections' }
+  | { page: 'imports' };
 export const view = signal<View>({ page: 'company' });

@@ -18,6 +18,7 @@ const ReportPage = lazyPage(() => import('./ReportPage.tsx').then((m) => m.Repor
 const ReconcilePage = lazyPage(() => import('./ReconcilePage.tsx').then((m) => m.ReconcilePage));
 const SettingsPage = lazyPage(() => import('./SettingsPage.tsx').then((m) => m.SettingsPage));
 const ConnectionsPage = lazyPage(() => import('./ConnectionsPage.tsx').then((m) => m.ConnectionsPage));
+const ImportsPage = lazyPage(() => import('./ImportsPage.tsx').then((m) => m.ImportsPage));
 
 const PAGES = [
   { key: 'company', label: 'This company' },
@@ -28,6 +29,7 @@ const PAGES = [
   { key: 'log', label: 'Log' },
   { key: 'settings', label: 'Settings' },
   { key: 'connections', label: 'Connections' },
+  { key: 'imports', label: 'Imports' },
 ] as const satisfies readonly TabItem<Exclude<View['page'], 'review'>>[];
 
 const PLACE_LABEL: Record<string, string> = { company: 'Company', agreement: 'Agreement' };
@@ -123,6 +125,7 @@ export function App() {
           {v.page === 'reconcile' && <ReconcilePage />}
           {v.page === 'settings' && <SettingsPage />}
           {v.page === 'connections' && <ConnectionsPage />}
+          {v.page === 'imports' && <ImportsPage />}
         </Tabs>
       )}
       {where?.screen === 'agreement' && <AgreementPod key={current.value?.kind} agreementId={where.id} />}

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { RetryPolicy } from '../http/retry.ts';
 import type { RequestEvent } from '../http/send.ts';
+import type { ImportedLine } from './files/subscriptions.ts';
 import type { Distributor } from './types.ts';
 
 /** Credentials as stored: each kind's own fields, all text. */
@@ -45,6 +46,13 @@ export interface CredentialStore {
   lock?<T>(fn: (store: CredentialStore) => Promise<T>): Promise<T>;
 }
 
+/** What the product keeps for one tenant's connection beyond its credentials. */
+export interface ConnectionScope {
+  tenantId: string;
+  /** The lines of the files imported into it, superseded files left out (a file source). */
+  importedLines(): Promise<ImportedLine[]>;
+}
+
 /** What the core knows of a kind of distributor: its name, its connection form, and its client. */
 export interface DistributorKind {
   kind: string;
@@ -70,5 +78,10 @@ export interface DistributorKind {
    * still read by tenant setup and rotation.
    */
   legacyInputKey?: string;
-  open(credentials: Credentials, store: CredentialStore, io: DistributorIo): Distributor;
+  /**
+   * A source without an API: its data is the files imported into it, and its connection
+   * form holds a name and a profile, no credentials to check.
+   */
+  imports?: boolean;
+  open(credentials: Credentials, store: CredentialStore, io: DistributorIo, scope?: ConnectionScope): Distributor;
 }

@@ -1,11 +1,19 @@
-export type { CredentialField, CredentialStore, Credentials, DistributorIo, DistributorKind } from './kind-contract.ts';
+export type {
+  ConnectionScope,
+  CredentialField,
+  CredentialStore,
+  Credentials,
+  DistributorIo,
+  DistributorKind,
+} from './kind-contract.ts';
 
+import { filesKind } from './files/kind.ts';
 import { ionKind } from './ion/kind.ts';
 import type { Credentials, DistributorKind } from './kind-contract.ts';
 import { pax8Kind } from './pax8/kind.ts';
 import { sophosKind } from './sophos/kind.ts';
 
-const kinds: DistributorKind[] = [pax8Kind, ionKind, sophosKind];
+const kinds: DistributorKind[] = [pax8Kind, ionKind, sophosKind, filesKind];
 
 /** Every distributor the product can connect, by kind. Adding one is adding its line. */
 export const DISTRIBUTOR_KINDS: readonly DistributorKind[] = kinds;

@@ -28,6 +28,8 @@ export interface DistributorCapabilities {
   history: boolean;
   /** Creating a company at the distributor from a ConnectWise one. */
   createCompany: boolean;
+  /** Its data comes from imported files, not an API: there is nothing to verify or create there. */
+  imports?: boolean;
 }
 
 /**

@@ -17,6 +17,7 @@ import { connectionRoutes } from './connections.ts';
 import type { ApiDeps } from './context.ts';
 import { distributorCompanyRoutes } from './distributor-companies.ts';
 import { historyRoutes } from './history.ts';
+import { importRoutes } from './imports.ts';
 import { notificationRoutes } from './notifications.ts';
 import { planRoutes } from './plans.ts';
 import { productRoutes } from './products.ts';
@@ -200,7 +201,8 @@ export function apiRoutes(deps: ApiDeps) {
     .route('/', historyRoutes(deps))
     .route('/', connectionRoutes(deps))
     .route('/', distributorCompanyRoutes(deps))
-    .route('/', syncRoutes(deps));
+    .route('/', syncRoutes(deps))
+    .route('/', importRoutes(deps));
 }
 
 /** The connecting client's address, when the server runs on Node (absent in tests' in-process requests). */

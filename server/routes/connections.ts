@@ -9,6 +9,7 @@ import {
 } from '../../db/queries/distributors.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
+import { profileExists } from '../distributors/files/imports.ts';
 import { credentialsGiven, DISTRIBUTOR_KINDS, distributorKind } from '../distributors/registry.ts';
 import { AppError, type FieldError, invalidInput } from '../errors.ts';
 import { inMemberWords } from '../http/member-words.ts';
@@ -210,6 +211,11 @@ function connectionRotationRoutes(deps: ApiDeps) {
           { sandbox: deps.sandbox, fetch: deps.setupFetch },
         );
         if ('problems' in result) problems.push(...result.problems);
+        else if (distributorKind(kind)?.imports && !(await profileExists(db(), tenant.id, result.credentials.profile!)))
+          problems.push({
+            field: `${kind}.profile`,
+            message: `there is no column profile "${result.credentials.profile}": use microsoft, generic, or one made on the Imports page`,
+          });
         else checked.push(result);
       }
       if (problems.length > 0) throw await refused(withSpentTokens(problems, checked));

@@ -6,6 +6,7 @@ import {
   type TenantDistributor,
   withConnectionLocked,
 } from '../../db/queries/distributors.ts';
+import { currentImportedLines } from '../../db/queries/imports.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { CwAuth } from '../connectwise/auth.ts';
 import { type CwOverrides, cwForTenant } from '../connectwise/factory.ts';
@@ -92,10 +93,15 @@ export function createVendors(options: VendorOptions) {
     const key = `${row.tenantId}:${row.kind}`;
     const known = clients.get(key);
     if (!known || known.connectedAt !== row.connectedAt.getTime()) {
-      const distributor = kind.open(openConnection(options.secrets, row), storeFor(row), io.distributors);
+      const distributor = kind.open(openConnection(options.secrets, row), storeFor(row), io.distributors, {
+        tenantId: row.tenantId,
+        importedLines: () => currentImportedLines(options.db, row.tenantId),
+      });
       clients.set(key, { connectedAt: row.connectedAt.getTime(), distributor });
     }
-    return { kind: row.kind, displayName: kind.displayName, distributor: clients.get(key)!.distributor };
+    // A file source is known by the name it was given, not its kind's.
+    const distributor = clients.get(key)!.distributor;
+    return { kind: row.kind, displayName: distributor.displayName, distributor };
   }
 
   return {

@@ -75,7 +75,7 @@ describe.runIf(hasBrowser)('mapping from the Distributors tab', () => {
     expect(await companies.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await pod.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe(await companies.getAttribute('id'));
     await page.keyboard.press('End');
-    await expect.poll(() => tabs.getByRole('tab', { name: 'Connections' }).getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => tabs.getByRole('tab', { name: 'Imports' }).getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('Home');
     await expect.poll(() => company.getAttribute('aria-selected')).toBe('true');
   });

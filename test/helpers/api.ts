@@ -94,14 +94,16 @@ export async function signedIn(
   expect(res.status).toBe(201);
   const { token } = (await res.json()) as { token: string };
   return async (method, path, body) => {
+    // A file is uploaded as its bytes.
+    const raw = body instanceof Uint8Array;
     const r = await stack.app.request(`/api${path}`, {
       method,
       headers: {
         Authorization: `Bearer ${token}`,
         ...(options.distributor ? { 'X-Distributor': options.distributor } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': raw ? 'text/csv' : 'application/json' }),
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? (body as Uint8Array<ArrayBuffer>) : JSON.stringify(body),
     });
     const text = await r.text();
     // NOTE: the one place a test trusts an answer to match its route's declared type.

@@ -129,3 +129,19 @@ export async function overBill(stack: Stack, call: Caller, m: Mapped, cwSeats: n
   });
   return 800;
 }
+
+/**
+ * An open monthly agreement and an active catalog item it has no line for: where a new
+ * distributor's first subscription is mapped, so the sync adds a line of its own.
+ */
+export function freeAgreementItem(stack: Stack) {
+  const world = stack.sandboxes.world;
+  const agreement = world.cw.agreements.find(
+    (a) => !a.cancelledFlag && a.agreementStatus === 'Active' && a.billingCycle.name === 'Monthly',
+  )!;
+  const onAgreement = new Set(
+    world.cw.additions.filter((a) => a.agreementId === agreement.id).map((a) => a.product.id),
+  );
+  const item = world.cw.catalog.find((i) => i.productClass !== 'Bundle' && !i.inactiveFlag && !onAgreement.has(i.id))!;
+  return { agreement, item };
+}

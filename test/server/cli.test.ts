@@ -119,6 +119,27 @@ describe('admin commands', { timeout: 120_000 }, () => {
     expect(out).not.toContain(secrets().PAX8_CLIENT_SECRET);
   });
 
+  it('npm run import previews a file into the file source it names, and imports it once with --confirm', async () => {
+    const fixture = 'test/fixtures/microsoft/reconciliation-nce.csv';
+    const source = ['--files-source-name', 'Microsoft direct', '--files-profile', 'microsoft'];
+    expect((await run('server/cli/tenant.ts', [...tenantArgs(), ...source], secrets())).code).toBe(0);
+    const into = ['--company', 'sandbox', '--source', 'Microsoft direct'];
+    const wrong = await run('server/cli/import.ts', ['--company', 'sandbox', '--source', 'Ingram', fixture]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.output).toMatch(/--source: Sandbox MSP has the file source "Microsoft direct"/);
+    const looked = await run('server/cli/import.ts', [...into, fixture]);
+    expect(looked.code).toBe(0);
+    expect(looked.output).toMatch(/7 rows read, 7 usable, 0 refused/);
+    expect(looked.output).toMatch(/2 customers \(2 not bound\)/);
+    expect(looked.output).toMatch(/Nothing was imported: run it again with --confirm/);
+    const imported = await run('server/cli/import.ts', [...into, '--confirm', fixture]);
+    expect(imported.output).toMatch(/Imported into Microsoft direct\./);
+    const again = await run('server/cli/import.ts', [...into, '--confirm', fixture]);
+    expect(again.code).toBe(0);
+    expect(again.output).toMatch(/already imported: importing it again changes nothing/);
+    expect(again.output).not.toMatch(/Imported into/);
+  });
+
   it('npm run register explains an unknown company', async () => {
     const { code, output } = await run('server/cli/register.ts', ['--company', 'nobody']);
     expect(code).toBe(1);

@@ -41,7 +41,19 @@ export const columnProfileSchema = z.object({
     exchangeRate: column.optional(),
     /** The file's own amount, checked against the rule. */
     subtotal: column.optional(),
+    /**
+     * What the customer is billed per unit (Microsoft's `UnitPrice`, its list price). Without
+     * it, the profile's markup over cost decides the price.
+     */
+    unitPrice: column.optional(),
+    /** The commitment and billing cycle (`1 Year - Monthly`): a year's commitment bills as Annual. */
+    term: column.optional(),
   }),
+  /**
+   * The markup over cost a line without a price column bills at, in hundredths of a percent:
+   * a setting, so only a member with the settings right makes or changes a profile.
+   */
+  markupBasisPoints: z.number().int().min(0).max(1_000_000).optional(),
   /** The file's charge types, compared without case or spaces; any other is refused by row. */
   chargeTypes: z.record(z.string(), z.enum(FILE_CHARGE_KINDS)),
 });
@@ -76,6 +88,8 @@ export const MICROSOFT_NCE_PROFILE: ColumnProfile = {
     invoice: 'InvoiceNumber',
     exchangeRate: 'PCToBCExchangeRate',
     subtotal: 'Subtotal',
+    unitPrice: 'UnitPrice',
+    term: 'TermAndBillingCycle',
   },
   chargeTypes: {
     new: 'new',
@@ -110,5 +124,12 @@ export const GENERIC_PROFILE: ColumnProfile = {
     chargeType: 'charge_type',
     invoice: 'invoice',
   },
+  markupBasisPoints: 2_000,
   chargeTypes: { new: 'new', renew: 'renew', cancel: 'cancel', credit: 'credit', usage: 'usage' },
+};
+
+/** The profiles that ship, by the name a source or the import command names them with. */
+export const SHIPPED_PROFILES: Readonly<Record<string, ColumnProfile>> = {
+  microsoft: MICROSOFT_NCE_PROFILE,
+  generic: GENERIC_PROFILE,
 };

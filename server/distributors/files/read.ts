@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { type Decimal, multiply, parseDecimal, roundDown, toCents, toMicros } from './decimal.ts';
 import type { ColumnProfile, FileChargeKind } from './profile.ts';
@@ -19,6 +20,11 @@ export interface FileLine {
   /** Billable quantity, possibly fractional (usage); negative only on a credit or a cancellation. */
   quantity: string;
   unitCostMicros: number;
+  /** Cost and price per unit in `currency`, the exchange rate applied as the profile's rule does. */
+  billedUnitCostMicros: number;
+  billedUnitPriceMicros: number;
+  /** The commitment and billing cycle as the file writes it, where the profile reads one. */
+  term: string | null;
   currency: string;
   periodStart: string;
   periodEnd: string;
@@ -70,33 +76,59 @@ export async function readInvoiceFile(source: Readable | string | Buffer, profil
   const out: ReadFile = { lines: [], problems: [], rows: 0, totals: [], hash: '' };
   const totals = new Map<string, { amountCents: number; fileAmountCents: number }>();
   let checkedHeadings = false;
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>) {
-    if (!checkedHeadings) {
-      checkedHeadings = true;
-      const missing = missingColumns(profile, Object.keys(record));
-      if (missing.length > 0) {
-        out.problems.push(
-          ...missing.map((c) => ({ row: 1, column: c, value: '', message: `the file has no column "${c}"` })),
-        );
-        input.destroy();
-        break;
-      }
-    }
-    out.rows++;
-    const line = readRow(record, info.lines, profile, out.problems);
-    if (!line) continue;
-    out.lines.push(line);
-    const t = totals.get(line.currency) ?? { amountCents: 0, fileAmountCents: 0 };
-    t.amountCents += line.amountCents;
-    t.fileAmountCents += line.fileAmountCents ?? line.amountCents;
-    totals.set(line.currency, t);
+  try {
+    await readRecords();
+  } catch (error) {
+    // A file the parser cannot read past (an unclosed quote, a wrong delimiter) is refused where it stopped.
+    const at = (error as { lines?: number }).lines ?? out.rows + 1;
+    out.problems.push({
+      row: at,
+      column: '(file)',
+      value: '',
+      message: `cannot be read as CSV: ${(error as Error).message}`,
+    });
+    input.destroy();
   }
   out.totals = [...totals].map(([currency, t]) => ({ currency, ...t }));
   out.hash = hash.digest('hex');
   return out;
+
+  async function readRecords() {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      if (!checkedHeadings) {
+        checkedHeadings = true;
+        const missing = missingColumns(profile, Object.keys(record));
+        if (missing.length > 0) {
+          out.problems.push(
+            ...missing.map((c) => ({ row: 1, column: c, value: '', message: `the file has no column "${c}"` })),
+          );
+          input.destroy();
+          break;
+        }
+      }
+      out.rows++;
+      const line = readRow(record, info.lines, profile, out.problems);
+      if (!line) continue;
+      out.lines.push(line);
+      const t = totals.get(line.currency) ?? { amountCents: 0, fileAmountCents: 0 };
+      t.amountCents += line.amountCents;
+      t.fileAmountCents += line.fileAmountCents ?? line.amountCents;
+      totals.set(line.currency, t);
+    }
+  }
+}
+
+/** A file's headings, as the profile builder offers them to choose from. */
+export function fileHeadings(sample: string, delimiter: ColumnProfile['delimiter']): string[] {
+  try {
+    const [first] = parseSync(sample, { bom: true, delimiter, to_line: 1, trim: true }) as string[][];
+    return (first ?? []).filter((h) => h !== '');
+  } catch {
+    return [];
+  }
 }
 
 function missingColumns(profile: ColumnProfile, headings: string[]): string[] {
@@ -138,6 +170,7 @@ function readRow(record: Record<string, string>, row: number, profile: ColumnPro
   const unitCost = amount(c.unitCost);
   const rate = c.exchangeRate ? amount(c.exchangeRate) : { units: 1n, scale: 0 };
   const fileAmount = c.subtotal ? amount(c.subtotal) : null;
+  const unitPrice = c.unitPrice ? amount(c.unitPrice) : null;
   const periodStart = day(c.periodStart);
   const periodEnd = day(c.periodEnd);
   const currency = text(c.currency).toUpperCase();
@@ -150,6 +183,7 @@ function readRow(record: Record<string, string>, row: number, profile: ColumnPro
     subscriptionId: text(c.subscriptionId),
   };
   if (problems.length > before || !quantity || !unitCost || !rate || !kind || !periodStart || !periodEnd) return null;
+  const billedCost = billedUnit(profile, kind, unitCost, rate);
   const amountCents = lineAmount(profile, kind, unitCost, quantity, rate);
   const fileAmountCents = fileAmount ? toCents(roundDown(fileAmount, 2)) : null;
   if (fileAmountCents !== null && fileAmountCents !== amountCents)
@@ -165,6 +199,11 @@ function readRow(record: Record<string, string>, row: number, profile: ColumnPro
     kind,
     quantity: record[c.quantity]!.replace(',', '.'),
     unitCostMicros: toMicros(unitCost),
+    billedUnitCostMicros: billedCost,
+    billedUnitPriceMicros: unitPrice
+      ? billedUnit(profile, kind, unitPrice, rate)
+      : withMarkup(billedCost, profile.markupBasisPoints ?? 0),
+    term: c.term ? record[c.term] || null : null,
     currency,
     periodStart,
     periodEnd,
@@ -194,6 +233,23 @@ export function lineAmount(
   const shift = 10n ** BigInt(Math.max(0, exact.scale - 2));
   const half = exact.scale > 2 ? (exact.units < 0n ? -shift / 2n : shift / 2n) : 0n;
   return toCents(roundDown({ units: exact.units + half, scale: exact.scale }, 2));
+}
+
+/**
+ * A unit amount in the billing currency: Microsoft rounds a licence's converted unit price down
+ * to the cent before multiplying by seats; usage keeps micros, as its rule rounds only totals.
+ */
+function billedUnit(profile: Pick<ColumnProfile, 'rule'>, kind: FileChargeKind, unit: Decimal, rate: Decimal): number {
+  const converted = multiply(unit, rate);
+  if (profile.rule === 'microsoft-nce' && kind !== 'usage') return toMicros(roundDown(converted, 2));
+  return toMicros(converted);
+}
+
+/** Cost with a markup in basis points, to the micro, half away from zero. */
+export function withMarkup(costMicros: number, basisPoints: number): number {
+  const exact = BigInt(costMicros) * BigInt(10_000 + basisPoints);
+  const half = exact < 0n ? -5_000n : 5_000n;
+  return Number((exact + half) / 10_000n);
 }
 
 const FORMATS = { 'month-day-year': 'M/d/yyyy', 'day-month-year': 'd/M/yyyy' } as const;

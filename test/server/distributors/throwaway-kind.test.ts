@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDistributorKind } from '../../../server/distributors/registry.ts';
 import { THROWAWAY, throwawayKind } from '../../fixtures/throwaway/kind.ts';
 import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
+import { freeAgreementItem } from '../../helpers/mapped.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
 /**
@@ -41,18 +42,7 @@ describe('a distributor kind added from a test folder', () => {
     const connected = await admin('GET', '/distributors');
     expect(connected.body.connected.map((d) => d.kind)).toEqual(['pax8', 'tw']);
 
-    const agreement = world().cw.agreements.find(
-      (a) => !a.cancelledFlag && a.agreementStatus === 'Active' && a.billingCycle.name === 'Monthly',
-    )!;
-    // An item the agreement has no line for: the sync adds its own line, marked as the kind's.
-    const onAgreement = new Set(
-      world()
-        .cw.additions.filter((a) => a.agreementId === agreement.id)
-        .map((a) => a.product.id),
-    );
-    const item = world().cw.catalog.find(
-      (i) => i.productClass !== 'Bundle' && !i.inactiveFlag && !onAgreement.has(i.id),
-    )!;
+    const { agreement, item } = freeAgreementItem(stack);
     expect(
       (
         await tw('POST', '/company-mappings', {

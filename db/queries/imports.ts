@@ -1,0 +1,193 @@
+import { and, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import type { ColumnProfile } from '../../server/distributors/files/profile.ts';
+import type { FileLine } from '../../server/distributors/files/read.ts';
+import type { Database } from '../client.ts';
+import { columnProfiles, fileImportLines, fileImports } from '../schema.ts';
+
+export type FileImport = typeof fileImports.$inferSelect;
+export type StoredProfile = typeof columnProfiles.$inferSelect;
+
+// Every query takes the tenant id first: no row of another tenant can be read or changed.
+
+/** Each of the tenant's own profiles at its latest version. */
+export async function latestProfiles(db: Database, tenantId: string): Promise<StoredProfile[]> {
+  const rows = await db
+    .select()
+    .from(columnProfiles)
+    .where(eq(columnProfiles.tenantId, tenantId))
+    .orderBy(columnProfiles.key, desc(columnProfiles.version));
+  return rows.filter((r, i) => i === 0 || rows[i - 1]!.key !== r.key);
+}
+
+export async function latestProfile(db: Database, tenantId: string, key: string): Promise<StoredProfile | undefined> {
+  const [row] = await db
+    .select()
+    .from(columnProfiles)
+    .where(and(eq(columnProfiles.tenantId, tenantId), eq(columnProfiles.key, key)))
+    .orderBy(desc(columnProfiles.version))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Saves a profile as the next version of its key. Two saves at once: the unique version index
+ * refuses the second, which the caller answers as a conflict.
+ */
+export async function saveProfileVersion(
+  db: Database,
+  tenantId: string,
+  key: string,
+  profile: Omit<ColumnProfile, 'version'>,
+  createdBy: string,
+  at: Date,
+): Promise<StoredProfile> {
+  const version = ((await latestProfile(db, tenantId, key))?.version ?? 0) + 1;
+  const [row] = await db
+    .insert(columnProfiles)
+    .values({ tenantId, key, version, profile: { ...profile, version }, createdBy, createdAt: at })
+    .returning();
+  return row!;
+}
+
+export async function insertPreviewedImport(
+  db: Database,
+  tenantId: string,
+  values: Omit<typeof fileImports.$inferInsert, 'tenantId' | 'state' | 'id'>,
+): Promise<FileImport> {
+  const [row] = await db
+    .insert(fileImports)
+    .values({ ...values, tenantId, state: 'previewed' })
+    .returning();
+  return row!;
+}
+
+export async function getImport(db: Database, tenantId: string, id: string): Promise<FileImport | undefined> {
+  const [row] = await db
+    .select()
+    .from(fileImports)
+    .where(and(eq(fileImports.tenantId, tenantId), eq(fileImports.id, id)))
+    .limit(1);
+  return row;
+}
+
+/** The imported file with these bytes, if any. */
+export async function importedWithHash(db: Database, tenantId: string, hash: string): Promise<FileImport | undefined> {
+  const [row] = await db
+    .select()
+    .from(fileImports)
+    .where(and(eq(fileImports.tenantId, tenantId), eq(fileImports.hash, hash), eq(fileImports.state, 'imported')))
+    .limit(1);
+  return row;
+}
+
+/** Imported files that bill any of these invoices: what a corrected file supersedes. */
+export async function importedForInvoices(db: Database, tenantId: string, keys: string[]): Promise<FileImport[]> {
+  if (keys.length === 0) return [];
+  return db
+    .select()
+    .from(fileImports)
+    .where(
+      and(
+        eq(fileImports.tenantId, tenantId),
+        eq(fileImports.state, 'imported'),
+        sql`${fileImports.invoiceKeys} ?| array[${sql.join(
+          keys.map((k) => sql`${k}`),
+          sql`, `,
+        )}]::text[]`,
+      ),
+    );
+}
+
+/** The tenant's imports, newest first, without their lines or bytes. */
+export async function listImports(db: Database, tenantId: string, limit = 50) {
+  const { fileEnc: _bytes, ...columns } = getTableColumns(fileImports);
+  return db
+    .select(columns)
+    .from(fileImports)
+    .where(eq(fileImports.tenantId, tenantId))
+    .orderBy(desc(fileImports.uploadedAt))
+    .limit(limit);
+}
+
+/** The lines of some imports, in file order. */
+export async function linesOfImports(db: Database, tenantId: string, importIds: string[]): Promise<FileLine[]> {
+  if (importIds.length === 0) return [];
+  const rows = await db
+    .select({ line: fileImportLines.line })
+    .from(fileImportLines)
+    .where(and(eq(fileImportLines.tenantId, tenantId), inArray(fileImportLines.importId, importIds)))
+    .orderBy(fileImportLines.importId, fileImportLines.row);
+  return rows.map((r) => r.line);
+}
+
+/** Every line the tenant's file source stands on now: imported files, not superseded ones. */
+export async function currentImportedLines(
+  db: Database,
+  tenantId: string,
+): Promise<{ importId: string; fileName: string; importedAt: Date; line: FileLine }[]> {
+  return db
+    .select({
+      importId: fileImports.id,
+      fileName: fileImports.fileName,
+      importedAt: fileImports.decidedAt,
+      line: fileImportLines.line,
+    })
+    .from(fileImportLines)
+    .innerJoin(fileImports, eq(fileImports.id, fileImportLines.importId))
+    .where(and(eq(fileImportLines.tenantId, tenantId), eq(fileImports.state, 'imported')))
+    .orderBy(fileImports.decidedAt, fileImportLines.row) as Promise<
+    { importId: string; fileName: string; importedAt: Date; line: FileLine }[]
+  >;
+}
+
+/** Lines are written in chunks: one statement for 50,000 lines would pass Postgres's parameter limit. */
+const CHUNK = 1_000;
+
+/**
+ * Confirms a previewed import: its lines stored, what it corrects superseded, its bytes
+ * dropped, all at once. False when it was no longer a preview (confirmed or discarded meanwhile).
+ */
+export async function confirmImport(
+  db: Database,
+  tenantId: string,
+  id: string,
+  lines: FileLine[],
+  supersedes: string[],
+  by: string,
+  at: Date,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [claimed] = await tx
+      .update(fileImports)
+      .set({
+        state: 'imported',
+        fileEnc: null,
+        decidedBy: by,
+        decidedAt: at,
+        supersedes: supersedes[0] ?? null,
+      })
+      .where(and(eq(fileImports.tenantId, tenantId), eq(fileImports.id, id), eq(fileImports.state, 'previewed')))
+      .returning({ id: fileImports.id });
+    if (!claimed) return false;
+    if (supersedes.length > 0)
+      await tx
+        .update(fileImports)
+        .set({ state: 'superseded' })
+        .where(and(eq(fileImports.tenantId, tenantId), inArray(fileImports.id, supersedes)));
+    for (let i = 0; i < lines.length; i += CHUNK)
+      await tx
+        .insert(fileImportLines)
+        .values(lines.slice(i, i + CHUNK).map((line) => ({ importId: id, tenantId, row: line.row, line })));
+    return true;
+  });
+}
+
+/** Discards a preview: its bytes are dropped, the record of the upload stays. */
+export async function discardImport(db: Database, tenantId: string, id: string, by: string, at: Date) {
+  const [row] = await db
+    .update(fileImports)
+    .set({ state: 'discarded', fileEnc: null, decidedBy: by, decidedAt: at })
+    .where(and(eq(fileImports.tenantId, tenantId), eq(fileImports.id, id), eq(fileImports.state, 'previewed')))
+    .returning({ id: fileImports.id });
+  return Boolean(row);
+}

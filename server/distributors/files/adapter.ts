@@ -1,0 +1,77 @@
+import type { Distributor } from '../types.ts';
+import { invoiceItemsOf, invoicesOf } from './invoices.ts';
+import { companiesOf, type ImportedLine, productsOf, readTerm, subscriptionsOf } from './subscriptions.ts';
+
+/** Starts the marker of every line a file source's sync writes. */
+export const FILE_MARKER_PREFIX = 'fil';
+
+const none = { items: [], problems: [] };
+
+/**
+ * A distributor read from the files imported into it, not from an API: what it knows is the
+ * lines of its imported files (superseded ones left out), read again on every question, so a
+ * file imported a moment ago is what the next plan and reconciliation see.
+ */
+export function createFileSource(sourceName: string, current: () => Promise<ImportedLine[]>): Distributor {
+  return {
+    kind: 'files',
+    displayName: sourceName,
+    markerPrefix: FILE_MARKER_PREFIX,
+    capabilities: { usage: false, invoices: true, history: false, createCompany: false, imports: true },
+    // The file is the invoice: a month is final once its file is imported.
+    usageFinalDay: 1,
+    // Nothing to check at a vendor: the connection is a name and a profile.
+    verify: async () => {},
+    companies: async () => ({ items: companiesOf(await current()), problems: [] }),
+    products: async (filter) => {
+      const search = filter?.search?.toLowerCase();
+      const items = productsOf(await current(), sourceName).filter(
+        (p) => !search || p.name.toLowerCase().includes(search) || p.id.toLowerCase().includes(search),
+      );
+      return { items, problems: [] };
+    },
+    pricing: async (productId) => {
+      const latest = (await current())
+        .filter((l) => l.line.product.id === productId && l.line.kind !== 'credit')
+        .at(-1);
+      if (!latest) return none;
+      return {
+        items: [
+          {
+            productId,
+            billingTerm: readTerm(latest.line.term).billingTerm,
+            commitmentTerm: readTerm(latest.line.term).commitment,
+            commitmentMonths: null,
+            unit: null,
+            unitCost: latest.line.billedUnitCostMicros,
+            unitPrice: latest.line.billedUnitPriceMicros,
+            usage: latest.line.kind === 'usage',
+          },
+        ],
+        problems: [],
+      };
+    },
+    subscriptions: async (filter) => {
+      const all = subscriptionsOf(await current());
+      return {
+        items: all.items.filter(
+          (s) =>
+            (!filter?.companyId || s.companyId === filter.companyId) &&
+            (!filter?.productId || s.productId === filter.productId) &&
+            (!filter?.status || s.status === filter.status) &&
+            (!filter?.billingTerm || s.billingTerm === filter.billingTerm),
+        ),
+        problems: all.problems,
+      };
+    },
+    subscription: async (id) => {
+      const all = subscriptionsOf(await current());
+      return { items: all.items.filter((s) => s.id === id), problems: all.problems.filter((p) => p.id === id) };
+    },
+    subscriptionHistory: async () => none,
+    usageSummaries: async () => none,
+    usageLines: async () => none,
+    invoices: async (range) => ({ items: invoicesOf(await current(), range), problems: [] }),
+    invoiceItems: async (invoice) => ({ items: invoiceItemsOf(await current(), invoice.id), problems: [] }),
+  };
+}

@@ -1,0 +1,205 @@
+import type { Database } from '../../../db/client.ts';
+import { insertAdjustment } from '../../../db/queries/adjustments.ts';
+import {
+  confirmImport,
+  type FileImport,
+  getImport,
+  importedForInvoices,
+  importedWithHash,
+  insertPreviewedImport,
+  latestProfile,
+  linesOfImports,
+} from '../../../db/queries/imports.ts';
+import { listCompanyMappings, listProductMappings } from '../../../db/queries/mappings.ts';
+import type { Actor } from '../../audit.ts';
+import type { SecretBox } from '../../crypto.ts';
+import { AppError } from '../../errors.ts';
+import { type ColumnProfile, SHIPPED_PROFILES } from './profile.ts';
+import { type FileLine, type ReadFile, type RowProblem, readInvoiceFile } from './read.ts';
+import { type Revision, reviseLines } from './revision.ts';
+
+export interface ImportDeps {
+  db: Database;
+  secrets: SecretBox;
+  now: () => Date;
+}
+
+/** The distributor every imported line belongs to. */
+const SCOPE_KIND = 'files';
+
+/** How many refused rows a preview lists; the count says how many there are in all. */
+const LISTED = 200;
+
+/** What a member sees before anything is stored, and what the import command prints. */
+export interface ImportPreview {
+  /** The stored preview a confirmation names; null when there is nothing to confirm. */
+  id: string | null;
+  fileName: string;
+  hash: string;
+  profile: { key: string; name: string; version: number };
+  rows: number;
+  lines: number;
+  refused: { count: number; rows: number; listed: RowProblem[] };
+  customers: { count: number; notMapped: { id: string; name: string }[] };
+  products: { count: number; notMapped: { id: string; name: string }[] };
+  totals: ReadFile['totals'];
+  /** The imported file with the same bytes: importing it again changes nothing. */
+  alreadyImported: { id: string; at: string | null; by: string | null } | null;
+  /** What this file changes against the imported file for the same invoices, if any. */
+  revision: (Revision & { supersedes: { id: string; fileName: string }[] }) | null;
+}
+
+/** A profile by the key a source names: a shipped one, or the tenant's latest version. */
+export async function resolveProfile(db: Database, tenantId: string, key: string): Promise<ColumnProfile> {
+  const shipped = SHIPPED_PROFILES[key];
+  if (shipped) return shipped;
+  const own = await latestProfile(db, tenantId, key);
+  if (own) return own.profile;
+  throw new AppError(
+    'invalid_input',
+    `There is no column profile "${key}". Use microsoft, generic, or make one on the Imports page.`,
+    { fields: [{ field: 'profile', message: `no profile "${key}"` }] },
+  );
+}
+
+export const profileExists = async (db: Database, tenantId: string, key: string) =>
+  Boolean(SHIPPED_PROFILES[key] ?? (await latestProfile(db, tenantId, key)));
+
+/** The invoices a file bills: its invoice numbers, or without them the months it charges. */
+export const invoiceKeys = (lines: readonly FileLine[]) => [
+  ...new Set(lines.map((l) => l.invoice ?? `month:${l.periodStart.slice(0, 7)}`)),
+];
+
+const sealContext = (tenantId: string) => `tenant:${tenantId}:file_import`;
+
+/**
+ * Reads an uploaded file and answers its preview. A file with any refused row, or one already
+ * imported, stores nothing; otherwise its bytes are kept sealed until the member confirms or
+ * discards the preview.
+ */
+export async function previewImport(
+  deps: ImportDeps,
+  tenantId: string,
+  upload: { fileName: string; bytes: Buffer; profileKey: string; by: string },
+): Promise<ImportPreview> {
+  const profile = await resolveProfile(deps.db, tenantId, upload.profileKey);
+  const read = await readInvoiceFile(upload.bytes, profile);
+  const scope = { tenantId, distributor: SCOPE_KIND };
+  const [same, companies, products] = await Promise.all([
+    importedWithHash(deps.db, tenantId, read.hash),
+    listCompanyMappings(deps.db, scope),
+    listProductMappings(deps.db, scope),
+  ]);
+  const keys = invoiceKeys(read.lines);
+  const earlier = same ? [] : await importedForInvoices(deps.db, tenantId, keys);
+  const revision =
+    earlier.length > 0
+      ? {
+          ...reviseLines(
+            await linesOfImports(
+              deps.db,
+              tenantId,
+              earlier.map((e) => e.id),
+            ),
+            read.lines,
+          ),
+          supersedes: earlier.map((e) => ({ id: e.id, fileName: e.fileName })),
+        }
+      : null;
+  const storable = read.problems.length === 0 && !same && read.lines.length > 0;
+  const stored = storable
+    ? await insertPreviewedImport(deps.db, tenantId, {
+        fileName: upload.fileName,
+        hash: read.hash,
+        profileKey: upload.profileKey,
+        profile,
+        invoiceKeys: keys,
+        rows: read.rows,
+        lines: read.lines.length,
+        totals: read.totals,
+        fileEnc: deps.secrets.seal(upload.bytes.toString('base64'), sealContext(tenantId)),
+        uploadedBy: upload.by,
+        uploadedAt: deps.now(),
+      })
+    : null;
+  return {
+    id: stored?.id ?? null,
+    fileName: upload.fileName,
+    hash: read.hash,
+    profile: { key: upload.profileKey, name: profile.name, version: profile.version },
+    rows: read.rows,
+    lines: read.lines.length,
+    refused: {
+      count: read.problems.length,
+      rows: new Set(read.problems.map((p) => p.row)).size,
+      listed: read.problems.slice(0, LISTED),
+    },
+    customers: notMapped(
+      read.lines.map((l) => l.customer),
+      new Set(companies.map((m) => m.distributorCompanyId)),
+    ),
+    products: notMapped(
+      read.lines.map((l) => l.product),
+      new Set(products.map((m) => m.distributorProductId)),
+    ),
+    totals: read.totals,
+    alreadyImported: same ? { id: same.id, at: same.decidedAt?.toISOString() ?? null, by: same.decidedBy } : null,
+    revision,
+  };
+}
+
+function notMapped(named: { id: string; name: string }[], mapped: Set<string>) {
+  const byId = new Map(named.map((n) => [n.id, n]));
+  return { count: byId.size, notMapped: [...byId.values()].filter((n) => !mapped.has(n.id)) };
+}
+
+/**
+ * Imports a previewed file: read again from its sealed bytes with the profile version it was
+ * previewed with, its lines stored, the file it corrects superseded, its bytes dropped, and the
+ * import written to the Log with who, when, the file's name and hash.
+ */
+export async function confirmPreview(
+  deps: ImportDeps,
+  tenantId: string,
+  id: string,
+  actor: Actor,
+): Promise<{ import: FileImport; supersedes: string[] }> {
+  const row = await getImport(deps.db, tenantId, id);
+  if (!row) throw new AppError('not_found', 'There is no such import preview; upload the file again.');
+  if (row.state !== 'previewed' || !row.fileEnc)
+    throw new AppError('conflict', `${row.fileName} was already ${row.state}; upload it again to import it.`, {
+      state: row.state,
+    });
+  const bytes = Buffer.from(deps.secrets.open(row.fileEnc, sealContext(tenantId)), 'base64');
+  const read = await readInvoiceFile(bytes, row.profile);
+  if (read.hash !== row.hash || read.problems.length > 0)
+    throw new AppError('conflict', `${row.fileName} no longer reads as it was previewed; upload it again.`);
+  if (await importedWithHash(deps.db, tenantId, row.hash))
+    throw new AppError('conflict', `${row.fileName} is already imported; importing it again changes nothing.`);
+  const supersedes = (await importedForInvoices(deps.db, tenantId, row.invoiceKeys)).map((e) => e.id);
+  const at = deps.now();
+  const by = actor.memberId ? `${actor.name} (${actor.memberId})` : actor.name;
+  if (!(await confirmImport(deps.db, tenantId, id, read.lines, supersedes, by, at)))
+    throw new AppError('conflict', `${row.fileName} was confirmed or discarded meanwhile.`);
+  await insertAdjustment(deps.db, tenantId, {
+    actorType: actor.type,
+    actorMemberId: actor.memberId,
+    actorName: actor.name,
+    action: 'file.import',
+    distributor: SCOPE_KIND,
+    requestSummary: {
+      fileName: row.fileName,
+      sha256: row.hash,
+      profile: `${row.profileKey} v${row.profile.version}`,
+      lines: read.lines.length,
+      supersedes,
+      // What the Log shows for the entry: the file by its name and its full hash.
+      note:
+        `Imported ${row.fileName} (sha256 ${row.hash}) with ${row.profile.name} v${row.profile.version}: ` +
+        `${read.lines.length} lines${supersedes.length > 0 ? `, correcting ${supersedes.length} earlier file(s)` : ''}.`,
+    },
+    outcome: 'success',
+    responseSummary: { importId: id },
+  });
+  return { import: { ...row, state: 'imported', fileEnc: null, decidedBy: by, decidedAt: at }, supersedes };
+}

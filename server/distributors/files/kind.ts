@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { DistributorKind } from '../kind-contract.ts';
+import { createFileSource, FILE_MARKER_PREFIX } from './adapter.ts';
+
+/**
+ * A source without an API: the distributor whose monthly invoice or usage files the MSP imports
+ * (Microsoft direct, Ingram Micro, Sherweb, …). Its connection is the name people know it by
+ * and the column profile its files are read with; nothing in it is a secret.
+ */
+export const filesKind: DistributorKind = {
+  kind: 'files',
+  displayName: 'Invoice files',
+  markerPrefix: FILE_MARKER_PREFIX,
+  fields: [
+    {
+      name: 'sourceName',
+      label: 'source name',
+      secret: false,
+      help: 'Who the files come from, as your team says it: Microsoft direct, Ingram Micro, …',
+    },
+    {
+      name: 'profile',
+      label: 'column profile',
+      secret: false,
+      help: 'microsoft (Partner Center reconciliation file), generic, or a profile made on the Imports page.',
+    },
+  ],
+  credentials: z.object({
+    sourceName: z
+      .string({ error: 'name the source the files come from (Microsoft direct, Ingram Micro, …)' })
+      .trim()
+      .min(1, 'name the source the files come from (Microsoft direct, Ingram Micro, …)'),
+    profile: z
+      .string({ error: 'choose the column profile its files are read with' })
+      .trim()
+      .toLowerCase()
+      .min(1, 'choose the column profile its files are read with'),
+  }),
+  urlFields: [],
+  singleUse: false,
+  imports: true,
+  // Checked before it is stored (no tenant yet), a source has no files: nothing to read.
+  open: (c, _store, _io, scope) => createFileSource(c.sourceName!, async () => (scope ? scope.importedLines() : [])),
+};

@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pinnedDayClock } from '../../../../server/clock.ts';
+import { type Caller, okPlan, signedIn } from '../../../helpers/api.ts';
+import { freeAgreementItem } from '../../../helpers/mapped.ts';
+import { type Stack, startStack } from '../../../helpers/stack.ts';
+
+/** Written from Microsoft's documented columns: see test/fixtures/microsoft/README.md. */
+const MICROSOFT = readFileSync(new URL('../../../fixtures/microsoft/reconciliation-nce.csv', import.meta.url));
+const OXFORD = '196e2273-9651-43a3-ba7e-7cbcd918fc40';
+const STANDARD = 'CFQ7TTC0LDPB';
+const SEATS = 'a1b2c3d4-0001-4000-8000-000000000001';
+
+/** The file with Oxford's mid-month addition raised from 5 seats to 7, its subtotal with it. */
+const corrected = () =>
+  Buffer.from(
+    MICROSOFT.toString('utf8')
+      .replace('AddQuantity,12.50,5,62.50,0.00,62.50,', 'AddQuantity,12.50,7,87.50,0.00,87.50,')
+      .replace(/,12\.50,5,Monthly,USD,1\r\n$/, ',12.50,7,Monthly,USD,1\r\n'),
+  );
+
+const upload = (call: Caller, file: Buffer, fileName = 'G002297372.csv') =>
+  call('POST', `/imports/preview?fileName=${encodeURIComponent(fileName)}`, new Uint8Array(file));
+
+/**
+ * A source without an API: Microsoft's reconciliation file imported through the API, previewed
+ * before anything is stored, bound and written once like any distributor's subscriptions, the
+ * same file a second time changing nothing, and a corrected file shown as its revision.
+ */
+describe('a file source', () => {
+  let stack: Stack;
+  let admin: Caller;
+  let files: Caller;
+  const world = () => stack.sandboxes.world;
+  beforeAll(async () => {
+    // Early December: November's file is in, and its month can be reconciled.
+    stack = await startStack({ clock: pinnedDayClock('2026-12-03') });
+    admin = await signedIn(stack, 'jdoe');
+    files = await signedIn(stack, 'jdoe', { distributor: 'files' });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('is connected with a name and a profile, no credentials; an unknown profile is refused by field', async () => {
+    const form = await admin('GET', '/connections');
+    const kind = form.body.distributors.find((d) => d.kind === 'files')!;
+    expect(kind.fields.map((f) => [f.name, f.secret])).toEqual([
+      ['sourceName', false],
+      ['profile', false],
+    ]);
+    const unknown = await admin('PUT', '/connections', {
+      distributors: { files: { sourceName: 'Microsoft direct', profile: 'ingram' } },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.details.fields.map((f) => f.field)).toEqual(['files.profile']);
+    const ok = await admin('PUT', '/connections', {
+      distributors: { files: { sourceName: 'Microsoft direct', profile: 'microsoft' } },
+    });
+    expect(ok.status).toBe(200);
+    const connected = await admin('GET', '/distributors');
+    expect(connected.body.connected.map((d) => [d.kind, d.displayName])).toContainEqual(['files', 'Microsoft direct']);
+  });
+
+  it('refuses a bad file row by row, with the row and column named, and stores nothing', async () => {
+    const lines = MICROSOFT.toString('utf8').split('\r\n');
+    lines[1] = lines[1]!.replace(',11/1/2026,11/30/2026,', ',11/31/2026,11/30/2026,'); // no 31 November
+    lines[2] = lines[2]!.replace(',Renew,', ',Upgrade,');
+    lines[3] = lines[3]!.replace(',7.20,3,Monthly,', ',7.20,-3,Monthly,');
+    const bad = await upload(files, Buffer.from(lines.join('\r\n')));
+    expect(bad.status).toBe(200);
+    expect(bad.body.id).toBeNull();
+    expect(bad.body.refused.listed.map((p) => [p.row, p.column, p.value])).toEqual(
+      expect.arrayContaining([
+        [2, 'ChargeStartDate', '11/31/2026'],
+        [3, 'ChargeType', 'Upgrade'],
+        [4, 'BillableQuantity', '-3'],
+      ]),
+    );
+    const missing = await upload(files, Buffer.from(MICROSOFT.toString('utf8').replace('ChargeType', 'Kind')));
+    expect(missing.body.refused.listed).toEqual([
+      { row: 1, column: 'ChargeType', value: '', message: 'the file has no column "ChargeType"' },
+    ]);
+    expect((await files('GET', '/imports')).body.imports).toEqual([]);
+  });
+
+  it('refuses a file over the upload limit with a message naming the fix', async () => {
+    const huge = await upload(files, Buffer.alloc(50 * 1024 * 1024 + 1, 'a'));
+    expect(huge.status).toBe(413);
+    expect(huge.body.message).toMatch(/larger than 50 MB.*npm run import/);
+  });
+
+  it('previews, imports once, binds, and writes each line once; the same file again changes nothing', async () => {
+    const preview = await upload(files, MICROSOFT);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({
+      rows: 7,
+      lines: 7,
+      refused: { count: 0 },
+      customers: { count: 2 },
+      alreadyImported: null,
+      revision: null,
+      // Each line's subtotal by Microsoft's stated rule, against the file's own.
+      totals: [
+        { currency: 'USD', amountCents: 15_917, fileAmountCents: 15_917 },
+        { currency: 'EUR', amountCents: 53_271, fileAmountCents: 53_271 },
+      ],
+    });
+    expect(preview.body.customers.notMapped.map((c) => c.name).sort()).toEqual([
+      'Müller Werkzeuge GmbH',
+      'Oxford Senior Living',
+    ]);
+    // Nothing is read from it until it is confirmed.
+    expect((await files('GET', '/distributor-companies')).body).toEqual([]);
+    const confirmed = await files('POST', `/imports/${preview.body.id}/confirm`);
+    expect(confirmed.status).toBe(200);
+    expect((await files('GET', '/distributor-companies')).body.map((c) => c.name).sort()).toEqual([
+      'Müller Werkzeuge GmbH',
+      'Oxford Senior Living',
+    ]);
+    expect((await files('POST', `/imports/${preview.body.id}/confirm`)).status).toBe(409);
+    const log = (await admin('GET', '/adjustments')).body.find((l) => l.action === 'file.import')!;
+    expect(log).toMatchObject({ actorName: expect.any(String), distributor: 'files' });
+    expect(log.note).toContain(`Imported G002297372.csv (sha256 ${preview.body.hash})`);
+    expect(log.note).toContain('7 lines');
+
+    const again = await upload(files, MICROSOFT, 'copy of G002297372.csv');
+    expect(again.body.id).toBeNull();
+    expect(again.body.alreadyImported).toMatchObject({ id: preview.body.id });
+
+    const { agreement, item } = freeAgreementItem(stack);
+    expect(
+      (await files('POST', '/company-mappings', { distributorCompanyId: OXFORD, cwCompanyId: agreement.company.id }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await files('POST', '/product-mappings', { distributorProductId: STANDARD, cwCatalogItemId: item.id })).status,
+    ).toBe(201);
+    expect(
+      (await files('PUT', '/service-mappings', { subscriptionId: SEATS, cwAgreementId: agreement.id })).status,
+    ).toBe(200);
+    // 10 new, 2 cancelled on the 10th, 5 added on the 15th: 13 seats at $12.50.
+    const plan = okPlan((await files('GET', `/subscriptions/${SEATS}/plan`)).body.plan);
+    const written = () =>
+      world().cw.additions.filter((a) => a.agreementId === agreement.id && a.serialNumber?.startsWith('fil:'));
+    expect((await files('POST', '/plans/confirm', { subscriptionId: SEATS, basis: plan.basis })).status).toBe(200);
+    expect(written().length).toBe(plan.operations.length);
+    expect(written().some((a) => a.quantity === 13 && a.unitPrice === 12.5)).toBe(true);
+    await files('POST', '/plans/confirm', { subscriptionId: SEATS, basis: plan.basis });
+    expect(written().length).toBe(plan.operations.length);
+    // The same file imported again would change nothing, so there is nothing more to plan.
+    const after = (await files('GET', `/subscriptions/${SEATS}/plan`)).body.plan;
+    expect(after.status === 'ok' ? after.operations : []).toEqual([]);
+    // The file is the invoice: November's charges for the subscription, 125.00 − 25.00 + 62.50.
+    const month = await files('GET', '/reconciliations?period=2026-11');
+    expect(month.body.rows.find((r) => r.subscriptionId === SEATS)?.figures?.invoice).toMatchObject({
+      quantity: 10,
+      costCents: 16_250,
+    });
+  });
+
+  it('shows a corrected file for the same invoice as its revision, and the next plan bills it', async () => {
+    const first = (await files('GET', '/imports')).body.imports.find((i) => i.state === 'imported')!;
+    const preview = await upload(files, corrected(), 'G002297372 corrected.csv');
+    expect(preview.body.revision).toMatchObject({
+      supersedes: [{ id: first.id, fileName: 'G002297372.csv' }],
+      changes: [
+        {
+          subscriptionId: SEATS,
+          chargeType: 'AddQuantity',
+          before: { quantity: '5', amountCents: 6_250 },
+          after: { quantity: '7', amountCents: 8_750 },
+        },
+      ],
+      differences: expect.arrayContaining([{ currency: 'USD', beforeCents: 15_917, afterCents: 18_417 }]),
+    });
+    const confirmed = await files('POST', `/imports/${preview.body.id}/confirm`);
+    expect(confirmed.body.supersedes).toEqual([first.id]);
+    const states = (await files('GET', '/imports')).body.imports.map((i) => [i.fileName, i.state]);
+    expect(states).toEqual([
+      ['G002297372 corrected.csv', 'imported'],
+      ['G002297372.csv', 'superseded'],
+    ]);
+    const plan = okPlan((await files('GET', `/subscriptions/${SEATS}/plan`)).body.plan);
+    expect(plan.operations.map((o) => o.after.quantity)).toContain(15);
+    // The revised invoice is what the month is reconciled against now.
+    const month = await files('GET', '/reconciliations?period=2026-11');
+    expect(month.body.rows.find((r) => r.subscriptionId === SEATS)?.figures?.invoice?.costCents).toBe(18_750);
+  });
+});
