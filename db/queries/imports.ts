@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
 import type { ColumnProfile } from '../../server/distributors/files/profile.ts';
 import type { FileLine } from '../../server/distributors/files/read.ts';
 import type { Database } from '../client.ts';
@@ -124,6 +124,7 @@ export async function linesOfImports(db: Database, tenantId: string, importIds: 
 export async function currentImportedLines(
   db: Database,
   tenantId: string,
+  only: { customerId?: string; subscriptionId?: string } = {},
 ): Promise<{ importId: string; fileName: string; importedAt: Date; line: FileLine }[]> {
   return db
     .select({
@@ -134,38 +135,37 @@ export async function currentImportedLines(
     })
     .from(fileImportLines)
     .innerJoin(fileImports, eq(fileImports.id, fileImportLines.importId))
-    .where(and(eq(fileImportLines.tenantId, tenantId), eq(fileImports.state, 'imported')))
+    .where(
+      and(
+        eq(fileImportLines.tenantId, tenantId),
+        eq(fileImports.state, 'imported'),
+        only.customerId ? sql`${fileImportLines.line}->'customer'->>'id' = ${only.customerId}` : undefined,
+        only.subscriptionId ? sql`${fileImportLines.line}->>'subscriptionId' = ${only.subscriptionId}` : undefined,
+      ),
+    )
     .orderBy(fileImports.decidedAt, fileImportLines.row) as Promise<
     { importId: string; fileName: string; importedAt: Date; line: FileLine }[]
   >;
 }
 
-/** Lines are written in chunks: one statement for 50,000 lines would pass Postgres's parameter limit. */
-const CHUNK = 1_000;
-
 /**
- * Confirms a previewed import: its lines stored, what it corrects superseded, its bytes
- * dropped, all at once. False when it was no longer a preview (confirmed or discarded meanwhile).
+ * Confirms a previewed import: what it corrects superseded, its bytes dropped and its lines
+ * stored (handed over by `produce` a chunk at a time, so no file is held whole), all in one
+ * transaction; anything `produce` throws undoes it. False when it was no longer a preview
+ * (confirmed or discarded meanwhile).
  */
 export async function confirmImport(
   db: Database,
   tenantId: string,
   id: string,
-  lines: FileLine[],
-  supersedes: string[],
-  by: string,
-  at: Date,
+  decision: { supersedes: string[]; by: string; at: Date },
+  produce: (insert: (lines: FileLine[]) => Promise<void>) => Promise<void>,
 ): Promise<boolean> {
+  const { supersedes, by, at } = decision;
   return db.transaction(async (tx) => {
     const [claimed] = await tx
       .update(fileImports)
-      .set({
-        state: 'imported',
-        fileEnc: null,
-        decidedBy: by,
-        decidedAt: at,
-        supersedes: supersedes[0] ?? null,
-      })
+      .set({ state: 'imported', fileEnc: null, decidedBy: by, decidedAt: at, supersedes: supersedes[0] ?? null })
       .where(and(eq(fileImports.tenantId, tenantId), eq(fileImports.id, id), eq(fileImports.state, 'previewed')))
       .returning({ id: fileImports.id });
     if (!claimed) return false;
@@ -174,10 +174,10 @@ export async function confirmImport(
         .update(fileImports)
         .set({ state: 'superseded' })
         .where(and(eq(fileImports.tenantId, tenantId), inArray(fileImports.id, supersedes)));
-    for (let i = 0; i < lines.length; i += CHUNK)
-      await tx
-        .insert(fileImportLines)
-        .values(lines.slice(i, i + CHUNK).map((line) => ({ importId: id, tenantId, row: line.row, line })));
+    await produce(async (lines) => {
+      if (lines.length > 0)
+        await tx.insert(fileImportLines).values(lines.map((line) => ({ importId: id, tenantId, row: line.row, line })));
+    });
     return true;
   });
 }
@@ -190,4 +190,21 @@ export async function discardImport(db: Database, tenantId: string, id: string, 
     .where(and(eq(fileImports.tenantId, tenantId), eq(fileImports.id, id), eq(fileImports.state, 'previewed')))
     .returning({ id: fileImports.id });
   return Boolean(row);
+}
+
+/**
+ * Drops the bytes of previews nobody decided on within a day: a file is kept only as long as
+ * its import needs it. The record of the upload stays, discarded.
+ */
+export async function expireStalePreviews(db: Database, tenantId: string, uploadedBefore: Date, at: Date) {
+  await db
+    .update(fileImports)
+    .set({ state: 'discarded', fileEnc: null, decidedBy: 'expired: not confirmed within a day', decidedAt: at })
+    .where(
+      and(
+        eq(fileImports.tenantId, tenantId),
+        eq(fileImports.state, 'previewed'),
+        lt(fileImports.uploadedAt, uploadedBefore),
+      ),
+    );
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { RetryPolicy } from '../http/retry.ts';
 import type { RequestEvent } from '../http/send.ts';
-import type { ImportedLine } from './files/subscriptions.ts';
+import type { ImportedLine, ImportedLineFilter } from './files/subscriptions.ts';
 import type { Distributor } from './types.ts';
 
 /** Credentials as stored: each kind's own fields, all text. */
@@ -49,8 +49,11 @@ export interface CredentialStore {
 /** What the product keeps for one tenant's connection beyond its credentials. */
 export interface ConnectionScope {
   tenantId: string;
-  /** The lines of the files imported into it, superseded files left out (a file source). */
-  importedLines(): Promise<ImportedLine[]>;
+  /**
+   * The lines of the files imported into it, superseded files left out (a file source); only
+   * one customer's or one subscription's when asked, so a company tab or a plan reads no more.
+   */
+  importedLines(only?: ImportedLineFilter): Promise<ImportedLine[]>;
 }
 
 /** What the core knows of a kind of distributor: its name, its connection form, and its client. */

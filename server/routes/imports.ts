@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod/mini';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { connectedDistributor } from '../../db/queries/distributors.ts';
-import { discardImport, latestProfiles, listImports, saveProfileVersion } from '../../db/queries/imports.ts';
+import { discardImport, getImport, latestProfiles, listImports, saveProfileVersion } from '../../db/queries/imports.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { confirmPreview, previewImport } from '../distributors/files/imports.ts';
@@ -105,6 +105,8 @@ function importFileRoutes(deps: ApiDeps) {
     })
     .post('/imports/:id/discard', mayWrite(deps, 'writeAdditions'), zv('param', idParam), async (c) => {
       const { tenant, member } = c.get('auth');
+      if (!(await getImport(deps.database.db, tenant.id, c.req.valid('param').id)))
+        throw new AppError('not_found', 'There is no such import preview.');
       const ok = await discardImport(
         deps.database.db,
         tenant.id,

@@ -95,7 +95,7 @@ export function createVendors(options: VendorOptions) {
     if (!known || known.connectedAt !== row.connectedAt.getTime()) {
       const distributor = kind.open(openConnection(options.secrets, row), storeFor(row), io.distributors, {
         tenantId: row.tenantId,
-        importedLines: () => currentImportedLines(options.db, row.tenantId),
+        importedLines: (only) => currentImportedLines(options.db, row.tenantId, only),
       });
       clients.set(key, { connectedAt: row.connectedAt.getTime(), distributor });
     }

@@ -3,6 +3,7 @@ import { and, eq, getTableName } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.ts';
 import * as schema from '../../db/schema.ts';
+import { GENERIC_PROFILE } from '../../server/distributors/files/profile.ts';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../shared/schemas/notifications.ts';
 
 /**
@@ -212,6 +213,54 @@ export async function seedTenantRows(
     items: 1,
     emailed: true,
   });
+  const upload = {
+    tenantId,
+    hash: `sha-${tag}-${k.sub}`,
+    profileKey: 'generic',
+    profile: GENERIC_PROFILE,
+    invoiceKeys: [`inv-${k.sub}`],
+    rows: 1,
+    lines: 1,
+    totals: [{ currency: 'USD', amountCents: 100, fileAmountCents: 100 }],
+    uploadedBy: tag,
+    uploadedAt: now,
+  };
+  const [preview] = await d
+    .insert(schema.fileImports)
+    .values({ ...upload, fileName: `${tag}-preview.csv`, state: 'previewed', fileEnc: 'sealed' })
+    .returning();
+  const [imported] = await d
+    .insert(schema.fileImports)
+    .values({ ...upload, hash: `${upload.hash}-imported`, fileName: `${tag}.csv`, state: 'imported', decidedAt: now })
+    .returning();
+  await d.insert(schema.fileImportLines).values({
+    importId: imported!.id,
+    tenantId,
+    row: 2,
+    line: {
+      row: 2,
+      invoice: `inv-${k.sub}`,
+      customer: { id: k.company, name: `Company ${tag}` },
+      product: { id: k.product, name: `Product ${tag}` },
+      subscriptionId: k.sub,
+      chargeType: 'new',
+      kind: 'new',
+      quantity: '1',
+      unitCostMicros: 1_000_000,
+      billedUnitCostMicros: 1_000_000,
+      billedUnitPriceMicros: 1_200_000,
+      term: null,
+      currency: 'USD',
+      periodStart: '2026-11-01',
+      periodEnd: '2026-11-30',
+      amountCents: 100,
+      fileAmountCents: 100,
+    },
+  });
+  await d
+    .insert(schema.columnProfiles)
+    .values({ tenantId, key: `p-${k.sub}`, version: 1, profile: GENERIC_PROFILE, createdBy: tag });
+  ids[`import:${k.sub}`] = preview!.id;
   ids[`reconciliation:${k.sub}`] = reconciliation!.id;
   ids[k.sub] = company!.id;
   ids[`product:${k.product}`] = product!.id;

@@ -1,6 +1,13 @@
 import type { Distributor } from '../types.ts';
 import { invoiceItemsOf, invoicesOf } from './invoices.ts';
-import { companiesOf, type ImportedLine, productsOf, readTerm, subscriptionsOf } from './subscriptions.ts';
+import {
+  companiesOf,
+  type ImportedLine,
+  type ImportedLineFilter,
+  productsOf,
+  readTerm,
+  subscriptionsOf,
+} from './subscriptions.ts';
 
 /** Starts the marker of every line a file source's sync writes. */
 export const FILE_MARKER_PREFIX = 'fil';
@@ -12,7 +19,10 @@ const none = { items: [], problems: [] };
  * lines of its imported files (superseded ones left out), read again on every question, so a
  * file imported a moment ago is what the next plan and reconciliation see.
  */
-export function createFileSource(sourceName: string, current: () => Promise<ImportedLine[]>): Distributor {
+export function createFileSource(
+  sourceName: string,
+  current: (only?: ImportedLineFilter) => Promise<ImportedLine[]>,
+): Distributor {
   return {
     kind: 'files',
     displayName: sourceName,
@@ -52,7 +62,7 @@ export function createFileSource(sourceName: string, current: () => Promise<Impo
       };
     },
     subscriptions: async (filter) => {
-      const all = subscriptionsOf(await current());
+      const all = subscriptionsOf(await current(filter?.companyId ? { customerId: filter.companyId } : {}));
       return {
         items: all.items.filter(
           (s) =>
@@ -65,7 +75,7 @@ export function createFileSource(sourceName: string, current: () => Promise<Impo
       };
     },
     subscription: async (id) => {
-      const all = subscriptionsOf(await current());
+      const all = subscriptionsOf(await current({ subscriptionId: id }));
       return { items: all.items.filter((s) => s.id === id), problems: all.problems.filter((p) => p.id === id) };
     },
     subscriptionHistory: async () => none,

@@ -2,6 +2,7 @@ import type { Database } from '../../../db/client.ts';
 import { insertAdjustment } from '../../../db/queries/adjustments.ts';
 import {
   confirmImport,
+  expireStalePreviews,
   type FileImport,
   getImport,
   importedForInvoices,
@@ -26,6 +27,12 @@ export interface ImportDeps {
 
 /** The distributor every imported line belongs to. */
 const SCOPE_KIND = 'files';
+
+/** Lines are stored a thousand at a time: one statement for 50,000 would pass Postgres's parameter limit. */
+const CHUNK = 1_000;
+
+/** How long an undecided preview's bytes are kept. */
+const PREVIEW_KEPT_MS = 24 * 60 * 60_000;
 
 /** How many refused rows a preview lists; the count says how many there are in all. */
 const LISTED = 200;
@@ -65,10 +72,8 @@ export async function resolveProfile(db: Database, tenantId: string, key: string
 export const profileExists = async (db: Database, tenantId: string, key: string) =>
   Boolean(SHIPPED_PROFILES[key] ?? (await latestProfile(db, tenantId, key)));
 
-/** The invoices a file bills: its invoice numbers, or without them the months it charges. */
-export const invoiceKeys = (lines: readonly FileLine[]) => [
-  ...new Set(lines.map((l) => l.invoice ?? `month:${l.periodStart.slice(0, 7)}`)),
-];
+/** The invoice a line bills: its number, or without one the month it charges. */
+const invoiceKeyOf = (l: FileLine) => l.invoice ?? `month:${l.periodStart.slice(0, 7)}`;
 
 const sealContext = (tenantId: string) => `tenant:${tenantId}:file_import`;
 
@@ -83,43 +88,41 @@ export async function previewImport(
   upload: { fileName: string; bytes: Buffer; profileKey: string; by: string },
 ): Promise<ImportPreview> {
   const profile = await resolveProfile(deps.db, tenantId, upload.profileKey);
-  const read = await readInvoiceFile(upload.bytes, profile);
+  const now = deps.now();
+  await expireStalePreviews(deps.db, tenantId, new Date(now.getTime() - PREVIEW_KEPT_MS), now);
+  // Read once without keeping its lines: what the preview shows is gathered as they pass.
+  const customers = new Map<string, { id: string; name: string }>();
+  const products = new Map<string, { id: string; name: string }>();
+  const keys = new Set<string>();
+  const read = await readInvoiceFile(upload.bytes, profile, {
+    keepLines: false,
+    onLine: (l) => {
+      customers.set(l.customer.id, l.customer);
+      products.set(l.product.id, l.product);
+      keys.add(invoiceKeyOf(l));
+    },
+  });
   const scope = { tenantId, distributor: SCOPE_KIND };
-  const [same, companies, products] = await Promise.all([
+  const [same, companyMappings, productMappings] = await Promise.all([
     importedWithHash(deps.db, tenantId, read.hash),
     listCompanyMappings(deps.db, scope),
     listProductMappings(deps.db, scope),
   ]);
-  const keys = invoiceKeys(read.lines);
-  const earlier = same ? [] : await importedForInvoices(deps.db, tenantId, keys);
-  const revision =
-    earlier.length > 0
-      ? {
-          ...reviseLines(
-            await linesOfImports(
-              deps.db,
-              tenantId,
-              earlier.map((e) => e.id),
-            ),
-            read.lines,
-          ),
-          supersedes: earlier.map((e) => ({ id: e.id, fileName: e.fileName })),
-        }
-      : null;
-  const storable = read.problems.length === 0 && !same && read.lines.length > 0;
+  const revision = same ? null : await revisionOf(deps, tenantId, [...keys], upload.bytes, profile);
+  const storable = read.problems.length === 0 && !same && read.usable > 0;
   const stored = storable
     ? await insertPreviewedImport(deps.db, tenantId, {
         fileName: upload.fileName,
         hash: read.hash,
         profileKey: upload.profileKey,
         profile,
-        invoiceKeys: keys,
+        invoiceKeys: [...keys],
         rows: read.rows,
-        lines: read.lines.length,
+        lines: read.usable,
         totals: read.totals,
         fileEnc: deps.secrets.seal(upload.bytes.toString('base64'), sealContext(tenantId)),
         uploadedBy: upload.by,
-        uploadedAt: deps.now(),
+        uploadedAt: now,
       })
     : null;
   return {
@@ -128,28 +131,37 @@ export async function previewImport(
     hash: read.hash,
     profile: { key: upload.profileKey, name: profile.name, version: profile.version },
     rows: read.rows,
-    lines: read.lines.length,
+    lines: read.usable,
     refused: {
       count: read.problems.length,
       rows: new Set(read.problems.map((p) => p.row)).size,
       listed: read.problems.slice(0, LISTED),
     },
-    customers: notMapped(
-      read.lines.map((l) => l.customer),
-      new Set(companies.map((m) => m.distributorCompanyId)),
-    ),
-    products: notMapped(
-      read.lines.map((l) => l.product),
-      new Set(products.map((m) => m.distributorProductId)),
-    ),
+    customers: notMapped(customers, new Set(companyMappings.map((m) => m.distributorCompanyId))),
+    products: notMapped(products, new Set(productMappings.map((m) => m.distributorProductId))),
     totals: read.totals,
     alreadyImported: same ? { id: same.id, at: same.decidedAt?.toISOString() ?? null, by: same.decidedBy } : null,
     revision,
   };
 }
 
-function notMapped(named: { id: string; name: string }[], mapped: Set<string>) {
-  const byId = new Map(named.map((n) => [n.id, n]));
+/**
+ * What a file changes against the imported files for the same invoices, if there are any: only
+ * a corrected file is read a second time, with its lines kept, to compare them.
+ */
+async function revisionOf(deps: ImportDeps, tenantId: string, keys: string[], bytes: Buffer, profile: ColumnProfile) {
+  const earlier = await importedForInvoices(deps.db, tenantId, keys);
+  if (earlier.length === 0) return null;
+  const before = await linesOfImports(
+    deps.db,
+    tenantId,
+    earlier.map((e) => e.id),
+  );
+  const after = (await readInvoiceFile(bytes, profile)).lines;
+  return { ...reviseLines(before, after), supersedes: earlier.map((e) => ({ id: e.id, fileName: e.fileName })) };
+}
+
+function notMapped(byId: Map<string, { id: string; name: string }>, mapped: Set<string>) {
   return { count: byId.size, notMapped: [...byId.values()].filter((n) => !mapped.has(n.id)) };
 }
 
@@ -171,16 +183,31 @@ export async function confirmPreview(
       state: row.state,
     });
   const bytes = Buffer.from(deps.secrets.open(row.fileEnc, sealContext(tenantId)), 'base64');
-  const read = await readInvoiceFile(bytes, row.profile);
-  if (read.hash !== row.hash || read.problems.length > 0)
-    throw new AppError('conflict', `${row.fileName} no longer reads as it was previewed; upload it again.`);
   if (await importedWithHash(deps.db, tenantId, row.hash))
     throw new AppError('conflict', `${row.fileName} is already imported; importing it again changes nothing.`);
   const supersedes = (await importedForInvoices(deps.db, tenantId, row.invoiceKeys)).map((e) => e.id);
   const at = deps.now();
   const by = actor.memberId ? `${actor.name} (${actor.memberId})` : actor.name;
-  if (!(await confirmImport(deps.db, tenantId, id, read.lines, supersedes, by, at)))
-    throw new AppError('conflict', `${row.fileName} was confirmed or discarded meanwhile.`);
+  let stored = 0;
+  // Read again from its sealed bytes and stored a chunk at a time, in the confirmation's transaction.
+  const confirmed = await confirmImport(deps.db, tenantId, id, { supersedes, by, at }, async (insert) => {
+    let chunk: FileLine[] = [];
+    const read = await readInvoiceFile(bytes, row.profile, {
+      keepLines: false,
+      onLine: async (line) => {
+        chunk.push(line);
+        if (chunk.length < CHUNK) return;
+        const full = chunk;
+        chunk = [];
+        await insert(full);
+      },
+    });
+    if (read.hash !== row.hash || read.problems.length > 0)
+      throw new AppError('conflict', `${row.fileName} no longer reads as it was previewed; upload it again.`);
+    await insert(chunk);
+    stored = read.usable;
+  });
+  if (!confirmed) throw new AppError('conflict', `${row.fileName} was confirmed or discarded meanwhile.`);
   await insertAdjustment(deps.db, tenantId, {
     actorType: actor.type,
     actorMemberId: actor.memberId,
@@ -191,12 +218,12 @@ export async function confirmPreview(
       fileName: row.fileName,
       sha256: row.hash,
       profile: `${row.profileKey} v${row.profile.version}`,
-      lines: read.lines.length,
+      lines: stored,
       supersedes,
       // What the Log shows for the entry: the file by its name and its full hash.
       note:
         `Imported ${row.fileName} (sha256 ${row.hash}) with ${row.profile.name} v${row.profile.version}: ` +
-        `${read.lines.length} lines${supersedes.length > 0 ? `, correcting ${supersedes.length} earlier file(s)` : ''}.`,
+        `${stored} lines${supersedes.length > 0 ? `, correcting ${supersedes.length} earlier file(s)` : ''}.`,
     },
     outcome: 'success',
     responseSummary: { importId: id },

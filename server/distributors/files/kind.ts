@@ -40,5 +40,6 @@ export const filesKind: DistributorKind = {
   singleUse: false,
   imports: true,
   // Checked before it is stored (no tenant yet), a source has no files: nothing to read.
-  open: (c, _store, _io, scope) => createFileSource(c.sourceName!, async () => (scope ? scope.importedLines() : [])),
+  open: (c, _store, _io, scope) =>
+    createFileSource(c.sourceName!, async (only) => (scope ? scope.importedLines(only) : [])),
 };

@@ -43,7 +43,10 @@ export interface RowProblem {
 }
 
 export interface ReadFile {
+  /** Every usable line, unless the reader was asked to hand them on instead (`ReadOptions`). */
   lines: FileLine[];
+  /** Lines read and usable, kept or not. */
+  usable: number;
   problems: RowProblem[];
   /** Data rows read, refused ones included. */
   rows: number;
@@ -58,8 +61,20 @@ export interface ReadFile {
  * profile's delimiter and decimal separator. Every row is checked; a row that cannot be used is
  * refused with its line, its column and the value found, and nothing is defaulted.
  */
-export async function readInvoiceFile(source: Readable | string | Buffer, profile: ColumnProfile): Promise<ReadFile> {
-  const input = typeof source === 'string' || Buffer.isBuffer(source) ? Readable.from([source]) : source;
+export interface ReadOptions {
+  /** Each usable line as it is read, the reading waiting for it: a store takes them in chunks. */
+  onLine?: (line: FileLine) => void | Promise<void>;
+  /** False: the lines are handed to `onLine` and not kept, so memory does not grow with the file. */
+  keepLines?: boolean;
+}
+
+export async function readInvoiceFile(
+  source: Readable | string | Buffer,
+  profile: ColumnProfile,
+  options: ReadOptions = {},
+): Promise<ReadFile> {
+  const keep = options.keepLines ?? true;
+  const input = typeof source === 'string' || Buffer.isBuffer(source) ? Readable.from(slices(source)) : source;
   const hash = createHash('sha256');
   input.on('data', (chunk: Buffer | string) => hash.update(chunk));
   const parser = input.pipe(
@@ -73,12 +88,15 @@ export async function readInvoiceFile(source: Readable | string | Buffer, profil
       info: true,
     }),
   );
-  const out: ReadFile = { lines: [], problems: [], rows: 0, totals: [], hash: '' };
+  const out: ReadFile = { lines: [], usable: 0, problems: [], rows: 0, totals: [], hash: '' };
   const totals = new Map<string, { amountCents: number; fileAmountCents: number }>();
   let checkedHeadings = false;
   try {
     await readRecords();
   } catch (error) {
+    input.destroy();
+    // The line's receiver failed (a store): that is its failure, not the file's.
+    if (error instanceof ReceiverFailed) throw error.cause;
     // A file the parser cannot read past (an unclosed quote, a wrong delimiter) is refused where it stopped.
     const at = (error as { lines?: number }).lines ?? out.rows + 1;
     out.problems.push({
@@ -112,12 +130,32 @@ export async function readInvoiceFile(source: Readable | string | Buffer, profil
       out.rows++;
       const line = readRow(record, info.lines, profile, out.problems);
       if (!line) continue;
-      out.lines.push(line);
+      out.usable++;
+      if (keep) out.lines.push(line);
+      if (options.onLine)
+        await Promise.resolve(options.onLine(line)).catch((error: unknown) => {
+          throw new ReceiverFailed(error);
+        });
       const t = totals.get(line.currency) ?? { amountCents: 0, fileAmountCents: 0 };
       t.amountCents += line.amountCents;
       t.fileAmountCents += line.fileAmountCents ?? line.amountCents;
       totals.set(line.currency, t);
     }
+  }
+}
+
+/**
+ * A whole file in slices: given in one chunk, the parser would turn all of it into records
+ * before the first was read, and a stream would hold the file's every line at once.
+ */
+function* slices(whole: string | Buffer, size = 64 * 1024) {
+  const bytes = typeof whole === 'string' ? Buffer.from(whole) : whole;
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
+
+class ReceiverFailed extends Error {
+  constructor(cause: unknown) {
+    super('the receiver of a line failed', { cause });
   }
 }
 

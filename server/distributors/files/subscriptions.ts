@@ -16,6 +16,12 @@ export interface ImportedLine {
   line: FileLine;
 }
 
+/** One customer's or one subscription's lines, as a question about it needs. */
+export interface ImportedLineFilter {
+  customerId?: string;
+  subscriptionId?: string;
+}
+
 const SEAT_KINDS = new Set(['new', 'renew', 'cancel']);
 
 /**

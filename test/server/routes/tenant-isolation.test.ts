@@ -59,6 +59,8 @@ describe("another tenant's ids", () => {
       'binding its distributor product',
       () => jdoe('POST', '/product-mappings', { distributorProductId: B_ONLY.product, cwCatalogItemId: 1 }),
     ],
+    ['confirming its file import', () => jdoe('POST', `/imports/${b[`import:${B_ONLY.sub}`]}/confirm`)],
+    ['discarding its file import', () => jdoe('POST', `/imports/${b[`import:${B_ONLY.sub}`]}/discard`)],
   ];
 
   for (const [name, call] of calls) {
@@ -72,6 +74,8 @@ describe("another tenant's ids", () => {
   it('lists none of its rows', async () => {
     const log = await jdoe('GET', '/adjustments');
     expect(log.body.some((l) => l.actorName === 'B')).toBe(false);
+    expect(JSON.stringify((await jdoe('GET', '/imports')).body)).not.toContain('B.csv');
+    expect(JSON.stringify((await jdoe('GET', '/import-profiles')).body)).not.toContain(`p-${B_ONLY.sub}`);
     const runs = await jdoe('GET', '/sync/runs');
     expect(runs.body.some((r) => r.actor === 'B')).toBe(false);
     for (const view of ['unsynced', 'linked', 'unlinked'] as const) {

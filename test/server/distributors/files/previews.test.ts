@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getImport, listImports } from '../../../../db/queries/imports.ts';
+import { createSecretBox } from '../../../../server/crypto.ts';
+import { confirmPreview, previewImport } from '../../../../server/distributors/files/imports.ts';
+import { createTestDatabase, type TestDatabase } from '../../../helpers/db.ts';
+import { insertTenant } from '../../../helpers/tenant-rows.ts';
+
+/** Written from Microsoft's documented columns: see test/fixtures/microsoft/README.md. */
+const MICROSOFT = readFileSync(new URL('../../../fixtures/microsoft/reconciliation-nce.csv', import.meta.url));
+
+/** What is kept of an uploaded file, and for how long. */
+describe('an uploaded file', () => {
+  let database: TestDatabase;
+  let tenantId: string;
+  let now = new Date('2026-12-02T09:00:00Z');
+  const secrets = createSecretBox(randomBytes(32));
+  const deps = () => ({ db: database.db, secrets, now: () => now });
+  const upload = (bytes: Buffer, fileName: string) =>
+    previewImport(deps(), tenantId, { fileName, bytes, profileKey: 'microsoft', by: 'Jane Doe (jdoe)' });
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    tenantId = await insertTenant(database.db, 'Files MSP');
+  });
+  afterAll(async () => database?.close());
+
+  it('is kept sealed while its preview waits, never as plain text, and dropped once imported', async () => {
+    const preview = await upload(MICROSOFT, 'G002297372.csv');
+    const waiting = await getImport(database.db, tenantId, preview.id!);
+    expect(waiting!.fileEnc).toBeTruthy();
+    expect(waiting!.fileEnc).not.toContain('Oxford');
+    expect(Buffer.from(waiting!.fileEnc!, 'base64').toString('latin1')).not.toContain('Oxford');
+    await confirmPreview(deps(), tenantId, preview.id!, { type: 'member', memberId: 'jdoe', name: 'Jane Doe' });
+    expect((await getImport(database.db, tenantId, preview.id!))!.fileEnc).toBeNull();
+  });
+
+  it('is dropped a day after a preview nobody decided on', async () => {
+    now = new Date(now.getTime() + 60_000);
+    const other = Buffer.from(MICROSOFT.toString('utf8').replace('G002297372', 'G002297999'));
+    const left = await upload(other, 'left open.csv');
+    now = new Date(now.getTime() + 25 * 60 * 60_000);
+    await upload(Buffer.from(MICROSOFT.toString('utf8').replace('G002297372', 'G002298000')), 'next.csv');
+    const expired = await getImport(database.db, tenantId, left.id!);
+    expect(expired).toMatchObject({
+      state: 'discarded',
+      fileEnc: null,
+      decidedBy: 'expired: not confirmed within a day',
+    });
+    expect((await listImports(database.db, tenantId)).map((i) => [i.fileName, i.state])).toEqual([
+      ['next.csv', 'previewed'],
+      ['left open.csv', 'discarded'],
+      ['G002297372.csv', 'imported'],
+    ]);
+  });
+});
