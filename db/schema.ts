@@ -18,6 +18,7 @@ import type { NewCwAddition, PatchOperation } from '../server/connectwise/types.
 import type { ColumnProfile } from '../server/distributors/files/profile.ts';
 import type { FileLine } from '../server/distributors/files/read.ts';
 import { OPERATION_TYPES } from '../shared/billing/operations.ts';
+import type { CommitmentPosition } from '../shared/billing/commitments.ts';
 import type { Derived } from '../shared/billing/proration.ts';
 import { ASSESSED_STATES } from '../shared/billing/states.ts';
 import { MAPPING_STATUSES } from '../shared/schemas/mapping.ts';
@@ -533,6 +534,8 @@ export const subscriptionStatus = pgTable(
     /** What a person does next: map it, bind its product, or create an agreement in Manage first. */
     nextStep: text('next_step', { enum: NEXT_STEPS }),
     outOfSyncSince: at('out_of_sync_since'),
+    /** A commitment's position at the check: its window, the seats ConnectWise does not bill, their cost. */
+    commitment: jsonb('commitment').$type<CommitmentPosition>(),
     checkedAt: at('checked_at').notNull(),
   },
   (t) => [

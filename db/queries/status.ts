@@ -37,8 +37,11 @@ export async function saveStatuses(
           distributorQuantity: sql`excluded.distributor_quantity`,
           monthlyDifference: sql`excluded.monthly_difference`,
           unitPrice: sql`excluded.unit_price`,
+          usagePeriod: sql`excluded.usage_period`,
+          usageTotalCents: sql`excluded.usage_total_cents`,
           reason: sql`excluded.reason`,
           nextStep: sql`excluded.next_step`,
+          commitment: sql`excluded.commitment`,
           // The earliest unbilled change seen while it stays out of sync (least() skips a null).
           outOfSyncSince: sql`case when excluded.state = 'in-sync' then null else least(${subscriptionStatus.outOfSyncSince}, excluded.out_of_sync_since) end`,
           checkedAt: sql`excluded.checked_at`,

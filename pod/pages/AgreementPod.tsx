@@ -4,7 +4,7 @@ import { stateLabel } from '../../shared/billing/states.ts';
 import { formatCents } from '../../shared/money.ts';
 import { ActionButton } from '../components/Allowed.tsx';
 import { Details } from '../components/Details.tsx';
-import { age, day, signedMoney, stateTone } from '../components/format.ts';
+import { age, day, signedMoney, stateTone, when } from '../components/format.ts';
 import { lazyPage } from '../components/Lazy.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { dname } from '../models/distributor.ts';
@@ -163,6 +163,28 @@ function PodUsage({ usage, review }: { usage: PodUsageRow[]; review: (subscripti
   );
 }
 
+/**
+ * A commitment ConnectWise does not bill all of: while its window is open, the deadline to reduce
+ * it at the distributor (in the tenant's zone) and what keeping the seats unbilled costs; after
+ * it, what the term still costs.
+ */
+function CommitmentLine({ commitment: c }: { commitment: NonNullable<PodRow['commitment']> }) {
+  const seats = `${c.unbilledSeats} seat${c.unbilledSeats === 1 ? '' : 's'} paid for and not billed`;
+  return c.state === 'reducible' ? (
+    <span class={c.closingSoon ? 'commitment soon' : 'commitment'}>
+      <strong>
+        Reduce at {dname()} by {when(c.windowClosesAt)}
+      </strong>{' '}
+      or bill them: {seats}, <span data-testid="commitment-money">{formatCents(c.atStakeCents)}</span> over the term.
+    </span>
+  ) : (
+    <span class="commitment">
+      Committed until {day(c.endsOn)}: {seats},{' '}
+      <span data-testid="commitment-money">{formatCents(c.atStakeCents)}</span> to the term's end.
+    </span>
+  );
+}
+
 /** The rows that need attention, each with its actions, and its confirmation in a row of its own under it. */
 function PodRows({ rows, review }: { rows: PodRow[]; review: (row: PodRow) => void }) {
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -217,6 +239,13 @@ function PodRows({ rows, review }: { rows: PodRow[]; review: (row: PodRow) => vo
               )}
             </td>
           </tr>,
+          r.commitment && (
+            <tr key={`${r.subscriptionId}-commitment`} class="commitment-row" data-testid="pod-commitment">
+              <td colSpan={7}>
+                <CommitmentLine commitment={r.commitment} />
+              </td>
+            </tr>
+          ),
           confirming === r.subscriptionId && (
             <tr key={`${r.subscriptionId}-confirm`} class="confirm-row">
               <td colSpan={7}>

@@ -168,7 +168,7 @@ interface RunReads {
 
 async function assessEach(
   deps: RunDeps,
-  on: Pick<AssessDeps, 'tenant' | 'cw' | 'today' | 'rules'>,
+  on: Pick<AssessDeps, 'tenant' | 'cw' | 'today' | 'rules' | 'timeZone'>,
   connected: readonly Connected[],
 ): Promise<RunReads> {
   // Each distributor is read on its own: one that refuses its credentials is reported and
@@ -228,7 +228,11 @@ export async function runTenantSync(deps: RunDeps, tenant: Tenant, options: RunO
     if (connected.length === 0)
       throw new AppError('conflict', 'No distributor is connected; an admin connects one on the Connections page.');
 
-    const { reads, refused } = await assessEach(deps, { tenant, cw, today, rules: settings.rules }, connected);
+    const { reads, refused } = await assessEach(
+      deps,
+      { tenant, cw, today, rules: settings.rules, timeZone: settings.timeZone },
+      connected,
+    );
     if (reads.length === 0) throw refused[0]!.error;
     const companiesOf = (assessed: Assessment[]) => {
       const byCompany = new Map<string, Assessment[]>();

@@ -12,6 +12,7 @@ import { createRateLimiter } from '../http/rate-limit.ts';
 import { clientAddressOf, createSignInLimit, trustedProxies } from '../http/sign-in-limit.ts';
 import { zv } from '../validate.ts';
 import { adjustmentRoutes } from './adjustments.ts';
+import { commitmentRoutes } from './commitments.ts';
 import { companyRoutes } from './companies.ts';
 import { connectionRoutes } from './connections.ts';
 import type { ApiDeps } from './context.ts';
@@ -202,7 +203,8 @@ export function apiRoutes(deps: ApiDeps) {
     .route('/', connectionRoutes(deps))
     .route('/', distributorCompanyRoutes(deps))
     .route('/', syncRoutes(deps))
-    .route('/', importRoutes(deps));
+    .route('/', importRoutes(deps))
+    .route('/', commitmentRoutes(deps));
 }
 
 /** The connecting client's address, when the server runs on Node (absent in tests' in-process requests). */

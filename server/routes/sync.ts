@@ -13,6 +13,7 @@ import {
 } from '../../db/queries/reports.ts';
 import { recentRuns, runKinds } from '../../db/queries/runs.ts';
 import { dropOverBillingExcept, saveStatuses, statusesFor } from '../../db/queries/status.ts';
+import type { CommitmentPosition } from '../../shared/billing/commitments.ts';
 import { operationMoney } from '../../shared/billing/operation-money.ts';
 import { type AssessedState, stateLabel } from '../../shared/billing/states.ts';
 import { centsToDecimal } from '../../shared/money.ts';
@@ -28,6 +29,15 @@ import { type ApiDeps, type RequestContext, requestContext } from './context.ts'
 import { toCsv } from './csv.ts';
 
 const subParam = z.object({ id: z.string().check(z.minLength(1)) });
+
+/** What the pod shows of a commitment: only one whose seats ConnectWise does not all bill. */
+function podCommitment(p: CommitmentPosition | null | undefined) {
+  if (!p || p.unbilledSeats === 0) return null;
+  const { state, closingSoon, windowClosesAt, endsOn, unbilledSeats, atStakeCents, periodsLeft } = p;
+  return { state, closingSoon, windowClosesAt, endsOn, unbilledSeats, atStakeCents, periodsLeft };
+}
+const commitmentOrder = (c: ReturnType<typeof podCommitment>) =>
+  c === null ? 2 : c.closingSoon ? 0 : c.state === 'reducible' ? 1 : 2;
 
 /** The agreement pod's list: subscriptions billed on this agreement, or of its company and unmapped, that differ. */
 async function agreementUnsynced(ctx: RequestContext, agreementId: number) {
@@ -97,7 +107,10 @@ async function agreementUnsynced(ctx: RequestContext, agreementId: number) {
           a.plan?.status === 'ok' ? a.plan.operations.map((o) => ({ title: o.title, money: operationMoney(o) })) : [],
         possiblyBilled: possiblyBilled(a),
         usage: a.usage,
-      })),
+        commitment: podCommitment(a.commitment),
+      }))
+      // A commitment whose window closes soonest comes first: acting is possible only until then.
+      .sort((x, y) => commitmentOrder(x.commitment) - commitmentOrder(y.commitment)),
     ...overBilled.map((o) => ({
       subscriptionId: overBillingKey(o),
       productName: o.productName,
@@ -113,6 +126,7 @@ async function agreementUnsynced(ctx: RequestContext, agreementId: number) {
       changes: [] as { title: string; money: { cents: number; per: 'month' | 'once' } }[],
       possiblyBilled: null as string | null,
       usage: false,
+      commitment: null,
     })),
   ].sort(byMoneyAtRisk);
   // Usage subscriptions billed here, in sync or not, with last month's figures.

@@ -32,7 +32,15 @@ import { where } from '../connectwise/conditions.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { mapLimit } from '../http/limit.ts';
-import { type AssessInputs, type Assessment, assessOne, describeProblem, NO_FACTS, owedOf } from './assessment.ts';
+import {
+  type AssessInputs,
+  type Assessment,
+  assessOne,
+  commitmentOf,
+  describeProblem,
+  NO_FACTS,
+  owedOf,
+} from './assessment.ts';
 import { readUsage, usagePeriodOf, usagePlanInput } from './usage.ts';
 
 export type { Assessment, NextStep } from './assessment.ts';
@@ -76,6 +84,8 @@ export interface AssessDeps {
   /** When a write happens (operations a later plan replaced), by the clock the caller was given. */
   now: () => Date;
   rules: SyncRules;
+  /** The tenant's zone, from its settings: commitment windows are read in it. */
+  timeZone?: string;
   concurrency?: number;
   /** How an agreement's additions are read (the tab and the pod reuse a member's recent reads). */
   additionsOf?: (agreementId: number) => Promise<AdditionView[]>;
@@ -233,6 +243,8 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
 
   const inputs: AssessInputs = {
     today,
+    now: deps.now().toISOString(),
+    timeZone: deps.timeZone ?? 'UTC',
     rules: deps.rules,
     distributor,
     bound,
@@ -251,6 +263,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
   const usageToPlan: Assessment[] = [];
   const results = subscriptions.map((s) => {
     const { assessment, next } = assessOne(s, inputs);
+    assessment.commitment = commitmentOf(assessment, inputs);
     if (next === 'plan') toPlan.push(assessment);
     if (next === 'usage') usageToPlan.push(assessment);
     return assessment;
@@ -419,6 +432,7 @@ export function statusRow(a: Assessment, checkedAt: Date): Omit<StatusRow, 'tena
     productId: a.subscription.productId,
     nextStep: inSync ? null : a.nextStep,
     outOfSyncSince: inSync ? null : unbilledSince(a, checkedAt),
+    commitment: a.commitment ?? null,
     checkedAt,
   };
 }
@@ -478,6 +492,7 @@ export async function assessCompany(
     {
       ...deps,
       rules: settings.rules,
+      timeZone: settings.timeZone,
       additionsOf: deps.cwAdditions,
       knownAgreements: known,
       usageOf: deps.distributorUsage,

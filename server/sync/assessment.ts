@@ -1,6 +1,8 @@
 import type { CompanyMapping, ProductMapping, ServiceMapping } from '../../db/queries/mappings.ts';
 import type { OperationRow } from '../../db/queries/operations.ts';
 import { type AdditionView, billingAdditions } from '../../shared/billing/additions.ts';
+import { agreementClosed } from '../../shared/billing/agreements.ts';
+import { type CommitmentPosition, commitmentPosition } from '../../shared/billing/commitments.ts';
 import { cycleMonths } from '../../shared/billing/plan/context.ts';
 import type { PlanInput, PlanResult } from '../../shared/billing/planner.ts';
 import type { AssessedState } from '../../shared/billing/states.ts';
@@ -51,6 +53,8 @@ export interface Assessment {
   nextStep: NextStep | null;
   /** A usage subscription's last final month and its plan for it. */
   usagePlan?: UsagePlan | null;
+  /** A commitment's window, what ConnectWise does not bill of it and what that costs; null for none. */
+  commitment?: CommitmentPosition | null;
 }
 
 export type NextStep = 'map' | 'bind-product' | 'create-agreement';
@@ -77,6 +81,9 @@ export const describeProblem = (p: ParseProblem) => `${p.field} ${JSON.stringify
 /** What a run read, as one subscription's decision needs it. */
 export interface AssessInputs {
   today: string;
+  /** The moment of the run and the tenant's zone: a commitment's window is read to the minute in it. */
+  now?: string;
+  timeZone?: string;
   rules: SyncRules;
   distributor: Pick<Distributor, 'displayName' | 'markerPrefix'>;
   /** Bound distributor companies, by their id. */
@@ -213,4 +220,23 @@ export function assessOne(s: Subscription, k: AssessInputs): { assessment: Asses
     distributor: { name: k.distributor.displayName, markerPrefix: k.distributor.markerPrefix },
   };
   return { assessment: a, next: 'plan' };
+}
+
+/**
+ * A mapped commitment's position against what ConnectWise bills for it: nothing when its
+ * agreement is closed, the line's seats otherwise. Unmapped commitments are "not billed yet",
+ * reported as such; they are not reduction candidates.
+ */
+export function commitmentOf(a: Assessment, k: Pick<AssessInputs, 'today' | 'now' | 'timeZone' | 'rules'>) {
+  if (!a.subscription.commitment || !a.agreement || a.mapping?.status !== 'mapped') return null;
+  const closed = agreementClosed(a.agreement, k.today);
+  return commitmentPosition({
+    subscription: a.subscription,
+    cwSeats: closed ? 0 : (a.cwQuantity ?? 0),
+    cwWhy: closed ? `its agreement ${a.agreement.name} bills nothing: ${closed}` : null,
+    now: k.now ?? `${k.today}T12:00:00Z`,
+    timeZone: k.timeZone ?? 'UTC',
+    horizonHours: k.rules.commitmentHorizonHours,
+    renewalNoticeDays: k.rules.renewalNoticeDays,
+  });
 }

@@ -67,6 +67,28 @@ export const syncRulesSchema = z.object({
       ),
     0,
   ),
+  /** Commitments whose reduction window closes within this many hours are listed first and put in the digest. */
+  commitmentHorizonHours: z._default(
+    z
+      .number()
+      .check(
+        z.int('the horizon is a whole number of hours'),
+        z.gte(1, 'the horizon is at least 1 hour'),
+        z.lte(168, 'the horizon is at most 168 hours, the whole window'),
+      ),
+    72,
+  ),
+  /** How many days before a commitment renews it is listed for review. */
+  renewalNoticeDays: z._default(
+    z
+      .number()
+      .check(
+        z.int('the renewal notice is a whole number of days'),
+        z.gte(1, 'the renewal notice is at least 1 day'),
+        z.lte(90, 'the renewal notice is at most 90 days'),
+      ),
+    30,
+  ),
 });
 export type SyncRules = z.infer<typeof syncRulesSchema>;
 

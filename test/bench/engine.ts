@@ -24,6 +24,8 @@ const RULES = {
   arrearsDay: 4,
   reconcileToleranceCents: 0,
   reconcileToleranceBp: 0,
+  commitmentHorizonHours: 72,
+  renewalNoticeDays: 30,
 } as const;
 
 function subscriptionOf(id: string, quantity: number): Subscription {

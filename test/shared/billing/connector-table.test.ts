@@ -18,6 +18,8 @@ const LCM: SyncRules = {
   arrearsDay: 4,
   reconcileToleranceCents: 0,
   reconcileToleranceBp: 0,
+  commitmentHorizonHours: 72,
+  renewalNoticeDays: 30,
 };
 const prorating = agreement({
   prorates: true,

@@ -14,6 +14,8 @@ export const GUIDE_RULES: SyncRules = {
   arrearsDay: 4,
   reconcileToleranceCents: 0,
   reconcileToleranceBp: 0,
+  commitmentHorizonHours: 72,
+  renewalNoticeDays: 30,
 };
 export const LABEL = 'Pax8 - Microsoft Office 365 Enterprise E3 - Includ';
 

@@ -1,0 +1,1 @@
+ALTER TABLE "subscription_status" ADD COLUMN "commitment" jsonb;

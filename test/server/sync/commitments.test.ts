@@ -1,0 +1,121 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addCommitmentScenarios, type CommitmentScenarios } from '../../../server/sandbox/pax8/commitments.ts';
+import { type Caller, signedIn } from '../../helpers/api.ts';
+import { saveSettings } from '../../helpers/mapped.ts';
+import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
+import { type Stack, startStack } from '../../helpers/stack.ts';
+
+/** 08:00 in Chicago on the sandbox's day: every window below is read to the minute from here. */
+const NOW = DateTime.fromISO(`${SANDBOX_TODAY}T14:00:00Z`, { zone: 'utc' }) as DateTime<true>;
+
+/**
+ * New-commerce commitments against what ConnectWise bills: one a person lowered in ConnectWise
+ * while its reduction window is still open, one lowered after its window closed, and one that
+ * renews within thirty days, each with its deadline and the money at stake.
+ */
+describe('commitments', () => {
+  let stack: Stack;
+  let jdoe: Caller;
+  let nce: CommitmentScenarios;
+  let agreementId: number;
+  beforeAll(async () => {
+    stack = await startStack({ clock: { now: () => NOW } });
+    jdoe = await signedIn(stack, 'jdoe');
+    expect((await saveSettings(jdoe, { timeZone: 'America/Chicago' })).status).toBe(200);
+    const world = stack.sandboxes.world;
+    nce = addCommitmentScenarios(world, 'Oxford Senior Living', SANDBOX_TODAY);
+    const pax8 = world.pax8.companies.find((c) => c.name === 'Oxford Senior Living')!;
+    const cw = world.cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
+    const agreement = world.cw.agreements.find(
+      (a) =>
+        a.company.id === cw.id &&
+        !a.cancelledFlag &&
+        a.agreementStatus === 'Active' &&
+        a.billingCycle.name === 'Monthly',
+    )!;
+    agreementId = agreement.id;
+    await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: cw.id });
+    // ConnectWise bills fewer seats than two of them hold: a person lowered the lines.
+    const billed: [keyof CommitmentScenarios, number][] = [
+      ['insideWindow', 15],
+      ['pastWindow', 8],
+      ['renewing', 5],
+    ];
+    for (const [which, seats] of billed) {
+      const sub = nce[which];
+      const product = world.pax8.products.find((p) => p.id === sub.productId)!;
+      const item = world.cw.catalog.find((i) => i.identifier === product.sku)!;
+      expect(
+        (await jdoe('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id }))
+          .status,
+      ).toBe(201);
+      expect(
+        (await jdoe('PUT', '/service-mappings', { subscriptionId: sub.id, cwAgreementId: agreement.id })).status,
+      ).toBe(200);
+      const template = world.cw.additions[0]!;
+      world.cw.additions.push({
+        ...template,
+        id: 95_000 + world.cw.additions.length,
+        agreementId: agreement.id,
+        product: { id: item.id, identifier: item.identifier, name: item.description },
+        quantity: seats,
+        unitPrice: sub.price,
+        unitCost: sub.partnerCost,
+        effectiveDate: '2026-11-01T00:00:00Z',
+        cancelledDate: null,
+        serialNumber: null,
+        _info: { lastUpdated: '2026-11-20T16:00:00Z', updatedBy: 'jdoe' },
+      });
+    }
+    // The agreement pod checks what is billed here, as a person opening it would.
+    expect((await jdoe('GET', `/agreements/${agreementId}/unsynced`)).status).toBe(200);
+  });
+  afterAll(async () => stack?.close());
+
+  it('lists the one inside its window first, with its deadline in the tenant zone and the money at stake', async () => {
+    const list = (await jdoe('GET', '/commitments')).body;
+    expect(list).toMatchObject({ timeZone: 'America/Chicago', horizonHours: 72, renewalNoticeDays: 30 });
+    expect(list.closingSoon.rows.map((r) => r.subscriptionId)).toEqual([nce.insideWindow.id]);
+    expect(list.closingSoon.rows[0]!.position).toMatchObject({
+      // Bought 17 November at 15:30 UTC: 168 hours later, 09:30 in Chicago.
+      windowClosesAt: '2026-11-24T09:30:00.000-06:00',
+      windowFrom: 'purchase',
+      state: 'reducible',
+      seats: 20,
+      cwSeats: 15,
+      unbilledSeats: 5,
+      periodsLeft: 12,
+      // 5 seats × $18.70 × 12 monthly charges = $1,122.00.
+      atStakeCents: 112_200,
+    });
+    expect(list.closingSoon.atStakeCents).toBe(112_200);
+  });
+
+  it('shows the one past its window as committed, its cost carried to the end of the term', async () => {
+    const { committed } = (await jdoe('GET', '/commitments')).body;
+    expect(committed.rows.map((r) => [r.subscriptionId, r.position.state, r.position.endsOn])).toEqual([
+      [nce.pastWindow.id, 'committed', '2027-11-13'],
+    ]);
+    // 2 seats × $36.00 × 12 = $864.00.
+    expect(committed.atStakeCents).toBe(86_400);
+  });
+
+  it('lists the renewal within thirty days with the moment a change must be made by', async () => {
+    const { renewals } = (await jdoe('GET', '/commitments')).body;
+    expect(
+      renewals.rows.map((r) => [r.subscriptionId, r.position.renewsOn, r.position.changeBy, r.position.cwSeats]),
+    ).toEqual([[nce.renewing.id, '2026-12-12', '2026-12-12T00:00:00.000-06:00', 5]]);
+  });
+
+  it('narrows the horizon and the notice when the settings do', async () => {
+    await saveSettings(jdoe, {
+      timeZone: 'America/Chicago',
+      rules: { commitmentHorizonHours: 24, renewalNoticeDays: 10 },
+    });
+    const list = (await jdoe('GET', '/commitments')).body;
+    expect(list.closingSoon.rows).toEqual([]);
+    expect(list.reducible.rows.map((r) => r.subscriptionId)).toEqual([nce.insideWindow.id]);
+    expect(list.renewals.rows).toEqual([]);
+  });
+});
