@@ -259,7 +259,7 @@ export async function seedTenantRows(
   });
   await d
     .insert(schema.columnProfiles)
-    .values({ tenantId, key: `p-${k.sub}`, version: 1, profile: GENERIC_PROFILE, createdBy: tag });
+    .values({ tenantId, key: `p-${tag}-${k.sub}`, version: 1, profile: GENERIC_PROFILE, createdBy: tag });
   ids[`import:${k.sub}`] = preview!.id;
   ids[`reconciliation:${k.sub}`] = reconciliation!.id;
   ids[k.sub] = company!.id;

@@ -75,7 +75,7 @@ describe("another tenant's ids", () => {
     const log = await jdoe('GET', '/adjustments');
     expect(log.body.some((l) => l.actorName === 'B')).toBe(false);
     expect(JSON.stringify((await jdoe('GET', '/imports')).body)).not.toContain('B.csv');
-    expect(JSON.stringify((await jdoe('GET', '/import-profiles')).body)).not.toContain(`p-${B_ONLY.sub}`);
+    expect(JSON.stringify((await jdoe('GET', '/import-profiles')).body)).not.toContain(`p-B-${B_ONLY.sub}`);
     const runs = await jdoe('GET', '/sync/runs');
     expect(runs.body.some((r) => r.actor === 'B')).toBe(false);
     for (const view of ['unsynced', 'linked', 'unlinked'] as const) {
