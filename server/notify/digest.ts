@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Database } from '../../db/client.ts';
 import { ignoredIds, listCompanyMappings, listServiceMappings } from '../../db/queries/mappings.ts';
 import {
@@ -10,15 +11,18 @@ import {
 import { outstandingOperations } from '../../db/queries/operations.ts';
 import { awaitingReview, changesSince } from '../../db/queries/reconciliations.ts';
 import { getSettings } from '../../db/queries/settings.ts';
+import { statusesFor } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { addDays, monthName, usDay } from '../../shared/billing/calendar.ts';
+import { positionAsOf } from '../../shared/billing/commitments.ts';
 import { formatCents, formatMoney, microsToCents } from '../../shared/money.ts';
 import type { NotificationSettings, NotifyEvent } from '../../shared/schemas/notifications.ts';
 import { RECONCILE_STATUS_LABEL, type ReconcileStatus } from '../../shared/schemas/reconcile.ts';
+import type { SyncRules } from '../../shared/schemas/settings.ts';
 import type { Clock } from '../clock.ts';
 import { manageRecordLink } from '../connectwise/record-link.ts';
 import type { Logger } from '../logger.ts';
-import type { Vendors } from '../tenants/vendors.ts';
+import type { Connected, Vendors } from '../tenants/vendors.ts';
 import type { Mailer } from './mailer.ts';
 import { oneLine, ownCompanies } from './own-company.ts';
 import { fill, renderDigest } from './templates.ts';
@@ -60,82 +64,20 @@ export async function collectDigest(
 ) {
   const today = deps.clock.now().toISODate()!;
   const want = new Set(events);
+  const { rules, timeZone } = await getSettings(deps.db, tenant.id);
+  const now = deps.clock.now().toJSDate();
+  const inZone = (iso: string) =>
+    `${DateTime.fromISO(iso, { setZone: true }).setZone(timeZone).toFormat('ccc MM/dd/yyyy HH:mm')} ${timeZone}`;
   const lines: Record<NotifyEvent, Record<string, string>[]> = {
     unmapped: [],
     'failed-writes': [],
     'pending-review': [],
+    commitments: [],
     renewals: [],
     'reconciliation-changes': [],
   };
-  for (const d of await deps.vendors.distributors(tenant)) {
-    const scope = { tenantId: tenant.id, distributor: d.kind };
-    const needsSubscriptions = want.has('unmapped') || want.has('renewals') || want.has('failed-writes');
-    const [subs, companies, services, hidden] = needsSubscriptions
-      ? await Promise.all([
-          d.distributor.subscriptions(),
-          listCompanyMappings(deps.db, scope),
-          listServiceMappings(deps.db, scope),
-          ignoredIds(deps.db, scope),
-        ])
-      : [{ items: [] }, [], [], new Set<string>()];
-    // Every company by name, bound or not: a digest never shows a distributor's raw id.
-    const distributorCompanies = needsSubscriptions ? (await d.distributor.companies()).items : [];
-    const companyName = new Map([
-      ...distributorCompanies.map((c) => [c.id, c.name] as const),
-      ...companies.map((c) => [c.distributorCompanyId, c.cwCompanyName ?? c.distributorCompanyName] as const),
-    ]);
-    const cwCompanyOf = new Map(
-      companies.filter((c) => c.cwCompanyId !== null).map((c) => [c.distributorCompanyId, c.cwCompanyId!]),
-    );
-    const subscriptionOf = new Map(subs.items.map((s) => [s.id, s]));
-    const monthly = (s: (typeof subs.items)[number]) =>
-      s.quantity === null || s.unitPrice === null
-        ? 'an unknown amount'
-        : formatMoney(s.quantity * microsToCents(s.unitPrice), s.currency);
-    // The company screen holds the plugin's tab: where the line is dealt with.
-    const linkOf = (distributorCompanyId: string): Record<string, string> => {
-      const cw = cwCompanyOf.get(distributorCompanyId);
-      return cw === undefined ? {} : { Link: manageRecordLink(tenant, 'company', cw) };
-    };
-    const mapped = new Set(services.filter((m) => m.status === 'mapped').map((m) => m.subscriptionId));
-    const bound = new Set(companies.filter((c) => c.cwCompanyId !== null).map((c) => c.distributorCompanyId));
-    for (const s of subs.items) {
-      if (s.status !== 'Active' || hidden.has(s.id)) continue;
-      const base = {
-        CustomerOrg: companyName.get(s.companyId) ?? `a ${d.displayName} company not listed`,
-        PlanName: s.productName,
-        SubscriptionID: s.id,
-        Distributor: d.displayName,
-        Amount: monthly(s),
-        ...linkOf(s.companyId),
-      };
-      if (want.has('unmapped') && !mapped.has(s.id))
-        lines.unmapped.push({
-          ...base,
-          MappingStatus: bound.has(s.companyId) ? 'Unmapped' : 'Company not bound to ConnectWise',
-        });
-      const end = s.commitment?.endDate?.slice(0, 10);
-      if (want.has('renewals') && end && end >= today && end <= addDays(today, 30))
-        lines.renewals.push({ ...base, Term: s.commitment!.term, RenewalDate: usDay(end) });
-    }
-    const companyNameOfSubscription = (id: string) => {
-      const sub = subscriptionOf.get(id);
-      return (sub && companyName.get(sub.companyId)) ?? d.displayName;
-    };
-    if (want.has('failed-writes'))
-      for (const o of await outstandingOperations(deps.db, scope))
-        if (o.state === 'failed' || o.state === 'unknown')
-          lines['failed-writes'].push({
-            CustomerOrg: companyNameOfSubscription(o.subscriptionId),
-            PlanName: subscriptionOf.get(o.subscriptionId)?.productName ?? `${d.displayName} subscription`,
-            Amount: formatCents(o.summary.totalPrice.cents),
-            Link: manageRecordLink(tenant, 'agreement', o.cwAgreementId),
-            Title: o.summary.title,
-            SubscriptionID: o.subscriptionId,
-            State: o.state === 'unknown' ? 'no answer' : 'failed',
-            Error: o.error ?? 'ConnectWise refused it',
-          });
-  }
+  for (const d of await deps.vendors.distributors(tenant))
+    await distributorLines({ deps, tenant, d, want, lines, today, now, rules, inZone });
   if (want.has('pending-review'))
     for (const r of await awaitingReview(deps.db, tenant.id))
       lines['pending-review'].push({
@@ -160,6 +102,127 @@ export async function collectDigest(
       });
   }
   return events.filter((e) => lines[e].length > 0).map((event) => ({ event, lines: lines[event] }));
+}
+
+/** What a digest gathers per distributor, and the tenant's settings it reads them with. */
+interface LinesContext {
+  deps: DigestDeps;
+  tenant: Tenant;
+  d: Connected;
+  want: Set<NotifyEvent>;
+  lines: Record<NotifyEvent, Record<string, string>[]>;
+  today: string;
+  now: Date;
+  rules: SyncRules;
+  /** An instant as the digest writes it, in the tenant's zone. */
+  inZone: (iso: string) => string;
+}
+
+/** One distributor's lines: unmapped subscriptions, commitments, renewals and failed writes. */
+async function distributorLines({ deps, tenant, d, want, lines, today, now, rules, inZone }: LinesContext) {
+  const scope = { tenantId: tenant.id, distributor: d.kind };
+  const needsSubscriptions = want.has('unmapped') || want.has('renewals') || want.has('failed-writes');
+  // What the last check found of each commitment, as it stands now.
+  const positions = new Map(
+    want.has('commitments') || want.has('renewals')
+      ? (await statusesFor(deps.db, scope))
+          .filter((st) => st.commitment)
+          .map((st) => [
+            st.subscriptionId,
+            {
+              status: st,
+              position: positionAsOf(st.commitment!, now, rules.commitmentHorizonHours, rules.renewalNoticeDays),
+            },
+          ])
+      : [],
+  );
+  const [subs, companies, services, hidden] = needsSubscriptions
+    ? await Promise.all([
+        d.distributor.subscriptions(),
+        listCompanyMappings(deps.db, scope),
+        listServiceMappings(deps.db, scope),
+        ignoredIds(deps.db, scope),
+      ])
+    : [{ items: [] }, [], [], new Set<string>()];
+  // Every company by name, bound or not: a digest never shows a distributor's raw id.
+  const distributorCompanies = needsSubscriptions ? (await d.distributor.companies()).items : [];
+  const companyName = new Map([
+    ...distributorCompanies.map((c) => [c.id, c.name] as const),
+    ...companies.map((c) => [c.distributorCompanyId, c.cwCompanyName ?? c.distributorCompanyName] as const),
+  ]);
+  const cwCompanyOf = new Map(
+    companies.filter((c) => c.cwCompanyId !== null).map((c) => [c.distributorCompanyId, c.cwCompanyId!]),
+  );
+  const subscriptionOf = new Map(subs.items.map((s) => [s.id, s]));
+  const monthly = (s: (typeof subs.items)[number]) =>
+    s.quantity === null || s.unitPrice === null
+      ? 'an unknown amount'
+      : formatMoney(s.quantity * microsToCents(s.unitPrice), s.currency);
+  // The company screen holds the plugin's tab: where the line is dealt with.
+  const linkOf = (distributorCompanyId: string): Record<string, string> => {
+    const cw = cwCompanyOf.get(distributorCompanyId);
+    return cw === undefined ? {} : { Link: manageRecordLink(tenant, 'company', cw) };
+  };
+  const mapped = new Set(services.filter((m) => m.status === 'mapped').map((m) => m.subscriptionId));
+  const bound = new Set(companies.filter((c) => c.cwCompanyId !== null).map((c) => c.distributorCompanyId));
+  for (const s of subs.items) {
+    if (s.status !== 'Active' || hidden.has(s.id)) continue;
+    const base = {
+      CustomerOrg: companyName.get(s.companyId) ?? `a ${d.displayName} company not listed`,
+      PlanName: s.productName,
+      SubscriptionID: s.id,
+      Distributor: d.displayName,
+      Amount: monthly(s),
+      ...linkOf(s.companyId),
+    };
+    if (want.has('unmapped') && !mapped.has(s.id))
+      lines.unmapped.push({
+        ...base,
+        MappingStatus: bound.has(s.companyId) ? 'Unmapped' : 'Company not bound to ConnectWise',
+      });
+    const end = s.commitment?.endDate?.slice(0, 10);
+    const known = positions.get(s.id);
+    if (want.has('renewals') && end && end >= today && end <= addDays(today, rules.renewalNoticeDays))
+      lines.renewals.push({
+        ...base,
+        Term: s.commitment!.term,
+        RenewalDate: usDay(known?.position.renewsOn ?? end),
+        Seats: String(s.quantity ?? 'an unknown number of'),
+        CwSeats: known ? String(known.position.cwSeats) : 'none (not mapped)',
+        ChangeBy: known?.position.changeBy ? inZone(known.position.changeBy) : usDay(end),
+      });
+    const p = known?.position;
+    if (want.has('commitments') && p && p.unbilledSeats > 0 && (p.closingSoon || p.state === 'committed'))
+      lines.commitments.push({
+        ...base,
+        Seats: String(p.unbilledSeats),
+        Deadline:
+          p.state === 'reducible'
+            ? `reduce at ${d.displayName} by ${inZone(p.windowClosesAt!)}`
+            : `committed until ${usDay(p.endsOn ?? end ?? today)}`,
+        AtStake:
+          p.state === 'reducible'
+            ? `${formatCents(p.atStakeCents)} at stake over the term`
+            : `${formatCents(p.atStakeCents)} to the term's end`,
+      });
+  }
+  const companyNameOfSubscription = (id: string) => {
+    const sub = subscriptionOf.get(id);
+    return (sub && companyName.get(sub.companyId)) ?? d.displayName;
+  };
+  if (want.has('failed-writes'))
+    for (const o of await outstandingOperations(deps.db, scope))
+      if (o.state === 'failed' || o.state === 'unknown')
+        lines['failed-writes'].push({
+          CustomerOrg: companyNameOfSubscription(o.subscriptionId),
+          PlanName: subscriptionOf.get(o.subscriptionId)?.productName ?? `${d.displayName} subscription`,
+          Amount: formatCents(o.summary.totalPrice.cents),
+          Link: manageRecordLink(tenant, 'agreement', o.cwAgreementId),
+          Title: o.summary.title,
+          SubscriptionID: o.subscriptionId,
+          State: o.state === 'unknown' ? 'no answer' : 'failed',
+          Error: o.error ?? 'ConnectWise refused it',
+        });
 }
 
 /**

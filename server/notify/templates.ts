@@ -19,9 +19,15 @@ export const TEMPLATES: Record<NotifyEvent, { heading: string; line: string }> =
     heading: 'Reconciliations pending review: accept or reject before invoicing',
     line: '{CustomerOrg} · {PlanName} · {Period} · {BillingReconciliationStatus} · difference {Difference}',
   },
+  commitments: {
+    heading: 'Commitments with seats ConnectWise does not bill: reduce them at the distributor while you can',
+    line: '{CustomerOrg} · {PlanName} · {Seats} seats not billed · {Deadline} · {AtStake}',
+  },
   renewals: {
-    heading: 'Commitments renewing in the next 30 days',
-    line: '{CustomerOrg} · {PlanName} · {Term} renews on {RenewalDate} · {Amount} a month',
+    heading: 'Commitments renewing soon: change their seats at the distributor before they renew',
+    line:
+      '{CustomerOrg} · {PlanName} · {Term} renews on {RenewalDate} · {Seats} seats, ConnectWise bills {CwSeats} · ' +
+      'change by {ChangeBy} · {Amount} a month',
   },
   'reconciliation-changes': {
     heading: 'Billing reconciliation status changes',

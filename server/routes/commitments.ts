@@ -1,22 +1,9 @@
 import { Hono } from 'hono';
 import { getSettings } from '../../db/queries/settings.ts';
 import { statusesFor } from '../../db/queries/status.ts';
-import type { CommitmentPosition } from '../../shared/billing/commitments.ts';
+import { positionAsOf } from '../../shared/billing/commitments.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { type ApiDeps, requestContext } from './context.ts';
-
-/** A stored position as it stands now: the window may have closed, or come within the horizon, since the check. */
-function asOfNow(p: CommitmentPosition, now: Date, horizonHours: number, noticeDays: number): CommitmentPosition {
-  const closes = p.windowClosesAt ? new Date(p.windowClosesAt).getTime() : null;
-  const state = closes !== null && now.getTime() < closes ? 'reducible' : 'committed';
-  const changeBy = p.changeBy ? new Date(p.changeBy).getTime() : null;
-  return {
-    ...p,
-    state,
-    closingSoon: state === 'reducible' && closes! - now.getTime() <= horizonHours * 3_600_000,
-    renewalDue: changeBy !== null && changeBy > now.getTime() && changeBy - now.getTime() <= noticeDays * 86_400_000,
-  };
-}
 
 /**
  * The tenant's commitments for this distributor, from the last check: seats paid for and not
@@ -42,7 +29,7 @@ export function commitmentRoutes(deps: ApiDeps) {
         cwAgreementId: s.cwAgreementId,
         cwAgreementName: s.cwAgreementName,
         checkedAt: s.checkedAt.toISOString(),
-        position: asOfNow(s.commitment!, now, horizon, notice),
+        position: positionAsOf(s.commitment!, now, horizon, notice),
       }));
     const unbilled = rows.filter((r) => r.position.unbilledSeats > 0);
     const byWindow = (a: (typeof rows)[number], b: (typeof rows)[number]) =>

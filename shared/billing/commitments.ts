@@ -153,3 +153,25 @@ function periodsFrom(termStart: string, endsOn: string, months: number, today: s
     if (addMonths(termStart, (k + 1) * months) > today) count++;
   return count;
 }
+
+/**
+ * A position stored at a check, as it stands at `now`: its window may have closed, or come
+ * within the horizon, and its renewal within the notice, since.
+ */
+export function positionAsOf(
+  p: CommitmentPosition,
+  now: Date,
+  horizonHours: number,
+  noticeDays: number,
+): CommitmentPosition {
+  const at = now.getTime();
+  const closes = p.windowClosesAt ? Date.parse(p.windowClosesAt) : null;
+  const state = closes !== null && at < closes ? 'reducible' : 'committed';
+  const changeBy = p.changeBy ? Date.parse(p.changeBy) : null;
+  return {
+    ...p,
+    state,
+    closingSoon: state === 'reducible' && closes! - at <= horizonHours * 3_600_000,
+    renewalDue: changeBy !== null && changeBy > at && changeBy - at <= noticeDays * 86_400_000,
+  };
+}

@@ -5,6 +5,7 @@ export const NOTIFY_EVENTS = [
   'unmapped',
   'failed-writes',
   'pending-review',
+  'commitments',
   'renewals',
   'reconciliation-changes',
 ] as const;
@@ -14,7 +15,8 @@ export const NOTIFY_EVENT_LABEL: Record<NotifyEvent, string> = {
   unmapped: 'Unmapped subscriptions',
   'failed-writes': 'Failed writes',
   'pending-review': 'Reconciliations pending review',
-  renewals: 'Commitments renewing in the next 30 days',
+  commitments: 'Commitments with seats ConnectWise does not bill',
+  renewals: 'Commitments renewing soon',
   'reconciliation-changes': 'Reconciliation status changes',
 };
 

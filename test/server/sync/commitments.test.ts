@@ -108,6 +108,29 @@ describe('commitments', () => {
     ).toEqual([[nce.renewing.id, '2026-12-12', '2026-12-12T00:00:00.000-06:00', 5]]);
   });
 
+  it('puts all three in the digest once, each with its deadline and money', async () => {
+    const sent = await jdoe('POST', '/notifications/test', {
+      cadence: 'daily',
+      recipients: ['billing@sandbox-msp.example'],
+      events: ['commitments', 'renewals'],
+      ticket: { enabled: false, boardId: null, companyId: null },
+      subject: 'Action needed in {PSAConnector}: {ItemCount} items on {Date}',
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    const text = stack.sandboxes.mail.messages.at(-1)!.text;
+    const [inside, past, renewing] = [nce.insideWindow, nce.pastWindow, nce.renewing].map((s) => s.productName);
+    const lines = text.split('\n').filter((l) => [inside, past, renewing].some((p) => l.includes(`· ${p} ·`)));
+    expect(lines).toEqual([
+      expect.stringContaining(
+        `${inside} · 5 seats not billed · reduce at Pax8 by Tue 11/24/2026 09:30 America/Chicago · $1,122.00 at stake over the term`,
+      ),
+      expect.stringContaining(`${past} · 2 seats not billed · committed until 11/13/2027 · $864.00 to the term's end`),
+      expect.stringContaining(
+        `${renewing} · 1-Year renews on 12/12/2026 · 5 seats, ConnectWise bills 5 · change by Sat 12/12/2026 00:00 America/Chicago`,
+      ),
+    ]);
+  });
+
   it('narrows the horizon and the notice when the settings do', async () => {
     await saveSettings(jdoe, {
       timeZone: 'America/Chicago',
