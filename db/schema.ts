@@ -17,8 +17,8 @@ import {
 import type { NewCwAddition, PatchOperation } from '../server/connectwise/types.ts';
 import type { ColumnProfile } from '../server/distributors/files/profile.ts';
 import type { FileLine } from '../server/distributors/files/read.ts';
-import { OPERATION_TYPES } from '../shared/billing/operations.ts';
 import type { CommitmentPosition } from '../shared/billing/commitments.ts';
+import { OPERATION_TYPES } from '../shared/billing/operations.ts';
 import type { Derived } from '../shared/billing/proration.ts';
 import { ASSESSED_STATES } from '../shared/billing/states.ts';
 import { MAPPING_STATUSES } from '../shared/schemas/mapping.ts';
