@@ -71,6 +71,24 @@ function needsPerson(op: { type: string }): string | null {
 }
 
 /**
+ * A commitment a person lowered in ConnectWise is hers to decide: bill the committed seats
+ * (review and sync) or absorb their cost (exclude the change, with a reason). No run raises it.
+ */
+function commitmentDecision(a: Assessment): string | null {
+  const c = a.commitment;
+  // Every change of its plan waits: a month invoiced ahead would bill the seats as surely as an increase.
+  if (!c?.loweredInConnectWise) return null;
+  const window =
+    c.state === 'reducible' && c.windowClosesAt
+      ? ` Its seats can still be reduced at the distributor until ${c.windowClosesAt}.`
+      : ` It is committed until ${c.endsOn ?? 'its term ends'}.`;
+  return (
+    `A commitment decision: ConnectWise bills ${c.cwSeats} of its ${c.seats} committed seats, lowered by a person. ` +
+    `Bill the committed seats (review and sync), or absorb the cost (exclude the change, with a reason).${window}`
+  );
+}
+
+/**
  * One out-of-sync subscription under the API member: writes what the settings allow without a
  * person, and holds the rest (stored, so it is owed until a person writes or waives it). Drift
  * (a line the sync wrote, changed by hand) always waits for a person.
@@ -93,6 +111,7 @@ async function syncSubscription(
   const held: string[] = [];
   const why = (op: { type: string; kind: string; title?: string; summary?: { title: string } }) =>
     needsPerson(op) ??
+    commitmentDecision(a) ??
     (allowed.has(op.kind)
       ? null
       : `"${op.title ?? op.summary?.title}" (${op.kind}) is not allowed unattended in the settings.`);

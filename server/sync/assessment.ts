@@ -35,6 +35,8 @@ export interface Assessment {
   state: AssessedState;
   cwQuantity: number | null;
   cwAdditionId: number | null;
+  /** When the line billing it was last changed in ConnectWise: after the distributor's last change, by a person. */
+  cwLineUpdatedAt?: string | null;
   monthlyDifference: number | null;
   reason: string | null;
   plan: PlanResult | null;
@@ -185,6 +187,7 @@ export function assessOne(s: Subscription, k: AssessInputs): { assessment: Asses
   const addition = current[0];
   a.cwQuantity = addition?.quantity ?? 0;
   a.cwAdditionId = addition?.id ?? null;
+  a.cwLineUpdatedAt = addition?.lastUpdated ?? null;
   // The line carries a price for the agreement's billing cycle (a yearly one, a year's); the
   // report's difference is per month either way.
   const cycle = cycleMonths(a.agreement);
@@ -230,7 +233,8 @@ export function assessOne(s: Subscription, k: AssessInputs): { assessment: Asses
 export function commitmentOf(a: Assessment, k: Pick<AssessInputs, 'today' | 'now' | 'timeZone' | 'rules'>) {
   if (!a.subscription.commitment || !a.agreement || a.mapping?.status !== 'mapped') return null;
   const closed = agreementClosed(a.agreement, k.today);
-  return commitmentPosition({
+  const s = a.subscription;
+  const position = commitmentPosition({
     subscription: a.subscription,
     cwSeats: closed ? 0 : (a.cwQuantity ?? 0),
     cwWhy: closed ? `its agreement ${a.agreement.name} bills nothing: ${closed}` : null,
@@ -239,4 +243,14 @@ export function commitmentOf(a: Assessment, k: Pick<AssessInputs, 'today' | 'now
     horizonHours: k.rules.commitmentHorizonHours,
     renewalNoticeDays: k.rules.renewalNoticeDays,
   });
+  if (!position) return null;
+  // Fewer seats on a line changed after the distributor's last change: a person lowered it.
+  const lastChange = s.updatedAt ?? s.startDate;
+  const lowered =
+    !closed &&
+    position.unbilledSeats > 0 &&
+    a.cwLineUpdatedAt != null &&
+    lastChange !== null &&
+    Date.parse(a.cwLineUpdatedAt) > Date.parse(lastChange);
+  return { ...position, loweredInConnectWise: lowered };
 }

@@ -54,6 +54,11 @@ export interface CommitmentPosition {
   /** Until when a change for the renewal can be made at the distributor: the renewal's start. */
   changeBy: string | null;
   why: string | null;
+  /**
+   * ConnectWise bills fewer seats because a person lowered its line after the distributor's last
+   * change: the sync does not raise it back unattended; a person bills the seats or absorbs them.
+   */
+  loweredInConnectWise?: boolean;
 }
 
 const TERM_MONTHS: Record<string, number> = { month: 1, year: 12, annual: 12, '2-year': 24, '3-year': 36 };

@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYNC_QUEUE } from '../../../server/jobs/engine.ts';
 import { addCommitmentScenarios, type CommitmentScenarios } from '../../../server/sandbox/pax8/commitments.ts';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
+import { jobReaches } from '../../helpers/jobs.ts';
 import { saveSettings } from '../../helpers/mapped.ts';
 import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
@@ -140,5 +142,57 @@ describe('commitments', () => {
     expect(list.closingSoon.rows).toEqual([]);
     expect(list.reducible.rows.map((r) => r.subscriptionId)).toEqual([nce.insideWindow.id]);
     expect(list.renewals.rows).toEqual([]);
+  });
+
+  it('a scheduled sync leaves the lowered lines alone; a person bills the seats or absorbs them, with a reason', async () => {
+    const world = stack.sandboxes.world;
+    const seatsOf = (sub: { productId: string }) => {
+      const product = world.pax8.products.find((p) => p.id === sub.productId)!;
+      // Every line of its item, whatever month it bills: nothing may be added behind the person's back.
+      return world.cw.additions
+        .filter((a) => a.agreementId === agreementId && a.product.identifier === product.sku)
+        .map((a) => a.quantity);
+    };
+    expect(
+      (
+        await saveSettings(jdoe, {
+          timeZone: 'America/Chicago',
+          autoSync: true,
+          unattendedKinds: ['increase', 'decrease', 'cancellation', 'prorate'],
+        })
+      ).status,
+    ).toBe(200);
+    const schedule = (await stack.jobs.boss.getSchedule(SYNC_QUEUE, stack.tenantId))!;
+    const fire = async () =>
+      jobReaches(stack.jobs.boss, (await stack.jobs.boss.send(SYNC_QUEUE, schedule.data, schedule.options))!);
+    expect(await fire()).toMatchObject({ state: 'completed' });
+    expect([seatsOf(nce.insideWindow), seatsOf(nce.pastWindow)]).toEqual([[15], [8]]);
+    const report = (await jdoe('GET', '/reports/unsynced')).body.rows;
+    const reasonOf = (id: string) => report.find((r: { subscriptionId: string }) => r.subscriptionId === id)?.reason;
+    expect(reasonOf(nce.insideWindow.id)).toMatch(
+      /^A commitment decision: ConnectWise bills 15 of its 20 committed seats, lowered by a person\. Bill the committed seats .* or absorb the cost/,
+    );
+
+    // Absorbed, with a reason: recorded like a waiver, and the next run leaves it in sync.
+    const past = okPlan((await jdoe('GET', `/subscriptions/${nce.pastWindow.id}/plan`)).body.plan);
+    for (const op of past.operations)
+      expect(
+        (
+          await jdoe('POST', `/operations/${encodeURIComponent(op.key)}/waive`, {
+            reason: 'Customer gave two seats back',
+          })
+        ).status,
+      ).toBe(200);
+    // Billed: the member confirms the committed seats.
+    const inside = okPlan((await jdoe('GET', `/subscriptions/${nce.insideWindow.id}/plan`)).body.plan);
+    expect(
+      (await jdoe('POST', '/plans/confirm', { subscriptionId: nce.insideWindow.id, basis: inside.basis })).status,
+    ).toBe(200);
+    expect(await fire()).toMatchObject({ state: 'completed' });
+    expect([seatsOf(nce.insideWindow)[0], seatsOf(nce.pastWindow)]).toEqual([20, [8]]);
+    const after = (await jdoe('GET', '/reports/unsynced')).body.rows.map(
+      (r: { subscriptionId: string }) => r.subscriptionId,
+    );
+    expect(after).not.toContain(nce.pastWindow.id);
   });
 });
