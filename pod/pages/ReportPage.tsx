@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { monthName } from '../../shared/billing/calendar.ts';
 import { formatCents } from '../../shared/money.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
+import { CommitmentsSection } from '../components/CommitmentsSection.tsx';
 import { CompanyLink } from '../components/CompanyLink.tsx';
 import { age, day, signedMoney, stateExplain, stateLabel, stateTone, when } from '../components/format.ts';
 import { MapInline } from '../components/MapInline.tsx';
@@ -82,6 +83,7 @@ export function ReportPage() {
             <strong>{data.rows.length} to look at before invoicing</strong> · {formatCents(atStake(data.rows))} a month
             at stake
           </p>
+          <CommitmentsSection />
           <Group title="Possible over-billing" rows={data.rows.filter((r) => r.state === 'over-billing')} hideEmpty />
           <Group
             title="Non-arrears subscriptions"

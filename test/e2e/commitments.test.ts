@@ -5,7 +5,7 @@ import { signedIn } from '../helpers/api.ts';
 import { hasBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { saveSettings } from '../helpers/mapped.ts';
 import { SANDBOX_TODAY } from '../helpers/sandbox.ts';
-import { bareScene } from '../helpers/scene.ts';
+import { bareScene, hostedFrame } from '../helpers/scene.ts';
 import type { Stack } from '../helpers/stack.ts';
 
 describe.runIf(hasBrowser)('commitments in the agreement pod', () => {
@@ -90,5 +90,26 @@ describe.runIf(hasBrowser)('commitments in the agreement pod', () => {
     ).toBe(0);
     expect(await visibleIn(frame, '[data-testid="pod-commitment"] [data-testid="commitment-money"]')).toBe(true);
     await screenshot(page, 'pod-commitment-400');
+  });
+
+  it('lists them first on the Unsynced report: the one to reduce soon with its deadline, the committed one to the term end', async () => {
+    const company = stack.sandboxes.world.cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${stack.hostUrl}/#/company/${company.id}/tab/Distributors`);
+    const tab = await hostedFrame(page, 'Distributors');
+    await tab.getByRole('tab', { name: 'Unsynced' }).click();
+    await tab.getByRole('button', { name: 'Re-check now' }).click();
+    await tab.waitForSelector('[data-testid="commitments"]', { timeout: 30_000 });
+    const soon = tab.getByTestId('commitments-deadline').first();
+    expect(await soon.locator('caption').textContent()).toBe(
+      'Reduce within 72 hours, or bill the seats (1) · $1,122.00',
+    );
+    expect(await soon.locator('tbody tr').textContent()).toMatch(
+      /Oxford Senior Living.*20 \/ 15reduce by Tue 11\/24\/2026 09:30 Chicago\$1,122\.00/,
+    );
+    expect(await tab.getByTestId('commitments-committed').locator('tbody tr').textContent()).toMatch(
+      /10 \/ 8committed until 11\/13\/2027\$864\.00/,
+    );
+    await screenshot(page, 'report-commitments');
   });
 });
