@@ -5,7 +5,9 @@ import type { Env } from '../env.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailer } from '../notify/mailer.ts';
 import { bootstrapSandboxTenant } from './bootstrap.ts';
+import { addCommitmentScenarios } from './pax8/commitments.ts';
 import { sandboxEntries, sandboxPorts } from './registry.ts';
+import { generateWorld } from './seed.ts';
 import { startSandboxes } from './start.ts';
 
 /**
@@ -23,8 +25,14 @@ export async function startDemo(deps: {
   base: string;
 }) {
   const { env, clock } = deps;
+  const today = clock.now().toISODate()!;
+  // The demo's world holds three new-commerce commitments of Oxford Senior Living at known times:
+  // one inside its reduction window, one just past it, one renewing within 30 days.
+  const world = generateWorld({ today });
+  addCommitmentScenarios(world, 'Oxford Senior Living', today);
   const sandboxes = await startSandboxes({
-    today: clock.now().toISODate()!,
+    today,
+    world,
     cwPort: env.SANDBOX_CW_PORT,
     ports: sandboxPorts(env),
     smtpPort: env.SANDBOX_SMTP_PORT,
