@@ -5,6 +5,7 @@ import type { Env } from '../env.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailer } from '../notify/mailer.ts';
 import { bootstrapSandboxTenant } from './bootstrap.ts';
+import { addIonCommitmentScenarios } from './ion/commitments.ts';
 import { addCommitmentScenarios } from './pax8/commitments.ts';
 import { sandboxEntries, sandboxPorts } from './registry.ts';
 import { generateWorld } from './seed.ts';
@@ -26,10 +27,12 @@ export async function startDemo(deps: {
 }) {
   const { env, clock } = deps;
   const today = clock.now().toISODate()!;
-  // The demo's world holds three new-commerce commitments of Oxford Senior Living at known times:
+  // The demo's world holds three new-commerce commitments of Oxford Senior Living at Pax8 and
+  // three at StreamOne Ion, at known times:
   // one inside its reduction window, one just past it, one renewing within 30 days.
   const world = generateWorld({ today });
   addCommitmentScenarios(world, 'Oxford Senior Living', today);
+  addIonCommitmentScenarios(world, 'Oxford Senior Living', today);
   const sandboxes = await startSandboxes({
     today,
     world,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCommitmentScenarios, type CommitmentScenarios } from '../../server/sandbox/pax8/commitments.ts';
 import { signedIn } from '../helpers/api.ts';
 import { hasBrowser, screenshot, signIn } from '../helpers/browser.ts';
-import { saveSettings } from '../helpers/mapped.ts';
+import { billByHand, openMonthlyAgreement, saveSettings } from '../helpers/mapped.ts';
 import { SANDBOX_TODAY } from '../helpers/sandbox.ts';
 import { bareScene, hostedFrame } from '../helpers/scene.ts';
 import type { Stack } from '../helpers/stack.ts';
@@ -24,13 +24,7 @@ describe.runIf(hasBrowser)('commitments in the agreement pod', () => {
     nce = addCommitmentScenarios(world, 'Oxford Senior Living', SANDBOX_TODAY);
     const pax8 = world.pax8.companies.find((c) => c.name === 'Oxford Senior Living')!;
     const cw = world.cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
-    const agreement = world.cw.agreements.find(
-      (a) =>
-        a.company.id === cw.id &&
-        !a.cancelledFlag &&
-        a.agreementStatus === 'Active' &&
-        a.billingCycle.name === 'Monthly',
-    )!;
+    const agreement = openMonthlyAgreement(stack, cw.id);
     agreementId = agreement.id;
     await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: cw.id });
     // A person lowered both lines in ConnectWise: 15 of 20 seats, and 8 of 10.
@@ -42,18 +36,18 @@ describe.runIf(hasBrowser)('commitments in the agreement pod', () => {
       const item = world.cw.catalog.find((i) => i.identifier === product.sku)!;
       await jdoe('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
       await jdoe('PUT', '/service-mappings', { subscriptionId: sub.id, cwAgreementId: agreement.id });
-      world.cw.additions.push({
-        ...world.cw.additions[0]!,
-        id: 96_000 + world.cw.additions.length,
-        agreementId: agreement.id,
-        product: { id: item.id, identifier: item.identifier, name: item.description },
-        quantity: seats,
-        unitPrice: sub.price,
-        unitCost: sub.partnerCost,
-        effectiveDate: '2026-11-01T00:00:00Z',
-        cancelledDate: null,
-        serialNumber: null,
-      });
+      billByHand(
+        stack,
+        {
+          id: 96_000 + world.cw.additions.length,
+          agreementId: agreement.id,
+          itemId: item.id,
+          seats,
+          price: sub.price,
+          cost: sub.partnerCost,
+        },
+        world.cw.additions[0]!._info.lastUpdated,
+      );
     }
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, stack.hostUrl, 'jdoe');

@@ -145,3 +145,40 @@ export function freeAgreementItem(stack: Stack) {
   const item = world.cw.catalog.find((i) => i.productClass !== 'Bundle' && !i.inactiveFlag && !onAgreement.has(i.id))!;
   return { agreement, item };
 }
+
+/** A ConnectWise company's open agreement billed monthly: where its monthly subscriptions are mapped. */
+export function openMonthlyAgreement(stack: Stack, cwCompanyId: number) {
+  return stack.sandboxes.world.cw.agreements.find(
+    (a) =>
+      a.company.id === cwCompanyId &&
+      !a.cancelledFlag &&
+      a.agreementStatus === 'Active' &&
+      a.billingCycle.name === 'Monthly',
+  )!;
+}
+
+/**
+ * A line a person put on an agreement by hand (no marker), billing `seats` of a catalog item
+ * since November, last changed when `lastUpdated` says.
+ */
+export function billByHand(
+  stack: Stack,
+  line: { id: number; agreementId: number; itemId: number; seats: number; price: number; cost: number },
+  lastUpdated = '2026-11-20T16:00:00Z',
+) {
+  const { cw } = stack.sandboxes.world;
+  const item = cw.catalog.find((i) => i.id === line.itemId)!;
+  cw.additions.push({
+    ...cw.additions[0]!,
+    id: line.id,
+    agreementId: line.agreementId,
+    product: { id: item.id, identifier: item.identifier, name: item.description },
+    quantity: line.seats,
+    unitPrice: line.price,
+    unitCost: line.cost,
+    effectiveDate: '2026-11-01T00:00:00Z',
+    cancelledDate: null,
+    serialNumber: null,
+    _info: { lastUpdated, updatedBy: 'jdoe' },
+  });
+}

@@ -142,7 +142,7 @@ function vendorShaped(
 }
 
 /** How a subscription names its product, SKU and plan. */
-const productInfo = (
+export const productInfo = (
   product: IonProductRecord,
   sku: IonProductRecord['skus'][number],
   pl: IonPlanRecord,

@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customerIdOf } from '../../../server/distributors/ion/transform.ts';
 import { SYNC_QUEUE } from '../../../server/jobs/engine.ts';
+import { addIonCommitmentScenarios, type IonCommitmentScenarios } from '../../../server/sandbox/ion/commitments.ts';
 import { addCommitmentScenarios, type CommitmentScenarios } from '../../../server/sandbox/pax8/commitments.ts';
 import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { jobReaches } from '../../helpers/jobs.ts';
-import { saveSettings } from '../../helpers/mapped.ts';
+import { billByHand, openMonthlyAgreement, saveSettings } from '../../helpers/mapped.ts';
 import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
@@ -29,13 +31,7 @@ describe('commitments', () => {
     nce = addCommitmentScenarios(world, 'Oxford Senior Living', SANDBOX_TODAY);
     const pax8 = world.pax8.companies.find((c) => c.name === 'Oxford Senior Living')!;
     const cw = world.cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
-    const agreement = world.cw.agreements.find(
-      (a) =>
-        a.company.id === cw.id &&
-        !a.cancelledFlag &&
-        a.agreementStatus === 'Active' &&
-        a.billingCycle.name === 'Monthly',
-    )!;
+    const agreement = openMonthlyAgreement(stack, cw.id);
     agreementId = agreement.id;
     await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: cw.id });
     // ConnectWise bills fewer seats than two of them hold: a person lowered the lines.
@@ -55,19 +51,13 @@ describe('commitments', () => {
       expect(
         (await jdoe('PUT', '/service-mappings', { subscriptionId: sub.id, cwAgreementId: agreement.id })).status,
       ).toBe(200);
-      const template = world.cw.additions[0]!;
-      world.cw.additions.push({
-        ...template,
+      billByHand(stack, {
         id: 95_000 + world.cw.additions.length,
         agreementId: agreement.id,
-        product: { id: item.id, identifier: item.identifier, name: item.description },
-        quantity: seats,
-        unitPrice: sub.price,
-        unitCost: sub.partnerCost,
-        effectiveDate: '2026-11-01T00:00:00Z',
-        cancelledDate: null,
-        serialNumber: null,
-        _info: { lastUpdated: '2026-11-20T16:00:00Z', updatedBy: 'jdoe' },
+        itemId: item.id,
+        seats,
+        price: sub.price,
+        cost: sub.partnerCost,
       });
     }
     // The agreement pod checks what is billed here, as a person opening it would.
@@ -194,5 +184,78 @@ describe('commitments', () => {
       (r: { subscriptionId: string }) => r.subscriptionId,
     );
     expect(after).not.toContain(nce.pastWindow.id);
+  });
+});
+
+/** StreamOne Ion sends the window itself (`cancellationAllowedUntilDate`): it is taken as sent. */
+describe("StreamOne Ion's commitments", () => {
+  let stack: Stack;
+  let ion: Caller;
+  let nce: IonCommitmentScenarios;
+  beforeAll(async () => {
+    stack = await startStack({ ion: true, clock: { now: () => NOW } });
+    const jdoe = await signedIn(stack, 'jdoe');
+    expect((await saveSettings(jdoe, { timeZone: 'America/Chicago' })).status).toBe(200);
+    ion = await signedIn(stack, 'jdoe', { distributor: 'ion' });
+    const world = stack.sandboxes.world;
+    nce = addIonCommitmentScenarios(world, 'Oxford Senior Living', SANDBOX_TODAY);
+    const customer = world.ion.customers.find((c) => c.customerOrganization === 'Oxford Senior Living')!;
+    const cw = world.cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
+    const agreement = openMonthlyAgreement(stack, cw.id);
+    expect(
+      (await ion('POST', '/company-mappings', { distributorCompanyId: customerIdOf(customer)!, cwCompanyId: cw.id }))
+        .status,
+    ).toBe(201);
+    const onAgreement = new Set(
+      world.cw.additions.filter((a) => a.agreementId === agreement.id).map((a) => a.product.id),
+    );
+    const free = world.cw.catalog.filter(
+      (i) => i.productClass !== 'Bundle' && !i.inactiveFlag && !onAgreement.has(i.id),
+    );
+    const billed: [IonCommitmentScenarios['insideWindow'], number][] = [
+      [nce.insideWindow, 9],
+      [nce.pastWindow, 4],
+      [nce.renewing, 4],
+    ];
+    for (const [i, [sub, seats]] of billed.entries()) {
+      const item = free[i]!;
+      const productId = `${sub.ccpProductId}:${sub.ccpSkuId}`;
+      expect(
+        (await ion('POST', '/product-mappings', { distributorProductId: productId, cwCatalogItemId: item.id })).status,
+      ).toBe(201);
+      const id = `${sub.customerId}-${sub.id}`;
+      expect((await ion('PUT', '/service-mappings', { subscriptionId: id, cwAgreementId: agreement.id })).status).toBe(
+        200,
+      );
+      billByHand(stack, {
+        id: 97_000 + i,
+        agreementId: agreement.id,
+        itemId: item.id,
+        seats,
+        price: sub.price,
+        cost: sub.cost,
+      });
+    }
+    expect((await ion('GET', `/agreements/${agreement.id}/unsynced`)).status).toBe(200);
+  });
+  afterAll(async () => stack?.close());
+
+  it("lists each with Ion's own deadline, the money at stake, and the renewal", async () => {
+    const list = (await ion('GET', '/commitments')).body;
+    const key = (s: { customerId: string; id: string }) => `${s.customerId}-${s.id}`;
+    const inside = list.closingSoon.rows.find((r) => r.subscriptionId === key(nce.insideWindow))!;
+    expect(inside.position).toMatchObject({
+      windowFrom: 'distributor',
+      // Bought 17 November 15:30 UTC; Ion allows cancelling for 7 days: 09:30 on the 24th in Chicago.
+      windowClosesAt: '2026-11-24T09:30:00.000-06:00',
+      unbilledSeats: 3,
+      periodsLeft: 12,
+      atStakeCents: 3 * Math.round(nce.insideWindow.cost * 100) * 12,
+    });
+    expect(list.committed.rows.map((r) => r.subscriptionId)).toEqual([key(nce.pastWindow)]);
+    expect(list.committed.rows[0]!.position.atStakeCents).toBe(2 * Math.round(nce.pastWindow.cost * 100) * 12);
+    expect(list.renewals.rows.map((r) => [r.subscriptionId, r.position.renewsOn])).toEqual([
+      [key(nce.renewing), '2026-12-12'],
+    ]);
   });
 });
