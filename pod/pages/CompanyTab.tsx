@@ -7,7 +7,7 @@ import { detailOf } from '../api.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { Details } from '../components/Details.tsx';
-import { day, money, signedMoney, stateExplain, stateLabel, stateTone } from '../components/format.ts';
+import { day, money, signedMoney, stateExplain, stateLabel, stateTone, when } from '../components/format.ts';
 import { lazyPage } from '../components/Lazy.tsx';
 import { Notice } from '../components/Notice.tsx';
 import {
@@ -387,6 +387,24 @@ function SubscriptionLine({ sub, data, showExpired }: { sub: SubscriptionRow; da
   );
 }
 
+/** A commitment's term and window, and what ConnectWise does not bill of it. */
+function CommitmentNote({ c }: { c: NonNullable<SubscriptionRow['commitment']> }) {
+  const window =
+    c.state === 'reducible' ? `reducible until ${when(c.windowClosesAt)}` : `committed until ${day(c.endsOn)}`;
+  return (
+    <div
+      class={c.closingSoon && c.unbilledSeats > 0 ? 'small commitment soon' : 'small muted'}
+      data-testid="commitment"
+    >
+      {c.term} commitment, {window}
+      {c.unbilledSeats > 0
+        ? `: ${c.unbilledSeats} seats not billed, ${formatCents(c.atStakeCents)} ${c.state === 'reducible' ? 'at stake' : "to the term's end"}`
+        : ''}
+      {c.renewalDue ? ` · renews ${day(c.renewsOn)}, change by ${when(c.changeBy)}` : ''}
+    </div>
+  );
+}
+
 /** A subscription's state with its money, why it differs, its usage month, and the review that settles it. */
 function SubscriptionState({ sub, productBound }: { sub: SubscriptionRow; productBound: boolean }) {
   return (
@@ -401,6 +419,7 @@ function SubscriptionState({ sub, productBound }: { sub: SubscriptionRow; produc
         </strong>
       )}
       {(sub.difference || sub.error) && <div class="small muted">{sub.difference ?? sub.error}</div>}
+      {sub.commitment && <CommitmentNote c={sub.commitment} />}
       {sub.notes.map((n) => (
         <div key={n} class="small muted" data-testid="note">
           {n}

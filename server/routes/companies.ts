@@ -147,6 +147,7 @@ async function subscriptionRows(
       subProductsBound: withSubProducts.has(s.productId),
       usage: a.usage,
       usageMonth: usageMonthOf(a),
+      commitment: a.commitment ?? null,
       notes: a.waived.map(
         (w) =>
           `${w.summary.title.replace(/^Creating /, '')} ${formatCents(w.summary.totalPrice.cents)} waived by ` +

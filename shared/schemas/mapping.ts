@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import type { CommitmentPosition } from '../billing/commitments.ts';
 import type { BillingTerm } from './distributor.ts';
 
 /** The ConnectWise agreement fields the product reasons about, as the API hands them to the pod. */
@@ -63,6 +64,8 @@ export interface SubscriptionRow {
   usageMonth: UsageMonthFigures | null;
   /** Decisions a person made about this subscription ("Prorated addition $19.35 waived by Jane Doe: …"). */
   notes: string[];
+  /** A mapped commitment's term, its reduction window and what ConnectWise does not bill of it. */
+  commitment: CommitmentPosition | null;
 }
 
 export const bindCompanySchema = z.object({

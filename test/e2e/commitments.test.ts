@@ -105,5 +105,11 @@ describe.runIf(hasBrowser)('commitments in the agreement pod', () => {
       /10 \/ 8committed until 11\/13\/2027\$864\.00/,
     );
     await screenshot(page, 'report-commitments');
+    await tab.getByRole('tab', { name: 'This company' }).click();
+    await expect
+      .poll(() => tab.getByTestId('commitment').allTextContents())
+      .toContain(
+        '1-Year commitment, reducible until Tue 11/24/2026 09:30 Chicago: 5 seats not billed, $1,122.00 at stake',
+      );
   });
 });

@@ -84,6 +84,19 @@ describe('commitments', () => {
     expect(list.closingSoon.atStakeCents).toBe(112_200);
   });
 
+  it('shows every commitment on the company tab with its term and window, billed in full or not', async () => {
+    const cw = stack.sandboxes.world.cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
+    const tab = (await jdoe('GET', `/companies/${cw.id}/tab`)).body;
+    const of = (id: string) => tab.subscriptions.find((r) => r.id === id)?.commitment;
+    expect(of(nce.insideWindow.id)).toMatchObject({ term: '1-Year', state: 'reducible', unbilledSeats: 5 });
+    expect(of(nce.renewing.id)).toMatchObject({
+      term: '1-Year',
+      state: 'committed',
+      unbilledSeats: 0,
+      renewalDue: true,
+    });
+  });
+
   it('shows the one past its window as committed, its cost carried to the end of the term', async () => {
     const { committed } = (await jdoe('GET', '/commitments')).body;
     expect(committed.rows.map((r) => [r.subscriptionId, r.position.state, r.position.endsOn])).toEqual([
