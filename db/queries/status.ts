@@ -1,4 +1,4 @@
-import { and, eq, lt, notInArray, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, lt, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { subscriptionStatus } from '../schema.ts';
 import { inScope, owned, type Scope } from './scope.ts';
@@ -84,3 +84,10 @@ export async function dropOverBillingExcept(
       ),
     );
 }
+
+/** Every distributor's commitments of a tenant, as the last check stored them. */
+export const commitmentStatuses = (db: Database, tenantId: string) =>
+  db
+    .select()
+    .from(subscriptionStatus)
+    .where(and(eq(subscriptionStatus.tenantId, tenantId), isNotNull(subscriptionStatus.commitment)));

@@ -230,6 +230,15 @@ function MonthPicture({ month }: { month: string }) {
           )}
         </p>
       ))}
+      {p.committed.subscriptions > 0 && (
+        <p class="totals" data-testid="committed-leakage">
+          <span>
+            Committed, not billed: {money(p.committed.monthlyCents)} a month on {p.committed.subscriptions} commitment
+            {p.committed.subscriptions === 1 ? '' : 's'} past their window, {money(p.committed.toTermEndCents)} to the
+            terms' ends
+          </span>
+        </p>
+      )}
       {p.companies.length > 0 && (
         <table class="dense">
           <thead>

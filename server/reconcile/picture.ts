@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import { reconciliationsBetween } from '../../db/queries/reconciliations.ts';
+import { commitmentStatuses } from '../../db/queries/status.ts';
 import { addMonths } from '../../shared/billing/calendar.ts';
 import { currencyOf, totalsByCurrency, totalsOf } from '../../shared/billing/reconcile/compare.ts';
 
@@ -49,6 +50,7 @@ export async function monthPicture(db: Database, tenantId: string, period: strin
     });
   const names = [...new Set(rows.map((r) => r.companyName))].sort();
   return {
+    committed: await committedUnbilled(db, tenantId),
     period,
     months,
     companies,
@@ -60,5 +62,21 @@ export async function monthPicture(db: Database, tenantId: string, period: strin
       total: series(rows),
       customers: names.map((name) => ({ name, points: series(rows.filter((r) => r.companyName === name)) })),
     },
+  };
+}
+
+/**
+ * Leakage of its own: seats of commitments past their window that ConnectWise does not bill,
+ * paid for every month until their terms end, whatever happens next. As the last check found
+ * them: a month's cost (unbilled seats × unit cost) and the cost carried to the terms' ends.
+ */
+async function committedUnbilled(db: Database, tenantId: string) {
+  const committed = (await commitmentStatuses(db, tenantId)).filter(
+    (s) => s.commitment!.unbilledSeats > 0 && s.commitment!.state === 'committed',
+  );
+  return {
+    subscriptions: committed.length,
+    monthlyCents: committed.reduce((n, s) => n + s.commitment!.unbilledSeats * s.commitment!.unitCostCents, 0),
+    toTermEndCents: committed.reduce((n, s) => n + s.commitment!.atStakeCents, 0),
   };
 }

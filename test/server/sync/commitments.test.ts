@@ -104,6 +104,9 @@ describe('commitments', () => {
     ]);
     // 2 seats × $36.00 × 12 = $864.00.
     expect(committed.atStakeCents).toBe(86_400);
+    // The month's picture carries it as leakage of its own: $72.00 a month, $864.00 to the term's end.
+    const picture = (await jdoe('GET', '/month-picture?period=2026-10')).body;
+    expect(picture.committed).toEqual({ subscriptions: 1, monthlyCents: 7_200, toTermEndCents: 86_400 });
   });
 
   it('lists the renewal within thirty days with the moment a change must be made by', async () => {
