@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as adjustments from '../../db/queries/adjustments.ts';
 import * as budgets from '../../db/queries/budgets.ts';
 import * as connections from '../../db/queries/connections.ts';
+import * as imports from '../../db/queries/imports.ts';
 import * as mappings from '../../db/queries/mappings.ts';
 import * as notifications from '../../db/queries/notifications.ts';
 import * as operations from '../../db/queries/operations.ts';
@@ -239,6 +240,29 @@ describe("scoped reads see only their own tenant's rows, and of those only their
     expect((await adjustments.namesForOperation(db(), SA, SHARED.op)).companyName).not.toMatch(/B|ion/);
   });
 
+  it('imported files, column profiles and commitments', async () => {
+    const bPreview = ids[B]![`import:${B_ONLY.sub}`]!;
+    const bImported = ids[B]![`imported:${B_ONLY.sub}`]!;
+    onlyTenantA(await imports.listImports(db(), A));
+    expect(await imports.getImport(db(), A, bPreview)).toBeUndefined();
+    expect(await imports.importedWithHash(db(), A, `sha-B-${B_ONLY.sub}-imported`)).toBeUndefined();
+    // A holds the same invoice key (its Ion rows): its own come back, never B's.
+    onlyTenantA(await imports.importedForInvoices(db(), A, [`inv-${B_ONLY.sub}`]));
+    expect(await imports.linesOfImports(db(), A, [bImported])).toEqual([]);
+    const current = await imports.currentImportedLines(db(), A);
+    expect(current.length).toBeGreaterThan(0);
+    expect(current.every((l) => l.line.customer.name.startsWith('Company A'))).toBe(true);
+    expect(await imports.currentImportedLines(db(), A, { subscriptionId: B_ONLY.sub })).toEqual(
+      current.filter((l) => l.line.subscriptionId === B_ONLY.sub),
+    );
+    expect(await imports.currentImportedLines(db(), A, { customerId: 'dc-none' })).toEqual([]);
+    onlyTenantA(await imports.latestProfiles(db(), A));
+    expect(await imports.latestProfile(db(), A, `p-B-${B_ONLY.sub}`)).toBeUndefined();
+    const committed = await status.commitmentStatuses(db(), A);
+    onlyTenantA(committed);
+    expect(committed.every((c) => c.commitment!.why!.startsWith('A'))).toBe(true);
+  });
+
   it("the last check time is the tenant's own", async () => {
     await db()
       .update(schema.subscriptionStatus)
@@ -445,6 +469,31 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     expect(await rowsOfAIon()).toEqual(beforeIon);
   });
 
+  it("imports for A never confirm, discard, expire or version B's", async () => {
+    const d = db();
+    const at = new Date('2026-11-21T00:00:00Z');
+    const bPreview = ids[B]![`import:${B_ONLY.sub}`]!;
+    expect(await imports.confirmImport(d, A, bPreview, { supersedes: [], by: 'A', at }, async () => {})).toBe(false);
+    expect(await imports.discardImport(d, A, bPreview, 'A', at)).toBe(false);
+    await imports.expireStalePreviews(d, A, new Date('2100-01-01T00:00:00Z'), at);
+    const mine = await imports.insertPreviewedImport(d, A, {
+      fileName: 'a.csv',
+      hash: `sha-B-${B_ONLY.sub}`,
+      profileKey: 'generic',
+      profile: (await imports.latestProfiles(d, A))[0]!.profile,
+      invoiceKeys: [`inv-${B_ONLY.sub}`],
+      rows: 0,
+      lines: 0,
+      totals: [],
+      uploadedBy: 'A',
+      uploadedAt: at,
+    });
+    expect(mine.tenantId).toBe(A);
+    const version = await imports.saveProfileVersion(d, A, `p-B-${B_ONLY.sub}`, mine.profile, 'A', at);
+    expect(version).toMatchObject({ tenantId: A, version: 1 });
+    expect(await rowsOfB()).toEqual(before);
+  });
+
   it('binding and mapping for A never touch B, even on the same keys', async () => {
     const d = db();
     await mappings.bindCompany(
@@ -512,6 +561,7 @@ describe('coverage', () => {
       adjustments,
       budgets,
       connections,
+      imports,
       mappings,
       notifications,
       operations,

@@ -154,6 +154,26 @@ export async function seedTenantRows(
     billingTerm: 'Monthly',
     cwAgreementId: k.agreement,
     state: 'out-of-sync',
+    // A commitment ConnectWise bills 3 of 5 seats of, past its window.
+    commitment: {
+      term: '1-Year',
+      billingTerm: 'Monthly',
+      endsOn: '2027-06-30',
+      renewsOn: '2027-07-01',
+      windowClosesAt: '2026-07-08T00:00:00.000Z',
+      windowFrom: 'purchase',
+      state: 'committed',
+      closingSoon: false,
+      seats: 5,
+      cwSeats: 3,
+      unbilledSeats: 2,
+      unitCostCents: 1_000,
+      periodsLeft: 8,
+      atStakeCents: 16_000,
+      renewalDue: false,
+      changeBy: '2027-07-01T00:00:00.000Z',
+      why: tag,
+    },
     checkedAt: now,
   });
   await d
@@ -261,6 +281,7 @@ export async function seedTenantRows(
     .insert(schema.columnProfiles)
     .values({ tenantId, key: `p-${tag}-${k.sub}`, version: 1, profile: GENERIC_PROFILE, createdBy: tag });
   ids[`import:${k.sub}`] = preview!.id;
+  ids[`imported:${k.sub}`] = imported!.id;
   ids[`reconciliation:${k.sub}`] = reconciliation!.id;
   ids[k.sub] = company!.id;
   ids[`product:${k.product}`] = product!.id;
