@@ -124,6 +124,14 @@ const shownValue = (key: string, v: unknown) =>
         ? formatPercent(Number(v))
         : shown(v);
 
+/** Settings whose key does not read as words. */
+const WORDS: Record<string, string> = {
+  'rules.commitmentHorizonHours': 'commitment horizon (hours)',
+  'rules.renewalNoticeDays': 'renewal notice (days)',
+};
+/** What a save made before a setting existed stood for: its default. */
+const DEFAULTS: Record<string, unknown> = { 'rules.commitmentHorizonHours': 72, 'rules.renewalNoticeDays': 30 };
+
 /** What one save changed, field by field ("schedule: 0 0 * * * → 30 2 * * *"). */
 export function describeChange(change: SettingsChange): string {
   const before = (change.before ?? {}) as Record<string, unknown>;
@@ -141,7 +149,7 @@ export function describeChange(change: SettingsChange): string {
     .map((k) =>
       k === 'rules.prorateMinimumCents'
         ? `prorate minimum: ${formatCents(Number(b[k] ?? 0))} → ${formatCents(Number(a[k]))}`
-        : `${k}: ${shownValue(k, b[k])} → ${shownValue(k, a[k])}`,
+        : `${WORDS[k] ?? k}: ${shownValue(k, b[k] ?? DEFAULTS[k])} → ${shownValue(k, a[k])}`,
     );
   const what =
     change.before === null && change.subject === 'settings'

@@ -243,26 +243,33 @@ function SyncRulesFields({ form, setForm }: FormProps) {
               : 'Smaller prorates and credits are left out; each review names the ones it skips.'}
           </span>
         </label>
-        <label class="field">
-          <span>Bill last month's usage from day</span>
-          <input
-            type="number"
-            min="1"
-            max="28"
-            name="arrearsDay"
-            class="small-input"
-            value={form.rules.arrearsDay}
-            onChange={(e) => {
-              const day = Number(e.currentTarget.value);
-              if (Number.isInteger(day) && day >= 1 && day <= 28)
-                setForm({ ...form, rules: { ...form.rules, arrearsDay: day } });
-            }}
-          />
-          <span class="muted small">
-            The arrears job bills a month's usage from this day of the next month, and never before the distributor says
-            it is final (Pax8: the 4th).
-          </span>
-        </label>
+        <WholeNumber
+          label="Bill last month's usage from day"
+          name="arrearsDay"
+          min={1}
+          max={28}
+          value={form.rules.arrearsDay}
+          onValue={(arrearsDay) => setForm({ ...form, rules: { ...form.rules, arrearsDay } })}
+          help="The arrears job bills a month's usage from this day of the next month, and never before the distributor says it is final (Pax8: the 4th)."
+        />
+        <WholeNumber
+          label="List commitments whose window closes within (hours)"
+          name="commitmentHorizonHours"
+          min={1}
+          max={168}
+          value={form.rules.commitmentHorizonHours}
+          onValue={(commitmentHorizonHours) => setForm({ ...form, rules: { ...form.rules, commitmentHorizonHours } })}
+          help="They come first in the pod and the Unsynced report, and go in the digest with their deadline and money."
+        />
+        <WholeNumber
+          label="Review renewals this many days ahead"
+          name="renewalNoticeDays"
+          min={1}
+          max={90}
+          value={form.rules.renewalNoticeDays}
+          onValue={(renewalNoticeDays) => setForm({ ...form, rules: { ...form.rules, renewalNoticeDays } })}
+          help="A commitment renewing within them is listed with its seats, ConnectWise's, and the moment a change must be made by."
+        />
         <label class="field">
           <span>Accept reconciliation differences up to</span>
           <span class="inline">
@@ -292,6 +299,36 @@ function SyncRulesFields({ form, setForm }: FormProps) {
         </label>
       </div>
     </>
+  );
+}
+
+/** A whole number between `min` and `max`: anything else typed leaves the form as it was. */
+function WholeNumber(props: {
+  label: string;
+  name: string;
+  min: number;
+  max: number;
+  value: number;
+  onValue: (n: number) => void;
+  help: string;
+}) {
+  return (
+    <label class="field">
+      <span>{props.label}</span>
+      <input
+        type="number"
+        min={String(props.min)}
+        max={String(props.max)}
+        name={props.name}
+        class="small-input"
+        value={props.value}
+        onChange={(e) => {
+          const n = Number(e.currentTarget.value);
+          if (Number.isInteger(n) && n >= props.min && n <= props.max) props.onValue(n);
+        }}
+      />
+      <span class="muted small">{props.help}</span>
+    </label>
   );
 }
 

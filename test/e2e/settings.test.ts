@@ -54,6 +54,18 @@ describe.runIf(hasBrowser)('the schedule and a run from Settings', () => {
       .toBe(left);
   });
 
+  it('sets how soon commitments are flagged and renewals listed, and keeps who set it', async () => {
+    const tab = page.frameLocator('iframe[title="Distributors"]');
+    await tab.getByRole('tab', { name: 'Settings' }).click();
+    await tab.getByLabel(/List commitments whose window closes within/).fill('48');
+    await tab.getByLabel(/Review renewals this many days ahead/).fill('45');
+    await tab.getByLabel(/Review renewals this many days ahead/).blur();
+    await tab.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(() => tab.getByTestId('settings-changes').locator('tr').first().textContent(), { timeout: 15_000 })
+      .toMatch(/Jane Doe \(jdoe\)renewal notice \(days\): 30 → 45; commitment horizon \(hours\): 72 → 48$/);
+  });
+
   it('skips prorates under the minimum set here, says so in the review, and keeps who set it', async () => {
     const tab = page.frameLocator('iframe[title="Distributors"]');
     await tab.getByRole('tab', { name: 'Settings' }).click();
