@@ -243,33 +243,15 @@ function SyncRulesFields({ form, setForm }: FormProps) {
               : 'Smaller prorates and credits are left out; each review names the ones it skips.'}
           </span>
         </label>
-        <WholeNumber
-          label="Bill last month's usage from day"
-          name="arrearsDay"
-          min={1}
-          max={28}
-          value={form.rules.arrearsDay}
-          onValue={(arrearsDay) => setForm({ ...form, rules: { ...form.rules, arrearsDay } })}
-          help="The arrears job bills a month's usage from this day of the next month, and never before the distributor says it is final (Pax8: the 4th)."
-        />
-        <WholeNumber
-          label="List commitments whose window closes within (hours)"
-          name="commitmentHorizonHours"
-          min={1}
-          max={168}
-          value={form.rules.commitmentHorizonHours}
-          onValue={(commitmentHorizonHours) => setForm({ ...form, rules: { ...form.rules, commitmentHorizonHours } })}
-          help="They come first in the pod and the Unsynced report, and go in the digest with their deadline and money."
-        />
-        <WholeNumber
-          label="Review renewals this many days ahead"
-          name="renewalNoticeDays"
-          min={1}
-          max={90}
-          value={form.rules.renewalNoticeDays}
-          onValue={(renewalNoticeDays) => setForm({ ...form, rules: { ...form.rules, renewalNoticeDays } })}
-          help="A commitment renewing within them is listed with its seats, ConnectWise's, and the moment a change must be made by."
-        />
+        {WHOLE_NUMBER_RULES.map((r) => (
+          <WholeNumber
+            key={r.k}
+            {...r}
+            name={r.k}
+            value={form.rules[r.k]}
+            onValue={(n) => setForm({ ...form, rules: { ...form.rules, [r.k]: n } })}
+          />
+        ))}
         <label class="field">
           <span>Accept reconciliation differences up to</span>
           <span class="inline">
@@ -301,6 +283,31 @@ function SyncRulesFields({ form, setForm }: FormProps) {
     </>
   );
 }
+
+/** The rules set as a whole number in a range, each with what it does. */
+const WHOLE_NUMBER_RULES = [
+  {
+    k: 'arrearsDay',
+    label: "Bill last month's usage from day",
+    min: 1,
+    max: 28,
+    help: "The arrears job bills a month's usage from this day of the next month, and never before the distributor says it is final (Pax8: the 4th).",
+  },
+  {
+    k: 'commitmentHorizonHours',
+    label: 'List commitments whose window closes within (hours)',
+    min: 1,
+    max: 168,
+    help: 'They come first in the pod and the Unsynced report, and go in the digest with their deadline and money.',
+  },
+  {
+    k: 'renewalNoticeDays',
+    label: 'Review renewals this many days ahead',
+    min: 1,
+    max: 90,
+    help: "A commitment renewing within them is listed with its seats, ConnectWise's, and the moment a change must be made by.",
+  },
+] as const;
 
 /** A whole number between `min` and `max`: anything else typed leaves the form as it was. */
 function WholeNumber(props: {
