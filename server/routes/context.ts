@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Scope } from '../../db/queries/scope.ts';
 import { toIsoDay } from '../../shared/dates.ts';
+import type { Subscription } from '../../shared/schemas/distributor.ts';
 import type { Actor } from '../audit.ts';
 import type { AppEnv, SessionDeps } from '../auth/session.ts';
 import type { TtlCache } from '../cache.ts';
@@ -11,6 +12,7 @@ import { AppError } from '../errors.ts';
 import type { SyncJobs } from '../jobs/sync-jobs.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailer } from '../notify/mailer.ts';
+import { readCatalogLabels } from '../sync/assess.ts';
 import { readUsage } from '../sync/usage.ts';
 import type { Vendors } from '../tenants/vendors.ts';
 
@@ -98,6 +100,14 @@ export async function requestContext(deps: ApiDeps, c: Context<AppEnv>) {
         t(`usage:${subscriptionId}:${day}`),
         async () => (await readUsage(need(), subscriptionId, [day]))[0]!,
       ),
+    /**
+     * A subscription's history, for the tab and the pod: read again whenever the subscription
+     * changes (its quantity, status or last update), otherwise reused like every other read.
+     */
+    distributorHistory: (s: Subscription) =>
+      deps.cache.get(t(`history:${s.id}:${s.updatedAt}:${s.quantity}:${s.status}`), () =>
+        need().subscriptionHistory(s.id),
+      ),
     distributorPricing: (productId: string) =>
       deps.cache.get(t(`pricing:${productId}`), () => need().pricing(productId)),
     get distributor() {
@@ -120,6 +130,8 @@ export async function requestContext(deps: ApiDeps, c: Context<AppEnv>) {
         (await cw.additions.list(agreementId)).map(toAdditionView),
       ),
     catalogSetup: () => deps.cache.get(m('catalog-setup'), () => cw.catalog.setup()),
+    catalogLabels: (itemIds: readonly number[]) =>
+      deps.cache.get(m(`catalog-labels:${itemIds.join(',')}`), () => readCatalogLabels(cw, itemIds)),
     /** After a write, drops the read it made stale, for every member of the tenant. */
     invalidate: (what: 'companies' | `additions:${number}` | `agreements:${number}`) =>
       deps.cache.invalidateWhere((key) => key.startsWith(`${tenant.id}:cw:`) && key.endsWith(`:${what}`)),

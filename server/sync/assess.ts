@@ -24,6 +24,7 @@ import { decideSyncState } from '../../shared/billing/sync-state.ts';
 import { findUpgrades } from '../../shared/billing/upgrades.ts';
 import { planUsage } from '../../shared/billing/usage/plan.ts';
 import { microsToCents } from '../../shared/money.ts';
+import type { Parsed, Subscription, SubscriptionSnapshot } from '../../shared/schemas/distributor.ts';
 import type { AgreementView, UsageMonthFigures } from '../../shared/schemas/mapping.ts';
 import type { SyncRules } from '../../shared/schemas/settings.ts';
 import type { UsageReading } from '../../shared/schemas/usage.ts';
@@ -95,6 +96,10 @@ export interface AssessDeps {
   usageOf?: (subscriptionId: string, day: string) => Promise<UsageReading>;
   /** The product bindings, when the caller has read them already (the company tab). */
   products?: readonly ProductMapping[];
+  /** How a subscription's history is read (the tab and the pod reuse it while the subscription is unchanged). */
+  historyOf?: (s: Subscription) => Promise<Parsed<SubscriptionSnapshot>>;
+  /** How catalog items' labels are read (the tab and the pod reuse recent reads). */
+  catalogLabels?: (itemIds: readonly number[]) => Promise<Map<number, string>>;
 }
 
 export interface AssessScope {
@@ -105,8 +110,15 @@ export interface AssessScope {
 const CHUNK = 150;
 
 /** Invoices read the same whoever writes them: each line is labelled with its catalog item's description, as the review shows it. */
-async function labelWithCatalog(cw: CwClient, toPlan: Assessment[]) {
-  const itemIds = [...new Set(toPlan.map((a) => a.input!.product.catalogItemId))];
+async function labelWithCatalog(deps: AssessDeps, toPlan: Assessment[]) {
+  const itemIds = [...new Set(toPlan.map((a) => a.input!.product.catalogItemId))].sort((a, b) => a - b);
+  if (itemIds.length === 0) return;
+  const labels = await (deps.catalogLabels ?? ((ids) => readCatalogLabels(deps.cw, ids)))(itemIds);
+  for (const a of toPlan) a.input!.product.label = labels.get(a.input!.product.catalogItemId) ?? a.input!.product.label;
+}
+
+/** Catalog items' descriptions, as an addition's label carries them (50 characters). */
+export async function readCatalogLabels(cw: CwClient, itemIds: readonly number[]): Promise<Map<number, string>> {
   const labels = new Map<number, string>();
   for (let i = 0; i < itemIds.length; i += CHUNK) {
     for (const item of await cw.catalog.search({
@@ -115,7 +127,7 @@ async function labelWithCatalog(cw: CwClient, toPlan: Assessment[]) {
     }))
       labels.set(item.id, item.description.slice(0, 50));
   }
-  for (const a of toPlan) a.input!.product.label = labels.get(a.input!.product.catalogItemId) ?? a.input!.product.label;
+  return labels;
 }
 
 /**
@@ -125,7 +137,9 @@ async function labelWithCatalog(cw: CwClient, toPlan: Assessment[]) {
 async function planDiffering(deps: AssessDeps, toPlan: Assessment[]): Promise<string[]> {
   const superseded: string[] = [];
   await mapLimit(toPlan, deps.concurrency ?? 6, async (a) => {
-    const history = await deps.distributor.subscriptionHistory(a.subscription.id);
+    const history = await (deps.historyOf ?? ((s: Subscription) => deps.distributor.subscriptionHistory(s.id)))(
+      a.subscription,
+    );
     a.input!.history = history.items;
     a.plan = planSubscription(a.input!);
     // Earlier operations the plan no longer has: a line's target state is re-derived, so a stale
@@ -268,7 +282,7 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
     if (next === 'usage') usageToPlan.push(assessment);
     return assessment;
   });
-  await labelWithCatalog(cw, toPlan);
+  await labelWithCatalog(deps, toPlan);
   const superseded = await planDiffering(deps, toPlan);
   await supersedeOperations(db, tenant.id, superseded, deps.now());
   await assessUsage(deps, usageToPlan, products, additions);
@@ -478,9 +492,10 @@ export function unreadableRow(u: UnreadableRecord, checkedAt: Date): Omit<Status
 
 /** One bound distributor company's subscriptions, assessed with the tenant's own sync rules (the tab, the pod). */
 export async function assessCompany(
-  deps: Omit<AssessDeps, 'rules' | 'additionsOf' | 'knownAgreements' | 'usageOf'> & {
+  deps: Omit<AssessDeps, 'rules' | 'additionsOf' | 'knownAgreements' | 'usageOf' | 'historyOf'> & {
     cwAdditions?: AssessDeps['additionsOf'];
     distributorUsage?: AssessDeps['usageOf'];
+    distributorHistory?: AssessDeps['historyOf'];
     cwAgreements?: (cwCompanyId: number) => Promise<readonly AgreementView[]>;
   },
   distributorCompanyId: string,
@@ -496,6 +511,7 @@ export async function assessCompany(
       additionsOf: deps.cwAdditions,
       knownAgreements: known,
       usageOf: deps.distributorUsage,
+      historyOf: deps.distributorHistory,
     },
     { distributorCompanyIds: [distributorCompanyId] },
   );

@@ -35,7 +35,7 @@ export async function mapSubscription(
   return { sub, product, item, agreement, cwCompany: cw, pax8Company: pax8 };
 }
 
-type Mapped = Awaited<ReturnType<typeof mapSubscription>>;
+export type Mapped = Awaited<ReturnType<typeof mapSubscription>>;
 
 /**
  * Sets where a mapped subscription stands: ConnectWise bills `cwQuantity` seats on one
