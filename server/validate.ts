@@ -1,22 +1,20 @@
+import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
-import { validator } from 'hono/validator';
 import { z } from 'zod/mini';
 import type { $ZodType } from 'zod/v4/core';
 import { fieldErrors, invalidInput } from './errors.ts';
 
 /**
- * Validates one part of a request with a zod schema shared with the pod (classic or mini). A
- * failure becomes a 400 naming each field as `<target>.<path>` (e.g. `json.quantity`) so the
- * pod can show it on the field.
+ * Validates one part of a request with a zod schema shared with the pod (classic or mini),
+ * through Hono's own zod validator. A failure becomes a 400 naming each field as
+ * `<target>.<path>` (e.g. `json.quantity`) so the pod can show it on the field.
  */
 export function zv<Target extends keyof ValidationTargets, Schema extends $ZodType>(target: Target, schema: Schema) {
-  return validator(target, (value): z.output<Schema> => {
+  return zValidator(target, schema, (result) => {
     // A NUL character is never meaningful and Postgres refuses it in text: name it, do not fail later.
-    const nul = findNul(value, target);
+    const nul = findNul(result.data, target);
     if (nul) throw invalidInput([{ field: nul, message: 'contains a NUL character; remove it' }]);
-    const result = z.safeParse(schema, value);
     if (!result.success) throw invalidInput(fieldErrors(result.error, target));
-    return result.data;
   });
 }
 

@@ -38,7 +38,9 @@ const remember = (kind: string) => {
  * choice where the company is bound to several); elsewhere, the member's last choice.
  */
 export async function loadDistributors(cwCompanyId?: number) {
-  const { connected, boundHere } = await read(api.distributors.$get({ query: cwCompanyId ? { cwCompanyId } : {} }));
+  const { connected, boundHere } = await read(
+    api.distributors.$get({ query: cwCompanyId ? { cwCompanyId: String(cwCompanyId) } : {} }),
+  );
   distributors.value = connected;
   const last = remembered();
   use(boundHere.length > 0 && !boundHere.includes(last ?? '') ? boundHere[0]! : last);
