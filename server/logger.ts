@@ -1,3 +1,5 @@
+import pino from 'pino';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
@@ -7,8 +9,6 @@ export interface Logger {
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
 }
-
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /**
  * Field names whose values are credentials. Redaction is by name so a secret passed in any
@@ -28,16 +28,27 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
-/** One JSON object per line; `sink` is a parameter so tests can read what would be logged. */
-export function createLogger(
-  level: LogLevel,
-  sink: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
-): Logger {
+/**
+ * One JSON object per line, written by pino: `{ level, time, message, ...fields }`, every field
+ * passed through `redact` first. `sink` is a parameter so tests can read what would be logged;
+ * standard output is written synchronously, so a command's last lines are not lost at its exit.
+ */
+export function createLogger(level: LogLevel, sink?: (line: string) => void): Logger {
+  const out = pino(
+    {
+      level,
+      base: undefined,
+      messageKey: 'message',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }), log: (fields) => redact(fields) as LogFields },
+      // An error is logged as `redact` writes it (name and message, no stack), under any key.
+      serializers: { err: (value: unknown) => value },
+    },
+    sink ? { write: (line: string) => sink(line.replace(/\n$/, '')) } : pino.destination({ dest: 1, sync: true }),
+  );
   const emit =
     (at: LogLevel) =>
-    (message: string, fields: LogFields = {}) => {
-      if (ORDER[at] < ORDER[level]) return;
-      sink(JSON.stringify({ time: new Date().toISOString(), level: at, message, ...(redact(fields) as LogFields) }));
-    };
+    (message: string, fields: LogFields = {}) =>
+      out[at](fields, message);
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
