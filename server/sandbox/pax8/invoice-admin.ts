@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { DateTime } from 'luxon';
-import { invoiceTerm } from '../seed.ts';
 import type { Pax8InvoiceItemRecord, Pax8World } from '../world.ts';
+import { invoiceTerm } from './generate.ts';
 import { money } from './usage-seed.ts';
 
 interface InvoiceLineChange {
