@@ -117,6 +117,18 @@ async function labelWithCatalog(deps: AssessDeps, toPlan: Assessment[]) {
   for (const a of toPlan) a.input!.product.label = labels.get(a.input!.product.catalogItemId) ?? a.input!.product.label;
 }
 
+/** Of these ConnectWise companies, the ones whose status is inactive (or that are deleted). */
+async function inactiveCompanies(cw: CwClient, companyIds: readonly number[]): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (let i = 0; i < companyIds.length; i += CHUNK)
+    for (const c of await cw.companies.search({
+      conditions: where.in('id', companyIds.slice(i, i + CHUNK)),
+      fields: 'id,identifier,name,status,deletedFlag',
+    }))
+      if (c.deletedFlag || /inactive/i.test(c.status?.name ?? '')) out.add(c.id);
+  return out;
+}
+
 /** Catalog items' descriptions, as an addition's label carries them (50 characters). */
 export async function readCatalogLabels(cw: CwClient, itemIds: readonly number[]): Promise<Map<number, string>> {
   const labels = new Map<number, string>();
@@ -254,8 +266,14 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
     deps.additionsOf ? deps.additionsOf(id) : (await cw.additions.list(id)).map(toAdditionView),
   );
   const additions = new Map<number, AdditionView[]>(agreementIds.map((id, i) => [id, additionLists[i]!]));
+  // A commitment bills nothing once its ConnectWise company is inactive: asked only for companies with one.
+  const committed = subscriptions.filter((s) => s.commitment && byService.get(s.id)?.status === 'mapped');
+  const inactive = await inactiveCompanies(cw, [
+    ...new Set(committed.map((s) => bound.get(s.companyId)!.cwCompanyId!)),
+  ]);
 
   const inputs: AssessInputs = {
+    inactiveCompanies: inactive,
     today,
     now: deps.now().toISOString(),
     timeZone: deps.timeZone ?? 'UTC',

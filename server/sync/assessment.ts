@@ -83,6 +83,8 @@ export const describeProblem = (p: ParseProblem) => `${p.field} ${JSON.stringify
 /** What a run read, as one subscription's decision needs it. */
 export interface AssessInputs {
   today: string;
+  /** ConnectWise companies that are inactive: their commitments bill nothing there. */
+  inactiveCompanies?: ReadonlySet<number>;
   /** The moment of the run and the tenant's zone: a commitment's window is read to the minute in it. */
   now?: string;
   timeZone?: string;
@@ -230,14 +232,21 @@ export function assessOne(s: Subscription, k: AssessInputs): { assessment: Asses
  * agreement is closed, the line's seats otherwise. Unmapped commitments are "not billed yet",
  * reported as such; they are not reduction candidates.
  */
-export function commitmentOf(a: Assessment, k: Pick<AssessInputs, 'today' | 'now' | 'timeZone' | 'rules'>) {
+export function commitmentOf(
+  a: Assessment,
+  k: Pick<AssessInputs, 'today' | 'now' | 'timeZone' | 'rules' | 'inactiveCompanies'>,
+) {
   if (!a.subscription.commitment || !a.agreement || a.mapping?.status !== 'mapped') return null;
-  const closed = agreementClosed(a.agreement, k.today);
+  const closed =
+    agreementClosed(a.agreement, k.today) ??
+    (a.cwCompanyId !== null && k.inactiveCompanies?.has(a.cwCompanyId)
+      ? 'its company is inactive in ConnectWise'
+      : null);
   const s = a.subscription;
   const position = commitmentPosition({
     subscription: a.subscription,
     cwSeats: closed ? 0 : (a.cwQuantity ?? 0),
-    cwWhy: closed ? `its agreement ${a.agreement.name} bills nothing: ${closed}` : null,
+    cwWhy: closed ? `ConnectWise bills nothing on agreement ${a.agreement.name}: ${closed}` : null,
     now: k.now ?? `${k.today}T12:00:00Z`,
     timeZone: k.timeZone ?? 'UTC',
     horizonHours: k.rules.commitmentHorizonHours,

@@ -201,6 +201,16 @@ describe('commitments', () => {
     );
     expect(after).not.toContain(nce.pastWindow.id);
   });
+
+  it('counts every seat unbilled once the ConnectWise company goes inactive', async () => {
+    const cw = stack.sandboxes.world.cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
+    cw.status = { id: 2, name: 'Inactive' };
+    expect((await jdoe('GET', `/agreements/${agreementId}/unsynced`)).status).toBe(200);
+    const { committed } = (await jdoe('GET', '/commitments')).body;
+    const renewing = committed.rows.find((r) => r.subscriptionId === nce.renewing.id)!;
+    expect(renewing.position).toMatchObject({ cwSeats: 0, unbilledSeats: 5 });
+    expect(renewing.position.why).toMatch(/its company is inactive in ConnectWise$/);
+  });
 });
 
 /** StreamOne Ion sends the window itself (`cancellationAllowedUntilDate`): it is taken as sent. */
