@@ -61,8 +61,13 @@ try {
   const waiting = new Set(
     world.pax8.subscriptions.filter((s) => bound.has(s.companyId) && !mapped.has(s.id)).map((s) => s.companyId),
   ).size;
+  // Companies with a mapped commitment: their ConnectWise status is read, 150 a request, so a
+  // commitment of an inactive company counts as unbilled.
+  const committed = new Set(
+    world.pax8.subscriptions.filter((s) => s.commitmentTerm && mapped.has(s.id)).map((s) => s.companyId),
+  ).size;
   const minimum = {
-    cw: 1 + Math.ceil(agreements / 150) + agreements + Math.ceil(waiting / 150),
+    cw: 1 + Math.ceil(agreements / 150) + agreements + Math.ceil(waiting / 150) + Math.ceil(committed / 150),
     pax8: 1 + Math.ceil(world.pax8.subscriptions.length / 200),
   };
 
