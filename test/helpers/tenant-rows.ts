@@ -274,6 +274,7 @@ export async function seedTenantRows(
       periodStart: '2026-11-01',
       periodEnd: '2026-11-30',
       amountCents: 100,
+      priceAmountCents: 120,
       fileAmountCents: 100,
     },
   });

@@ -1,5 +1,7 @@
+import type { UsageLine } from '../../../shared/schemas/distributor.ts';
 import type { Distributor } from '../types.ts';
 import { invoiceItemsOf, invoicesOf } from './invoices.ts';
+import type { FileLine } from './read.ts';
 import {
   companiesOf,
   type ImportedLine,
@@ -27,9 +29,11 @@ export function createFileSource(
     kind: 'files',
     displayName: sourceName,
     markerPrefix: FILE_MARKER_PREFIX,
-    capabilities: { usage: false, invoices: true, history: false, createCompany: false, imports: true },
+    capabilities: { usage: true, invoices: true, history: false, createCompany: false, imports: true },
     // The file is the invoice: a month is final once its file is imported.
     usageFinalDay: 1,
+    // Usage lines carry their amounts, by the profile's rule.
+    usageLinesPriced: true,
     // Nothing to check at a vendor: the connection is a name and a profile.
     verify: async () => {},
     companies: async () => ({ items: companiesOf(await current()), problems: [] }),
@@ -79,9 +83,48 @@ export function createFileSource(
       return { items: all.items.filter((s) => s.id === id), problems: all.problems.filter((p) => p.id === id) };
     },
     subscriptionHistory: async () => none,
-    usageSummaries: async () => none,
-    usageLines: async () => none,
+    usageSummaries: async (subscriptionId) => {
+      const usage = (await current({ subscriptionId })).filter((l) => l.line.kind === 'usage');
+      if (usage.length === 0) return none;
+      const { customer, product } = usage.at(-1)!.line;
+      return {
+        items: [
+          {
+            id: subscriptionId,
+            companyId: customer.id,
+            productId: product.id,
+            subscriptionId,
+            resourceGroup: '',
+            charges: 0,
+            partnerTotal: 0,
+          },
+        ],
+        problems: [],
+      };
+    },
+    // A usage line covers its period: asked for a day, the lines whose period holds it.
+    usageLines: async (summaryId, usageDate) => ({
+      items: (await current({ subscriptionId: summaryId }))
+        .filter((l) => l.line.kind === 'usage' && l.line.periodStart <= usageDate && l.line.periodEnd >= usageDate)
+        .map(({ line }) => usageLineOf(line, summaryId, usageDate)),
+      problems: [],
+    }),
     invoices: async (range) => ({ items: invoicesOf(await current(), range), problems: [] }),
     invoiceItems: async (invoice) => ({ items: invoiceItemsOf(await current(), invoice.id), problems: [] }),
+  };
+}
+
+/** A file's usage line as the usage planner reads one: its meter, count, and both amounts. */
+function usageLineOf(line: FileLine, summaryId: string, usageDate: string): UsageLine {
+  return {
+    summaryId,
+    usageDate,
+    productId: line.product.id,
+    productName: line.product.name,
+    unit: null,
+    quantity: Number(line.quantity),
+    unitPrice: line.billedUnitPriceMicros,
+    charges: line.priceAmountCents * 10_000,
+    partnerTotal: line.amountCents * 10_000,
   };
 }

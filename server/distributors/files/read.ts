@@ -28,8 +28,10 @@ export interface FileLine {
   currency: string;
   periodStart: string;
   periodEnd: string;
-  /** The line's amount by the profile's rule, in cents of `currency`. */
+  /** The line's amount by the profile's rule, in cents of `currency`: what the partner pays. */
   amountCents: number;
+  /** What the customer is billed for it: the price column by the same rule, or the amount with the markup. */
+  priceAmountCents: number;
   /** The file's own amount, where it has one. */
   fileAmountCents: number | null;
 }
@@ -223,6 +225,9 @@ function readRow(record: Record<string, string>, row: number, profile: ColumnPro
   if (problems.length > before || !quantity || !unitCost || !rate || !kind || !periodStart || !periodEnd) return null;
   const billedCost = billedUnit(profile, kind, unitCost, rate);
   const amountCents = lineAmount(profile, kind, unitCost, quantity, rate);
+  const priceAmountCents = unitPrice
+    ? lineAmount(profile, kind, unitPrice, quantity, rate)
+    : withMarkup(amountCents, profile.markupBasisPoints ?? 0);
   const fileAmountCents = fileAmount ? toCents(roundDown(fileAmount, 2)) : null;
   if (fileAmountCents !== null && fileAmountCents !== amountCents)
     refuse(c.subtotal!, `does not follow ${profile.name}'s rule, which gives ${(amountCents / 100).toFixed(2)}`);
@@ -246,6 +251,7 @@ function readRow(record: Record<string, string>, row: number, profile: ColumnPro
     periodStart,
     periodEnd,
     amountCents,
+    priceAmountCents,
     fileAmountCents,
   } satisfies FileLine;
 }

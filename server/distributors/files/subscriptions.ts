@@ -78,7 +78,7 @@ export function productsOf(lines: readonly ImportedLine[], vendorName: string): 
  * Each subscription as the latest period in the files leaves it: the seats of the new, renewed
  * and cancelled lines that cover its last charged day (10 new, 2 cancelled on the 10th, 5 added
  * on the 15th: 13), at the price of its latest new or renewed line. Credits change money, not
- * seats, and are read by reconciliation. Usage lines are named as not billed by this source.
+ * seats, and are read by reconciliation. A subscription with usage lines only is billed by usage.
  */
 export function subscriptionsOf(lines: readonly ImportedLine[]): Parsed<Subscription> {
   const bySubscription = new Map<string, ImportedLine[]>();
@@ -89,24 +89,50 @@ export function subscriptionsOf(lines: readonly ImportedLine[]): Parsed<Subscrip
   for (const [id, own] of bySubscription) {
     const seats = own.filter((l) => SEAT_KINDS.has(l.line.kind));
     if (seats.length === 0) {
-      const usage = own.find((l) => l.line.kind === 'usage');
-      if (usage)
-        problems.push({
-          resource: 'subscription',
-          id,
-          field: 'chargeType',
-          value: usage.line.chargeType,
-          message:
-            'its usage lines are checked against the invoice, but an invoice file does not bill usage by meter yet; bill it by hand',
-          effect: 'dropped',
-          label: usage.line.product.name,
-        });
+      const usage = own.filter((l) => l.line.kind === 'usage');
+      if (usage.length > 0) items.push(fromUsageLines(id, usage));
       continue;
     }
     const subscription = fromSeatLines(id, seats, problems);
     if (subscription) items.push(subscription);
   }
   return { items, problems };
+}
+
+/** What a subscription is, whatever it bills by: its customer and product, and when its lines began and were last imported. */
+function identityOf(id: string, lines: readonly ImportedLine[]) {
+  const latest = lines.at(-1)!;
+  return {
+    id,
+    companyId: latest.line.customer.id,
+    productId: latest.line.product.id,
+    productName: latest.line.product.name,
+    parentId: null,
+    startDate: `${lines.map((l) => l.line.periodStart).sort()[0]!}T00:00:00Z`,
+    createdAt: lines[0]!.importedAt.toISOString(),
+    updatedAt: latest.importedAt.toISOString(),
+  };
+}
+
+/**
+ * A subscription billed by what it used (Azure's meters): billed in arrears from its usage lines,
+ * each month's as the file gives it, priced on the lines.
+ */
+function fromUsageLines(id: string, usage: ImportedLine[]): Subscription {
+  const latest = usage.at(-1)!;
+  return {
+    ...identityOf(id, usage),
+    quantity: 1,
+    status: 'Active',
+    billingTerm: 'Monthly',
+    endDate: null,
+    unitPrice: 0,
+    unitCost: 0,
+    currency: latest.line.currency,
+    billing: 'usage',
+    commitment: null,
+    cancellableUntil: null,
+  };
 }
 
 function fromSeatLines(id: string, seats: ImportedLine[], problems: ParseProblem[]): Subscription | null {
@@ -132,20 +158,12 @@ function fromSeatLines(id: string, seats: ImportedLine[], problems: ParseProblem
   }
   const priced = [...current].reverse().find((l) => l.line.kind !== 'cancel') ?? latest;
   const { billingTerm, commitment } = readTerm(priced.line.term);
-  const first = seats.map((l) => l.line.periodStart).sort()[0]!;
   return {
-    id,
-    companyId: latest.line.customer.id,
-    productId: latest.line.product.id,
-    productName: latest.line.product.name,
-    parentId: null,
+    ...identityOf(id, seats),
     quantity: Math.max(0, quantity),
     status: quantity > 0 ? 'Active' : 'Cancelled',
     billingTerm,
-    startDate: `${first}T00:00:00Z`,
     endDate: quantity > 0 ? null : `${lastDay}T00:00:00Z`,
-    createdAt: seats[0]!.importedAt.toISOString(),
-    updatedAt: latest.importedAt.toISOString(),
     unitPrice: priced.line.billedUnitPriceMicros,
     unitCost: priced.line.billedUnitCostMicros,
     currency: priced.line.currency,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedDayClock } from '../../../../server/clock.ts';
 import { type Caller, okPlan, signedIn } from '../../../helpers/api.ts';
-import { freeAgreementItem } from '../../../helpers/mapped.ts';
+import { freeAgreementItem, saveSettings } from '../../../helpers/mapped.ts';
 import { type Stack, startStack } from '../../../helpers/stack.ts';
 
 /** Written from Microsoft's documented columns: see test/fixtures/microsoft/README.md. */
@@ -10,6 +10,7 @@ const MICROSOFT = readFileSync(new URL('../../../fixtures/microsoft/reconciliati
 const OXFORD = '196e2273-9651-43a3-ba7e-7cbcd918fc40';
 const STANDARD = 'CFQ7TTC0LDPB';
 const SEATS = 'a1b2c3d4-0001-4000-8000-000000000001';
+const USAGE = 'a1b2c3d4-0006-4000-8000-000000000006';
 
 /** The file with Oxford's mid-month addition raised from 5 seats to 7, its subtotal with it. */
 const corrected = () =>
@@ -186,5 +187,65 @@ describe('a file source', () => {
     // The revised invoice is what the month is reconciled against now.
     const month = await files('GET', '/reconciliations?period=2026-11');
     expect(month.body.rows.find((r) => r.subscriptionId === SEATS)?.figures?.invoice?.costCents).toBe(18_750);
+  });
+
+  it("bills a file's usage by meter in arrears: Azure at the file's own price for November", async () => {
+    // A second invoice: Oxford's Azure plan, 1,000 units at $0.045 cost and $0.05 list.
+    const [heading, azure] = MICROSOFT.toString('utf8')
+      .split('\r\n')
+      .filter((l) => l.includes('Azure plan') || l.includes('PartnerId'));
+    const cells = azure!.split(',');
+    const at = (name: string) =>
+      heading!
+        .replace(/^\uFEFF/, '')
+        .split(',')
+        .indexOf(name);
+    const set = (name: string, value: string) => {
+      cells[at(name)] = value;
+    };
+    set('CustomerId', OXFORD);
+    set('CustomerName', 'Oxford Senior Living');
+    set('InvoiceNumber', 'G002299999');
+    set('SubscriptionId', USAGE);
+    set('Currency', 'USD');
+    set('PricingCurrency', 'USD');
+    set('PCToBCExchangeRate', '1');
+    set('UnitPrice', '0.05');
+    set('Quantity', '1000');
+    set('BillableQuantity', '1000');
+    set('Subtotal', '45.00');
+    set('Total', '45.00');
+    set('ChargeStartDate', '11/1/2026');
+    set('ChargeEndDate', '11/30/2026');
+    const file = Buffer.from(`${heading}\r\n${cells.join(',')}\r\n`);
+    const preview = await upload(files, file, 'G002299999.csv');
+    expect(preview.body.refused.count).toBe(0);
+    expect((await files('POST', `/imports/${preview.body.id}/confirm`)).status).toBe(200);
+    const { agreement } = freeAgreementItem(stack);
+    const taken = new Set(
+      world()
+        .cw.additions.filter((a) => a.agreementId === agreement.id)
+        .map((a) => a.product.id),
+    );
+    const item = world().cw.catalog.find(
+      (i) =>
+        i.productClass !== 'Bundle' && !i.inactiveFlag && !taken.has(i.id) && i.id !== freeAgreementItem(stack).item.id,
+    )!;
+    expect(
+      (await files('POST', '/product-mappings', { distributorProductId: 'DZH318Z0BNZ5', cwCatalogItemId: item.id }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await files('PUT', '/service-mappings', { subscriptionId: USAGE, cwAgreementId: agreement.id })).status,
+    ).toBe(200);
+    // The file is the invoice: November is final once it is imported, from the 1st.
+    expect((await saveSettings(admin, { rules: { arrearsDay: 1 } })).status).toBe(200);
+    const usage = await files('GET', `/subscriptions/${USAGE}/usage-plan`);
+    expect(usage.status, JSON.stringify(usage.body).slice(0, 400)).toBe(200);
+    expect(usage.body.period).toMatchObject({ month: '2026-11', final: true });
+    const plan = usage.body.plan;
+    expect(plan.status, plan.reason ?? '').toBe('ok');
+    // ROUNDDOWN(ROUNDDOWN(0.05 × 1000, 2) × 1, 2) = $50.00, billed once for November.
+    expect(plan.operations.reduce((n, o) => n + o.after.totalPrice.cents, 0)).toBe(5_000);
   });
 });
