@@ -85,9 +85,15 @@ export async function dropOverBillingExcept(
     );
 }
 
-/** Every distributor's commitments of a tenant, as the last check stored them. */
-export const commitmentStatuses = (db: Database, tenantId: string) =>
+/** A tenant's commitments as the last check stored them: one distributor's, or every one's. */
+export const commitmentStatuses = (db: Database, tenantId: string, distributor?: string) =>
   db
     .select()
     .from(subscriptionStatus)
-    .where(and(eq(subscriptionStatus.tenantId, tenantId), isNotNull(subscriptionStatus.commitment)));
+    .where(
+      and(
+        eq(subscriptionStatus.tenantId, tenantId),
+        distributor ? eq(subscriptionStatus.distributor, distributor) : undefined,
+        isNotNull(subscriptionStatus.commitment),
+      ),
+    );

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { connectedDistributor } from '../../db/queries/distributors.ts';
 import { tenantsByCompany } from '../../db/queries/tenants.ts';
 import { formatMoney } from '../../shared/money.ts';
-import { confirmPreview, type ImportPreview, previewImport } from '../distributors/files/imports.ts';
+import { confirmPreview, fileSourceOf, type ImportPreview, previewImport } from '../distributors/files/imports.ts';
+import { refusedLines, totalLines } from '../distributors/files/preview.ts';
 import { openRuntime } from '../runtime.ts';
-import { openConnection } from '../tenants/secrets.ts';
 
 /** The preview as the command prints it: the same counts and lists the pod shows. */
 function printed(p: ImportPreview): string[] {
@@ -13,16 +12,9 @@ function printed(p: ImportPreview): string[] {
     `${p.fileName} (sha256 ${p.hash.slice(0, 12)}…), read as "${p.profile.name}" v${p.profile.version}`,
     `  ${p.rows} rows read, ${p.lines} usable, ${p.refused.rows} refused`,
     `  ${p.customers.count} customers (${p.customers.notMapped.length} not bound), ${p.products.count} products (${p.products.notMapped.length} not bound)`,
-    ...p.totals.map(
-      (t) =>
-        `  ${t.currency}: ${formatMoney(t.amountCents, t.currency)}` +
-        (t.fileAmountCents === t.amountCents
-          ? ', as the file totals it'
-          : `; the file says ${formatMoney(t.fileAmountCents, t.currency)}`),
-    ),
+    ...totalLines(p.totals),
+    ...refusedLines(p.refused.listed),
   ];
-  for (const r of p.refused.listed)
-    out.push(`  line ${r.row}, ${r.column}${r.value ? ` "${r.value}"` : ''}: ${r.message}`);
   if (p.alreadyImported) out.push('  This file is already imported: importing it again changes nothing.');
   if (p.revision) {
     out.push(`  Corrects ${p.revision.supersedes.map((s) => s.fileName).join(', ')}:`);
@@ -55,11 +47,10 @@ export async function importIntoSource(options: {
       process.stderr.write(`--company: no tenant "${options.company}"\n`);
       return 2;
     }
-    const row = await connectedDistributor(db, tenant.id, 'files');
-    const stored = row ? openConnection(runtime.secrets, row) : null;
-    if (!stored || stored.sourceName?.toLowerCase() !== options.source.toLowerCase()) {
+    const source = await fileSourceOf(db, runtime.secrets, tenant.id);
+    if (!source || source.name.toLowerCase() !== options.source.toLowerCase()) {
       process.stderr.write(
-        `--source: ${tenant.name} has ${stored ? `the file source "${stored.sourceName}"` : 'no file source'}; connect one on the Connections page\n`,
+        `--source: ${tenant.name} has ${source ? `the file source "${source.name}"` : 'no file source'}; connect one on the Connections page\n`,
       );
       return 2;
     }
@@ -67,7 +58,7 @@ export async function importIntoSource(options: {
     const preview = await previewImport(deps, tenant.id, {
       fileName: basename(options.file),
       bytes: readFileSync(options.file),
-      profileKey: options.profile ?? stored.profile!,
+      profileKey: options.profile ?? source.profile,
       by: 'command line',
     });
     process.stdout.write(`${printed(preview).join('\n')}\n`);
@@ -83,7 +74,7 @@ export async function importIntoSource(options: {
       name: 'command line (npm run import)',
     });
     process.stdout.write(
-      `Imported into ${stored.sourceName}${done.supersedes.length > 0 ? ', replacing the file it corrects' : ''}.\n`,
+      `Imported into ${source.name}${done.supersedes.length > 0 ? ', replacing the file it corrects' : ''}.\n`,
     );
     return 0;
   } finally {

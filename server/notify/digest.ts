@@ -11,7 +11,7 @@ import {
 import { outstandingOperations } from '../../db/queries/operations.ts';
 import { awaitingReview, changesSince } from '../../db/queries/reconciliations.ts';
 import { getSettings } from '../../db/queries/settings.ts';
-import { statusesFor } from '../../db/queries/status.ts';
+import { commitmentStatuses } from '../../db/queries/status.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { addDays, monthName, usDay } from '../../shared/billing/calendar.ts';
 import { positionAsOf } from '../../shared/billing/commitments.ts';
@@ -125,15 +125,10 @@ async function distributorLines({ deps, tenant, d, want, lines, today, now, rule
   // What the last check found of each commitment, as it stands now.
   const positions = new Map(
     want.has('commitments') || want.has('renewals')
-      ? (await statusesFor(deps.db, scope))
-          .filter((st) => st.commitment)
-          .map((st) => [
-            st.subscriptionId,
-            {
-              status: st,
-              position: positionAsOf(st.commitment!, now, rules.commitmentHorizonHours, rules.renewalNoticeDays),
-            },
-          ])
+      ? (await commitmentStatuses(deps.db, tenant.id, d.kind)).map((st) => [
+          st.subscriptionId,
+          { position: positionAsOf(st.commitment!, now, rules.commitmentHorizonHours, rules.renewalNoticeDays) },
+        ])
       : [],
   );
   const [subs, companies, services, hidden] = needsSubscriptions

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { getSettings } from '../../db/queries/settings.ts';
-import { statusesFor } from '../../db/queries/status.ts';
+import { commitmentStatuses } from '../../db/queries/status.ts';
 import { positionAsOf } from '../../shared/billing/commitments.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { type ApiDeps, requestContext } from './context.ts';
@@ -14,23 +14,21 @@ export function commitmentRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().get('/commitments', async (c) => {
     const ctx = await requestContext(deps, c);
     const [statuses, settings] = await Promise.all([
-      statusesFor(ctx.db, ctx.scope),
+      commitmentStatuses(ctx.db, ctx.tenant.id, ctx.kind),
       getSettings(ctx.db, ctx.tenant.id),
     ]);
     const now = ctx.now();
     const { commitmentHorizonHours: horizon, renewalNoticeDays: notice } = settings.rules;
-    const rows = statuses
-      .filter((s) => s.commitment)
-      .map((s) => ({
-        subscriptionId: s.subscriptionId,
-        companyName: s.companyName,
-        productName: s.productName,
-        cwCompanyId: s.cwCompanyId,
-        cwAgreementId: s.cwAgreementId,
-        cwAgreementName: s.cwAgreementName,
-        checkedAt: s.checkedAt.toISOString(),
-        position: positionAsOf(s.commitment!, now, horizon, notice),
-      }));
+    const rows = statuses.map((s) => ({
+      subscriptionId: s.subscriptionId,
+      companyName: s.companyName,
+      productName: s.productName,
+      cwCompanyId: s.cwCompanyId,
+      cwAgreementId: s.cwAgreementId,
+      cwAgreementName: s.cwAgreementName,
+      checkedAt: s.checkedAt.toISOString(),
+      position: positionAsOf(s.commitment!, now, horizon, notice),
+    }));
     const unbilled = rows.filter((r) => r.position.unbilledSeats > 0);
     const byWindow = (a: (typeof rows)[number], b: (typeof rows)[number]) =>
       (a.position.windowClosesAt ?? '').localeCompare(b.position.windowClosesAt ?? '');

@@ -1,15 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod/mini';
 import { isUniqueViolation } from '../../db/errors.ts';
-import { connectedDistributor } from '../../db/queries/distributors.ts';
 import { discardImport, getImport, latestProfiles, listImports, saveProfileVersion } from '../../db/queries/imports.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
-import { confirmPreview, previewImport } from '../distributors/files/imports.ts';
+import { FILE_SOURCE_KIND } from '../distributors/files/adapter.ts';
+import { confirmPreview, fileSourceOf, previewImport } from '../distributors/files/imports.ts';
 import { columnProfileSchema, SHIPPED_PROFILES } from '../distributors/files/profile.ts';
 import { fileHeadings, readInvoiceFile } from '../distributors/files/read.ts';
 import { AppError, fieldErrors, invalidInput } from '../errors.ts';
-import { openConnection } from '../tenants/secrets.ts';
 import { zv } from '../validate.ts';
 import type { ApiDeps } from './context.ts';
 
@@ -29,16 +28,15 @@ const profileKey = z
   .string()
   .check(z.regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'use 2 to 40 lower-case letters, digits or dashes'));
 
-/** The tenant's file source: its name and the profile its files are read with. */
+/** The tenant's file source, or the 409 that says how to add one. */
 async function fileSource(deps: ApiDeps, tenantId: string) {
-  const row = await connectedDistributor(deps.database.db, tenantId, 'files');
-  if (!row)
+  const source = await fileSourceOf(deps.database.db, deps.secrets, tenantId);
+  if (!source)
     throw new AppError(
       'conflict',
       'No file source is connected. An admin adds one on the Connections page (a name and a column profile).',
     );
-  const stored = openConnection(deps.secrets, row);
-  return { name: stored.sourceName!, profile: stored.profile! };
+  return source;
 }
 
 const importDeps = (deps: ApiDeps) => ({
@@ -52,12 +50,13 @@ function importFileRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>()
     .get('/imports', async (c) => {
       const { tenant } = c.get('auth');
-      const row = await connectedDistributor(deps.database.db, tenant.id, 'files');
-      const source = row ? openConnection(deps.secrets, row) : null;
-      const imports = await listImports(deps.database.db, tenant.id);
+      const [source, imports] = await Promise.all([
+        fileSourceOf(deps.database.db, deps.secrets, tenant.id),
+        listImports(deps.database.db, tenant.id),
+      ]);
       return c.json(
         {
-          source: source ? { name: source.sourceName!, profile: source.profile! } : null,
+          source,
           imports: imports.map((i) => ({
             id: i.id,
             fileName: i.fileName,
@@ -100,7 +99,7 @@ function importFileRoutes(deps: ApiDeps) {
         name: member.name,
       });
       // What the source answers is read from its files: cached answers from before are stale now.
-      deps.cache.invalidate(`${tenant.id}:files:`);
+      deps.cache.invalidate(`${tenant.id}:${FILE_SOURCE_KIND}:`);
       return c.json({ id: done.import.id, state: done.import.state, supersedes: done.supersedes }, 200);
     })
     .post('/imports/:id/discard', mayWrite(deps, 'writeAdditions'), zv('param', idParam), async (c) => {

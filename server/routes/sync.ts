@@ -39,6 +39,15 @@ function podCommitment(p: CommitmentPosition | null | undefined) {
 const commitmentOrder = (c: ReturnType<typeof podCommitment>) =>
   c === null ? 2 : c.closingSoon ? 0 : c.state === 'reducible' ? 1 : 2;
 
+type PodOrdered = Parameters<typeof byMoneyAtRisk>[0] & { commitment: ReturnType<typeof podCommitment> };
+
+/**
+ * The pod's order: a commitment whose window is still open first (acting is possible only until
+ * it closes, the soonest first), then by state and money at risk.
+ */
+export const podRowOrder = (x: PodOrdered, y: PodOrdered) =>
+  commitmentOrder(x.commitment) - commitmentOrder(y.commitment) || byMoneyAtRisk(x, y);
+
 /** The agreement pod's list: subscriptions billed on this agreement, or of its company and unmapped, that differ. */
 async function agreementUnsynced(ctx: RequestContext, agreementId: number) {
   const agreement = await ctx.cw.agreements.get(agreementId);
@@ -108,9 +117,7 @@ async function agreementUnsynced(ctx: RequestContext, agreementId: number) {
         possiblyBilled: possiblyBilled(a),
         usage: a.usage,
         commitment: podCommitment(a.commitment),
-      }))
-      // A commitment whose window closes soonest comes first: acting is possible only until then.
-      .sort((x, y) => commitmentOrder(x.commitment) - commitmentOrder(y.commitment)),
+      })),
     ...overBilled.map((o) => ({
       subscriptionId: overBillingKey(o),
       productName: o.productName,
@@ -128,7 +135,7 @@ async function agreementUnsynced(ctx: RequestContext, agreementId: number) {
       usage: false,
       commitment: null,
     })),
-  ].sort(byMoneyAtRisk);
+  ].sort(podRowOrder);
   // Usage subscriptions billed here, in sync or not, with last month's figures.
   const usage = here
     .filter((a) => a.usage && a.mapping?.status === 'mapped')

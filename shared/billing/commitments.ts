@@ -100,36 +100,36 @@ export function commitmentPosition(input: CommitmentInput): CommitmentPosition |
   const termStart = renewsOn && months ? addMonths(renewsOn, -months) : null;
   const started = s.startDate ? dayIn(s.startDate, zone) : null;
   const window = windowOf(input, termStart, started);
-  const state = window && now < window.closes ? 'reducible' : 'committed';
   const periodMonths = s.billingTerm === 'Monthly' ? 1 : (termMonths(s.billingTerm) ?? months ?? 1);
   const periodsLeft = endsOn && termStart ? periodsFrom(termStart, endsOn, periodMonths, now.toISODate()!) : 0;
   const unbilledSeats = Math.max(0, s.quantity - input.cwSeats);
   const unitCostCents = s.unitCost === null ? 0 : microsToCents(s.unitCost);
-  const changeBy = renewsOn ? DateTime.fromISO(renewsOn, { zone }) : null;
-  const horizon = input.horizonHours ?? DEFAULT_HORIZON_HOURS;
-  return {
+  const position: CommitmentPosition = {
     term: s.commitment.term,
     billingTerm: s.billingTerm,
     endsOn,
     renewsOn,
     windowClosesAt: window ? window.closes.toISO() : null,
     windowFrom: window?.from ?? null,
-    state,
-    closingSoon: Boolean(window && state === 'reducible' && window.closes.diff(now, 'hours').hours <= horizon),
+    // What depends on the moment is derived in one place, below, as it is for a stored position.
+    state: 'committed',
+    closingSoon: false,
     seats: s.quantity,
     cwSeats: input.cwSeats,
     unbilledSeats,
     unitCostCents,
     periodsLeft,
     atStakeCents: unbilledSeats * unitCostCents * periodsLeft,
-    renewalDue: Boolean(
-      changeBy &&
-        changeBy > now &&
-        changeBy.diff(now, 'days').days <= (input.renewalNoticeDays ?? DEFAULT_RENEWAL_NOTICE_DAYS),
-    ),
-    changeBy: changeBy ? changeBy.toISO() : null,
+    renewalDue: false,
+    changeBy: renewsOn ? DateTime.fromISO(renewsOn, { zone }).toISO() : null,
     why: unbilledSeats > 0 ? (input.cwWhy ?? `ConnectWise bills ${input.cwSeats} of its ${s.quantity} seats`) : null,
   };
+  return positionAsOf(
+    position,
+    now.toJSDate(),
+    input.horizonHours ?? DEFAULT_HORIZON_HOURS,
+    input.renewalNoticeDays ?? DEFAULT_RENEWAL_NOTICE_DAYS,
+  );
 }
 
 /**
@@ -160,8 +160,9 @@ function periodsFrom(termStart: string, endsOn: string, months: number, today: s
 }
 
 /**
- * A position stored at a check, as it stands at `now`: its window may have closed, or come
- * within the horizon, and its renewal within the notice, since.
+ * A position as it stands at `now`: reducible until its window closes, closing soon within the
+ * horizon, its renewal due within the notice. A stored position is read again through it, as its
+ * window may have closed since the check.
  */
 export function positionAsOf(
   p: CommitmentPosition,

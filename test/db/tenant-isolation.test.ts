@@ -258,6 +258,7 @@ describe("scoped reads see only their own tenant's rows, and of those only their
     expect(await imports.currentImportedLines(db(), A, { customerId: 'dc-none' })).toEqual([]);
     onlyTenantA(await imports.latestProfiles(db(), A));
     expect(await imports.latestProfile(db(), A, `p-B-${B_ONLY.sub}`)).toBeUndefined();
+    onlyA(await status.commitmentStatuses(db(), A, 'pax8'));
     const committed = await status.commitmentStatuses(db(), A);
     onlyTenantA(committed);
     expect(committed.every((c) => c.commitment!.why!.startsWith('A'))).toBe(true);

@@ -1,8 +1,9 @@
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCommitmentScenarios, type CommitmentScenarios } from '../../server/sandbox/pax8/commitments.ts';
+import type { CommitmentScenarios } from '../../server/sandbox/pax8/commitments.ts';
 import { signedIn } from '../helpers/api.ts';
 import { hasBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import { oxfordCommitments } from '../helpers/commitments.ts';
 import { billByHand, openMonthlyAgreement, saveSettings } from '../helpers/mapped.ts';
 import { SANDBOX_TODAY } from '../helpers/sandbox.ts';
 import { bareScene, hostedFrame } from '../helpers/scene.ts';
@@ -20,35 +21,8 @@ describe.runIf(hasBrowser)('commitments in the agreement pod', () => {
     ({ stack, browser } = scene);
     const jdoe = await signedIn(stack, 'jdoe');
     await saveSettings(jdoe, { timeZone: 'America/Chicago' });
-    const world = stack.sandboxes.world;
-    nce = addCommitmentScenarios(world, 'Oxford Senior Living', SANDBOX_TODAY);
-    const pax8 = world.pax8.companies.find((c) => c.name === 'Oxford Senior Living')!;
-    const cw = world.cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
-    const agreement = openMonthlyAgreement(stack, cw.id);
-    agreementId = agreement.id;
-    await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: cw.id });
     // A person lowered both lines in ConnectWise: 15 of 20 seats, and 8 of 10.
-    for (const [sub, seats] of [
-      [nce.insideWindow, 15],
-      [nce.pastWindow, 8],
-    ] as const) {
-      const product = world.pax8.products.find((p) => p.id === sub.productId)!;
-      const item = world.cw.catalog.find((i) => i.identifier === product.sku)!;
-      await jdoe('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
-      await jdoe('PUT', '/service-mappings', { subscriptionId: sub.id, cwAgreementId: agreement.id });
-      billByHand(
-        stack,
-        {
-          id: 96_000 + world.cw.additions.length,
-          agreementId: agreement.id,
-          itemId: item.id,
-          seats,
-          price: sub.price,
-          cost: sub.partnerCost,
-        },
-        world.cw.additions[0]!._info.lastUpdated,
-      );
-    }
+    ({ nce, agreementId } = await oxfordCommitments(stack, jdoe, { insideWindow: 15, pastWindow: 8 }));
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, stack.hostUrl, 'jdoe');
   });

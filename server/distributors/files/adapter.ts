@@ -11,6 +11,8 @@ import {
   subscriptionsOf,
 } from './subscriptions.ts';
 
+/** The registry's key for a file source: on every row that belongs to it. */
+export const FILE_SOURCE_KIND = 'files';
 /** Starts the marker of every line a file source's sync writes. */
 export const FILE_MARKER_PREFIX = 'fil';
 
@@ -26,7 +28,7 @@ export function createFileSource(
   current: (only?: ImportedLineFilter) => Promise<ImportedLine[]>,
 ): Distributor {
   return {
-    kind: 'files',
+    kind: FILE_SOURCE_KIND,
     displayName: sourceName,
     markerPrefix: FILE_MARKER_PREFIX,
     capabilities: { usage: true, invoices: true, history: false, createCompany: false, imports: true },

@@ -1,5 +1,6 @@
 import type { Database } from '../../../db/client.ts';
 import { insertAdjustment } from '../../../db/queries/adjustments.ts';
+import { connectedDistributor } from '../../../db/queries/distributors.ts';
 import {
   confirmImport,
   expireStalePreviews,
@@ -15,6 +16,8 @@ import { listCompanyMappings, listProductMappings } from '../../../db/queries/ma
 import type { Actor } from '../../audit.ts';
 import type { SecretBox } from '../../crypto.ts';
 import { AppError } from '../../errors.ts';
+import { openConnection } from '../../tenants/secrets.ts';
+import { FILE_SOURCE_KIND } from './adapter.ts';
 import { type ColumnProfile, SHIPPED_PROFILES } from './profile.ts';
 import { type FileLine, type ReadFile, type RowProblem, readInvoiceFile } from './read.ts';
 import { type Revision, reviseLines } from './revision.ts';
@@ -24,9 +27,6 @@ export interface ImportDeps {
   secrets: SecretBox;
   now: () => Date;
 }
-
-/** The distributor every imported line belongs to. */
-const SCOPE_KIND = 'files';
 
 /** Lines are stored a thousand at a time: one statement for 50,000 would pass Postgres's parameter limit. */
 const CHUNK = 1_000;
@@ -57,11 +57,16 @@ export interface ImportPreview {
 }
 
 /** A profile by the key a source names: a shipped one, or the tenant's latest version. */
+const findProfile = async (db: Database, tenantId: string, key: string): Promise<ColumnProfile | undefined> =>
+  SHIPPED_PROFILES[key] ?? (await latestProfile(db, tenantId, key))?.profile;
+
+export const profileExists = async (db: Database, tenantId: string, key: string) =>
+  (await findProfile(db, tenantId, key)) !== undefined;
+
+/** The profile a key names, or a 400 naming the profiles there are. */
 export async function resolveProfile(db: Database, tenantId: string, key: string): Promise<ColumnProfile> {
-  const shipped = SHIPPED_PROFILES[key];
-  if (shipped) return shipped;
-  const own = await latestProfile(db, tenantId, key);
-  if (own) return own.profile;
+  const found = await findProfile(db, tenantId, key);
+  if (found) return found;
   throw new AppError(
     'invalid_input',
     `There is no column profile "${key}". Use microsoft, generic, or make one on the Imports page.`,
@@ -69,8 +74,17 @@ export async function resolveProfile(db: Database, tenantId: string, key: string
   );
 }
 
-export const profileExists = async (db: Database, tenantId: string, key: string) =>
-  Boolean(SHIPPED_PROFILES[key] ?? (await latestProfile(db, tenantId, key)));
+/** The tenant's file source as connected: its name and the key of the profile its files are read with. */
+export async function fileSourceOf(
+  db: Database,
+  secrets: SecretBox,
+  tenantId: string,
+): Promise<{ name: string; profile: string } | null> {
+  const row = await connectedDistributor(db, tenantId, FILE_SOURCE_KIND);
+  if (!row) return null;
+  const stored = openConnection(secrets, row);
+  return { name: stored.sourceName!, profile: stored.profile! };
+}
 
 /** The invoice a line bills: its number, or without one the month it charges. */
 const invoiceKeyOf = (l: FileLine) => l.invoice ?? `month:${l.periodStart.slice(0, 7)}`;
@@ -102,7 +116,7 @@ export async function previewImport(
       keys.add(invoiceKeyOf(l));
     },
   });
-  const scope = { tenantId, distributor: SCOPE_KIND };
+  const scope = { tenantId, distributor: FILE_SOURCE_KIND };
   const [same, companyMappings, productMappings] = await Promise.all([
     importedWithHash(deps.db, tenantId, read.hash),
     listCompanyMappings(deps.db, scope),
@@ -213,7 +227,7 @@ export async function confirmPreview(
     actorMemberId: actor.memberId,
     actorName: actor.name,
     action: 'file.import',
-    distributor: SCOPE_KIND,
+    distributor: FILE_SOURCE_KIND,
     requestSummary: {
       fileName: row.fileName,
       sha256: row.hash,

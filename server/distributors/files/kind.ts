@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DistributorKind } from '../kind-contract.ts';
-import { createFileSource, FILE_MARKER_PREFIX } from './adapter.ts';
+import { createFileSource, FILE_MARKER_PREFIX, FILE_SOURCE_KIND } from './adapter.ts';
 
 /**
  * A source without an API: the distributor whose monthly invoice or usage files the MSP imports
@@ -8,7 +8,7 @@ import { createFileSource, FILE_MARKER_PREFIX } from './adapter.ts';
  * and the column profile its files are read with; nothing in it is a secret.
  */
 export const filesKind: DistributorKind = {
-  kind: 'files',
+  kind: FILE_SOURCE_KIND,
   displayName: 'Invoice files',
   markerPrefix: FILE_MARKER_PREFIX,
   fields: [

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerIdOf } from '../../../server/distributors/ion/transform.ts';
 import { SYNC_QUEUE } from '../../../server/jobs/engine.ts';
 import { addIonCommitmentScenarios, type IonCommitmentScenarios } from '../../../server/sandbox/ion/commitments.ts';
-import { addCommitmentScenarios, type CommitmentScenarios } from '../../../server/sandbox/pax8/commitments.ts';
+import type { CommitmentScenarios } from '../../../server/sandbox/pax8/commitments.ts';
 import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
+import { oxfordCommitments } from '../../helpers/commitments.ts';
 import { jobReaches } from '../../helpers/jobs.ts';
 import { billByHand, openMonthlyAgreement, saveSettings } from '../../helpers/mapped.ts';
 import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
@@ -27,39 +28,8 @@ describe('commitments', () => {
     stack = await startStack({ clock: { now: () => NOW } });
     jdoe = await signedIn(stack, 'jdoe');
     expect((await saveSettings(jdoe, { timeZone: 'America/Chicago' })).status).toBe(200);
-    const world = stack.sandboxes.world;
-    nce = addCommitmentScenarios(world, 'Oxford Senior Living', SANDBOX_TODAY);
-    const pax8 = world.pax8.companies.find((c) => c.name === 'Oxford Senior Living')!;
-    const cw = world.cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
-    const agreement = openMonthlyAgreement(stack, cw.id);
-    agreementId = agreement.id;
-    await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: cw.id });
     // ConnectWise bills fewer seats than two of them hold: a person lowered the lines.
-    const billed: [keyof CommitmentScenarios, number][] = [
-      ['insideWindow', 15],
-      ['pastWindow', 8],
-      ['renewing', 5],
-    ];
-    for (const [which, seats] of billed) {
-      const sub = nce[which];
-      const product = world.pax8.products.find((p) => p.id === sub.productId)!;
-      const item = world.cw.catalog.find((i) => i.identifier === product.sku)!;
-      expect(
-        (await jdoe('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id }))
-          .status,
-      ).toBe(201);
-      expect(
-        (await jdoe('PUT', '/service-mappings', { subscriptionId: sub.id, cwAgreementId: agreement.id })).status,
-      ).toBe(200);
-      billByHand(stack, {
-        id: 95_000 + world.cw.additions.length,
-        agreementId: agreement.id,
-        itemId: item.id,
-        seats,
-        price: sub.price,
-        cost: sub.partnerCost,
-      });
-    }
+    ({ nce, agreementId } = await oxfordCommitments(stack, jdoe, { insideWindow: 15, pastWindow: 8, renewing: 5 }));
     // The agreement pod checks what is billed here, as a person opening it would.
     expect((await jdoe('GET', `/agreements/${agreementId}/unsynced`)).status).toBe(200);
   });
