@@ -3,6 +3,7 @@ import type { ColumnProfile } from '../../server/distributors/files/profile.ts';
 import type { FileLine } from '../../server/distributors/files/read.ts';
 import type { Database } from '../client.ts';
 import { columnProfiles, fileImportLines, fileImports } from '../schema.ts';
+import { recordSettingChange } from './settings.ts';
 
 export type FileImport = typeof fileImports.$inferSelect;
 export type StoredProfile = typeof columnProfiles.$inferSelect;
@@ -41,12 +42,29 @@ export async function saveProfileVersion(
   createdBy: string,
   at: Date,
 ): Promise<StoredProfile> {
-  const version = ((await latestProfile(db, tenantId, key))?.version ?? 0) + 1;
-  const [row] = await db
-    .insert(columnProfiles)
-    .values({ tenantId, key, version, profile: { ...profile, version }, createdBy, createdAt: at })
-    .returning();
-  return row!;
+  const earlier = (await latestProfile(db, tenantId, key))?.profile;
+  const version = (earlier?.version ?? 0) + 1;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(columnProfiles)
+      .values({ tenantId, key, version, profile: { ...profile, version }, createdBy, createdAt: at })
+      .returning();
+    // Its price column or markup is what the API member bills file lines with: kept with the settings.
+    const billing = (p: Omit<ColumnProfile, 'version'>) => ({
+      priceColumn: p.columns.unitPrice ?? null,
+      markupBasisPoints: p.markupBasisPoints ?? null,
+    });
+    await recordSettingChange(tx, {
+      tenantId,
+      subject: `profile:${key}`,
+      label: `Column profile ${profile.name} (version ${version})`,
+      changedBy: createdBy,
+      changedAt: at,
+      before: earlier ? billing(earlier) : null,
+      after: billing(profile),
+    });
+    return row!;
+  });
 }
 
 export async function insertPreviewedImport(

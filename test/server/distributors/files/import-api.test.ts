@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedDayClock } from '../../../../server/clock.ts';
+import { GENERIC_PROFILE } from '../../../../server/distributors/files/profile.ts';
 import { type Caller, okPlan, signedIn } from '../../../helpers/api.ts';
 import { freeAgreementItem, saveSettings } from '../../../helpers/mapped.ts';
 import { type Stack, startStack } from '../../../helpers/stack.ts';
@@ -247,5 +248,26 @@ describe('a file source', () => {
     expect(plan.status, plan.reason ?? '').toBe('ok');
     // ROUNDDOWN(ROUNDDOWN(0.05 × 1000, 2) × 1, 2) = $50.00, billed once for November.
     expect(plan.operations.reduce((n, o) => n + o.after.totalPrice.cents, 0)).toBe(5_000);
+  });
+
+  it("saves a profile's versions only with the settings right, each in the settings history", async () => {
+    const profile = { ...GENERIC_PROFILE, name: 'Regional export', markupBasisPoints: 1_500 };
+    const finance = await signedIn(stack, 'kpark');
+    expect((await finance('POST', '/import-profiles', { key: 'regional', profile })).status).toBe(403);
+    expect((await admin('POST', '/import-profiles', { key: 'regional', profile })).body).toMatchObject({ version: 1 });
+    const again = await admin('POST', '/import-profiles', {
+      key: 'regional',
+      profile: { ...profile, markupBasisPoints: 2_500 },
+    });
+    expect(again.body).toMatchObject({ version: 2 });
+    const history = (await admin('GET', '/settings/history')).body.filter((h) => h.subject === 'profile:regional');
+    expect(history.map((h) => [h.label, h.before, h.after])).toEqual([
+      [
+        'Column profile Regional export (version 2)',
+        { priceColumn: null, markupBasisPoints: 1_500 },
+        { priceColumn: null, markupBasisPoints: 2_500 },
+      ],
+      ['Column profile Regional export (version 1)', null, { priceColumn: null, markupBasisPoints: 1_500 }],
+    ]);
   });
 });
