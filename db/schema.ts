@@ -725,6 +725,8 @@ export const fileImports = pgTable(
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** The key of the file source it was uploaded to (`files:microsoft-direct`): its lines are that source's. */
+    source: text('source').notNull(),
     fileName: text('file_name').notNull(),
     /** SHA-256 of the file's bytes. */
     hash: text('hash').notNull(),
@@ -747,6 +749,7 @@ export const fileImports = pgTable(
   },
   (t) => [
     index('file_imports_tenant_idx').on(t.tenantId, t.uploadedAt),
+    index('file_imports_source_idx').on(t.tenantId, t.source, t.state),
     // One imported copy of a file per tenant: a second import of the same bytes changes nothing.
     uniqueIndex('file_imports_hash_uq').on(t.tenantId, t.hash).where(sql`${t.state} = 'imported'`),
     check('file_imports_state_ck', oneOf(t.state, FILE_IMPORT_STATES)),

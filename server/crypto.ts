@@ -21,6 +21,9 @@ export class SecretError extends Error {
 export interface SecretBox {
   seal(plain: string, context?: string): string;
   open(sealed: string, context?: string): string;
+  /** A file's bytes, sealed as they are: no text encoding on the way in or out. */
+  sealBytes(plain: Buffer, context?: string): string;
+  openBytes(sealed: string, context?: string): Buffer;
 }
 
 export function parseSecretKey(text: string): Buffer {
@@ -29,33 +32,42 @@ export function parseSecretKey(text: string): Buffer {
   return key;
 }
 
+/** GCM's final block is empty: the body is the one update, not a copy of it. */
+function joined(first: Buffer, last: Buffer) {
+  return last.length === 0 ? first : Buffer.concat([first, last]);
+}
+
 export function createSecretBox(key: Buffer): SecretBox {
   if (key.length !== 32) throw new SecretError('the encryption key must be 32 bytes');
+  function sealBytes(plain: Buffer, context = '') {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from(context, 'utf8'));
+    const body = joined(cipher.update(plain), cipher.final());
+    const tag = cipher.getAuthTag();
+    return [VERSION, iv.toString('base64url'), tag.toString('base64url'), body.toString('base64url')].join('.');
+  }
+  function openBytes(sealed: string, context = '') {
+    const [version, iv, tag, body] = sealed.split('.');
+    if (version !== VERSION || iv === undefined || tag === undefined || body === undefined) {
+      throw new SecretError('stored secret is not in a recognised format');
+    }
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      decipher.setAAD(Buffer.from(context, 'utf8'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return joined(decipher.update(Buffer.from(body, 'base64url')), decipher.final());
+    } catch {
+      throw new SecretError(
+        'stored secret could not be decrypted: APP_SECRET_KEY differs from the one it was sealed with, or the value was altered',
+      );
+    }
+  }
   return {
-    seal(plain, context = '') {
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      cipher.setAAD(Buffer.from(context, 'utf8'));
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      const tag = cipher.getAuthTag();
-      return [VERSION, iv.toString('base64url'), tag.toString('base64url'), body.toString('base64url')].join('.');
-    },
-    open(sealed, context = '') {
-      const [version, iv, tag, body] = sealed.split('.');
-      if (version !== VERSION || iv === undefined || tag === undefined || body === undefined) {
-        throw new SecretError('stored secret is not in a recognised format');
-      }
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-        decipher.setAAD(Buffer.from(context, 'utf8'));
-        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-        return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
-      } catch {
-        throw new SecretError(
-          'stored secret could not be decrypted: APP_SECRET_KEY differs from the one it was sealed with, or the value was altered',
-        );
-      }
-    },
+    seal: (plain, context) => sealBytes(Buffer.from(plain, 'utf8'), context),
+    open: (sealed, context) => openBytes(sealed, context).toString('utf8'),
+    sealBytes,
+    openBytes,
   };
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { ColumnProfile } from '../../server/distributors/files/profile.ts';
 import type { FileLine } from '../../server/distributors/files/read.ts';
 import type { Database } from '../client.ts';
@@ -98,8 +98,13 @@ export async function importedWithHash(db: Database, tenantId: string, hash: str
   return row;
 }
 
-/** Imported files that bill any of these invoices: what a corrected file supersedes. */
-export async function importedForInvoices(db: Database, tenantId: string, keys: string[]): Promise<FileImport[]> {
+/** A source's imported files that bill any of these invoices: what a corrected file supersedes. */
+export async function importedForInvoices(
+  db: Database,
+  tenantId: string,
+  source: string,
+  keys: string[],
+): Promise<FileImport[]> {
   if (keys.length === 0) return [];
   return db
     .select()
@@ -107,6 +112,7 @@ export async function importedForInvoices(db: Database, tenantId: string, keys: 
     .where(
       and(
         eq(fileImports.tenantId, tenantId),
+        eq(fileImports.source, source),
         eq(fileImports.state, 'imported'),
         sql`${fileImports.invoiceKeys} ?| array[${sql.join(
           keys.map((k) => sql`${k}`),
@@ -138,32 +144,48 @@ export async function linesOfImports(db: Database, tenantId: string, importIds: 
   return rows.map((r) => r.line);
 }
 
-/** Every line the tenant's file source stands on now: imported files, not superseded ones. */
-export async function currentImportedLines(
+/** How many lines a file source's read holds at once. */
+const PAGE = 5_000;
+
+/**
+ * Every line one of the tenant's file sources stands on now (its imported files, not superseded
+ * ones) in import order, read a page at a time: a source of 50,000 lines is never held whole.
+ */
+export async function* currentImportedLines(
   db: Database,
   tenantId: string,
+  source: string,
   only: { customerId?: string; subscriptionId?: string } = {},
-): Promise<{ importId: string; fileName: string; importedAt: Date; line: FileLine }[]> {
-  return db
-    .select({
-      importId: fileImports.id,
-      fileName: fileImports.fileName,
-      importedAt: fileImports.decidedAt,
-      line: fileImportLines.line,
-    })
-    .from(fileImportLines)
-    .innerJoin(fileImports, eq(fileImports.id, fileImportLines.importId))
-    .where(
-      and(
-        eq(fileImportLines.tenantId, tenantId),
-        eq(fileImports.state, 'imported'),
-        only.customerId ? sql`${fileImportLines.line}->'customer'->>'id' = ${only.customerId}` : undefined,
-        only.subscriptionId ? sql`${fileImportLines.line}->>'subscriptionId' = ${only.subscriptionId}` : undefined,
-      ),
-    )
-    .orderBy(fileImports.decidedAt, fileImportLines.row) as Promise<
-    { importId: string; fileName: string; importedAt: Date; line: FileLine }[]
-  >;
+  pageSize = PAGE,
+): AsyncGenerator<{ importId: string; fileName: string; importedAt: Date; line: FileLine }> {
+  const files = await db
+    .select({ id: fileImports.id, fileName: fileImports.fileName, importedAt: fileImports.decidedAt })
+    .from(fileImports)
+    .where(and(eq(fileImports.tenantId, tenantId), eq(fileImports.source, source), eq(fileImports.state, 'imported')))
+    .orderBy(fileImports.decidedAt, fileImports.id);
+  for (const file of files) {
+    let after = 0;
+    for (;;) {
+      const rows = await db
+        .select({ row: fileImportLines.row, line: fileImportLines.line })
+        .from(fileImportLines)
+        .where(
+          and(
+            eq(fileImportLines.tenantId, tenantId),
+            eq(fileImportLines.importId, file.id),
+            gt(fileImportLines.row, after),
+            only.customerId ? sql`${fileImportLines.line}->'customer'->>'id' = ${only.customerId}` : undefined,
+            only.subscriptionId ? sql`${fileImportLines.line}->>'subscriptionId' = ${only.subscriptionId}` : undefined,
+          ),
+        )
+        .orderBy(fileImportLines.row)
+        .limit(pageSize);
+      for (const r of rows)
+        yield { importId: file.id, fileName: file.fileName, importedAt: file.importedAt!, line: r.line };
+      if (rows.length < pageSize) break;
+      after = rows.at(-1)!.row;
+    }
+  }
 }
 
 /**

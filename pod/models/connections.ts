@@ -95,10 +95,7 @@ export const storeCredentials = () =>
       ...(Object.keys(distributors).length > 0 ? { distributors } : {}),
     };
     try {
-      const { rotated } = await read(api.connections.$put({ json }));
-      const names = rotated.map((r) =>
-        r === 'connectwise' ? 'ConnectWise' : (data.distributors.find((d) => d.kind === r)?.displayName ?? r),
-      );
+      const { names } = await read(api.connections.$put({ json }));
       connectionsSaid.value = { tone: 'ok', text: `Tested and stored: ${names.join(' and ')}.` };
       entered.value = {};
       // A distributor connected now is one the switch offers from now on.

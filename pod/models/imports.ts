@@ -13,6 +13,8 @@ export const importsError = signal<string | null>(null);
 export const preview = signal<ImportPreview | null>(null);
 export const importBusy = signal<'upload' | 'confirm' | 'discard' | null>(null);
 export const importSaid = signal<{ tone: 'ok' | 'error'; text: string } | null>(null);
+/** The file source files go to, by key, when the tenant has several; the first one otherwise. */
+export const importSource = signal<string | null>(null);
 
 const failed = (e: unknown) => {
   if (e instanceof ApiError && e.needsReload) return fail(e);
@@ -43,12 +45,12 @@ async function busyWith(action: NonNullable<typeof importBusy.value>, work: () =
 }
 
 /** Uploads a file for its preview: nothing is imported until the member confirms it. */
-export const uploadFile = (file: File, profile?: string) =>
+export const uploadFile = (file: File, source: string, profile?: string) =>
   busyWith('upload', async () => {
     preview.value = null;
     preview.value = await read(
       api.imports.preview.$post(
-        { query: { fileName: file.name, ...(profile ? { profile } : {}) } },
+        { query: { fileName: file.name, source, ...(profile ? { profile } : {}) } },
         { init: { body: file } },
       ),
     );

@@ -28,6 +28,13 @@ const summary = (d: DistributorConnection) =>
     .map((f) => `${f.label} ${f.shown}`)
     .join(' · ');
 
+/** A distributor's form heading: a file source by its own name, and the form that adds another. */
+function legendOf(d: DistributorConnection) {
+  if (d.addsSource) return `Add a source of ${d.kindName.toLowerCase()} (one per distributor whose files you import)`;
+  if (d.displayName !== d.kindName) return `${d.displayName} (${d.kindName.toLowerCase()})`;
+  return `${d.displayName}${d.connected ? '' : ' (not connected)'}`;
+}
+
 /**
  * What the tenant connects with, when each connection last worked, a test, rotation, and the
  * distributors it buys from: an administrator's page. Secrets are entered here and never shown
@@ -203,9 +210,7 @@ function RotationForm({ data }: { data: Connections }) {
           </fieldset>
           {data.distributors.map((d) => (
             <fieldset key={d.kind} data-testid="distributor-form" data-kind={d.kind}>
-              <legend>
-                {d.displayName} {d.connected ? '' : '(not connected)'}
-              </legend>
+              <legend>{legendOf(d)}</legend>
               <div class="grid">
                 {d.fields.map((f) => (
                   <CredentialField

@@ -1,4 +1,5 @@
 import { useSignal } from '@preact/signals';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useId } from 'preact/hooks';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { money, when } from '../components/format.ts';
@@ -8,8 +9,10 @@ import {
   confirmImport,
   discardImport,
   type ImportPreview,
+  type Imports,
   importBusy,
   importSaid,
+  importSource,
   imports,
   importsError,
   loadImports,
@@ -27,8 +30,6 @@ export function ImportsPage() {
   useEffect(() => void loadImports(), []);
   const building = useSignal(false);
   const profile = useSignal('');
-  const fileId = useId();
-  const profileId = useId();
   const data = imports.value;
   if (importsError.value)
     return (
@@ -37,7 +38,7 @@ export function ImportsPage() {
       </Notice>
     );
   if (!data) return <p class="muted">Reading the imports…</p>;
-  if (!data.source)
+  if (data.sources.length === 0)
     return (
       <Notice title="No file source is connected.">
         An admin adds one on the Connections page: its name (Microsoft direct, Ingram Micro, …) and the column profile
@@ -48,35 +49,7 @@ export function ImportsPage() {
   return (
     <section data-testid="imports">
       <RoleNote actions={['writeAdditions', 'changeSettings']} />
-      <p>
-        Files from <strong>{data.source.name}</strong>, read with the <code>{data.source.profile}</code> profile unless
-        you choose another.
-      </p>
-      <div class="actions">
-        <div class="field">
-          <label htmlFor={profileId}>Read with profile (empty: the source's own)</label>
-          <input
-            id={profileId}
-            type="text"
-            value={profile.value}
-            onInput={(e) => {
-              profile.value = (e.currentTarget as HTMLInputElement).value.trim();
-            }}
-          />
-        </div>
-        <div class="field">
-          <label htmlFor={fileId}>Invoice or usage file</label>
-          <input
-            id={fileId}
-            type="file"
-            accept=".csv,text/csv"
-            disabled={importBusy.value !== null}
-            onChange={(e) => {
-              const file = (e.currentTarget as HTMLInputElement).files?.[0];
-              if (file) void uploadFile(file, profile.value || undefined);
-            }}
-          />
-        </div>
+      <UploadControls sources={data.sources} profile={profile.value} onProfile={(key) => (profile.value = key)}>
         <ActionButton
           action="changeSettings"
           onClick={() => {
@@ -86,7 +59,7 @@ export function ImportsPage() {
         >
           {building.value ? 'Close the profile builder' : 'Make a column profile'}
         </ActionButton>
-      </div>
+      </UploadControls>
       {importBusy.value === 'upload' && <p class="muted">Reading the file…</p>}
       {said && (
         <div class={`notice ${said.tone}`} role="status" data-testid="import-said">
@@ -103,6 +76,73 @@ export function ImportsPage() {
       {preview.value && <PreviewPanel p={preview.value} />}
       <ImportHistory data={data} />
     </section>
+  );
+}
+
+/**
+ * Which source a file goes to (asked only when the tenant has several: each source's files are
+ * its own), the profile it is read with, and the file.
+ */
+function UploadControls(props: {
+  sources: Imports['sources'];
+  profile: string;
+  onProfile: (key: string) => void;
+  children: ComponentChildren;
+}) {
+  const fileId = useId();
+  const profileId = useId();
+  const sourceId = useId();
+  const source = props.sources.find((s) => s.key === importSource.value) ?? props.sources[0]!;
+  return (
+    <>
+      <p data-testid="import-source">
+        Files from <strong>{source.name}</strong>, read with the <code>{source.profile}</code> profile unless you choose
+        another.
+      </p>
+      <div class="actions">
+        {props.sources.length > 1 && (
+          <div class="field">
+            <label htmlFor={sourceId}>Import into</label>
+            <select
+              id={sourceId}
+              value={source.key}
+              onChange={(e) => {
+                importSource.value = (e.currentTarget as HTMLSelectElement).value;
+              }}
+            >
+              {props.sources.map((s) => (
+                <option key={s.key} value={s.key}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <div class="field">
+          <label htmlFor={profileId}>Read with profile (empty: the source's own)</label>
+          <input
+            id={profileId}
+            type="text"
+            value={props.profile}
+            onInput={(e) => props.onProfile((e.currentTarget as HTMLInputElement).value.trim())}
+          />
+        </div>
+        <div class="field">
+          <label htmlFor={fileId}>Invoice or usage file</label>
+          <input
+            id={fileId}
+            type="file"
+            accept=".csv,text/csv"
+            disabled={importBusy.value !== null}
+            onChange={(e) => {
+              const file = (e.currentTarget as HTMLInputElement).files?.[0];
+              if (file) void uploadFile(file, source.key, props.profile || undefined);
+            }}
+          />
+        </div>
+        {props.children}
+      </div>
+    </>
   );
 }
 
@@ -137,7 +177,8 @@ function PreviewPanel({ p }: { p: ImportPreview }) {
       {p.alreadyImported && (
         <Notice title="This file is already imported.">
           Importing the same file again changes nothing; it was imported {when(p.alreadyImported.at)} by{' '}
-          {p.alreadyImported.by}.
+          {p.alreadyImported.by}
+          {p.alreadyImported.source !== p.sourceKey ? ', into another file source' : ''}.
         </Notice>
       )}
       {p.refused.count > 0 && (
@@ -224,12 +265,14 @@ function RevisionTable({ revision }: { revision: NonNullable<ImportPreview['revi
 
 function ImportHistory({ data }: { data: NonNullable<typeof imports.value> }) {
   if (data.imports.length === 0) return <p class="muted">No file has been imported yet.</p>;
+  const several = data.sources.length > 1;
   return (
     <table class="list" data-testid="import-history">
       <caption>Files uploaded, newest first</caption>
       <thead>
         <tr>
           <th>File</th>
+          {several && <th>Source</th>}
           <th>State</th>
           <th class="num">Lines</th>
           <th>Totals</th>
@@ -241,6 +284,7 @@ function ImportHistory({ data }: { data: NonNullable<typeof imports.value> }) {
         {data.imports.map((i) => (
           <tr key={i.id}>
             <td>{i.fileName}</td>
+            {several && <td>{i.source}</td>}
             <td>{i.state}</td>
             <td class="num">{i.lines}</td>
             <td>{i.totals.map((t) => money(t.amountCents, t.currency)).join(' · ')}</td>

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { tenantsByCompany } from '../../db/queries/tenants.ts';
 import { formatMoney } from '../../shared/money.ts';
-import { confirmPreview, fileSourceOf, type ImportPreview, previewImport } from '../distributors/files/imports.ts';
+import {
+  chooseSource,
+  confirmPreview,
+  fileSourcesOf,
+  type ImportPreview,
+  previewImport,
+} from '../distributors/files/imports.ts';
 import { refusedLines, totalLines } from '../distributors/files/preview.ts';
 import { openRuntime } from '../runtime.ts';
 
@@ -47,15 +53,14 @@ export async function importIntoSource(options: {
       process.stderr.write(`--company: no tenant "${options.company}"\n`);
       return 2;
     }
-    const source = await fileSourceOf(db, runtime.secrets, tenant.id);
-    if (!source || source.name.toLowerCase() !== options.source.toLowerCase()) {
-      process.stderr.write(
-        `--source: ${tenant.name} has ${source ? `the file source "${source.name}"` : 'no file source'}; connect one on the Connections page\n`,
-      );
+    const source = chooseSource(await fileSourcesOf(db, runtime.secrets, tenant.id), options.source);
+    if (typeof source === 'string') {
+      process.stderr.write(`--source: ${tenant.name} has ${source}\n`);
       return 2;
     }
     const deps = { db, secrets: runtime.secrets, now: () => runtime.clock.now().toJSDate() };
     const preview = await previewImport(deps, tenant.id, {
+      source: source.key,
       fileName: basename(options.file),
       bytes: readFileSync(options.file),
       profileKey: options.profile ?? source.profile,

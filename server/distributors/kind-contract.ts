@@ -49,11 +49,14 @@ export interface CredentialStore {
 /** What the product keeps for one tenant's connection beyond its credentials. */
 export interface ConnectionScope {
   tenantId: string;
+  /** The key it is stored under (`connection-key.ts`): a file source's own, naming its lines and markers. */
+  key: string;
   /**
-   * The lines of the files imported into it, superseded files left out (a file source); only
-   * one customer's or one subscription's when asked, so a company tab or a plan reads no more.
+   * The lines of the files imported into it, superseded files left out (a file source), read a
+   * page at a time; only one customer's or one subscription's when asked, so a company tab or a
+   * plan reads no more.
    */
-  importedLines(only?: ImportedLineFilter): Promise<ImportedLine[]>;
+  importedLines(only?: ImportedLineFilter): AsyncIterable<ImportedLine>;
 }
 
 /** What the core knows of a kind of distributor: its name, its connection form, and its client. */
@@ -86,5 +89,10 @@ export interface DistributorKind {
    * form holds a name and a profile, no credentials to check.
    */
   imports?: boolean;
+  /**
+   * Connected once per source, each under its own key (`files:microsoft-direct`): the field
+   * that names the source. Without it, a tenant connects the kind once.
+   */
+  sourceField?: string;
   open(credentials: Credentials, store: CredentialStore, io: DistributorIo, scope?: ConnectionScope): Distributor;
 }

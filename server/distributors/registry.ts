@@ -7,6 +7,7 @@ export type {
   DistributorKind,
 } from './kind-contract.ts';
 
+import { SOURCE_PREFIX, sourceKey, splitKey } from './connection-key.ts';
 import { filesKind } from './files/kind.ts';
 import { ionKind } from './ion/kind.ts';
 import type { Credentials, DistributorKind } from './kind-contract.ts';
@@ -27,6 +28,8 @@ export function addDistributorKind(kind: DistributorKind): () => void {
     throw new Error(`a distributor kind "${kind.kind}" is already registered`);
   if (kinds.some((k) => k.markerPrefix === kind.markerPrefix))
     throw new Error(`the marker prefix "${kind.markerPrefix}" is already another kind's`);
+  if (SOURCE_PREFIX.test(kind.markerPrefix))
+    throw new Error(`the marker prefix "${kind.markerPrefix}" has the shape of a file source's`);
   kinds.push(kind);
   return () => {
     const at = kinds.indexOf(kind);
@@ -34,8 +37,34 @@ export function addDistributorKind(kind: DistributorKind): () => void {
   };
 }
 
-export function distributorKind(kind: string): DistributorKind | undefined {
-  return DISTRIBUTOR_KINDS.find((k) => k.kind === kind);
+/** The kind a connection key names: `pax8`, or `files:microsoft-direct` for a kind connected once per source. */
+export function distributorKind(key: string): DistributorKind | undefined {
+  const { kind, source } = splitKey(key);
+  const found = DISTRIBUTOR_KINDS.find((k) => k.kind === kind);
+  return source === null || found?.sourceField ? found : undefined;
+}
+
+/** A connection as the Log and messages name it without reading its credentials: `Invoice files (microsoft-direct)`. */
+export function connectionName(key: string): string {
+  const { source } = splitKey(key);
+  return `${distributorKind(key)?.displayName ?? key}${source ? ` (${source})` : ''}`;
+}
+
+/**
+ * The key new credentials are stored under: their kind's, or for a kind connected once per
+ * source, the key of the source they name (a source connected again under its name is that one).
+ */
+export function connectionKeyFor(kind: DistributorKind, credentials: Credentials): string {
+  return kind.sourceField ? sourceKey(kind.kind, credentials[kind.sourceField] ?? '') : kind.kind;
+}
+
+/**
+ * Whether credentials given under `key` add a source rather than change a connected one: the
+ * kind alone or with nothing after its colon (`files:`), when no connection has that key.
+ */
+export function addsSource(key: string, connected: readonly string[]): boolean {
+  const { source } = splitKey(key);
+  return Boolean(distributorKind(key)?.sourceField) && !source && !connected.includes(key);
 }
 
 /**

@@ -3,7 +3,7 @@ import { z } from 'zod/mini';
 import { type AdjustmentFilters, listAdjustments } from '../../db/queries/adjustments.ts';
 import { centsToDecimal } from '../../shared/money.ts';
 import type { AppEnv } from '../auth/session.ts';
-import { distributorKind } from '../distributors/registry.ts';
+import { connectionName } from '../distributors/registry.ts';
 import { zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 import { toCsv } from './csv.ts';
@@ -54,7 +54,7 @@ export function adjustmentRoutes(deps: ApiDeps) {
         productName: r.productName,
         subscriptionId: r.subscriptionId,
         distributor: r.distributor,
-        distributorName: r.distributor ? (distributorKind(r.distributor)?.displayName ?? r.distributor) : null,
+        distributorName: r.distributor ? connectionName(r.distributor) : null,
         cwAgreementId: r.cwAgreementId,
         cwRecordId: r.cwRecordId,
         outcome: r.outcome,

@@ -9,12 +9,19 @@ import {
 } from '../../db/queries/distributors.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
+import { splitKey } from '../distributors/connection-key.ts';
 import { profileExists } from '../distributors/files/imports.ts';
-import { credentialsGiven, DISTRIBUTOR_KINDS, distributorKind } from '../distributors/registry.ts';
+import {
+  addsSource,
+  connectionName,
+  credentialsGiven,
+  DISTRIBUTOR_KINDS,
+  distributorKind,
+} from '../distributors/registry.ts';
 import { AppError, type FieldError, invalidInput } from '../errors.ts';
 import { inMemberWords } from '../http/member-words.ts';
 import { VendorError } from '../http/vendor-error.ts';
-import { checkDistributor, withSpentTokens } from '../tenants/connect-distributor.ts';
+import { type CheckedDistributor, checkDistributor, withSpentTokens } from '../tenants/connect-distributor.ts';
 import { openApiKeys, openConnection, openDistributor, sealDistributor } from '../tenants/secrets.ts';
 import { setupTenant } from '../tenants/setup.ts';
 import { zv } from '../validate.ts';
@@ -37,8 +44,7 @@ const hint = (value: string | undefined) => (value ? `…${value.slice(-4)}` : n
 function connectionTools(deps: ApiDeps) {
   const db = () => deps.database.db;
   const failed = (error: unknown) => (error instanceof VendorError ? inMemberWords(error) : (error as Error).message);
-  const nameOf = (connection: string) =>
-    connection === 'connectwise' ? 'ConnectWise' : (distributorKind(connection)?.displayName ?? connection);
+  const nameOf = (connection: string) => (connection === 'connectwise' ? 'ConnectWise' : connectionName(connection));
   /** A connected distributor whose invoices come from a report the admin chooses. */
   async function reportsOf(tenant: Parameters<typeof deps.vendors.distributors>[0], kind: string) {
     const connected = (await deps.vendors.distributors(tenant)).find((d) => d.kind === kind);
@@ -65,18 +71,25 @@ function connectionStatusRoutes(deps: ApiDeps) {
         lastSuccess(db(), tenant.id, 'connectwise'),
         connectedDistributors(db(), tenant.id),
       ]);
+      // A kind connected once per source lists each source, then a form to add another.
+      const entries = DISTRIBUTOR_KINDS.flatMap((kind) => {
+        const own = rows.filter((r) => distributorKind(r.kind) === kind);
+        if (!kind.sourceField) return [{ kind, key: kind.kind, row: own[0] }];
+        return [...own.map((row) => ({ kind, key: row.kind, row })), { kind, key: `${kind.kind}:`, row: undefined }];
+      });
       const distributors = await Promise.all(
-        DISTRIBUTOR_KINDS.map(async (kind) => {
-          const row = rows.find((r) => r.kind === kind.kind);
+        entries.map(async ({ kind, key, row }) => {
           const stored = row ? openConnection(deps.secrets, row) : undefined;
           return {
-            kind: kind.kind,
-            displayName: kind.displayName,
+            kind: key,
+            displayName: (kind.sourceField && stored?.[kind.sourceField]) || kind.displayName,
+            kindName: kind.displayName,
+            addsSource: Boolean(kind.sourceField) && !row,
             connected: Boolean(row),
             invoicesFromReport: Boolean(kind.invoicesFromReport),
             connectedAt: row?.connectedAt.toISOString() ?? null,
             connectedBy: row?.connectedBy ?? null,
-            lastSuccess: row ? ((await lastSuccess(db(), tenant.id, kind.kind))?.toISOString() ?? null) : null,
+            lastSuccess: row ? ((await lastSuccess(db(), tenant.id, key))?.toISOString() ?? null) : null,
             fields: kind.fields.map((f) => ({
               name: f.name,
               label: f.label,
@@ -145,7 +158,7 @@ function connectionStatusRoutes(deps: ApiDeps) {
 
 /** New credentials, tested before anything is stored: the API member's keys, a distributor's, or a new distributor. */
 function connectionRotationRoutes(deps: ApiDeps) {
-  const { db } = connectionTools(deps);
+  const { db, nameOf } = connectionTools(deps);
   return new Hono<AppEnv>().put(
     '/connections',
     mayWrite(deps, 'changeSettings'),
@@ -162,7 +175,8 @@ function connectionRotationRoutes(deps: ApiDeps) {
       const keys = openApiKeys(deps.secrets, tenant);
       if (!keys) throw new AppError('conflict', 'This tenant has no stored credentials; run tenant setup again.');
       const rows = await connectedDistributors(db(), tenant.id);
-      const rotated = [...(body.apiMember ? ['connectwise'] : []), ...Object.keys(given)];
+      // A new source's key comes from its name once it is checked: until then, as it was given.
+      let rotated = [...(body.apiMember ? ['connectwise'] : []), ...Object.keys(given)];
       // Each connection rotated is recorded, whichever way it went.
       const recordRotation = (ok: boolean, message: string) =>
         recordChecks(
@@ -179,10 +193,15 @@ function connectionRotationRoutes(deps: ApiDeps) {
       };
 
       // Distributors first, each against its stored values for the fields left out.
-      const checked = [];
+      const checked: CheckedDistributor[] = [];
       const problems: FieldError[] = [];
+      const connectedKeys = rows.map((r) => r.kind);
       for (const [kind, entered] of Object.entries(given)) {
         const row = rows.find((r) => r.kind === kind);
+        if (!row && !addsSource(kind, connectedKeys) && splitKey(kind).source) {
+          problems.push({ field: `distributors.${kind}`, message: 'no such source is connected: add it as a new one' });
+          continue;
+        }
         // A stored secret is only ever sent to the URL it was stored with: a new URL needs it again.
         const known = distributorKind(kind);
         if (row && known) {
@@ -216,7 +235,7 @@ function connectionRotationRoutes(deps: ApiDeps) {
             field: `${kind}.profile`,
             message: `there is no column profile "${result.credentials.profile}": use microsoft, generic, or one made on the Imports page`,
           });
-        else checked.push(result);
+        else checked.push({ ...result, kind: row ? kind : result.kind });
       }
       if (problems.length > 0) throw await refused(withSpentTokens(problems, checked));
       if (body.apiMember) {
@@ -259,8 +278,11 @@ function connectionRotationRoutes(deps: ApiDeps) {
           by,
           deps.clock.now().toJSDate(),
         );
+      rotated = [...(body.apiMember ? ['connectwise'] : []), ...checked.map((d) => d.kind)];
       await recordRotation(true, 'New credentials tested and stored, encrypted.');
-      return c.json({ rotated }, 200);
+      // Named as the admin knows them: a new file source by the name she gave it.
+      const names = rotated.map((k) => checked.find((d) => d.kind === k)?.displayName ?? nameOf(k));
+      return c.json({ rotated, names }, 200);
     },
   );
 }

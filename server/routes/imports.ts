@@ -4,8 +4,7 @@ import { isUniqueViolation } from '../../db/errors.ts';
 import { discardImport, getImport, latestProfiles, listImports, saveProfileVersion } from '../../db/queries/imports.ts';
 import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
-import { FILE_SOURCE_KIND } from '../distributors/files/adapter.ts';
-import { confirmPreview, fileSourceOf, previewImport } from '../distributors/files/imports.ts';
+import { chooseSource, confirmPreview, fileSourcesOf, previewImport } from '../distributors/files/imports.ts';
 import { columnProfileSchema, SHIPPED_PROFILES } from '../distributors/files/profile.ts';
 import { fileHeadings, readInvoiceFile } from '../distributors/files/read.ts';
 import { AppError, fieldErrors, invalidInput } from '../errors.ts';
@@ -23,20 +22,24 @@ const idParam = z.object({ id: z.string().check(z.regex(/^[0-9a-f-]{36}$/, 'is n
 const uploadQuery = z.object({
   fileName: z.string().check(z.minLength(1, 'name the file'), z.maxLength(255, 'use a shorter file name')),
   profile: z.optional(z.string().check(z.minLength(1))),
+  /** The file source's key or name; needed only when the tenant has more than one. */
+  source: z.optional(z.string().check(z.minLength(1))),
 });
 const profileKey = z
   .string()
   .check(z.regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'use 2 to 40 lower-case letters, digits or dashes'));
 
-/** The tenant's file source, or the 409 that says how to add one. */
-async function fileSource(deps: ApiDeps, tenantId: string) {
-  const source = await fileSourceOf(deps.database.db, deps.secrets, tenantId);
-  if (!source)
+/** The file source an upload names (or the tenant's only one), or the answer that says what to name. */
+async function fileSource(deps: ApiDeps, tenantId: string, given: string | undefined) {
+  const sources = await fileSourcesOf(deps.database.db, deps.secrets, tenantId);
+  const chosen = chooseSource(sources, given);
+  if (typeof chosen === 'object') return chosen;
+  if (sources.length === 0)
     throw new AppError(
       'conflict',
       'No file source is connected. An admin adds one on the Connections page (a name and a column profile).',
     );
-  return source;
+  throw invalidInput([{ field: 'source', message: chosen }]);
 }
 
 const importDeps = (deps: ApiDeps) => ({
@@ -50,15 +53,16 @@ function importFileRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>()
     .get('/imports', async (c) => {
       const { tenant } = c.get('auth');
-      const [source, imports] = await Promise.all([
-        fileSourceOf(deps.database.db, deps.secrets, tenant.id),
+      const [sources, imports] = await Promise.all([
+        fileSourcesOf(deps.database.db, deps.secrets, tenant.id),
         listImports(deps.database.db, tenant.id),
       ]);
       return c.json(
         {
-          source,
+          sources,
           imports: imports.map((i) => ({
             id: i.id,
+            source: sources.find((s) => s.key === i.source)?.name ?? i.source,
             fileName: i.fileName,
             hash: i.hash,
             profile: `${i.profileKey} v${i.profile.version}`,
@@ -79,17 +83,18 @@ function importFileRoutes(deps: ApiDeps) {
     .post('/imports/preview', mayWrite(deps, 'writeAdditions'), zv('query', uploadQuery), async (c) => {
       const { tenant, member } = c.get('auth');
       const query = c.req.valid('query');
-      const source = await fileSource(deps, tenant.id);
+      const source = await fileSource(deps, tenant.id, query.source);
       const bytes = Buffer.from(await c.req.arrayBuffer());
       if (bytes.length === 0)
         throw invalidInput([{ field: 'file', message: 'the file is empty; choose the invoice or usage file' }]);
       const preview = await previewImport(importDeps(deps), tenant.id, {
+        source: source.key,
         fileName: query.fileName,
         bytes,
         profileKey: query.profile ?? source.profile,
         by: `${member.name} (${member.id})`,
       });
-      return c.json({ ...preview, source: source.name }, 200);
+      return c.json({ ...preview, source: source.name, sourceKey: source.key }, 200);
     })
     .post('/imports/:id/confirm', mayWrite(deps, 'writeAdditions'), zv('param', idParam), async (c) => {
       const { tenant, member } = c.get('auth');
@@ -99,7 +104,7 @@ function importFileRoutes(deps: ApiDeps) {
         name: member.name,
       });
       // What the source answers is read from its files: cached answers from before are stale now.
-      deps.cache.invalidate(`${tenant.id}:${FILE_SOURCE_KIND}:`);
+      deps.cache.invalidate(`${tenant.id}:${done.import.source}:`);
       return c.json({ id: done.import.id, state: done.import.state, supersedes: done.supersedes }, 200);
     })
     .post('/imports/:id/discard', mayWrite(deps, 'writeAdditions'), zv('param', idParam), async (c) => {

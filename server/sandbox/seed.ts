@@ -13,10 +13,8 @@ import type {
   CwCompanyRecord,
   CwWorld,
   Pax8CompanyRecord,
-  Pax8InvoiceItemRecord,
   Pax8PricingRecord,
   Pax8ProductRecord,
-  Pax8SubscriptionRecord,
   Pax8World,
   World,
 } from './world.ts';
@@ -32,8 +30,6 @@ export interface SeedOptions {
 }
 
 export { prng } from './prng.ts';
-
-type Rng = ReturnType<typeof prng>;
 
 const iso = (d: DateTime) => d.toUTC().toISO({ suppressMilliseconds: true })!;
 const isoDay = (d: DateTime) => d.toUTC().toISODate()!;

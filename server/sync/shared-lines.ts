@@ -1,5 +1,5 @@
 import type { AdditionView } from '../../shared/billing/additions.ts';
-import { distributorKind } from '../distributors/registry.ts';
+import { connectionName } from '../distributors/registry.ts';
 
 /** Where the tenant's other distributors bill (db/queries/mappings.ts `otherDistributorsBilling`). */
 export interface OthersBilling {
@@ -36,7 +36,7 @@ export function sharedLineBlocker(
   const onItem = others.items.get(catalogItemId);
   const both = [...(onAgreement ?? [])].filter((d) => onItem?.has(d));
   if (both.length === 0) return null;
-  const names = both.map((d) => distributorKind(d)?.displayName ?? d).join(' and ');
+  const names = both.map((d) => connectionName(d)).join(' and ');
   return (
     `Agreement ${agreement.name} may bill this product for ${names} too: the line ConnectWise has was not ` +
     `written by the sync, so it is not taken over. Bind this product to a catalog item of its own, or map it ` +

@@ -1,10 +1,11 @@
-import { type Credentials, type DistributorKind, distributorKind } from '../distributors/registry.ts';
+import { type Credentials, connectionKeyFor, type DistributorKind, distributorKind } from '../distributors/registry.ts';
 import type { FieldError } from '../errors.ts';
 import { outbound } from '../http/outbound.ts';
 import { LOOPBACK, vendorProblem, whitespaceProblems } from './checks.ts';
 import type { SetupDeps } from './setup-deps.ts';
 
 export interface CheckedDistributor {
+  /** The key it is stored under: its kind, or a file source's own (`connection-key.ts`). */
   kind: string;
   displayName: string;
   /** As they must be stored: a rotating token is the one the check was given back. */
@@ -79,7 +80,8 @@ export async function verifyDistributor(
   try {
     await distributor.verify();
     const companies = (await distributor.companies()).items.length;
-    return { kind: known.kind, displayName: known.displayName, credentials: current, companies, rotates };
+    const kind = connectionKeyFor(known, current);
+    return { kind, displayName: distributor.displayName, credentials: current, companies, rotates };
   } catch (error) {
     const kind = known.kind;
     const entered = known.fields.filter((f) => !f.optional).map((f) => `${kind}.${f.name}`);

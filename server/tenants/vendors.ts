@@ -95,7 +95,8 @@ export function createVendors(options: VendorOptions) {
     if (!known || known.connectedAt !== row.connectedAt.getTime()) {
       const distributor = kind.open(openConnection(options.secrets, row), storeFor(row), io.distributors, {
         tenantId: row.tenantId,
-        importedLines: (only) => currentImportedLines(options.db, row.tenantId, only),
+        key: row.kind,
+        importedLines: (only) => currentImportedLines(options.db, row.tenantId, row.kind, only),
       });
       clients.set(key, { connectedAt: row.connectedAt.getTime(), distributor });
     }
@@ -118,7 +119,7 @@ export function createVendors(options: VendorOptions) {
     /** Every distributor the tenant has connected, the first connected first. */
     async distributors(tenant: Tenant): Promise<Connected[]> {
       // Connected at the same moment (one setup), the registry's order decides which comes first.
-      const order = (kind: string) => DISTRIBUTOR_KINDS.findIndex((k) => k.kind === kind);
+      const order = (key: string) => DISTRIBUTOR_KINDS.indexOf(distributorKind(key)!);
       return (await connectedDistributors(options.db, tenant.id))
         .sort((a, b) => a.connectedAt.getTime() - b.connectedAt.getTime() || order(a.kind) - order(b.kind))
         .map(open);

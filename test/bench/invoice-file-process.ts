@@ -55,7 +55,14 @@ for (let i = 0; i < lines; i++) {
 }
 await new Promise<void>((closed) => out.end(() => closed()));
 const started = performance.now();
-const read = await readInvoiceFile(createReadStream(file), MICROSOFT_NCE_PROFILE);
+// As the preview reads it: each line checked and totalled as it passes, none kept.
+let passed = 0;
+const read = await readInvoiceFile(createReadStream(file), MICROSOFT_NCE_PROFILE, {
+  keepLines: false,
+  onLine: () => {
+    passed += 1;
+  },
+});
 const ms = performance.now() - started;
 const readRssMb = peakRssMb();
 
@@ -69,16 +76,19 @@ const tenantId = await insertTenant(database.db, 'Bench MSP');
 const deps = { db: database.db, secrets: createSecretBox(randomBytes(32)), now: () => new Date() };
 const importStarted = performance.now();
 const preview = await previewImport(deps, tenantId, {
+  source: 'files:microsoft-direct',
   fileName: 'reconciliation.csv',
   bytes: readFileSync(file),
   profileKey: 'microsoft',
   by: 'bench',
 });
 await confirmPreview(deps, tenantId, preview.id!, { type: 'scheduled', memberId: null, name: 'bench' });
-const subscriptions = subscriptionsOf(await currentImportedLines(database.db, tenantId)).items.length;
+const subscriptions = (
+  await subscriptionsOf(await currentImportedLines(database.db, tenantId, 'files:microsoft-direct'))
+).items.length;
 const importMs = performance.now() - importStarted;
 await database.close();
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(
-  `${JSON.stringify({ ms, rssMb: readRssMb, lines: read.lines.length, problems: read.problems.length, importMs, importRssMb: peakRssMb(), subscriptions, onPostgres })}\n`,
+  `${JSON.stringify({ ms, rssMb: readRssMb, lines: passed, problems: read.problems.length, importMs, importRssMb: peakRssMb(), subscriptions, onPostgres })}\n`,
 );

@@ -39,6 +39,12 @@ import {
  */
 let database: TestDatabase;
 const db = () => database.db;
+/** A paged read, gathered. */
+async function gather<T>(pages: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of pages) all.push(item);
+  return all;
+}
 const A = randomUUID();
 const B = randomUUID();
 
@@ -247,15 +253,15 @@ describe("scoped reads see only their own tenant's rows, and of those only their
     expect(await imports.getImport(db(), A, bPreview)).toBeUndefined();
     expect(await imports.importedWithHash(db(), A, `sha-B-${B_ONLY.sub}-imported`)).toBeUndefined();
     // A holds the same invoice key (its Ion rows): its own come back, never B's.
-    onlyTenantA(await imports.importedForInvoices(db(), A, [`inv-${B_ONLY.sub}`]));
+    onlyTenantA(await imports.importedForInvoices(db(), A, 'files', [`inv-${B_ONLY.sub}`]));
     expect(await imports.linesOfImports(db(), A, [bImported])).toEqual([]);
-    const current = await imports.currentImportedLines(db(), A);
+    const current = await gather(imports.currentImportedLines(db(), A, 'files'));
     expect(current.length).toBeGreaterThan(0);
     expect(current.every((l) => l.line.customer.name.startsWith('Company A'))).toBe(true);
-    expect(await imports.currentImportedLines(db(), A, { subscriptionId: B_ONLY.sub })).toEqual(
+    expect(await gather(imports.currentImportedLines(db(), A, 'files', { subscriptionId: B_ONLY.sub }))).toEqual(
       current.filter((l) => l.line.subscriptionId === B_ONLY.sub),
     );
-    expect(await imports.currentImportedLines(db(), A, { customerId: 'dc-none' })).toEqual([]);
+    expect(await gather(imports.currentImportedLines(db(), A, 'files', { customerId: 'dc-none' }))).toEqual([]);
     onlyTenantA(await imports.latestProfiles(db(), A));
     expect(await imports.latestProfile(db(), A, `p-B-${B_ONLY.sub}`)).toBeUndefined();
     onlyA(await status.commitmentStatuses(db(), A, 'pax8'));
@@ -478,6 +484,7 @@ describe('tenant-scoped writes leave every other tenant as it was', () => {
     expect(await imports.discardImport(d, A, bPreview, 'A', at)).toBe(false);
     await imports.expireStalePreviews(d, A, new Date('2100-01-01T00:00:00Z'), at);
     const mine = await imports.insertPreviewedImport(d, A, {
+      source: 'files',
       fileName: 'a.csv',
       hash: `sha-B-${B_ONLY.sub}`,
       profileKey: 'generic',

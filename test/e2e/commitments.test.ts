@@ -4,8 +4,7 @@ import type { CommitmentScenarios } from '../../server/sandbox/pax8/commitments.
 import { signedIn } from '../helpers/api.ts';
 import { hasBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { oxfordCommitments } from '../helpers/commitments.ts';
-import { billByHand, openMonthlyAgreement, saveSettings } from '../helpers/mapped.ts';
-import { SANDBOX_TODAY } from '../helpers/sandbox.ts';
+import { saveSettings } from '../helpers/mapped.ts';
 import { bareScene, hostedFrame } from '../helpers/scene.ts';
 import type { Stack } from '../helpers/stack.ts';
 

@@ -38,12 +38,20 @@ describe.runIf(hasBrowser)('a file source in the pod', () => {
 
   it('is added on the Connections page with a name and a profile, no credentials', async () => {
     const tab = await pageOf('Connections', 'connections');
-    const form = tab.locator('[data-kind="files"]');
+    const form = tab.locator('[data-kind="files:"]');
     expect(await form.locator('input[type="password"]').count()).toBe(0);
-    await tab.getByLabel('Invoice files source name').fill('Regional distributor');
-    await tab.getByLabel('Invoice files column profile').fill('generic');
-    await tab.getByRole('button', { name: 'Test and store' }).click();
-    await expect.poll(() => tab.getByTestId('connections-said').textContent()).toMatch(/stored/i);
+    // One source per distributor whose files are imported: each added by the same form.
+    for (const [name, profile] of [
+      ['Regional distributor', 'generic'],
+      ['Microsoft direct', 'microsoft'],
+    ]) {
+      await tab.getByLabel('Invoice files source name').fill(name!);
+      await tab.getByLabel('Invoice files column profile').fill(profile!);
+      await tab.getByRole('button', { name: 'Test and store' }).click();
+      await expect.poll(() => tab.getByTestId('connections-said').textContent()).toBe(`Tested and stored: ${name}.`);
+    }
+    const sources = tab.locator('[data-testid="distributor-connection"][data-kind^="files:"] th');
+    await expect.poll(() => sources.allTextContents()).toEqual(['Regional distributor', 'Microsoft direct']);
   });
 
   it('makes a profile from a sample file, reads its first rows, and imports the file with it', async () => {
@@ -91,8 +99,10 @@ describe.runIf(hasBrowser)('a file source in the pod', () => {
     await expect.poll(() => tab.getByTestId('builder-said').textContent()).toContain('as regional, version 1');
     await screenshot(page, 'profile-builder');
 
-    // The saved profile is the one the upload uses.
+    // The saved profile is the one the upload uses, into the source chosen.
     expect(await tab.getByLabel("Read with profile (empty: the source's own)").inputValue()).toBe('regional');
+    await tab.getByLabel('Import into').selectOption({ label: 'Regional distributor' });
+    expect(await tab.getByTestId('import-source').textContent()).toContain('Files from Regional distributor');
     await tab.getByLabel('Invoice or usage file').setInputFiles(file);
     const preview = tab.getByTestId('import-preview');
     await expect
@@ -103,7 +113,7 @@ describe.runIf(hasBrowser)('a file source in the pod', () => {
     await expect.poll(() => tab.getByTestId('import-said').textContent()).toContain('Imported export-2026-11.csv');
     await expect
       .poll(() => tab.getByTestId('import-history').locator('tbody tr').first().textContent())
-      .toMatch(/export-2026-11\.csv.*imported.*3/);
+      .toMatch(/export-2026-11\.csv.*Regional distributor.*imported.*3/);
     await screenshot(page, 'imports');
   });
 });

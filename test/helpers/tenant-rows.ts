@@ -235,6 +235,7 @@ export async function seedTenantRows(
   });
   const upload = {
     tenantId,
+    source: 'files',
     hash: `sha-${tag}-${k.sub}`,
     profileKey: 'generic',
     profile: GENERIC_PROFILE,

@@ -126,7 +126,7 @@ describe('admin commands', { timeout: 120_000 }, () => {
     const into = ['--company', 'sandbox', '--source', 'Microsoft direct'];
     const wrong = await run('server/cli/import.ts', ['--company', 'sandbox', '--source', 'Ingram', fixture]);
     expect(wrong.code).toBe(2);
-    expect(wrong.output).toMatch(/--source: Sandbox MSP has the file source "Microsoft direct"/);
+    expect(wrong.output).toMatch(/--source: Sandbox MSP has no file source "Ingram": "Microsoft direct"/);
     const looked = await run('server/cli/import.ts', [...into, fixture]);
     expect(looked.code).toBe(0);
     expect(looked.output).toMatch(/7 rows read, 7 usable, 0 refused/);

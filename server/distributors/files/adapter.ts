@@ -1,4 +1,5 @@
 import type { UsageLine } from '../../../shared/schemas/distributor.ts';
+import { markerPrefixOf } from '../connection-key.ts';
 import type { Distributor } from '../types.ts';
 import { invoiceItemsOf, invoicesOf } from './invoices.ts';
 import type { FileLine } from './read.ts';
@@ -6,14 +7,15 @@ import {
   companiesOf,
   type ImportedLine,
   type ImportedLineFilter,
+  type Lines,
   productsOf,
   readTerm,
   subscriptionsOf,
 } from './subscriptions.ts';
 
-/** The registry's key for a file source: on every row that belongs to it. */
+/** The registry's kind for a file source; each source's key is `files:<its name>` (`connection-key.ts`). */
 export const FILE_SOURCE_KIND = 'files';
-/** Starts the marker of every line a file source's sync writes. */
+/** The kind's marker prefix: each source's lines carry one made from it and the source's name. */
 export const FILE_MARKER_PREFIX = 'fil';
 
 const none = { items: [], problems: [] };
@@ -25,12 +27,19 @@ const none = { items: [], problems: [] };
  */
 export function createFileSource(
   sourceName: string,
-  current: (only?: ImportedLineFilter) => Promise<ImportedLine[]>,
+  key: string,
+  current: (only?: ImportedLineFilter) => Lines,
 ): Distributor {
+  /** The lines that pass `keep`, gathered: a question about one subscription or product reads few. */
+  const gathered = async (only: ImportedLineFilter, keep: (l: ImportedLine) => boolean) => {
+    const kept: ImportedLine[] = [];
+    for await (const l of current(only)) if (keep(l)) kept.push(l);
+    return kept;
+  };
   return {
-    kind: FILE_SOURCE_KIND,
+    kind: key,
     displayName: sourceName,
-    markerPrefix: FILE_MARKER_PREFIX,
+    markerPrefix: markerPrefixOf(FILE_MARKER_PREFIX, key),
     capabilities: { usage: true, invoices: true, history: false, createCompany: false, imports: true },
     // The file is the invoice: a month is final once its file is imported.
     usageFinalDay: 1,
@@ -38,18 +47,17 @@ export function createFileSource(
     usageLinesPriced: true,
     // Nothing to check at a vendor: the connection is a name and a profile.
     verify: async () => {},
-    companies: async () => ({ items: companiesOf(await current()), problems: [] }),
+    companies: async () => ({ items: await companiesOf(current()), problems: [] }),
     products: async (filter) => {
       const search = filter?.search?.toLowerCase();
-      const items = productsOf(await current(), sourceName).filter(
+      const items = (await productsOf(current(), sourceName)).filter(
         (p) => !search || p.name.toLowerCase().includes(search) || p.id.toLowerCase().includes(search),
       );
       return { items, problems: [] };
     },
     pricing: async (productId) => {
-      const latest = (await current())
-        .filter((l) => l.line.product.id === productId && l.line.kind !== 'credit')
-        .at(-1);
+      let latest: ImportedLine | undefined;
+      for await (const l of current()) if (l.line.product.id === productId && l.line.kind !== 'credit') latest = l;
       if (!latest) return none;
       return {
         items: [
@@ -68,7 +76,7 @@ export function createFileSource(
       };
     },
     subscriptions: async (filter) => {
-      const all = subscriptionsOf(await current(filter?.companyId ? { customerId: filter.companyId } : {}));
+      const all = await subscriptionsOf(current(filter?.companyId ? { customerId: filter.companyId } : {}));
       return {
         items: all.items.filter(
           (s) =>
@@ -81,12 +89,12 @@ export function createFileSource(
       };
     },
     subscription: async (id) => {
-      const all = subscriptionsOf(await current({ subscriptionId: id }));
+      const all = await subscriptionsOf(current({ subscriptionId: id }));
       return { items: all.items.filter((s) => s.id === id), problems: all.problems.filter((p) => p.id === id) };
     },
     subscriptionHistory: async () => none,
     usageSummaries: async (subscriptionId) => {
-      const usage = (await current({ subscriptionId })).filter((l) => l.line.kind === 'usage');
+      const usage = await gathered({ subscriptionId }, (l) => l.line.kind === 'usage');
       if (usage.length === 0) return none;
       const { customer, product } = usage.at(-1)!.line;
       return {
@@ -106,13 +114,16 @@ export function createFileSource(
     },
     // A usage line covers its period: asked for a day, the lines whose period holds it.
     usageLines: async (summaryId, usageDate) => ({
-      items: (await current({ subscriptionId: summaryId }))
-        .filter((l) => l.line.kind === 'usage' && l.line.periodStart <= usageDate && l.line.periodEnd >= usageDate)
-        .map(({ line }) => usageLineOf(line, summaryId, usageDate)),
+      items: (
+        await gathered(
+          { subscriptionId: summaryId },
+          (l) => l.line.kind === 'usage' && l.line.periodStart <= usageDate && l.line.periodEnd >= usageDate,
+        )
+      ).map(({ line }) => usageLineOf(line, summaryId, usageDate)),
       problems: [],
     }),
-    invoices: async (range) => ({ items: invoicesOf(await current(), range), problems: [] }),
-    invoiceItems: async (invoice) => ({ items: invoiceItemsOf(await current(), invoice.id), problems: [] }),
+    invoices: async (range) => ({ items: await invoicesOf(current(), range), problems: [] }),
+    invoiceItems: async (invoice) => ({ items: await invoiceItemsOf(current(), invoice.id), problems: [] }),
   };
 }
 

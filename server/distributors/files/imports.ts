@@ -1,6 +1,6 @@
 import type { Database } from '../../../db/client.ts';
 import { insertAdjustment } from '../../../db/queries/adjustments.ts';
-import { connectedDistributor } from '../../../db/queries/distributors.ts';
+import { connectedDistributors } from '../../../db/queries/distributors.ts';
 import {
   confirmImport,
   expireStalePreviews,
@@ -17,7 +17,7 @@ import type { Actor } from '../../audit.ts';
 import type { SecretBox } from '../../crypto.ts';
 import { AppError } from '../../errors.ts';
 import { openConnection } from '../../tenants/secrets.ts';
-import { FILE_SOURCE_KIND } from './adapter.ts';
+import { distributorKind } from '../registry.ts';
 import { type ColumnProfile, SHIPPED_PROFILES } from './profile.ts';
 import { type FileLine, type ReadFile, type RowProblem, readInvoiceFile } from './read.ts';
 import { type Revision, reviseLines } from './revision.ts';
@@ -51,7 +51,7 @@ export interface ImportPreview {
   products: { count: number; notMapped: { id: string; name: string }[] };
   totals: ReadFile['totals'];
   /** The imported file with the same bytes: importing it again changes nothing. */
-  alreadyImported: { id: string; at: string | null; by: string | null } | null;
+  alreadyImported: { id: string; source: string; at: string | null; by: string | null } | null;
   /** What this file changes against the imported file for the same invoices, if any. */
   revision: (Revision & { supersedes: { id: string; fileName: string }[] }) | null;
 }
@@ -74,17 +74,39 @@ export async function resolveProfile(db: Database, tenantId: string, key: string
   );
 }
 
-/** The tenant's file source as connected: its name and the key of the profile its files are read with. */
-export async function fileSourceOf(
-  db: Database,
-  secrets: SecretBox,
-  tenantId: string,
-): Promise<{ name: string; profile: string } | null> {
-  const row = await connectedDistributor(db, tenantId, FILE_SOURCE_KIND);
-  if (!row) return null;
-  const stored = openConnection(secrets, row);
-  return { name: stored.sourceName!, profile: stored.profile! };
+/** A connected file source: its key, the name it was given and the key of the profile its files are read with. */
+export interface FileSource {
+  key: string;
+  name: string;
+  profile: string;
 }
+
+/** The tenant's file sources as connected, the first connected first. */
+export async function fileSourcesOf(db: Database, secrets: SecretBox, tenantId: string): Promise<FileSource[]> {
+  return (await connectedDistributors(db, tenantId))
+    .filter((row) => distributorKind(row.kind)?.imports)
+    .sort((a, b) => a.connectedAt.getTime() - b.connectedAt.getTime())
+    .map((row) => {
+      const stored = openConnection(secrets, row);
+      return { key: row.kind, name: stored.sourceName!, profile: stored.profile! };
+    });
+}
+
+/**
+ * The source a file goes to, by its key or name (any case); with one source, that one when none
+ * is named. Otherwise the reason, naming the sources there are.
+ */
+export function chooseSource(sources: FileSource[], given: string | undefined): FileSource | string {
+  if (sources.length === 0) return 'no file source is connected; an admin adds one on the Connections page';
+  const wanted = given?.trim().toLowerCase();
+  if (!wanted) return sources.length === 1 ? sources[0]! : `choose the source: ${names(sources)}`;
+  return (
+    sources.find((s) => s.key === wanted || s.name.toLowerCase() === wanted) ??
+    `no file source "${given}": ${names(sources)}`
+  );
+}
+
+const names = (sources: FileSource[]) => sources.map((s) => `"${s.name}"`).join(', ');
 
 /** The invoice a line bills: its number, or without one the month it charges. */
 const invoiceKeyOf = (l: FileLine) => l.invoice ?? `month:${l.periodStart.slice(0, 7)}`;
@@ -99,7 +121,7 @@ const sealContext = (tenantId: string) => `tenant:${tenantId}:file_import`;
 export async function previewImport(
   deps: ImportDeps,
   tenantId: string,
-  upload: { fileName: string; bytes: Buffer; profileKey: string; by: string },
+  upload: { source: string; fileName: string; bytes: Buffer; profileKey: string; by: string },
 ): Promise<ImportPreview> {
   const profile = await resolveProfile(deps.db, tenantId, upload.profileKey);
   const now = deps.now();
@@ -116,16 +138,17 @@ export async function previewImport(
       keys.add(invoiceKeyOf(l));
     },
   });
-  const scope = { tenantId, distributor: FILE_SOURCE_KIND };
+  const scope = { tenantId, distributor: upload.source };
   const [same, companyMappings, productMappings] = await Promise.all([
     importedWithHash(deps.db, tenantId, read.hash),
     listCompanyMappings(deps.db, scope),
     listProductMappings(deps.db, scope),
   ]);
-  const revision = same ? null : await revisionOf(deps, tenantId, [...keys], upload.bytes, profile);
+  const revision = same ? null : await revisionOf(deps, tenantId, upload.source, [...keys], upload.bytes, profile);
   const storable = read.problems.length === 0 && !same && read.usable > 0;
   const stored = storable
     ? await insertPreviewedImport(deps.db, tenantId, {
+        source: upload.source,
         fileName: upload.fileName,
         hash: read.hash,
         profileKey: upload.profileKey,
@@ -134,7 +157,7 @@ export async function previewImport(
         rows: read.rows,
         lines: read.usable,
         totals: read.totals,
-        fileEnc: deps.secrets.seal(upload.bytes.toString('base64'), sealContext(tenantId)),
+        fileEnc: deps.secrets.sealBytes(upload.bytes, sealContext(tenantId)),
         uploadedBy: upload.by,
         uploadedAt: now,
       })
@@ -154,7 +177,9 @@ export async function previewImport(
     customers: notMapped(customers, new Set(companyMappings.map((m) => m.distributorCompanyId))),
     products: notMapped(products, new Set(productMappings.map((m) => m.distributorProductId))),
     totals: read.totals,
-    alreadyImported: same ? { id: same.id, at: same.decidedAt?.toISOString() ?? null, by: same.decidedBy } : null,
+    alreadyImported: same
+      ? { id: same.id, source: same.source, at: same.decidedAt?.toISOString() ?? null, by: same.decidedBy }
+      : null,
     revision,
   };
 }
@@ -163,8 +188,15 @@ export async function previewImport(
  * What a file changes against the imported files for the same invoices, if there are any: only
  * a corrected file is read a second time, with its lines kept, to compare them.
  */
-async function revisionOf(deps: ImportDeps, tenantId: string, keys: string[], bytes: Buffer, profile: ColumnProfile) {
-  const earlier = await importedForInvoices(deps.db, tenantId, keys);
+async function revisionOf(
+  deps: ImportDeps,
+  tenantId: string,
+  source: string,
+  keys: string[],
+  bytes: Buffer,
+  profile: ColumnProfile,
+) {
+  const earlier = await importedForInvoices(deps.db, tenantId, source, keys);
   if (earlier.length === 0) return null;
   const before = await linesOfImports(
     deps.db,
@@ -184,22 +216,31 @@ function notMapped(byId: Map<string, { id: string; name: string }>, mapped: Set<
  * previewed with, its lines stored, the file it corrects superseded, its bytes dropped, and the
  * import written to the Log with who, when, the file's name and hash.
  */
+/**
+ * A preview and its file's bytes. The sealed text is let go once opened (it is not returned):
+ * only the bytes are held while the file is read again.
+ */
+async function openPreview(deps: ImportDeps, tenantId: string, id: string) {
+  const found = await getImport(deps.db, tenantId, id);
+  if (!found) throw new AppError('not_found', 'There is no such import preview; upload the file again.');
+  const { fileEnc, ...row } = found;
+  if (row.state !== 'previewed' || !fileEnc)
+    throw new AppError('conflict', `${row.fileName} was already ${row.state}; upload it again to import it.`, {
+      state: row.state,
+    });
+  return { row, bytes: deps.secrets.openBytes(fileEnc, sealContext(tenantId)) };
+}
+
 export async function confirmPreview(
   deps: ImportDeps,
   tenantId: string,
   id: string,
   actor: Actor,
 ): Promise<{ import: FileImport; supersedes: string[] }> {
-  const row = await getImport(deps.db, tenantId, id);
-  if (!row) throw new AppError('not_found', 'There is no such import preview; upload the file again.');
-  if (row.state !== 'previewed' || !row.fileEnc)
-    throw new AppError('conflict', `${row.fileName} was already ${row.state}; upload it again to import it.`, {
-      state: row.state,
-    });
-  const bytes = Buffer.from(deps.secrets.open(row.fileEnc, sealContext(tenantId)), 'base64');
+  const { row, bytes } = await openPreview(deps, tenantId, id);
   if (await importedWithHash(deps.db, tenantId, row.hash))
     throw new AppError('conflict', `${row.fileName} is already imported; importing it again changes nothing.`);
-  const supersedes = (await importedForInvoices(deps.db, tenantId, row.invoiceKeys)).map((e) => e.id);
+  const supersedes = (await importedForInvoices(deps.db, tenantId, row.source, row.invoiceKeys)).map((e) => e.id);
   const at = deps.now();
   const by = actor.memberId ? `${actor.name} (${actor.memberId})` : actor.name;
   let stored = 0;
@@ -227,7 +268,7 @@ export async function confirmPreview(
     actorMemberId: actor.memberId,
     actorName: actor.name,
     action: 'file.import',
-    distributor: FILE_SOURCE_KIND,
+    distributor: row.source,
     requestSummary: {
       fileName: row.fileName,
       sha256: row.hash,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sourceKey, sourceSlug } from '../connection-key.ts';
 import type { DistributorKind } from '../kind-contract.ts';
 import { createFileSource, FILE_MARKER_PREFIX, FILE_SOURCE_KIND } from './adapter.ts';
 
@@ -29,7 +30,8 @@ export const filesKind: DistributorKind = {
     sourceName: z
       .string({ error: 'name the source the files come from (Microsoft direct, Ingram Micro, …)' })
       .trim()
-      .min(1, 'name the source the files come from (Microsoft direct, Ingram Micro, …)'),
+      .min(1, 'name the source the files come from (Microsoft direct, Ingram Micro, …)')
+      .refine((name) => sourceSlug(name) !== '', 'use letters or digits in the name'),
     profile: z
       .string({ error: 'choose the column profile its files are read with' })
       .trim()
@@ -39,7 +41,11 @@ export const filesKind: DistributorKind = {
   urlFields: [],
   singleUse: false,
   imports: true,
+  // A tenant may buy from several sources without an API: each is its own connection.
+  sourceField: 'sourceName',
   // Checked before it is stored (no tenant yet), a source has no files: nothing to read.
   open: (c, _store, _io, scope) =>
-    createFileSource(c.sourceName!, async (only) => (scope ? scope.importedLines(only) : [])),
+    createFileSource(c.sourceName!, scope?.key ?? sourceKey(FILE_SOURCE_KIND, c.sourceName!), (only) =>
+      scope ? scope.importedLines(only) : [],
+    ),
 };

@@ -42,10 +42,16 @@ export function readTerm(term: string | null): { billingTerm: BillingTerm; commi
   return { billingTerm, commitment };
 }
 
+/**
+ * The lines a question reads: a list, or the database's pages one after another (a file source
+ * with 50,000 lines is never held whole to answer it).
+ */
+export type Lines = Iterable<ImportedLine> | AsyncIterable<ImportedLine>;
+
 /** The customers the current files name, each once, by its latest name. */
-export function companiesOf(lines: readonly ImportedLine[]): DistributorCompany[] {
+export async function companiesOf(lines: Lines): Promise<DistributorCompany[]> {
   const byId = new Map<string, DistributorCompany>();
-  for (const { line, importedAt } of lines)
+  for await (const { line, importedAt } of lines)
     byId.set(line.customer.id, {
       id: line.customer.id,
       name: line.customer.name,
@@ -59,9 +65,9 @@ export function companiesOf(lines: readonly ImportedLine[]): DistributorCompany[
   return [...byId.values()];
 }
 
-export function productsOf(lines: readonly ImportedLine[], vendorName: string): DistributorProduct[] {
+export async function productsOf(lines: Lines, vendorName: string): Promise<DistributorProduct[]> {
   const byId = new Map<string, DistributorProduct>();
-  for (const { line } of lines)
+  for await (const { line } of lines)
     byId.set(line.product.id, {
       id: line.product.id,
       name: line.product.name,
@@ -74,43 +80,103 @@ export function productsOf(lines: readonly ImportedLine[], vendorName: string): 
   return [...byId.values()];
 }
 
+/** What a subscription is, whatever it bills by: its customer and product, and when its lines began and were last imported. */
+interface Identity {
+  companyId: string;
+  productId: string;
+  productName: string;
+  /** The earliest period start of its lines (ISO days sort as text). */
+  start: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The part of a seat line a subscription is made from. */
+type SeatPart = Pick<
+  FileLine,
+  'kind' | 'quantity' | 'periodEnd' | 'billedUnitPriceMicros' | 'billedUnitCostMicros' | 'currency' | 'term'
+>;
+
+/** One subscription's lines as they pass: only what its answer needs is kept. */
+interface Rolling {
+  seats: { identity: Identity; lastDay: string; current: SeatPart[]; latest: SeatPart } | null;
+  usage: { identity: Identity; currency: string } | null;
+}
+
+function grow(identity: Identity | undefined, { line, importedAt }: ImportedLine): Identity {
+  return {
+    companyId: line.customer.id,
+    productId: line.product.id,
+    productName: line.product.name,
+    start: identity && identity.start < line.periodStart ? identity.start : line.periodStart,
+    createdAt: identity?.createdAt ?? importedAt,
+    updatedAt: importedAt,
+  };
+}
+
+const seatPart = (line: FileLine): SeatPart => ({
+  kind: line.kind,
+  quantity: line.quantity,
+  periodEnd: line.periodEnd,
+  billedUnitPriceMicros: line.billedUnitPriceMicros,
+  billedUnitCostMicros: line.billedUnitCostMicros,
+  currency: line.currency,
+  term: line.term,
+});
+
+/**
+ * A seat line as it passes. The seats are those of the lines covering the subscription's last
+ * charged day, the latest period end: a line ending before it never covers it, and one ending
+ * after it moves it, so the lines kept are exactly those ending on it.
+ */
+function addSeatLine(r: Rolling, l: ImportedLine) {
+  const part = seatPart(l.line);
+  const before = r.seats;
+  if (!before || part.periodEnd > before.lastDay) {
+    r.seats = { identity: grow(before?.identity, l), lastDay: part.periodEnd, current: [part], latest: part };
+    return;
+  }
+  before.identity = grow(before.identity, l);
+  before.latest = part;
+  if (part.periodEnd === before.lastDay) before.current.push(part);
+}
+
 /**
  * Each subscription as the latest period in the files leaves it: the seats of the new, renewed
  * and cancelled lines that cover its last charged day (10 new, 2 cancelled on the 10th, 5 added
  * on the 15th: 13), at the price of its latest new or renewed line. Credits change money, not
  * seats, and are read by reconciliation. A subscription with usage lines only is billed by usage.
  */
-export function subscriptionsOf(lines: readonly ImportedLine[]): Parsed<Subscription> {
-  const bySubscription = new Map<string, ImportedLine[]>();
-  for (const l of lines)
-    bySubscription.set(l.line.subscriptionId, [...(bySubscription.get(l.line.subscriptionId) ?? []), l]);
+export async function subscriptionsOf(lines: Lines): Promise<Parsed<Subscription>> {
+  const bySubscription = new Map<string, Rolling>();
+  for await (const l of lines) {
+    const id = l.line.subscriptionId;
+    const r = bySubscription.get(id) ?? { seats: null, usage: null };
+    bySubscription.set(id, r);
+    if (SEAT_KINDS.has(l.line.kind)) addSeatLine(r, l);
+    else if (l.line.kind === 'usage') r.usage = { identity: grow(r.usage?.identity, l), currency: l.line.currency };
+  }
   const items: Subscription[] = [];
   const problems: ParseProblem[] = [];
-  for (const [id, own] of bySubscription) {
-    const seats = own.filter((l) => SEAT_KINDS.has(l.line.kind));
-    if (seats.length === 0) {
-      const usage = own.filter((l) => l.line.kind === 'usage');
-      if (usage.length > 0) items.push(fromUsageLines(id, usage));
-      continue;
-    }
-    const subscription = fromSeatLines(id, seats, problems);
-    if (subscription) items.push(subscription);
+  for (const [id, r] of bySubscription) {
+    if (r.seats) {
+      const subscription = fromSeatLines(id, r.seats, problems);
+      if (subscription) items.push(subscription);
+    } else if (r.usage) items.push(fromUsageLines(id, r.usage));
   }
   return { items, problems };
 }
 
-/** What a subscription is, whatever it bills by: its customer and product, and when its lines began and were last imported. */
-function identityOf(id: string, lines: readonly ImportedLine[]) {
-  const latest = lines.at(-1)!;
+function identityOf(id: string, identity: Identity) {
   return {
     id,
-    companyId: latest.line.customer.id,
-    productId: latest.line.product.id,
-    productName: latest.line.product.name,
+    companyId: identity.companyId,
+    productId: identity.productId,
+    productName: identity.productName,
     parentId: null,
-    startDate: `${lines.map((l) => l.line.periodStart).sort()[0]!}T00:00:00Z`,
-    createdAt: lines[0]!.importedAt.toISOString(),
-    updatedAt: latest.importedAt.toISOString(),
+    startDate: `${identity.start}T00:00:00Z`,
+    createdAt: identity.createdAt.toISOString(),
+    updatedAt: identity.updatedAt.toISOString(),
   };
 }
 
@@ -118,32 +184,29 @@ function identityOf(id: string, lines: readonly ImportedLine[]) {
  * A subscription billed by what it used (Azure's meters): billed in arrears from its usage lines,
  * each month's as the file gives it, priced on the lines.
  */
-function fromUsageLines(id: string, usage: ImportedLine[]): Subscription {
-  const latest = usage.at(-1)!;
+function fromUsageLines(id: string, usage: NonNullable<Rolling['usage']>): Subscription {
   return {
-    ...identityOf(id, usage),
+    ...identityOf(id, usage.identity),
     quantity: 1,
     status: 'Active',
     billingTerm: 'Monthly',
     endDate: null,
     unitPrice: 0,
     unitCost: 0,
-    currency: latest.line.currency,
+    currency: usage.currency,
     billing: 'usage',
     commitment: null,
     cancellableUntil: null,
   };
 }
 
-function fromSeatLines(id: string, seats: ImportedLine[], problems: ParseProblem[]): Subscription | null {
-  // ISO days sort as text.
-  const lastDay = seats
-    .map((l) => l.line.periodEnd)
-    .sort()
-    .at(-1)!;
-  const current = seats.filter((l) => l.line.periodStart <= lastDay && l.line.periodEnd >= lastDay);
-  const quantity = current.reduce((n, l) => n + Number(l.line.quantity), 0);
-  const latest = seats.at(-1)!;
+function fromSeatLines(
+  id: string,
+  seats: NonNullable<Rolling['seats']>,
+  problems: ParseProblem[],
+): Subscription | null {
+  const { lastDay, current, latest } = seats;
+  const quantity = current.reduce((n, l) => n + Number(l.quantity), 0);
   if (!Number.isInteger(quantity)) {
     problems.push({
       resource: 'subscription',
@@ -152,21 +215,21 @@ function fromSeatLines(id: string, seats: ImportedLine[], problems: ParseProblem
       value: quantity,
       message: 'seats are whole numbers; correct the file and import it again',
       effect: 'dropped',
-      label: latest.line.product.name,
+      label: seats.identity.productName,
     });
     return null;
   }
-  const priced = [...current].reverse().find((l) => l.line.kind !== 'cancel') ?? latest;
-  const { billingTerm, commitment } = readTerm(priced.line.term);
+  const priced = [...current].reverse().find((l) => l.kind !== 'cancel') ?? latest;
+  const { billingTerm, commitment } = readTerm(priced.term);
   return {
-    ...identityOf(id, seats),
+    ...identityOf(id, seats.identity),
     quantity: Math.max(0, quantity),
     status: quantity > 0 ? 'Active' : 'Cancelled',
     billingTerm,
     endDate: quantity > 0 ? null : `${lastDay}T00:00:00Z`,
-    unitPrice: priced.line.billedUnitPriceMicros,
-    unitCost: priced.line.billedUnitCostMicros,
-    currency: priced.line.currency,
+    unitPrice: priced.billedUnitPriceMicros,
+    unitCost: priced.billedUnitCostMicros,
+    currency: priced.currency,
     billing: 'seat',
     commitment: commitment ? { term: commitment, endDate: null } : null,
     cancellableUntil: null,

@@ -25,9 +25,6 @@ export function addIonCommitmentScenarios(world: World, customerName: string, to
   const ion = world.ion;
   const customer = ion.customers.find((c) => c.customerOrganization === customerName);
   if (!customer) throw new Error(`no Ion customer "${customerName}" in the sandbox`);
-  const owned = new Set(
-    ion.subscriptions.filter((s) => s.customerId === customerIdOf(customer)).map((s) => s.ccpSkuId),
-  );
   const plans = ion.products.flatMap((product) =>
     product.skus.flatMap((sku) =>
       sku.plans

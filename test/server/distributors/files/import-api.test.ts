@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedDayClock } from '../../../../server/clock.ts';
+import { markerPrefixOf } from '../../../../server/distributors/connection-key.ts';
 import { GENERIC_PROFILE } from '../../../../server/distributors/files/profile.ts';
 import { type Caller, okPlan, signedIn } from '../../../helpers/api.ts';
 import { freeAgreementItem, saveSettings } from '../../../helpers/mapped.ts';
@@ -12,6 +13,10 @@ const OXFORD = '196e2273-9651-43a3-ba7e-7cbcd918fc40';
 const STANDARD = 'CFQ7TTC0LDPB';
 const SEATS = 'a1b2c3d4-0001-4000-8000-000000000001';
 const USAGE = 'a1b2c3d4-0006-4000-8000-000000000006';
+/** Each file source is keyed by the name it was connected with. */
+const MICROSOFT_DIRECT = 'files:microsoft-direct';
+const DICKER = 'files:dicker-data';
+const MICROSOFT_MARKER = `${markerPrefixOf('fil', MICROSOFT_DIRECT)}:`;
 
 /** The file with Oxford's mid-month addition raised from 5 seats to 7, its subtotal with it. */
 const corrected = () =>
@@ -38,7 +43,7 @@ describe('a file source', () => {
     // Early December: November's file is in, and its month can be reconciled.
     stack = await startStack({ clock: pinnedDayClock('2026-12-03') });
     admin = await signedIn(stack, 'jdoe');
-    files = await signedIn(stack, 'jdoe', { distributor: 'files' });
+    files = await signedIn(stack, 'jdoe', { distributor: MICROSOFT_DIRECT });
   });
   afterAll(async () => {
     await stack?.close();
@@ -46,7 +51,9 @@ describe('a file source', () => {
 
   it('is connected with a name and a profile, no credentials; an unknown profile is refused by field', async () => {
     const form = await admin('GET', '/connections');
-    const kind = form.body.distributors.find((d) => d.kind === 'files')!;
+    // A tenant may import from several sources: the form adds one.
+    const kind = form.body.distributors.find((d) => d.kind === 'files:')!;
+    expect(kind).toMatchObject({ addsSource: true, connected: false });
     expect(kind.fields.map((f) => [f.name, f.secret])).toEqual([
       ['sourceName', false],
       ['profile', false],
@@ -61,7 +68,10 @@ describe('a file source', () => {
     });
     expect(ok.status).toBe(200);
     const connected = await admin('GET', '/distributors');
-    expect(connected.body.connected.map((d) => [d.kind, d.displayName])).toContainEqual(['files', 'Microsoft direct']);
+    expect(connected.body.connected.map((d) => [d.kind, d.displayName])).toContainEqual([
+      MICROSOFT_DIRECT,
+      'Microsoft direct',
+    ]);
   });
 
   it('refuses a bad file row by row, with the row and column named, and stores nothing', async () => {
@@ -122,7 +132,7 @@ describe('a file source', () => {
     ]);
     expect((await files('POST', `/imports/${preview.body.id}/confirm`)).status).toBe(409);
     const log = (await admin('GET', '/adjustments')).body.find((l) => l.action === 'file.import')!;
-    expect(log).toMatchObject({ actorName: expect.any(String), distributor: 'files' });
+    expect(log).toMatchObject({ actorName: expect.any(String), distributor: MICROSOFT_DIRECT });
     expect(log.note).toContain(`Imported G002297372.csv (sha256 ${preview.body.hash})`);
     expect(log.note).toContain('7 lines');
 
@@ -144,7 +154,9 @@ describe('a file source', () => {
     // 10 new, 2 cancelled on the 10th, 5 added on the 15th: 13 seats at $12.50.
     const plan = okPlan((await files('GET', `/subscriptions/${SEATS}/plan`)).body.plan);
     const written = () =>
-      world().cw.additions.filter((a) => a.agreementId === agreement.id && a.serialNumber?.startsWith('fil:'));
+      world().cw.additions.filter(
+        (a) => a.agreementId === agreement.id && a.serialNumber?.startsWith(MICROSOFT_MARKER),
+      );
     expect((await files('POST', '/plans/confirm', { subscriptionId: SEATS, basis: plan.basis })).status).toBe(200);
     expect(written().length).toBe(plan.operations.length);
     expect(written().some((a) => a.quantity === 13 && a.unitPrice === 12.5)).toBe(true);
@@ -269,5 +281,79 @@ describe('a file source', () => {
       ],
       ['Column profile Regional export (version 1)', null, { priceColumn: null, markupBasisPoints: 1_500 }],
     ]);
+  });
+
+  it("keeps a second source's files, lines and markers its own, even where its ids match the first's", async () => {
+    const added = await admin('PUT', '/connections', {
+      distributors: { 'files:': { sourceName: 'Dicker Data', profile: 'generic' } },
+    });
+    expect(added.status).toBe(200);
+    expect(added.body.rotated).toEqual([DICKER]);
+    const forms = (await admin('GET', '/connections')).body.distributors.filter((d) => d.kindName === 'Invoice files');
+    expect(forms.map((d) => [d.kind, d.displayName, d.connected])).toEqual([
+      [MICROSOFT_DIRECT, 'Microsoft direct', true],
+      [DICKER, 'Dicker Data', true],
+      ['files:', 'Invoice files', false],
+    ]);
+    // With two sources, an upload names the one it is for.
+    const unnamed = await upload(files, MICROSOFT, 'unnamed.csv');
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.details.fields).toEqual([
+      { field: 'source', message: 'choose the source: "Microsoft direct", "Dicker Data"' },
+    ]);
+    const regional = await signedIn(stack, 'jdoe', { distributor: DICKER });
+    const into = (file: Buffer, fileName: string) =>
+      regional(
+        'POST',
+        `/imports/preview?fileName=${encodeURIComponent(fileName)}&source=${encodeURIComponent(DICKER)}`,
+        new Uint8Array(file),
+      );
+    // The first source's current file, sent to the second: already imported, nothing stored twice.
+    const twice = await into(corrected(), 'G002297372 corrected.csv');
+    expect(twice.body).toMatchObject({ id: null, alreadyImported: { source: MICROSOFT_DIRECT } });
+
+    // The regional distributor's own export: the same customer and subscription ids, the same invoice number.
+    const file = Buffer.from(
+      'customer_id,customer_name,product_id,product_name,subscription_id,quantity,unit_cost,currency,period_start,period_end,charge_type,invoice\r\n' +
+        `${OXFORD},Oxford Senior Living,DD-M365BP,Microsoft 365 Business Premium,${SEATS},4,9.00,USD,2026-11-01,2026-11-30,new,G002297372\r\n`,
+    );
+    const preview = await into(file, 'dicker-november.csv');
+    expect(preview.body).toMatchObject({ lines: 1, refused: { count: 0 }, revision: null, sourceKey: DICKER });
+    expect((await regional('POST', `/imports/${preview.body.id}/confirm`)).status).toBe(200);
+    const imported = (await admin('GET', '/imports')).body.imports.filter((i) => i.state === 'imported');
+    expect(imported.map((i) => [i.fileName, i.source]).sort()).toEqual([
+      ['G002297372 corrected.csv', 'Microsoft direct'],
+      ['G002299999.csv', 'Microsoft direct'],
+      ['dicker-november.csv', 'Dicker Data'],
+    ]);
+    expect((await regional('GET', '/distributor-companies')).body.map((c) => c.name)).toEqual(['Oxford Senior Living']);
+
+    // Bound to the same agreement and catalog item as Microsoft's seats, it adds its own line.
+    const { agreement, item } = freeAgreementItem(stack);
+    const microsoftPlan = (await files('GET', `/subscriptions/${SEATS}/plan`)).body.plan;
+    expect(
+      (await regional('POST', '/company-mappings', { distributorCompanyId: OXFORD, cwCompanyId: agreement.company.id }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await regional('POST', '/product-mappings', { distributorProductId: 'DD-M365BP', cwCatalogItemId: item.id }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await regional('PUT', '/service-mappings', { subscriptionId: SEATS, cwAgreementId: agreement.id })).status,
+    ).toBe(200);
+    const plan = okPlan((await regional('GET', `/subscriptions/${SEATS}/plan`)).body.plan);
+    expect(plan.operations.map((o) => [o.type, o.after.quantity])).toContainEqual(['create-recurring', 4]);
+    expect((await regional('POST', '/plans/confirm', { subscriptionId: SEATS, basis: plan.basis })).status).toBe(200);
+    const lines = world().cw.additions.filter((a) => a.agreementId === agreement.id);
+    const dickerMarker = `${markerPrefixOf('fil', DICKER)}:`;
+    expect(dickerMarker).not.toBe(MICROSOFT_MARKER);
+    const own = lines.filter((a) => a.serialNumber?.startsWith(dickerMarker));
+    expect(own.length).toBe(plan.operations.length);
+    // Cost $9.00 with the generic profile's 20% markup.
+    expect(own.some((a) => a.quantity === 4 && a.unitPrice === 10.8)).toBe(true);
+    expect(lines.some((a) => a.serialNumber?.startsWith(MICROSOFT_MARKER) && a.quantity === 13)).toBe(true);
+    // Microsoft's plan for its subscription of the same id is what it was: the new line is not its own.
+    expect((await files('GET', `/subscriptions/${SEATS}/plan`)).body.plan).toEqual(microsoftPlan);
   });
 });

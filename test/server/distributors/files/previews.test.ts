@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getImport, listImports } from '../../../../db/queries/imports.ts';
+import { currentImportedLines, getImport, listImports } from '../../../../db/queries/imports.ts';
 import { createSecretBox } from '../../../../server/crypto.ts';
 import { confirmPreview, previewImport } from '../../../../server/distributors/files/imports.ts';
+import { subscriptionsOf } from '../../../../server/distributors/files/subscriptions.ts';
 import { createTestDatabase, type TestDatabase } from '../../../helpers/db.ts';
 import { insertTenant } from '../../../helpers/tenant-rows.ts';
 
 /** Written from Microsoft's documented columns: see test/fixtures/microsoft/README.md. */
 const MICROSOFT = readFileSync(new URL('../../../fixtures/microsoft/reconciliation-nce.csv', import.meta.url));
+const OXFORD = '196e2273-9651-43a3-ba7e-7cbcd918fc40';
+const SEATS = 'a1b2c3d4-0001-4000-8000-000000000001';
 
 /** What is kept of an uploaded file, and for how long. */
 describe('an uploaded file', () => {
@@ -18,7 +21,13 @@ describe('an uploaded file', () => {
   const secrets = createSecretBox(randomBytes(32));
   const deps = () => ({ db: database.db, secrets, now: () => now });
   const upload = (bytes: Buffer, fileName: string) =>
-    previewImport(deps(), tenantId, { fileName, bytes, profileKey: 'microsoft', by: 'Jane Doe (jdoe)' });
+    previewImport(deps(), tenantId, {
+      source: 'files:microsoft-direct',
+      fileName,
+      bytes,
+      profileKey: 'microsoft',
+      by: 'Jane Doe (jdoe)',
+    });
   beforeAll(async () => {
     database = await createTestDatabase();
     tenantId = await insertTenant(database.db, 'Files MSP');
@@ -52,5 +61,21 @@ describe('an uploaded file', () => {
       ['left open.csv', 'discarded'],
       ['G002297372.csv', 'imported'],
     ]);
+  });
+
+  it("reads a source a page at a time: a customer's seats split across pages add up as on one", async () => {
+    const source = 'files:microsoft-direct';
+    const read = (pageSize: number, only = {}) =>
+      subscriptionsOf(currentImportedLines(database.db, tenantId, source, only, pageSize));
+    const whole = await read(1_000);
+    // Oxford's seats are lines 2, 5 and 8 of the file: 10 new, 2 cancelled, 5 added.
+    expect(whole.items.find((s) => s.id === SEATS)).toMatchObject({ quantity: 13, status: 'Active' });
+    for (const size of [1, 2, 3]) expect(await read(size)).toEqual(whole);
+    const oxford = whole.items.filter((s) => s.companyId === OXFORD);
+    expect(oxford.map((s) => s.id)).toEqual([SEATS]);
+    expect(await read(2, { customerId: OXFORD })).toEqual({ items: oxford, problems: [] });
+    // Another source's key reads nothing of it.
+    const other = await subscriptionsOf(currentImportedLines(database.db, tenantId, 'files:other', {}, 2));
+    expect(other).toEqual({ items: [], problems: [] });
   });
 });
