@@ -12,6 +12,7 @@ import type { Scope } from '../../db/queries/scope.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import type { AdditionView } from '../../shared/billing/additions.ts';
+import { ownLines } from '../../shared/billing/assessment/shared-lines.ts';
 import { addDays, addMonths, endOfMonth, isoOf, monthName, parts, usDay } from '../../shared/billing/calendar.ts';
 import { markerFor } from '../../shared/billing/operations.ts';
 import { type Comparison, compareInvoice } from '../../shared/billing/reconcile/compare.ts';
@@ -23,7 +24,6 @@ import type { CwClient } from '../connectwise/client.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { mapLimit } from '../http/limit.ts';
-import { ownLines } from '../sync/shared-lines.ts';
 import { isWritten } from '../sync/states.ts';
 
 export interface ReconcileContext {

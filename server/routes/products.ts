@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod/mini';
 import { bindProduct, listProductMappings, unbindProduct } from '../../db/queries/mappings.ts';
+import { isUsage } from '../../shared/billing/usage/plan.ts';
 import { amountToCents, centsToAmount, microsToCents } from '../../shared/money.ts';
 import { bindProductSchema, exportProductSchema, type MappingStatus } from '../../shared/schemas/mapping.ts';
 import { auditedWrite } from '../audit.ts';
@@ -8,7 +9,6 @@ import { mayWrite } from '../auth/guard.ts';
 import type { AppEnv } from '../auth/session.ts';
 import { where } from '../connectwise/conditions.ts';
 import { AppError } from '../errors.ts';
-import { isUsage } from '../sync/usage.ts';
 import { uuidParam, zv } from '../validate.ts';
 import { type ApiDeps, type RequestContext, requestContext } from './context.ts';
 

@@ -16,6 +16,15 @@ import type { Tenant } from '../../db/queries/tenants.ts';
 import { usageSettingsFor } from '../../db/queries/usage.ts';
 import type { AdditionView } from '../../shared/billing/additions.ts';
 import { agreementChoices, isYearlyTerm } from '../../shared/billing/agreements.ts';
+import {
+  type AssessInputs,
+  assessOne,
+  commitmentOf,
+  describeProblem,
+  NO_FACTS,
+  owedOf,
+  type Assessment as SubscriptionAssessment,
+} from '../../shared/billing/assessment/assess-one.ts';
 import { describeMoney, operationMoney } from '../../shared/billing/operation-money.ts';
 import type { Operation } from '../../shared/billing/operations.ts';
 import { planSubscription } from '../../shared/billing/planner.ts';
@@ -31,22 +40,16 @@ import type { UsageReading } from '../../shared/schemas/usage.ts';
 import type { CwClient } from '../connectwise/client.ts';
 import { where } from '../connectwise/conditions.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
+import { connectionName } from '../distributors/registry.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { mapLimit } from '../http/limit.ts';
-import {
-  type AssessInputs,
-  type Assessment,
-  assessOne,
-  commitmentOf,
-  describeProblem,
-  NO_FACTS,
-  owedOf,
-} from './assessment.ts';
 import { readUsage, usagePeriodOf, usagePlanInput } from './usage.ts';
 
-export type { Assessment, NextStep } from './assessment.ts';
-export { describeProblem } from './assessment.ts';
+/** One subscription's assessment, with the rows this server stores. */
+export type Assessment = SubscriptionAssessment<OperationRow, ServiceMapping>;
+export type { NextStep } from '../../shared/billing/assessment/assess-one.ts';
 export type { AssessedState };
+export { describeProblem };
 
 /** A distributor record that could not be read whole, as the report and run history show it. */
 export interface UnreadableRecord {
@@ -272,13 +275,14 @@ export async function assessTenant(deps: AssessDeps, scope: AssessScope = {}): P
     ...new Set(committed.map((s) => bound.get(s.companyId)!.cwCompanyId!)),
   ]);
 
-  const inputs: AssessInputs = {
+  const inputs: AssessInputs<OperationRow, ServiceMapping> = {
     inactiveCompanies: inactive,
     today,
     now: deps.now().toISOString(),
     timeZone: deps.timeZone ?? 'UTC',
     rules: deps.rules,
     distributor,
+    nameOf: connectionName,
     bound,
     byService,
     ignored,

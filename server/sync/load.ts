@@ -10,18 +10,19 @@ import type { Scope } from '../../db/queries/scope.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import type { Tenant } from '../../db/queries/tenants.ts';
 import { billingAdditions } from '../../shared/billing/additions.ts';
+import { waiverOf } from '../../shared/billing/assessment/records.ts';
+import { ownLines, sharedLineBlocker } from '../../shared/billing/assessment/shared-lines.ts';
 import type { PlanInput } from '../../shared/billing/planner.ts';
 import { findUpgrades } from '../../shared/billing/upgrades.ts';
 import type { ParseProblem, Subscription } from '../../shared/schemas/distributor.ts';
 import type { DriftEntry } from '../../shared/schemas/plans.ts';
 import type { CwClient } from '../connectwise/client.ts';
 import { toAdditionView, toAgreementView } from '../connectwise/views.ts';
+import { connectionName } from '../distributors/registry.ts';
 import type { Distributor } from '../distributors/types.ts';
 import { AppError } from '../errors.ts';
 import { VendorError } from '../http/vendor-error.ts';
 import { findDrift } from './drift.ts';
-import { ownLines, sharedLineBlocker } from './shared-lines.ts';
-import { waiverOf } from './states.ts';
 
 export interface Loaded {
   input: PlanInput;
@@ -96,6 +97,7 @@ export async function loadPlanInput(
     { id: agreement.id, name: agreement.name },
     item.id,
     billingAdditions(views, item.id, today, subscription.commitment?.endDate ?? null),
+    connectionName,
   );
   if (shared) throw new AppError('conflict', shared, { reason: 'shared_line' });
   // Lines the sync wrote and someone changed: shown with the plan, and a removed one gets a new key.

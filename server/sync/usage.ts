@@ -5,8 +5,15 @@ import type { Scope } from '../../db/queries/scope.ts';
 import { getSettings } from '../../db/queries/settings.ts';
 import { type UsageSettingsRow, usageSettingsFor } from '../../db/queries/usage.ts';
 import type { AdditionView } from '../../shared/billing/additions.ts';
+import { ownLines } from '../../shared/billing/assessment/shared-lines.ts';
 import { arrearsPeriod, currentUsageDay } from '../../shared/billing/usage/period.ts';
-import { latestLines, planUsage, type UsageBinding, type UsagePlanInput } from '../../shared/billing/usage/plan.ts';
+import {
+  isUsage,
+  latestLines,
+  planUsage,
+  type UsageBinding,
+  type UsagePlanInput,
+} from '../../shared/billing/usage/plan.ts';
 import { microsToCents, parseMicros } from '../../shared/money.ts';
 import type { Subscription } from '../../shared/schemas/distributor.ts';
 import type { AgreementView } from '../../shared/schemas/mapping.ts';
@@ -21,7 +28,6 @@ import { AppError } from '../errors.ts';
 import { mapLimit } from '../http/limit.ts';
 import { mappedService, readSubscription, type SubscriptionReads } from './load.ts';
 import type { LoadedUsage } from './loaded-usage.ts';
-import { ownLines } from './shared-lines.ts';
 import { usagePanel } from './usage-panel.ts';
 
 /**
@@ -84,8 +90,6 @@ export async function usageSubscription(
 }
 
 /** Whether a subscription bills in arrears, as its distributor's adapter says: never from its amounts. */
-export const isUsage = (s: Pick<Subscription, 'billing'>) => s.billing === 'usage';
-
 /**
  * Everything the usage planner needs for one subscription, read fresh: the mapping, the
  * bindings and their sync switches, the member's settings, last month's usage as of its last

@@ -1,5 +1,5 @@
 import { formatCents, type Micros, microsToCents } from '../../money.ts';
-import type { UsageLine } from '../../schemas/distributor.ts';
+import type { Subscription, UsageLine } from '../../schemas/distributor.ts';
 import type { AgreementView } from '../../schemas/mapping.ts';
 import { USAGE_OPTION_NAMES, type UsageOption, type UsagePeriod, type UsageReading } from '../../schemas/usage.ts';
 import { type AdditionView, isOneTime } from '../additions.ts';
@@ -9,6 +9,9 @@ import { type AdditionDraft, markerFor, newAddition, type Operation, shortHash }
 import { firstOpenDay, maxDay } from '../plan/context.ts';
 import { type Derived, lineTotal } from '../proration.ts';
 import { costOf, customerPrice } from './markup.ts';
+
+/** A subscription billed by what was used, in arrears, rather than by its seats. */
+export const isUsage = (s: Pick<Subscription, 'billing'>) => s.billing === 'usage';
 
 /** A bound ConnectWise catalog item, and whether its product's usage sync is on. */
 export interface UsageBinding {

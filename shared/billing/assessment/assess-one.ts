@@ -1,34 +1,39 @@
-import type { CompanyMapping, ProductMapping, ServiceMapping } from '../../db/queries/mappings.ts';
-import type { OperationRow } from '../../db/queries/operations.ts';
-import { type AdditionView, billingAdditions } from '../../shared/billing/additions.ts';
-import { agreementClosed } from '../../shared/billing/agreements.ts';
-import { type CommitmentPosition, commitmentPosition } from '../../shared/billing/commitments.ts';
-import { cycleMonths } from '../../shared/billing/plan/context.ts';
-import type { PlanInput, PlanResult } from '../../shared/billing/planner.ts';
-import type { AssessedState } from '../../shared/billing/states.ts';
-import { decideSyncState, type SyncFacts } from '../../shared/billing/sync-state.ts';
-import type { UsagePlan } from '../../shared/billing/usage/plan.ts';
-import { microsToCents } from '../../shared/money.ts';
-import type { ParseProblem, Subscription } from '../../shared/schemas/distributor.ts';
-import type { AgreementView } from '../../shared/schemas/mapping.ts';
-import type { DriftEntry } from '../../shared/schemas/plans.ts';
-import type { SyncRules } from '../../shared/schemas/settings.ts';
-import type { Distributor } from '../distributors/types.ts';
+import { microsToCents } from '../../money.ts';
+import type { ParseProblem, Subscription } from '../../schemas/distributor.ts';
+import type { AgreementView } from '../../schemas/mapping.ts';
+import type { DriftEntry } from '../../schemas/plans.ts';
+import type { SyncRules } from '../../schemas/settings.ts';
+import { type AdditionView, billingAdditions } from '../additions.ts';
+import { agreementClosed } from '../agreements.ts';
+import { type CommitmentPosition, commitmentPosition } from '../commitments.ts';
+import { cycleMonths } from '../plan/context.ts';
+import type { PlanInput, PlanResult } from '../planner.ts';
+import type { AssessedState } from '../states.ts';
+import { decideSyncState, type SyncFacts } from '../sync-state.ts';
+import { isUsage, type UsagePlan } from '../usage/plan.ts';
 import { driftIn, goneMarkers } from './drift.ts';
+import {
+  type CompanyMappingRecord,
+  type OperationRecord,
+  type ProductMappingRecord,
+  type ServiceMappingRecord,
+  waiverOf,
+} from './records.ts';
 import { type OthersBilling, ownLines, sharedLineBlocker } from './shared-lines.ts';
-import { waiverOf } from './states.ts';
-import { isUsage } from './usage.ts';
 
 /**
  * One subscription's assessment, decided from what a run (or a page) read: the part of the
- * comparison with ConnectWise that does no I/O. `assess.ts` reads; this decides.
+ * comparison with ConnectWise that does no I/O. `server/sync/assess.ts` reads; this decides.
  */
 
-export interface Assessment {
+export interface Assessment<
+  O extends OperationRecord = OperationRecord,
+  M extends ServiceMappingRecord = ServiceMappingRecord,
+> {
   subscription: Subscription;
   companyName: string;
   cwCompanyId: number | null;
-  mapping: ServiceMapping | null;
+  mapping: M | null;
   agreement: AgreementView | null;
   usage: boolean;
   ignored: boolean;
@@ -44,11 +49,11 @@ export interface Assessment {
   /** Lines the sync wrote that someone changed or removed: always for a person. */
   drift: DriftEntry[];
   /** Operations planned earlier and not yet written (nor waived), that the current plan no longer includes. */
-  carried: OperationRow[];
+  carried: O[];
   /** Values of this record the distributor sent that could not be read. */
   problems: ParseProblem[];
   /** Changes a person waived on this subscription: shown with who, and not owed. */
-  waived: OperationRow[];
+  waived: O[];
   /** What the state was decided from, before the plan (the plan's part is added when it is made). */
   facts?: Partial<SyncFacts>;
   /** What a person does next when it waits for one: map it, bind its product, or create an agreement first. */
@@ -76,12 +81,15 @@ export const NO_FACTS: Omit<SyncFacts, 'distributorName'> = {
   historyProblems: [],
 };
 
-export const owedOf = (r: OperationRow) => ({ title: r.summary.title, state: r.state, error: r.error });
+export const owedOf = (r: OperationRecord) => ({ title: r.summary.title, state: r.state, error: r.error });
 
 export const describeProblem = (p: ParseProblem) => `${p.field} ${JSON.stringify(p.value) ?? 'missing'} (${p.message})`;
 
 /** What a run read, as one subscription's decision needs it. */
-export interface AssessInputs {
+export interface AssessInputs<
+  O extends OperationRecord = OperationRecord,
+  M extends ServiceMappingRecord = ServiceMappingRecord,
+> {
   today: string;
   /** ConnectWise companies that are inactive: their commitments bill nothing there. */
   inactiveCompanies?: ReadonlySet<number>;
@@ -89,23 +97,28 @@ export interface AssessInputs {
   now?: string;
   timeZone?: string;
   rules: SyncRules;
-  distributor: Pick<Distributor, 'displayName' | 'markerPrefix'>;
+  distributor: { displayName: string; markerPrefix: string };
+  /** Another distributor's name by its connection key, for a shared line's message. */
+  nameOf: (key: string) => string;
   /** Bound distributor companies, by their id. */
-  bound: Map<string, CompanyMapping>;
-  byService: Map<string, ServiceMapping>;
+  bound: Map<string, CompanyMappingRecord>;
+  byService: Map<string, M>;
   ignored: Set<string>;
   problemsOf: Map<string, ParseProblem[]>;
-  waivedOf: Map<string, OperationRow[]>;
-  outstandingOf: Map<string, OperationRow[]>;
-  writtenOf: Map<string, OperationRow[]>;
+  waivedOf: Map<string, O[]>;
+  outstandingOf: Map<string, O[]>;
+  writtenOf: Map<string, O[]>;
   /** Mapped products (not sub-products) with their catalog item, by distributor product id. */
-  catalogOf: Map<string, ProductMapping>;
+  catalogOf: Map<string, ProductMappingRecord>;
   agreements: Map<number, AgreementView>;
   additions: Map<number, AdditionView[]>;
   others: OthersBilling;
 }
 
-function base(s: Subscription, k: AssessInputs): Assessment {
+function base<O extends OperationRecord, M extends ServiceMappingRecord>(
+  s: Subscription,
+  k: AssessInputs<O, M>,
+): Assessment<O, M> {
   const company = k.bound.get(s.companyId);
   return {
     subscription: s,
@@ -135,7 +148,10 @@ function base(s: Subscription, k: AssessInputs): Assessment {
  * without a plan (unmapped, blocked, in sync, a problem for a person), or its planner input and
  * `next`: `plan` (it differs; its history and a plan decide) or `usage` (compared month by month).
  */
-export function assessOne(s: Subscription, k: AssessInputs): { assessment: Assessment; next: 'plan' | 'usage' | null } {
+export function assessOne<O extends OperationRecord, M extends ServiceMappingRecord>(
+  s: Subscription,
+  k: AssessInputs<O, M>,
+): { assessment: Assessment<O, M>; next: 'plan' | 'usage' | null } {
   const a = base(s, k);
   const m = a.mapping;
   const decide = (facts: Partial<SyncFacts>) => {
@@ -184,7 +200,7 @@ export function assessOne(s: Subscription, k: AssessInputs): { assessment: Asses
   a.drift = driftIn(list, mine);
   a.carried = k.outstandingOf.get(s.id) ?? [];
   const current = billingAdditions(list, product.cwCatalogItemId!, k.today, s.commitment?.endDate ?? null);
-  const shared = sharedLineBlocker(k.others, a.agreement, product.cwCatalogItemId!, current);
+  const shared = sharedLineBlocker(k.others, a.agreement, product.cwCatalogItemId!, current, k.nameOf);
   if (shared) return settled({ ...early, blocker: shared });
   const addition = current[0];
   a.cwQuantity = addition?.quantity ?? 0;
@@ -233,7 +249,7 @@ export function assessOne(s: Subscription, k: AssessInputs): { assessment: Asses
  * reported as such; they are not reduction candidates.
  */
 export function commitmentOf(
-  a: Assessment,
+  a: Assessment<OperationRecord, ServiceMappingRecord>,
   k: Pick<AssessInputs, 'today' | 'now' | 'timeZone' | 'rules' | 'inactiveCompanies'>,
 ) {
   if (!a.subscription.commitment || !a.agreement || a.mapping?.status !== 'mapped') return null;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ownLines, sharedLineBlocker } from '../../../server/sync/shared-lines.ts';
 import type { AdditionView } from '../../../shared/billing/additions.ts';
+import { ownLines, sharedLineBlocker } from '../../../shared/billing/assessment/shared-lines.ts';
+
+const nameOf = (key: string) => ({ pax8: 'Pax8', ion: 'StreamOne Ion' })[key] ?? key;
 
 const line = (id: number, marker: string | null): AdditionView => ({
   id,
@@ -27,14 +29,16 @@ describe('lines two distributors could both bill', () => {
   it('refuses to take over an unmarked line only where another distributor maps to the agreement and binds the item', () => {
     const agreement = { id: 201, name: 'Oxford Managed Services' };
     const others = { agreements: new Map([[201, new Set(['pax8'])]]), items: new Map([[1201, new Set(['pax8'])]]) };
-    expect(sharedLineBlocker(others, agreement, 1201, [line(3, null)])).toMatch(
+    expect(sharedLineBlocker(others, agreement, 1201, [line(3, null)], nameOf)).toMatch(
       /^Agreement Oxford Managed Services may bill this product for Pax8 too/,
     );
     // A line the sync marked is someone's own: nothing is in doubt.
-    expect(sharedLineBlocker(others, agreement, 1201, [line(2, 'ion:0123456789abcdef')])).toBeNull();
+    expect(sharedLineBlocker(others, agreement, 1201, [line(2, 'ion:0123456789abcdef')], nameOf)).toBeNull();
     // Pax8 binds the item but maps nothing to this agreement, or maps here but binds another item.
-    expect(sharedLineBlocker({ ...others, agreements: new Map() }, agreement, 1201, [line(3, null)])).toBeNull();
-    expect(sharedLineBlocker(others, agreement, 1300, [line(3, null)])).toBeNull();
-    expect(sharedLineBlocker(others, agreement, 1201, [])).toBeNull();
+    expect(
+      sharedLineBlocker({ ...others, agreements: new Map() }, agreement, 1201, [line(3, null)], nameOf),
+    ).toBeNull();
+    expect(sharedLineBlocker(others, agreement, 1300, [line(3, null)], nameOf)).toBeNull();
+    expect(sharedLineBlocker(others, agreement, 1201, [], nameOf)).toBeNull();
   });
 });

@@ -1,5 +1,4 @@
-import type { AdditionView } from '../../shared/billing/additions.ts';
-import { connectionName } from '../distributors/registry.ts';
+import type { AdditionView } from '../additions.ts';
 
 /** Where the tenant's other distributors bill (db/queries/mappings.ts `otherDistributorsBilling`). */
 export interface OthersBilling {
@@ -30,13 +29,15 @@ export function sharedLineBlocker(
   agreement: { id: number; name: string },
   catalogItemId: number,
   current: readonly AdditionView[],
+  /** A distributor's name by its connection key, for the message. */
+  nameOf: (key: string) => string,
 ): string | null {
   if (!current.some((a) => !a.marker)) return null;
   const onAgreement = others.agreements.get(agreement.id);
   const onItem = others.items.get(catalogItemId);
   const both = [...(onAgreement ?? [])].filter((d) => onItem?.has(d));
   if (both.length === 0) return null;
-  const names = both.map((d) => connectionName(d)).join(' and ');
+  const names = both.map(nameOf).join(' and ');
   return (
     `Agreement ${agreement.name} may bill this product for ${names} too: the line ConnectWise has was not ` +
     `written by the sync, so it is not taken over. Bind this product to a catalog item of its own, or map it ` +
