@@ -1,17 +1,30 @@
 import { DateTime } from 'luxon';
-import type { ProductSeed } from '../catalog-data.ts';
+import { PRODUCT_SEEDS, type ProductSeed } from '../catalog-data.ts';
+import type { Stamp } from '../connectwise/generate.ts';
 import type { prng } from '../prng.ts';
-import type { Pax8InvoiceItemRecord, Pax8ProductRecord, Pax8SubscriptionRecord, Pax8World } from './world.ts';
+import type { CwAdditionRecord, CwCatalogRecord, CwCompanyRecord, CwWorld } from '../world.ts';
+import { addUsage } from './usage-seed.ts';
+import type {
+  Pax8CompanyRecord,
+  Pax8InvoiceItemRecord,
+  Pax8PricingRecord,
+  Pax8ProductRecord,
+  Pax8SubscriptionRecord,
+  Pax8World,
+} from './world.ts';
 
 /**
  * Pax8's part of the shared world: each subscription with its history, its commitment term,
- * and the partner's invoices. `seed.ts` calls these as it walks the companies it generates.
+ * and the partner's invoices, its products and their prices, its companies. `seed.ts` calls
+ * these as it walks the companies it generates.
  */
 
 type Rng = ReturnType<typeof prng>;
 
 const iso = (d: DateTime) => d.toUTC().toISO({ suppressMilliseconds: true })!;
 const money = (n: number) => Math.round(n * 100) / 100;
+const isoDay = (d: DateTime) => d.toUTC().toISODate()!;
+const cwDate = (d: DateTime) => `${isoDay(d)}T00:00:00Z`;
 
 /**
  * A subscription and its history. About a third change quantity inside the current month
@@ -183,4 +196,170 @@ export function addInvoices(rng: Rng, today: DateTime, pax8: Pax8World) {
     companyIds: [...new Set(items.map((i) => i.companyId))],
   });
   pax8.invoiceItems.push(...items);
+}
+
+/** Pax8's products (one per seed, each with a fresh id) and their price list by term. */
+export function pax8Products(rng: Rng) {
+  const products: Pax8ProductRecord[] = PRODUCT_SEEDS.map((p) => ({
+    id: rng.uuid(),
+    name: p.name,
+    vendorName: p.vendorName,
+    shortDescription: p.shortDescription,
+    description: `${p.shortDescription} Sold through Pax8.`,
+    sku: p.sku,
+    vendorSku: `${p.sku}-V`,
+    requiresCommitment: !p.terms.Monthly,
+  }));
+  const seedOf = new Map(products.map((p, i) => [p.id, PRODUCT_SEEDS[i]!]));
+  const pricing: Pax8PricingRecord[] = products.flatMap((p) =>
+    Object.entries(seedOf.get(p.id)!.terms).map(([term, [cost, price]]) => ({
+      productId: p.id,
+      productName: p.name,
+      billingTerm: term,
+      commitmentTerm: term === 'Monthly' || term === 'One-Time' ? null : term,
+      commitmentTermInMonths: ({ Annual: 12, '2-Year': 24, '3-Year': 36 } as Record<string, number>)[term] ?? null,
+      type: 'Flat' as const,
+      unitOfMeasurement: seedOf.get(p.id)!.unit,
+      rates: [
+        {
+          partnerBuyRate: cost,
+          suggestedRetailPrice: price,
+          startQuantityRange: 1,
+          endQuantityRange: null,
+          chargeType: 'Per Unit' as const,
+        },
+      ],
+    })),
+  );
+
+  return { products, pricing, seedOf };
+}
+
+/** Pax8's side of the world before its companies and subscriptions are added. */
+export function pax8World(products: Pax8ProductRecord[], pricing: Pax8PricingRecord[]): Pax8World {
+  return {
+    clientId: 'sandbox-client',
+    clientSecret: 'sandbox-secret',
+    companies: [],
+    products,
+    pricing,
+    subscriptions: [],
+    history: {},
+    usageSummaries: [],
+    usageLines: [],
+    invoices: [],
+    invoiceItems: [],
+  };
+}
+
+/** A Pax8 company, in Denver like its ConnectWise twin. */
+export function pax8Company(rng: Rng, name: string, domain: string, today: DateTime): Pax8CompanyRecord {
+  return {
+    id: rng.uuid(),
+    name,
+    address: {
+      street: `${rng.int(10, 999)} Market St`,
+      street2: null,
+      city: 'Denver',
+      stateOrProvince: 'CO',
+      postalCode: '80202',
+      country: 'US',
+    },
+    phone: `303-555-${rng.int(1000, 9999)}`,
+    website: `www.${domain}`,
+    externalId: null,
+    billOnBehalfOfEnabled: false,
+    selfServiceAllowed: false,
+    orderApprovalRequired: false,
+    status: 'Active',
+    updatedDate: iso(today.minus({ days: rng.int(1, 300) })),
+  };
+}
+
+/** What the subscriptions are spread over, and where each Pax8 company's billed lines go. */
+export interface SubscriptionScene {
+  pax8: Pax8World;
+  cw: CwWorld;
+  seedOf: Map<string, ProductSeed>;
+  catalogFor: Map<string, CwCatalogRecord>;
+  cwCompanyByPax8: Map<string, CwCompanyRecord>;
+  stamp: Stamp;
+  target: number;
+}
+
+/**
+ * Subscriptions, spread over the Pax8 companies, and the state ConnectWise already bills for
+ * most of those whose company, product and agreement are in ConnectWise: the quantity as of
+ * the start of this month.
+ */
+export function addSubscriptions(rng: Rng, today: DateTime, scene: SubscriptionScene) {
+  const { pax8, cw, seedOf, catalogFor, cwCompanyByPax8, stamp } = scene;
+  const products = pax8.products;
+  const seatProducts = products.filter((p) => !seedOf.get(p.id)!.usage);
+  const usageProducts = products.filter((p) => seedOf.get(p.id)!.usage);
+  let additionId = 8600;
+  const perCompany = Math.max(1, Math.round(scene.target / pax8.companies.length));
+  let remaining = scene.target;
+  pax8.companies.forEach((company, ci) => {
+    const count = ci === pax8.companies.length - 1 ? remaining : Math.min(remaining, perCompany);
+    remaining -= count;
+    for (let si = 0; si < count; si++) {
+      const usage = si === 2 && ci % 3 === 0;
+      const product = usage
+        ? usageProducts[ci % usageProducts.length]!
+        : seatProducts[(ci + si * 3) % seatProducts.length]!;
+      const s = seedOf.get(product.id)!;
+      const terms = Object.keys(s.terms) as (keyof ProductSeed['terms'])[];
+      const term = terms[(ci + si) % terms.length]!;
+      const [cost, price] = s.terms[term]!;
+      const sub = makeSubscription(rng, today, company.id, product, term, cost, price, ci === 0 && si === 0);
+      pax8.subscriptions.push(sub.current);
+      pax8.history[sub.current.id] = sub.history;
+
+      if (s.usage) addUsage(rng, today, pax8, company, sub.current, s, ci === 0);
+
+      // Already-billed state in ConnectWise: the quantity as of the start of this month.
+      const cwCompany = cwCompanyByPax8.get(company.id);
+      const item = catalogFor.get(product.id);
+      const agreement =
+        cwCompany &&
+        cw.agreements.find((a) => a.company.id === cwCompany.id && !a.cancelledFlag && a.agreementStatus === 'Active');
+      if (cwCompany && item && agreement && !s.usage && rng.chance(0.7)) {
+        const monthStart = today.startOf('month');
+        const billed = [...sub.history].reverse().find((h) => DateTime.fromISO(h.updatedDate) < monthStart);
+        if (billed) {
+          const addition: CwAdditionRecord = {
+            id: ++additionId,
+            agreementId: agreement.id,
+            product: { id: item.id, identifier: item.identifier, name: item.description },
+            quantity: billed.quantity,
+            lessIncluded: 0,
+            unitPrice: price,
+            unitCost: cost,
+            billCustomer: 'Billable',
+            effectiveDate:
+              DateTime.fromISO(sub.current.startDate).plus({ months: 1 }).startOf('month') <
+              DateTime.fromISO(agreement.billStartDate)
+                ? agreement.billStartDate
+                : cwDate(DateTime.fromISO(sub.current.startDate).plus({ months: 1 }).startOf('month')),
+            cancelledDate: null,
+            taxableFlag: true,
+            serialNumber: null,
+            invoiceDescription: `Pax8 - ${product.name}`.slice(0, 50),
+            description: product.name.slice(0, 60),
+            purchaseItemFlag: false,
+            specialOrderFlag: false,
+            uom: s.unit,
+            extPrice: money(price * billed.quantity),
+            extCost: money(cost * billed.quantity),
+            margin: money((price - cost) * billed.quantity),
+            agreementStatus: 'Active',
+            sequenceNumber: 1,
+            _info: stamp,
+          };
+          cw.additions.push(addition);
+        }
+      }
+    }
+  });
 }
