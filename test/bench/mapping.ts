@@ -1,6 +1,6 @@
 import { generateWorld } from '../../server/sandbox/seed.ts';
 import { createMatcher } from '../../shared/matching/suggest.ts';
-import { signedIn } from '../helpers/api.ts';
+import { answer, signedIn } from '../helpers/api.ts';
 import { startStack } from '../helpers/stack.ts';
 import type { Figure } from './report.ts';
 import { median } from './sandbox-handle.ts';
@@ -40,23 +40,26 @@ async function benchCompanyTab(): Promise<Figure[]> {
     const world = stack.sandboxes.world;
     const company = world.cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
     const pax8 = world.pax8.companies.find((c) => c.name === 'Oxford Senior Living')!;
-    await call('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: company.id });
+    await answer(call['company-mappings'].$post({ json: { distributorCompanyId: pax8.id, cwCompanyId: company.id } }));
     const agreement = world.cw.agreements.find((a) => a.company.id === company.id && !a.cancelledFlag)!;
     for (const item of world.cw.catalog.filter((i) => i.productClass !== 'Bundle')) {
       const product = world.pax8.products.find((p) => p.sku === item.identifier);
       if (product)
-        await call('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
+        await answer(
+          call['product-mappings'].$post({ json: { distributorProductId: product.id, cwCatalogItemId: item.id } }),
+        );
     }
     const subs = world.pax8.subscriptions.filter((s) => s.companyId === pax8.id && s.billingTerm === 'Monthly');
-    for (const s of subs) await call('PUT', '/service-mappings', { subscriptionId: s.id, cwAgreementId: agreement.id });
-    const path = `/companies/${company.id}/tab` as const;
+    for (const s of subs)
+      await answer(call['service-mappings'].$put({ json: { subscriptionId: s.id, cwAgreementId: agreement.id } }));
+    const tab = () => answer(call.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(company.id) } }));
     let started = performance.now();
-    const first = await call('GET', path);
+    const first = await tab();
     const coldMs = performance.now() - started;
     const times: number[] = [];
     for (let i = 0; i < 50; i++) {
       started = performance.now();
-      await call('GET', path);
+      await tab();
       times.push(performance.now() - started);
     }
     const ms = median(times);

@@ -1,6 +1,6 @@
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedIn } from '../helpers/api.ts';
+import { answer, signedIn } from '../helpers/api.ts';
 import { hasBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { setFaults } from '../helpers/sandbox.ts';
 import { mappedScene } from '../helpers/scene.ts';
@@ -71,7 +71,7 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
     expect(await page.textContent('#protocol-log')).toMatch(/"hosted_request":"refreshScreen"/);
     await screenshot(page, 'pod-after-sync');
 
-    const log = await (await signedIn(stack, 'nross'))('GET', '/adjustments');
+    const log = await answer((await signedIn(stack, 'nross')).adjustments.$get({ query: {} }));
     expect(
       log.body.filter(
         (l: { actorName: string; outcome: string }) => l.actorName === 'Nicholas Ross' && l.outcome === 'success',

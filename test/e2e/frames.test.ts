@@ -1,6 +1,6 @@
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedIn } from '../helpers/api.ts';
+import { answer, signedIn } from '../helpers/api.ts';
 import { hasBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { overBill } from '../helpers/mapped.ts';
 import { hostedFrame, oxfordScene } from '../helpers/scene.ts';
@@ -126,7 +126,8 @@ describe.runIf(hasBrowser)('the pod in the frames Manage gives it', () => {
     await screenshot(page, 'frames-pod-review');
 
     // Corrected in Manage (47 → 43 seats): the pod lets it go, and so does the report.
-    const report = async () => (await (await signedIn(stack, 'jdoe'))('GET', '/reports/unsynced')).body.rows;
+    const report = async () =>
+      (await answer((await signedIn(stack, 'jdoe')).reports[':view'].$get({ param: { view: 'unsynced' } }))).body.rows;
     expect((await report()).some((r) => r.state === 'over-billing')).toBe(true);
     stack.sandboxes.world.cw.additions.find((a) => a.id === 97_001)!.quantity = 43;
     // Another member opens the agreement (a member's own reads are reused for a minute).

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedIn } from '../helpers/api.ts';
+import { answer, signedIn } from '../helpers/api.ts';
 import { hasBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { setFaults } from '../helpers/sandbox.ts';
 import { mappedScene } from '../helpers/scene.ts';
@@ -65,10 +65,12 @@ describe.runIf(hasBrowser)('what a member may do shows before she acts', () => {
   it("kpark's Log tells her who can retry a failed write, instead of offering what she cannot do", async () => {
     // jdoe confirms while ConnectWise refuses new lines: the prorate fails and waits in the Log.
     const jdoe = await signedIn(scene.stack, 'jdoe');
-    const review = await jdoe('GET', `/subscriptions/${scene.mapped.sub.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: scene.mapped.sub.id }, query: {} }));
     await setFaults(scene.stack.hostUrl, { rules: [{ method: 'POST', path: '/additions$', status500: 1_000 }] });
     try {
-      await jdoe('POST', '/plans/confirm', { subscriptionId: scene.mapped.sub.id, basis: review.body.plan.basis });
+      await answer(
+        jdoe.plans.confirm.$post({ json: { subscriptionId: scene.mapped.sub.id, basis: review.body.plan.basis } }),
+      );
     } finally {
       await setFaults(scene.stack.hostUrl, { rules: [] });
     }

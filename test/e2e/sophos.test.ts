@@ -1,7 +1,7 @@
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedDayClock } from '../../server/clock.ts';
-import { type Caller, signedIn } from '../helpers/api.ts';
+import { answer, type Caller, signedIn } from '../helpers/api.ts';
 import { hasBrowser, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
 import { SANDBOX_TODAY } from '../helpers/sandbox.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
@@ -37,8 +37,11 @@ describe.runIf(hasBrowser)('Sophos Central usage in the tab', () => {
     jdoe = await signedIn(stack, 'jdoe', { distributor: 'sophos' });
     // The company and its agreement are mapped as on any distributor's tab.
     expect(
-      (await jdoe('POST', '/company-mappings', { distributorCompanyId: tenant().id, cwCompanyId: cwCompany().id }))
-        .status,
+      (
+        await answer(
+          jdoe['company-mappings'].$post({ json: { distributorCompanyId: tenant().id, cwCompanyId: cwCompany().id } }),
+        )
+      ).status,
     ).toBe(201);
     agreementId = world().cw.agreements.find(
       (a) =>
@@ -48,7 +51,11 @@ describe.runIf(hasBrowser)('Sophos Central usage in the tab', () => {
         a.billingCycle.name === 'Monthly',
     )!.id;
     expect(
-      (await jdoe('PUT', '/service-mappings', { subscriptionId: tenant().id, cwAgreementId: agreementId })).status,
+      (
+        await answer(
+          jdoe['service-mappings'].$put({ json: { subscriptionId: tenant().id, cwAgreementId: agreementId } }),
+        )
+      ).status,
     ).toBe(200);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, stack.hostUrl, 'jdoe');

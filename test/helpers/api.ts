@@ -1,44 +1,12 @@
-import type { ExtractSchema } from 'hono/types';
+import type { ClientResponse } from 'hono/client';
+import { testClient } from 'hono/testing';
 import { expect } from 'vitest';
 import type { AppType } from '../../server/app.ts';
 import { memberAuth } from './sandbox.ts';
 import type { Stack } from './stack.ts';
 
-type Schema = ExtractSchema<AppType>;
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** `/api/companies/:id/tab` → `/companies/${string}/tab`: the shape a concrete path must have. */
-type Pattern<K> = K extends `/api${infer Rest}` ? Segments<Rest> : never;
-type Segments<P> = P extends `/:${string}/${infer Rest}`
-  ? `/${string}${Segments<`/${Rest}`>}`
-  : P extends `/:${string}`
-    ? `/${string}`
-    : P extends `/${infer Head}/${infer Rest}`
-      ? `/${Head}${Segments<`/${Rest}`>}`
-      : P;
-type WithoutQuery<P extends string> = P extends `${infer Path}?${string}` ? Path : P;
-
-/** The route keys a concrete path and method can reach (a static route and a `:param` one may both match). */
-type RouteOf<M extends Method, P extends string> = {
-  [K in keyof Schema]: WithoutQuery<P> extends Pattern<K>
-    ? `$${Lowercase<M>}` extends keyof Schema[K]
-      ? K
-      : never
-    : never;
-}[keyof Schema];
-
-type Output<M extends Method, P extends string> =
-  RouteOf<M, P> extends infer K
-    ? K extends keyof Schema
-      ? Schema[K][`$${Lowercase<M>}` & keyof Schema[K]] extends infer E
-        ? E extends { output: infer O; status: infer S }
-          ? S extends 200 | 201 | 202 | 204
-            ? O
-            : never
-          : never
-        : never
-      : never
-    : never;
+/** A signed-in member's typed client of the API: paths, parameters, queries and bodies as the routes declare them. */
+export type Caller = ReturnType<typeof testClient<AppType>>['api'];
 
 /** The server's error answer, `{ code, message, details }`. */
 export interface ErrorBody {
@@ -46,6 +14,11 @@ export interface ErrorBody {
   message: string;
   details: { reason?: string; fields: { field: string; message: string }[]; [key: string]: unknown };
 }
+
+type Success<R> =
+  R extends ClientResponse<infer T, infer S, string> ? (S extends 200 | 201 | 202 | 204 ? T : never) : never;
+/** A CSV route answers text; every other answer is JSON. */
+type Body<T> = [T] extends [never] ? unknown : [T] extends [string] ? string : Exclude<T, string>;
 
 /**
  * An answer read as its route declares it. The body is typed from the route's success output
@@ -57,21 +30,27 @@ export interface Call<B = unknown> {
   body: B & ErrorBody;
 }
 
-export type Caller = <M extends Method, P extends string>(
-  method: M,
-  path: P,
-  body?: unknown,
-) => Promise<Call<Body<Output<M, P>, P>>>;
+export async function answer<R extends ClientResponse<unknown, number, string>>(
+  request: Promise<R>,
+): Promise<Call<Body<Success<R>>>> {
+  const r = await request;
+  const text = await r.text();
+  // NOTE: the one place a test trusts an answer to match its route's declared type.
+  return {
+    status: r.status,
+    body: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text) as never,
+  };
+}
 
-/** A CSV route answers text; every other answer is JSON. */
-type Body<O, P extends string> = [O] extends [never]
-  ? unknown
-  : P extends `${string}.csv`
-    ? string
-    : Exclude<O, string>;
+/** A file uploaded as its bytes, as the pod sends it. */
+export const upload = (bytes: Uint8Array) => ({
+  // The client's `init` replaces its headers: the type goes in `headers`, merged with the session's.
+  headers: { 'content-type': 'text/csv' },
+  init: { body: bytes as Uint8Array<ArrayBuffer> },
+});
 
 /**
- * Signs a sandbox member in to the stack's API and returns a caller that carries the session,
+ * Signs a sandbox member in to the stack's API and returns a client that carries the session,
  * and the distributor the pod would be showing (the first connected, when none is named).
  */
 export async function signedIn(
@@ -93,25 +72,11 @@ export async function signedIn(
   });
   expect(res.status).toBe(201);
   const { token } = (await res.json()) as { token: string };
-  return async (method, path, body) => {
-    // A file is uploaded as its bytes.
-    const raw = body instanceof Uint8Array;
-    const r = await stack.app.request(`/api${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(options.distributor ? { 'X-Distributor': options.distributor } : {}),
-        ...(body === undefined ? {} : { 'content-type': raw ? 'text/csv' : 'application/json' }),
-      },
-      body: body === undefined ? undefined : raw ? (body as Uint8Array<ArrayBuffer>) : JSON.stringify(body),
-    });
-    const text = await r.text();
-    // NOTE: the one place a test trusts an answer to match its route's declared type.
-    return {
-      status: r.status,
-      body: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text) as never,
-    };
+  const headers = {
+    Authorization: `Bearer ${token}`,
+    ...(options.distributor ? { 'X-Distributor': options.distributor } : {}),
   };
+  return testClient(stack.app, {}, undefined, { headers }).api;
 }
 
 /** Narrows a plan to one that can be written, failing the test with the reason when it is blocked. */

@@ -1,4 +1,4 @@
-import type { Caller } from './api.ts';
+import { answer, type Caller } from './api.ts';
 import type { Stack } from './stack.ts';
 
 /**
@@ -15,7 +15,7 @@ export async function mapSubscription(
   const world = stack.sandboxes.world;
   const pax8 = world.pax8.companies.find((c) => c.name === companyName)!;
   const cw = world.cw.companies.find((c) => c.name === cwName)!;
-  await call('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: cw.id });
+  await answer(call['company-mappings'].$post({ json: { distributorCompanyId: pax8.id, cwCompanyId: cw.id } }));
   const subs = world.pax8.subscriptions.filter(
     (s) => s.companyId === pax8.id && s.billingTerm === 'Monthly' && s.status === 'Active' && s.price > 0,
   );
@@ -25,12 +25,16 @@ export async function mapSubscription(
   const sub = withItem.find((s) => !pick || pick(s)) ?? withItem[0]!;
   const product = world.pax8.products.find((p) => p.id === sub.productId)!;
   const item = world.cw.catalog.find((i) => i.identifier === product.sku)!;
-  await call('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
+  await answer(
+    call['product-mappings'].$post({ json: { distributorProductId: product.id, cwCatalogItemId: item.id } }),
+  );
   const agreement = world.cw.agreements.find(
     (a) =>
       a.company.id === cw.id && !a.cancelledFlag && a.agreementStatus === 'Active' && a.billingCycle.name === 'Monthly',
   )!;
-  const mapped = await call('PUT', '/service-mappings', { subscriptionId: sub.id, cwAgreementId: agreement.id });
+  const mapped = await answer(
+    call['service-mappings'].$put({ json: { subscriptionId: sub.id, cwAgreementId: agreement.id } }),
+  );
   if (mapped.status !== 200) throw new Error(`mapping failed: ${JSON.stringify(mapped.body)}`);
   return { sub, product, item, agreement, cwCompany: cw, pax8Company: pax8 };
 }
@@ -79,14 +83,18 @@ export function setBilling(
 
 /** Saves the tenant's settings: the defaults (auto-sync off, daily at 00:00 UTC), with `over` on top. */
 export const saveSettings = (call: Caller, over: Record<string, unknown>) =>
-  call('PUT', '/settings', {
-    autoSync: false,
-    schedule: '0 0 * * *',
-    timeZone: 'UTC',
-    unattendedKinds: [],
-    rules: {},
-    ...over,
-  });
+  answer(
+    call.settings.$put({
+      json: {
+        autoSync: false,
+        schedule: '0 0 * * *',
+        timeZone: 'UTC',
+        unattendedKinds: [],
+        rules: {},
+        ...over,
+      },
+    }),
+  );
 
 /** Settings that let the scheduled run write every kind of operation without a person. */
 export const allowEverythingUnattended = (call: Caller) =>
@@ -101,7 +109,9 @@ export async function overBill(stack: Stack, call: Caller, m: Mapped, cwSeats: n
   const { pax8, cw } = stack.sandboxes.world;
   const product = pax8.products.find((p) => p.sku === 'MST-EXO-P1-NCE')!;
   const item = cw.catalog.find((i) => i.identifier === product.sku)!;
-  const bound = await call('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
+  const bound = await answer(
+    call['product-mappings'].$post({ json: { distributorProductId: product.id, cwCatalogItemId: item.id } }),
+  );
   if (bound.status >= 300) throw new Error(`binding failed: ${JSON.stringify(bound.body)}`);
   pax8.subscriptions.push({
     ...m.sub,

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Caller } from './api.ts';
+import { answer, type Caller } from './api.ts';
 import type { Stack } from './stack.ts';
 
 /** Oxford Senior Living's Proofpoint sub-products bound as the guide's step 6a binds them. */
@@ -24,23 +24,32 @@ export async function mapUsage(
   const item = (identifier: string) => world.cw.catalog.find((i) => i.identifier === identifier)!;
   const pax8 = world.pax8.companies.find((c) => c.name === company)!;
   const cw = world.cw.companies.find((c) => c.name === cwName)!;
-  expect((await call('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: cw.id })).status).toBe(
-    201,
-  );
+  expect(
+    (await answer(call['company-mappings'].$post({ json: { distributorCompanyId: pax8.id, cwCompanyId: cw.id } })))
+      .status,
+  ).toBe(201);
   const product = world.pax8.products.find((p) => p.sku === productSku)!;
   const sub = world.pax8.subscriptions.find((s) => s.companyId === pax8.id && s.productId === product.id)!;
-  const top = await call('POST', '/product-mappings', {
-    distributorProductId: product.id,
-    cwCatalogItemId: item(productSku).id,
-  });
+  const top = await answer(
+    call['product-mappings'].$post({
+      json: {
+        distributorProductId: product.id,
+        cwCatalogItemId: item(productSku).id,
+      },
+    }),
+  );
   expect(top.status).toBe(201);
   const bound: Record<string, string> = {};
   for (const [name, identifier] of Object.entries(subProducts)) {
-    const res = await call('POST', '/product-mappings', {
-      distributorProductId: product.id,
-      subProduct: name,
-      cwCatalogItemId: item(identifier).id,
-    });
+    const res = await answer(
+      call['product-mappings'].$post({
+        json: {
+          distributorProductId: product.id,
+          subProduct: name,
+          cwCatalogItemId: item(identifier).id,
+        },
+      }),
+    );
     expect(res.status).toBe(201);
     bound[name] = res.body.id;
   }
@@ -48,9 +57,10 @@ export async function mapUsage(
     (a) =>
       a.company.id === cw.id && !a.cancelledFlag && a.agreementStatus === 'Active' && a.billingCycle.name === 'Monthly',
   )!;
-  expect((await call('PUT', '/service-mappings', { subscriptionId: sub.id, cwAgreementId: agreement.id })).status).toBe(
-    200,
-  );
+  expect(
+    (await answer(call['service-mappings'].$put({ json: { subscriptionId: sub.id, cwAgreementId: agreement.id } })))
+      .status,
+  ).toBe(200);
   return { sub, agreement, product, topId: top.body.id as string, bound };
 }
 

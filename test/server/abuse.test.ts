@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { neutralise, toCsv } from '../../server/routes/csv.ts';
-import { type Caller, okPlan, signedIn } from '../helpers/api.ts';
+import { answer, type Caller, okPlan, signedIn } from '../helpers/api.ts';
 import { mapSubscription, saveSettings, setBilling } from '../helpers/mapped.ts';
 import { memberAuth } from '../helpers/sandbox.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
@@ -20,11 +20,11 @@ afterAll(async () => stack?.close());
 
 describe('abuse', () => {
   it('a schedule the scheduler cannot read ("99 * * * *") is refused at save, naming the field, and nothing changes', async () => {
-    const before = (await jdoe('GET', '/settings')).body;
+    const before = (await answer(jdoe.settings.$get())).body;
     const res = await settings({ schedule: '99 * * * *' });
     expect(res.status).toBe(400);
     expect(res.body.details.fields).toEqual([expect.objectContaining({ field: 'schedule' })]);
-    expect((await jdoe('GET', '/settings')).body).toEqual(before);
+    expect((await answer(jdoe.settings.$get())).body).toEqual(before);
   });
 
   it('settings lists are bounded and de-duplicated', async () => {
@@ -59,14 +59,16 @@ describe('abuse', () => {
   });
 
   it('ids that are not ids, numbers past the integer range and NUL characters answer 400, naming the field', async () => {
-    const notUuid = await jdoe('DELETE', '/company-mappings/not-a-uuid');
+    const notUuid = await answer(jdoe['company-mappings'][':id'].$delete({ param: { id: 'not-a-uuid' } }));
     expect(notUuid.status).toBe(400);
     expect(notUuid.body.details.fields[0]).toMatchObject({ field: 'param.id' });
-    const tooBig = await jdoe('GET', '/agreements/99999999999/unsynced');
+    const tooBig = await answer(jdoe.agreements[':id'].unsynced.$get({ param: { id: '99999999999' } }));
     expect(tooBig.status).toBe(400);
-    const tab = await jdoe('GET', '/companies/3000000000/tab');
+    const tab = await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: '3000000000' } }));
     expect(tab.status).toBe(400);
-    const nul = await jdoe('POST', '/subscriptions/abc%00def/ignore', { reason: 'x' });
+    const nul = await answer(
+      jdoe.subscriptions[':id'].ignore.$post({ param: { id: 'abc%00def' }, json: { reason: 'x' } }),
+    );
     expect(nul.status).toBe(400);
     const nulBody = await settings({ timeZone: 'UTC\u0000' });
     expect(nulBody.status).toBe(400);
@@ -139,35 +141,55 @@ describe('abuse', () => {
       ['2026-08-01', 3],
       ['2026-11-08', 5],
     ]);
-    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     const [first] = okPlan(review.body.plan).operations;
     const before = stack.sandboxes.world.cw.additions.length;
-    const negative = await jdoe('POST', '/plans/confirm', {
-      subscriptionId: m.sub.id,
-      basis: review.body.plan.basis,
-      edits: { [first!.key]: { include: true, quantity: -5, unitPrice: -999_999_999 } },
-    });
+    const negative = await answer(
+      jdoe.plans.confirm.$post({
+        json: {
+          subscriptionId: m.sub.id,
+          basis: review.body.plan.basis,
+          edits: { [first!.key]: { include: true, quantity: -5, unitPrice: -999_999_999 } },
+        },
+      }),
+    );
     expect(negative.status).toBe(400);
     expect(negative.body.details.fields.map((f) => f.field)).toContain(`json.edits.${first!.key}.unitPrice`);
-    const sign = await jdoe('POST', '/plans/confirm', {
-      subscriptionId: m.sub.id,
-      basis: review.body.plan.basis,
-      edits: { [first!.key]: { include: true, quantity: -5 } },
-    });
+    const sign = await answer(
+      jdoe.plans.confirm.$post({
+        json: {
+          subscriptionId: m.sub.id,
+          basis: review.body.plan.basis,
+          edits: { [first!.key]: { include: true, quantity: -5 } },
+        },
+      }),
+    );
     expect(sign.status).toBe(400);
     expect(sign.body.details.fields.map((f) => f.field)).toEqual([`edits.${first!.key}.quantity`]);
     expect(stack.sandboxes.world.cw.additions.length).toBe(before);
 
-    const tab = await jdoe('GET', `/companies/${m.cwCompany.id}/tab`);
+    const tab = await answer(
+      jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(m.cwCompany.id) } }),
+    );
     const foreign = stack.sandboxes.world.cw.agreements.find((a) => a.company.id !== m.cwCompany.id)!;
-    const res = await jdoe('PUT', `/company-mappings/${tab.body.binding!.mappingId}/default-agreement`, {
-      agreementId: foreign.id,
-    });
+    const res = await answer(
+      jdoe['company-mappings'][':id']['default-agreement'].$put({
+        param: { id: String(tab.body.binding!.mappingId) },
+        json: {
+          agreementId: foreign.id,
+        },
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.details.fields).toEqual([expect.objectContaining({ field: 'json.agreementId' })]);
-    const ok = await jdoe('PUT', `/company-mappings/${tab.body.binding!.mappingId}/default-agreement`, {
-      agreementId: m.agreement.id,
-    });
+    const ok = await answer(
+      jdoe['company-mappings'][':id']['default-agreement'].$put({
+        param: { id: String(tab.body.binding!.mappingId) },
+        json: {
+          agreementId: m.agreement.id,
+        },
+      }),
+    );
     expect(ok.status).toBe(200);
   });
 

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTenant } from '../../db/queries/tenants.ts';
 import { runTenantArrears } from '../../server/jobs/arrears.ts';
-import { type Caller, okPlan, signedIn } from '../helpers/api.ts';
+import { answer, type Caller, okPlan, signedIn } from '../helpers/api.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { saveSettings, setBilling } from '../helpers/mapped.ts';
 import { type Stack, startStack } from '../helpers/stack.ts';
@@ -56,7 +56,8 @@ describe.each(HARD_DATES)('on %s', (day) => {
 
   it("lists a Proofpoint subscription's sub-products from its usage", async () => {
     const proofpoint = world().pax8.products.find((p) => p.name === 'Proofpoint Essentials')!;
-    const names = (await jdoe('GET', `/products/${proofpoint.id}/sub-products`)).body as string[];
+    const names = (await answer(jdoe.products[':id']['sub-products'].$get({ param: { id: proofpoint.id } })))
+      .body as string[];
     expect(names).toEqual(expect.arrayContaining(Object.keys(PROOFPOINT_TIERS)));
   });
 
@@ -70,14 +71,14 @@ describe.each(HARD_DATES)('on %s', (day) => {
       expect((await arrears()).writes).toBe(0);
     } else {
       expect(first.writes).toBe(0);
-      const runs = JSON.stringify((await jdoe('GET', '/sync/runs')).body);
+      const runs = JSON.stringify((await answer(jdoe.sync.runs.$get())).body);
       const from = today.set({ day: PAX8_FINAL_DAY }).toFormat('MM/dd/yyyy');
       expect(runs).toContain(`${today.minus({ months: 1 }).toFormat('LLLL yyyy')}'s usage is final from ${from}`);
     }
   });
 
   it('reconciles last month from its cut-over, and finds the invoice there once it has passed', async () => {
-    const res = await jdoe('GET', '/reconciliations');
+    const res = await answer(jdoe.reconciliations.$get({ query: {} }));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       period: lastMonth,
@@ -109,19 +110,25 @@ describe.each(HARD_DATES)('on %s', (day) => {
       })
       .find(([, , pax8, sub]) => pax8 && sub)!;
     expect(
-      (await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8!.id, cwCompanyId: cw.id })).status,
+      (await answer(jdoe['company-mappings'].$post({ json: { distributorCompanyId: pax8!.id, cwCompanyId: cw.id } })))
+        .status,
     ).toBe(201);
     const product = world().pax8.products.find((p) => p.id === sub!.productId)!;
     const item = world().cw.catalog.find((i) => i.identifier === product.sku)!;
-    await jdoe('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
+    await answer(
+      jdoe['product-mappings'].$post({ json: { distributorProductId: product.id, cwCatalogItemId: item.id } }),
+    );
     expect(
-      (await jdoe('PUT', '/service-mappings', { subscriptionId: sub!.id, cwAgreementId: agreement.id })).status,
+      (await answer(jdoe['service-mappings'].$put({ json: { subscriptionId: sub!.id, cwAgreementId: agreement.id } })))
+        .status,
     ).toBe(200);
     setBilling(stack, { sub: sub!, item, agreement } as never, 5, [
       [today.minus({ months: 6 }).toISODate()!, 5],
       [day, 8],
     ]);
-    const plan = okPlan((await jdoe('GET', `/subscriptions/${sub!.id}/plan`)).body.plan);
+    const plan = okPlan(
+      (await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: sub!.id }, query: {} }))).body.plan,
+    );
     const extra = plan.operations.find((o) => o.type === 'create-extra-months')!;
     expect(extra).toBeDefined();
     expect(extra.extraMonths).toEqual({ from: today.plus({ months: 1 }).startOf('month').toISODate(), months: 1 });
@@ -134,7 +141,7 @@ describe.each(HARD_DATES)('on %s', (day) => {
   it("previews the schedule's next runs after now, at 06:00 in the tenant's zone", async () => {
     const saved = await saveSettings(jdoe, { autoSync: true, schedule: '0 6 * * *', timeZone: 'America/New_York' });
     expect(saved.status).toBe(200);
-    const runs = ((await jdoe('GET', '/settings')).body as { nextRuns: string[] }).nextRuns.map((r) =>
+    const runs = ((await answer(jdoe.settings.$get())).body as { nextRuns: string[] }).nextRuns.map((r) =>
       DateTime.fromISO(r, { zone: 'America/New_York' }),
     );
     expect(runs).toHaveLength(3);

@@ -5,7 +5,7 @@ import { adjustmentLog, tenantSettings } from '../../../db/schema.ts';
 import type { Clock } from '../../../server/clock.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { permissionsFrom } from '../../../shared/schemas/permissions.ts';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { jobReaches } from '../../helpers/jobs.ts';
 import { allowEverythingUnattended, mapSubscription, saveSettings, setBilling } from '../../helpers/mapped.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
@@ -35,7 +35,7 @@ const setRole = (who: string, role: string) =>
 /** The run a "Sync now" job made, once the job has ended. */
 async function runOf(call: Caller, jobId: string) {
   await jobReaches(stack.jobs.boss, jobId);
-  return (await call('GET', '/sync/runs')).body[0]!;
+  return (await answer(call.sync.runs.$get())).body[0]!;
 }
 
 /** An out-of-sync subscription: ConnectWise bills 4 seats, Pax8 has 7. */
@@ -52,7 +52,7 @@ describe('ConnectWise roles decide', () => {
   it("the session carries what the member's role allows, read from ConnectWise", async () => {
     const kpark = await signedIn(stack, 'kpark');
     const tech = await signedIn(stack, 'amarkov');
-    expect((await kpark('GET', '/session')).body.permissions).toMatchObject({
+    expect((await answer(kpark.session.$get())).body.permissions).toMatchObject({
       role: 'Finance',
       allowed: {
         writeAdditions: false,
@@ -66,7 +66,7 @@ describe('ConnectWise roles decide', () => {
         openTickets: expect.stringMatching(/Service Desk › Service Tickets/),
       },
     });
-    expect((await tech('GET', '/session')).body.permissions).toMatchObject({
+    expect((await answer(tech.session.$get())).body.permissions).toMatchObject({
       role: 'Technician',
       allowed: {
         writeAdditions: true,
@@ -77,7 +77,7 @@ describe('ConnectWise roles decide', () => {
         openTickets: true,
       },
     });
-    expect((await jdoe('GET', '/session')).body.permissions.allowed).toEqual({
+    expect((await answer(jdoe.session.$get())).body.permissions.allowed).toEqual({
       writeAdditions: true,
       changeSettings: true,
       exportProducts: true,
@@ -91,11 +91,13 @@ describe('ConnectWise roles decide', () => {
     const m = await outOfSync('Gibson, Pott, and York LLC', 'Gibson Pott & York');
     const kpark = await signedIn(stack, 'kpark');
     const before = additionsOf(m.agreement.id).length;
-    const settingsBefore = (await jdoe('GET', '/settings')).body;
+    const settingsBefore = (await answer(jdoe.settings.$get())).body;
 
-    const review = await kpark('GET', `/subscriptions/${m.sub.id}/plan`);
+    const review = await answer(kpark.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     expect(review.status).toBe(200);
-    const confirm = await kpark('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    const confirm = await answer(
+      kpark.plans.confirm.$post({ json: { subscriptionId: m.sub.id, basis: review.body.plan.basis } }),
+    );
     expect(confirm.status).toBe(403);
     expect(confirm.body).toMatchObject({ code: 'forbidden', details: { reason: 'role', action: 'writeAdditions' } });
 
@@ -105,10 +107,10 @@ describe('ConnectWise roles decide', () => {
     });
     expect(unlock.status).toBe(403);
     expect(unlock.body.details).toMatchObject({ reason: 'role', action: 'changeSettings', role: 'Finance' });
-    expect((await jdoe('GET', '/settings')).body).toEqual(settingsBefore);
-    expect((await jdoe('GET', '/settings/history')).body.map((h) => h.changedBy)).not.toContain('Kim Park (kpark)');
+    expect((await answer(jdoe.settings.$get())).body).toEqual(settingsBefore);
+    expect((await answer(jdoe.settings.history.$get())).body.map((h) => h.changedBy)).not.toContain('Kim Park (kpark)');
 
-    const started = await kpark('POST', '/sync/runs', { mode: 'sync' });
+    const started = await answer(kpark.sync.runs.$post({ json: { mode: 'sync' } }));
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ mode: 'check', note: expect.stringMatching(/nothing is written/) });
     const run = await runOf(kpark, started.body.jobId);
@@ -121,7 +123,7 @@ describe('ConnectWise roles decide', () => {
   it('the settings answer with the next runs of the schedule, in the tenant time zone', async () => {
     const saved = await saveSettings(jdoe, { autoSync: true, schedule: '0 9 * * 1-5', timeZone: 'America/New_York' });
     expect(saved.status).toBe(200);
-    const next = (await jdoe('GET', '/settings')).body.nextRuns as string[];
+    const next = (await answer(jdoe.settings.$get())).body.nextRuns as string[];
     expect(next.length).toBe(3);
     for (const at of next) {
       // 9:00 in New York on a weekday, whatever the UTC offset of that day.
@@ -130,13 +132,13 @@ describe('ConnectWise roles decide', () => {
       expect(local.weekday).toBeLessThanOrEqual(5);
     }
     await saveSettings(jdoe, { autoSync: false });
-    expect((await jdoe('GET', '/settings')).body.nextRuns).toEqual([]);
+    expect((await answer(jdoe.settings.$get())).body.nextRuns).toEqual([]);
   });
 
   it('every save of the settings records who made it and what it changed', async () => {
     await saveSettings(jdoe, { autoSync: false, schedule: '0 0 * * *' });
     await saveSettings(jdoe, { autoSync: true, schedule: '30 2 * * *' });
-    const [latest] = (await jdoe('GET', '/settings/history')).body;
+    const [latest] = (await answer(jdoe.settings.history.$get())).body;
     expect(latest).toMatchObject({
       changedBy: 'Jane Doe (jdoe)',
       before: { autoSync: false, schedule: '0 0 * * *' },
@@ -149,14 +151,14 @@ describe('ConnectWise roles decide', () => {
     const res = await saveSettings(tech, { autoSync: true, schedule: '* * * * *' });
     expect(res.status).toBe(403);
     expect(res.body.message).toMatch(/Technician/);
-    expect((await jdoe('GET', '/settings')).body.schedule).not.toBe('* * * * *');
+    expect((await answer(jdoe.settings.$get())).body.schedule).not.toBe('* * * * *');
   });
 
   it('Sync now writes as the member who pressed it, and the Log and ConnectWise name her', async () => {
     const m = await outOfSync('Frontier Wealth Management, LLC', 'Frontier Wealth Mgmt');
     await allowEverythingUnattended(jdoe);
     const nross = await signedIn(stack, 'nross');
-    const started = await nross('POST', '/sync/runs', { mode: 'sync' });
+    const started = await answer(nross.sync.runs.$post({ json: { mode: 'sync' } }));
     expect(started.body).toMatchObject({ mode: 'sync', note: null });
     const run = await runOf(nross, started.body.jobId);
     expect(run).toMatchObject({ actor: 'Sync now by Nicholas Ross (nross)' });
@@ -164,7 +166,10 @@ describe('ConnectWise roles decide', () => {
     const logged = await stack.database.db.select().from(adjustmentLog).where(eq(adjustmentLog.syncRunId, run!.id));
     expect(logged.length).toBe(run!.writes);
     // Its summary per kind of change adds up to what it wrote.
-    const kinds = (await nross('GET', `/sync/runs/${run!.id}/kinds`)).body as Record<string, { written: number }>;
+    const kinds = (await answer(nross.sync.runs[':id'].kinds.$get({ param: { id: String(run!.id) } }))).body as Record<
+      string,
+      { written: number }
+    >;
     expect(Object.keys(kinds)).toContain('increase');
     expect(Object.values(kinds).reduce((n, k) => n + k.written, 0)).toBe(run!.writes);
     for (const l of logged)
@@ -197,7 +202,7 @@ describe('ConnectWise roles decide', () => {
     });
     expect(unapproved).toMatchObject({ outcome: 'succeeded', writes: 0 });
     expect(JSON.stringify(additionsOf(m.agreement.id))).toBe(before);
-    const runs = (await jdoe('GET', '/sync/runs')).body;
+    const runs = (await answer(jdoe.sync.runs.$get())).body;
     expect(runs[0]!.error).toMatch(/Nothing was written/);
 
     await allowEverythingUnattended(jdoe);
@@ -219,27 +224,27 @@ describe('ConnectWise roles decide', () => {
 describe('sessions follow ConnectWise', () => {
   it('a member ConnectWise stops accepting is signed out at her next write', async () => {
     const nross = await signedIn(stack, 'nross');
-    expect((await nross('GET', '/settings')).status).toBe(200);
+    expect((await answer(nross.settings.$get())).status).toBe(200);
     await fetch(`${stack.hostUrl}/__sandbox/members/nross/revoke`, { method: 'POST' });
     const save = await saveSettings(nross, { autoSync: true });
     expect(save.status).toBe(401);
     expect(save.body).toMatchObject({ code: 'reload_required', details: { reason: 'session_revoked' } });
     expect(save.body.message).toMatch(/Reload the tab/);
     // Signed out here for good: reads are refused too, and nothing was saved.
-    expect((await nross('GET', '/settings')).status).toBe(401);
-    expect((await nross('POST', '/sync/runs', { mode: 'check' })).status).toBe(401);
-    expect((await jdoe('GET', '/settings')).body.updatedBy).not.toBe('Nicholas Ross (nross)');
+    expect((await answer(nross.settings.$get())).status).toBe(401);
+    expect((await answer(nross.sync.runs.$post({ json: { mode: 'check' } }))).status).toBe(401);
+    expect((await answer(jdoe.settings.$get())).body.updatedBy).not.toBe('Nicholas Ross (nross)');
   });
 
   it('and within five minutes for reads such as CSV downloads', async () => {
     const nross = await signedIn(stack, 'nross');
     await fetch(`${stack.hostUrl}/__sandbox/members/nross/revoke`, { method: 'POST' });
     // Confirmed a moment ago: a read of stored data goes on for now...
-    expect((await nross('GET', '/reports/unsynced.csv')).status).toBe(200);
+    expect((await answer(nross.reports[':view'].$get({ param: { view: 'unsynced.csv' } }))).status).toBe(200);
     offsetMinutes = 6;
     try {
       // ...but not once ConnectWise has not confirmed her for five minutes.
-      const csv = await nross('GET', '/reports/unsynced.csv');
+      const csv = await answer(nross.reports[':view'].$get({ param: { view: 'unsynced.csv' } }));
       expect(csv.status).toBe(401);
       expect((csv.body as unknown as { code: string }).code).toBe('reload_required');
     } finally {
@@ -249,13 +254,13 @@ describe('sessions follow ConnectWise', () => {
 
   it('a role changed in ConnectWise counts from her next write', async () => {
     const nross = await signedIn(stack, 'nross');
-    expect((await nross('GET', '/session')).body.permissions.allowed.changeSettings).toBe(true);
+    expect((await answer(nross.session.$get())).body.permissions.allowed.changeSettings).toBe(true);
     await setRole('nross', 'Finance');
     try {
       const save = await saveSettings(nross, { autoSync: false });
       expect(save.status).toBe(403);
       expect(save.body.details.role).toBe('Finance');
-      expect((await nross('GET', '/session')).body.permissions.role).toBe('Finance');
+      expect((await answer(nross.session.$get())).body.permissions.role).toBe('Finance');
     } finally {
       await setRole('nross', 'Admin');
     }

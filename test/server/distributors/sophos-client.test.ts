@@ -3,6 +3,7 @@ import { READ_REUSE_MS } from '../../../server/distributors/sophos/adapter.ts';
 import { sophosKind } from '../../../server/distributors/sophos/kind.ts';
 import type { RequestEvent } from '../../../server/http/send.ts';
 import type { RunningSandboxes } from '../../../server/sandbox/start.ts';
+import { answer } from '../../helpers/api.ts';
 import { vendorFailure as failure } from '../../helpers/failure.ts';
 import { FAST_RETRY, SANDBOX_TODAY, setFaults, startTestSandboxes } from '../../helpers/sandbox.ts';
 
@@ -159,24 +160,32 @@ describe('Sophos Central on the Connections page', () => {
     const stack = await startStack();
     try {
       const jdoe = await signedIn(stack, 'jdoe');
-      const wrong = await jdoe('PUT', '/connections', {
-        distributors: { sophos: { ...sandboxCredentials(stack.sandboxes, 'sophos'), clientSecret: 'wrong' } },
-      });
+      const wrong = await answer(
+        jdoe.connections.$put({
+          json: {
+            distributors: { sophos: { ...sandboxCredentials(stack.sandboxes, 'sophos'), clientSecret: 'wrong' } },
+          },
+        }),
+      );
       expect(wrong.status).toBe(400);
       expect(JSON.stringify(wrong.body)).toMatch(/Sophos Central did not accept the credentials/);
-      const connected = await jdoe('PUT', '/connections', {
-        distributors: { sophos: sandboxCredentials(stack.sandboxes, 'sophos') },
-      });
+      const connected = await answer(
+        jdoe.connections.$put({
+          json: {
+            distributors: { sophos: sandboxCredentials(stack.sandboxes, 'sophos') },
+          },
+        }),
+      );
       expect(connected.status, JSON.stringify(connected.body)).toBe(200);
-      const listed = await jdoe('GET', '/connections');
+      const listed = await answer(jdoe.connections.$get());
       const sophos = listed.body.distributors.find((d: { kind: string }) => d.kind === 'sophos')!;
       expect(sophos).toMatchObject({ displayName: 'Sophos Central', connected: true });
       expect(JSON.stringify(listed.body)).not.toContain(stack.sandboxes.world.sophos.clientSecret);
-      const tested = await jdoe('POST', '/connections/test');
+      const tested = await answer(jdoe.connections.test.$post());
       expect(tested.status).toBe(200);
       expect(JSON.stringify(tested.body)).toMatch(/sophos/);
-      expect((await jdoe('DELETE', '/connections/sophos')).status).toBe(200);
-      const after = await jdoe('GET', '/connections');
+      expect((await answer(jdoe.connections[':kind'].$delete({ param: { kind: 'sophos' } }))).status).toBe(200);
+      const after = await answer(jdoe.connections.$get());
       expect(after.body.distributors.find((d: { kind: string }) => d.kind === 'sophos')).toMatchObject({
         connected: false,
       });

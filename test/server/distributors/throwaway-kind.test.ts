@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDistributorKind } from '../../../server/distributors/registry.ts';
 import { THROWAWAY, throwawayKind } from '../../fixtures/throwaway/kind.ts';
-import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { freeAgreementItem } from '../../helpers/mapped.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
@@ -33,44 +33,57 @@ describe('a distributor kind added from a test folder', () => {
   });
 
   it('is connected on the Connections page with its own form, then bound, mapped and written once', async () => {
-    const form = await admin('GET', '/connections');
+    const form = await answer(admin.connections.$get());
     expect(JSON.stringify(form.body)).toContain('Throwaway');
-    const refused = await admin('PUT', '/connections', { distributors: { tw: { apiKey: '' } } });
+    const refused = await answer(admin.connections.$put({ json: { distributors: { tw: { apiKey: '' } } } }));
     expect(refused.status).toBe(400);
     expect(refused.body.details.fields.map((f) => f.field)).toEqual(['tw.apiKey']);
-    expect((await admin('PUT', '/connections', { distributors: { tw: { apiKey: 'secret-key' } } })).status).toBe(200);
-    const connected = await admin('GET', '/distributors');
+    expect(
+      (await answer(admin.connections.$put({ json: { distributors: { tw: { apiKey: 'secret-key' } } } }))).status,
+    ).toBe(200);
+    const connected = await answer(admin.distributors.$get({ query: {} }));
     expect(connected.body.connected.map((d) => d.kind)).toEqual(['pax8', 'tw']);
 
     const { agreement, item } = freeAgreementItem(stack);
     expect(
       (
-        await tw('POST', '/company-mappings', {
-          distributorCompanyId: THROWAWAY.company.id,
-          cwCompanyId: agreement.company.id,
-        })
+        await answer(
+          tw['company-mappings'].$post({
+            json: {
+              distributorCompanyId: THROWAWAY.company.id,
+              cwCompanyId: agreement.company.id,
+            },
+          }),
+        )
       ).status,
     ).toBe(201);
     expect(
-      (await tw('POST', '/product-mappings', { distributorProductId: 'tw-p1', cwCatalogItemId: item.id })).status,
+      (
+        await answer(
+          tw['product-mappings'].$post({ json: { distributorProductId: 'tw-p1', cwCatalogItemId: item.id } }),
+        )
+      ).status,
     ).toBe(201);
     const sub = THROWAWAY.subscription;
-    expect((await tw('PUT', '/service-mappings', { subscriptionId: sub.id, cwAgreementId: agreement.id })).status).toBe(
-      200,
-    );
+    expect(
+      (await answer(tw['service-mappings'].$put({ json: { subscriptionId: sub.id, cwAgreementId: agreement.id } })))
+        .status,
+    ).toBe(200);
 
-    const plan = okPlan((await tw('GET', `/subscriptions/${sub.id}/plan`)).body.plan);
+    const plan = okPlan(
+      (await answer(tw.subscriptions[':id'].plan.$get({ param: { id: sub.id }, query: {} }))).body.plan,
+    );
     expect(plan.operations.length).toBeGreaterThan(0);
-    const confirmed = await tw('POST', '/plans/confirm', { subscriptionId: sub.id, basis: plan.basis });
+    const confirmed = await answer(tw.plans.confirm.$post({ json: { subscriptionId: sub.id, basis: plan.basis } }));
     expect(confirmed.status).toBe(200);
     const written = () =>
       world().cw.additions.filter((a) => a.agreementId === agreement.id && a.serialNumber?.startsWith('tw:'));
     expect(written().length).toBe(plan.operations.length);
     expect(written().some((a) => a.quantity === 7)).toBe(true);
     // Written once: confirming the same plan again writes nothing more.
-    await tw('POST', '/plans/confirm', { subscriptionId: sub.id, basis: plan.basis });
+    await answer(tw.plans.confirm.$post({ json: { subscriptionId: sub.id, basis: plan.basis } }));
     expect(written().length).toBe(plan.operations.length);
-    const log = await admin('GET', '/adjustments');
+    const log = await answer(admin.adjustments.$get({ query: {} }));
     expect(log.body.filter((l) => l.distributor === 'tw').map((l) => l.distributorName)).toContain('Throwaway');
   });
 });

@@ -5,7 +5,7 @@ import { adjustmentLog } from '../../../db/schema.ts';
 import { type Clock, pinnedDayClock } from '../../../server/clock.ts';
 import { runTenantArrears } from '../../../server/jobs/arrears.ts';
 import { ARREARS_QUEUE } from '../../../server/jobs/engine.ts';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { jobReaches } from '../../helpers/jobs.ts';
 import { saveSettings } from '../../helpers/mapped.ts';
 import { FAST_RETRY, SANDBOX_TODAY, setFaults } from '../../helpers/sandbox.ts';
@@ -53,7 +53,7 @@ describe('the arrears job', () => {
     try {
       const result = await run();
       expect(result).toMatchObject({ outcome: 'succeeded', writes: 0 });
-      const runs = (await jdoe('GET', '/sync/runs')).body;
+      const runs = (await answer(jdoe.sync.runs.$get())).body;
       expect(JSON.stringify(runs)).toContain("October 2026's usage is final from 11/04/2026; nothing was written.");
       expect(written()).toEqual([]);
     } finally {
@@ -62,9 +62,16 @@ describe('the arrears job', () => {
   });
 
   it('holds a month past its threshold for a person, bills the rest, and a second run writes nothing', async () => {
-    expect((await jdoe('PUT', `/subscriptions/${azure.sub.id}/usage-settings`, { thresholdCents: 100 })).status).toBe(
-      200,
-    );
+    expect(
+      (
+        await answer(
+          jdoe.subscriptions[':id']['usage-settings'].$put({
+            param: { id: azure.sub.id },
+            json: { thresholdCents: 100 },
+          }),
+        )
+      ).status,
+    ).toBe(200);
     // ConnectWise takes the first line and its answer is lost: the writer re-reads and adopts it.
     await setFaults(stack.hostUrl, {
       rules: [{ method: 'POST', path: `/agreements/${proofpoint.agreement.id}/additions$`, timeoutAfterCommit: 1 }],
@@ -81,9 +88,16 @@ describe('the arrears job', () => {
     ).toEqual([15, 44]);
     expect(usageLines(stack, azure.agreement.id)).toEqual([]);
 
-    expect((await jdoe('PUT', `/subscriptions/${azure.sub.id}/usage-settings`, { thresholdCents: null })).status).toBe(
-      200,
-    );
+    expect(
+      (
+        await answer(
+          jdoe.subscriptions[':id']['usage-settings'].$put({
+            param: { id: azure.sub.id },
+            json: { thresholdCents: null },
+          }),
+        )
+      ).status,
+    ).toBe(200);
     const second = await run();
     expect(second).toMatchObject({ writes: 1, needsReview: 0 });
     expect(usageLines(stack, azure.agreement.id)).toHaveLength(1);
@@ -103,7 +117,7 @@ describe('the arrears job', () => {
     Object.assign(line, { quantity: 18, partnerTotal: 43.92, currentCharges: 54 });
     const result = await run();
     expect(result).toMatchObject({ writes: 0, needsReview: 1 });
-    const runs = (await jdoe('GET', '/sync/runs')).body;
+    const runs = (await answer(jdoe.sync.runs.$get())).body;
     expect(JSON.stringify(runs)).toContain('Usage (arrears)');
     expect(
       usageLines(stack, proofpoint.agreement.id)
@@ -117,7 +131,7 @@ describe('the arrears job', () => {
     expect(id).toBeTruthy();
     const job = await jobReaches(stack.jobs.boss, id!, undefined, 60_000, ARREARS_QUEUE);
     expect(job.state).toBe('completed');
-    const runs = (await jdoe('GET', '/sync/runs')).body;
+    const runs = (await answer(jdoe.sync.runs.$get())).body;
     expect(JSON.stringify(runs)).toContain('"trigger":"command"');
   });
 
@@ -128,7 +142,9 @@ describe('the arrears job', () => {
       const result = await run();
       expect(result).toMatchObject({ outcome: 'failed', transient: true, writes: 0 });
       expect(written()).toHaveLength(count);
-      const review = await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`);
+      const review = await answer(
+        jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: proofpoint.sub.id }, query: {} }),
+      );
       expect(review.status).toBeGreaterThanOrEqual(502);
       expect(review.body.message).toMatch(/Pax8/);
     } finally {

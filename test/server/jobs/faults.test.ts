@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { subscriptionStatus, syncOperations, syncRuns } from '../../../db/schema.ts';
 import { pinnedDayClock } from '../../../server/clock.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
-import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { allowEverythingUnattended, mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY, setFaults } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
@@ -53,7 +53,7 @@ describe('nothing planned is forgotten', () => {
       ['2026-08-01', 3],
       ['2026-11-08', 5],
     ]);
-    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     const prorate = okPlan(review.body.plan).operations.find((o) => o.type === 'create-prorate')!;
     await setFaults(stack.hostUrl, { rules: [{ method: 'POST', path: '/additions$', status500: 1_000 }] });
     const stormy = await run();
@@ -76,9 +76,9 @@ describe('nothing planned is forgotten', () => {
       ['2026-08-01', 2],
       ['2026-11-10', 4],
     ]);
-    const prorate = okPlan((await jdoe('GET', `/subscriptions/${m.sub.id}/plan`)).body.plan).operations.find(
-      (o) => o.type === 'create-prorate',
-    )!;
+    const prorate = okPlan(
+      (await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }))).body.plan,
+    ).operations.find((o) => o.type === 'create-prorate')!;
     await setFaults(stack.hostUrl, { rules: [{ method: 'POST', path: '/additions$', status500: 1_000 }] });
     await run();
     // Mid-January, with January invoiced: November's change is out of the window the planner looks at.
@@ -108,9 +108,9 @@ describe('nothing planned is forgotten', () => {
         ['2026-10-12', 12],
       ],
     );
-    const extra = okPlan((await jdoe('GET', `/subscriptions/${m.sub.id}/plan`)).body.plan).operations.find(
-      (o) => o.type === 'create-extra-months',
-    )!;
+    const extra = okPlan(
+      (await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }))).body.plan,
+    ).operations.find((o) => o.type === 'create-extra-months')!;
     expect(extra).toBeDefined();
     await run();
     expect(withMarker(extra.marker)).toHaveLength(0);
@@ -149,11 +149,11 @@ describe('the sync wrote it, someone removed it', () => {
     expect(status.reason).toMatch(/written by the sync, was ended in ConnectWise/);
     expect(world().cw.additions.length).toBe(writesBefore);
 
-    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     expect(review.body.drift.map((d) => d.kind)).toEqual(['gone']);
     const [create] = okPlan(review.body.plan).operations;
     expect(create!.key).toMatch(/:again$/);
-    await jdoe('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    await answer(jdoe.plans.confirm.$post({ json: { subscriptionId: m.sub.id, basis: review.body.plan.basis } }));
     expect(withMarker(create!.marker)).toHaveLength(1);
     await run();
     expect((await statusOf(m.sub.id)).state).toBe('in-sync');

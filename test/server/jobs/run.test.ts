@@ -8,7 +8,7 @@ import { createSharedPacer } from '../../../server/jobs/budget.ts';
 import { SYNC_QUEUE } from '../../../server/jobs/engine.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { sealApiKeys, sealDistributor } from '../../../server/tenants/secrets.ts';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { jobReaches } from '../../helpers/jobs.ts';
 import { mapSubscription, saveSettings, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY, setFaults } from '../../helpers/sandbox.ts';
@@ -80,7 +80,7 @@ describe('the scheduled sync', () => {
     expect(run!.companiesDone).toBe(run!.companiesTotal);
     expect((await writesLogged()) - before).toBe(4);
     expect(markedCount()).toBe(2);
-    const log = await jdoe('GET', '/adjustments');
+    const log = await answer(jdoe.adjustments.$get({ query: {} }));
     expect(
       log.body.filter(
         (l: { actorType: string; actorName: string }) =>
@@ -213,7 +213,7 @@ describe('the scheduled sync', () => {
     // The increase is allowed unattended and written; the prorate is not, and waits for a person.
     expect(result).toMatchObject({ outcome: 'succeeded', writes: 1 });
     expect((await writesLogged()) - before).toBe(1);
-    const report = await jdoe('GET', '/reports/unsynced');
+    const report = await answer(jdoe.reports[':view'].$get({ param: { view: 'unsynced' } }));
     // Everything the run left (the prorate, and what is not mapped) is counted, as the report lists it.
     expect(result.needsReview).toBe(
       report.body.rows.filter((r: { state: string }) => r.state !== 'over-billing').length,

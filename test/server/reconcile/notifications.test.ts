@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedDayClock } from '../../../server/clock.ts';
 import { ARREARS_QUEUE, SYNC_QUEUE } from '../../../server/jobs/engine.ts';
 import { sendDigest } from '../../../server/notify/digest.ts';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import type { NotificationSettings } from '../../../shared/schemas/notifications.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { jobReaches } from '../../helpers/jobs.ts';
 import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { setInvoiceLine } from '../../helpers/reconcile.ts';
@@ -24,7 +25,7 @@ describe('notifications', () => {
   afterAll(async () => stack?.close());
 
   const inbox = () => stack.sandboxes.mail.messages;
-  const settings = (over: Record<string, unknown> = {}) => ({
+  const settings = (over: Partial<NotificationSettings> = {}): NotificationSettings => ({
     cadence: 'daily',
     recipients: ['billing@sandbox-msp.example', 'owner@sandbox-msp.example'],
     events: ['unmapped', 'failed-writes', 'pending-review', 'renewals', 'reconciliation-changes'],
@@ -34,34 +35,36 @@ describe('notifications', () => {
   });
 
   it('refuses incomplete settings by field, and a member who may not change settings', async () => {
-    const bad = await jdoe(
-      'PUT',
-      '/notification-settings',
-      settings({ ticket: { enabled: true, boardId: null, companyId: null } }),
+    const bad = await answer(
+      jdoe['notification-settings'].$put({
+        json: settings({ ticket: { enabled: true, boardId: null, companyId: null } }),
+      }),
     );
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('ticket.boardId');
-    const email = await jdoe('PUT', '/notification-settings', settings({ recipients: ['not-an-address'] }));
+    const email = await answer(
+      jdoe['notification-settings'].$put({ json: settings({ recipients: ['not-an-address'] }) }),
+    );
     expect(email.status).toBe(400);
     expect(JSON.stringify(email.body)).toContain('recipients');
-    const finance = await kpark('PUT', '/notification-settings', settings());
+    const finance = await answer(kpark['notification-settings'].$put({ json: settings() }));
     expect(finance.status).toBe(403);
   });
 
   it('sends the digest to the sandbox inbox with the right items, and opens a ticket when asked', async () => {
     const m = setBilling(stack, await mapSubscription(stack, jdoe, 'Granite Auto Group, P.C.'), 1, [['2026-09-01', 8]]);
     await setInvoiceLine(stack, { subscriptionId: m.sub.id, period: '2026-10', quantity: 8 });
-    expect((await jdoe('GET', '/reconciliations?period=2026-10')).status).toBe(200);
-    const boards = await jdoe('GET', '/service-boards');
+    expect((await answer(jdoe.reconciliations.$get({ query: { period: '2026-10' } }))).status).toBe(200);
+    const boards = await answer(jdoe['service-boards'].$get());
     expect(boards.body.boards.map((b: { name: string }) => b.name)).toEqual(['Billing', 'Help Desk']);
     const billing = boards.body.boards.find((b: { name: string }) => b.name === 'Billing')!;
     // Only the MSP's own company is offered for the ticket.
     expect(boards.body.companies).toEqual([{ id: expect.any(Number), name: 'Sandbox MSP' }]);
     const own = boards.body.companies[0] as { id: number };
-    const saved = await jdoe(
-      'PUT',
-      '/notification-settings',
-      settings({ ticket: { enabled: true, boardId: billing.id, companyId: own.id } }),
+    const saved = await answer(
+      jdoe['notification-settings'].$put({
+        json: settings({ ticket: { enabled: true, boardId: billing.id, companyId: own.id } }),
+      }),
     );
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     expect(saved.body.updatedBy).toMatch(/^Jane Doe/);
@@ -102,17 +105,19 @@ describe('notifications', () => {
     expect(inbox()).toHaveLength(1);
     expect(stack.sandboxes.world.cw.tickets).toHaveLength(1);
     // Status changes are told once: the next digest has none of those already sent.
-    const test = await jdoe('POST', '/notifications/test', settings({ events: ['reconciliation-changes'] }));
+    const test = await answer(
+      jdoe.notifications.test.$post({ json: settings({ events: ['reconciliation-changes'] }) }),
+    );
     expect(test.status, JSON.stringify(test.body)).toBe(200);
     expect(test.body).toMatchObject({ emailed: true, items: 0 });
     expect(inbox().at(-1)!.subject).toMatch(/^\[Test\] /);
-    const log = await jdoe('GET', '/notification-settings');
+    const log = await answer(jdoe['notification-settings'].$get());
     expect(log.body.digests.map((d: { trigger: string }) => d.trigger)).toEqual(['test', 'daily']);
     expect(log.body.digests[1]).toMatchObject({ emailed: true, ticketId: tickets[0]!.id, error: null });
   });
 
   it('on the schedule with auto-sync off, the daily job sends the digest and bills no usage', async () => {
-    const runs = async () => (await jdoe('GET', '/sync/runs')).body.length;
+    const runs = async () => (await answer(jdoe.sync.runs.$get())).body.length;
     const before = await runs();
     const mails = inbox().length;
     // The next day's job: the day before's digest went already.
@@ -132,13 +137,13 @@ describe('notifications', () => {
 
   it('names a mail server that refuses, and still records the digest', async () => {
     stack.sandboxes.mail.messages.length = 0;
-    const res = await jdoe('POST', '/notifications/test', settings({ recipients: ['billing@sandbox-msp.example'] }));
+    const res = await answer(
+      jdoe.notifications.test.$post({ json: settings({ recipients: ['billing@sandbox-msp.example'] }) }),
+    );
     expect(res.body.emailed).toBe(true);
-    const own = (await jdoe('GET', '/service-boards')).body.companies[0] as { id: number };
-    const boards = await jdoe(
-      'POST',
-      '/notifications/test',
-      settings({ ticket: { enabled: true, boardId: 3, companyId: own.id } }),
+    const own = (await answer(jdoe['service-boards'].$get())).body.companies[0] as { id: number };
+    const boards = await answer(
+      jdoe.notifications.test.$post({ json: settings({ ticket: { enabled: true, boardId: 3, companyId: own.id } }) }),
     );
     expect(boards.status).toBe(200);
     expect(boards.body.ticketId).toBeNull();
@@ -148,7 +153,7 @@ describe('notifications', () => {
   describe('the digest ticket goes to the MSP only', () => {
     const customer = () => stack.sandboxes.world.cw.companies.find((c) => c.name === 'Granite Auto Group, P.C.')!;
     const billing = async () =>
-      ((await jdoe('GET', '/service-boards')).body.boards as { id: number; name: string }[]).find(
+      ((await answer(jdoe['service-boards'].$get())).body.boards as { id: number; name: string }[]).find(
         (b) => b.name === 'Billing',
       )!;
 
@@ -158,8 +163,8 @@ describe('notifications', () => {
         ticket: { enabled: true, boardId: (await billing()).id, companyId: customer().id },
       });
       for (const res of [
-        await jdoe('PUT', '/notification-settings', onCustomer),
-        await jdoe('POST', '/notifications/test', onCustomer),
+        await answer(jdoe['notification-settings'].$put({ json: onCustomer })),
+        await answer(jdoe.notifications.test.$post({ json: onCustomer })),
       ]) {
         expect(res.status).toBe(400);
         expect(res.body.details.fields).toEqual([
@@ -188,7 +193,7 @@ describe('notifications', () => {
     });
 
     it('a subject with CR/LF reaches the mail and the ticket on one line, and tests are throttled per tenant', async () => {
-      const own = (await jdoe('GET', '/service-boards')).body.companies[0] as { id: number };
+      const own = (await answer(jdoe['service-boards'].$get())).body.companies[0] as { id: number };
       const sneaky = settings({
         subject: 'Digest\r\nBcc: everyone@example.com\r\n{Date}',
         recipients: ['billing@sandbox-msp.example'],
@@ -198,7 +203,7 @@ describe('notifications', () => {
       const fresh = await startStack({ database: stack.database });
       const admin = await signedIn(fresh, 'jdoe');
       try {
-        let res = await admin('POST', '/notifications/test', sneaky);
+        let res = await answer(admin.notifications.test.$post({ json: sneaky }));
         expect(res.status, JSON.stringify(res.body)).toBe(200);
         expect(fresh.sandboxes.mail.messages.at(-1)!.subject).toBe(
           '[Test] Digest Bcc: everyone@example.com 11/22/2026',
@@ -206,7 +211,7 @@ describe('notifications', () => {
         expect(fresh.sandboxes.world.cw.tickets.at(-1)!.summary).toBe(
           '[Test] Digest Bcc: everyone@example.com 11/22/2026',
         );
-        for (let i = 0; i < 3; i++) res = await admin('POST', '/notifications/test', sneaky);
+        for (let i = 0; i < 3; i++) res = await answer(admin.notifications.test.$post({ json: sneaky }));
         expect(res.status).toBe(429);
         expect(Number(res.body.details.retryAfterSeconds)).toBeGreaterThan(0);
       } finally {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedDayClock } from '../../../server/clock.ts';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { mapSubscription, saveSettings, setBilling } from '../../helpers/mapped.ts';
 import { linesOf, setInvoiceLine } from '../../helpers/reconcile.ts';
 import { SANDBOX_TODAY, setFaults } from '../../helpers/sandbox.ts';
@@ -22,7 +22,7 @@ describe('billing reconciliation', () => {
   afterAll(async () => stack?.close());
 
   const rowOf = async (period: string, subscriptionId: string) => {
-    const res = await jdoe('GET', `/reconciliations?period=${period}`);
+    const res = await answer(jdoe.reconciliations.$get({ query: { period } }));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const row = res.body.rows.find((r: { subscriptionId: string }) => r.subscriptionId === subscriptionId);
     if (!row) throw new Error(`no row for ${subscriptionId} in ${period}`);
@@ -46,7 +46,9 @@ describe('billing reconciliation', () => {
 
   it('posts +7 once when accepted, and nothing more when accepted again', async () => {
     const before = linesOf(stack, one.agreement.id, one.item.id).length;
-    const res = await jdoe('POST', '/reconciliations/accept', { period: '2026-10', subscriptionIds: [one.sub.id] });
+    const res = await answer(
+      jdoe.reconciliations.accept.$post({ json: { period: '2026-10', subscriptionIds: [one.sub.id] } }),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.outcomes.map((o: { state: string }) => o.state)).toEqual(['confirmed']);
     const lines = linesOf(stack, one.agreement.id, one.item.id);
@@ -63,7 +65,9 @@ describe('billing reconciliation', () => {
       ),
     );
 
-    const again = await jdoe('POST', '/reconciliations/accept', { period: '2026-10', subscriptionIds: [one.sub.id] });
+    const again = await answer(
+      jdoe.reconciliations.accept.$post({ json: { period: '2026-10', subscriptionIds: [one.sub.id] } }),
+    );
     expect(again.status).toBe(200);
     expect(again.body.outcomes).toEqual([]);
     expect(again.body.skipped[0]?.reason).toMatch(/^Accepted by Jane Doe/);
@@ -81,18 +85,22 @@ describe('billing reconciliation', () => {
     expect(row.reason).toMatch(/^Pax8 revised October 2026 from 8 to 10 after Jane Doe \(jdoe\) accepted \+7 × /);
     expect(row.figures).toMatchObject({ quantityDifference: 2, differenceCents: 2 * price });
     // Before you invoice and the month's leakage count it.
-    const stuck = await jdoe('GET', '/before-invoice');
+    const stuck = await answer(jdoe['before-invoice'].$get());
     expect(stuck.body.review.map((r: { subscriptionId: string }) => r.subscriptionId)).toContain(one.sub.id);
-    const picture = await jdoe('GET', '/month-picture?period=2026-10');
+    const picture = await answer(jdoe['month-picture'].$get({ query: { period: '2026-10' } }));
     expect(picture.body.total.leakageCents).toBeGreaterThanOrEqual(2 * price);
-    const res = await jdoe('POST', '/reconciliations/accept', { period: '2026-10', subscriptionIds: [one.sub.id] });
+    const res = await answer(
+      jdoe.reconciliations.accept.$post({ json: { period: '2026-10', subscriptionIds: [one.sub.id] } }),
+    );
     expect(res.body.outcomes.map((o: { state: string }) => o.state)).toEqual(['confirmed']);
     const lines = linesOf(stack, one.agreement.id, one.item.id);
     expect(lines).toHaveLength(before + 1);
     expect(lines.at(-1)).toMatchObject({ quantity: 2, unitPrice: price / 100 });
     expect(lines.at(-1)!.invoiceDescription).toMatch(/^Reconciliation October 2026 \(revision 2\)/);
     expect(await rowOf('2026-10', one.sub.id)).toMatchObject({ status: 'reconciled' });
-    const again = await jdoe('POST', '/reconciliations/accept', { period: '2026-10', subscriptionIds: [one.sub.id] });
+    const again = await answer(
+      jdoe.reconciliations.accept.$post({ json: { period: '2026-10', subscriptionIds: [one.sub.id] } }),
+    );
     expect(again.body.outcomes).toEqual([]);
     expect(linesOf(stack, one.agreement.id, one.item.id)).toHaveLength(before + 1);
   });
@@ -106,7 +114,9 @@ describe('billing reconciliation', () => {
       /^Pax8 revised October 2026 from \$[\d,.]+ to \$[\d,.]+ after Jane Doe \(jdoe\) accepted/,
     );
     expect(row.figures!.differenceCents).toBeLessThan(0);
-    const res = await jdoe('POST', '/reconciliations/accept', { period: '2026-10', subscriptionIds: [one.sub.id] });
+    const res = await answer(
+      jdoe.reconciliations.accept.$post({ json: { period: '2026-10', subscriptionIds: [one.sub.id] } }),
+    );
     expect(res.body.outcomes.map((o: { state: string }) => o.state)).toEqual(['confirmed']);
     const lines = linesOf(stack, one.agreement.id, one.item.id);
     expect(lines).toHaveLength(before + 1);
@@ -136,7 +146,9 @@ describe('billing reconciliation', () => {
     await setFaults(stack.hostUrl, {
       rules: [{ method: 'POST', path: `/finance/agreements/${four.agreement.id}/additions`, status500: 1 }],
     });
-    const failed = await jdoe('POST', '/reconciliations/accept', { period: '2026-10', subscriptionIds: [four.sub.id] });
+    const failed = await answer(
+      jdoe.reconciliations.accept.$post({ json: { period: '2026-10', subscriptionIds: [four.sub.id] } }),
+    );
     expect(failed.body.outcomes.map((o: { state: string }) => o.state)).toEqual(['failed']);
     await setFaults(stack.hostUrl, { rules: [] });
     // Pax8 moves the month to 7 seats before anyone retries.
@@ -145,10 +157,14 @@ describe('billing reconciliation', () => {
     expect(row).toMatchObject({ status: 'review' });
     expect(row.reason).toMatch(/^Pax8 revised October 2026 from 5 to 7 after Jane Doe \(jdoe\) accepted\./);
     expect(row.figures).toMatchObject({ differenceCents: 5 * price });
-    const retried = await jdoe('POST', '/reconciliations/accept', {
-      period: '2026-10',
-      subscriptionIds: [four.sub.id],
-    });
+    const retried = await answer(
+      jdoe.reconciliations.accept.$post({
+        json: {
+          period: '2026-10',
+          subscriptionIds: [four.sub.id],
+        },
+      }),
+    );
     expect(retried.body.outcomes.map((o: { state: string }) => o.state)).toEqual(['confirmed']);
     const posted = linesOf(stack, four.agreement.id, four.item.id).filter((a) =>
       a.invoiceDescription?.startsWith('Reconciliation October 2026'),
@@ -156,7 +172,7 @@ describe('billing reconciliation', () => {
     expect(posted.map((a) => a.quantity)).toEqual([5]);
     expect(await rowOf('2026-10', four.sub.id)).toMatchObject({ status: 'reconciled' });
     // The stale +3 is set aside in the Log, not left to be retried.
-    const log = await jdoe('GET', '/adjustments');
+    const log = await answer(jdoe.adjustments.$get({ query: {} }));
     expect(JSON.stringify(log.body)).not.toMatch(/"state":"failed"[^}]*Reconcile October 2026/);
   });
 
@@ -165,11 +181,15 @@ describe('billing reconciliation', () => {
     await setInvoiceLine(stack, { subscriptionId: two.sub.id, period: '2026-10', quantity: 5 });
     expect(await rowOf('2026-10', two.sub.id)).toMatchObject({ status: 'review' });
     const before = stack.sandboxes.world.cw.additions.length;
-    const res = await jdoe('POST', '/reconciliations/reject', {
-      period: '2026-10',
-      subscriptionIds: [two.sub.id],
-      reason: 'Customer is on a fixed 2-seat deal',
-    });
+    const res = await answer(
+      jdoe.reconciliations.reject.$post({
+        json: {
+          period: '2026-10',
+          subscriptionIds: [two.sub.id],
+          reason: 'Customer is on a fixed 2-seat deal',
+        },
+      }),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(stack.sandboxes.world.cw.additions).toHaveLength(before);
     // The answer already reads as rejected, before any check runs again.
@@ -180,7 +200,9 @@ describe('billing reconciliation', () => {
     expect(row).toMatchObject({ status: 'rejected', decision: 'rejected', note: 'Customer is on a fixed 2-seat deal' });
     expect(row.decidedBy).toMatch(/^Jane Doe/);
     expect(row.reason).toMatch(/^Rejected by Jane Doe.* on \d\d\/\d\d\/\d{4}: Customer is on a fixed 2-seat deal\.$/);
-    const history = await jdoe('GET', `/reconciliations/history?period=2026-10&subscriptionId=${two.sub.id}`);
+    const history = await answer(
+      jdoe.reconciliations.history.$get({ query: { period: '2026-10', subscriptionId: two.sub.id } }),
+    );
     expect(history.body.events[0]!).toMatchObject({ from: 'review', to: 'rejected' });
     expect(history.body.events[0]!.actor).toMatch(/^Jane Doe/);
   });
@@ -209,7 +231,9 @@ describe('billing reconciliation', () => {
     });
     expect(row.reason).toMatch(/^Accepted within the tolerance: a difference of \$0\.\d\d is not posted\.$/);
     expect(stack.sandboxes.world.cw.additions).toHaveLength(before);
-    const history = await jdoe('GET', `/reconciliations/history?period=2026-10&subscriptionId=${three.sub.id}`);
+    const history = await answer(
+      jdoe.reconciliations.history.$get({ query: { period: '2026-10', subscriptionId: three.sub.id } }),
+    );
     expect(history.body.events[0]).toMatchObject({ actor: 'Tolerance rule', to: 'reconciled' });
     await saveSettings(jdoe, { rules: {} });
   });
@@ -220,17 +244,23 @@ describe('billing reconciliation', () => {
     expect(row.reason).toBe(
       "The cut-over date (10/04/2026) has passed, but Pax8's invoice for September 2026 is not there yet; it is checked again on every run.",
     );
-    const future = await jdoe('GET', '/reconciliations?period=2026-11');
+    const future = await answer(jdoe.reconciliations.$get({ query: { period: '2026-11' } }));
     expect(future.body).toMatchObject({ due: false, cutover: '2026-12-04', rows: [] });
   });
 
   it('lets only members who may write additions decide, and refuses bad input by field', async () => {
-    const refused = await finance('POST', '/reconciliations/accept', {
-      period: '2026-10',
-      subscriptionIds: [one.sub.id],
-    });
+    const refused = await answer(
+      finance.reconciliations.accept.$post({
+        json: {
+          period: '2026-10',
+          subscriptionIds: [one.sub.id],
+        },
+      }),
+    );
     expect(refused.status).toBe(403);
-    const bad = await jdoe('POST', '/reconciliations/reject', { period: '2026-13', subscriptionIds: [], reason: '' });
+    const bad = await answer(
+      jdoe.reconciliations.reject.$post({ json: { period: '2026-13', subscriptionIds: [], reason: '' } }),
+    );
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/period/);
   });

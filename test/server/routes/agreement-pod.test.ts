@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedDayClock } from '../../../server/clock.ts';
 import type { Pax8SubscriptionRecord } from '../../../server/sandbox/world.ts';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
     (a) => a.company.id === cw.id && !a.cancelledFlag && a.billingCycle.name === 'Monthly',
   )!;
   agreementId = agreement.id;
-  await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: cw.id });
+  await answer(jdoe['company-mappings'].$post({ json: { distributorCompanyId: pax8.id, cwCompanyId: cw.id } }));
   const template = w.pax8.subscriptions[0]!;
   const template2 = w.cw.additions[0]!;
   // One catalog item per subscription, so each has its own current addition.
@@ -76,8 +76,10 @@ beforeAll(async () => {
       { ...sub, updatedDate: '2026-11-09T12:00:00Z' },
     ];
     ids[name] = sub.id;
-    await jdoe('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
-    await jdoe('PUT', '/service-mappings', { subscriptionId: sub.id, cwAgreementId: agreement.id });
+    await answer(
+      jdoe['product-mappings'].$post({ json: { distributorProductId: product.id, cwCatalogItemId: item.id } }),
+    );
+    await answer(jdoe['service-mappings'].$put({ json: { subscriptionId: sub.id, cwAgreementId: agreement.id } }));
     if (cwQty !== null) {
       w.cw.additions.push({
         ...template2,
@@ -99,7 +101,7 @@ afterAll(async () => stack?.close());
 
 describe('the agreement pod', () => {
   it('lists exactly the subscriptions that differ, with quantities, the monthly difference, and since when', async () => {
-    const res = await jdoe('GET', `/agreements/${agreementId}/unsynced`);
+    const res = await answer(jdoe.agreements[':id'].unsynced.$get({ param: { id: String(agreementId) } }));
     expect(res.status).toBe(200);
     const ours = res.body.rows.filter((r) => Object.values(ids).includes(r.subscriptionId));
     const by = (name: string) => ours.find((r) => r.subscriptionId === ids[name]);
@@ -115,7 +117,7 @@ describe('the agreement pod', () => {
   });
 
   it('puts what can be synced first and the most money at risk on top; unmapped rows show what they would bill', async () => {
-    const { rows } = (await jdoe('GET', `/agreements/${agreementId}/unsynced`)).body;
+    const { rows } = (await answer(jdoe.agreements[':id'].unsynced.$get({ param: { id: String(agreementId) } }))).body;
     const order = ['out-of-sync', 'needs-review', 'unmapped'];
     for (let i = 1; i < rows.length; i++) {
       const [a, b] = [rows[i - 1]!, rows[i]!];
@@ -135,19 +137,21 @@ describe('the agreement pod', () => {
   });
 
   it('keeps the first time it saw each one out of sync', async () => {
-    const first = (await jdoe('GET', `/agreements/${agreementId}/unsynced`)).body.rows;
+    const first = (await answer(jdoe.agreements[':id'].unsynced.$get({ param: { id: String(agreementId) } }))).body
+      .rows;
     later += 60_000;
-    const second = (await jdoe('GET', `/agreements/${agreementId}/unsynced`)).body.rows;
+    const second = (await answer(jdoe.agreements[':id'].unsynced.$get({ param: { id: String(agreementId) } }))).body
+      .rows;
     for (const r of second)
       expect(r.outOfSyncSince).toBe(first.find((f) => f.subscriptionId === r.subscriptionId)!.outOfSyncSince);
   });
 
   it('drops an ignored one, and says when nothing differs', async () => {
-    await jdoe('POST', `/subscriptions/${ids.decrease}/ignore`, {});
-    const rows = (await jdoe('GET', `/agreements/${agreementId}/unsynced`)).body.rows;
+    await answer(jdoe.subscriptions[':id'].ignore.$post({ param: { id: String(ids.decrease) }, json: {} }));
+    const rows = (await answer(jdoe.agreements[':id'].unsynced.$get({ param: { id: String(agreementId) } }))).body.rows;
     expect(rows.some((r) => r.subscriptionId === ids.decrease)).toBe(false);
     const other = world().cw.agreements.find((a) => a.company.name === 'Tampa Office Supply')!;
-    expect((await jdoe('GET', `/agreements/${other.id}/unsynced`)).body).toEqual({
+    expect((await answer(jdoe.agreements[':id'].unsynced.$get({ param: { id: String(other.id) } }))).body).toEqual({
       bound: false,
       rows: [],
       usage: [],

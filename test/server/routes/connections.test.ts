@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectedDistributors } from '../../../db/queries/distributors.ts';
 import { getTenant } from '../../../db/queries/tenants.ts';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
 /** The Connections page's API: nothing secret leaves the server; rotation stores only what works. */
@@ -19,7 +19,7 @@ describe('connections', () => {
   afterAll(async () => stack?.close());
 
   it('shows what the tenant connects with, never a secret', async () => {
-    const res = await jdoe('GET', '/connections');
+    const res = await answer(jdoe.connections.$get());
     expect(res.status).toBe(200);
     const api = world().cw.apiMembers[0]!;
     expect(res.body.connectwise).toMatchObject({
@@ -41,17 +41,19 @@ describe('connections', () => {
 
   it('lets only a member who may change settings test or rotate', async () => {
     const finance = await signedIn(stack, 'kpark');
-    expect((await finance('POST', '/connections/test')).status).toBe(403);
-    expect((await finance('PUT', '/connections', { pax8: { clientId: 'x', clientSecret: 'y' } })).status).toBe(403);
+    expect((await answer(finance.connections.test.$post())).status).toBe(403);
+    expect(
+      (await answer(finance.connections.$put({ json: { pax8: { clientId: 'x', clientSecret: 'y' } } }))).status,
+    ).toBe(403);
   });
 
   it('tests the stored credentials and remembers when each last worked', async () => {
-    const res = await jdoe('POST', '/connections/test');
+    const res = await answer(jdoe.connections.test.$post());
     expect(res.body.results).toEqual([
       { connection: 'connectwise', name: 'ConnectWise', ok: true, message: 'The API member Pax8 signed in.' },
       { connection: 'pax8', name: 'Pax8', ok: true, message: 'Pax8 accepted the stored credentials.' },
     ]);
-    const after = (await jdoe('GET', '/connections')).body;
+    const after = (await answer(jdoe.connections.$get())).body;
     expect(after.connectwise.lastSuccess).not.toBeNull();
     expect(after.checks[0]).toMatchObject({ action: 'test', ok: true, checkedBy: 'Jane Doe (jdoe)' });
   });
@@ -59,14 +61,18 @@ describe('connections', () => {
   it('refuses a wrong new secret by name and keeps the old credentials in use', async () => {
     const stored = async () => (await connectedDistributors(stack.database.db, stack.tenantId))[0]!.credentialsEnc;
     const before = await stored();
-    const res = await jdoe('PUT', '/connections', {
-      pax8: { clientId: world().pax8.clientId, clientSecret: 'not-the-secret' },
-    });
+    const res = await answer(
+      jdoe.connections.$put({
+        json: {
+          pax8: { clientId: world().pax8.clientId, clientSecret: 'not-the-secret' },
+        },
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.details.fields.map((f: { field: string }) => f.field)).toContain('pax8.clientSecret');
     expect(await stored()).toBe(before);
-    expect((await jdoe('POST', '/connections/test')).body.results[1]!.ok).toBe(true);
-    const refused = (await jdoe('GET', '/connections')).body.checks.find(
+    expect((await answer(jdoe.connections.test.$post())).body.results[1]!.ok).toBe(true);
+    const refused = (await answer(jdoe.connections.$get())).body.checks.find(
       (k: { action: string }) => k.action === 'rotate',
     );
     expect(refused).toMatchObject({ connection: 'pax8', ok: false });
@@ -90,7 +96,9 @@ describe('connections', () => {
     const url = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
     try {
       const before = (await connectedDistributors(stack.database.db, stack.tenantId))[0]!.credentialsEnc;
-      const res = await jdoe('PUT', '/connections', { pax8: { baseUrl: `${url}/v1`, tokenUrl: `${url}/oauth/token` } });
+      const res = await answer(
+        jdoe.connections.$put({ json: { pax8: { baseUrl: `${url}/v1`, tokenUrl: `${url}/oauth/token` } } }),
+      );
       // Before the fix the listener got Pax8's stored client secret in a token request.
       expect(received).toEqual([]);
       expect(res.status).toBe(400);
@@ -102,7 +110,7 @@ describe('connections', () => {
       ]);
       expect((await connectedDistributors(stack.database.db, stack.tenantId))[0]!.credentialsEnc).toBe(before);
       // The same URL as stored, with no secret entered, is not a change of endpoint.
-      const same = await jdoe('PUT', '/connections', { pax8: { clientId: world().pax8.clientId } });
+      const same = await answer(jdoe.connections.$put({ json: { pax8: { clientId: world().pax8.clientId } } }));
       expect(same.status).toBe(200);
     } finally {
       listener.close();
@@ -114,9 +122,13 @@ describe('connections', () => {
     const next = { ...old, publicKey: 'NEWpublicKEY0001', privateKey: 'NEWprivateKEY002' };
     world().cw.apiMembers.push(next);
     const before = (await tenant())!.apiKeysEnc;
-    const res = await jdoe('PUT', '/connections', {
-      apiMember: { publicKey: next.publicKey, privateKey: next.privateKey },
-    });
+    const res = await answer(
+      jdoe.connections.$put({
+        json: {
+          apiMember: { publicKey: next.publicKey, privateKey: next.privateKey },
+        },
+      }),
+    );
     expect(res.status).toBe(200);
     expect(res.body.rotated).toEqual(['connectwise']);
     const stored = (await tenant())!.apiKeysEnc!;
@@ -124,18 +136,18 @@ describe('connections', () => {
     expect(stored).not.toContain(next.privateKey);
     // The old keys are revoked in ConnectWise; the stored ones still work.
     world().cw.apiMembers.splice(world().cw.apiMembers.indexOf(old), 1);
-    expect((await jdoe('POST', '/connections/test')).body.results[0]).toMatchObject({ ok: true });
-    expect((await jdoe('GET', '/connections')).body.connectwise.publicKey).toBe('…0001');
+    expect((await answer(jdoe.connections.test.$post())).body.results[0]).toMatchObject({ ok: true });
+    expect((await answer(jdoe.connections.$get())).body.connectwise.publicKey).toBe('…0001');
   });
 
   it('shows what a check said only to members with the Connections right', async () => {
-    await jdoe('POST', '/connections/test');
+    await answer(jdoe.connections.test.$post());
     const finance = await signedIn(stack, 'kpark');
-    const checks = (await finance('GET', '/connections')).body.checks as { message: string }[];
+    const checks = (await answer(finance.connections.$get())).body.checks as { message: string }[];
     expect(checks.length).toBeGreaterThan(0);
     for (const k of checks)
       expect(k.message).toBe('Details are shown to members whose ConnectWise role may change settings.');
-    expect(((await jdoe('GET', '/connections')).body.checks as { message: string }[])[0]!.message).toMatch(
+    expect(((await answer(jdoe.connections.$get())).body.checks as { message: string }[])[0]!.message).toMatch(
       /signed in|accepted/,
     );
   });

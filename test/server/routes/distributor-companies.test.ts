@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { setFaults } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
@@ -31,7 +31,8 @@ describe('creating a Pax8 company from a ConnectWise one', () => {
 
   it('starts from the ConnectWise record: every address field, the country as Pax8 wants it', async () => {
     const tampa = cwOnly('Tampa Office Supply');
-    const tab = (await jdoe('GET', `/companies/${tampa.id}/tab`)).body;
+    const tab = (await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(tampa.id) } })))
+      .body;
     expect(tab.newDistributorCompany).toEqual({
       name: 'Tampa Office Supply',
       street: tampa.addressLine1,
@@ -47,11 +48,15 @@ describe('creating a Pax8 company from a ConnectWise one', () => {
 
   it('names each field Pax8 refuses, and creates nothing', async () => {
     const before = world().pax8.companies.length;
-    const res = await jdoe('POST', '/distributor-companies', {
-      ...draft(cwOnly('Tampa Office Supply').id, 'Tampa Office Supply'),
-      website: ' ',
-      country: 'USA',
-    });
+    const res = await answer(
+      jdoe['distributor-companies'].$post({
+        json: {
+          ...draft(cwOnly('Tampa Office Supply').id, 'Tampa Office Supply'),
+          website: ' ',
+          country: 'USA',
+        },
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual([
       'json.country',
@@ -62,7 +67,7 @@ describe('creating a Pax8 company from a ConnectWise one', () => {
 
   it('creates it, binds it, and logs who did it', async () => {
     const tampa = cwOnly('Tampa Office Supply');
-    const res = await jdoe('POST', '/distributor-companies', draft(tampa.id, 'Tampa Office Supply'));
+    const res = await answer(jdoe['distributor-companies'].$post({ json: draft(tampa.id, 'Tampa Office Supply') }));
     expect(res.status).toBe(201);
     const made = world().pax8.companies.find((c) => c.id === res.body.distributorCompanyId)!;
     expect(made).toMatchObject({
@@ -71,15 +76,20 @@ describe('creating a Pax8 company from a ConnectWise one', () => {
       billOnBehalfOfEnabled: false,
       address: { street: '12 Bay Street', city: 'Tampa', stateOrProvince: 'FL', postalCode: '33602', country: 'US' },
     });
-    expect((await jdoe('GET', `/companies/${tampa.id}/tab`)).body.binding).toMatchObject({
+    expect(
+      (await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(tampa.id) } }))).body
+        .binding,
+    ).toMatchObject({
       name: 'Tampa Office Supply',
     });
-    const log = (await jdoe('GET', '/adjustments')).body.find(
+    const log = (await answer(jdoe.adjustments.$get({ query: {} }))).body.find(
       (l: { action: string }) => l.action === 'distributor-company.create',
     );
     expect(log).toMatchObject({ actorName: 'Jane Doe', outcome: 'success', companyName: 'Tampa Office Supply' });
     // Bound already: a second company is refused.
-    expect((await jdoe('POST', '/distributor-companies', draft(tampa.id, 'Tampa Office Supply 2'))).status).toBe(409);
+    expect(
+      (await answer(jdoe['distributor-companies'].$post({ json: draft(tampa.id, 'Tampa Office Supply 2') }))).status,
+    ).toBe(409);
   });
 
   it('when Pax8 made it but its answer was lost, finds it by the ConnectWise id and adopts it', async () => {
@@ -88,10 +98,12 @@ describe('creating a Pax8 company from a ConnectWise one', () => {
       rules: [{ method: 'POST', path: '/companies$', timeoutAfterCommit: 1 }],
     });
     try {
-      const res = await jdoe('POST', '/distributor-companies', draft(arcadia.id, 'Arcadia Tech (Tampa)'));
+      const res = await answer(
+        jdoe['distributor-companies'].$post({ json: draft(arcadia.id, 'Arcadia Tech (Tampa)') }),
+      );
       expect(res.status).toBe(201);
       expect(world().pax8.companies.filter((c) => c.externalId === `cw:${arcadia.id}`).length).toBe(1);
-      const outcomes = (await jdoe('GET', '/adjustments')).body
+      const outcomes = (await answer(jdoe.adjustments.$get({ query: {} }))).body
         .filter((l) => l.action === 'distributor-company.create' && l.companyName === 'Arcadia Tech (Tampa)')
         .map((l) => l.outcome);
       expect(outcomes).toEqual(['unknown']);
@@ -102,8 +114,8 @@ describe('creating a Pax8 company from a ConnectWise one', () => {
 
   it('lets only a member who may write create one', async () => {
     const finance = await signedIn(stack, 'kpark');
-    expect((await finance('POST', '/distributor-companies', draft(cwOnly('Arcadia Tech').id, 'Nope'))).status).toBe(
-      403,
-    );
+    expect(
+      (await answer(finance['distributor-companies'].$post({ json: draft(cwOnly('Arcadia Tech').id, 'Nope') }))).status,
+    ).toBe(403);
   });
 });

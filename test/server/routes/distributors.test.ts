@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTenant } from '../../../db/queries/tenants.ts';
 import { customerIdOf } from '../../../server/distributors/ion/transform.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
-import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { mapSubscription } from '../../helpers/mapped.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
@@ -26,17 +26,25 @@ describe('a tenant with Pax8 and StreamOne Ion connected', () => {
   async function mapIon(itemId: number) {
     const customer = world().ion.customers.find((c) => c.customerOrganization === 'Oxford Senior Living')!;
     const cwCompany = world().cw.companies.find((c) => c.name === customer.customerOrganization)!;
-    const bound = await ion('POST', '/company-mappings', {
-      distributorCompanyId: customerIdOf(customer)!,
-      cwCompanyId: cwCompany.id,
-    });
+    const bound = await answer(
+      ion['company-mappings'].$post({
+        json: {
+          distributorCompanyId: customerIdOf(customer)!,
+          cwCompanyId: cwCompany.id,
+        },
+      }),
+    );
     expect(bound.status).toBe(201);
     const sub = world().ion.subscriptions.find(
       (s) => s.customerId === customerIdOf(customer) && s.subscriptionBillingCycle === 'monthly',
     )!;
     const productId = `${sub.ccpProductId}:${sub.ccpSkuId}`;
     expect(
-      (await ion('POST', '/product-mappings', { distributorProductId: productId, cwCatalogItemId: itemId })).status,
+      (
+        await answer(
+          ion['product-mappings'].$post({ json: { distributorProductId: productId, cwCatalogItemId: itemId } }),
+        )
+      ).status,
     ).toBe(201);
     const agreement = world().cw.agreements.find(
       (a) =>
@@ -46,19 +54,21 @@ describe('a tenant with Pax8 and StreamOne Ion connected', () => {
         a.billingCycle.name === 'Monthly',
     )!;
     const id = `${customerIdOf(customer)}-${sub.id}`;
-    const mapped = await ion('PUT', '/service-mappings', { subscriptionId: id, cwAgreementId: agreement.id });
+    const mapped = await answer(
+      ion['service-mappings'].$put({ json: { subscriptionId: id, cwAgreementId: agreement.id } }),
+    );
     expect(mapped.status).toBe(200);
     return { customer, cwCompany, sub, id, productId, agreement };
   }
 
   it('lists both, Pax8 first, and a request names the one it is about', async () => {
-    const res = await pax8('GET', '/distributors');
+    const res = await answer(pax8.distributors.$get({ query: {} }));
     expect(res.body.connected.map((d) => [d.kind, d.displayName])).toEqual([
       ['pax8', 'Pax8'],
       ['ion', 'StreamOne Ion'],
     ]);
     const unknown = await signedIn(stack, 'jdoe', { distributor: 'sophos' });
-    const refused = await unknown('GET', '/companies');
+    const refused = await answer(unknown.companies.$get());
     expect(refused.status).toBe(400);
     expect(refused.body.details.fields[0]).toMatchObject({ field: 'distributor' });
   });
@@ -68,27 +78,33 @@ describe('a tenant with Pax8 and StreamOne Ion connected', () => {
     // Bound to the very catalog item Pax8's subscription bills on the same agreement: ConnectWise's
     // line (entered by hand, unmarked) may be Pax8's, so Ion's sync does not take it over.
     const m = await mapIon(pax8Side.item.id);
-    const refused = await ion('GET', `/subscriptions/${m.id}/plan`);
+    const refused = await answer(ion.subscriptions[':id'].plan.$get({ param: { id: m.id }, query: {} }));
     expect(refused.status).toBe(409);
     expect(refused.body.message).toMatch(/may bill this product for Pax8 too/);
     expect(refused.body.details.reason).toBe('shared_line');
     // With a catalog item of its own, Ion's subscription gets its own line.
     const own = world().cw.catalog.find((i) => i.id !== pax8Side.item.id && i.productClass !== 'Bundle')!;
     expect(
-      (await ion('POST', '/product-mappings', { distributorProductId: m.productId, cwCatalogItemId: own.id })).status,
+      (
+        await answer(
+          ion['product-mappings'].$post({ json: { distributorProductId: m.productId, cwCatalogItemId: own.id } }),
+        )
+      ).status,
     ).toBe(201);
     // The same ConnectWise company is bound once at each distributor.
-    const companies = await ion('GET', '/companies');
+    const companies = await answer(ion.companies.$get());
     expect(companies.body.rows.map((r) => r.distributorCompanyId)).toContain(customerIdOf(m.customer));
-    expect((await pax8('GET', '/companies')).body.rows.map((r) => r.distributorCompanyId)).not.toContain(
+    expect((await answer(pax8.companies.$get())).body.rows.map((r) => r.distributorCompanyId)).not.toContain(
       customerIdOf(m.customer),
     );
 
-    const plan = okPlan((await ion('GET', `/subscriptions/${m.id}/plan`)).body.plan);
+    const plan = okPlan(
+      (await answer(ion.subscriptions[':id'].plan.$get({ param: { id: m.id }, query: {} }))).body.plan,
+    );
     expect(plan.operations.length).toBeGreaterThan(0);
     // The reasons speak of Ion (the line's description is the catalog item's, as ConnectWise has it).
     expect(plan.operations.map((o) => `${o.title} ${o.reason}`).join(' ')).not.toMatch(/Pax8/);
-    const confirmed = await ion('POST', '/plans/confirm', { subscriptionId: m.id, basis: plan.basis });
+    const confirmed = await answer(ion.plans.confirm.$post({ json: { subscriptionId: m.id, basis: plan.basis } }));
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.outcomes.every((o) => o.state === 'confirmed')).toBe(true);
     const written = world().cw.additions.filter(
@@ -97,10 +113,12 @@ describe('a tenant with Pax8 and StreamOne Ion connected', () => {
     expect(written.length).toBe(plan.operations.length);
     expect(written.some((a) => a.quantity === Number(m.sub.subscriptionTotalLicenses))).toBe(true);
     // Pax8 knows no such subscription, and its own mapping is untouched.
-    expect((await pax8('GET', `/subscriptions/${m.id}/plan`)).status).toBe(404);
-    expect((await pax8('GET', `/subscriptions/${pax8Side.sub.id}/plan`)).status).toBe(200);
+    expect((await answer(pax8.subscriptions[':id'].plan.$get({ param: { id: m.id }, query: {} }))).status).toBe(404);
+    expect(
+      (await answer(pax8.subscriptions[':id'].plan.$get({ param: { id: pax8Side.sub.id }, query: {} }))).status,
+    ).toBe(200);
     // The Log says whose each write was.
-    const log = await pax8('GET', '/adjustments');
+    const log = await answer(pax8.adjustments.$get({ query: {} }));
     expect(log.body.filter((l) => l.distributor === 'ion').length).toBe(plan.operations.length);
     expect(log.body.find((l) => l.distributor === 'ion')?.distributorName).toBe('StreamOne Ion');
   });
@@ -109,8 +127,8 @@ describe('a tenant with Pax8 and StreamOne Ion connected', () => {
     const tenant = (await getTenant(stack.database.db, stack.tenantId))!;
     const result = await runTenantSync(stack.app.runDeps(), tenant, { trigger: 'check', requestedBy: 'test' });
     expect(result.outcome).toBe('succeeded');
-    const ionReport = await ion('GET', '/reports/linked');
-    const pax8Report = await pax8('GET', '/reports/linked');
+    const ionReport = await answer(ion.reports[':view'].$get({ param: { view: 'linked' } }));
+    const pax8Report = await answer(pax8.reports[':view'].$get({ param: { view: 'linked' } }));
     const ids = (r: typeof ionReport) => r.body.rows.map((x) => x.subscriptionId);
     expect(ids(ionReport).length).toBeGreaterThan(0);
     expect(ids(ionReport).every((id) => /^\d+-\d+$/.test(id))).toBe(true);
@@ -119,7 +137,7 @@ describe('a tenant with Pax8 and StreamOne Ion connected', () => {
   });
 
   it('says StreamOne Ion reports no usage, rather than planning arrears it cannot read', async () => {
-    const res = await ion('GET', '/subscriptions/any/usage-plan');
+    const res = await answer(ion.subscriptions[':id']['usage-plan'].$get({ param: { id: 'any' }, query: {} }));
     expect(res.status).toBe(409);
     expect(res.body.details.reason).toBe('no_usage');
     expect(res.body.message).toMatch(/StreamOne Ion does not report usage/);
@@ -131,14 +149,20 @@ describe('a tenant with Pax8 and StreamOne Ion connected', () => {
       world().cw.companies.find((c) => c.name === customer.customerOrganization) ?? world().cw.companies.at(-2)!;
     expect(
       (
-        await ion('POST', '/company-mappings', {
-          distributorCompanyId: customerIdOf(customer)!,
-          cwCompanyId: cwCompany.id,
-        })
+        await answer(
+          ion['company-mappings'].$post({
+            json: {
+              distributorCompanyId: customerIdOf(customer)!,
+              cwCompanyId: cwCompany.id,
+            },
+          }),
+        )
       ).status,
     ).toBe(201);
-    expect((await pax8('GET', `/distributors?cwCompanyId=${cwCompany.id}`)).body.boundHere).toEqual(['ion']);
-    expect((await pax8('GET', '/distributors')).body.boundHere).toEqual([]);
-    expect((await pax8('GET', '/distributors?cwCompanyId=abc')).status).toBe(400);
+    expect(
+      (await answer(pax8.distributors.$get({ query: { cwCompanyId: String(cwCompany.id) } }))).body.boundHere,
+    ).toEqual(['ion']);
+    expect((await answer(pax8.distributors.$get({ query: {} }))).body.boundHere).toEqual([]);
+    expect((await answer(pax8.distributors.$get({ query: { cwCompanyId: 'abc' } }))).status).toBe(400);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
@@ -18,7 +18,7 @@ describe('subscription history', () => {
       ['2026-08-01', 4],
       ['2026-11-12', 6],
     ]);
-    const res = await jdoe('GET', `/subscriptions/${mapped.sub.id}/history`);
+    const res = await answer(jdoe.subscriptions[':id'].history.$get({ param: { id: mapped.sub.id } }));
     expect(res.status).toBe(200);
     expect(res.body.cwQuantity).toBe(4);
     expect(res.body.changes.map((c) => [c.at.slice(0, 10), c.quantity, c.delta, c.status])).toEqual([
@@ -33,7 +33,7 @@ describe('subscription history', () => {
       ['2026-08-01', 6],
       ['2026-11-12', 4],
     ]);
-    const res = await jdoe('GET', `/subscriptions/${mapped.sub.id}/history`);
+    const res = await answer(jdoe.subscriptions[':id'].history.$get({ param: { id: mapped.sub.id } }));
     expect(res.body.changes.map((c) => [c.delta, c.status])).toEqual([
       [6, 'billed'],
       [-2, 'unbilled'],
@@ -45,11 +45,11 @@ describe('subscription history', () => {
     const { pax8 } = stack.sandboxes.world;
     const company = pax8.companies.find((c) => c.name === 'Oxford Senior Living')!;
     const other = pax8.subscriptions.find((s) => s.companyId === company.id && s.billingTerm !== 'Monthly')!;
-    const res = await jdoe('GET', `/subscriptions/${other.id}/history`);
+    const res = await answer(jdoe.subscriptions[':id'].history.$get({ param: { id: other.id } }));
     expect(res.status).toBe(200);
     expect(res.body.changes.length).toBeGreaterThan(0);
     expect(res.body.changes.every((c) => c.status === 'not-mapped')).toBe(true);
     expect(res.body.changes[0]!.note).toMatch(/Not mapped to an agreement/);
-    expect((await jdoe('GET', '/subscriptions/no-such-sub/history')).status).toBe(404);
+    expect((await answer(jdoe.subscriptions[':id'].history.$get({ param: { id: 'no-such-sub' } }))).status).toBe(404);
   });
 });

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustmentLog } from '../../../db/schema.ts';
-import { signedIn } from '../../helpers/api.ts';
+import { answer, signedIn } from '../../helpers/api.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
 let stack: Stack;
@@ -31,17 +31,23 @@ afterAll(async () => stack?.close());
 describe('binding companies', () => {
   it('suggests the best Pax8 match with its score, then opens on the binding', async () => {
     const frontier = cwCompany('Frontier Wealth Mgmt');
-    const tab = await jdoe('GET', `/companies/${frontier.id}/tab`);
+    const tab = await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(frontier.id) } }));
     expect(tab.status).toBe(200);
     expect(tab.body.binding).toBeNull();
     expect(tab.body.suggestions[0]).toMatchObject({ name: 'Frontier Wealth Management, LLC', score: 100 });
 
-    const bound = await jdoe('POST', '/company-mappings', {
-      distributorCompanyId: tab.body.suggestions[0]!.distributorCompanyId,
-      cwCompanyId: frontier.id,
-    });
+    const bound = await answer(
+      jdoe['company-mappings'].$post({
+        json: {
+          distributorCompanyId: tab.body.suggestions[0]!.distributorCompanyId,
+          cwCompanyId: frontier.id,
+        },
+      }),
+    );
     expect(bound.status).toBe(201);
-    const after = await jdoe('GET', `/companies/${frontier.id}/tab`);
+    const after = await answer(
+      jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(frontier.id) } }),
+    );
     expect(after.body.binding).toMatchObject({ name: 'Frontier Wealth Management, LLC' });
     expect(after.body.subscriptions.length).toBe(
       world().pax8.subscriptions.filter((s) => s.companyId === pax8Company('Frontier Wealth Management, LLC').id)
@@ -53,13 +59,19 @@ describe('binding companies', () => {
   it('two ConnectWise companies of one name: once one is bound, the other is told where its match went', async () => {
     const [first, second] = world().cw.companies.filter((c) => c.name === 'Arcadia Tech');
     const pax8 = pax8Company('Arcadia Tech');
-    const before = await jdoe('GET', `/companies/${second!.id}/tab`);
+    const before = await answer(
+      jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(second!.id) } }),
+    );
     expect(before.body.suggestions[0]).toMatchObject({ name: 'Arcadia Tech', distributorCompanyId: pax8.id });
     expect(before.body.alreadyBound).toEqual([]);
     expect(
-      (await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: first!.id })).status,
+      (
+        await answer(
+          jdoe['company-mappings'].$post({ json: { distributorCompanyId: pax8.id, cwCompanyId: first!.id } }),
+        )
+      ).status,
     ).toBe(201);
-    const after = await jdoe('GET', `/companies/${second!.id}/tab`);
+    const after = await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(second!.id) } }));
     expect(after.body.suggestions.some((s) => s.distributorCompanyId === pax8.id)).toBe(false);
     expect(after.body.alreadyBound).toEqual([
       expect.objectContaining({
@@ -68,31 +80,41 @@ describe('binding companies', () => {
         boundToCwCompanyName: 'Arcadia Tech',
       }),
     ]);
-    const binding = (await jdoe('GET', `/companies/${first!.id}/tab`)).body.binding!;
-    expect((await jdoe('DELETE', `/company-mappings/${binding.mappingId}`)).status).toBe(200);
+    const binding = (
+      await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(first!.id) } }))
+    ).body.binding!;
+    expect(
+      (await answer(jdoe['company-mappings'][':id'].$delete({ param: { id: String(binding.mappingId) } }))).status,
+    ).toBe(200);
   });
 
   it('tells same-named companies apart by address: the one where the Pax8 company is comes first', async () => {
     const [denver, tampa] = world().cw.companies.filter((c) => c.name === 'Arcadia Tech');
     expect([denver!.city, tampa!.city]).toEqual(['Denver', 'Tampa']);
     const pax8 = pax8Company('Arcadia Tech');
-    const here = (await jdoe('GET', `/companies/${denver!.id}/tab`)).body.suggestions[0]!;
-    const there = (await jdoe('GET', `/companies/${tampa!.id}/tab`)).body.suggestions[0]!;
+    const here = (await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(denver!.id) } })))
+      .body.suggestions[0]!;
+    const there = (await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(tampa!.id) } })))
+      .body.suggestions[0]!;
     expect(here).toMatchObject({ distributorCompanyId: pax8.id, score: 100, city: 'Denver' });
     expect(here.reasons).toContain('same postal code (80202)');
     expect(there.distributorCompanyId).toBe(pax8.id);
     expect(there.score).toBeLessThan(here.score);
     expect(there.reasons).toContain('different postal code (33602 here, 80202 there)');
     // The companies page suggests, for the Pax8 company, the ConnectWise one at its address.
-    const row = (await jdoe('GET', '/companies')).body.rows.find((r) => r.distributorCompanyId === pax8.id)!;
+    const row = (await answer(jdoe.companies.$get())).body.rows.find((r) => r.distributorCompanyId === pax8.id)!;
     expect(row.suggestion).toMatchObject({ cwCompanyId: denver!.id, score: 100 });
   });
 
   it('refuses to bind a ConnectWise company that is already bound to another Pax8 company', async () => {
-    const res = await jdoe('POST', '/company-mappings', {
-      distributorCompanyId: pax8Company('Oxford Senior Living').id,
-      cwCompanyId: cwCompany('Frontier Wealth Mgmt').id,
-    });
+    const res = await answer(
+      jdoe['company-mappings'].$post({
+        json: {
+          distributorCompanyId: pax8Company('Oxford Senior Living').id,
+          cwCompanyId: cwCompany('Frontier Wealth Mgmt').id,
+        },
+      }),
+    );
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(
       /already bound to the Pax8 company Frontier Wealth Management, LLC; unbind it first/,
@@ -100,7 +122,7 @@ describe('binding companies', () => {
   });
 
   it('lists every Pax8 company with counts and suggestions on the companies page', async () => {
-    const res = await jdoe('GET', '/companies');
+    const res = await answer(jdoe.companies.$get());
     expect(res.body.counts).toMatchObject({ all: world().pax8.companies.length, mapped: 1, failed: 0 });
     expect(res.body.counts.unmapped).toBe(world().pax8.companies.length - 1);
     const gibson = res.body.rows.find((r) => r.name === 'Gibson, Pott, and York LLC')!;
@@ -109,63 +131,83 @@ describe('binding companies', () => {
   });
 
   it('binds and clears several at once, each row with its own result', async () => {
-    const rows = (await jdoe('GET', '/companies')).body.rows as {
+    const rows = (await answer(jdoe.companies.$get())).body.rows as {
       distributorCompanyId: string;
       name: string;
       suggestion: { cwCompanyId: number } | null;
     }[];
     const pick = (n: string) => rows.find((r) => r.name === n)!;
-    const res = await jdoe('POST', '/company-mappings/bulk', {
-      items: [
-        {
-          distributorCompanyId: pick('Gibson, Pott, and York LLC').distributorCompanyId,
-          cwCompanyId: pick('Gibson, Pott, and York LLC').suggestion!.cwCompanyId,
+    const res = await answer(
+      jdoe['company-mappings'].bulk.$post({
+        json: {
+          items: [
+            {
+              distributorCompanyId: pick('Gibson, Pott, and York LLC').distributorCompanyId,
+              cwCompanyId: pick('Gibson, Pott, and York LLC').suggestion!.cwCompanyId,
+            },
+            {
+              distributorCompanyId: pick('Dynamo Corporation').distributorCompanyId,
+              cwCompanyId: pick('Dynamo Corporation').suggestion!.cwCompanyId,
+            },
+            {
+              distributorCompanyId: pick('Ace Chemical Processing Plant').distributorCompanyId,
+              cwCompanyId: cwCompany('Frontier Wealth Mgmt').id,
+            },
+          ],
         },
-        {
-          distributorCompanyId: pick('Dynamo Corporation').distributorCompanyId,
-          cwCompanyId: pick('Dynamo Corporation').suggestion!.cwCompanyId,
-        },
-        {
-          distributorCompanyId: pick('Ace Chemical Processing Plant').distributorCompanyId,
-          cwCompanyId: cwCompany('Frontier Wealth Mgmt').id,
-        },
-      ],
-    });
+      }),
+    );
     expect(res.body.results.map((r) => r.ok)).toEqual([true, true, false]);
     expect(res.body.results[2]!.message).toMatch(/already bound/);
-    const cleared = await jdoe('POST', '/company-mappings/bulk', {
-      items: [{ distributorCompanyId: pick('Dynamo Corporation').distributorCompanyId, cwCompanyId: null }],
-    });
+    const cleared = await answer(
+      jdoe['company-mappings'].bulk.$post({
+        json: {
+          items: [{ distributorCompanyId: pick('Dynamo Corporation').distributorCompanyId, cwCompanyId: null }],
+        },
+      }),
+    );
     expect(cleared.body.results[0]).toMatchObject({ ok: true, message: expect.stringMatching(/^Unbound/) });
   });
 
   it('creates a ConnectWise company from Pax8 details, binds it, and logs the write with the member', async () => {
     const franks = pax8Company('Franks Flower Shop');
-    const tooLong = await jdoe('POST', '/cw-companies', {
-      distributorCompanyId: franks.id,
-      identifier: 'FranksFlowers',
-      name: 'x'.repeat(51),
-    });
+    const tooLong = await answer(
+      jdoe['cw-companies'].$post({
+        json: {
+          distributorCompanyId: franks.id,
+          identifier: 'FranksFlowers',
+          name: 'x'.repeat(51),
+        },
+      }),
+    );
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.details.fields).toEqual([
       { field: 'json.name', message: 'ConnectWise allows at most 50 characters' },
     ]);
-    const taken = await jdoe('POST', '/cw-companies', {
-      distributorCompanyId: franks.id,
-      identifier: cwCompany('Oxford Senior Living').identifier,
-      name: 'Franks Flower Shop',
-    });
+    const taken = await answer(
+      jdoe['cw-companies'].$post({
+        json: {
+          distributorCompanyId: franks.id,
+          identifier: cwCompany('Oxford Senior Living').identifier,
+          name: 'Franks Flower Shop',
+        },
+      }),
+    );
     expect(taken.status).toBe(422);
     expect(taken.body.details.fields).toEqual([
       expect.objectContaining({ field: 'identifier', message: 'The company identifier is already in use.' }),
     ]);
 
-    const created = await jdoe('POST', '/cw-companies', {
-      distributorCompanyId: franks.id,
-      identifier: 'FranksFlowers',
-      name: 'Franks Flower Shop',
-      city: 'Denver',
-    });
+    const created = await answer(
+      jdoe['cw-companies'].$post({
+        json: {
+          distributorCompanyId: franks.id,
+          identifier: 'FranksFlowers',
+          name: 'Franks Flower Shop',
+          city: 'Denver',
+        },
+      }),
+    );
     expect(created.status).toBe(201);
     expect(world().cw.companies.find((c) => c.id === created.body.company.id)?.name).toBe('Franks Flower Shop');
     const log = await stack.database.db.select().from(adjustmentLog).where(eq(adjustmentLog.action, 'company.create'));
@@ -179,19 +221,32 @@ describe('binding companies', () => {
   it('says what unbinding affects, pauses the subscription mappings, and resumes them on rebind', async () => {
     const oxford = cwCompany('Oxford Senior Living');
     const pax8 = pax8Company('Oxford Senior Living');
-    await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: oxford.id });
-    const tab = (await jdoe('GET', `/companies/${oxford.id}/tab`)).body;
+    await answer(jdoe['company-mappings'].$post({ json: { distributorCompanyId: pax8.id, cwCompanyId: oxford.id } }));
+    const tab = (await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(oxford.id) } })))
+      .body;
     const monthly = tab.subscriptions.find((s) => s.billingTerm === 'Monthly')!;
     const agreement = tab.agreements.find((a) => !a.cancelled)!;
     expect(
-      (await jdoe('PUT', '/service-mappings', { subscriptionId: monthly.id, cwAgreementId: agreement.id })).status,
+      (
+        await answer(
+          jdoe['service-mappings'].$put({ json: { subscriptionId: monthly.id, cwAgreementId: agreement.id } }),
+        )
+      ).status,
     ).toBe(200);
-    const impact = await jdoe('GET', `/company-mappings/${tab.binding!.mappingId}/impact`);
+    const impact = await answer(
+      jdoe['company-mappings'][':id'].impact.$get({ param: { id: String(tab.binding!.mappingId) } }),
+    );
     expect(impact.body).toEqual({ serviceMappings: 1 });
-    expect((await jdoe('DELETE', `/company-mappings/${tab.binding!.mappingId}`)).body).toEqual({ paused: 1 });
-    expect((await jdoe('GET', `/companies/${oxford.id}/tab`)).body.binding).toBeNull();
-    await jdoe('POST', '/company-mappings', { distributorCompanyId: pax8.id, cwCompanyId: oxford.id });
-    const again = (await jdoe('GET', `/companies/${oxford.id}/tab`)).body;
+    expect(
+      (await answer(jdoe['company-mappings'][':id'].$delete({ param: { id: String(tab.binding!.mappingId) } }))).body,
+    ).toEqual({ paused: 1 });
+    expect(
+      (await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(oxford.id) } }))).body
+        .binding,
+    ).toBeNull();
+    await answer(jdoe['company-mappings'].$post({ json: { distributorCompanyId: pax8.id, cwCompanyId: oxford.id } }));
+    const again = (await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(oxford.id) } })))
+      .body;
     expect(again.subscriptions.find((s) => s.id === monthly.id)!.agreementId).toBe(agreement.id);
   });
 });
@@ -199,12 +254,14 @@ describe('binding companies', () => {
 describe('products', () => {
   it('finds catalog items by identifier and vendor SKU, and binds one', async () => {
     const item = world().cw.catalog.find((i) => i.vendorSku && i.productClass !== 'Bundle')!;
-    const bySku = await jdoe('GET', `/catalog?q=${encodeURIComponent(item.vendorSku!.slice(0, 8))}`);
+    const bySku = await answer(jdoe.catalog.$get({ query: { q: item.vendorSku!.slice(0, 8) } }));
     expect(bySku.body.map((i) => i.id)).toContain(item.id);
     const product = world().pax8.products.find((p) => p.sku === item.identifier)!;
-    const res = await jdoe('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
+    const res = await answer(
+      jdoe['product-mappings'].$post({ json: { distributorProductId: product.id, cwCatalogItemId: item.id } }),
+    );
     expect(res.status).toBe(201);
-    const page = await jdoe('GET', '/products');
+    const page = await answer(jdoe.products.$get());
     expect(
       page.body.rows.find(
         (r: { distributorProductId: string; subProduct: string }) =>
@@ -215,10 +272,14 @@ describe('products', () => {
 
   it('refuses a bundle with the reason', async () => {
     const bundle = world().cw.catalog.find((i) => i.productClass === 'Bundle')!;
-    const res = await jdoe('POST', '/product-mappings', {
-      distributorProductId: world().pax8.products[0]!.id,
-      cwCatalogItemId: bundle.id,
-    });
+    const res = await answer(
+      jdoe['product-mappings'].$post({
+        json: {
+          distributorProductId: world().pax8.products[0]!.id,
+          cwCatalogItemId: bundle.id,
+        },
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.details.fields).toEqual([
       { field: 'cwCatalogItemId', message: 'bundles cannot be agreement additions' },
@@ -227,7 +288,7 @@ describe('products', () => {
 
   it("exports a product as a catalog item, enforcing ConnectWise's limits, and logs who did it", async () => {
     const product = world().pax8.products.find((p) => !world().cw.catalog.some((i) => i.identifier === p.sku))!;
-    const setup = (await jdoe('GET', '/catalog/setup')).body;
+    const setup = (await answer(jdoe.catalog.setup.$get())).body;
     const form = {
       distributorProductId: product.id,
       identifier: product.sku,
@@ -237,24 +298,24 @@ describe('products', () => {
       costCents: 2000,
       subcategoryId: setup.subcategories[0]!.id,
       typeId: setup.types[0]!.id,
-      productClass: 'Service',
+      productClass: 'Service' as const,
       unitOfMeasureId: setup.unitsOfMeasure[0]!.id,
       vendorSku: product.sku,
     };
-    const long = await jdoe('POST', '/catalog-items', { ...form, description: 'x'.repeat(61) });
+    const long = await answer(jdoe['catalog-items'].$post({ json: { ...form, description: 'x'.repeat(61) } }));
     expect(long.body.details.fields).toEqual([
       { field: 'json.description', message: 'ConnectWise allows at most 60 characters' },
     ]);
 
     const technician = await signedIn(stack, 'amarkov');
-    const denied = await technician('POST', '/catalog-items', form);
+    const denied = await answer(technician['catalog-items'].$post({ json: form }));
     // Refused from her ConnectWise role before anything is sent, with the reason named.
     expect(denied.status).toBe(403);
     expect(denied.body).toMatchObject({ code: 'forbidden', details: { reason: 'role', role: 'Technician' } });
     expect(denied.body.message).toMatch(/Procurement › Product Catalog/);
     expect(world().cw.catalog.some((i) => i.identifier === product.sku)).toBe(false);
 
-    const created = await jdoe('POST', '/catalog-items', form);
+    const created = await answer(jdoe['catalog-items'].$post({ json: form }));
     expect(created.status).toBe(201);
     // ConnectWise holds the decimal amounts the cents were written as.
     expect(world().cw.catalog.find((i) => i.id === created.body.item.id)).toMatchObject({
@@ -262,7 +323,7 @@ describe('products', () => {
       price: 25,
       cost: 20,
     });
-    const duplicate = await jdoe('POST', '/catalog-items', form);
+    const duplicate = await answer(jdoe['catalog-items'].$post({ json: form }));
     expect(duplicate.status).toBe(422);
     expect(duplicate.body.details.fields[0]).toMatchObject({ field: 'identifier' });
     const log = await stack.database.db.select().from(adjustmentLog).where(eq(adjustmentLog.action, 'catalog.create'));
@@ -274,21 +335,26 @@ describe('products', () => {
 
   it('binds Proofpoint sub-products separately, as their usage names them', async () => {
     const proofpoint = world().pax8.products.find((p) => p.name === 'Proofpoint Essentials')!;
-    const names = (await jdoe('GET', `/products/${proofpoint.id}/sub-products`)).body as string[];
+    const names = (await answer(jdoe.products[':id']['sub-products'].$get({ param: { id: proofpoint.id } })))
+      .body as string[];
     expect(names).toContain('Proofpoint Essentials - Business');
     const items = world().cw.catalog.filter((i) => i.productClass !== 'Bundle');
     for (const [i, sub] of names.slice(0, 2).entries()) {
       expect(
         (
-          await jdoe('POST', '/product-mappings', {
-            distributorProductId: proofpoint.id,
-            subProduct: sub,
-            cwCatalogItemId: items[i]!.id,
-          })
+          await answer(
+            jdoe['product-mappings'].$post({
+              json: {
+                distributorProductId: proofpoint.id,
+                subProduct: sub,
+                cwCatalogItemId: items[i]!.id,
+              },
+            }),
+          )
         ).status,
       ).toBe(201);
     }
-    const rows = (await jdoe('GET', '/products')).body.rows.filter(
+    const rows = (await answer(jdoe.products.$get())).body.rows.filter(
       (r: { distributorProductId: string }) => r.distributorProductId === proofpoint.id,
     );
     expect(rows.filter((r) => r.subProduct && r.status === 'mapped').length).toBe(2);
@@ -297,42 +363,61 @@ describe('products', () => {
 
 describe('agreements', () => {
   it('offers yearly subscriptions only yearly agreements, saying why', async () => {
-    await jdoe('POST', '/company-mappings', {
-      distributorCompanyId: yearly.pax8CompanyId,
-      cwCompanyId: yearly.cwCompanyId,
-    });
-    const tab = (await jdoe('GET', `/companies/${yearly.cwCompanyId}/tab`)).body;
+    await answer(
+      jdoe['company-mappings'].$post({
+        json: {
+          distributorCompanyId: yearly.pax8CompanyId,
+          cwCompanyId: yearly.cwCompanyId,
+        },
+      }),
+    );
+    const tab = (
+      await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(yearly.cwCompanyId) } }))
+    ).body;
     const monthlyAgreement = tab.agreements.find((a) => a.billingCycle === 'Monthly' && !a.cancelled)!;
     const yearlyAgreement = tab.agreements.find((a) => a.billingCycle === 'Yearly')!;
     expect(tab.subscriptions.find((s) => s.id === yearly.subscriptionId)!.billingTerm).toBe('Annual');
-    const refused = await jdoe('PUT', '/service-mappings', {
-      subscriptionId: yearly.subscriptionId,
-      cwAgreementId: monthlyAgreement.id,
-    });
+    const refused = await answer(
+      jdoe['service-mappings'].$put({
+        json: {
+          subscriptionId: yearly.subscriptionId,
+          cwAgreementId: monthlyAgreement.id,
+        },
+      }),
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.details.fields[0]!.message).toBe(
       'Not offered: Annual subscriptions may only go on agreements billed yearly; this one is billed Monthly.',
     );
-    const ok = await jdoe('PUT', '/service-mappings', {
-      subscriptionId: yearly.subscriptionId,
-      cwAgreementId: yearlyAgreement.id,
-    });
+    const ok = await answer(
+      jdoe['service-mappings'].$put({
+        json: {
+          subscriptionId: yearly.subscriptionId,
+          cwAgreementId: yearlyAgreement.id,
+        },
+      }),
+    );
     expect(ok.status).toBe(200);
     expect(
-      (await jdoe('GET', `/companies/${yearly.cwCompanyId}/tab`)).body.subscriptions.find(
-        (s) => s.id === yearly.subscriptionId,
-      )!.state,
+      (
+        await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(yearly.cwCompanyId) } }))
+      ).body.subscriptions.find((s) => s.id === yearly.subscriptionId)!.state,
     ).not.toBe('unmapped');
   });
 
   it('refuses an agreement of another company', async () => {
     const oxford = cwCompany('Oxford Senior Living');
-    const tab = (await jdoe('GET', `/companies/${oxford.id}/tab`)).body;
+    const tab = (await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(oxford.id) } })))
+      .body;
     const foreign = world().cw.agreements.find((a) => a.company.id !== oxford.id)!;
-    const res = await jdoe('PUT', '/service-mappings', {
-      subscriptionId: tab.subscriptions[0]!.id,
-      cwAgreementId: foreign.id,
-    });
+    const res = await answer(
+      jdoe['service-mappings'].$put({
+        json: {
+          subscriptionId: tab.subscriptions[0]!.id,
+          cwAgreementId: foreign.id,
+        },
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.details.fields[0]!.field).toBe('cwAgreementId');
   });

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceMappings, subscriptionStatus } from '../../../db/schema.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { allowEverythingUnattended, mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
@@ -22,15 +22,21 @@ describe('rebinding', () => {
   it('unbound and bound to another ConnectWise company: its subscriptions go back to choosing an agreement', async () => {
     const m = await mapSubscription(stack, jdoe, 'Oxford Senior Living');
     const other = world().cw.companies.find((c) => c.name === 'Arcadia Tech')!;
-    const tab = await jdoe('GET', `/companies/${m.cwCompany.id}/tab`);
-    await jdoe('DELETE', `/company-mappings/${tab.body.binding!.mappingId}`);
+    const tab = await answer(
+      jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(m.cwCompany.id) } }),
+    );
+    await answer(jdoe['company-mappings'][':id'].$delete({ param: { id: String(tab.body.binding!.mappingId) } }));
     // Arcadia Tech is not bound to anything else; bind Oxford's Pax8 company to it.
-    const rebound = await jdoe('POST', '/company-mappings', {
-      distributorCompanyId: m.pax8Company.id,
-      cwCompanyId: other.id,
-    });
+    const rebound = await answer(
+      jdoe['company-mappings'].$post({
+        json: {
+          distributorCompanyId: m.pax8Company.id,
+          cwCompanyId: other.id,
+        },
+      }),
+    );
     expect(rebound.status).toBe(201);
-    const after = await jdoe('GET', `/companies/${other.id}/tab`);
+    const after = await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(other.id) } }));
     const row = after.body.subscriptions.find((s) => s.id === m.sub.id)!;
     expect(row.agreementId).toBeNull();
     expect(row.state).toBe('unmapped');
@@ -43,9 +49,13 @@ describe('rebinding', () => {
 
   it('bound back to the same company, its mappings resume', async () => {
     const m = await mapSubscription(stack, jdoe, 'Granite Auto Group, P.C.');
-    const tab = await jdoe('GET', `/companies/${m.cwCompany.id}/tab`);
-    await jdoe('DELETE', `/company-mappings/${tab.body.binding!.mappingId}`);
-    await jdoe('POST', '/company-mappings', { distributorCompanyId: m.pax8Company.id, cwCompanyId: m.cwCompany.id });
+    const tab = await answer(
+      jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(m.cwCompany.id) } }),
+    );
+    await answer(jdoe['company-mappings'][':id'].$delete({ param: { id: String(tab.body.binding!.mappingId) } }));
+    await answer(
+      jdoe['company-mappings'].$post({ json: { distributorCompanyId: m.pax8Company.id, cwCompanyId: m.cwCompany.id } }),
+    );
     const [mapping] = await stack.database.db
       .select()
       .from(serviceMappings)
@@ -60,7 +70,7 @@ describe('rebinding', () => {
       .update(serviceMappings)
       .set({ cwAgreementId: foreign.id })
       .where(eq(serviceMappings.subscriptionId, m.sub.id));
-    const plan = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const plan = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     expect(plan.status).toBe(409);
     expect(plan.body.details.reason).toBe('wrong_company');
     await allowEverythingUnattended(jdoe);

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTenantSync } from '../../../server/jobs/run.ts';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
@@ -30,7 +30,7 @@ afterAll(async () => stack?.close());
 
 describe('the unsynced report', () => {
   it('lists every unsynced subscription by company, seat-based apart from arrears', async () => {
-    const res = await jdoe('GET', '/reports/unsynced');
+    const res = await answer(jdoe.reports[':view'].$get({ param: { view: 'unsynced' } }));
     const companies = res.body.rows.filter((r) => r.state === 'out-of-sync').map((r) => r.companyName);
     expect(companies).toEqual(expect.arrayContaining(['Frontier Wealth Management, LLC', 'Oxford Senior Living']));
     const row = res.body.rows.find((r) => r.subscriptionId === oxford.sub.id)!;
@@ -45,15 +45,15 @@ describe('the unsynced report', () => {
   });
 
   it('the report, the pod and the tab show the same money for the same subscription', async () => {
-    const report = (await jdoe('GET', '/reports/unsynced')).body.rows.find(
+    const report = (await answer(jdoe.reports[':view'].$get({ param: { view: 'unsynced' } }))).body.rows.find(
       (r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id,
     );
-    const pod = (await jdoe('GET', `/agreements/${oxford.agreement.id}/unsynced`)).body.rows.find(
-      (r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id,
-    );
-    const tab = (await jdoe('GET', `/companies/${oxford.cwCompany.id}/tab`)).body.subscriptions.find(
-      (r: { id: string }) => r.id === oxford.sub.id,
-    );
+    const pod = (
+      await answer(jdoe.agreements[':id'].unsynced.$get({ param: { id: String(oxford.agreement.id) } }))
+    ).body.rows.find((r: { subscriptionId: string }) => r.subscriptionId === oxford.sub.id);
+    const tab = (
+      await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(oxford.cwCompany.id) } }))
+    ).body.subscriptions.find((r: { id: string }) => r.id === oxford.sub.id);
     // Pax8 went from 3 to 5 seats: two seats a month more.
     const twoSeats = Math.round(oxford.sub.price * 100) * 2;
     expect([report!.monthlyDifference, pod!.monthlyDifference, tab!.monthlyDifference]).toEqual([
@@ -64,10 +64,15 @@ describe('the unsynced report', () => {
   });
 
   it('ignoring removes a subscription until it is restored, and survives later syncs and a restart', async () => {
-    expect((await jdoe('POST', `/subscriptions/${oxford.sub.id}/ignore`, { reason: 'billed by hand' })).status).toBe(
-      200,
-    );
-    const listed = async (call = jdoe) => (await call('GET', '/reports/unsynced')).body;
+    expect(
+      (
+        await answer(
+          jdoe.subscriptions[':id'].ignore.$post({ param: { id: oxford.sub.id }, json: { reason: 'billed by hand' } }),
+        )
+      ).status,
+    ).toBe(200);
+    const listed = async (call = jdoe) =>
+      (await answer(call.reports[':view'].$get({ param: { view: 'unsynced' } }))).body;
     expect((await listed()).rows.some((r) => r.subscriptionId === oxford.sub.id)).toBe(false);
     expect((await listed()).ignored).toEqual([
       expect.objectContaining({ subscriptionId: oxford.sub.id, ignoredBy: 'Jane Doe (jdoe)' }),
@@ -93,17 +98,19 @@ describe('the unsynced report', () => {
     });
     const again = await signedIn({ ...stack, app: restarted }, 'nross');
     expect((await listed(again)).ignored.map((i) => i.subscriptionId)).toEqual([oxford.sub.id]);
-    expect((await again('DELETE', `/subscriptions/${oxford.sub.id}/ignore`)).status).toBe(200);
+    expect((await answer(again.subscriptions[':id'].ignore.$delete({ param: { id: oxford.sub.id } }))).status).toBe(
+      200,
+    );
     expect((await listed()).rows.some((r) => r.subscriptionId === oxford.sub.id)).toBe(true);
   });
 
   it('links and unlinks: with their agreement and addition, or without', async () => {
-    const linked = (await jdoe('GET', '/reports/linked')).body.rows;
+    const linked = (await answer(jdoe.reports[':view'].$get({ param: { view: 'linked' } }))).body.rows;
     expect(linked.find((r) => r.subscriptionId === oxford.sub.id)).toMatchObject({
       cwAgreementId: oxford.agreement.id,
       cwAgreementName: oxford.agreement.name,
     });
-    const unlinked = (await jdoe('GET', '/reports/unlinked')).body.rows;
+    const unlinked = (await answer(jdoe.reports[':view'].$get({ param: { view: 'unlinked' } }))).body.rows;
     expect(unlinked.length).toBeGreaterThan(0);
     expect(
       unlinked.every((r: { subscriptionId: string }) => !linked.some((l) => l.subscriptionId === r.subscriptionId)),
@@ -122,7 +129,7 @@ describe('the unsynced report', () => {
     const text = await res.text();
     expect(text.endsWith('\r\n')).toBe(true);
     const records = parse(text, { columns: true, relax_column_count: false }) as Record<string, string>[];
-    const json = (await jdoe('GET', '/reports/linked')).body.rows;
+    const json = (await answer(jdoe.reports[':view'].$get({ param: { view: 'linked' } }))).body.rows;
     expect(records.length).toBe(json.length);
     expect(records.some((r) => r.Company === tricky)).toBe(true);
     const row = records.find((r) => r.Subscription === oxford.sub.id)!;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTenant } from '../../../db/queries/tenants.ts';
 import { pinnedDayClock } from '../../../server/clock.ts';
 import { runTenantArrears } from '../../../server/jobs/arrears.ts';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { allowEverythingUnattended, saveSettings } from '../../helpers/mapped.ts';
 import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
@@ -47,29 +47,38 @@ describe('Sophos Central usage', () => {
   it('maps one product to an existing ConnectWise product, adds another as a new one, and maps the tenant', async () => {
     const t = tenant();
     const cw = world().cw.companies.find((c) => c.name === t.name)!;
-    expect((await jdoe('POST', '/company-mappings', { distributorCompanyId: t.id, cwCompanyId: cw.id })).status).toBe(
-      201,
-    );
+    expect(
+      (await answer(jdoe['company-mappings'].$post({ json: { distributorCompanyId: t.id, cwCompanyId: cw.id } })))
+        .status,
+    ).toBe(201);
     const existing = world().cw.catalog.find((i) => i.identifier === 'SOPHOS-IXA')!;
-    const bound = await jdoe('POST', '/product-mappings', {
-      distributorProductId: 'central-usage',
-      subProduct: ixa,
-      cwCatalogItemId: existing.id,
-    });
+    const bound = await answer(
+      jdoe['product-mappings'].$post({
+        json: {
+          distributorProductId: 'central-usage',
+          subProduct: ixa,
+          cwCatalogItemId: existing.id,
+        },
+      }),
+    );
     expect(bound.status, JSON.stringify(bound.body)).toBe(201);
     const setup = world().cw;
-    const added = await jdoe('POST', '/catalog-items', {
-      distributorProductId: 'central-usage',
-      subProduct: email,
-      identifier: 'SOPHOS-CEMA',
-      description: 'Sophos Central Email Advanced',
-      customerDescription: 'Email security, per mailbox',
-      priceCents: 275,
-      costCents: 140,
-      subcategoryId: setup.subcategories[0]!.id,
-      typeId: setup.productTypes[0]!.id,
-      productClass: 'Service',
-    });
+    const added = await answer(
+      jdoe['catalog-items'].$post({
+        json: {
+          distributorProductId: 'central-usage',
+          subProduct: email,
+          identifier: 'SOPHOS-CEMA',
+          description: 'Sophos Central Email Advanced',
+          customerDescription: 'Email security, per mailbox',
+          priceCents: 275,
+          costCents: 140,
+          subcategoryId: setup.subcategories[0]!.id,
+          typeId: setup.productTypes[0]!.id,
+          productClass: 'Service',
+        },
+      }),
+    );
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     emailMapping = added.body.mapping.id;
     expect(world().cw.catalog.some((i) => i.identifier === 'SOPHOS-CEMA')).toBe(true);
@@ -81,14 +90,15 @@ describe('Sophos Central usage', () => {
         a.billingCycle.name === 'Monthly',
     )!;
     agreementId = agreement.id;
-    expect((await jdoe('PUT', '/service-mappings', { subscriptionId: t.id, cwAgreementId: agreement.id })).status).toBe(
-      200,
-    );
+    expect(
+      (await answer(jdoe['service-mappings'].$put({ json: { subscriptionId: t.id, cwAgreementId: agreement.id } })))
+        .status,
+    ).toBe(200);
   });
 
   it('plans one line per product at October’s count and the ConnectWise product’s price', async () => {
     const t = tenant();
-    const res = await jdoe('GET', `/subscriptions/${t.id}/usage-plan`);
+    const res = await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: t.id }, query: {} }));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const { plan } = res.body;
     expect(plan.option).toBe('multi-products');
@@ -111,7 +121,13 @@ describe('Sophos Central usage', () => {
 
   it('writes nothing for a product whose sync is off, and the month once when it is on; a second run writes nothing', async () => {
     const t = tenant();
-    expect((await jdoe('PUT', `/product-mappings/${emailMapping}/usage-sync`, { on: false })).status).toBe(200);
+    expect(
+      (
+        await answer(
+          jdoe['product-mappings'][':id']['usage-sync'].$put({ param: { id: emailMapping }, json: { on: false } }),
+        )
+      ).status,
+    ).toBe(200);
     await allowEverythingUnattended(jdoe);
     await saveSettings(jdoe, {
       autoSync: true,
@@ -124,7 +140,13 @@ describe('Sophos Central usage', () => {
     expect(first.outcome, JSON.stringify(first)).toBe('succeeded');
     expect(lines(agreementId).map((a) => a.product.identifier)).toEqual(['SOPHOS-IXA']);
 
-    expect((await jdoe('PUT', `/product-mappings/${emailMapping}/usage-sync`, { on: true })).status).toBe(200);
+    expect(
+      (
+        await answer(
+          jdoe['product-mappings'][':id']['usage-sync'].$put({ param: { id: emailMapping }, json: { on: true } }),
+        )
+      ).status,
+    ).toBe(200);
     const second = await run();
     expect(second.writes).toBe(1);
     expect(
@@ -139,7 +161,7 @@ describe('Sophos Central usage', () => {
   });
 
   it('reports the firewall licence no tenant is assigned, and bills it to nobody', async () => {
-    const res = await jdoe('GET', `/subscriptions/${tenant().id}/usage-plan`);
+    const res = await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: tenant().id }, query: {} }));
     expect(res.body.plan.notes).toContain(
       '1 × Xstream Protection XGS 2100 Monthly is assigned to no tenant, so it is billed to nobody: assign the licence to its customer in Sophos Central.',
     );
@@ -159,18 +181,24 @@ describe('Sophos Central usage', () => {
     const second = usageTenants[1]!;
     const cw = world().cw.companies.find((c) => c.name === second.name)!;
     expect(
-      (await jdoe('POST', '/company-mappings', { distributorCompanyId: second.id, cwCompanyId: cw.id })).status,
+      (await answer(jdoe['company-mappings'].$post({ json: { distributorCompanyId: second.id, cwCompanyId: cw.id } })))
+        .status,
     ).toBe(201);
     const agreement = world().cw.agreements.find(
       (a) => a.company.id === cw.id && !a.cancelledFlag && a.billingCycle.name === 'Monthly',
     )!;
     expect(
-      (await jdoe('PUT', '/service-mappings', { subscriptionId: second.id, cwAgreementId: agreement.id })).status,
+      (
+        await answer(
+          jdoe['service-mappings'].$put({ json: { subscriptionId: second.id, cwAgreementId: agreement.id } }),
+        )
+      ).status,
     ).toBe(200);
     const october = world().sophos.usage.filter((u) => u.year === 2026 && u.month === 10);
     expect(october.length).toBeGreaterThan(6);
     for (const t of [tenant(), second]) {
-      const plan = (await jdoe('GET', `/subscriptions/${t.id}/usage-plan`)).body.plan;
+      const plan = (await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: t.id }, query: {} }))).body
+        .plan;
       const mine = october.filter((u) => u.accountId === t.id && [ixa, email].includes(u.productDescription));
       // The bill is billableQuantity; what the endpoints reported (actualQuantity) is not.
       expect(mine.some((u) => u.actualQuantity !== u.billableQuantity)).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runTenantSync } from '../../../server/jobs/run.ts';
-import { signedIn } from '../../helpers/api.ts';
+import { answer, signedIn } from '../../helpers/api.ts';
 import { allowEverythingUnattended } from '../../helpers/mapped.ts';
 import { setFaults } from '../../helpers/sandbox.ts';
 import { startStack } from '../../helpers/stack.ts';
@@ -30,13 +30,17 @@ describe('every surface gives the same answer', () => {
                 a.billingCycle.name === 'Monthly',
             );
           if (!cw || !agreement) continue;
-          await jdoe('POST', '/company-mappings', { distributorCompanyId: p.id, cwCompanyId: cw.id });
+          await answer(jdoe['company-mappings'].$post({ json: { distributorCompanyId: p.id, cwCompanyId: cw.id } }));
           for (const s of w.pax8.subscriptions.filter((x) => x.companyId === p.id && x.billingTerm === 'Monthly')) {
             const product = w.pax8.products.find((x) => x.id === s.productId)!;
             const item = w.cw.catalog.find((i) => i.identifier === product.sku && i.productClass !== 'Bundle');
             if (!item) continue;
-            await jdoe('POST', '/product-mappings', { distributorProductId: product.id, cwCatalogItemId: item.id });
-            const res = await jdoe('PUT', '/service-mappings', { subscriptionId: s.id, cwAgreementId: agreement.id });
+            await answer(
+              jdoe['product-mappings'].$post({ json: { distributorProductId: product.id, cwCatalogItemId: item.id } }),
+            );
+            const res = await answer(
+              jdoe['service-mappings'].$put({ json: { subscriptionId: s.id, cwAgreementId: agreement.id } }),
+            );
             if (res.status === 200) mapped.push({ subId: s.id, cwCompanyId: cw.id, agreementId: agreement.id });
           }
         }
@@ -55,12 +59,15 @@ describe('every surface gives the same answer', () => {
 
         const report = new Map<string, string>();
         for (const view of ['linked', 'unlinked'] as const)
-          for (const r of (await jdoe('GET', `/reports/${view}`)).body.rows) report.set(r.subscriptionId, r.state);
+          for (const r of (await answer(jdoe.reports[':view'].$get({ param: { view } }))).body.rows)
+            report.set(r.subscriptionId, r.state);
         const states = new Set<string>();
         for (const m of mapped) {
-          const tab = await jdoe('GET', `/companies/${m.cwCompanyId}/tab`);
+          const tab = await answer(
+            jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(m.cwCompanyId) } }),
+          );
           const row = tab.body.subscriptions.find((s) => s.id === m.subId)!;
-          const pod = await jdoe('GET', `/agreements/${m.agreementId}/unsynced`);
+          const pod = await answer(jdoe.agreements[':id'].unsynced.$get({ param: { id: String(m.agreementId) } }));
           const onPod = pod.body.rows.find((r) => r.subscriptionId === m.subId);
           expect({ id: m.subId, tab: row.state }).toEqual({ id: m.subId, tab: report.get(m.subId) });
           expect({ id: m.subId, pod: onPod?.state ?? 'in-sync' }).toEqual({ id: m.subId, pod: row.state });

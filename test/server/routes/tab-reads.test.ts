@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { type Mapped, mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 
@@ -24,11 +24,13 @@ describe('history reused between looks', () => {
   afterAll(async () => stack?.close());
 
   const podChanges = async () =>
-    (await jdoe('GET', `/agreements/${m.agreement.id}/unsynced`)).body.rows.find(
+    (await answer(jdoe.agreements[':id'].unsynced.$get({ param: { id: String(m.agreement.id) } }))).body.rows.find(
       (r: { subscriptionId: string }) => r.subscriptionId === m.sub.id,
     )?.changes;
   const reviewChanges = async () =>
-    okPlan((await jdoe('GET', `/subscriptions/${m.sub.id}/plan`)).body.plan).operations.map((o) => o.title);
+    okPlan(
+      (await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }))).body.plan,
+    ).operations.map((o) => o.title);
 
   it('plans in the pod what the review plans, before and after the distributor changes the seats', async () => {
     expect((await podChanges())!.map((c: { title: string }) => c.title)).toEqual(await reviewChanges());

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { answer, type Call, type Caller, signedIn } from '../../helpers/api.ts';
 import { mapSubscription } from '../../helpers/mapped.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 import { B_ONLY, insertTenant, rowsOf, type SeededIds, SHARED, seedTenantRows } from '../../helpers/tenant-rows.ts';
@@ -30,37 +30,80 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 describe("another tenant's ids", () => {
-  const calls: [string, () => ReturnType<Caller>][] = [
-    ['impact of its company mapping', () => jdoe('GET', `/company-mappings/${b[B_ONLY.sub]}/impact`)],
-    ['unbinding its company', () => jdoe('DELETE', `/company-mappings/${b[B_ONLY.sub]}`)],
+  const calls: [string, () => Promise<Call>][] = [
+    [
+      'impact of its company mapping',
+      () => answer(jdoe['company-mappings'][':id'].impact.$get({ param: { id: String(b[B_ONLY.sub]) } })),
+    ],
+    [
+      'unbinding its company',
+      () => answer(jdoe['company-mappings'][':id'].$delete({ param: { id: String(b[B_ONLY.sub]) } })),
+    ],
     [
       'its default agreement',
-      () => jdoe('PUT', `/company-mappings/${b[B_ONLY.sub]}/default-agreement`, { agreementId: SHARED.agreement }),
+      () =>
+        answer(
+          jdoe['company-mappings'][':id']['default-agreement'].$put({
+            param: { id: String(b[B_ONLY.sub]) },
+            json: { agreementId: SHARED.agreement },
+          }),
+        ),
     ],
-    ['unbinding its product', () => jdoe('DELETE', `/product-mappings/${b[`product:${B_ONLY.product}`]}`)],
-    ['retrying its operation', () => jdoe('POST', `/operations/${B_ONLY.op}/retry`)],
-    ['planning its subscription', () => jdoe('GET', `/subscriptions/${B_ONLY.sub}/plan`)],
+    [
+      'unbinding its product',
+      () => answer(jdoe['product-mappings'][':id'].$delete({ param: { id: String(b[`product:${B_ONLY.product}`]) } })),
+    ],
+    ['retrying its operation', () => answer(jdoe.operations[':key'].retry.$post({ param: { key: B_ONLY.op } }))],
+    [
+      'planning its subscription',
+      () => answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: B_ONLY.sub }, query: {} })),
+    ],
     [
       'confirming a plan for its subscription',
-      () => jdoe('POST', '/plans/confirm', { subscriptionId: B_ONLY.sub, basis: 'x', recurring: 'update', edits: {} }),
+      () =>
+        answer(
+          jdoe.plans.confirm.$post({
+            json: { subscriptionId: B_ONLY.sub, basis: 'x', recurring: 'update', edits: {} },
+          }),
+        ),
     ],
-    ['hiding its subscription', () => jdoe('POST', `/subscriptions/${B_ONLY.sub}/ignore`, {})],
-    ['showing its subscription again', () => jdoe('DELETE', `/subscriptions/${B_ONLY.sub}/ignore`)],
+    [
+      'hiding its subscription',
+      () => answer(jdoe.subscriptions[':id'].ignore.$post({ param: { id: B_ONLY.sub }, json: {} })),
+    ],
+    [
+      'showing its subscription again',
+      () => answer(jdoe.subscriptions[':id'].ignore.$delete({ param: { id: B_ONLY.sub } })),
+    ],
     [
       'mapping its subscription',
-      () => jdoe('PUT', '/service-mappings', { subscriptionId: B_ONLY.sub, cwAgreementId: SHARED.agreement }),
+      () =>
+        answer(
+          jdoe['service-mappings'].$put({ json: { subscriptionId: B_ONLY.sub, cwAgreementId: SHARED.agreement } }),
+        ),
     ],
-    ['unmapping its subscription', () => jdoe('DELETE', `/service-mappings/${B_ONLY.sub}`)],
+    [
+      'unmapping its subscription',
+      () => answer(jdoe['service-mappings'][':subscriptionId'].$delete({ param: { subscriptionId: B_ONLY.sub } })),
+    ],
     [
       'binding its distributor company',
-      () => jdoe('POST', '/company-mappings', { distributorCompanyId: B_ONLY.company, cwCompanyId: 19300 }),
+      () =>
+        answer(jdoe['company-mappings'].$post({ json: { distributorCompanyId: B_ONLY.company, cwCompanyId: 19300 } })),
     ],
     [
       'binding its distributor product',
-      () => jdoe('POST', '/product-mappings', { distributorProductId: B_ONLY.product, cwCatalogItemId: 1 }),
+      () =>
+        answer(jdoe['product-mappings'].$post({ json: { distributorProductId: B_ONLY.product, cwCatalogItemId: 1 } })),
     ],
-    ['confirming its file import', () => jdoe('POST', `/imports/${b[`import:${B_ONLY.sub}`]}/confirm`)],
-    ['discarding its file import', () => jdoe('POST', `/imports/${b[`import:${B_ONLY.sub}`]}/discard`)],
+    [
+      'confirming its file import',
+      () => answer(jdoe.imports[':id'].confirm.$post({ param: { id: String(b[`import:${B_ONLY.sub}`]) } })),
+    ],
+    [
+      'discarding its file import',
+      () => answer(jdoe.imports[':id'].discard.$post({ param: { id: String(b[`import:${B_ONLY.sub}`]) } })),
+    ],
   ];
 
   for (const [name, call] of calls) {
@@ -72,17 +115,17 @@ describe("another tenant's ids", () => {
   }
 
   it('lists none of its rows', async () => {
-    const log = await jdoe('GET', '/adjustments');
+    const log = await answer(jdoe.adjustments.$get({ query: {} }));
     expect(log.body.some((l) => l.actorName === 'B')).toBe(false);
-    expect(JSON.stringify((await jdoe('GET', '/imports')).body)).not.toContain('B.csv');
-    expect(JSON.stringify((await jdoe('GET', '/import-profiles')).body)).not.toContain(`p-B-${B_ONLY.sub}`);
-    const runs = await jdoe('GET', '/sync/runs');
+    expect(JSON.stringify((await answer(jdoe.imports.$get())).body)).not.toContain('B.csv');
+    expect(JSON.stringify((await answer(jdoe['import-profiles'].$get())).body)).not.toContain(`p-B-${B_ONLY.sub}`);
+    const runs = await answer(jdoe.sync.runs.$get());
     expect(runs.body.some((r) => r.actor === 'B')).toBe(false);
     for (const view of ['unsynced', 'linked', 'unlinked'] as const) {
-      const report = await jdoe('GET', `/reports/${view}`);
+      const report = await answer(jdoe.reports[':view'].$get({ param: { view } }));
       expect(report.body.rows.some((r) => r.companyName === 'Company B')).toBe(false);
     }
-    const settings = await jdoe('GET', '/settings');
+    const settings = await answer(jdoe.settings.$get());
     expect(settings.body.schedule).not.toBe('5 5 * * *');
     expect(await rowsOf(stack.database.db, B)).toEqual(before);
   });

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productMappings } from '../../../db/schema.ts';
 import { runTenantArrears } from '../../../server/jobs/arrears.ts';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { saveSettings } from '../../helpers/mapped.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
 import { mapUsage, PROOFPOINT_TIERS, usageLines } from '../../helpers/usage.ts';
@@ -32,9 +32,18 @@ describe('values the arrears run bills with', () => {
 
   it("refuses a Technician's markup, usage settings and sync switch, naming the right, and stores nothing", async () => {
     const tries = [
-      await amarkov('PUT', `/product-mappings/${pp.topId}/markup`, { markupBp: 100_000 }),
-      await amarkov('PUT', `/subscriptions/${pp.sub.id}/usage-settings`, { markupBp: -10_000, thresholdCents: 1 }),
-      await amarkov('PUT', `/product-mappings/${pp.topId}/usage-sync`, { on: false }),
+      await answer(
+        amarkov['product-mappings'][':id'].markup.$put({ param: { id: pp.topId }, json: { markupBp: 100_000 } }),
+      ),
+      await answer(
+        amarkov.subscriptions[':id']['usage-settings'].$put({
+          param: { id: pp.sub.id },
+          json: { markupBp: -10_000, thresholdCents: 1 },
+        }),
+      ),
+      await answer(
+        amarkov['product-mappings'][':id']['usage-sync'].$put({ param: { id: pp.topId }, json: { on: false } }),
+      ),
     ];
     for (const res of tries) {
       expect(res.status).toBe(403);
@@ -42,7 +51,10 @@ describe('values the arrears run bills with', () => {
     }
     const [binding] = await stack.database.db.select().from(productMappings).where(eq(productMappings.id, pp.topId));
     expect([binding!.markupBp, binding!.usageSync]).toEqual([null, true]);
-    expect((await jdoe('GET', `/subscriptions/${pp.sub.id}/usage-plan`)).body.settings).toMatchObject({
+    expect(
+      (await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: pp.sub.id }, query: {} }))).body
+        .settings,
+    ).toMatchObject({
       markupBp: null,
       thresholdCents: null,
     });
@@ -66,12 +78,21 @@ describe('values the arrears run bills with', () => {
     const before = lines().map((a) => ({ ...a }));
     expect(await arrears()).toMatchObject({ writes: 0, needsReview: 1 });
     expect(lines()).toEqual(before);
-    const review = await jdoe('GET', `/subscriptions/${pp.sub.id}/usage-plan`);
+    const review = await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: pp.sub.id }, query: {} }));
     expect(review.body.unapproved).toMatch(/^the markup of .* was saved without the settings right/);
 
-    expect((await jdoe('PUT', `/product-mappings/${pp.topId}/markup`, { markupBp: 2_000 })).status).toBe(200);
-    expect((await jdoe('GET', `/subscriptions/${pp.sub.id}/usage-plan`)).body.unapproved).toBeNull();
-    const history = (await jdoe('GET', '/settings/history')).body as {
+    expect(
+      (
+        await answer(
+          jdoe['product-mappings'][':id'].markup.$put({ param: { id: pp.topId }, json: { markupBp: 2_000 } }),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: pp.sub.id }, query: {} }))).body
+        .unapproved,
+    ).toBeNull();
+    const history = (await answer(jdoe.settings.history.$get())).body as {
       subject: string;
       changedBy: string;
       before: unknown;
@@ -98,22 +119,34 @@ describe('values the arrears run bills with', () => {
   });
 
   it('a Technician bills her own review as herself; an option she chooses is kept unapproved, named in the review, and the history says who', async () => {
-    const review = (await amarkov('GET', `/subscriptions/${pp.sub.id}/usage-plan?option=usage-summary`)).body;
-    const confirmed = await amarkov('POST', '/usage-plans/confirm', {
-      subscriptionId: pp.sub.id,
-      option: 'usage-summary',
-      basis: review.plan.basis,
-    });
+    const review = (
+      await answer(
+        amarkov.subscriptions[':id']['usage-plan'].$get({
+          param: { id: pp.sub.id },
+          query: { option: 'usage-summary' },
+        }),
+      )
+    ).body;
+    const confirmed = await answer(
+      amarkov['usage-plans'].confirm.$post({
+        json: {
+          subscriptionId: pp.sub.id,
+          option: 'usage-summary',
+          basis: review.plan.basis,
+        },
+      }),
+    );
     expect(confirmed.status).toBe(200);
     const ends = stack.sandboxes.cw.control.log.filter((e) => e.method === 'PATCH' && e.actor === 'amarkov');
     expect(ends.length).toBeGreaterThan(0);
-    const after = (await jdoe('GET', `/subscriptions/${pp.sub.id}/usage-plan`)).body;
+    const after = (await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: pp.sub.id }, query: {} })))
+      .body;
     expect(after.plan.option).toBe('usage-summary');
     expect(after.unapproved).toMatch(
       /^the usage settings of .* were saved by Alex Markov .* without the settings right/,
     );
     expect(await arrears()).toMatchObject({ writes: 0, needsReview: 0 });
-    const history = (await jdoe('GET', '/settings/history')).body as {
+    const history = (await answer(jdoe.settings.history.$get())).body as {
       subject: string;
       changedBy: string;
       after: unknown;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTenantArrears } from '../../../server/jobs/arrears.ts';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import type { UsageOption } from '../../../shared/schemas/usage.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { saveSettings } from '../../helpers/mapped.ts';
 import { setFaults } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
@@ -36,14 +37,16 @@ describe('usage after the first answer', () => {
           ),
       )
       .at(n)!.name;
-  const plan = async (id: string, option: string) => {
-    const res = await jdoe('GET', `/subscriptions/${id}/usage-plan?option=${option}`);
+  const plan = async (id: string, option: UsageOption) => {
+    const res = await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id }, query: { option } }));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body;
   };
-  const confirm = async (id: string, option: string) => {
+  const confirm = async (id: string, option: UsageOption) => {
     const review = await plan(id, option);
-    const res = await jdoe('POST', '/usage-plans/confirm', { subscriptionId: id, option, basis: review.plan.basis });
+    const res = await answer(
+      jdoe['usage-plans'].confirm.$post({ json: { subscriptionId: id, option, basis: review.plan.basis } }),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body.outcomes as { state: string; error: string | null }[];
   };
@@ -128,9 +131,16 @@ describe('usage after the first answer', () => {
 
     it('Flat Rate: the price stays the member’s, the cost follows the recount', async () => {
       const pp = await mapUsage(stack, jdoe, 'Franks Flower Shop', spareCw(1), 'PPT-ESS-USAGE');
-      expect((await jdoe('PUT', `/subscriptions/${pp.sub.id}/usage-settings`, { flatPriceCents: 25_000 })).status).toBe(
-        200,
-      );
+      expect(
+        (
+          await answer(
+            jdoe.subscriptions[':id']['usage-settings'].$put({
+              param: { id: pp.sub.id },
+              json: { flatPriceCents: 25_000 },
+            }),
+          )
+        ).status,
+      ).toBe(200);
       await confirm(pp.sub.id, 'flat-rate');
       const line = () => usageLines(stack, pp.agreement.id)[0]!;
       const cost = line().unitCost;
@@ -198,9 +208,16 @@ describe('usage after the first answer', () => {
     const sub = usageSubOf('Franks Flower Shop');
     const [flat] = usageLines(stack, agreementOf(spareCw(1)).id);
     expect(flat!.cancelledDate).toBeNull();
-    expect((await jdoe('PUT', `/subscriptions/${sub.id}/usage-settings`, { option: 'usage-summary' })).status).toBe(
-      200,
-    );
+    expect(
+      (
+        await answer(
+          jdoe.subscriptions[':id']['usage-settings'].$put({
+            param: { id: sub.id },
+            json: { option: 'usage-summary' },
+          }),
+        )
+      ).status,
+    ).toBe(200);
     await saveSettings(jdoe, { unattendedKinds: ['usage'] });
     const message = 'cancelledDate cannot be set while the addition is on an open invoice.';
     await setFaults(stack.sandboxes.cw.url, {

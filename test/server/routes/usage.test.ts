@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productMappings } from '../../../db/schema.ts';
 import { type Clock, pinnedDayClock } from '../../../server/clock.ts';
 import { parseMicros } from '../../../shared/money.ts';
-import { type Caller, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, signedIn } from '../../helpers/api.ts';
 import { mapSubscription } from '../../helpers/mapped.ts';
 import { SANDBOX_TODAY } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
@@ -34,9 +34,19 @@ describe('usage and arrears', () => {
 
   let proofpoint: Awaited<ReturnType<typeof mapUsage>>;
 
+  /** Confirms Proofpoint's reviewed usage plan by its basis, billed as one line per product. */
+  const confirmProofpoint = (basis: string) =>
+    answer(
+      jdoe['usage-plans'].confirm.$post({
+        json: { subscriptionId: proofpoint.sub.id, option: 'multi-products', basis },
+      }),
+    );
+
   it('plans the guide’s figures to the cent with Multi Products, and skips an unbound sub-product saying why', async () => {
     proofpoint = await mapUsage('Oxford Senior Living', 'Oxford Senior Living', 'PPT-ESS-USAGE', PROOFPOINT_TIERS);
-    const res = await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`);
+    const res = await answer(
+      jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: proofpoint.sub.id }, query: {} }),
+    );
     expect(res.status).toBe(200);
     const { plan, period } = res.body;
     expect(period).toMatchObject({ month: '2026-10', final: true });
@@ -66,12 +76,10 @@ describe('usage and arrears', () => {
   });
 
   it('writes the lines once: confirming, then a second run, write nothing more', async () => {
-    const plan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`)).body.plan;
-    const res = await jdoe('POST', '/usage-plans/confirm', {
-      subscriptionId: proofpoint.sub.id,
-      option: 'multi-products',
-      basis: plan.basis,
-    });
+    const plan = (
+      await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: proofpoint.sub.id }, query: {} }))
+    ).body.plan;
+    const res = await confirmProofpoint(plan.basis);
     expect(res.status).toBe(200);
     expect(res.body.outcomes, JSON.stringify(res.body.outcomes)).toHaveLength(2);
     expect(
@@ -84,20 +92,14 @@ describe('usage and arrears', () => {
       [44, 3.25, 1.79, 'oxfordseniorliving.com - oxfordseniorliving.com - Proofpoint Business'],
     ]);
     // Confirming the same review again writes nothing: the keys are written.
-    const again = await jdoe('POST', '/usage-plans/confirm', {
-      subscriptionId: proofpoint.sub.id,
-      option: 'multi-products',
-      basis: plan.basis,
-    });
+    const again = await confirmProofpoint(plan.basis);
     expect(again.status).toBe(409);
-    const replan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`)).body.plan;
+    const replan = (
+      await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: proofpoint.sub.id }, query: {} }))
+    ).body.plan;
     expect(replan.operations).toEqual([]);
     expect(replan.rows.filter((r) => r.status !== 'Skipped').map((r) => r.status)).toEqual(['Unchanged', 'Unchanged']);
-    const second = await jdoe('POST', '/usage-plans/confirm', {
-      subscriptionId: proofpoint.sub.id,
-      option: 'multi-products',
-      basis: replan.basis,
-    });
+    const second = await confirmProofpoint(replan.basis);
     expect(second.body.outcomes).toEqual([]);
     expect(own(proofpoint.agreement.id)).toHaveLength(2);
   });
@@ -115,13 +117,11 @@ describe('usage and arrears', () => {
     });
     expect(res0.status).toBe(200);
     const before = own(proofpoint.agreement.id).map((a) => ({ ...a }));
-    const plan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`)).body.plan;
+    const plan = (
+      await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: proofpoint.sub.id }, query: {} }))
+    ).body.plan;
     expect(plan.operations.map((o) => [o.type, o.after.quantity])).toEqual([['update-recurring', 46]]);
-    const res = await jdoe('POST', '/usage-plans/confirm', {
-      subscriptionId: proofpoint.sub.id,
-      option: 'multi-products',
-      basis: plan.basis,
-    });
+    const res = await confirmProofpoint(plan.basis);
     expect(
       res.body.outcomes.map((o) => o.state),
       JSON.stringify([res.body.outcomes, plan.operations]),
@@ -136,17 +136,15 @@ describe('usage and arrears', () => {
   it('writes nothing before the period is final, and says from when it is', async () => {
     day = '2026-11-03';
     try {
-      const res = await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`);
+      const res = await answer(
+        jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: proofpoint.sub.id }, query: {} }),
+      );
       expect(res.body.plan).toMatchObject({
         status: 'waiting',
         operations: [],
         reason: "October 2026's usage is final from 11/04/2026; nothing is written before then.",
       });
-      const confirm = await jdoe('POST', '/usage-plans/confirm', {
-        subscriptionId: proofpoint.sub.id,
-        option: 'multi-products',
-        basis: res.body.plan.basis,
-      });
+      const confirm = await confirmProofpoint(res.body.plan.basis);
       expect(confirm.status).toBe(409);
       expect(confirm.body.message).toMatch(/final from 11\/04\/2026/);
     } finally {
@@ -156,51 +154,93 @@ describe('usage and arrears', () => {
 
   it('skips a sub-product whose sync is off, holds a product whose sync is off, and unbinding turns it off until bound again', async () => {
     const business = proofpoint.bound['Proofpoint Essentials - Business']!;
-    expect((await jdoe('PUT', `/product-mappings/${business}/usage-sync`, { on: false })).status).toBe(200);
-    let plan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`)).body.plan;
+    expect(
+      (
+        await answer(
+          jdoe['product-mappings'][':id']['usage-sync'].$put({ param: { id: business }, json: { on: false } }),
+        )
+      ).status,
+    ).toBe(200);
+    let plan = (
+      await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: proofpoint.sub.id }, query: {} }))
+    ).body.plan;
     expect(plan.rows.find((r) => r.name.endsWith('Business'))?.status).toBe('Skipped');
     // Nothing is written for it, and the line it billed before is left as it is, not ended.
     expect(plan.operations).toEqual([]);
     expect(plan.rows.find((r) => r.name.endsWith('Business'))?.reason).toMatch(
       /Its line \(addition \d+\) is left as it is/,
     );
-    expect((await jdoe('PUT', `/product-mappings/${business}/usage-sync`, { on: true })).status).toBe(200);
+    expect(
+      (
+        await answer(
+          jdoe['product-mappings'][':id']['usage-sync'].$put({ param: { id: business }, json: { on: true } }),
+        )
+      ).status,
+    ).toBe(200);
 
-    expect((await jdoe('PUT', `/product-mappings/${proofpoint.topId}/usage-sync`, { on: false })).status).toBe(200);
-    plan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`)).body.plan;
+    expect(
+      (
+        await answer(
+          jdoe['product-mappings'][':id']['usage-sync'].$put({ param: { id: proofpoint.topId }, json: { on: false } }),
+        )
+      ).status,
+    ).toBe(200);
+    plan = (await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: proofpoint.sub.id }, query: {} })))
+      .body.plan;
     expect(plan).toMatchObject({ status: 'blocked', operations: [] });
     expect(plan.reason).toMatch(/Usage sync is off for Proofpoint Essentials/);
 
     // On again, then unbound: unbinding turns it off by itself.
-    expect((await jdoe('PUT', `/product-mappings/${proofpoint.topId}/usage-sync`, { on: true })).status).toBe(200);
-    expect((await jdoe('DELETE', `/product-mappings/${proofpoint.topId}`)).status).toBe(200);
+    expect(
+      (
+        await answer(
+          jdoe['product-mappings'][':id']['usage-sync'].$put({ param: { id: proofpoint.topId }, json: { on: true } }),
+        )
+      ).status,
+    ).toBe(200);
+    expect((await answer(jdoe['product-mappings'][':id'].$delete({ param: { id: proofpoint.topId } }))).status).toBe(
+      200,
+    );
     const [stored] = await stack.database.db
       .select()
       .from(productMappings)
       .where(eq(productMappings.id, proofpoint.topId));
     expect(stored).toMatchObject({ status: 'unmapped', usageSync: false });
-    const switched = await jdoe('PUT', `/product-mappings/${proofpoint.topId}/usage-sync`, { on: true });
+    const switched = await answer(
+      jdoe['product-mappings'][':id']['usage-sync'].$put({ param: { id: proofpoint.topId }, json: { on: true } }),
+    );
     expect(switched.status).toBe(409);
-    const products = (await jdoe('GET', '/products')).body.rows;
+    const products = (await answer(jdoe.products.$get())).body.rows;
     expect(products.find((r) => r.distributorProductId === proofpoint.product.id && r.subProduct === '')).toMatchObject(
       {
         status: 'unmapped',
         usageSync: false,
       },
     );
-    const rebound = await jdoe('POST', '/product-mappings', {
-      distributorProductId: proofpoint.product.id,
-      cwCatalogItemId: item('PPT-ESS-USAGE').id,
-    });
+    const rebound = await answer(
+      jdoe['product-mappings'].$post({
+        json: {
+          distributorProductId: proofpoint.product.id,
+          cwCatalogItemId: item('PPT-ESS-USAGE').id,
+        },
+      }),
+    );
     expect(rebound.body.usageSync).toBe(true);
-    plan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan`)).body.plan;
+    plan = (await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: proofpoint.sub.id }, query: {} })))
+      .body.plan;
     expect(plan.status).toBe('ok');
   });
 
   it('bills an Azure month as one line whose price is the marked-up total, to the cent', async () => {
     const azure = await mapUsage('Gibson, Pott, and York LLC', 'Gibson Pott & York', 'MST-AZR-PLAN');
-    expect((await jdoe('PUT', `/product-mappings/${azure.topId}/markup`, { markupBp: 1500 })).status).toBe(200);
-    const res = await jdoe('GET', `/subscriptions/${azure.sub.id}/usage-plan`);
+    expect(
+      (
+        await answer(
+          jdoe['product-mappings'][':id'].markup.$put({ param: { id: azure.topId }, json: { markupBp: 1500 } }),
+        )
+      ).status,
+    ).toBe(200);
+    const res = await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: azure.sub.id }, query: {} }));
     const { plan } = res.body;
     expect(plan.option).toBe('usage-summary');
     const summary = world().pax8.usageSummaries.find((u) => u.subscriptionId === azure.sub.id)!;
@@ -225,28 +265,44 @@ describe('usage and arrears', () => {
     const panel = res.body.panel[0]!;
     expect(panel.projectedCents).toBe(Math.round((panel.currentCents * 30) / 21));
     for (const l of october) expect(after.invoiceDescription).toContain(l.productName);
-    const confirm = await jdoe('POST', '/usage-plans/confirm', {
-      subscriptionId: azure.sub.id,
-      option: 'usage-summary',
-      basis: plan.basis,
-    });
+    const confirm = await answer(
+      jdoe['usage-plans'].confirm.$post({
+        json: {
+          subscriptionId: azure.sub.id,
+          option: 'usage-summary',
+          basis: plan.basis,
+        },
+      }),
+    );
     expect(confirm.body.outcomes.map((o) => o.state)).toEqual(['confirmed']);
     const line = own(azure.agreement.id)[0]!;
     expect(Math.round(line.unitPrice * 100)).toBe(expected);
-    expect((await jdoe('GET', `/subscriptions/${azure.sub.id}/usage-plan`)).body.plan.operations).toEqual([]);
+    expect(
+      (await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: azure.sub.id }, query: {} }))).body.plan
+        .operations,
+    ).toEqual([]);
   });
 
   it('keeps a member’s option, flat price and threshold, and refuses a bad one naming the field', async () => {
     const id = proofpoint.sub.id;
-    const bad = await jdoe('PUT', `/subscriptions/${id}/usage-settings`, { flatPriceCents: -5 });
+    const bad = await answer(
+      jdoe.subscriptions[':id']['usage-settings'].$put({ param: { id }, json: { flatPriceCents: -5 } }),
+    );
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/flat price cannot be negative/);
-    const saved = await jdoe('PUT', `/subscriptions/${id}/usage-settings`, {
-      thresholdCents: 10_000,
-      flatPriceCents: 25_000,
-    });
+    const saved = await answer(
+      jdoe.subscriptions[':id']['usage-settings'].$put({
+        param: { id },
+        json: {
+          thresholdCents: 10_000,
+          flatPriceCents: 25_000,
+        },
+      }),
+    );
     expect(saved.status).toBe(200);
-    const flat = (await jdoe('GET', `/subscriptions/${id}/usage-plan?option=flat-rate`)).body;
+    const flat = (
+      await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id }, query: { option: 'flat-rate' } }))
+    ).body;
     expect(flat.plan.rows.find((r) => r.status === 'Creating')).toMatchObject({
       quantity: 1,
       total: { cents: 25_000 },
@@ -257,64 +313,92 @@ describe('usage and arrears', () => {
 
   it('edits the bound catalog item in ConnectWise as the member, and a member whose role cannot is told so', async () => {
     const target = item('PPT-ESS-BUSINESS');
-    const got = await jdoe('GET', `/catalog-items/${target.id}`);
+    const got = await answer(jdoe['catalog-items'][':id'].$get({ param: { id: String(target.id) } }));
     expect(got.body).toMatchObject({ description: 'Proofpoint Essentials Email Security (Business)', priceCents: 325 });
-    const res = await jdoe('PATCH', `/catalog-items/${target.id}`, {
-      description: 'Email Security - Business',
-      customerDescription: got.body.customerDescription,
-      priceCents: 350,
-      costCents: 179,
-    });
+    const res = await answer(
+      jdoe['catalog-items'][':id'].$patch({
+        param: { id: String(target.id) },
+        json: {
+          description: 'Email Security - Business',
+          customerDescription: got.body.customerDescription,
+          priceCents: 350,
+          costCents: 179,
+        },
+      }),
+    );
     expect(res.body.changed).toEqual(['description', 'price']);
     expect(target).toMatchObject({ description: 'Email Security - Business', price: 3.5, cost: 1.79 });
     expect(target._info.updatedBy).toBe('jdoe');
     const tech = await signedIn(stack, 'amarkov');
-    const refused = await tech('PATCH', `/catalog-items/${target.id}`, { ...got.body, description: 'x' });
+    const refused = await answer(
+      tech['catalog-items'][':id'].$patch({
+        param: { id: String(target.id) },
+        json: { ...got.body, description: 'x' },
+      }),
+    );
     expect(refused.status).toBe(403);
     const unbound = world().cw.catalog.find((i) => i.identifier === 'M365-ONBOARD-BUNDLE')!;
-    expect((await jdoe('GET', `/catalog-items/${unbound.id}`)).status).toBe(404);
+    expect((await answer(jdoe['catalog-items'][':id'].$get({ param: { id: String(unbound.id) } }))).status).toBe(404);
   });
 
   it('one honest state: unbilled usage waits for a person, a change is out of sync, and a billed month is in sync and off the report', async () => {
-    const pod = () => jdoe('GET', `/agreements/${proofpoint.agreement.id}/unsynced`);
+    const pod = () => answer(jdoe.agreements[':id'].unsynced.$get({ param: { id: String(proofpoint.agreement.id) } }));
     const reported = async () =>
-      (await jdoe('GET', '/reports/unsynced')).body.rows.find((r) => r.subscriptionId === proofpoint.sub.id);
+      (await answer(jdoe.reports[':view'].$get({ param: { view: 'unsynced' } }))).body.rows.find(
+        (r) => r.subscriptionId === proofpoint.sub.id,
+      );
     // The threshold set above would hold this month for a person on its own.
-    await jdoe('PUT', `/subscriptions/${proofpoint.sub.id}/usage-settings`, { thresholdCents: null });
-    let answer = (await pod()).body;
+    await answer(
+      jdoe.subscriptions[':id']['usage-settings'].$put({
+        param: { id: proofpoint.sub.id },
+        json: { thresholdCents: null },
+      }),
+    );
+    let seen = (await pod()).body;
     // Beginner and Professional have usage no line bills: that is money, so a person looks.
-    let row = answer.rows.find((r) => r.subscriptionId === proofpoint.sub.id);
+    let row = seen.rows.find((r) => r.subscriptionId === proofpoint.sub.id);
     expect(row).toMatchObject({ state: 'needs-review' });
     expect(row?.reason).toMatch(/Proofpoint Beginner: Proofpoint Essentials - Beginner is not bound/);
     expect(await reported()).toMatchObject({ arrears: true, state: 'needs-review', usagePeriod: '2026-10' });
 
     for (const tier of ['Beginner', 'Professional'])
-      await jdoe('POST', '/product-mappings', {
-        distributorProductId: proofpoint.product.id,
-        subProduct: `Proofpoint Essentials - ${tier}`,
-        cwCatalogItemId: item(`PPT-ESS-${tier.toUpperCase()}`).id,
-      });
-    answer = (await pod()).body;
-    row = answer.rows.find((r) => r.subscriptionId === proofpoint.sub.id);
+      await answer(
+        jdoe['product-mappings'].$post({
+          json: {
+            distributorProductId: proofpoint.product.id,
+            subProduct: `Proofpoint Essentials - ${tier}`,
+            cwCatalogItemId: item(`PPT-ESS-${tier.toUpperCase()}`).id,
+          },
+        }),
+      );
+    seen = (await pod()).body;
+    row = seen.rows.find((r) => r.subscriptionId === proofpoint.sub.id);
     expect(row?.state, row?.reason ?? '').toBe('out-of-sync');
     expect(row?.reason).toMatch(/Create oxfordseniorliving\.com - oxfordseniorliving\.com - Proofpoint Beginner/);
-    const plan = (await jdoe('GET', `/subscriptions/${proofpoint.sub.id}/usage-plan?option=multi-products`)).body.plan;
+    const plan = (
+      await answer(
+        jdoe.subscriptions[':id']['usage-plan'].$get({
+          param: { id: proofpoint.sub.id },
+          query: { option: 'multi-products' },
+        }),
+      )
+    ).body.plan;
     const added = plan.operations.reduce((n, o) => n + o.after.totalPrice.cents, 0);
     expect(row?.monthlyDifference).toBe(added);
-    await jdoe('POST', '/usage-plans/confirm', {
-      subscriptionId: proofpoint.sub.id,
-      option: 'multi-products',
-      basis: plan.basis,
-    });
+    await confirmProofpoint(plan.basis);
 
-    answer = (await pod()).body;
-    expect(answer.rows.find((r) => r.subscriptionId === proofpoint.sub.id)).toBeUndefined();
-    expect(answer.usage.find((u) => u.subscriptionId === proofpoint.sub.id)).toMatchObject({
+    seen = (await pod()).body;
+    expect(seen.rows.find((r) => r.subscriptionId === proofpoint.sub.id)).toBeUndefined();
+    expect(seen.usage.find((u) => u.subscriptionId === proofpoint.sub.id)).toMatchObject({
       state: 'in-sync',
       month: { period: '2026-10', final: true, totalCents: plan.totalCents, changeCents: 0 },
     });
     expect(await reported()).toBeUndefined();
-    const tab = (await jdoe('GET', `/companies/${proofpoint.agreement.company.id}/tab`)).body;
+    const tab = (
+      await answer(
+        jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(proofpoint.agreement.company.id) } }),
+      )
+    ).body;
     expect(tab.subscriptions.find((r) => r.id === proofpoint.sub.id)).toMatchObject({
       state: 'in-sync',
       usageMonth: { period: '2026-10', totalCents: plan.totalCents },
@@ -323,10 +407,12 @@ describe('usage and arrears', () => {
 
   it('refuses a seat subscription, saying it is billed by seat, and stores no usage settings for it', async () => {
     const seat = await mapSubscription(stack, jdoe, 'Ace Chemical Processing Plant');
-    const plan = await jdoe('GET', `/subscriptions/${seat.sub.id}/usage-plan`);
+    const plan = await answer(jdoe.subscriptions[':id']['usage-plan'].$get({ param: { id: seat.sub.id }, query: {} }));
     expect(plan.status).toBe(409);
     expect(plan.body.details.reason).toBe('not_usage');
-    const saved = await jdoe('PUT', `/subscriptions/${seat.sub.id}/usage-settings`, { thresholdCents: 100 });
+    const saved = await answer(
+      jdoe.subscriptions[':id']['usage-settings'].$put({ param: { id: seat.sub.id }, json: { thresholdCents: 100 } }),
+    );
     expect(saved.status).toBe(409);
     expect(saved.body.message).toMatch(/billed by seat/);
   });

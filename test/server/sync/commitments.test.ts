@@ -4,7 +4,7 @@ import { customerIdOf } from '../../../server/distributors/ion/transform.ts';
 import { SYNC_QUEUE } from '../../../server/jobs/engine.ts';
 import { addIonCommitmentScenarios, type IonCommitmentScenarios } from '../../../server/sandbox/ion/commitments.ts';
 import type { CommitmentScenarios } from '../../../server/sandbox/pax8/commitments.ts';
-import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { oxfordCommitments } from '../../helpers/commitments.ts';
 import { jobReaches } from '../../helpers/jobs.ts';
 import { billByHand, openMonthlyAgreement, saveSettings } from '../../helpers/mapped.ts';
@@ -31,12 +31,14 @@ describe('commitments', () => {
     // ConnectWise bills fewer seats than two of them hold: a person lowered the lines.
     ({ nce, agreementId } = await oxfordCommitments(stack, jdoe, { insideWindow: 15, pastWindow: 8, renewing: 5 }));
     // The agreement pod checks what is billed here, as a person opening it would.
-    expect((await jdoe('GET', `/agreements/${agreementId}/unsynced`)).status).toBe(200);
+    expect((await answer(jdoe.agreements[':id'].unsynced.$get({ param: { id: String(agreementId) } }))).status).toBe(
+      200,
+    );
   });
   afterAll(async () => stack?.close());
 
   it('lists the one inside its window first, with its deadline in the tenant zone and the money at stake', async () => {
-    const list = (await jdoe('GET', '/commitments')).body;
+    const list = (await answer(jdoe.commitments.$get())).body;
     expect(list).toMatchObject({ timeZone: 'America/Chicago', horizonHours: 72, renewalNoticeDays: 30 });
     expect(list.closingSoon.rows.map((r) => r.subscriptionId)).toEqual([nce.insideWindow.id]);
     expect(list.closingSoon.rows[0]!.position).toMatchObject({
@@ -56,7 +58,7 @@ describe('commitments', () => {
 
   it('shows every commitment on the company tab with its term and window, billed in full or not', async () => {
     const cw = stack.sandboxes.world.cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
-    const tab = (await jdoe('GET', `/companies/${cw.id}/tab`)).body;
+    const tab = (await answer(jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(cw.id) } }))).body;
     const of = (id: string) => tab.subscriptions.find((r) => r.id === id)?.commitment;
     expect(of(nce.insideWindow.id)).toMatchObject({ term: '1-Year', state: 'reducible', unbilledSeats: 5 });
     expect(of(nce.renewing.id)).toMatchObject({
@@ -68,32 +70,36 @@ describe('commitments', () => {
   });
 
   it('shows the one past its window as committed, its cost carried to the end of the term', async () => {
-    const { committed } = (await jdoe('GET', '/commitments')).body;
+    const { committed } = (await answer(jdoe.commitments.$get())).body;
     expect(committed.rows.map((r) => [r.subscriptionId, r.position.state, r.position.endsOn])).toEqual([
       [nce.pastWindow.id, 'committed', '2027-11-13'],
     ]);
     // 2 seats × $36.00 × 12 = $864.00.
     expect(committed.atStakeCents).toBe(86_400);
     // The month's picture carries it as leakage of its own: $72.00 a month, $864.00 to the term's end.
-    const picture = (await jdoe('GET', '/month-picture?period=2026-10')).body;
+    const picture = (await answer(jdoe['month-picture'].$get({ query: { period: '2026-10' } }))).body;
     expect(picture.committed).toEqual({ subscriptions: 1, monthlyCents: 7_200, toTermEndCents: 86_400 });
   });
 
   it('lists the renewal within thirty days with the moment a change must be made by', async () => {
-    const { renewals } = (await jdoe('GET', '/commitments')).body;
+    const { renewals } = (await answer(jdoe.commitments.$get())).body;
     expect(
       renewals.rows.map((r) => [r.subscriptionId, r.position.renewsOn, r.position.changeBy, r.position.cwSeats]),
     ).toEqual([[nce.renewing.id, '2026-12-12', '2026-12-12T00:00:00.000-06:00', 5]]);
   });
 
   it('puts all three in the digest once, each with its deadline and money', async () => {
-    const sent = await jdoe('POST', '/notifications/test', {
-      cadence: 'daily',
-      recipients: ['billing@sandbox-msp.example'],
-      events: ['commitments', 'renewals'],
-      ticket: { enabled: false, boardId: null, companyId: null },
-      subject: 'Action needed in {PSAConnector}: {ItemCount} items on {Date}',
-    });
+    const sent = await answer(
+      jdoe.notifications.test.$post({
+        json: {
+          cadence: 'daily',
+          recipients: ['billing@sandbox-msp.example'],
+          events: ['commitments', 'renewals'],
+          ticket: { enabled: false, boardId: null, companyId: null },
+          subject: 'Action needed in {PSAConnector}: {ItemCount} items on {Date}',
+        },
+      }),
+    );
     expect(sent.status, JSON.stringify(sent.body)).toBe(200);
     const text = stack.sandboxes.mail.messages.at(-1)!.text;
     const [inside, past, renewing] = [nce.insideWindow, nce.pastWindow, nce.renewing].map((s) => s.productName);
@@ -114,7 +120,7 @@ describe('commitments', () => {
       timeZone: 'America/Chicago',
       rules: { commitmentHorizonHours: 24, renewalNoticeDays: 10 },
     });
-    const list = (await jdoe('GET', '/commitments')).body;
+    const list = (await answer(jdoe.commitments.$get())).body;
     expect(list.closingSoon.rows).toEqual([]);
     expect(list.reducible.rows.map((r) => r.subscriptionId)).toEqual([nce.insideWindow.id]);
     expect(list.renewals.rows).toEqual([]);
@@ -143,30 +149,40 @@ describe('commitments', () => {
       jobReaches(stack.jobs.boss, (await stack.jobs.boss.send(SYNC_QUEUE, schedule.data, schedule.options))!);
     expect(await fire()).toMatchObject({ state: 'completed' });
     expect([seatsOf(nce.insideWindow), seatsOf(nce.pastWindow)]).toEqual([[15], [8]]);
-    const report = (await jdoe('GET', '/reports/unsynced')).body.rows;
+    const report = (await answer(jdoe.reports[':view'].$get({ param: { view: 'unsynced' } }))).body.rows;
     const reasonOf = (id: string) => report.find((r: { subscriptionId: string }) => r.subscriptionId === id)?.reason;
     expect(reasonOf(nce.insideWindow.id)).toMatch(
       /^A commitment decision: ConnectWise bills 15 of its 20 committed seats, lowered by a person\. Bill the committed seats .* or absorb the cost/,
     );
 
     // Absorbed, with a reason: recorded like a waiver, and the next run leaves it in sync.
-    const past = okPlan((await jdoe('GET', `/subscriptions/${nce.pastWindow.id}/plan`)).body.plan);
+    const past = okPlan(
+      (await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: nce.pastWindow.id }, query: {} }))).body.plan,
+    );
     for (const op of past.operations)
       expect(
         (
-          await jdoe('POST', `/operations/${encodeURIComponent(op.key)}/waive`, {
-            reason: 'Customer gave two seats back',
-          })
+          await answer(
+            jdoe.operations[':key'].waive.$post({
+              param: { key: encodeURIComponent(op.key) },
+              json: {
+                reason: 'Customer gave two seats back',
+              },
+            }),
+          )
         ).status,
       ).toBe(200);
     // Billed: the member confirms the committed seats.
-    const inside = okPlan((await jdoe('GET', `/subscriptions/${nce.insideWindow.id}/plan`)).body.plan);
+    const inside = okPlan(
+      (await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: nce.insideWindow.id }, query: {} }))).body.plan,
+    );
     expect(
-      (await jdoe('POST', '/plans/confirm', { subscriptionId: nce.insideWindow.id, basis: inside.basis })).status,
+      (await answer(jdoe.plans.confirm.$post({ json: { subscriptionId: nce.insideWindow.id, basis: inside.basis } })))
+        .status,
     ).toBe(200);
     expect(await fire()).toMatchObject({ state: 'completed' });
     expect([seatsOf(nce.insideWindow)[0], seatsOf(nce.pastWindow)]).toEqual([20, [8]]);
-    const after = (await jdoe('GET', '/reports/unsynced')).body.rows.map(
+    const after = (await answer(jdoe.reports[':view'].$get({ param: { view: 'unsynced' } }))).body.rows.map(
       (r: { subscriptionId: string }) => r.subscriptionId,
     );
     expect(after).not.toContain(nce.pastWindow.id);
@@ -175,8 +191,10 @@ describe('commitments', () => {
   it('counts every seat unbilled once the ConnectWise company goes inactive', async () => {
     const cw = stack.sandboxes.world.cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
     cw.status = { id: 2, name: 'Inactive' };
-    expect((await jdoe('GET', `/agreements/${agreementId}/unsynced`)).status).toBe(200);
-    const { committed } = (await jdoe('GET', '/commitments')).body;
+    expect((await answer(jdoe.agreements[':id'].unsynced.$get({ param: { id: String(agreementId) } }))).status).toBe(
+      200,
+    );
+    const { committed } = (await answer(jdoe.commitments.$get())).body;
     const renewing = committed.rows.find((r) => r.subscriptionId === nce.renewing.id)!;
     expect(renewing.position).toMatchObject({ cwSeats: 0, unbilledSeats: 5 });
     expect(renewing.position.why).toMatch(/its company is inactive in ConnectWise$/);
@@ -199,8 +217,13 @@ describe("StreamOne Ion's commitments", () => {
     const cw = world.cw.companies.find((c) => c.name === 'Oxford Senior Living')!;
     const agreement = openMonthlyAgreement(stack, cw.id);
     expect(
-      (await ion('POST', '/company-mappings', { distributorCompanyId: customerIdOf(customer)!, cwCompanyId: cw.id }))
-        .status,
+      (
+        await answer(
+          ion['company-mappings'].$post({
+            json: { distributorCompanyId: customerIdOf(customer)!, cwCompanyId: cw.id },
+          }),
+        )
+      ).status,
     ).toBe(201);
     const onAgreement = new Set(
       world.cw.additions.filter((a) => a.agreementId === agreement.id).map((a) => a.product.id),
@@ -217,12 +240,17 @@ describe("StreamOne Ion's commitments", () => {
       const item = free[i]!;
       const productId = `${sub.ccpProductId}:${sub.ccpSkuId}`;
       expect(
-        (await ion('POST', '/product-mappings', { distributorProductId: productId, cwCatalogItemId: item.id })).status,
+        (
+          await answer(
+            ion['product-mappings'].$post({ json: { distributorProductId: productId, cwCatalogItemId: item.id } }),
+          )
+        ).status,
       ).toBe(201);
       const id = `${sub.customerId}-${sub.id}`;
-      expect((await ion('PUT', '/service-mappings', { subscriptionId: id, cwAgreementId: agreement.id })).status).toBe(
-        200,
-      );
+      expect(
+        (await answer(ion['service-mappings'].$put({ json: { subscriptionId: id, cwAgreementId: agreement.id } })))
+          .status,
+      ).toBe(200);
       billByHand(stack, {
         id: 97_000 + i,
         agreementId: agreement.id,
@@ -232,12 +260,14 @@ describe("StreamOne Ion's commitments", () => {
         cost: sub.cost,
       });
     }
-    expect((await ion('GET', `/agreements/${agreement.id}/unsynced`)).status).toBe(200);
+    expect((await answer(ion.agreements[':id'].unsynced.$get({ param: { id: String(agreement.id) } }))).status).toBe(
+      200,
+    );
   });
   afterAll(async () => stack?.close());
 
   it("lists each with Ion's own deadline, the money at stake, and the renewal", async () => {
-    const list = (await ion('GET', '/commitments')).body;
+    const list = (await answer(ion.commitments.$get())).body;
     const key = (s: { customerId: string; id: string }) => `${s.customerId}-${s.id}`;
     const inside = list.closingSoon.rows.find((r) => r.subscriptionId === key(nce.insideWindow))!;
     expect(inside.position).toMatchObject({

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { syncOperations } from '../../../db/schema.ts';
 import { sleep } from '../../../server/http/retry.ts';
-import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY, setFaults } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
@@ -40,16 +40,20 @@ beforeEach(async () => setFaults(stack.hostUrl, { rules: [] }));
 describe('a write in flight', () => {
   it('an answer slower than the lease keeps a create in flight; a second confirmation then sends nothing', async () => {
     const m = setBilling(stack, await mapSubscription(stack, jdoe, 'Oxford Senior Living'), null, [['2026-08-01', 3]]);
-    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     const [create] = okPlan(review.body.plan).operations;
     expect(create!.type).toBe('create-recurring');
     // The answer takes 6 s: the writer renews its 5 s claim while it waits.
     await setFaults(stack.hostUrl, { rules: [{ method: 'POST', path: '/additions$', latencyMs: 6_000 }] });
     const before = await posts();
-    const first = jdoe('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    const first = answer(
+      jdoe.plans.confirm.$post({ json: { subscriptionId: m.sub.id, basis: review.body.plan.basis } }),
+    );
     await sleep(LEASE_MS + 500);
     expect(withMarker(create!.marker)).toHaveLength(0);
-    const second = await jdoe('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    const second = await answer(
+      jdoe.plans.confirm.$post({ json: { subscriptionId: m.sub.id, basis: review.body.plan.basis } }),
+    );
     expect(second.status).toBe(200);
     expect(second.body.outcomes.map((o) => o.state)).toEqual(['in-progress']);
     const done = await first;
@@ -72,7 +76,7 @@ async function confirmWithUncheckableOutcome(
   marker: string,
 ) {
   await setFaults(s.hostUrl, { rules: [{ method: 'POST', path: '/additions$', timeoutAfterCommit: 1 }] });
-  const pending = call('POST', '/plans/confirm', { subscriptionId, basis });
+  const pending = answer(call.plans.confirm.$post({ json: { subscriptionId, basis } }));
   while (!s.sandboxes.world.cw.additions.some((a) => a.serialNumber === marker)) await sleep(20);
   await setFaults(s.hostUrl, { rules: [{ method: 'GET', path: '/additions$', status500: 1_000 }] });
   return pending;
@@ -94,7 +98,7 @@ describe('an outcome that could not be checked', () => {
     const m = setBilling(fast, await mapSubscription(fast, call, 'Granite Auto Group, P.C.'), null, [
       ['2026-08-01', 2],
     ]);
-    const review = await call('GET', `/subscriptions/${m.sub.id}/plan`);
+    const review = await answer(call.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     const [create] = okPlan(review.body.plan).operations;
     const confirmed = await confirmWithUncheckableOutcome(fast, call, m.sub.id, review.body.plan.basis, create!.marker);
     expect(confirmed.body.outcomes[0]).toMatchObject({ state: 'unknown' });
@@ -103,19 +107,19 @@ describe('an outcome that could not be checked', () => {
     expect(inConnectWise()).toHaveLength(1);
 
     // The Log says it is being checked, and does not offer Retry.
-    const log = await call('GET', '/adjustments');
+    const log = await answer(call.adjustments.$get({ query: {} }));
     const entry = log.body.find((l) => l.operationKey === create!.key)!;
     expect(entry).toMatchObject({ outcome: 'unknown', opState: 'unknown', retryable: false });
 
     // Pressed anyway: refused while ConnectWise cannot be checked, and nothing is sent.
-    const refused = await call('POST', `/operations/${create!.key}/retry`);
+    const refused = await answer(call.operations[':key'].retry.$post({ param: { key: String(create!.key) } }));
     expect(refused.status).toBe(409);
     expect(refused.body.details.reason).toBe('unchecked');
     expect(inConnectWise()).toHaveLength(1);
 
     // Once ConnectWise answers again, the retry finds its own write and adopts it.
     await setFaults(fast.hostUrl, { rules: [] });
-    const retried = await call('POST', `/operations/${create!.key}/retry`);
+    const retried = await answer(call.operations[':key'].retry.$post({ param: { key: String(create!.key) } }));
     expect(retried.body).toMatchObject({ state: 'adopted' });
     expect(inConnectWise()).toHaveLength(1);
     const [row] = await fast.database.db.select().from(syncOperations).where(eq(syncOperations.opKey, create!.key));
@@ -129,7 +133,7 @@ describe('an outcome that could not be checked', () => {
       null,
       [['2026-08-01', 2]],
     );
-    const review = await call('GET', `/subscriptions/${m.sub.id}/plan`);
+    const review = await answer(call.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     const [create] = okPlan(review.body.plan).operations;
     const confirmed = await confirmWithUncheckableOutcome(fast, call, m.sub.id, review.body.plan.basis, create!.marker);
     expect(confirmed.body.outcomes[0]).toMatchObject({ state: 'unknown' });
@@ -148,29 +152,35 @@ describe('an outcome that could not be checked', () => {
     ]);
     const line = () =>
       fast.sandboxes.world.cw.additions.find((a) => a.agreementId === m.agreement.id && a.product.id === m.item.id)!;
-    const review = await call('GET', `/subscriptions/${m.sub.id}/plan`);
+    const review = await answer(call.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     const [update] = okPlan(review.body.plan).operations;
     expect(update!.type).toBe('update-recurring');
     await setFaults(fast.hostUrl, { rules: [{ method: 'PATCH', path: '/additions/', status500: 1 }] });
-    const refused = await call('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    const refused = await answer(
+      call.plans.confirm.$post({ json: { subscriptionId: m.sub.id, basis: review.body.plan.basis } }),
+    );
     expect(refused.body.outcomes[0]).toMatchObject({ state: 'failed' });
     expect(line().quantity).toBe(3);
 
     await setFaults(fast.hostUrl, { rules: [{ method: 'PATCH', path: '/additions/', timeoutAfterCommit: 1 }] });
-    const again = await call('GET', `/subscriptions/${m.sub.id}/plan`);
-    const applied = await call('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: again.body.plan.basis });
+    const again = await answer(call.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
+    const applied = await answer(
+      call.plans.confirm.$post({ json: { subscriptionId: m.sub.id, basis: again.body.plan.basis } }),
+    );
     expect(applied.body.outcomes[0]).toMatchObject({ state: 'adopted' });
     expect(line().quantity).toBe(4);
   });
 
   it('a quantity edited by hand between review and confirm makes the review stale: nothing is written', async () => {
     const m = setBilling(fast, await mapSubscription(fast, call, 'Arcadia Tech'), 3, [['2026-08-01', 5]]);
-    const review = await call('GET', `/subscriptions/${m.sub.id}/plan`);
+    const review = await answer(call.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     const line = fast.sandboxes.world.cw.additions.find(
       (a) => a.agreementId === m.agreement.id && a.product.id === m.item.id,
     )!;
     line.quantity = 4;
-    const confirmed = await call('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    const confirmed = await answer(
+      call.plans.confirm.$post({ json: { subscriptionId: m.sub.id, basis: review.body.plan.basis } }),
+    );
     expect(confirmed.status).toBe(409);
     expect(confirmed.body.details.reason).toBe('stale_plan');
     expect(line.quantity).toBe(4);

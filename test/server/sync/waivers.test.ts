@@ -4,7 +4,7 @@ import { subscriptionStatus, syncOperations } from '../../../db/schema.ts';
 import { pinnedDayClock } from '../../../server/clock.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
 import { formatCents } from '../../../shared/money.ts';
-import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
+import { answer, type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { allowEverythingUnattended, mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY, SANDBOX_TODAY, setFaults } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
@@ -41,22 +41,30 @@ describe('waiving', () => {
       ['2026-08-01', 3],
       ['2026-11-08', 5],
     ]);
-    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     const prorate = okPlan(review.body.plan).operations.find((o) => o.type === 'create-prorate')!;
     // Leaving a change out is a waiver: without a reason it is refused, by field, and nothing is written.
-    const unexplained = await jdoe('POST', '/plans/confirm', {
-      subscriptionId: m.sub.id,
-      basis: review.body.plan.basis,
-      edits: { [prorate.key]: { include: false } },
-    });
+    const unexplained = await answer(
+      jdoe.plans.confirm.$post({
+        json: {
+          subscriptionId: m.sub.id,
+          basis: review.body.plan.basis,
+          edits: { [prorate.key]: { include: false } },
+        },
+      }),
+    );
     expect(unexplained.status).toBe(400);
     expect(unexplained.body.details.fields[0]!.field).toMatch(/reason$/);
     expect(unexplained.body.details.fields[0]!.message).toMatch(/^say why it is left out/);
-    const confirmed = await jdoe('POST', '/plans/confirm', {
-      subscriptionId: m.sub.id,
-      basis: review.body.plan.basis,
-      edits: { [prorate.key]: { include: false, reason: 'Agreed with the customer: no charge for November.' } },
-    });
+    const confirmed = await answer(
+      jdoe.plans.confirm.$post({
+        json: {
+          subscriptionId: m.sub.id,
+          basis: review.body.plan.basis,
+          edits: { [prorate.key]: { include: false, reason: 'Agreed with the customer: no charge for November.' } },
+        },
+      }),
+    );
     expect(confirmed.body.outcomes.map((o) => o.state)).toEqual(['waived', 'confirmed']);
     // The result names the waiver and what it would have billed.
     expect(confirmed.body.outcomes[0]).toMatchObject({
@@ -73,7 +81,9 @@ describe('waiving', () => {
       waivedReason: 'Agreed with the customer: no charge for November.',
     });
 
-    const again = okPlan((await jdoe('GET', `/subscriptions/${m.sub.id}/plan`)).body.plan);
+    const again = okPlan(
+      (await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }))).body.plan,
+    );
     expect(again.operations).toEqual([]);
     expect(again.waived).toEqual([
       expect.objectContaining({ key: prorate.key, by: 'Jane Doe', title: 'Creating prorated addition' }),
@@ -81,7 +91,7 @@ describe('waiving', () => {
     await run();
     expect(world().cw.additions.filter((a) => a.serialNumber === prorate.marker)).toEqual([]);
     expect((await stateOf(m.sub.id)).state).toBe('in-sync');
-    const log = (await jdoe('GET', '/adjustments')).body.find(
+    const log = (await answer(jdoe.adjustments.$get({ query: {} }))).body.find(
       (l) => l.action === 'operation.waive' && l.operationKey === prorate.key,
     );
     // The Log shows the waiver's amount and reason, not dashes.
@@ -94,10 +104,10 @@ describe('waiving', () => {
       ['2026-08-01', 2],
       ['2026-11-10', 4],
     ]);
-    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     const prorate = okPlan(review.body.plan).operations.find((o) => o.type === 'create-prorate')!;
     await setFaults(stack.hostUrl, { rules: [{ method: 'POST', path: '/additions$', status500: 1_000 }] });
-    await jdoe('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    await answer(jdoe.plans.confirm.$post({ json: { subscriptionId: m.sub.id, basis: review.body.plan.basis } }));
     await setFaults(stack.hostUrl, { rules: [] });
     await run();
     // The run sends it again by itself (the 500 was transient); make it refused for good instead.
@@ -108,14 +118,19 @@ describe('waiving', () => {
       ['2026-08-01', 1],
       ['2026-11-12', 2],
     ]);
-    const r2 = await jdoe('GET', `/subscriptions/${n.sub.id}/plan`);
+    const r2 = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: n.sub.id }, query: {} }));
     const p2 = okPlan(r2.body.plan).operations.find((o) => o.type === 'create-prorate')!;
     await setFaults(stack.hostUrl, { rules: [{ method: 'POST', path: '/additions$', status500: 1_000 }] });
-    await jdoe('POST', '/plans/confirm', { subscriptionId: n.sub.id, basis: r2.body.plan.basis });
+    await answer(jdoe.plans.confirm.$post({ json: { subscriptionId: n.sub.id, basis: r2.body.plan.basis } }));
     await run();
     expect((await stateOf(n.sub.id)).state).not.toBe('in-sync');
     expect((await stateOf(n.sub.id)).reason).toMatch(/Creating prorated addition/);
-    const waived = await jdoe('POST', `/operations/${p2.key}/waive`, { reason: 'Billed by hand on invoice 1042.' });
+    const waived = await answer(
+      jdoe.operations[':key'].waive.$post({
+        param: { key: String(p2.key) },
+        json: { reason: 'Billed by hand on invoice 1042.' },
+      }),
+    );
     expect(waived.body).toMatchObject({ state: 'waived', waivedBy: 'Jane Doe' });
     await setFaults(stack.hostUrl, { rules: [] });
     await run();
@@ -128,7 +143,9 @@ describe('waiving', () => {
       .select()
       .from(syncOperations)
       .where(eq(syncOperations.state, 'confirmed'));
-    const res = await jdoe('POST', `/operations/${written!.opKey}/waive`, { reason: 'no' });
+    const res = await answer(
+      jdoe.operations[':key'].waive.$post({ param: { key: written!.opKey }, json: { reason: 'no' } }),
+    );
     expect(res.status).toBe(409);
     expect(res.body.details.reason).toBe('not_waivable');
   });
@@ -140,10 +157,10 @@ describe('owed from earlier, in the review', () => {
       ['2026-08-01', 10],
       ['2026-11-09', 12],
     ]);
-    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     const prorate = okPlan(review.body.plan).operations.find((o) => o.type === 'create-prorate')!;
     await setFaults(stack.hostUrl, { rules: [{ method: 'POST', path: '/additions$', status500: 1_000 }] });
-    await jdoe('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    await answer(jdoe.plans.confirm.$post({ json: { subscriptionId: m.sub.id, basis: review.body.plan.basis } }));
     await setFaults(stack.hostUrl, { rules: [] });
     // Two months on, with January invoiced: the planner no longer produces November's prorate.
     const agreement = world().cw.agreements.find((a) => a.id === m.agreement.id)!;
@@ -153,13 +170,17 @@ describe('owed from earlier, in the review', () => {
     try {
       // A session is for the day it was made in: sign in again on the later day.
       const jdoeLater = await signedIn(stack, 'jdoe');
-      const later = await jdoeLater('GET', `/subscriptions/${m.sub.id}/plan`);
+      const later = await answer(jdoeLater.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
       expect(okPlan(later.body.plan).operations.map((o) => o.key)).not.toContain(prorate.key);
       expect(later.body.carried).toEqual([expect.objectContaining({ key: prorate.key, state: 'failed' })]);
-      const confirmed = await jdoeLater('POST', '/plans/confirm', {
-        subscriptionId: m.sub.id,
-        basis: later.body.plan.basis,
-      });
+      const confirmed = await answer(
+        jdoeLater.plans.confirm.$post({
+          json: {
+            subscriptionId: m.sub.id,
+            basis: later.body.plan.basis,
+          },
+        }),
+      );
       expect(confirmed.body.outcomes.find((o) => o.key === prorate.key)).toMatchObject({ state: 'confirmed' });
       const [line] = world().cw.additions.filter((a) => a.serialNumber === prorate.marker);
       expect(line!.effectiveDate?.slice(0, 10)).toBe('2027-02-01');
@@ -182,7 +203,9 @@ describe('a first sync on an agreement invoiced ahead', () => {
     const name = names.filter((n) => world().pax8.companies.some((c) => c.name === n))[nth]!;
     const m = await mapSubscription(stack, jdoe, name);
     const agreement = ahead.find((a) => a.company.id === m.cwCompany.id)!;
-    const mapped = await jdoe('PUT', '/service-mappings', { subscriptionId: m.sub.id, cwAgreementId: agreement.id });
+    const mapped = await answer(
+      jdoe['service-mappings'].$put({ json: { subscriptionId: m.sub.id, cwAgreementId: agreement.id } }),
+    );
     expect(mapped.status).toBe(200);
     return { ...m, agreement };
   };
@@ -192,7 +215,7 @@ describe('a first sync on an agreement invoiced ahead', () => {
   it('offers December, invoiced without it, with the amount; left out, it is waived with the reason and never read as billed', async () => {
     const m = setBilling(stack, await mapAhead(0), null, [['2025-03-01', 50]]);
     const unit = Math.round(m.sub.price * 100);
-    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     const plan = okPlan(review.body.plan);
     const invoiced = plan.operations.find((o) => o.key.includes(':invoiced:'))!;
     expect(invoiced).toMatchObject({
@@ -200,11 +223,15 @@ describe('a first sync on an agreement invoiced ahead', () => {
       extraMonths: { from: '2026-12-01', months: 1 },
       after: { quantity: 50, effectiveDate: '2027-01-01', totalPrice: { cents: 50 * unit } },
     });
-    const confirmed = await jdoe('POST', '/plans/confirm', {
-      subscriptionId: m.sub.id,
-      basis: plan.basis,
-      edits: { [invoiced.key]: { include: false, reason: 'Billed on a manual invoice.' } },
-    });
+    const confirmed = await answer(
+      jdoe.plans.confirm.$post({
+        json: {
+          subscriptionId: m.sub.id,
+          basis: plan.basis,
+          edits: { [invoiced.key]: { include: false, reason: 'Billed on a manual invoice.' } },
+        },
+      }),
+    );
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.outcomes.find((o) => o.key === invoiced.key)).toMatchObject({
       state: 'waived',
@@ -212,7 +239,7 @@ describe('a first sync on an agreement invoiced ahead', () => {
     });
     // ConnectWise holds the recurring line only, from January.
     expect(linesOf(m).map((a) => [a.quantity, a.effectiveDate?.slice(0, 10)])).toEqual([[50, '2027-01-01']]);
-    const history = await jdoe('GET', `/subscriptions/${m.sub.id}/history`);
+    const history = await answer(jdoe.subscriptions[':id'].history.$get({ param: { id: m.sub.id } }));
     expect(history.body.invoicedMonths).toEqual([
       expect.objectContaining({
         status: 'waived',
@@ -220,7 +247,10 @@ describe('a first sync on an agreement invoiced ahead', () => {
         note: `December 2026: not billed: ${formatCents(50 * unit)}, waived by Jane Doe: Billed on a manual invoice.`,
       }),
     ]);
-    expect(okPlan((await jdoe('GET', `/subscriptions/${m.sub.id}/plan`)).body.plan).operations).toEqual([]);
+    expect(
+      okPlan((await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }))).body.plan)
+        .operations,
+    ).toEqual([]);
   });
 
   it('a run holds it for a person and the subscription is not in sync; confirmed, ConnectWise bills December once', async () => {
@@ -232,16 +262,22 @@ describe('a first sync on an agreement invoiced ahead', () => {
       reason: expect.stringContaining('Back-billing extra months is a decision for a person.'),
     });
     expect(linesOf(m).map((a) => a.quantity)).toEqual([40]);
-    const history = await jdoe('GET', `/subscriptions/${m.sub.id}/history`);
+    const history = await answer(jdoe.subscriptions[':id'].history.$get({ param: { id: m.sub.id } }));
     expect(history.body.invoicedMonths).toEqual([
       expect.objectContaining({ status: 'unbilled', note: expect.stringMatching(/^December 2026: invoiced without/) }),
     ]);
-    const review = okPlan((await jdoe('GET', `/subscriptions/${m.sub.id}/plan`)).body.plan);
-    const confirmed = await jdoe('POST', '/plans/confirm', {
-      subscriptionId: m.sub.id,
-      basis: review.basis,
-      edits: {},
-    });
+    const review = okPlan(
+      (await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }))).body.plan,
+    );
+    const confirmed = await answer(
+      jdoe.plans.confirm.$post({
+        json: {
+          subscriptionId: m.sub.id,
+          basis: review.basis,
+          edits: {},
+        },
+      }),
+    );
     expect(confirmed.body.outcomes.map((o) => o.state)).toEqual(['confirmed']);
     const extra = linesOf(m).find((a) => a.quantity === 40 && a.cancelledDate)!;
     expect([extra.unitPrice * 100, extra.effectiveDate?.slice(0, 10)]).toEqual([unit, '2027-01-01']);

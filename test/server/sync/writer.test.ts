@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adjustmentLog, syncOperations, syncRuns } from '../../../db/schema.ts';
 import { runTenantSync } from '../../../server/jobs/run.ts';
-import { type Caller, okPlan, signedIn } from '../../helpers/api.ts';
+import type { OperationEdit } from '../../../shared/schemas/plans.ts';
+import { answer, type Caller, okPlan, signedIn } from '../../helpers/api.ts';
 import { mapSubscription, setBilling } from '../../helpers/mapped.ts';
 import { FAST_RETRY, setFaults } from '../../helpers/sandbox.ts';
 import { type Stack, startStack } from '../../helpers/stack.ts';
@@ -41,7 +42,7 @@ describe('review and confirm', () => {
       (s) => s.id === world().pax8.subscriptions[0]!.id,
     );
     expect(m.sub.id).toBe(world().pax8.subscriptions[0]!.id);
-    const review = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     expect(review.status).toBe(200);
     const ops = okPlan(review.body.plan).operations;
     const prorate = ops.find((o) => o.type === 'create-prorate')!;
@@ -52,7 +53,9 @@ describe('review and confirm', () => {
     expect(prorate.after.effectiveDate).toBe('2026-12-01');
 
     const before = (await writes()).length;
-    const confirmed = await jdoe('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    const confirmed = await answer(
+      jdoe.plans.confirm.$post({ json: { subscriptionId: m.sub.id, basis: review.body.plan.basis } }),
+    );
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.outcomes.map((o) => o.state)).toEqual(ops.map(() => 'confirmed'));
     expect((await writes()).length - before).toBe(ops.length);
@@ -64,15 +67,19 @@ describe('review and confirm', () => {
 
     const log = await stack.database.db.select().from(adjustmentLog).where(eq(adjustmentLog.subscriptionId, m.sub.id));
     expect(log.every((l) => l.outcome === 'success' && l.actorName === 'Jane Doe' && l.operationKey)).toBe(true);
-    const tab = await jdoe('GET', `/companies/${m.cwCompany.id}/tab`);
+    const tab = await answer(
+      jdoe.companies[':cwCompanyId'].tab.$get({ param: { cwCompanyId: String(m.cwCompany.id) } }),
+    );
     expect(tab.body.subscriptions.find((s) => s.id === m.sub.id)!.state).toBe('in-sync');
 
     // Planning again finds nothing to do, and shows the prorate as synced.
-    const again = await jdoe('GET', `/subscriptions/${m.sub.id}/plan`);
+    const again = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: m.sub.id }, query: {} }));
     expect(okPlan(again.body.plan).operations).toEqual([]);
     expect(okPlan(again.body.plan).synced).toEqual([expect.objectContaining({ at: '2026-11-09', delta: 1 })]);
     // Confirming the old review again writes nothing: ConnectWise changed since.
-    const stale = await jdoe('POST', '/plans/confirm', { subscriptionId: m.sub.id, basis: review.body.plan.basis });
+    const stale = await answer(
+      jdoe.plans.confirm.$post({ json: { subscriptionId: m.sub.id, basis: review.body.plan.basis } }),
+    );
     expect(stale.status).toBe(409);
     expect(stale.body.details.reason).toBe('stale_plan');
   });
@@ -88,7 +95,7 @@ describe('review and confirm', () => {
     const target = mine ?? world().cw.additions.find((a) => a.serialNumber?.startsWith('p8s:'))!;
     target.quantity += 5;
     target._info = { lastUpdated: '2026-11-22T10:00:00Z', updatedBy: 'kpark' };
-    const review = await jdoe('GET', `/subscriptions/${oxford.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: oxford.id }, query: {} }));
     expect(review.body.drift).toEqual([
       expect.objectContaining({
         additionId: target.id,
@@ -100,14 +107,18 @@ describe('review and confirm', () => {
 
   it("refuses to move an existing addition's effective date, naming the field", async () => {
     const sc = await scenario('Ace Chemical Processing Plant', 10, [['2026-11-05', 12]]);
-    const review = await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: sc.sub.id }, query: {} }));
     const update = okPlan(review.body.plan).operations.find((o) => o.type === 'update-recurring')!;
     expect(update.effectiveDateEditable).toBe(false);
-    const res = await jdoe('POST', '/plans/confirm', {
-      subscriptionId: sc.sub.id,
-      basis: review.body.plan.basis,
-      edits: { [update.key]: { include: true, effectiveDate: '2027-01-01' } },
-    });
+    const res = await answer(
+      jdoe.plans.confirm.$post({
+        json: {
+          subscriptionId: sc.sub.id,
+          basis: review.body.plan.basis,
+          edits: { [update.key]: { include: true, effectiveDate: '2027-01-01' } },
+        },
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.details.fields[0]).toEqual({
       field: `edits.${update.key}.effectiveDate`,
@@ -131,9 +142,11 @@ async function scenario(companies: string | [pax8: string, cw: string], base: nu
   );
 }
 
-async function reviewAndConfirm(subscriptionId: string, edits: Record<string, unknown> = {}, caller = jdoe) {
-  const review = await caller('GET', `/subscriptions/${subscriptionId}/plan`);
-  const confirm = await caller('POST', '/plans/confirm', { subscriptionId, basis: review.body.plan.basis, edits });
+async function reviewAndConfirm(subscriptionId: string, edits: Record<string, OperationEdit> = {}, caller = jdoe) {
+  const review = await answer(caller.subscriptions[':id'].plan.$get({ param: { id: subscriptionId }, query: {} }));
+  const confirm = await answer(
+    caller.plans.confirm.$post({ json: { subscriptionId, basis: review.body.plan.basis, edits } }),
+  );
   return { review: review.body, confirm };
 }
 
@@ -146,12 +159,12 @@ describe('exactly once', () => {
       ['2026-11-10', 7],
     ]);
     const nross = await signedIn(stack, 'nross');
-    const review = await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: sc.sub.id }, query: {} }));
     expect(okPlan(review.body.plan).operations.length).toBe(3);
     const before = (await writes()).length;
     const [a, b] = await Promise.all([
-      jdoe('POST', '/plans/confirm', { subscriptionId: sc.sub.id, basis: review.body.plan.basis }),
-      nross('POST', '/plans/confirm', { subscriptionId: sc.sub.id, basis: review.body.plan.basis }),
+      answer(jdoe.plans.confirm.$post({ json: { subscriptionId: sc.sub.id, basis: review.body.plan.basis } })),
+      answer(nross.plans.confirm.$post({ json: { subscriptionId: sc.sub.id, basis: review.body.plan.basis } })),
     ]);
     expect((await writes()).length - before).toBe(3);
     expect(marked(sc.agreement.id).length).toBe(2);
@@ -213,35 +226,46 @@ describe('exactly once', () => {
     expect(states.filter((x: string) => x === 'confirmed').length).toBe(4);
     const failed = confirm.body.outcomes.find((o) => o.state === 'failed')!;
     expect(failed.error).toMatch(/can be retried safely/);
-    const log = await jdoe('GET', '/adjustments?outcome=unknown');
+    const log = await answer(jdoe.adjustments.$get({ query: { outcome: 'unknown' } }));
     const entry = log.body.find((l) => l.operationKey === failed.key);
     expect(entry).toMatchObject({
       retryable: true,
       actorName: 'Jane Doe',
       errorMessage: expect.stringMatching(/answered 500/),
     });
-    const retried = await jdoe('POST', `/operations/${encodeURIComponent(failed.key)}/retry`);
+    const retried = await answer(
+      jdoe.operations[':key'].retry.$post({ param: { key: encodeURIComponent(failed.key) } }),
+    );
     expect(retried.body.state).toBe('confirmed');
     expect(marked(sc.agreement.id).length).toBe(4);
     // The retry's entry names the company and product, as the first attempt's did.
-    const after = (await jdoe('GET', '/adjustments')).body.filter((l) => l.operationKey === failed.key);
+    const after = (await answer(jdoe.adjustments.$get({ query: {} }))).body.filter(
+      (l) => l.operationKey === failed.key,
+    );
     expect(after).toHaveLength(2);
     for (const l of after) expect([l.companyName, l.productName]).toEqual([entry!.companyName, entry!.productName]);
     expect(entry!.productName).toBe(sc.sub.productName);
-    expect(okPlan((await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`)).body.plan).operations).toEqual([]);
+    expect(
+      okPlan((await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: sc.sub.id }, query: {} }))).body.plan)
+        .operations,
+    ).toEqual([]);
   });
 
   it('a validation error is shown on the operation, and the others are written', async () => {
     const sc = await scenario('Meridian Auto Group LLC', 1, [['2026-11-06', 2]]);
-    const review = await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: sc.sub.id }, query: {} }));
     const prorate = okPlan(review.body.plan).operations.find((o) => o.type === 'create-prorate')!;
     // A non-prorating agreement invoiced through November refuses a mid-November effective date.
     world().cw.agreements.find((a) => a.id === sc.agreement.id)!.prorateFlag = false;
-    const confirm = await jdoe('POST', '/plans/confirm', {
-      subscriptionId: sc.sub.id,
-      basis: review.body.plan.basis,
-      edits: { [prorate.key]: { include: true, effectiveDate: '2026-11-15' } },
-    });
+    const confirm = await answer(
+      jdoe.plans.confirm.$post({
+        json: {
+          subscriptionId: sc.sub.id,
+          basis: review.body.plan.basis,
+          edits: { [prorate.key]: { include: true, effectiveDate: '2026-11-15' } },
+        },
+      }),
+    );
     const failed = confirm.body.outcomes.find((o) => o.key === prorate.key)!;
     expect(failed.state).toBe('failed');
     expect(failed.fields).toEqual([
@@ -252,19 +276,23 @@ describe('exactly once', () => {
 
   it('a write made just before a crash is adopted when the run resumes', async () => {
     const sc = await scenario('Granite Auto Group, P.C.', 3, [['2026-11-08', 4]]);
-    const review = await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`);
+    const review = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: sc.sub.id }, query: {} }));
     const prorate = okPlan(review.body.plan).operations.find((o) => o.type === 'create-prorate')!;
     // The crash: the prorate is persisted and claimed, ConnectWise applies it, the process dies.
-    await jdoe('POST', '/plans/confirm', {
-      subscriptionId: sc.sub.id,
-      basis: review.body.plan.basis,
-      edits: {
-        [okPlan(review.body.plan).operations.find((o) => o.type !== 'create-prorate')!.key]: {
-          include: false,
-          reason: 'Left for the crash to write',
+    await answer(
+      jdoe.plans.confirm.$post({
+        json: {
+          subscriptionId: sc.sub.id,
+          basis: review.body.plan.basis,
+          edits: {
+            [okPlan(review.body.plan).operations.find((o) => o.type !== 'create-prorate')!.key]: {
+              include: false,
+              reason: 'Left for the crash to write',
+            },
+          },
         },
-      },
-    });
+      }),
+    );
     const [row] = await stack.database.db.select().from(syncOperations).where(eq(syncOperations.opKey, prorate.key));
     await stack.database.db
       .update(syncOperations)
@@ -272,8 +300,8 @@ describe('exactly once', () => {
       .where(eq(syncOperations.id, row!.id));
     const count = marked(sc.agreement.id).length;
     // A member's confirmation of another plan leaves it to the run...
-    const again = await jdoe('GET', `/subscriptions/${sc.sub.id}/plan`);
-    await jdoe('POST', '/plans/confirm', { subscriptionId: sc.sub.id, basis: again.body.plan.basis });
+    const again = await answer(jdoe.subscriptions[':id'].plan.$get({ param: { id: sc.sub.id }, query: {} }));
+    await answer(jdoe.plans.confirm.$post({ json: { subscriptionId: sc.sub.id, basis: again.body.plan.basis } }));
     const [mid] = await stack.database.db.select().from(syncOperations).where(eq(syncOperations.opKey, prorate.key));
     expect(mid!.state).toBe('sending');
     // ...which re-reads it, finds it in ConnectWise and adopts it without writing it again.

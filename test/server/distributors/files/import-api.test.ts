@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedDayClock } from '../../../../server/clock.ts';
 import { markerPrefixOf } from '../../../../server/distributors/connection-key.ts';
 import { GENERIC_PROFILE } from '../../../../server/distributors/files/profile.ts';
-import { type Caller, okPlan, signedIn } from '../../../helpers/api.ts';
+import { answer, type Caller, okPlan, signedIn, upload } from '../../../helpers/api.ts';
 import { freeAgreementItem, saveSettings } from '../../../helpers/mapped.ts';
 import { type Stack, startStack } from '../../../helpers/stack.ts';
 
@@ -26,8 +26,8 @@ const corrected = () =>
       .replace(/,12\.50,5,Monthly,USD,1\r\n$/, ',12.50,7,Monthly,USD,1\r\n'),
   );
 
-const upload = (call: Caller, file: Buffer, fileName = 'G002297372.csv') =>
-  call('POST', `/imports/preview?fileName=${encodeURIComponent(fileName)}`, new Uint8Array(file));
+const previewOf = (call: Caller, file: Buffer, fileName = 'G002297372.csv') =>
+  answer(call.imports.preview.$post({ query: { fileName } }, upload(new Uint8Array(file))));
 
 /**
  * A source without an API: Microsoft's reconciliation file imported through the API, previewed
@@ -50,7 +50,7 @@ describe('a file source', () => {
   });
 
   it('is connected with a name and a profile, no credentials; an unknown profile is refused by field', async () => {
-    const form = await admin('GET', '/connections');
+    const form = await answer(admin.connections.$get());
     // A tenant may import from several sources: the form adds one.
     const kind = form.body.distributors.find((d) => d.kind === 'files:')!;
     expect(kind).toMatchObject({ addsSource: true, connected: false });
@@ -58,16 +58,24 @@ describe('a file source', () => {
       ['sourceName', false],
       ['profile', false],
     ]);
-    const unknown = await admin('PUT', '/connections', {
-      distributors: { files: { sourceName: 'Microsoft direct', profile: 'ingram' } },
-    });
+    const unknown = await answer(
+      admin.connections.$put({
+        json: {
+          distributors: { files: { sourceName: 'Microsoft direct', profile: 'ingram' } },
+        },
+      }),
+    );
     expect(unknown.status).toBe(400);
     expect(unknown.body.details.fields.map((f) => f.field)).toEqual(['files.profile']);
-    const ok = await admin('PUT', '/connections', {
-      distributors: { files: { sourceName: 'Microsoft direct', profile: 'microsoft' } },
-    });
+    const ok = await answer(
+      admin.connections.$put({
+        json: {
+          distributors: { files: { sourceName: 'Microsoft direct', profile: 'microsoft' } },
+        },
+      }),
+    );
     expect(ok.status).toBe(200);
-    const connected = await admin('GET', '/distributors');
+    const connected = await answer(admin.distributors.$get({ query: {} }));
     expect(connected.body.connected.map((d) => [d.kind, d.displayName])).toContainEqual([
       MICROSOFT_DIRECT,
       'Microsoft direct',
@@ -79,7 +87,7 @@ describe('a file source', () => {
     lines[1] = lines[1]!.replace(',11/1/2026,11/30/2026,', ',11/31/2026,11/30/2026,'); // no 31 November
     lines[2] = lines[2]!.replace(',Renew,', ',Upgrade,');
     lines[3] = lines[3]!.replace(',7.20,3,Monthly,', ',7.20,-3,Monthly,');
-    const bad = await upload(files, Buffer.from(lines.join('\r\n')));
+    const bad = await previewOf(files, Buffer.from(lines.join('\r\n')));
     expect(bad.status).toBe(200);
     expect(bad.body.id).toBeNull();
     expect(bad.body.refused.listed.map((p) => [p.row, p.column, p.value])).toEqual(
@@ -89,21 +97,21 @@ describe('a file source', () => {
         [4, 'BillableQuantity', '-3'],
       ]),
     );
-    const missing = await upload(files, Buffer.from(MICROSOFT.toString('utf8').replace('ChargeType', 'Kind')));
+    const missing = await previewOf(files, Buffer.from(MICROSOFT.toString('utf8').replace('ChargeType', 'Kind')));
     expect(missing.body.refused.listed).toEqual([
       { row: 1, column: 'ChargeType', value: '', message: 'the file has no column "ChargeType"' },
     ]);
-    expect((await files('GET', '/imports')).body.imports).toEqual([]);
+    expect((await answer(files.imports.$get())).body.imports).toEqual([]);
   });
 
   it('refuses a file over the upload limit with a message naming the fix', async () => {
-    const huge = await upload(files, Buffer.alloc(50 * 1024 * 1024 + 1, 'a'));
+    const huge = await previewOf(files, Buffer.alloc(50 * 1024 * 1024 + 1, 'a'));
     expect(huge.status).toBe(413);
     expect(huge.body.message).toMatch(/larger than 50 MB.*npm run import/);
   });
 
   it('previews, imports once, binds, and writes each line once; the same file again changes nothing', async () => {
-    const preview = await upload(files, MICROSOFT);
+    const preview = await previewOf(files, MICROSOFT);
     expect(preview.status).toBe(200);
     expect(preview.body).toMatchObject({
       rows: 7,
@@ -123,50 +131,66 @@ describe('a file source', () => {
       'Oxford Senior Living',
     ]);
     // Nothing is read from it until it is confirmed.
-    expect((await files('GET', '/distributor-companies')).body).toEqual([]);
-    const confirmed = await files('POST', `/imports/${preview.body.id}/confirm`);
+    expect((await answer(files['distributor-companies'].$get({ query: {} }))).body).toEqual([]);
+    const confirmed = await answer(files.imports[':id'].confirm.$post({ param: { id: String(preview.body.id) } }));
     expect(confirmed.status).toBe(200);
-    expect((await files('GET', '/distributor-companies')).body.map((c) => c.name).sort()).toEqual([
+    expect((await answer(files['distributor-companies'].$get({ query: {} }))).body.map((c) => c.name).sort()).toEqual([
       'Müller Werkzeuge GmbH',
       'Oxford Senior Living',
     ]);
-    expect((await files('POST', `/imports/${preview.body.id}/confirm`)).status).toBe(409);
-    const log = (await admin('GET', '/adjustments')).body.find((l) => l.action === 'file.import')!;
+    expect((await answer(files.imports[':id'].confirm.$post({ param: { id: String(preview.body.id) } }))).status).toBe(
+      409,
+    );
+    const log = (await answer(admin.adjustments.$get({ query: {} }))).body.find((l) => l.action === 'file.import')!;
     expect(log).toMatchObject({ actorName: expect.any(String), distributor: MICROSOFT_DIRECT });
     expect(log.note).toContain(`Imported G002297372.csv (sha256 ${preview.body.hash})`);
     expect(log.note).toContain('7 lines');
 
-    const again = await upload(files, MICROSOFT, 'copy of G002297372.csv');
+    const again = await previewOf(files, MICROSOFT, 'copy of G002297372.csv');
     expect(again.body.id).toBeNull();
     expect(again.body.alreadyImported).toMatchObject({ id: preview.body.id });
 
     const { agreement, item } = freeAgreementItem(stack);
     expect(
-      (await files('POST', '/company-mappings', { distributorCompanyId: OXFORD, cwCompanyId: agreement.company.id }))
+      (
+        await answer(
+          files['company-mappings'].$post({
+            json: { distributorCompanyId: OXFORD, cwCompanyId: agreement.company.id },
+          }),
+        )
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await answer(
+          files['product-mappings'].$post({ json: { distributorProductId: STANDARD, cwCatalogItemId: item.id } }),
+        )
+      ).status,
+    ).toBe(201);
+    expect(
+      (await answer(files['service-mappings'].$put({ json: { subscriptionId: SEATS, cwAgreementId: agreement.id } })))
         .status,
-    ).toBe(201);
-    expect(
-      (await files('POST', '/product-mappings', { distributorProductId: STANDARD, cwCatalogItemId: item.id })).status,
-    ).toBe(201);
-    expect(
-      (await files('PUT', '/service-mappings', { subscriptionId: SEATS, cwAgreementId: agreement.id })).status,
     ).toBe(200);
     // 10 new, 2 cancelled on the 10th, 5 added on the 15th: 13 seats at $12.50.
-    const plan = okPlan((await files('GET', `/subscriptions/${SEATS}/plan`)).body.plan);
+    const plan = okPlan(
+      (await answer(files.subscriptions[':id'].plan.$get({ param: { id: SEATS }, query: {} }))).body.plan,
+    );
     const written = () =>
       world().cw.additions.filter(
         (a) => a.agreementId === agreement.id && a.serialNumber?.startsWith(MICROSOFT_MARKER),
       );
-    expect((await files('POST', '/plans/confirm', { subscriptionId: SEATS, basis: plan.basis })).status).toBe(200);
+    expect(
+      (await answer(files.plans.confirm.$post({ json: { subscriptionId: SEATS, basis: plan.basis } }))).status,
+    ).toBe(200);
     expect(written().length).toBe(plan.operations.length);
     expect(written().some((a) => a.quantity === 13 && a.unitPrice === 12.5)).toBe(true);
-    await files('POST', '/plans/confirm', { subscriptionId: SEATS, basis: plan.basis });
+    await answer(files.plans.confirm.$post({ json: { subscriptionId: SEATS, basis: plan.basis } }));
     expect(written().length).toBe(plan.operations.length);
     // The same file imported again would change nothing, so there is nothing more to plan.
-    const after = (await files('GET', `/subscriptions/${SEATS}/plan`)).body.plan;
+    const after = (await answer(files.subscriptions[':id'].plan.$get({ param: { id: SEATS }, query: {} }))).body.plan;
     expect(after.status === 'ok' ? after.operations : []).toEqual([]);
     // The file is the invoice: November's charges for the subscription, 125.00 − 25.00 + 62.50.
-    const month = await files('GET', '/reconciliations?period=2026-11');
+    const month = await answer(files.reconciliations.$get({ query: { period: '2026-11' } }));
     expect(month.body.rows.find((r) => r.subscriptionId === SEATS)?.figures?.invoice).toMatchObject({
       quantity: 10,
       costCents: 16_250,
@@ -174,8 +198,8 @@ describe('a file source', () => {
   });
 
   it('shows a corrected file for the same invoice as its revision, and the next plan bills it', async () => {
-    const first = (await files('GET', '/imports')).body.imports.find((i) => i.state === 'imported')!;
-    const preview = await upload(files, corrected(), 'G002297372 corrected.csv');
+    const first = (await answer(files.imports.$get())).body.imports.find((i) => i.state === 'imported')!;
+    const preview = await previewOf(files, corrected(), 'G002297372 corrected.csv');
     expect(preview.body.revision).toMatchObject({
       supersedes: [{ id: first.id, fileName: 'G002297372.csv' }],
       changes: [
@@ -188,17 +212,19 @@ describe('a file source', () => {
       ],
       differences: expect.arrayContaining([{ currency: 'USD', beforeCents: 15_917, afterCents: 18_417 }]),
     });
-    const confirmed = await files('POST', `/imports/${preview.body.id}/confirm`);
+    const confirmed = await answer(files.imports[':id'].confirm.$post({ param: { id: String(preview.body.id) } }));
     expect(confirmed.body.supersedes).toEqual([first.id]);
-    const states = (await files('GET', '/imports')).body.imports.map((i) => [i.fileName, i.state]);
+    const states = (await answer(files.imports.$get())).body.imports.map((i) => [i.fileName, i.state]);
     expect(states).toEqual([
       ['G002297372 corrected.csv', 'imported'],
       ['G002297372.csv', 'superseded'],
     ]);
-    const plan = okPlan((await files('GET', `/subscriptions/${SEATS}/plan`)).body.plan);
+    const plan = okPlan(
+      (await answer(files.subscriptions[':id'].plan.$get({ param: { id: SEATS }, query: {} }))).body.plan,
+    );
     expect(plan.operations.map((o) => o.after.quantity)).toContain(15);
     // The revised invoice is what the month is reconciled against now.
-    const month = await files('GET', '/reconciliations?period=2026-11');
+    const month = await answer(files.reconciliations.$get({ query: { period: '2026-11' } }));
     expect(month.body.rows.find((r) => r.subscriptionId === SEATS)?.figures?.invoice?.costCents).toBe(18_750);
   });
 
@@ -231,9 +257,11 @@ describe('a file source', () => {
     set('ChargeStartDate', '11/1/2026');
     set('ChargeEndDate', '11/30/2026');
     const file = Buffer.from(`${heading}\r\n${cells.join(',')}\r\n`);
-    const preview = await upload(files, file, 'G002299999.csv');
+    const preview = await previewOf(files, file, 'G002299999.csv');
     expect(preview.body.refused.count).toBe(0);
-    expect((await files('POST', `/imports/${preview.body.id}/confirm`)).status).toBe(200);
+    expect((await answer(files.imports[':id'].confirm.$post({ param: { id: String(preview.body.id) } }))).status).toBe(
+      200,
+    );
     const { agreement } = freeAgreementItem(stack);
     const taken = new Set(
       world()
@@ -245,15 +273,19 @@ describe('a file source', () => {
         i.productClass !== 'Bundle' && !i.inactiveFlag && !taken.has(i.id) && i.id !== freeAgreementItem(stack).item.id,
     )!;
     expect(
-      (await files('POST', '/product-mappings', { distributorProductId: 'DZH318Z0BNZ5', cwCatalogItemId: item.id }))
-        .status,
+      (
+        await answer(
+          files['product-mappings'].$post({ json: { distributorProductId: 'DZH318Z0BNZ5', cwCatalogItemId: item.id } }),
+        )
+      ).status,
     ).toBe(201);
     expect(
-      (await files('PUT', '/service-mappings', { subscriptionId: USAGE, cwAgreementId: agreement.id })).status,
+      (await answer(files['service-mappings'].$put({ json: { subscriptionId: USAGE, cwAgreementId: agreement.id } })))
+        .status,
     ).toBe(200);
     // The file is the invoice: November is final once it is imported, from the 1st.
     expect((await saveSettings(admin, { rules: { arrearsDay: 1 } })).status).toBe(200);
-    const usage = await files('GET', `/subscriptions/${USAGE}/usage-plan`);
+    const usage = await answer(files.subscriptions[':id']['usage-plan'].$get({ param: { id: USAGE }, query: {} }));
     expect(usage.status, JSON.stringify(usage.body).slice(0, 400)).toBe(200);
     expect(usage.body.period).toMatchObject({ month: '2026-11', final: true });
     const plan = usage.body.plan;
@@ -265,14 +297,20 @@ describe('a file source', () => {
   it("saves a profile's versions only with the settings right, each in the settings history", async () => {
     const profile = { ...GENERIC_PROFILE, name: 'Regional export', markupBasisPoints: 1_500 };
     const finance = await signedIn(stack, 'kpark');
-    expect((await finance('POST', '/import-profiles', { key: 'regional', profile })).status).toBe(403);
-    expect((await admin('POST', '/import-profiles', { key: 'regional', profile })).body).toMatchObject({ version: 1 });
-    const again = await admin('POST', '/import-profiles', {
-      key: 'regional',
-      profile: { ...profile, markupBasisPoints: 2_500 },
+    expect((await answer(finance['import-profiles'].$post({ json: { key: 'regional', profile } }))).status).toBe(403);
+    expect((await answer(admin['import-profiles'].$post({ json: { key: 'regional', profile } }))).body).toMatchObject({
+      version: 1,
     });
+    const again = await answer(
+      admin['import-profiles'].$post({
+        json: {
+          key: 'regional',
+          profile: { ...profile, markupBasisPoints: 2_500 },
+        },
+      }),
+    );
     expect(again.body).toMatchObject({ version: 2 });
-    const history = (await admin('GET', '/settings/history')).body.filter((h) => h.subject === 'profile:regional');
+    const history = (await answer(admin.settings.history.$get())).body.filter((h) => h.subject === 'profile:regional');
     expect(history.map((h) => [h.label, h.before, h.after])).toEqual([
       [
         'Column profile Regional export (version 2)',
@@ -284,30 +322,32 @@ describe('a file source', () => {
   });
 
   it("keeps a second source's files, lines and markers its own, even where its ids match the first's", async () => {
-    const added = await admin('PUT', '/connections', {
-      distributors: { 'files:': { sourceName: 'Dicker Data', profile: 'generic' } },
-    });
+    const added = await answer(
+      admin.connections.$put({
+        json: {
+          distributors: { 'files:': { sourceName: 'Dicker Data', profile: 'generic' } },
+        },
+      }),
+    );
     expect(added.status).toBe(200);
     expect(added.body.rotated).toEqual([DICKER]);
-    const forms = (await admin('GET', '/connections')).body.distributors.filter((d) => d.kindName === 'Invoice files');
+    const forms = (await answer(admin.connections.$get())).body.distributors.filter(
+      (d) => d.kindName === 'Invoice files',
+    );
     expect(forms.map((d) => [d.kind, d.displayName, d.connected])).toEqual([
       [MICROSOFT_DIRECT, 'Microsoft direct', true],
       [DICKER, 'Dicker Data', true],
       ['files:', 'Invoice files', false],
     ]);
     // With two sources, an upload names the one it is for.
-    const unnamed = await upload(files, MICROSOFT, 'unnamed.csv');
+    const unnamed = await previewOf(files, MICROSOFT, 'unnamed.csv');
     expect(unnamed.status).toBe(400);
     expect(unnamed.body.details.fields).toEqual([
       { field: 'source', message: 'choose the source: "Microsoft direct", "Dicker Data"' },
     ]);
     const regional = await signedIn(stack, 'jdoe', { distributor: DICKER });
     const into = (file: Buffer, fileName: string) =>
-      regional(
-        'POST',
-        `/imports/preview?fileName=${encodeURIComponent(fileName)}&source=${encodeURIComponent(DICKER)}`,
-        new Uint8Array(file),
-      );
+      answer(regional.imports.preview.$post({ query: { fileName, source: DICKER } }, upload(new Uint8Array(file))));
     // The first source's current file, sent to the second: already imported, nothing stored twice.
     const twice = await into(corrected(), 'G002297372 corrected.csv');
     expect(twice.body).toMatchObject({ id: null, alreadyImported: { source: MICROSOFT_DIRECT } });
@@ -319,32 +359,53 @@ describe('a file source', () => {
     );
     const preview = await into(file, 'dicker-november.csv');
     expect(preview.body).toMatchObject({ lines: 1, refused: { count: 0 }, revision: null, sourceKey: DICKER });
-    expect((await regional('POST', `/imports/${preview.body.id}/confirm`)).status).toBe(200);
-    const imported = (await admin('GET', '/imports')).body.imports.filter((i) => i.state === 'imported');
+    expect(
+      (await answer(regional.imports[':id'].confirm.$post({ param: { id: String(preview.body.id) } }))).status,
+    ).toBe(200);
+    const imported = (await answer(admin.imports.$get())).body.imports.filter((i) => i.state === 'imported');
     expect(imported.map((i) => [i.fileName, i.source]).sort()).toEqual([
       ['G002297372 corrected.csv', 'Microsoft direct'],
       ['G002299999.csv', 'Microsoft direct'],
       ['dicker-november.csv', 'Dicker Data'],
     ]);
-    expect((await regional('GET', '/distributor-companies')).body.map((c) => c.name)).toEqual(['Oxford Senior Living']);
+    expect((await answer(regional['distributor-companies'].$get({ query: {} }))).body.map((c) => c.name)).toEqual([
+      'Oxford Senior Living',
+    ]);
 
     // Bound to the same agreement and catalog item as Microsoft's seats, it adds its own line.
     const { agreement, item } = freeAgreementItem(stack);
-    const microsoftPlan = (await files('GET', `/subscriptions/${SEATS}/plan`)).body.plan;
+    const microsoftPlan = (await answer(files.subscriptions[':id'].plan.$get({ param: { id: SEATS }, query: {} }))).body
+      .plan;
     expect(
-      (await regional('POST', '/company-mappings', { distributorCompanyId: OXFORD, cwCompanyId: agreement.company.id }))
-        .status,
+      (
+        await answer(
+          regional['company-mappings'].$post({
+            json: { distributorCompanyId: OXFORD, cwCompanyId: agreement.company.id },
+          }),
+        )
+      ).status,
     ).toBe(201);
     expect(
-      (await regional('POST', '/product-mappings', { distributorProductId: 'DD-M365BP', cwCatalogItemId: item.id }))
-        .status,
+      (
+        await answer(
+          regional['product-mappings'].$post({ json: { distributorProductId: 'DD-M365BP', cwCatalogItemId: item.id } }),
+        )
+      ).status,
     ).toBe(201);
     expect(
-      (await regional('PUT', '/service-mappings', { subscriptionId: SEATS, cwAgreementId: agreement.id })).status,
+      (
+        await answer(
+          regional['service-mappings'].$put({ json: { subscriptionId: SEATS, cwAgreementId: agreement.id } }),
+        )
+      ).status,
     ).toBe(200);
-    const plan = okPlan((await regional('GET', `/subscriptions/${SEATS}/plan`)).body.plan);
+    const plan = okPlan(
+      (await answer(regional.subscriptions[':id'].plan.$get({ param: { id: SEATS }, query: {} }))).body.plan,
+    );
     expect(plan.operations.map((o) => [o.type, o.after.quantity])).toContainEqual(['create-recurring', 4]);
-    expect((await regional('POST', '/plans/confirm', { subscriptionId: SEATS, basis: plan.basis })).status).toBe(200);
+    expect(
+      (await answer(regional.plans.confirm.$post({ json: { subscriptionId: SEATS, basis: plan.basis } }))).status,
+    ).toBe(200);
     const lines = world().cw.additions.filter((a) => a.agreementId === agreement.id);
     const dickerMarker = `${markerPrefixOf('fil', DICKER)}:`;
     expect(dickerMarker).not.toBe(MICROSOFT_MARKER);
@@ -354,6 +415,8 @@ describe('a file source', () => {
     expect(own.some((a) => a.quantity === 4 && a.unitPrice === 10.8)).toBe(true);
     expect(lines.some((a) => a.serialNumber?.startsWith(MICROSOFT_MARKER) && a.quantity === 13)).toBe(true);
     // Microsoft's plan for its subscription of the same id is what it was: the new line is not its own.
-    expect((await files('GET', `/subscriptions/${SEATS}/plan`)).body.plan).toEqual(microsoftPlan);
+    expect((await answer(files.subscriptions[':id'].plan.$get({ param: { id: SEATS }, query: {} }))).body.plan).toEqual(
+      microsoftPlan,
+    );
   });
 });
