@@ -739,8 +739,6 @@ export const fileImports = pgTable(
     rows: integer('rows').notNull(),
     lines: integer('lines').notNull(),
     totals: jsonb('totals').$type<{ currency: string; amountCents: number; fileAmountCents: number }[]>().notNull(),
-    /** The uploaded bytes, sealed; cleared once the import is confirmed or discarded. */
-    fileEnc: text('file_enc'),
     supersedes: uuid('supersedes'),
     uploadedBy: text('uploaded_by').notNull(),
     uploadedAt: at('uploaded_at').notNull().defaultNow(),
@@ -754,6 +752,25 @@ export const fileImports = pgTable(
     uniqueIndex('file_imports_hash_uq').on(t.tenantId, t.hash).where(sql`${t.state} = 'imported'`),
     check('file_imports_state_ck', oneOf(t.state, FILE_IMPORT_STATES)),
   ],
+);
+
+/**
+ * A previewed file's bytes, sealed a part at a time (a mebibyte each), until its import is
+ * confirmed or discarded: confirming reads them back one part at a time, never the whole file.
+ */
+export const fileImportParts = pgTable(
+  'file_import_parts',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => fileImports.id, { onDelete: 'cascade' }),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    part: integer('part').notNull(),
+    sealed: text('sealed').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.part] })],
 );
 
 /** One charge of an imported file, as its profile read it. */

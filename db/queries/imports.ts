@@ -1,8 +1,8 @@
-import { and, desc, eq, getTableColumns, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { ColumnProfile } from '../../server/distributors/files/profile.ts';
 import type { FileLine } from '../../server/distributors/files/read.ts';
 import type { Database } from '../client.ts';
-import { columnProfiles, fileImportLines, fileImports } from '../schema.ts';
+import { columnProfiles, fileImportLines, fileImportParts, fileImports } from '../schema.ts';
 import { recordSettingChange } from './settings.ts';
 
 export type FileImport = typeof fileImports.$inferSelect;
@@ -67,16 +67,54 @@ export async function saveProfileVersion(
   });
 }
 
+/**
+ * Stores a preview and its file's sealed parts, in one transaction: `parts` is asked for each
+ * part in turn (sealed for this import's id), so only one is held at a time.
+ */
 export async function insertPreviewedImport(
   db: Database,
   tenantId: string,
   values: Omit<typeof fileImports.$inferInsert, 'tenantId' | 'state' | 'id'>,
+  parts: (importId: string) => Iterable<string> = () => [],
 ): Promise<FileImport> {
-  const [row] = await db
-    .insert(fileImports)
-    .values({ ...values, tenantId, state: 'previewed' })
-    .returning();
-  return row!;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(fileImports)
+      .values({ ...values, tenantId, state: 'previewed' })
+      .returning();
+    let part = 0;
+    for (const sealed of parts(row!.id))
+      await tx.insert(fileImportParts).values({ importId: row!.id, tenantId, part: part++, sealed });
+    return row!;
+  });
+}
+
+/** A preview's sealed parts in order, read one at a time. */
+async function* sealedParts(db: Database, tenantId: string, importId: string): AsyncGenerator<string> {
+  for (let part = 0; ; part++) {
+    const [row] = await db
+      .select({ sealed: fileImportParts.sealed })
+      .from(fileImportParts)
+      .where(
+        and(
+          eq(fileImportParts.tenantId, tenantId),
+          eq(fileImportParts.importId, importId),
+          eq(fileImportParts.part, part),
+        ),
+      );
+    if (!row) return;
+    yield row.sealed;
+  }
+}
+
+/** How many sealed parts a preview keeps: none once it is decided. */
+export async function partsKept(db: Database, tenantId: string, importId: string): Promise<string[]> {
+  const rows = await db
+    .select({ sealed: fileImportParts.sealed })
+    .from(fileImportParts)
+    .where(and(eq(fileImportParts.tenantId, tenantId), eq(fileImportParts.importId, importId)))
+    .orderBy(fileImportParts.part);
+  return rows.map((r) => r.sealed);
 }
 
 export async function getImport(db: Database, tenantId: string, id: string): Promise<FileImport | undefined> {
@@ -124,9 +162,8 @@ export async function importedForInvoices(
 
 /** The tenant's imports, newest first, without their lines or bytes. */
 export async function listImports(db: Database, tenantId: string, limit = 50) {
-  const { fileEnc: _bytes, ...columns } = getTableColumns(fileImports);
   return db
-    .select(columns)
+    .select()
     .from(fileImports)
     .where(eq(fileImports.tenantId, tenantId))
     .orderBy(desc(fileImports.uploadedAt))
@@ -199,13 +236,17 @@ export async function confirmImport(
   tenantId: string,
   id: string,
   decision: { supersedes: string[]; by: string; at: Date },
-  produce: (insert: (lines: FileLine[]) => Promise<void>) => Promise<void>,
+  produce: (store: {
+    /** The file's sealed parts, read in the confirmation's transaction. */
+    parts: () => AsyncIterable<string>;
+    insert: (lines: FileLine[]) => Promise<void>;
+  }) => Promise<void>,
 ): Promise<boolean> {
   const { supersedes, by, at } = decision;
   return db.transaction(async (tx) => {
     const [claimed] = await tx
       .update(fileImports)
-      .set({ state: 'imported', fileEnc: null, decidedBy: by, decidedAt: at, supersedes: supersedes[0] ?? null })
+      .set({ state: 'imported', decidedBy: by, decidedAt: at, supersedes: supersedes[0] ?? null })
       .where(and(eq(fileImports.tenantId, tenantId), eq(fileImports.id, id), eq(fileImports.state, 'previewed')))
       .returning({ id: fileImports.id });
     if (!claimed) return false;
@@ -214,22 +255,39 @@ export async function confirmImport(
         .update(fileImports)
         .set({ state: 'superseded' })
         .where(and(eq(fileImports.tenantId, tenantId), inArray(fileImports.id, supersedes)));
-    await produce(async (lines) => {
-      if (lines.length > 0)
-        await tx.insert(fileImportLines).values(lines.map((line) => ({ importId: id, tenantId, row: line.row, line })));
+    await produce({
+      parts: () => sealedParts(tx, tenantId, id),
+      insert: async (lines) => {
+        if (lines.length > 0)
+          await tx
+            .insert(fileImportLines)
+            .values(lines.map((line) => ({ importId: id, tenantId, row: line.row, line })));
+      },
     });
+    // The bytes are dropped once the lines are stored.
+    await dropParts(tx, tenantId, [id]);
     return true;
   });
 }
 
 /** Discards a preview: its bytes are dropped, the record of the upload stays. */
 export async function discardImport(db: Database, tenantId: string, id: string, by: string, at: Date) {
-  const [row] = await db
-    .update(fileImports)
-    .set({ state: 'discarded', fileEnc: null, decidedBy: by, decidedAt: at })
-    .where(and(eq(fileImports.tenantId, tenantId), eq(fileImports.id, id), eq(fileImports.state, 'previewed')))
-    .returning({ id: fileImports.id });
-  return Boolean(row);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(fileImports)
+      .set({ state: 'discarded', decidedBy: by, decidedAt: at })
+      .where(and(eq(fileImports.tenantId, tenantId), eq(fileImports.id, id), eq(fileImports.state, 'previewed')))
+      .returning({ id: fileImports.id });
+    if (row) await dropParts(tx, tenantId, [row.id]);
+    return Boolean(row);
+  });
+}
+
+async function dropParts(db: Database, tenantId: string, importIds: string[]) {
+  if (importIds.length > 0)
+    await db
+      .delete(fileImportParts)
+      .where(and(eq(fileImportParts.tenantId, tenantId), inArray(fileImportParts.importId, importIds)));
 }
 
 /**
@@ -237,14 +295,22 @@ export async function discardImport(db: Database, tenantId: string, id: string, 
  * its import needs it. The record of the upload stays, discarded.
  */
 export async function expireStalePreviews(db: Database, tenantId: string, uploadedBefore: Date, at: Date) {
-  await db
-    .update(fileImports)
-    .set({ state: 'discarded', fileEnc: null, decidedBy: 'expired: not confirmed within a day', decidedAt: at })
-    .where(
-      and(
-        eq(fileImports.tenantId, tenantId),
-        eq(fileImports.state, 'previewed'),
-        lt(fileImports.uploadedAt, uploadedBefore),
-      ),
+  await db.transaction(async (tx) => {
+    const expired = await tx
+      .update(fileImports)
+      .set({ state: 'discarded', decidedBy: 'expired: not confirmed within a day', decidedAt: at })
+      .where(
+        and(
+          eq(fileImports.tenantId, tenantId),
+          eq(fileImports.state, 'previewed'),
+          lt(fileImports.uploadedAt, uploadedBefore),
+        ),
+      )
+      .returning({ id: fileImports.id });
+    await dropParts(
+      tx,
+      tenantId,
+      expired.map((e) => e.id),
     );
+  });
 }

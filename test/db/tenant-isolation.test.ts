@@ -251,6 +251,8 @@ describe("scoped reads see only their own tenant's rows, and of those only their
     const bImported = ids[B]![`imported:${B_ONLY.sub}`]!;
     onlyTenantA(await imports.listImports(db(), A));
     expect(await imports.getImport(db(), A, bPreview)).toBeUndefined();
+    expect(await imports.partsKept(db(), A, bPreview)).toEqual([]);
+    expect(await imports.partsKept(db(), B, bPreview)).toHaveLength(1);
     expect(await imports.importedWithHash(db(), A, `sha-B-${B_ONLY.sub}-imported`)).toBeUndefined();
     // A holds the same invoice key (its Ion rows): its own come back, never B's.
     onlyTenantA(await imports.importedForInvoices(db(), A, 'files', [`inv-${B_ONLY.sub}`]));

@@ -248,8 +248,9 @@ export async function seedTenantRows(
   };
   const [preview] = await d
     .insert(schema.fileImports)
-    .values({ ...upload, fileName: `${tag}-preview.csv`, state: 'previewed', fileEnc: 'sealed' })
+    .values({ ...upload, fileName: `${tag}-preview.csv`, state: 'previewed' })
     .returning();
+  await d.insert(schema.fileImportParts).values({ importId: preview!.id, tenantId, part: 0, sealed: `sealed-${tag}` });
   const [imported] = await d
     .insert(schema.fileImports)
     .values({ ...upload, hash: `${upload.hash}-imported`, fileName: `${tag}.csv`, state: 'imported', decidedAt: now })

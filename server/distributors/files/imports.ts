@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Database } from '../../../db/client.ts';
 import { insertAdjustment } from '../../../db/queries/adjustments.ts';
 import { connectedDistributors } from '../../../db/queries/distributors.ts';
@@ -111,7 +112,22 @@ const names = (sources: FileSource[]) => sources.map((s) => `"${s.name}"`).join(
 /** The invoice a line bills: its number, or without one the month it charges. */
 const invoiceKeyOf = (l: FileLine) => l.invoice ?? `month:${l.periodStart.slice(0, 7)}`;
 
-const sealContext = (tenantId: string) => `tenant:${tenantId}:file_import`;
+/** Each part is sealed for its tenant, its import and its place: a part moved elsewhere does not open. */
+const sealContext = (tenantId: string, importId: string, part: number) =>
+  `tenant:${tenantId}:file_import:${importId}:${part}`;
+
+/** A mebibyte of the file per sealed part. */
+const PART_BYTES = 1024 * 1024;
+
+function* sealedParts(secrets: SecretBox, tenantId: string, importId: string, bytes: Buffer) {
+  for (let at = 0, part = 0; at < bytes.length; at += PART_BYTES, part++)
+    yield secrets.sealBytes(bytes.subarray(at, at + PART_BYTES), sealContext(tenantId, importId, part));
+}
+
+async function* openedParts(secrets: SecretBox, tenantId: string, importId: string, parts: AsyncIterable<string>) {
+  let part = 0;
+  for await (const sealed of parts) yield secrets.openBytes(sealed, sealContext(tenantId, importId, part++));
+}
 
 /**
  * Reads an uploaded file and answers its preview. A file with any refused row, or one already
@@ -147,20 +163,24 @@ export async function previewImport(
   const revision = same ? null : await revisionOf(deps, tenantId, upload.source, [...keys], upload.bytes, profile);
   const storable = read.problems.length === 0 && !same && read.usable > 0;
   const stored = storable
-    ? await insertPreviewedImport(deps.db, tenantId, {
-        source: upload.source,
-        fileName: upload.fileName,
-        hash: read.hash,
-        profileKey: upload.profileKey,
-        profile,
-        invoiceKeys: [...keys],
-        rows: read.rows,
-        lines: read.usable,
-        totals: read.totals,
-        fileEnc: deps.secrets.sealBytes(upload.bytes, sealContext(tenantId)),
-        uploadedBy: upload.by,
-        uploadedAt: now,
-      })
+    ? await insertPreviewedImport(
+        deps.db,
+        tenantId,
+        {
+          source: upload.source,
+          fileName: upload.fileName,
+          hash: read.hash,
+          profileKey: upload.profileKey,
+          profile,
+          invoiceKeys: [...keys],
+          rows: read.rows,
+          lines: read.usable,
+          totals: read.totals,
+          uploadedBy: upload.by,
+          uploadedAt: now,
+        },
+        (importId) => sealedParts(deps.secrets, tenantId, importId, upload.bytes),
+      )
     : null;
   return {
     id: stored?.id ?? null,
@@ -216,38 +236,29 @@ function notMapped(byId: Map<string, { id: string; name: string }>, mapped: Set<
  * previewed with, its lines stored, the file it corrects superseded, its bytes dropped, and the
  * import written to the Log with who, when, the file's name and hash.
  */
-/**
- * A preview and its file's bytes. The sealed text is let go once opened (it is not returned):
- * only the bytes are held while the file is read again.
- */
-async function openPreview(deps: ImportDeps, tenantId: string, id: string) {
-  const found = await getImport(deps.db, tenantId, id);
-  if (!found) throw new AppError('not_found', 'There is no such import preview; upload the file again.');
-  const { fileEnc, ...row } = found;
-  if (row.state !== 'previewed' || !fileEnc)
-    throw new AppError('conflict', `${row.fileName} was already ${row.state}; upload it again to import it.`, {
-      state: row.state,
-    });
-  return { row, bytes: deps.secrets.openBytes(fileEnc, sealContext(tenantId)) };
-}
-
 export async function confirmPreview(
   deps: ImportDeps,
   tenantId: string,
   id: string,
   actor: Actor,
 ): Promise<{ import: FileImport; supersedes: string[] }> {
-  const { row, bytes } = await openPreview(deps, tenantId, id);
+  const row = await getImport(deps.db, tenantId, id);
+  if (!row) throw new AppError('not_found', 'There is no such import preview; upload the file again.');
+  if (row.state !== 'previewed')
+    throw new AppError('conflict', `${row.fileName} was already ${row.state}; upload it again to import it.`, {
+      state: row.state,
+    });
   if (await importedWithHash(deps.db, tenantId, row.hash))
     throw new AppError('conflict', `${row.fileName} is already imported; importing it again changes nothing.`);
   const supersedes = (await importedForInvoices(deps.db, tenantId, row.source, row.invoiceKeys)).map((e) => e.id);
   const at = deps.now();
   const by = actor.memberId ? `${actor.name} (${actor.memberId})` : actor.name;
   let stored = 0;
-  // Read again from its sealed bytes and stored a chunk at a time, in the confirmation's transaction.
-  const confirmed = await confirmImport(deps.db, tenantId, id, { supersedes, by, at }, async (insert) => {
+  // Read again a sealed part at a time and stored a chunk at a time, in the confirmation's transaction.
+  const confirmed = await confirmImport(deps.db, tenantId, id, { supersedes, by, at }, async ({ parts, insert }) => {
     let chunk: FileLine[] = [];
-    const read = await readInvoiceFile(bytes, row.profile, {
+    const file = Readable.from(openedParts(deps.secrets, tenantId, id, parts()));
+    const read = await readInvoiceFile(file, row.profile, {
       keepLines: false,
       onLine: async (line) => {
         chunk.push(line);
@@ -283,5 +294,5 @@ export async function confirmPreview(
     outcome: 'success',
     responseSummary: { importId: id },
   });
-  return { import: { ...row, state: 'imported', fileEnc: null, decidedBy: by, decidedAt: at }, supersedes };
+  return { import: { ...row, state: 'imported', decidedBy: by, decidedAt: at }, supersedes };
 }

@@ -90,6 +90,9 @@ export async function readInvoiceFile(
       info: true,
     }),
   );
+  // A source that fails (a disk, a part that does not open) ends the read with its error: a pipe
+  // alone would leave the parser waiting for more.
+  input.once('error', (error) => parser.destroy(error));
   const out: ReadFile = { lines: [], usable: 0, problems: [], rows: 0, totals: [], hash: '' };
   const totals = new Map<string, { amountCents: number; fileAmountCents: number }>();
   let checkedHeadings = false;
