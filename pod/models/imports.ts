@@ -61,7 +61,10 @@ export const confirmImport = (id: string) =>
     const done = await read(api.imports[':id'].confirm.$post({ param: { id } }));
     importSaid.value = {
       tone: 'ok',
-      text: `Imported ${preview.value?.fileName ?? 'the file'}${done.supersedes.length > 0 ? ', replacing the file it corrects' : ''}. Its customers and products are ready to bind.`,
+      text:
+        `Imported ${preview.value?.fileName ?? 'the file'}` +
+        `${done.supersedes.length > 0 ? ', replacing the file it corrects' : ''}. ` +
+        'Its customers and products are ready to bind.',
     };
     preview.value = null;
   });

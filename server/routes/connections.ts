@@ -156,6 +156,66 @@ function connectionStatusRoutes(deps: ApiDeps) {
     });
 }
 
+/**
+ * Each distributor's new credentials checked against its stored values for the fields left out:
+ * what may be stored, and every field a person must fix, by its name in the form.
+ */
+async function checkGiven(
+  deps: ApiDeps,
+  tenantId: string,
+  rows: Awaited<ReturnType<typeof connectedDistributors>>,
+  given: ReturnType<typeof credentialsGiven>,
+) {
+  const checked: CheckedDistributor[] = [];
+  const problems: FieldError[] = [];
+  const connectedKeys = rows.map((r) => r.kind);
+  for (const [kind, entered] of Object.entries(given)) {
+    const row = rows.find((r) => r.kind === kind);
+    if (!row && !addsSource(kind, connectedKeys) && splitKey(kind).source) {
+      problems.push({ field: `distributors.${kind}`, message: 'no such source is connected: add it as a new one' });
+      continue;
+    }
+    // A stored secret is only ever sent to the URL it was stored with: a new URL needs it again.
+    const known = distributorKind(kind);
+    if (row && known) {
+      const current = openConnection(deps.secrets, row);
+      const moved = known.urlFields.some((f) => entered[f] !== undefined && entered[f] !== current[f]);
+      const missing = known.fields.filter((f) => f.secret && !entered[f.name]?.trim());
+      if (moved && missing.length > 0) {
+        problems.push(
+          ...missing.map((f) => ({
+            field: `${kind}.${f.name}`,
+            message: `enter the ${known.displayName} ${f.label} again: a changed URL never receives the stored one`,
+          })),
+        );
+        continue;
+      }
+    }
+    // A shared access token belongs to the credentials it was granted for: new ones start without it.
+    const {
+      accessToken: _token,
+      accessTokenExpiresAt: _expires,
+      ...stored
+    } = row ? openConnection(deps.secrets, row) : ({} as Record<string, string>);
+    const result = await checkDistributor(
+      kind,
+      { ...stored, ...entered },
+      { sandbox: deps.sandbox, fetch: deps.setupFetch },
+    );
+    if ('problems' in result) problems.push(...result.problems);
+    else if (
+      distributorKind(kind)?.imports &&
+      !(await profileExists(deps.database.db, tenantId, result.credentials.profile!))
+    )
+      problems.push({
+        field: `${kind}.profile`,
+        message: `there is no column profile "${result.credentials.profile}": use microsoft, generic, or one made on the Imports page`,
+      });
+    else checked.push({ ...result, kind: row ? kind : result.kind });
+  }
+  return { checked, problems };
+}
+
 /** New credentials, tested before anything is stored: the API member's keys, a distributor's, or a new distributor. */
 function connectionRotationRoutes(deps: ApiDeps) {
   const { db, nameOf } = connectionTools(deps);
@@ -193,50 +253,7 @@ function connectionRotationRoutes(deps: ApiDeps) {
       };
 
       // Distributors first, each against its stored values for the fields left out.
-      const checked: CheckedDistributor[] = [];
-      const problems: FieldError[] = [];
-      const connectedKeys = rows.map((r) => r.kind);
-      for (const [kind, entered] of Object.entries(given)) {
-        const row = rows.find((r) => r.kind === kind);
-        if (!row && !addsSource(kind, connectedKeys) && splitKey(kind).source) {
-          problems.push({ field: `distributors.${kind}`, message: 'no such source is connected: add it as a new one' });
-          continue;
-        }
-        // A stored secret is only ever sent to the URL it was stored with: a new URL needs it again.
-        const known = distributorKind(kind);
-        if (row && known) {
-          const current = openConnection(deps.secrets, row);
-          const moved = known.urlFields.some((f) => entered[f] !== undefined && entered[f] !== current[f]);
-          const missing = known.fields.filter((f) => f.secret && !entered[f.name]?.trim());
-          if (moved && missing.length > 0) {
-            problems.push(
-              ...missing.map((f) => ({
-                field: `${kind}.${f.name}`,
-                message: `enter the ${known.displayName} ${f.label} again: a changed URL never receives the stored one`,
-              })),
-            );
-            continue;
-          }
-        }
-        // A shared access token belongs to the credentials it was granted for: new ones start without it.
-        const {
-          accessToken: _token,
-          accessTokenExpiresAt: _expires,
-          ...stored
-        } = row ? openConnection(deps.secrets, row) : ({} as Record<string, string>);
-        const result = await checkDistributor(
-          kind,
-          { ...stored, ...entered },
-          { sandbox: deps.sandbox, fetch: deps.setupFetch },
-        );
-        if ('problems' in result) problems.push(...result.problems);
-        else if (distributorKind(kind)?.imports && !(await profileExists(db(), tenant.id, result.credentials.profile!)))
-          problems.push({
-            field: `${kind}.profile`,
-            message: `there is no column profile "${result.credentials.profile}": use microsoft, generic, or one made on the Imports page`,
-          });
-        else checked.push({ ...result, kind: row ? kind : result.kind });
-      }
+      const { checked, problems } = await checkGiven(deps, tenant.id, rows, given);
       if (problems.length > 0) throw await refused(withSpentTokens(problems, checked));
       if (body.apiMember) {
         try {

@@ -22,7 +22,8 @@ export const PRODUCT_SEEDS: ProductSeed[] = [
     vendorName: 'Microsoft',
     sku: 'MST-OFC-EE3-C100',
     shortDescription:
-      'Microsoft Office 365 Enterprise E3 includes fully installed Office applications across multiple devices, email hosting, HD video conferencing, and features to support compliance.',
+      'Microsoft Office 365 Enterprise E3 includes fully installed Office applications across multiple devices, ' +
+      'email hosting, HD video conferencing, and features to support compliance.',
     terms: { Monthly: [20, 25], Annual: [19, 23.75] },
     unit: 'User',
   },

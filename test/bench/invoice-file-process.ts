@@ -38,7 +38,8 @@ const lines = Number(process.argv[2] ?? 50_000);
 const dir = mkdtempSync(join(tmpdir(), 'invoice-file-'));
 const file = join(dir, 'reconciliation.csv');
 const heading =
-  'CustomerId,CustomerName,InvoiceNumber,ProductId,ProductName,ChargeType,Subtotal,Currency,SubscriptionId,ChargeStartDate,ChargeEndDate,EffectiveUnitPrice,UnitPrice,BillableQuantity,PCToBCExchangeRate,TermAndBillingCycle';
+  'CustomerId,CustomerName,InvoiceNumber,ProductId,ProductName,ChargeType,Subtotal,Currency,SubscriptionId,' +
+  'ChargeStartDate,ChargeEndDate,EffectiveUnitPrice,UnitPrice,BillableQuantity,PCToBCExchangeRate,TermAndBillingCycle';
 // Written a chunk at a time, as a distributor's export would arrive: the writer holds no whole file.
 const out = createWriteStream(file);
 const write = (text: string) =>
@@ -46,11 +47,12 @@ const write = (text: string) =>
 await write(`\uFEFF${heading}`);
 for (let i = 0; i < lines; i++) {
   const usage = i % 5 === 0;
-  const customer = `c-${i % 2000}`;
+  const customer = `c-${i % 2000},Customer ${i % 2000},G1`;
   await write(
     usage
-      ? `\r\n${customer},Customer ${i % 2000},G1,DZH318Z0BNZ5,Azure plan,Usage,51.29,EUR,s-${i},10/1/2026,10/31/2026,0.045,0.045,1234.5678,0.923456,`
-      : `\r\n${customer},Customer ${i % 2000},G1,CFQ7TTC0LDPB,Microsoft 365 Business Standard,Renew,461.50,EUR,s-${i},11/1/2026,11/30/2026,20.00,20.00,25,0.923456,1 Year - Monthly`,
+      ? `\r\n${customer},DZH318Z0BNZ5,Azure plan,Usage,51.29,EUR,s-${i},10/1/2026,10/31/2026,0.045,0.045,1234.5678,0.923456,`
+      : `\r\n${customer},CFQ7TTC0LDPB,Microsoft 365 Business Standard,Renew,461.50,EUR,s-${i},` +
+          '11/1/2026,11/30/2026,20.00,20.00,25,0.923456,1 Year - Monthly',
   );
 }
 await new Promise<void>((closed) => out.end(() => closed()));

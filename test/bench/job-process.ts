@@ -176,7 +176,22 @@ try {
     if (i > 0) reportTimes.push(performance.now() - t);
   }
   process.stdout.write(
-    `${JSON.stringify({ budget: BUDGET, subscriptions: world.pax8.subscriptions.length, agreements, minimum, steady, busy, changed: changed.length, seenByConnectWise, writtenSubscriptions: written.length, writtenOutsideChanged, driver: database.driver, reportMs: median(reportTimes), reportRows, peakMb: Math.max(steady.peakMb, busy.peakMb) })}\n`,
+    `${JSON.stringify({
+      budget: BUDGET,
+      subscriptions: world.pax8.subscriptions.length,
+      agreements,
+      minimum,
+      steady,
+      busy,
+      changed: changed.length,
+      seenByConnectWise,
+      writtenSubscriptions: written.length,
+      writtenOutsideChanged,
+      driver: database.driver,
+      reportMs: median(reportTimes),
+      reportRows,
+      peakMb: Math.max(steady.peakMb, busy.peakMb),
+    })}\n`,
   );
   await jobsEngine.stop({ graceful: false });
   await database.close();

@@ -79,7 +79,8 @@ describe('connected distributors', () => {
     // Sealed as the earlier release sealed it: the tenant and its one credentials column as context.
     const sealed = box.seal(JSON.stringify(creds), `tenant:${id}:distributor_credentials`);
     await database.db.execute(
-      sql`INSERT INTO tenants (id, name, site, company_id, client_id, distributor_credentials_enc) VALUES (${id}, 'Ace', 'na.myconnectwise.net', 'ace', 'cid', ${sealed})`,
+      sql`INSERT INTO tenants (id, name, site, company_id, client_id, distributor_credentials_enc)
+          VALUES (${id}, 'Ace', 'na.myconnectwise.net', 'ace', 'cid', ${sealed})`,
     );
     await migrate(database);
     const [row] = await connectedDistributors(database.db, id);

@@ -100,7 +100,10 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
       await expect
         .poll(() => message.textContent(), { timeout: 30_000 })
         .toMatch(
-          /^1 of 2 written\. Not written: Creating prorated addition: ConnectWise did not confirm the write, and reading the agreement back shows it was not made\. Nothing was billed; it can be retried safely\./,
+          new RegExp(
+            '^1 of 2 written\\. Not written: Creating prorated addition: ConnectWise did not confirm the write, ' +
+              'and reading the agreement back shows it was not made\\. Nothing was billed; it can be retried safely\\.',
+          ),
         );
       // ConnectWise's own words (method, path, status) are there, folded away, not in the sentence.
       const sentence = await message.evaluate((el) => el.firstChild?.textContent ?? '');
@@ -142,6 +145,8 @@ describe.runIf(hasBrowser)('the unsynced-subscriptions pod on an agreement', () 
       });
       await page.goto(`${stack.hostUrl}/#/agreement/${mapped.agreement.id}`);
       await page.reload();
+      // The host page lays its pods out once it has read the screen's setups: wait for the first.
+      await page.waitForSelector('#pod-0');
       await page.$eval(
         '#pod-0',
         (el, w) => {

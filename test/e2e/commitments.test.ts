@@ -38,6 +38,7 @@ describe.runIf(hasBrowser)('commitments in the agreement pod', () => {
 
   it("shows the deadline, in the tenant's zone, and the money at stake in Manage's 400 × 280 pod", async () => {
     await page.goto(`${stack.hostUrl}/#/agreement/${agreementId}`);
+    await page.waitForSelector('#pod-0');
     await page.$eval('#pod-0', (el) => {
       (el as HTMLElement).style.width = '400px';
     });

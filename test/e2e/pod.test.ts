@@ -76,7 +76,9 @@ describe.runIf(hasBrowser)('the pod inside the sandbox Manage host', () => {
     await context.route('http://evil.test/forge.html', (route) =>
       route.fulfill({
         contentType: 'text/html',
-        body: `<script>for (const m of [${JSON.stringify(JSON.stringify({ MessageFrameID: 'evil' }))}, ${JSON.stringify(forged)}]) window.parent.frames[0].postMessage(m, '*'); document.title = 'sent';</script>`,
+        body:
+          `<script>for (const m of [${JSON.stringify(JSON.stringify({ MessageFrameID: 'evil' }))}, ${JSON.stringify(forged)}]) ` +
+          "window.parent.frames[0].postMessage(m, '*'); document.title = 'sent';</script>",
       }),
     );
     await page.evaluate(() => {

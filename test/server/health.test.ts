@@ -81,7 +81,9 @@ describe('serving the pod', () => {
       '<meta name="pod-config" content="{&quot;hostOrigins&quot;:[&quot;https://na.myconnectwise.net&quot;,&quot;https://cw.example.com&quot;]}">',
     );
     expect(res.headers.get('content-security-policy')).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self' https://na.myconnectwise.net https://cw.example.com",
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; " +
+        "frame-ancestors 'self' https://na.myconnectwise.net https://cw.example.com",
     );
     expect(res.headers.get('x-frame-options')).toBeNull();
   });

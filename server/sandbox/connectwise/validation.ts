@@ -112,7 +112,8 @@ export function validateAddition(
         problem(
           r,
           'effectiveDate',
-          'Since this period has already been invoiced there will not be an invoice generated for additional products for this period. Please prorate the agreement or update the start date to on or after the Next Invoice Date.',
+          'Since this period has already been invoiced there will not be an invoice generated for additional ' +
+            'products for this period. Please prorate the agreement or update the start date to on or after the Next Invoice Date.',
         ),
       );
     }

@@ -70,17 +70,22 @@ export async function startMailCatcher(options: { smtpPort?: number; httpPort?: 
     })
     .get('/', (c) =>
       c.html(
-        `<!doctype html><meta charset="utf-8"><title>Sandbox inbox</title><style>body{font:14px system-ui;margin:2rem;max-width:60rem}article{border:1px solid #ccc;padding:1rem;margin:1rem 0}pre{white-space:pre-wrap}</style><h1>Sandbox inbox (${messages.length})</h1>${
-          messages.length === 0
-            ? '<p>No mail yet. Send a test from Settings › Notifications.</p>'
-            : [...messages]
-                .reverse()
-                .map(
-                  (m) =>
-                    `<article><h2>${escapeHtml(m.subject)}</h2><p>To ${escapeHtml(m.to.join(', '))} · ${escapeHtml(m.at)}</p><pre>${escapeHtml(m.text)}</pre></article>`,
-                )
-                .join('')
-        }`,
+        '<!doctype html><meta charset="utf-8"><title>Sandbox inbox</title>' +
+          '<style>body{font:14px system-ui;margin:2rem;max-width:60rem}' +
+          'article{border:1px solid #ccc;padding:1rem;margin:1rem 0}pre{white-space:pre-wrap}</style>' +
+          `<h1>Sandbox inbox (${messages.length})</h1>${
+            messages.length === 0
+              ? '<p>No mail yet. Send a test from Settings › Notifications.</p>'
+              : [...messages]
+                  .reverse()
+                  .map(
+                    (m) =>
+                      `<article><h2>${escapeHtml(m.subject)}</h2>` +
+                      `<p>To ${escapeHtml(m.to.join(', '))} · ${escapeHtml(m.at)}</p>` +
+                      `<pre>${escapeHtml(m.text)}</pre></article>`,
+                  )
+                  .join('')
+          }`,
       ),
     );
   let http: RunningServer;

@@ -88,7 +88,9 @@ describe('notifications', () => {
     const unmapped = mail.text.split('Unmapped subscriptions')[1]!.split('\n\n')[0]!;
     expect(unmapped).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}/);
     expect(unmapped).toMatch(/ · \$[\d,]+\.\d\d a month not billed/);
-    const link = `${stack.sandboxes.cw.url}/v4_6_release/services/system_io/router/openrecord.rails?recordType=AgreementFV&recid=${m.agreement.id}&companyName=${stack.sandboxes.world.cw.companyId}`;
+    const link =
+      `${stack.sandboxes.cw.url}/v4_6_release/services/system_io/router/openrecord.rails` +
+      `?recordType=AgreementFV&recid=${m.agreement.id}&companyName=${stack.sandboxes.world.cw.companyId}`;
     expect(mail.text).toContain(link);
     expect(mail.html).toContain('>Open in Manage</a>');
     const opened = await fetch(link, { redirect: 'manual' });

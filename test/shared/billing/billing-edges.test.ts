@@ -159,27 +159,31 @@ describe('quantity 0', () => {
     expect(plan.notes).toContain('Pax8 has 0 seats and nothing bills it in ConnectWise.');
   });
 
-  it('with 4 seats in ConnectWise on 2020-09-22, cancelling per date: the line ends 09/30 and the invoiced rest of September is credited, $25.00 × 8/30 = $6.67 each', () => {
-    const plan = ok(
-      planSubscription(
-        input({
-          subscription: subscription({ quantity: 0 }),
-          history: history([
-            ['2020-06-01', 4],
-            ['2020-09-22', 0],
-          ]),
-          additions: [addition({ quantity: 4 })],
-          agreement: agreement({ nextInvoiceDate: '2020-10-01T00:00:00Z' }),
-          rules: { ...GUIDE_RULES, cancellation: 'per-cancellation-date' },
-          today: '2020-09-22',
-        }),
-      ),
-    );
-    const [cancel, credit] = plan.operations;
-    expect([cancel!.type, cancel!.after.cancelledDate]).toEqual(['cancel-addition', '2020-09-30']);
-    expect([credit!.type, credit!.after.quantity, credit!.after.unitPrice.cents]).toEqual(['create-credit', -4, 667]);
-    expect(credit!.after.unitPrice.derivation).toBe('$25.00 × 8/30 = $6.67');
-  });
+  it(
+    'with 4 seats in ConnectWise on 2020-09-22, cancelling per date: the line ends 09/30 and the invoiced rest ' +
+      'of September is credited, $25.00 × 8/30 = $6.67 each',
+    () => {
+      const plan = ok(
+        planSubscription(
+          input({
+            subscription: subscription({ quantity: 0 }),
+            history: history([
+              ['2020-06-01', 4],
+              ['2020-09-22', 0],
+            ]),
+            additions: [addition({ quantity: 4 })],
+            agreement: agreement({ nextInvoiceDate: '2020-10-01T00:00:00Z' }),
+            rules: { ...GUIDE_RULES, cancellation: 'per-cancellation-date' },
+            today: '2020-09-22',
+          }),
+        ),
+      );
+      const [cancel, credit] = plan.operations;
+      expect([cancel!.type, cancel!.after.cancelledDate]).toEqual(['cancel-addition', '2020-09-30']);
+      expect([credit!.type, credit!.after.quantity, credit!.after.unitPrice.cents]).toEqual(['create-credit', -4, 667]);
+      expect(credit!.after.unitPrice.derivation).toBe('$25.00 × 8/30 = $6.67');
+    },
+  );
 
   it('with 4 seats in ConnectWise, cancelling at month end: the line ends 09/30 and nothing is credited', () => {
     const plan = ok(
