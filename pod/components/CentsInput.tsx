@@ -1,4 +1,5 @@
 import { centsToDecimal, parseCents } from '../../shared/money.ts';
+import { useDraft } from './draft.ts';
 
 /**
  * A dollar amount typed as a decimal and kept in cents; text that is not an amount with at
@@ -11,6 +12,10 @@ export function CentsInput(props: {
   label?: string;
   onCents: (cents: number) => void;
 }) {
+  const field = useDraft(centsToDecimal(props.value), (typed) => {
+    const text = typed.trim() || '0';
+    if (/^\d+(\.\d{1,2})?$/.test(text)) props.onCents(parseCents(text));
+  });
   return (
     <input
       type="number"
@@ -20,11 +25,7 @@ export function CentsInput(props: {
       name={props.name}
       aria-label={props.label}
       class="small-input"
-      value={centsToDecimal(props.value)}
-      onChange={(e) => {
-        const text = e.currentTarget.value.trim() || '0';
-        if (/^\d+(\.\d{1,2})?$/.test(text)) props.onCents(parseCents(text));
-      }}
+      {...field}
     />
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { type TenantSettings, UNATTENDED_KINDS, type UnattendedKind } from '../../shared/schemas/settings.ts';
 import { ActionButton, RoleNote } from '../components/Allowed.tsx';
 import { CentsInput } from '../components/CentsInput.tsx';
+import { useDraft } from '../components/draft.ts';
 import { when } from '../components/format.ts';
 import { Notice } from '../components/Notice.tsx';
 import { NotificationsPanel } from '../components/NotificationsPanel.tsx';
@@ -76,6 +77,9 @@ export function SettingsPage() {
   useEffect(() => void loadSettings(), []);
   const s = settings.value;
   const [form, setForm] = useState<TenantSettings | null>(null);
+  // The form starts from the stored settings, and again only when they were saved since: reading
+  // them again (each visit does) never undoes what the member is typing.
+  const savedAt = s ? (s.updatedAt ?? 'defaults') : null;
   useEffect(() => {
     if (s)
       setForm({
@@ -85,7 +89,11 @@ export function SettingsPage() {
         unattendedKinds: s.unattendedKinds,
         rules: s.rules,
       });
-  }, [s]);
+  }, [savedAt]);
+  // Each change applies to the form as it is then: two fields changed before a render both count.
+  const change = (next: Partial<TenantSettings>) => setForm((f) => (f ? { ...f, ...next } : f));
+  const changeRules = (next: Partial<TenantSettings['rules']>) =>
+    setForm((f) => (f ? { ...f, rules: { ...f.rules, ...next } } : f));
   const err = settingsError.value;
   if (!form && err)
     return (
@@ -124,7 +132,7 @@ export function SettingsPage() {
           <input
             type="checkbox"
             checked={form.autoSync}
-            onChange={(e) => setForm({ ...form, autoSync: e.currentTarget.checked })}
+            onChange={(e) => change({ autoSync: e.currentTarget.checked })}
           />{' '}
           Sync automatically on the schedule (off by default)
         </label>
@@ -133,12 +141,12 @@ export function SettingsPage() {
             cron={form.schedule}
             timeZone={form.timeZone}
             error={err?.fields.schedule}
-            onChange={(schedule) => setForm({ ...form, schedule })}
+            onChange={(schedule) => change({ schedule })}
           />
           <TimeZonePicker
             value={form.timeZone}
             error={err?.fields.timeZone}
-            onChange={(timeZone) => setForm({ ...form, timeZone })}
+            onChange={(timeZone) => change({ timeZone })}
           />
         </div>
         {s && <NextRuns runs={s.nextRuns} timeZone={s.timeZone} />}
@@ -149,21 +157,24 @@ export function SettingsPage() {
               <input
                 type="checkbox"
                 checked={form.unattendedKinds.includes(k)}
-                onChange={(e) =>
-                  setForm({
-                    ...form,
-                    unattendedKinds: e.currentTarget.checked
-                      ? [...form.unattendedKinds, k]
-                      : form.unattendedKinds.filter((x) => x !== k),
-                  })
-                }
+                onChange={(e) => {
+                  const on = e.currentTarget.checked;
+                  setForm((f) =>
+                    f
+                      ? {
+                          ...f,
+                          unattendedKinds: on ? [...f.unattendedKinds, k] : f.unattendedKinds.filter((x) => x !== k),
+                        }
+                      : f,
+                  );
+                }}
               />{' '}
               {KIND_LABEL[k]}
             </label>
           ))}
           <span class="muted small"> Conflicts, hand edits and extra months always wait for a person.</span>
         </p>
-        <SyncRulesFields form={form} setForm={setForm} />
+        <SyncRulesFields form={form} changeRules={changeRules} />
         <div class="actions">
           <ActionButton action="changeSettings" class="primary" onClick={() => void saveSettings(form)}>
             Save settings
@@ -188,25 +199,21 @@ export function SettingsPage() {
   );
 }
 
-/** What the settings form's parts are given: the form as edited, and how to change it. */
+/** What the settings form's parts are given: the form as edited, and how to change its rules. */
 interface FormProps {
   form: TenantSettings;
-  setForm: (next: TenantSettings) => void;
+  changeRules: (next: Partial<TenantSettings['rules']>) => void;
 }
 
 /** One sync rule, chosen from its options. */
 function RuleSelect(
   props: FormProps & { k: (typeof SYNC_RULES)[number]['k']; label: string; options: [string, string][] },
 ) {
-  const { form, setForm, k } = props;
+  const { form, changeRules, k } = props;
   return (
     <label class="field">
       <span>{props.label}</span>
-      <select
-        name={k}
-        value={form.rules[k]}
-        onChange={(e) => setForm({ ...form, rules: { ...form.rules, [k]: e.currentTarget.value } })}
-      >
+      <select name={k} value={form.rules[k]} onChange={(e) => changeRules({ [k]: e.currentTarget.value })}>
         {props.options.map(([v, text]) => (
           <option key={v} value={v}>
             {text}
@@ -218,13 +225,13 @@ function RuleSelect(
 }
 
 /** The rules the planner writes by (effective dates, cancellation, proration) and the thresholds a run respects. */
-function SyncRulesFields({ form, setForm }: FormProps) {
+function SyncRulesFields({ form, changeRules }: FormProps) {
   return (
     <>
       <h2>Sync rules</h2>
       <div class="grid">
         {SYNC_RULES.map((r) => (
-          <RuleSelect key={r.k} form={form} setForm={setForm} k={r.k} label={r.label} options={r.options} />
+          <RuleSelect key={r.k} form={form} changeRules={changeRules} k={r.k} label={r.label} options={r.options} />
         ))}
         <label class="field">
           <span>Skip prorates under</span>
@@ -234,7 +241,7 @@ function SyncRulesFields({ form, setForm }: FormProps) {
               name="prorateMinimum"
               max={1000}
               value={form.rules.prorateMinimumCents}
-              onCents={(c) => setForm({ ...form, rules: { ...form.rules, prorateMinimumCents: c } })}
+              onCents={(c) => changeRules({ prorateMinimumCents: c })}
             />
           </span>
           <span class="muted small">
@@ -244,13 +251,7 @@ function SyncRulesFields({ form, setForm }: FormProps) {
           </span>
         </label>
         {WHOLE_NUMBER_RULES.map((r) => (
-          <WholeNumber
-            key={r.k}
-            {...r}
-            name={r.k}
-            value={form.rules[r.k]}
-            onValue={(n) => setForm({ ...form, rules: { ...form.rules, [r.k]: n } })}
-          />
+          <WholeNumber key={r.k} {...r} name={r.k} value={form.rules[r.k]} onValue={(n) => changeRules({ [r.k]: n })} />
         ))}
         <label class="field">
           <span>Accept reconciliation differences up to</span>
@@ -260,7 +261,7 @@ function SyncRulesFields({ form, setForm }: FormProps) {
               name="reconcileToleranceCents"
               max={1000}
               value={form.rules.reconcileToleranceCents}
-              onCents={(c) => setForm({ ...form, rules: { ...form.rules, reconcileToleranceCents: c } })}
+              onCents={(c) => changeRules({ reconcileToleranceCents: c })}
             />
             or
             {/* A percentage with two decimals is a whole number of basis points, as cents are of dollars. */}
@@ -269,7 +270,7 @@ function SyncRulesFields({ form, setForm }: FormProps) {
               label="Tolerance as a percentage"
               max={100}
               value={form.rules.reconcileToleranceBp}
-              onCents={(bp) => setForm({ ...form, rules: { ...form.rules, reconcileToleranceBp: bp } })}
+              onCents={(bp) => changeRules({ reconcileToleranceBp: bp })}
             />
             %
           </span>
@@ -319,6 +320,10 @@ function WholeNumber(props: {
   onValue: (n: number) => void;
   help: string;
 }) {
+  const field = useDraft(String(props.value), (text) => {
+    const n = Number(text);
+    if (text.trim() !== '' && Number.isInteger(n) && n >= props.min && n <= props.max) props.onValue(n);
+  });
   return (
     <label class="field">
       <span>{props.label}</span>
@@ -328,11 +333,7 @@ function WholeNumber(props: {
         max={String(props.max)}
         name={props.name}
         class="small-input"
-        value={props.value}
-        onChange={(e) => {
-          const n = Number(e.currentTarget.value);
-          if (Number.isInteger(n) && n >= props.min && n <= props.max) props.onValue(n);
-        }}
+        {...field}
       />
       <span class="muted small">{props.help}</span>
     </label>

@@ -56,8 +56,18 @@ describe.runIf(hasBrowser)('the schedule and a run from Settings', () => {
 
   it('sets how soon commitments are flagged and renewals listed, and keeps who set it', async () => {
     const tab = page.frameLocator('iframe[title="Distributors"]');
+    // Each visit reads the settings again: held back here, the answer comes after she has typed,
+    // and must not undo it.
+    const isRead = (url: string, method: string) => url.endsWith('/api/settings') && method === 'GET';
+    await page.route('**/api/settings', async (route) => {
+      if (isRead(route.request().url(), route.request().method())) await new Promise((r) => setTimeout(r, 500));
+      await route.continue();
+    });
+    const reread = page.waitForResponse((r) => isRead(r.url(), r.request().method()));
     await tab.getByRole('tab', { name: 'Settings' }).click();
     await tab.getByLabel(/List commitments whose window closes within/).fill('48');
+    await reread;
+    await page.unroute('**/api/settings');
     await tab.getByLabel(/Review renewals this many days ahead/).fill('45');
     await tab.getByLabel(/Review renewals this many days ahead/).blur();
     await tab.getByRole('button', { name: 'Save settings' }).click();
