@@ -418,5 +418,15 @@ describe('a file source', () => {
     expect((await answer(files.subscriptions[':id'].plan.$get({ param: { id: SEATS }, query: {} }))).body.plan).toEqual(
       microsoftPlan,
     );
+
+    // Disconnected by its key, one source goes; the other stays connected, its imports its own.
+    const sourcesNow = async () =>
+      (await answer(admin.connections.$get())).body.distributors
+        .filter((d) => d.kind.startsWith('files:') && d.kind !== 'files:')
+        .map((d) => d.displayName);
+    expect(await sourcesNow()).toEqual(['Microsoft direct', 'Dicker Data']);
+    expect((await answer(admin.connections[':kind'].$delete({ param: { kind: DICKER } }))).status).toBe(200);
+    expect(await sourcesNow()).toEqual(['Microsoft direct']);
+    expect((await answer(admin.imports.$get())).body.sources.map((s) => s.name)).toEqual(['Microsoft direct']);
   });
 });
