@@ -1,7 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Longest first, as vitest orders files, except the worker-process tests, which always start
+ * first: they run only on Postgres, for about a minute, and are skipped on PGlite, so the
+ * durations the PGlite pass leaves would start them last on Postgres, with the other worker idle.
+ */
+class WorkerProcessesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]) {
+    const sorted = await super.sort(files);
+    const first = (f: TestSpecification) => f.moduleId.endsWith('/test/server/jobs/processes.test.ts');
+    return [...sorted.filter(first), ...sorted.filter((f) => !first(f))];
+  }
+}
 
 export default defineConfig({
   root,
@@ -22,5 +36,6 @@ export default defineConfig({
     expect: { poll: { timeout: 15_000 } },
     reporters: ['default'],
     globalSetup: ['test/global-setup.ts'],
+    sequence: { sequencer: WorkerProcessesFirst },
   },
 });
