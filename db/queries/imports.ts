@@ -107,7 +107,7 @@ async function* sealedParts(db: Database, tenantId: string, importId: string): A
   }
 }
 
-/** How many sealed parts a preview keeps: none once it is decided. */
+/** The sealed parts a preview still keeps, in order: none once it is decided. */
 export async function partsKept(db: Database, tenantId: string, importId: string): Promise<string[]> {
   const rows = await db
     .select({ sealed: fileImportParts.sealed })

@@ -175,10 +175,10 @@ async function checkGiven(
       problems.push({ field: `distributors.${kind}`, message: 'no such source is connected: add it as a new one' });
       continue;
     }
+    const current: Record<string, string> = row ? openConnection(deps.secrets, row) : {};
     // A stored secret is only ever sent to the URL it was stored with: a new URL needs it again.
     const known = distributorKind(kind);
     if (row && known) {
-      const current = openConnection(deps.secrets, row);
       const moved = known.urlFields.some((f) => entered[f] !== undefined && entered[f] !== current[f]);
       const missing = known.fields.filter((f) => f.secret && !entered[f.name]?.trim());
       if (moved && missing.length > 0) {
@@ -192,11 +192,7 @@ async function checkGiven(
       }
     }
     // A shared access token belongs to the credentials it was granted for: new ones start without it.
-    const {
-      accessToken: _token,
-      accessTokenExpiresAt: _expires,
-      ...stored
-    } = row ? openConnection(deps.secrets, row) : ({} as Record<string, string>);
+    const { accessToken: _token, accessTokenExpiresAt: _expires, ...stored } = current;
     const result = await checkDistributor(
       kind,
       { ...stored, ...entered },
